@@ -1,0 +1,37 @@
+// The hash chain: each event's `hash` is SHA-256 over the RFC 8785 (JCS) canonical JSON of
+// every field but `hash`. SECURITY: changing what is hashed breaks every stored chain and
+// every console's copy; add fields only through the event itself, never here.
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import type { BaomiEvent } from './types.js';
+
+export function canonicalJson(value: unknown): string {
+  const s = canonicalize(value);
+  if (s === undefined) throw new TypeError('value cannot be canonicalized');
+  return s;
+}
+
+export function eventHash(event: Omit<BaomiEvent, 'hash'> | BaomiEvent): string {
+  const { hash: _omit, ...rest } = event as BaomiEvent;
+  return createHash('sha256').update(canonicalJson(rest), 'utf8').digest('hex');
+}
+
+export type ChainBreak =
+  | { kind: 'hash'; seq: number }
+  | { kind: 'link'; seq: number; expectedPrev: string; actualPrev: string }
+  | { kind: 'gap'; seq: number; expectedSeq: number };
+
+/**
+ * Checks one step of the chain: `prev` is the last verified event (or the anchor left by
+ * pruning), `event` the next one read. Returns null when the link holds.
+ */
+export function checkLink(
+  prev: { seq: number; hash: string },
+  event: BaomiEvent,
+): ChainBreak | null {
+  if (event.seq !== prev.seq + 1) return { kind: 'gap', seq: event.seq, expectedSeq: prev.seq + 1 };
+  if (event.prevHash !== prev.hash)
+    return { kind: 'link', seq: event.seq, expectedPrev: prev.hash, actualPrev: event.prevHash };
+  if (eventHash(event) !== event.hash) return { kind: 'hash', seq: event.seq };
+  return null;
+}

@@ -1,0 +1,79 @@
+// The event contract (DESIGN.md "Contracts"). Add types, never rename them: consoles,
+// reports and outside tests key on these strings.
+
+export const EVENT_TYPES = [
+  'agent.started',
+  'agent.stopped',
+  'policy.applied',
+  'policy.rejected',
+  'policy.acknowledged',
+  'file.created',
+  'file.modified',
+  'file.deleted',
+  'file.renamed',
+  'watch.overflow',
+  'watch.limit',
+  'scan.completed',
+  'usb.connected',
+  'usb.allowed',
+  'usb.blocked',
+  'usb.read-only',
+  'usb.removed',
+  'usb.exception',
+  'idle.reminded',
+  'idle.locked',
+  'session.locked',
+  'session.unlocked',
+  'idle.exposure',
+  'alert.raised',
+  'store.pruned',
+  'sync.gap',
+  'sync.chain-broken',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export function isEventType(s: string): s is EventType {
+  return (EVENT_TYPES as readonly string[]).includes(s);
+}
+
+export function isSeverity(s: string): s is Severity {
+  return (SEVERITIES as readonly string[]).includes(s);
+}
+
+export function severityRank(s: Severity): number {
+  return SEVERITIES.indexOf(s);
+}
+
+/** JSON value as stored in `data`: no undefined, no functions. */
+export type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
+
+/** What a producer hands to the store: the store assigns id, seq, ts (if absent), host, hashes. */
+export interface EventInput {
+  type: EventType;
+  severity: Severity;
+  level?: string;
+  user?: string;
+  /** ms since the epoch; the store fills it in from its clock when absent. */
+  ts?: number;
+  data: { [k: string]: Json };
+}
+
+/** A stored, chained event. Absent fields are left out, never null. */
+export interface BaomiEvent {
+  id: string;
+  seq: number;
+  ts: number;
+  type: EventType;
+  severity: Severity;
+  level?: string;
+  user?: string;
+  host: string;
+  data: { [k: string]: Json };
+  prevHash: string;
+  hash: string;
+}
+
+export const GENESIS_HASH = '0'.repeat(64);

@@ -1,0 +1,17 @@
+// Every user-facing string exists in zh-CN and English. Each module keeps its own catalogue
+// (`messages.ts` beside its code) in this shape; src/core/i18n/catalog.ts merges them and a
+// unit test checks that both languages have the same keys and placeholders.
+export const LANGS = ['en', 'zh-CN'] as const;
+export type Lang = (typeof LANGS)[number];
+
+/** Flat keys ("policy.unknownKey"), i18next interpolation ("{{key}}"). */
+export interface Catalog {
+  en: Record<string, string>;
+  'zh-CN': Record<string, string>;
+}
+
+/** Picks the language from an explicit flag, then LC_ALL / LC_MESSAGES / LANG. */
+export function pickLang(flag: string | undefined, env: Record<string, string | undefined>): Lang {
+  const raw = flag ?? env.LC_ALL ?? env.LC_MESSAGES ?? env.LANG ?? '';
+  return /^zh/i.test(raw) ? 'zh-CN' : 'en';
+}

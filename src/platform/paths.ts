@@ -1,0 +1,68 @@
+// Default locations (DESIGN.md "Paths"). Pure: the caller passes platform, uid and env,
+// so tests can ask for any OS. Every one of these is overridable by a CLI flag.
+import { posix, win32 } from 'node:path';
+
+export type OsName = 'linux' | 'windows' | 'darwin';
+
+export interface DefaultPaths {
+  dataDir: string;
+  policyFile: string;
+  trustDir: string;
+  socketDir: string;
+}
+
+export function osName(platform: string): OsName {
+  if (platform === 'win32') return 'windows';
+  if (platform === 'darwin') return 'darwin';
+  return 'linux';
+}
+
+export function defaultPaths(
+  os: OsName,
+  uid: number,
+  env: Record<string, string | undefined>,
+  home: string,
+): DefaultPaths {
+  if (os === 'windows') {
+    const base = win32.join(env.ProgramData ?? 'C:\\ProgramData', 'Baomi');
+    return {
+      dataDir: base,
+      policyFile: win32.join(base, 'policy.yaml'),
+      trustDir: win32.join(base, 'trust'),
+      socketDir: '\\\\.\\pipe\\baomi',
+    };
+  }
+  if (uid === 0 && os === 'darwin') {
+    const base = '/Library/Application Support/Baomi';
+    return {
+      dataDir: base,
+      policyFile: posix.join(base, 'policy.yaml'),
+      trustDir: posix.join(base, 'trust'),
+      socketDir: '/var/run/baomi',
+    };
+  }
+  if (uid === 0) {
+    return {
+      dataDir: '/var/lib/baomi',
+      policyFile: '/etc/baomi/policy.yaml',
+      trustDir: '/etc/baomi/trust',
+      socketDir: '/run/baomi',
+    };
+  }
+  // An ordinary user (development, `npm start`): XDG locations.
+  const data = env.XDG_DATA_HOME || posix.join(home, '.local', 'share');
+  const config = env.XDG_CONFIG_HOME || posix.join(home, '.config');
+  const runtime = env.XDG_RUNTIME_DIR || posix.join('/tmp', `baomi-${uid}`);
+  return {
+    dataDir: posix.join(data, 'baomi'),
+    policyFile: posix.join(config, 'baomi', 'policy.yaml'),
+    trustDir: posix.join(config, 'baomi', 'trust'),
+    socketDir: env.XDG_RUNTIME_DIR ? posix.join(runtime, 'baomi') : runtime,
+  };
+}
+
+export function socketPaths(socketDir: string): { agent: string; admin: string } {
+  if (socketDir.startsWith('\\\\.\\pipe\\'))
+    return { agent: `${socketDir}-agent`, admin: `${socketDir}-admin` };
+  return { agent: posix.join(socketDir, 'agent.sock'), admin: posix.join(socketDir, 'admin.sock') };
+}
