@@ -1,0 +1,1 @@
+fM9feC180p6rwpD5Hu9j7CVeuk7B0mkUqohmVigOBM8AvomArupQIYjtdQwWO7Ruv9q/5c+olX9/qI9zDcufBA==

@@ -1,0 +1,1 @@
+4sj3IImfQ6VG8ppYg0EYoGJ7HW3gQYjo658uyd96VVkALdpLntJz1Si/xfzTXGviwlgR/cI0m1JWSbS9a7NuDw==

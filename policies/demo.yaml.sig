@@ -1,0 +1,1 @@
+N/n81FKiS+wU5q+Mh50RkaOZGX88zqinNiJZA+oUWKBOxZaxiBmo/FeBK3iHFLRhl+XvqVWkShs8wB8vB7heAQ==

@@ -1,0 +1,1 @@
+sQTBlyjr+JwnbCxm+d4Q54Jto1UasQNp5c9Btd/+S6O/FJlGWVfZBwoo6yyEvdPK4cXCLAJCL/DCZpbO3skuCA==

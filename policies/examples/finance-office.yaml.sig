@@ -1,0 +1,1 @@
+vzvC/6Lms3kY08X3c7rB1Yi2ra1+Q5rPluVtqSZKfQONfCAheMtmLBRns1+Rdj/9rJsApk5uGLUK5Z4v6ixOBg==

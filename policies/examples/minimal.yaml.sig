@@ -1,0 +1,1 @@
+5iuiDnNnD12ZTDTjegMkbfkiMl5zCj8LZMuKzR1fyoXkyetdchbEvK5DoamrTygBvWmfaPCuz2UzPHvHJqLmAA==

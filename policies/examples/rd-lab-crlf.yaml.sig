@@ -1,0 +1,1 @@
+PVyGeEYfw0wM89IecC1Bia+W4CCaszDOlY3uhdJGnUY4mZAlqfHpsQFYTcOqDlq51QWp2PYQeT+XLKee9wwxAg==

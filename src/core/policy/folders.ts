@@ -1,0 +1,73 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${dataDir} is the policy file's own variable, not a JS template.
+// One signed policy serves a whole fleet: a folder may name a per-OS variant and may start
+// with ${dataDir}, so the demo policy can point at a folder on any machine. Resolution is
+// per machine, so it happens here rather than in the schema.
+import { posix, win32 } from 'node:path';
+import { BaomiError } from '../errors.js';
+import type { Policy, PolicyIssue, PolicyOs, ResolvedFolder } from './types.js';
+
+export interface ResolveContext {
+  os: PolicyOs;
+  /** Absolute data directory of this agent (DESIGN.md "Paths"). */
+  dataDir: string;
+}
+
+export type ResolveResult =
+  | { ok: true; folders: ResolvedFolder[] }
+  | { ok: false; issue: PolicyIssue };
+
+export function isAbsoluteFor(os: PolicyOs, p: string): boolean {
+  // Drive-relative ("\\foo", "C:foo") paths depend on the current drive: not absolute here.
+  return os === 'windows' ? /^([A-Za-z]:[\\/]|\\\\[^\\]+\\[^\\]+)/.test(p) : p.startsWith('/');
+}
+
+export function tryResolveFolders(
+  policy: Pick<Policy, 'folders'>,
+  ctx: ResolveContext,
+): ResolveResult {
+  const folders: ResolvedFolder[] = [];
+  const lib = ctx.os === 'windows' ? win32 : posix;
+  if (!isAbsoluteFor(ctx.os, ctx.dataDir)) {
+    return notAbsolute('dataDir', ctx.dataDir, ctx);
+  }
+  const dataDir = ctx.dataDir.length > 1 ? ctx.dataDir.replace(/[\\/]+$/, '') : ctx.dataDir;
+  for (const [index, f] of policy.folders.entries()) {
+    const written = f[ctx.os] ?? f.path;
+    const expanded = written.split('${dataDir}').join(dataDir);
+    if (!isAbsoluteFor(ctx.os, expanded)) {
+      return notAbsolute(
+        `folders[${index}].${f[ctx.os] === undefined ? 'path' : ctx.os}`,
+        written,
+        ctx,
+      );
+    }
+    let path = lib.normalize(expanded);
+    if (path.length > 1 && /[\\/]$/.test(path) && !/^[A-Za-z]:\\$/.test(path))
+      path = path.slice(0, -1);
+    folders.push({ path, level: f.level, recursive: f.recursive, ignore: [...f.ignore] });
+  }
+  return { ok: true, folders };
+}
+
+/** Folders for this machine. Throws BaomiError POLICY_FOLDER_NOT_ABSOLUTE. */
+export function resolveFolders(
+  policy: Pick<Policy, 'folders'>,
+  ctx: ResolveContext,
+): ResolvedFolder[] {
+  const r = tryResolveFolders(policy, ctx);
+  if (!r.ok) throw new BaomiError(r.issue.code, { ...r.issue.params, path: r.issue.path }, 2);
+  return r.folders;
+}
+
+function notAbsolute(path: string, written: string, ctx: ResolveContext): ResolveResult {
+  return {
+    ok: false,
+    issue: {
+      code: 'POLICY_FOLDER_NOT_ABSOLUTE',
+      line: 1,
+      col: 1,
+      path,
+      params: { value: written, os: ctx.os, dataDir: ctx.dataDir },
+    },
+  };
+}

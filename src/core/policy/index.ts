@@ -1,0 +1,53 @@
+// Public API of the policy core. Importing this loads zod (the schema); code that only needs
+// levels or durations can import levels.js / units.js directly and stay small.
+export { decodePolicyBytes, MAX_POLICY_BYTES } from './decode.js';
+export {
+  isAbsoluteFor,
+  type ResolveContext,
+  resolveFolders,
+  tryResolveFolders,
+} from './folders.js';
+export { formatPolicyIssue, formatPolicyMessage, policyMessageKey } from './format.js';
+export { policyJsonSchema } from './json-schema.js';
+export {
+  type Candidate,
+  CLOCK_SKEW_MS,
+  type Judgement,
+  judgeCandidate,
+  sha256Hex,
+} from './judge.js';
+export {
+  isLevel,
+  LEVELS,
+  type Level,
+  levelAtLeast,
+  STATE_SECRET_LEVELS,
+  TRADE_SECRET_LEVELS,
+} from './levels.js';
+export { policyMessages } from './messages.js';
+export { MAX_ALIAS_COUNT, parsePolicyBytes, parsePolicyText } from './parse.js';
+export { eventGlobToRegExp, policySchema, VERDICTS } from './schema.js';
+export {
+  generateKeyPair,
+  publicKeyOf,
+  readPublicKey,
+  type SignatureCheck,
+  signPolicy,
+  verifyPolicySignature,
+} from './signature.js';
+export type {
+  AlertRule,
+  ParseResult,
+  Policy,
+  PolicyErrorCode,
+  PolicyFolder,
+  PolicyInput,
+  PolicyIssue,
+  PolicyOs,
+  ResolvedFolder,
+  TrustedKey,
+  UsbRule,
+  UsbVerdict,
+} from './types.js';
+export { POLICY_ERROR_CODES } from './types.js';
+export { parseDuration, parseRfc3339, parseSize } from './units.js';

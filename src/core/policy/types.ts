@@ -1,0 +1,92 @@
+// Public types of the policy core. `Policy` is what the agent works with after parsing:
+// defaults filled in, durations in milliseconds, retention.maxSize in bytes, USB IDs lowercase.
+// `PolicyInput` is what a file may say. Type-only imports: loading these costs nothing.
+import type * as z from 'zod';
+import type { Json } from '../events/types.js';
+import type { Level } from './levels.js';
+import type { policySchema } from './schema.js';
+
+export type Policy = z.output<typeof policySchema>;
+export type PolicyInput = z.input<typeof policySchema>;
+export type UsbVerdict = Policy['usb']['storage'];
+export type UsbRule = Policy['usb']['rules'][number];
+export type PolicyFolder = Policy['folders'][number];
+export type AlertRule = Policy['alerts'][number];
+
+export type PolicyOs = 'linux' | 'windows' | 'darwin';
+
+/** Stable codes; each maps to a message `policy.<camelCase>` in messages.ts. */
+export const POLICY_ERROR_CODES = [
+  'POLICY_TOO_LARGE',
+  'POLICY_ENCODING',
+  'POLICY_EMPTY',
+  'POLICY_YAML_SYNTAX',
+  'POLICY_JSON_SYNTAX',
+  'POLICY_DUPLICATE_KEY',
+  'POLICY_YAML_TAG',
+  'POLICY_ALIAS',
+  'POLICY_UNKNOWN_KEY',
+  'POLICY_REQUIRED',
+  'POLICY_TYPE',
+  'POLICY_ENUM',
+  'POLICY_TOO_SMALL',
+  'POLICY_TOO_BIG',
+  'POLICY_TEXT',
+  'POLICY_VERSION',
+  'POLICY_DATE',
+  'POLICY_EXPIRES_BEFORE_ISSUED',
+  'POLICY_DURATION',
+  'POLICY_SIZE',
+  'POLICY_LEVEL',
+  'POLICY_VERDICT',
+  'POLICY_SEVERITY',
+  'POLICY_HEX4',
+  'POLICY_USB_HASH',
+  'POLICY_URL',
+  'POLICY_ALERT_MATCH',
+  'POLICY_FOLDER_PATH',
+  'POLICY_FOLDER_RELATIVE',
+  'POLICY_FOLDER_VARIABLE',
+  'POLICY_FOLDER_NOT_ABSOLUTE',
+  'POLICY_INVALID',
+  'POLICY_SIG_MISSING',
+  'POLICY_SIG_MALFORMED',
+  'POLICY_SIG_UNTRUSTED',
+  'POLICY_SIG_NO_TRUSTED_KEYS',
+  'POLICY_KEY_INVALID',
+  'POLICY_EXPIRED',
+  'POLICY_NOT_YET_VALID',
+  'POLICY_DOWNGRADE',
+  'POLICY_SAME_VERSION_CHANGED',
+  'POLICY_INTERNAL',
+] as const;
+export type PolicyErrorCode = (typeof POLICY_ERROR_CODES)[number];
+
+/**
+ * One problem in a policy file. `line`/`col` are 1-based positions of the offending node in
+ * the source (for a missing key: the object that lacks it; for whole-file problems: 1:1).
+ * `path` is like "folders[0].level" ("" for the whole document). `params` fill the message.
+ */
+export interface PolicyIssue {
+  code: PolicyErrorCode;
+  line: number;
+  col: number;
+  path: string;
+  params: Record<string, Json>;
+}
+
+export type ParseResult =
+  | { ok: true; policy: Policy; format: 'yaml' | 'json' }
+  | { ok: false; issues: PolicyIssue[] };
+
+export interface ResolvedFolder {
+  path: string;
+  level: Level;
+  recursive: boolean;
+  ignore: string[];
+}
+
+export interface TrustedKey {
+  name: string;
+  publicKeyPem: string;
+}
