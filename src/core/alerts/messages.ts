@@ -1,0 +1,24 @@
+import type { Catalog } from '../i18n/types.js';
+
+// `index` is the rule's position in the policy's `alerts` list (0-based), shown the way IT
+// would find it in the file.
+export const alertMessages: Catalog = {
+  en: {
+    'alert.summary':
+      '{{count}} {{match}} events at level {{level}} or higher within {{within}} (policy alerts[{{index}}])',
+    'alert.summaryAnyLevel':
+      '{{count}} {{match}} events within {{within}} (policy alerts[{{index}}])',
+    'alert.invalidRule':
+      'Alert rule alerts[{{index}}] has an invalid {{field}}; fix the policy and sign it again',
+    'alert.badTime':
+      'Alert engine was given an invalid time ({{now}}); this is a bug in the caller',
+  },
+  'zh-CN': {
+    'alert.summary':
+      '{{within}}内发生 {{count}} 次 {{match}} 事件，涉及 {{level}} 级及以上（策略 alerts[{{index}}]）',
+    'alert.summaryAnyLevel':
+      '{{within}}内发生 {{count}} 次 {{match}} 事件（策略 alerts[{{index}}]）',
+    'alert.invalidRule': '预警规则 alerts[{{index}}] 的 {{field}} 无效；请修改策略并重新签名',
+    'alert.badTime': '预警引擎收到无效时间（{{now}}）；这是调用方的缺陷',
+  },
+};
