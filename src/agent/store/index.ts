@@ -1,0 +1,151 @@
+// The tamper-evident event store of the agent: SQLite (WAL, synchronous=FULL), hash-chained
+// events with gap-free seq, batched durable appends, queries, the sync outbox position,
+// retention and verification. See DESIGN.md "Contracts" for the event shape.
+import { BaomiError } from '../../core/errors.js';
+import { mapSqliteError, openDatabase } from './open.js';
+import { queryEvents } from './query.js';
+import { pruneInTransaction } from './retention.js';
+import {
+  ACKED_SEQ_KEY,
+  readAckedSeq,
+  readPolicy,
+  readState,
+  writePolicy,
+  writeState,
+} from './state.js';
+import type { EventStore, OpenStoreOptions } from './types.js';
+import { verifyDb } from './verify.js';
+import { BatchWriter, readHead } from './writer.js';
+
+export { storeMessages } from './messages.js';
+export type { Migration } from './migrations/index.js';
+export { LATEST_VERSION, MIGRATIONS, migrate, schemaVersion } from './migrations/index.js';
+export { DB_FILE } from './open.js';
+export { parseSize } from './size.js';
+export { readAckedSeq, readPolicy, readState, writePolicy, writeState } from './state.js';
+export type * from './types.js';
+export { verifyStore } from './verify.js';
+
+export const DEFAULT_BATCH_WINDOW_MS = 10;
+export const DEFAULT_BATCH_MAX = 512;
+
+export function openStore(opts: OpenStoreOptions): EventStore {
+  const readOnly = opts.readOnly ?? false;
+  const { db, file } = openDatabase(opts.dataDir, readOnly);
+  const mapError = (e: unknown) => mapSqliteError(e, file, opts.dataDir);
+  const writer = readOnly
+    ? undefined
+    : new BatchWriter(db, {
+        host: opts.host,
+        now: opts.now ?? Date.now,
+        batchWindowMs: opts.batchWindowMs ?? DEFAULT_BATCH_WINDOW_MS,
+        batchMax: Math.max(1, opts.batchMax ?? DEFAULT_BATCH_MAX),
+        mapError,
+      });
+  let closed = false;
+
+  const usable = (): void => {
+    if (closed) throw new BaomiError('STORE_CLOSED', {}, 1);
+  };
+  const writable = (): BatchWriter => {
+    usable();
+    if (!writer) throw new BaomiError('STORE_READ_ONLY', {}, 1);
+    return writer;
+  };
+  const write = (fn: () => void): void => {
+    try {
+      fn();
+    } catch (e) {
+      throw mapError(e);
+    }
+  };
+
+  return {
+    file,
+    readOnly,
+    append(input, appendOpts) {
+      try {
+        return writable().append(input, appendOpts?.apply);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    },
+    onCommitted(listener) {
+      return writer ? writer.onCommitted(listener) : () => {};
+    },
+    flush() {
+      usable();
+      writer?.flush();
+    },
+    query(filter) {
+      usable();
+      return queryEvents(db, filter);
+    },
+    head() {
+      usable();
+      return writer ? writer.currentHead() : readHead(db);
+    },
+    counts() {
+      usable();
+      const acked = readAckedSeq(db);
+      const r = db
+        .prepare(
+          'SELECT count(*) AS stored, count(*) FILTER (WHERE seq > ?) AS unsynced FROM events',
+        )
+        .get(acked) as { stored: number; unsynced: number };
+      return { stored: r.stored, unsynced: r.unsynced };
+    },
+    getAckedSeq() {
+      usable();
+      return readAckedSeq(db);
+    },
+    setAckedSeq(seq) {
+      const w = writable();
+      if (!Number.isSafeInteger(seq) || seq < 0 || seq > w.currentHead().seq) {
+        throw new RangeError(`acked seq ${seq} is outside 0…${w.currentHead().seq}`);
+      }
+      write(() => writeState(db, ACKED_SEQ_KEY, seq));
+    },
+    getState(key) {
+      usable();
+      const v = readState(db, key);
+      return typeof v === 'string' ? v : undefined;
+    },
+    setState(key, value) {
+      writable();
+      write(() => writeState(db, key, value));
+    },
+    getPolicy() {
+      usable();
+      return readPolicy(db);
+    },
+    setPolicy(policy) {
+      writable();
+      write(() => writePolicy(db, policy));
+    },
+    prune(pruneOpts) {
+      return writable().exclusive((add) => pruneInTransaction(db, pruneOpts, add));
+    },
+    verify() {
+      usable();
+      writer?.flush();
+      return db.transaction(() => verifyDb(db))();
+    },
+    withDb(fn) {
+      usable();
+      return fn(db);
+    },
+    close() {
+      if (closed) return;
+      try {
+        writer?.flush();
+      } finally {
+        writer?.stop();
+        // A final flush that failed has already rejected its batch; nothing stays queued.
+        writer?.rejectPending(new BaomiError('STORE_CLOSED', {}, 1));
+        closed = true;
+        db.close();
+      }
+    },
+  };
+}

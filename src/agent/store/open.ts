@@ -1,0 +1,181 @@
+// Opening the database file, with the checks that keep an audit log honest: a damaged file is
+// refused and left byte-identical for inspection (never repaired, overwritten or deleted), an
+// unwritable directory is named, and a read-only open never writes.
+import {
+  accessSync,
+  chmodSync,
+  closeSync,
+  constants,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { BaomiError } from '../../core/errors.js';
+import { LATEST_VERSION, migrate, schemaVersion } from './migrations/index.js';
+import type { Db } from './types.js';
+
+export const DB_FILE = 'baomi.db';
+
+const CORRUPT_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_CORRUPT_INDEX']);
+const UNWRITABLE_CODES = new Set([
+  'SQLITE_READONLY',
+  'SQLITE_CANTOPEN',
+  'SQLITE_PERM',
+  'SQLITE_IOERR_WRITE',
+]);
+
+function sqliteCode(e: unknown): string {
+  const code = (e as { code?: unknown }).code;
+  return typeof code === 'string' ? code : '';
+}
+
+function reason(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function corrupt(file: string, why: string): BaomiError {
+  return new BaomiError('STORE_CORRUPT', { file, reason: why }, 1);
+}
+
+function unwritable(dir: string, why: string): BaomiError {
+  return new BaomiError('STORE_UNWRITABLE', { dir, reason: why }, 1);
+}
+
+/** Maps SQLite failures that mean "damaged file" or "cannot write" to their BaomiError. */
+export function mapSqliteError(e: unknown, file: string, dir: string): unknown {
+  const code = sqliteCode(e);
+  if (CORRUPT_CODES.has(code) || code.startsWith('SQLITE_CORRUPT')) return corrupt(file, reason(e));
+  if (UNWRITABLE_CODES.has(code) || code.startsWith('SQLITE_READONLY'))
+    return unwritable(dir, reason(e));
+  return e;
+}
+
+/**
+ * Reads the whole file through a read-only connection. Read-only on purpose: closing a
+ * read-write connection checkpoints the WAL into the main file, which would change a damaged
+ * file we promised to leave untouched.
+ */
+function checkIntegrity(file: string, dir: string): void {
+  let db: Db | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    const rows = db.pragma('quick_check') as { quick_check: string }[];
+    const problems = rows.map((r) => r.quick_check).filter((s) => s !== 'ok');
+    if (problems.length > 0) throw corrupt(file, problems.slice(0, 3).join('; '));
+    // A file SQLite accepts but that never held our schema is not ours to take over.
+    const tables = db
+      .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name = 'events'")
+      .all();
+    if (tables.length === 0 || schemaVersion(db) === 0) throw corrupt(file, 'no Baomi schema');
+  } catch (e) {
+    if (e instanceof BaomiError) throw e;
+    const mapped = mapSqliteError(e, file, dir);
+    // Anything else while merely reading a file we did not create means we cannot trust it.
+    throw mapped instanceof BaomiError ? mapped : corrupt(file, reason(e));
+  } finally {
+    db?.close();
+  }
+}
+
+function configure(db: Db): void {
+  db.pragma('journal_mode = WAL');
+  // FULL: the WAL is fsync'd at every commit, so a committed event survives a power cut.
+  // Batching many events per commit is what makes this affordable.
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  // Keep the WAL file from staying large after a burst.
+  db.pragma('journal_size_limit = 67108864');
+}
+
+function syncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Creates a new database beside its final name and renames it into place once the schema is
+ * committed, so `baomi.db` is never a half-made file: an empty or short `baomi.db` is always
+ * damage, and refusing it is always right.
+ */
+function createFresh(file: string, dir: string): void {
+  const tmp = `${file}.init-${process.pid}`;
+  for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`]) rmSync(f, { force: true });
+  const db = new Database(tmp);
+  try {
+    configure(db);
+    migrate(db);
+  } finally {
+    db.close(); // checkpoints the WAL into `tmp` and removes it
+  }
+  // The log names people and paths: owner-only, whatever the umask or the directory's mode.
+  // SQLite gives the -wal and -shm files the same mode.
+  chmodSync(tmp, 0o600);
+  const fd = openSync(tmp, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+  syncDir(dir);
+}
+
+function ensureWritableDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    accessSync(dir, constants.W_OK | constants.X_OK);
+  } catch (e) {
+    throw unwritable(dir, reason(e));
+  }
+}
+
+export function openDatabase(dataDir: string, readOnly: boolean): { db: Db; file: string } {
+  const file = join(dataDir, DB_FILE);
+  if (readOnly) {
+    if (!existsSync(file)) throw new BaomiError('STORE_MISSING', { file }, 1);
+    checkIntegrity(file, dataDir);
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    const found = schemaVersion(db);
+    if (found !== LATEST_VERSION) {
+      db.close();
+      const code = found > LATEST_VERSION ? 'STORE_TOO_NEW' : 'STORE_TOO_OLD';
+      throw new BaomiError(code, { file, found, known: LATEST_VERSION }, 1);
+    }
+    return { db, file };
+  }
+
+  ensureWritableDir(dataDir);
+  try {
+    if (existsSync(file)) checkIntegrity(file, dataDir);
+    else if ((statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0) > 0) {
+      // The log was removed but its write-ahead log was not: SQLite would replay those pages
+      // onto a new file. Keep both for inspection instead.
+      throw corrupt(file, 'the database file is missing but its -wal file is not');
+    } else createFresh(file, dataDir);
+    const db = new Database(file, { fileMustExist: true });
+    try {
+      const found = schemaVersion(db);
+      if (found > LATEST_VERSION) {
+        throw new BaomiError('STORE_TOO_NEW', { file, found, known: LATEST_VERSION }, 1);
+      }
+      configure(db);
+      migrate(db);
+      return { db, file };
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  } catch (e) {
+    throw mapSqliteError(e, file, dataDir);
+  }
+}

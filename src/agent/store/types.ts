@@ -1,0 +1,123 @@
+// Public types of the event store. The event shape itself is the contract in
+// src/core/events/types.ts; these describe how the agent reads and writes it.
+import type Database from 'better-sqlite3';
+import type { BaomiEvent, EventInput, Severity } from '../../core/events/types.js';
+
+export type Db = Database.Database;
+
+export interface OpenStoreOptions {
+  /** Directory holding `baomi.db`; created with mode 0700 when missing (not in readOnly mode). */
+  dataDir: string;
+  /** Written into every event's `host`; pass `os.hostname()`. */
+  host: string;
+  /** Open with SQLite's read-only flag: never writes the database (CLI `events`/`status`/`verify`). */
+  readOnly?: boolean;
+  /** Clock in ms since the epoch; injectable for tests. */
+  now?: () => number;
+  /** How long an append may wait for companions before its batch commits. Default 10 ms. */
+  batchWindowMs?: number;
+  /** A batch commits at once when it reaches this many events. Default 512. */
+  batchMax?: number;
+}
+
+export interface AppendOptions {
+  /**
+   * Runs inside the transaction that commits the event, after its row is inserted: both are
+   * durable together or neither is. If it throws, this event alone is rolled back (a
+   * savepoint), its promise rejects and its seq is not consumed.
+   */
+  apply?: (db: Db, event: BaomiEvent) => void;
+}
+
+export interface QueryFilter {
+  /** Exact types or globs: "file.*", "usb.*". */
+  types?: string[];
+  minSeverity?: Severity;
+  /** This level or higher on the same scale (A < AA < AAA; 秘密 < 机密 < 绝密); unknown levels match exactly. */
+  level?: string;
+  /** ms since the epoch, inclusive. */
+  since?: number;
+  /** ms since the epoch, exclusive. */
+  until?: number;
+  /** Case-insensitive substring of the event's `data` JSON (which holds `path`). */
+  text?: string;
+  user?: string;
+  /** Only events with seq > afterSeq. */
+  afterSeq?: number;
+  /** No limit when absent. */
+  limit?: number;
+  /** By seq; default 'asc'. */
+  order?: 'asc' | 'desc';
+}
+
+export interface StoreCounts {
+  stored: number;
+  /** Events with seq above the console's acknowledged seq. */
+  unsynced: number;
+}
+
+/** The policy in force, kept so that a restart enforces it before any file is read again. */
+export interface StoredPolicy {
+  bytes: Buffer;
+  signature: Buffer;
+  version: number;
+  sha256: string;
+}
+
+export interface PruneOptions {
+  /** Remove events older than this many days (a prefix of them). */
+  days?: number;
+  /** Keep the database's used pages under this many bytes, even at the cost of unsynced events. */
+  maxSizeBytes?: number;
+  /** When true, age-based pruning never removes events the console has not acknowledged. */
+  consoleConfigured: boolean;
+  /** ms since the epoch. */
+  now: number;
+}
+
+export interface PruneResult {
+  throughSeq: number;
+  count: number;
+  lostUnsynced: number;
+  /** The `store.pruned` event appended in the same transaction as the deletion. */
+  event: BaomiEvent;
+}
+
+export type VerifyResult =
+  | { ok: true; checked: number; firstSeq: number | null; lastSeq: number | null }
+  | {
+      ok: false;
+      checked: number;
+      brokenAt: number;
+      kind: 'hash' | 'link' | 'gap' | 'missing-prefix';
+      detail: string;
+    };
+
+export interface EventStore {
+  readonly file: string;
+  readonly readOnly: boolean;
+  /** Resolves with the stored event only after its transaction committed (fsync'd). */
+  append(input: EventInput, opts?: AppendOptions): Promise<BaomiEvent>;
+  /** Called after each commit with the events it made durable; returns an unsubscribe. */
+  onCommitted(listener: (events: readonly BaomiEvent[]) => void): () => void;
+  /** Commits everything pending now. */
+  flush(): void;
+  query(filter?: QueryFilter): BaomiEvent[];
+  /** Last committed event's seq and hash (seq 0 and 64 zeros when empty). */
+  head(): { seq: number; hash: string };
+  counts(): StoreCounts;
+  getAckedSeq(): number;
+  setAckedSeq(seq: number): void;
+  getState(key: string): string | undefined;
+  setState(key: string, value: string): void;
+  getPolicy(): StoredPolicy | undefined;
+  setPolicy(policy: StoredPolicy): void;
+  prune(opts: PruneOptions): PruneResult | null;
+  verify(): VerifyResult;
+  /** For tables owned by other modules (migrations 002+). Writes tied to an event belong in `apply`. */
+  withDb<T>(fn: (db: Db) => T): T;
+  /** Commits everything pending, then closes. Synchronous so it can run in an exit handler. */
+  close(): void;
+}
+
+export type { BaomiEvent, EventInput };
