@@ -1,0 +1,136 @@
+// The agent service, composed: store → policy → sockets → retention. Reads like a table of
+// contents (STYLE.md 10); each part lives in its own module. An agent that cannot record
+// does not run: a store failure at start is fatal (exit 1 with one line).
+import { hostname, userInfo } from 'node:os';
+import { join } from 'node:path';
+import type { Lang } from '../core/i18n/types.js';
+import type { Request } from '../core/protocol/messages.js';
+import { sanitizeFilter } from '../core/protocol/messages.js';
+import { osName } from '../platform/paths.js';
+import { acquireLock } from './lock.js';
+import { createLogger, type Logger } from './log.js';
+import { type InForce, PolicyManager } from './policy/manager.js';
+import { DEMO_TRUST_DIR, loadTrustedKeys } from './policy/trust.js';
+import { startRetention } from './retention.js';
+import { type SocketServers, startSocketServers } from './socket/server.js';
+import { statusFromStore } from './status.js';
+import { type EventStore, openStore } from './store/index.js';
+import { VERSION } from './version.js';
+
+export interface AgentOptions {
+  policyFile: string;
+  dataDir: string;
+  trustDir: string;
+  sockets: { agent: string; admin: string };
+  trustDemo: boolean;
+  lang: Lang;
+  /** Diagnostic log file; default `<dataDir>/agent.log`. */
+  logFile?: string;
+  now?: () => number;
+}
+
+export interface RunningAgent {
+  store: EventStore;
+  policy: PolicyManager;
+  log: Logger;
+  logFile: string;
+  stop(reason: string): Promise<void>;
+}
+
+export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
+  const now = o.now ?? Date.now;
+  const store = openStore({ dataDir: o.dataDir, host: hostname(), now });
+  let lock: { release(): void };
+  try {
+    lock = acquireLock(o.dataDir);
+  } catch (e) {
+    store.close();
+    throw e;
+  }
+  const logFile = o.logFile ?? join(o.dataDir, 'agent.log');
+  const log = createLogger(logFile);
+  const me = userInfo();
+  await store.append({
+    type: 'agent.started',
+    severity: 'info',
+    data: {
+      version: VERSION,
+      pid: process.pid,
+      uid: me.uid,
+      dataDir: o.dataDir,
+      policyFile: o.policyFile,
+      trustDemo: o.trustDemo,
+    },
+  });
+  log.info({ module: 'agent', version: VERSION, dataDir: o.dataDir }, 'agent started');
+
+  const trusted = loadTrustedKeys(o.trustDir, log);
+  if (o.trustDemo) trusted.push(...loadTrustedKeys(DEMO_TRUST_DIR, log));
+
+  let retention: { stop(): void } | null = null;
+  const policy = new PolicyManager({
+    file: o.policyFile,
+    trusted,
+    store,
+    dataDir: o.dataDir,
+    os: osName(process.platform),
+    now,
+    log,
+    onApplied: (p: InForce) => {
+      retention?.stop();
+      retention = startRetention(store, p.policy, now, log);
+    },
+  });
+  let sockets: SocketServers | null = null;
+  try {
+    await policy.start();
+    sockets = await startSocketServers(o.sockets, (req: Request, access) => {
+      switch (req.type) {
+        case 'status': {
+          const s = statusFromStore(store);
+          return { ...s, folders: policy.current?.policy.folders.length ?? 0 };
+        }
+        case 'events.query': {
+          const filter = sanitizeFilter(req.filter);
+          // agent.sock is open to every local user: only the seat user's own events. The seat
+          // user is not known yet (no tray, no logind source), so nobody's events are shown.
+          if (access === 'agent') filter.user = '\u0000nobody';
+          return { events: store.query(filter) };
+        }
+        case 'verify':
+          return store.verify();
+      }
+    });
+  } catch (e) {
+    policy.stop();
+    await recordStop(store, 'start-failed');
+    store.close();
+    lock.release();
+    throw e;
+  }
+
+  let stopping: Promise<void> | null = null;
+  return {
+    store,
+    policy,
+    log,
+    logFile,
+    stop(reason: string) {
+      stopping ??= (async () => {
+        policy.stop();
+        retention?.stop();
+        await sockets?.close();
+        await policy.idle();
+        await recordStop(store, reason);
+        store.close();
+        lock.release();
+        log.info({ module: 'agent', reason }, 'agent stopped');
+      })();
+      return stopping;
+    },
+  };
+}
+
+async function recordStop(store: EventStore, reason: string): Promise<void> {
+  await store.append({ type: 'agent.stopped', severity: 'info', data: { reason } });
+}
