@@ -1,0 +1,71 @@
+// `baomi agent`: the service in the foreground. SIGINT and SIGTERM stop it cleanly: every
+// pending event is flushed and `agent.stopped` written before the process exits.
+import { userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startAgent } from '../../agent/agent.js';
+import { VERSION } from '../../agent/version.js';
+import { socketPaths } from '../../platform/paths.js';
+import type { CommandContext } from '../context.js';
+import { cliDefaults } from '../defaults.js';
+
+interface AgentFlags {
+  policy?: string;
+  dataDir?: string;
+  trustDir?: string;
+  socket?: string;
+  trustDemo?: boolean;
+}
+
+export default async function agent({ t, lang }: CommandContext, f: AgentFlags): Promise<number> {
+  const d = cliDefaults();
+  const dataDir = resolve(f.dataDir ?? d.dataDir);
+  const policyFile = resolve(f.policy ?? d.policyFile);
+  const sockets = socketPaths(resolve(f.socket ?? d.socketDir));
+  const running = await startAgent({
+    policyFile,
+    dataDir,
+    trustDir: resolve(f.trustDir ?? d.trustDir),
+    sockets,
+    trustDemo: Boolean(f.trustDemo),
+    lang,
+  });
+
+  const inForce = running.policy.current;
+  const lines = [
+    t('agent.banner.started', { version: VERSION, user: userInfo().username, pid: process.pid }),
+    t('agent.banner.data', { db: join(dataDir, 'baomi.db') }),
+    t('agent.banner.log', { log: running.logFile }),
+    t('agent.banner.policy', { file: policyFile }),
+    inForce
+      ? t('agent.banner.inForce', { name: inForce.name, version: inForce.version })
+      : t('agent.banner.noPolicy'),
+    t('agent.banner.sockets', sockets),
+    ...(f.trustDemo ? [t('agent.banner.demo')] : []),
+    t('agent.banner.look'),
+    t('agent.banner.stop'),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  // Tell the person in the foreground what the policy watcher decided.
+  running.store.onCommitted((events) => {
+    for (const e of events) {
+      if (e.type === 'policy.applied')
+        process.stdout.write(`${t('agent.policyApplied', e.data)}\n`);
+      if (e.type === 'policy.rejected')
+        process.stderr.write(
+          `${t('agent.policyRejected', { reason: t(String(e.data.code), e.data) })}\n`,
+        );
+    }
+  });
+
+  return new Promise<number>((done) => {
+    const stop = (signal: NodeJS.Signals) => {
+      void running.stop(signal).then(() => {
+        process.stdout.write(`${t('agent.stopped', { signal })}\n`);
+        done(0);
+      });
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}

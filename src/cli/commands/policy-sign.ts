@@ -1,0 +1,33 @@
+// `baomi policy sign --key NAME.key FILE`: writes FILE.sig, the base64 Ed25519 signature over
+// FILE's exact bytes. The policy is validated first: signing a policy every agent would
+// refuse only hides the mistake until it is deployed.
+import { writeFileSync } from 'node:fs';
+import { BaomiError } from '../../core/errors.js';
+import { signPolicy } from '../../core/policy/signature.js';
+import type { CommandContext } from '../context.js';
+import { readInput } from '../read-input.js';
+import { printIssues, validateBytes } from './policy-validate.js';
+
+export default async function sign(
+  ctx: CommandContext,
+  file: string,
+  o: { key: string },
+): Promise<number> {
+  const bytes = readInput(file);
+  const keyPem = readInput(o.key).toString('utf8');
+  const result = validateBytes(bytes);
+  if (!result.ok) {
+    printIssues(ctx, file, result.issues);
+    return 2;
+  }
+  const sig = signPolicy(bytes, keyPem); // POLICY_KEY_INVALID (exit 2) for anything but Ed25519
+  const sigFile = `${file}.sig`;
+  try {
+    writeFileSync(sigFile, sig);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new BaomiError('CLI_WRITE_FAILED', { file: sigFile, reason: err.code ?? err.message }, 1);
+  }
+  process.stdout.write(`${ctx.t('cli.sign.done', { sig: sigFile })}\n`);
+  return 0;
+}

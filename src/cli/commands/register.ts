@@ -1,0 +1,65 @@
+// Every command and flag of `baomi`, with help text in the person's language. The work of
+// each command is in its own file, imported only when that command runs.
+import { type Command, Option } from 'commander';
+import type { Translate } from '../../core/i18n/translate.js';
+import type { CommandModule } from '../context.js';
+import { cliDefaults } from '../defaults.js';
+
+export interface Registrar {
+  t: Translate;
+  configure: (cmd: Command) => Command;
+  run: (load: () => Promise<CommandModule>) => (...args: unknown[]) => Promise<void>;
+}
+
+export function registerCommands(program: Command, { t, configure, run }: Registrar): void {
+  const d = cliDefaults();
+  const sub = (parent: Command, name: string, desc: string) =>
+    configure(parent.command(name)).description(desc);
+  const readSource = (cmd: Command) =>
+    cmd
+      .option('--data-dir <dir>', t('cli.opt.dataDirRead'))
+      .option('--socket <path>', t('cli.opt.socket', { default: d.socketDir }));
+
+  sub(program, 'agent', t('cli.cmd.agent'))
+    .option('--policy <file>', t('cli.opt.policy', { default: d.policyFile }))
+    .option('--data-dir <dir>', t('cli.opt.dataDir', { default: d.dataDir }))
+    .option('--trust-dir <dir>', t('cli.opt.trustDir', { default: d.trustDir }))
+    .option('--socket <dir>', t('cli.opt.socketDir', { default: d.socketDir }))
+    .option('--trust-demo', t('cli.opt.trustDemo'))
+    .action(run(() => import('./agent.js')));
+
+  readSource(sub(program, 'events', t('cli.cmd.events')))
+    .option('--type <type...>', t('cli.opt.type'))
+    .option('--level <level>', t('cli.opt.level'))
+    .option('--severity <severity>', t('cli.opt.severity'))
+    .option('--since <time>', t('cli.opt.since'))
+    .option('--until <time>', t('cli.opt.until'))
+    .option('--text <text>', t('cli.opt.text'))
+    .option('--limit <n>', t('cli.opt.limit'))
+    .addOption(new Option('--json', t('cli.opt.json')).conflicts('csv'))
+    .option('--csv', t('cli.opt.csv'))
+    .action(run(() => import('./events.js')));
+
+  readSource(sub(program, 'verify', t('cli.cmd.verify')))
+    .option('--json', t('cli.opt.json'))
+    .action(run(() => import('./verify.js')));
+
+  readSource(sub(program, 'status', t('cli.cmd.status')))
+    .option('--json', t('cli.opt.json'))
+    .action(run(() => import('./status.js')));
+
+  const policy = sub(program, 'policy', t('cli.cmd.policy'));
+  sub(policy, 'keygen', t('cli.cmd.keygen'))
+    .argument('<name>', t('cli.arg.name'))
+    .option('--out <dir>', t('cli.opt.out'))
+    .action(run(() => import('./policy-keygen.js')));
+  sub(policy, 'sign', t('cli.cmd.sign'))
+    .argument('<file>', t('cli.arg.file'))
+    .requiredOption('--key <file>', t('cli.opt.key'))
+    .action(run(() => import('./policy-sign.js')));
+  sub(policy, 'validate', t('cli.cmd.validate'))
+    .argument('<file>', t('cli.arg.file'))
+    .option('--trust-dir <dir>', t('cli.opt.trustDirValidate'))
+    .option('--json', t('cli.opt.json'))
+    .action(run(() => import('./policy-validate.js')));
+}

@@ -1,0 +1,107 @@
+// Printing events: a readable table (default), JSON lines, or CSV.
+import type { BaomiEvent } from '../core/events/types.js';
+import type { Translate } from '../core/i18n/translate.js';
+
+/** The one-line detail a person scans for: a path, a reason, a policy name. */
+export function detailOf(e: BaomiEvent): string {
+  const d = e.data as Record<string, unknown>;
+  const parts: string[] = [];
+  if (typeof d.oldPath === 'string') parts.push(`${d.oldPath} →`);
+  for (const k of ['path', 'name', 'reason', 'code', 'message']) {
+    const v = d[k];
+    if (typeof v === 'string' || typeof v === 'number') parts.push(String(v));
+  }
+  if (typeof d.version === 'number' && !parts.includes(String(d.version)))
+    parts.push(`v${d.version}`);
+  return parts.join(' ').replace(/[\r\n\t]/g, (c) => JSON.stringify(c).slice(1, -1));
+}
+
+function localTime(ts: number): string {
+  const dt = new Date(ts);
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${dt.getFullYear()}-${p(dt.getMonth() + 1)}-${p(dt.getDate())} ${p(dt.getHours())}:${p(dt.getMinutes())}:${p(dt.getSeconds())}`;
+}
+
+/** Display width: CJK characters take two columns in a terminal. */
+function width(s: string): number {
+  let w = 0;
+  for (const ch of s)
+    w +=
+      /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(
+        ch,
+      )
+        ? 2
+        : 1;
+  return w;
+}
+
+function pad(s: string, w: number): string {
+  return s + ' '.repeat(Math.max(0, w - width(s)));
+}
+
+export function formatTable(events: BaomiEvent[], t: Translate): string {
+  const head = ['seq', 'time', 'type', 'severity', 'level', 'user', 'detail'].map((k) =>
+    t(`cli.head.${k}`),
+  );
+  const rows = events.map((e) => [
+    String(e.seq),
+    localTime(e.ts),
+    e.type,
+    e.severity,
+    e.level ?? '',
+    e.user ?? '',
+    detailOf(e),
+  ]);
+  const widths = head.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i]!))));
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : pad(c, widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [line(head), ...rows.map(line)].join('\n');
+}
+
+export function formatJsonLines(events: BaomiEvent[]): string {
+  return events.map((e) => JSON.stringify(e)).join('\n');
+}
+
+function csvCell(raw: string): string {
+  // A file name like "=HYPERLINK(...)" must not become a formula when staff open the CSV in a
+  // spreadsheet (CSV injection): such cells get a leading apostrophe.
+  const v = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
+  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+export function formatCsv(events: BaomiEvent[]): string {
+  const cols = [
+    'seq',
+    'id',
+    'ts',
+    'time',
+    'type',
+    'severity',
+    'level',
+    'user',
+    'host',
+    'detail',
+    'data',
+    'hash',
+  ];
+  const rows = events.map((e) =>
+    [
+      String(e.seq),
+      e.id,
+      String(e.ts),
+      new Date(e.ts).toISOString(),
+      e.type,
+      e.severity,
+      e.level ?? '',
+      e.user ?? '',
+      e.host,
+      detailOf(e),
+      JSON.stringify(e.data),
+      e.hash,
+    ].map(csvCell),
+  );
+  return [cols.join(','), ...rows.map((r) => r.join(','))].join('\r\n');
+}

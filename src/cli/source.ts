@@ -1,0 +1,73 @@
+// Where `events`, `status` and `verify` read from: the running agent over its socket, or a
+// data directory opened read-only. With neither flag: admin.sock, then agent.sock, then the
+// default data directory, so `baomi events` just works on a workstation.
+import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { request } from '../agent/socket/client.js';
+import { statusFromStore } from '../agent/status.js';
+import { openStore, verifyStore } from '../agent/store/index.js';
+import { BaomiError, isBaomiError } from '../core/errors.js';
+import type { BaomiEvent } from '../core/events/types.js';
+import type { EventFilter, StatusResult, VerifyResult } from '../core/protocol/messages.js';
+import { socketPaths } from '../platform/paths.js';
+import { cliDefaults } from './defaults.js';
+
+export interface Source {
+  status(): Promise<StatusResult>;
+  query(filter: EventFilter): Promise<BaomiEvent[]>;
+  verify(): Promise<VerifyResult>;
+  close(): void;
+}
+
+export interface SourceOptions {
+  dataDir?: string;
+  socket?: string;
+}
+
+function fromSocket(path: string): Source {
+  return {
+    status: () => request(path, { type: 'status' }),
+    query: async (filter) => (await request(path, { type: 'events.query', filter })).events,
+    verify: () => request(path, { type: 'verify' }),
+    close: () => {},
+  };
+}
+
+function fromDataDir(dataDir: string): Source {
+  const db = join(dataDir, 'baomi.db');
+  if (!existsSync(db)) throw new BaomiError('STORE_MISSING', { file: db }, 1);
+  const store = openStore({ dataDir, host: hostname(), readOnly: true });
+  return {
+    status: async () => statusFromStore(store),
+    query: async (filter) => store.query(filter),
+    verify: async () => verifyStore(db),
+    close: () => void store.close(),
+  };
+}
+
+async function reachable(path: string): Promise<boolean> {
+  try {
+    await request(path, { type: 'status' }, 2000);
+    return true;
+  } catch (e) {
+    if (isBaomiError(e) && (e.code === 'SOCKET_UNREACHABLE' || e.code === 'SOCKET_DENIED'))
+      return false;
+    throw e;
+  }
+}
+
+export async function openSource(opts: SourceOptions, adminOnly = false): Promise<Source> {
+  if (opts.dataDir && opts.socket) throw new BaomiError('CLI_BOTH_SOURCES', {}, 2);
+  if (opts.dataDir) return fromDataDir(opts.dataDir);
+  if (opts.socket) return fromSocket(opts.socket);
+  const d = cliDefaults();
+  const sockets = socketPaths(d.socketDir);
+  const candidates = adminOnly ? [sockets.admin] : [sockets.admin, sockets.agent];
+  for (const s of candidates) if (await reachable(s)) return fromSocket(s);
+  if (existsSync(join(d.dataDir, 'baomi.db'))) return fromDataDir(d.dataDir);
+  throw new BaomiError('CLI_NO_AGENT', {
+    sockets: candidates.join(', '),
+    db: join(d.dataDir, 'baomi.db'),
+  });
+}

@@ -1,0 +1,127 @@
+// Runs the real `baomi` command (compiled JS, as installed) in a child process against
+// temporary directories, and reads what it recorded straight from its database.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { openStore } from '../../src/agent/store/index.js';
+import type { BaomiEvent } from '../../src/core/events/types.js';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const BIN = join(ROOT, 'bin/baomi.js');
+export const POLICIES = join(ROOT, 'policies');
+
+export interface AgentDirs {
+  root: string;
+  dataDir: string;
+  policyDir: string;
+  policyFile: string;
+  trustDir: string;
+  socketDir: string;
+}
+
+/** Fresh directories; the trust dir trusts the DEMO key that signs the policies/ fixtures. */
+export function agentDirs(): AgentDirs {
+  const root = mkdtempSync(join(tmpdir(), 'baomi-agent-'));
+  const d = {
+    root,
+    dataDir: join(root, 'data'),
+    policyDir: join(root, 'etc'),
+    policyFile: join(root, 'etc', 'policy.yaml'),
+    trustDir: join(root, 'trust'),
+    socketDir: join(root, 'run'),
+  };
+  mkdirSync(d.policyDir, { recursive: true });
+  cpSync(join(POLICIES, 'demo-trust'), d.trustDir, { recursive: true });
+  return d;
+}
+
+export function runCli(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, LANG: 'en_US.UTF-8', ...env },
+    timeout: 30_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export interface AgentProcess {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+export function startAgentProcess(d: AgentDirs, extra: string[] = []): AgentProcess {
+  const child = spawn(
+    process.execPath,
+    [
+      BIN,
+      'agent',
+      '--policy',
+      d.policyFile,
+      '--data-dir',
+      d.dataDir,
+      '--trust-dir',
+      d.trustDir,
+      '--socket',
+      d.socketDir,
+      ...extra,
+    ],
+    { env: { ...process.env, LANG: 'en_US.UTF-8' }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (c) => {
+    out += c;
+  });
+  child.stderr!.on('data', (c) => {
+    err += c;
+  });
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+/** Every event in the data dir, oldest first (read-only, like `baomi events --data-dir`). */
+export function readEvents(dataDir: string): BaomiEvent[] {
+  const store = openStore({ dataDir, host: 'test', readOnly: true });
+  try {
+    return store.query({ order: 'asc' });
+  } catch {
+    return [];
+  } finally {
+    store.close();
+  }
+}
+
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | null | false,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const v = probe();
+      if (v) return v;
+    } catch {
+      // not there yet (database not created, socket not listening)
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export async function waitForEvent(
+  dataDir: string,
+  pred: (e: BaomiEvent) => boolean,
+  what: string,
+  afterSeq = 0,
+): Promise<BaomiEvent> {
+  return waitFor(what, () => readEvents(dataDir).find((e) => e.seq > afterSeq && pred(e)));
+}
+
+export async function stopAgent(p: AgentProcess, signal: NodeJS.Signals = 'SIGTERM') {
+  p.child.kill(signal);
+  return p.exited;
+}

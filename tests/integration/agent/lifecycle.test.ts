@@ -1,0 +1,158 @@
+// Starting and stopping the real agent: clean stops record agent.stopped with every event
+// flushed; an agent that cannot record refuses to run; the sockets answer by permission.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { request } from '../../../src/agent/socket/client.js';
+import {
+  agentDirs,
+  BIN,
+  POLICIES,
+  readEvents,
+  runCli,
+  startAgentProcess,
+  stopAgent,
+  waitFor,
+  waitForEvent,
+} from '../../helpers/agent.js';
+
+function withDemoPolicy() {
+  const d = agentDirs();
+  copyFileSync(join(POLICIES, 'demo.yaml'), d.policyFile);
+  copyFileSync(join(POLICIES, 'demo.yaml.sig'), `${d.policyFile}.sig`);
+  return d;
+}
+
+describe('agent lifecycle', () => {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`stops cleanly on ${signal}: exit 0, agent.stopped last, chain intact`, async () => {
+      const d = withDemoPolicy();
+      const a = startAgentProcess(d);
+      await waitForEvent(d.dataDir, (e) => e.type === 'policy.applied', 'policy applied');
+      expect(await stopAgent(a, signal)).toBe(0);
+      const events = readEvents(d.dataDir);
+      expect(events[0]?.type).toBe('agent.started');
+      expect(events.at(-1)?.type).toBe('agent.stopped');
+      expect(events.at(-1)?.data.reason).toBe(signal);
+      const v = runCli(['verify', '--data-dir', d.dataDir]);
+      expect(v.code, v.stderr).toBe(0);
+      expect(a.stdout()).toContain(join(d.dataDir, 'baomi.db'));
+    });
+  }
+
+  it('serves status and events on admin.sock, and only status on agent.sock', async () => {
+    const d = withDemoPolicy();
+    const a = startAgentProcess(d);
+    try {
+      await waitForEvent(d.dataDir, (e) => e.type === 'policy.applied', 'policy applied');
+      const admin = join(d.socketDir, 'admin.sock');
+      const open = join(d.socketDir, 'agent.sock');
+      await waitFor('sockets', () => statSync(admin).isSocket() && statSync(open).isSocket());
+      expect(statSync(admin).mode & 0o777).toBe(0o600);
+      expect(statSync(open).mode & 0o777).toBe(0o666);
+
+      const s = await request(admin, { type: 'status' });
+      expect(s.policy?.name).toMatch(/DEMO/);
+      expect(s.events.stored).toBeGreaterThanOrEqual(2);
+      expect(Object.keys(s).sort()).toEqual(['events', 'folders', 'idleSource', 'policy', 'usb']);
+
+      const all = await request(admin, { type: 'events.query', filter: { types: ['agent.*'] } });
+      expect(all.events.map((e) => e.type)).toContain('agent.started');
+      // agent.sock is open to every local user: nobody else's events come back.
+      const mine = await request(open, { type: 'events.query', filter: {} });
+      expect(mine.events).toEqual([]);
+      await expect(request(open, { type: 'verify' })).rejects.toMatchObject({
+        code: 'PROTOCOL_ADMIN_ONLY',
+      });
+      const v = await request(admin, { type: 'verify' });
+      expect(v.ok).toBe(true);
+    } finally {
+      await stopAgent(a);
+    }
+  });
+
+  it('refuses a second agent on the same data dir or socket, leaving the first untouched', async () => {
+    const d = withDemoPolicy();
+    const a = startAgentProcess(d);
+    try {
+      await waitForEvent(d.dataDir, (e) => e.type === 'policy.applied', 'policy applied');
+      const second = startAgentProcess(d);
+      expect(await second.exited).toBe(1);
+      expect(second.stderr()).toMatch(/already using/);
+      const other = agentDirs();
+      copyFileSync(d.policyFile, other.policyFile);
+      copyFileSync(`${d.policyFile}.sig`, `${other.policyFile}.sig`);
+      const third = startAgentProcess({ ...other, socketDir: d.socketDir });
+      expect(await third.exited).toBe(1);
+      expect(third.stderr()).toMatch(/already answering/);
+      const s = await request(join(d.socketDir, 'admin.sock'), { type: 'status' });
+      expect(s.policy?.name).toMatch(/DEMO/);
+    } finally {
+      expect(await stopAgent(a)).toBe(0);
+    }
+    const v = runCli(['verify', '--data-dir', d.dataDir]);
+    expect(v.code, v.stdout + v.stderr).toBe(0);
+  });
+
+  it('refuses to start on a corrupt database, names it, and leaves it byte-identical', () => {
+    const d = withDemoPolicy();
+    mkdirSync(d.dataDir, { recursive: true });
+    const db = join(d.dataDir, 'baomi.db');
+    const junk = Buffer.concat([Buffer.from('SQLite format 3\0'), Buffer.alloc(5000, 0x5a)]);
+    writeFileSync(db, junk);
+    const r = spawnSync(
+      process.execPath,
+      [
+        BIN,
+        'agent',
+        '--policy',
+        d.policyFile,
+        '--data-dir',
+        d.dataDir,
+        '--trust-dir',
+        d.trustDir,
+        '--socket',
+        d.socketDir,
+      ],
+      { encoding: 'utf8', env: { ...process.env, LANG: 'C' }, timeout: 30_000 },
+    );
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(db);
+    expect(readFileSync(db).equals(junk)).toBe(true);
+  });
+
+  it.runIf(process.getuid?.() === 0)(
+    'refuses to start when the data dir cannot be written (as another user)',
+    () => {
+      const d = withDemoPolicy();
+      mkdirSync(d.dataDir, { recursive: true, mode: 0o755 });
+      chmodSync(d.root, 0o755);
+      for (const p of [d.policyDir, d.trustDir]) chmodSync(p, 0o755);
+      const r = spawnSync(
+        'setpriv',
+        [
+          '--reuid=65534',
+          '--regid=65534',
+          '--clear-groups',
+          process.execPath,
+          BIN,
+          'agent',
+          '--policy',
+          d.policyFile,
+          '--data-dir',
+          d.dataDir,
+          '--trust-dir',
+          d.trustDir,
+          '--socket',
+          join('/tmp', `baomi-nobody-${process.pid}`),
+        ],
+        { encoding: 'utf8', env: { ...process.env, LANG: 'C' }, timeout: 30_000 },
+      );
+      expect(r.status, r.stderr).toBe(1);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain(d.dataDir);
+    },
+  );
+});

@@ -1,0 +1,120 @@
+// The `baomi` command as a person uses it: help everywhere, exit codes 0/1/2 with one clear
+// line on stderr, both languages, and the keygen → sign → validate round trip.
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { POLICIES, runCli } from '../../helpers/agent.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'baomi-cli-'));
+
+describe('baomi CLI', () => {
+  const commands = [
+    [],
+    ['agent'],
+    ['events'],
+    ['verify'],
+    ['status'],
+    ['policy'],
+    ['policy', 'keygen'],
+    ['policy', 'sign'],
+    ['policy', 'validate'],
+  ];
+  for (const c of commands) {
+    it(`baomi ${c.join(' ')} --help documents its flags in both languages`, () => {
+      const en = runCli([...c, '--help']);
+      expect(en.code).toBe(0);
+      expect(en.stdout).toMatch(/Usage:/);
+      const zh = runCli([...c, '--help'], { LANG: 'zh_CN.UTF-8' });
+      expect(zh.code).toBe(0);
+      expect(zh.stdout).toMatch(/用法/);
+      expect(zh.stdout).not.toBe(en.stdout);
+    });
+  }
+
+  it('bad usage exits 2 with one line on stderr', () => {
+    const r = runCli(['events', '--no-such-flag']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/--help/);
+    const bad = runCli(['events', '--severity', 'urgent', '--data-dir', tmp()]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/info, low, medium, high, critical/);
+  });
+
+  it('--lang switches the language of errors', () => {
+    const r = runCli(['--lang', 'zh-CN', 'events', '--since', 'yesterday', '--data-dir', tmp()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/无法识别时间/);
+  });
+
+  it('keygen → sign → validate with a trust dir; keys are never overwritten', () => {
+    const dir = tmp();
+    const k = runCli(['policy', 'keygen', 'it-2026', '--out', dir]);
+    expect(k.code, k.stderr).toBe(0);
+    expect(statSync(join(dir, 'it-2026.key')).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(dir, 'it-2026.key'), 'utf8')).toMatch(/BEGIN PRIVATE KEY/);
+    expect(readFileSync(join(dir, 'it-2026.pub'), 'utf8')).toMatch(/BEGIN PUBLIC KEY/);
+    const again = runCli(['policy', 'keygen', 'it-2026', '--out', dir]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/already exists/);
+
+    const file = join(dir, 'policy.yaml');
+    copyFileSync(join(POLICIES, 'demo.yaml'), file);
+    const s = runCli(['policy', 'sign', '--key', join(dir, 'it-2026.key'), file]);
+    expect(s.code, s.stderr).toBe(0);
+    expect(Buffer.from(readFileSync(`${file}.sig`, 'utf8').trim(), 'base64')).toHaveLength(64);
+
+    const trust = tmp();
+    mkdirSync(join(trust, 'policy'));
+    // Not yet trusted: refused.
+    const untrusted = runCli(['policy', 'validate', file, '--trust-dir', trust]);
+    expect(untrusted.code).toBe(2);
+    copyFileSync(join(dir, 'it-2026.pub'), join(trust, 'policy', 'it-2026.pub'));
+    const ok = runCli(['policy', 'validate', file, '--trust-dir', trust]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/it-2026/);
+
+    // One byte changed after signing: refused.
+    writeFileSync(file, Buffer.concat([readFileSync(file), Buffer.from('\n# edited\n')]));
+    const changed = runCli(['policy', 'validate', file, '--trust-dir', trust]);
+    expect(changed.code).toBe(2);
+  });
+
+  it('validate refuses every file in policies/bad with file:line:col and exit 2', () => {
+    const bad = readdirSync(join(POLICIES, 'bad')).filter((f) => !f.endsWith('.md'));
+    expect(bad.length).toBeGreaterThan(8);
+    for (const f of bad) {
+      const r = runCli(['policy', 'validate', join(POLICIES, 'bad', f)]);
+      expect(r.code, `${f}: ${r.stdout}`).toBe(2);
+      expect(r.stderr, f).toMatch(new RegExp(`${f.replace('.', '\\.')}:\\d+:\\d+: \\S`));
+    }
+  });
+
+  it('validate accepts every example and the demo policy', () => {
+    const files = [
+      join(POLICIES, 'demo.yaml'),
+      ...readdirSync(join(POLICIES, 'examples'))
+        .filter((f) => /\.(ya?ml|json)$/.test(f))
+        .map((f) => join(POLICIES, 'examples', f)),
+    ];
+    for (const f of files) {
+      const r = runCli(['policy', 'validate', f, '--trust-dir', join(POLICIES, 'demo-trust')]);
+      expect(r.code, `${f}: ${r.stderr}`).toBe(0);
+    }
+  });
+
+  it('reading a missing data dir fails at run time with exit 1 and says what to do', () => {
+    const r = runCli(['events', '--data-dir', join(tmp(), 'nope')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
