@@ -24,6 +24,8 @@ export interface AgentOptions {
   sockets: { agent: string; admin: string };
   trustDemo: boolean;
   lang: Lang;
+  /** The store failed to commit: the caller must stop the process (exit 1). */
+  onFatal?: (error: unknown) => void;
   /** Diagnostic log file; default `<dataDir>/agent.log`. */
   logFile?: string;
   now?: () => number;
@@ -49,6 +51,11 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   }
   const logFile = o.logFile ?? join(o.dataDir, 'agent.log');
   const log = createLogger(logFile);
+  // An agent that cannot record must not go on enforcing silently.
+  store.onFailure((error) => {
+    log.fatal({ module: 'store', err: String(error) }, 'cannot write the event store; stopping');
+    o.onFatal?.(error);
+  });
   const me = userInfo();
   await store.append({
     type: 'agent.started',

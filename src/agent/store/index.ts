@@ -70,6 +70,9 @@ export function openStore(opts: OpenStoreOptions): EventStore {
         return Promise.reject(e);
       }
     },
+    onFailure(listener) {
+      return writer ? writer.onFailure(listener) : () => {};
+    },
     onCommitted(listener) {
       return writer ? writer.onCommitted(listener) : () => {};
     },

@@ -16,6 +16,8 @@ export const storeMessages: Catalog = {
     STORE_READ_ONLY:
       'The event database was opened read-only; it cannot be changed from here. Use the running agent instead.',
     STORE_CLOSED: 'The event store is closed; the event was not recorded.',
+    STORE_WRITE_FAILED:
+      'Cannot write the event database {{file}} ({{reason}}). The agent stopped rather than run without recording: free disk space or repair the disk, then start it again.',
     STORE_BAD_SIZE:
       'The size "{{value}}" is not valid. Write a whole number followed by B, KB, MB, GB or TB, e.g. 2GB or 500MB.',
   },
@@ -31,6 +33,8 @@ export const storeMessages: Catalog = {
       '事件数据库 {{file}} 的结构版本为 {{found}}，本版 Baomi 读取版本 {{known}}。请先启动一次代理以完成升级，然后重试。',
     STORE_READ_ONLY: '事件数据库以只读方式打开，无法在此修改。请改用正在运行的代理。',
     STORE_CLOSED: '事件存储已关闭；该事件未被记录。',
+    STORE_WRITE_FAILED:
+      '无法写入事件数据库 {{file}}（{{reason}}）。代理宁可停止也不在不记录的情况下运行：请释放磁盘空间或修复磁盘后再启动。',
     STORE_BAD_SIZE:
       '大小“{{value}}”无效。请写一个整数并加上 B、KB、MB、GB 或 TB，例如 2GB 或 500MB。',
   },

@@ -53,6 +53,8 @@ export function mapSqliteError(e: unknown, file: string, dir: string): unknown {
   if (CORRUPT_CODES.has(code) || code.startsWith('SQLITE_CORRUPT')) return corrupt(file, reason(e));
   if (UNWRITABLE_CODES.has(code) || code.startsWith('SQLITE_READONLY'))
     return unwritable(dir, reason(e));
+  if (code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR'))
+    return new BaomiError('STORE_WRITE_FAILED', { file, reason: reason(e) }, 1);
   return e;
 }
 

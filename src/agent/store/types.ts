@@ -98,6 +98,11 @@ export interface EventStore {
   readonly readOnly: boolean;
   /** Resolves with the stored event only after its transaction committed (fsync'd). */
   append(input: EventInput, opts?: AppendOptions): Promise<BaomiEvent>;
+  /**
+   * Called when a batch could not be committed: its appends were rejected. The agent stops
+   * on this: it never runs without recording.
+   */
+  onFailure(listener: (error: unknown) => void): () => void;
   /** Called after each commit with the events it made durable; returns an unsubscribe. */
   onCommitted(listener: (events: readonly BaomiEvent[]) => void): () => void;
   /** Commits everything pending now. */

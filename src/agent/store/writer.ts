@@ -66,6 +66,7 @@ export class BatchWriter {
   private timer: NodeJS.Timeout | undefined;
   private flushing = false;
   private readonly listeners = new Set<Listener>();
+  private readonly failureListeners = new Set<(error: unknown) => void>();
   private readonly insert: Statement;
 
   constructor(
@@ -78,6 +79,12 @@ export class BatchWriter {
 
   currentHead(): Head {
     return { ...this.head };
+  }
+
+  /** Called when a whole batch could not be committed (disk full, I/O error, locked). */
+  onFailure(listener: (error: unknown) => void): () => void {
+    this.failureListeners.add(listener);
+    return () => this.failureListeners.delete(listener);
   }
 
   onCommitted(listener: Listener): () => void {
@@ -175,6 +182,7 @@ export class BatchWriter {
     } catch (e) {
       const error = this.opts.mapError(e);
       for (const item of batch) item.reject(error);
+      for (const l of this.failureListeners) l(error);
       return;
     }
     this.head = head;

@@ -4,6 +4,7 @@ import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startAgent } from '../../agent/agent.js';
 import { VERSION } from '../../agent/version.js';
+import { isBaomiError } from '../../core/errors.js';
 import { socketPaths } from '../../platform/paths.js';
 import type { CommandContext } from '../context.js';
 import { cliDefaults } from '../defaults.js';
@@ -28,6 +29,12 @@ export default async function agent({ t, lang }: CommandContext, f: AgentFlags):
     sockets,
     trustDemo: Boolean(f.trustDemo),
     lang,
+    onFatal: (e) => {
+      const code = isBaomiError(e) ? e.code : 'STORE_WRITE_FAILED';
+      const params = isBaomiError(e) ? e.params : { reason: String(e) };
+      process.stderr.write(`baomi: ${t(code, params)}\n`);
+      process.exit(1);
+    },
   });
 
   const inForce = running.policy.current;
