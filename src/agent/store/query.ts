@@ -1,6 +1,6 @@
 // Reading events back for the log viewer, the CLI and the sync outbox.
 import { SEVERITIES, severityRank } from '../../core/events/types.js';
-import { levelsAtOrAbove } from './levels.js';
+import { levelsAtOrAbove } from '../../core/levels.js';
 import { EVENT_COLUMNS, type EventRow, rowToEvent } from './rows.js';
 import type { BaomiEvent, Db, QueryFilter } from './types.js';
 

@@ -29,7 +29,7 @@ import {
   type Json,
   type Severity,
 } from '../events/types.js';
-import { isLevel, type Level, levelAtLeast } from './levels.js';
+import { isLevel, type Level, levelAtLeast } from '../levels.js';
 import { globToRegExp } from './match.js';
 
 /** One entry of the policy's `alerts` list, with its duration already converted to ms. */

@@ -1,7 +1,7 @@
 // A translator over merged catalogues. i18next does interpolation and fallback; keys are
 // flat ("policy.unknownKey"), so the key separator is off.
 import i18next from 'i18next';
-import { BaomiError } from '../errors.js';
+import type { BaomiError } from '../errors.js';
 import type { Catalog, Lang } from './types.js';
 
 export type Translate = (key: string, params?: Record<string, unknown>) => string;

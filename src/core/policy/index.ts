@@ -26,7 +26,7 @@ export {
 } from './levels.js';
 export { policyMessages } from './messages.js';
 export { MAX_ALIAS_COUNT, parsePolicyBytes, parsePolicyText } from './parse.js';
-export { eventGlobToRegExp, policySchema, VERDICTS } from './schema.js';
+export { policySchema, VERDICTS } from './schema.js';
 export {
   generateKeyPair,
   publicKeyOf,

@@ -8,7 +8,9 @@
 //
 // Defaults are chosen to fail closed where a wrong guess leaks data (USB storage blocked) and
 // to disturb nobody where a wrong guess only annoys (the session is not locked unless asked).
+
 import * as z from 'zod';
+import { matchEventType } from '../alerts/match.js';
 import { EVENT_TYPES, SEVERITIES } from '../events/types.js';
 import { LEVELS } from './levels.js';
 import { parseDuration, parseRfc3339, parseSize } from './units.js';
@@ -224,21 +226,12 @@ const folder = z
     ),
   );
 
-/** `*` matches any run of characters (dots included), `?` one character. */
-export function eventGlobToRegExp(glob: string): RegExp {
-  const body = glob
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${body}$`);
-}
-
 const alert = z
   .strictObject({
     match: z
       .string({ error: 'POLICY_ALERT_MATCH' })
-      .regex(/^[a-z0-9.*?-]+$/, { error: 'POLICY_ALERT_MATCH', abort: true })
-      .refine((g) => EVENT_TYPES.some((t) => eventGlobToRegExp(g).test(t)), {
+      .regex(/^[a-z0-9.*-]+$/, { error: 'POLICY_ALERT_MATCH', abort: true })
+      .refine((g) => EVENT_TYPES.some((t) => matchEventType(g, t)), {
         error: 'POLICY_ALERT_MATCH',
       })
       .meta(

@@ -245,7 +245,7 @@ const validPolicy = fc
       alerts: fc.array(
         fc.record(
           {
-            match: fc.constantFrom('file.*', 'usb.blocked', '*', 'idle.?ocked'),
+            match: fc.constantFrom('file.*', 'usb.blocked', '*', 'idle.*ocked'),
             level,
             count: fc.integer({ min: 1, max: 1000 }),
             within: duration,

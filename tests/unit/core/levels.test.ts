@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isLevel, levelAtLeast } from '../../../src/core/alerts/index.js';
+import { isLevel, levelAtLeast } from '../../../src/core/levels.js';
 
 describe('levelAtLeast', () => {
   it.each([
