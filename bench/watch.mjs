@@ -1,0 +1,219 @@
+// Folder-watcher benchmark: our layer (dist/agent/folders) against chokidar 5 with default
+// options, each in its own child process so RSS and inotify counts are clean.
+//   node bench/watch.mjs            (build first: npx tsc -p tsconfig.build.json)
+// Env: BENCH_FILES (20000), BENCH_DIRS (2000), BENCH_BURST (5000), BENCH_IDLE_S (30).
+// Last line: one JSON object {ratio, target, rssRatio, lagRatio, watches, dirs, lost, ...}.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import readline from 'node:readline';
+
+const now = () => performance.timeOrigin + performance.now();
+
+// ---------------------------------------------------------------- child side
+async function child(impl, root, burstDir) {
+  const out = (o) => process.stdout.write(`${JSON.stringify(o)}\n`);
+  const seen = new Set();
+  let lastAt = 0;
+  const burstPrefix = `${burstDir}/b`;
+  const note = (p) => {
+    if (p.startsWith(burstPrefix) && p.endsWith('.dat') && !seen.has(p)) {
+      seen.add(p);
+      lastAt = now();
+    }
+  };
+  let stop;
+  let rssBefore;
+  let t0;
+  if (impl === 'ours') {
+    const { createFolderWatcher, MemorySnapshotStore } = await import(
+      '../dist/agent/folders/index.js'
+    );
+    rssBefore = process.memoryUsage().rss;
+    t0 = now();
+    const w = createFolderWatcher({
+      folders: [{ path: root, level: 'AAA', recursive: true, ignore: [] }],
+      snapshot: new MemorySnapshotStore(),
+      onChanges: (batch) => {
+        for (const c of batch) if (c.kind === 'created') note(c.path);
+      },
+      onHashed: () => {},
+      onNotice: (n) => {
+        if (n.kind !== 'scanCompleted') out({ t: 'notice', n });
+      },
+    });
+    await w.start();
+    stop = () => w.stop();
+  } else {
+    const chokidar = await import('chokidar');
+    rssBefore = process.memoryUsage().rss;
+    t0 = now();
+    const w = chokidar.watch(root);
+    w.on('add', (p) => note(p));
+    await new Promise((r) => w.on('ready', r));
+    stop = () => w.close();
+  }
+  const readyMs = now() - t0;
+  out({
+    t: 'ready',
+    readyMs,
+    rssAdded: process.memoryUsage().rss - rssBefore,
+    watches: countInotifyWatches(),
+  });
+  const rl = readline.createInterface({ input: process.stdin });
+  for await (const line of rl) {
+    const [cmd, arg] = line.split(' ');
+    if (cmd === 'report') out({ t: 'report', n: seen.size, lastAt });
+    if (cmd === 'idle') {
+      const a = cpuTicks();
+      await new Promise((r) => setTimeout(r, Number(arg) * 1000));
+      out({ t: 'idle', ticks: cpuTicks() - a });
+    }
+    if (cmd === 'stop') {
+      await stop();
+      process.exit(0);
+    }
+  }
+}
+
+function countInotifyWatches() {
+  let n = 0;
+  for (const fd of fs.readdirSync('/proc/self/fd')) {
+    let target = '';
+    try {
+      target = fs.readlinkSync(`/proc/self/fd/${fd}`);
+    } catch {
+      continue;
+    }
+    if (target !== 'anon_inode:inotify') continue;
+    const info = fs.readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8');
+    for (const l of info.split('\n')) if (l.startsWith('inotify wd:')) n++;
+  }
+  return n;
+}
+
+function cpuTicks() {
+  const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(f[11]) + Number(f[12]); // utime + stime (fields 14, 15)
+}
+
+// ---------------------------------------------------------------- parent side
+function makeTree(root, files, dirs) {
+  const tops = Math.max(1, Math.round(Math.sqrt(dirs / 1.25)));
+  const list = [];
+  for (let t = 0; t < tops && list.length < dirs; t++) {
+    const top = path.join(root, `top${t}`);
+    list.push(top);
+    for (let s = 0; list.length < dirs && s < Math.ceil(dirs / tops) - 1; s++) {
+      list.push(path.join(top, `sub${s}`));
+    }
+  }
+  for (const d of list) fs.mkdirSync(d, { recursive: true });
+  for (let i = 0; i < files; i++) {
+    fs.writeFileSync(path.join(list[i % list.length], `file${i}.txt`), `content ${i}\n`);
+  }
+  return list.length;
+}
+
+async function run(impl, root, burstDir, burst, idleS) {
+  const cp = spawn(
+    process.execPath,
+    [new URL(import.meta.url).pathname, 'child', impl, root, burstDir],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
+  const lines = readline.createInterface({ input: cp.stdout });
+  const waiters = [];
+  const notices = [];
+  lines.on('line', (l) => {
+    const m = JSON.parse(l);
+    if (m.t === 'notice') notices.push(m.n);
+    const i = waiters.findIndex((w) => w.t === m.t);
+    if (i >= 0) waiters.splice(i, 1)[0].resolve(m);
+  });
+  const next = (t) => new Promise((resolve) => waiters.push({ t, resolve }));
+  const send = (s) => cp.stdin.write(`${s}\n`);
+
+  const ready = await next('ready');
+  await new Promise((r) => setTimeout(r, 300));
+  for (let i = 0; i < burst; i++)
+    fs.writeFileSync(path.join(burstDir, `b${i}.dat`), `burst ${i}\n`);
+  const lastWrite = now();
+  let rep;
+  let lastN = -1;
+  let stuckSince = now();
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 50));
+    send('report');
+    rep = await next('report');
+    if (rep.n >= burst) break;
+    if (rep.n !== lastN) {
+      lastN = rep.n;
+      stuckSince = now();
+    } else if (now() - stuckSince > 20_000) break;
+  }
+  let idleTicks;
+  if (idleS > 0) {
+    await new Promise((r) => setTimeout(r, 5000)); // let the hash stage finish
+    send(`idle ${idleS}`);
+    idleTicks = (await next('idle')).ticks;
+  }
+  send('stop');
+  await new Promise((r) => cp.on('exit', r));
+  for (const f of fs.readdirSync(burstDir)) fs.unlinkSync(path.join(burstDir, f));
+  return {
+    readyMs: Math.round(ready.readyMs),
+    rssAddedMB: +(ready.rssAdded / 2 ** 20).toFixed(1),
+    watches: ready.watches,
+    lagMs: rep.n >= burst ? Math.round(rep.lastAt - lastWrite) : null,
+    lost: burst - rep.n,
+    idleTicks,
+    notices: notices.map((n) => n.kind),
+  };
+}
+
+async function main() {
+  const files = Number(process.env.BENCH_FILES ?? 20000);
+  const dirs = Number(process.env.BENCH_DIRS ?? 2000);
+  const burst = Number(process.env.BENCH_BURST ?? 5000);
+  const idleS = Number(process.env.BENCH_IDLE_S ?? 30);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'baomi-bench-watch-'));
+  try {
+    const root = path.join(tmp, 'tree');
+    const made = makeTree(root, files, dirs);
+    const burstDir = path.join(root, 'top0', 'sub0');
+    const totalDirs = made + 1;
+    console.log(`tree: ${files} files in ${totalDirs} directories (${tmp})`);
+    const ours = await run('ours', root, burstDir, burst, idleS);
+    console.log('ours    ', JSON.stringify(ours));
+    const chok = await run('chokidar', root, burstDir, burst, 0);
+    console.log('chokidar', JSON.stringify(chok));
+    const r = (a, b) => (a != null && b ? +(a / b).toFixed(3) : null);
+    console.log(
+      JSON.stringify({
+        ratio: r(ours.readyMs, chok.readyMs),
+        target: 0.1,
+        rssRatio: r(ours.rssAddedMB, chok.rssAddedMB),
+        rssTarget: 0.15,
+        lagRatio: r(ours.lagMs, chok.lagMs),
+        lagTarget: 0.2,
+        watches: ours.watches,
+        dirs: totalDirs,
+        lost: ours.lost,
+        chokidarLost: chok.lost,
+        idleTicks30s: ours.idleTicks,
+        ours,
+        chokidar: chok,
+      }),
+    );
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[2] === 'child') await child(process.argv[3], process.argv[4], process.argv[5]);
+else await main();

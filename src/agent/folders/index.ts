@@ -1,0 +1,260 @@
+// The folder-watcher layer: classified folders in, loss-free batches of FileChange out.
+//
+//   const w = createFolderWatcher({ folders, snapshot, onChanges, onNotice, onHashed });
+//   await w.start();          // resolves when every root is scanned and watched
+//   ...
+//   await w.stop();
+//
+// Delivery contract: batches are delivered one at a time, in order. For each batch the
+// layer awaits onChanges(batch, info), then snapshot.applyChanges(root, batch); a failing
+// call is retried (with a notice) rather than skipped, so nothing is lost and the
+// snapshot never runs ahead of the events. A store that wants both in one transaction can
+// write the events in applyChanges (it receives the same batch) and use onChanges only to
+// notify, or write both in onChanges and make applyChanges a no-op.
+//
+// Hashes: SHA-256 is computed after a batch is delivered (the hot path stays free of file
+// reads) and reported through onHashed with the changeId of the change it belongs to.
+// Events are immutable, so the store records a hash as its own fact (for example a
+// follow-up event or a column of the snapshot), not as an edit of the earlier event.
+import type { DiffChange } from './diff.js';
+import { Hasher, type HashJob } from './hasher.js';
+import { OverflowDetector, readMaxQueuedEvents, readMaxUserWatches } from './overflow.js';
+import { absOf, describePath } from './relpath.js';
+import { type RootContext, RootWatcher } from './root-watcher.js';
+import { nodeTreeSource, type TreeSource } from './tree-source.js';
+import type {
+  BatchInfo,
+  FileChange,
+  FolderSpec,
+  HashResult,
+  ScanReason,
+  SnapshotStore,
+  WatchNotice,
+} from './types.js';
+
+export { applyToMap, type DiffChange, diffEntries } from './diff.js';
+export { compileIgnore, type IgnoreMatcher } from './ignore.js';
+export { describePath, displayRel } from './relpath.js';
+export { MemorySnapshotStore } from './snapshot-memory.js';
+export { type DirWatch, type FsPath, nodeTreeSource, type TreeSource } from './tree-source.js';
+export type * from './types.js';
+
+export interface FolderWatcherOptions {
+  folders: FolderSpec[];
+  snapshot: SnapshotStore;
+  onChanges(batch: FileChange[], info: BatchInfo): void | Promise<void>;
+  onNotice?(n: WatchNotice): void;
+  onHashed?(h: HashResult): void | Promise<void>;
+  /** Reconciliation scan interval (policy scan.interval). Default 10 min; 0 turns it off. */
+  scanIntervalMs?: number;
+  /** Files up to this size are hashed. Default 64 MiB; 0 turns hashing off. */
+  hashMaxBytes?: number;
+  hashConcurrency?: number;
+  /** Quiet time before a live batch is processed (folds a file's writes). Default 40 ms. */
+  settleMs?: number;
+  /** Longest a live change waits while writes continue. Default 1 s. */
+  maxDelayMs?: number;
+  /** Dirty paths that start a live batch without waiting for quiet. Default 500. */
+  burstBatch?: number;
+  /** Largest batch handed to onChanges. Default 1000. */
+  maxBatch?: number;
+  /** Scan interval for a root with unwatched directories (watch limit). Default 60 s. */
+  degradedScanMs?: number;
+  /** Stall detector period and threshold. Defaults 10 s and 2 s. */
+  stallTickMs?: number;
+  stallMs?: number;
+  source?: TreeSource;
+}
+
+export interface FolderWatcherStats {
+  roots: number;
+  dirs: number;
+  watched: number;
+  files: number;
+}
+
+export interface FolderWatcher {
+  /** Loads snapshots, scans and watches every root; resolves when all are ready. */
+  start(): Promise<void>;
+  /** Closes every watch and waits for batches in flight. */
+  stop(): Promise<void>;
+  /** Full reconciliation scan of every root. */
+  rescan(reason?: ScanReason): Promise<void>;
+  stats(): FolderWatcherStats;
+}
+
+export function createFolderWatcher(o: FolderWatcherOptions): FolderWatcher {
+  const notice = (n: WatchNotice): void => o.onNotice?.(n);
+  const maxBatch = o.maxBatch ?? 1000;
+  const hashMax = o.hashMaxBytes ?? 64 * 1024 * 1024;
+  let stopped = false;
+  let nextId = 0;
+  let delivery: Promise<void> = Promise.resolve();
+  let intervalTimer: NodeJS.Timeout | undefined;
+
+  const hasher = new Hasher({
+    maxBytes: hashMax,
+    concurrency: o.hashConcurrency ?? 2,
+    onHashed: (h) => o.onHashed?.(h),
+    onError: (err, job) => notice({ kind: 'error', root: job.root, message: err.message }),
+    busy: () => roots.some((r) => r.busy()),
+  });
+
+  const retrying = async (what: string, root: string, f: () => unknown): Promise<void> => {
+    for (let delay = 100; ; delay = Math.min(delay * 2, 30_000)) {
+      try {
+        await f();
+        return;
+      } catch (e) {
+        notice({ kind: 'error', root, code: what, message: (e as Error).message });
+        if (stopped) throw e;
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  };
+
+  const toFileChange = (
+    rw: RootWatcher,
+    c: DiffChange,
+    detectedBy: 'watch' | 'scan',
+    offline: boolean,
+  ): FileChange => {
+    const p = describePath(rw.root, c.rel);
+    const fc: FileChange = {
+      changeId: ++nextId,
+      kind: c.kind,
+      root: rw.root,
+      path: p.path,
+      rel: c.rel,
+      entry: c.entry,
+      size: c.entry.size,
+      mtimeMs: c.entry.mtimeMs,
+      ino: c.entry.ino,
+      detectedBy,
+    };
+    if (p.pathBytes) fc.pathBytes = p.pathBytes;
+    if (c.kind === 'renamed') {
+      const q = describePath(rw.root, c.oldRel);
+      fc.oldPath = q.path;
+      if (q.pathBytes) fc.oldPathBytes = q.pathBytes;
+      fc.oldRel = c.oldRel;
+    }
+    if (c.entry.uid !== undefined) fc.owner = c.entry.uid;
+    if (offline) fc.offline = true;
+    return fc;
+  };
+
+  const queueHash = (c: FileChange, abs: string | Buffer): void => {
+    if ((c.kind !== 'created' && c.kind !== 'modified') || c.entry.type !== 'file') return;
+    const job: HashJob = {
+      changeId: c.changeId,
+      root: c.root,
+      rel: c.rel,
+      path: c.path,
+      size: c.size,
+      mtimeMs: c.mtimeMs,
+      ino: c.ino,
+      abs,
+    };
+    if (c.pathBytes) job.pathBytes = c.pathBytes;
+    hasher.enqueue(job);
+  };
+
+  const deliver = (
+    rw: RootWatcher,
+    changes: DiffChange[],
+    info: BatchInfo,
+    offline: boolean,
+  ): Promise<void> => {
+    const hashing = hashMax > 0 && !info.baseline && o.onHashed !== undefined;
+    const run = delivery.then(async () => {
+      // FileChange objects are built one batch at a time: a first scan of a big tree
+      // yields tens of thousands, and holding them all at once only grows the heap.
+      for (let i = 0; i === 0 || i < changes.length; i += maxBatch) {
+        const slice = changes.slice(i, i + maxBatch);
+        const batch = slice.map((c) => toFileChange(rw, c, info.detectedBy, offline));
+        await retrying('onChanges', rw.root, () => o.onChanges(batch, info));
+        await retrying('snapshot', rw.root, () => o.snapshot.applyChanges(rw.root, batch));
+        if (hashing) {
+          for (let j = 0; j < batch.length; j++) {
+            queueHash(batch[j]!, absOf(rw.root, slice[j]!.rel));
+          }
+        }
+      }
+    });
+    delivery = run.catch(() => {});
+    return run;
+  };
+
+  const detector = new OverflowDetector({
+    maxQueued: readMaxQueuedEvents(),
+    tickMs: o.stallTickMs,
+    stallMs: o.stallMs,
+    onBurst: (count) => {
+      notice({ kind: 'overflow', reason: 'burst', value: count });
+      void rescanAll('overflow');
+    },
+    onStall: (late) => {
+      notice({ kind: 'overflow', reason: 'stall', value: late });
+      void rescanAll('stall');
+    },
+    onTick: () => {
+      for (const r of roots) r.tick();
+    },
+  });
+
+  const ctx: RootContext = {
+    source: o.source ?? nodeTreeSource,
+    snapshot: o.snapshot,
+    settleMs: o.settleMs ?? 40,
+    maxDelayMs: o.maxDelayMs ?? 1000,
+    burstBatch: o.burstBatch ?? 500,
+    degradedScanMs: o.degradedScanMs ?? 60_000,
+    deliver,
+    notice,
+    countEvent: () => detector.countEvent(),
+    maxUserWatches: readMaxUserWatches,
+  };
+  const roots = o.folders.map((f) => new RootWatcher(f, ctx));
+
+  const rescanAll = async (reason: ScanReason): Promise<void> => {
+    await Promise.all(roots.map((r) => r.rescan(reason)));
+  };
+
+  const armInterval = (): void => {
+    const ms = o.scanIntervalMs ?? 600_000;
+    if (ms <= 0 || stopped) return;
+    intervalTimer = setTimeout(() => {
+      void rescanAll('interval').finally(armInterval);
+    }, ms);
+    intervalTimer.unref();
+  };
+
+  return {
+    async start() {
+      detector.start();
+      await Promise.all(roots.map((r) => r.start()));
+      armInterval();
+    },
+    async stop() {
+      stopped = true;
+      detector.stop();
+      if (intervalTimer) clearTimeout(intervalTimer);
+      await Promise.all(roots.map((r) => r.stop()));
+      await delivery;
+      hasher.stop();
+      await hasher.idle();
+    },
+    rescan: (reason = 'manual') => rescanAll(reason),
+    stats() {
+      const s: FolderWatcherStats = { roots: roots.length, dirs: 0, watched: 0, files: 0 };
+      for (const r of roots) {
+        const c = r.watchCount();
+        s.dirs += c.dirs;
+        s.watched += c.watched;
+        s.files += r.files.size;
+      }
+      return s;
+    },
+  };
+}

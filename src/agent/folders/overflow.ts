@@ -1,0 +1,95 @@
+// Detects the conditions under which inotify may have dropped events. Node's fs.watch
+// swallows IN_Q_OVERFLOW (libuv finds no watcher for wd -1 and skips the event), so we
+// cannot see the overflow itself; we see its symptoms instead:
+//  - a burst: libuv reads the inotify fd until EAGAIN within one loop turn, so after an
+//    overflow one turn delivers about max_queued_events callbacks (16384 by default);
+//  - a stall: a coarse timer firing late means the loop (or the whole process: SIGSTOP,
+//    suspend) did not run, and the kernel queue may have filled meanwhile.
+// The timer wakes every 10 s and is unref'd: an idle agent spends no measurable CPU.
+import fs from 'node:fs';
+import { performance } from 'node:perf_hooks';
+
+export interface OverflowOptions {
+  /** /proc/sys/fs/inotify/max_queued_events. */
+  maxQueued: number;
+  /** Fraction of maxQueued seen in one loop turn that counts as an overflow. */
+  burstFraction?: number;
+  tickMs?: number;
+  /** Lateness of the tick that counts as a stall. */
+  stallMs?: number;
+  onBurst(count: number): void;
+  onStall(lateMs: number): void;
+  /** Called on every tick (cheap periodic chores: roots that do not exist yet). */
+  onTick?(): void;
+}
+
+export function readMaxQueuedEvents(): number {
+  try {
+    const n = Number.parseInt(
+      fs.readFileSync('/proc/sys/fs/inotify/max_queued_events', 'utf8'),
+      10,
+    );
+    return Number.isFinite(n) && n > 0 ? n : 16384;
+  } catch {
+    return 16384;
+  }
+}
+
+export function readMaxUserWatches(): number | undefined {
+  try {
+    const n = Number.parseInt(fs.readFileSync('/proc/sys/fs/inotify/max_user_watches', 'utf8'), 10);
+    return Number.isFinite(n) ? n : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export class OverflowDetector {
+  private count = 0;
+  private reported = false;
+  private timer: NodeJS.Timeout | undefined;
+  private due = 0;
+  private readonly threshold: number;
+
+  constructor(private readonly o: OverflowOptions) {
+    this.threshold = Math.max(64, Math.floor(o.maxQueued * (o.burstFraction ?? 0.9)));
+  }
+
+  /** Call once per raw watch event. */
+  countEvent(): void {
+    if (this.count++ === 0) setImmediate(this.resetTurn);
+    if (this.count >= this.threshold && !this.reported) {
+      this.reported = true;
+      // Report after the turn so the whole burst is counted and queued first.
+      setImmediate(() => this.o.onBurst(this.count));
+    }
+  }
+
+  private readonly resetTurn = (): void => {
+    this.count = 0;
+    this.reported = false;
+  };
+
+  start(): void {
+    this.arm();
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private arm(): void {
+    const tick = this.o.tickMs ?? 10_000;
+    this.due = performance.now() + tick;
+    this.timer = setTimeout(this.onTimer, tick);
+    this.timer.unref();
+  }
+
+  private readonly onTimer = (): void => {
+    const late = performance.now() - this.due;
+    this.arm();
+    if (late > (this.o.stallMs ?? 2_000)) this.o.onStall(Math.round(late));
+    this.o.onTick?.();
+  };
+}

@@ -1,0 +1,565 @@
+// One watched root: its live view (path → entry), one watch per directory, a dirty set fed
+// by watch events, and a single task chain so a scan and a live batch never interleave.
+// Events that arrive during a task only mark paths dirty; the next batch re-reads them from
+// disk, so whatever a scan saw mid-change is corrected right after it.
+import type { Stats } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { type DiffChange, diffEntries, sameFile } from './diff.js';
+import { compileIgnore, type IgnoreMatcher } from './ignore.js';
+import { absOf, displayRel, isUnder, joinRel, parentRel } from './relpath.js';
+import type { DirWatch, FsPath, TreeSource, WatchEventKind } from './tree-source.js';
+import type {
+  BatchInfo,
+  FolderSpec,
+  ScanReason,
+  SnapshotEntry,
+  SnapshotStore,
+  WatchNotice,
+} from './types.js';
+import { entryOf, walk } from './walk.js';
+
+const RENAME = 1;
+const CHANGE = 2;
+
+/** A directory's identity: inode number plus birth time (inode numbers get reused). */
+const dirId = (st: Stats): string => `${st.ino}:${st.birthtimeMs}`;
+
+interface DirState {
+  id: string;
+  /** undefined: not watched (limit reached or error); covered by scans. */
+  watch?: DirWatch;
+}
+
+export interface RootContext {
+  source: TreeSource;
+  snapshot: SnapshotStore;
+  settleMs: number;
+  maxDelayMs: number;
+  /** Dirty paths that trigger a batch at once, without waiting for quiet. */
+  burstBatch: number;
+  /** Scan interval for roots with unwatched directories. */
+  degradedScanMs: number;
+  deliver(rw: RootWatcher, changes: DiffChange[], info: BatchInfo, offline: boolean): Promise<void>;
+  notice(n: WatchNotice): void;
+  countEvent(): void;
+  maxUserWatches(): number | undefined;
+}
+
+export type RootState = 'init' | 'active' | 'missing' | 'stopped';
+
+export class RootWatcher {
+  readonly root: string;
+  state: RootState = 'init';
+  /** The layer's view: every non-directory entry, keyed by relative binary path. */
+  readonly files = new Map<string, SnapshotEntry>();
+  private readonly byIno = new Map<number, string>();
+  private dirs = new Map<string, DirState>();
+  private dirty = new Map<string, number>();
+  private firstDirtyAt = 0;
+  private lastEventAt = 0;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private flushQueued = false;
+  private chain: Promise<void> = Promise.resolve();
+  private readonly recursive: boolean;
+  private readonly ignore: IgnoreMatcher | null;
+  private ancestorWatch: { path: string; watch: DirWatch } | undefined;
+  private degradedTimer: NodeJS.Timeout | undefined;
+  private limitHit: string | undefined;
+  private limitReported = 0;
+
+  constructor(
+    spec: FolderSpec,
+    private readonly ctx: RootContext,
+  ) {
+    this.root = path.resolve(spec.path);
+    this.recursive = spec.recursive !== false;
+    this.ignore = spec.ignore?.length ? compileIgnore(spec.ignore) : null;
+  }
+
+  // ---- lifecycle ----------------------------------------------------------------------
+
+  async start(): Promise<void> {
+    const snap = await this.ctx.snapshot.load(this.root);
+    if (snap) for (const [rel, e] of snap) this.setFile(rel, e);
+    await this.enqueue(() => this.startupScan(snap === null));
+  }
+
+  async stop(): Promise<void> {
+    this.state = 'stopped';
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    if (this.degradedTimer) clearTimeout(this.degradedTimer);
+    this.ancestorWatch?.watch.close();
+    this.ancestorWatch = undefined;
+    for (const d of this.dirs.values()) d.watch?.close();
+    this.dirs.clear();
+    await this.chain;
+  }
+
+  /** Full reconciliation scan, queued behind whatever runs now. */
+  rescan(reason: ScanReason): Promise<void> {
+    // A burst of triggers (overflow, then stall) needs one scan, not one each.
+    if (this.pendingScan) return this.pendingScan;
+    this.pendingScan = this.enqueue(async () => {
+      this.pendingScan = undefined;
+      if (this.state === 'active') await this.scan(reason, 'scan', false, false);
+      else if (this.state === 'missing') await this.checkAppeared();
+    });
+    return this.pendingScan;
+  }
+  private pendingScan: Promise<void> | undefined;
+
+  /** Cheap periodic chore: a missing root may have appeared without an event we saw. */
+  tick(): void {
+    this.queueAppearCheck();
+  }
+
+  private appearQueued = false;
+  private queueAppearCheck(): void {
+    if (this.state !== 'missing' || this.appearQueued) return;
+    this.appearQueued = true;
+    void this.enqueue(async () => {
+      this.appearQueued = false;
+      await this.checkAppeared();
+    });
+  }
+
+  /** Live work pending: the hash stage gives way to it. */
+  busy(): boolean {
+    return this.dirty.size > 0 || this.flushQueued;
+  }
+
+  watchCount(): { dirs: number; watched: number } {
+    let watched = 0;
+    for (const d of this.dirs.values()) if (d.watch) watched++;
+    return { dirs: this.dirs.size, watched };
+  }
+
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    const next = this.chain.then(() => (this.state === 'stopped' ? undefined : task()));
+    this.chain = next.catch((e: Error) =>
+      this.ctx.notice({ kind: 'error', root: this.root, message: e.message }),
+    );
+    return this.chain;
+  }
+
+  // ---- watch events -------------------------------------------------------------------
+
+  private onEvent(dirRel: string, kind: WatchEventKind, name: string | null): void {
+    this.ctx.countEvent();
+    if (this.state !== 'active' && this.state !== 'init') return;
+    // No name: something happened in this directory; rescan it (the root: full scan).
+    if (name === null || name.length === 0) {
+      if (dirRel === '') void this.rescan('watchError');
+      else this.markDirty(dirRel, RENAME);
+      return;
+    }
+    this.markDirty(joinRel(dirRel, name), kind === 'rename' ? RENAME : CHANGE);
+  }
+
+  private onWatchError(dirRel: string, err: Error): void {
+    this.ctx.notice({ kind: 'overflow', root: this.root, reason: 'watchError' });
+    this.ctx.notice({ kind: 'error', root: this.root, message: err.message });
+    const d = this.dirs.get(dirRel);
+    d?.watch?.close();
+    if (d) d.watch = undefined; // the next scan sets up a fresh watch
+    void this.rescan('watchError');
+  }
+
+  private markDirty(rel: string, flag: number): void {
+    const now = performance.now();
+    if (this.dirty.size === 0) this.firstDirtyAt = now;
+    this.lastEventAt = now;
+    this.dirty.set(rel, (this.dirty.get(rel) ?? 0) | flag);
+    if (this.dirty.size >= this.ctx.burstBatch && !this.flushQueued) {
+      // Many distinct paths at once (a copy of a folder, 5,000 new files): work through
+      // them while they arrive instead of after the burst; the last batch stays small.
+      // setImmediate runs after this loop turn, so both names of a rename (read together
+      // from inotify) still land in the same batch.
+      if (this.flushTimer) clearTimeout(this.flushTimer);
+      this.flushTimer = undefined;
+      this.firstDirtyAt = -Infinity;
+      if (!this.burstQueued) {
+        this.burstQueued = true;
+        setImmediate(() => {
+          this.burstQueued = false;
+          this.onFlushTimer();
+        });
+      }
+      return;
+    }
+    if (!this.flushTimer) this.flushTimer = setTimeout(this.onFlushTimer, this.ctx.settleMs);
+  }
+  private burstQueued = false;
+
+  // Writes that follow within the settle window fold into one change: we process once
+  // events stop for settleMs, or at the latest maxDelayMs after the first one.
+  private readonly onFlushTimer = (): void => {
+    this.flushTimer = undefined;
+    if (this.dirty.size === 0 || this.state === 'stopped') return;
+    const now = performance.now();
+    const quiet = now - this.lastEventAt;
+    const age = now - this.firstDirtyAt;
+    if (quiet < this.ctx.settleMs && age < this.ctx.maxDelayMs) {
+      const wait = Math.min(this.ctx.settleMs - quiet, this.ctx.maxDelayMs - age);
+      this.flushTimer = setTimeout(this.onFlushTimer, Math.max(1, wait));
+      return;
+    }
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    void this.enqueue(async () => {
+      this.flushQueued = false;
+      await this.processDirty();
+    });
+  };
+
+  // ---- live batches -------------------------------------------------------------------
+
+  private async processDirty(): Promise<void> {
+    if (this.dirty.size === 0 || this.state !== 'active') return;
+    const batch = this.dirty;
+    this.dirty = new Map();
+    const src = this.ctx.source;
+    const rst = src.stat(this.root);
+    if (!rst?.isDirectory() || dirId(rst) !== this.dirs.get('')?.id) {
+      await this.rootGone();
+      await this.checkAppeared();
+      return;
+    }
+    const before = new Map<string, SnapshotEntry>();
+    const after = new Map<string, SnapshotEntry>();
+    const scopes = new Set<string>(); // directories whose whole content is in this batch
+    const unreadable = new Set<string>();
+    for (const [rel, flags] of batch) {
+      // Below a directory listed (or dropped) earlier in this batch: already covered.
+      if (!this.dirs.has(parentRel(rel)) || scopes.has(rel) || underAny(rel, scopes)) continue;
+      const abs = absOf(this.root, rel);
+      const st = src.lstat(abs);
+      const isDir = st?.isDirectory() === true;
+      if (this.isIgnored(rel, isDir)) continue;
+      const oldFile = this.files.get(rel);
+      if (oldFile) before.set(rel, oldFile);
+      const oldDir = this.dirs.get(rel);
+      if (st && isDir) {
+        if (!this.recursive) continue;
+        // A known directory with only an attribute change needs nothing. A 'rename' on
+        // its name means it was replaced or moved: the old watch may be dead (inotify
+        // drops it with the inode, and ext4 reuses inode numbers), so watch and list again.
+        if (oldDir && oldDir.id === dirId(st) && !(flags & RENAME)) continue;
+        scopes.add(rel);
+        await this.scanSubtree(rel, abs, st, after, unreadable);
+      } else {
+        if (oldDir) {
+          scopes.add(rel);
+          this.dropDirs(rel);
+        }
+        if (st) after.set(rel, entryOf(st));
+      }
+    }
+    if (scopes.size > 0) {
+      for (const [rel, e] of this.files) if (underAny(rel, scopes)) before.set(rel, e);
+    }
+    keepUnreadable(before, after, unreadable);
+    const changes = diffEntries(before, after, {
+      byIno: (ino) => {
+        const rel = this.byIno.get(ino);
+        const entry = rel === undefined ? undefined : this.files.get(rel);
+        return rel !== undefined && entry ? { rel, entry } : undefined;
+      },
+      isGone: (rel) => {
+        const old = this.files.get(rel);
+        const st = src.lstat(absOf(this.root, rel));
+        return !st || !old || !sameFile(old, entryOf(st));
+      },
+    });
+    this.reportLimit();
+    await this.commit(changes, { root: this.root, detectedBy: 'watch' });
+  }
+
+  /** Watches and lists a new or replaced directory; its files go to `after`. */
+  private async scanSubtree(
+    rel: string,
+    abs: FsPath,
+    st: Stats,
+    after: Map<string, SnapshotEntry>,
+    unreadable: Set<string>,
+  ): Promise<void> {
+    const old = this.takeDirs(rel);
+    // New watches first, old ones closed after: libuv shares a watch descriptor per inode,
+    // so a directory that merely moved keeps its inotify watch without a gap.
+    if (!this.enter(rel, abs, st, undefined)) {
+      for (const d of old.values()) d.watch?.close();
+      return;
+    }
+    await walk(this.ctx.source, this.root, rel, this.hooks(after, unreadable, undefined), {
+      recursive: this.recursive,
+    }).finally(() => {
+      for (const d of old.values()) d.watch?.close();
+    });
+  }
+
+  // ---- scans ----------------------------------------------------------------------------
+
+  private async startupScan(baseline: boolean): Promise<void> {
+    const rst = this.ctx.source.stat(this.root);
+    if (!rst?.isDirectory()) {
+      // Gone while we were down: everything we knew is an offline deletion.
+      const changes = diffEntries(this.files, new Map());
+      await this.commit(changes, { root: this.root, detectedBy: 'scan', reason: 'startup' }, true);
+      this.enterMissing();
+      return;
+    }
+    this.state = 'active';
+    await this.scan('startup', 'scan', !baseline, baseline);
+  }
+
+  /** Full scan of the root: watches every directory not yet watched, diffs all files. */
+  private async scan(
+    reason: ScanReason,
+    detectedBy: 'watch' | 'scan',
+    offline: boolean,
+    baseline: boolean,
+  ): Promise<void> {
+    const t0 = performance.now();
+    const rst = this.ctx.source.stat(this.root);
+    if (!rst?.isDirectory()) {
+      await this.rootGone();
+      return;
+    }
+    const old = this.dirs;
+    this.dirs = new Map();
+    const after = new Map<string, SnapshotEntry>();
+    const unreadable = new Set<string>();
+    try {
+      if (this.enter('', this.root, rst, old)) {
+        await walk(this.ctx.source, this.root, '', this.hooks(after, unreadable, old), {
+          recursive: this.recursive,
+        });
+      }
+    } finally {
+      for (const [rel, d] of old) if (this.dirs.get(rel)?.watch !== d.watch) d.watch?.close();
+    }
+    keepUnreadable(this.files, after, unreadable);
+    const changes = diffEntries(this.files, after);
+    this.reportLimit();
+    const info: BatchInfo = { root: this.root, detectedBy, reason };
+    if (baseline) info.baseline = true;
+    await this.commit(changes, info, offline);
+    this.scheduleDegradedScan();
+    const n = { added: 0, changed: 0, removed: 0, renamed: 0 };
+    for (const c of changes) {
+      if (c.kind === 'created') n.added++;
+      else if (c.kind === 'modified') n.changed++;
+      else if (c.kind === 'deleted') n.removed++;
+      else n.renamed++;
+    }
+    const notice: WatchNotice = {
+      kind: 'scanCompleted',
+      root: this.root,
+      reason,
+      ...n,
+      durationMs: Math.round(performance.now() - t0),
+    };
+    if (offline) notice.offline = true;
+    if (baseline) notice.baseline = true;
+    this.ctx.notice(notice);
+  }
+
+  private hooks(
+    after: Map<string, SnapshotEntry>,
+    unreadable: Set<string>,
+    reuse: Map<string, DirState> | undefined,
+  ) {
+    return {
+      enterDir: (rel: string, abs: FsPath, st: Stats) => this.enter(rel, abs, st, reuse),
+      file: (rel: string, e: SnapshotEntry) => after.set(rel, e),
+      isIgnored: (rel: string, isDir: boolean) => this.isIgnored(rel, isDir),
+      unreadable: (rel: string, err: Error) => {
+        unreadable.add(rel);
+        this.ctx.notice({ kind: 'error', root: this.root, message: err.message });
+      },
+    };
+  }
+
+  /** Registers a directory and watches it (reusing a live watch of the same inode). */
+  private enter(rel: string, abs: FsPath, st: Stats, reuse: Map<string, DirState> | undefined) {
+    const prev = reuse?.get(rel);
+    if (prev?.watch && prev.id === dirId(st)) {
+      this.dirs.set(rel, prev);
+      return true;
+    }
+    const state: DirState = { id: dirId(st) };
+    try {
+      state.watch = this.ctx.source.watchDir(
+        abs,
+        (kind, name) => this.onEvent(rel, kind, name),
+        (err) => this.onWatchError(rel, err),
+      );
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+      if (code === 'ENOSPC') this.limitHit ??= abs.toString();
+      else this.ctx.notice({ kind: 'error', root: this.root, code, message: (e as Error).message });
+    }
+    this.dirs.set(rel, state);
+    return true;
+  }
+
+  private reportLimit(): void {
+    let unwatched = 0;
+    for (const d of this.dirs.values()) if (!d.watch) unwatched++;
+    if (unwatched === 0) {
+      this.limitHit = undefined;
+      this.limitReported = 0;
+      return;
+    }
+    if (this.limitHit === undefined || unwatched === this.limitReported) return;
+    this.limitReported = unwatched;
+    const n: WatchNotice = {
+      kind: 'watchLimit',
+      root: this.root,
+      path: this.limitHit,
+      sysctl: 'fs.inotify.max_user_watches',
+      unwatched,
+    };
+    const limit = this.ctx.maxUserWatches();
+    if (limit !== undefined) n.limit = limit;
+    this.ctx.notice(n);
+  }
+
+  private scheduleDegradedScan(): void {
+    if (this.degradedTimer || this.state !== 'active') return;
+    if (!Array.from(this.dirs.values()).some((d) => !d.watch)) return;
+    this.degradedTimer = setTimeout(() => {
+      this.degradedTimer = undefined;
+      void this.rescan('interval');
+    }, this.ctx.degradedScanMs);
+    this.degradedTimer.unref();
+  }
+
+  // ---- root gone / appearing ------------------------------------------------------------
+
+  private async rootGone(): Promise<void> {
+    for (const d of this.dirs.values()) d.watch?.close();
+    this.dirs.clear();
+    this.dirty.clear();
+    const changes = diffEntries(this.files, new Map());
+    await this.commit(changes, { root: this.root, detectedBy: 'watch' });
+    this.ctx.notice({ kind: 'rootDeleted', root: this.root });
+    this.enterMissing();
+  }
+
+  /** Watches the nearest existing ancestor until the root exists again. */
+  private enterMissing(): void {
+    this.state = 'missing';
+    let dir = path.dirname(this.root);
+    while (dir !== path.dirname(dir) && !this.ctx.source.stat(dir)?.isDirectory()) {
+      dir = path.dirname(dir);
+    }
+    if (this.ancestorWatch?.path !== dir) {
+      this.ancestorWatch?.watch.close();
+      this.ancestorWatch = undefined;
+      try {
+        const watch = this.ctx.source.watchDir(
+          dir,
+          () => this.queueAppearCheck(),
+          () => {},
+        );
+        this.ancestorWatch = { path: dir, watch };
+      } catch {
+        // Nothing to watch (limit reached?): the periodic tick still checks.
+      }
+    }
+    this.ctx.notice({ kind: 'rootMissing', root: this.root, watching: dir });
+  }
+
+  private async checkAppeared(): Promise<void> {
+    if (this.state !== 'missing') return;
+    const st = this.ctx.source.stat(this.root);
+    if (!st?.isDirectory()) {
+      // A deeper ancestor may exist now; move the watch closer (quietly).
+      let dir = path.dirname(this.root);
+      while (dir !== path.dirname(dir) && !this.ctx.source.stat(dir)?.isDirectory()) {
+        dir = path.dirname(dir);
+      }
+      if (dir !== this.ancestorWatch?.path) this.enterMissing();
+      return;
+    }
+    this.ancestorWatch?.watch.close();
+    this.ancestorWatch = undefined;
+    this.state = 'active';
+    this.ctx.notice({ kind: 'rootAppeared', root: this.root });
+    await this.scan('appeared', 'watch', false, false);
+  }
+
+  // ---- view and delivery -------------------------------------------------------------------
+
+  private async commit(changes: DiffChange[], info: BatchInfo, offline = false): Promise<void> {
+    if (changes.length === 0 && !info.baseline) return;
+    for (const c of changes) {
+      if (c.kind === 'deleted') this.deleteFile(c.rel);
+      else {
+        const old = c.kind === 'renamed' ? this.files.get(c.oldRel) : undefined;
+        if (c.kind === 'renamed' && old && sameFile(old, c.entry)) this.deleteFile(c.oldRel);
+        this.setFile(c.rel, c.entry);
+      }
+    }
+    await this.ctx.deliver(this, changes, info, offline);
+  }
+
+  private setFile(rel: string, e: SnapshotEntry): void {
+    this.files.set(rel, e);
+    this.byIno.set(e.ino, rel);
+  }
+
+  private deleteFile(rel: string): void {
+    const e = this.files.get(rel);
+    if (!e) return;
+    this.files.delete(rel);
+    if (this.byIno.get(e.ino) === rel) this.byIno.delete(e.ino);
+  }
+
+  private takeDirs(prefix: string): Map<string, DirState> {
+    const out = new Map<string, DirState>();
+    for (const [rel, d] of this.dirs) {
+      if (isUnder(rel, prefix)) {
+        out.set(rel, d);
+        this.dirs.delete(rel);
+      }
+    }
+    return out;
+  }
+
+  private dropDirs(prefix: string): void {
+    for (const d of this.takeDirs(prefix).values()) d.watch?.close();
+  }
+
+  private isIgnored(rel: string, isDir: boolean): boolean {
+    if (this.ignore === null) return false;
+    const d = displayRel(rel);
+    return this.ignore(d, `${this.root}/${d}`, isDir);
+  }
+}
+
+function underAny(rel: string, dirs: Set<string>): boolean {
+  let p = rel;
+  for (let i = p.lastIndexOf('/'); i >= 0; i = p.lastIndexOf('/')) {
+    p = p.slice(0, i);
+    if (dirs.has(p)) return true;
+  }
+  return false;
+}
+
+/** Directories we could not list keep what we knew about them (no false deletions). */
+function keepUnreadable(
+  before: ReadonlyMap<string, SnapshotEntry>,
+  after: Map<string, SnapshotEntry>,
+  unreadable: Set<string>,
+): void {
+  if (unreadable.size === 0) return;
+  for (const [rel, e] of before) {
+    if (!after.has(rel) && (unreadable.has(parentRel(rel)) || underAny(rel, unreadable))) {
+      after.set(rel, e);
+    }
+  }
+}

@@ -1,0 +1,148 @@
+// Public shapes of the folder-watcher layer. The layer turns a live directory tree into a
+// loss-free stream of FileChange batches; the store turns them into `file.*` events and
+// keeps the snapshot (DESIGN.md "Contracts": file event data).
+
+/** One classified folder of the policy, after path expansion. */
+export interface FolderSpec {
+  /** Absolute path of the watched root. */
+  path: string;
+  level: string;
+  /** false: only the files directly in `path`. Default true. */
+  recursive?: boolean;
+  /** Globs matched against the path relative to the root ("a/b.tmp"); see ignore.ts. */
+  ignore?: string[];
+}
+
+export type EntryType = 'file' | 'symlink' | 'other';
+
+/** What the snapshot remembers about one non-directory entry (never its contents). */
+export interface SnapshotEntry {
+  type: EntryType;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  /** Owner uid (the owner, not the actor). */
+  uid?: number;
+  /** Birth time where the file system reports it (ext4, xfs, btrfs). With `ino` it tells a
+   *  renamed file from a new file that got a freed inode number (ext4 reuses them at once). */
+  btimeMs?: number;
+}
+
+export type ChangeKind = 'created' | 'modified' | 'deleted' | 'renamed';
+
+export interface FileChange {
+  /** Unique within one watcher instance, increasing; HashResult.changeId refers to it. */
+  changeId: number;
+  kind: ChangeKind;
+  /** The root (FolderSpec.path) this change belongs to. */
+  root: string;
+  /** Display form of the absolute path (invalid UTF-8 bytes become U+FFFD). */
+  path: string;
+  /** base64 of the raw absolute path, only when the bytes are not valid UTF-8. */
+  pathBytes?: string;
+  oldPath?: string;
+  oldPathBytes?: string;
+  /** Snapshot key: path relative to the root (relpath.ts: a segment that is not valid
+   *  UTF-8 is NUL + base64url of its bytes); `oldRel` for renames. */
+  rel: string;
+  oldRel?: string;
+  /** State after the change; for `deleted`, the last state known. */
+  entry: SnapshotEntry;
+  size: number;
+  mtimeMs: number;
+  ino: number;
+  owner?: number;
+  detectedBy: 'watch' | 'scan';
+  /** The change happened while the agent was not running (found by the start-up scan). */
+  offline?: true;
+}
+
+export type ScanReason =
+  | 'startup'
+  | 'interval'
+  | 'overflow'
+  | 'stall'
+  | 'watchError'
+  | 'appeared'
+  | 'manual';
+
+export interface BatchInfo {
+  root: string;
+  detectedBy: 'watch' | 'scan';
+  /** Why a scan ran; absent for live batches. */
+  reason?: ScanReason;
+  /**
+   * First scan of a root that has no snapshot yet: the changes describe what already
+   * exists, not what happened. The store should record the snapshot but may skip events.
+   */
+  baseline?: true;
+}
+
+/** Result of the hash stage, delivered after the change it belongs to. */
+export interface HashResult {
+  changeId: number;
+  root: string;
+  rel: string;
+  path: string;
+  pathBytes?: string;
+  sha256: string;
+  size: number;
+  mtimeMs: number;
+  ino: number;
+}
+
+export type WatchNotice =
+  | {
+      kind: 'overflow';
+      /** Absent when every root is affected (the inotify queue is shared). */
+      root?: string;
+      reason: 'stall' | 'burst' | 'watchError';
+      /** burst: events seen in one loop turn; stall: how late the timer fired (ms). */
+      value?: number;
+    }
+  | {
+      kind: 'scanCompleted';
+      root: string;
+      reason: ScanReason;
+      added: number;
+      changed: number;
+      removed: number;
+      renamed: number;
+      durationMs: number;
+      offline?: true;
+      baseline?: true;
+    }
+  | {
+      kind: 'watchLimit';
+      root: string;
+      /** First directory that could not be watched. */
+      path: string;
+      sysctl: 'fs.inotify.max_user_watches';
+      /** Current value of the sysctl when readable. */
+      limit?: number;
+      /** Directories of this root left to periodic scans. */
+      unwatched: number;
+    }
+  | { kind: 'rootMissing'; root: string; watching?: string }
+  | { kind: 'rootAppeared'; root: string }
+  | { kind: 'rootDeleted'; root: string }
+  | { kind: 'error'; root?: string; code?: string; message: string };
+
+/**
+ * Persistent snapshot of each watched tree, keyed by FileChange.rel. The layer calls
+ * applyChanges with exactly the batch it handed to onChanges, after onChanges resolved, so
+ * a store can commit events and snapshot in one transaction (see index.ts).
+ */
+export interface SnapshotStore {
+  /** null when this root was never recorded (the first scan is then a baseline). */
+  load(
+    root: string,
+  ): Promise<Map<string, SnapshotEntry> | null> | Map<string, SnapshotEntry> | null;
+  /**
+   * Apply one batch in order: created/modified put `rel`; deleted removes `rel`;
+   * renamed removes `oldRel` only if its entry is still the same file (ino, and btimeMs
+   * when both are known), then puts `rel`.
+   * (The ino condition keeps swaps and rename cycles right in any batch split.)
+   */
+  applyChanges(root: string, changes: readonly FileChange[]): Promise<void> | void;
+}
