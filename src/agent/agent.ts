@@ -3,10 +3,12 @@
 // does not run: a store failure at start is fatal (exit 1 with one line).
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { compileAlertRules, createAlertEngine } from '../core/alerts/index.js';
 import type { Lang } from '../core/i18n/types.js';
 import type { Request } from '../core/protocol/messages.js';
 import { sanitizeFilter } from '../core/protocol/messages.js';
 import { osName } from '../platform/paths.js';
+import { type FolderRecorder, startFolderRecorder } from './files/recorder.js';
 import { acquireLock } from './lock.js';
 import { createLogger, type Logger } from './log.js';
 import { type InForce, PolicyManager } from './policy/manager.js';
@@ -34,6 +36,8 @@ export interface AgentOptions {
 export interface RunningAgent {
   store: EventStore;
   policy: PolicyManager;
+  /** Resolves when the folder recorder for the policy in force has started (tests). */
+  foldersReady(): Promise<void>;
   log: Logger;
   logFile: string;
   stop(reason: string): Promise<void>;
@@ -74,6 +78,39 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   const trusted = loadTrustedKeys(o.trustDir, log);
   if (o.trustDemo) trusted.push(...loadTrustedKeys(DEMO_TRUST_DIR, log));
 
+  // Early warning (预报): the policy's alert rules watch every committed event.
+  let alerts = createAlertEngine([]);
+  store.onCommitted((events) => {
+    const t = now();
+    for (const e of events)
+      for (const alert of alerts.observe(e, t)) store.append(alert).catch(() => {});
+  });
+
+  // Classified folders: one recorder per folder set; replaced when a policy changes it.
+  let recorder: FolderRecorder | null = null;
+  let foldersKey = '';
+  let folderWork: Promise<void> = Promise.resolve();
+  let shuttingDown = false;
+  const applyFolders = (p: InForce) => {
+    const key = JSON.stringify([p.folders, p.policy.scan.interval]);
+    if (key === foldersKey) return;
+    foldersKey = key;
+    folderWork = folderWork
+      .then(async () => {
+        await recorder?.stop();
+        recorder = null;
+        if (shuttingDown || p.folders.length === 0) return;
+        recorder = await startFolderRecorder({
+          store,
+          folders: p.folders,
+          scanIntervalMs: p.policy.scan.interval,
+          log,
+          now,
+        });
+      })
+      .catch((e) => log.error({ module: 'folders', err: String(e) }, 'cannot watch folders'));
+  };
+
   let retention: { stop(): void } | null = null;
   const policy = new PolicyManager({
     file: o.policyFile,
@@ -86,6 +123,8 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     onApplied: (p: InForce) => {
       retention?.stop();
       retention = startRetention(store, p.policy, now, log);
+      alerts = createAlertEngine(compileAlertRules(p.policy.alerts));
+      applyFolders(p);
     },
   });
   let sockets: SocketServers | null = null;
@@ -95,7 +134,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       switch (req.type) {
         case 'status': {
           const s = statusFromStore(store);
-          return { ...s, folders: policy.current?.policy.folders.length ?? 0 };
+          return { ...s, folders: policy.current?.folders.length ?? 0 };
         }
         case 'events.query': {
           const filter = sanitizeFilter(req.filter);
@@ -110,6 +149,9 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     });
   } catch (e) {
     policy.stop();
+    shuttingDown = true;
+    await folderWork;
+    await (recorder as FolderRecorder | null)?.stop();
     await recordStop(store, 'start-failed');
     store.close();
     lock.release();
@@ -122,12 +164,16 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     policy,
     log,
     logFile,
+    foldersReady: () => folderWork,
     stop(reason: string) {
       stopping ??= (async () => {
         policy.stop();
         retention?.stop();
         await sockets?.close();
         await policy.idle();
+        shuttingDown = true;
+        await folderWork;
+        await recorder?.stop();
         await recordStop(store, reason);
         store.close();
         lock.release();

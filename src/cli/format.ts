@@ -7,6 +7,7 @@ export function detailOf(e: BaomiEvent): string {
   const d = e.data as Record<string, unknown>;
   const parts: string[] = [];
   if (typeof d.oldPath === 'string') parts.push(`${d.oldPath} →`);
+  if (typeof d.path !== 'string' && typeof d.root === 'string') parts.push(d.root);
   for (const k of ['path', 'name', 'reason', 'code', 'message']) {
     const v = d[k];
     if (typeof v === 'string' || typeof v === 'number') parts.push(String(v));

@@ -29,6 +29,10 @@ export const EVENT_TYPES = [
   'store.pruned',
   'sync.gap',
   'sync.chain-broken',
+  // Added with folder watching (issue 3):
+  'file.hashed', // SHA-256 of a file, computed after its file.* event was already durable
+  'watch.folder-missing', // a classified folder of the policy does not exist (or was deleted)
+  'watch.folder-found', // it appeared (again) and is watched
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -2,11 +2,12 @@
 // (002-folders.ts, …) and list it here; each needs a test in tests/unit/store/migrations/.
 import type { Db } from '../types.js';
 import { m001Initial } from './001-initial.js';
+import { m002FolderSnapshot } from './002-folder-snapshot.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
 
-export const MIGRATIONS: readonly Migration[] = [m001Initial];
+export const MIGRATIONS: readonly Migration[] = [m001Initial, m002FolderSnapshot];
 
 export const LATEST_VERSION = MIGRATIONS.length;
 
