@@ -82,8 +82,11 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   let alerts = createAlertEngine([]);
   store.onCommitted((events) => {
     const t = now();
-    for (const e of events)
+    for (const e of events) {
+      // A hash completes an event already counted; it is not more activity.
+      if (e.type === 'file.hashed') continue;
       for (const alert of alerts.observe(e, t)) store.append(alert).catch(() => {});
+    }
   });
 
   // Classified folders: one recorder per folder set; replaced when a policy changes it.

@@ -1,11 +1,12 @@
 // Runs the real `baomi` command (compiled JS, as installed) in a child process against
 // temporary directories, and reads what it recorded straight from its database.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openStore } from '../../src/agent/store/index.js';
 import type { BaomiEvent } from '../../src/core/events/types.js';
+import { generateKeyPair, signPolicy } from '../../src/core/policy/signature.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const BIN = join(ROOT, 'bin/baomi.js');
@@ -124,4 +125,32 @@ export async function waitForEvent(
 export async function stopAgent(p: AgentProcess, signal: NodeJS.Signals = 'SIGTERM') {
   p.child.kill(signal);
   return p.exited;
+}
+
+/**
+ * Writes `yaml` as the agent's policy, signed by a test key that the dirs' trust dir trusts
+ * (generated once per AgentDirs and kept in its trust dir).
+ */
+export function installSignedPolicy(d: AgentDirs, yaml: string): void {
+  const keys = signingKeys.get(d.root) ?? generateKeyPair();
+  if (!signingKeys.has(d.root)) {
+    signingKeys.set(d.root, keys);
+    mkdirSync(join(d.trustDir, 'policy'), { recursive: true });
+    writeFileSync(join(d.trustDir, 'policy', 'test.pub'), keys.publicKeyPem, { mode: 0o644 });
+  }
+  const bytes = Buffer.from(yaml, 'utf8');
+  writeFileSync(`${d.policyFile}.sig`, signPolicy(bytes, keys.privateKeyPem));
+  writeFileSync(d.policyFile, bytes);
+}
+const signingKeys = new Map<string, { privateKeyPem: string; publicKeyPem: string }>();
+
+/** A policy text with the required keys and the given extra YAML. */
+export function policyYaml(version: number, extra: string): string {
+  return [
+    `version: ${version}`,
+    'name: 测试策略 test policy',
+    'issued: 2026-01-01T00:00:00Z',
+    'expires: 2099-01-01T00:00:00Z',
+    extra,
+  ].join('\n');
 }
