@@ -187,11 +187,13 @@ async function main() {
     const made = makeTree(root, files, dirs);
     const burstDir = path.join(root, 'top0', 'sub0');
     const totalDirs = made + 1;
-    console.log(`tree: ${files} files in ${totalDirs} directories (${tmp})`);
+    console.log(JSON.stringify({ phase: 'tree', files, dirs: totalDirs, dir: tmp }));
     const ours = await run('ours', root, burstDir, burst, idleS);
-    console.log('ours    ', JSON.stringify(ours));
+    console.log(JSON.stringify({ phase: 'ours', ...ours }));
     const chok = await run('chokidar', root, burstDir, burst, 0);
-    console.log('chokidar', JSON.stringify(chok));
+    console.log(JSON.stringify({ phase: 'chokidar', ...chok }));
+    const agent = await agentPhase(tmp, root, burstDir, burst);
+    console.log(JSON.stringify({ phase: 'agent', ...agent }));
     const r = (a, b) => (a != null && b ? +(a / b).toFixed(3) : null);
     console.log(
       JSON.stringify({
@@ -206,12 +208,98 @@ async function main() {
         lost: ours.lost,
         chokidarLost: chok.lost,
         idleTicks30s: ours.idleTicks,
+        storeCommitMs: agent.storeCommitMs,
+        storeLost: agent.lost,
         ours,
         chokidar: chok,
       }),
     );
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+// ------------------------------------------------------- the whole agent, to the store
+// The same burst through the real agent (watcher → events → SQLite, WAL + FULL): the time
+// from the last write until the last file.created of the burst is committed.
+async function agentPhase(tmp, root, burstDir, burst) {
+  const { generateKeyPair, signPolicy } = await import('../dist/core/policy/signature.js');
+  const { openStore } = await import('../dist/agent/store/index.js');
+  const dirs = {
+    data: path.join(tmp, 'agent-data'),
+    trust: path.join(tmp, 'agent-trust'),
+    policy: path.join(tmp, 'policy.yaml'),
+    run: path.join(tmp, 'agent-run'),
+  };
+  fs.mkdirSync(path.join(dirs.trust, 'policy'), { recursive: true });
+  const keys = generateKeyPair();
+  fs.writeFileSync(path.join(dirs.trust, 'policy', 'bench.pub'), keys.publicKeyPem);
+  const yaml = [
+    'version: 1',
+    'name: bench',
+    'issued: 2026-01-01T00:00:00Z',
+    'expires: 2099-01-01T00:00:00Z',
+    'folders:',
+    `  - { path: ${JSON.stringify(root)}, level: AAA }`,
+    '',
+  ].join('\n');
+  fs.writeFileSync(`${dirs.policy}.sig`, signPolicy(Buffer.from(yaml), keys.privateKeyPem));
+  fs.writeFileSync(dirs.policy, yaml);
+  const bin = new URL('../bin/baomi.js', import.meta.url).pathname;
+  const cp = spawn(
+    process.execPath,
+    [
+      bin,
+      'agent',
+      '--policy',
+      dirs.policy,
+      '--data-dir',
+      dirs.data,
+      '--trust-dir',
+      dirs.trust,
+      '--socket',
+      dirs.run,
+    ],
+    { stdio: 'ignore' },
+  );
+  const count = (sql, ...args) => {
+    try {
+      const st = openStore({ dataDir: dirs.data, host: 'bench', readOnly: true });
+      try {
+        return st.withDb((db) => db.prepare(sql).get(...args).n);
+      } finally {
+        st.close();
+      }
+    } catch {
+      return 0;
+    }
+  };
+  const waitUntil = async (pred, ms) => {
+    const end = now() + ms;
+    while (now() < end) {
+      if (pred()) return true;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return false;
+  };
+  try {
+    await waitUntil(
+      () => count("SELECT count(*) AS n FROM events WHERE type = 'scan.completed'") > 0,
+      120_000,
+    );
+    const prefix = path.join(burstDir, 'b');
+    for (let i = 0; i < burst; i++)
+      fs.writeFileSync(path.join(burstDir, `b${i}.dat`), `burst ${i}\n`);
+    const lastWrite = now();
+    const burstSql =
+      "SELECT count(*) AS n FROM events WHERE type = 'file.created' AND json_extract(data, '$.path') LIKE ?";
+    const done = await waitUntil(() => count(burstSql, `${prefix}%`) >= burst, 60_000);
+    const storeCommitMs = done ? Math.round(now() - lastWrite) : null;
+    return { storeCommitMs, lost: burst - count(burstSql, `${prefix}%`) };
+  } finally {
+    cp.kill('SIGTERM');
+    await new Promise((r) => cp.on('exit', r));
+    for (const f of fs.readdirSync(burstDir)) fs.unlinkSync(path.join(burstDir, f));
   }
 }
 
