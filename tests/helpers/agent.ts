@@ -53,24 +53,26 @@ export interface AgentProcess {
   exited: Promise<number | null>;
 }
 
+/** `agent` and the flags that point it at the test's directories. */
+export function agentArgs(d: AgentDirs): string[] {
+  return [
+    'agent',
+    '--policy',
+    d.policyFile,
+    '--data-dir',
+    d.dataDir,
+    '--trust-dir',
+    d.trustDir,
+    '--socket',
+    d.socketDir,
+  ];
+}
+
 export function startAgentProcess(d: AgentDirs, extra: string[] = []): AgentProcess {
-  const child = spawn(
-    process.execPath,
-    [
-      BIN,
-      'agent',
-      '--policy',
-      d.policyFile,
-      '--data-dir',
-      d.dataDir,
-      '--trust-dir',
-      d.trustDir,
-      '--socket',
-      d.socketDir,
-      ...extra,
-    ],
-    { env: { ...process.env, LANG: 'en_US.UTF-8' }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawn(process.execPath, [BIN, ...agentArgs(d), ...extra], {
+    env: { ...process.env, LANG: 'en_US.UTF-8' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout!.on('data', (c) => {

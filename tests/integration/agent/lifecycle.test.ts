@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { request } from '../../../src/agent/socket/client.js';
 import {
+  agentArgs,
   agentDirs,
   BIN,
   POLICIES,
@@ -101,23 +102,8 @@ describe('agent lifecycle', () => {
     const db = join(d.dataDir, 'baomi.db');
     const junk = Buffer.concat([Buffer.from('SQLite format 3\0'), Buffer.alloc(5000, 0x5a)]);
     writeFileSync(db, junk);
-    const r = spawnSync(
-      process.execPath,
-      [
-        BIN,
-        'agent',
-        '--policy',
-        d.policyFile,
-        '--data-dir',
-        d.dataDir,
-        '--trust-dir',
-        d.trustDir,
-        '--socket',
-        d.socketDir,
-      ],
-      { encoding: 'utf8', env: { ...process.env, LANG: 'C' }, timeout: 30_000 },
-    );
-    expect(r.status).toBe(1);
+    const r = runCli(agentArgs(d), { LANG: 'C' });
+    expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain(db);
     expect(readFileSync(db).equals(junk)).toBe(true);
@@ -138,15 +124,7 @@ describe('agent lifecycle', () => {
           '--clear-groups',
           process.execPath,
           BIN,
-          'agent',
-          '--policy',
-          d.policyFile,
-          '--data-dir',
-          d.dataDir,
-          '--trust-dir',
-          d.trustDir,
-          '--socket',
-          join('/tmp', `baomi-nobody-${process.pid}`),
+          ...agentArgs({ ...d, socketDir: join('/tmp', `baomi-nobody-${process.pid}`) }),
         ],
         { encoding: 'utf8', env: { ...process.env, LANG: 'C' }, timeout: 30_000 },
       );
