@@ -48,6 +48,30 @@ async function startWith(d: AgentDirs, policy: string) {
 }
 
 describe('agent policy watching', () => {
+  it('sign → validate → apply: a policy IT signs with its own key is in force, naming the key', async () => {
+    const d = agentDirs();
+    const keys = join(d.root, 'keys');
+    mkdirSync(keys);
+    expect(runCli(['policy', 'keygen', 'it-2026', '--out', keys]).code).toBe(0);
+    mkdirSync(join(d.trustDir, 'policy'), { recursive: true });
+    copyFileSync(join(keys, 'it-2026.pub'), join(d.trustDir, 'policy', 'it-2026.pub'));
+    const draft = join(d.root, 'policy.yaml');
+    writeFileSync(
+      draft,
+      readFileSync(join(SIGNED, 'base.yaml'), 'utf8').replace(/^version: .*$/m, 'version: 11'),
+    );
+    expect(runCli(['policy', 'sign', '--key', join(keys, 'it-2026.key'), draft]).code).toBe(0);
+    const v = runCli(['policy', 'validate', draft, '--trust-dir', d.trustDir]);
+    expect(v.code, v.stderr).toBe(0);
+
+    agent = startAgentProcess(d);
+    await waitForEvent(d.dataDir, (e) => e.type === 'policy.rejected', 'no policy yet');
+    install(d, draft);
+    const applied = await waitForEvent(d.dataDir, (e) => e.type === 'policy.applied', 'applied');
+    expect(applied.data).toMatchObject({ version: 11, key: 'it-2026' });
+    expect(status(d).policy?.version).toBe(11);
+  });
+
   it('applies the base policy and then refuses each bad-signed case, keeping v10', async () => {
     const d = agentDirs();
     const applied = await startWith(d, join(SIGNED, 'base.yaml'));
