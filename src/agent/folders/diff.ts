@@ -125,3 +125,42 @@ export function applyToMap(
   }
   map.set(c.rel, c.entry);
 }
+
+/**
+ * Orders the renames of one batch so that a path is moved out of before anything is moved
+ * into it (f2→f3 before f1→f2). The log is replayed in order without inodes, so a rename
+ * applied after its source was overwritten would remove the wrong file from the replay.
+ * Cycles (a swap) cannot be ordered; RootWatcher.commit turns the one that closes the cycle
+ * into a created/modified. Other changes keep their places.
+ */
+export function orderRenames(changes: DiffChange[]): DiffChange[] {
+  const renames = changes.filter((c) => c.kind === 'renamed');
+  if (renames.length < 2) return changes;
+  const bySource = new Map(renames.map((r) => [r.oldRel, r]));
+  const out: DiffChange[] = [];
+  const placed = new Set<DiffChange>();
+  const visiting = new Set<DiffChange>();
+  for (const first of renames) {
+    // Iterative depth-first walk along "my target is someone's source" (chains can be long).
+    const stack: DiffChange[] = [first];
+    while (stack.length > 0) {
+      const r = stack[stack.length - 1]!;
+      if (placed.has(r)) {
+        stack.pop();
+        continue;
+      }
+      const blocker = bySource.get(r.rel);
+      if (blocker && blocker !== r && !placed.has(blocker) && !visiting.has(blocker)) {
+        visiting.add(r);
+        stack.push(blocker);
+        continue;
+      }
+      stack.pop();
+      visiting.delete(r);
+      placed.add(r);
+      out.push(r);
+    }
+  }
+  let i = 0;
+  return changes.map((c) => (c.kind === 'renamed' ? out[i++]! : c));
+}

@@ -35,13 +35,24 @@ export function readMaxQueuedEvents(): number {
   }
 }
 
+/**
+ * The watch limit in force: the sysctl, or a user namespace's own lower limit
+ * (/proc/sys/user/max_inotify_watches), whichever is smaller.
+ */
 export function readMaxUserWatches(): number | undefined {
-  try {
-    const n = Number.parseInt(fs.readFileSync('/proc/sys/fs/inotify/max_user_watches', 'utf8'), 10);
-    return Number.isFinite(n) ? n : undefined;
-  } catch {
-    return undefined;
-  }
+  const read = (file: string) => {
+    try {
+      const n = Number.parseInt(fs.readFileSync(file, 'utf8'), 10);
+      return Number.isFinite(n) ? n : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const limits = [
+    read('/proc/sys/fs/inotify/max_user_watches'),
+    read('/proc/sys/user/max_inotify_watches'),
+  ].filter((n): n is number => n !== undefined);
+  return limits.length ? Math.min(...limits) : undefined;
 }
 
 export class OverflowDetector {

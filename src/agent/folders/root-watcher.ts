@@ -5,7 +5,7 @@
 import type { Stats } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { type DiffChange, diffEntries, sameFile } from './diff.js';
+import { type DiffChange, diffEntries, orderRenames, sameFile } from './diff.js';
 import { compileIgnore, type IgnoreMatcher } from './ignore.js';
 import { absOf, displayRel, isUnder, joinRel, parentRel } from './relpath.js';
 import type { DirWatch, FsPath, TreeSource, WatchEventKind } from './tree-source.js';
@@ -494,15 +494,27 @@ export class RootWatcher {
 
   // ---- view and delivery -------------------------------------------------------------------
 
-  private async commit(changes: DiffChange[], info: BatchInfo, offline = false): Promise<void> {
-    if (changes.length === 0 && !info.baseline) return;
-    for (const c of changes) {
-      if (c.kind === 'deleted') this.deleteFile(c.rel);
-      else {
-        const old = c.kind === 'renamed' ? this.files.get(c.oldRel) : undefined;
-        if (c.kind === 'renamed' && old && sameFile(old, c.entry)) this.deleteFile(c.oldRel);
-        this.setFile(c.rel, c.entry);
+  private async commit(batch: DiffChange[], info: BatchInfo, offline = false): Promise<void> {
+    if (batch.length === 0 && !info.baseline) return;
+    const changes = orderRenames(batch);
+    for (let i = 0; i < changes.length; i++) {
+      let c = changes[i]!;
+      if (c.kind === 'deleted') {
+        this.deleteFile(c.rel);
+        continue;
       }
+      if (c.kind === 'renamed') {
+        const old = this.files.get(c.oldRel);
+        if (old && sameFile(old, c.entry)) this.deleteFile(c.oldRel);
+        else {
+          // The source no longer holds this file in the log's view (the last step of a swap
+          // or rename cycle): a rename would take the wrong file out of the replay, so the
+          // file is recorded as what it is at its new path.
+          c = { kind: this.files.has(c.rel) ? 'modified' : 'created', rel: c.rel, entry: c.entry };
+          changes[i] = c;
+        }
+      }
+      this.setFile(c.rel, c.entry);
     }
     await this.ctx.deliver(this, changes, info, offline);
   }
