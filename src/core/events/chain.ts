@@ -2,13 +2,11 @@
 // every field but `hash`. SECURITY: changing what is hashed breaks every stored chain and
 // every console's copy; add fields only through the event itself, never here.
 import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import { jcs } from './jcs.js';
 import type { BaomiEvent } from './types.js';
 
 export function canonicalJson(value: unknown): string {
-  const s = canonicalize(value);
-  if (s === undefined) throw new TypeError('value cannot be canonicalized');
-  return s;
+  return jcs(value);
 }
 
 export function eventHash(event: Omit<BaomiEvent, 'hash'> | BaomiEvent): string {
