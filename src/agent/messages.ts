@@ -5,6 +5,7 @@ import { createTranslator, type Translate } from '../core/i18n/translate.js';
 import type { Catalog, Lang } from '../core/i18n/types.js';
 import { formatPolicyMessage, policyMessageKey } from '../core/policy/format.js';
 import { policyMessages } from '../core/policy/messages.js';
+import { policyAgentMessages } from './policy/messages.js';
 import { storeMessages } from './store/messages.js';
 
 export const agentMessages: Catalog = {
@@ -70,6 +71,7 @@ export const agentMessages: Catalog = {
 
 export const agentCatalogs: readonly Catalog[] = [
   policyMessages,
+  policyAgentMessages,
   storeMessages,
   alertMessages,
   agentMessages,

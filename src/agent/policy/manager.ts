@@ -3,18 +3,19 @@
 // A valid, signed, newer policy is applied with `policy.applied`; anything else is refused
 // with `policy.rejected` and the last good policy stays in force, across restarts too (it is
 // kept in the store). SECURITY: when in doubt, keep the policy in force; never fall back to
-// "no policy" because a file went missing.
+// "no policy" because a file went missing. Parsing and judging happen in a short-lived child
+// process (judge-remote.ts) so the resident agent never loads the parser and the schema; a
+// judge that fails is a refusal (POLICY_JUDGE_FAILED), never an acceptance.
 import { createHash } from 'node:crypto';
-import { type FSWatcher, watch } from 'node:fs';
+import { type FSWatcher, statSync, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Lang } from '../../core/i18n/types.js';
-import { tryResolveFolders } from '../../core/policy/folders.js';
-import { judgeCandidate } from '../../core/policy/judge.js';
-import { parsePolicyBytes } from '../../core/policy/parse.js';
+import type { Judgement } from '../../core/policy/judge.js';
 import type { Policy, PolicyOs, ResolvedFolder, TrustedKey } from '../../core/policy/types.js';
 import type { Logger } from '../log.js';
 import { englishReason } from '../messages.js';
 import type { EventStore } from '../store/index.js';
+import { type JudgeRunner, judgeRemote, restoreRemote, runJudgeChild } from './judge-remote.js';
 import { readCapped } from './read.js';
 
 export const QUIET_MS = 400;
@@ -39,6 +40,8 @@ export interface PolicyManagerOptions {
   log: Logger;
   /** Called after a new policy is in force (and on start with the restored one). */
   onApplied?: (p: InForce) => void;
+  /** Where policies are parsed and judged; default a short-lived child process. */
+  runJudge?: JudgeRunner;
 }
 
 export const SUMMARY_KEY = 'policy.summary';
@@ -46,13 +49,24 @@ export const SUMMARY_KEY = 'policy.summary';
 export class PolicyManager {
   #current: InForce | null = null;
   #lastJudged = '';
+  /** stat() of the file and its signature when #lastJudged was read (see #poll). */
+  #lastStat = '';
+  /** The fingerprint whose judgement failed and was already reported. */
+  #failedOn = '';
+  /** The stored policy could not be re-read (the judge did not run); retried on each look. */
+  #restorePending = false;
+  /** While #restorePending: the stored policy's version, so nothing older gets in meanwhile. */
+  #floor: { version: number; sha256: string } | null = null;
   #timer: NodeJS.Timeout | null = null;
   #poll: NodeJS.Timeout | null = null;
   #watcher: FSWatcher | null = null;
   #judging: Promise<void> = Promise.resolve();
   #stopped = false;
+  readonly #run: JudgeRunner;
 
-  constructor(private readonly o: PolicyManagerOptions) {}
+  constructor(private readonly o: PolicyManagerOptions) {
+    this.#run = o.runJudge ?? ((req) => runJudgeChild(req));
+  }
 
   get current(): InForce | null {
     return this.#current;
@@ -60,10 +74,10 @@ export class PolicyManager {
 
   /** Restores the last good policy from the store, judges the file on disk, starts watching. */
   async start(): Promise<void> {
-    this.#restore();
+    await this.#restore();
     await this.judgeNow();
     this.#watch();
-    this.#poll = setInterval(() => this.#schedule(), SAFETY_POLL_MS);
+    this.#poll = setInterval(() => this.#safetyPoll(), SAFETY_POLL_MS);
     this.#poll.unref();
   }
 
@@ -79,22 +93,41 @@ export class PolicyManager {
     return this.#judging;
   }
 
-  #restore(): void {
+  async #restore(): Promise<void> {
     const stored = this.o.store.getPolicy();
     if (!stored) return;
-    const parsed = parsePolicyBytes(stored.bytes);
-    const resolved = parsed.ok
-      ? tryResolveFolders(parsed.policy, { dataDir: this.o.dataDir, os: this.o.os })
-      : null;
-    if (!parsed.ok || !resolved?.ok) {
+    let restored: Awaited<ReturnType<typeof restoreRemote>>;
+    try {
+      restored = await restoreRemote(
+        {
+          op: 'restore',
+          bytesB64: stored.bytes.toString('base64'),
+          dataDir: this.o.dataDir,
+          os: this.o.os,
+        },
+        this.#run,
+      );
+    } catch (e) {
+      if (!this.#restorePending)
+        this.o.log.error(
+          { module: 'policy', err: String(e) },
+          'cannot re-read the stored policy; retrying at the next look',
+        );
+      this.#restorePending = true;
+      this.#floor = { version: stored.version, sha256: stored.sha256 };
+      return;
+    }
+    this.#restorePending = false;
+    this.#floor = null;
+    if (!restored.ok) {
       // Only if this version's schema became stricter than the one that applied it.
       this.o.log.error({ module: 'policy' }, 'stored policy no longer parses; none in force');
       return;
     }
     this.#current = {
-      policy: parsed.policy,
-      folders: resolved.folders,
-      name: parsed.policy.name,
+      policy: restored.policy,
+      folders: restored.folders,
+      name: restored.policy.name,
       version: stored.version,
       sha256: stored.sha256,
     };
@@ -126,6 +159,30 @@ export class PolicyManager {
     t.unref();
   }
 
+  /**
+   * The safety net for changes fs.watch missed. An idle agent should not wake the CPU for
+   * nothing, so when neither file's stat() moved since the last conclusive judgement it
+   * reads nothing. Any write changes ctime, which no user-space call can set back.
+   */
+  #safetyPoll(): void {
+    if (!this.#restorePending && this.#lastJudged !== '' && this.#statKey() === this.#lastStat)
+      return;
+    this.#schedule();
+  }
+
+  #statKey(): string {
+    return [this.o.file, `${this.o.file}.sig`]
+      .map((f) => {
+        try {
+          const st = statSync(f, { bigint: true, throwIfNoEntry: false });
+          return st ? `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}` : 'none';
+        } catch (e) {
+          return `error:${(e as NodeJS.ErrnoException).code}`;
+        }
+      })
+      .join('|');
+  }
+
   #schedule(): void {
     if (this.#stopped) return;
     if (this.#timer) clearTimeout(this.#timer);
@@ -145,12 +202,16 @@ export class PolicyManager {
   }
 
   async #judge(): Promise<void> {
+    if (this.#restorePending) await this.#restore();
     const file = this.o.file;
+    // Before reading: a change racing the read then shows as a stat change at the next poll.
+    const stat = this.#statKey();
     const body = readCapped(file);
     const sig = readCapped(`${file}.sig`, 4096);
     const fingerprint = [body, sig]
       .map((r) => (r.ok ? createHash('sha256').update(r.bytes).digest('hex') : r.code))
       .join(':');
+    this.#lastStat = stat;
     if (fingerprint === this.#lastJudged) return; // nothing changed since we last decided
     this.#lastJudged = fingerprint;
 
@@ -158,17 +219,36 @@ export class PolicyManager {
       await this.#reject({ code: body.code, params: { file, reason: body.reason } });
       return;
     }
-    const verdict = judgeCandidate({
-      candidateBytes: body.bytes,
-      sigText: sig.ok ? sig.bytes.toString('utf8') : null,
-      trusted: this.o.trusted,
-      inForce: this.#current
-        ? { version: this.#current.version, sha256: this.#current.sha256 }
-        : null,
-      now: this.o.now(),
-      dataDir: this.o.dataDir,
-      os: this.o.os,
-    });
+    const inForce = this.#current
+      ? { version: this.#current.version, sha256: this.#current.sha256 }
+      : this.#floor;
+    let verdict: Judgement;
+    try {
+      verdict = await judgeRemote(
+        {
+          op: 'judge',
+          candidateB64: body.bytes.toString('base64'),
+          sigText: sig.ok ? sig.bytes.toString('utf8') : null,
+          trusted: this.o.trusted,
+          inForce,
+          now: this.o.now(),
+          dataDir: this.o.dataDir,
+          os: this.o.os,
+        },
+        this.#run,
+      );
+    } catch (e) {
+      // SECURITY: an unjudged policy is a refused policy. Look again at the next poll, but
+      // say so only once per file version.
+      this.#lastJudged = '';
+      const reason = e instanceof Error ? e.message : String(e);
+      this.o.log.error({ module: 'policy', err: reason }, 'policy judge failed');
+      if (this.#failedOn === fingerprint) return;
+      this.#failedOn = fingerprint;
+      await this.#reject({ code: 'POLICY_JUDGE_FAILED', params: { file, reason } });
+      return;
+    }
+    this.#failedOn = '';
     if (verdict.verdict === 'same') return;
     if (verdict.verdict === 'reject') {
       const first = verdict.issues[0];
@@ -211,6 +291,8 @@ export class PolicyManager {
       },
     );
     this.#current = next;
+    this.#restorePending = false;
+    this.#floor = null;
     this.o.log.info(
       { module: 'policy', name: policy.name, version: policy.version },
       'policy applied',

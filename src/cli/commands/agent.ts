@@ -22,6 +22,15 @@ export default async function agent({ t, lang }: CommandContext, f: AgentFlags):
   const dataDir = resolve(f.dataDir ?? d.dataDir);
   const policyFile = resolve(f.policy ?? d.policyFile);
   const sockets = socketPaths(resolve(f.socket ?? d.socketDir));
+  // Listen for SIGINT/SIGTERM before starting: a signal during start-up must still end in a
+  // clean stop (agent.stopped recorded), not in Node's default abrupt exit.
+  let signalled: NodeJS.Signals | null = null;
+  let onSignal = (s: NodeJS.Signals) => {
+    signalled ??= s;
+  };
+  const handler = (s: NodeJS.Signals) => onSignal(s);
+  process.once('SIGINT', handler);
+  process.once('SIGTERM', handler);
   const running = await startAgent({
     policyFile,
     dataDir,
@@ -66,13 +75,12 @@ export default async function agent({ t, lang }: CommandContext, f: AgentFlags):
   });
 
   return new Promise<number>((done) => {
-    const stop = (signal: NodeJS.Signals) => {
+    onSignal = (signal: NodeJS.Signals) => {
       void running.stop(signal).then(() => {
         process.stdout.write(`${t('agent.stopped', { signal })}\n`);
         done(0);
       });
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    if (signalled) onSignal(signalled);
   });
 }

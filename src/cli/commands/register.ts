@@ -26,7 +26,13 @@ export function registerCommands(program: Command, { t, configure, run }: Regist
     .option('--trust-dir <dir>', t('cli.opt.trustDir', { default: d.trustDir }))
     .option('--socket <dir>', t('cli.opt.socketDir', { default: d.socketDir }))
     .option('--trust-demo', t('cli.opt.trustDemo'))
-    .action(run(() => import('./agent.js')));
+    .action(
+      run(async () => {
+        // The resident agent gives its start-up memory back and then sleeps (settle.ts).
+        (await import('../settle.js')).settleWhenIdle();
+        return import('./agent.js');
+      }),
+    );
 
   readSource(sub(program, 'events', t('cli.cmd.events')))
     .option('--type <type...>', t('cli.opt.type'))

@@ -13,6 +13,7 @@ import {
   runCli,
   startAgentProcess,
   stopAgent,
+  waitFor,
   waitForEvent,
 } from '../../helpers/agent.js';
 
@@ -35,6 +36,16 @@ function status(d: AgentDirs) {
   return JSON.parse(r.stdout) as { policy: { name: string; version: number } | null };
 }
 
+/**
+ * The agent answers on its socket (and handles SIGTERM) only once it has started. Policy
+ * events are recorded during start-up, and judging runs in a child process, so a status
+ * query or a stop sent the moment such an event appears can arrive too early.
+ */
+function answering(d: AgentDirs) {
+  const admin = join(d.socketDir, 'admin.sock');
+  return waitFor('the agent answering', () => runCli(['status', '--socket', admin]).code === 0);
+}
+
 let agent: AgentProcess | null = null;
 afterEach(async () => {
   if (agent) await stopAgent(agent);
@@ -44,7 +55,13 @@ afterEach(async () => {
 async function startWith(d: AgentDirs, policy: string) {
   install(d, policy);
   agent = startAgentProcess(d);
-  return waitForEvent(d.dataDir, (e) => e.type === 'policy.applied', 'base policy applied');
+  const applied = await waitForEvent(
+    d.dataDir,
+    (e) => e.type === 'policy.applied',
+    'base policy applied',
+  );
+  await answering(d);
+  return applied;
 }
 
 describe('agent policy watching', () => {
@@ -66,6 +83,7 @@ describe('agent policy watching', () => {
 
     agent = startAgentProcess(d);
     await waitForEvent(d.dataDir, (e) => e.type === 'policy.rejected', 'no policy yet');
+    await answering(d);
     install(d, draft);
     const applied = await waitForEvent(d.dataDir, (e) => e.type === 'policy.applied', 'applied');
     expect(applied.data).toMatchObject({ version: 11, key: 'it-2026' });
@@ -155,6 +173,7 @@ describe('agent policy watching', () => {
       'restart',
       lastSeq(d) - 1,
     );
+    await answering(d);
     expect(status(d).policy?.version).toBe(10);
     expect(await stopAgent(agent)).toBe(0);
     agent = null;
@@ -174,6 +193,7 @@ describe('agent policy watching', () => {
       before,
     );
     expect(rejected.data.code).toBe('POLICY_DOWNGRADE');
+    await answering(d);
     expect(status(d).policy?.version).toBe(10);
   });
 });

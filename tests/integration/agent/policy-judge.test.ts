@@ -1,0 +1,121 @@
+// The agent judges policies in a short-lived child process (src/agent/policy/judge-remote.ts).
+// Its answer must equal the in-process judgement, and every way the child can fail (crash,
+// hang, nonsense) must be a refusal the log records once, never an acceptance. Runs the
+// compiled child in dist/ (npm run build).
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../../src/agent/log.js';
+import {
+  JudgeFailed,
+  type JudgeRunner,
+  judgeRemote,
+  runJudgeChild,
+} from '../../../src/agent/policy/judge-remote.js';
+import { PolicyManager } from '../../../src/agent/policy/manager.js';
+import { type EventStore, openStore } from '../../../src/agent/store/index.js';
+import { judgeCandidate } from '../../../src/core/policy/judge.js';
+import { POLICIES, ROOT } from '../../helpers/agent.js';
+
+const CHILD = join(ROOT, 'dist/agent/policy/judge-child.js');
+const BASE = join(POLICIES, 'bad-signed', 'base.yaml');
+const DEMO_KEY = {
+  name: 'DEMO-policy',
+  publicKeyPem: readFileSync(join(POLICIES, 'demo-trust/policy/DEMO-policy.pub'), 'utf8'),
+};
+const NOW = Date.parse('2026-06-01T00:00:00Z');
+
+function script(body: string): string {
+  const f = join(mkdtempSync(join(tmpdir(), 'baomi-judge-')), 'child.mjs');
+  writeFileSync(f, body);
+  return f;
+}
+
+function request(bytes: Buffer, sig: string | null) {
+  return {
+    op: 'judge' as const,
+    candidateB64: bytes.toString('base64'),
+    sigText: sig,
+    trusted: [DEMO_KEY],
+    inForce: null,
+    now: NOW,
+    dataDir: '/var/lib/baomi',
+    os: 'linux' as const,
+  };
+}
+
+describe('policy judge in a child process', () => {
+  it('answers exactly what judgeCandidate answers in process', async () => {
+    const bytes = readFileSync(BASE);
+    const sig = readFileSync(`${BASE}.sig`, 'utf8');
+    const remote = await judgeRemote(request(bytes, sig), (r) => runJudgeChild(r, 30_000, CHILD));
+    const local = judgeCandidate({ ...request(bytes, sig), candidateBytes: bytes });
+    expect(remote.verdict).toBe('apply');
+    expect(remote).toEqual(JSON.parse(JSON.stringify(local)));
+
+    const bad = await judgeRemote(request(bytes, null), (r) => runJudgeChild(r, 30_000, CHILD));
+    expect(bad).toMatchObject({ verdict: 'reject', code: 'POLICY_SIG_MISSING' });
+  });
+
+  it.each([
+    ['crashes', 'process.exit(3)', /code 3/],
+    ['throws', 'throw new Error("boom")', /boom/],
+    ['hangs', 'setInterval(() => {}, 1000)', /no answer within/],
+    ['answers nonsense', 'process.stdout.write("{not json")', /not JSON/],
+    [
+      'answers the wrong shape',
+      'process.stdout.write(JSON.stringify({ verdict: "apply" }))',
+      /shape/,
+    ],
+  ])('fails closed when the child %s', async (_what, body, reason) => {
+    const child = script(body);
+    const run: JudgeRunner = (r) => runJudgeChild(r, 1500, child);
+    const p = judgeRemote(request(readFileSync(BASE), null), run);
+    await expect(p).rejects.toBeInstanceOf(JudgeFailed);
+    await expect(p).rejects.toThrow(reason);
+  });
+});
+
+describe('PolicyManager with a judge that fails', () => {
+  let store: EventStore | null = null;
+  let manager: PolicyManager | null = null;
+  afterEach(() => {
+    manager?.stop();
+    store?.close();
+    manager = store = null;
+  });
+
+  it('refuses with POLICY_JUDGE_FAILED once, keeps nothing in force, and applies when the judge works again', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'baomi-judge-'));
+    mkdirSync(join(root, 'etc'));
+    const file = join(root, 'etc', 'policy.yaml');
+    copyFileSync(BASE, file);
+    copyFileSync(`${BASE}.sig`, `${file}.sig`);
+    store = openStore({ dataDir: join(root, 'data'), host: 'test' });
+    let broken = true;
+    manager = new PolicyManager({
+      file,
+      trusted: [DEMO_KEY],
+      store,
+      dataDir: join(root, 'data'),
+      os: 'linux',
+      now: () => NOW,
+      log: createLogger(null),
+      runJudge: (r) => runJudgeChild(r, 30_000, broken ? script('process.exit(9)') : CHILD),
+    });
+    await manager.start();
+    await manager.judgeNow(); // the same file again: already reported, not reported twice
+    const events = () => store!.query({ order: 'asc' }).filter((e) => e.type.startsWith('policy.'));
+    expect(events().map((e) => [e.type, e.data.code])).toEqual([
+      ['policy.rejected', 'POLICY_JUDGE_FAILED'],
+    ]);
+    expect(String(events()[0]!.data.reason)).toMatch(/could not be checked .*code 9/);
+    expect(manager.current).toBeNull();
+
+    broken = false;
+    await manager.judgeNow(); // what the safety poll does a minute later
+    expect(events().map((e) => e.type)).toEqual(['policy.rejected', 'policy.applied']);
+    expect(manager.current?.version).toBe(10);
+  });
+});
