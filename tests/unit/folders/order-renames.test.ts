@@ -1,7 +1,12 @@
 // Renames are replayed in order without inodes: each path must be vacated before it is
 // filled, and a cycle must not take a file out of the replay.
 import { describe, expect, it } from 'vitest';
-import { applyToMap, type DiffChange, diffEntries, orderRenames } from '../../../src/agent/folders/diff.js';
+import {
+  applyToMap,
+  type DiffChange,
+  diffEntries,
+  orderRenames,
+} from '../../../src/agent/folders/diff.js';
 import type { SnapshotEntry } from '../../../src/agent/folders/types.js';
 
 const f = (ino: number): SnapshotEntry => ({ type: 'file', ino, size: ino, mtimeMs: ino });
@@ -21,12 +26,35 @@ function replay(start: Map<string, number>, changes: DiffChange[]): Map<string, 
 
 describe('orderRenames', () => {
   it('moves out of a path before moving into it (chains)', () => {
-    const before = new Map([['f1', f(1)], ['f2', f(2)], ['f3', f(3)]]);
-    const after = new Map([['f2', f(1)], ['f3', f(2)], ['f4', f(3)]]);
+    const before = new Map([
+      ['f1', f(1)],
+      ['f2', f(2)],
+      ['f3', f(3)],
+    ]);
+    const after = new Map([
+      ['f2', f(1)],
+      ['f3', f(2)],
+      ['f4', f(3)],
+    ]);
     const ordered = orderRenames(diffEntries(before, after));
     const targets = ordered.filter((c) => c.kind === 'renamed').map((c) => c.rel);
     expect(targets).toEqual(['f4', 'f3', 'f2']);
-    expect(replay(new Map([['f1', 1], ['f2', 2], ['f3', 3]]), ordered)).toEqual(new Map([['f2', 1], ['f3', 2], ['f4', 3]]));
+    expect(
+      replay(
+        new Map([
+          ['f1', 1],
+          ['f2', 2],
+          ['f3', 3],
+        ]),
+        ordered,
+      ),
+    ).toEqual(
+      new Map([
+        ['f2', 1],
+        ['f3', 2],
+        ['f4', 3],
+      ]),
+    );
   });
 
   it('keeps other changes in their places and leaves single renames alone', () => {
@@ -38,13 +66,22 @@ describe('orderRenames', () => {
   });
 
   it('places every rename of a swap exactly once', () => {
-    const before = new Map([['A', f(1)], ['B', f(2)]]);
-    const after = new Map([['A', f(2)], ['B', f(1)]]);
+    const before = new Map([
+      ['A', f(1)],
+      ['B', f(2)],
+    ]);
+    const after = new Map([
+      ['A', f(2)],
+      ['B', f(1)],
+    ]);
     const ordered = orderRenames(diffEntries(before, after));
     expect(ordered.filter((c) => c.kind === 'renamed')).toHaveLength(2);
     // applyToMap (the snapshot) keeps both files whatever the order.
     const snap = new Map(before);
     for (const c of ordered) applyToMap(snap, c);
-    expect([...snap].map(([k, e]) => [k, e.ino]).sort()).toEqual([['A', 2], ['B', 1]]);
+    expect([...snap].map(([k, e]) => [k, e.ino]).sort()).toEqual([
+      ['A', 2],
+      ['B', 1],
+    ]);
   });
 });
