@@ -3,9 +3,10 @@
 // Both use WAL + synchronous=FULL in fresh tmp dirs, in the same run.
 //
 // 200,000 naive transactions would take minutes (one fsync each), so the naive rate is
-// measured on a fixed sample (the first 5,000 rows or 5 s, whichever comes first) and its time
-// for all events is extrapolated from that rate; the output says so. The sample runs before
-// the store: run after it, it would pay for the store's write-back still reaching the disk.
+// measured on a fixed sample (5,000 rows or 5 s, whichever comes first) taken with half the
+// events already in its table, and its time for all events is extrapolated from that rate;
+// the output says so. The sample runs before the store: run after it, it would pay for the
+// store's write-back still reaching the disk.
 //
 //   npm run bench:store            (builds, then: node bench/store.js [events])
 // Prints JSON progress lines; the last line is one JSON object with `ratio` and `target`.
@@ -46,8 +47,24 @@ function naive(dir) {
   db.pragma('synchronous = FULL');
   db.exec(`CREATE TABLE events (
     id TEXT PRIMARY KEY, ts INTEGER NOT NULL, type TEXT NOT NULL, severity TEXT NOT NULL,
-    level TEXT, user TEXT, host TEXT NOT NULL, data TEXT NOT NULL)`);
+    level TEXT, user TEXT, host TEXT NOT NULL, data TEXT NOT NULL);
+    -- The same secondary indexes as the store (migration 001): both logs answer the same
+    -- queries (by time, by type); only the write path differs.
+    CREATE INDEX events_ts ON events (ts);
+    CREATE INDEX events_type ON events (type);`);
   const insert = db.prepare('INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  // Sample where the naive log spends its time: with EVENTS/2 rows already stored (the mean
+  // table size over a 200,000-event run). Random keys cost little on an empty table that
+  // fits in a few pages; on a real one each insert dirties a random leaf. The prefill is one
+  // transaction and is not timed.
+  const prefill = Math.floor(EVENTS / 2);
+  db.transaction(() => {
+    for (let i = 0; i < prefill; i++) {
+      const e = input(i);
+      insert.run(randomUUID(), Date.now(), e.type, e.severity, e.level, e.user, 'bench', JSON.stringify(e.data));
+    }
+  })();
+  db.pragma('wal_checkpoint(TRUNCATE)');
   const start = performance.now();
   let rows = 0;
   // Autocommit: every run() is its own transaction, fsync'd at commit.
@@ -69,7 +86,7 @@ function naive(dir) {
   }
   const seconds = (performance.now() - start) / 1000;
   db.close();
-  return { rows, seconds, rate: rows / seconds };
+  return { rows, seconds, rate: rows / seconds, prefill };
 }
 
 async function store(dir) {
@@ -104,7 +121,7 @@ try {
     phase: 'start',
     events: EVENTS,
     tmp: dir,
-    naiveSample: `first ${NAIVE_MAX_ROWS} rows or ${NAIVE_MAX_MS / 1000} s, then extrapolated`,
+    naiveSample: `${NAIVE_MAX_ROWS} rows or ${NAIVE_MAX_MS / 1000} s after a prefill of ${Math.floor(EVENTS / 2)}, then extrapolated`,
   });
   const n = naive(dir);
   log({
@@ -129,7 +146,7 @@ try {
     naiveSampleRows: n.rows,
     naiveSampleSeconds: +n.seconds.toFixed(3),
     naiveExtrapolatedSeconds: +(EVENTS / n.rate).toFixed(1),
-    naiveNote: `naive rate measured on ${n.rows} rows and extrapolated to ${EVENTS}`,
+    naiveNote: `naive rate measured on ${n.rows} single-row transactions into a table already holding ${n.prefill} rows, extrapolated to ${EVENTS}`,
     storeChainVerified: st.chainOk,
     durability: 'WAL, synchronous=FULL (both)',
   });

@@ -99,6 +99,14 @@ describe('baomi CLI', () => {
     }
   });
 
+  it('validate refuses a 10 MB policy (generated here, not committed) before parsing it', () => {
+    const big = join(tmp(), 'ten-mb.yaml');
+    writeFileSync(big, `version: 1\n# ${'x'.repeat(10 * 1024 * 1024)}\n`);
+    const r = runCli(['policy', 'validate', big]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/ten-mb\.yaml:1:1: .*1048576/);
+  });
+
   it('validate accepts every example and the demo policy', () => {
     const files = [
       join(POLICIES, 'demo.yaml'),
