@@ -1,7 +1,8 @@
 // Public types of the event store. The event shape itself is the contract in
 // src/core/events/types.ts; these describe how the agent reads and writes it.
 import type Database from 'better-sqlite3';
-import type { BaomiEvent, EventInput, Severity } from '../../core/events/types.js';
+import type { BaomiEvent, EventInput } from '../../core/events/types.js';
+import type { EventFilter } from '../../core/protocol/messages.js';
 
 export type Db = Database.Database;
 
@@ -29,26 +30,8 @@ export interface AppendOptions {
   apply?: (db: Db, event: BaomiEvent) => void;
 }
 
-export interface QueryFilter {
-  /** Exact types or globs: "file.*", "usb.*". */
-  types?: string[];
-  minSeverity?: Severity;
-  /** This level or higher on the same scale (A < AA < AAA; 秘密 < 机密 < 绝密); unknown levels match exactly. */
-  level?: string;
-  /** ms since the epoch, inclusive. */
-  since?: number;
-  /** ms since the epoch, exclusive. */
-  until?: number;
-  /** Case-insensitive substring of the event's `data` JSON (which holds `path`). */
-  text?: string;
-  user?: string;
-  /** Only events with seq > afterSeq. */
-  afterSeq?: number;
-  /** No limit when absent. */
-  limit?: number;
-  /** By seq; default 'asc'. */
-  order?: 'asc' | 'desc';
-}
+/** What `query` accepts: the same filter the CLI and the tray send over the socket. */
+export type QueryFilter = EventFilter;
 
 export interface StoreCounts {
   stored: number;

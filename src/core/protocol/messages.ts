@@ -10,18 +10,23 @@ export const PROTOCOL_VERSION = 1;
 export type IdleSource = 'x11' | 'logind' | 'windows' | 'macos' | 'tray' | 'none';
 
 export interface EventFilter {
-  /** Event types; a trailing ".*" or "*" matches a family ("file.*"). */
+  /** Exact types or globs: "file.*", "usb.*". */
   types?: string[];
   minSeverity?: Severity;
-  /** A level means this level or higher on the same scale. */
+  /** This level or higher on the same scale (A < AA < AAA; 秘密 < 机密 < 绝密); unknown levels match exactly. */
   level?: string;
+  /** ms since the epoch, inclusive. */
   since?: number;
+  /** ms since the epoch, exclusive. */
   until?: number;
-  /** Case-insensitive substring over the event's data (paths, reasons). */
+  /** Case-insensitive substring of the event's `data` JSON (which holds `path`). */
   text?: string;
   user?: string;
+  /** Only events with seq > afterSeq. */
   afterSeq?: number;
+  /** No limit when absent (the socket caps it: sanitizeFilter). */
   limit?: number;
+  /** By seq; default 'asc'. */
   order?: 'asc' | 'desc';
 }
 
