@@ -61,7 +61,16 @@ function naive(dir) {
   db.transaction(() => {
     for (let i = 0; i < prefill; i++) {
       const e = input(i);
-      insert.run(randomUUID(), Date.now(), e.type, e.severity, e.level, e.user, 'bench', JSON.stringify(e.data));
+      insert.run(
+        randomUUID(),
+        Date.now(),
+        e.type,
+        e.severity,
+        e.level,
+        e.user,
+        'bench',
+        JSON.stringify(e.data),
+      );
     }
   })();
   db.pragma('wal_checkpoint(TRUNCATE)');
