@@ -132,19 +132,20 @@ export class BatchWriter {
     // read returns (JSON drops undefined, turns NaN into null, and so on).
     const dataJson = JSON.stringify(input.data);
     const now = this.opts.now();
-    const unhashed: Omit<BaomiEvent, 'hash'> = {
+    // Members in a fixed order, optional ones only when present (absent, never null).
+    const event = {
       id: newEventId(now),
       seq: head.seq + 1,
       ts: input.ts ?? now,
       type: input.type,
       severity: input.severity,
-      ...(input.level !== undefined ? { level: input.level } : {}),
-      ...(input.user !== undefined ? { user: input.user } : {}),
-      host: this.opts.host,
-      data: JSON.parse(dataJson),
-      prevHash: head.hash,
-    };
-    const event: BaomiEvent = { ...unhashed, hash: eventHash(unhashed) };
+    } as BaomiEvent;
+    if (input.level !== undefined) event.level = input.level;
+    if (input.user !== undefined) event.user = input.user;
+    event.host = this.opts.host;
+    event.data = JSON.parse(dataJson);
+    event.prevHash = head.hash;
+    event.hash = eventHash(event as Omit<BaomiEvent, 'hash'>);
     this.insert.run(...eventToRow(event, dataJson));
     return event;
   }

@@ -10,8 +10,10 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function eventHash(event: Omit<BaomiEvent, 'hash'> | BaomiEvent): string {
-  const { hash: _omit, ...rest } = event as BaomiEvent;
-  return createHash('sha256').update(canonicalJson(rest), 'utf8').digest('hex');
+  // jcs leaves out undefined members, so a stored event is hashed without its `hash` by
+  // masking it, not by copying the rest (this runs once per event on the write path).
+  const canonical = 'hash' in event ? jcs({ ...event, hash: undefined }) : jcs(event);
+  return createHash('sha256').update(canonical, 'utf8').digest('hex');
 }
 
 export type ChainBreak =
