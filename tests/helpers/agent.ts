@@ -68,8 +68,17 @@ export function agentArgs(d: AgentDirs): string[] {
   ];
 }
 
-export function startAgentProcess(d: AgentDirs, extra: string[] = []): AgentProcess {
-  const child = spawn(process.execPath, [BIN, ...agentArgs(d), ...extra], {
+/**
+ * Starts `baomi agent` on the dirs. `wrap` is a command line the agent runs under, e.g.
+ * `unshare … sh -c '…; exec "$0" "$@"'` (the node command line is appended to it).
+ */
+export function startAgentProcess(
+  d: AgentDirs,
+  extra: string[] = [],
+  wrap: string[] = [],
+): AgentProcess {
+  const [cmd, ...args] = [...wrap, process.execPath, BIN, ...agentArgs(d), ...extra];
+  const child = spawn(cmd!, args, {
     env: { ...process.env, LANG: 'en_US.UTF-8' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

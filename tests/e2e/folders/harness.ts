@@ -2,7 +2,7 @@
 // a child process (optionally inside a user namespace with a lowered inotify limit), and the
 // acceptance check "the log replays to the tree within 60 s". Shared by the heavy scenarios
 // here and the light ones in tests/integration/agent/folders.test.ts.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,6 @@ import {
   type AgentDirs,
   type AgentProcess,
   agentDirs,
-  BIN,
   runCli,
   startAgentProcess,
   waitFor,
@@ -122,39 +121,19 @@ function childPid(pid: number): number | undefined {
 
 /** Like startAgentProcess, inside `unshare -U -r --fork` with a lowered watch limit. */
 function startInUserns(d: AgentDirs, maxWatches: number): AgentProcess {
-  const child = spawn(
-    'unshare',
+  return startAgentProcess(
+    d,
+    [],
     [
+      'unshare',
       '-U',
       '-r',
       '--fork',
       'sh',
       '-c',
       `echo ${maxWatches} > /proc/sys/user/max_inotify_watches && exec "$0" "$@"`,
-      process.execPath,
-      BIN,
-      'agent',
-      '--policy',
-      d.policyFile,
-      '--data-dir',
-      d.dataDir,
-      '--trust-dir',
-      d.trustDir,
-      '--socket',
-      d.socketDir,
     ],
-    { env: { ...process.env, LANG: 'en_US.UTF-8' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (c) => {
-    out += c;
-  });
-  child.stderr!.on('data', (c) => {
-    err += c;
-  });
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { child, stdout: () => out, stderr: () => err, exited };
 }
 
 export async function startFolderAgent(
