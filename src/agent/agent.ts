@@ -135,10 +135,10 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     await policy.start();
     sockets = await startSocketServers(o.sockets, (req: Request, access) => {
       switch (req.type) {
-        case 'status': {
-          const s = statusFromStore(store);
-          return { ...s, folders: policy.current?.folders.length ?? 0 };
-        }
+        case 'status':
+          // The summary is written with the policy in force, so it is the same answer the
+          // CLI gets from a data dir opened read-only.
+          return statusFromStore(store);
         case 'events.query': {
           const filter = sanitizeFilter(req.filter);
           // agent.sock is open to every local user: only the seat user's own events. The seat
