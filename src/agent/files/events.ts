@@ -98,6 +98,7 @@ export function noticeEvent(
         ...lv(n.root),
         data: { root: n.root },
       };
+    case 'watching':
     case 'error':
       return null;
   }

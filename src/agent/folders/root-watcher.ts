@@ -51,8 +51,9 @@ export type RootState = 'init' | 'active' | 'missing' | 'stopped';
 export class RootWatcher {
   readonly root: string;
   state: RootState = 'init';
-  /** The layer's view: every non-directory entry, keyed by relative binary path. */
-  readonly files = new Map<string, SnapshotEntry>();
+  /** The layer's view: every non-directory entry, keyed by relative binary path. Replaced
+   *  only by a first scan (see commit). */
+  files = new Map<string, SnapshotEntry>();
   private readonly byIno = new Map<number, string>();
   private dirs = new Map<string, DirState>();
   private dirty = new Map<string, number>();
@@ -332,8 +333,19 @@ export class RootWatcher {
     const unreadable = new Set<string>();
     try {
       if (this.enter('', this.root, rst, old)) {
+        const watching =
+          reason === 'startup' || reason === 'appeared'
+            ? () =>
+                this.ctx.notice({
+                  kind: 'watching',
+                  root: this.root,
+                  dirs: this.dirs.size,
+                  durationMs: Math.round(performance.now() - t0),
+                })
+            : undefined;
         await walk(this.ctx.source, this.root, '', this.hooks(after, unreadable, old), {
           recursive: this.recursive,
+          watching,
         });
       }
     } finally {
@@ -344,7 +356,7 @@ export class RootWatcher {
     this.reportLimit();
     const info: BatchInfo = { root: this.root, detectedBy, reason };
     if (baseline) info.baseline = true;
-    await this.commit(changes, info, offline);
+    await this.commit(changes, info, offline, this.files.size === 0 ? after : undefined);
     this.scheduleDegradedScan();
     const n = { added: 0, changed: 0, removed: 0, renamed: 0 };
     for (const c of changes) {
@@ -494,8 +506,24 @@ export class RootWatcher {
 
   // ---- view and delivery -------------------------------------------------------------------
 
-  private async commit(batch: DiffChange[], info: BatchInfo, offline = false): Promise<void> {
+  /**
+   * Applies a batch to the view and delivers it. `fullView`: the complete new view of a scan
+   * that started from an empty one (every change is a creation); it is adopted as is
+   * instead of being copied entry by entry, which keeps a first scan's heap smaller.
+   */
+  private async commit(
+    batch: DiffChange[],
+    info: BatchInfo,
+    offline = false,
+    fullView?: Map<string, SnapshotEntry>,
+  ): Promise<void> {
     if (batch.length === 0 && !info.baseline) return;
+    if (fullView) {
+      this.files = fullView;
+      for (const [rel, e] of fullView) this.byIno.set(e.ino, rel);
+      await this.ctx.deliver(this, batch, info, offline);
+      return;
+    }
     const changes = orderRenames(batch);
     for (let i = 0; i < changes.length; i++) {
       let c = changes[i]!;

@@ -15,10 +15,17 @@
 // classified folders are expected on local disks.
 import type { Stats } from 'node:fs';
 import fs from 'node:fs';
-import { relOfBytes, segOf } from './relpath.js';
+import { relOfBytes } from './relpath.js';
 
 export type WatchEventKind = 'rename' | 'change';
 export type FsPath = string | Buffer;
+
+/** One entry of a listing (Node's Dirent fits): a name as a string (valid UTF-8) or raw
+ *  bytes, and whether the file system says it is a directory (a link to one is not). */
+export interface ListedEntry {
+  readonly name: string | Buffer;
+  isDirectory(): boolean;
+}
 
 export interface DirWatch {
   close(): void;
@@ -29,8 +36,9 @@ export interface TreeSource {
   lstat(p: FsPath): Stats | undefined;
   /** stat (links followed, for roots); undefined when missing. */
   stat(p: FsPath): Stats | undefined;
-  /** Names in a directory as relpath segments; undefined when it is gone. Throws EACCES… */
-  readDir(p: FsPath): string[] | undefined;
+  /** A directory's entries, typed by the listing (d_type: no stat per entry); names that
+   *  are not valid UTF-8 come as bytes. Undefined when it is gone. Throws EACCES… */
+  readDir(p: FsPath): ListedEntry[] | undefined;
   /**
    * Watch one directory. `rel` is the changed name relative to it as relpath segments
    * (may contain '/' for recursive back ends), null when the OS gave none. Throws an Error
@@ -59,11 +67,12 @@ export const nodeTreeSource: TreeSource = {
   stat: (p) => gone(() => fs.statSync(p, { throwIfNoEntry: false })),
   readDir: (p) =>
     gone(() => {
-      const names = fs.readdirSync(p);
+      // Node fills in d_type itself (with an lstat) where the file system reports none.
+      const list: ListedEntry[] = fs.readdirSync(p, { withFileTypes: true });
       // U+FFFD means a name was not valid UTF-8 (or really contains U+FFFD): list again
       // as raw bytes to keep those names exact. Rare, so the fast path stays string-only.
-      if (!names.some((n) => n.includes('\uFFFD'))) return names;
-      return fs.readdirSync(p, { encoding: 'buffer' }).map(segOf);
+      if (!list.some((d) => (d.name as string).includes('\uFFFD'))) return list;
+      return fs.readdirSync(p, { withFileTypes: true, encoding: 'buffer' });
     }),
   watchDir: (p, onEvent, onError) => {
     const w = fs.watch(p, { encoding: 'buffer', persistent: true }, (kind, name) =>

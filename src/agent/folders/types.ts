@@ -123,6 +123,15 @@ export type WatchNotice =
       /** Directories of this root left to periodic scans. */
       unwatched: number;
     }
+  | {
+      /** Every directory of the root is watched (or left to scans by the watch limit):
+       *  from here on no change is missed. The files' snapshot pass follows; it ends with
+       *  scanCompleted. Sent by the start-up scan and when a missing root appears. */
+      kind: 'watching';
+      root: string;
+      dirs: number;
+      durationMs: number;
+    }
   | { kind: 'rootMissing'; root: string; watching?: string }
   | { kind: 'rootAppeared'; root: string }
   | { kind: 'rootDeleted'; root: string }

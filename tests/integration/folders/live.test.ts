@@ -207,6 +207,36 @@ describe('folder watcher on real files', () => {
     expect(flat).toEqual(realTree(root));
   });
 
+  it('misses nothing that changes between "watching" and the end of the first scan', async () => {
+    const root = tmpDir('watching');
+    cleanup.push(() => fs.rmSync(root, { recursive: true, force: true }));
+    for (let d = 0; d < 20; d++) {
+      fs.mkdirSync(path.join(root, `d${d}`, 'deep'), { recursive: true });
+      for (let i = 0; i < 20; i++) fs.writeFileSync(path.join(root, `d${d}`, `f${i}`), `${i}`);
+    }
+    const watching: number[] = [];
+    const { view } = await startLayer(root, {
+      // Runs after every directory is watched and before any file is stat'ed: each kind of
+      // change the file pass can race with.
+      onNotice: (n) => {
+        if (n.kind !== 'watching') return;
+        watching.push(n.dirs);
+        fs.writeFileSync(path.join(root, 'd3', 'deep', 'new'), 'new');
+        fs.unlinkSync(path.join(root, 'd4', 'f1'));
+        fs.unlinkSync(path.join(root, 'd5', 'f2'));
+        fs.mkdirSync(path.join(root, 'd5', 'f2'));
+        fs.writeFileSync(path.join(root, 'd5', 'f2', 'inside'), 'x');
+        fs.renameSync(path.join(root, 'd6', 'f3'), path.join(root, 'd7', 'moved'));
+        fs.appendFileSync(path.join(root, 'd8', 'f4'), ' more');
+      },
+    });
+    expect(watching).toEqual([41]);
+    expect(await settle(root, () => view.flat())).toEqual([]);
+    expect(view.files.has('d3/deep/new')).toBe(true);
+    expect(view.files.has('d5/f2/inside')).toBe(true);
+    expect(view.files.has('d4/f1')).toBe(false);
+  });
+
   it('picks up a root that appears later and one deleted and re-created', async () => {
     const base = tmpDir('appear');
     cleanup.push(() => fs.rmSync(base, { recursive: true, force: true }));
