@@ -60,7 +60,7 @@ export interface FolderWatcherOptions {
   maxBatch?: number;
   /** Scan interval for a root with unwatched directories (watch limit). Default 60 s. */
   degradedScanMs?: number;
-  /** Stall detector period and threshold. Defaults 10 s and 2 s. */
+  /** Stall detector period and threshold. Defaults 60 s and 2 s (SIGCONT is caught at once). */
   stallTickMs?: number;
   stallMs?: number;
   source?: TreeSource;
@@ -196,6 +196,10 @@ export function createFolderWatcher(o: FolderWatcherOptions): FolderWatcher {
     },
     onStall: (late) => {
       notice({ kind: 'overflow', reason: 'stall', value: late });
+      void rescanAll('stall');
+    },
+    onContinued: () => {
+      notice({ kind: 'overflow', reason: 'continued' });
       void rescanAll('stall');
     },
     onTick: () => {

@@ -3,9 +3,14 @@
 // cannot see the overflow itself; we see its symptoms instead:
 //  - a burst: libuv reads the inotify fd until EAGAIN within one loop turn, so after an
 //    overflow one turn delivers about max_queued_events callbacks (16384 by default);
-//  - a stall: a coarse timer firing late means the loop (or the whole process: SIGSTOP,
-//    suspend) did not run, and the kernel queue may have filled meanwhile.
-// The timer wakes every 10 s and is unref'd: an idle agent spends no measurable CPU.
+//  - the process was stopped (SIGSTOP, Ctrl-Z, a debugger): it gets SIGCONT when it runs
+//    again, and the kernel queue may have filled meanwhile;
+//  - a stall: a coarse timer firing late means the loop did not run (starved, or frozen by
+//    a cgroup freezer, which sends no SIGCONT). A backstop: an overflow during a stall also
+//    shows as a burst when the loop runs again.
+// Idle cost: the SIGCONT listener costs nothing until a signal comes, and the timer is
+// unref'd and wakes once a minute (each wake-up costs the process ~0.4 ms of CPU, so a
+// shorter period shows in an idle agent's CPU time).
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
@@ -14,11 +19,14 @@ export interface OverflowOptions {
   maxQueued: number;
   /** Fraction of maxQueued seen in one loop turn that counts as an overflow. */
   burstFraction?: number;
+  /** Stall timer period. Default 60 s. */
   tickMs?: number;
-  /** Lateness of the tick that counts as a stall. */
+  /** Lateness of the tick that counts as a stall. Default 2 s. */
   stallMs?: number;
   onBurst(count: number): void;
   onStall(lateMs: number): void;
+  /** The process was stopped and has been continued (SIGCONT). */
+  onContinued(): void;
   /** Called on every tick (cheap periodic chores: roots that do not exist yet). */
   onTick?(): void;
 }
@@ -55,6 +63,8 @@ export function readMaxUserWatches(): number | undefined {
   return limits.length ? Math.min(...limits) : undefined;
 }
 
+export const DEFAULT_TICK_MS = 60_000;
+
 export class OverflowDetector {
   private count = 0;
   private reported = false;
@@ -82,16 +92,25 @@ export class OverflowDetector {
   };
 
   start(): void {
+    process.on('SIGCONT', this.onSigcont);
     this.arm();
   }
 
   stop(): void {
+    process.off('SIGCONT', this.onSigcont);
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
   }
 
+  private readonly onSigcont = (): void => {
+    // The stop may also have made the timer late: re-arm so it does not report it again.
+    if (this.timer) clearTimeout(this.timer);
+    this.arm();
+    this.o.onContinued();
+  };
+
   private arm(): void {
-    const tick = this.o.tickMs ?? 10_000;
+    const tick = this.o.tickMs ?? DEFAULT_TICK_MS;
     this.due = performance.now() + tick;
     this.timer = setTimeout(this.onTimer, tick);
     this.timer.unref();

@@ -96,7 +96,8 @@ export type WatchNotice =
       kind: 'overflow';
       /** Absent when every root is affected (the inotify queue is shared). */
       root?: string;
-      reason: 'stall' | 'burst' | 'watchError';
+      /** continued: the process was stopped and got SIGCONT. */
+      reason: 'stall' | 'burst' | 'watchError' | 'continued';
       /** burst: events seen in one loop turn; stall: how late the timer fired (ms). */
       value?: number;
     }

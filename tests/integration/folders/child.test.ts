@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../../helpers/agent.js';
 import { type Child, DIST_INDEX, settle, sleep, spawnChild, tmpDir } from './helpers.js';
 
 const cleanup: Array<() => Promise<void> | void> = [];
@@ -65,21 +66,48 @@ describe.skipIf(!fs.existsSync(DIST_INDEX))('folder watcher child process', () =
           reason: expect.stringMatching(/overflow|stall/),
         }),
       );
+      expect(c.view.notices).toContainEqual(
+        expect.objectContaining({
+          kind: 'overflow',
+          reason: 'continued',
+        }),
+      );
     },
   );
 
-  it('notices a stall (stopped process) by timer drift and rescans', async () => {
-    const root = tmpDir('stall');
+  it('notices a stop at SIGCONT, without waiting for its stall timer, and rescans', async () => {
+    const root = tmpDir('cont');
     cleanup.push(() => fs.rmSync(root, { recursive: true, force: true }));
-    const c = start({ folders: [{ path: root, level: 'A' }], stallTickMs: 500 });
+    const c = start({ folders: [{ path: root, level: 'A' }] }); // default tick: 60 s
     await c.ready;
     process.kill(c.pid, 'SIGSTOP');
     for (let i = 0; i < 20; i++) fs.writeFileSync(path.join(root, `s${i}`), 's');
-    await sleep(3000);
+    await sleep(500);
     process.kill(c.pid, 'SIGCONT');
+    expect(await settle(root, () => c.view.flat(), 10_000)).toEqual([]);
+    await waitFor('the rescan after SIGCONT', () =>
+      c.view.notices.some((n) => n.kind === 'scanCompleted' && n.reason === 'stall'),
+    );
+    expect(c.view.notices).toContainEqual(
+      expect.objectContaining({ kind: 'overflow', reason: 'continued' }),
+    );
+  });
+
+  it('notices a starved event loop by timer drift and rescans', async () => {
+    const root = tmpDir('stall');
+    cleanup.push(() => fs.rmSync(root, { recursive: true, force: true }));
+    const c = start({ folders: [{ path: root, level: 'A' }], stallTickMs: 500, blockMs: 3000 });
+    await c.ready;
+    process.kill(c.pid, 'SIGUSR2'); // the child busy-waits 3 s: no SIGSTOP, no SIGCONT
+    await sleep(200);
+    for (let i = 0; i < 20; i++) fs.writeFileSync(path.join(root, `s${i}`), 's');
     expect(await settle(root, () => c.view.flat())).toEqual([]);
+    await waitFor('a stall notice', () => c.view.notices.some((n) => n.kind === 'overflow'));
     expect(c.view.notices).toContainEqual(
       expect.objectContaining({ kind: 'overflow', reason: 'stall' }),
+    );
+    expect(c.view.notices).not.toContainEqual(
+      expect.objectContaining({ kind: 'overflow', reason: 'continued' }),
     );
   });
 

@@ -16,6 +16,11 @@ const w = createFolderWatcher({
   onNotice: (n) => out({ t: 'notice', n }),
   onHashed: (h) => out({ t: 'hashed', h }),
 });
+// SIGUSR2 blocks the event loop for cfg.blockMs (a starved loop, without SIGSTOP/SIGCONT).
+process.on('SIGUSR2', () => {
+  const end = Date.now() + (cfg.blockMs ?? 3000);
+  while (Date.now() < end);
+});
 await w.start();
 out({ t: 'ready', stats: w.stats() });
 process.on('SIGTERM', async () => {
