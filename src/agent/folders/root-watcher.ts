@@ -90,11 +90,13 @@ export class RootWatcher {
     this.state = 'stopped';
     if (this.flushTimer) clearTimeout(this.flushTimer);
     if (this.degradedTimer) clearTimeout(this.degradedTimer);
+    // A scan in progress ends first (a partial one would report unvisited files as
+    // deleted), so every watch it set up is among those closed below.
+    await this.chain;
     this.ancestorWatch?.watch.close();
     this.ancestorWatch = undefined;
     for (const d of this.dirs.values()) d.watch?.close();
     this.dirs.clear();
-    await this.chain;
   }
 
   /** Full reconciliation scan, queued behind whatever runs now. */
@@ -463,6 +465,7 @@ export class RootWatcher {
 
   /** Watches the nearest existing ancestor until the root exists again. */
   private enterMissing(): void {
+    if (this.state === 'stopped') return;
     this.state = 'missing';
     let dir = path.dirname(this.root);
     while (dir !== path.dirname(dir) && !this.ctx.source.stat(dir)?.isDirectory()) {

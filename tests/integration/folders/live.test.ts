@@ -9,6 +9,8 @@ import {
   type FolderWatcherOptions,
   type HashResult,
   MemorySnapshotStore,
+  nodeTreeSource,
+  type TreeSource,
 } from '../../../src/agent/folders/index.js';
 import { realTree, settle, sleep, tmpDir, View } from './helpers.js';
 
@@ -235,6 +237,55 @@ describe('folder watcher on real files', () => {
     expect(view.files.has('d3/deep/new')).toBe(true);
     expect(view.files.has('d5/f2/inside')).toBe(true);
     expect(view.files.has('d4/f1')).toBe(false);
+  });
+
+  it('closes every watch when stopped in the middle of a scan, and reports no false deletion', async () => {
+    const root = tmpDir('stop-mid-scan');
+    cleanup.push(() => fs.rmSync(root, { recursive: true, force: true }));
+    for (let d = 0; d < 60; d++) {
+      fs.mkdirSync(path.join(root, `d${d}`));
+      fs.writeFileSync(path.join(root, `d${d}`, 'f'), `${d}`);
+    }
+    // The real file system, counting open watches; the 30th listing of the rescan stops
+    // the layer (as SIGTERM right after SIGCONT did in an agent).
+    let open = 0;
+    let listings = 0;
+    let stopping: Promise<void> | undefined;
+    let w: ReturnType<typeof createFolderWatcher> | undefined; // set once started
+    const source: TreeSource = {
+      ...nodeTreeSource,
+      readDir: (p) => {
+        if (stopping === undefined && w && ++listings === 30) stopping = w.stop();
+        return nodeTreeSource.readDir(p);
+      },
+      watchDir: (p, onEvent, onError) => {
+        const h = nodeTreeSource.watchDir(p, onEvent, onError);
+        open++;
+        return {
+          close() {
+            open--;
+            h.close();
+          },
+        };
+      },
+    };
+    const view = new View();
+    const layer = createFolderWatcher({
+      folders: [{ path: root, level: 'AAA', recursive: true, ignore: [] }],
+      snapshot: new MemorySnapshotStore(),
+      scanIntervalMs: 0,
+      onChanges: (batch) => view.apply(batch),
+      source,
+    });
+    await layer.start();
+    expect(open).toBe(61);
+    w = layer;
+    await layer.rescan('manual');
+    expect(stopping).toBeDefined();
+    await stopping;
+    expect(open).toBe(0);
+    expect(view.changes.filter((c) => c.kind === 'deleted')).toEqual([]);
+    expect(view.files.size).toBe(60);
   });
 
   it('picks up a root that appears later and one deleted and re-created', async () => {
