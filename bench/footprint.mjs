@@ -9,7 +9,15 @@
 // `ratio` (agent RSS / bare node RSS), `target`, `idleTicks`, `idleTicksTarget` and the raw
 // figures.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -113,6 +121,23 @@ function start(args, label) {
   return { child, exited, stderr: () => err };
 }
 
+/** Time on CPU in ns and number of times scheduled, summed over all threads (schedstat):
+ *  finer than ticks, so it shows what an idle window cost even when it rounds to 0 ticks. */
+function sched(pid) {
+  let ns = 0;
+  let slices = 0;
+  for (const t of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const [run, , n] = readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ');
+      ns += Number(run);
+      slices += Number(n);
+    } catch {
+      // thread ended meanwhile
+    }
+  }
+  return { ns, slices };
+}
+
 async function poll(probe, timeoutMs) {
   const end = Date.now() + timeoutMs;
   for (;;) {
@@ -175,10 +200,16 @@ try {
   await sleep(SETTLE_MS);
   const pids = { agent: agent.child.pid, bare: bare.child.pid };
   const before = { agent: ticks(pids.agent), bare: ticks(pids.bare) };
+  const schedBefore = { agent: sched(pids.agent), bare: sched(pids.bare) };
   const rssStart = { agent: procStatus(pids.agent), bare: procStatus(pids.bare) };
   log({ phase: 'idle', ms: IDLE_MS });
   await sleep(IDLE_MS);
   const after = { agent: ticks(pids.agent), bare: ticks(pids.bare) };
+  const schedAfter = { agent: sched(pids.agent), bare: sched(pids.bare) };
+  const idleCpu = (k) => ({
+    us: Math.round((schedAfter[k].ns - schedBefore[k].ns) / 1000),
+    wakeups: schedAfter[k].slices - schedBefore[k].slices,
+  });
   const rssEnd = { agent: procStatus(pids.agent), bare: procStatus(pids.bare) };
 
   // The larger of the two samples, so a figure that grew during idleness is not hidden.
@@ -203,6 +234,7 @@ try {
     agentTicks: { before: before.agent, after: after.agent },
     bareTicks: { before: before.bare, after: after.bare },
     bareIdleTicks,
+    idleCpu: { agent: idleCpu('agent'), bare: idleCpu('bare') },
     idleTicks,
     idleTicksTarget: IDLE_TICKS_TARGET,
     ratio,
