@@ -52,6 +52,8 @@ export interface FolderWatcherOptions {
   hashConcurrency?: number;
   /** Quiet time before a live batch is processed (folds a file's writes). Default 40 ms. */
   settleMs?: number;
+  /** Quiet time before the paths left after a burst batch are processed. Default 5 ms. */
+  burstSettleMs?: number;
   /** Longest a live change waits while writes continue. Default 1 s. */
   maxDelayMs?: number;
   /** Dirty paths that start a live batch without waiting for quiet. Default 500. */
@@ -211,6 +213,7 @@ export function createFolderWatcher(o: FolderWatcherOptions): FolderWatcher {
     source: o.source ?? nodeTreeSource,
     snapshot: o.snapshot,
     settleMs: o.settleMs ?? 40,
+    burstSettleMs: Math.min(o.burstSettleMs ?? 5, o.settleMs ?? 40),
     maxDelayMs: o.maxDelayMs ?? 1000,
     burstBatch: o.burstBatch ?? 500,
     degradedScanMs: o.degradedScanMs ?? 60_000,

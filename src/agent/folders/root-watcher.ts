@@ -35,6 +35,9 @@ export interface RootContext {
   source: TreeSource;
   snapshot: SnapshotStore;
   settleMs: number;
+  /** Quiet time for the tail of a burst (the settle window is for a file's few writes;
+   *  after thousands of new paths, waiting it out only delays the last ones). */
+  burstSettleMs: number;
   maxDelayMs: number;
   /** Dirty paths that trigger a batch at once, without waiting for quiet. */
   burstBatch: number;
@@ -182,6 +185,7 @@ export class RootWatcher {
       if (this.flushTimer) clearTimeout(this.flushTimer);
       this.flushTimer = undefined;
       this.firstDirtyAt = -Infinity;
+      this.burstUntil = now + this.ctx.maxDelayMs;
       if (!this.burstQueued) {
         this.burstQueued = true;
         setImmediate(() => {
@@ -191,9 +195,15 @@ export class RootWatcher {
       }
       return;
     }
-    if (!this.flushTimer) this.flushTimer = setTimeout(this.onFlushTimer, this.ctx.settleMs);
+    if (!this.flushTimer) this.flushTimer = setTimeout(this.onFlushTimer, this.settleMs(now));
   }
   private burstQueued = false;
+  /** Until then, the paths left after a burst batch wait only burstSettleMs. */
+  private burstUntil = 0;
+
+  private settleMs(now: number): number {
+    return now < this.burstUntil ? this.ctx.burstSettleMs : this.ctx.settleMs;
+  }
 
   // Writes that follow within the settle window fold into one change: we process once
   // events stop for settleMs, or at the latest maxDelayMs after the first one.
@@ -203,8 +213,9 @@ export class RootWatcher {
     const now = performance.now();
     const quiet = now - this.lastEventAt;
     const age = now - this.firstDirtyAt;
-    if (quiet < this.ctx.settleMs && age < this.ctx.maxDelayMs) {
-      const wait = Math.min(this.ctx.settleMs - quiet, this.ctx.maxDelayMs - age);
+    const settle = this.settleMs(now);
+    if (quiet < settle && age < this.ctx.maxDelayMs) {
+      const wait = Math.min(settle - quiet, this.ctx.maxDelayMs - age);
       this.flushTimer = setTimeout(this.onFlushTimer, Math.max(1, wait));
       return;
     }
