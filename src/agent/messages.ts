@@ -22,6 +22,8 @@ export const agentMessages: Catalog = {
       'Another agent is already answering on {{socket}}. Stop it first, or give this one its own --socket DIR.',
     AGENT_SOCKET_FAILED:
       'Cannot create the socket {{socket}} ({{reason}}). Check that its folder can be written, or pass --socket DIR.',
+    AGENT_SOCKET_DIR_UNSAFE:
+      'The socket folder {{dir}} is not safe to use (owner uid {{owner}}, mode {{mode}}): it must be a directory owned by this user or root that no other user can write. Remove it and start again, or pass --socket DIR.',
     'agent.banner.started': 'Baomi agent {{version}} running as {{user}} (pid {{pid}}).',
     'agent.banner.data': '  Event database: {{db}}',
     'agent.banner.log': '  Agent log:      {{log}}',
@@ -52,6 +54,8 @@ export const agentMessages: Catalog = {
       '已有另一个代理在 {{socket}} 上应答。请先停止它，或为本代理另行指定 --socket DIR。',
     AGENT_SOCKET_FAILED:
       '无法创建套接字 {{socket}}（{{reason}}）。请确认其目录可写，或指定 --socket DIR。',
+    AGENT_SOCKET_DIR_UNSAFE:
+      '套接字目录 {{dir}} 不安全（属主 uid {{owner}}，权限 {{mode}}）：它必须是本用户或 root 所有、其他用户不可写的目录。请删除后重新启动，或指定 --socket DIR。',
     'agent.banner.started': '保密代理 {{version}} 正以 {{user}} 身份运行（进程号 {{pid}}）。',
     'agent.banner.data': '  事件数据库：{{db}}',
     'agent.banner.log': '  代理日志：  {{log}}',

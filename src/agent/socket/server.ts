@@ -1,7 +1,7 @@
 // The agent's local sockets. Node cannot see who connects, so the socket file's mode decides
 // (DESIGN.md): agent.sock 0666 for any local user, admin.sock 0600 for the agent's own user
 // (root in production). SECURITY: never serve an admin-only request on agent.sock.
-import { chmodSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { BaomiError, isBaomiError } from '../../core/errors.js';
 import {
@@ -93,13 +93,38 @@ function reply(sock: Socket, res: Response): void {
   if (!sock.destroyed) sock.write(`${JSON.stringify(res)}\n`);
 }
 
+/**
+ * SECURITY: whoever can write the socket folder can put their own admin.sock there and answer
+ * the CLI in the agent's name, or remove ours. A user's default folder is /tmp/baomi-<uid>
+ * when XDG_RUNTIME_DIR is unset, which another user could create first. So the folder must be
+ * a real directory (not a link), owned by this user or root, and not writable by group or
+ * others; otherwise the agent refuses to start (fails closed) and says what to do.
+ */
+function checkSocketDir(dir: string): void {
+  const st = lstatSync(dir);
+  const uid = process.getuid?.();
+  const owned = uid === undefined || st.uid === uid || st.uid === 0;
+  if (st.isDirectory() && owned && (st.mode & 0o022) === 0) return;
+  throw new BaomiError(
+    'AGENT_SOCKET_DIR_UNSAFE',
+    {
+      dir,
+      owner: st.uid,
+      mode: (st.mode & 0o7777).toString(8).padStart(4, '0'),
+    },
+    1,
+  );
+}
+
 export async function startSocketServers(
   paths: { agent: string; admin: string },
   handle: Handler,
 ): Promise<SocketServers> {
   for (const p of [paths.agent, paths.admin]) {
     const dir = p.slice(0, p.lastIndexOf('/'));
-    if (dir) mkdirSync(dir, { recursive: true, mode: 0o755 });
+    if (!dir) continue; // a Windows named pipe
+    mkdirSync(dir, { recursive: true, mode: 0o755 });
+    checkSocketDir(dir);
   }
   const agent = await serve(paths.agent, 0o666, 'agent', handle);
   const admin = await serve(paths.admin, 0o600, 'admin', handle);

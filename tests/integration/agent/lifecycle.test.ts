@@ -1,7 +1,16 @@
 // Starting and stopping the real agent: clean stops record agent.stopped with every event
 // flushed; an agent that cannot record refuses to run; the sockets answer by permission.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { request } from '../../../src/agent/socket/client.js';
@@ -95,6 +104,39 @@ describe('agent lifecycle', () => {
     const v = runCli(['verify', '--data-dir', d.dataDir]);
     expect(v.code, v.stdout + v.stderr).toBe(0);
   });
+
+  it('refuses a socket folder that another user could write, records why, and says what to do', () => {
+    const d = withDemoPolicy();
+    mkdirSync(d.socketDir, { mode: 0o777 });
+    chmodSync(d.socketDir, 0o777); // not narrowed by the umask
+    for (const [lang, words] of [
+      ['C', 'not safe'],
+      ['zh_CN.UTF-8', '不安全'],
+    ] as const) {
+      const r = runCli(agentArgs(d), { LANG: lang });
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain(d.socketDir);
+      expect(r.stderr).toContain('0777');
+      expect(r.stderr).toContain(words);
+    }
+    // Nothing answers there, and the refusal is on record.
+    expect(existsSync(join(d.socketDir, 'admin.sock'))).toBe(false);
+    const stops = readEvents(d.dataDir).filter((e) => e.type === 'agent.stopped');
+    expect(stops.at(-1)?.data).toEqual({ reason: 'start-failed' });
+  });
+
+  it.runIf(process.getuid?.() === 0)(
+    'refuses a socket folder owned by another user, even when only its owner can write it',
+    () => {
+      const d = withDemoPolicy();
+      mkdirSync(d.socketDir, { mode: 0o755 });
+      chownSync(d.socketDir, 65534, 65534);
+      const r = runCli(agentArgs(d), { LANG: 'C' });
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain('owner uid 65534');
+    },
+  );
 
   it('refuses to start on a corrupt database, names it, and leaves it byte-identical', () => {
     const d = withDemoPolicy();
