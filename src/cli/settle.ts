@@ -30,8 +30,8 @@ const QUIET_UTILIZATION = 0.02;
 /**
  * Settles once start-up is over, and again after each later burst of work: any collection
  * after settling means the process allocated again (a burst of file events grows the young
- * generation to many MiB), and nothing else gives that memory back now that the reducer is
- * retired. While idle nothing runs: the GC observer costs nothing until a collection.
+ * generation to many MiB), and nothing else gives that memory back now that the reducer can
+ * no longer start collections. While idle nothing runs: the GC observer costs nothing until a collection.
  */
 export function settleWhenIdle(onSettled?: () => void): void {
   if (process.env.BAOMI_NO_SETTLE === '1') return;

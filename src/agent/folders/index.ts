@@ -16,6 +16,7 @@
 // reads) and reported through onHashed with the changeId of the change it belongs to.
 // Events are immutable, so the store records a hash as its own fact (for example a
 // follow-up event or a column of the snapshot), not as an edit of the earlier event.
+import { performance } from 'node:perf_hooks';
 import type { DiffChange } from './diff.js';
 import { Hasher, type HashJob } from './hasher.js';
 import { OverflowDetector, readMaxQueuedEvents, readMaxUserWatches } from './overflow.js';
@@ -38,6 +39,8 @@ export { describePath, displayRel } from './relpath.js';
 export { MemorySnapshotStore } from './snapshot-memory.js';
 export { type DirWatch, type FsPath, nodeTreeSource, type TreeSource } from './tree-source.js';
 export type * from './types.js';
+
+const STALL_RESCAN_GAP_MS = 2000;
 
 export interface FolderWatcherOptions {
   folders: FolderSpec[];
@@ -198,11 +201,11 @@ export function createFolderWatcher(o: FolderWatcherOptions): FolderWatcher {
     },
     onStall: (late) => {
       notice({ kind: 'overflow', reason: 'stall', value: late });
-      void rescanAll('stall');
+      stallRescan();
     },
     onContinued: () => {
       notice({ kind: 'overflow', reason: 'continued' });
-      void rescanAll('stall');
+      stallRescan();
     },
     onTick: () => {
       for (const r of roots) r.tick();
@@ -228,6 +231,16 @@ export function createFolderWatcher(o: FolderWatcherOptions): FolderWatcher {
     await Promise.all(roots.map((r) => r.rescan(reason)));
   };
 
+  // A long stop is seen twice, by the late timer and by SIGCONT, in the same loop turn or
+  // close to it: one rescan covers both (a scan that already started sees everything since).
+  let lastStallRescan = Number.NEGATIVE_INFINITY;
+  const stallRescan = (): void => {
+    const now = performance.now();
+    if (now - lastStallRescan < STALL_RESCAN_GAP_MS) return;
+    lastStallRescan = now;
+    void rescanAll('stall');
+  };
+
   const armInterval = (): void => {
     const ms = o.scanIntervalMs ?? 600_000;
     if (ms <= 0 || stopped) return;
@@ -237,10 +250,16 @@ export function createFolderWatcher(o: FolderWatcherOptions): FolderWatcher {
     intervalTimer.unref();
   };
 
-  return {
+  const api: FolderWatcher = {
     async start() {
       detector.start();
-      await Promise.all(roots.map((r) => r.start()));
+      try {
+        await Promise.all(roots.map((r) => r.start()));
+      } catch (e) {
+        // No half-started layer: its watches, timer and SIGCONT listener would outlive it.
+        await api.stop();
+        throw e;
+      }
       armInterval();
     },
     async stop() {
@@ -264,4 +283,5 @@ export function createFolderWatcher(o: FolderWatcherOptions): FolderWatcher {
       return s;
     },
   };
+  return api;
 }

@@ -93,8 +93,8 @@ export class RootWatcher {
     this.state = 'stopped';
     if (this.flushTimer) clearTimeout(this.flushTimer);
     if (this.degradedTimer) clearTimeout(this.degradedTimer);
-    // A scan in progress ends first (a partial one would report unvisited files as
-    // deleted), so every watch it set up is among those closed below.
+    // A scan in progress ends first (aborting it would report the files it had not reached
+    // as deleted), so every watch it set up is among those closed below.
     await this.chain;
     this.ancestorWatch?.watch.close();
     this.ancestorWatch = undefined;
@@ -403,6 +403,7 @@ export class RootWatcher {
         unreadable.add(rel);
         this.ctx.notice({ kind: 'error', root: this.root, message: err.message });
       },
+      vanished: (rel: string) => unreadable.add(rel),
     };
   }
 

@@ -65,15 +65,22 @@ function gone<T>(f: () => T): T | undefined {
 export const nodeTreeSource: TreeSource = {
   lstat: (p) => gone(() => fs.lstatSync(p, { throwIfNoEntry: false })),
   stat: (p) => gone(() => fs.statSync(p, { throwIfNoEntry: false })),
-  readDir: (p) =>
-    gone(() => {
-      // Node fills in d_type itself (with an lstat) where the file system reports none.
-      const list: ListedEntry[] = fs.readdirSync(p, { withFileTypes: true });
-      // U+FFFD means a name was not valid UTF-8 (or really contains U+FFFD): list again
-      // as raw bytes to keep those names exact. Rare, so the fast path stays string-only.
-      if (!list.some((d) => (d.name as string).includes('\uFFFD'))) return list;
-      return fs.readdirSync(p, { withFileTypes: true, encoding: 'buffer' });
-    }),
+  readDir: (p) => {
+    let list: ListedEntry[];
+    try {
+      list = fs.readdirSync(p, { withFileTypes: true });
+    } catch (e) {
+      if (!GONE.has((e as NodeJS.ErrnoException).code ?? '')) throw e;
+      // Where the file system reports no d_type (XFS without ftype, some FUSE and NFS), Node
+      // lstat's each entry itself, and one entry removed meanwhile, or a name that is not
+      // valid UTF-8 (mangled in string mode), fails the whole listing: type them one by one.
+      return listTypedOneByOne(p);
+    }
+    // U+FFFD means a name was not valid UTF-8 (or really contains U+FFFD): list again
+    // as raw bytes to keep those names exact. Rare, so the fast path stays string-only.
+    if (!list.some((d) => (d.name as string).includes('\uFFFD'))) return list;
+    return gone(() => fs.readdirSync(p, { withFileTypes: true, encoding: 'buffer' }));
+  },
   watchDir: (p, onEvent, onError) => {
     const w = fs.watch(p, { encoding: 'buffer', persistent: true }, (kind, name) =>
       onEvent(kind as WatchEventKind, name ? relOfBytes(name) : null),
@@ -82,3 +89,21 @@ export const nodeTreeSource: TreeSource = {
     return w;
   },
 };
+
+/** Raw names, each typed by its own lstat; entries gone meanwhile are left out. Undefined
+ *  when the directory itself is gone. */
+export function listTypedOneByOne(dir: FsPath): ListedEntry[] | undefined {
+  const names = gone(() => fs.readdirSync(dir, { encoding: 'buffer' }));
+  if (!names) return undefined;
+  const base = Buffer.isBuffer(dir) ? dir : Buffer.from(dir);
+  const out: ListedEntry[] = [];
+  for (const name of names) {
+    const st = gone(() => fs.lstatSync(Buffer.concat([base, SLASH, name])));
+    if (!st) continue;
+    const isDir = st.isDirectory();
+    out.push({ name, isDirectory: () => isDir });
+  }
+  return out;
+}
+
+const SLASH = Buffer.from('/');

@@ -15,6 +15,8 @@ export interface WalkHooks {
   isIgnored(rel: string, isDir: boolean): boolean;
   /** The directory exists but could not be listed (EACCES…): keep what we knew of it. */
   unreadable?(rel: string, err: Error): void;
+  /** A directory listed in pass 1 was gone in pass 2: keep what we knew of it for now. */
+  vanished?(rel: string): void;
 }
 
 export function entryOf(st: Stats): SnapshotEntry {
@@ -84,14 +86,20 @@ export async function walk(
   opts.watching?.();
   for (const dirRel of withFiles) {
     const list = listDir(source, root, dirRel, hooks);
-    if (!list) continue;
+    if (!list) {
+      // Moved or removed since pass 1: its parent's watch reports it, and the live batch
+      // that follows sees a rename (or a deletion) where this scan would see files vanish.
+      hooks.vanished?.(dirRel);
+      continue;
+    }
     for (const d of list) {
+      if (d.isDirectory()) continue; // one made since pass 1 is entered by its live batch
       const p = pause();
       if (p) await p;
       const rel = joinRel(dirRel, segOfName(d.name));
       if (hooks.isIgnored(rel, false)) continue;
       const st = source.lstat(absOf(root, rel));
-      // Gone, or a directory (a new one is entered by the live batch its watch event starts).
+      // Gone, or a directory now (entered by the live batch its watch event starts).
       if (!st || st.isDirectory()) continue;
       hooks.file(rel, entryOf(st));
     }

@@ -242,12 +242,15 @@ describe('folder watcher on real files', () => {
   it('closes every watch when stopped in the middle of a scan, and reports no false deletion', async () => {
     const root = tmpDir('stop-mid-scan');
     cleanup.push(() => fs.rmSync(root, { recursive: true, force: true }));
+    // A chain of 60 nested folders: each listing leads to the next, so when the 30th listing
+    // stops the layer, 30 folders are still to be entered (as SIGTERM right after SIGCONT
+    // came in the middle of a rescan in an agent).
+    let dir = root;
     for (let d = 0; d < 60; d++) {
-      fs.mkdirSync(path.join(root, `d${d}`));
-      fs.writeFileSync(path.join(root, `d${d}`, 'f'), `${d}`);
+      dir = path.join(dir, `d${d}`);
+      fs.mkdirSync(dir);
+      fs.writeFileSync(path.join(dir, 'f'), `${d}`);
     }
-    // The real file system, counting open watches; the 30th listing of the rescan stops
-    // the layer (as SIGTERM right after SIGCONT did in an agent).
     let open = 0;
     let listings = 0;
     let stopping: Promise<void> | undefined;
@@ -261,8 +264,11 @@ describe('folder watcher on real files', () => {
       watchDir: (p, onEvent, onError) => {
         const h = nodeTreeSource.watchDir(p, onEvent, onError);
         open++;
+        let closed = false;
         return {
           close() {
+            if (closed) return;
+            closed = true;
             open--;
             h.close();
           },
@@ -286,6 +292,40 @@ describe('folder watcher on real files', () => {
     expect(open).toBe(0);
     expect(view.changes.filter((c) => c.kind === 'deleted')).toEqual([]);
     expect(view.files.size).toBe(60);
+  });
+
+  it('records a folder moved between the two passes of a scan as renames, not deletions', async () => {
+    const root = tmpDir('moved-mid-scan');
+    cleanup.push(() => fs.rmSync(root, { recursive: true, force: true }));
+    for (const d of ['a', 'b', 'c']) {
+      fs.mkdirSync(path.join(root, d));
+      for (let i = 0; i < 5; i++) fs.writeFileSync(path.join(root, d, `f${i}`), `${d}${i}`);
+    }
+    let armed = false;
+    let seen = 0;
+    const source: TreeSource = {
+      ...nodeTreeSource,
+      readDir: (p) => {
+        // The second listing of b in the rescan is pass 2: move b away just before it.
+        if (armed && p.toString().endsWith('/b') && ++seen === 2)
+          fs.renameSync(path.join(root, 'b'), path.join(root, 'b2'));
+        return nodeTreeSource.readDir(p);
+      },
+    };
+    const { w, view } = await startLayer(root, { source });
+    armed = true;
+    const before = view.changes.length;
+    await w.rescan('manual');
+    expect(seen).toBe(2);
+    expect(await settle(root, () => view.flat())).toEqual([]);
+    const after = view.changes.slice(before);
+    expect(after.filter((c) => c.kind === 'deleted')).toEqual([]);
+    expect(
+      after
+        .filter((c) => c.kind === 'renamed')
+        .map((c) => c.rel)
+        .sort(),
+    ).toEqual([0, 1, 2, 3, 4].map((i) => `b2/f${i}`));
   });
 
   it('picks up a root that appears later and one deleted and re-created', async () => {
