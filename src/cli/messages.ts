@@ -99,6 +99,8 @@ export const cliMessages: Catalog = {
     SOCKET_DENIED:
       'Not allowed to use {{socket}}: it is for administrators. Use sudo, or agent.sock for your own events.',
     SOCKET_TIMEOUT: 'The agent on {{socket}} did not answer within 10 s; check the agent log.',
+    SOCKET_UNTRUSTED:
+      'Refusing {{socket}}: it belongs to uid {{owner}}, not to root or you, so it may not be the agent. Tell your security team; to read the log directly, pass --data-dir DIR.',
     PROTOCOL_ADMIN_ONLY:
       'This request is for administrators: use admin.sock (as root) or --data-dir.',
     PROTOCOL_BAD_JSON: 'The agent could not read the request (not JSON).',
@@ -196,6 +198,8 @@ export const cliMessages: Catalog = {
     SOCKET_DENIED:
       '无权使用 {{socket}}：它仅供管理员使用。请用 sudo，或用 agent.sock 查看自己的事件。',
     SOCKET_TIMEOUT: '{{socket}} 上的代理 10 秒内没有应答；请查看代理日志。',
+    SOCKET_UNTRUSTED:
+      '拒绝使用 {{socket}}：它属于 uid {{owner}}，既不是 root 也不是你，可能不是代理。请告知安全管理人员；如需直接读取日志，请指定 --data-dir DIR。',
     PROTOCOL_ADMIN_ONLY: '该请求仅限管理员：请（以 root 身份）使用 admin.sock 或 --data-dir。',
     PROTOCOL_BAD_JSON: '代理无法读取该请求（不是 JSON）。',
     PROTOCOL_BAD_REQUEST: '代理无法读取该请求（缺少 id 或字段）。',

@@ -1,4 +1,5 @@
 // A one-request client for the agent's local sockets (used by the CLI).
+import { lstatSync } from 'node:fs';
 import { connect } from 'node:net';
 import { BaomiError } from '../../core/errors.js';
 import type { Request, Response, ResultOf } from '../../core/protocol/messages.js';
@@ -11,6 +12,11 @@ export function request<T extends Request['type']>(
   timeoutMs = 10_000,
 ): Promise<ResultOf[T]> {
   return new Promise((resolve, reject) => {
+    const untrusted = untrustedOwner(socketPath);
+    if (untrusted !== undefined) {
+      reject(new BaomiError('SOCKET_UNTRUSTED', { socket: socketPath, owner: untrusted }));
+      return;
+    }
     const sock = connect(socketPath);
     let buf = '';
     const timer = setTimeout(() => {
@@ -35,4 +41,23 @@ export function request<T extends Request['type']>(
       else reject(new BaomiError(res.error.code, res.error.params as never));
     });
   });
+}
+
+/**
+ * SECURITY: an agent's socket belongs to the agent's user: root, or the user running the CLI
+ * for a development agent. A socket (or anything else at that path) owned by another user was
+ * put there by someone else, who would answer in the agent's name: its owner's uid, so the
+ * CLI refuses. Undefined when the path is fine or absent (connecting then says so).
+ */
+function untrustedOwner(socketPath: string): number | undefined {
+  if (socketPath.startsWith('\\\\.\\pipe\\')) return undefined; // Windows named pipe
+  let st: ReturnType<typeof lstatSync>;
+  try {
+    st = lstatSync(socketPath);
+  } catch {
+    return undefined;
+  }
+  const uid = process.getuid?.();
+  if (uid === undefined || st.uid === 0 || st.uid === uid) return undefined;
+  return st.uid;
 }
