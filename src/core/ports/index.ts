@@ -1,0 +1,36 @@
+// Every OS-facing capability of the agent, as one set of ports (DESIGN.md "Layers"). The
+// adapters live in src/platform/<os>/, a full in-memory twin of each in src/platform/fake/,
+// and src/platform/index.ts picks them by OS. Only src/platform touches the OS for these.
+import type { Clock } from './clock.js';
+import type { CommandRunner } from './commands.js';
+import type { KernelLimits } from './kernel.js';
+import type { Notifier } from './notifier.js';
+import type { SessionSource } from './session.js';
+import type { TreeSource } from './tree-source.js';
+import type { UserDirectory } from './users.js';
+
+export type PlatformOs = 'linux' | 'windows' | 'darwin';
+
+export interface Platform {
+  readonly os: PlatformOs;
+  clock: Clock;
+  users: UserDirectory;
+  session: SessionSource;
+  commands: CommandRunner;
+  notifier: Notifier;
+  tree: TreeSource;
+  kernel: KernelLimits;
+  /**
+   * What this platform lacks, one line each (a missing logind, no utmp, a read-only /proc),
+   * collected when the adapters were picked so the agent can say it once.
+   */
+  lacks: string[];
+}
+
+export type * from './clock.js';
+export type * from './commands.js';
+export type * from './kernel.js';
+export type * from './notifier.js';
+export type * from './session.js';
+export type * from './tree-source.js';
+export type * from './users.js';

@@ -1,0 +1,50 @@
+// The file tree the folder layer watches, behind one small interface, so the watching
+// strategy (one fs.watch per directory today, a native inotify binding tomorrow) can change
+// without touching diffing, snapshots or overflow handling. The Linux adapter is
+// src/platform/linux/tree-source.ts; the fake an in-memory tree.
+export type WatchEventKind = 'rename' | 'change';
+/** A path as a string (valid UTF-8) or raw bytes (a name that is not). */
+export type FsPath = string | Uint8Array;
+
+/** What the layer reads of an lstat/stat (Node's fs.Stats fits). */
+export interface FileStat {
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  birthtimeMs: number;
+  uid: number;
+  isFile(): boolean;
+  isDirectory(): boolean;
+  isSymbolicLink(): boolean;
+}
+
+/** One entry of a listing (Node's Dirent fits): a name as a string (valid UTF-8) or raw
+ *  bytes, and whether the file system says it is a directory (a link to one is not). */
+export interface ListedEntry {
+  readonly name: string | Uint8Array;
+  isDirectory(): boolean;
+}
+
+export interface DirWatch {
+  close(): void;
+}
+
+export interface TreeSource {
+  /** lstat (links not followed); undefined when the path does not exist. */
+  lstat(p: FsPath): FileStat | undefined;
+  /** stat (links followed, for roots); undefined when missing. */
+  stat(p: FsPath): FileStat | undefined;
+  /** A directory's entries, typed by the listing (d_type: no stat per entry); names that
+   *  are not valid UTF-8 come as bytes. Undefined when it is gone. Throws EACCES… */
+  readDir(p: FsPath): ListedEntry[] | undefined;
+  /**
+   * Watch one directory. `rel` is the changed name relative to it as relpath segments
+   * (may contain '/' for recursive back ends), null when the OS gave none. Throws an Error
+   * with `code` (ENOSPC: watch limit reached, ENOENT…).
+   */
+  watchDir(
+    p: FsPath,
+    onEvent: (kind: WatchEventKind, rel: string | null) => void,
+    onError: (err: Error) => void,
+  ): DirWatch;
+}
