@@ -1,73 +1,124 @@
-// The agent service, composed: store → policy → sockets → retention. Reads like a table of
-// contents (STYLE.md 10); each part lives in its own module. An agent that cannot record
-// does not run: a store failure at start is fatal (exit 1 with one line).
+// The agent service as a table of contents (STYLE.md 10), in the start order DESIGN.md fixes:
+// take the data-dir lock → claim the sockets (answering `starting`) → open the store → start
+// the modules in order; stop in reverse. A failed start stops what started, through the same
+// path, and records `agent.stopped` `start-failed`. An agent that cannot record does not run:
+// a store failure is fatal (exit 1 with one line).
+import { mkdirSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { compileAlertRules, createAlertEngine } from '../core/alerts/index.js';
-import type { Lang } from '../core/i18n/types.js';
-import type { Request } from '../core/protocol/messages.js';
-import { sanitizeFilter } from '../core/protocol/messages.js';
-import { osName } from '../platform/paths.js';
-import { type FolderRecorder, startFolderRecorder } from './files/recorder.js';
+import { BaomiError, isBaomiError } from '../core/errors.js';
+import type { Platform } from '../core/ports/index.js';
+import type { Request, RequestType, StatusResult } from '../core/protocol/messages.js';
 import { acquireLock } from './lock.js';
 import { createLogger, type Logger } from './log.js';
-import { type InForce, PolicyManager } from './policy/manager.js';
-import { DEMO_TRUST_DIR, loadTrustedKeys } from './policy/trust.js';
-import { startRetention } from './retention.js';
+import type { AgentConfig, AgentModule, Asker } from './module.js';
+import { alertsModule } from './modules/alerts.js';
+import { foldersModule } from './modules/folders.js';
+import { logModule } from './modules/log.js';
+import { type PolicyModule, policyModule } from './modules/policy.js';
+import { retentionModule } from './modules/retention.js';
+import { seatModule } from './modules/seat.js';
+import { moduleSet } from './modules.js';
+import type { InForce } from './policy/manager.js';
 import { type SocketServers, startSocketServers } from './socket/server.js';
-import { statusFromStore } from './status.js';
+import { assembleStatus, STATUS_KEY } from './status.js';
 import { type EventStore, openStore } from './store/index.js';
 import { VERSION } from './version.js';
 
-export interface AgentOptions {
-  policyFile: string;
-  dataDir: string;
-  trustDir: string;
-  sockets: { agent: string; admin: string };
-  trustDemo: boolean;
-  lang: Lang;
+export interface AgentOptions extends AgentConfig {
+  platform: Platform;
   /** The store failed to commit: the caller must stop the process (exit 1). */
   onFatal?: (error: unknown) => void;
   /** Diagnostic log file; default `<dataDir>/agent.log`. */
   logFile?: string;
-  now?: () => number;
 }
 
 export interface RunningAgent {
   store: EventStore;
-  policy: PolicyManager;
-  /** Resolves when the folder recorder for the policy in force has started (tests). */
-  foldersReady(): Promise<void>;
+  /** The policy in force now (null: none yet). */
+  inForce(): InForce | null;
+  status(): StatusResult;
   log: Logger;
   logFile: string;
   stop(reason: string): Promise<void>;
 }
 
+/** Events after which `status` may say something else. */
+const STATUS_EVENTS = /^(policy\.applied|session\.|watch\.|scan\.completed)/;
+
+/** The modules, in start order (stopped in reverse). */
+function agentModules() {
+  const seat = seatModule();
+  const policy: PolicyModule = policyModule();
+  const modules: AgentModule[] = [
+    seat, // first: every later event carries the seat user
+    policy, // restores the last good policy, judges the file, hands it to the rest
+    alertsModule(),
+    retentionModule(),
+    foldersModule(),
+    logModule(),
+  ];
+  return { seat, modules };
+}
+
 export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
-  const now = o.now ?? Date.now;
-  const store = openStore({ dataDir: o.dataDir, host: hostname(), now });
-  let lock: { release(): void };
-  try {
-    lock = acquireLock(o.dataDir);
-  } catch (e) {
-    store.close();
-    throw e;
-  }
+  const { platform } = o;
+  mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
+  const lock = acquireLock(o.dataDir);
   const logFile = o.logFile ?? join(o.dataDir, 'agent.log');
   const log = createLogger(logFile);
+  for (const lack of platform.lacks) log.warn({ module: 'platform' }, lack);
+
+  // Until the modules run, every request is answered `starting` (a client retries).
+  let dispatch: ((req: Request, asker: Asker) => unknown) | null = null;
+  let sockets: SocketServers;
+  try {
+    sockets = await startSocketServers(o.sockets, (req, access) => {
+      if (!dispatch) throw new BaomiError('AGENT_STARTING', {}, 1);
+      return dispatch(req, { socket: access });
+    });
+  } catch (e) {
+    // Nothing was started; the refusal still goes on record (the store opens for that alone).
+    try {
+      const store = openStore({ dataDir: o.dataDir, host: hostname() });
+      await store.append({
+        type: 'agent.stopped',
+        severity: 'info',
+        data: { reason: 'start-failed', ...(isBaomiError(e) ? { code: e.code } : {}) },
+      });
+      store.close();
+    } catch {
+      // the store's own failure is not the one to report
+    }
+    lock.release();
+    throw e;
+  }
+
+  const { seat, modules } = agentModules();
+  let store: EventStore;
+  try {
+    store = openStore({
+      dataDir: o.dataDir,
+      host: hostname(),
+      now: () => platform.clock.now(),
+    });
+  } catch (e) {
+    await sockets.close();
+    lock.release();
+    throw e;
+  }
   // An agent that cannot record must not go on enforcing silently.
   store.onFailure((error) => {
     log.fatal({ module: 'store', err: String(error) }, 'cannot write the event store; stopping');
     o.onFatal?.(error);
   });
-  const me = userInfo();
   await store.append({
     type: 'agent.started',
     severity: 'info',
     data: {
       version: VERSION,
       pid: process.pid,
-      uid: me.uid,
+      uid: userInfo().uid,
       dataDir: o.dataDir,
       policyFile: o.policyFile,
       trustDemo: o.trustDemo,
@@ -75,118 +126,63 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   });
   log.info({ module: 'agent', version: VERSION, dataDir: o.dataDir }, 'agent started');
 
-  const trusted = loadTrustedKeys(o.trustDir, log);
-  if (o.trustDemo) trusted.push(...loadTrustedKeys(DEMO_TRUST_DIR, log));
-
-  // Early warning (预报): the policy's alert rules watch every committed event.
-  let alerts = createAlertEngine([]);
-  store.onCommitted((events) => {
-    const t = now();
-    for (const e of events) {
-      // A hash completes an event already counted; it is not more activity.
-      if (e.type === 'file.hashed') continue;
-      for (const alert of alerts.observe(e, t)) store.append(alert).catch(() => {});
-    }
-  });
-
-  // Classified folders: one recorder per folder set; replaced when a policy changes it.
-  let recorder: FolderRecorder | null = null;
-  let foldersKey = '';
-  let folderWork: Promise<void> = Promise.resolve();
-  let shuttingDown = false;
-  const applyFolders = (p: InForce) => {
-    const key = JSON.stringify([p.folders, p.policy.scan.interval]);
-    if (key === foldersKey) return;
-    foldersKey = key;
-    folderWork = folderWork
-      .then(async () => {
-        await recorder?.stop();
-        recorder = null;
-        if (shuttingDown || p.folders.length === 0) return;
-        recorder = await startFolderRecorder({
-          store,
-          folders: p.folders,
-          scanIntervalMs: p.policy.scan.interval,
-          log,
-          now,
-        });
-      })
-      .catch((e) => log.error({ module: 'folders', err: String(e) }, 'cannot watch folders'));
+  const set = moduleSet(modules, log);
+  const status = () => assembleStatus(set.status(), store.counts(), true);
+  const keepStatus = () => {
+    // For `baomi status --data-dir` when no agent answers: the last assembled answer.
+    const { events: _e, running: _r, ...slices } = status();
+    store.setState(STATUS_KEY, JSON.stringify(slices));
   };
-
-  let retention: { stop(): void } | null = null;
-  const policy = new PolicyManager({
-    file: o.policyFile,
-    trusted,
-    store,
-    dataDir: o.dataDir,
-    os: osName(process.platform),
-    now,
-    log,
-    onApplied: (p: InForce) => {
-      retention?.stop();
-      retention = startRetention(store, p.policy, now, log);
-      alerts = createAlertEngine(compileAlertRules(p.policy.alerts));
-      applyFolders(p);
-    },
-  });
-  let sockets: SocketServers | null = null;
-  try {
-    await policy.start();
-    sockets = await startSocketServers(o.sockets, (req: Request, access) => {
-      switch (req.type) {
-        case 'status':
-          // The summary is written with the policy in force, so it is the same answer the
-          // CLI gets from a data dir opened read-only.
-          return statusFromStore(store);
-        case 'events.query': {
-          const filter = sanitizeFilter(req.filter);
-          // agent.sock is open to every local user: only the seat user's own events. The seat
-          // user is not known yet (no tray, no logind source), so nobody's events are shown.
-          if (access === 'agent') filter.user = '\u0000nobody';
-          return { events: store.query(filter) };
-        }
-        case 'verify':
-          return store.verify();
-      }
-    });
-  } catch (e) {
-    policy.stop();
-    shuttingDown = true;
-    await folderWork;
-    await (recorder as FolderRecorder | null)?.stop();
-    await recordStop(store, 'start-failed');
+  const closeAll = async (reason: string) => {
+    await sockets.close();
+    await set.stop();
+    try {
+      keepStatus();
+    } catch {
+      // the store is failing: agent.stopped below says what it can
+    }
+    await store.append({ type: 'agent.stopped', severity: 'info', data: { reason } });
     store.close();
     lock.release();
+  };
+
+  try {
+    await set.start({ config: o, store, platform, log, seatUser: () => seat.current() });
+  } catch (e) {
+    log.error({ module: 'agent', err: String(e) }, 'start failed');
+    await closeAll('start-failed');
     throw e;
   }
+  dispatch = (req, asker) => {
+    if (req.type === 'status') return status();
+    const handle = set.handler(req.type as RequestType);
+    if (!handle) throw new BaomiError('PROTOCOL_UNSUPPORTED', { type: req.type }, 1);
+    return handle(req, asker);
+  };
+  keepStatus();
+  // The stored answer follows what status reports: policy, seat user, folder states.
+  let keepQueued = false;
+  store.onCommitted((events) => {
+    if (keepQueued || !events.some((e) => STATUS_EVENTS.test(e.type))) return;
+    keepQueued = true;
+    setImmediate(() => {
+      keepQueued = false;
+      if (!stopping) keepStatus();
+    });
+  });
 
   let stopping: Promise<void> | null = null;
   return {
     store,
-    policy,
+    inForce: () => set.inForce,
+    status,
     log,
     logFile,
-    foldersReady: () => folderWork,
     stop(reason: string) {
-      stopping ??= (async () => {
-        policy.stop();
-        retention?.stop();
-        await sockets?.close();
-        await policy.idle();
-        shuttingDown = true;
-        await folderWork;
-        await recorder?.stop();
-        await recordStop(store, reason);
-        store.close();
-        lock.release();
-        log.info({ module: 'agent', reason }, 'agent stopped');
-      })();
+      stopping ??= closeAll(reason).then(() =>
+        log.info({ module: 'agent', reason }, 'agent stopped'),
+      );
       return stopping;
     },
   };
-}
-
-async function recordStop(store: EventStore, reason: string): Promise<void> {
-  await store.append({ type: 'agent.stopped', severity: 'info', data: { reason } });
 }

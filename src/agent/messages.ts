@@ -18,6 +18,8 @@ export const agentMessages: Catalog = {
       'Cannot read the policy file {{file}} ({{reason}}). The last good policy stays in force; check its permissions.',
     AGENT_ALREADY_RUNNING:
       'Another agent (pid {{pid}}) is already using {{dataDir}}. Stop it first, or give this one its own --data-dir and --socket.',
+    AGENT_MODULE_CONFLICT:
+      'Internal error: two agent modules serve "{{type}}" (the second is {{module}}). Report this as a bug.',
     AGENT_SOCKET_IN_USE:
       'Another agent is already answering on {{socket}}. Stop it first, or give this one its own --socket DIR.',
     AGENT_SOCKET_FAILED:
@@ -50,6 +52,8 @@ export const agentMessages: Catalog = {
       '无法读取策略文件 {{file}}（{{reason}}）。上一个有效策略继续生效；请检查其权限。',
     AGENT_ALREADY_RUNNING:
       '已有另一个代理（进程号 {{pid}}）在使用 {{dataDir}}。请先停止它，或为本代理另行指定 --data-dir 和 --socket。',
+    AGENT_MODULE_CONFLICT:
+      '内部错误：两个代理模块都处理“{{type}}”请求（第二个是 {{module}}）。请报告此缺陷。',
     AGENT_SOCKET_IN_USE:
       '已有另一个代理在 {{socket}} 上应答。请先停止它，或为本代理另行指定 --socket DIR。',
     AGENT_SOCKET_FAILED:

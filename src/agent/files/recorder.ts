@@ -20,6 +20,8 @@ export interface FolderRecorderOptions {
   scanIntervalMs: number;
   log: Logger;
   now: () => number;
+  /** Sees every notice of the watcher layer too (folder states for `baomi status`). */
+  onNotice?: (n: WatchNotice) => void;
 }
 
 export interface FolderRecorder {
@@ -57,6 +59,7 @@ export async function startFolderRecorder(o: FolderRecorderOptions): Promise<Fol
   };
 
   const onNotice = (n: WatchNotice) => {
+    o.onNotice?.(n);
     if (n.kind === 'watchLimit')
       log.warn(
         { module: 'folders', root: n.root, limit: n.limit, unwatched: n.unwatched },

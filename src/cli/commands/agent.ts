@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { startAgent } from '../../agent/agent.js';
 import { VERSION } from '../../agent/version.js';
 import { isBaomiError } from '../../core/errors.js';
+import { createPlatform } from '../../platform/index.js';
 import { socketPaths } from '../../platform/paths.js';
 import type { CommandContext } from '../context.js';
 import { cliDefaults } from '../defaults.js';
@@ -38,6 +39,7 @@ export default async function agent({ t, lang }: CommandContext, f: AgentFlags):
     sockets,
     trustDemo: Boolean(f.trustDemo),
     lang,
+    platform: createPlatform(),
     onFatal: (e) => {
       const code = isBaomiError(e) ? e.code : 'STORE_WRITE_FAILED';
       const params = isBaomiError(e) ? e.params : { reason: String(e) };
@@ -46,7 +48,7 @@ export default async function agent({ t, lang }: CommandContext, f: AgentFlags):
     },
   });
 
-  const inForce = running.policy.current;
+  const inForce = running.inForce();
   const lines = [
     t('agent.banner.started', { version: VERSION, user: userInfo().username, pid: process.pid }),
     t('agent.banner.data', { db: join(dataDir, 'baomi.db') }),

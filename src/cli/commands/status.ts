@@ -1,3 +1,4 @@
+import type { StatusResult } from '../../core/protocol/messages.js';
 import type { CommandContext } from '../context.js';
 import { openSource, type SourceOptions } from '../source.js';
 
@@ -12,16 +13,40 @@ export default async function status(
       process.stdout.write(`${JSON.stringify(s)}\n`);
       return 0;
     }
-    const lines = [
-      s.policy ? t('cli.status.policy', s.policy) : t('cli.status.noPolicy'),
-      t('cli.status.folders', { count: s.folders }),
-      t('cli.status.events', s.events),
-      t('cli.status.idle', { source: s.idleSource }),
-      t('cli.status.usb', { state: t(s.usb.enforcing ? 'cli.status.on' : 'cli.status.off') }),
-    ];
-    process.stdout.write(`${lines.join('\n')}\n`);
+    process.stdout.write(`${statusLines(t, s).join('\n')}\n`);
     return 0;
   } finally {
     source.close();
   }
+}
+
+export function statusLines(t: CommandContext['t'], s: StatusResult): string[] {
+  const watching = s.watched.filter((w) => w.state === 'watching').length;
+  const lines = [
+    t(s.running ? 'cli.status.running' : 'cli.status.notRunning'),
+    s.policy ? t('cli.status.policy', s.policy) : t('cli.status.noPolicy'),
+    t('cli.status.folders', { count: s.folders, watching }),
+  ];
+  for (const w of s.watched) {
+    const state = t(`cli.status.state.${w.state}`);
+    lines.push(
+      w.reason
+        ? t('cli.status.folderWhy', { path: w.path, level: w.level, state, reason: w.reason })
+        : t('cli.status.folder', { path: w.path, level: w.level, state }),
+    );
+  }
+  lines.push(
+    s.seatUser
+      ? t('cli.status.seat', { user: s.seatUser.name, source: s.seatUser.source })
+      : t('cli.status.noSeat', { source: s.seatSource }),
+    t('cli.status.events', s.events),
+    t('cli.status.idle', { source: s.idleSource }),
+    s.usb.enforcing
+      ? t('cli.status.usb', { state: t('cli.status.on') })
+      : t('cli.status.usbOff', {
+          state: t('cli.status.off'),
+          reason: s.usb.reason ? t(s.usb.reason) : '',
+        }),
+  );
+  return lines;
 }

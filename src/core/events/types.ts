@@ -33,6 +33,13 @@ export const EVENT_TYPES = [
   'file.hashed', // SHA-256 of a file, computed after its file.* event was already durable
   'watch.folder-missing', // a classified folder of the policy does not exist (or was deleted)
   'watch.folder-found', // it appeared (again) and is watched
+  // Added with the module contract (issue 7); the USB ones are reserved by DESIGN.md:
+  'watch.folder-failed', // a classified folder the agent cannot watch, for a reason other than "missing"
+  'session.changed', // the seat user (who is at the console) changed: data {from?, to?, source}
+  'store.chain-checked',
+  'usb.exception-requested',
+  'usb.exception-refused',
+  'usb.enforcement-lost',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -30,12 +30,26 @@ export interface EventFilter {
   order?: 'asc' | 'desc';
 }
 
+export type FolderState = 'starting' | 'watching' | 'limited' | 'missing' | 'failed';
+
+/** `baomi status`: assembled from each agent module's slice (DESIGN.md "Decisions"). */
 export interface StatusResult {
+  /** True when a running agent answered; false when read from a data dir. */
+  running: boolean;
   policy: { name: string; version: number } | null;
+  /** How many classified folders the policy names. */
   folders: number;
+  /** Each folder and whether it is watched. */
+  watched: { path: string; level: string; state: FolderState; reason?: string }[];
   events: { stored: number; unsynced: number };
+  /** Who is at the console (the `user` of new events), and where that came from. */
+  seatUser: { name: string; source: string } | null;
+  seatSource: string;
   idleSource: IdleSource;
-  usb: { enforcing: boolean };
+  /** `reason`: a message code saying why USB storage is not enforced. */
+  usb: { enforcing: boolean; reason?: string };
+  /** Slices of other modules (alerts, retention…), by module. */
+  [slice: string]: unknown;
 }
 
 export type VerifyResult =

@@ -65,7 +65,17 @@ describe('agent lifecycle', () => {
       const s = await request(admin, { type: 'status' });
       expect(s.policy?.name).toMatch(/DEMO/);
       expect(s.events.stored).toBeGreaterThanOrEqual(2);
-      expect(Object.keys(s).sort()).toEqual(['events', 'folders', 'idleSource', 'policy', 'usb']);
+      // DESIGN.md's minimum, and the slices the modules add.
+      expect(s).toMatchObject({
+        running: true,
+        folders: 1,
+        idleSource: 'none',
+        usb: { enforcing: false, reason: 'USB_NO_MODULE' },
+        seatSource: expect.any(String),
+      });
+      expect(s.watched).toEqual([
+        { path: expect.stringContaining(d.dataDir), level: expect.any(String), state: expect.any(String) },
+      ]);
 
       const all = await request(admin, { type: 'events.query', filter: { types: ['agent.*'] } });
       expect(all.events.map((e) => e.type)).toContain('agent.started');
@@ -123,7 +133,9 @@ describe('agent lifecycle', () => {
     // Nothing answers there, and the refusal is on record.
     expect(existsSync(join(d.socketDir, 'admin.sock'))).toBe(false);
     const stops = readEvents(d.dataDir).filter((e) => e.type === 'agent.stopped');
-    expect(stops.at(-1)?.data).toEqual({ reason: 'start-failed' });
+    expect(stops.at(-1)?.data).toEqual({ reason: 'start-failed', code: 'AGENT_SOCKET_DIR_UNSAFE' });
+    // Refused before anything else started: no policy judged, no folder scanned.
+    expect(readEvents(d.dataDir).map((e) => e.type)).toEqual(['agent.stopped', 'agent.stopped']);
   });
 
   it.runIf(process.getuid?.() === 0)(

@@ -103,7 +103,11 @@ describe('baomi events --data-dir', () => {
       folders: 0,
       events: { stored: 5, unsynced: 5 },
       idleSource: 'none',
-      usb: { enforcing: false },
+      usb: { enforcing: false, reason: 'USB_NO_MODULE' },
+      running: false,
+      watched: [],
+      seatUser: null,
+      seatSource: 'none',
     });
     const v = runCli(['verify', '--data-dir', dataDir]);
     expect(v.code).toBe(0);
