@@ -36,7 +36,9 @@ export const agentMessages: Catalog = {
     'agent.banner.sockets': '  Sockets:        {{agent}} (any user), {{admin}} (admin)',
     'agent.banner.demo': '  DEMO key trusted (--trust-demo): for development only.',
     'agent.banner.look':
-      '  Look at events: npx baomi events   ·   status: npx baomi status   ·   verify: npx baomi verify',
+      '  Look at events: npx baomi events{{where}}   ·   status: npx baomi status{{where}}   ·   verify: npx baomi verify{{where}}',
+    'agent.banner.folder': '  Classified folder: {{path}} [{{level}}]',
+    'agent.banner.problem': '  ! {{text}}',
     'agent.banner.stop':
       '  Press Ctrl-C to stop; every event is flushed and agent.stopped recorded.',
     'agent.policyApplied': 'Policy applied: {{name}} (version {{version}}).',
@@ -69,7 +71,9 @@ export const agentMessages: Catalog = {
     'agent.banner.sockets': '  套接字：    {{agent}}（所有用户），{{admin}}（管理员）',
     'agent.banner.demo': '  已信任 DEMO 密钥（--trust-demo）：仅供开发使用。',
     'agent.banner.look':
-      '  查看事件：npx baomi events   ·   状态：npx baomi status   ·   校验：npx baomi verify',
+      '  查看事件：npx baomi events{{where}}   ·   状态：npx baomi status{{where}}   ·   校验：npx baomi verify{{where}}',
+    'agent.banner.folder': '  涉密目录：  {{path}} [{{level}}]',
+    'agent.banner.problem': '  ！{{text}}',
     'agent.banner.stop': '  按 Ctrl-C 停止；所有事件都会写入磁盘并记录 agent.stopped。',
     'agent.policyApplied': '已应用策略：{{name}}（版本 {{version}}）。',
     'agent.policyRejected': '已拒绝策略：{{reason}}',

@@ -71,7 +71,8 @@ export const cliMessages: Catalog = {
     'cli.status.usb': 'USB enforcement: {{state}}',
     'cli.status.on': 'on',
     'cli.status.running': 'Agent: running (this answer is live)',
-    'cli.status.notRunning': 'Agent: no answer from a running agent; read from the data directory (as last recorded)',
+    'cli.status.notRunning':
+      'Agent: no answer from a running agent; read from the data directory (as last recorded)',
     'cli.status.folder': '  {{path}}  [{{level}}]  {{state}}',
     'cli.status.folderWhy': '  {{path}}  [{{level}}]  {{state}}: {{reason}}',
     'cli.status.state.watching': 'watched',
@@ -81,7 +82,8 @@ export const cliMessages: Catalog = {
     'cli.status.state.failed': 'NOT WATCHED',
     'cli.status.seat':
       'Seat user: {{user}} (from {{source}}; recorded as the user of new events: who was at the console, not who changed a file)',
-    'cli.status.noSeat': 'Seat user: unknown (session source: {{source}}); events are recorded without a user',
+    'cli.status.noSeat':
+      'Seat user: unknown (session source: {{source}}); events are recorded without a user',
     'cli.status.usbOff': 'USB enforcement: {{state}} ({{reason}})',
     USB_NO_MODULE: 'this version of the agent has no USB device control yet',
     'cli.status.off': 'off',
@@ -123,7 +125,8 @@ export const cliMessages: Catalog = {
       'The agent does not know this request; are the CLI and the agent the same version?',
     PROTOCOL_TOO_LARGE: 'The request was larger than 1 MiB and was refused.',
     PROTOCOL_INTERNAL: 'The agent failed to answer; see its log.',
-    PROTOCOL_UNSUPPORTED: 'This agent does not serve "{{type}}" yet; is the CLI newer than the agent?',
+    PROTOCOL_UNSUPPORTED:
+      'This agent does not serve "{{type}}" yet; is the CLI newer than the agent?',
     AGENT_STARTING: 'The agent is still starting; try again in a moment.',
   },
   'zh-CN': {

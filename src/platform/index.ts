@@ -6,7 +6,8 @@ export function createPlatform(): Platform {
     return { cancel: () => clearTimeout(t) };
   };
   return {
-    os: process.platform === 'win32' ? 'windows' : process.platform === 'darwin' ? 'darwin' : 'linux',
+    os:
+      process.platform === 'win32' ? 'windows' : process.platform === 'darwin' ? 'darwin' : 'linux',
     clock: {
       now: () => Date.now(),
       after: (ms, fn) => timer(setTimeout(fn, ms)),

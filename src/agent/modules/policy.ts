@@ -37,7 +37,19 @@ export function policyModule(): PolicyModule {
     },
     status() {
       const p = manager?.current;
-      return { policy: p ? { name: p.name, version: p.version } : null };
+      const untrusted = manager?.untrusted;
+      return {
+        policy: p ? { name: p.name, version: p.version } : null,
+        ...(untrusted
+          ? {
+              policyProblem: {
+                code: 'POLICY_STORED_UNTRUSTED',
+                version: untrusted.version,
+                reason: untrusted.code,
+              },
+            }
+          : {}),
+      };
     },
   };
 }

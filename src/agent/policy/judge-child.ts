@@ -5,6 +5,7 @@
 import { tryResolveFolders } from '../../core/policy/folders.js';
 import { judgeCandidate } from '../../core/policy/judge.js';
 import { parsePolicyBytes } from '../../core/policy/parse.js';
+import { verifyPolicySignature } from '../../core/policy/signature.js';
 import type { JudgeAnswer, JudgeRequest, RestoreAnswer } from './judge-protocol.js';
 
 function answer(req: JudgeRequest): JudgeAnswer {
@@ -24,7 +25,10 @@ function answer(req: JudgeRequest): JudgeAnswer {
 }
 
 function restore(req: Extract<JudgeRequest, { op: 'restore' }>): RestoreAnswer {
-  const parsed = parsePolicyBytes(Buffer.from(req.bytesB64, 'base64'));
+  const bytes = Buffer.from(req.bytesB64, 'base64');
+  const sig = verifyPolicySignature(bytes, req.sigText, req.trusted);
+  if (!sig.ok) return { ok: false, untrusted: sig.code, issues: [] };
+  const parsed = parsePolicyBytes(bytes);
   if (!parsed.ok) return { ok: false, issues: parsed.issues };
   const resolved = tryResolveFolders(parsed.policy, { dataDir: req.dataDir, os: req.os });
   if (!resolved.ok) return { ok: false, issues: [resolved.issue] };

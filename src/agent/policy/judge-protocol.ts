@@ -25,12 +25,17 @@ export type JudgeRequest =
       /** Re-read the policy kept in the store (it was judged when it was applied). */
       op: 'restore';
       bytesB64: string;
+      /** SECURITY: the stored policy must verify against the keys trusted in *this* run
+       *  (a DEMO policy kept from a `--trust-demo` run is not in force without the flag). */
+      sigText: string | null;
+      trusted: TrustedKey[];
       dataDir: string;
       os: PolicyOs;
     };
 
 export type RestoreAnswer =
   | { ok: true; policy: Policy; folders: ResolvedFolder[] }
-  | { ok: false; issues: PolicyIssue[] };
+  | { ok: false; issues: PolicyIssue[] }
+  | { ok: false; untrusted: string; issues: [] };
 
 export type JudgeAnswer = Judgement | RestoreAnswer;

@@ -48,6 +48,7 @@ export const SUMMARY_KEY = 'policy.summary';
 
 export class PolicyManager {
   #current: InForce | null = null;
+  #untrusted: { version: number; code: string } | null = null;
   #lastJudged = '';
   /** stat() of the file and its signature when #lastJudged was read (see #poll). */
   #lastStat = '';
@@ -70,6 +71,11 @@ export class PolicyManager {
 
   get current(): InForce | null {
     return this.#current;
+  }
+
+  /** The stored policy that was not in force at start because no key of this run signed it. */
+  get untrusted(): { version: number; code: string } | null {
+    return this.#current ? null : this.#untrusted;
   }
 
   /** Restores the last good policy from the store, judges the file on disk, starts watching. */
@@ -102,6 +108,8 @@ export class PolicyManager {
         {
           op: 'restore',
           bytesB64: stored.bytes.toString('base64'),
+          sigText: stored.signature.length > 0 ? stored.signature.toString('utf8') : null,
+          trusted: this.o.trusted,
           dataDir: this.o.dataDir,
           os: this.o.os,
         },
@@ -119,6 +127,20 @@ export class PolicyManager {
     }
     this.#restorePending = false;
     this.#floor = null;
+    if (!restored.ok && 'untrusted' in restored) {
+      // SECURITY: kept from a run that trusted other keys (the DEMO key with --trust-demo):
+      // not in force now. Said once per start, in an event and the banner (untrusted).
+      this.#untrusted = { version: stored.version, code: restored.untrusted };
+      this.o.log.warn(
+        { module: 'policy', version: stored.version, code: restored.untrusted },
+        'the stored policy is not signed by a key trusted in this run; none in force',
+      );
+      await this.#reject({
+        code: 'POLICY_STORED_UNTRUSTED',
+        params: { version: stored.version, reason: restored.untrusted },
+      });
+      return;
+    }
     if (!restored.ok) {
       // Only if this version's schema became stricter than the one that applied it.
       this.o.log.error({ module: 'policy' }, 'stored policy no longer parses; none in force');

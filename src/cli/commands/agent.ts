@@ -49,6 +49,10 @@ export default async function agent({ t, lang }: CommandContext, f: AgentFlags):
   });
 
   const inForce = running.inForce();
+  const status = running.status();
+  const problem = status.policyProblem as { code: string } | undefined;
+  // The commands that reach this agent: its own --socket directory when it was given one.
+  const where = f.socket ? ` --socket ${sockets.admin}` : '';
   const lines = [
     t('agent.banner.started', { version: VERSION, user: userInfo().username, pid: process.pid }),
     t('agent.banner.data', { db: join(dataDir, 'baomi.db') }),
@@ -57,9 +61,11 @@ export default async function agent({ t, lang }: CommandContext, f: AgentFlags):
     inForce
       ? t('agent.banner.inForce', { name: inForce.name, version: inForce.version })
       : t('agent.banner.noPolicy'),
+    ...(problem ? [t('agent.banner.problem', { text: t(problem.code, problem) })] : []),
+    ...status.watched.map((w) => t('agent.banner.folder', w)),
     t('agent.banner.sockets', sockets),
     ...(f.trustDemo ? [t('agent.banner.demo')] : []),
-    t('agent.banner.look'),
+    t('agent.banner.look', { where }),
     t('agent.banner.stop'),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -74,7 +74,11 @@ describe('agent lifecycle', () => {
         seatSource: expect.any(String),
       });
       expect(s.watched).toEqual([
-        { path: expect.stringContaining(d.dataDir), level: expect.any(String), state: expect.any(String) },
+        {
+          path: expect.stringContaining(d.dataDir),
+          level: expect.any(String),
+          state: expect.any(String),
+        },
       ]);
 
       const all = await request(admin, { type: 'events.query', filter: { types: ['agent.*'] } });
