@@ -16,7 +16,8 @@ export const cliMessages: Catalog = {
     'cli.opt.lang': 'language of messages: en or zh-CN (default: from LANG)',
     'cli.cmd.help': 'show help for a command',
     'cli.cmd.agent': 'run the agent in the foreground (Ctrl-C stops it cleanly)',
-    'cli.cmd.events': 'list recorded events (from the running agent, or a data dir read-only)',
+    'cli.cmd.events':
+      'list recorded events (from the running agent, or a data dir read-only); SEAT USER is who was at the console then, not who changed a file (the OS does not say)',
     'cli.cmd.verify': 'walk the hash chain of the event log and name the first broken link',
     'cli.cmd.status':
       'show the policy in force, folders watched, events stored and waiting to sync',
@@ -56,7 +57,7 @@ export const cliMessages: Catalog = {
     'cli.head.type': 'TYPE',
     'cli.head.severity': 'SEVERITY',
     'cli.head.level': 'LEVEL',
-    'cli.head.user': 'USER',
+    'cli.head.user': 'SEAT USER',
     'cli.head.detail': 'DETAIL',
     'cli.events.none': 'No events match.',
     'cli.verify.ok': 'Chain intact: {{checked}} events checked (seq {{first}} to {{last}}).',
@@ -142,7 +143,8 @@ export const cliMessages: Catalog = {
     'cli.opt.lang': '提示语言：en 或 zh-CN（默认取自 LANG）',
     'cli.cmd.help': '显示某个命令的帮助',
     'cli.cmd.agent': '在前台运行代理（按 Ctrl-C 可干净地停止）',
-    'cli.cmd.events': '列出已记录的事件（来自运行中的代理，或以只读方式读取数据目录）',
+    'cli.cmd.events':
+      '列出已记录的事件（来自运行中的代理，或以只读方式读取数据目录）；“座席用户”是当时坐在终端前的人，而不是修改文件的人（操作系统不提供此信息）',
     'cli.cmd.verify': '校验事件日志的哈希链，并指出第一个断裂处',
     'cli.cmd.status': '显示生效的策略、受监视的目录、已存储和待同步的事件数',
     'cli.cmd.policy': '生成密钥、签署并校验策略文件（供 IT 使用）',
@@ -177,7 +179,7 @@ export const cliMessages: Catalog = {
     'cli.head.type': '类型',
     'cli.head.severity': '严重程度',
     'cli.head.level': '密级',
-    'cli.head.user': '用户',
+    'cli.head.user': '座席用户',
     'cli.head.detail': '详情',
     'cli.events.none': '没有符合条件的事件。',
     'cli.verify.ok': '哈希链完整：已校验 {{checked}} 条事件（序号 {{first}} 至 {{last}}）。',
