@@ -20,7 +20,6 @@ export interface WatchedFolder {
 /** Why a path can never be watched, decided before the OS is asked (defence in depth: the
  *  policy schema refuses these too). */
 export function unwatchablePath(path: string): string | null {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are the point
   if (/[\u0000-\u001f\u007f]/.test(path)) return 'the path contains a control character (NUL?)';
   if (!path.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(path) && !path.startsWith('\\\\'))
     return 'the path is not absolute';
