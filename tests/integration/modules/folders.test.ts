@@ -54,7 +54,7 @@ describe('folders module', () => {
       m.apply?.(inForce([good, missing, nul, relative]));
       await m.ready();
       const state = () =>
-        (m.status?.().watched as { path: string; state: string }[]).map((w) => w.state);
+        ((m.status?.().watched ?? []) as { path: string; state: string }[]).map((w) => w.state);
       await until('the good folder watched', () => state()[0] === 'watching');
       expect(state()).toEqual(['watching', 'missing', 'failed', 'failed']);
       expect(m.status?.().folders).toBe(4);
