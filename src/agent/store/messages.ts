@@ -7,6 +7,10 @@ export const storeMessages: Catalog = {
       'The event database {{file}} is damaged ({{reason}}). It was left untouched for inspection; move it aside and start the agent again to begin a new log.',
     STORE_UNWRITABLE:
       'The data directory {{dir}} cannot be written ({{reason}}). Run the agent as the service user (root or SYSTEM), or pass --data-dir with a directory it can write.',
+    STORE_EVIDENCE_BUSY:
+      '{{file}} kept changing while it was copied (an agent is writing it). Ask that agent over its socket (leave out --data-dir), or stop it first.',
+    STORE_EVIDENCE_UNREADABLE:
+      'Cannot copy {{file}} into a private temporary folder under {{tmp}} to read it without changing it ({{reason}}). Check that the file is readable and the temporary folder has room, or set TMPDIR.',
     STORE_MISSING:
       'There is no event database at {{file}}. Check --data-dir, or start the agent once to create it.',
     STORE_TOO_NEW:
@@ -26,6 +30,10 @@ export const storeMessages: Catalog = {
       '事件数据库 {{file}} 已损坏（{{reason}}）。已原样保留以便检查；请将其移到别处，然后重新启动代理以开始新的日志。',
     STORE_UNWRITABLE:
       '无法写入数据目录 {{dir}}（{{reason}}）。请以服务用户（root 或 SYSTEM）运行代理，或用 --data-dir 指定一个可写的目录。',
+    STORE_EVIDENCE_BUSY:
+      '{{file}} 在复制期间一直在变化（有代理正在写入）。请通过代理的套接字查询（不加 --data-dir），或先停止该代理。',
+    STORE_EVIDENCE_UNREADABLE:
+      '无法将 {{file}} 复制到 {{tmp}} 下的私有临时目录以只读方式读取（{{reason}}）。请检查该文件是否可读、临时目录是否有空间，或设置 TMPDIR。',
     STORE_MISSING: '{{file}} 处没有事件数据库。请检查 --data-dir，或先启动一次代理以创建它。',
     STORE_TOO_NEW:
       '事件数据库 {{file}} 的结构版本为 {{found}}，比本版 Baomi 能识别的版本（{{known}}）更新。请升级 Baomi；数据库未被改动。',

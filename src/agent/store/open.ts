@@ -17,6 +17,7 @@ import {
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { BaomiError } from '../../core/errors.js';
+import { copyEvidence, hasLiveWriter } from './evidence.js';
 import { LATEST_VERSION, migrate, schemaVersion } from './migrations/index.js';
 import type { Db } from './types.js';
 
@@ -141,18 +142,63 @@ function ensureWritableDir(dir: string): void {
   }
 }
 
+/** The live agent's own data dir: read in place (it follows new commits). */
+function openInPlaceReadOnly(file: string, dataDir: string): { db: Db; file: string } {
+  checkIntegrity(file, dataDir);
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  const found = schemaVersion(db);
+  if (found !== LATEST_VERSION) {
+    db.close();
+    const code = found > LATEST_VERSION ? 'STORE_TOO_NEW' : 'STORE_TOO_OLD';
+    throw new BaomiError(code, { file, found, known: LATEST_VERSION }, 1);
+  }
+  return { db, file };
+}
+
 export function openDatabase(dataDir: string, readOnly: boolean): { db: Db; file: string } {
   const file = join(dataDir, DB_FILE);
   if (readOnly) {
     if (!existsSync(file)) throw new BaomiError('STORE_MISSING', { file }, 1);
-    checkIntegrity(file, dataDir);
-    const db = new Database(file, { readonly: true, fileMustExist: true });
-    const found = schemaVersion(db);
-    if (found !== LATEST_VERSION) {
-      db.close();
-      const code = found > LATEST_VERSION ? 'STORE_TOO_NEW' : 'STORE_TOO_OLD';
-      throw new BaomiError(code, { file, found, known: LATEST_VERSION }, 1);
+    if (hasLiveWriter(file)) {
+      try {
+        return openInPlaceReadOnly(file, dataDir);
+      } catch {
+        // e.g. a read-only mount: read a copy instead
+      }
     }
+    // Evidence: read a private copy, so nothing in dataDir changes (evidence.ts says why).
+    const copy = copyEvidence(file, DB_FILE);
+    const copied = join(copy.dir, DB_FILE);
+    let db: Db | undefined;
+    try {
+      // Messages name the original file, never the temporary copy.
+      try {
+        checkIntegrity(copied, copy.dir);
+      } catch (e) {
+        throw e instanceof BaomiError && e.code === 'STORE_CORRUPT'
+          ? corrupt(file, String(e.params.reason))
+          : e;
+      }
+      db = new Database(copied, { readonly: true, fileMustExist: true });
+      const found = schemaVersion(db);
+      if (found !== LATEST_VERSION) {
+        const code = found > LATEST_VERSION ? 'STORE_TOO_NEW' : 'STORE_TOO_OLD';
+        throw new BaomiError(code, { file, found, known: LATEST_VERSION }, 1);
+      }
+    } catch (e) {
+      db?.close();
+      copy.remove();
+      throw e;
+    }
+    const close = db.close.bind(db);
+    // The copy goes when the connection does.
+    db.close = () => {
+      try {
+        return close();
+      } finally {
+        copy.remove();
+      }
+    };
     return { db, file };
   }
 

@@ -1,7 +1,15 @@
 // Opening refuses a damaged database (and leaves it byte-identical), names an unwritable data
 // dir, and the read-only mode never writes the database while still seeing the agent's commits.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, verifyStore } from '../../../src/agent/store/index.js';
@@ -113,14 +121,21 @@ describe('open: data dir', () => {
 });
 
 describe('open: read-only', () => {
-  it('sees the writer’s commits while it runs, and never writes the database', async () => {
+  it('reads a live agent’s data dir in place (following its commits) and a copy of one as a snapshot', async () => {
     const dir = tmp.make();
     const writer = openStore({ dataDir: dir, host: 'h' });
     await writer.append(fileEvent('/1'));
+    // No agent.lock naming a process that has the file open: evidence, read from a copy.
+    const snapshot = openStore({ dataDir: dir, host: 'h', readOnly: true });
+    // The agent's lock names this process, which has the database open: the live data dir.
+    writeFileSync(join(dir, 'agent.lock'), `${process.pid}\n`);
     const reader = openStore({ dataDir: dir, host: 'h', readOnly: true });
     expect(reader.counts().stored).toBe(1);
     await writer.append(fileEvent('/2'));
     expect(reader.query().map((e) => e.seq)).toEqual([1, 2]);
+    expect(snapshot.query().map((e) => e.seq)).toEqual([1]);
+    snapshot.close();
+    rmSync(join(dir, 'agent.lock'));
     expect(verifyStore(dir)).toMatchObject({ ok: true, checked: 2 });
     reader.close();
     writer.close();
