@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Json } from '../events/types.js';
 import { tryResolveFolders } from './folders.js';
-import { parsePolicyBytes } from './parse.js';
+import { locatePolicyPath, parsePolicyBytes } from './parse.js';
 import { verifyPolicySignature } from './signature.js';
 import type {
   Policy,
@@ -65,7 +65,10 @@ export function judgeCandidate(c: Candidate): Judgement {
   const policy = parsed.policy;
 
   const resolved = tryResolveFolders(policy, { os: c.os, dataDir: c.dataDir });
-  if (!resolved.ok) return rejectIssues([resolved.issue]);
+  if (!resolved.ok) {
+    const at = locatePolicyPath(c.candidateBytes, resolved.issue.path);
+    return rejectIssues([{ ...resolved.issue, ...at }]);
+  }
 
   const sig = verifyPolicySignature(c.candidateBytes, c.sigText, c.trusted);
   if (!sig.ok) return reject(sig.code, { badKeys: sig.badKeys, trustedKeys: c.trusted.length });

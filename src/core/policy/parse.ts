@@ -80,6 +80,22 @@ function parseUnsafe(text: string): ParseResult {
   return fail(parsed.error.issues.flatMap((i) => schemaIssues(i, doc, lc)));
 }
 
+/**
+ * Where `path` ("folders[2].windows") is written in policy bytes that already parsed, for
+ * problems found after the schema (this machine's folders): 1:1 when it cannot be found.
+ */
+export function locatePolicyPath(bytes: Uint8Array, path: string): { line: number; col: number } {
+  const decoded = decodePolicyBytes(bytes);
+  if (!decoded.ok) return { line: 1, col: 1 };
+  const lc = new LineCounter();
+  const doc = parseDocument(decoded.text, { lineCounter: lc, version: '1.2', merge: false });
+  const segs = [...path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) =>
+    m[2] === undefined ? m[1]! : Number(m[2]),
+  );
+  const at = locate(doc, lc, segs);
+  return { line: at.line, col: at.col };
+}
+
 function fail(issues: PolicyIssue[]): ParseResult {
   const seen = new Set<string>();
   const unique = issues.filter((i) => {

@@ -12,6 +12,7 @@
 import * as z from 'zod';
 import { matchEventType } from '../alerts/match.js';
 import { EVENT_TYPES, SEVERITIES } from '../events/types.js';
+import { folderPathProblem } from './folder-paths.js';
 import { LEVELS } from './levels.js';
 import { parseDuration, parseRfc3339, parseSize } from './units.js';
 
@@ -60,9 +61,27 @@ const text = (max: number) =>
 // Paths: absolute after ${dataDir} is expanded. ${dataDir} is the only variable; it is itself
 // absolute, so a path that starts with it is absolute on every OS.
 const VARIABLE_OK = (s: string) => !/\$\{(?!dataDir\})/.test(s) && !/\$(?!\{)/.test(s);
-const folderPath = (pattern: RegExp, en: string, zh: string) =>
+const folderPath = (
+  pattern: RegExp,
+  flavour: 'any' | 'posix' | 'windows',
+  en: string,
+  zh: string,
+) =>
   z
     .string({ error: 'POLICY_FOLDER_PATH' })
+    .check((ctx) => {
+      // Paths no agent could ever watch (folders.ts): refused here, at their line and column.
+      const problem = folderPathProblem(ctx.value, flavour);
+      if (problem) {
+        ctx.issues.push({
+          code: 'custom',
+          input: ctx.value,
+          message: problem.code,
+          params: problem.params,
+          continue: false,
+        });
+      }
+    })
     .refine(VARIABLE_OK, { error: 'POLICY_FOLDER_VARIABLE', abort: true })
     .regex(pattern, { error: 'POLICY_FOLDER_RELATIVE' })
     .meta(d(en, zh));
@@ -186,21 +205,25 @@ const folder = z
   .strictObject({
     path: folderPath(
       ANY_ABSOLUTE,
+      'any',
       'Absolute folder path; may start with ${dataDir}. Used on every OS that has no variant below.',
       '绝对路径，可用 ${dataDir} 开头。没有下面对应系统写法时使用。',
     ),
     linux: folderPath(
       POSIX_ABSOLUTE,
+      'posix',
       'Path on Linux, overrides `path`.',
       'Linux 上的路径，优先于 path。',
     ).optional(),
     windows: folderPath(
       WINDOWS_ABSOLUTE,
+      'windows',
       'Path on Windows (e.g. D:\\Finance), overrides `path`.',
       'Windows 上的路径（如 D:\\Finance），优先于 path。',
     ).optional(),
     darwin: folderPath(
       POSIX_ABSOLUTE,
+      'posix',
       'Path on macOS, overrides `path`.',
       'macOS 上的路径，优先于 path。',
     ).optional(),
