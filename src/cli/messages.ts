@@ -39,6 +39,8 @@ export const cliMessages: Catalog = {
     'cli.opt.trustDemo': 'also trust the bundled DEMO key (development only; never in production)',
     'cli.opt.out': 'directory to write the keys into (default: the current directory)',
     'cli.opt.key': 'private key file (PKCS#8 PEM) made by `baomi policy keygen`',
+    'cli.opt.at':
+      'check issued/expires against this moment instead of now (RFC 3339, e.g. 2027-01-01T00:00:00Z)',
     'cli.opt.json': 'print JSON, one object per line',
     'cli.opt.csv': 'print CSV with a header row',
     'cli.opt.type': 'only these event types (repeatable; "file.*" matches a family)',
@@ -74,13 +76,16 @@ export const cliMessages: Catalog = {
     'cli.keygen.done':
       'Wrote {{key}} (private, keep it secret) and {{pub}} (copy to each trust dir policy/ folder).',
     'cli.sign.done': 'Wrote {{sig}}.',
-    'cli.validate.ok': '{{file}}: valid policy "{{name}}" version {{version}}.',
+    'cli.validate.ok': '{{file}}: valid policy "{{name}}" version {{version}}{{at}}.',
     'cli.validate.okSigned':
-      '{{file}}: valid policy "{{name}}" version {{version}}, signed by {{key}}.',
+      '{{file}}: valid policy "{{name}}" version {{version}}{{at}}, signed by {{key}}.',
+    'cli.validate.at': ' at {{at}}',
     'cli.validate.error': '{{file}}:{{line}}:{{col}}: {{message}}',
     'cli.validate.errorNoPos': '{{file}}: {{message}}',
     CLI_BAD_TIME:
       'Cannot read the time "{{value}}": use ISO 8601 (2026-11-27T08:00:00Z) or an age like 30m, 2h, 7d.',
+    CLI_BAD_AT:
+      'Cannot read --at "{{value}}": write an RFC 3339 date-time with its zone, e.g. 2027-01-01T00:00:00Z or 2027-01-01T08:00:00+08:00.',
     CLI_BAD_NUMBER: 'Expected a positive whole number for {{option}}, got "{{value}}".',
     CLI_BAD_CHOICE: 'Unknown {{option}} "{{value}}": choose one of {{choices}}.',
     CLI_BOTH_SOURCES: 'Give either --data-dir or --socket, not both.',
@@ -142,6 +147,7 @@ export const cliMessages: Catalog = {
     'cli.opt.trustDemo': '同时信任随附的 DEMO 密钥（仅供开发，切勿用于生产）',
     'cli.opt.out': '写入密钥的目录（默认：当前目录）',
     'cli.opt.key': '由 `baomi policy keygen` 生成的私钥文件（PKCS#8 PEM）',
+    'cli.opt.at': '按此时刻而非当前时间检查 issued/expires（RFC 3339，如 2027-01-01T00:00:00Z）',
     'cli.opt.json': '以 JSON 输出，每行一个对象',
     'cli.opt.csv': '以带表头的 CSV 输出',
     'cli.opt.type': '只看这些事件类型（可重复；"file.*" 匹配一类）',
@@ -176,12 +182,16 @@ export const cliMessages: Catalog = {
     'cli.keygen.done':
       '已写出 {{key}}（私钥，务必保密）和 {{pub}}（复制到各信任目录的 policy/ 子目录）。',
     'cli.sign.done': '已写出 {{sig}}。',
-    'cli.validate.ok': '{{file}}：有效策略“{{name}}”，版本 {{version}}。',
-    'cli.validate.okSigned': '{{file}}：有效策略“{{name}}”，版本 {{version}}，签名密钥 {{key}}。',
+    'cli.validate.ok': '{{file}}：有效策略“{{name}}”，版本 {{version}}{{at}}。',
+    'cli.validate.okSigned':
+      '{{file}}：有效策略“{{name}}”，版本 {{version}}{{at}}，签名密钥 {{key}}。',
+    'cli.validate.at': '（于 {{at}} 时有效）',
     'cli.validate.error': '{{file}}:{{line}}:{{col}}：{{message}}',
     'cli.validate.errorNoPos': '{{file}}：{{message}}',
     CLI_BAD_TIME:
       '无法识别时间“{{value}}”：请使用 ISO 8601（如 2026-11-27T08:00:00Z）或 30m、2h、7d 这样的时长。',
+    CLI_BAD_AT:
+      '无法识别 --at“{{value}}”：请写带时区的 RFC 3339 时间，如 2027-01-01T00:00:00Z 或 2027-01-01T08:00:00+08:00。',
     CLI_BAD_NUMBER: '{{option}} 需要一个正整数，实际为“{{value}}”。',
     CLI_BAD_CHOICE: '未知的 {{option}}“{{value}}”：请从 {{choices}} 中选择。',
     CLI_BOTH_SOURCES: '--data-dir 与 --socket 只能指定一个。',

@@ -14,7 +14,9 @@ export {
   CLOCK_SKEW_MS,
   type Judgement,
   judgeCandidate,
+  policyTimeProblem,
   sha256Hex,
+  type TimeProblem,
 } from './judge.js';
 export {
   isLevel,
@@ -25,7 +27,12 @@ export {
   TRADE_SECRET_LEVELS,
 } from './levels.js';
 export { policyMessages } from './messages.js';
-export { MAX_ALIAS_COUNT, parsePolicyBytes, parsePolicyText } from './parse.js';
+export {
+  locatePolicyPath,
+  MAX_ALIAS_COUNT,
+  parsePolicyBytes,
+  parsePolicyText,
+} from './parse.js';
 export { policySchema, VERDICTS } from './schema.js';
 export {
   generateKeyPair,
