@@ -82,6 +82,7 @@ export const cliMessages: Catalog = {
     'cli.validate.at': ' at {{at}}',
     'cli.validate.error': '{{file}}:{{line}}:{{col}}: {{message}}',
     'cli.validate.errorNoPos': '{{file}}: {{message}}',
+    'cli.validate.warning': '{{file}}:{{line}}:{{col}}: warning: {{message}}',
     CLI_BAD_TIME:
       'Cannot read the time "{{value}}": use ISO 8601 (2026-11-27T08:00:00Z) or an age like 30m, 2h, 7d.',
     CLI_BAD_AT:
@@ -188,6 +189,7 @@ export const cliMessages: Catalog = {
     'cli.validate.at': '（于 {{at}} 时有效）',
     'cli.validate.error': '{{file}}:{{line}}:{{col}}：{{message}}',
     'cli.validate.errorNoPos': '{{file}}：{{message}}',
+    'cli.validate.warning': '{{file}}:{{line}}:{{col}}：警告：{{message}}',
     CLI_BAD_TIME:
       '无法识别时间“{{value}}”：请使用 ISO 8601（如 2026-11-27T08:00:00Z）或 30m、2h、7d 这样的时长。',
     CLI_BAD_AT:

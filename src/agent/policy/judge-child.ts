@@ -5,6 +5,7 @@
 import { tryResolveFolders } from '../../core/policy/folders.js';
 import { judgeCandidate } from '../../core/policy/judge.js';
 import { parsePolicyBytes } from '../../core/policy/parse.js';
+import { VERSION } from '../version.js';
 import type { JudgeAnswer, JudgeRequest, RestoreAnswer } from './judge-protocol.js';
 
 function answer(req: JudgeRequest): JudgeAnswer {
@@ -17,6 +18,7 @@ function answer(req: JudgeRequest): JudgeAnswer {
       now: req.now,
       dataDir: req.dataDir,
       os: req.os,
+      agentVersion: VERSION,
     });
   }
   if (req.op === 'restore') return restore(req);
@@ -24,7 +26,8 @@ function answer(req: JudgeRequest): JudgeAnswer {
 }
 
 function restore(req: Extract<JudgeRequest, { op: 'restore' }>): RestoreAnswer {
-  const parsed = parsePolicyBytes(Buffer.from(req.bytesB64, 'base64'));
+  // The kept policy is re-read by this agent, which may be older than the one that applied it.
+  const parsed = parsePolicyBytes(Buffer.from(req.bytesB64, 'base64'), { agentVersion: VERSION });
   if (!parsed.ok) return { ok: false, issues: parsed.issues };
   const resolved = tryResolveFolders(parsed.policy, { dataDir: req.dataDir, os: req.os });
   if (!resolved.ok) return { ok: false, issues: [resolved.issue] };

@@ -21,6 +21,7 @@ export default async function sign(
     printIssues(ctx, file, result.issues);
     return 2;
   }
+  printIssues(ctx, file, result.warnings, 'warning');
   const sig = signPolicy(bytes, keyPem); // POLICY_KEY_INVALID (exit 2) for anything but Ed25519
   const sigFile = `${file}.sig`;
   try {

@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { createLogger } from '../../agent/log.js';
 import { loadTrustedKeys } from '../../agent/policy/trust.js';
+import { VERSION } from '../../agent/version.js';
 import { BaomiError } from '../../core/errors.js';
 import { policyTimeProblem } from '../../core/policy/judge.js';
 import { locatePolicyPath, parsePolicyBytes } from '../../core/policy/parse.js';
@@ -18,7 +19,8 @@ import { readInput } from '../read-input.js';
  * a policy every agent would refuse today is refused here too, pointing at issued/expires.
  */
 export function validateBytes(bytes: Uint8Array, now: number): ParseResult {
-  const parsed = parsePolicyBytes(bytes);
+  // Read as an agent of this version would: a policy for a newer agent says so.
+  const parsed = parsePolicyBytes(bytes, { agentVersion: VERSION });
   if (!parsed.ok) return parsed;
   const time = policyTimeProblem(parsed.policy, now);
   if (!time) return parsed;
@@ -38,11 +40,12 @@ export function printIssues(
   ctx: CommandContext,
   file: string,
   issues: readonly PolicyIssue[],
+  kind: 'error' | 'warning' = 'error',
 ): void {
   for (const i of issues) {
     const message = ctx.t(i.code, { ...i.params, line: i.line, col: i.col, path: i.path });
     process.stderr.write(
-      `${ctx.t('cli.validate.error', { file, line: i.line, col: i.col, message })}\n`,
+      `${ctx.t(`cli.validate.${kind}`, { file, line: i.line, col: i.col, message })}\n`,
     );
   }
 }
@@ -62,13 +65,18 @@ export default async function validate(
     return 2;
   }
   const { name, version } = parsed.policy;
+  // Keys newer than the minAgentVersion the policy names: agents it admits would refuse them.
+  printIssues(ctx, file, parsed.warnings, 'warning');
+  const warnings = parsed.warnings.length > 0 ? { warnings: parsed.warnings } : {};
   const atIso = new Date(now).toISOString().replace('.000Z', 'Z');
   // The moment it was checked against, when it is not now: "valid" means valid then.
   const at = o.at === undefined ? '' : ctx.t('cli.validate.at', { at: atIso });
   const atJson = o.at === undefined ? {} : { at: atIso };
   if (!o.trustDir) {
     if (o.json)
-      process.stdout.write(`${JSON.stringify({ ok: true, file, name, version, ...atJson })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ ok: true, file, name, version, ...atJson, ...warnings })}\n`,
+      );
     else process.stdout.write(`${ctx.t('cli.validate.ok', { file, name, version, at })}\n`);
     return 0;
   }
@@ -99,7 +107,7 @@ export default async function validate(
   }
   if (o.json)
     process.stdout.write(
-      `${JSON.stringify({ ok: true, file, name, version, key: check.keyName, ...atJson })}\n`,
+      `${JSON.stringify({ ok: true, file, name, version, key: check.keyName, ...atJson, ...warnings })}\n`,
     );
   else
     process.stdout.write(

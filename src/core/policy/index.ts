@@ -30,6 +30,7 @@ export { policyMessages } from './messages.js';
 export {
   locatePolicyPath,
   MAX_ALIAS_COUNT,
+  type ParseOptions,
   parsePolicyBytes,
   parsePolicyText,
 } from './parse.js';
@@ -58,3 +59,11 @@ export type {
 } from './types.js';
 export { POLICY_ERROR_CODES } from './types.js';
 export { parseDuration, parseRfc3339, parseSize } from './units.js';
+export {
+  compareSemver,
+  FIRST_AGENT_VERSION,
+  keysNewerThan,
+  type NewerKey,
+  POLICY_KEYS_SINCE,
+  SEMVER,
+} from './versions.js';

@@ -36,6 +36,8 @@ export interface Candidate {
   now: number;
   dataDir: string;
   os: PolicyOs;
+  /** The judging agent's version (src/agent/version.ts), against the policy's minAgentVersion. */
+  agentVersion: string;
 }
 
 export type Judgement =
@@ -95,7 +97,7 @@ export function sha256Hex(bytes: Uint8Array): string {
 }
 
 export function judgeCandidate(c: Candidate): Judgement {
-  const parsed = parsePolicyBytes(c.candidateBytes);
+  const parsed = parsePolicyBytes(c.candidateBytes, { agentVersion: c.agentVersion });
   if (!parsed.ok) return rejectIssues(parsed.issues);
   const policy = parsed.policy;
 

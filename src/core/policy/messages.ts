@@ -71,6 +71,12 @@ export const policyMessages: Catalog = {
       'Windows folder path at {{where}} contains "{{char}}", which Windows does not allow in a name (< > : " | ? *). Fix the path.',
     'policy.folderHoldsDataDir':
       'Folder {{path}} ("{{value}}") holds the agent\'s own data directory {{dataDir}}: the agent would record its own database writes, without end. Watch a folder that does not contain {{dataDir}} (or set recursive: false on a parent).',
+    'policy.semver':
+      'minAgentVersion at {{where}} must be a version like "0.2.0" (major.minor.patch, in quotes if YAML would read it as a number).',
+    'policy.agentTooOld':
+      'This policy needs agent version {{required}} or newer (minAgentVersion at {{where}}); this is {{running}}. Update the agent, or keep serving this computer a policy for its version.',
+    'policy.keyNewerThanMin':
+      'Key "{{key}}" at {{where}} came in agent version {{since}}, but the policy lets agents from {{min}} apply it; those agents will refuse it as an unknown key. Set minAgentVersion: "{{since}}" (or later), or remove the key.',
     'policy.invalid': 'Invalid value at {{where}}: {{detail}}.',
     'policy.sigMissing':
       'The policy has no signature. Sign it with `baomi policy sign FILE --key KEY` and deploy FILE.sig beside it.',
@@ -155,6 +161,12 @@ export const policyMessages: Catalog = {
       '{{where}}处的 Windows 文件夹路径含有"{{char}}"，Windows 不允许名称中出现 < > : " | ? *。请更正路径。',
     'policy.folderHoldsDataDir':
       '文件夹 {{path}}（"{{value}}"）包含代理自己的数据目录 {{dataDir}}：代理会无休止地记录自己对数据库的写入。请监视不包含 {{dataDir}} 的文件夹（或对上级目录设 recursive: false）。',
+    'policy.semver':
+      '{{where}}处的 minAgentVersion 须为形如 "0.2.0" 的版本号（主.次.修订；YAML 可能当作数字时请加引号）。',
+    'policy.agentTooOld':
+      '本策略要求终端版本不低于 {{required}}（{{where}}处的 minAgentVersion），本机为 {{running}}。请升级终端，或继续为本机下发适合其版本的策略。',
+    'policy.keyNewerThanMin':
+      '{{where}}处的键"{{key}}"自终端版本 {{since}} 起才支持，而本策略允许 {{min}} 及以上的终端应用；这些终端会以"未知的键"拒绝它。请设置 minAgentVersion: "{{since}}"（或更高），或删除该键。',
     'policy.invalid': '{{where}}处的取值无效：{{detail}}。',
     'policy.sigMissing':
       '策略没有签名。请用 `baomi policy sign 文件 --key 密钥` 签名，并把 文件.sig 放在策略旁边。',

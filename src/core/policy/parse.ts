@@ -9,21 +9,33 @@ import { allowedKeysAt, formatPath, locate } from './locate.js';
 import { policySchema } from './schema.js';
 import { nearestKey } from './suggest.js';
 import type { ParseResult, PolicyErrorCode, PolicyIssue } from './types.js';
+import { compareSemver, FIRST_AGENT_VERSION, keysNewerThan, SEMVER } from './versions.js';
 
 /** Aliases are legitimate (reusing an ignore list) but a few hundred are enough. */
 export const MAX_ALIAS_COUNT = 100;
 const MAX_ISSUES = 50;
 
-export function parsePolicyBytes(bytes: Uint8Array): ParseResult {
+export interface ParseOptions {
+  /**
+   * The version of the agent (or CLI) that reads the policy. With it, a policy whose
+   * minAgentVersion is newer is refused for that reason before the schema, whose "unknown key"
+   * would hide it. Without it, minAgentVersion is only checked for form.
+   */
+  agentVersion?: string;
+  /** The key table (versions.ts); tests pass another to see warnings before a release needs them. */
+  keysSince?: Readonly<Record<string, string>>;
+}
+
+export function parsePolicyBytes(bytes: Uint8Array, opts: ParseOptions = {}): ParseResult {
   const decoded = decodePolicyBytes(bytes);
   if (!decoded.ok) return { ok: false, issues: [decoded.issue] };
-  return parsePolicyText(decoded.text);
+  return parsePolicyText(decoded.text, opts);
 }
 
 /** Text that is already decoded (no BOM). Prefer parsePolicyBytes for files. */
-export function parsePolicyText(text: string): ParseResult {
+export function parsePolicyText(text: string, opts: ParseOptions = {}): ParseResult {
   try {
-    return parseUnsafe(text);
+    return parseUnsafe(text, opts);
   } catch (e) {
     // A parser bug or a stack overflow on absurd nesting: still a refusal, never a crash.
     return fail([
@@ -32,7 +44,7 @@ export function parsePolicyText(text: string): ParseResult {
   }
 }
 
-function parseUnsafe(text: string): ParseResult {
+function parseUnsafe(text: string, opts: ParseOptions): ParseResult {
   if (text.trim() === '') return fail([issue('POLICY_EMPTY', 1, 1, '', {})]);
   // JSON is YAML 1.2, but YAML forgives what JSON forbids (trailing commas, comments), so a
   // file that looks like JSON is held to JSON's grammar first.
@@ -75,8 +87,31 @@ function parseUnsafe(text: string): ParseResult {
   }
   if (data === null || data === undefined) return fail([issue('POLICY_EMPTY', 1, 1, '', {})]);
 
+  const min = (data as { minAgentVersion?: unknown }).minAgentVersion;
+  const minOk = typeof min === 'string' && SEMVER.test(min);
+  if (minOk && opts.agentVersion !== undefined && compareSemver(min, opts.agentVersion) > 0) {
+    const at = locate(doc, lc, ['minAgentVersion']);
+    return fail([
+      issue('POLICY_AGENT_TOO_OLD', at.line, at.col, 'minAgentVersion', {
+        required: min,
+        running: opts.agentVersion,
+      }),
+    ]);
+  }
+
   const parsed = policySchema.safeParse(data, { reportInput: true });
-  if (parsed.success) return { ok: true, policy: parsed.data, format };
+  if (parsed.success) {
+    const newer = keysNewerThan(data, minOk ? min : FIRST_AGENT_VERSION, opts.keysSince);
+    const warnings = newer.map((k) => {
+      const at = locate(doc, lc, k.path.slice(0, -1), String(k.path.at(-1)));
+      return issue('POLICY_KEY_NEWER_THAN_MIN', at.line, at.col, formatPath(k.path), {
+        key: k.key,
+        since: k.since,
+        min: minOk ? min : FIRST_AGENT_VERSION,
+      });
+    });
+    return { ok: true, policy: parsed.data, format, warnings };
+  }
   return fail(parsed.error.issues.flatMap((i) => schemaIssues(i, doc, lc)));
 }
 

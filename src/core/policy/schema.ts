@@ -15,6 +15,7 @@ import { EVENT_TYPES, SEVERITIES } from '../events/types.js';
 import { folderPathProblem } from './folder-paths.js';
 import { LEVELS } from './levels.js';
 import { parseDuration, parseRfc3339, parseSize } from './units.js';
+import { SEMVER } from './versions.js';
 
 const d = (en: string, zh: string) => ({ description: `${en}\n\n${zh}` });
 
@@ -378,6 +379,16 @@ export const policySchema = z
       'After this time the policy is refused; must be later than issued.',
       '过期时间，须晚于签发时间。',
     ),
+    minAgentVersion: z
+      .string({ error: 'POLICY_SEMVER' })
+      .regex(SEMVER, { error: 'POLICY_SEMVER' })
+      .meta(
+        d(
+          'Oldest agent version that may apply this policy (semver, e.g. 0.2.0); older agents refuse it with that reason. Set it when the policy uses keys from a newer release. Default: absent (any agent).',
+          '可应用本策略的最低终端版本（语义化版本，如 0.2.0），更旧的终端会以此为由拒绝。使用新版本才有的键时请设置。默认不设（任何版本）。',
+        ),
+      )
+      .optional(),
     usb,
     idle,
     folders: z

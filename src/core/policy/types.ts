@@ -54,6 +54,9 @@ export const POLICY_ERROR_CODES = [
   'POLICY_FOLDER_NAME_TOO_LONG',
   'POLICY_FOLDER_WINDOWS_CHAR',
   'POLICY_FOLDER_HOLDS_DATA_DIR',
+  'POLICY_SEMVER',
+  'POLICY_AGENT_TOO_OLD',
+  'POLICY_KEY_NEWER_THAN_MIN',
   'POLICY_INVALID',
   'POLICY_SIG_MISSING',
   'POLICY_SIG_MALFORMED',
@@ -82,7 +85,13 @@ export interface PolicyIssue {
 }
 
 export type ParseResult =
-  | { ok: true; policy: Policy; format: 'yaml' | 'json' }
+  | {
+      ok: true;
+      policy: Policy;
+      format: 'yaml' | 'json';
+      /** Not refusals: keys newer than the policy's minAgentVersion (POLICY_KEY_NEWER_THAN_MIN). */
+      warnings: PolicyIssue[];
+    }
   | { ok: false; issues: PolicyIssue[] };
 
 export interface ResolvedFolder {

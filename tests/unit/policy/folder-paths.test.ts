@@ -115,6 +115,7 @@ describe('folder paths the agent could never watch', () => {
         now: Date.parse('2026-06-01T00:00:00Z'),
         dataDir: '/var/lib/baomi',
         os: 'linux',
+        agentVersion: '0.1.0',
       });
     };
     expect(judge('  - { path: "/tmp/a\\0b", level: AA }')).toMatchObject({
