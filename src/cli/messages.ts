@@ -50,7 +50,10 @@ export const cliMessages: Catalog = {
     'cli.opt.since': 'only events at or after this time (ISO 8601, or an age like 30m, 2h, 7d)',
     'cli.opt.until': 'only events before this time (ISO 8601, or an age like 30m, 2h, 7d)',
     'cli.opt.text': 'only events whose data contains this text (paths, reasons)',
-    'cli.opt.limit': 'at most N events, newest last (default: 1000)',
+    'cli.opt.limit':
+      'only the newest N events, and say on stderr how many older ones were left out (default, or 0: every matching event)',
+    'cli.events.cut':
+      'Showing {{shown}} of {{matched}} matching events (the newest, --limit {{limit}}); {{left}} older ones left out. Use --limit 0 for all.',
     'cli.badUsage': 'Bad usage: {{detail}}. Run `baomi {{command}} --help` for the options.',
     'cli.internal': 'Internal error: {{detail}}. Please report it with the agent log.',
     'cli.head.seq': 'SEQ',
@@ -87,7 +90,7 @@ export const cliMessages: Catalog = {
       'Cannot read the time "{{value}}": use ISO 8601 (2026-11-27T08:00:00Z) or an age like 30m, 2h, 7d.',
     CLI_BAD_AT:
       'Cannot read --at "{{value}}": write an RFC 3339 date-time with its zone, e.g. 2027-01-01T00:00:00Z or 2027-01-01T08:00:00+08:00.',
-    CLI_BAD_NUMBER: 'Expected a positive whole number for {{option}}, got "{{value}}".',
+    CLI_BAD_NUMBER: 'Expected a whole number for {{option}} (0 for no limit), got "{{value}}".',
     CLI_BAD_CHOICE: 'Unknown {{option}} "{{value}}": choose one of {{choices}}.',
     CLI_BOTH_SOURCES: 'Give either --data-dir or --socket, not both.',
     CLI_FILE_EXISTS:
@@ -157,7 +160,10 @@ export const cliMessages: Catalog = {
     'cli.opt.since': '只看此时间及之后的事件（ISO 8601，或 30m、2h、7d 这样的时长）',
     'cli.opt.until': '只看此时间之前的事件（ISO 8601，或 30m、2h、7d 这样的时长）',
     'cli.opt.text': '只看数据中包含此文字的事件（路径、原因）',
-    'cli.opt.limit': '最多 N 条，最新的在最后（默认：1000）',
+    'cli.opt.limit':
+      '只显示最新的 N 条，并在标准错误上说明略去了多少条更早的事件（默认或 0：全部匹配的事件）',
+    'cli.events.cut':
+      '显示 {{matched}} 条匹配事件中最新的 {{shown}} 条（--limit {{limit}}），略去更早的 {{left}} 条。用 --limit 0 显示全部。',
     'cli.badUsage': '用法错误：{{detail}}。运行 `baomi {{command}} --help` 查看选项。',
     'cli.internal': '内部错误：{{detail}}。请连同代理日志一起报告。',
     'cli.head.seq': '序号',
@@ -194,7 +200,7 @@ export const cliMessages: Catalog = {
       '无法识别时间“{{value}}”：请使用 ISO 8601（如 2026-11-27T08:00:00Z）或 30m、2h、7d 这样的时长。',
     CLI_BAD_AT:
       '无法识别 --at“{{value}}”：请写带时区的 RFC 3339 时间，如 2027-01-01T00:00:00Z 或 2027-01-01T08:00:00+08:00。',
-    CLI_BAD_NUMBER: '{{option}} 需要一个正整数，实际为“{{value}}”。',
+    CLI_BAD_NUMBER: '{{option}} 需要一个非负整数（0 表示不限），实际为“{{value}}”。',
     CLI_BAD_CHOICE: '未知的 {{option}}“{{value}}”：请从 {{choices}} 中选择。',
     CLI_BOTH_SOURCES: '--data-dir 与 --socket 只能指定一个。',
     CLI_FILE_EXISTS: '{{file}} 已存在；密钥从不覆盖。请换一个名称或目录。',
