@@ -32,6 +32,8 @@ export const policyMessages: Catalog = {
     'policy.tooBig': 'Value at {{where}} is too large (or too long): the maximum is {{limit}}.',
     'policy.text':
       'Text at {{where}} must be a non-empty string; put it in quotes if it looks like a number.',
+    'policy.textTooLong':
+      'Text at {{where}} is {{length}} characters long; the limit here is {{max}}. Shorten it (for an ignore pattern, a shorter glob such as "**/*.tmp").',
     'policy.version':
       'version at {{where}} must be a whole number from 1 to 9007199254740991. Raise it by one for every new policy.',
     'policy.date':
@@ -125,6 +127,8 @@ export const policyMessages: Catalog = {
     'policy.tooSmall': '{{where}}处的取值过小（或过短）：最小为 {{limit}}。',
     'policy.tooBig': '{{where}}处的取值过大（或过长）：最大为 {{limit}}。',
     'policy.text': '{{where}}处须为非空文本；若看起来像数字，请加引号。',
+    'policy.textTooLong':
+      '{{where}}处的文本长 {{length}} 个字符，此处上限为 {{max}}。请缩短（忽略模式可改用更短的通配，如 "**/*.tmp"）。',
     'policy.version':
       '{{where}}处的 version 须为 1 到 9007199254740991 的整数。每发布一版新策略请加一。',
     'policy.date':

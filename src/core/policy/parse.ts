@@ -249,6 +249,9 @@ function schemaIssues(i: z.core.$ZodIssue, doc: Document, lc: LineCounter): Poli
     if (i.code === 'invalid_type') {
       Object.assign(params, { expected: i.expected, received: typeName(i.input) });
     }
+    if (i.code === 'too_big' && typeof i.input === 'string') {
+      Object.assign(params, { length: i.input.length, max: Number(i.maximum) });
+    }
     return [issue(i.message as PolicyErrorCode, at.line, at.col, p, params)];
   }
   switch (i.code) {

@@ -57,7 +57,10 @@ const rfc3339 = (en: string, zh: string) =>
     );
 
 const text = (max: number) =>
-  z.string({ error: 'POLICY_TEXT' }).min(1, { error: 'POLICY_TEXT' }).max(max);
+  z
+    .string({ error: 'POLICY_TEXT' })
+    .min(1, { error: 'POLICY_TEXT' })
+    .max(max, { error: 'POLICY_TEXT_TOO_LONG' });
 
 // Paths: absolute after ${dataDir} is expanded. ${dataDir} is the only variable; it is itself
 // absolute, so a path that starts with it is absolute on every OS.
