@@ -61,6 +61,12 @@ export const cliMessages: Catalog = {
     'cli.didYouMean': ' (did you mean `{{command}}`?)',
     'cli.langFallback':
       'Language "{{lang}}" is not available (available: {{langs}}); messages are in English.',
+    'cli.trust.keyIgnored.others':
+      'Key {{file}} ignored: mode {{mode}}, writable by others. A trust anchor anyone may replace is none; make it writable by its owner only (chmod 644) if it is genuine.',
+    'cli.trust.keyIgnored.group':
+      'Key {{file}} ignored: mode {{mode}}, writable by its group. Make it writable by its owner only (chmod 644) if it is genuine.',
+    'cli.trust.policyDirItself':
+      '{{dir}} holds .pub keys itself but has no policy/ folder: --trust-dir names the parent of policy/ (the trust dir holds policy/ and exceptions/). Use --trust-dir {{parent}}.',
     'cli.reason.ENOENT': 'it does not exist',
     'cli.reason.ENOTDIR': 'a part of the path is a file, not a folder',
     'cli.reason.EISDIR': 'it is a folder, not a file',
@@ -186,6 +192,12 @@ export const cliMessages: Catalog = {
     'cli.unknownCommand': '未知命令“{{name}}”{{hint}}。运行 `{{command}} --help` 查看可用命令。',
     'cli.didYouMean': '（是否要用 `{{command}}`？）',
     'cli.langFallback': '没有“{{lang}}”语言（可用：{{langs}}），以下提示使用英文。',
+    'cli.trust.keyIgnored.others':
+      '已忽略密钥 {{file}}：权限 {{mode}}，其他用户可写。任何人都能替换的信任锚不可信；若确为正本，请改为仅属主可写（chmod 644）。',
+    'cli.trust.keyIgnored.group':
+      '已忽略密钥 {{file}}：权限 {{mode}}，同组用户可写。若确为正本，请改为仅属主可写（chmod 644）。',
+    'cli.trust.policyDirItself':
+      '{{dir}} 中直接存放着 .pub 公钥，却没有 policy/ 子目录：--trust-dir 应指向 policy/ 的上级目录（信任目录下有 policy/ 和 exceptions/）。请使用 --trust-dir {{parent}}。',
     'cli.reason.ENOENT': '不存在',
     'cli.reason.ENOTDIR': '路径中有一级是文件而不是目录',
     'cli.reason.EISDIR': '这是目录，不是文件',

@@ -2,8 +2,7 @@
 // the signature against DIR/policy/*.pub. Every problem is printed as FILE:LINE:COL: message,
 // in the person's language, saying what to do. Exit 2 when the policy would be refused.
 import { join } from 'node:path';
-import { createLogger } from '../../agent/log.js';
-import { loadTrustedKeys } from '../../agent/policy/trust.js';
+import { inspectTrustDir } from '../../agent/policy/trust.js';
 import { VERSION } from '../../agent/version.js';
 import { BaomiError } from '../../core/errors.js';
 import { policyTimeProblem } from '../../core/policy/judge.js';
@@ -13,6 +12,7 @@ import type { ParseResult, PolicyIssue } from '../../core/policy/types.js';
 import { parseRfc3339 } from '../../core/policy/units.js';
 import type { CommandContext } from '../context.js';
 import { readInput } from '../read-input.js';
+import { printTrustProblems } from '../trust-report.js';
 
 /**
  * The schema, then the validity window at `now` (ms since the epoch) by the agent's own rule:
@@ -80,7 +80,9 @@ export default async function validate(
     else process.stdout.write(`${ctx.t('cli.validate.ok', { file, name, version, at })}\n`);
     return 0;
   }
-  const trusted = loadTrustedKeys(o.trustDir, createLogger(null));
+  const trust = inspectTrustDir(o.trustDir);
+  printTrustProblems(ctx, o.trustDir, trust);
+  const trusted = trust.keys;
   const sigFile = `${file}.sig`;
   let sigText: Buffer | null = null;
   try {

@@ -13,7 +13,14 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { POLICIES, runCli } from '../../helpers/agent.js';
+import {
+  agentDirs,
+  POLICIES,
+  runCli,
+  startAgentProcess,
+  stopAgent,
+  waitFor,
+} from '../../helpers/agent.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'baomi-friction-'));
 const RAW_ERRNO = /\bE[A-Z]{3,}\b/;
@@ -122,4 +129,17 @@ describe('keys', () => {
     expect(r.stderr).toContain(`--trust-dir ${join(POLICIES, 'demo-trust')}`);
     expect(r.stderr).toMatch(/parent/);
   });
+
+  it('baomi agent says so at start too (and still starts, failing closed)', async () => {
+    const d = agentDirs();
+    const policyDir = join(d.trustDir, 'policy');
+    const agent = startAgentProcess({ ...d, trustDir: policyDir });
+    try {
+      await waitFor('the trust-dir warning', () => agent.stderr().includes('--trust-dir'));
+      expect(agent.stderr()).toContain(`Use --trust-dir ${d.trustDir}`);
+      await waitFor('the banner', () => /Policy in force|policy/i.test(agent.stdout()));
+    } finally {
+      await stopAgent(agent);
+    }
+  }, 30_000);
 });
