@@ -72,7 +72,8 @@ export function folderPathProblem(
   if (windows) {
     const rest = p.startsWith(DATA_DIR)
       ? p.slice(DATA_DIR.length)
-      : p.replace(/^([A-Za-z]:|\\\\)/, '');
+      : // The prefix may hold ? . : legitimately: \\?\ (long paths), \\.\, a drive, a share.
+        p.replace(/^\\\\[?.]\\(UNC\\)?/i, '').replace(/^([A-Za-z]:|\\\\)/, '');
     const bad = /[<>:"|?*]/.exec(rest);
     if (bad) return { code: 'POLICY_FOLDER_WINDOWS_CHAR', params: { char: bad[0] } };
   }

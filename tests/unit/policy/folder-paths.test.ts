@@ -97,10 +97,11 @@ describe('folder paths the agent could never watch', () => {
         path: 'folders[0].windows',
       });
     }
-    expect(
-      parsePolicyText(`${HEAD}  - { path: /srv/ok, windows: "\\\\\\\\srv\\\\share", level: AA }\n`)
-        .ok,
-    ).toBe(true);
+    // Shares and the long-path prefixes keep their own ? . : legitimately.
+    for (const ok of ['\\\\srv\\share', '\\\\?\\D:\\Finance', '\\\\?\\UNC\\srv\\share\\x']) {
+      const r = parsePolicyText(`${HEAD}  - { path: /srv/ok, windows: '${ok}', level: AA }\n`);
+      expect(r.ok, `${ok}: ${JSON.stringify(!r.ok && r.issues)}`).toBe(true);
+    }
   });
 
   it('the judge refuses the same paths (one code path) and a folder holding its own data dir', () => {
