@@ -53,7 +53,10 @@ export function formatTable(events: BaomiEvent[], t: Translate): string {
     e.user ?? '',
     detailOf(e),
   ]);
-  const widths = head.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i]!))));
+  // A loop, not Math.max(...rows): a spread of 100,000 arguments overflows the stack.
+  const widths = head.map((h) => width(h));
+  for (const r of rows)
+    for (const [i, c] of r.entries()) widths[i] = Math.max(widths[i]!, width(c));
   const line = (r: string[]) =>
     r
       .map((c, i) => (i === r.length - 1 ? c : pad(c, widths[i]!)))
@@ -73,36 +76,49 @@ function csvCell(raw: string): string {
   return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
+const CSV_COLUMNS = [
+  'seq',
+  'id',
+  'ts',
+  'time',
+  'type',
+  'severity',
+  'level',
+  'user',
+  'host',
+  'detail',
+  'data',
+  'hash',
+];
+
+export function csvHeader(): string {
+  return CSV_COLUMNS.join(',');
+}
+
+/** Rows without the header, joined by CRLF (no trailing one): for output page by page. */
+export function formatCsvRows(events: BaomiEvent[]): string {
+  return events
+    .map((e) =>
+      [
+        String(e.seq),
+        e.id,
+        String(e.ts),
+        new Date(e.ts).toISOString(),
+        e.type,
+        e.severity,
+        e.level ?? '',
+        e.user ?? '',
+        e.host,
+        detailOf(e),
+        JSON.stringify(e.data),
+        e.hash,
+      ]
+        .map(csvCell)
+        .join(','),
+    )
+    .join('\r\n');
+}
+
 export function formatCsv(events: BaomiEvent[]): string {
-  const cols = [
-    'seq',
-    'id',
-    'ts',
-    'time',
-    'type',
-    'severity',
-    'level',
-    'user',
-    'host',
-    'detail',
-    'data',
-    'hash',
-  ];
-  const rows = events.map((e) =>
-    [
-      String(e.seq),
-      e.id,
-      String(e.ts),
-      new Date(e.ts).toISOString(),
-      e.type,
-      e.severity,
-      e.level ?? '',
-      e.user ?? '',
-      e.host,
-      detailOf(e),
-      JSON.stringify(e.data),
-      e.hash,
-    ].map(csvCell),
-  );
-  return [cols.join(','), ...rows.map((r) => r.join(','))].join('\r\n');
+  return events.length === 0 ? csvHeader() : `${csvHeader()}\r\n${formatCsvRows(events)}`;
 }

@@ -3,13 +3,20 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../agent/version.js';
 import { isBaomiError } from '../core/errors.js';
-import { pickLang } from '../core/i18n/types.js';
+import { isKnownLang, LANGS, pickLang } from '../core/i18n/types.js';
 import { registerCommands } from './commands/register.js';
 import type { CommandContext, CommandModule } from './context.js';
 import { cliTranslator } from './i18n.js';
 
 const lang = pickLang(langFlag(process.argv), process.env);
 const t = cliTranslator(lang);
+const asked = langFlag(process.argv);
+// A language asked for by name that we do not have: say so once, then carry on in English.
+if (asked !== undefined && !isKnownLang(asked)) {
+  process.stderr.write(
+    `baomi: ${t('cli.langFallback', { lang: asked, langs: LANGS.join(', ') })}\n`,
+  );
+}
 
 function langFlag(argv: string[]): string | undefined {
   const i = argv.findIndex((a) => a === '--lang' || a.startsWith('--lang='));
@@ -19,12 +26,16 @@ function langFlag(argv: string[]): string | undefined {
 }
 
 function configure(cmd: Command): Command {
-  return cmd
-    .helpOption('-h, --help', t('cli.opt.help'))
-    .configureHelp({ styleTitle: (s) => t(`cli.title.${s}`) })
-    .exitOverride()
-    .configureOutput({ writeErr: () => {} }) // errors are printed once, translated, below
-    .showHelpAfterError(false);
+  return (
+    cmd
+      .helpOption('-h, --help', t('cli.opt.help'))
+      .configureHelp({ styleTitle: (s) => t(`cli.title.${s}`) })
+      .exitOverride()
+      // Errors are printed once, translated, below; help asked for by a missing command still
+      // goes to stderr (commander writes it there).
+      .configureOutput({ outputError: () => {} })
+      .showHelpAfterError(false)
+  );
 }
 
 const program = configure(new Command('baomi'))
@@ -49,25 +60,55 @@ try {
   process.exitCode = fail(e);
 }
 
+/** The words of the command line (not flags, not the value of --lang). */
+function commandWords(argv: string[]): string[] {
+  const words: string[] = [];
+  for (let i = 2; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--lang') i++;
+    else if (!a.startsWith('-')) words.push(a);
+  }
+  return words;
+}
+
 function fail(e: unknown): number {
   if (e instanceof CommanderError) {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0)
       return 0;
-    if (e.code === 'commander.help') return 0;
-    const command = process.argv
-      .slice(2)
-      .filter((a) => !a.startsWith('-'))
-      .slice(0, 2)
-      .join(' ');
-    const detail = e.message.replace(/^error:\s*/, '');
-    process.stderr.write(`baomi: ${t('cli.badUsage', { detail, command: command || '' })}\n`);
+    // `baomi` or `baomi policy` alone: commander printed the help (on stderr); it is bad usage.
+    if (e.code === 'commander.help') return 2;
+    const words = commandWords(process.argv);
+    if (e.code === 'commander.unknownCommand') {
+      const name = /unknown command '([^']*)'/.exec(e.message)?.[1] ?? '';
+      const parent = words.slice(0, Math.max(0, words.indexOf(name)));
+      const near = /Did you mean (\S+?)\?/.exec(e.message)?.[1];
+      const command = ['baomi', ...parent].join(' ');
+      const hint = near ? t('cli.didYouMean', { command: `${command} ${near}` }) : '';
+      process.stderr.write(`baomi: ${t('cli.unknownCommand', { name, command, hint })}\n`);
+      return 2;
+    }
+    const command = words.slice(0, 2).join(' ');
+    const detail = e.message.replace(/^error:\s*/, '').replace(/\n/g, ' ');
+    process.stderr.write(`baomi: ${t('cli.badUsage', { detail, command })}\n`);
     return 2;
   }
   if (isBaomiError(e)) {
-    process.stderr.write(`baomi: ${t(e.code, e.params)}\n`);
+    process.stderr.write(`baomi: ${t(e.code, withReason(e.params))}\n`);
     return e.exit;
   }
   const detail = e instanceof Error ? e.message : String(e);
   process.stderr.write(`baomi: ${t('cli.internal', { detail })}\n`);
   return 1;
+}
+
+/**
+ * A system error code in `reason` (ENOENT, EISDIR…) becomes words in the person's language:
+ * "Cannot read x: ENOENT" tells nobody what to do.
+ */
+function withReason<P extends Record<string, unknown>>(params: P): P {
+  const reason = params.reason;
+  if (typeof reason !== 'string' || !/^E[A-Z]+$/.test(reason)) return params;
+  const key = `cli.reason.${reason}`;
+  const words = t(key);
+  return { ...params, reason: words === key ? t('cli.reason.other', { code: reason }) : words };
 }

@@ -40,6 +40,8 @@ export const cliMessages: Catalog = {
     'cli.opt.trustDemo': 'also trust the bundled DEMO key (development only; never in production)',
     'cli.opt.out': 'directory to write the keys into (default: the current directory)',
     'cli.opt.key': 'private key file (PKCS#8 PEM) made by `baomi policy keygen`',
+    'cli.opt.at':
+      'check issued/expires against this moment instead of now (RFC 3339, e.g. 2027-01-01T00:00:00Z)',
     'cli.opt.json': 'print JSON, one object per line',
     'cli.opt.csv': 'print CSV with a header row',
     'cli.opt.type': 'only these event types (repeatable; "file.*" matches a family)',
@@ -49,9 +51,35 @@ export const cliMessages: Catalog = {
     'cli.opt.since': 'only events at or after this time (ISO 8601, or an age like 30m, 2h, 7d)',
     'cli.opt.until': 'only events before this time (ISO 8601, or an age like 30m, 2h, 7d)',
     'cli.opt.text': 'only events whose data contains this text (paths, reasons)',
-    'cli.opt.limit': 'at most N events, newest last (default: 1000)',
+    'cli.opt.limit':
+      'only the newest N events, and say on stderr how many older ones were left out (default, or 0: every matching event)',
+    'cli.events.cut':
+      'Showing {{shown}} of {{matched}} matching events (the newest, --limit {{limit}}); {{left}} older ones left out. Use --limit 0 for all.',
     'cli.badUsage': 'Bad usage: {{detail}}. Run `baomi {{command}} --help` for the options.',
     'cli.internal': 'Internal error: {{detail}}. Please report it with the agent log.',
+    'cli.unknownCommand':
+      'Unknown command "{{name}}"{{hint}}. Run `{{command}} --help` for the list of commands.',
+    'cli.didYouMean': ' (did you mean `{{command}}`?)',
+    'cli.langFallback':
+      'Language "{{lang}}" is not available (available: {{langs}}); messages are in English.',
+    'cli.trust.keyIgnored.others':
+      'Key {{file}} ignored: mode {{mode}}, writable by others. A trust anchor anyone may replace is none; make it writable by its owner only (chmod 644) if it is genuine.',
+    'cli.trust.keyIgnored.group':
+      'Key {{file}} ignored: mode {{mode}}, writable by its group. Make it writable by its owner only (chmod 644) if it is genuine.',
+    'cli.trust.policyDirItself':
+      '{{dir}} holds .pub keys itself but has no policy/ folder: --trust-dir names the parent of policy/ (the trust dir holds policy/ and exceptions/). Use --trust-dir {{parent}}.',
+    'cli.reason.ENOENT': 'it does not exist',
+    'cli.reason.ENOTDIR': 'a part of the path is a file, not a folder',
+    'cli.reason.EISDIR': 'it is a folder, not a file',
+    'cli.reason.ENOTREG': 'it is not a regular file',
+    'cli.reason.EACCES': 'permission denied',
+    'cli.reason.EPERM': 'operation not permitted',
+    'cli.reason.EROFS': 'the file system is read-only',
+    'cli.reason.ENOSPC': 'the disk is full',
+    'cli.reason.EFBIG': 'the file is too large',
+    'cli.reason.ELOOP': 'too many symbolic links',
+    'cli.reason.ECONNREFUSED': 'nothing is listening there',
+    'cli.reason.other': 'system error {{code}}',
     'cli.head.seq': 'SEQ',
     'cli.head.time': 'TIME',
     'cli.head.type': 'TYPE',
@@ -91,14 +119,18 @@ export const cliMessages: Catalog = {
     'cli.keygen.done':
       'Wrote {{key}} (private, keep it secret) and {{pub}} (copy to each trust dir policy/ folder).',
     'cli.sign.done': 'Wrote {{sig}}.',
-    'cli.validate.ok': '{{file}}: valid policy "{{name}}" version {{version}}.',
+    'cli.validate.ok': '{{file}}: valid policy "{{name}}" version {{version}}{{at}}.',
     'cli.validate.okSigned':
-      '{{file}}: valid policy "{{name}}" version {{version}}, signed by {{key}}.',
+      '{{file}}: valid policy "{{name}}" version {{version}}{{at}}, signed by {{key}}.',
+    'cli.validate.at': ' at {{at}}',
     'cli.validate.error': '{{file}}:{{line}}:{{col}}: {{message}}',
     'cli.validate.errorNoPos': '{{file}}: {{message}}',
+    'cli.validate.warning': '{{file}}:{{line}}:{{col}}: warning: {{message}}',
     CLI_BAD_TIME:
       'Cannot read the time "{{value}}": use ISO 8601 (2026-11-27T08:00:00Z) or an age like 30m, 2h, 7d.',
-    CLI_BAD_NUMBER: 'Expected a positive whole number for {{option}}, got "{{value}}".',
+    CLI_BAD_AT:
+      'Cannot read --at "{{value}}": write an RFC 3339 date-time with its zone, e.g. 2027-01-01T00:00:00Z or 2027-01-01T08:00:00+08:00.',
+    CLI_BAD_NUMBER: 'Expected a whole number for {{option}} (0 for no limit), got "{{value}}".',
     CLI_BAD_CHOICE: 'Unknown {{option}} "{{value}}": choose one of {{choices}}.',
     CLI_BOTH_SOURCES: 'Give either --data-dir or --socket, not both.',
     CLI_FILE_EXISTS:
@@ -163,6 +195,7 @@ export const cliMessages: Catalog = {
     'cli.opt.trustDemo': '同时信任随附的 DEMO 密钥（仅供开发，切勿用于生产）',
     'cli.opt.out': '写入密钥的目录（默认：当前目录）',
     'cli.opt.key': '由 `baomi policy keygen` 生成的私钥文件（PKCS#8 PEM）',
+    'cli.opt.at': '按此时刻而非当前时间检查 issued/expires（RFC 3339，如 2027-01-01T00:00:00Z）',
     'cli.opt.json': '以 JSON 输出，每行一个对象',
     'cli.opt.csv': '以带表头的 CSV 输出',
     'cli.opt.type': '只看这些事件类型（可重复；"file.*" 匹配一类）',
@@ -171,9 +204,33 @@ export const cliMessages: Catalog = {
     'cli.opt.since': '只看此时间及之后的事件（ISO 8601，或 30m、2h、7d 这样的时长）',
     'cli.opt.until': '只看此时间之前的事件（ISO 8601，或 30m、2h、7d 这样的时长）',
     'cli.opt.text': '只看数据中包含此文字的事件（路径、原因）',
-    'cli.opt.limit': '最多 N 条，最新的在最后（默认：1000）',
+    'cli.opt.limit':
+      '只显示最新的 N 条，并在标准错误上说明略去了多少条更早的事件（默认或 0：全部匹配的事件）',
+    'cli.events.cut':
+      '显示 {{matched}} 条匹配事件中最新的 {{shown}} 条（--limit {{limit}}），略去更早的 {{left}} 条。用 --limit 0 显示全部。',
     'cli.badUsage': '用法错误：{{detail}}。运行 `baomi {{command}} --help` 查看选项。',
     'cli.internal': '内部错误：{{detail}}。请连同代理日志一起报告。',
+    'cli.unknownCommand': '未知命令“{{name}}”{{hint}}。运行 `{{command}} --help` 查看可用命令。',
+    'cli.didYouMean': '（是否要用 `{{command}}`？）',
+    'cli.langFallback': '没有“{{lang}}”语言（可用：{{langs}}），以下提示使用英文。',
+    'cli.trust.keyIgnored.others':
+      '已忽略密钥 {{file}}：权限 {{mode}}，其他用户可写。任何人都能替换的信任锚不可信；若确为正本，请改为仅属主可写（chmod 644）。',
+    'cli.trust.keyIgnored.group':
+      '已忽略密钥 {{file}}：权限 {{mode}}，同组用户可写。若确为正本，请改为仅属主可写（chmod 644）。',
+    'cli.trust.policyDirItself':
+      '{{dir}} 中直接存放着 .pub 公钥，却没有 policy/ 子目录：--trust-dir 应指向 policy/ 的上级目录（信任目录下有 policy/ 和 exceptions/）。请使用 --trust-dir {{parent}}。',
+    'cli.reason.ENOENT': '不存在',
+    'cli.reason.ENOTDIR': '路径中有一级是文件而不是目录',
+    'cli.reason.EISDIR': '这是目录，不是文件',
+    'cli.reason.ENOTREG': '不是普通文件',
+    'cli.reason.EACCES': '没有权限',
+    'cli.reason.EPERM': '不允许该操作',
+    'cli.reason.EROFS': '文件系统为只读',
+    'cli.reason.ENOSPC': '磁盘已满',
+    'cli.reason.EFBIG': '文件过大',
+    'cli.reason.ELOOP': '符号链接层数过多',
+    'cli.reason.ECONNREFUSED': '没有程序在此监听',
+    'cli.reason.other': '系统错误 {{code}}',
     'cli.head.seq': '序号',
     'cli.head.time': '时间',
     'cli.head.type': '类型',
@@ -211,13 +268,18 @@ export const cliMessages: Catalog = {
     'cli.keygen.done':
       '已写出 {{key}}（私钥，务必保密）和 {{pub}}（复制到各信任目录的 policy/ 子目录）。',
     'cli.sign.done': '已写出 {{sig}}。',
-    'cli.validate.ok': '{{file}}：有效策略“{{name}}”，版本 {{version}}。',
-    'cli.validate.okSigned': '{{file}}：有效策略“{{name}}”，版本 {{version}}，签名密钥 {{key}}。',
+    'cli.validate.ok': '{{file}}：有效策略“{{name}}”，版本 {{version}}{{at}}。',
+    'cli.validate.okSigned':
+      '{{file}}：有效策略“{{name}}”，版本 {{version}}{{at}}，签名密钥 {{key}}。',
+    'cli.validate.at': '（于 {{at}} 时有效）',
     'cli.validate.error': '{{file}}:{{line}}:{{col}}：{{message}}',
     'cli.validate.errorNoPos': '{{file}}：{{message}}',
+    'cli.validate.warning': '{{file}}:{{line}}:{{col}}：警告：{{message}}',
     CLI_BAD_TIME:
       '无法识别时间“{{value}}”：请使用 ISO 8601（如 2026-11-27T08:00:00Z）或 30m、2h、7d 这样的时长。',
-    CLI_BAD_NUMBER: '{{option}} 需要一个正整数，实际为“{{value}}”。',
+    CLI_BAD_AT:
+      '无法识别 --at“{{value}}”：请写带时区的 RFC 3339 时间，如 2027-01-01T00:00:00Z 或 2027-01-01T08:00:00+08:00。',
+    CLI_BAD_NUMBER: '{{option}} 需要一个非负整数（0 表示不限），实际为“{{value}}”。',
     CLI_BAD_CHOICE: '未知的 {{option}}“{{value}}”：请从 {{choices}} 中选择。',
     CLI_BOTH_SOURCES: '--data-dir 与 --socket 只能指定一个。',
     CLI_FILE_EXISTS: '{{file}} 已存在；密钥从不覆盖。请换一个名称或目录。',

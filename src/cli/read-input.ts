@@ -5,7 +5,10 @@ import { BaomiError } from '../core/errors.js';
 export function readInput(file: string, maxBytes = 16 * 1024 * 1024): Buffer {
   try {
     const st = statSync(file);
-    if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
+    if (!st.isFile()) {
+      const code = st.isDirectory() ? 'EISDIR' : 'ENOTREG';
+      throw Object.assign(new Error('not a regular file'), { code });
+    }
     if (st.size > maxBytes) throw Object.assign(new Error('too large'), { code: 'EFBIG' });
     return readFileSync(file);
   } catch (e) {

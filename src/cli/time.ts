@@ -13,9 +13,10 @@ export function parseTime(value: string, now: number): number {
   throw new BaomiError('CLI_BAD_TIME', { value }, 2);
 }
 
+/** --limit N: the newest N; absent or 0, no limit (exports are complete unless asked). */
 export function parseLimit(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) < 1)
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)))
     throw new BaomiError('CLI_BAD_NUMBER', { option: '--limit', value }, 2);
-  return Number(value);
+  return Number(value) === 0 ? undefined : Number(value);
 }

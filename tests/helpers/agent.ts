@@ -42,6 +42,7 @@ export function runCli(args: string[], env: Record<string, string> = {}) {
     encoding: 'utf8',
     env: { ...process.env, LANG: 'en_US.UTF-8', ...env },
     timeout: 30_000,
+    maxBuffer: 256 * 1024 * 1024, // whole exports (spawnSync's default 1 MiB kills the child)
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -6,6 +6,7 @@ import { tryResolveFolders } from '../../core/policy/folders.js';
 import { judgeCandidate } from '../../core/policy/judge.js';
 import { parsePolicyBytes } from '../../core/policy/parse.js';
 import { verifyPolicySignature } from '../../core/policy/signature.js';
+import { VERSION } from '../version.js';
 import type { JudgeAnswer, JudgeRequest, RestoreAnswer } from './judge-protocol.js';
 
 function answer(req: JudgeRequest): JudgeAnswer {
@@ -18,6 +19,7 @@ function answer(req: JudgeRequest): JudgeAnswer {
       now: req.now,
       dataDir: req.dataDir,
       os: req.os,
+      agentVersion: VERSION,
     });
   }
   if (req.op === 'restore') return restore(req);
@@ -28,7 +30,8 @@ function restore(req: Extract<JudgeRequest, { op: 'restore' }>): RestoreAnswer {
   const bytes = Buffer.from(req.bytesB64, 'base64');
   const sig = verifyPolicySignature(bytes, req.sigText, req.trusted);
   if (!sig.ok) return { ok: false, untrusted: sig.code, issues: [] };
-  const parsed = parsePolicyBytes(bytes);
+  // The kept policy is re-read by this agent, which may be older than the one that applied it.
+  const parsed = parsePolicyBytes(bytes, { agentVersion: VERSION });
   if (!parsed.ok) return { ok: false, issues: parsed.issues };
   const resolved = tryResolveFolders(parsed.policy, { dataDir: req.dataDir, os: req.os });
   if (!resolved.ok) return { ok: false, issues: [resolved.issue] };

@@ -3,12 +3,14 @@
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startAgent } from '../../agent/agent.js';
+import { inspectTrustDir } from '../../agent/policy/trust.js';
 import { VERSION } from '../../agent/version.js';
 import { isBaomiError } from '../../core/errors.js';
 import { createPlatform } from '../../platform/index.js';
 import { socketPaths } from '../../platform/paths.js';
 import type { CommandContext } from '../context.js';
 import { cliDefaults } from '../defaults.js';
+import { printTrustProblems } from '../trust-report.js';
 
 interface AgentFlags {
   policy?: string;
@@ -32,10 +34,13 @@ export default async function agent({ t, lang }: CommandContext, f: AgentFlags):
   const handler = (s: NodeJS.Signals) => onSignal(s);
   process.once('SIGINT', handler);
   process.once('SIGTERM', handler);
+  const trustDir = resolve(f.trustDir ?? d.trustDir);
+  // Said before anything else: a trust dir that trusts nothing refuses every policy later.
+  printTrustProblems({ t, lang }, trustDir, inspectTrustDir(trustDir));
   const running = await startAgent({
     policyFile,
     dataDir,
-    trustDir: resolve(f.trustDir ?? d.trustDir),
+    trustDir,
     sockets,
     trustDemo: Boolean(f.trustDemo),
     lang,

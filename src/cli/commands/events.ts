@@ -1,9 +1,14 @@
+// `baomi events`: complete unless the person asks for less. Every form (table, --json,
+// --csv) holds every matching event; --limit N keeps the newest N and says on stderr how many
+// older ones it left out. The agent's socket answers at most 10,000 events per request
+// (sanitizeFilter), so the CLI pages through with afterSeq, oldest first, rather than ever
+// taking one answer as the whole log.
 import { BaomiError } from '../../core/errors.js';
-import { isSeverity } from '../../core/events/types.js';
+import { type BaomiEvent, isSeverity } from '../../core/events/types.js';
 import type { EventFilter } from '../../core/protocol/messages.js';
 import type { CommandContext } from '../context.js';
-import { formatCsv, formatJsonLines, formatTable } from '../format.js';
-import { openSource, type SourceOptions } from '../source.js';
+import { csvHeader, formatCsvRows, formatJsonLines, formatTable } from '../format.js';
+import { openSource, type Source, type SourceOptions } from '../source.js';
 import { parseLimit, parseTime } from '../time.js';
 
 interface EventsOptions extends SourceOptions {
@@ -19,9 +24,12 @@ interface EventsOptions extends SourceOptions {
 }
 
 const LEVELS = ['A', 'AA', 'AAA', '秘密', '机密', '绝密'];
+/** Events per request: the socket's own cap, so a full page is never a truncated one. */
+export const PAGE_SIZE = 10_000;
 
+/** The filter without paging: what to match. */
 export function toFilter(o: EventsOptions, now: number): EventFilter {
-  const f: EventFilter = { order: 'desc', limit: parseLimit(o.limit) ?? 1000 };
+  const f: EventFilter = {};
   if (o.type) f.types = o.type.flatMap((t) => t.split(',')).filter(Boolean);
   if (o.severity !== undefined) {
     if (!isSeverity(o.severity))
@@ -47,17 +55,63 @@ export function toFilter(o: EventsOptions, now: number): EventFilter {
   return f;
 }
 
+/**
+ * Every matching event, oldest first, one page at a time. It stops at an empty page, not at
+ * a short one: a source that caps pages lower than asked still gives everything.
+ */
+export async function* pages(source: Source, filter: EventFilter): AsyncGenerator<BaomiEvent[]> {
+  let afterSeq = filter.afterSeq ?? 0;
+  for (;;) {
+    const page = await source.query({ ...filter, order: 'asc', afterSeq, limit: PAGE_SIZE });
+    if (page.length === 0) return;
+    yield page;
+    afterSeq = page.at(-1)!.seq;
+  }
+}
+
 export default async function events(ctx: CommandContext, o: EventsOptions): Promise<number> {
+  const limit = parseLimit(o.limit);
   const filter = toFilter(o, Date.now());
   const source = await openSource(o);
+  const out = (s: string) => process.stdout.write(s);
   try {
-    // Asked newest first so --limit keeps the latest; printed oldest first, like a log.
-    const list = (await source.query(filter)).reverse();
-    if (o.json) {
-      if (list.length) process.stdout.write(`${formatJsonLines(list)}\n`);
-    } else if (o.csv) process.stdout.write(`${formatCsv(list)}\r\n`);
-    else if (list.length === 0) process.stdout.write(`${ctx.t('cli.events.none')}\n`);
-    else process.stdout.write(`${formatTable(list, ctx.t)}\n`);
+    let matched = 0;
+    // Kept for output at the end: the newest `limit` (or, for the table, whose column widths
+    // need every row, all). JSON and CSV without a limit are written page by page.
+    let kept: BaomiEvent[] = [];
+    const streaming = limit === undefined && (o.json || o.csv);
+    if (streaming && o.csv) out(`${csvHeader()}\r\n`);
+    for await (const page of pages(source, filter)) {
+      matched += page.length;
+      if (streaming) {
+        out(o.json ? `${formatJsonLines(page)}\n` : `${formatCsvRows(page)}\r\n`);
+        continue;
+      }
+      kept.push(...page);
+      if (limit !== undefined && kept.length > 2 * Math.max(limit, PAGE_SIZE)) {
+        kept = kept.slice(-limit);
+      }
+    }
+    if (limit !== undefined && kept.length > limit) kept = kept.slice(-limit);
+    if (!streaming) {
+      if (o.json) {
+        if (kept.length) out(`${formatJsonLines(kept)}\n`);
+      } else if (o.csv) {
+        out(`${csvHeader()}\r\n`);
+        if (kept.length) out(`${formatCsvRows(kept)}\r\n`);
+      } else if (kept.length === 0) out(`${ctx.t('cli.events.none')}\n`);
+      else out(`${formatTable(kept, ctx.t)}\n`);
+    }
+    if (limit !== undefined && matched > kept.length) {
+      process.stderr.write(
+        `baomi: ${ctx.t('cli.events.cut', {
+          shown: kept.length,
+          matched,
+          left: matched - kept.length,
+          limit,
+        })}\n`,
+      );
+    }
     return 0;
   } finally {
     source.close();

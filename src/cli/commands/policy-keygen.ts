@@ -1,6 +1,6 @@
 // `baomi policy keygen NAME [--out DIR]`: NAME.key (PKCS#8 PEM, 0600) and NAME.pub (SPKI
 // PEM). Never overwrites: losing a signing key to a typo would strand a fleet.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BaomiError } from '../../core/errors.js';
 import { generateKeyPair } from '../../core/policy/signature.js';
@@ -14,6 +14,14 @@ export default async function keygen(
   if (!/^[\w.-]{1,100}$/.test(name) || name.startsWith('.'))
     throw new BaomiError('CLI_BAD_KEY_NAME', { name }, 2);
   const dir = resolve(o.out ?? '.');
+  // A folder named for keys that is not there yet is created, closed to others: it will hold
+  // a private key. (An existing folder keeps its mode: it is the person's choice.)
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new BaomiError('CLI_WRITE_FAILED', { file: dir, reason: err.code ?? err.message }, 1);
+  }
   const keyFile = join(dir, `${name}.key`);
   const pubFile = join(dir, `${name}.pub`);
   const { privateKeyPem, publicKeyPem } = generateKeyPair();

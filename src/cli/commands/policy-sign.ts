@@ -1,25 +1,27 @@
 // `baomi policy sign --key NAME.key FILE`: writes FILE.sig, the base64 Ed25519 signature over
-// FILE's exact bytes. The policy is validated first: signing a policy every agent would
-// refuse only hides the mistake until it is deployed.
+// FILE's exact bytes. The policy is validated first, against the clock too (or --at): signing
+// a policy every agent would refuse only hides the mistake until it is deployed.
 import { writeFileSync } from 'node:fs';
 import { BaomiError } from '../../core/errors.js';
 import { signPolicy } from '../../core/policy/signature.js';
 import type { CommandContext } from '../context.js';
 import { readInput } from '../read-input.js';
-import { printIssues, validateBytes } from './policy-validate.js';
+import { checkMoment, printIssues, validateBytes } from './policy-validate.js';
 
 export default async function sign(
   ctx: CommandContext,
   file: string,
-  o: { key: string },
+  o: { key: string; at?: string },
 ): Promise<number> {
+  const now = checkMoment(o.at);
   const bytes = readInput(file);
   const keyPem = readInput(o.key).toString('utf8');
-  const result = validateBytes(bytes);
+  const result = validateBytes(bytes, now);
   if (!result.ok) {
     printIssues(ctx, file, result.issues);
     return 2;
   }
+  printIssues(ctx, file, result.warnings, 'warning');
   const sig = signPolicy(bytes, keyPem); // POLICY_KEY_INVALID (exit 2) for anything but Ed25519
   const sigFile = `${file}.sig`;
   try {

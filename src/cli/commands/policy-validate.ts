@@ -2,27 +2,50 @@
 // the signature against DIR/policy/*.pub. Every problem is printed as FILE:LINE:COL: message,
 // in the person's language, saying what to do. Exit 2 when the policy would be refused.
 import { join } from 'node:path';
-import { createLogger } from '../../agent/log.js';
-import { loadTrustedKeys } from '../../agent/policy/trust.js';
-import { parsePolicyBytes } from '../../core/policy/parse.js';
+import { inspectTrustDir } from '../../agent/policy/trust.js';
+import { VERSION } from '../../agent/version.js';
+import { BaomiError } from '../../core/errors.js';
+import { policyTimeProblem } from '../../core/policy/judge.js';
+import { locatePolicyPath, parsePolicyBytes } from '../../core/policy/parse.js';
 import { verifyPolicySignature } from '../../core/policy/signature.js';
 import type { ParseResult, PolicyIssue } from '../../core/policy/types.js';
+import { parseRfc3339 } from '../../core/policy/units.js';
 import type { CommandContext } from '../context.js';
 import { readInput } from '../read-input.js';
+import { printTrustProblems } from '../trust-report.js';
 
-export function validateBytes(bytes: Uint8Array): ParseResult {
-  return parsePolicyBytes(bytes);
+/**
+ * The schema, then the validity window at `now` (ms since the epoch) by the agent's own rule:
+ * a policy every agent would refuse today is refused here too, pointing at issued/expires.
+ */
+export function validateBytes(bytes: Uint8Array, now: number): ParseResult {
+  // Read as an agent of this version would: a policy for a newer agent says so.
+  const parsed = parsePolicyBytes(bytes, { agentVersion: VERSION });
+  if (!parsed.ok) return parsed;
+  const time = policyTimeProblem(parsed.policy, now);
+  if (!time) return parsed;
+  const at = locatePolicyPath(bytes, time.key);
+  return { ok: false, issues: [{ code: time.code, ...at, path: time.key, params: time.params }] };
+}
+
+/** `--at TIME` (RFC 3339, with its zone) or the clock. */
+export function checkMoment(at: string | undefined): number {
+  if (at === undefined) return Date.now();
+  const ms = parseRfc3339(at);
+  if (ms === null) throw new BaomiError('CLI_BAD_AT', { value: at }, 2);
+  return ms;
 }
 
 export function printIssues(
   ctx: CommandContext,
   file: string,
   issues: readonly PolicyIssue[],
+  kind: 'error' | 'warning' = 'error',
 ): void {
   for (const i of issues) {
     const message = ctx.t(i.code, { ...i.params, line: i.line, col: i.col, path: i.path });
     process.stderr.write(
-      `${ctx.t('cli.validate.error', { file, line: i.line, col: i.col, message })}\n`,
+      `${ctx.t(`cli.validate.${kind}`, { file, line: i.line, col: i.col, message })}\n`,
     );
   }
 }
@@ -30,10 +53,11 @@ export function printIssues(
 export default async function validate(
   ctx: CommandContext,
   file: string,
-  o: { trustDir?: string; json?: boolean },
+  o: { trustDir?: string; json?: boolean; at?: string },
 ): Promise<number> {
+  const now = checkMoment(o.at);
   const bytes = readInput(file);
-  const parsed = validateBytes(bytes);
+  const parsed = validateBytes(bytes, now);
   if (!parsed.ok) {
     if (o.json)
       process.stdout.write(`${JSON.stringify({ ok: false, file, issues: parsed.issues })}\n`);
@@ -41,12 +65,24 @@ export default async function validate(
     return 2;
   }
   const { name, version } = parsed.policy;
+  // Keys newer than the minAgentVersion the policy names: agents it admits would refuse them.
+  printIssues(ctx, file, parsed.warnings, 'warning');
+  const warnings = parsed.warnings.length > 0 ? { warnings: parsed.warnings } : {};
+  const atIso = new Date(now).toISOString().replace('.000Z', 'Z');
+  // The moment it was checked against, when it is not now: "valid" means valid then.
+  const at = o.at === undefined ? '' : ctx.t('cli.validate.at', { at: atIso });
+  const atJson = o.at === undefined ? {} : { at: atIso };
   if (!o.trustDir) {
-    if (o.json) process.stdout.write(`${JSON.stringify({ ok: true, file, name, version })}\n`);
-    else process.stdout.write(`${ctx.t('cli.validate.ok', { file, name, version })}\n`);
+    if (o.json)
+      process.stdout.write(
+        `${JSON.stringify({ ok: true, file, name, version, ...atJson, ...warnings })}\n`,
+      );
+    else process.stdout.write(`${ctx.t('cli.validate.ok', { file, name, version, at })}\n`);
     return 0;
   }
-  const trusted = loadTrustedKeys(o.trustDir, createLogger(null));
+  const trust = inspectTrustDir(o.trustDir);
+  printTrustProblems(ctx, o.trustDir, trust);
+  const trusted = trust.keys;
   const sigFile = `${file}.sig`;
   let sigText: Buffer | null = null;
   try {
@@ -73,11 +109,11 @@ export default async function validate(
   }
   if (o.json)
     process.stdout.write(
-      `${JSON.stringify({ ok: true, file, name, version, key: check.keyName })}\n`,
+      `${JSON.stringify({ ok: true, file, name, version, key: check.keyName, ...atJson, ...warnings })}\n`,
     );
   else
     process.stdout.write(
-      `${ctx.t('cli.validate.okSigned', { file, name, version, key: check.keyName })}\n`,
+      `${ctx.t('cli.validate.okSigned', { file, name, version, key: check.keyName, at })}\n`,
     );
   return 0;
 }

@@ -62,10 +62,12 @@ export function registerCommands(program: Command, { t, configure, run }: Regist
   sub(policy, 'sign', t('cli.cmd.sign'))
     .argument('<file>', t('cli.arg.file'))
     .requiredOption('--key <file>', t('cli.opt.key'))
+    .option('--at <time>', t('cli.opt.at'))
     .action(run(() => import('./policy-sign.js')));
   sub(policy, 'validate', t('cli.cmd.validate'))
     .argument('<file>', t('cli.arg.file'))
     .option('--trust-dir <dir>', t('cli.opt.trustDirValidate'))
+    .option('--at <time>', t('cli.opt.at'))
     .option('--json', t('cli.opt.json'))
     .action(run(() => import('./policy-validate.js')));
 }

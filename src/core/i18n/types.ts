@@ -10,6 +10,11 @@ export interface Catalog {
   'zh-CN': Record<string, string>;
 }
 
+/** Whether a --lang value names a language we have (anything else falls back to English). */
+export function isKnownLang(flag: string): boolean {
+  return /^(en|zh)([-_].*)?$/i.test(flag);
+}
+
 /** Picks the language from an explicit flag, then LC_ALL / LC_MESSAGES / LANG. */
 export function pickLang(flag: string | undefined, env: Record<string, string | undefined>): Lang {
   const raw = flag ?? env.LC_ALL ?? env.LC_MESSAGES ?? env.LANG ?? '';

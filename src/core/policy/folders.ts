@@ -4,7 +4,9 @@
 // per machine, so it happens here rather than in the schema.
 import { posix, win32 } from 'node:path';
 import { BaomiError } from '../errors.js';
-import type { Policy, PolicyIssue, PolicyOs, ResolvedFolder } from './types.js';
+import type { Json } from '../events/types.js';
+import { folderPathProblem } from './folder-paths.js';
+import type { Policy, PolicyErrorCode, PolicyIssue, PolicyOs, ResolvedFolder } from './types.js';
 
 export interface ResolveContext {
   os: PolicyOs;
@@ -41,9 +43,17 @@ export function tryResolveFolders(
         ctx,
       );
     }
+    const field = `folders[${index}].${f[ctx.os] === undefined ? 'path' : ctx.os}`;
+    const problem = folderPathProblem(expanded, ctx.os === 'windows' ? 'windows' : 'posix');
+    if (problem) return refused(problem.code, field, { ...problem.params, value: written });
     let path = lib.normalize(expanded);
     if (path.length > 1 && /[\\/]$/.test(path) && !/^[A-Za-z]:\\$/.test(path))
       path = path.slice(0, -1);
+    // A recursive folder that holds the data dir would record the agent's own database
+    // writes, each write an event that is another write: never apply it.
+    if (holds(path, dataDir, f.recursive, ctx.os)) {
+      return refused('POLICY_FOLDER_HOLDS_DATA_DIR', field, { value: written, dataDir });
+    }
     folders.push({ path, level: f.level, recursive: f.recursive, ignore: [...f.ignore] });
   }
   return { ok: true, folders };
@@ -57,6 +67,21 @@ export function resolveFolders(
   const r = tryResolveFolders(policy, ctx);
   if (!r.ok) throw new BaomiError(r.issue.code, { ...r.issue.params, path: r.issue.path }, 2);
   return r.folders;
+}
+
+function holds(folder: string, dataDir: string, recursive: boolean, os: PolicyOs): boolean {
+  const lib = os === 'windows' ? win32 : posix;
+  const fold = (s: string) => (os === 'linux' ? s : s.toLowerCase());
+  const a = fold(folder);
+  const b = fold(lib.normalize(dataDir));
+  if (a === b) return true;
+  if (!recursive) return false;
+  const rel = lib.relative(a, b);
+  return rel !== '' && !rel.startsWith('..') && !lib.isAbsolute(rel);
+}
+
+function refused(code: PolicyErrorCode, path: string, params: Record<string, Json>): ResolveResult {
+  return { ok: false, issue: { code, line: 1, col: 1, path, params } };
 }
 
 function notAbsolute(path: string, written: string, ctx: ResolveContext): ResolveResult {

@@ -14,7 +14,9 @@ export {
   CLOCK_SKEW_MS,
   type Judgement,
   judgeCandidate,
+  policyTimeProblem,
   sha256Hex,
+  type TimeProblem,
 } from './judge.js';
 export {
   isLevel,
@@ -25,7 +27,13 @@ export {
   TRADE_SECRET_LEVELS,
 } from './levels.js';
 export { policyMessages } from './messages.js';
-export { MAX_ALIAS_COUNT, parsePolicyBytes, parsePolicyText } from './parse.js';
+export {
+  locatePolicyPath,
+  MAX_ALIAS_COUNT,
+  type ParseOptions,
+  parsePolicyBytes,
+  parsePolicyText,
+} from './parse.js';
 export { policySchema, VERDICTS } from './schema.js';
 export {
   generateKeyPair,
@@ -51,3 +59,11 @@ export type {
 } from './types.js';
 export { POLICY_ERROR_CODES } from './types.js';
 export { parseDuration, parseRfc3339, parseSize } from './units.js';
+export {
+  compareSemver,
+  FIRST_AGENT_VERSION,
+  keysNewerThan,
+  type NewerKey,
+  POLICY_KEYS_SINCE,
+  SEMVER,
+} from './versions.js';

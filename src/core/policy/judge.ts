@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Json } from '../events/types.js';
 import { tryResolveFolders } from './folders.js';
-import { parsePolicyBytes } from './parse.js';
+import { locatePolicyPath, parsePolicyBytes } from './parse.js';
 import { verifyPolicySignature } from './signature.js';
 import type {
   Policy,
@@ -36,6 +36,8 @@ export interface Candidate {
   now: number;
   dataDir: string;
   os: PolicyOs;
+  /** The judging agent's version (src/agent/version.ts), against the policy's minAgentVersion. */
+  agentVersion: string;
 }
 
 export type Judgement =
@@ -55,28 +57,61 @@ export type Judgement =
       issues: PolicyIssue[];
     };
 
+export interface TimeProblem {
+  code: 'POLICY_EXPIRED' | 'POLICY_NOT_YET_VALID';
+  /** The key that is out of range, for pointing at its line. */
+  key: 'expires' | 'issued';
+  params: Record<string, Json>;
+}
+
+/**
+ * Whether a policy is in its validity window at `now` (ms since the epoch), the one rule the
+ * agent's judge and `policy validate`/`policy sign` share: expired from `expires` on; not yet
+ * valid while `issued` is more than CLOCK_SKEW_MS ahead.
+ */
+export function policyTimeProblem(
+  policy: Pick<Policy, 'issued' | 'expires' | 'name'>,
+  now: number,
+): TimeProblem | null {
+  const issued = parseRfc3339(policy.issued)!;
+  const expires = parseRfc3339(policy.expires)!;
+  if (now >= expires) {
+    return {
+      code: 'POLICY_EXPIRED',
+      key: 'expires',
+      params: { expires: policy.expires, name: policy.name },
+    };
+  }
+  if (issued > now + CLOCK_SKEW_MS) {
+    return {
+      code: 'POLICY_NOT_YET_VALID',
+      key: 'issued',
+      params: { issued: policy.issued, name: policy.name },
+    };
+  }
+  return null;
+}
+
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
 export function judgeCandidate(c: Candidate): Judgement {
-  const parsed = parsePolicyBytes(c.candidateBytes);
+  const parsed = parsePolicyBytes(c.candidateBytes, { agentVersion: c.agentVersion });
   if (!parsed.ok) return rejectIssues(parsed.issues);
   const policy = parsed.policy;
 
   const resolved = tryResolveFolders(policy, { os: c.os, dataDir: c.dataDir });
-  if (!resolved.ok) return rejectIssues([resolved.issue]);
+  if (!resolved.ok) {
+    const at = locatePolicyPath(c.candidateBytes, resolved.issue.path);
+    return rejectIssues([{ ...resolved.issue, ...at }]);
+  }
 
   const sig = verifyPolicySignature(c.candidateBytes, c.sigText, c.trusted);
   if (!sig.ok) return reject(sig.code, { badKeys: sig.badKeys, trustedKeys: c.trusted.length });
 
-  const issued = parseRfc3339(policy.issued)!;
-  const expires = parseRfc3339(policy.expires)!;
-  if (c.now >= expires)
-    return reject('POLICY_EXPIRED', { expires: policy.expires, name: policy.name });
-  if (issued > c.now + CLOCK_SKEW_MS) {
-    return reject('POLICY_NOT_YET_VALID', { issued: policy.issued, name: policy.name });
-  }
+  const time = policyTimeProblem(policy, c.now);
+  if (time) return reject(time.code, time.params);
 
   const sha256 = sha256Hex(c.candidateBytes);
   if (c.inForce) {

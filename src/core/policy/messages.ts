@@ -32,6 +32,8 @@ export const policyMessages: Catalog = {
     'policy.tooBig': 'Value at {{where}} is too large (or too long): the maximum is {{limit}}.',
     'policy.text':
       'Text at {{where}} must be a non-empty string; put it in quotes if it looks like a number.',
+    'policy.textTooLong':
+      'Text at {{where}} is {{length}} characters long; the limit here is {{max}}. Shorten it (for an ignore pattern, a shorter glob such as "**/*.tmp").',
     'policy.version':
       'version at {{where}} must be a whole number from 1 to 9007199254740991. Raise it by one for every new policy.',
     'policy.date':
@@ -59,6 +61,24 @@ export const policyMessages: Catalog = {
       'Folder path at {{where}} uses an unknown variable. Only ${dataDir} is available.',
     'policy.folderNotAbsolute':
       'Folder {{path}} ("{{value}}") is not an absolute path on {{os}} after expanding ${dataDir}. Add a "{{os}}" variant with an absolute path for that system.',
+    'policy.folderControlChar':
+      'Folder path at {{where}} contains the control character {{char}} (at position {{index}}); no folder can be watched under that name. Remove it (in YAML, check escapes like \\0 or \\t in double quotes).',
+    'policy.folderDatadirPlace':
+      'Folder path at {{where}} uses ${dataDir} in the wrong place: it may only begin a path, followed by / or \\ (e.g. ${dataDir}/demo).',
+    'policy.folderTooLong':
+      'Folder path at {{where}} is {{length}} bytes long; no OS we run on can watch a path longer than {{max}} bytes. Shorten it.',
+    'policy.folderNameTooLong':
+      'Folder path at {{where}} has a name of {{length}} bytes ("{{name}}"); names may have at most {{max}} bytes. Shorten it.',
+    'policy.folderWindowsChar':
+      'Windows folder path at {{where}} contains "{{char}}", which Windows does not allow in a name (< > : " | ? *). Fix the path.',
+    'policy.folderHoldsDataDir':
+      'Folder {{path}} ("{{value}}") holds the agent\'s own data directory {{dataDir}}: the agent would record its own database writes, without end. Watch a folder that does not contain {{dataDir}} (or set recursive: false on a parent).',
+    'policy.semver':
+      'minAgentVersion at {{where}} must be a version like "0.2.0" (major.minor.patch, in quotes if YAML would read it as a number).',
+    'policy.agentTooOld':
+      'This policy needs agent version {{required}} or newer (minAgentVersion at {{where}}); this is {{running}}. Update the agent, or keep serving this computer a policy for its version.',
+    'policy.keyNewerThanMin':
+      'Key "{{key}}" at {{where}} came in agent version {{since}}, but the policy lets agents from {{min}} apply it; those agents will refuse it as an unknown key. Set minAgentVersion: "{{since}}" (or later), or remove the key.',
     'policy.invalid': 'Invalid value at {{where}}: {{detail}}.',
     'policy.sigMissing':
       'The policy has no signature. Sign it with `baomi policy sign FILE --key KEY` and deploy FILE.sig beside it.',
@@ -107,6 +127,8 @@ export const policyMessages: Catalog = {
     'policy.tooSmall': '{{where}}处的取值过小（或过短）：最小为 {{limit}}。',
     'policy.tooBig': '{{where}}处的取值过大（或过长）：最大为 {{limit}}。',
     'policy.text': '{{where}}处须为非空文本；若看起来像数字，请加引号。',
+    'policy.textTooLong':
+      '{{where}}处的文本长 {{length}} 个字符，此处上限为 {{max}}。请缩短（忽略模式可改用更短的通配，如 "**/*.tmp"）。',
     'policy.version':
       '{{where}}处的 version 须为 1 到 9007199254740991 的整数。每发布一版新策略请加一。',
     'policy.date':
@@ -131,6 +153,24 @@ export const policyMessages: Catalog = {
     'policy.folderVariable': '{{where}}处的文件夹路径使用了未知变量。只能使用 ${dataDir}。',
     'policy.folderNotAbsolute':
       '文件夹 {{path}}（"{{value}}"）展开 ${dataDir} 后在 {{os}} 上不是绝对路径。请为该系统添加 "{{os}}" 写法，给出绝对路径。',
+    'policy.folderControlChar':
+      '{{where}}处的文件夹路径含有控制字符 {{char}}（位置 {{index}}），这样的文件夹无法监视。请删除该字符（YAML 双引号中请检查 \\0、\\t 等转义）。',
+    'policy.folderDatadirPlace':
+      '{{where}}处的文件夹路径中 ${dataDir} 的位置不对：它只能出现在路径开头，后接 / 或 \\（如 ${dataDir}/demo）。',
+    'policy.folderTooLong':
+      '{{where}}处的文件夹路径长 {{length}} 字节；所支持的系统都无法监视超过 {{max}} 字节的路径。请缩短。',
+    'policy.folderNameTooLong':
+      '{{where}}处的文件夹路径中有一级名称长 {{length}} 字节（"{{name}}"），每级名称最多 {{max}} 字节。请缩短。',
+    'policy.folderWindowsChar':
+      '{{where}}处的 Windows 文件夹路径含有"{{char}}"，Windows 不允许名称中出现 < > : " | ? *。请更正路径。',
+    'policy.folderHoldsDataDir':
+      '文件夹 {{path}}（"{{value}}"）包含代理自己的数据目录 {{dataDir}}：代理会无休止地记录自己对数据库的写入。请监视不包含 {{dataDir}} 的文件夹（或对上级目录设 recursive: false）。',
+    'policy.semver':
+      '{{where}}处的 minAgentVersion 须为形如 "0.2.0" 的版本号（主.次.修订；YAML 可能当作数字时请加引号）。',
+    'policy.agentTooOld':
+      '本策略要求终端版本不低于 {{required}}（{{where}}处的 minAgentVersion），本机为 {{running}}。请升级终端，或继续为本机下发适合其版本的策略。',
+    'policy.keyNewerThanMin':
+      '{{where}}处的键"{{key}}"自终端版本 {{since}} 起才支持，而本策略允许 {{min}} 及以上的终端应用；这些终端会以"未知的键"拒绝它。请设置 minAgentVersion: "{{since}}"（或更高），或删除该键。',
     'policy.invalid': '{{where}}处的取值无效：{{detail}}。',
     'policy.sigMissing':
       '策略没有签名。请用 `baomi policy sign 文件 --key 密钥` 签名，并把 文件.sig 放在策略旁边。',

@@ -9,21 +9,33 @@ import { allowedKeysAt, formatPath, locate } from './locate.js';
 import { policySchema } from './schema.js';
 import { nearestKey } from './suggest.js';
 import type { ParseResult, PolicyErrorCode, PolicyIssue } from './types.js';
+import { compareSemver, FIRST_AGENT_VERSION, keysNewerThan, SEMVER } from './versions.js';
 
 /** Aliases are legitimate (reusing an ignore list) but a few hundred are enough. */
 export const MAX_ALIAS_COUNT = 100;
 const MAX_ISSUES = 50;
 
-export function parsePolicyBytes(bytes: Uint8Array): ParseResult {
+export interface ParseOptions {
+  /**
+   * The version of the agent (or CLI) that reads the policy. With it, a policy whose
+   * minAgentVersion is newer is refused for that reason before the schema, whose "unknown key"
+   * would hide it. Without it, minAgentVersion is only checked for form.
+   */
+  agentVersion?: string;
+  /** The key table (versions.ts); tests pass another to see warnings before a release needs them. */
+  keysSince?: Readonly<Record<string, string>>;
+}
+
+export function parsePolicyBytes(bytes: Uint8Array, opts: ParseOptions = {}): ParseResult {
   const decoded = decodePolicyBytes(bytes);
   if (!decoded.ok) return { ok: false, issues: [decoded.issue] };
-  return parsePolicyText(decoded.text);
+  return parsePolicyText(decoded.text, opts);
 }
 
 /** Text that is already decoded (no BOM). Prefer parsePolicyBytes for files. */
-export function parsePolicyText(text: string): ParseResult {
+export function parsePolicyText(text: string, opts: ParseOptions = {}): ParseResult {
   try {
-    return parseUnsafe(text);
+    return parseUnsafe(text, opts);
   } catch (e) {
     // A parser bug or a stack overflow on absurd nesting: still a refusal, never a crash.
     return fail([
@@ -32,7 +44,7 @@ export function parsePolicyText(text: string): ParseResult {
   }
 }
 
-function parseUnsafe(text: string): ParseResult {
+function parseUnsafe(text: string, opts: ParseOptions): ParseResult {
   if (text.trim() === '') return fail([issue('POLICY_EMPTY', 1, 1, '', {})]);
   // JSON is YAML 1.2, but YAML forgives what JSON forbids (trailing commas, comments), so a
   // file that looks like JSON is held to JSON's grammar first.
@@ -75,9 +87,48 @@ function parseUnsafe(text: string): ParseResult {
   }
   if (data === null || data === undefined) return fail([issue('POLICY_EMPTY', 1, 1, '', {})]);
 
+  const min = (data as { minAgentVersion?: unknown }).minAgentVersion;
+  const minOk = typeof min === 'string' && SEMVER.test(min);
+  if (minOk && opts.agentVersion !== undefined && compareSemver(min, opts.agentVersion) > 0) {
+    const at = locate(doc, lc, ['minAgentVersion']);
+    return fail([
+      issue('POLICY_AGENT_TOO_OLD', at.line, at.col, 'minAgentVersion', {
+        required: min,
+        running: opts.agentVersion,
+      }),
+    ]);
+  }
+
   const parsed = policySchema.safeParse(data, { reportInput: true });
-  if (parsed.success) return { ok: true, policy: parsed.data, format };
+  if (parsed.success) {
+    const newer = keysNewerThan(data, minOk ? min : FIRST_AGENT_VERSION, opts.keysSince);
+    const warnings = newer.map((k) => {
+      const at = locate(doc, lc, k.path.slice(0, -1), String(k.path.at(-1)));
+      return issue('POLICY_KEY_NEWER_THAN_MIN', at.line, at.col, formatPath(k.path), {
+        key: k.key,
+        since: k.since,
+        min: minOk ? min : FIRST_AGENT_VERSION,
+      });
+    });
+    return { ok: true, policy: parsed.data, format, warnings };
+  }
   return fail(parsed.error.issues.flatMap((i) => schemaIssues(i, doc, lc)));
+}
+
+/**
+ * Where `path` ("folders[2].windows") is written in policy bytes that already parsed, for
+ * problems found after the schema (this machine's folders): 1:1 when it cannot be found.
+ */
+export function locatePolicyPath(bytes: Uint8Array, path: string): { line: number; col: number } {
+  const decoded = decodePolicyBytes(bytes);
+  if (!decoded.ok) return { line: 1, col: 1 };
+  const lc = new LineCounter();
+  const doc = parseDocument(decoded.text, { lineCounter: lc, version: '1.2', merge: false });
+  const segs = [...path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) =>
+    m[2] === undefined ? m[1]! : Number(m[2]),
+  );
+  const at = locate(doc, lc, segs);
+  return { line: at.line, col: at.col };
 }
 
 function fail(issues: PolicyIssue[]): ParseResult {
@@ -197,6 +248,9 @@ function schemaIssues(i: z.core.$ZodIssue, doc: Document, lc: LineCounter): Poli
     if (i.code === 'custom' && i.params) Object.assign(params, i.params);
     if (i.code === 'invalid_type') {
       Object.assign(params, { expected: i.expected, received: typeName(i.input) });
+    }
+    if (i.code === 'too_big' && typeof i.input === 'string') {
+      Object.assign(params, { length: i.input.length, max: Number(i.maximum) });
     }
     return [issue(i.message as PolicyErrorCode, at.line, at.col, p, params)];
   }

@@ -12,8 +12,10 @@
 import * as z from 'zod';
 import { matchEventType } from '../alerts/match.js';
 import { EVENT_TYPES, SEVERITIES } from '../events/types.js';
+import { folderPathProblem } from './folder-paths.js';
 import { LEVELS } from './levels.js';
 import { parseDuration, parseRfc3339, parseSize } from './units.js';
+import { SEMVER } from './versions.js';
 
 const d = (en: string, zh: string) => ({ description: `${en}\n\n${zh}` });
 
@@ -55,14 +57,35 @@ const rfc3339 = (en: string, zh: string) =>
     );
 
 const text = (max: number) =>
-  z.string({ error: 'POLICY_TEXT' }).min(1, { error: 'POLICY_TEXT' }).max(max);
+  z
+    .string({ error: 'POLICY_TEXT' })
+    .min(1, { error: 'POLICY_TEXT' })
+    .max(max, { error: 'POLICY_TEXT_TOO_LONG' });
 
 // Paths: absolute after ${dataDir} is expanded. ${dataDir} is the only variable; it is itself
 // absolute, so a path that starts with it is absolute on every OS.
 const VARIABLE_OK = (s: string) => !/\$\{(?!dataDir\})/.test(s) && !/\$(?!\{)/.test(s);
-const folderPath = (pattern: RegExp, en: string, zh: string) =>
+const folderPath = (
+  pattern: RegExp,
+  flavour: 'any' | 'posix' | 'windows',
+  en: string,
+  zh: string,
+) =>
   z
     .string({ error: 'POLICY_FOLDER_PATH' })
+    .check((ctx) => {
+      // Paths no agent could ever watch (folders.ts): refused here, at their line and column.
+      const problem = folderPathProblem(ctx.value, flavour);
+      if (problem) {
+        ctx.issues.push({
+          code: 'custom',
+          input: ctx.value,
+          message: problem.code,
+          params: problem.params,
+          continue: false,
+        });
+      }
+    })
     .refine(VARIABLE_OK, { error: 'POLICY_FOLDER_VARIABLE', abort: true })
     .regex(pattern, { error: 'POLICY_FOLDER_RELATIVE' })
     .meta(d(en, zh));
@@ -186,21 +209,25 @@ const folder = z
   .strictObject({
     path: folderPath(
       ANY_ABSOLUTE,
+      'any',
       'Absolute folder path; may start with ${dataDir}. Used on every OS that has no variant below.',
       '绝对路径，可用 ${dataDir} 开头。没有下面对应系统写法时使用。',
     ),
     linux: folderPath(
       POSIX_ABSOLUTE,
+      'posix',
       'Path on Linux, overrides `path`.',
       'Linux 上的路径，优先于 path。',
     ).optional(),
     windows: folderPath(
       WINDOWS_ABSOLUTE,
+      'windows',
       'Path on Windows (e.g. D:\\Finance), overrides `path`.',
       'Windows 上的路径（如 D:\\Finance），优先于 path。',
     ).optional(),
     darwin: folderPath(
       POSIX_ABSOLUTE,
+      'posix',
       'Path on macOS, overrides `path`.',
       'macOS 上的路径，优先于 path。',
     ).optional(),
@@ -355,6 +382,16 @@ export const policySchema = z
       'After this time the policy is refused; must be later than issued.',
       '过期时间，须晚于签发时间。',
     ),
+    minAgentVersion: z
+      .string({ error: 'POLICY_SEMVER' })
+      .regex(SEMVER, { error: 'POLICY_SEMVER' })
+      .meta(
+        d(
+          'Oldest agent version that may apply this policy (semver, e.g. 0.2.0); older agents refuse it with that reason. Set it when the policy uses keys from a newer release. Default: absent (any agent).',
+          '可应用本策略的最低终端版本（语义化版本，如 0.2.0），更旧的终端会以此为由拒绝。使用新版本才有的键时请设置。默认不设（任何版本）。',
+        ),
+      )
+      .optional(),
     usb,
     idle,
     folders: z

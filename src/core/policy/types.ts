@@ -32,6 +32,7 @@ export const POLICY_ERROR_CODES = [
   'POLICY_TOO_SMALL',
   'POLICY_TOO_BIG',
   'POLICY_TEXT',
+  'POLICY_TEXT_TOO_LONG',
   'POLICY_VERSION',
   'POLICY_DATE',
   'POLICY_EXPIRES_BEFORE_ISSUED',
@@ -48,6 +49,15 @@ export const POLICY_ERROR_CODES = [
   'POLICY_FOLDER_RELATIVE',
   'POLICY_FOLDER_VARIABLE',
   'POLICY_FOLDER_NOT_ABSOLUTE',
+  'POLICY_FOLDER_CONTROL_CHAR',
+  'POLICY_FOLDER_DATADIR_PLACE',
+  'POLICY_FOLDER_TOO_LONG',
+  'POLICY_FOLDER_NAME_TOO_LONG',
+  'POLICY_FOLDER_WINDOWS_CHAR',
+  'POLICY_FOLDER_HOLDS_DATA_DIR',
+  'POLICY_SEMVER',
+  'POLICY_AGENT_TOO_OLD',
+  'POLICY_KEY_NEWER_THAN_MIN',
   'POLICY_INVALID',
   'POLICY_SIG_MISSING',
   'POLICY_SIG_MALFORMED',
@@ -76,7 +86,13 @@ export interface PolicyIssue {
 }
 
 export type ParseResult =
-  | { ok: true; policy: Policy; format: 'yaml' | 'json' }
+  | {
+      ok: true;
+      policy: Policy;
+      format: 'yaml' | 'json';
+      /** Not refusals: keys newer than the policy's minAgentVersion (POLICY_KEY_NEWER_THAN_MIN). */
+      warnings: PolicyIssue[];
+    }
   | { ok: false; issues: PolicyIssue[] };
 
 export interface ResolvedFolder {

@@ -15,6 +15,7 @@ import {
 } from '../../../src/agent/policy/judge-remote.js';
 import { PolicyManager } from '../../../src/agent/policy/manager.js';
 import { type EventStore, openStore } from '../../../src/agent/store/index.js';
+import { VERSION } from '../../../src/agent/version.js';
 import { judgeCandidate } from '../../../src/core/policy/judge.js';
 import { POLICIES, ROOT } from '../../helpers/agent.js';
 
@@ -50,7 +51,11 @@ describe('policy judge in a child process', () => {
     const bytes = readFileSync(BASE);
     const sig = readFileSync(`${BASE}.sig`, 'utf8');
     const remote = await judgeRemote(request(bytes, sig), (r) => runJudgeChild(r, 30_000, CHILD));
-    const local = judgeCandidate({ ...request(bytes, sig), candidateBytes: bytes });
+    const local = judgeCandidate({
+      ...request(bytes, sig),
+      candidateBytes: bytes,
+      agentVersion: VERSION,
+    });
     expect(remote.verdict).toBe('apply');
     expect(remote).toEqual(JSON.parse(JSON.stringify(local)));
 

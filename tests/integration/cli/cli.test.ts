@@ -115,7 +115,16 @@ describe('baomi CLI', () => {
         .map((f) => join(POLICIES, 'examples', f)),
     ];
     for (const f of files) {
-      const r = runCli(['policy', 'validate', f, '--trust-dir', join(POLICIES, 'demo-trust')]);
+      // The examples carry real dates: checked at a fixed moment, so the test does not expire.
+      const r = runCli([
+        'policy',
+        'validate',
+        f,
+        '--trust-dir',
+        join(POLICIES, 'demo-trust'),
+        '--at',
+        '2026-12-01T00:00:00Z',
+      ]);
       expect(r.code, `${f}: ${r.stderr}`).toBe(0);
     }
   });

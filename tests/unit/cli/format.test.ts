@@ -42,6 +42,9 @@ describe('event formatting', () => {
       expect.objectContaining({ code: 'CLI_BAD_TIME', exit: 2 }),
     );
     expect(parseLimit('5')).toBe(5);
-    expect(() => parseLimit('0')).toThrow(expect.objectContaining({ exit: 2 }));
+    expect(parseLimit('0')).toBeUndefined(); // 0: no limit, the whole export
+    expect(parseLimit(undefined)).toBeUndefined();
+    for (const bad of ['-1', '1.5', 'ten', ''])
+      expect(() => parseLimit(bad)).toThrow(expect.objectContaining({ exit: 2 }));
   });
 });

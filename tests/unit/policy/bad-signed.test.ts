@@ -16,6 +16,7 @@ function judge(file: string, os: PolicyOs) {
     now: NOW,
     dataDir: os === 'windows' ? 'C:\\ProgramData\\Baomi' : '/var/lib/baomi',
     os,
+    agentVersion: '0.1.0',
   });
 }
 
@@ -41,6 +42,7 @@ describe('policies/bad-signed', () => {
         now: NOW,
         dataDir: '/var/lib/baomi',
         os: 'linux',
+        agentVersion: '0.1.0',
       });
       expect(r.verdict).toBe('apply');
     }

@@ -27,6 +27,7 @@ describe('demo and example policies', () => {
         now: NOW,
         dataDir,
         os,
+        agentVersion: '0.1.0',
       });
       expect(r.verdict, `${rel} on ${os}: ${JSON.stringify(r)}`).toBe('apply');
     }

@@ -28,6 +28,7 @@ function judge(bytes: Uint8Array, over: Partial<Candidate> = {}) {
   return judgeCandidate({
     candidateBytes: bytes,
     sigText: signPolicy(bytes, key.privateKeyPem),
+    agentVersion: '0.1.0',
     trusted,
     inForce: null,
     now: NOW,

@@ -235,3 +235,24 @@ describe('parsePolicyBytes', () => {
     expect(r.ok && r.policy.folders[0]).toEqual(input.folders[0]);
   });
 });
+
+describe('text that is too long', () => {
+  it('says how long it is and what the limit is (an ignore glob of 600 characters)', () => {
+    const glob = `**/${'x'.repeat(597)}`;
+    const r = parsePolicyText(
+      `${HEAD}folders:\n  - { path: /srv/a, level: AA, ignore: ["${glob}"] }\n`,
+    );
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.issues[0]).toMatchObject({
+      code: 'POLICY_TEXT_TOO_LONG',
+      path: 'folders[0].ignore[0]',
+      params: { length: 600, max: 500 },
+    });
+    const en = formatPolicyIssue('en', r.issues[0]!);
+    expect(en).toMatch(/600/);
+    expect(en).toMatch(/500/);
+    expect(en).not.toMatch(/quotes/);
+    expect(formatPolicyIssue('zh-CN', r.issues[0]!)).toMatch(/600.*500/);
+  });
+});
