@@ -4,17 +4,19 @@
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { compileAlertRules, createAlertEngine } from '../core/alerts/index.js';
+import { BaomiError } from '../core/errors.js';
 import type { Lang } from '../core/i18n/types.js';
-import type { Request } from '../core/protocol/messages.js';
 import { sanitizeFilter } from '../core/protocol/messages.js';
 import { osName } from '../platform/paths.js';
 import { type FolderRecorder, startFolderRecorder } from './files/recorder.js';
 import { acquireLock } from './lock.js';
 import { createLogger, type Logger } from './log.js';
+import type { RequestHandler } from './module.js';
 import { type InForce, PolicyManager } from './policy/manager.js';
 import { DEMO_TRUST_DIR, loadTrustedKeys } from './policy/trust.js';
 import { startRetention } from './retention.js';
-import { type SocketServers, startSocketServers } from './socket/server.js';
+import { createSeatTokens } from './socket/seat-token.js';
+import { claimSocketServers, type SocketServers } from './socket/server.js';
 import { statusFromStore } from './status.js';
 import { type EventStore, openStore } from './store/index.js';
 import { VERSION } from './version.js';
@@ -131,26 +133,42 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     },
   });
   let sockets: SocketServers | null = null;
+  // The seat user is not known yet (no session source is wired in): no token is written, so
+  // agent.sock serves nobody's events. The session module calls seats.set(user) on changes.
+  const seats = createSeatTokens({
+    onError: (err) => log.warn({ module: 'socket', err: String(err) }, 'no seat token'),
+  });
+  const handle: RequestHandler = (req) => {
+    switch (req.type) {
+      case 'status':
+        // The summary is written with the policy in force, so it is the same answer the
+        // CLI gets from a data dir opened read-only.
+        return statusFromStore(store);
+      case 'events.query':
+        // On agent.sock the socket layer has already narrowed the filter to the seat user.
+        return { events: store.query(sanitizeFilter(req.filter)) };
+      case 'verify':
+        return store.verify();
+      case 'idle.report':
+        throw new BaomiError('PROTOCOL_UNSUPPORTED', { type: req.type });
+    }
+  };
   try {
+    sockets = await claimSocketServers(o.sockets, { resolveSeat: (t) => seats.resolve(t) });
     await policy.start();
-    sockets = await startSocketServers(o.sockets, (req: Request, access) => {
-      switch (req.type) {
-        case 'status':
-          // The summary is written with the policy in force, so it is the same answer the
-          // CLI gets from a data dir opened read-only.
-          return statusFromStore(store);
-        case 'events.query': {
-          const filter = sanitizeFilter(req.filter);
-          // agent.sock is open to every local user: only the seat user's own events. The seat
-          // user is not known yet (no tray, no logind source), so nobody's events are shown.
-          if (access === 'agent') filter.user = '\u0000nobody';
-          return { events: store.query(filter) };
-        }
-        case 'verify':
-          return store.verify();
-      }
+    sockets.serve(handle, {
+      page: (afterSeq, limit, asker) =>
+        store.query({
+          afterSeq,
+          limit,
+          order: 'asc',
+          ...(asker.socket === 'admin' ? {} : { user: asker.seatUser ?? '\u0000nobody' }),
+        }),
+      onEvents: (listener) => store.onCommitted(listener),
+      onNotice: () => () => {},
     });
   } catch (e) {
+    await sockets?.close();
     policy.stop();
     shuttingDown = true;
     await folderWork;
@@ -173,6 +191,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
         policy.stop();
         retention?.stop();
         await sockets?.close();
+        seats.stop();
         await policy.idle();
         shuttingDown = true;
         await folderWork;

@@ -1,0 +1,158 @@
+// The client's side of a subscription (DESIGN.md "Subscription"). Frames are handed to the
+// caller one at a time, in order; a frame is acknowledged only after the caller has handled
+// it, so the agent never has more than `window` frames out to a slow client. On `resync`
+// (the client fell behind) it pages `events.query` from the last event it delivered, then
+// subscribes again from there. Events are delivered once each, in seq order: anything at or
+// below the last delivered seq is dropped (a page and the new subscription may overlap).
+import type { BaomiError } from '../core/errors.js';
+import type { BaomiEvent } from '../core/events/types.js';
+import type { MessageType, Notice, PushFrame } from '../core/protocol/messages.js';
+
+/** What the caller sees: events, notices, and a resync (informational: paging follows). */
+export type SubscriptionFrame =
+  | { push: 'event'; event: BaomiEvent }
+  | { push: 'notice'; notice: Notice }
+  | { push: 'resync'; afterSeq: number };
+
+export type FrameHandler = (frame: SubscriptionFrame) => void | Promise<void>;
+
+export interface ClientSubscription {
+  /** Seq of the last event delivered. */
+  readonly lastSeq: number;
+  readonly active: boolean;
+  /** Resolves when the agent accepted the (first) subscribe. */
+  readonly ready: Promise<void>;
+  /** Called with errors the subscription could not recover from by itself. */
+  onError?: (error: BaomiError) => void;
+  /** The connection dropped (frames in flight are void) / came back (subscribe again). */
+  pause(): void;
+  resume(): void;
+  close(): Promise<void>;
+}
+
+/** What the subscription needs from its connection. */
+export interface SubscriptionLink {
+  request(type: MessageType, body: object): Promise<unknown>;
+  ack(through: number): void;
+  connected(): boolean;
+  onFrame(listener: (frame: PushFrame) => void): () => void;
+}
+
+type Queued = { gen: number; frame: PushFrame };
+
+export function startSubscription(
+  link: SubscriptionLink,
+  opts: { afterSeq: number; window: number; pageSize?: number },
+  onFrame: FrameHandler,
+): ClientSubscription {
+  const pageSize = opts.pageSize ?? 500;
+  let lastSeq = opts.afterSeq;
+  let active = true;
+  /** Bumped on every (re)subscribe: frames and acks of an older one are void. */
+  let gen = 0;
+  let handled = 0;
+  let acked = 0;
+  const queue: Queued[] = [];
+  let draining = false;
+
+  const fail = (e: unknown) => {
+    // A lost connection is not the subscription's failure: it resumes when the link does.
+    if (active && (e as BaomiError).code !== 'SOCKET_CLOSED') sub.onError?.(e as BaomiError);
+  };
+
+  const deliver = async (frame: SubscriptionFrame) => {
+    if (frame.push === 'event') {
+      if (frame.event.seq <= lastSeq) return;
+      lastSeq = frame.event.seq;
+    }
+    try {
+      await onFrame(frame);
+    } catch {
+      // The caller's failure is the caller's: the stream goes on.
+    }
+  };
+
+  const subscribeNow = async () => {
+    gen++;
+    handled = 0;
+    acked = 0;
+    await link.request('subscribe', { afterSeq: lastSeq, window: opts.window });
+  };
+
+  /** Pages the log from lastSeq until a short page, then subscribes from where it ended. */
+  const catchUp = async (myGen: number) => {
+    for (;;) {
+      const { events } = (await link.request('events.query', {
+        filter: { afterSeq: lastSeq, limit: pageSize, order: 'asc' },
+      })) as { events: BaomiEvent[] };
+      for (const event of events) await deliver({ push: 'event', event });
+      if (!active || gen !== myGen) return;
+      if (events.length < pageSize) break;
+    }
+    await subscribeNow();
+  };
+
+  const drain = async () => {
+    if (draining) return;
+    draining = true;
+    try {
+      while (queue.length > 0 && active) {
+        const { gen: g, frame } = queue.shift() as Queued;
+        if (g !== gen) continue;
+        if (frame.push === 'resync') {
+          queue.length = 0;
+          await deliver(frame);
+          await catchUp(gen).catch(fail);
+          continue;
+        }
+        await deliver(
+          frame.push === 'event'
+            ? { push: 'event', event: frame.event }
+            : { push: 'notice', notice: frame.notice },
+        );
+        if (g !== gen) continue;
+        handled = frame.n;
+        // Ack after handling: at once when nothing else waits, else every half window.
+        if (queue.length === 0 || handled - acked >= Math.ceil(opts.window / 2)) {
+          acked = handled;
+          link.ack(handled);
+        }
+      }
+    } finally {
+      draining = false;
+    }
+  };
+
+  const unlisten = link.onFrame((frame) => {
+    if (!active) return;
+    queue.push({ gen, frame });
+    void drain();
+  });
+
+  const ready = subscribeNow();
+  ready.catch(fail);
+
+  const sub: ClientSubscription = {
+    get lastSeq() {
+      return lastSeq;
+    },
+    get active() {
+      return active;
+    },
+    ready,
+    pause() {
+      gen++;
+    },
+    resume() {
+      if (active) subscribeNow().catch(fail);
+    },
+    async close() {
+      if (!active) return;
+      active = false;
+      unlisten();
+      queue.length = 0;
+      if (link.connected()) await link.request('unsubscribe', {}).catch(() => {});
+    },
+  };
+  return sub;
+}
