@@ -317,6 +317,7 @@ class Connection implements AgentConnection {
         request: (type, body) => this.request(type, body as never),
         ack: (through) => void this.send({ type: 'ack', through }),
         connected: () => this.sock !== null,
+        reconnects: this.reconnectOpts !== null,
         onFrame: (l) => {
           this.frameListeners.add(l);
           return () => this.frameListeners.delete(l);

@@ -20,7 +20,7 @@ export interface ClientSubscription {
   /** Seq of the last event delivered. */
   readonly lastSeq: number;
   readonly active: boolean;
-  /** Resolves when the agent accepted the (first) subscribe. */
+  /** Resolves when the agent accepted the (first) subscribe; rejects if it refused it. */
   readonly ready: Promise<void>;
   /** Called with errors the subscription could not recover from by itself. */
   onError?: (error: BaomiError) => void;
@@ -35,6 +35,8 @@ export interface SubscriptionLink {
   request(type: MessageType, body: object): Promise<unknown>;
   ack(through: number): void;
   connected(): boolean;
+  /** The connection comes back by itself (then resume() follows a loss). */
+  readonly reconnects: boolean;
   onFrame(listener: (frame: PushFrame) => void): () => void;
 }
 
@@ -56,8 +58,10 @@ export function startSubscription(
   let draining = false;
 
   const fail = (e: unknown) => {
-    // A lost connection is not the subscription's failure: it resumes when the link does.
-    if (active && (e as BaomiError).code !== 'SOCKET_CLOSED') sub.onError?.(e as BaomiError);
+    // A lost connection is not the subscription's failure when it resumes with the link.
+    if (!active || ((e as BaomiError).code === 'SOCKET_CLOSED' && link.reconnects)) return;
+    refused(e);
+    sub.onError?.(e as BaomiError);
   };
 
   const deliver = async (frame: SubscriptionFrame) => {
@@ -72,11 +76,29 @@ export function startSubscription(
     }
   };
 
+  let accepted!: () => void;
+  let refused!: (e: unknown) => void;
+  let settled = false;
+  const ready = new Promise<void>((resolve, reject) => {
+    accepted = () => {
+      settled = true;
+      resolve();
+    };
+    refused = (e) => {
+      if (settled) return;
+      settled = true;
+      reject(e);
+    };
+  });
+  ready.catch(() => {}); // the caller may not wait for it
   const subscribeNow = async () => {
     gen++;
     handled = 0;
     acked = 0;
+    // Not connected: the connection calls resume() when it is (one subscribe, not two).
+    if (!link.connected()) return;
     await link.request('subscribe', { afterSeq: lastSeq, window: opts.window });
+    accepted();
   };
 
   /** Pages the log from lastSeq until a short page, then subscribes from where it ended. */
@@ -129,8 +151,7 @@ export function startSubscription(
     void drain();
   });
 
-  const ready = subscribeNow();
-  ready.catch(fail);
+  subscribeNow().catch(fail);
 
   const sub: ClientSubscription = {
     get lastSeq() {

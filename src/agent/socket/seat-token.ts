@@ -55,6 +55,7 @@ function openDir(path: string, shown: string): number {
     return openSync(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? String(e);
+    if (code === 'ENOENT') throw new BaomiError('SEAT_TOKEN_NO_DIR', { path: shown });
     // ENOTDIR / ELOOP: a file or a symlink where the directory should be.
     throw new BaomiError('SEAT_TOKEN_UNSAFE', { path: shown, reason: code });
   }
@@ -64,7 +65,8 @@ function openDir(path: string, shown: string): number {
  * Writes a new random token for `seatUser` into `<dir>/seat.token` (0600, owned by the user);
  * `dir` (normally `<runtime dir>/baomi`) is created 0700 and owned by the user when missing.
  * Throws SEAT_TOKEN_UNSAFE when a link, a foreign owner or a writable-by-others directory is
- * in the way, and SEAT_TOKEN_FOREIGN when a non-root agent is asked to write for someone else.
+ * in the way, SEAT_TOKEN_NO_DIR when the runtime dir is missing (no logind session), and
+ * SEAT_TOKEN_FOREIGN when a non-root agent is asked to write for someone else.
  */
 export function writeSeatToken(seatUser: SeatTokenUser, dir: string): SeatTokenFile {
   const me = process.getuid?.() ?? 0;
