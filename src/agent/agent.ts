@@ -134,7 +134,8 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   });
   let sockets: SocketServers | null = null;
   // The seat user is not known yet (no session source is wired in): no token is written, so
-  // agent.sock serves nobody's events. The session module calls seats.set(user) on changes.
+  // agent.sock serves nobody's events. The session module calls seats.set(user) and then
+  // sockets.seatChanged() on changes.
   const seats = createSeatTokens({
     onError: (err) => log.warn({ module: 'socket', err: String(err) }, 'no seat token'),
   });

@@ -47,6 +47,13 @@ export interface SocketServerOptions {
 export interface SocketServers {
   /** Starts answering with `handler` and feeding subscriptions from `source`. Once. */
   serve(handler: RequestHandler, source: SubscriptionSource): void;
+  /**
+   * The seat user changed (call it after the new token is in place): every subscriber on
+   * agent.sock gets a resync, so its client reads its token again, pages what it may now see
+   * and subscribes again. Without this a tray whose person left and came back (a new token)
+   * would follow nothing until it reconnected.
+   */
+  seatChanged(): void;
   /** Closes both sockets and every connection, removes the socket files. */
   close(): Promise<void>;
 }
@@ -278,6 +285,9 @@ export async function claimSocketServers(
       handler = h;
       source = s;
       unlisten.push(s.onEvents(onEvents), s.onNotice(onNotice));
+    },
+    seatChanged() {
+      for (const c of conns) if (c.access === 'agent') c.sub?.resyncNow();
     },
     close: async () => {
       for (const u of unlisten.splice(0)) u();

@@ -84,6 +84,11 @@ export class Subscription {
     if (this.queue.length > this.o.maxPending) this.resync();
   }
 
+  /** Ends this subscription with a resync now (the seat user changed: page and re-prove). */
+  resyncNow(): void {
+    if (!this.stopped) this.resync();
+  }
+
   private resync(): void {
     this.stop();
     this.o.write({ push: 'resync', afterSeq: this.sentSeq });

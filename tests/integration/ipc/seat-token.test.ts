@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSeatTokens, writeSeatToken } from '../../../src/agent/socket/seat-token.js';
 import { connectAgent, readSeatToken } from '../../../src/ipc/index.js';
-import { MemoryLog, serveLog, socketDir } from './helpers.js';
+import { MemoryLog, serveLog, sleep, socketDir, until } from './helpers.js';
 
 const asRoot = process.getuid?.() === 0;
 const NOBODY = 65534;
@@ -171,5 +171,41 @@ describe('the client and its seat token', () => {
     const stale = await connectAgent(p.agent, { seatToken: old });
     cleanup.push(() => stale.close());
     expect((await stale.request('events.query', { filter: {} })).events).toEqual([]);
+  });
+
+  it("keeps a tray's subscription following its person across a seat change and back", async () => {
+    // Each person's token in their own runtime dir (/run/user/<uid>), as a root agent does.
+    const run = runtimeDir();
+    const seats = createSeatTokens({ dirFor: (u) => join(run, u.name) });
+    cleanup.push(() => seats.stop());
+    const p = socketDir();
+    const log = new MemoryLog();
+    const servers = await serveLog(p, log, { resolveSeat: (t) => seats.resolve(t) });
+    cleanup.push(() => servers.close());
+    const change = (user: { name: string } | null) => {
+      seats.set(user);
+      servers.seatChanged();
+    };
+    change({ name: 'alice' });
+    const tray = await connectAgent(p.agent, {
+      seatTokenFiles: [join(run, 'alice', 'seat.token')],
+      reconnect: true,
+    });
+    cleanup.push(() => tray.close());
+    const got: string[] = [];
+    await tray.subscribe({ afterSeq: 0, window: 8 }, (f) => {
+      if (f.push === 'event') got.push(`${f.event.seq}:${f.event.user}`);
+    }).ready;
+    log.append(2, ['alice']);
+    await until('alice, live', () => got.length === 2);
+    change({ name: 'bob' }); // alice's session stays, in the background
+    log.append(2, ['bob']);
+    await sleep(100);
+    expect(got).toEqual(['1:alice', '2:alice']);
+    change({ name: 'alice' }); // she is back: a new token, and her tray follows again
+    await sleep(100);
+    log.append(1, ['alice']);
+    await until('alice again', () => got.length === 3);
+    expect(got).toEqual(['1:alice', '2:alice', '5:alice']);
   });
 });
