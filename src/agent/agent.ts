@@ -170,6 +170,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     });
   } catch (e) {
     await sockets?.close();
+    seats.stop();
     policy.stop();
     shuttingDown = true;
     await folderWork;

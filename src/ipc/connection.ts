@@ -62,6 +62,7 @@ export interface AgentConnection {
 }
 
 interface Pending {
+  type: MessageType;
   resolve(result: unknown): void;
   reject(error: BaomiError): void;
   timer: NodeJS.Timeout;
@@ -106,6 +107,7 @@ class Connection implements AgentConnection {
   private retry: NodeJS.Timeout | null = null;
   private sub: ClientSubscription | null = null;
   private readonly frameListeners = new Set<(f: PushFrame) => void>();
+  private readonly subscribedListeners = new Set<() => void>();
   private readonly reconnectOpts: { minMs: number; maxMs: number } | null;
 
   constructor(
@@ -193,6 +195,7 @@ class Connection implements AgentConnection {
     if (!p) return true; // timed out already
     this.pending.delete(res.id);
     clearTimeout(p.timer);
+    if (res.ok && p.type === 'subscribe') for (const l of this.subscribedListeners) l();
     if (res.ok) p.resolve(res.result);
     else p.reject(new BaomiError(res.error.code, (res.error.params ?? {}) as never));
     return true;
@@ -268,7 +271,7 @@ class Connection implements AgentConnection {
           }),
         );
       }, timeoutMs);
-      this.pending.set(id, { resolve, reject, timer });
+      this.pending.set(id, { type, resolve, reject, timer });
       const sent = this.send(
         seat === undefined ? { id, type, ...body } : { id, type, ...body, seat },
       );
@@ -321,6 +324,10 @@ class Connection implements AgentConnection {
         onFrame: (l) => {
           this.frameListeners.add(l);
           return () => this.frameListeners.delete(l);
+        },
+        onSubscribed: (l) => {
+          this.subscribedListeners.add(l);
+          return () => this.subscribedListeners.delete(l);
         },
       },
       opts,

@@ -38,6 +38,11 @@ export interface SubscriptionLink {
   /** The connection comes back by itself (then resume() follows a loss). */
   readonly reconnects: boolean;
   onFrame(listener: (frame: PushFrame) => void): () => void;
+  /**
+   * Told synchronously when the agent's answer to a subscribe is read, before any line after
+   * it: frames read before it belong to the subscription it replaced.
+   */
+  onSubscribed(listener: () => void): () => void;
 }
 
 type Queued = { gen: number; frame: PushFrame };
@@ -50,7 +55,11 @@ export function startSubscription(
   const pageSize = opts.pageSize ?? 500;
   let lastSeq = opts.afterSeq;
   let active = true;
-  /** Bumped on every (re)subscribe: frames and acks of an older one are void. */
+  /**
+   * Which subscription incoming frames belong to, in stream order: bumped when the agent's
+   * answer to a subscribe is read, and when the connection drops. Frames and acks of an
+   * older one are void (the new one starts from the last event delivered).
+   */
   let gen = 0;
   let handled = 0;
   let acked = 0;
@@ -58,8 +67,14 @@ export function startSubscription(
   let draining = false;
 
   const fail = (e: unknown) => {
+    const code = (e as BaomiError).code;
     // A lost connection is not the subscription's failure when it resumes with the link.
-    if (!active || ((e as BaomiError).code === 'SOCKET_CLOSED' && link.reconnects)) return;
+    if (!active || (code === 'SOCKET_CLOSED' && link.reconnects)) return;
+    // An agent slow to start (a long store check) is waited for as long as it takes.
+    if (code === 'SOCKET_AGENT_STARTING' && link.reconnects) {
+      setTimeout(() => sub.resume(), 1000).unref();
+      return;
+    }
     refused(e);
     sub.onError?.(e as BaomiError);
   };
@@ -92,11 +107,8 @@ export function startSubscription(
   });
   ready.catch(() => {}); // the caller may not wait for it
   const subscribeNow = async () => {
-    gen++;
-    handled = 0;
-    acked = 0;
-    // Not connected: the connection calls resume() when it is (one subscribe, not two).
-    if (!link.connected()) return;
+    // Not connected yet: the connection calls resume() when it is (one subscribe, not two).
+    if (!link.connected() && link.reconnects) return;
     await link.request('subscribe', { afterSeq: lastSeq, window: opts.window });
     accepted();
   };
@@ -150,6 +162,11 @@ export function startSubscription(
     queue.push({ gen, frame });
     void drain();
   });
+  const unlistenSubscribed = link.onSubscribed(() => {
+    gen++;
+    handled = 0;
+    acked = 0;
+  });
 
   subscribeNow().catch(fail);
 
@@ -171,6 +188,7 @@ export function startSubscription(
       if (!active) return;
       active = false;
       unlisten();
+      unlistenSubscribed();
       queue.length = 0;
       if (link.connected()) await link.request('unsubscribe', {}).catch(() => {});
     },
