@@ -40,7 +40,10 @@ export interface SocketServerOptions {
   resolveSeat?: (token: string) => string | undefined;
   /** Frames a subscriber may have waiting beyond its window before it must resync. */
   maxPending?: number;
-  /** Bytes a connection may have unsent before its subscriber must resync. */
+  /**
+   * Bytes a connection may have unsent before its subscriber must resync (default 4 MiB);
+   * at 16 times this the connection is dropped (a client that asks and never reads).
+   */
   maxWriteBuffer?: number;
 }
 
@@ -140,6 +143,7 @@ export async function claimSocketServers(
   }
   const maxPending = opts.maxPending ?? 1000;
   const maxWriteBuffer = opts.maxWriteBuffer ?? 4 * 1024 * 1024;
+  const dropAt = maxWriteBuffer * 16;
   const conns = new Set<Conn>();
   let handler: RequestHandler | null = null;
   let source: SubscriptionSource | null = null;
@@ -177,8 +181,8 @@ export async function claimSocketServers(
       afterSeq: req.afterSeq,
       maxPending,
       write: (frame: PushFrame) => {
-        send(c.sock, frame);
-        return c.sock.writableLength <= maxWriteBuffer;
+        send(c.sock, frame, dropAt);
+        return !c.sock.destroyed && c.sock.writableLength <= maxWriteBuffer;
       },
     });
     // What was committed before this subscription: one page past the bound means resync.
@@ -200,7 +204,7 @@ export async function claimSocketServers(
     }
     const { seat, ...req } = msg;
     const fail = (code: string, params: Record<string, unknown> = {}) =>
-      send(c.sock, { id: req.id, ok: false, error: { code, params } });
+      send(c.sock, { id: req.id, ok: false, error: { code, params } }, dropAt);
     if (SOCKET_ACCESS[req.type] === 'admin' && c.access !== 'admin')
       return fail('PROTOCOL_ADMIN_ONLY');
     if (!handler || !source) return fail('AGENT_STARTING');
@@ -208,14 +212,14 @@ export async function claimSocketServers(
     if (c.access === 'agent' && SEAT_REQUIRED.has(req.type) && asker.seatUser === undefined)
       return fail('PROTOCOL_SEAT_REQUIRED');
     if (req.type === 'subscribe') {
-      send(c.sock, { id: req.id, ok: true, result: { window: req.window } });
+      send(c.sock, { id: req.id, ok: true, result: { window: req.window } }, dropAt);
       subscribe(c, req, seat);
       return;
     }
     if (req.type === 'unsubscribe') {
       c.sub?.stop();
       c.sub = null;
-      send(c.sock, { id: req.id, ok: true, result: {} });
+      send(c.sock, { id: req.id, ok: true, result: {} }, dropAt);
       return;
     }
     if (req.type === 'events.query' && c.access === 'agent') {
@@ -224,7 +228,7 @@ export async function claimSocketServers(
       req.filter = { ...req.filter, user: asker.seatUser ?? NOBODY };
     }
     try {
-      send(c.sock, { id: req.id, ok: true, result: await handler(req as Request, asker) });
+      send(c.sock, { id: req.id, ok: true, result: await handler(req as Request, asker) }, dropAt);
     } catch (e) {
       if (isBaomiError(e)) fail(e.code, e.params);
       else fail('PROTOCOL_INTERNAL');
@@ -243,7 +247,7 @@ export async function claimSocketServers(
       conns.delete(c);
     });
     const tooLarge = () => {
-      send(sock, { id: 0, ok: false, error: { code: 'PROTOCOL_TOO_LARGE', params: {} } });
+      send(sock, { id: 0, ok: false, error: { code: 'PROTOCOL_TOO_LARGE', params: {} } }, dropAt);
       sock.end();
       buf = '';
       refused = true;
@@ -260,7 +264,11 @@ export async function claimSocketServers(
         if (line.trim()) {
           const msg = parseRequest(line);
           if (isParseError(msg))
-            send(sock, { id: msg.id ?? 0, ok: false, error: { code: msg.error, params: {} } });
+            send(
+              sock,
+              { id: msg.id ?? 0, ok: false, error: { code: msg.error, params: {} } },
+              dropAt,
+            );
           else void answer(c, msg);
         }
         nl = buf.indexOf('\n');
@@ -303,6 +311,13 @@ export async function claimSocketServers(
   };
 }
 
-function send(sock: Socket, msg: Response | PushFrame): void {
-  if (!sock.destroyed && sock.writable) sock.write(`${JSON.stringify(msg)}\n`);
+/**
+ * SECURITY: a client that keeps asking and never reads must not make the agent hold its
+ * answers: past `limit` unsent bytes the connection is dropped. (A subscriber is told to
+ * resync long before, at maxWriteBuffer.)
+ */
+function send(sock: Socket, msg: Response | PushFrame, limit: number): void {
+  if (sock.destroyed || !sock.writable) return;
+  sock.write(`${JSON.stringify(msg)}\n`);
+  if (sock.writableLength > limit) sock.destroy();
 }

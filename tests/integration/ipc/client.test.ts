@@ -177,6 +177,34 @@ describe('ipc client ↔ socket server', () => {
     expect(text.trim().split('\n').at(-1)).toContain('"push":"resync"');
   });
 
+  it('drops a connection that keeps asking and never reads its answers', async () => {
+    const p = socketDir();
+    const log = new MemoryLog();
+    log.append(100, [undefined], 4096); // each full answer ~420 KB
+    track(await serveLog(p, log, { maxWriteBuffer: 64 * 1024 })); // dropped past 1 MiB
+    const sock = connect(p.admin);
+    cleanup.push(() => sock.destroy());
+    await new Promise((r) => sock.once('connect', r));
+    sock.pause(); // reads nothing for now
+    for (let i = 1; i <= 40; i++)
+      sock.write(`${JSON.stringify({ id: i, type: 'events.query', filter: {} })}\n`);
+    await sleep(500);
+    // Reading now: some answers, then the end: the agent did not keep 40 × 420 KB for it.
+    let received = '';
+    sock.setEncoding('utf8');
+    sock.on('data', (c: string) => {
+      received += c;
+    });
+    const closed = new Promise((r) => sock.once('close', r));
+    sock.resume();
+    await closed;
+    const answers = received.split('\n').length - 1;
+    expect(answers).toBeLessThan(10);
+    // Others are served as before.
+    const c = track(await connectAgent(p.admin));
+    expect((await c.request('events.query', { filter: { limit: 1 } })).events).toHaveLength(1);
+  });
+
   it('hands a slow subscriber every event once, in order, acknowledging as it goes', async () => {
     const p = socketDir();
     const log = new MemoryLog();
