@@ -70,6 +70,9 @@ function openDir(path: string, shown: string): number {
  */
 export function writeSeatToken(seatUser: SeatTokenUser, dir: string): SeatTokenFile {
   const me = process.getuid?.() ?? 0;
+  // A root agent must not fall back to its own uid: the token would be root's, not theirs.
+  if (me === 0 && seatUser.uid === undefined && seatUser.name !== 'root')
+    throw new BaomiError('SEAT_TOKEN_NO_UID', { user: seatUser.name });
   const owner = seatUser.uid ?? me;
   if (me !== 0 && owner !== me)
     throw new BaomiError('SEAT_TOKEN_FOREIGN', { user: seatUser.name, uid: owner });

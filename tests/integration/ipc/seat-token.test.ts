@@ -22,6 +22,8 @@ import { connectAgent, readSeatToken } from '../../../src/ipc/index.js';
 import { MemoryLog, serveLog, sleep, socketDir, until } from './helpers.js';
 
 const asRoot = process.getuid?.() === 0;
+/** The people at the console in these tests are all this user (a different uid needs root). */
+const ME = process.getuid?.() ?? 0;
 const NOBODY = 65534;
 const cleanup: Array<() => unknown> = [];
 afterEach(async () => {
@@ -58,13 +60,13 @@ describe('seat token file', () => {
     const run = runtimeDir();
     const seats = createSeatTokens({ dirFor: () => join(run, 'baomi') });
     cleanup.push(() => seats.stop());
-    seats.set({ name: 'alice' });
+    seats.set({ name: 'alice', uid: ME });
     const path = seats.path() as string;
     const first = readFileSync(path, 'utf8');
     expect(seats.resolve(first)).toBe('alice');
-    seats.set({ name: 'alice' }); // the same person: the same token
+    seats.set({ name: 'alice', uid: ME }); // the same person: the same token
     expect(readFileSync(path, 'utf8')).toBe(first);
-    seats.set({ name: 'bob' });
+    seats.set({ name: 'bob', uid: ME });
     const second = readFileSync(path, 'utf8');
     expect(second).not.toBe(first);
     expect(seats.resolve(first)).toBeUndefined();
@@ -74,7 +76,7 @@ describe('seat token file', () => {
     seats.set(null);
     expect(seats.resolve(second)).toBeUndefined();
     expect(existsSync(path)).toBe(false);
-    seats.set({ name: 'carol' });
+    seats.set({ name: 'carol', uid: ME });
     seats.stop();
     expect(existsSync(path)).toBe(false);
   });
@@ -83,7 +85,7 @@ describe('seat token file', () => {
     const run = runtimeDir();
     const elsewhere = mkdtempSync(join(tmpdir(), 'baomi-target-'));
     symlinkSync(elsewhere, join(run, 'baomi'));
-    expect(() => writeSeatToken({ name: 'alice' }, join(run, 'baomi'))).toThrow(
+    expect(() => writeSeatToken({ name: 'alice', uid: ME }, join(run, 'baomi'))).toThrow(
       expect.objectContaining({ code: 'SEAT_TOKEN_UNSAFE' }),
     );
     expect(existsSync(join(elsewhere, 'seat.token'))).toBe(false);
@@ -95,7 +97,7 @@ describe('seat token file', () => {
     const victim = join(mkdtempSync(join(tmpdir(), 'baomi-victim-')), 'passwd');
     writeFileSync(victim, 'root:x:0:0\n');
     symlinkSync(victim, join(run, 'baomi', 'seat.token'));
-    const f = writeSeatToken({ name: 'alice' }, join(run, 'baomi'));
+    const f = writeSeatToken({ name: 'alice', uid: ME }, join(run, 'baomi'));
     cleanup.push(() => f.remove());
     expect(readFileSync(victim, 'utf8')).toBe('root:x:0:0\n');
     expect(lstatSync(f.path).isSymbolicLink()).toBe(false);
@@ -106,7 +108,7 @@ describe('seat token file', () => {
     const run = runtimeDir();
     mkdirSync(join(run, 'baomi'));
     chmodSync(join(run, 'baomi'), 0o777);
-    expect(() => writeSeatToken({ name: 'alice' }, join(run, 'baomi'))).toThrow(
+    expect(() => writeSeatToken({ name: 'alice', uid: ME }, join(run, 'baomi'))).toThrow(
       expect.objectContaining({ code: 'SEAT_TOKEN_UNSAFE' }),
     );
   });
@@ -126,7 +128,7 @@ describe('seat token file', () => {
 describe('the client and its seat token', () => {
   it('reads only a file of its own that nobody else can read, never through a link', () => {
     const run = runtimeDir();
-    const f = writeSeatToken({ name: 'alice' }, join(run, 'baomi'));
+    const f = writeSeatToken({ name: 'alice', uid: ME }, join(run, 'baomi'));
     cleanup.push(() => f.remove());
     expect(readSeatToken([join(run, 'missing'), f.path])).toBe(f.token);
     const link = join(run, 'link.token');
@@ -160,14 +162,14 @@ describe('the client and its seat token', () => {
     const mine = async () =>
       (await c.request('events.query', { filter: {} })).events.map((e) => `${e.seq}:${e.user}`);
     expect(await mine()).toEqual([]); // no seat user yet: no file
-    seats.set({ name: 'alice' });
+    seats.set({ name: 'alice', uid: ME });
     expect(await mine()).toEqual(['2:alice', '4:alice', '6:alice']);
-    seats.set({ name: 'bob' }); // fast user switching: the file now holds bob's token
+    seats.set({ name: 'bob', uid: ME }); // fast user switching: the file now holds bob's token
     expect(await mine()).toEqual(['1:bob', '3:bob', '5:bob']);
     // A copy of alice's old token proves nothing any more.
-    seats.set({ name: 'alice' });
+    seats.set({ name: 'alice', uid: ME });
     const old = readFileSync(seats.path() as string, 'utf8');
-    seats.set({ name: 'bob' });
+    seats.set({ name: 'bob', uid: ME });
     const stale = await connectAgent(p.agent, { seatToken: old });
     cleanup.push(() => stale.close());
     expect((await stale.request('events.query', { filter: {} })).events).toEqual([]);
@@ -182,11 +184,11 @@ describe('the client and its seat token', () => {
     const log = new MemoryLog();
     const servers = await serveLog(p, log, { resolveSeat: (t) => seats.resolve(t) });
     cleanup.push(() => servers.close());
-    const change = (user: { name: string } | null) => {
+    const change = (user: { name: string; uid: number } | null) => {
       seats.set(user);
       servers.seatChanged();
     };
-    change({ name: 'alice' });
+    change({ name: 'alice', uid: ME });
     const tray = await connectAgent(p.agent, {
       seatTokenFiles: [join(run, 'alice', 'seat.token')],
       reconnect: true,
@@ -198,14 +200,24 @@ describe('the client and its seat token', () => {
     }).ready;
     log.append(2, ['alice']);
     await until('alice, live', () => got.length === 2);
-    change({ name: 'bob' }); // alice's session stays, in the background
+    change({ name: 'bob', uid: ME }); // alice's session stays, in the background
     log.append(2, ['bob']);
     await sleep(100);
     expect(got).toEqual(['1:alice', '2:alice']);
-    change({ name: 'alice' }); // she is back: a new token, and her tray follows again
+    change({ name: 'alice', uid: ME }); // she is back: a new token, and her tray follows again
     await sleep(100);
     log.append(1, ['alice']);
     await until('alice again', () => got.length === 3);
     expect(got).toEqual(['1:alice', '2:alice', '5:alice']);
+  });
+});
+
+describe.runIf(asRoot)('a root agent', () => {
+  it('writes no token for a seat user whose uid it does not know (it would be its own)', () => {
+    const run = runtimeDir();
+    expect(() => writeSeatToken({ name: 'li' }, join(run, 'baomi'))).toThrow(
+      expect.objectContaining({ code: 'SEAT_TOKEN_NO_UID' }),
+    );
+    expect(existsSync(join(run, 'baomi'))).toBe(false);
   });
 });
