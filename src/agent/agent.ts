@@ -8,19 +8,21 @@ import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { BaomiError, isBaomiError } from '../core/errors.js';
 import type { Platform } from '../core/ports/index.js';
-import type { Request, RequestType, StatusResult } from '../core/protocol/messages.js';
+import type { SeatUser } from '../core/ports/session.js';
+import type { Notice, StatusResult } from '../core/protocol/messages.js';
 import { acquireLock } from './lock.js';
 import { createLogger, type Logger } from './log.js';
-import type { AgentConfig, AgentModule, Asker } from './module.js';
+import type { AgentConfig, AgentModule } from './module.js';
 import { alertsModule } from './modules/alerts.js';
 import { foldersModule } from './modules/folders.js';
-import { logModule } from './modules/log.js';
+import { logModule, ownEventsOnly } from './modules/log.js';
 import { type PolicyModule, policyModule } from './modules/policy.js';
 import { retentionModule } from './modules/retention.js';
 import { seatModule } from './modules/seat.js';
 import { moduleSet } from './modules.js';
 import type { InForce } from './policy/manager.js';
-import { type SocketServers, startSocketServers } from './socket/server.js';
+import { createSeatTokens } from './socket/seat-token.js';
+import { claimSocketServers, type SocketServers } from './socket/server.js';
 import { assembleStatus, STATUS_KEY } from './status.js';
 import { type EventStore, openStore } from './store/index.js';
 import { VERSION } from './version.js';
@@ -69,14 +71,14 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   const log = createLogger(logFile);
   for (const lack of platform.lacks) log.warn({ module: 'platform' }, lack);
 
-  // Until the modules run, every request is answered `starting` (a client retries).
-  let dispatch: ((req: Request, asker: Asker) => unknown) | null = null;
+  // Who asks on agent.sock: the seat user proves it with the token only they can read.
+  const seats = createSeatTokens({
+    onError: (err) => log.warn({ module: 'seat', err: String(err) }, 'no seat token written'),
+  });
+  // Claimed before anything else; until serve() every request is answered AGENT_STARTING.
   let sockets: SocketServers;
   try {
-    sockets = await startSocketServers(o.sockets, (req, access) => {
-      if (!dispatch) throw new BaomiError('AGENT_STARTING', {}, 1);
-      return dispatch(req, { socket: access });
-    });
+    sockets = await claimSocketServers(o.sockets, { resolveSeat: (t) => seats.resolve(t) });
   } catch (e) {
     // Nothing was started; the refusal still goes on record (the store opens for that alone).
     try {
@@ -104,6 +106,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     });
   } catch (e) {
     await sockets.close();
+    seats.stop();
     lock.release();
     throw e;
   }
@@ -127,6 +130,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   log.info({ module: 'agent', version: VERSION, dataDir: o.dataDir }, 'agent started');
 
   const set = moduleSet(modules, log);
+  const notices = noticeHub();
   const status = () => assembleStatus(set.status(), store.counts(), true);
   const keepStatus = () => {
     // For `baomi status --data-dir` when no agent answers: the last assembled answer.
@@ -135,6 +139,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   };
   const closeAll = async (reason: string) => {
     await sockets.close();
+    seats.stop();
     await set.stop();
     try {
       keepStatus();
@@ -147,18 +152,43 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   };
 
   try {
-    await set.start({ config: o, store, platform, log, seatUser: () => seat.current() });
+    await set.start({
+      config: o,
+      store,
+      platform,
+      log,
+      seatUser: () => seat.current(),
+      notice: (n) => notices.emit(n),
+    });
   } catch (e) {
     log.error({ module: 'agent', err: String(e) }, 'start failed');
     await closeAll('start-failed');
     throw e;
   }
-  dispatch = (req, asker) => {
-    if (req.type === 'status') return status();
-    const handle = set.handler(req.type as RequestType);
-    if (!handle) throw new BaomiError('PROTOCOL_UNSUPPORTED', { type: req.type }, 1);
-    return handle(req, asker);
-  };
+  // The seat token follows the seat user; agent.sock subscribers re-read theirs.
+  const tokenUser = (u: SeatUser | null) =>
+    u ? { name: u.name, ...(u.uid !== undefined ? { uid: u.uid } : {}) } : null;
+  seats.set(tokenUser(seat.seatUser()));
+  seat.onChange((u) => {
+    seats.set(tokenUser(u));
+    sockets.seatChanged();
+  });
+  sockets.serve(
+    (req, asker) => {
+      if (req.type === 'status') return status();
+      const handle = set.handler(req.type);
+      if (!handle) throw new BaomiError('PROTOCOL_UNSUPPORTED', { type: req.type }, 1);
+      return handle(req, asker);
+    },
+    {
+      page: (afterSeq, limit, asker) => {
+        const only = ownEventsOnly(asker);
+        return store.query({ afterSeq, limit, order: 'asc', ...(only ? { user: only } : {}) });
+      },
+      onEvents: (listener) => store.onCommitted(listener),
+      onNotice: (listener) => notices.on(listener),
+    },
+  );
   keepStatus();
   // The stored answer follows what status reports: policy, seat user, folder states.
   let keepQueued = false;
@@ -183,6 +213,20 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
         log.info({ module: 'agent', reason }, 'agent stopped'),
       );
       return stopping;
+    },
+  };
+}
+
+/** Notices for the person at the console, to every subscriber (the tray) that listens. */
+function noticeHub() {
+  const listeners = new Set<(n: Notice) => void>();
+  return {
+    on(l: (n: Notice) => void) {
+      listeners.add(l);
+      return () => void listeners.delete(l);
+    },
+    emit(n: Notice) {
+      for (const l of listeners) l(n);
     },
   };
 }

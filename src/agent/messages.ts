@@ -5,7 +5,9 @@ import { createTranslator, type Translate } from '../core/i18n/translate.js';
 import type { Catalog, Lang } from '../core/i18n/types.js';
 import { formatPolicyMessage, policyMessageKey } from '../core/policy/format.js';
 import { policyMessages } from '../core/policy/messages.js';
+import { protocolMessages } from '../core/protocol/catalog.js';
 import { policyAgentMessages } from './policy/messages.js';
+import { socketMessages } from './socket/messages.js';
 import { storeMessages } from './store/messages.js';
 
 export const agentMessages: Catalog = {
@@ -87,6 +89,8 @@ export const agentCatalogs: readonly Catalog[] = [
   storeMessages,
   alertMessages,
   agentMessages,
+  protocolMessages,
+  socketMessages,
 ];
 
 /**

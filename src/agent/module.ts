@@ -5,7 +5,7 @@
 // idle, sync) is one more module and a port: nothing else in the agent changes.
 import type { Lang } from '../core/i18n/types.js';
 import type { Platform } from '../core/ports/index.js';
-import type { Request, RequestType } from '../core/protocol/messages.js';
+import type { Notice, Request, RequestType } from '../core/protocol/messages.js';
 import type { Logger } from './log.js';
 import type { InForce } from './policy/manager.js';
 import type { EventStore } from './store/index.js';
@@ -37,6 +37,8 @@ export interface ModuleContext {
   applyPolicy(p: InForce): void;
   /** The seat user now (null: nobody known at the console). */
   seatUser(): string | null;
+  /** A notice for the person at the console (a code and its params; translated where shown). */
+  notice(n: Notice): void;
 }
 
 export type RequestHandler = (req: Request, asker: Asker) => unknown | Promise<unknown>;

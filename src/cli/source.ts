@@ -4,12 +4,12 @@
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { request } from '../agent/socket/client.js';
 import { statusFromStore } from '../agent/status.js';
 import { openStore, verifyStore } from '../agent/store/index.js';
 import { BaomiError, isBaomiError } from '../core/errors.js';
 import type { BaomiEvent } from '../core/events/types.js';
 import type { EventFilter, StatusResult, VerifyResult } from '../core/protocol/messages.js';
+import { type AgentConnection, connectAgent } from '../ipc/index.js';
 import { socketPaths } from '../platform/paths.js';
 import { cliDefaults } from './defaults.js';
 
@@ -25,12 +25,12 @@ export interface SourceOptions {
   socket?: string;
 }
 
-function fromSocket(path: string): Source {
+function fromSocket(conn: AgentConnection): Source {
   return {
-    status: () => request(path, { type: 'status' }),
-    query: async (filter) => (await request(path, { type: 'events.query', filter })).events,
-    verify: () => request(path, { type: 'verify' }),
-    close: () => {},
+    status: () => conn.request('status', {}),
+    query: async (filter) => (await conn.request('events.query', { filter })).events,
+    verify: () => conn.request('verify', {}),
+    close: () => conn.close(),
   };
 }
 
@@ -46,13 +46,13 @@ function fromDataDir(dataDir: string): Source {
   };
 }
 
-async function reachable(path: string): Promise<boolean> {
+/** A connection when an agent answers there; undefined when nothing does (or not for us). */
+async function reachable(path: string): Promise<AgentConnection | undefined> {
   try {
-    await request(path, { type: 'status' }, 2000);
-    return true;
+    return await connectAgent(path, { timeoutMs: 10_000 });
   } catch (e) {
     if (isBaomiError(e) && (e.code === 'SOCKET_UNREACHABLE' || e.code === 'SOCKET_DENIED'))
-      return false;
+      return undefined;
     throw e;
   }
 }
@@ -60,11 +60,14 @@ async function reachable(path: string): Promise<boolean> {
 export async function openSource(opts: SourceOptions, adminOnly = false): Promise<Source> {
   if (opts.dataDir && opts.socket) throw new BaomiError('CLI_BOTH_SOURCES', {}, 2);
   if (opts.dataDir) return fromDataDir(opts.dataDir);
-  if (opts.socket) return fromSocket(opts.socket);
+  if (opts.socket) return fromSocket(await connectAgent(opts.socket));
   const d = cliDefaults();
   const sockets = socketPaths(d.socketDir);
   const candidates = adminOnly ? [sockets.admin] : [sockets.admin, sockets.agent];
-  for (const s of candidates) if (await reachable(s)) return fromSocket(s);
+  for (const s of candidates) {
+    const conn = await reachable(s);
+    if (conn) return fromSocket(conn);
+  }
   if (existsSync(join(d.dataDir, 'baomi.db'))) return fromDataDir(d.dataDir);
   throw new BaomiError('CLI_NO_AGENT', {
     sockets: candidates.join(', '),

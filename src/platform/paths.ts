@@ -66,3 +66,34 @@ export function socketPaths(socketDir: string): { agent: string; admin: string }
     return { agent: `${socketDir}-agent`, admin: `${socketDir}-admin` };
   return { agent: posix.join(socketDir, 'agent.sock'), admin: posix.join(socketDir, 'admin.sock') };
 }
+
+/**
+ * The seat token file of user `uid` (DESIGN.md "Who is asking on agent.sock"): `baomi/seat.token`
+ * in that user's runtime dir. `env` is that user's environment: a development agent and the
+ * client pass their own; a root agent passes `{ XDG_RUNTIME_DIR: logindRuntimeDir(uid) }`.
+ * Without XDG_RUNTIME_DIR it is the user's socket-dir fallback, `/tmp/baomi-<uid>`.
+ */
+export function seatTokenPath(uid: number, env: Record<string, string | undefined>): string {
+  const dir = env.XDG_RUNTIME_DIR
+    ? posix.join(env.XDG_RUNTIME_DIR, 'baomi')
+    : posix.join('/tmp', `baomi-${uid}`);
+  return posix.join(dir, 'seat.token');
+}
+
+/** The runtime dir systemd-logind gives each logged-in user. */
+export function logindRuntimeDir(uid: number): string {
+  return `/run/user/${uid}`;
+}
+
+/**
+ * Where a client running as `uid` looks for its seat token, in order: its own runtime dir
+ * (an agent running as this user), then logind's (an agent running as root).
+ */
+export function seatTokenCandidates(
+  uid: number,
+  env: Record<string, string | undefined>,
+): string[] {
+  const own = seatTokenPath(uid, env);
+  const root = seatTokenPath(uid, { XDG_RUNTIME_DIR: logindRuntimeDir(uid) });
+  return own === root ? [own] : [own, root];
+}

@@ -8,6 +8,8 @@ import type { AgentModule, ModuleContext } from '../module.js';
 export interface SeatModule extends AgentModule {
   /** The seat user's name now, or null when nobody is known to be at the console. */
   current(): string | null;
+  /** The seat user now, with what the session source knows of them. */
+  seatUser(): SeatUser | null;
   /** Subscribes to seat changes (the seat token follows the seat user). */
   onChange(listener: (user: SeatUser | null) => void): () => void;
 }
@@ -39,6 +41,7 @@ export function seatModule(): SeatModule {
   return {
     name: 'seat',
     current: () => user?.name ?? null,
+    seatUser: () => user,
     onChange(l) {
       listeners.add(l);
       return () => listeners.delete(l);

@@ -1,20 +1,63 @@
 // The agent's local sockets. Node cannot see who connects, so the socket file's mode decides
 // (DESIGN.md): agent.sock 0666 for any local user, admin.sock 0600 for the agent's own user
-// (root in production). SECURITY: never serve an admin-only request on agent.sock.
+// (root in production). On agent.sock a request carrying a valid seat token was made as the
+// seat user (Asker.seatUser); nothing else is known about who asks there.
+// Start order (DESIGN.md "Agent start order"): claimSocketServers() takes both sockets early
+// and answers every request AGENT_STARTING until the agent calls serve().
+// SECURITY: never serve an admin-only request on agent.sock; never let agent.sock see other
+// people's events (the subscription filter below and the page source both apply it).
 import { chmodSync, lstatSync, mkdirSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { BaomiError, isBaomiError } from '../../core/errors.js';
+import type { BaomiEvent } from '../../core/events/types.js';
 import {
+  type ClientMessage,
+  isParseError,
   MAX_LINE_BYTES,
+  type Notice,
+  type PushFrame,
   parseRequest,
   type Request,
   type Response,
+  SEAT_REQUIRED,
   SOCKET_ACCESS,
 } from '../../core/protocol/messages.js';
+import type { Asker, RequestHandler } from '../module.js';
+import { Subscription } from './subscription.js';
 
-export type Handler = (req: Request, access: 'agent' | 'admin') => Promise<unknown> | unknown;
+/** What subscriptions are fed from; the agent provides it (the store and the notifier). */
+export interface SubscriptionSource {
+  /** Committed events with seq > afterSeq, ascending, at most `limit`, that `asker` may see. */
+  page(afterSeq: number, limit: number, asker: Asker): BaomiEvent[];
+  /** Every committed event, in seq order; returns an unsubscribe. */
+  onEvents(listener: (events: readonly BaomiEvent[]) => void): () => void;
+  /** Every notice for the person at the console; returns an unsubscribe. */
+  onNotice(listener: (notice: Notice) => void): () => void;
+}
+
+export interface SocketServerOptions {
+  /** The seat user's name for a seat token, undefined for any other string (agent.sock only). */
+  resolveSeat?: (token: string) => string | undefined;
+  /** Frames a subscriber may have waiting beyond its window before it must resync. */
+  maxPending?: number;
+  /**
+   * Bytes a connection may have unsent before its subscriber must resync (default 4 MiB);
+   * at 16 times this the connection is dropped (a client that asks and never reads).
+   */
+  maxWriteBuffer?: number;
+}
 
 export interface SocketServers {
+  /** Starts answering with `handler` and feeding subscriptions from `source`. Once. */
+  serve(handler: RequestHandler, source: SubscriptionSource): void;
+  /**
+   * The seat user changed (call it after the new token is in place): every subscriber on
+   * agent.sock gets a resync, so its client reads its token again, pages what it may now see
+   * and subscribes again. Without this a tray whose person left and came back (a new token)
+   * would follow nothing until it reconnected.
+   */
+  seatChanged(): void;
+  /** Closes both sockets and every connection, removes the socket files. */
   close(): Promise<void>;
 }
 
@@ -30,10 +73,10 @@ function inUse(path: string): Promise<boolean> {
   });
 }
 
-async function serve(path: string, mode: number, access: 'agent' | 'admin', handle: Handler) {
+async function listen(path: string, mode: number, onConn: (s: Socket) => void): Promise<Server> {
   if (await inUse(path)) throw new BaomiError('AGENT_SOCKET_IN_USE', { socket: path }, 1);
   rmSync(path, { force: true }); // a stale socket left by a killed agent
-  const server = createServer((sock) => onConnection(sock, access, handle));
+  const server = createServer(onConn);
   return new Promise<Server>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>
       reject(
@@ -46,51 +89,6 @@ async function serve(path: string, mode: number, access: 'agent' | 'admin', hand
       resolve(server);
     });
   });
-}
-
-function onConnection(sock: Socket, access: 'agent' | 'admin', handle: Handler): void {
-  let buf = '';
-  sock.setEncoding('utf8');
-  sock.on('error', () => sock.destroy());
-  sock.on('data', (chunk: string) => {
-    buf += chunk;
-    if (Buffer.byteLength(buf) > MAX_LINE_BYTES) {
-      reply(sock, { id: 0, ok: false, error: { code: 'PROTOCOL_TOO_LARGE', params: {} } });
-      sock.end();
-      return;
-    }
-    let nl = buf.indexOf('\n');
-    while (nl >= 0) {
-      const line = buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
-      if (line.trim()) void answer(sock, line, access, handle);
-      nl = buf.indexOf('\n');
-    }
-  });
-}
-
-async function answer(sock: Socket, line: string, access: 'agent' | 'admin', handle: Handler) {
-  const req = parseRequest(line);
-  if ('error' in req) {
-    reply(sock, { id: req.id ?? 0, ok: false, error: { code: req.error, params: {} } });
-    return;
-  }
-  if (SOCKET_ACCESS[req.type] === 'admin' && access !== 'admin') {
-    reply(sock, { id: req.id, ok: false, error: { code: 'PROTOCOL_ADMIN_ONLY', params: {} } });
-    return;
-  }
-  try {
-    reply(sock, { id: req.id, ok: true, result: await handle(req, access) });
-  } catch (e) {
-    const error = isBaomiError(e)
-      ? { code: e.code, params: e.params }
-      : { code: 'PROTOCOL_INTERNAL', params: {} };
-    reply(sock, { id: req.id, ok: false, error });
-  }
-}
-
-function reply(sock: Socket, res: Response): void {
-  if (!sock.destroyed) sock.write(`${JSON.stringify(res)}\n`);
 }
 
 /**
@@ -116,9 +114,26 @@ function checkSocketDir(dir: string): void {
   );
 }
 
-export async function startSocketServers(
+type Access = 'agent' | 'admin';
+
+/** A user name no event carries (the store's user filter is an exact match). */
+const NOBODY = '\u0000nobody';
+
+interface Conn {
+  sock: Socket;
+  access: Access;
+  sub: Subscription | null;
+  /** The token the subscription was made with: re-resolved for every frame (seat changes). */
+  subSeat: string | undefined;
+}
+
+/**
+ * Claims both sockets (checking their folder) and answers AGENT_STARTING until serve().
+ * `paths.admin` is served 0600, `paths.agent` 0666.
+ */
+export async function claimSocketServers(
   paths: { agent: string; admin: string },
-  handle: Handler,
+  opts: SocketServerOptions = {},
 ): Promise<SocketServers> {
   for (const p of [paths.agent, paths.admin]) {
     const dir = p.slice(0, p.lastIndexOf('/'));
@@ -126,12 +141,183 @@ export async function startSocketServers(
     mkdirSync(dir, { recursive: true, mode: 0o755 });
     checkSocketDir(dir);
   }
-  const agent = await serve(paths.agent, 0o666, 'agent', handle);
-  const admin = await serve(paths.admin, 0o600, 'admin', handle);
+  const maxPending = opts.maxPending ?? 1000;
+  const maxWriteBuffer = opts.maxWriteBuffer ?? 4 * 1024 * 1024;
+  const dropAt = maxWriteBuffer * 16;
+  const conns = new Set<Conn>();
+  let handler: RequestHandler | null = null;
+  let source: SubscriptionSource | null = null;
+  const unlisten: Array<() => void> = [];
+
+  const askerOf = (c: Conn, seat: string | undefined): Asker => {
+    if (c.access === 'admin') return { socket: 'admin' };
+    const seatUser = seat === undefined ? undefined : opts.resolveSeat?.(seat);
+    return seatUser === undefined ? { socket: 'agent' } : { socket: 'agent', seatUser };
+  };
+  // What one subscriber may see: everything on admin.sock, the seat user's own on agent.sock.
+  const mayFollow = (c: Conn): { seatUser?: string; all: boolean } | null => {
+    const a = askerOf(c, c.subSeat);
+    if (a.socket === 'admin') return { all: true };
+    return a.seatUser === undefined ? null : { seatUser: a.seatUser, all: false };
+  };
+
+  const onEvents = (events: readonly BaomiEvent[]) => {
+    for (const c of conns) {
+      if (!c.sub?.active) continue;
+      const may = mayFollow(c);
+      if (!may) continue;
+      c.sub.offerEvents(may.all ? events : events.filter((e) => e.user === may.seatUser));
+    }
+  };
+  const onNotice = (notice: Notice) => {
+    for (const c of conns) if (c.sub?.active && mayFollow(c)) c.sub.offerNotice(notice);
+  };
+
+  const subscribe = (c: Conn, req: { afterSeq: number; window: number }, seat?: string) => {
+    c.sub?.stop();
+    c.subSeat = seat;
+    c.sub = new Subscription({
+      window: req.window,
+      afterSeq: req.afterSeq,
+      maxPending,
+      write: (frame: PushFrame) => {
+        send(c.sock, frame, dropAt);
+        return !c.sock.destroyed && c.sock.writableLength <= maxWriteBuffer;
+      },
+    });
+    // What was committed before this subscription: one page past the bound means resync.
+    // page() is synchronous and the live listener is already in place, so nothing falls
+    // between the two; the subscription drops what it has already seen.
+    const asker = askerOf(c, seat);
+    const may = mayFollow(c);
+    if (!may || !source) return;
+    const backlog = source
+      .page(req.afterSeq, req.window + maxPending + 1, asker)
+      .filter((e) => may.all || e.user === may.seatUser);
+    c.sub.offerEvents(backlog);
+  };
+
+  const answer = async (c: Conn, msg: ClientMessage): Promise<void> => {
+    if (msg.type === 'ack') {
+      c.sub?.ack(msg.through);
+      return;
+    }
+    const { seat, ...req } = msg;
+    const fail = (code: string, params: Record<string, unknown> = {}) =>
+      send(c.sock, { id: req.id, ok: false, error: { code, params } }, dropAt);
+    if (SOCKET_ACCESS[req.type] === 'admin' && c.access !== 'admin')
+      return fail('PROTOCOL_ADMIN_ONLY');
+    if (!handler || !source) return fail('AGENT_STARTING');
+    const asker = askerOf(c, seat);
+    if (c.access === 'agent' && SEAT_REQUIRED.has(req.type) && asker.seatUser === undefined)
+      return fail('PROTOCOL_SEAT_REQUIRED');
+    if (req.type === 'subscribe') {
+      send(c.sock, { id: req.id, ok: true, result: { window: req.window } }, dropAt);
+      subscribe(c, req, seat);
+      return;
+    }
+    if (req.type === 'unsubscribe') {
+      c.sub?.stop();
+      c.sub = null;
+      send(c.sock, { id: req.id, ok: true, result: {} }, dropAt);
+      return;
+    }
+    if (req.type === 'events.query' && c.access === 'agent') {
+      // SECURITY: agent.sock serves the seat user's own events only, and nobody's without a
+      // valid seat token, whatever the client asked and whatever the handler does.
+      req.filter = { ...req.filter, user: asker.seatUser ?? NOBODY };
+    }
+    try {
+      send(c.sock, { id: req.id, ok: true, result: await handler(req as Request, asker) }, dropAt);
+    } catch (e) {
+      if (isBaomiError(e)) fail(e.code, e.params);
+      else fail('PROTOCOL_INTERNAL');
+    }
+  };
+
+  const onConnection = (sock: Socket, access: Access) => {
+    const c: Conn = { sock, access, sub: null, subSeat: undefined };
+    conns.add(c);
+    let buf = '';
+    let refused = false;
+    sock.setEncoding('utf8');
+    sock.on('error', () => sock.destroy());
+    sock.on('close', () => {
+      c.sub?.stop();
+      conns.delete(c);
+    });
+    const tooLarge = () => {
+      send(sock, { id: 0, ok: false, error: { code: 'PROTOCOL_TOO_LARGE', params: {} } }, dropAt);
+      sock.end();
+      buf = '';
+      refused = true;
+    };
+    sock.on('data', (chunk: string) => {
+      if (refused) return;
+      buf += chunk;
+      let nl = buf.indexOf('\n');
+      while (nl >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        if (line.length > MAX_LINE_BYTES / 4 && Buffer.byteLength(line) > MAX_LINE_BYTES)
+          return tooLarge();
+        if (line.trim()) {
+          const msg = parseRequest(line);
+          if (isParseError(msg))
+            send(
+              sock,
+              { id: msg.id ?? 0, ok: false, error: { code: msg.error, params: {} } },
+              dropAt,
+            );
+          else void answer(c, msg);
+        }
+        nl = buf.indexOf('\n');
+      }
+      if (buf.length > MAX_LINE_BYTES / 4 && Buffer.byteLength(buf) > MAX_LINE_BYTES) tooLarge();
+    });
+  };
+
+  const agent = await listen(paths.agent, 0o666, (s) => onConnection(s, 'agent'));
+  let admin: Server;
+  try {
+    admin = await listen(paths.admin, 0o600, (s) => onConnection(s, 'admin'));
+  } catch (e) {
+    await new Promise<void>((r) => agent.close(() => r()));
+    rmSync(paths.agent, { force: true });
+    throw e;
+  }
+
   return {
+    serve(h, s) {
+      if (handler) throw new Error('serve() called twice');
+      handler = h;
+      source = s;
+      unlisten.push(s.onEvents(onEvents), s.onNotice(onNotice));
+    },
+    seatChanged() {
+      for (const c of conns) if (c.access === 'agent') c.sub?.resyncNow();
+    },
     close: async () => {
-      await Promise.all([agent, admin].map((s) => new Promise<void>((r) => s.close(() => r()))));
+      for (const u of unlisten.splice(0)) u();
+      const closed = [agent, admin].map((s) => new Promise<void>((r) => s.close(() => r())));
+      // Subscribers (the tray) keep their connection open: end them, or close never returns.
+      for (const c of conns) {
+        c.sub?.stop();
+        c.sock.destroy();
+      }
+      await Promise.all(closed);
       for (const p of [paths.agent, paths.admin]) rmSync(p, { force: true });
     },
   };
+}
+
+/**
+ * SECURITY: a client that keeps asking and never reads must not make the agent hold its
+ * answers: past `limit` unsent bytes the connection is dropped. (A subscriber is told to
+ * resync long before, at maxWriteBuffer.)
+ */
+function send(sock: Socket, msg: Response | PushFrame, limit: number): void {
+  if (sock.destroyed || !sock.writable) return;
+  sock.write(`${JSON.stringify(msg)}\n`);
+  if (sock.writableLength > limit) sock.destroy();
 }

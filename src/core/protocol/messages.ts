@@ -1,8 +1,10 @@
 // Messages between the agent and its local clients (CLI, tray) over agent.sock / admin.sock.
 // Framing: one JSON object per line (UTF-8, '\n'), at most MAX_LINE_BYTES per line.
 // Node cannot see who connects to a unix socket, so file permissions decide who may ask
-// what: agent.sock is open to any local user, admin.sock to root only (DESIGN.md).
-import type { BaomiEvent, Severity } from '../events/types.js';
+// what: agent.sock is open to any local user, admin.sock to root only (DESIGN.md); a request
+// on agent.sock made as the seat user carries the seat token (`seat`).
+// A connection may also subscribe: the agent pushes new events and notices (PushFrame) on it.
+import type { BaomiEvent, Json, Severity } from '../events/types.js';
 
 export const MAX_LINE_BYTES = 1024 * 1024;
 export const PROTOCOL_VERSION = 1;
@@ -56,50 +58,162 @@ export type VerifyResult =
   | { ok: true; checked: number; firstSeq: number | null; lastSeq: number | null }
   | { ok: false; checked: number; brokenAt: number; kind: string; detail: string };
 
+/** Requests a module of the agent answers (RequestHandler in src/agent/module.ts). */
 export type Request =
   | { id: number; type: 'status' }
   | { id: number; type: 'events.query'; filter: EventFilter }
-  | { id: number; type: 'verify' };
+  | { id: number; type: 'verify' }
+  | ({ id: number; type: 'idle.report' } & IdleReport);
+
+/**
+ * What the tray reports about the person's session (future: the idle module). Seat token
+ * required on agent.sock (SEAT_REQUIRED); the agent may answer PROTOCOL_UNSUPPORTED.
+ */
+export interface IdleReport {
+  /** How long the session has had no input, ms. */
+  idleMs: number;
+  /** The session is locked (when the tray knows). */
+  locked?: boolean;
+  /** When the tray measured it, ms since the epoch. */
+  at: number;
+}
 
 export type RequestType = Request['type'];
+
+/**
+ * Messages the socket layer itself answers, never a module: `subscribe` starts (or restarts)
+ * this connection's subscription, `unsubscribe` ends it, `ack` (no id, no answer) says the
+ * client has handled every pushed frame through frame number `through`.
+ */
+export type ConnectionRequest =
+  | { id: number; type: 'subscribe'; afterSeq: number; window: number }
+  | { id: number; type: 'unsubscribe' };
+export interface AckMessage {
+  type: 'ack';
+  through: number;
+}
+
+/** Everything a client may send. `seat` is the seat token (DESIGN.md "Who is asking"). */
+export type ClientMessage = (Request | ConnectionRequest | AckMessage) & { seat?: string };
+
+export type MessageType = RequestType | ConnectionRequest['type'];
 
 export interface ResultOf {
   status: StatusResult;
   'events.query': { events: BaomiEvent[] };
   verify: VerifyResult;
+  'idle.report': Record<string, never>;
+  subscribe: SubscribeResult;
+  unsubscribe: Record<string, never>;
+}
+
+export interface SubscribeResult {
+  /** Frames the agent sends before waiting for an ack. */
+  window: number;
 }
 
 export type Response =
   | { id: number; ok: true; result: unknown }
   | { id: number; ok: false; error: { code: string; params: Record<string, unknown> } };
 
+/**
+ * A notice for the person at the console (DESIGN.md "Notices"): a message code and its
+ * parameters, translated at the display end; `seq` is the event it is about, if any.
+ */
+export interface Notice {
+  code: string;
+  params: Record<string, Json>;
+  seq?: number;
+}
+
+/**
+ * Frames the agent pushes on a subscribed connection, numbered `n` from 1 per subscription;
+ * at most `window` of them are unacknowledged. `resync` is never counted: after it the agent
+ * sends nothing more on this subscription; the client pages `events.query` with `afterSeq`
+ * and subscribes again (notices pushed meanwhile are not replayed).
+ */
+export type PushFrame =
+  | { push: 'event'; n: number; event: BaomiEvent }
+  | { push: 'notice'; n: number; notice: Notice }
+  | { push: 'resync'; afterSeq: number };
+
+/** Bounds on a subscription's window (frames in flight). */
+export const MAX_WINDOW = 1000;
+
 /** Which socket may serve which request. */
-export const SOCKET_ACCESS: Record<RequestType, 'agent' | 'admin'> = {
+export const SOCKET_ACCESS: Record<MessageType, 'agent' | 'admin'> = {
   status: 'agent',
   'events.query': 'agent',
   verify: 'admin',
+  'idle.report': 'agent',
+  subscribe: 'agent',
+  unsubscribe: 'agent',
 };
 
-/** Parses one request line; returns an error code for anything that is not a known request. */
-export function parseRequest(line: string): Request | { error: string; id: number | null } {
+/** Requests that agent.sock serves only with a valid seat token (made as the seat user). */
+export const SEAT_REQUIRED: ReadonlySet<MessageType> = new Set<MessageType>(['idle.report']);
+
+/** The seat token's form: 32 random bytes, base64url without padding. */
+export const SEAT_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+export type ParseError = {
+  error: 'PROTOCOL_BAD_JSON' | 'PROTOCOL_BAD_REQUEST' | 'PROTOCOL_UNKNOWN_TYPE';
+  id: number | null;
+};
+
+const isInt = (v: unknown, min = 0): v is number =>
+  typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
+
+/**
+ * Parses one line from an untrusted client. Every field is checked and copied into a fresh
+ * object (unknown keys are dropped); anything else is an error code (with the id when known).
+ */
+export function parseRequest(line: string): ClientMessage | ParseError {
   let msg: unknown;
   try {
     msg = JSON.parse(line);
   } catch {
     return { error: 'PROTOCOL_BAD_JSON', id: null };
   }
-  if (typeof msg !== 'object' || msg === null) return { error: 'PROTOCOL_BAD_REQUEST', id: null };
+  if (typeof msg !== 'object' || msg === null || Array.isArray(msg))
+    return { error: 'PROTOCOL_BAD_REQUEST', id: null };
   const m = msg as Record<string, unknown>;
-  const id = typeof m.id === 'number' && Number.isSafeInteger(m.id) ? m.id : null;
+  const seat = m.seat;
+  if (seat !== undefined && (typeof seat !== 'string' || seat.length > 256))
+    return { error: 'PROTOCOL_BAD_REQUEST', id: isInt(m.id) ? m.id : null };
+  const withSeat = <T extends object>(body: T): T & { seat?: string } =>
+    seat === undefined ? body : { ...body, seat };
+  if (m.type === 'ack') {
+    if (!isInt(m.through)) return { error: 'PROTOCOL_BAD_REQUEST', id: null };
+    return withSeat({ type: 'ack', through: m.through });
+  }
+  const id = isInt(m.id) ? m.id : null;
   if (id === null) return { error: 'PROTOCOL_BAD_REQUEST', id: null };
   if (typeof m.type !== 'string' || !Object.hasOwn(SOCKET_ACCESS, m.type))
     return { error: 'PROTOCOL_UNKNOWN_TYPE', id };
-  if (m.type === 'events.query') {
-    if (typeof m.filter !== 'object' || m.filter === null)
-      return { error: 'PROTOCOL_BAD_REQUEST', id };
-    return { id, type: 'events.query', filter: m.filter as EventFilter };
+  const bad: ParseError = { error: 'PROTOCOL_BAD_REQUEST', id };
+  switch (m.type as MessageType) {
+    case 'events.query':
+      if (typeof m.filter !== 'object' || m.filter === null || Array.isArray(m.filter)) return bad;
+      return withSeat({ id, type: 'events.query', filter: sanitizeFilter(m.filter) });
+    case 'idle.report': {
+      if (!isInt(m.idleMs) || !isInt(m.at)) return bad;
+      if (m.locked !== undefined && typeof m.locked !== 'boolean') return bad;
+      const report = { id, type: 'idle.report' as const, idleMs: m.idleMs, at: m.at };
+      return withSeat(m.locked === undefined ? report : { ...report, locked: m.locked });
+    }
+    case 'subscribe':
+      if (!isInt(m.afterSeq) || !isInt(m.window, 1) || m.window > MAX_WINDOW) return bad;
+      return withSeat({ id, type: 'subscribe', afterSeq: m.afterSeq, window: m.window });
+    case 'status':
+    case 'verify':
+    case 'unsubscribe':
+      return withSeat({ id, type: m.type as 'status' | 'verify' | 'unsubscribe' });
   }
-  return { id, type: m.type as 'status' | 'verify' };
+}
+
+export function isParseError(m: ClientMessage | ParseError): m is ParseError {
+  return 'error' in m;
 }
 
 const MAX_QUERY_LIMIT = 10_000;
@@ -110,7 +224,8 @@ export function sanitizeFilter(raw: unknown): EventFilter {
   const out: EventFilter = {};
   const str = (v: unknown) => (typeof v === 'string' && v.length <= 4096 ? v : undefined);
   const int = (v: unknown) => (typeof v === 'number' && Number.isSafeInteger(v) ? v : undefined);
-  if (Array.isArray(f.types)) out.types = f.types.filter((t) => typeof t === 'string').slice(0, 64);
+  if (Array.isArray(f.types))
+    out.types = f.types.filter((t) => typeof t === 'string' && t.length <= 256).slice(0, 64);
   const sev = str(f.minSeverity);
   if (sev && ['info', 'low', 'medium', 'high', 'critical'].includes(sev))
     out.minSeverity = sev as Severity;

@@ -13,7 +13,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { request } from '../../../src/agent/socket/client.js';
+import { requestOnce } from '../../../src/ipc/index.js';
 import {
   agentArgs,
   agentDirs,
@@ -62,7 +62,7 @@ describe('agent lifecycle', () => {
       expect(statSync(admin).mode & 0o777).toBe(0o600);
       expect(statSync(open).mode & 0o777).toBe(0o666);
 
-      const s = await request(admin, { type: 'status' });
+      const s = await requestOnce(admin, 'status', {});
       expect(s.policy?.name).toMatch(/DEMO/);
       expect(s.events.stored).toBeGreaterThanOrEqual(2);
       // DESIGN.md's minimum, and the slices the modules add.
@@ -81,15 +81,15 @@ describe('agent lifecycle', () => {
         },
       ]);
 
-      const all = await request(admin, { type: 'events.query', filter: { types: ['agent.*'] } });
+      const all = await requestOnce(admin, 'events.query', { filter: { types: ['agent.*'] } });
       expect(all.events.map((e) => e.type)).toContain('agent.started');
       // agent.sock is open to every local user: nobody else's events come back.
-      const mine = await request(open, { type: 'events.query', filter: {} });
+      const mine = await requestOnce(open, 'events.query', { filter: {} });
       expect(mine.events).toEqual([]);
-      await expect(request(open, { type: 'verify' })).rejects.toMatchObject({
+      await expect(requestOnce(open, 'verify', {})).rejects.toMatchObject({
         code: 'PROTOCOL_ADMIN_ONLY',
       });
-      const v = await request(admin, { type: 'verify' });
+      const v = await requestOnce(admin, 'verify', {});
       expect(v.ok).toBe(true);
     } finally {
       await stopAgent(a);
@@ -110,7 +110,7 @@ describe('agent lifecycle', () => {
       const third = startAgentProcess({ ...other, socketDir: d.socketDir });
       expect(await third.exited).toBe(1);
       expect(third.stderr()).toMatch(/already answering/);
-      const s = await request(join(d.socketDir, 'admin.sock'), { type: 'status' });
+      const s = await requestOnce(join(d.socketDir, 'admin.sock'), 'status', {});
       expect(s.policy?.name).toMatch(/DEMO/);
     } finally {
       expect(await stopAgent(a)).toBe(0);
