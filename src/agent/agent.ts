@@ -5,8 +5,10 @@ import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { compileAlertRules, createAlertEngine } from '../core/alerts/index.js';
 import type { Lang } from '../core/i18n/types.js';
+import type { Platform } from '../core/ports/index.js';
 import type { Request } from '../core/protocol/messages.js';
 import { sanitizeFilter } from '../core/protocol/messages.js';
+import { createPlatform } from '../platform/index.js';
 import { osName } from '../platform/paths.js';
 import { type FolderRecorder, startFolderRecorder } from './files/recorder.js';
 import { acquireLock } from './lock.js';
@@ -31,6 +33,8 @@ export interface AgentOptions {
   /** Diagnostic log file; default `<dataDir>/agent.log`. */
   logFile?: string;
   now?: () => number;
+  /** The OS adapters (default: picked for this machine; tests may pass the fake one). */
+  platform?: Platform;
 }
 
 export interface RunningAgent {
@@ -55,6 +59,9 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   }
   const logFile = o.logFile ?? join(o.dataDir, 'agent.log');
   const log = createLogger(logFile);
+  const platform =
+    o.platform ?? createPlatform({ say: (line) => log.warn({ module: 'platform' }, line) });
+  for (const line of platform.lacks) log.warn({ module: 'platform' }, line);
   // An agent that cannot record must not go on enforcing silently.
   store.onFailure((error) => {
     log.fatal({ module: 'store', err: String(error) }, 'cannot write the event store; stopping');
@@ -109,6 +116,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
           scanIntervalMs: p.policy.scan.interval,
           log,
           now,
+          platform,
         });
       })
       .catch((e) => log.error({ module: 'folders', err: String(e) }, 'cannot watch folders'));
