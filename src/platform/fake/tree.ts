@@ -4,7 +4,8 @@
 // IN_MODIFY/IN_ATTRIB → 'change', IN_CREATE/IN_DELETE/IN_MOVED_FROM/IN_MOVED_TO → 'rename',
 // each on the watch of the parent directory with the entry's name; IN_DELETE_SELF and
 // IN_MOVE_SELF → 'rename' with the watched directory's own base name (libuv names the
-// event after the watched path when inotify gives no name). A watch follows its directory's
+// event after the watched path when inotify gives no name; a deleted directory's watch also
+// reports IN_IGNORED that way, so it hears its own name twice). A watch follows its directory's
 // inode through moves and dies with it, as inotify's does. Watches share one "kernel watch"
 // per directory, so `maxWatches` fails watchDir with ENOSPC like fs.inotify.max_user_watches.
 // Events arrive asynchronously, in order, as real ones do.
@@ -385,11 +386,15 @@ export class FakeTree implements TreeSource {
     this.detach(parent, name);
   }
 
-  /** IN_DELETE_SELF then IN_IGNORED: the watch reports its own name once and is dead. */
+  /** IN_DELETE_SELF then IN_IGNORED (libuv reports both as 'rename' with the watched
+   *  directory's own name); then the watch is dead. */
   private selfGone(n: Node): void {
     for (const w of n.watches ?? []) {
       this.deliver(w, 'rename', w.base);
-      w.closed = true;
+      this.deliver(w, 'rename', w.base);
+      this.queue.push(() => {
+        w.closed = true;
+      });
     }
     n.watches?.clear();
     this.watched.delete(n);
