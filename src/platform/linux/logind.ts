@@ -102,8 +102,8 @@ export function createLogindFilesSession(o: LogindOptions): SessionSource {
     const seatVars = parseEnvFile(seatText);
     const id = seatVars.get('ACTIVE');
     activeId = id;
-    // A session id is a plain name (session_id_valid: [a-zA-Z0-9_-]); never a path.
-    if (!id || !/^[A-Za-z0-9_-]+$/.test(id)) return null;
+    // A session id is letters and digits (systemd session_id_valid): never a path or an option.
+    if (!id || !/^[A-Za-z0-9]+$/.test(id)) return null;
     const text = readText(path.join(sessionsDir, id));
     const v = text === undefined ? new Map<string, string>() : parseEnvFile(text);
     const s: LogindSession = {
@@ -181,7 +181,7 @@ export function createLoginctlSession(
       '--value',
     ]);
     const id = a.code === 0 ? a.stdout.trim() : '';
-    if (!id || !/^[A-Za-z0-9_-]+$/.test(id)) return null;
+    if (!id || !/^[A-Za-z0-9]+$/.test(id)) return null;
     const props = ['Name', 'User', 'State', 'Class', 'Type', 'Display', 'Remote'];
     const s = await o.commands.run('loginctl', [
       'show-session',
