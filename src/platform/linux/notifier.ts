@@ -79,7 +79,7 @@ export function createLinuxNotifier(o: LinuxNotifierOptions): Notifier {
         return false;
       }
       if (r.code !== 0) {
-        const why = r.timedOut ? 'timed out' : (r.stderr.trim().split('\n')[0] ?? `exit ${r.code}`);
+        const why = r.timedOut ? 'timed out' : r.stderr.trim().split('\n')[0] || `exit ${r.code}`;
         sayOnce(`notifier: notify-send failed: ${why}`);
         return false;
       }

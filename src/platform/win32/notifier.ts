@@ -60,7 +60,9 @@ export function createWindowsNotifier(o: {
         return false;
       }
       if (r.code !== 0)
-        sayOnce(`notifier: the toast failed: ${r.stderr.trim().split('\n')[0] ?? ''}`);
+        sayOnce(
+          `notifier: the toast failed: ${r.stderr.trim().split('\n')[0] || `exit ${r.code}`}`,
+        );
       return r.code === 0;
     },
   };
