@@ -376,8 +376,10 @@ export class FakeTree implements TreeSource {
     const n = parent.children!.get(name);
     parent.children!.delete(name);
     parent.mtimeMs = this.now();
-    this.emit(parent, 'rename', name);
+    // Linux queues a directory's IN_DELETE_SELF (and IN_IGNORED) before its parent's
+    // IN_DELETE (seen with fs.watch on both).
     if (n) this.selfGone(n);
+    this.emit(parent, 'rename', name);
   }
 
   private removeNode(parent: Node, name: string): void {

@@ -172,6 +172,40 @@ describe('FakeTree against node:fs and fs.watch (the same operations)', () => {
     expect(await seen(fake)).toEqual(await seen(real));
   });
 
+  it('orders a deleted directory’s own events before its parent’s, like inotify', async () => {
+    const real = realSubject();
+    cleanups.push(real.cleanup);
+    const fake = fakeSubject();
+    const heardOn = async (s: Subject, rm: () => void) => {
+      s.ops.mkdir('d');
+      s.ops.write('d/f', 'x');
+      await s.settle();
+      const heard: string[] = [];
+      const ws = [
+        s.source.watchDir(
+          at(s.root, ''),
+          (k, n) => heard.push(`root:${k}:${n}`),
+          () => {},
+        ),
+        s.source.watchDir(
+          at(s.root, 'd'),
+          (k, n) => heard.push(`d:${k}:${n}`),
+          () => {},
+        ),
+      ];
+      rm();
+      await s.settle();
+      for (const w of ws) w.close();
+      return heard;
+    };
+    const realHeard = await heardOn(real, () => fs.rmSync(at(real.root, 'd'), { recursive: true }));
+    const fakeHeard = await heardOn(fake, () =>
+      (fake.source as FakeTree).remove(at(fake.root, 'd')),
+    );
+    expect(fakeHeard).toEqual(realHeard);
+    expect(realHeard.at(-1)).toBe('root:rename:d');
+  });
+
   it('answers lstat, stat, readDir and openRead alike, links and odd names included', async () => {
     const real = realSubject();
     cleanups.push(real.cleanup);
