@@ -120,25 +120,52 @@ export function createLogindFilesSession(o: LogindOptions): SessionSource {
   };
 
   const arm = (poke: () => void): Poked => {
-    const watches: fs.FSWatcher[] = [];
-    const watch = (dir: string, relevant: (name: string) => boolean) => {
+    const watches = new Map<string, fs.FSWatcher>();
+    let closed = false;
+    const watch = (dir: string, relevant: (name: string) => boolean): boolean => {
+      if (watches.has(dir)) return true;
       try {
         const w = fs.watch(dir, { persistent: false }, (_kind, name) => {
           if (name === null || relevant(name.toString())) poke();
         });
         // The directory went away (logind stopped): nothing more will come from it.
-        w.on('error', () => w.close());
-        watches.push(w);
+        w.on('error', () => {
+          w.close();
+          watches.delete(dir);
+        });
+        watches.set(dir, w);
+        return true;
       } catch {
-        // Not there (yet): current() still answers on every call.
+        return false; // not there (yet): current() still answers on every call
       }
     };
-    watch(seatsDir, (name) => name === seat);
-    // A session's own file changes when it becomes active, closes or learns its display.
-    watch(sessionsDir, (name) => activeId === undefined || name.startsWith(activeId));
+    const armAll = () => {
+      if (closed) return;
+      const seats = watch(seatsDir, (name) => name === seat);
+      // A session's own file changes when it becomes active, closes or learns its display.
+      const sessions = watch(sessionsDir, (n) => activeId === undefined || n.startsWith(activeId));
+      // Early in boot logind may not have made its directories yet: watch /run/systemd
+      // until it does (one more inotify watch, no polling).
+      if (!seats || !sessions) {
+        watch(path.dirname(seatsDir), (name) => {
+          if (name === 'seats' || name === 'sessions') {
+            armAll();
+            return true;
+          }
+          return false;
+        });
+      } else {
+        const parent = watches.get(path.dirname(seatsDir));
+        parent?.close();
+        watches.delete(path.dirname(seatsDir));
+      }
+    };
+    armAll();
     return {
       close: () => {
-        for (const w of watches) w.close();
+        closed = true;
+        for (const w of watches.values()) w.close();
+        watches.clear();
       },
     };
   };

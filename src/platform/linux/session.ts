@@ -25,9 +25,11 @@ export function pickLinuxSession(o: LinuxSessionOptions): {
   const runDir = path.join(root, 'run');
   const lacks: string[] = [];
   // logind always creates seat0 when it starts (even on a headless machine), so its state
-  // file is how sd_booted-style checks tell logind runs (an empty /run/systemd/seats is a
-  // container without it).
-  if (fs.existsSync(path.join(runDir, 'systemd/seats/seat0'))) {
+  // file says logind runs (an empty /run/systemd/seats is a container without it). A
+  // machine booted with systemd (sd_booted: /run/systemd/system) has logind even if the
+  // agent starts before logind has written seat0: the source then watches for it.
+  const seat0 = fs.existsSync(path.join(runDir, 'systemd/seats/seat0'));
+  if (seat0 || fs.existsSync(path.join(runDir, 'systemd/system'))) {
     return { session: createLogindFilesSession({ runDir, users: o.users, clock: o.clock }), lacks };
   }
   lacks.push('session: no systemd-logind (no /run/systemd/seats/seat0); trying utmp');

@@ -209,6 +209,25 @@ describe('utmp', () => {
   });
 });
 
+describe('logind starting after the agent (early boot)', () => {
+  it('picks logind on a systemd-booted machine before seat0 exists, and hears it appear', async () => {
+    const root = tmpRoot();
+    fs.mkdirSync(path.join(root, 'run/systemd/system'), { recursive: true });
+    const picked = pickLinuxSession({ root, clock: nodeClock });
+    expect([picked.session.name, picked.lacks]).toEqual(['logind', []]);
+    expect(await picked.session.current()).toBeNull();
+    const heard: Array<string | null> = [];
+    const w = picked.session.watch((u) => heard.push(u?.name ?? null));
+    cleanup.push(() => w.close());
+    await new Promise((r) => setTimeout(r, 150));
+    const t = logindTree(root);
+    t.session('1', { UID: '1000', USER: 'alice', STATE: 'active', CLASS: 'user' });
+    t.seat({ id: '1', uid: 1000 });
+    await until('alice', () => (heard.length > 0 ? true : undefined));
+    expect(heard).toEqual(['alice']);
+  });
+});
+
 describe('picking the Linux source', () => {
   it('prefers logind, falls back to utmp, then to none, saying what is missing once', async () => {
     const withLogind = tmpRoot();
