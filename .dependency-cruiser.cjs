@@ -49,6 +49,34 @@ module.exports = {
       to: { path: '^src/', pathNot: '^src/(core|platform|agent)/' },
     },
     {
+      name: 'only-platform-touches-the-tree',
+      comment:
+        'The folder layer reads the file tree and kernel limits through platform.tree and ' +
+        'platform.kernel (src/core/ports), so unit tests can run it on the fake tree.',
+      severity: 'error',
+      from: { path: '^src/agent/folders/' },
+      to: { path: '^(node:)?(fs|fs/promises)$' },
+    },
+    {
+      name: 'only-platform-runs-commands',
+      comment:
+        'OS commands go through platform.commands (src/platform/node/commands.ts). ' +
+        'judge-remote.ts is the exception: it spawns our own policy judge, not an OS tool.',
+      severity: 'error',
+      from: { path: '^src/(agent|cli)/', pathNot: '^src/agent/policy/judge-remote\\.ts$' },
+      to: { path: '^(node:)?child_process$' },
+    },
+    {
+      name: 'adapters-only-through-platform-index',
+      comment:
+        'OS adapters are picked in one place: outside src/platform, only ' +
+        'src/platform/index.ts (and the pure paths.ts) may be imported. Tests and benches ' +
+        'may import anything (they are not under src/).',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/platform/' },
+      to: { path: '^src/platform/', pathNot: '^src/platform/(index|paths)\\.ts$' },
+    },
+    {
       // The one exception to "core only": the seat token's default place is a pure path
       // function that the agent (which writes the token) and the client (which reads it) share.
       name: 'ipc-imports-core-only',
@@ -61,7 +89,10 @@ module.exports = {
       name: 'cli-imports-core-ipc-agent-console',
       severity: 'error',
       from: { path: '^src/cli/' },
-      to: { path: '^src/', pathNot: '^src/(core|ipc|agent|console|cli)/|^src/platform/paths\\.ts$' },
+      to: {
+        path: '^src/',
+        pathNot: '^src/(core|ipc|agent|console|cli)/|^src/platform/(paths|index)\\.ts$',
+      },
     },
     {
       name: 'console-imports-core',

@@ -36,11 +36,15 @@ async function child(impl, root, burstDir) {
     const { createFolderWatcher, MemorySnapshotStore } = await import(
       '../dist/agent/folders/index.js'
     );
+    const { createPlatform } = await import('../dist/platform/index.js');
+    const platform = createPlatform();
     rssBefore = process.memoryUsage().rss;
     t0 = now();
     const w = createFolderWatcher({
       folders: [{ path: root, level: 'AAA', recursive: true, ignore: [] }],
       snapshot: new MemorySnapshotStore(),
+      source: platform.tree,
+      kernel: platform.kernel,
       onChanges: (batch) => {
         for (const c of batch) if (c.kind === 'created') note(c.path);
       },

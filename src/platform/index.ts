@@ -1,24 +1,113 @@
-// TEMPORARY stand-in until the platform adapters land (wt-ports): the real picker replaces it.
+// The one place that picks OS adapters (DESIGN.md "Layers"): everything outside src/platform
+// gets a Platform from here (or the fake one in tests) and never imports an OS folder.
+// What a machine lacks is collected here, one line each, for the agent to say once.
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Platform } from '../core/ports/index.js';
-export function createPlatform(): Platform {
-  const timer = (t: NodeJS.Timeout) => {
-    t.unref();
-    return { cancel: () => clearTimeout(t) };
+import {
+  createMacNotifier,
+  createMacSession,
+  MAC_LACKS,
+  macKernel,
+  macUsers,
+} from './darwin/index.js';
+import { createLinuxKernel, linuxKernelLacks } from './linux/kernel.js';
+import { createLinuxNotifier } from './linux/notifier.js';
+import { pickLinuxSession } from './linux/session.js';
+import { createLinuxUsers } from './linux/users.js';
+import { nodeClock } from './node/clock.js';
+import { createNodeCommandRunner } from './node/commands.js';
+import { nodeTreeSource } from './node/tree-source.js';
+import { osName } from './paths.js';
+import {
+  createWindowsNotifier,
+  createWindowsSession,
+  WINDOWS_LACKS,
+  windowsKernel,
+  windowsUsers,
+} from './win32/index.js';
+
+export interface PlatformOptions {
+  os?: NodeJS.Platform;
+  /** The file system root the Linux adapters read below ("/"; tests: a fabricated tree). */
+  root?: string;
+  /** Where a line about a capability found missing at run time goes (once per line). */
+  say?: (line: string) => void;
+}
+
+/** Whether `program` is on PATH (an executable file), without running it. */
+export function onPath(program: string, envPath = process.env.PATH ?? ''): boolean {
+  for (const dir of envPath.split(path.delimiter)) {
+    if (!dir) continue;
+    try {
+      fs.accessSync(path.join(dir, program), fs.constants.X_OK);
+      return true;
+    } catch {
+      // not here
+    }
+  }
+  return false;
+}
+
+export function createPlatform(o: PlatformOptions = {}): Platform {
+  const os = osName(o.os ?? process.platform);
+  const commands = createNodeCommandRunner();
+  const uid = process.getuid?.() ?? -1;
+  const lacks: string[] = [];
+  // A line found at run time joins `lacks` too, so status shows it; said once.
+  const say = (line: string) => {
+    if (lacks.includes(line)) return;
+    lacks.push(line);
+    o.say?.(line);
   };
+  const base = { os, clock: nodeClock, commands, tree: nodeTreeSource, lacks };
+  if (os === 'windows') {
+    lacks.push(...WINDOWS_LACKS);
+    return {
+      ...base,
+      users: windowsUsers,
+      kernel: windowsKernel,
+      session: createWindowsSession({ commands, clock: nodeClock }),
+      // The service runs as SYSTEM; `npm start` as the person at the desk.
+      notifier: createWindowsNotifier({ commands, service: isWindowsService(), say }),
+    };
+  }
+  if (os === 'darwin') {
+    lacks.push(...MAC_LACKS);
+    return {
+      ...base,
+      users: macUsers,
+      kernel: macKernel,
+      session: createMacSession({ commands, clock: nodeClock }),
+      notifier: createMacNotifier({ commands, uid, say }),
+    };
+  }
+  const root = o.root ?? '/';
+  const users = createLinuxUsers({ passwd: path.join(root, 'etc/passwd') });
+  const kernel = createLinuxKernel(root);
+  lacks.push(...linuxKernelLacks(kernel));
+  const picked = pickLinuxSession({ root, users, clock: nodeClock });
+  lacks.push(...picked.lacks);
+  if (!onPath('notify-send'))
+    lacks.push('notifier: notify-send is not installed (libnotify-bin); notices are not shown');
   return {
-    os:
-      process.platform === 'win32' ? 'windows' : process.platform === 'darwin' ? 'darwin' : 'linux',
-    clock: {
-      now: () => Date.now(),
-      after: (ms, fn) => timer(setTimeout(fn, ms)),
-      every: (ms, fn) => timer(setInterval(fn, ms)),
-    },
-    users: { nameOf: () => undefined },
-    session: { name: 'none', current: async () => null, watch: () => ({ close() {} }) },
-    commands: { run: async () => ({ code: null, stdout: '', stderr: '', missing: true }) },
-    notifier: { name: 'none', notify: async () => false },
-    tree: undefined as never,
-    kernel: { maxQueuedEvents: () => undefined, maxUserWatches: () => undefined },
-    lacks: [],
+    ...base,
+    users,
+    kernel,
+    session: picked.session,
+    notifier: createLinuxNotifier({
+      commands,
+      users,
+      uid,
+      env: process.env,
+      runUserDir: path.join(root, 'run/user'),
+      say,
+    }),
   };
+}
+
+/** A Windows service runs as SYSTEM, whose profile is under the system directory. */
+function isWindowsService(): boolean {
+  const profile = process.env.USERPROFILE ?? '';
+  return /\\system32\\config\\systemprofile$/i.test(profile) || process.env.USERNAME === 'SYSTEM';
 }

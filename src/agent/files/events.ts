@@ -1,10 +1,16 @@
 // What the folder watcher saw, as events (DESIGN.md "Contracts": file event data). Paths are
 // recorded, never contents; a name that is not valid UTF-8 keeps its raw bytes in pathBytes.
 import type { EventInput, Json } from '../../core/events/types.js';
-import { userName } from '../../platform/linux/users.js';
+import type { UserDirectory } from '../../core/ports/users.js';
 import type { BatchInfo, FileChange, HashResult, WatchNotice } from '../folders/types.js';
 
-export function fileEvent(c: FileChange, level: string, info: BatchInfo): EventInput {
+/** `users` names the file's owner (platform.users); an unknown uid is "uid:<n>". */
+export function fileEvent(
+  c: FileChange,
+  level: string,
+  info: BatchInfo,
+  users: UserDirectory,
+): EventInput {
   const data: Record<string, Json> = { path: c.path };
   if (c.pathBytes) data.pathBytes = c.pathBytes;
   if (c.kind === 'renamed' && c.oldPath !== undefined) {
@@ -14,7 +20,7 @@ export function fileEvent(c: FileChange, level: string, info: BatchInfo): EventI
   data.root = c.root;
   if (c.entry.type !== 'file') data.entry = c.entry.type;
   data.size = c.size;
-  if (c.owner !== undefined) data.owner = userName(c.owner);
+  if (c.owner !== undefined) data.owner = users.nameOf(c.owner) ?? `uid:${c.owner}`;
   data.detectedBy = c.detectedBy;
   if (c.offline) data.offline = true;
   if (info.baseline) data.baseline = true;

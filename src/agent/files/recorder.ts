@@ -3,6 +3,7 @@
 // overflow, watch-limit and scan notices become events too. One recorder per policy's folder
 // set; a new policy with other folders replaces it.
 import type { ResolvedFolder } from '../../core/policy/types.js';
+import type { Platform } from '../../core/ports/index.js';
 import { createFolderWatcher, type FolderWatcher } from '../folders/index.js';
 import type { BatchInfo, FileChange, WatchNotice } from '../folders/types.js';
 import type { Logger } from '../log.js';
@@ -22,6 +23,8 @@ export interface FolderRecorderOptions {
   now: () => number;
   /** Sees every notice of the watcher layer too (folder states for `baomi status`). */
   onNotice?: (n: WatchNotice) => void;
+  /** The OS behind the folders: its file tree, kernel limits and owner names. */
+  platform: Platform;
 }
 
 export interface FolderRecorder {
@@ -44,7 +47,7 @@ export async function startFolderRecorder(o: FolderRecorderOptions): Promise<Fol
     const now = o.now();
     await Promise.all(
       batch.map(async (c, i) => {
-        const e = await store.append(fileEvent(c, level, info), {
+        const e = await store.append(fileEvent(c, level, info, o.platform.users), {
           apply: (db) => {
             if (i === 0) SqliteSnapshotStore.markRoot(db, info.root, now);
             SqliteSnapshotStore.applyOne(db, c);
@@ -85,6 +88,8 @@ export async function startFolderRecorder(o: FolderRecorderOptions): Promise<Fol
       ignore: f.ignore,
     })),
     snapshot: new SqliteSnapshotStore(store),
+    source: o.platform.tree,
+    kernel: o.platform.kernel,
     scanIntervalMs: o.scanIntervalMs,
     degradedScanMs: DEGRADED_SCAN_MS,
     onChanges,

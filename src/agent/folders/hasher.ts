@@ -3,14 +3,15 @@
 // only; nothing is kept. A file that changed while being read is skipped: its newer
 // change is (or will be) queued and hashed instead.
 import { createHash } from 'node:crypto';
-import fs from 'node:fs/promises';
-import type { HashResult } from './types.js';
+import type { ReadHandle, TreeSource } from '../../core/ports/tree-source.js';
+import type { FsPath, HashResult } from './types.js';
 
 export interface HashJob extends Omit<HashResult, 'sha256'> {
-  abs: string | Buffer;
+  abs: FsPath;
 }
 
 export interface HasherOptions {
+  source: Pick<TreeSource, 'openRead'>;
   maxBytes: number;
   concurrency?: number;
   onHashed(h: HashResult): void | Promise<void>;
@@ -78,16 +79,16 @@ export class Hasher {
   }
 
   private async run(job: HashJob): Promise<void> {
-    let fh: fs.FileHandle | undefined;
+    let fh: ReadHandle | undefined;
     try {
-      fh = await fs.open(job.abs, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+      fh = await this.o.source.openRead(job.abs);
       const st = await fh.stat();
       if (!st.isFile() || st.ino !== job.ino || st.size > this.o.maxBytes) return;
       const h = createHash('sha256');
       const buf = Buffer.allocUnsafe(CHUNK);
       let total = 0;
       for (;;) {
-        const { bytesRead } = await fh.read(buf, 0, CHUNK, total);
+        const bytesRead = await fh.read(buf, total);
         if (bytesRead === 0) break;
         h.update(buf.subarray(0, bytesRead));
         total += bytesRead;

@@ -1,6 +1,7 @@
 // The folder-watcher layer: classified folders in, loss-free batches of FileChange out.
 //
-//   const w = createFolderWatcher({ folders, snapshot, onChanges, onNotice, onHashed });
+//   const w = createFolderWatcher({ folders, snapshot, source: platform.tree,
+//                                   kernel: platform.kernel, onChanges, onNotice, onHashed });
 //   await w.start();          // resolves when every root is scanned and watched
 //   ...
 //   await w.stop();
@@ -17,12 +18,12 @@
 // Events are immutable, so the store records a hash as its own fact (for example a
 // follow-up event or a column of the snapshot), not as an edit of the earlier event.
 import { performance } from 'node:perf_hooks';
+import type { KernelLimits, TreeSource } from '../../core/ports/index.js';
 import type { DiffChange } from './diff.js';
 import { Hasher, type HashJob } from './hasher.js';
-import { OverflowDetector, readMaxQueuedEvents, readMaxUserWatches } from './overflow.js';
+import { DEFAULT_MAX_QUEUED, OverflowDetector } from './overflow.js';
 import { absOf, describePath } from './relpath.js';
 import { type RootContext, RootWatcher } from './root-watcher.js';
-import { nodeTreeSource, type TreeSource } from './tree-source.js';
 import type {
   BatchInfo,
   FileChange,
@@ -33,11 +34,11 @@ import type {
   WatchNotice,
 } from './types.js';
 
+export type { DirWatch, ListedEntry, TreeSource } from '../../core/ports/tree-source.js';
 export { applyToMap, type DiffChange, diffEntries } from './diff.js';
 export { compileIgnore, type IgnoreMatcher } from './ignore.js';
 export { describePath, displayRel } from './relpath.js';
 export { MemorySnapshotStore } from './snapshot-memory.js';
-export { type DirWatch, type FsPath, nodeTreeSource, type TreeSource } from './tree-source.js';
 export type * from './types.js';
 
 const STALL_RESCAN_GAP_MS = 2000;
@@ -68,7 +69,10 @@ export interface FolderWatcherOptions {
   /** Stall detector period and threshold. Defaults 60 s and 2 s (SIGCONT is caught at once). */
   stallTickMs?: number;
   stallMs?: number;
-  source?: TreeSource;
+  /** The file tree (platform.tree): node:fs in the agent, the fake tree in unit tests. */
+  source: TreeSource;
+  /** Kernel limits (platform.kernel): the queue length and the watch limit. */
+  kernel: KernelLimits;
 }
 
 export interface FolderWatcherStats {
@@ -98,6 +102,7 @@ export function createFolderWatcher(o: FolderWatcherOptions): FolderWatcher {
   let intervalTimer: NodeJS.Timeout | undefined;
 
   const hasher = new Hasher({
+    source: o.source,
     maxBytes: hashMax,
     concurrency: o.hashConcurrency ?? 2,
     onHashed: (h) => o.onHashed?.(h),
@@ -192,7 +197,7 @@ export function createFolderWatcher(o: FolderWatcherOptions): FolderWatcher {
   };
 
   const detector = new OverflowDetector({
-    maxQueued: readMaxQueuedEvents(),
+    maxQueued: o.kernel.maxQueuedEvents() ?? DEFAULT_MAX_QUEUED,
     tickMs: o.stallTickMs,
     stallMs: o.stallMs,
     onBurst: (count) => {
@@ -213,7 +218,7 @@ export function createFolderWatcher(o: FolderWatcherOptions): FolderWatcher {
   });
 
   const ctx: RootContext = {
-    source: o.source ?? nodeTreeSource,
+    source: o.source,
     snapshot: o.snapshot,
     settleMs: o.settleMs ?? 40,
     burstSettleMs: Math.min(o.burstSettleMs ?? 5, o.settleMs ?? 40),
@@ -223,7 +228,7 @@ export function createFolderWatcher(o: FolderWatcherOptions): FolderWatcher {
     deliver,
     notice,
     countEvent: () => detector.countEvent(),
-    maxUserWatches: readMaxUserWatches,
+    maxUserWatches: () => o.kernel.maxUserWatches(),
   };
   const roots = o.folders.map((f) => new RootWatcher(f, ctx));
 

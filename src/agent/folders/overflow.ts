@@ -11,11 +11,13 @@
 // Idle cost: the SIGCONT listener costs nothing until a signal comes, and the timer is
 // unref'd and wakes once a minute (each wake-up costs the process ~0.4 ms of CPU, so a
 // shorter period shows in an idle agent's CPU time).
-import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
+/** The kernel's queue length when it cannot be read (Linux's default). */
+export const DEFAULT_MAX_QUEUED = 16384;
+
 export interface OverflowOptions {
-  /** /proc/sys/fs/inotify/max_queued_events. */
+  /** /proc/sys/fs/inotify/max_queued_events (the kernel port). */
   maxQueued: number;
   /** Fraction of maxQueued seen in one loop turn that counts as an overflow. */
   burstFraction?: number;
@@ -29,38 +31,6 @@ export interface OverflowOptions {
   onContinued(): void;
   /** Called on every tick (cheap periodic chores: roots that do not exist yet). */
   onTick?(): void;
-}
-
-export function readMaxQueuedEvents(): number {
-  try {
-    const n = Number.parseInt(
-      fs.readFileSync('/proc/sys/fs/inotify/max_queued_events', 'utf8'),
-      10,
-    );
-    return Number.isFinite(n) && n > 0 ? n : 16384;
-  } catch {
-    return 16384;
-  }
-}
-
-/**
- * The watch limit in force: the sysctl, or a user namespace's own lower limit
- * (/proc/sys/user/max_inotify_watches), whichever is smaller.
- */
-export function readMaxUserWatches(): number | undefined {
-  const read = (file: string) => {
-    try {
-      const n = Number.parseInt(fs.readFileSync(file, 'utf8'), 10);
-      return Number.isFinite(n) ? n : undefined;
-    } catch {
-      return undefined;
-    }
-  };
-  const limits = [
-    read('/proc/sys/fs/inotify/max_user_watches'),
-    read('/proc/sys/user/max_inotify_watches'),
-  ].filter((n): n is number => n !== undefined);
-  return limits.length ? Math.min(...limits) : undefined;
 }
 
 export const DEFAULT_TICK_MS = 60_000;

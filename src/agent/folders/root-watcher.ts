@@ -2,16 +2,16 @@
 // by watch events, and a single task chain so a scan and a live batch never interleave.
 // Events that arrive during a task only mark paths dirty; the next batch re-reads them from
 // disk, so whatever a scan saw mid-change is corrected right after it.
-import type { Stats } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { DirWatch, FileStat, TreeSource, WatchEventKind } from '../../core/ports/index.js';
 import { type DiffChange, diffEntries, orderRenames, sameFile } from './diff.js';
 import { compileIgnore, type IgnoreMatcher } from './ignore.js';
 import { absOf, displayRel, isUnder, joinRel, parentRel } from './relpath.js';
-import type { DirWatch, FsPath, TreeSource, WatchEventKind } from './tree-source.js';
 import type {
   BatchInfo,
   FolderSpec,
+  FsPath,
   ScanReason,
   SnapshotEntry,
   SnapshotStore,
@@ -23,7 +23,7 @@ const RENAME = 1;
 const CHANGE = 2;
 
 /** A directory's identity: inode number plus birth time (inode numbers get reused). */
-const dirId = (st: Stats): string => `${st.ino}:${st.birthtimeMs}`;
+const dirId = (st: FileStat): string => `${st.ino}:${st.birthtimeMs}`;
 
 interface DirState {
   id: string;
@@ -294,7 +294,7 @@ export class RootWatcher {
   private async scanSubtree(
     rel: string,
     abs: FsPath,
-    st: Stats,
+    st: FileStat,
     after: Map<string, SnapshotEntry>,
     unreadable: Set<string>,
   ): Promise<void> {
@@ -396,7 +396,7 @@ export class RootWatcher {
     reuse: Map<string, DirState> | undefined,
   ) {
     return {
-      enterDir: (rel: string, abs: FsPath, st: Stats) => this.enter(rel, abs, st, reuse),
+      enterDir: (rel: string, abs: FsPath, st: FileStat) => this.enter(rel, abs, st, reuse),
       file: (rel: string, e: SnapshotEntry) => after.set(rel, e),
       isIgnored: (rel: string, isDir: boolean) => this.isIgnored(rel, isDir),
       unreadable: (rel: string, err: Error) => {
@@ -408,7 +408,7 @@ export class RootWatcher {
   }
 
   /** Registers a directory and watches it (reusing a live watch of the same inode). */
-  private enter(rel: string, abs: FsPath, st: Stats, reuse: Map<string, DirState> | undefined) {
+  private enter(rel: string, abs: FsPath, st: FileStat, reuse: Map<string, DirState> | undefined) {
     const prev = reuse?.get(rel);
     if (prev?.watch && prev.id === dirId(st)) {
       this.dirs.set(rel, prev);

@@ -2,6 +2,10 @@
 // loss-free stream of FileChange batches; the store turns them into `file.*` events and
 // keeps the snapshot (DESIGN.md "Contracts": file event data).
 
+/** A path for the tree source: a string, or a Buffer when a name is not valid UTF-8
+ *  (relpath.ts absOf). A Buffer is a Uint8Array, so it fits the port's FsPath. */
+export type FsPath = string | Buffer;
+
 /** One classified folder of the policy, after path expansion. */
 export interface FolderSpec {
   /** Absolute path of the watched root. */

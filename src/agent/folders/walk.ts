@@ -1,16 +1,15 @@
 // Cooperative tree walk: synchronous fs calls in slices of a few milliseconds, yielding to
 // the event loop between slices so watch events, sockets and timers keep flowing during a
 // scan of a large tree.
-import type { Stats } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import type { FileStat, ListedEntry, TreeSource } from '../../core/ports/tree-source.js';
 import { absOf, joinRel, segOf } from './relpath.js';
-import type { FsPath, ListedEntry, TreeSource } from './tree-source.js';
-import type { EntryType, SnapshotEntry } from './types.js';
+import type { EntryType, FsPath, SnapshotEntry } from './types.js';
 
 export interface WalkHooks {
   /** A directory below the start was found; return false to skip it. Called before its
    *  listing is read, so a watch set up here misses nothing. */
-  enterDir(rel: string, abs: FsPath, st: Stats): boolean;
+  enterDir(rel: string, abs: FsPath, st: FileStat): boolean;
   file(rel: string, entry: SnapshotEntry): void;
   isIgnored(rel: string, isDir: boolean): boolean;
   /** The directory exists but could not be listed (EACCES…): keep what we knew of it. */
@@ -19,7 +18,7 @@ export interface WalkHooks {
   vanished?(rel: string): void;
 }
 
-export function entryOf(st: Stats): SnapshotEntry {
+export function entryOf(st: FileStat): SnapshotEntry {
   const type: EntryType = st.isFile() ? 'file' : st.isSymbolicLink() ? 'symlink' : 'other';
   const e: SnapshotEntry = { type, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, uid: st.uid };
   if (st.birthtimeMs > 0) e.btimeMs = st.birthtimeMs;
@@ -106,7 +105,7 @@ export async function walk(
   }
 }
 
-const segOfName = (name: string | Buffer): string =>
+const segOfName = (name: string | Uint8Array): string =>
   typeof name === 'string' ? name : segOf(name);
 
 function listDir(

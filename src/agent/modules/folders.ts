@@ -111,6 +111,7 @@ export function foldersModule(): FoldersModule {
             scanIntervalMs,
             log: ctx.log,
             now: () => ctx?.platform.clock.now() ?? Date.now(),
+            platform: ctx.platform,
             onNotice,
           });
         } catch (e) {

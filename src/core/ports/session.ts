@@ -13,6 +13,8 @@ export interface SeatUser {
   display?: string;
   /** The session's D-Bus address (to reach the user's notification daemon), where known. */
   dbusAddress?: string;
+  /** The kind of session where the OS says (logind TYPE: x11, wayland, tty…). */
+  sessionType?: string;
   /** Where the answer came from. */
   source: SessionSourceName;
 }
@@ -23,7 +25,9 @@ export interface SessionSource {
   current(): Promise<SeatUser | null>;
   /**
    * Calls onChange when the seat user changes (login, logout, fast user switching), with the
-   * new seat user or null. Sources without change notifications poll.
+   * new seat user or null. Only real changes are reported (same person, same session: no
+   * call). Sources without change notifications poll, slowly (a minute: an idle agent's CPU
+   * time counts), and say so in Platform.lacks.
    */
   watch(onChange: (user: SeatUser | null) => void): { close(): void };
 }

@@ -1,7 +1,8 @@
 // The file tree the folder layer watches, behind one small interface, so the watching
 // strategy (one fs.watch per directory today, a native inotify binding tomorrow) can change
-// without touching diffing, snapshots or overflow handling. The Linux adapter is
-// src/platform/linux/tree-source.ts; the fake an in-memory tree.
+// without touching diffing, snapshots or overflow handling. The adapter is
+// src/platform/node/tree-source.ts (the same on every OS); the fake an in-memory tree
+// (src/platform/fake/tree.ts). Relative names use the encoding of src/core/relpath.ts.
 export type WatchEventKind = 'rename' | 'change';
 /** A path as a string (valid UTF-8) or raw bytes (a name that is not). */
 export type FsPath = string | Uint8Array;
@@ -29,6 +30,14 @@ export interface DirWatch {
   close(): void;
 }
 
+/** An open file, read in chunks (the hasher: contents pass through, nothing is kept). */
+export interface ReadHandle {
+  stat(): Promise<FileStat>;
+  /** Reads into buf at file offset `position`; resolves the bytes read, 0 at the end. */
+  read(buf: Uint8Array, position: number): Promise<number>;
+  close(): Promise<void>;
+}
+
 export interface TreeSource {
   /** lstat (links not followed); undefined when the path does not exist. */
   lstat(p: FsPath): FileStat | undefined;
@@ -47,4 +56,9 @@ export interface TreeSource {
     onEvent: (kind: WatchEventKind, rel: string | null) => void,
     onError: (err: Error) => void,
   ): DirWatch;
+  /**
+   * Opens a file for reading without following a link at the last step (O_NOFOLLOW).
+   * Rejects with an Error with `code` (ENOENT, ELOOP for a link, ENOTDIR…).
+   */
+  openRead(p: FsPath): Promise<ReadHandle>;
 }

@@ -9,11 +9,13 @@ import {
   type FolderWatcherOptions,
   type HashResult,
   MemorySnapshotStore,
-  nodeTreeSource,
   type TreeSource,
 } from '../../../src/agent/folders/index.js';
+import { createPlatform } from '../../../src/platform/index.js';
+import { nodeTreeSource } from '../../../src/platform/node/tree-source.js';
 import { realTree, settle, sleep, tmpDir, View } from './helpers.js';
 
+const platform = createPlatform();
 const cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   while (cleanup.length) await cleanup.pop()!();
@@ -32,6 +34,8 @@ async function startLayer(root: string, extra: Partial<FolderWatcherOptions> = {
     onHashed: (h) => {
       hashes.push(h);
     },
+    source: platform.tree,
+    kernel: platform.kernel,
     ...extra,
   });
   await w.start();
@@ -282,6 +286,7 @@ describe('folder watcher on real files', () => {
       scanIntervalMs: 0,
       onChanges: (batch) => view.apply(batch),
       source,
+      kernel: platform.kernel,
     });
     await layer.start();
     expect(open).toBe(61);

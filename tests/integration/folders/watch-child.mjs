@@ -2,11 +2,15 @@
 // JSON in argv[2] and prints one JSON line per batch, notice and hash. Plain JS on purpose:
 // the tests stop it with SIGSTOP and lower its inotify limits, which needs a real process.
 import { createFolderWatcher, MemorySnapshotStore } from '../../../dist/agent/folders/index.js';
+import { createPlatform } from '../../../dist/platform/index.js';
 
 const cfg = JSON.parse(process.argv[2] ?? '{}');
 const out = (o) => process.stdout.write(`${JSON.stringify(o)}\n`);
+const platform = createPlatform();
 const w = createFolderWatcher({
   folders: cfg.folders,
+  source: platform.tree,
+  kernel: platform.kernel,
   snapshot: new MemorySnapshotStore(),
   scanIntervalMs: cfg.scanIntervalMs ?? 0,
   degradedScanMs: cfg.degradedScanMs,

@@ -3,8 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listTypedOneByOne, nodeTreeSource } from '../../../src/agent/folders/tree-source.js';
-import { tmpDir } from './helpers.js';
+import { listTypedOneByOne, nodeTreeSource } from '../../../src/platform/node/tree-source.js';
+import { tmpDir } from '../folders/helpers.js';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -1,5 +1,6 @@
-// The OS side of the layer behind one small interface, so the watching strategy can change
-// without touching diffing, snapshots or overflow handling.
+// The file tree as the folder layer sees it (core/ports/tree-source.ts), over node:fs: the
+// same on every OS. Behind the port, the watching strategy can change without touching
+// diffing, snapshots or overflow handling.
 //
 // Why one non-recursive fs.watch per directory and our own scanner (measured here, 20,000
 // files in 2,000 folders): chokidar 5 was ready after 2.4-4 s with +200-250 MB RSS and
@@ -13,43 +14,21 @@
 // the thread-pool versions for many small calls); walk.ts slices it so the loop never
 // blocks for more than a few milliseconds at a time. A hung network mount would block it:
 // classified folders are expected on local disks.
-import type { Stats } from 'node:fs';
 import fs from 'node:fs';
-import { relOfBytes } from './relpath.js';
+import type {
+  FileStat,
+  FsPath,
+  ListedEntry,
+  ReadHandle,
+  TreeSource,
+} from '../../core/ports/tree-source.js';
+import { relOfBytes } from '../../core/relpath.js';
 
-export type WatchEventKind = 'rename' | 'change';
-export type FsPath = string | Buffer;
-
-/** One entry of a listing (Node's Dirent fits): a name as a string (valid UTF-8) or raw
- *  bytes, and whether the file system says it is a directory (a link to one is not). */
-export interface ListedEntry {
-  readonly name: string | Buffer;
-  isDirectory(): boolean;
-}
-
-export interface DirWatch {
-  close(): void;
-}
-
-export interface TreeSource {
-  /** lstat (links not followed); undefined when the path does not exist. */
-  lstat(p: FsPath): Stats | undefined;
-  /** stat (links followed, for roots); undefined when missing. */
-  stat(p: FsPath): Stats | undefined;
-  /** A directory's entries, typed by the listing (d_type: no stat per entry); names that
-   *  are not valid UTF-8 come as bytes. Undefined when it is gone. Throws EACCES… */
-  readDir(p: FsPath): ListedEntry[] | undefined;
-  /**
-   * Watch one directory. `rel` is the changed name relative to it as relpath segments
-   * (may contain '/' for recursive back ends), null when the OS gave none. Throws an Error
-   * with `code` (ENOSPC: watch limit reached, ENOENT…).
-   */
-  watchDir(
-    p: FsPath,
-    onEvent: (kind: WatchEventKind, rel: string | null) => void,
-    onError: (err: Error) => void,
-  ): DirWatch;
-}
+/** Node's fs takes a string or a Buffer; the port also allows a plain Uint8Array. */
+const osPath = (p: FsPath): string | Buffer =>
+  typeof p === 'string' || Buffer.isBuffer(p)
+    ? p
+    : Buffer.from(p.buffer, p.byteOffset, p.byteLength);
 
 const GONE = new Set(['ENOENT', 'ENOTDIR', 'ELOOP', 'ENAMETOOLONG']);
 
@@ -63,12 +42,12 @@ function gone<T>(f: () => T): T | undefined {
 }
 
 export const nodeTreeSource: TreeSource = {
-  lstat: (p) => gone(() => fs.lstatSync(p, { throwIfNoEntry: false })),
-  stat: (p) => gone(() => fs.statSync(p, { throwIfNoEntry: false })),
+  lstat: (p) => gone(() => fs.lstatSync(osPath(p), { throwIfNoEntry: false })),
+  stat: (p) => gone(() => fs.statSync(osPath(p), { throwIfNoEntry: false })),
   readDir: (p) => {
     let list: ListedEntry[];
     try {
-      list = fs.readdirSync(p, { withFileTypes: true });
+      list = fs.readdirSync(osPath(p), { withFileTypes: true });
     } catch (e) {
       if (!GONE.has((e as NodeJS.ErrnoException).code ?? '')) throw e;
       // Where the file system reports no d_type (XFS without ftype, some FUSE and NFS), Node
@@ -79,23 +58,32 @@ export const nodeTreeSource: TreeSource = {
     // U+FFFD means a name was not valid UTF-8 (or really contains U+FFFD): list again
     // as raw bytes to keep those names exact. Rare, so the fast path stays string-only.
     if (!list.some((d) => (d.name as string).includes('\uFFFD'))) return list;
-    return gone(() => fs.readdirSync(p, { withFileTypes: true, encoding: 'buffer' }));
+    return gone(() => fs.readdirSync(osPath(p), { withFileTypes: true, encoding: 'buffer' }));
   },
   watchDir: (p, onEvent, onError) => {
-    const w = fs.watch(p, { encoding: 'buffer', persistent: true }, (kind, name) =>
-      onEvent(kind as WatchEventKind, name ? relOfBytes(name) : null),
+    const w = fs.watch(osPath(p), { encoding: 'buffer', persistent: true }, (kind, name) =>
+      onEvent(kind as 'rename' | 'change', name ? relOfBytes(name) : null),
     );
     w.on('error', onError);
     return w;
+  },
+  openRead: async (p) => {
+    const fh = await fs.promises.open(osPath(p), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    const handle: ReadHandle = {
+      stat: (): Promise<FileStat> => fh.stat(),
+      read: async (buf, position) => (await fh.read(buf, 0, buf.byteLength, position)).bytesRead,
+      close: () => fh.close(),
+    };
+    return handle;
   },
 };
 
 /** Raw names, each typed by its own lstat; entries gone meanwhile are left out. Undefined
  *  when the directory itself is gone. */
 export function listTypedOneByOne(dir: FsPath): ListedEntry[] | undefined {
-  const names = gone(() => fs.readdirSync(dir, { encoding: 'buffer' }));
+  const names = gone(() => fs.readdirSync(osPath(dir), { encoding: 'buffer' }));
   if (!names) return undefined;
-  const base = Buffer.isBuffer(dir) ? dir : Buffer.from(dir);
+  const base = Buffer.from(osPath(dir));
   const out: ListedEntry[] = [];
   for (const name of names) {
     const st = gone(() => fs.lstatSync(Buffer.concat([base, SLASH, name])));

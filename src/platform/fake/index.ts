@@ -1,0 +1,41 @@
+// The fake platform: one in-memory twin per port, wired together (the tree's times come
+// from the fake clock), for unit tests of the agent's modules. Tests drive the twins through
+// their typed handles: clock.advance, session.set, commands.on, tree.write, notifier.shown.
+import type { Platform, PlatformOs } from '../../core/ports/index.js';
+import { FakeClock } from './clock.js';
+import { FakeCommandRunner } from './commands.js';
+import { FakeKernel } from './kernel.js';
+import { FakeNotifier } from './notifier.js';
+import { FakeSession } from './session.js';
+import { FakeTree } from './tree.js';
+import { FakeUsers } from './users.js';
+
+export interface FakePlatform extends Platform {
+  clock: FakeClock;
+  users: FakeUsers;
+  session: FakeSession;
+  commands: FakeCommandRunner;
+  notifier: FakeNotifier;
+  tree: FakeTree;
+  kernel: FakeKernel;
+}
+
+export function createFakePlatform(
+  o: { os?: PlatformOs; start?: number; lacks?: string[] } = {},
+): FakePlatform {
+  const clock = new FakeClock(o.start);
+  return {
+    os: o.os ?? 'linux',
+    clock,
+    users: new FakeUsers(),
+    session: new FakeSession(),
+    commands: new FakeCommandRunner(),
+    notifier: new FakeNotifier(),
+    tree: new FakeTree({ now: () => clock.now() }),
+    kernel: new FakeKernel(),
+    lacks: [...(o.lacks ?? [])],
+  };
+}
+
+export type { CommandCall } from './commands.js';
+export { FakeClock, FakeCommandRunner, FakeKernel, FakeNotifier, FakeSession, FakeTree, FakeUsers };

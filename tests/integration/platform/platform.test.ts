@@ -1,0 +1,65 @@
+// The picker on this machine and on fabricated roots: the right adapters for the OS, and
+// `lacks` saying, one line each, what is missing.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createPlatform } from '../../../src/platform/index.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+describe('createPlatform', () => {
+  it.runIf(process.platform === 'linux')(
+    'on Linux: node adapters, and what this machine lacks',
+    async () => {
+      const p = createPlatform();
+      expect(p.os).toBe('linux');
+      expect(p.users.nameOf(0)).toBe('root');
+      expect(p.kernel.maxQueuedEvents()).toBeGreaterThan(0);
+      expect(typeof p.clock.now()).toBe('number');
+      // Whatever is missing here is said, and nothing is said twice.
+      expect(new Set(p.lacks).size).toBe(p.lacks.length);
+      const seat0 = fs.existsSync('/run/systemd/seats/seat0');
+      expect(p.session.name === 'logind').toBe(seat0);
+      if (!seat0) expect(p.lacks[0]).toMatch(/no systemd-logind/);
+    },
+  );
+
+  it('on a fabricated root with logind: the logind source and nothing lacking but what the root lacks', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'baomi-plat-'));
+    dirs.push(root);
+    for (const [rel, text] of Object.entries({
+      'run/systemd/seats/seat0': 'IS_SEAT0=1\nACTIVE=4\nACTIVE_UID=1000\n',
+      'run/systemd/sessions/4': 'UID=1000\nUSER=alice\nSTATE=active\nCLASS=user\n',
+      'etc/passwd': 'alice:x:1000:1000::/home/alice:/bin/sh\n',
+      'proc/sys/fs/inotify/max_queued_events': '16384\n',
+      'proc/sys/fs/inotify/max_user_watches': '65536\n',
+    })) {
+      fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+      fs.writeFileSync(path.join(root, rel), text);
+    }
+    const p = createPlatform({ os: 'linux', root });
+    expect(p.session.name).toBe('logind');
+    expect(await p.session.current()).toMatchObject({ name: 'alice', uid: 1000, sessionId: '4' });
+    expect(p.users.nameOf(1000)).toBe('alice');
+    expect(p.kernel.maxUserWatches()).toBe(65536);
+    expect(p.lacks.filter((l) => !l.startsWith('notifier:'))).toEqual([]);
+  });
+
+  it('for Windows and macOS: command-run sessions and stubs that say what they lack', () => {
+    const w = createPlatform({ os: 'win32' });
+    expect([w.os, w.session.name, w.users.nameOf(0), w.kernel.maxUserWatches()]).toEqual([
+      'windows',
+      'wts',
+      undefined,
+      undefined,
+    ]);
+    expect(w.lacks.join('\n')).toMatch(/users: .*Windows/);
+    const m = createPlatform({ os: 'darwin' });
+    expect([m.os, m.session.name, m.notifier.name]).toEqual(['darwin', 'macos', 'osascript']);
+    expect(m.lacks.join('\n')).toMatch(/kernel: .*macOS/);
+  });
+});
