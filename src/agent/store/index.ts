@@ -2,6 +2,7 @@
 // events with gap-free seq, batched durable appends, queries, the sync outbox position,
 // retention and verification. See DESIGN.md "Contracts" for the event shape.
 import { BaomiError } from '../../core/errors.js';
+import { verifyChain } from '../../core/events/verify.js';
 import { mapSqliteError, openDatabase } from './open.js';
 import { queryEvents } from './query.js';
 import { pruneInTransaction } from './retention.js';
@@ -14,7 +15,7 @@ import {
   writeState,
 } from './state.js';
 import type { EventStore, OpenStoreOptions } from './types.js';
-import { verifyDb } from './verify.js';
+import { storedChain } from './verify.js';
 import { BatchWriter, readHead } from './writer.js';
 
 export { storeMessages } from './messages.js';
@@ -132,7 +133,8 @@ export function openStore(opts: OpenStoreOptions): EventStore {
     verify() {
       usable();
       writer?.flush();
-      return db.transaction(() => verifyDb(db))();
+      // One read transaction: the walk sees one snapshot of the file.
+      return db.transaction(() => verifyChain(storedChain(db)))();
     },
     withDb(fn) {
       usable();

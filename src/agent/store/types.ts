@@ -2,6 +2,7 @@
 // src/core/events/types.ts; these describe how the agent reads and writes it.
 import type Database from 'better-sqlite3';
 import type { BaomiEvent, EventInput } from '../../core/events/types.js';
+import type { VerifyResult } from '../../core/events/verify.js';
 import type { EventFilter } from '../../core/protocol/messages.js';
 
 export type Db = Database.Database;
@@ -66,15 +67,7 @@ export interface PruneResult {
   event: BaomiEvent;
 }
 
-export type VerifyResult =
-  | { ok: true; checked: number; firstSeq: number | null; lastSeq: number | null }
-  | {
-      ok: false;
-      checked: number;
-      brokenAt: number;
-      kind: 'hash' | 'link' | 'gap' | 'missing-prefix';
-      detail: string;
-    };
+export type { VerifyResult };
 
 export interface EventStore {
   readonly file: string;
@@ -101,6 +94,7 @@ export interface EventStore {
   getPolicy(): StoredPolicy | undefined;
   setPolicy(policy: StoredPolicy): void;
   prune(opts: PruneOptions): PruneResult | null;
+  /** Walks the chain with the shared rules of src/core/events/verify.ts. */
   verify(): VerifyResult;
   /** For tables owned by other modules (migrations 002+). Writes tied to an event belong in `apply`. */
   withDb<T>(fn: (db: Db) => T): T;

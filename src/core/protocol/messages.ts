@@ -3,6 +3,7 @@
 // Node cannot see who connects to a unix socket, so file permissions decide who may ask
 // what: agent.sock is open to any local user, admin.sock to root only (DESIGN.md).
 import type { BaomiEvent, Severity } from '../events/types.js';
+import type { VerifyResult } from '../events/verify.js';
 
 export const MAX_LINE_BYTES = 1024 * 1024;
 export const PROTOCOL_VERSION = 1;
@@ -38,9 +39,8 @@ export interface StatusResult {
   usb: { enforcing: boolean };
 }
 
-export type VerifyResult =
-  | { ok: true; checked: number; firstSeq: number | null; lastSeq: number | null }
-  | { ok: false; checked: number; brokenAt: number; kind: string; detail: string };
+/** The answer to `verify`: the shared chain walk's result (src/core/events/verify.ts). */
+export type { VerifyResult } from '../events/verify.js';
 
 export type Request =
   | { id: number; type: 'status' }
