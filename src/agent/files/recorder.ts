@@ -39,14 +39,11 @@ export async function startFolderRecorder(o: FolderRecorderOptions): Promise<Fol
 
   const onChanges = async (batch: FileChange[], info: BatchInfo) => {
     const level = levelOf.get(info.root) ?? '';
-    const now = o.now();
     await Promise.all(
       batch.map(async (c, i) => {
+        // The snapshot row commits with its event (AppendEffects): both or neither.
         const e = await store.append(fileEvent(c, level, info), {
-          apply: (db) => {
-            if (i === 0) SqliteSnapshotStore.markRoot(db, info.root, now);
-            SqliteSnapshotStore.applyOne(db, c);
-          },
+          snapshot: i === 0 ? { markRoot: info.root, change: c } : { change: c },
         });
         if (c.kind !== 'deleted') {
           if (seqOf.size >= MAX_PENDING_HASHES) seqOf.delete(seqOf.keys().next().value!);
@@ -66,11 +63,9 @@ export async function startFolderRecorder(o: FolderRecorderOptions): Promise<Fol
     else log.info({ module: 'folders', ...n }, n.kind);
     const ev = noticeEvent(n, (root) => levelOf.get(root));
     if (!ev) return;
-    const root = n.kind === 'scanCompleted' ? n.root : null;
-    const now = o.now();
     // A completed scan makes the root's snapshot authoritative, even when it is empty.
     record(
-      store.append(ev, root ? { apply: (db) => SqliteSnapshotStore.markRoot(db, root, now) } : {}),
+      store.append(ev, n.kind === 'scanCompleted' ? { snapshot: { markRoot: n.root } } : undefined),
     );
   };
 

@@ -3,7 +3,7 @@
 // committed-listeners run. "An event is durable before it is reported anywhere" (STYLE.md 5).
 //
 // seq and prevHash are assigned inside the transaction, from the head of the last commit, so
-// a failed batch or a failed `apply` never leaves a hole in the sequence.
+// a failed batch or a failed effect never leaves a hole in the sequence.
 import type { Statement } from 'better-sqlite3';
 import { eventHash } from '../../core/events/chain.js';
 import {
@@ -13,13 +13,14 @@ import {
   isEventType,
   isSeverity,
 } from '../../core/events/types.js';
+import type { ApplyEffects } from './effects.js';
 import { newEventId } from './ids.js';
 import { eventToRow, INSERT_EVENT_SQL } from './rows.js';
-import type { AppendOptions, Db } from './types.js';
+import type { AppendEffects, Db } from './types.js';
 
 interface Pending {
   input: EventInput;
-  apply: AppendOptions['apply'];
+  effects: AppendEffects | undefined;
   resolve: (e: BaomiEvent) => void;
   reject: (e: unknown) => void;
 }
@@ -34,6 +35,8 @@ export interface WriterOptions {
   now: () => number;
   batchWindowMs: number;
   batchMax: number;
+  /** Writes an append's effects; runs inside the event's savepoint. */
+  applyEffects: ApplyEffects;
   /** Turns SQLite errors into the store's BaomiErrors. */
   mapError: (e: unknown) => unknown;
 }
@@ -92,10 +95,10 @@ export class BatchWriter {
     return () => this.listeners.delete(listener);
   }
 
-  append(input: EventInput, apply?: AppendOptions['apply']): Promise<BaomiEvent> {
+  append(input: EventInput, effects?: AppendEffects): Promise<BaomiEvent> {
     return new Promise<BaomiEvent>((resolve, reject) => {
       validate(input);
-      this.pending.push({ input, apply, resolve, reject });
+      this.pending.push({ input, effects, resolve, reject });
       if (this.pending.length >= this.opts.batchMax && !this.flushing) this.flush();
       else this.schedule();
     });
@@ -158,7 +161,7 @@ export class BatchWriter {
       this.db
         .transaction(() => {
           for (const item of batch) {
-            if (!item.apply) {
+            if (!item.effects) {
               const event = this.insertChained(item.input, head);
               head = { seq: event.seq, hash: event.hash };
               done.push({ item, event });
@@ -167,9 +170,10 @@ export class BatchWriter {
             // A nested transaction is a savepoint: a failing side effect takes back only its
             // own event, and the next event takes the seq it would have used.
             try {
+              const effects = item.effects;
               const event = this.db.transaction(() => {
                 const e = this.insertChained(item.input, head);
-                item.apply?.(this.db, e);
+                this.opts.applyEffects(effects);
                 return e;
               })();
               head = { seq: event.seq, hash: event.hash };
