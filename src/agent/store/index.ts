@@ -60,6 +60,7 @@ export function openStore(opts: OpenStoreOptions): EventStore {
     : new BatchWriter(db, {
         host: opts.host,
         now,
+        user: opts.user,
         applyEffects: effectsApplier(db, snapshot, now),
         batchWindowMs: opts.batchWindowMs ?? DEFAULT_BATCH_WINDOW_MS,
         batchMax: Math.max(1, opts.batchMax ?? DEFAULT_BATCH_MAX),

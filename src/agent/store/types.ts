@@ -17,6 +17,13 @@ export interface OpenStoreOptions {
   readOnly?: boolean;
   /** Clock in ms since the epoch; injectable for tests. */
   now?: () => number;
+  /**
+   * The seat user now (who is at the console; DESIGN.md "Contracts"). An appended event
+   * without `user` gets this value, read when `append` is called, when it is a non-empty
+   * string; otherwise `user` stays absent (never guessed, never null). A getter that throws
+   * counts as unknown: an event is never lost for want of a name.
+   */
+  user?: () => string | undefined;
   /** How long an append may wait for companions before its batch commits. Default 10 ms. */
   batchWindowMs?: number;
   /** A batch commits at once when it reaches this many events. Default 512. */
