@@ -86,6 +86,14 @@ module.exports = {
       to: { path: '^src/', pathNot: '^src/(core|ipc)/|^src/platform/paths\\.ts$' },
     },
     {
+      name: 'sqlite-only-in-stores',
+      comment:
+        'The agent store owns its schema and all its SQL (DESIGN.md "Layers"): modules call its typed methods. The console keeps its own datastore.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/(agent/store|console)/' },
+      to: { path: 'node_modules/better-sqlite3/' },
+    },
+    {
       name: 'cli-imports-core-ipc-agent-console',
       severity: 'error',
       from: { path: '^src/cli/' },

@@ -239,7 +239,9 @@ async function main() {
 // from the last write until the last file.created of the burst is committed.
 async function agentPhase(tmp, root, burstDir, burst) {
   const { generateKeyPair, signPolicy } = await import('../dist/core/policy/signature.js');
-  const { openStore } = await import('../dist/agent/store/index.js');
+  // The bench reads the agent's database on its own read-only connection (the store hands out
+  // no connection); loaded here so the watcher children never load the native module.
+  const { default: Database } = await import('better-sqlite3');
   const dirs = {
     data: path.join(tmp, 'agent-data'),
     trust: path.join(tmp, 'agent-trust'),
@@ -279,11 +281,14 @@ async function agentPhase(tmp, root, burstDir, burst) {
   );
   const count = (sql, ...args) => {
     try {
-      const st = openStore({ dataDir: dirs.data, host: 'bench', readOnly: true });
+      const db = new Database(path.join(dirs.data, 'baomi.db'), {
+        readonly: true,
+        fileMustExist: true,
+      });
       try {
-        return st.withDb((db) => db.prepare(sql).get(...args).n);
+        return db.prepare(sql).get(...args).n;
       } finally {
-        st.close();
+        db.close();
       }
     } catch {
       return 0;

@@ -103,6 +103,8 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       dataDir: o.dataDir,
       host: hostname(),
       now: () => platform.clock.now(),
+      // Every event carries who was at the console at that moment, when known.
+      user: () => seat.current() ?? undefined,
     });
   } catch (e) {
     await sockets.close();

@@ -20,7 +20,6 @@ export interface FolderRecorderOptions {
   folders: ResolvedFolder[];
   scanIntervalMs: number;
   log: Logger;
-  now: () => number;
   /** Sees every notice of the watcher layer too (folder states for `baomi status`). */
   onNotice?: (n: WatchNotice) => void;
   /** The OS behind the folders: its file tree, kernel limits and owner names. */
@@ -44,14 +43,11 @@ export async function startFolderRecorder(o: FolderRecorderOptions): Promise<Fol
 
   const onChanges = async (batch: FileChange[], info: BatchInfo) => {
     const level = levelOf.get(info.root) ?? '';
-    const now = o.now();
     await Promise.all(
       batch.map(async (c, i) => {
+        // The snapshot row commits with its event (AppendEffects): both or neither.
         const e = await store.append(fileEvent(c, level, info, o.platform.users), {
-          apply: (db) => {
-            if (i === 0) SqliteSnapshotStore.markRoot(db, info.root, now);
-            SqliteSnapshotStore.applyOne(db, c);
-          },
+          snapshot: i === 0 ? { markRoot: info.root, change: c } : { change: c },
         });
         if (c.kind !== 'deleted') {
           if (seqOf.size >= MAX_PENDING_HASHES) seqOf.delete(seqOf.keys().next().value!);
@@ -72,11 +68,9 @@ export async function startFolderRecorder(o: FolderRecorderOptions): Promise<Fol
     else log.info({ module: 'folders', ...n }, n.kind);
     const ev = noticeEvent(n, (root) => levelOf.get(root));
     if (!ev) return;
-    const root = n.kind === 'scanCompleted' ? n.root : null;
-    const now = o.now();
     // A completed scan makes the root's snapshot authoritative, even when it is empty.
     record(
-      store.append(ev, root ? { apply: (db) => SqliteSnapshotStore.markRoot(db, root, now) } : {}),
+      store.append(ev, n.kind === 'scanCompleted' ? { snapshot: { markRoot: n.root } } : undefined),
     );
   };
 

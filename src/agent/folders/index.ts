@@ -7,11 +7,11 @@
 //   await w.stop();
 //
 // Delivery contract: batches are delivered one at a time, in order. For each batch the
-// layer awaits onChanges(batch, info), then snapshot.applyChanges(root, batch); a failing
-// call is retried (with a notice) rather than skipped, so nothing is lost and the
-// snapshot never runs ahead of the events. A store that wants both in one transaction can
-// write the events in applyChanges (it receives the same batch) and use onChanges only to
-// notify, or write both in onChanges and make applyChanges a no-op.
+// layer awaits onChanges(batch, info), then snapshot.applyChanges(root, batch) when the
+// snapshot store has one; a failing call is retried (with a notice) rather than skipped, so
+// nothing is lost and the snapshot never runs ahead of the events. A store that wants both
+// in one transaction writes both in onChanges and leaves applyChanges out (the agent does:
+// files/recorder.ts).
 //
 // Hashes: SHA-256 is computed after a batch is delivered (the hot path stays free of file
 // reads) and reported through onHashed with the changeId of the change it belongs to.
@@ -184,7 +184,8 @@ export function createFolderWatcher(o: FolderWatcherOptions): FolderWatcher {
         const slice = changes.slice(i, i + maxBatch);
         const batch = slice.map((c) => toFileChange(rw, c, info.detectedBy, offline));
         await retrying('onChanges', rw.root, () => o.onChanges(batch, info));
-        await retrying('snapshot', rw.root, () => o.snapshot.applyChanges(rw.root, batch));
+        const apply = o.snapshot.applyChanges?.bind(o.snapshot);
+        if (apply) await retrying('snapshot', rw.root, () => apply(rw.root, batch));
         if (hashing) {
           for (let j = 0; j < batch.length; j++) {
             queueHash(batch[j]!, absOf(rw.root, slice[j]!.rel));

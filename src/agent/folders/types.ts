@@ -143,9 +143,11 @@ export type WatchNotice =
   | { kind: 'error'; root?: string; code?: string; message: string };
 
 /**
- * Persistent snapshot of each watched tree, keyed by FileChange.rel. The layer calls
- * applyChanges with exactly the batch it handed to onChanges, after onChanges resolved, so
- * a store can commit events and snapshot in one transaction (see index.ts).
+ * Persistent snapshot of each watched tree, keyed by FileChange.rel. A store that writes the
+ * snapshot together with its events (in onChanges, in one transaction, as the agent does)
+ * implements `load` only. A store that keeps it apart implements `applyChanges`: the layer
+ * calls it with exactly the batch it handed to onChanges, after onChanges resolved (see
+ * index.ts), so the snapshot never runs ahead of the events.
  */
 export interface SnapshotStore {
   /** null when this root was never recorded (the first scan is then a baseline). */
@@ -158,5 +160,5 @@ export interface SnapshotStore {
    * when both are known), then puts `rel`.
    * (The ino condition keeps swaps and rename cycles right in any batch split.)
    */
-  applyChanges(root: string, changes: readonly FileChange[]): Promise<void> | void;
+  applyChanges?(root: string, changes: readonly FileChange[]): Promise<void> | void;
 }

@@ -110,7 +110,6 @@ export function foldersModule(): FoldersModule {
             folders: usable,
             scanIntervalMs,
             log: ctx.log,
-            now: () => ctx?.platform.clock.now() ?? Date.now(),
             platform: ctx.platform,
             onNotice,
           });

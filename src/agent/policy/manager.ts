@@ -298,17 +298,18 @@ export class PolicyManager {
       },
       {
         // The policy in force and the event that says so are durable together.
-        apply: () => {
-          this.o.store.setPolicy({
-            bytes: body.bytes,
-            signature: sig.ok ? sig.bytes : Buffer.alloc(0),
+        policy: {
+          bytes: body.bytes,
+          signature: sig.ok ? sig.bytes : Buffer.alloc(0),
+          version: policy.version,
+          sha256,
+        },
+        state: {
+          [SUMMARY_KEY]: JSON.stringify({
+            name: policy.name,
             version: policy.version,
-            sha256,
-          });
-          this.o.store.setState(
-            SUMMARY_KEY,
-            JSON.stringify({ name: policy.name, version: policy.version, folders: folders.length }),
-          );
+            folders: folders.length,
+          }),
         },
       },
     );

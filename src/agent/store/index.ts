@@ -1,10 +1,17 @@
 // The tamper-evident event store of the agent: SQLite (WAL, synchronous=FULL), hash-chained
 // events with gap-free seq, batched durable appends, queries, the sync outbox position,
 // retention and verification. See DESIGN.md "Contracts" for the event shape.
+//
+// The store owns its schema: every statement against its tables lives in this folder, beside
+// the migrations that created them. Other modules call typed methods, and what must commit
+// with an event is said as typed effects of `append` (AppendEffects).
 import { BaomiError } from '../../core/errors.js';
+import { verifyChain } from '../../core/events/verify.js';
+import { effectsApplier } from './effects.js';
 import { mapSqliteError, openDatabase } from './open.js';
 import { queryEvents } from './query.js';
 import { pruneInTransaction } from './retention.js';
+import { SnapshotTable } from './snapshot.js';
 import {
   ACKED_SEQ_KEY,
   readAckedSeq,
@@ -14,16 +21,29 @@ import {
   writeState,
 } from './state.js';
 import type { EventStore, OpenStoreOptions } from './types.js';
-import { verifyDb } from './verify.js';
+import { storedChain } from './verify.js';
 import { BatchWriter, readHead } from './writer.js';
 
 export { storeMessages } from './messages.js';
-export type { Migration } from './migrations/index.js';
-export { LATEST_VERSION, MIGRATIONS, migrate, schemaVersion } from './migrations/index.js';
+export { LATEST_VERSION } from './migrations/index.js';
 export { DB_FILE } from './open.js';
 export { parseSize } from './size.js';
-export { readAckedSeq, readPolicy, readState, writePolicy, writeState } from './state.js';
-export type * from './types.js';
+// Everything but the connection type: no caller outside this folder holds a Db.
+export type {
+  AppendEffects,
+  BaomiEvent,
+  EventInput,
+  EventStore,
+  OpenStoreOptions,
+  PruneOptions,
+  PruneResult,
+  QueryFilter,
+  SnapshotChange,
+  SnapshotReader,
+  StoreCounts,
+  StoredPolicy,
+  VerifyResult,
+} from './types.js';
 export { verifyStore } from './verify.js';
 
 export const DEFAULT_BATCH_WINDOW_MS = 10;
@@ -33,11 +53,15 @@ export function openStore(opts: OpenStoreOptions): EventStore {
   const readOnly = opts.readOnly ?? false;
   const { db, file } = openDatabase(opts.dataDir, readOnly);
   const mapError = (e: unknown) => mapSqliteError(e, file, opts.dataDir);
+  const now = opts.now ?? Date.now;
+  const snapshot = new SnapshotTable(db);
   const writer = readOnly
     ? undefined
     : new BatchWriter(db, {
         host: opts.host,
-        now: opts.now ?? Date.now,
+        now,
+        user: opts.user,
+        applyEffects: effectsApplier(db, snapshot, now),
         batchWindowMs: opts.batchWindowMs ?? DEFAULT_BATCH_WINDOW_MS,
         batchMax: Math.max(1, opts.batchMax ?? DEFAULT_BATCH_MAX),
         mapError,
@@ -63,9 +87,9 @@ export function openStore(opts: OpenStoreOptions): EventStore {
   return {
     file,
     readOnly,
-    append(input, appendOpts) {
+    append(input, effects) {
       try {
-        return writable().append(input, appendOpts?.apply);
+        return writable().append(input, effects);
       } catch (e) {
         return Promise.reject(e);
       }
@@ -132,11 +156,14 @@ export function openStore(opts: OpenStoreOptions): EventStore {
     verify() {
       usable();
       writer?.flush();
-      return db.transaction(() => verifyDb(db))();
+      // One read transaction: the walk sees one snapshot of the file.
+      return db.transaction(() => verifyChain(storedChain(db)))();
     },
-    withDb(fn) {
-      usable();
-      return fn(db);
+    snapshot: {
+      load(root) {
+        usable();
+        return snapshot.load(root);
+      },
     },
     close() {
       if (closed) return;

@@ -1,5 +1,5 @@
-// The key/value `state` table. Plain functions over a Db so they can also run inside an
-// append's `apply` (e.g. record a policy atomically with its `policy.applied` event).
+// The key/value `state` table. Plain functions over a Db so they can also run as an
+// append's effect (e.g. record a policy atomically with its `policy.applied` event).
 import type { Db, StoredPolicy } from './types.js';
 
 export const ACKED_SEQ_KEY = 'sync.ackedSeq';

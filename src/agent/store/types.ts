@@ -2,7 +2,9 @@
 // src/core/events/types.ts; these describe how the agent reads and writes it.
 import type Database from 'better-sqlite3';
 import type { BaomiEvent, EventInput } from '../../core/events/types.js';
+import type { VerifyResult } from '../../core/events/verify.js';
 import type { EventFilter } from '../../core/protocol/messages.js';
+import type { FileChange, SnapshotEntry } from '../folders/types.js';
 
 export type Db = Database.Database;
 
@@ -15,19 +17,46 @@ export interface OpenStoreOptions {
   readOnly?: boolean;
   /** Clock in ms since the epoch; injectable for tests. */
   now?: () => number;
+  /**
+   * The seat user now (who is at the console; DESIGN.md "Contracts"). An appended event
+   * without `user` gets this value, read when `append` is called, when it is a non-empty
+   * string; otherwise `user` stays absent (never guessed, never null). A getter that throws
+   * counts as unknown: an event is never lost for want of a name.
+   */
+  user?: () => string | undefined;
   /** How long an append may wait for companions before its batch commits. Default 10 ms. */
   batchWindowMs?: number;
   /** A batch commits at once when it reaches this many events. Default 512. */
   batchMax?: number;
 }
 
-export interface AppendOptions {
-  /**
-   * Runs inside the transaction that commits the event, after its row is inserted: both are
-   * durable together or neither is. If it throws, this event alone is rolled back (a
-   * savepoint), its promise rejects and its seq is not consumed.
-   */
-  apply?: (db: Db, event: BaomiEvent) => void;
+/**
+ * What the store writes together with an event, inside the transaction that commits it:
+ * both are durable together or neither is. If an effect fails, this event alone is rolled
+ * back (a savepoint), its promise rejects and its seq is not consumed; the rest of its batch
+ * commits.
+ */
+export interface AppendEffects {
+  /** The folder snapshot (migration 002). */
+  snapshot?: {
+    /** Marks this root as recorded: its snapshot, even empty, is authoritative from now on. */
+    markRoot?: string;
+    /** One change to the root's rows (SnapshotStore.applyChanges semantics, see snapshot.ts). */
+    change?: SnapshotChange;
+  };
+  /** Replaces the policy in force (a `policy.applied` event and the policy it names). */
+  policy?: StoredPolicy;
+  /** Key/value facts (`getState`), written after `policy`. */
+  state?: Readonly<Record<string, string>>;
+}
+
+/** The part of a folder-layer change that the snapshot keeps. */
+export type SnapshotChange = Pick<FileChange, 'kind' | 'root' | 'rel' | 'oldRel' | 'entry'>;
+
+/** Reads of the folder snapshot; it changes only through `AppendEffects.snapshot`. */
+export interface SnapshotReader {
+  /** The root's entries by rel; null when the root was never recorded. */
+  load(root: string): Map<string, SnapshotEntry> | null;
 }
 
 /** What `query` accepts: the same filter the CLI and the tray send over the socket. */
@@ -66,21 +95,13 @@ export interface PruneResult {
   event: BaomiEvent;
 }
 
-export type VerifyResult =
-  | { ok: true; checked: number; firstSeq: number | null; lastSeq: number | null }
-  | {
-      ok: false;
-      checked: number;
-      brokenAt: number;
-      kind: 'hash' | 'link' | 'gap' | 'missing-prefix';
-      detail: string;
-    };
+export type { VerifyResult };
 
 export interface EventStore {
   readonly file: string;
   readonly readOnly: boolean;
   /** Resolves with the stored event only after its transaction committed (fsync'd). */
-  append(input: EventInput, opts?: AppendOptions): Promise<BaomiEvent>;
+  append(input: EventInput, effects?: AppendEffects): Promise<BaomiEvent>;
   /**
    * Called when a batch could not be committed: its appends were rejected. The agent stops
    * on this: it never runs without recording.
@@ -101,9 +122,10 @@ export interface EventStore {
   getPolicy(): StoredPolicy | undefined;
   setPolicy(policy: StoredPolicy): void;
   prune(opts: PruneOptions): PruneResult | null;
+  /** Walks the chain with the shared rules of src/core/events/verify.ts. */
   verify(): VerifyResult;
-  /** For tables owned by other modules (migrations 002+). Writes tied to an event belong in `apply`. */
-  withDb<T>(fn: (db: Db) => T): T;
+  /** The folder snapshot; written only as an append's effect. */
+  readonly snapshot: SnapshotReader;
   /** Commits everything pending, then closes. Synchronous so it can run in an exit handler. */
   close(): void;
 }

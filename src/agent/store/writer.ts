@@ -3,7 +3,7 @@
 // committed-listeners run. "An event is durable before it is reported anywhere" (STYLE.md 5).
 //
 // seq and prevHash are assigned inside the transaction, from the head of the last commit, so
-// a failed batch or a failed `apply` never leaves a hole in the sequence.
+// a failed batch or a failed effect never leaves a hole in the sequence.
 import type { Statement } from 'better-sqlite3';
 import { eventHash } from '../../core/events/chain.js';
 import {
@@ -13,13 +13,16 @@ import {
   isEventType,
   isSeverity,
 } from '../../core/events/types.js';
+import type { ApplyEffects } from './effects.js';
 import { newEventId } from './ids.js';
 import { eventToRow, INSERT_EVENT_SQL } from './rows.js';
-import type { AppendOptions, Db } from './types.js';
+import type { AppendEffects, Db } from './types.js';
 
 interface Pending {
   input: EventInput;
-  apply: AppendOptions['apply'];
+  /** The seat user when `append` was called (undefined: unknown, or the input names one). */
+  user: string | undefined;
+  effects: AppendEffects | undefined;
   resolve: (e: BaomiEvent) => void;
   reject: (e: unknown) => void;
 }
@@ -34,6 +37,10 @@ export interface WriterOptions {
   now: () => number;
   batchWindowMs: number;
   batchMax: number;
+  /** The seat user now; see OpenStoreOptions.user. */
+  user?: () => string | undefined;
+  /** Writes an append's effects; runs inside the event's savepoint. */
+  applyEffects: ApplyEffects;
   /** Turns SQLite errors into the store's BaomiErrors. */
   mapError: (e: unknown) => unknown;
 }
@@ -57,6 +64,17 @@ function validate(input: EventInput): void {
   }
   if (typeof input.data !== 'object' || input.data === null || Array.isArray(input.data)) {
     throw new TypeError('data must be an object');
+  }
+}
+
+/** A non-empty seat user, or undefined; a failing getter counts as unknown (see types.ts). */
+function seatUser(get: (() => string | undefined) | undefined): string | undefined {
+  if (!get) return undefined;
+  try {
+    const u = get();
+    return typeof u === 'string' && u !== '' ? u : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -92,10 +110,12 @@ export class BatchWriter {
     return () => this.listeners.delete(listener);
   }
 
-  append(input: EventInput, apply?: AppendOptions['apply']): Promise<BaomiEvent> {
+  append(input: EventInput, effects?: AppendEffects): Promise<BaomiEvent> {
     return new Promise<BaomiEvent>((resolve, reject) => {
       validate(input);
-      this.pending.push({ input, apply, resolve, reject });
+      // Read now, not at commit: the event says who was at the console when it happened.
+      const user = input.user === undefined ? seatUser(this.opts.user) : undefined;
+      this.pending.push({ input, user, effects, resolve, reject });
       if (this.pending.length >= this.opts.batchMax && !this.flushing) this.flush();
       else this.schedule();
     });
@@ -127,7 +147,7 @@ export class BatchWriter {
    * Builds, hashes and inserts one event after `head`. Must run inside a transaction; the
    * caller moves the head only after the commit.
    */
-  insertChained(input: EventInput, head: Head): BaomiEvent {
+  insertChained(input: EventInput, head: Head, seat?: string): BaomiEvent {
     // Serialise once and rebuild from the JSON, so the hashed event is exactly what a later
     // read returns (JSON drops undefined, turns NaN into null, and so on).
     const dataJson = JSON.stringify(input.data);
@@ -141,7 +161,8 @@ export class BatchWriter {
       severity: input.severity,
     } as BaomiEvent;
     if (input.level !== undefined) event.level = input.level;
-    if (input.user !== undefined) event.user = input.user;
+    const user = input.user ?? seat;
+    if (user !== undefined) event.user = user;
     event.host = this.opts.host;
     event.data = JSON.parse(dataJson);
     event.prevHash = head.hash;
@@ -158,8 +179,8 @@ export class BatchWriter {
       this.db
         .transaction(() => {
           for (const item of batch) {
-            if (!item.apply) {
-              const event = this.insertChained(item.input, head);
+            if (!item.effects) {
+              const event = this.insertChained(item.input, head, item.user);
               head = { seq: event.seq, hash: event.hash };
               done.push({ item, event });
               continue;
@@ -167,9 +188,10 @@ export class BatchWriter {
             // A nested transaction is a savepoint: a failing side effect takes back only its
             // own event, and the next event takes the seq it would have used.
             try {
+              const effects = item.effects;
               const event = this.db.transaction(() => {
-                const e = this.insertChained(item.input, head);
-                item.apply?.(this.db, e);
+                const e = this.insertChained(item.input, head, item.user);
+                this.opts.applyEffects(effects);
                 return e;
               })();
               head = { seq: event.seq, hash: event.hash };
@@ -207,7 +229,11 @@ export class BatchWriter {
         .transaction(() =>
           fn((input) => {
             validate(input);
-            const e = this.insertChained(input, head);
+            const e = this.insertChained(
+              input,
+              head,
+              input.user === undefined ? seatUser(this.opts.user) : undefined,
+            );
             head = { seq: e.seq, hash: e.hash };
             added.push(e);
             return e;

@@ -5,6 +5,7 @@
 // on agent.sock made as the seat user carries the seat token (`seat`).
 // A connection may also subscribe: the agent pushes new events and notices (PushFrame) on it.
 import type { BaomiEvent, Json, Severity } from '../events/types.js';
+import type { VerifyResult } from '../events/verify.js';
 
 export const MAX_LINE_BYTES = 1024 * 1024;
 export const PROTOCOL_VERSION = 1;
@@ -54,9 +55,8 @@ export interface StatusResult {
   [slice: string]: unknown;
 }
 
-export type VerifyResult =
-  | { ok: true; checked: number; firstSeq: number | null; lastSeq: number | null }
-  | { ok: false; checked: number; brokenAt: number; kind: string; detail: string };
+/** The answer to `verify`: the shared chain walk's result (src/core/events/verify.ts). */
+export type { VerifyResult } from '../events/verify.js';
 
 /** Requests a module of the agent answers (RequestHandler in src/agent/module.ts). */
 export type Request =

@@ -52,3 +52,13 @@ export function tamper(dataDir: string, fn: (db: Database.Database) => void): vo
     db.close();
   }
 }
+
+/** Reads the database on a connection of the test's own (the store never hands out its own). */
+export function inspect<T>(dataDir: string, fn: (db: Database.Database) => T): T {
+  const db = new Database(join(dataDir, 'baomi.db'), { readonly: true });
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, verifyStore } from '../../../src/agent/store/index.js';
 import { usedBytes } from '../../../src/agent/store/retention.js';
-import { seedStore, tamper, tmpDirs } from './helpers.js';
+import { inspect, seedStore, tamper, tmpDirs } from './helpers.js';
 
 const tmp = tmpDirs();
 afterEach(() => tmp.cleanup());
@@ -63,11 +63,11 @@ describe('prune', () => {
     await seedStore(dir, 3000);
     const store = openStore({ dataDir: dir, host: 'h' });
     store.setAckedSeq(100);
-    const before = store.withDb(usedBytes);
+    const before = inspect(dir, usedBytes);
     const cap = Math.floor(before / 3);
     const r = store.prune({ maxSizeBytes: cap, consoleConfigured: true, now: Date.now() });
     expect(r).not.toBeNull();
-    expect(store.withDb(usedBytes)).toBeLessThanOrEqual(cap);
+    expect(inspect(dir, usedBytes)).toBeLessThanOrEqual(cap);
     expect(r!.throughSeq).toBeGreaterThan(100);
     expect(r!.lostUnsynced).toBe(r!.throughSeq - 100);
     expect(r!.event.severity).toBe('high');

@@ -27,6 +27,23 @@ describe('verifyStore', () => {
     expect(verifyStore(dir)).toMatchObject({ ok: false, kind: 'hash', brokenAt: 7, checked: 6 });
   });
 
+  it('names a row whose data no longer parses, through the store and from a path', async () => {
+    const dir = await seeded();
+    tamper(dir, (db) => db.prepare(`UPDATE events SET data = '{"path":' WHERE seq = 4`).run());
+    const broken = {
+      ok: false,
+      checked: 3,
+      brokenAt: 4,
+      kind: 'hash',
+      detail: 'seq 4: data is not valid JSON',
+    };
+    expect(verifyStore(dir)).toEqual(broken);
+    const { openStore } = await import('../../../src/agent/store/index.js');
+    const store = openStore({ dataDir: dir, host: 'x' });
+    expect(store.verify()).toEqual(broken);
+    store.close();
+  });
+
   it('finds an edited optional column (user added where there was none)', async () => {
     const dir = await seeded();
     tamper(dir, (db) => db.prepare(`UPDATE events SET user = 'someone' WHERE seq = 3`).run());

@@ -11,6 +11,16 @@ import { fileEvent, tmpDirs } from './helpers.js';
 const tmp = tmpDirs();
 afterEach(() => tmp.cleanup());
 
+/** Opens the file on a connection of the test's own (the store never hands out its own). */
+function inspect<T>(dataDir: string, fn: (db: Database.Database) => T): T {
+  const db = new Database(join(dataDir, 'baomi.db'));
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
 /** Rows visible to another connection, i.e. committed. */
 function committedSeqs(dataDir: string): number[] {
   const db = new Database(join(dataDir, 'baomi.db'), { readonly: true });
@@ -96,32 +106,50 @@ describe('append', () => {
     store.close();
   });
 
-  it('runs apply in the same transaction; a failing apply takes back only its own event', async () => {
-    const store = openStore({ dataDir: tmp.make(), host: 'h', batchWindowMs: 50 });
-    const a = store.append(fileEvent('/a'), {
-      apply: (db, e) => {
-        db.prepare("INSERT INTO state (key, value) VALUES ('test.lastSeq', ?)").run(e.seq);
-      },
-    });
+  it('writes effects in the same transaction; a failing effect takes back only its own event', async () => {
+    const dir = tmp.make();
+    const store = openStore({ dataDir: dir, host: 'h', batchWindowMs: 50 });
+    // A real SQLite failure inside the effect, after part of it was written, set up on the
+    // test's own connection while the store is open.
+    inspect(dir, (db) =>
+      db.exec(`CREATE TRIGGER poison BEFORE INSERT ON state WHEN NEW.key = 'test.poison'
+               BEGIN SELECT RAISE(ABORT, 'side effect failed'); END`),
+    );
+    const a = store.append(fileEvent('/a'), { state: { 'test.a': 'one' } });
     const b = store.append(fileEvent('/b'), {
-      apply: (db) => {
-        db.prepare("INSERT INTO state (key, value) VALUES ('test.never', 1)").run();
-        throw new Error('side effect failed');
-      },
+      state: { 'test.partial': 'written first', 'test.poison': 'x' },
     });
     const c = store.append(fileEvent('/c'));
     await expect(b).rejects.toThrow('side effect failed');
     const [ea, ec] = await Promise.all([a, c]);
     expect([ea.seq, ec.seq]).toEqual([1, 2]);
     expect(ec.prevHash).toBe(ea.hash);
-    store.withDb((db) => {
-      expect(db.prepare("SELECT value FROM state WHERE key = 'test.lastSeq'").get()).toEqual({
-        value: 1,
-      });
-      expect(db.prepare("SELECT value FROM state WHERE key = 'test.never'").get()).toBeUndefined();
-    });
+    expect(store.getState('test.a')).toBe('one');
+    expect(store.getState('test.partial')).toBeUndefined();
+    expect(committedSeqs(dir)).toEqual([1, 2]);
     expect(store.verify()).toMatchObject({ ok: true, checked: 2 });
     store.close();
+  });
+
+  it('replaces the policy in force with its event (policy and state effects)', async () => {
+    const dir = tmp.make();
+    const store = openStore({ dataDir: dir, host: 'h' });
+    const policy = {
+      bytes: Buffer.from('version: 2\n'),
+      signature: Buffer.alloc(64, 2),
+      version: 2,
+      sha256: 'ab',
+    };
+    const e = await store.append(
+      { type: 'policy.applied', severity: 'info', data: { version: 2 } },
+      { policy, state: { 'policy.summary': '{"version":2}' } },
+    );
+    store.close();
+    const ro = openStore({ dataDir: dir, host: 'h', readOnly: true });
+    expect(ro.getPolicy()).toEqual(policy);
+    expect(ro.getState('policy.summary')).toBe('{"version":2}');
+    expect(ro.query().map((x) => x.seq)).toEqual([e.seq]);
+    ro.close();
   });
 
   it('close() commits what is pending; the chain continues after reopening', async () => {

@@ -1,0 +1,184 @@
+// The chain walk shared by the agent and the console, without a database: every kind of
+// break, and the rules by which a `store.pruned` record vouches for a removed prefix.
+import { describe, expect, it } from 'vitest';
+import { eventHash } from '../../../src/core/events/chain.js';
+import type { BaomiEvent, EventInput } from '../../../src/core/events/types.js';
+import { GENESIS_HASH } from '../../../src/core/events/types.js';
+import { type ChainItem, verifyChain } from '../../../src/core/events/verify.js';
+
+type Spec = Pick<EventInput, 'type' | 'data'>;
+
+/** Chains events from seq 1; `specs[i]` (when given) replaces the default file event at seq i+1. */
+function chain(n: number, specs: Record<number, Spec> = {}): BaomiEvent[] {
+  const out: BaomiEvent[] = [];
+  let prevHash = GENESIS_HASH;
+  for (let seq = 1; seq <= n; seq++) {
+    const spec = specs[seq] ?? { type: 'file.modified', data: { path: `/srv/f/${seq}` } };
+    const e = {
+      id: `00000000-0000-7000-8000-${String(seq).padStart(12, '0')}`,
+      seq,
+      ts: 1_000 * seq,
+      type: spec.type,
+      severity: 'info',
+      host: 'ws-01',
+      data: spec.data,
+      prevHash,
+    } as Omit<BaomiEvent, 'hash'>;
+    const event = { ...e, hash: eventHash(e) } as BaomiEvent;
+    out.push(event);
+    prevHash = event.hash;
+  }
+  return out;
+}
+
+/** Rehashes an edited event, as someone who knows the scheme would. */
+function rehash(e: BaomiEvent): BaomiEvent {
+  const { hash: _, ...rest } = e;
+  return { ...rest, hash: eventHash(rest) };
+}
+
+/** The `store.pruned` data that retention writes for a prefix ending at `through`. */
+function pruned(events: BaomiEvent[], through: number): Spec {
+  return {
+    type: 'store.pruned',
+    data: { throughSeq: through, hash: events[through - 1]!.hash, count: through, lostUnsynced: 0 },
+  };
+}
+
+/** A chain of `n` whose event at `at` records the removal of 1…`through` (not yet removed). */
+function withPruneRecord(n: number, at: number, through: number, lie: Spec['data'] = {}) {
+  const plain = chain(n);
+  const record = pruned(plain, through);
+  // Events before `at` are the same either way, so their hashes can be named in advance.
+  return chain(n, { [at]: { ...record, data: { ...record.data, ...lie } } });
+}
+
+describe('verifyChain', () => {
+  it('accepts an intact chain from seq 1, and an empty one', () => {
+    expect(verifyChain(chain(20))).toEqual({ ok: true, checked: 20, firstSeq: 1, lastSeq: 20 });
+    expect(verifyChain([])).toEqual({ ok: true, checked: 0, firstSeq: null, lastSeq: null });
+  });
+
+  it('hash: an edited event (and an edited optional field) no longer matches its hash', () => {
+    const edited = chain(20);
+    edited[6] = { ...edited[6]!, data: { path: '/harmless' } };
+    expect(verifyChain(edited)).toMatchObject({ ok: false, kind: 'hash', brokenAt: 7, checked: 6 });
+    const user = chain(5);
+    user[2] = { ...user[2]!, user: 'someone' };
+    expect(verifyChain(user)).toMatchObject({ ok: false, kind: 'hash', brokenAt: 3, checked: 2 });
+  });
+
+  it('hash: a stored record that cannot be read as an event', () => {
+    const items: ChainItem[] = chain(5);
+    items[3] = { seq: 4, unreadable: 'data is not valid JSON' };
+    expect(verifyChain(items)).toEqual({
+      ok: false,
+      checked: 3,
+      brokenAt: 4,
+      kind: 'hash',
+      detail: 'seq 4: data is not valid JSON',
+    });
+  });
+
+  it('link: an edited event whose hash was recomputed breaks the next link', () => {
+    const events = chain(20);
+    events[6] = rehash({ ...events[6]!, data: { path: '/harmless' } });
+    expect(verifyChain(events)).toMatchObject({ ok: false, kind: 'link', brokenAt: 8, checked: 7 });
+  });
+
+  it('link: the first event must follow the genesis hash', () => {
+    const events = chain(3);
+    events[0] = rehash({ ...events[0]!, prevHash: 'f'.repeat(64) });
+    expect(verifyChain(events)).toMatchObject({ ok: false, kind: 'link', brokenAt: 1, checked: 0 });
+  });
+
+  it('gap: a missing event in the middle, and one out of order or repeated', () => {
+    const events = chain(20);
+    expect(verifyChain(events.filter((e) => e.seq !== 12))).toMatchObject({
+      ok: false,
+      kind: 'gap',
+      brokenAt: 12,
+      checked: 11,
+      detail: 'seq 12 is missing (next stored is 13)',
+    });
+    const repeated = [...events.slice(0, 5), events[3]!, ...events.slice(5)];
+    expect(verifyChain(repeated)).toMatchObject({
+      ok: false,
+      kind: 'gap',
+      brokenAt: 6,
+      detail: 'seq 4 follows seq 5 (out of order or repeated)',
+    });
+  });
+
+  it('missing-prefix: a chain that starts after seq 1 with no record of why', () => {
+    const events = chain(20).slice(5);
+    expect(verifyChain(events)).toMatchObject({
+      ok: false,
+      kind: 'missing-prefix',
+      brokenAt: 6,
+      checked: 15,
+    });
+  });
+
+  it('accepts a removed prefix that a later store.pruned event confirms (throughSeq and hash)', () => {
+    const events = withPruneRecord(20, 12, 10);
+    expect(verifyChain(events.slice(10))).toEqual({
+      ok: true,
+      checked: 10,
+      firstSeq: 11,
+      lastSeq: 20,
+    });
+    // The record alone is not the anchor: the chain after it must still hold.
+    const broken = events.slice(10);
+    broken[5] = { ...broken[5]!, data: { path: '/harmless' } };
+    expect(verifyChain(broken)).toMatchObject({ ok: false, kind: 'hash', brokenAt: 16 });
+  });
+
+  it('does not confirm a prefix longer than the one recorded (rows deleted by hand after a prune)', () => {
+    const events = withPruneRecord(20, 12, 10);
+    expect(verifyChain(events.slice(11))).toMatchObject({
+      ok: false,
+      kind: 'missing-prefix',
+      brokenAt: 12,
+      checked: 9,
+    });
+  });
+
+  it('does not confirm with a prune record that lies about the hash, or names the seq as text', () => {
+    const lyingHash = withPruneRecord(20, 12, 10, { hash: 'f'.repeat(64) });
+    expect(verifyChain(lyingHash.slice(10))).toMatchObject({
+      ok: false,
+      kind: 'missing-prefix',
+      brokenAt: 11,
+    });
+    const textSeq = withPruneRecord(20, 12, 10, { throughSeq: '10' });
+    expect(verifyChain(textSeq.slice(10))).toMatchObject({ kind: 'missing-prefix', brokenAt: 11 });
+  });
+
+  it('does not take a prune record of another type, or one whose content was edited', () => {
+    const plain = chain(20);
+    const asFile = chain(20, { 12: { ...pruned(plain, 10), type: 'file.modified' } });
+    expect(verifyChain(asFile.slice(10))).toMatchObject({ kind: 'missing-prefix', brokenAt: 11 });
+    // A record edited to claim a longer prefix no longer matches its own hash.
+    const events = withPruneRecord(20, 15, 10).slice(12);
+    const anchor = events[0]!.prevHash; // the hash of seq 12, what the longer claim needs
+    const forged = events.map((e) =>
+      e.seq === 15 ? { ...e, data: { ...e.data, throughSeq: 12, hash: anchor } } : e,
+    );
+    expect(verifyChain(forged)).toMatchObject({ ok: false, kind: 'hash', brokenAt: 15 });
+  });
+
+  it('stops reading at the first break', () => {
+    const events = chain(10);
+    events[2] = { ...events[2]!, data: {} };
+    let read = 0;
+    function* lazily(): Generator<ChainItem> {
+      for (const e of events) {
+        read++;
+        yield e;
+      }
+    }
+    expect(verifyChain(lazily())).toMatchObject({ ok: false, brokenAt: 3 });
+    expect(read).toBe(3);
+  });
+});
