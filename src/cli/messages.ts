@@ -109,6 +109,8 @@ export const cliMessages: Catalog = {
       'The agent does not know this request; are the CLI and the agent the same version?',
     PROTOCOL_TOO_LARGE: 'The request was larger than 1 MiB and was refused.',
     PROTOCOL_INTERNAL: 'The agent failed to answer; see its log.',
+    PROTOCOL_UNKNOWN_ERROR:
+      'The agent answered with an error this command does not know ({{code}}); are the CLI and the agent the same version?',
   },
   'zh-CN': {
     'cli.title.Usage:': '用法：',
@@ -206,5 +208,6 @@ export const cliMessages: Catalog = {
     PROTOCOL_UNKNOWN_TYPE: '代理不认识该请求；命令行工具与代理的版本是否一致？',
     PROTOCOL_TOO_LARGE: '请求超过 1 MiB，已被拒绝。',
     PROTOCOL_INTERNAL: '代理应答失败；请查看其日志。',
+    PROTOCOL_UNKNOWN_ERROR: '代理返回了本命令不认识的错误（{{code}}）；命令行工具与代理的版本是否一致？',
   },
 };

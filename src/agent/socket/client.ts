@@ -1,7 +1,7 @@
 // A one-request client for the agent's local sockets (used by the CLI).
 import { lstatSync } from 'node:fs';
 import { connect } from 'node:net';
-import { BaomiError } from '../../core/errors.js';
+import { BaomiError, isErrorCode } from '../../core/errors.js';
 import type { Request, Response, ResultOf } from '../../core/protocol/messages.js';
 
 type Body<T extends Request['type']> = Omit<Extract<Request, { type: T }>, 'id'>;
@@ -38,7 +38,10 @@ export function request<T extends Request['type']>(
       sock.end();
       const res = JSON.parse(buf.slice(0, nl)) as Response;
       if (res.ok) resolve(res.result as ResultOf[T]);
-      else reject(new BaomiError(res.error.code, res.error.params as never));
+      // A newer agent may answer with a code this client has no text for: say which.
+      else if (isErrorCode(res.error.code))
+        reject(new BaomiError(res.error.code, res.error.params as never));
+      else reject(new BaomiError('PROTOCOL_UNKNOWN_ERROR', { code: String(res.error.code) }));
     });
   });
 }

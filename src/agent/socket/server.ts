@@ -82,7 +82,7 @@ async function answer(sock: Socket, line: string, access: 'agent' | 'admin', han
   try {
     reply(sock, { id: req.id, ok: true, result: await handle(req, access) });
   } catch (e) {
-    const error = isBaomiError(e)
+    const error: Extract<Response, { ok: false }>['error'] = isBaomiError(e)
       ? { code: e.code, params: e.params }
       : { code: 'PROTOCOL_INTERNAL', params: {} };
     reply(sock, { id: req.id, ok: false, error });

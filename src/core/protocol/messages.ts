@@ -2,6 +2,7 @@
 // Framing: one JSON object per line (UTF-8, '\n'), at most MAX_LINE_BYTES per line.
 // Node cannot see who connects to a unix socket, so file permissions decide who may ask
 // what: agent.sock is open to any local user, admin.sock to root only (DESIGN.md).
+import type { ErrorCode, ProtocolErrorCode } from '../codes/index.js';
 import type { BaomiEvent, Severity } from '../events/types.js';
 
 export const MAX_LINE_BYTES = 1024 * 1024;
@@ -57,7 +58,7 @@ export interface ResultOf {
 
 export type Response =
   | { id: number; ok: true; result: unknown }
-  | { id: number; ok: false; error: { code: string; params: Record<string, unknown> } };
+  | { id: number; ok: false; error: { code: ErrorCode; params: Record<string, unknown> } };
 
 /** Which socket may serve which request. */
 export const SOCKET_ACCESS: Record<RequestType, 'agent' | 'admin'> = {
@@ -67,7 +68,9 @@ export const SOCKET_ACCESS: Record<RequestType, 'agent' | 'admin'> = {
 };
 
 /** Parses one request line; returns an error code for anything that is not a known request. */
-export function parseRequest(line: string): Request | { error: string; id: number | null } {
+export function parseRequest(
+  line: string,
+): Request | { error: ProtocolErrorCode; id: number | null } {
   let msg: unknown;
   try {
     msg = JSON.parse(line);
