@@ -5,17 +5,10 @@ import { createTranslator, type Translate } from '../core/i18n/translate.js';
 import type { Catalog, Lang } from '../core/i18n/types.js';
 import { formatPolicyMessage, policyMessageKey } from '../core/policy/format.js';
 import { policyMessages } from '../core/policy/messages.js';
-import { policyAgentMessages } from './policy/messages.js';
 import { storeMessages } from './store/messages.js';
 
 export const agentMessages: Catalog = {
   en: {
-    POLICY_FILE_MISSING:
-      'The policy file {{file}} is missing. The last good policy stays in force; put a signed policy back at that path.',
-    POLICY_NOT_A_FILE:
-      '{{file}} is not a regular file (a directory?). The last good policy stays in force; replace it with a signed policy file.',
-    POLICY_READ_FAILED:
-      'Cannot read the policy file {{file}} ({{reason}}). The last good policy stays in force; check its permissions.',
     AGENT_ALREADY_RUNNING:
       'Another agent (pid {{pid}}) is already using {{dataDir}}. Stop it first, or give this one its own --data-dir and --socket.',
     AGENT_SOCKET_IN_USE:
@@ -42,12 +35,6 @@ export const agentMessages: Catalog = {
     'agent.stopped': 'Baomi agent stopped ({{signal}}); every event is on disk.',
   },
   'zh-CN': {
-    POLICY_FILE_MISSING:
-      '策略文件 {{file}} 不存在。上一个有效策略继续生效；请把已签名的策略放回该路径。',
-    POLICY_NOT_A_FILE:
-      '{{file}} 不是普通文件（是目录？）。上一个有效策略继续生效；请换成已签名的策略文件。',
-    POLICY_READ_FAILED:
-      '无法读取策略文件 {{file}}（{{reason}}）。上一个有效策略继续生效；请检查其权限。',
     AGENT_ALREADY_RUNNING:
       '已有另一个代理（进程号 {{pid}}）在使用 {{dataDir}}。请先停止它，或为本代理另行指定 --data-dir 和 --socket。',
     AGENT_SOCKET_IN_USE:
@@ -75,7 +62,6 @@ export const agentMessages: Catalog = {
 
 export const agentCatalogs: readonly Catalog[] = [
   policyMessages,
-  policyAgentMessages,
   storeMessages,
   alertMessages,
   agentMessages,
@@ -93,12 +79,4 @@ export function createAgentTranslator(lang: Lang, extra: readonly Catalog[] = []
     key.startsWith('POLICY_') && policyKeys.has(policyMessageKey(key, params as never))
       ? formatPolicyMessage(lang, key, params as never)
       : t(key, params);
-}
-
-let english: Translate | null = null;
-
-/** The English text of a code, written into events so a raw log is readable anywhere. */
-export function englishReason(code: string, params: Record<string, unknown>): string {
-  english ??= createAgentTranslator('en');
-  return english(code, params);
 }

@@ -1,14 +1,20 @@
 // Printing events: a readable table (default), JSON lines, or CSV.
 import type { BaomiEvent } from '../core/events/types.js';
 import type { Translate } from '../core/i18n/translate.js';
+import type { Lang } from '../core/i18n/types.js';
+import { policyRejectionReason } from '../core/policy/rejection.js';
 
 /** The one-line detail a person scans for: a path, a reason, a policy name. */
-export function detailOf(e: BaomiEvent): string {
+export function detailOf(e: BaomiEvent, lang: Lang = 'en'): string {
   const d = e.data as Record<string, unknown>;
   const parts: string[] = [];
+  // Recorded as a code and its values; rendered here, in the reader's language.
+  if (e.type === 'policy.rejected') parts.push(policyRejectionReason(lang, e.data));
   if (typeof d.oldPath === 'string') parts.push(`${d.oldPath} →`);
   if (typeof d.path !== 'string' && typeof d.root === 'string') parts.push(d.root);
-  for (const k of ['path', 'name', 'reason', 'code', 'message']) {
+  const keys =
+    e.type === 'policy.rejected' ? ['code'] : ['path', 'name', 'reason', 'code', 'message'];
+  for (const k of keys) {
     const v = d[k];
     if (typeof v === 'string' || typeof v === 'number') parts.push(String(v));
   }
@@ -40,7 +46,7 @@ function pad(s: string, w: number): string {
   return s + ' '.repeat(Math.max(0, w - width(s)));
 }
 
-export function formatTable(events: BaomiEvent[], t: Translate): string {
+export function formatTable(events: BaomiEvent[], t: Translate, lang: Lang = 'en'): string {
   const head = ['seq', 'time', 'type', 'severity', 'level', 'user', 'detail'].map((k) =>
     t(`cli.head.${k}`),
   );
@@ -51,7 +57,7 @@ export function formatTable(events: BaomiEvent[], t: Translate): string {
     e.severity,
     e.level ?? '',
     e.user ?? '',
-    detailOf(e),
+    detailOf(e, lang),
   ]);
   const widths = head.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i]!))));
   const line = (r: string[]) =>
@@ -73,7 +79,7 @@ function csvCell(raw: string): string {
   return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
-export function formatCsv(events: BaomiEvent[]): string {
+export function formatCsv(events: BaomiEvent[], lang: Lang = 'en'): string {
   const cols = [
     'seq',
     'id',
@@ -99,7 +105,7 @@ export function formatCsv(events: BaomiEvent[]): string {
       e.level ?? '',
       e.user ?? '',
       e.host,
-      detailOf(e),
+      detailOf(e, lang),
       JSON.stringify(e.data),
       e.hash,
     ].map(csvCell),

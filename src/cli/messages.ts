@@ -208,6 +208,7 @@ export const cliMessages: Catalog = {
     PROTOCOL_UNKNOWN_TYPE: '代理不认识该请求；命令行工具与代理的版本是否一致？',
     PROTOCOL_TOO_LARGE: '请求超过 1 MiB，已被拒绝。',
     PROTOCOL_INTERNAL: '代理应答失败；请查看其日志。',
-    PROTOCOL_UNKNOWN_ERROR: '代理返回了本命令不认识的错误（{{code}}）；命令行工具与代理的版本是否一致？',
+    PROTOCOL_UNKNOWN_ERROR:
+      '代理返回了本命令不认识的错误（{{code}}）；命令行工具与代理的版本是否一致？',
   },
 };

@@ -55,9 +55,9 @@ export default async function events(ctx: CommandContext, o: EventsOptions): Pro
     const list = (await source.query(filter)).reverse();
     if (o.json) {
       if (list.length) process.stdout.write(`${formatJsonLines(list)}\n`);
-    } else if (o.csv) process.stdout.write(`${formatCsv(list)}\r\n`);
+    } else if (o.csv) process.stdout.write(`${formatCsv(list, ctx.lang)}\r\n`);
     else if (list.length === 0) process.stdout.write(`${ctx.t('cli.events.none')}\n`);
-    else process.stdout.write(`${formatTable(list, ctx.t)}\n`);
+    else process.stdout.write(`${formatTable(list, ctx.t, ctx.lang)}\n`);
     return 0;
   } finally {
     source.close();

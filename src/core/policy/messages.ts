@@ -78,6 +78,16 @@ export const policyMessages: Catalog = {
       'Policy version {{version}} is older than the one in force ({{inForceVersion}}). Raise version above {{inForceVersion}} and sign again.',
     'policy.sameVersionChanged':
       'Policy version {{version}} is already in force with different content. Raise version and sign again.',
+    'policy.fileMissing':
+      'The policy file {{file}} is missing. Put a signed policy back at that path.',
+    'policy.notAFile':
+      '{{file}} is not a regular file (a directory?). Replace it with a signed policy file.',
+    'policy.readFailed':
+      'Cannot read the policy file {{file}} ({{reason}}). Check its permissions.',
+    'policy.judgeFailed':
+      'The policy {{file}} could not be checked ({{reason}}), so it was not applied. The agent tries again within a minute; if this persists, see the agent log.',
+    'policy.keptInForce': 'Policy version {{version}} stays in force.',
+    'policy.noneInForce': 'No policy is in force yet: the agent waits for a valid signed policy.',
     'policy.internal':
       'The policy could not be read ({{detail}}). Simplify the file and report this as a bug.',
   },
@@ -149,6 +159,13 @@ export const policyMessages: Catalog = {
       '策略版本 {{version}} 低于当前生效的版本（{{inForceVersion}}）。请把 version 改为大于 {{inForceVersion}} 并重新签名。',
     'policy.sameVersionChanged':
       '版本 {{version}} 的策略已生效，但内容不同。请提高 version 并重新签名。',
+    'policy.fileMissing': '策略文件 {{file}} 不存在。请把已签名的策略放回该路径。',
+    'policy.notAFile': '{{file}} 不是普通文件（是目录？）。请换成已签名的策略文件。',
+    'policy.readFailed': '无法读取策略文件 {{file}}（{{reason}}）。请检查其权限。',
+    'policy.judgeFailed':
+      '无法检查策略 {{file}}（{{reason}}），未予应用。代理会在一分钟内重试；如持续出现，请查看代理日志。',
+    'policy.keptInForce': '版本 {{version}} 的策略继续生效。',
+    'policy.noneInForce': '目前没有生效的策略：代理正在等待有效的已签名策略。',
     'policy.internal': '无法读取策略（{{detail}}）。请简化文件，并将此问题作为缺陷报告。',
   },
 };
