@@ -16,6 +16,7 @@ import {
 import { PolicyManager } from '../../../src/agent/policy/manager.js';
 import { type EventStore, openStore } from '../../../src/agent/store/index.js';
 import { judgeCandidate } from '../../../src/core/policy/judge.js';
+import { describePolicyRejection } from '../../../src/core/policy/rejection.js';
 import { POLICIES, ROOT } from '../../helpers/agent.js';
 
 const CHILD = join(ROOT, 'dist/agent/policy/judge-child.js');
@@ -110,7 +111,9 @@ describe('PolicyManager with a judge that fails', () => {
     expect(events().map((e) => [e.type, e.data.code])).toEqual([
       ['policy.rejected', 'POLICY_JUDGE_FAILED'],
     ]);
-    expect(String(events()[0]!.data.reason)).toMatch(/could not be checked .*code 9/);
+    expect(describePolicyRejection('en', events()[0]!.data)).toMatch(
+      /could not be checked .*code 9/,
+    );
     expect(manager.current).toBeNull();
 
     broken = false;
