@@ -3,6 +3,7 @@ import type { BaomiEvent } from '../core/events/types.js';
 import type { Translate } from '../core/i18n/translate.js';
 import type { Lang } from '../core/i18n/types.js';
 import { policyRejectionReason } from '../core/policy/rejection.js';
+import { displayWidth } from './width.js';
 
 /** The one-line detail a person scans for: a path, a reason, a policy name. */
 export function detailOf(e: BaomiEvent, lang: Lang = 'en'): string {
@@ -29,21 +30,8 @@ function localTime(ts: number): string {
   return `${dt.getFullYear()}-${p(dt.getMonth() + 1)}-${p(dt.getDate())} ${p(dt.getHours())}:${p(dt.getMinutes())}:${p(dt.getSeconds())}`;
 }
 
-/** Display width: CJK characters take two columns in a terminal. */
-function width(s: string): number {
-  let w = 0;
-  for (const ch of s)
-    w +=
-      /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(
-        ch,
-      )
-        ? 2
-        : 1;
-  return w;
-}
-
 function pad(s: string, w: number): string {
-  return s + ' '.repeat(Math.max(0, w - width(s)));
+  return s + ' '.repeat(Math.max(0, w - displayWidth(s)));
 }
 
 export function formatTable(events: BaomiEvent[], t: Translate, lang: Lang = 'en'): string {
@@ -59,7 +47,9 @@ export function formatTable(events: BaomiEvent[], t: Translate, lang: Lang = 'en
     e.user ?? '',
     detailOf(e, lang),
   ]);
-  const widths = head.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i]!))));
+  const widths = head.map((h, i) =>
+    Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i]!))),
+  );
   const line = (r: string[]) =>
     r
       .map((c, i) => (i === r.length - 1 ? c : pad(c, widths[i]!)))

@@ -1,5 +1,16 @@
+import type { IdleSource } from '../../core/protocol/messages.js';
 import type { CommandContext } from '../context.js';
 import { openSource, type SourceOptions } from '../source.js';
+
+/** The JSON keeps the stable value; people read its name in their language. */
+const IDLE_SOURCE_TEXT: Record<IdleSource, string> = {
+  x11: 'cli.status.idleSource.x11',
+  logind: 'cli.status.idleSource.logind',
+  windows: 'cli.status.idleSource.windows',
+  macos: 'cli.status.idleSource.macos',
+  tray: 'cli.status.idleSource.tray',
+  none: 'cli.status.idleSource.none',
+};
 
 export default async function status(
   { t }: CommandContext,
@@ -16,7 +27,7 @@ export default async function status(
       s.policy ? t('cli.status.policy', s.policy) : t('cli.status.noPolicy'),
       t('cli.status.folders', { count: s.folders }),
       t('cli.status.events', s.events),
-      t('cli.status.idle', { source: s.idleSource }),
+      t('cli.status.idle', { source: t(IDLE_SOURCE_TEXT[s.idleSource] ?? s.idleSource) }),
       t('cli.status.usb', { state: t(s.usb.enforcing ? 'cli.status.on' : 'cli.status.off') }),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
