@@ -1,8 +1,10 @@
 // Catalogues of everything the agent layer (and the core beneath it) can say, merged for
 // translators above it. The agent's own strings are here; modules keep theirs beside them.
-import { alertMessages } from '../core/alerts/messages.js';
+
+import type { AgentErrorCode } from '../core/codes/index.js';
+import { coreCatalogs } from '../core/i18n/catalogs.js';
 import { createTranslator, type Translate } from '../core/i18n/translate.js';
-import type { Catalog, Lang } from '../core/i18n/types.js';
+import type { Catalog, CodeCatalog, Lang } from '../core/i18n/types.js';
 import { formatPolicyMessage, policyMessageKey } from '../core/policy/format.js';
 import { policyMessages } from '../core/policy/messages.js';
 import { storeMessages } from './store/messages.js';
@@ -58,14 +60,9 @@ export const agentMessages: Catalog = {
     'agent.policyRejected': '已拒绝策略：{{reason}}',
     'agent.stopped': '保密代理已停止（{{signal}}）；所有事件均已写入磁盘。',
   },
-};
+} satisfies Catalog & CodeCatalog<AgentErrorCode>;
 
-export const agentCatalogs: readonly Catalog[] = [
-  policyMessages,
-  storeMessages,
-  alertMessages,
-  agentMessages,
-];
+export const agentCatalogs: readonly Catalog[] = [...coreCatalogs, storeMessages, agentMessages];
 
 /**
  * A translator over every catalogue of the agent and core plus `extra`. Policy error codes

@@ -1,6 +1,8 @@
 // What the `baomi` command says, in both languages. Keys: cli.* (help and output),
-// SOCKET_* / PROTOCOL_* / CLI_* (errors, by stable code).
-import type { Catalog } from '../core/i18n/types.js';
+// CLI_* (errors, by stable code). The socket's SOCKET_* / PROTOCOL_* are in core
+// (src/core/codes/protocol.ts): the tray shows them too.
+import type { CliErrorCode } from '../core/codes/index.js';
+import type { Catalog, CodeCatalog } from '../core/i18n/types.js';
 
 export const cliMessages: Catalog = {
   en: {
@@ -110,23 +112,6 @@ export const cliMessages: Catalog = {
       '{{file}} is not an Ed25519 private key in PKCS#8 PEM; make one with `baomi policy keygen NAME`.',
     CLI_NO_AGENT:
       'No agent answers on {{sockets}}, and no database is at {{db}}. Start the agent (`npm start` or `baomi agent`), or pass --data-dir DIR or --socket PATH.',
-    SOCKET_UNREACHABLE:
-      'Cannot reach the agent on {{socket}} ({{reason}}). Is the agent running? Or pass --data-dir DIR.',
-    SOCKET_DENIED:
-      'Not allowed to use {{socket}}: it is for administrators. Use sudo, or agent.sock for your own events.',
-    SOCKET_TIMEOUT: 'The agent on {{socket}} did not answer within 10 s; check the agent log.',
-    SOCKET_UNTRUSTED:
-      'Refusing {{socket}}: it belongs to uid {{owner}}, not to root or you, so it may not be the agent. Tell your security team; to read the log directly, pass --data-dir DIR.',
-    PROTOCOL_ADMIN_ONLY:
-      'This request is for administrators: use admin.sock (as root) or --data-dir.',
-    PROTOCOL_BAD_JSON: 'The agent could not read the request (not JSON).',
-    PROTOCOL_BAD_REQUEST: 'The agent could not read the request (missing id or fields).',
-    PROTOCOL_UNKNOWN_TYPE:
-      'The agent does not know this request; are the CLI and the agent the same version?',
-    PROTOCOL_TOO_LARGE: 'The request was larger than 1 MiB and was refused.',
-    PROTOCOL_INTERNAL: 'The agent failed to answer; see its log.',
-    PROTOCOL_UNKNOWN_ERROR:
-      'The agent answered with an error this command does not know ({{code}}); are the CLI and the agent the same version?',
   },
   'zh-CN': {
     'cli.title.Usage:': '用法：',
@@ -227,20 +212,5 @@ export const cliMessages: Catalog = {
       '{{file}} 不是 PKCS#8 PEM 格式的 Ed25519 私钥；请用 `baomi policy keygen NAME` 生成。',
     CLI_NO_AGENT:
       '{{sockets}} 上没有代理应答，{{db}} 处也没有数据库。请启动代理（`npm start` 或 `baomi agent`），或指定 --data-dir DIR 或 --socket PATH。',
-    SOCKET_UNREACHABLE:
-      '无法通过 {{socket}} 连接代理（{{reason}}）。代理是否在运行？也可指定 --data-dir DIR。',
-    SOCKET_DENIED:
-      '无权使用 {{socket}}：它仅供管理员使用。请用 sudo，或用 agent.sock 查看自己的事件。',
-    SOCKET_TIMEOUT: '{{socket}} 上的代理 10 秒内没有应答；请查看代理日志。',
-    SOCKET_UNTRUSTED:
-      '拒绝使用 {{socket}}：它属于 uid {{owner}}，既不是 root 也不是你，可能不是代理。请告知安全管理人员；如需直接读取日志，请指定 --data-dir DIR。',
-    PROTOCOL_ADMIN_ONLY: '该请求仅限管理员：请（以 root 身份）使用 admin.sock 或 --data-dir。',
-    PROTOCOL_BAD_JSON: '代理无法读取该请求（不是 JSON）。',
-    PROTOCOL_BAD_REQUEST: '代理无法读取该请求（缺少 id 或字段）。',
-    PROTOCOL_UNKNOWN_TYPE: '代理不认识该请求；命令行工具与代理的版本是否一致？',
-    PROTOCOL_TOO_LARGE: '请求超过 1 MiB，已被拒绝。',
-    PROTOCOL_INTERNAL: '代理应答失败；请查看其日志。',
-    PROTOCOL_UNKNOWN_ERROR:
-      '代理返回了本命令不认识的错误（{{code}}）；命令行工具与代理的版本是否一致？',
   },
-};
+} satisfies Catalog & CodeCatalog<CliErrorCode>;

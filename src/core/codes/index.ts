@@ -4,10 +4,14 @@
 //
 // Why the lists live in core although most codes are raised above it: BaomiError is core's
 // and every layer throws it, so the union must be nameable here, and core imports nothing
-// from above (DESIGN.md "Layers"). Each file in this folder is one capability's list; the
-// layer that raises the codes and where their text lives is written at its top. The text of
-// codes that cross a process boundary (events, socket answers) lives in core too, so whoever
-// displays them (CLI, tray, console) can translate at the display end.
+// from above (DESIGN.md "Layers"). Each file in this folder is one capability's list, saying
+// which layer raises its codes and where their text is.
+//
+// Text: a code's message lives with the lowest layer that must display it. Policy refusals
+// (events) and socket errors are shown by the CLI, the tray and the console, so their text is
+// in core (core/policy/messages.ts, codes/protocol.ts; all of core's: i18n/catalogs.ts). The
+// store's, the agent's and the CLI's are beside their code, each catalogue declared
+// `satisfies CodeCatalog<…>` so a code without text in either language does not compile.
 //
 // tests/unit/core/error-codes.test.ts checks that every code here has text in zh-CN and
 // English with the same placeholders, and that every code literal in src/ is listed here.

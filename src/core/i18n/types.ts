@@ -1,6 +1,7 @@
 // Every user-facing string exists in zh-CN and English. Each module keeps its own catalogue
-// (`messages.ts` beside its code) in this shape; src/core/i18n/catalog.ts merges them and a
-// unit test checks that both languages have the same keys and placeholders.
+// (`messages.ts` beside its code) in this shape; translate.ts merges them (core's own are
+// listed in catalogs.ts) and a unit test checks that both languages have the same keys and
+// placeholders.
 export const LANGS = ['en', 'zh-CN'] as const;
 export type Lang = (typeof LANGS)[number];
 
@@ -9,6 +10,9 @@ export interface Catalog {
   en: Record<string, string>;
   'zh-CN': Record<string, string>;
 }
+
+/** A catalogue of error codes: the compiler checks that every code has text in both. */
+export type CodeCatalog<C extends string> = { [L in Lang]: Record<C, string> };
 
 /** Picks the language from an explicit flag, then LC_ALL / LC_MESSAGES / LANG. */
 export function pickLang(flag: string | undefined, env: Record<string, string | undefined>): Lang {

@@ -6,10 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { agentCatalogs } from '../../../src/agent/messages.js';
 import { cliTranslator } from '../../../src/cli/i18n.js';
 import { cliMessages } from '../../../src/cli/messages.js';
+import { POLICY_REJECTION_CODES } from '../../../src/core/codes/index.js';
+import { PROTOCOL_ERROR_CODES, SOCKET_ERROR_CODES } from '../../../src/core/codes/protocol.js';
 import { BaomiError, ERROR_CODES, type ErrorCode, isErrorCode } from '../../../src/core/errors.js';
-import { mergeCatalogs } from '../../../src/core/i18n/translate.js';
+import { coreCatalogs } from '../../../src/core/i18n/catalogs.js';
+import { createTranslator, mergeCatalogs } from '../../../src/core/i18n/translate.js';
 import { LANGS, type Lang } from '../../../src/core/i18n/types.js';
-import { policyMessageKey } from '../../../src/core/policy/format.js';
+import { formatPolicyMessage, policyMessageKey } from '../../../src/core/policy/format.js';
 import { policyMessages } from '../../../src/core/policy/messages.js';
 
 const SRC = resolve(import.meta.dirname, '../../../src');
@@ -89,5 +92,25 @@ describe('error codes', () => {
           unknown.push(`catalogue ${lang}: ${key}`);
     expect(files).toBeGreaterThan(50);
     expect(unknown, 'add these to a list in src/core/codes/ and give them text').toEqual([]);
+  });
+
+  it('that cross a process boundary render from core alone (what the tray and console import)', () => {
+    const core = mergeCatalogs(coreCatalogs);
+    for (const lang of LANGS) {
+      const t = createTranslator(lang, coreCatalogs);
+      for (const code of [...PROTOCOL_ERROR_CODES, ...SOCKET_ERROR_CODES]) {
+        const text = core[lang][code];
+        expect(text, `${lang} ${code}`).toBeTruthy();
+        const params = Object.fromEntries(placeholders(text!).map((p) => [p, `<${p}>`]));
+        expect(t(code, params)).not.toMatch(/\{\{/);
+      }
+      for (const code of POLICY_REJECTION_CODES)
+        for (const [key, text] of templates(lang, code)) {
+          const params = Object.fromEntries(placeholders(text!).map((p) => [p, `<${p}>`]));
+          if (key === 'policy.unknownKey') params.suggestion = 'x';
+          const out = formatPolicyMessage(lang, code, { ...params, line: 1, col: 1 });
+          expect(out, `${lang} ${key}`).not.toMatch(/\{\{|^POLICY_/);
+        }
+    }
   });
 });
