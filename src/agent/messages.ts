@@ -1,12 +1,9 @@
 // Catalogues of everything the agent layer (and the core beneath it) can say, merged for
 // translators above it. The agent's own strings are here; modules keep theirs beside them.
-
 import type { AgentErrorCode } from '../core/codes/index.js';
-import { coreCatalogs } from '../core/i18n/catalogs.js';
-import { createTranslator, type Translate } from '../core/i18n/translate.js';
+import { coreCatalogs, createCoreTranslator } from '../core/i18n/catalogs.js';
+import type { Translate } from '../core/i18n/translate.js';
 import type { Catalog, CodeCatalog, Lang } from '../core/i18n/types.js';
-import { formatPolicyMessage, policyMessageKey } from '../core/policy/format.js';
-import { policyMessages } from '../core/policy/messages.js';
 import { storeMessages } from './store/messages.js';
 
 export const agentMessages: Catalog = {
@@ -64,16 +61,7 @@ export const agentMessages: Catalog = {
 
 export const agentCatalogs: readonly Catalog[] = [...coreCatalogs, storeMessages, agentMessages];
 
-/**
- * A translator over every catalogue of the agent and core plus `extra`. Policy error codes
- * (POLICY_UNKNOWN_KEY) are keyed in the policy catalogue by their camelCase name and carry
- * a line/column; they go through the policy formatter so "where" reads the same everywhere.
- */
+/** A translator over every catalogue of the agent and core plus `extra`. */
 export function createAgentTranslator(lang: Lang, extra: readonly Catalog[] = []): Translate {
-  const t = createTranslator(lang, [...agentCatalogs, ...extra]);
-  const policyKeys = new Set(Object.keys(policyMessages.en));
-  return (key, params = {}) =>
-    key.startsWith('POLICY_') && policyKeys.has(policyMessageKey(key, params as never))
-      ? formatPolicyMessage(lang, key, params as never)
-      : t(key, params);
+  return createCoreTranslator(lang, [storeMessages, agentMessages, ...extra]);
 }

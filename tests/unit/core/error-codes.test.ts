@@ -9,10 +9,10 @@ import { cliMessages } from '../../../src/cli/messages.js';
 import { POLICY_REJECTION_CODES } from '../../../src/core/codes/index.js';
 import { PROTOCOL_ERROR_CODES, SOCKET_ERROR_CODES } from '../../../src/core/codes/protocol.js';
 import { BaomiError, ERROR_CODES, type ErrorCode, isErrorCode } from '../../../src/core/errors.js';
-import { coreCatalogs } from '../../../src/core/i18n/catalogs.js';
-import { createTranslator, mergeCatalogs } from '../../../src/core/i18n/translate.js';
+import { coreCatalogs, createCoreTranslator } from '../../../src/core/i18n/catalogs.js';
+import { mergeCatalogs } from '../../../src/core/i18n/translate.js';
 import { LANGS, type Lang } from '../../../src/core/i18n/types.js';
-import { formatPolicyMessage, policyMessageKey } from '../../../src/core/policy/format.js';
+import { policyMessageKey } from '../../../src/core/policy/format.js';
 import { policyMessages } from '../../../src/core/policy/messages.js';
 
 const SRC = resolve(import.meta.dirname, '../../../src');
@@ -97,7 +97,7 @@ describe('error codes', () => {
   it('that cross a process boundary render from core alone (what the tray and console import)', () => {
     const core = mergeCatalogs(coreCatalogs);
     for (const lang of LANGS) {
-      const t = createTranslator(lang, coreCatalogs);
+      const t = createCoreTranslator(lang);
       for (const code of [...PROTOCOL_ERROR_CODES, ...SOCKET_ERROR_CODES]) {
         const text = core[lang][code];
         expect(text, `${lang} ${code}`).toBeTruthy();
@@ -108,7 +108,7 @@ describe('error codes', () => {
         for (const [key, text] of templates(lang, code)) {
           const params = Object.fromEntries(placeholders(text!).map((p) => [p, `<${p}>`]));
           if (key === 'policy.unknownKey') params.suggestion = 'x';
-          const out = formatPolicyMessage(lang, code, { ...params, line: 1, col: 1 });
+          const out = t(code, { ...params, line: 1, col: 1 });
           expect(out, `${lang} ${key}`).not.toMatch(/\{\{|^POLICY_/);
         }
     }
