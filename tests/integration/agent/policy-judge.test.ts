@@ -69,6 +69,11 @@ describe('policy judge in a child process', () => {
       'process.stdout.write(JSON.stringify({ verdict: "apply" }))',
       /shape/,
     ],
+    [
+      'refuses with a code that has no text',
+      'process.stdout.write(JSON.stringify({ verdict: "reject", code: "POLICY_NOPE", params: {}, issues: [] }))',
+      /shape/,
+    ],
   ])('fails closed when the child %s', async (_what, body, reason) => {
     const child = script(body);
     const run: JudgeRunner = (r) => runJudgeChild(r, 1500, child);
