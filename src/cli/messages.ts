@@ -75,6 +75,17 @@ export const cliMessages: Catalog = {
     'cli.verify.empty': 'Chain intact: the log is empty.',
     'cli.verify.broken':
       'Chain BROKEN at seq {{seq}} ({{kind}}): {{detail}}. Keep the database as evidence and report it to security staff.',
+    'cli.verify.kind.hash': 'hash',
+    'cli.verify.kind.gap': 'gap',
+    'cli.verify.kind.link': 'link',
+    'cli.verify.kind.missing-prefix': 'missing-prefix',
+    'cli.verify.why.hash':
+      "event {{seq}}'s content does not match its hash: it was changed after it was written",
+    'cli.verify.why.gap': 'event {{seq}} is missing: it was removed',
+    'cli.verify.why.link':
+      'event {{seq}} does not continue the chain from event {{prev}}: an event was removed, replaced or reordered',
+    'cli.verify.why.missing-prefix':
+      'events 1 to {{last}} are missing and no store.pruned event records their removal',
     'cli.status.policy': 'Policy in force: {{name}} (version {{version}})',
     'cli.status.noPolicy': 'Policy in force: none (no valid signed policy has been applied yet)',
     'cli.status.folders': 'Folders watched: {{count}}',
@@ -178,6 +189,16 @@ export const cliMessages: Catalog = {
     'cli.verify.empty': '哈希链完整：日志为空。',
     'cli.verify.broken':
       '哈希链在序号 {{seq}} 处断裂（{{kind}}）：{{detail}}。请保留数据库作为证据，并报告保密管理人员。',
+    'cli.verify.kind.hash': '哈希不符',
+    'cli.verify.kind.gap': '缺号',
+    'cli.verify.kind.link': '链接断开',
+    'cli.verify.kind.missing-prefix': '开头缺失',
+    'cli.verify.why.hash': '序号 {{seq}} 的事件内容与其哈希不符：写入后被改动过',
+    'cli.verify.why.gap': '序号 {{seq}} 的事件缺失：已被删除',
+    'cli.verify.why.link':
+      '序号 {{seq}} 的事件与序号 {{prev}} 的事件接不上：有事件被删除、替换或调换了顺序',
+    'cli.verify.why.missing-prefix':
+      '序号 1 至 {{last}} 的事件缺失，且没有 store.pruned 事件记录其删除',
     'cli.status.policy': '生效策略：{{name}}（版本 {{version}}）',
     'cli.status.noPolicy': '生效策略：无（尚未应用任何有效的已签名策略）',
     'cli.status.folders': '受监视目录：{{count}} 个',

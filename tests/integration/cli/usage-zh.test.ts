@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { openStore } from '../../../src/agent/store/index.js';
 import { displayWidth } from '../../../src/cli/width.js';
 import { runCli } from '../../helpers/agent.js';
+import { seedStore, tamper, tmpDirs } from '../store/helpers.js';
 
 const zh = (args: string[]) => runCli(args, { LANG: 'zh_CN.UTF-8' });
 /** Commander's English words; none may reach a person who reads Chinese. */
@@ -62,5 +63,27 @@ describe('baomi in Chinese', () => {
     expect(JSON.parse(zh(['status', '--json', '--data-dir', dataDir]).stdout).idleSource).toBe(
       'none',
     );
+  });
+
+  it.each([
+    [
+      'an edited row',
+      `UPDATE events SET data = '{"path":"/x"}' WHERE seq = 5`,
+      '序号 5 的事件内容与其哈希不符',
+    ],
+    ['a deleted row', 'DELETE FROM events WHERE seq = 8', '序号 8 的事件缺失'],
+  ])('verify names %s in Chinese', async (_what, sql, said) => {
+    const tmp = tmpDirs();
+    try {
+      const dir = tmp.make();
+      await seedStore(dir, 12);
+      tamper(dir, (db) => db.prepare(sql).run());
+      const r = zh(['verify', '--data-dir', dir]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(said);
+      expect(r.stderr).not.toMatch(/content|missing|\((hash|gap)\)/);
+    } finally {
+      tmp.cleanup();
+    }
   });
 });
