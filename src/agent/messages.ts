@@ -1,23 +1,13 @@
 // Catalogues of everything the agent layer (and the core beneath it) can say, merged for
 // translators above it. The agent's own strings are here; modules keep theirs beside them.
-import { alertMessages } from '../core/alerts/messages.js';
-import { createTranslator, type Translate } from '../core/i18n/translate.js';
-import type { Catalog, Lang } from '../core/i18n/types.js';
-import { formatPolicyMessage, policyMessageKey } from '../core/policy/format.js';
-import { policyMessages } from '../core/policy/messages.js';
-import { protocolMessages } from '../core/protocol/catalog.js';
-import { policyAgentMessages } from './policy/messages.js';
-import { socketMessages } from './socket/messages.js';
+import type { AgentErrorCode } from '../core/codes/index.js';
+import { coreCatalogs, createCoreTranslator } from '../core/i18n/catalogs.js';
+import type { Translate } from '../core/i18n/translate.js';
+import type { Catalog, CodeCatalog, Lang } from '../core/i18n/types.js';
 import { storeMessages } from './store/messages.js';
 
 export const agentMessages: Catalog = {
   en: {
-    POLICY_FILE_MISSING:
-      'The policy file {{file}} is missing. The last good policy stays in force; put a signed policy back at that path.',
-    POLICY_NOT_A_FILE:
-      '{{file}} is not a regular file (a directory?). The last good policy stays in force; replace it with a signed policy file.',
-    POLICY_READ_FAILED:
-      'Cannot read the policy file {{file}} ({{reason}}). The last good policy stays in force; check its permissions.',
     AGENT_ALREADY_RUNNING:
       'Another agent (pid {{pid}}) is already using {{dataDir}}. Stop it first, or give this one its own --data-dir and --socket.',
     AGENT_MODULE_CONFLICT:
@@ -28,6 +18,15 @@ export const agentMessages: Catalog = {
       'Cannot create the socket {{socket}} ({{reason}}). Check that its folder can be written, or pass --socket DIR.',
     AGENT_SOCKET_DIR_UNSAFE:
       'The socket folder {{dir}} is not safe to use (owner uid {{owner}}, mode {{mode}}): it must be a directory owned by this user or root that no other user can write. Remove it and start again, or pass --socket DIR.',
+    SEAT_TOKEN_UNSAFE:
+      'Not writing the seat token at {{path}} ({{reason}}): a link, another owner or a folder others can write is in the way. The person at the console is treated as anyone else on agent.sock until it is fixed.',
+    SEAT_TOKEN_NO_DIR:
+      'Not writing the seat token: the folder {{path}} does not exist (the seat user has no logind session?). The person at the console is treated as anyone else on agent.sock.',
+    SEAT_TOKEN_NO_UID:
+      'Cannot write a seat token for {{user}}: the session source did not say which uid they have.',
+    SEAT_TOKEN_FOREIGN:
+      "Cannot write a seat token for {{user}} (uid {{uid}}): an agent that is not root writes only its own user's token.",
+    USB_NO_MODULE: 'this version of the agent has no USB device control yet',
     'agent.banner.started': 'Baomi agent {{version}} running as {{user}} (pid {{pid}}).',
     'agent.banner.data': '  Event database: {{db}}',
     'agent.banner.log': '  Agent log:      {{log}}',
@@ -48,12 +47,6 @@ export const agentMessages: Catalog = {
     'agent.stopped': 'Baomi agent stopped ({{signal}}); every event is on disk.',
   },
   'zh-CN': {
-    POLICY_FILE_MISSING:
-      '策略文件 {{file}} 不存在。上一个有效策略继续生效；请把已签名的策略放回该路径。',
-    POLICY_NOT_A_FILE:
-      '{{file}} 不是普通文件（是目录？）。上一个有效策略继续生效；请换成已签名的策略文件。',
-    POLICY_READ_FAILED:
-      '无法读取策略文件 {{file}}（{{reason}}）。上一个有效策略继续生效；请检查其权限。',
     AGENT_ALREADY_RUNNING:
       '已有另一个代理（进程号 {{pid}}）在使用 {{dataDir}}。请先停止它，或为本代理另行指定 --data-dir 和 --socket。',
     AGENT_MODULE_CONFLICT:
@@ -64,6 +57,14 @@ export const agentMessages: Catalog = {
       '无法创建套接字 {{socket}}（{{reason}}）。请确认其目录可写，或指定 --socket DIR。',
     AGENT_SOCKET_DIR_UNSAFE:
       '套接字目录 {{dir}} 不安全（属主 uid {{owner}}，权限 {{mode}}）：它必须是本用户或 root 所有、其他用户不可写的目录。请删除后重新启动，或指定 --socket DIR。',
+    SEAT_TOKEN_UNSAFE:
+      '未在 {{path}} 写入席位令牌（{{reason}}）：路径上有符号链接、属于他人或他人可写的目录。修复之前，当前登录者在 agent.sock 上与其他用户同等对待。',
+    SEAT_TOKEN_NO_DIR:
+      '未写入席位令牌：目录 {{path}} 不存在（当前登录者没有 logind 会话？）。当前登录者在 agent.sock 上与其他用户同等对待。',
+    SEAT_TOKEN_NO_UID: '无法为 {{user}} 写入席位令牌：会话来源未提供其 uid。',
+    SEAT_TOKEN_FOREIGN:
+      '无法为 {{user}}（uid {{uid}}）写入席位令牌：非 root 运行的代理只能写入自己用户的令牌。',
+    USB_NO_MODULE: '此版本的代理尚无 USB 设备管控功能',
     'agent.banner.started': '保密代理 {{version}} 正以 {{user}} 身份运行（进程号 {{pid}}）。',
     'agent.banner.data': '  事件数据库：{{db}}',
     'agent.banner.log': '  代理日志：  {{log}}',
@@ -81,36 +82,11 @@ export const agentMessages: Catalog = {
     'agent.policyRejected': '已拒绝策略：{{reason}}',
     'agent.stopped': '保密代理已停止（{{signal}}）；所有事件均已写入磁盘。',
   },
-};
+} satisfies Catalog & CodeCatalog<AgentErrorCode>;
 
-export const agentCatalogs: readonly Catalog[] = [
-  policyMessages,
-  policyAgentMessages,
-  storeMessages,
-  alertMessages,
-  agentMessages,
-  protocolMessages,
-  socketMessages,
-];
+export const agentCatalogs: readonly Catalog[] = [...coreCatalogs, storeMessages, agentMessages];
 
-/**
- * A translator over every catalogue of the agent and core plus `extra`. Policy error codes
- * (POLICY_UNKNOWN_KEY) are keyed in the policy catalogue by their camelCase name and carry
- * a line/column; they go through the policy formatter so "where" reads the same everywhere.
- */
+/** A translator over every catalogue of the agent and core plus `extra`. */
 export function createAgentTranslator(lang: Lang, extra: readonly Catalog[] = []): Translate {
-  const t = createTranslator(lang, [...agentCatalogs, ...extra]);
-  const policyKeys = new Set(Object.keys(policyMessages.en));
-  return (key, params = {}) =>
-    key.startsWith('POLICY_') && policyKeys.has(policyMessageKey(key, params as never))
-      ? formatPolicyMessage(lang, key, params as never)
-      : t(key, params);
-}
-
-let english: Translate | null = null;
-
-/** The English text of a code, written into events so a raw log is readable anywhere. */
-export function englishReason(code: string, params: Record<string, unknown>): string {
-  english ??= createAgentTranslator('en');
-  return english(code, params);
+  return createCoreTranslator(lang, [storeMessages, agentMessages, ...extra]);
 }

@@ -1,14 +1,21 @@
 // Printing events: a readable table (default), JSON lines, or CSV.
 import type { BaomiEvent } from '../core/events/types.js';
 import type { Translate } from '../core/i18n/translate.js';
+import type { Lang } from '../core/i18n/types.js';
+import { policyRejectionReason } from '../core/policy/rejection.js';
+import { displayWidth } from './width.js';
 
 /** The one-line detail a person scans for: a path, a reason, a policy name. */
-export function detailOf(e: BaomiEvent): string {
+export function detailOf(e: BaomiEvent, lang: Lang = 'en'): string {
   const d = e.data as Record<string, unknown>;
   const parts: string[] = [];
+  // Recorded as a code and its values; rendered here, in the reader's language.
+  if (e.type === 'policy.rejected') parts.push(policyRejectionReason(lang, e.data));
   if (typeof d.oldPath === 'string') parts.push(`${d.oldPath} →`);
   if (typeof d.path !== 'string' && typeof d.root === 'string') parts.push(d.root);
-  for (const k of ['path', 'name', 'reason', 'code', 'message']) {
+  const keys =
+    e.type === 'policy.rejected' ? ['code'] : ['path', 'name', 'reason', 'code', 'message'];
+  for (const k of keys) {
     const v = d[k];
     if (typeof v === 'string' || typeof v === 'number') parts.push(String(v));
   }
@@ -23,24 +30,11 @@ function localTime(ts: number): string {
   return `${dt.getFullYear()}-${p(dt.getMonth() + 1)}-${p(dt.getDate())} ${p(dt.getHours())}:${p(dt.getMinutes())}:${p(dt.getSeconds())}`;
 }
 
-/** Display width: CJK characters take two columns in a terminal. */
-function width(s: string): number {
-  let w = 0;
-  for (const ch of s)
-    w +=
-      /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(
-        ch,
-      )
-        ? 2
-        : 1;
-  return w;
-}
-
 function pad(s: string, w: number): string {
-  return s + ' '.repeat(Math.max(0, w - width(s)));
+  return s + ' '.repeat(Math.max(0, w - displayWidth(s)));
 }
 
-export function formatTable(events: BaomiEvent[], t: Translate): string {
+export function formatTable(events: BaomiEvent[], t: Translate, lang: Lang = 'en'): string {
   const head = ['seq', 'time', 'type', 'severity', 'level', 'user', 'detail'].map((k) =>
     t(`cli.head.${k}`),
   );
@@ -51,12 +45,12 @@ export function formatTable(events: BaomiEvent[], t: Translate): string {
     e.severity,
     e.level ?? '',
     e.user ?? '',
-    detailOf(e),
+    detailOf(e, lang),
   ]);
   // A loop, not Math.max(...rows): a spread of 100,000 arguments overflows the stack.
-  const widths = head.map((h) => width(h));
+  const widths = head.map((h) => displayWidth(h));
   for (const r of rows)
-    for (const [i, c] of r.entries()) widths[i] = Math.max(widths[i]!, width(c));
+    for (const [i, c] of r.entries()) widths[i] = Math.max(widths[i]!, displayWidth(c));
   const line = (r: string[]) =>
     r
       .map((c, i) => (i === r.length - 1 ? c : pad(c, widths[i]!)))
@@ -96,7 +90,7 @@ export function csvHeader(): string {
 }
 
 /** Rows without the header, joined by CRLF (no trailing one): for output page by page. */
-export function formatCsvRows(events: BaomiEvent[]): string {
+export function formatCsvRows(events: BaomiEvent[], lang: Lang = 'en'): string {
   return events
     .map((e) =>
       [
@@ -109,7 +103,7 @@ export function formatCsvRows(events: BaomiEvent[]): string {
         e.level ?? '',
         e.user ?? '',
         e.host,
-        detailOf(e),
+        detailOf(e, lang),
         JSON.stringify(e.data),
         e.hash,
       ]
@@ -119,6 +113,6 @@ export function formatCsvRows(events: BaomiEvent[]): string {
     .join('\r\n');
 }
 
-export function formatCsv(events: BaomiEvent[]): string {
-  return events.length === 0 ? csvHeader() : `${csvHeader()}\r\n${formatCsvRows(events)}`;
+export function formatCsv(events: BaomiEvent[], lang: Lang = 'en'): string {
+  return events.length === 0 ? csvHeader() : `${csvHeader()}\r\n${formatCsvRows(events, lang)}`;
 }

@@ -3,9 +3,8 @@
 import { createAgentTranslator } from '../agent/messages.js';
 import type { Translate } from '../core/i18n/translate.js';
 import type { Lang } from '../core/i18n/types.js';
-import { ipcMessages } from '../ipc/messages.js';
 import { cliMessages } from './messages.js';
 
 export function cliTranslator(lang: Lang): Translate {
-  return createAgentTranslator(lang, [cliMessages, ipcMessages]);
+  return createAgentTranslator(lang, [cliMessages]);
 }

@@ -7,6 +7,8 @@ import { isKnownLang, LANGS, pickLang } from '../core/i18n/types.js';
 import { registerCommands } from './commands/register.js';
 import type { CommandContext, CommandModule } from './context.js';
 import { cliTranslator } from './i18n.js';
+import { usageDetail } from './usage.js';
+import { displayWidth } from './width.js';
 
 const lang = pickLang(langFlag(process.argv), process.env);
 const t = cliTranslator(lang);
@@ -29,7 +31,13 @@ function configure(cmd: Command): Command {
   return (
     cmd
       .helpOption('-h, --help', t('cli.opt.help'))
-      .configureHelp({ styleTitle: (s) => t(`cli.title.${s}`) })
+      .configureHelp({
+        styleTitle: (s) => t(`cli.title.${s}`),
+        // The usage line's placeholders, in the person's language; CJK takes two columns.
+        styleOptionText: (s) => (s === '[options]' ? t('cli.term.options') : s),
+        styleSubcommandText: (s) => (s === '[command]' ? t('cli.term.command') : s),
+        displayWidth: displayWidth,
+      })
       .exitOverride()
       // Errors are printed once, translated, below; help asked for by a missing command still
       // goes to stderr (commander writes it there).
@@ -88,7 +96,7 @@ function fail(e: unknown): number {
       return 2;
     }
     const command = words.slice(0, 2).join(' ');
-    const detail = e.message.replace(/^error:\s*/, '').replace(/\n/g, ' ');
+    const detail = usageDetail(t, e);
     process.stderr.write(`baomi: ${t('cli.badUsage', { detail, command })}\n`);
     return 2;
   }

@@ -1,7 +1,8 @@
 // What the `baomi` command says, in both languages. Keys: cli.* (help and output),
-// CLI_* (errors, by stable code). SOCKET_* live with the client (src/ipc/messages.ts),
-// PROTOCOL_* with the protocol (src/core/protocol/catalog.ts).
-import type { Catalog } from '../core/i18n/types.js';
+// CLI_* (errors, by stable code). The socket's SOCKET_* / PROTOCOL_* are in core
+// (src/core/codes/protocol.ts): the tray shows them too.
+import type { CliErrorCode } from '../core/codes/index.js';
+import type { Catalog, CodeCatalog } from '../core/i18n/types.js';
 
 export const cliMessages: Catalog = {
   en: {
@@ -56,6 +57,16 @@ export const cliMessages: Catalog = {
       'only the newest N events, and say on stderr how many older ones were left out (default, or 0: every matching event)',
     'cli.events.cut':
       'Showing {{shown}} of {{matched}} matching events (the newest, --limit {{limit}}); {{left}} older ones left out. Use --limit 0 for all.',
+    'cli.term.options': '[options]',
+    'cli.term.command': '[command]',
+    'cli.usage.unknownOption': 'unknown option {{name}}',
+    'cli.usage.unknownCommand': 'unknown command {{name}}',
+    'cli.usage.missingArgument': 'missing the argument {{name}}',
+    'cli.usage.optionMissingArgument': 'the option {{name}} needs a value',
+    'cli.usage.missingMandatoryOptionValue': 'the option {{name}} is required',
+    'cli.usage.excessArguments': 'too many arguments: expected {{expected}}, got {{received}}',
+    'cli.usage.conflictingOption': '{{name}} cannot be used with {{other}}',
+    'cli.usage.didYouMean': '{{detail}} (did you mean {{suggestion}}?)',
     'cli.badUsage': 'Bad usage: {{detail}}. Run `baomi {{command}} --help` for the options.',
     'cli.internal': 'Internal error: {{detail}}. Please report it with the agent log.',
     'cli.unknownCommand':
@@ -93,11 +104,28 @@ export const cliMessages: Catalog = {
     'cli.verify.empty': 'Chain intact: the log is empty.',
     'cli.verify.broken':
       'Chain BROKEN at seq {{seq}} ({{kind}}): {{detail}}. Keep the database as evidence and report it to security staff.',
+    'cli.verify.kind.hash': 'hash',
+    'cli.verify.kind.gap': 'gap',
+    'cli.verify.kind.link': 'link',
+    'cli.verify.kind.missing-prefix': 'missing-prefix',
+    'cli.verify.why.hash':
+      "event {{seq}}'s content does not match its hash: it was changed after it was written",
+    'cli.verify.why.gap': 'event {{seq}} is missing: it was removed',
+    'cli.verify.why.link':
+      'event {{seq}} does not continue the chain from event {{prev}}: an event was removed, replaced or reordered',
+    'cli.verify.why.missing-prefix':
+      'events 1 to {{last}} are missing and no store.pruned event records their removal',
     'cli.status.policy': 'Policy in force: {{name}} (version {{version}})',
     'cli.status.noPolicy': 'Policy in force: none (no valid signed policy has been applied yet)',
     'cli.status.folders': 'Classified folders: {{count}} in the policy, {{watching}} watched',
     'cli.status.events': 'Events stored: {{stored}}, waiting to sync: {{unsynced}}',
     'cli.status.idle': 'Idle source: {{source}}',
+    'cli.status.idleSource.x11': 'X11 screen saver',
+    'cli.status.idleSource.logind': 'systemd-logind',
+    'cli.status.idleSource.windows': 'Windows',
+    'cli.status.idleSource.macos': 'macOS',
+    'cli.status.idleSource.tray': 'the Baomi tray',
+    'cli.status.idleSource.none': 'none (idle time is not measured)',
     'cli.status.usb': 'USB enforcement: {{state}}',
     'cli.status.on': 'on',
     'cli.status.running': 'Agent: running (this answer is live)',
@@ -114,8 +142,13 @@ export const cliMessages: Catalog = {
       'Seat user: {{user}} (from {{source}}; recorded as the user of new events: who was at the console, not who changed a file)',
     'cli.status.noSeat':
       'Seat user: unknown (session source: {{source}}); events are recorded without a user',
+    'cli.status.source.logind': 'systemd-logind',
+    'cli.status.source.utmp': 'utmp',
+    'cli.status.source.wts': 'Windows sessions',
+    'cli.status.source.macos': 'the macOS console user',
+    'cli.status.source.fake': 'a test double',
+    'cli.status.source.none': 'none found',
     'cli.status.usbOff': 'USB enforcement: {{state}} ({{reason}})',
-    USB_NO_MODULE: 'this version of the agent has no USB device control yet',
     'cli.status.off': 'off',
     'cli.keygen.done':
       'Wrote {{key}} (private, keep it secret) and {{pub}} (copy to each trust dir policy/ folder).',
@@ -165,7 +198,7 @@ export const cliMessages: Catalog = {
     'cli.cmd.policy': '生成密钥、签署并校验策略文件（供 IT 使用）',
     'cli.cmd.keygen': '生成 Ed25519 密钥对 NAME.key（私钥，权限 0600）和 NAME.pub',
     'cli.cmd.sign': '用私钥签署 FILE，写出 FILE.sig',
-    'cli.cmd.validate': '按模式校验 FILE；指定 --trust-dir 时同时校验其签名',
+    'cli.cmd.validate': '按策略结构（schema）校验 FILE；指定 --trust-dir 时同时校验其签名',
     'cli.arg.name': '密钥名称，例如 it-2026',
     'cli.arg.file': '策略文件（YAML 或 JSON）',
     'cli.opt.policy': '要执行并监视的策略文件（默认：{{default}}）',
@@ -191,6 +224,16 @@ export const cliMessages: Catalog = {
       '只显示最新的 N 条，并在标准错误上说明略去了多少条更早的事件（默认或 0：全部匹配的事件）',
     'cli.events.cut':
       '显示 {{matched}} 条匹配事件中最新的 {{shown}} 条（--limit {{limit}}），略去更早的 {{left}} 条。用 --limit 0 显示全部。',
+    'cli.term.options': '[选项]',
+    'cli.term.command': '[命令]',
+    'cli.usage.unknownOption': '未知选项 {{name}}',
+    'cli.usage.unknownCommand': '未知命令 {{name}}',
+    'cli.usage.missingArgument': '缺少参数 {{name}}',
+    'cli.usage.optionMissingArgument': '选项 {{name}} 需要一个取值',
+    'cli.usage.missingMandatoryOptionValue': '必须指定选项 {{name}}',
+    'cli.usage.excessArguments': '参数过多：应为 {{expected}} 个，实际为 {{received}} 个',
+    'cli.usage.conflictingOption': '{{name}} 不能与 {{other}} 同时使用',
+    'cli.usage.didYouMean': '{{detail}}（是否想输入 {{suggestion}}？）',
     'cli.badUsage': '用法错误：{{detail}}。运行 `baomi {{command}} --help` 查看选项。',
     'cli.internal': '内部错误：{{detail}}。请连同代理日志一起报告。',
     'cli.unknownCommand': '未知命令“{{name}}”{{hint}}。运行 `{{command}} --help` 查看可用命令。',
@@ -226,11 +269,27 @@ export const cliMessages: Catalog = {
     'cli.verify.empty': '哈希链完整：日志为空。',
     'cli.verify.broken':
       '哈希链在序号 {{seq}} 处断裂（{{kind}}）：{{detail}}。请保留数据库作为证据，并报告保密管理人员。',
+    'cli.verify.kind.hash': '哈希不符',
+    'cli.verify.kind.gap': '缺号',
+    'cli.verify.kind.link': '链接断开',
+    'cli.verify.kind.missing-prefix': '开头缺失',
+    'cli.verify.why.hash': '序号 {{seq}} 的事件内容与其哈希不符：写入后被改动过',
+    'cli.verify.why.gap': '序号 {{seq}} 的事件缺失：已被删除',
+    'cli.verify.why.link':
+      '序号 {{seq}} 的事件与序号 {{prev}} 的事件接不上：有事件被删除、替换或调换了顺序',
+    'cli.verify.why.missing-prefix':
+      '序号 1 至 {{last}} 的事件缺失，且没有 store.pruned 事件记录其删除',
     'cli.status.policy': '生效策略：{{name}}（版本 {{version}}）',
     'cli.status.noPolicy': '生效策略：无（尚未应用任何有效的已签名策略）',
     'cli.status.folders': '涉密目录：策略中 {{count}} 个，{{watching}} 个监视中',
     'cli.status.events': '已存储事件：{{stored}} 条，待同步：{{unsynced}} 条',
     'cli.status.idle': '空闲检测来源：{{source}}',
+    'cli.status.idleSource.x11': 'X11 屏幕保护程序',
+    'cli.status.idleSource.logind': 'systemd-logind',
+    'cli.status.idleSource.windows': 'Windows',
+    'cli.status.idleSource.macos': 'macOS',
+    'cli.status.idleSource.tray': '保密托盘程序',
+    'cli.status.idleSource.none': '无（未检测空闲时间）',
     'cli.status.usb': 'USB 管控：{{state}}',
     'cli.status.on': '已启用',
     'cli.status.running': '代理：正在运行（实时应答）',
@@ -245,8 +304,13 @@ export const cliMessages: Catalog = {
     'cli.status.seat':
       '当前座席用户：{{user}}（来源 {{source}}；记为新事件的用户：即当时坐在终端前的人，而非修改文件的人）',
     'cli.status.noSeat': '当前座席用户：未知（会话来源：{{source}}）；事件记录时不带用户',
+    'cli.status.source.logind': 'systemd-logind',
+    'cli.status.source.utmp': 'utmp',
+    'cli.status.source.wts': 'Windows 会话',
+    'cli.status.source.macos': 'macOS 控制台用户',
+    'cli.status.source.fake': '测试替身',
+    'cli.status.source.none': '未找到',
     'cli.status.usbOff': 'USB 管控：{{state}}（{{reason}}）',
-    USB_NO_MODULE: '此版本的代理尚无 USB 设备管控功能',
     'cli.status.off': '未启用',
     'cli.keygen.done':
       '已写出 {{key}}（私钥，务必保密）和 {{pub}}（复制到各信任目录的 policy/ 子目录）。',
@@ -274,4 +338,4 @@ export const cliMessages: Catalog = {
     CLI_NO_AGENT:
       '{{sockets}} 上没有代理应答，{{db}} 处也没有数据库。请启动代理（`npm start` 或 `baomi agent`），或指定 --data-dir DIR 或 --socket PATH。',
   },
-};
+} satisfies Catalog & CodeCatalog<CliErrorCode>;

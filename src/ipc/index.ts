@@ -1,5 +1,7 @@
 // The local-socket client (DESIGN.md "Layers": src/ipc imports core, and platform/paths.ts for
 // the seat token's place): the CLI, the tray's main process and tests use this, nothing else.
+
+export { protocolMessages } from '../core/codes/protocol.js';
 export {
   type AgentConnection,
   type BodyOf,
@@ -8,6 +10,5 @@ export {
   connectAgent,
   requestOnce,
 } from './connection.js';
-export { ipcMessages } from './messages.js';
 export type { ClientSubscription, FrameHandler, SubscriptionFrame } from './subscription.js';
 export { readSeatToken, untrustedOwner } from './trust.js';

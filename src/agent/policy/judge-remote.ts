@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Judgement } from '../../core/policy/judge.js';
+import { POLICY_ERROR_CODES } from '../../core/policy/types.js';
 import type { JudgeRequest, RestoreAnswer } from './judge-protocol.js';
 
 const CHILD = fileURLToPath(new URL('./judge-child.js', import.meta.url));
@@ -89,7 +90,12 @@ export async function judgeRemote(
     typeof a === 'object' &&
     ((a.verdict === 'apply' && isObject(a.policy) && Array.isArray(a.folders)) ||
       (a.verdict === 'same' && typeof a.sha256 === 'string') ||
-      (a.verdict === 'reject' && typeof a.code === 'string' && Array.isArray(a.issues)));
+      // A refusal's code is rendered from the event later: only a listed code with its
+      // params, so the event can always be shown (codes/policy.ts).
+      (a.verdict === 'reject' &&
+        (POLICY_ERROR_CODES as readonly unknown[]).includes(a.code) &&
+        isObject(a.params) &&
+        Array.isArray(a.issues)));
   if (!ok) throw new JudgeFailed('answered with an unexpected shape');
   return a as Judgement;
 }

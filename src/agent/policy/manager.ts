@@ -11,9 +11,9 @@ import { type FSWatcher, statSync, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Lang } from '../../core/i18n/types.js';
 import type { Judgement } from '../../core/policy/judge.js';
+import { type PolicyRejection, policyRejectedData } from '../../core/policy/rejection.js';
 import type { Policy, PolicyOs, ResolvedFolder, TrustedKey } from '../../core/policy/types.js';
 import type { Logger } from '../log.js';
-import { englishReason } from '../messages.js';
 import type { EventStore } from '../store/index.js';
 import { type JudgeRunner, judgeRemote, restoreRemote, runJudgeChild } from './judge-remote.js';
 import { readCapped } from './read.js';
@@ -273,12 +273,7 @@ export class PolicyManager {
     this.#failedOn = '';
     if (verdict.verdict === 'same') return;
     if (verdict.verdict === 'reject') {
-      const first = verdict.issues[0];
-      await this.#reject({
-        code: verdict.code,
-        params: { file, ...verdict.params },
-        ...(first ? { line: first.line, col: first.col } : {}),
-      });
+      await this.#reject({ code: verdict.code, params: verdict.params });
       return;
     }
     const { policy, sha256, keyName, folders } = verdict;
@@ -323,18 +318,11 @@ export class PolicyManager {
     this.o.onApplied?.(next);
   }
 
-  async #reject(r: { code: string; params: Record<string, unknown>; line?: number; col?: number }) {
-    const reason = englishReason(r.code, r.params);
-    const data: Record<string, unknown> = {
-      file: this.o.file,
-      code: r.code,
-      reason,
-      inForceVersion: this.#current?.version ?? null,
-    };
-    if (r.line !== undefined) data.line = r.line;
-    if (r.col !== undefined) data.col = r.col;
-    await this.o.store.append({ type: 'policy.rejected', severity: 'high', data: data as never });
-    this.o.log.warn({ module: 'policy', code: r.code, reason }, 'policy refused');
+  /** Records the code and the values its message needs; readers render it (rejection.ts). */
+  async #reject(r: PolicyRejection) {
+    const data = policyRejectedData(this.o.file, r, this.#current?.version ?? null);
+    await this.o.store.append({ type: 'policy.rejected', severity: 'high', data });
+    this.o.log.warn({ module: 'policy', code: r.code, params: r.params }, 'policy refused');
   }
 }
 

@@ -8,6 +8,7 @@
 // people's events (the subscription filter below and the page source both apply it).
 import { chmodSync, lstatSync, mkdirSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import type { ErrorCode } from '../../core/codes/index.js';
 import { BaomiError, isBaomiError } from '../../core/errors.js';
 import type { BaomiEvent } from '../../core/events/types.js';
 import {
@@ -203,7 +204,7 @@ export async function claimSocketServers(
       return;
     }
     const { seat, ...req } = msg;
-    const fail = (code: string, params: Record<string, unknown> = {}) =>
+    const fail = (code: ErrorCode, params: Record<string, unknown> = {}) =>
       send(c.sock, { id: req.id, ok: false, error: { code, params } }, dropAt);
     if (SOCKET_ACCESS[req.type] === 'admin' && c.access !== 'admin')
       return fail('PROTOCOL_ADMIN_ONLY');

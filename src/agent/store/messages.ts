@@ -1,5 +1,6 @@
 // Messages for the store's BaomiError codes (the code is the key). Each says what to do next.
-import type { Catalog } from '../../core/i18n/types.js';
+import type { StoreErrorCode } from '../../core/codes/index.js';
+import type { Catalog, CodeCatalog } from '../../core/i18n/types.js';
 
 export const storeMessages: Catalog = {
   en: {
@@ -46,4 +47,4 @@ export const storeMessages: Catalog = {
     STORE_BAD_SIZE:
       '大小“{{value}}”无效。请写一个整数并加上 B、KB、MB、GB 或 TB，例如 2GB 或 500MB。',
   },
-};
+} satisfies CodeCatalog<StoreErrorCode>;

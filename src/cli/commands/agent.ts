@@ -6,6 +6,7 @@ import { startAgent } from '../../agent/agent.js';
 import { inspectTrustDir } from '../../agent/policy/trust.js';
 import { VERSION } from '../../agent/version.js';
 import { isBaomiError } from '../../core/errors.js';
+import { describePolicyRejection } from '../../core/policy/rejection.js';
 import { createPlatform } from '../../platform/index.js';
 import { socketPaths } from '../../platform/paths.js';
 import type { CommandContext } from '../context.js';
@@ -82,7 +83,7 @@ export default async function agent({ t, lang }: CommandContext, f: AgentFlags):
         process.stdout.write(`${t('agent.policyApplied', e.data)}\n`);
       if (e.type === 'policy.rejected')
         process.stderr.write(
-          `${t('agent.policyRejected', { reason: t(String(e.data.code), e.data) })}\n`,
+          `${t('agent.policyRejected', { reason: describePolicyRejection(lang, e.data) })}\n`,
         );
     }
   });

@@ -84,7 +84,7 @@ export default async function events(ctx: CommandContext, o: EventsOptions): Pro
     for await (const page of pages(source, filter)) {
       matched += page.length;
       if (streaming) {
-        out(o.json ? `${formatJsonLines(page)}\n` : `${formatCsvRows(page)}\r\n`);
+        out(o.json ? `${formatJsonLines(page)}\n` : `${formatCsvRows(page, ctx.lang)}\r\n`);
         continue;
       }
       kept.push(...page);
@@ -98,9 +98,9 @@ export default async function events(ctx: CommandContext, o: EventsOptions): Pro
         if (kept.length) out(`${formatJsonLines(kept)}\n`);
       } else if (o.csv) {
         out(`${csvHeader()}\r\n`);
-        if (kept.length) out(`${formatCsvRows(kept)}\r\n`);
+        if (kept.length) out(`${formatCsvRows(kept, ctx.lang)}\r\n`);
       } else if (kept.length === 0) out(`${ctx.t('cli.events.none')}\n`);
-      else out(`${formatTable(kept, ctx.t)}\n`);
+      else out(`${formatTable(kept, ctx.t, ctx.lang)}\n`);
     }
     if (limit !== undefined && matched > kept.length) {
       process.stderr.write(

@@ -1,6 +1,16 @@
-import type { StatusResult } from '../../core/protocol/messages.js';
+import type { IdleSource, StatusResult } from '../../core/protocol/messages.js';
 import type { CommandContext } from '../context.js';
 import { openSource, type SourceOptions } from '../source.js';
+
+/** The JSON keeps the stable value; people read its name in their language. */
+const IDLE_SOURCE_TEXT: Record<IdleSource, string> = {
+  x11: 'cli.status.idleSource.x11',
+  logind: 'cli.status.idleSource.logind',
+  windows: 'cli.status.idleSource.windows',
+  macos: 'cli.status.idleSource.macos',
+  tray: 'cli.status.idleSource.tray',
+  none: 'cli.status.idleSource.none',
+};
 
 export default async function status(
   { t }: CommandContext,
@@ -21,6 +31,7 @@ export default async function status(
 }
 
 export function statusLines(t: CommandContext['t'], s: StatusResult): string[] {
+  const sourceText = (name: string) => t(`cli.status.source.${name}`, { defaultValue: name });
   const watching = s.watched.filter((w) => w.state === 'watching').length;
   const lines = [
     t(s.running ? 'cli.status.running' : 'cli.status.notRunning'),
@@ -37,10 +48,10 @@ export function statusLines(t: CommandContext['t'], s: StatusResult): string[] {
   }
   lines.push(
     s.seatUser
-      ? t('cli.status.seat', { user: s.seatUser.name, source: s.seatUser.source })
-      : t('cli.status.noSeat', { source: s.seatSource }),
+      ? t('cli.status.seat', { user: s.seatUser.name, source: sourceText(s.seatUser.source) })
+      : t('cli.status.noSeat', { source: sourceText(s.seatSource) }),
     t('cli.status.events', s.events),
-    t('cli.status.idle', { source: s.idleSource }),
+    t('cli.status.idle', { source: t(IDLE_SOURCE_TEXT[s.idleSource] ?? s.idleSource) }),
     s.usb.enforcing
       ? t('cli.status.usb', { state: t('cli.status.on') })
       : t('cli.status.usbOff', {

@@ -1,5 +1,6 @@
 import type { CommandContext } from '../context.js';
 import { openSource, type SourceOptions } from '../source.js';
+import { describeBreak } from '../verify-text.js';
 
 /** Exit 0 when the chain is intact, 1 when a link is broken. */
 export default async function verify(
@@ -15,10 +16,7 @@ export default async function verify(
       process.stdout.write(
         `${t('cli.verify.ok', { checked: r.checked, first: r.firstSeq, last: r.lastSeq })}\n`,
       );
-    else
-      process.stderr.write(
-        `${t('cli.verify.broken', { seq: r.brokenAt, kind: r.kind, detail: r.detail })}\n`,
-      );
+    else process.stderr.write(`${describeBreak(t, r)}\n`);
     return r.ok ? 0 : 1;
   } finally {
     source.close();

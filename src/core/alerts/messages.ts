@@ -1,4 +1,5 @@
-import type { Catalog } from '../i18n/types.js';
+import type { AlertErrorCode } from '../codes/alerts.js';
+import type { Catalog, CodeCatalog } from '../i18n/types.js';
 
 // `index` is the rule's position in the policy's `alerts` list (0-based), shown the way IT
 // would find it in the file.
@@ -21,4 +22,4 @@ export const alertMessages: Catalog = {
     'alert.invalidRule': '预警规则 alerts[{{index}}] 的 {{field}} 无效；请修改策略并重新签名',
     'alert.badTime': '预警引擎收到无效时间（{{now}}）；这是调用方的缺陷',
   },
-};
+} satisfies Catalog & CodeCatalog<AlertErrorCode>;

@@ -1,6 +1,7 @@
 // Every user-facing string exists in zh-CN and English. Each module keeps its own catalogue
-// (`messages.ts` beside its code) in this shape; src/core/i18n/catalog.ts merges them and a
-// unit test checks that both languages have the same keys and placeholders.
+// (`messages.ts` beside its code) in this shape; translate.ts merges them (core's own are
+// listed in catalogs.ts) and a unit test checks that both languages have the same keys and
+// placeholders.
 export const LANGS = ['en', 'zh-CN'] as const;
 export type Lang = (typeof LANGS)[number];
 
@@ -14,6 +15,8 @@ export interface Catalog {
 export function isKnownLang(flag: string): boolean {
   return /^(en|zh)([-_].*)?$/i.test(flag);
 }
+/** A catalogue of error codes: the compiler checks that every code has text in both. */
+export type CodeCatalog<C extends string> = { [L in Lang]: Record<C, string> };
 
 /** Picks the language from an explicit flag, then LC_ALL / LC_MESSAGES / LANG. */
 export function pickLang(flag: string | undefined, env: Record<string, string | undefined>): Lang {

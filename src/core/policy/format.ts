@@ -40,6 +40,13 @@ export function formatPolicyMessage(
     const whereKey = nested ? 'policy.whereWithPath' : 'policy.where';
     all.where = interpolate(cat[whereKey]!, params);
   }
+  // Type names (zod's and parse.ts's) in words: "expected true or false, found text".
+  for (const k of ['expected', 'received'] as const) {
+    const v = params[k];
+    const name =
+      typeof v === 'string' ? cat[`policy.type${v[0]?.toUpperCase()}${v.slice(1)}`] : undefined;
+    if (name !== undefined) all[k] = name;
+  }
   const template = cat[policyMessageKey(code, params)];
   return template === undefined ? `${code} ${JSON.stringify(params)}` : interpolate(template, all);
 }

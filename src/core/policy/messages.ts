@@ -27,6 +27,16 @@ export const policyMessages: Catalog = {
     'policy.required': 'Missing required key "{{key}}" at {{where}}. Add it.',
     'policy.type':
       'Wrong type at {{where}}: expected {{expected}}, found {{received}}. Fix the value.',
+    'policy.typeString': 'text',
+    'policy.typeNumber': 'a number',
+    'policy.typeInt': 'a whole number',
+    'policy.typeInteger': 'a whole number',
+    'policy.typeBoolean': 'true or false',
+    'policy.typeArray': 'a list',
+    'policy.typeList': 'a list',
+    'policy.typeObject': 'a map of keys',
+    'policy.typeMap': 'a map of keys',
+    'policy.typeNull': 'an empty value',
     'policy.enum': 'Value "{{value}}" at {{where}} is not allowed. Use one of: {{allowed}}.',
     'policy.tooSmall': 'Value at {{where}} is too small (or too short): the minimum is {{limit}}.',
     'policy.tooBig': 'Value at {{where}} is too large (or too long): the maximum is {{limit}}.',
@@ -98,6 +108,18 @@ export const policyMessages: Catalog = {
       'Policy version {{version}} is older than the one in force ({{inForceVersion}}). Raise version above {{inForceVersion}} and sign again.',
     'policy.sameVersionChanged':
       'Policy version {{version}} is already in force with different content. Raise version and sign again.',
+    'policy.fileMissing':
+      'The policy file {{file}} is missing. Put a signed policy back at that path.',
+    'policy.notAFile':
+      '{{file}} is not a regular file (a directory?). Replace it with a signed policy file.',
+    'policy.readFailed':
+      'Cannot read the policy file {{file}} ({{reason}}). Check its permissions.',
+    'policy.judgeFailed':
+      'The policy {{file}} could not be checked ({{reason}}), so it was not applied. The agent tries again within a minute; if this persists, see the agent log.',
+    'policy.storedUntrusted':
+      'The policy in force at the last run (version {{version}}) is not signed by a key trusted in this run, so it is not in force now: the agent runs on the fail-closed defaults (USB storage blocked, no folder watched). Deploy a policy signed by a trusted key; the DEMO policy is in force only with --trust-demo.',
+    'policy.keptInForce': 'Policy version {{version}} stays in force.',
+    'policy.noneInForce': 'No policy is in force yet: the agent waits for a valid signed policy.',
     'policy.internal':
       'The policy could not be read ({{detail}}). Simplify the file and report this as a bug.',
   },
@@ -122,7 +144,17 @@ export const policyMessages: Catalog = {
     'policy.unknownKeyNoSuggestion':
       '{{where}}处有未知的键"{{key}}"。此处允许：{{allowed}}。请删除或更正拼写。',
     'policy.required': '{{where}}处缺少必填的键"{{key}}"。请补上。',
-    'policy.type': '{{where}}处类型错误：应为 {{expected}}，实际为 {{received}}。请更正取值。',
+    'policy.type': '{{where}}处类型错误：应为“{{expected}}”，实际为“{{received}}”。请更正取值。',
+    'policy.typeString': '文本',
+    'policy.typeNumber': '数字',
+    'policy.typeInt': '整数',
+    'policy.typeInteger': '整数',
+    'policy.typeBoolean': 'true 或 false',
+    'policy.typeArray': '列表',
+    'policy.typeList': '列表',
+    'policy.typeObject': '键值映射',
+    'policy.typeMap': '键值映射',
+    'policy.typeNull': '空值',
     'policy.enum': '{{where}}处的取值"{{value}}"不允许。请使用：{{allowed}}。',
     'policy.tooSmall': '{{where}}处的取值过小（或过短）：最小为 {{limit}}。',
     'policy.tooBig': '{{where}}处的取值过大（或过长）：最大为 {{limit}}。',
@@ -189,6 +221,15 @@ export const policyMessages: Catalog = {
       '策略版本 {{version}} 低于当前生效的版本（{{inForceVersion}}）。请把 version 改为大于 {{inForceVersion}} 并重新签名。',
     'policy.sameVersionChanged':
       '版本 {{version}} 的策略已生效，但内容不同。请提高 version 并重新签名。',
+    'policy.fileMissing': '策略文件 {{file}} 不存在。请把已签名的策略放回该路径。',
+    'policy.notAFile': '{{file}} 不是普通文件（是目录？）。请换成已签名的策略文件。',
+    'policy.readFailed': '无法读取策略文件 {{file}}（{{reason}}）。请检查其权限。',
+    'policy.judgeFailed':
+      '无法检查策略 {{file}}（{{reason}}），未予应用。代理会在一分钟内重试；如持续出现，请查看代理日志。',
+    'policy.storedUntrusted':
+      '上次生效的策略（版本 {{version}}）并非由本次运行所信任的密钥签名，因此现在不生效：代理按故障安全的默认值运行（USB 存储阻断，不监视任何目录）。请部署由受信任密钥签名的策略；演示策略仅在使用 --trust-demo 时生效。',
+    'policy.keptInForce': '版本 {{version}} 的策略继续生效。',
+    'policy.noneInForce': '目前没有生效的策略：代理正在等待有效的已签名策略。',
     'policy.internal': '无法读取策略（{{detail}}）。请简化文件，并将此问题作为缺陷报告。',
   },
 };

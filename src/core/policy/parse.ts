@@ -8,7 +8,12 @@ import { decodePolicyBytes } from './decode.js';
 import { allowedKeysAt, formatPath, locate } from './locate.js';
 import { policySchema } from './schema.js';
 import { nearestKey } from './suggest.js';
-import type { ParseResult, PolicyErrorCode, PolicyIssue } from './types.js';
+import {
+  type ParseResult,
+  POLICY_ERROR_CODES,
+  type PolicyErrorCode,
+  type PolicyIssue,
+} from './types.js';
 import { compareSemver, FIRST_AGENT_VERSION, keysNewerThan, SEMVER } from './versions.js';
 
 /** Aliases are legitimate (reusing an ignore list) but a few hundred are enough. */
@@ -243,7 +248,14 @@ function schemaIssues(i: z.core.$ZodIssue, doc: Document, lc: LineCounter): Poli
   if ((i.code === 'invalid_type' || i.code === 'invalid_value') && i.input === undefined) {
     return [issue('POLICY_REQUIRED', at.line, at.col, p, { key: String(path.at(-1) ?? '') })];
   }
-  if (/^POLICY_[A-Z0-9_]+$/.test(i.message)) {
+  // The schema names its codes as zod messages; only listed codes pass (a typo there would
+  // otherwise reach people as a code without text). A code given for a type applies to every
+  // check of that value in zod, but "wrong type" or "non-empty text" would mislead about a
+  // number out of range or a text too long: those say their limit (TOO_SMALL / TOO_BIG).
+  const sizeIssue = i.code === 'too_small' || i.code === 'too_big';
+  const generic =
+    i.message === 'POLICY_TYPE' || (i.message === 'POLICY_TEXT' && i.code === 'too_big');
+  if ((POLICY_ERROR_CODES as readonly string[]).includes(i.message) && !(sizeIssue && generic)) {
     const params: Record<string, Json> = withValue({});
     if (i.code === 'custom' && i.params) Object.assign(params, i.params);
     if (i.code === 'invalid_type') {

@@ -4,6 +4,7 @@
 // what: agent.sock is open to any local user, admin.sock to root only (DESIGN.md); a request
 // on agent.sock made as the seat user carries the seat token (`seat`).
 // A connection may also subscribe: the agent pushes new events and notices (PushFrame) on it.
+import type { ErrorCode } from '../codes/index.js';
 import type { BaomiEvent, Json, Severity } from '../events/types.js';
 import type { VerifyResult } from '../events/verify.js';
 
@@ -114,7 +115,7 @@ export interface SubscribeResult {
 
 export type Response =
   | { id: number; ok: true; result: unknown }
-  | { id: number; ok: false; error: { code: string; params: Record<string, unknown> } };
+  | { id: number; ok: false; error: { code: ErrorCode; params: Record<string, unknown> } };
 
 /**
  * A notice for the person at the console (DESIGN.md "Notices"): a message code and its

@@ -17,6 +17,7 @@ import { PolicyManager } from '../../../src/agent/policy/manager.js';
 import { type EventStore, openStore } from '../../../src/agent/store/index.js';
 import { VERSION } from '../../../src/agent/version.js';
 import { judgeCandidate } from '../../../src/core/policy/judge.js';
+import { describePolicyRejection } from '../../../src/core/policy/rejection.js';
 import { POLICIES, ROOT } from '../../helpers/agent.js';
 
 const CHILD = join(ROOT, 'dist/agent/policy/judge-child.js');
@@ -73,6 +74,11 @@ describe('policy judge in a child process', () => {
       'process.stdout.write(JSON.stringify({ verdict: "apply" }))',
       /shape/,
     ],
+    [
+      'refuses with a code that has no text',
+      'process.stdout.write(JSON.stringify({ verdict: "reject", code: "POLICY_NOPE", params: {}, issues: [] }))',
+      /shape/,
+    ],
   ])('fails closed when the child %s', async (_what, body, reason) => {
     const child = script(body);
     const run: JudgeRunner = (r) => runJudgeChild(r, 1500, child);
@@ -115,7 +121,9 @@ describe('PolicyManager with a judge that fails', () => {
     expect(events().map((e) => [e.type, e.data.code])).toEqual([
       ['policy.rejected', 'POLICY_JUDGE_FAILED'],
     ]);
-    expect(String(events()[0]!.data.reason)).toMatch(/could not be checked .*code 9/);
+    expect(describePolicyRejection('en', events()[0]!.data)).toMatch(
+      /could not be checked .*code 9/,
+    );
     expect(manager.current).toBeNull();
 
     broken = false;

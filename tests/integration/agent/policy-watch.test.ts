@@ -4,6 +4,7 @@
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { describePolicyRejection } from '../../../src/core/policy/rejection.js';
 import {
   type AgentDirs,
   type AgentProcess,
@@ -112,7 +113,7 @@ describe('agent policy watching', () => {
         after,
       );
       expect(rejected.data.code, file).toBe(code);
-      expect(String(rejected.data.reason).length).toBeGreaterThan(10);
+      expect(describePolicyRejection('en', rejected.data), file).not.toMatch(/\{\{/);
       expect(status(d).policy?.version).toBe(10);
     }
     // Nothing but refusals happened: the base policy was never replaced.

@@ -4,12 +4,11 @@ import { agentCatalogs } from '../../../src/agent/messages.js';
 import { cliMessages } from '../../../src/cli/messages.js';
 import { createTranslator } from '../../../src/core/i18n/translate.js';
 import { pickLang } from '../../../src/core/i18n/types.js';
-import { ipcMessages } from '../../../src/ipc/messages.js';
 
 const placeholders = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
 
 describe('message catalogues', () => {
-  const all = [...agentCatalogs, cliMessages, ipcMessages];
+  const all = [...agentCatalogs, cliMessages];
   it('have the same keys in both languages', () => {
     for (const c of all) expect(Object.keys(c['zh-CN']).sort()).toEqual(Object.keys(c.en).sort());
   });

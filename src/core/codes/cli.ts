@@ -1,0 +1,15 @@
+// Codes of the `baomi` command itself (src/cli): bad flags, files it reads and writes.
+export const CLI_ERROR_CODES = [
+  'CLI_BAD_TIME',
+  'CLI_BAD_NUMBER',
+  'CLI_BAD_CHOICE',
+  'CLI_BOTH_SOURCES',
+  'CLI_FILE_EXISTS',
+  'CLI_READ_FAILED',
+  'CLI_WRITE_FAILED',
+  'CLI_BAD_KEY_NAME',
+  'CLI_BAD_KEY',
+  'CLI_NO_AGENT',
+  'CLI_BAD_AT',
+] as const;
+export type CliErrorCode = (typeof CLI_ERROR_CODES)[number];

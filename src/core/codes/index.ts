@@ -1,0 +1,53 @@
+// Every error code that can reach a person, as one typed union with a runtime list beside
+// it. A code is a contract (the CLI, tests, the tray and the console key on it): add codes,
+// never rename them.
+//
+// Why the lists live in core although most codes are raised above it: BaomiError is core's
+// and every layer throws it, so the union must be nameable here, and core imports nothing
+// from above (DESIGN.md "Layers"). Each file in this folder is one capability's list, saying
+// which layer raises its codes and where their text is.
+//
+// Text: a code's message lives with the lowest layer that must display it. Policy refusals
+// (events) and socket errors are shown by the CLI, the tray and the console, so their text is
+// in core (core/policy/messages.ts, codes/protocol.ts; all of core's: i18n/catalogs.ts). The
+// store's, the agent's and the CLI's are beside their code, each catalogue declared
+// `satisfies CodeCatalog<…>` so a code without text in either language does not compile.
+//
+// tests/unit/core/error-codes.test.ts checks that every code here has text in zh-CN and
+// English with the same placeholders, and that every code literal in src/ is listed here.
+import { AGENT_ERROR_CODES } from './agent.js';
+import { ALERT_ERROR_CODES } from './alerts.js';
+import { CLI_ERROR_CODES } from './cli.js';
+import { POLICY_REJECTION_CODES } from './policy.js';
+import { PROTOCOL_ERROR_CODES, SOCKET_ERROR_CODES } from './protocol.js';
+import { STORE_ERROR_CODES } from './store.js';
+
+export const ERROR_CODES = [
+  ...POLICY_REJECTION_CODES,
+  ...ALERT_ERROR_CODES,
+  ...PROTOCOL_ERROR_CODES,
+  ...SOCKET_ERROR_CODES,
+  ...STORE_ERROR_CODES,
+  ...AGENT_ERROR_CODES,
+  ...CLI_ERROR_CODES,
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+const known: ReadonlySet<string> = new Set(ERROR_CODES);
+
+/** For codes that arrive as text (a socket answer, a stored event). */
+export function isErrorCode(s: unknown): s is ErrorCode {
+  return typeof s === 'string' && known.has(s);
+}
+
+export type { AgentErrorCode } from './agent.js';
+export type { AlertErrorCode } from './alerts.js';
+export type { CliErrorCode } from './cli.js';
+export {
+  POLICY_REJECTION_CODES,
+  POLICY_SOURCE_CODES,
+  type PolicyRejectionCode,
+  type PolicySourceCode,
+} from './policy.js';
+export type { ProtocolErrorCode, SocketErrorCode } from './protocol.js';
+export type { StoreErrorCode } from './store.js';
