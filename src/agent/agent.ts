@@ -33,6 +33,8 @@ export interface AgentOptions extends AgentConfig {
   onFatal?: (error: unknown) => void;
   /** Diagnostic log file; default `<dataDir>/agent.log`. */
   logFile?: string;
+  /** Where the seat user's token goes; default their runtime dir (DESIGN.md "Who is asking"). */
+  seatTokenDir?: (user: { name: string; uid?: number }) => string;
 }
 
 export interface RunningAgent {
@@ -73,6 +75,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
 
   // Who asks on agent.sock: the seat user proves it with the token only they can read.
   const seats = createSeatTokens({
+    ...(o.seatTokenDir ? { dirFor: o.seatTokenDir } : {}),
     onError: (err) => log.warn({ module: 'seat', err: String(err) }, 'no seat token written'),
   });
   // Claimed before anything else; until serve() every request is answered AGENT_STARTING.
