@@ -2,7 +2,15 @@
 // sockets; only the session source is the fake twin): every event carries who was at the
 // console, a change of seat user is recorded, and agent.sock serves the seat user their own
 // events (proved by the seat token) and nobody else anything.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -110,5 +118,40 @@ describe('the seat user', () => {
     writeFileSync(join(folder, 'nobody.txt'), 'x');
     const n = await waitFor('the file after logout', () => all().find(created('nobody.txt')));
     expect('user' in n).toBe(false);
+  });
+});
+
+describe('a module that fails to start', () => {
+  it('fails the agent’s start, records start-failed, and leaves nothing half-started', async () => {
+    root = mkdtempSync(join(tmpdir(), 'baomi-seat-'));
+    const dataDir = join(root, 'data');
+    const sockets = {
+      agent: join(root, 'run', 'agent.sock'),
+      admin: join(root, 'run', 'admin.sock'),
+    };
+    const session = new FakeSession({ name: 'alice', uid, source: 'fake' });
+    session.watch = () => {
+      throw new Error('the session bus went away');
+    };
+    const options = {
+      policyFile: join(root, 'policy.yaml'),
+      dataDir,
+      trustDir: join(root, 'trust'),
+      sockets,
+      trustDemo: false,
+      lang: 'en' as const,
+      platform: { ...createPlatform(), session },
+      logFile: join(root, 'agent.log'),
+    };
+    await expect(startAgent(options)).rejects.toThrow('the session bus went away');
+    // The sockets are gone, the lock released (a new agent can start), and it is on record.
+    expect(existsSync(sockets.agent)).toBe(false);
+    expect(existsSync(join(dataDir, 'agent.lock'))).toBe(false);
+    const { openStore } = await import('../../../src/agent/store/index.js');
+    const store = openStore({ dataDir, host: 'test', readOnly: true });
+    const types = store.query({ order: 'asc' }).map((e) => [e.type, e.data.reason]);
+    store.close();
+    expect(types.at(-1)).toEqual(['agent.stopped', 'start-failed']);
+    expect(types.some(([t]) => t === 'policy.applied' || t === 'policy.rejected')).toBe(false);
   });
 });
