@@ -73,9 +73,14 @@ export function foldersModule(): FoldersModule {
         f.reason = `${n.unwatched} directories left to scans (inotify watch limit)`;
         break;
       case 'rootMissing':
-      case 'rootDeleted':
-        f.state = 'missing';
+      case 'rootDeleted': {
+        // A path that is there but is not a folder (a file, a device) will not "appear":
+        // that is a folder the agent cannot watch, not one that does not exist yet.
+        const st = ctx?.platform.tree.stat(f.path);
+        if (st && !st.isDirectory()) fail(f, 'the path is not a folder', 'ENOTDIR');
+        else f.state = 'missing';
         break;
+      }
       case 'rootAppeared':
         f.state = 'starting';
         break;

@@ -168,4 +168,24 @@ describe('folders module on the fake tree', () => {
     await m.stop();
     expect(p.tree.watchCount()).toBe(0);
   });
+
+  it('says a path that is a file is not watched (failed, high), not merely missing', async () => {
+    const { p, ctx, events } = setup();
+    p.tree.mkdir('/srv', { recursive: true });
+    p.tree.write('/srv/finance', 'not a folder');
+    const m = foldersModule();
+    await m.start(ctx);
+    m.apply?.(policy('folders:\n  - { path: /srv/finance, level: AA }\n'));
+    await m.ready();
+    const failed = await until('watch.folder-failed', () => events('watch.folder-failed')[0]);
+    expect(failed).toMatchObject({
+      severity: 'high',
+      level: 'AA',
+      data: { root: '/srv/finance', code: 'ENOTDIR' },
+    });
+    expect(m.status?.().watched).toEqual([
+      { path: '/srv/finance', level: 'AA', state: 'failed', reason: 'the path is not a folder' },
+    ]);
+    await m.stop();
+  });
 });
