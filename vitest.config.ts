@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // sockets, processes; needs only Node and npm packages), e2e (needs system packages).
 export default defineConfig({
   test: {
+    globalSetup: ['tests/global-setup.ts'],
     projects: [
       { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } },
       {
