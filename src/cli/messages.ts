@@ -38,7 +38,9 @@ export const cliMessages: Catalog = {
     'cli.opt.trustDirValidate': 'also check FILE.sig against the keys in DIR/policy/',
     'cli.opt.socketDir': 'directory for agent.sock and admin.sock (default: {{default}})',
     'cli.opt.socket':
-      'ask the agent on this socket (default: admin.sock, then agent.sock, in {{default}})',
+      'ask the agent on this socket (default: admin.sock, then agent.sock, in {{default}}, then in {{system}}, then the default data dir read-only)',
+    'cli.opt.socketOne':
+      'ask the agent on this socket (default: admin.sock, then agent.sock, in {{default}}, then the default data dir read-only)',
     'cli.opt.trustDemo': 'also trust the bundled DEMO key (development only; never in production)',
     'cli.opt.out': 'directory to write the keys into (default: the current directory)',
     'cli.opt.key': 'private key file (PKCS#8 PEM) made by `baomi policy keygen`',
@@ -91,7 +93,12 @@ export const cliMessages: Catalog = {
     'cli.reason.EFBIG': 'the file is too large',
     'cli.reason.ELOOP': 'too many symbolic links',
     'cli.reason.ECONNREFUSED': 'nothing is listening there',
+    'cli.reason.ENOTSOCK': 'it is not a socket',
     'cli.reason.other': 'system error {{code}}',
+    'cli.triedPlace': '{{place}} ({{reason}})',
+    'cli.listSeparator': '; ',
+    'cli.events.ownOnly':
+      'Asked the agent on {{socket}}, which shows only your own events (those recorded while you were the person at the console). Run as root (sudo) to see every event.',
     'cli.head.seq': 'SEQ',
     'cli.head.time': 'TIME',
     'cli.head.type': 'TYPE',
@@ -176,7 +183,7 @@ export const cliMessages: Catalog = {
     CLI_BAD_KEY:
       '{{file}} is not an Ed25519 private key in PKCS#8 PEM; make one with `baomi policy keygen NAME`.',
     CLI_NO_AGENT:
-      'No agent answers on {{sockets}}, and no database is at {{db}}. Start the agent (`npm start` or `baomi agent`), or pass --data-dir DIR or --socket PATH.',
+      'No agent answers and there is no database to read. Tried, in order: {{tried}}. Start the agent (`npm start` or `baomi agent`), or pass --data-dir DIR or --socket PATH.',
   },
   'zh-CN': {
     'cli.title.Usage:': '用法：',
@@ -207,7 +214,10 @@ export const cliMessages: Catalog = {
     'cli.opt.trustDir': '信任目录，其 policy/ 子目录存放受信任的公钥（默认：{{default}}）',
     'cli.opt.trustDirValidate': '同时用 DIR/policy/ 中的公钥校验 FILE.sig',
     'cli.opt.socketDir': 'agent.sock 与 admin.sock 所在目录（默认：{{default}}）',
-    'cli.opt.socket': '通过该套接字询问代理（默认：先 admin.sock 后 agent.sock，位于 {{default}}）',
+    'cli.opt.socket':
+      '通过该套接字询问代理（默认：依次尝试 {{default}} 中的 admin.sock、agent.sock，再尝试 {{system}} 中的，最后以只读方式读取默认数据目录）',
+    'cli.opt.socketOne':
+      '通过该套接字询问代理（默认：依次尝试 {{default}} 中的 admin.sock、agent.sock，最后以只读方式读取默认数据目录）',
     'cli.opt.trustDemo': '同时信任随附的 DEMO 密钥（仅供开发，切勿用于生产）',
     'cli.opt.out': '写入密钥的目录（默认：当前目录）',
     'cli.opt.key': '由 `baomi policy keygen` 生成的私钥文件（PKCS#8 PEM）',
@@ -256,7 +266,12 @@ export const cliMessages: Catalog = {
     'cli.reason.EFBIG': '文件过大',
     'cli.reason.ELOOP': '符号链接层数过多',
     'cli.reason.ECONNREFUSED': '没有程序在此监听',
+    'cli.reason.ENOTSOCK': '不是套接字',
     'cli.reason.other': '系统错误 {{code}}',
+    'cli.triedPlace': '{{place}}（{{reason}}）',
+    'cli.listSeparator': '；',
+    'cli.events.ownOnly':
+      '已通过 {{socket}} 询问代理，该套接字只提供你本人的事件（你作为终端前的座席用户时记录的事件）。如需查看全部事件，请以 root 身份（sudo）运行。',
     'cli.head.seq': '序号',
     'cli.head.time': '时间',
     'cli.head.type': '类型',
@@ -336,6 +351,6 @@ export const cliMessages: Catalog = {
     CLI_BAD_KEY:
       '{{file}} 不是 PKCS#8 PEM 格式的 Ed25519 私钥；请用 `baomi policy keygen NAME` 生成。',
     CLI_NO_AGENT:
-      '{{sockets}} 上没有代理应答，{{db}} 处也没有数据库。请启动代理（`npm start` 或 `baomi agent`），或指定 --data-dir DIR 或 --socket PATH。',
+      '没有代理应答，也没有可读取的数据库。依次尝试了：{{tried}}。请启动代理（`npm start` 或 `baomi agent`），或指定 --data-dir DIR 或 --socket PATH。',
   },
 } satisfies Catalog & CodeCatalog<CliErrorCode>;

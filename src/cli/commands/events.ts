@@ -74,6 +74,10 @@ export default async function events(ctx: CommandContext, o: EventsOptions): Pro
   const filter = toFilter(o, Date.now());
   const source = await openSource(o);
   const out = (s: string) => process.stdout.write(s);
+  // Found by looking (no --socket): say that agent.sock shows no one else's events, so an
+  // empty answer is not read as "nothing happened".
+  if (source.agentSock && !o.socket)
+    process.stderr.write(`baomi: ${ctx.t('cli.events.ownOnly', { socket: source.agentSock })}\n`);
   try {
     let matched = 0;
     // Kept for output at the end: the newest `limit` (or, for the table, whose column widths
