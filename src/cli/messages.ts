@@ -27,6 +27,8 @@ export const cliMessages: Catalog = {
     'cli.cmd.keygen': 'create an Ed25519 key pair NAME.key (private, 0600) and NAME.pub',
     'cli.cmd.sign': 'sign FILE with a private key, writing FILE.sig',
     'cli.cmd.validate': 'check FILE against the schema and, with --trust-dir, its signature',
+    'cli.cmd.policyStatus':
+      'the policy in force, and the last policy file refused since then and why (from the agent or a data dir)',
     'cli.arg.name': 'key name, e.g. it-2026',
     'cli.arg.file': 'policy file (YAML or JSON)',
     'cli.opt.policy': 'policy file to enforce and watch (default: {{default}})',
@@ -126,6 +128,15 @@ export const cliMessages: Catalog = {
     'cli.status.noPolicy': 'Policy in force: none (no valid signed policy has been applied yet)',
     'cli.status.folders': 'Classified folders: {{count}} in the policy, {{watching}} watched',
     'cli.status.events': 'Events stored: {{stored}}, waiting to sync: {{unsynced}}',
+    'cli.status.eventsLocal':
+      'Events stored: {{stored}}; no console configured (the policy names none: events stay on this computer)',
+    'cli.status.eventsSync':
+      'Events stored: {{stored}}, waiting to sync to {{console}}: {{unsynced}}',
+    'cli.status.policyRejected': 'Last policy refused ({{at}}, event {{seq}}): {{reason}}',
+    'cli.policyStatus.noRejection':
+      'No policy file has been refused since the policy in force was applied.',
+    'cli.policyStatus.file': 'Refused file: {{file}}',
+    'cli.policyStatus.hint': 'The full record: baomi events --type policy.rejected --json',
     'cli.status.idle': 'Idle source: {{source}}',
     'cli.status.idleSource.x11': 'X11 screen saver',
     'cli.status.idleSource.logind': 'systemd-logind',
@@ -206,6 +217,8 @@ export const cliMessages: Catalog = {
     'cli.cmd.keygen': '生成 Ed25519 密钥对 NAME.key（私钥，权限 0600）和 NAME.pub',
     'cli.cmd.sign': '用私钥签署 FILE，写出 FILE.sig',
     'cli.cmd.validate': '按策略结构（schema）校验 FILE；指定 --trust-dir 时同时校验其签名',
+    'cli.cmd.policyStatus':
+      '显示生效的策略，以及此后最近一次被拒绝的策略文件和原因（来自代理或数据目录）',
     'cli.arg.name': '密钥名称，例如 it-2026',
     'cli.arg.file': '策略文件（YAML 或 JSON）',
     'cli.opt.policy': '要执行并监视的策略文件（默认：{{default}}）',
@@ -298,6 +311,13 @@ export const cliMessages: Catalog = {
     'cli.status.noPolicy': '生效策略：无（尚未应用任何有效的已签名策略）',
     'cli.status.folders': '涉密目录：策略中 {{count}} 个，{{watching}} 个监视中',
     'cli.status.events': '已存储事件：{{stored}} 条，待同步：{{unsynced}} 条',
+    'cli.status.eventsLocal':
+      '已存储事件：{{stored}} 条；未配置管理控制台（策略未指定，事件只保存在本机）',
+    'cli.status.eventsSync': '已存储事件：{{stored}} 条，待同步至 {{console}}：{{unsynced}} 条',
+    'cli.status.policyRejected': '最近一次被拒绝的策略（{{at}}，事件 {{seq}}）：{{reason}}',
+    'cli.policyStatus.noRejection': '自生效策略应用以来，没有策略文件被拒绝。',
+    'cli.policyStatus.file': '被拒绝的文件：{{file}}',
+    'cli.policyStatus.hint': '完整记录：baomi events --type policy.rejected --json',
     'cli.status.idle': '空闲检测来源：{{source}}',
     'cli.status.idleSource.x11': 'X11 屏幕保护程序',
     'cli.status.idleSource.logind': 'systemd-logind',

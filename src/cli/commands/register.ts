@@ -76,4 +76,7 @@ export function registerCommands(program: Command, { t, configure, run }: Regist
     .option('--at <time>', t('cli.opt.at'))
     .option('--json', t('cli.opt.json'))
     .action(run(() => import('./policy-validate.js')));
+  readSource(sub(policy, 'status', t('cli.cmd.policyStatus')))
+    .option('--json', t('cli.opt.json'))
+    .action(run(() => import('./policy-status.js')));
 }
