@@ -21,6 +21,8 @@ interface EventsOptions extends SourceOptions {
   limit?: string;
   json?: boolean;
   csv?: boolean;
+  hashes?: boolean;
+  utc?: boolean;
 }
 
 const LEVELS = ['A', 'AA', 'AAA', '秘密', '机密', '绝密'];
@@ -88,7 +90,7 @@ export default async function events(ctx: CommandContext, o: EventsOptions): Pro
     for await (const page of pages(source, filter)) {
       matched += page.length;
       if (streaming) {
-        out(o.json ? `${formatJsonLines(page)}\n` : `${formatCsvRows(page, ctx.lang)}\r\n`);
+        out(o.json ? `${formatJsonLines(page)}\n` : `${formatCsvRows(page, ctx.lang, o.utc)}\r\n`);
         continue;
       }
       kept.push(...page);
@@ -102,9 +104,9 @@ export default async function events(ctx: CommandContext, o: EventsOptions): Pro
         if (kept.length) out(`${formatJsonLines(kept)}\n`);
       } else if (o.csv) {
         out(`${csvHeader()}\r\n`);
-        if (kept.length) out(`${formatCsvRows(kept, ctx.lang)}\r\n`);
+        if (kept.length) out(`${formatCsvRows(kept, ctx.lang, o.utc)}\r\n`);
       } else if (kept.length === 0) out(`${ctx.t('cli.events.none')}\n`);
-      else out(`${formatTable(kept, ctx.t, ctx.lang)}\n`);
+      else out(`${formatTable(kept, ctx.t, ctx.lang, { hashes: o.hashes, utc: o.utc })}\n`);
     }
     if (limit !== undefined && matched > kept.length) {
       process.stderr.write(

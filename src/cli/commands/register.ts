@@ -48,6 +48,8 @@ export function registerCommands(program: Command, { t, configure, run }: Regist
     .option('--until <time>', t('cli.opt.until'))
     .option('--text <text>', t('cli.opt.text'))
     .option('--limit <n>', t('cli.opt.limit'))
+    .option('--hashes', t('cli.opt.hashes'))
+    .option('--utc', t('cli.opt.utc'))
     .addOption(new Option('--json', t('cli.opt.json')).conflicts('csv'))
     .option('--csv', t('cli.opt.csv'))
     .action(run(() => import('./events.js')));
