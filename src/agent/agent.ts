@@ -19,6 +19,7 @@ import { logModule, ownEventsOnly } from './modules/log.js';
 import { type PolicyModule, policyModule } from './modules/policy.js';
 import { retentionModule } from './modules/retention.js';
 import { seatModule } from './modules/seat.js';
+import { syncModule } from './modules/sync.js';
 import { moduleSet } from './modules.js';
 import type { InForce } from './policy/manager.js';
 import { createSeatTokens } from './socket/seat-token.js';
@@ -48,7 +49,7 @@ export interface RunningAgent {
 }
 
 /** Events after which `status` may say something else. */
-const STATUS_EVENTS = /^(policy\.applied|session\.|watch\.|scan\.completed)/;
+const STATUS_EVENTS = /^(policy\.applied|policy\.rejected|session\.|watch\.|scan\.completed)/;
 
 /** The modules, in start order (stopped in reverse). */
 function agentModules() {
@@ -60,6 +61,7 @@ function agentModules() {
     alertsModule(),
     retentionModule(),
     foldersModule(),
+    syncModule(),
     logModule(),
   ];
   return { seat, modules };
@@ -145,12 +147,14 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   const closeAll = async (reason: string) => {
     await sockets.close();
     seats.stop();
-    await set.stop();
+    // Before the modules stop: a stopped module has no slice, and the data dir would then
+    // say "no policy in force" about an agent that stopped with one (issue 8, status).
     try {
       keepStatus();
     } catch {
       // the store is failing: agent.stopped below says what it can
     }
+    await set.stop();
     await store.append({ type: 'agent.stopped', severity: 'info', data: { reason } });
     store.close();
     lock.release();

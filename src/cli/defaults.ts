@@ -1,7 +1,20 @@
 // Default paths for the person running the command (root: system paths; others: XDG).
 import { homedir } from 'node:os';
-import { type DefaultPaths, defaultPaths, osName } from '../platform/paths.js';
+import {
+  type DefaultPaths,
+  defaultPaths,
+  osName,
+  SYSTEM_SOCKET_DIR_ENV,
+} from '../platform/paths.js';
 
 export function cliDefaults(): DefaultPaths {
   return defaultPaths(osName(process.platform), process.getuid?.() ?? -1, process.env, homedir());
+}
+
+/** Where the system agent (root / SYSTEM) listens; a test may move it (SYSTEM_SOCKET_DIR_ENV). */
+export function systemSocketDir(): string {
+  return (
+    process.env[SYSTEM_SOCKET_DIR_ENV] ||
+    defaultPaths(osName(process.platform), 0, process.env, homedir()).socketDir
+  );
 }

@@ -1,16 +1,43 @@
-// Printing events: a readable table (default), JSON lines, or CSV.
+// Printing events: a readable table (default), JSON lines (exactly as stored: the export
+// contract), or CSV. The table and the CSV write times the same way, with their zone
+// (time.ts); the table folds each `file.hashed` into the event it completes.
+import { alertSummary } from '../core/alerts/summary.js';
 import type { BaomiEvent } from '../core/events/types.js';
 import type { Translate } from '../core/i18n/translate.js';
 import type { Lang } from '../core/i18n/types.js';
 import { policyRejectionReason } from '../core/policy/rejection.js';
+import { cliTranslator } from './i18n.js';
+import { formatTime, zoneName } from './time.js';
 import { displayWidth } from './width.js';
 
-/** The one-line detail a person scans for: a path, a reason, a policy name. */
-export function detailOf(e: BaomiEvent, lang: Lang = 'en'): string {
+export interface TableOptions {
+  /** Show `file.hashed` events as rows of their own instead of folding them. */
+  hashes?: boolean | undefined;
+  /** Times in UTC instead of the local zone. */
+  utc?: boolean | undefined;
+}
+
+const translators = new Map<Lang, Translate>();
+function defaultT(lang: Lang): Translate {
+  let t = translators.get(lang);
+  if (!t) {
+    t = cliTranslator(lang);
+    translators.set(lang, t);
+  }
+  return t;
+}
+
+/** The one-line detail a person scans for: a path, a reason, a policy name, an alert's rule. */
+export function detailOf(e: BaomiEvent, lang: Lang = 'en', t: Translate = defaultT(lang)): string {
   const d = e.data as Record<string, unknown>;
   const parts: string[] = [];
   // Recorded as a code and its values; rendered here, in the reader's language.
   if (e.type === 'policy.rejected') parts.push(policyRejectionReason(lang, e.data));
+  // The rule that fired and how many events it counted (the sample is in --json).
+  if (e.type === 'alert.raised') {
+    const { key, params } = alertSummary(e);
+    parts.push(t(key, params));
+  }
   if (typeof d.oldPath === 'string') parts.push(`${d.oldPath} →`);
   if (typeof d.path !== 'string' && typeof d.root === 'string') parts.push(d.root);
   const keys =
@@ -21,32 +48,66 @@ export function detailOf(e: BaomiEvent, lang: Lang = 'en'): string {
   }
   if (typeof d.version === 'number' && !parts.includes(String(d.version)))
     parts.push(`v${d.version}`);
+  if (typeof d.sha256 === 'string') parts.push(`sha256 ${d.sha256}`);
+  if (e.type === 'file.hashed' && typeof d.ofSeq === 'number')
+    parts.push(t('cli.events.hashOf', { seq: d.ofSeq }));
+  // Files already there at a folder's first scan, and changes made while the agent was down.
+  if (d.baseline === true) parts.push(t('cli.events.baseline'));
+  if (d.offline === true) parts.push(t('cli.events.offline'));
   return parts.join(' ').replace(/[\r\n\t]/g, (c) => JSON.stringify(c).slice(1, -1));
 }
 
-function localTime(ts: number): string {
-  const dt = new Date(ts);
-  const p = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `${dt.getFullYear()}-${p(dt.getMonth() + 1)}-${p(dt.getDate())} ${p(dt.getHours())}:${p(dt.getMinutes())}:${p(dt.getSeconds())}`;
+/**
+ * The rows of the table: each `file.hashed` whose event (`ofSeq`) is among them is folded into
+ * that event (its hash joins the detail); one whose event is not shown stays a row.
+ */
+export function foldHashes(events: BaomiEvent[]): { event: BaomiEvent; sha256?: string }[] {
+  const bySeq = new Map<number, { event: BaomiEvent; sha256?: string }>();
+  const rows: { event: BaomiEvent; sha256?: string }[] = [];
+  for (const event of events) {
+    const d = event.data;
+    const target =
+      event.type === 'file.hashed' && typeof d.ofSeq === 'number' && bySeq.get(d.ofSeq);
+    if (target && typeof d.sha256 === 'string') {
+      target.sha256 = d.sha256;
+      continue;
+    }
+    const row = { event };
+    bySeq.set(event.seq, row);
+    rows.push(row);
+  }
+  return rows;
 }
 
 function pad(s: string, w: number): string {
   return s + ' '.repeat(Math.max(0, w - displayWidth(s)));
 }
 
-export function formatTable(events: BaomiEvent[], t: Translate, lang: Lang = 'en'): string {
+export function formatTable(
+  events: BaomiEvent[],
+  t: Translate,
+  lang: Lang = 'en',
+  o: TableOptions = {},
+): string {
   const head = ['seq', 'time', 'type', 'severity', 'level', 'user', 'detail'].map((k) =>
-    t(`cli.head.${k}`),
+    k === 'time' ? t('cli.head.timeZone', { zone: zoneName(o.utc) }) : t(`cli.head.${k}`),
   );
-  const rows = events.map((e) => [
-    String(e.seq),
-    localTime(e.ts),
-    e.type,
-    e.severity,
-    e.level ?? '',
-    e.user ?? '',
-    detailOf(e, lang),
-  ]);
+  const shown: { event: BaomiEvent; sha256?: string }[] = o.hashes
+    ? events.map((event) => ({ event }))
+    : foldHashes(events);
+  const rows = shown.map(({ event: e, sha256 }) => {
+    let detail = detailOf(e, lang, t);
+    if (sha256 && e.data.sha256 !== sha256) detail = `${detail} sha256 ${sha256}`.trimStart();
+    return [
+      String(e.seq),
+      formatTime(e.ts, o.utc),
+      e.type,
+      e.severity,
+      e.level ?? '',
+      e.user ?? '',
+      detail,
+    ];
+  });
   // A loop, not Math.max(...rows): a spread of 100,000 arguments overflows the stack.
   const widths = head.map((h) => displayWidth(h));
   for (const r of rows)
@@ -89,15 +150,18 @@ export function csvHeader(): string {
   return CSV_COLUMNS.join(',');
 }
 
-/** Rows without the header, joined by CRLF (no trailing one): for output page by page. */
-export function formatCsvRows(events: BaomiEvent[], lang: Lang = 'en'): string {
+/**
+ * Rows without the header, joined by CRLF (no trailing one): for output page by page. Every
+ * event is a row (file.hashed too: an export folds nothing); `time` is written as in the table.
+ */
+export function formatCsvRows(events: BaomiEvent[], lang: Lang = 'en', utc = false): string {
   return events
     .map((e) =>
       [
         String(e.seq),
         e.id,
         String(e.ts),
-        new Date(e.ts).toISOString(),
+        formatTime(e.ts, utc),
         e.type,
         e.severity,
         e.level ?? '',
@@ -113,6 +177,8 @@ export function formatCsvRows(events: BaomiEvent[], lang: Lang = 'en'): string {
     .join('\r\n');
 }
 
-export function formatCsv(events: BaomiEvent[], lang: Lang = 'en'): string {
-  return events.length === 0 ? csvHeader() : `${csvHeader()}\r\n${formatCsvRows(events, lang)}`;
+export function formatCsv(events: BaomiEvent[], lang: Lang = 'en', utc = false): string {
+  return events.length === 0
+    ? csvHeader()
+    : `${csvHeader()}\r\n${formatCsvRows(events, lang, utc)}`;
 }

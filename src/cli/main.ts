@@ -114,9 +114,19 @@ function fail(e: unknown): number {
  * "Cannot read x: ENOENT" tells nobody what to do.
  */
 function withReason<P extends Record<string, unknown>>(params: P): P {
-  const reason = params.reason;
-  if (typeof reason !== 'string' || !/^E[A-Z]+$/.test(reason)) return params;
+  const out: Record<string, unknown> = { ...params };
+  if (typeof params.reason === 'string') out.reason = reasonWords(params.reason);
+  // Every place a command looked, each with why it did not answer (CLI_NO_AGENT).
+  if (Array.isArray(params.tried))
+    out.tried = (params.tried as { place: string; reason: string }[])
+      .map((p) => t('cli.triedPlace', { place: p.place, reason: reasonWords(p.reason) }))
+      .join(t('cli.listSeparator'));
+  return out as P;
+}
+
+function reasonWords(reason: string): string {
+  if (!/^E[A-Z]+$/.test(reason)) return reason;
   const key = `cli.reason.${reason}`;
   const words = t(key);
-  return { ...params, reason: words === key ? t('cli.reason.other', { code: reason }) : words };
+  return words === key ? t('cli.reason.other', { code: reason }) : words;
 }

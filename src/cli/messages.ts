@@ -27,6 +27,8 @@ export const cliMessages: Catalog = {
     'cli.cmd.keygen': 'create an Ed25519 key pair NAME.key (private, 0600) and NAME.pub',
     'cli.cmd.sign': 'sign FILE with a private key, writing FILE.sig',
     'cli.cmd.validate': 'check FILE against the schema and, with --trust-dir, its signature',
+    'cli.cmd.policyStatus':
+      'the policy in force, and the last policy file refused since then and why (from the agent or a data dir)',
     'cli.arg.name': 'key name, e.g. it-2026',
     'cli.arg.file': 'policy file (YAML or JSON)',
     'cli.opt.policy': 'policy file to enforce and watch (default: {{default}})',
@@ -38,7 +40,9 @@ export const cliMessages: Catalog = {
     'cli.opt.trustDirValidate': 'also check FILE.sig against the keys in DIR/policy/',
     'cli.opt.socketDir': 'directory for agent.sock and admin.sock (default: {{default}})',
     'cli.opt.socket':
-      'ask the agent on this socket (default: admin.sock, then agent.sock, in {{default}})',
+      'ask the agent on this socket (default: admin.sock, then agent.sock, in {{default}}, then in {{system}}, then the default data dir read-only)',
+    'cli.opt.socketOne':
+      'ask the agent on this socket (default: admin.sock, then agent.sock, in {{default}}, then the default data dir read-only)',
     'cli.opt.trustDemo': 'also trust the bundled DEMO key (development only; never in production)',
     'cli.opt.out': 'directory to write the keys into (default: the current directory)',
     'cli.opt.key': 'private key file (PKCS#8 PEM) made by `baomi policy keygen`',
@@ -91,9 +95,21 @@ export const cliMessages: Catalog = {
     'cli.reason.EFBIG': 'the file is too large',
     'cli.reason.ELOOP': 'too many symbolic links',
     'cli.reason.ECONNREFUSED': 'nothing is listening there',
+    'cli.reason.ENOTSOCK': 'it is not a socket',
     'cli.reason.other': 'system error {{code}}',
+    'cli.triedPlace': '{{place}} ({{reason}})',
+    'cli.listSeparator': '; ',
+    'cli.events.ownOnly':
+      'Asked the agent on {{socket}}, which shows only your own events (those recorded while you were the person at the console). Run as root (sudo) to see every event.',
     'cli.head.seq': 'SEQ',
     'cli.head.time': 'TIME',
+    'cli.head.timeZone': 'TIME ({{zone}})',
+    'cli.events.hashOf': '(hash of event {{seq}})',
+    'cli.events.baseline': '[baseline: there at the first scan]',
+    'cli.events.offline': '[changed while the agent was not running]',
+    'cli.opt.hashes':
+      'show file.hashed events as rows of their own (the table folds each into the event it completes; --json and --csv always hold them)',
+    'cli.opt.utc': 'write times in UTC instead of the local zone (table and CSV)',
     'cli.head.type': 'TYPE',
     'cli.head.severity': 'SEVERITY',
     'cli.head.level': 'LEVEL',
@@ -119,6 +135,15 @@ export const cliMessages: Catalog = {
     'cli.status.noPolicy': 'Policy in force: none (no valid signed policy has been applied yet)',
     'cli.status.folders': 'Classified folders: {{count}} in the policy, {{watching}} watched',
     'cli.status.events': 'Events stored: {{stored}}, waiting to sync: {{unsynced}}',
+    'cli.status.eventsLocal':
+      'Events stored: {{stored}}; no console configured (the policy names none: events stay on this computer)',
+    'cli.status.eventsSync':
+      'Events stored: {{stored}}, waiting to sync to {{console}}: {{unsynced}}',
+    'cli.status.policyRejected': 'Last policy refused ({{at}}, event {{seq}}): {{reason}}',
+    'cli.policyStatus.noRejection':
+      'No policy file has been refused since the policy in force was applied.',
+    'cli.policyStatus.file': 'Refused file: {{file}}',
+    'cli.policyStatus.hint': 'The full record: baomi events --type policy.rejected --json',
     'cli.status.idle': 'Idle source: {{source}}',
     'cli.status.idleSource.x11': 'X11 screen saver',
     'cli.status.idleSource.logind': 'systemd-logind',
@@ -176,7 +201,7 @@ export const cliMessages: Catalog = {
     CLI_BAD_KEY:
       '{{file}} is not an Ed25519 private key in PKCS#8 PEM; make one with `baomi policy keygen NAME`.',
     CLI_NO_AGENT:
-      'No agent answers on {{sockets}}, and no database is at {{db}}. Start the agent (`npm start` or `baomi agent`), or pass --data-dir DIR or --socket PATH.',
+      'No agent answers and there is no database to read. Tried, in order: {{tried}}. Start the agent (`npm start` or `baomi agent`), or pass --data-dir DIR or --socket PATH.',
   },
   'zh-CN': {
     'cli.title.Usage:': '用法：',
@@ -199,6 +224,8 @@ export const cliMessages: Catalog = {
     'cli.cmd.keygen': '生成 Ed25519 密钥对 NAME.key（私钥，权限 0600）和 NAME.pub',
     'cli.cmd.sign': '用私钥签署 FILE，写出 FILE.sig',
     'cli.cmd.validate': '按策略结构（schema）校验 FILE；指定 --trust-dir 时同时校验其签名',
+    'cli.cmd.policyStatus':
+      '显示生效的策略，以及此后最近一次被拒绝的策略文件和原因（来自代理或数据目录）',
     'cli.arg.name': '密钥名称，例如 it-2026',
     'cli.arg.file': '策略文件（YAML 或 JSON）',
     'cli.opt.policy': '要执行并监视的策略文件（默认：{{default}}）',
@@ -207,7 +234,10 @@ export const cliMessages: Catalog = {
     'cli.opt.trustDir': '信任目录，其 policy/ 子目录存放受信任的公钥（默认：{{default}}）',
     'cli.opt.trustDirValidate': '同时用 DIR/policy/ 中的公钥校验 FILE.sig',
     'cli.opt.socketDir': 'agent.sock 与 admin.sock 所在目录（默认：{{default}}）',
-    'cli.opt.socket': '通过该套接字询问代理（默认：先 admin.sock 后 agent.sock，位于 {{default}}）',
+    'cli.opt.socket':
+      '通过该套接字询问代理（默认：依次尝试 {{default}} 中的 admin.sock、agent.sock，再尝试 {{system}} 中的，最后以只读方式读取默认数据目录）',
+    'cli.opt.socketOne':
+      '通过该套接字询问代理（默认：依次尝试 {{default}} 中的 admin.sock、agent.sock，最后以只读方式读取默认数据目录）',
     'cli.opt.trustDemo': '同时信任随附的 DEMO 密钥（仅供开发，切勿用于生产）',
     'cli.opt.out': '写入密钥的目录（默认：当前目录）',
     'cli.opt.key': '由 `baomi policy keygen` 生成的私钥文件（PKCS#8 PEM）',
@@ -256,9 +286,21 @@ export const cliMessages: Catalog = {
     'cli.reason.EFBIG': '文件过大',
     'cli.reason.ELOOP': '符号链接层数过多',
     'cli.reason.ECONNREFUSED': '没有程序在此监听',
+    'cli.reason.ENOTSOCK': '不是套接字',
     'cli.reason.other': '系统错误 {{code}}',
+    'cli.triedPlace': '{{place}}（{{reason}}）',
+    'cli.listSeparator': '；',
+    'cli.events.ownOnly':
+      '已通过 {{socket}} 询问代理，该套接字只提供你本人的事件（你作为终端前的座席用户时记录的事件）。如需查看全部事件，请以 root 身份（sudo）运行。',
     'cli.head.seq': '序号',
     'cli.head.time': '时间',
+    'cli.head.timeZone': '时间（{{zone}}）',
+    'cli.events.hashOf': '（事件 {{seq}} 的哈希）',
+    'cli.events.baseline': '[基线：首次扫描时已存在]',
+    'cli.events.offline': '[代理未运行期间的变更]',
+    'cli.opt.hashes':
+      '将 file.hashed 事件单独列为一行（表格默认把它并入其所补全的事件；--json 与 --csv 始终包含它们）',
+    'cli.opt.utc': '以 UTC 而非本地时区书写时间（表格与 CSV）',
     'cli.head.type': '类型',
     'cli.head.severity': '严重程度',
     'cli.head.level': '密级',
@@ -283,6 +325,13 @@ export const cliMessages: Catalog = {
     'cli.status.noPolicy': '生效策略：无（尚未应用任何有效的已签名策略）',
     'cli.status.folders': '涉密目录：策略中 {{count}} 个，{{watching}} 个监视中',
     'cli.status.events': '已存储事件：{{stored}} 条，待同步：{{unsynced}} 条',
+    'cli.status.eventsLocal':
+      '已存储事件：{{stored}} 条；未配置管理控制台（策略未指定，事件只保存在本机）',
+    'cli.status.eventsSync': '已存储事件：{{stored}} 条，待同步至 {{console}}：{{unsynced}} 条',
+    'cli.status.policyRejected': '最近一次被拒绝的策略（{{at}}，事件 {{seq}}）：{{reason}}',
+    'cli.policyStatus.noRejection': '自生效策略应用以来，没有策略文件被拒绝。',
+    'cli.policyStatus.file': '被拒绝的文件：{{file}}',
+    'cli.policyStatus.hint': '完整记录：baomi events --type policy.rejected --json',
     'cli.status.idle': '空闲检测来源：{{source}}',
     'cli.status.idleSource.x11': 'X11 屏幕保护程序',
     'cli.status.idleSource.logind': 'systemd-logind',
@@ -336,6 +385,6 @@ export const cliMessages: Catalog = {
     CLI_BAD_KEY:
       '{{file}} 不是 PKCS#8 PEM 格式的 Ed25519 私钥；请用 `baomi policy keygen NAME` 生成。',
     CLI_NO_AGENT:
-      '{{sockets}} 上没有代理应答，{{db}} 处也没有数据库。请启动代理（`npm start` 或 `baomi agent`），或指定 --data-dir DIR 或 --socket PATH。',
+      '没有代理应答，也没有可读取的数据库。依次尝试了：{{tried}}。请启动代理（`npm start` 或 `baomi agent`），或指定 --data-dir DIR 或 --socket PATH。',
   },
 } satisfies Catalog & CodeCatalog<CliErrorCode>;

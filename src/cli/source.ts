@@ -1,8 +1,9 @@
 // Where `events`, `status` and `verify` read from: the running agent over its socket, or a
-// data directory opened read-only. With neither flag: admin.sock, then agent.sock, then the
-// default data directory, so `baomi events` just works on a workstation.
+// data directory opened read-only. With neither flag: the places readPlaces() lists (the
+// user's own agent, then the system agent, then the default data directory), so `baomi
+// events` just works on a workstation, for root and for the person at the console alike.
 import { existsSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { statusFromStore } from '../agent/status.js';
 import { openStore, verifyStore } from '../agent/store/index.js';
@@ -10,14 +11,15 @@ import { BaomiError, isBaomiError } from '../core/errors.js';
 import type { BaomiEvent } from '../core/events/types.js';
 import type { EventFilter, StatusResult, VerifyResult } from '../core/protocol/messages.js';
 import { type AgentConnection, connectAgent } from '../ipc/index.js';
-import { socketPaths } from '../platform/paths.js';
-import { cliDefaults } from './defaults.js';
+import { osName, readPlaces } from '../platform/paths.js';
 
 export interface Source {
   status(): Promise<StatusResult>;
   query(filter: EventFilter): Promise<BaomiEvent[]>;
   verify(): Promise<VerifyResult>;
   close(): void;
+  /** The socket that answered, when it was agent.sock (only the asker's own events). */
+  readonly agentSock?: string;
 }
 
 export interface SourceOptions {
@@ -25,8 +27,9 @@ export interface SourceOptions {
   socket?: string;
 }
 
-function fromSocket(conn: AgentConnection): Source {
+function fromSocket(conn: AgentConnection, admin = true): Source {
   return {
+    ...(admin ? {} : { agentSock: conn.socket }),
     status: () => conn.request('status', {}),
     query: async (filter) => (await conn.request('events.query', { filter })).events,
     verify: () => conn.request('verify', {}),
@@ -46,13 +49,16 @@ function fromDataDir(dataDir: string): Source {
   };
 }
 
-/** A connection when an agent answers there; undefined when nothing does (or not for us). */
-async function reachable(path: string): Promise<AgentConnection | undefined> {
+/**
+ * A connection when an agent answers there; otherwise why not (ENOENT, ECONNREFUSED, EACCES:
+ * each means "try the next place"). A socket someone else owns is not skipped: it is refused.
+ */
+async function reachable(path: string): Promise<AgentConnection | string> {
   try {
     return await connectAgent(path, { timeoutMs: 10_000 });
   } catch (e) {
     if (isBaomiError(e) && (e.code === 'SOCKET_UNREACHABLE' || e.code === 'SOCKET_DENIED'))
-      return undefined;
+      return typeof e.params.reason === 'string' ? e.params.reason : e.code;
     throw e;
   }
 }
@@ -61,16 +67,24 @@ export async function openSource(opts: SourceOptions, adminOnly = false): Promis
   if (opts.dataDir && opts.socket) throw new BaomiError('CLI_BOTH_SOURCES', {}, 2);
   if (opts.dataDir) return fromDataDir(opts.dataDir);
   if (opts.socket) return fromSocket(await connectAgent(opts.socket));
-  const d = cliDefaults();
-  const sockets = socketPaths(d.socketDir);
-  const candidates = adminOnly ? [sockets.admin] : [sockets.admin, sockets.agent];
-  for (const s of candidates) {
-    const conn = await reachable(s);
-    if (conn) return fromSocket(conn);
+  const places = readPlaces(
+    osName(process.platform),
+    process.getuid?.() ?? -1,
+    process.env,
+    homedir(),
+    adminOnly,
+  );
+  const tried: { place: string; reason: string }[] = [];
+  for (const p of places) {
+    if (p.kind === 'dataDir') {
+      const db = join(p.path, 'baomi.db');
+      if (existsSync(db)) return fromDataDir(p.path);
+      tried.push({ place: db, reason: 'ENOENT' });
+      continue;
+    }
+    const conn = await reachable(p.path);
+    if (typeof conn !== 'string') return fromSocket(conn, p.admin);
+    tried.push({ place: p.path, reason: conn });
   }
-  if (existsSync(join(d.dataDir, 'baomi.db'))) return fromDataDir(d.dataDir);
-  throw new BaomiError('CLI_NO_AGENT', {
-    sockets: candidates.join(', '),
-    db: join(d.dataDir, 'baomi.db'),
-  });
+  throw new BaomiError('CLI_NO_AGENT', { tried });
 }

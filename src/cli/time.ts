@@ -20,3 +20,23 @@ export function parseLimit(value: string | undefined): number | undefined {
     throw new BaomiError('CLI_BAD_NUMBER', { option: '--limit', value }, 2);
   return Number(value) === 0 ? undefined : Number(value);
 }
+
+/**
+ * A moment as people read it, with its zone always written: local time and its UTC offset
+ * (`2026-11-30 16:13:46+08:00`, so a line means the same wherever it is read later), or UTC
+ * (`2026-11-30 08:13:46Z`). RFC 3339 with a space for the T: spreadsheets and scripts read it.
+ */
+export function formatTime(ts: number, utc = false): string {
+  const dt = new Date(ts);
+  const p = (n: number) => String(n).padStart(2, '0');
+  if (utc)
+    return `${dt.getUTCFullYear()}-${p(dt.getUTCMonth() + 1)}-${p(dt.getUTCDate())} ${p(dt.getUTCHours())}:${p(dt.getUTCMinutes())}:${p(dt.getUTCSeconds())}Z`;
+  const off = -dt.getTimezoneOffset();
+  const zone = `${off < 0 ? '-' : '+'}${p(Math.floor(Math.abs(off) / 60))}:${p(Math.abs(off) % 60)}`;
+  return `${dt.getFullYear()}-${p(dt.getMonth() + 1)}-${p(dt.getDate())} ${p(dt.getHours())}:${p(dt.getMinutes())}:${p(dt.getSeconds())}${zone}`;
+}
+
+/** The zone `formatTime` writes in: the IANA name of the local zone (TZ), or UTC. */
+export function zoneName(utc = false): string {
+  return utc ? 'UTC' : Intl.DateTimeFormat().resolvedOptions().timeZone || 'local';
+}

@@ -97,3 +97,46 @@ export function seatTokenCandidates(
   const root = seatTokenPath(uid, { XDG_RUNTIME_DIR: logindRuntimeDir(uid) });
   return own === root ? [own] : [own, root];
 }
+
+/** One place a reading command (events, status, verify) may find the agent or its log. */
+export type ReadPlace =
+  | { kind: 'socket'; path: string; admin: boolean }
+  | { kind: 'dataDir'; path: string };
+
+/**
+ * Overrides the system agent's socket directory for the places a client looks. FOR TESTS
+ * ONLY: a test cannot listen in /run/baomi; a person never needs it (`--socket` names one).
+ */
+export const SYSTEM_SOCKET_DIR_ENV = 'BAOMI_TEST_SYSTEM_SOCKET_DIR';
+
+/**
+ * Where `events`, `status` and `verify` look, in order, when given neither --socket nor
+ * --data-dir: the user's own (development) agent, admin.sock then agent.sock; then the system
+ * agent's, admin.sock (open to root and the baomi-admin group; refused otherwise) then
+ * agent.sock (any local user); then the user's default data dir, read-only. For root the
+ * two agents are one. `adminOnly` (verify) leaves agent.sock out.
+ */
+export function readPlaces(
+  os: OsName,
+  uid: number,
+  env: Record<string, string | undefined>,
+  home: string,
+  adminOnly = false,
+): ReadPlace[] {
+  const own = defaultPaths(os, uid, env, home);
+  const system = defaultPaths(os, 0, env, home);
+  const systemDir = env[SYSTEM_SOCKET_DIR_ENV] || system.socketDir;
+  const places: ReadPlace[] = [];
+  for (const dir of [own.socketDir, systemDir]) {
+    const s = socketPaths(dir);
+    for (const [path, admin] of [
+      [s.admin, true],
+      [s.agent, false],
+    ] as const) {
+      if (adminOnly && !admin) continue;
+      if (!places.some((p) => p.path === path)) places.push({ kind: 'socket', path, admin });
+    }
+  }
+  places.push({ kind: 'dataDir', path: own.dataDir });
+  return places;
+}

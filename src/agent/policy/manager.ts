@@ -9,10 +9,12 @@
 import { createHash } from 'node:crypto';
 import { type FSWatcher, statSync, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
+import type { Json } from '../../core/events/types.js';
 import type { Lang } from '../../core/i18n/types.js';
 import type { Judgement } from '../../core/policy/judge.js';
 import { type PolicyRejection, policyRejectedData } from '../../core/policy/rejection.js';
 import type { Policy, PolicyOs, ResolvedFolder, TrustedKey } from '../../core/policy/types.js';
+import type { PolicyRejectedStatus } from '../../core/protocol/messages.js';
 import type { Logger } from '../log.js';
 import type { EventStore } from '../store/index.js';
 import { type JudgeRunner, judgeRemote, restoreRemote, runJudgeChild } from './judge-remote.js';
@@ -46,9 +48,13 @@ export interface PolicyManagerOptions {
 
 export const SUMMARY_KEY = 'policy.summary';
 
+/** The last refusal since the policy in force was applied: `status` shows it (rejection.ts). */
+export type LastRejection = PolicyRejectedStatus;
+
 export class PolicyManager {
   #current: InForce | null = null;
   #untrusted: { version: number; code: string } | null = null;
+  #lastRejection: LastRejection | null = null;
   #lastJudged = '';
   /** stat() of the file and its signature when #lastJudged was read (see #poll). */
   #lastStat = '';
@@ -78,8 +84,14 @@ export class PolicyManager {
     return this.#current ? null : this.#untrusted;
   }
 
+  /** The last refusal recorded after the policy in force was applied (null: none since). */
+  get lastRejection(): LastRejection | null {
+    return this.#lastRejection;
+  }
+
   /** Restores the last good policy from the store, judges the file on disk, starts watching. */
   async start(): Promise<void> {
+    this.#lastRejection = this.#storedRejection();
     await this.#restore();
     await this.judgeNow();
     this.#watch();
@@ -97,6 +109,16 @@ export class PolicyManager {
   /** Waits for any judgement in progress (tests and shutdown). */
   idle(): Promise<void> {
     return this.#judging;
+  }
+
+  /** The newest policy event, when it is a refusal: one from an earlier run still stands. */
+  #storedRejection(): LastRejection | null {
+    const [e] = this.o.store.query({
+      types: ['policy.applied', 'policy.rejected'],
+      order: 'desc',
+      limit: 1,
+    });
+    return e?.type === 'policy.rejected' ? rejectionOf(e.seq, e.ts, e.data) : null;
   }
 
   async #restore(): Promise<void> {
@@ -309,6 +331,7 @@ export class PolicyManager {
       },
     );
     this.#current = next;
+    this.#lastRejection = null;
     this.#restorePending = false;
     this.#floor = null;
     this.o.log.info(
@@ -321,9 +344,23 @@ export class PolicyManager {
   /** Records the code and the values its message needs; readers render it (rejection.ts). */
   async #reject(r: PolicyRejection) {
     const data = policyRejectedData(this.o.file, r, this.#current?.version ?? null);
-    await this.o.store.append({ type: 'policy.rejected', severity: 'high', data });
+    const e = await this.o.store.append({ type: 'policy.rejected', severity: 'high', data });
+    this.#lastRejection = rejectionOf(e.seq, e.ts, data);
     this.o.log.warn({ module: 'policy', code: r.code, params: r.params }, 'policy refused');
   }
+}
+
+function rejectionOf(seq: number, at: number, d: Record<string, Json>): LastRejection {
+  const params = d.params;
+  return {
+    seq,
+    at,
+    file: typeof d.file === 'string' ? d.file : '',
+    code: typeof d.code === 'string' ? d.code : '',
+    params: typeof params === 'object' && params !== null && !Array.isArray(params) ? params : {},
+    inForceVersion: typeof d.inForceVersion === 'number' ? d.inForceVersion : null,
+    ...(typeof d.reason === 'string' ? { reason: d.reason } : {}),
+  };
 }
 
 export type { Lang };

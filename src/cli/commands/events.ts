@@ -21,6 +21,8 @@ interface EventsOptions extends SourceOptions {
   limit?: string;
   json?: boolean;
   csv?: boolean;
+  hashes?: boolean;
+  utc?: boolean;
 }
 
 const LEVELS = ['A', 'AA', 'AAA', '秘密', '机密', '绝密'];
@@ -74,6 +76,10 @@ export default async function events(ctx: CommandContext, o: EventsOptions): Pro
   const filter = toFilter(o, Date.now());
   const source = await openSource(o);
   const out = (s: string) => process.stdout.write(s);
+  // Found by looking (no --socket): say that agent.sock shows no one else's events, so an
+  // empty answer is not read as "nothing happened".
+  if (source.agentSock && !o.socket)
+    process.stderr.write(`baomi: ${ctx.t('cli.events.ownOnly', { socket: source.agentSock })}\n`);
   try {
     let matched = 0;
     // Kept for output at the end: the newest `limit` (or, for the table, whose column widths
@@ -84,7 +90,7 @@ export default async function events(ctx: CommandContext, o: EventsOptions): Pro
     for await (const page of pages(source, filter)) {
       matched += page.length;
       if (streaming) {
-        out(o.json ? `${formatJsonLines(page)}\n` : `${formatCsvRows(page, ctx.lang)}\r\n`);
+        out(o.json ? `${formatJsonLines(page)}\n` : `${formatCsvRows(page, ctx.lang, o.utc)}\r\n`);
         continue;
       }
       kept.push(...page);
@@ -98,9 +104,9 @@ export default async function events(ctx: CommandContext, o: EventsOptions): Pro
         if (kept.length) out(`${formatJsonLines(kept)}\n`);
       } else if (o.csv) {
         out(`${csvHeader()}\r\n`);
-        if (kept.length) out(`${formatCsvRows(kept, ctx.lang)}\r\n`);
+        if (kept.length) out(`${formatCsvRows(kept, ctx.lang, o.utc)}\r\n`);
       } else if (kept.length === 0) out(`${ctx.t('cli.events.none')}\n`);
-      else out(`${formatTable(kept, ctx.t, ctx.lang)}\n`);
+      else out(`${formatTable(kept, ctx.t, ctx.lang, { hashes: o.hashes, utc: o.utc })}\n`);
     }
     if (limit !== undefined && matched > kept.length) {
       process.stderr.write(

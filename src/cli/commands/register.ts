@@ -3,7 +3,7 @@
 import { type Command, Option } from 'commander';
 import type { Translate } from '../../core/i18n/translate.js';
 import type { CommandModule } from '../context.js';
-import { cliDefaults } from '../defaults.js';
+import { cliDefaults, systemSocketDir } from '../defaults.js';
 
 export interface Registrar {
   t: Translate;
@@ -13,12 +13,18 @@ export interface Registrar {
 
 export function registerCommands(program: Command, { t, configure, run }: Registrar): void {
   const d = cliDefaults();
+  const system = systemSocketDir();
   const sub = (parent: Command, name: string, desc: string) =>
     configure(parent.command(name)).description(desc);
   const readSource = (cmd: Command) =>
     cmd
       .option('--data-dir <dir>', t('cli.opt.dataDirRead'))
-      .option('--socket <path>', t('cli.opt.socket', { default: d.socketDir }));
+      .option(
+        '--socket <path>',
+        system === d.socketDir
+          ? t('cli.opt.socketOne', { default: d.socketDir })
+          : t('cli.opt.socket', { default: d.socketDir, system }),
+      );
 
   sub(program, 'agent', t('cli.cmd.agent'))
     .option('--policy <file>', t('cli.opt.policy', { default: d.policyFile }))
@@ -42,6 +48,8 @@ export function registerCommands(program: Command, { t, configure, run }: Regist
     .option('--until <time>', t('cli.opt.until'))
     .option('--text <text>', t('cli.opt.text'))
     .option('--limit <n>', t('cli.opt.limit'))
+    .option('--hashes', t('cli.opt.hashes'))
+    .option('--utc', t('cli.opt.utc'))
     .addOption(new Option('--json', t('cli.opt.json')).conflicts('csv'))
     .option('--csv', t('cli.opt.csv'))
     .action(run(() => import('./events.js')));
@@ -70,4 +78,7 @@ export function registerCommands(program: Command, { t, configure, run }: Regist
     .option('--at <time>', t('cli.opt.at'))
     .option('--json', t('cli.opt.json'))
     .action(run(() => import('./policy-validate.js')));
+  readSource(sub(policy, 'status', t('cli.cmd.policyStatus')))
+    .option('--json', t('cli.opt.json'))
+    .action(run(() => import('./policy-status.js')));
 }

@@ -1,6 +1,13 @@
-import type { IdleSource, StatusResult } from '../../core/protocol/messages.js';
+import type { Lang } from '../../core/i18n/types.js';
+import { policyRejectionReason } from '../../core/policy/rejection.js';
+import type {
+  IdleSource,
+  PolicyRejectedStatus,
+  StatusResult,
+} from '../../core/protocol/messages.js';
 import type { CommandContext } from '../context.js';
 import { openSource, type SourceOptions } from '../source.js';
+import { formatTime } from '../time.js';
 
 /** The JSON keeps the stable value; people read its name in their language. */
 const IDLE_SOURCE_TEXT: Record<IdleSource, string> = {
@@ -13,7 +20,7 @@ const IDLE_SOURCE_TEXT: Record<IdleSource, string> = {
 };
 
 export default async function status(
-  { t }: CommandContext,
+  { t, lang }: CommandContext,
   o: SourceOptions & { json?: boolean },
 ): Promise<number> {
   const source = await openSource(o);
@@ -23,19 +30,38 @@ export default async function status(
       process.stdout.write(`${JSON.stringify(s)}\n`);
       return 0;
     }
-    process.stdout.write(`${statusLines(t, s).join('\n')}\n`);
+    process.stdout.write(`${statusLines(t, s, lang).join('\n')}\n`);
     return 0;
   } finally {
     source.close();
   }
 }
 
-export function statusLines(t: CommandContext['t'], s: StatusResult): string[] {
+/** Why the policy was refused and when, in the reader's language (one source: rejection.ts). */
+export function rejectionLine(t: CommandContext['t'], lang: Lang, r: PolicyRejectedStatus): string {
+  const reason = policyRejectionReason(lang, {
+    file: r.file,
+    code: r.code,
+    params: r.params,
+    ...(r.reason !== undefined ? { reason: r.reason } : {}),
+  });
+  return t('cli.status.policyRejected', { at: formatTime(r.at), seq: r.seq, reason });
+}
+
+/** The events line: without a console in the policy, nothing is "waiting" to sync. */
+function eventsLine(t: CommandContext['t'], s: StatusResult): string {
+  if (s.sync === undefined) return t('cli.status.events', s.events); // an older agent's answer
+  if (s.sync.console === null) return t('cli.status.eventsLocal', s.events);
+  return t('cli.status.eventsSync', { ...s.events, console: s.sync.console });
+}
+
+export function statusLines(t: CommandContext['t'], s: StatusResult, lang: Lang): string[] {
   const sourceText = (name: string) => t(`cli.status.source.${name}`, { defaultValue: name });
   const watching = s.watched.filter((w) => w.state === 'watching').length;
   const lines = [
     t(s.running ? 'cli.status.running' : 'cli.status.notRunning'),
     s.policy ? t('cli.status.policy', s.policy) : t('cli.status.noPolicy'),
+    ...(s.policyRejected ? [rejectionLine(t, lang, s.policyRejected)] : []),
     t('cli.status.folders', { count: s.folders, watching }),
   ];
   for (const w of s.watched) {
@@ -50,7 +76,7 @@ export function statusLines(t: CommandContext['t'], s: StatusResult): string[] {
     s.seatUser
       ? t('cli.status.seat', { user: s.seatUser.name, source: sourceText(s.seatUser.source) })
       : t('cli.status.noSeat', { source: sourceText(s.seatSource) }),
-    t('cli.status.events', s.events),
+    eventsLine(t, s),
     t('cli.status.idle', { source: t(IDLE_SOURCE_TEXT[s.idleSource] ?? s.idleSource) }),
     s.usb.enforcing
       ? t('cli.status.usb', { state: t('cli.status.on') })

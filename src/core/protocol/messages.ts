@@ -52,8 +52,27 @@ export interface StatusResult {
   idleSource: IdleSource;
   /** `reason`: a message code saying why USB storage is not enforced. */
   usb: { enforcing: boolean; reason?: string };
+  /** The sync module: the console the policy names; null when none (events stay local). */
+  sync?: { console: string | null };
+  /** The policy module: the last refusal since the policy in force applied (null: none). */
+  policyRejected?: PolicyRejectedStatus | null;
   /** Slices of other modules (alerts, retention…), by module. */
   [slice: string]: unknown;
+}
+
+/**
+ * A refused policy as `status` reports it: the `policy.rejected` event's code and params (render
+ * with core/policy/rejection.ts), its `seq` and when (`at`, ms since the epoch).
+ */
+export interface PolicyRejectedStatus {
+  seq: number;
+  at: number;
+  file: string;
+  code: string;
+  params: Record<string, Json>;
+  inForceVersion: number | null;
+  /** Events recorded before the params were: their English reason. */
+  reason?: string;
 }
 
 /** The answer to `verify`: the shared chain walk's result (src/core/events/verify.ts). */

@@ -76,7 +76,7 @@ describe('baomi events --data-dir', () => {
     const r = runCli(['events', '--data-dir', dataDir]);
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^SEQ\s+TIME\s+TYPE/);
+    expect(lines[0]).toMatch(/^SEQ\s+TIME \([^)]+\)\s+TYPE/);
     expect(lines).toHaveLength(6);
     expect(r.stdout).toContain('/srv/财务/报表 2026.xlsx');
     const zh = runCli(['events', '--data-dir', dataDir, '--type', 'usb.*'], {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   defaultPaths,
   osName,
+  readPlaces,
+  SYSTEM_SOCKET_DIR_ENV,
   seatTokenCandidates,
   seatTokenPath,
   socketPaths,
@@ -55,6 +57,41 @@ describe('seat token path (DESIGN.md "Who is asking on agent.sock")', () => {
     expect(seatTokenCandidates(1000, {})).toEqual([
       '/tmp/baomi-1000/seat.token',
       '/run/user/1000/baomi/seat.token',
+    ]);
+  });
+});
+
+describe('where a reading command looks (issue 8 item 6)', () => {
+  const env = { XDG_RUNTIME_DIR: '/run/user/1000', XDG_DATA_HOME: '/home/li/.data' };
+  it("an ordinary user: own agent, then the system agent's sockets, then own data dir", () => {
+    expect(readPlaces('linux', 1000, env, '/home/li')).toEqual([
+      { kind: 'socket', path: '/run/user/1000/baomi/admin.sock', admin: true },
+      { kind: 'socket', path: '/run/user/1000/baomi/agent.sock', admin: false },
+      { kind: 'socket', path: '/run/baomi/admin.sock', admin: true },
+      { kind: 'socket', path: '/run/baomi/agent.sock', admin: false },
+      { kind: 'dataDir', path: '/home/li/.data/baomi' },
+    ]);
+  });
+  it('root looks in one place; verify (admin only) leaves agent.sock out', () => {
+    expect(readPlaces('linux', 0, env, '/root').map((p) => p.path)).toEqual([
+      '/run/baomi/admin.sock',
+      '/run/baomi/agent.sock',
+      '/var/lib/baomi',
+    ]);
+    expect(readPlaces('linux', 1000, env, '/home/li', true).map((p) => p.path)).toEqual([
+      '/run/user/1000/baomi/admin.sock',
+      '/run/baomi/admin.sock',
+      '/home/li/.data/baomi',
+    ]);
+  });
+  it('the system socket dir can be moved for tests; Windows has one agent', () => {
+    const moved = readPlaces('linux', 1000, { ...env, [SYSTEM_SOCKET_DIR_ENV]: '/t/run' }, '/h');
+    expect(moved.map((p) => p.path)).toContain('/t/run/agent.sock');
+    expect(moved.map((p) => p.path)).not.toContain('/run/baomi/agent.sock');
+    expect(readPlaces('windows', -1, {}, 'C:\\Users\\li').map((p) => p.path)).toEqual([
+      '\\\\.\\pipe\\baomi-admin',
+      '\\\\.\\pipe\\baomi-agent',
+      'C:\\ProgramData\\Baomi',
     ]);
   });
 });
