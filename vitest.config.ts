@@ -1,12 +1,15 @@
 import { defineConfig } from 'vitest/config';
 
+// The fast tests on the fake platform; vitest.mutation.config.ts runs only these.
+export const unitProject = { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } };
+
 // Three projects: unit (fake platform, milliseconds), integration (real SQLite, files,
 // sockets, processes; needs only Node and npm packages), e2e (needs system packages).
 export default defineConfig({
   test: {
     globalSetup: ['tests/global-setup.ts'],
     projects: [
-      { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } },
+      unitProject,
       {
         test: {
           name: 'integration',

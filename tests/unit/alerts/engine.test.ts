@@ -102,6 +102,15 @@ describe('window', () => {
   it('refuses a non-finite time', () => {
     const engine = createAlertEngine([rule()]);
     expect(() => engine.observe(ev('file.created'), Number.NaN)).toThrow(/alert.badTime/);
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY]) {
+      try {
+        engine.observe(ev('file.created'), bad);
+        expect.unreachable();
+      } catch (e) {
+        if (!isBaomiError(e)) throw e;
+        expect([e.code, e.params, e.exit]).toEqual(['alert.badTime', { now: String(bad) }, 1]);
+      }
+    }
   });
 });
 
@@ -154,6 +163,20 @@ describe('once per window', () => {
     // Fires at 1 (two events), silent through 1000, fires at 1001, 2001 (a continuing burst).
     expect(fired.map((f) => f.at)).toEqual([1, 1001, 2001]);
     expect(fired.map((f) => f.alert.data.suppressed)).toEqual([0, 999, 999]);
+  });
+
+  it('keeps count + 1 times per rule: an alert over a fuller window says count + 1', () => {
+    const engine = createAlertEngine([rule({ count: 1, withinMs: 100 })]);
+    expect(feed(engine, [0, 1]).map((f) => f.alert.data.count)).toEqual([2]);
+    // Silent until 101; 49 more events land in the window meanwhile.
+    expect(
+      feed(
+        engine,
+        Array.from({ length: 49 }, (_, i) => 2 + i),
+      ),
+    ).toEqual([]);
+    const [again] = feed(engine, [101]);
+    expect(again!.alert.data).toMatchObject({ count: 2, suppressed: 49, windowStart: 1 });
   });
 
   it('needs count + 1 fresh events after re-arming', () => {
@@ -212,6 +235,18 @@ describe('sample', () => {
     expect((alert!.data.sample as { seq: number }[]).map((s) => s.seq)).toEqual([a.seq, b.seq]);
   });
 
+  it('leaves out an event observed exactly withinMs before the alert (half-open window)', () => {
+    const engine = createAlertEngine([rule({ count: 1, withinMs: 100 })]);
+    const edge = ev('file.created');
+    engine.observe(edge, 0);
+    const a = ev('file.created');
+    const b = ev('file.created');
+    expect(engine.observe(a, 100)).toEqual([]); // (0, 100] holds only a
+    const [alert] = engine.observe(b, 100);
+    expect(alert!.data.windowStart).toBe(0);
+    expect((alert!.data.sample as { seq: number }[]).map((s) => s.seq)).toEqual([a.seq, b.seq]);
+  });
+
   it('has no path when the event has none', () => {
     const engine = createAlertEngine([rule({ match: 'usb.blocked', count: 1 })]);
     engine.observe(ev('usb.blocked'), 1);
@@ -236,8 +271,16 @@ describe('no loops', () => {
 });
 
 describe('invalid rules', () => {
+  it('accepts the smallest valid rule: more than 1 event within 1 ms', () => {
+    const engine = createAlertEngine([rule({ count: 1, withinMs: 1, within: '1ms' })]);
+    expect(engine.observe(ev('file.created'), 5)).toEqual([]);
+    expect(engine.observe(ev('file.created'), 5)).toHaveLength(1);
+  });
+
   it.each([
     [{ match: '' }, 'match'],
+    [{ match: 5 as never }, 'match'],
+    [{ match: undefined as never }, 'match'],
     [{ count: 0 }, 'count'],
     [{ count: 1.5 }, 'count'],
     [{ withinMs: 0 }, 'within'],

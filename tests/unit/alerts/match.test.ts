@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { matchEventType } from '../../../src/core/alerts/index.js';
 
 describe('matchEventType', () => {
@@ -30,5 +30,26 @@ describe('matchEventType', () => {
 
   it('is case-sensitive', () => {
     expect(matchEventType('FILE.*', 'file.created')).toBe(false);
+  });
+});
+
+describe('globToRegExp', () => {
+  it('lets `*` run over any character, a line break included', () => {
+    expect(matchEventType('file.*', 'file.\nx')).toBe(true);
+    expect(matchEventType('*', '\n')).toBe(true);
+    expect(matchEventType('a*b', 'a\r\n\u2028b')).toBe(true);
+  });
+
+  it('compiles a glob once, and keeps at most 256 of them (a long-running agent reloads)', async () => {
+    vi.resetModules(); // a fresh, empty cache, whatever other tests compiled
+    const { globToRegExp } = await import('../../../src/core/alerts/match.js');
+    const first = globToRegExp('g0');
+    expect(globToRegExp('g0')).toBe(first);
+    for (let i = 1; i < 256; i++) globToRegExp(`g${i}`);
+    expect(globToRegExp('g0')).toBe(first); // 256 held
+    globToRegExp('g256'); // the 257th empties the cache first
+    const again = globToRegExp('g0');
+    expect(again).not.toBe(first);
+    expect(again.source).toBe(first.source);
   });
 });

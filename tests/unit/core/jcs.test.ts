@@ -28,9 +28,19 @@ describe('jcs (RFC 8785)', () => {
     expect(jcs({ b: 1, a: undefined })).toBe('{"b":1}');
   });
 
-  it('refuses what JSON cannot hold', () => {
-    expect(() => jcs(Number.NaN)).toThrow();
-    expect(() => jcs({ x: Number.POSITIVE_INFINITY })).toThrow();
-    expect(() => jcs(() => 1)).toThrow();
+  it('writes an undefined array element as null, as JSON.stringify does', () => {
+    // Object members that are undefined are left out; array slots cannot be, or indexes shift.
+    const v = [1, undefined, 'x'];
+    expect(jcs(v)).toBe('[1,null,"x"]');
+    expect(jcs(v)).toBe(JSON.stringify(v));
+    expect(jcs({ a: [undefined] })).toBe('{"a":[null]}');
+  });
+
+  it('refuses what JSON cannot hold, saying what it met', () => {
+    expect(() => jcs(Number.NaN)).toThrow(new TypeError('JCS: non-finite number'));
+    expect(() => jcs({ x: Number.POSITIVE_INFINITY })).toThrow(/^JCS: non-finite number$/);
+    expect(() => jcs(() => 1)).toThrow(new TypeError('JCS: cannot canonicalize a function'));
+    expect(() => jcs({ n: 1n })).toThrow(new TypeError('JCS: cannot canonicalize a bigint'));
+    expect(() => jcs(undefined)).toThrow(new TypeError('JCS: cannot canonicalize a undefined'));
   });
 });

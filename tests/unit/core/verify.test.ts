@@ -62,7 +62,13 @@ describe('verifyChain', () => {
   it('hash: an edited event (and an edited optional field) no longer matches its hash', () => {
     const edited = chain(20);
     edited[6] = { ...edited[6]!, data: { path: '/harmless' } };
-    expect(verifyChain(edited)).toMatchObject({ ok: false, kind: 'hash', brokenAt: 7, checked: 6 });
+    expect(verifyChain(edited)).toEqual({
+      ok: false,
+      kind: 'hash',
+      brokenAt: 7,
+      checked: 6,
+      detail: 'seq 7: content does not match its hash',
+    });
     const user = chain(5);
     user[2] = { ...user[2]!, user: 'someone' };
     expect(verifyChain(user)).toMatchObject({ ok: false, kind: 'hash', brokenAt: 3, checked: 2 });
@@ -83,7 +89,13 @@ describe('verifyChain', () => {
   it('link: an edited event whose hash was recomputed breaks the next link', () => {
     const events = chain(20);
     events[6] = rehash({ ...events[6]!, data: { path: '/harmless' } });
-    expect(verifyChain(events)).toMatchObject({ ok: false, kind: 'link', brokenAt: 8, checked: 7 });
+    expect(verifyChain(events)).toEqual({
+      ok: false,
+      kind: 'link',
+      brokenAt: 8,
+      checked: 7,
+      detail: `seq 8: prevHash ${chain(20)[6]!.hash} does not match the hash of seq 7 (${events[6]!.hash})`,
+    });
   });
 
   it('link: the first event must follow the genesis hash', () => {
@@ -112,11 +124,12 @@ describe('verifyChain', () => {
 
   it('missing-prefix: a chain that starts after seq 1 with no record of why', () => {
     const events = chain(20).slice(5);
-    expect(verifyChain(events)).toMatchObject({
+    expect(verifyChain(events)).toEqual({
       ok: false,
       kind: 'missing-prefix',
       brokenAt: 6,
       checked: 15,
+      detail: 'events 1…5 are missing and no store.pruned event records their removal',
     });
   });
 

@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyToMap, type DiffChange, diffEntries } from '../../../src/agent/folders/diff.js';
+import {
+  applyToMap,
+  type DiffChange,
+  diffEntries,
+  sameFile,
+} from '../../../src/agent/folders/diff.js';
 import type { SnapshotEntry } from '../../../src/agent/folders/types.js';
 
 const e = (ino: number, size = 1, mtimeMs = 1000, btimeMs = ino * 10): SnapshotEntry => ({
@@ -75,6 +80,18 @@ describe('diffEntries', () => {
     expect(brief(diffEntries(new Map(), m({ 'new/p': e(3) }), still))).toEqual(['created new/p']);
   });
 
+  it('sees a change of size alone, or of mtime alone, as a modification', () => {
+    const before = m({ a: e(1, 10, 1000), b: e(2, 10, 1000), c: e(3, 10, 1000) });
+    const after = m({ a: e(1, 11, 1000), b: e(2, 10, 1001), c: e(3, 10, 1000) });
+    expect(brief(diffEntries(before, after))).toEqual(['modified a', 'modified b']);
+  });
+
+  it('never pairs a path with itself through the outside lookup', () => {
+    // Stale outside knowledge of this very path: the file is new here, not moved here.
+    const outside = { byIno: () => ({ rel: 'p', entry: e(3) }), isGone: () => true };
+    expect(brief(diffEntries(new Map(), m({ p: e(3) }), outside))).toEqual(['created p']);
+  });
+
   it('turns any before into any after when applied in order, in any batch split', () => {
     // Paths p0..p7; files are inodes 1..12 (each inode lives at most at one path).
     const state = fc
@@ -106,5 +123,51 @@ describe('diffEntries', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('sameFile', () => {
+  const f = (o: Partial<SnapshotEntry> = {}): SnapshotEntry => ({
+    type: 'file',
+    ino: 7,
+    size: 1,
+    mtimeMs: 1000,
+    btimeMs: 500,
+    ...o,
+  });
+
+  it('needs the same inode and the same type', () => {
+    expect(sameFile(f(), f())).toBe(true);
+    expect(sameFile(f(), f({ ino: 8 }))).toBe(false);
+    expect(sameFile(f(), f({ type: 'symlink' }))).toBe(false);
+    expect(sameFile(f(), f({ ino: 8, type: 'symlink' }))).toBe(false);
+  });
+
+  it('decides by birth time when both have one, whatever the mtime', () => {
+    expect(sameFile(f(), f({ mtimeMs: 9999 }))).toBe(true); // written since, same file
+    expect(sameFile(f(), f({ btimeMs: 501 }))).toBe(false); // inode number reused
+  });
+
+  it('falls back to mtime when either side has no birth time', () => {
+    for (const [a, b] of [
+      [f({ btimeMs: undefined }), f()],
+      [f(), f({ btimeMs: undefined })],
+      [f({ btimeMs: undefined }), f({ btimeMs: undefined })],
+    ] as const) {
+      expect(sameFile(a, b)).toBe(true);
+      expect(sameFile(a, { ...b, mtimeMs: 1001 })).toBe(false);
+    }
+  });
+});
+
+describe('applyToMap', () => {
+  it('removes a source only for a rename: a change that merely carries oldRel keeps it', () => {
+    const map = m({ a: e(1), b: e(2) });
+    applyToMap(map, { kind: 'modified', rel: 'b', oldRel: 'a', entry: e(1) });
+    expect([...map.keys()].sort()).toEqual(['a', 'b']);
+    applyToMap(map, { kind: 'created', rel: 'c', oldRel: 'a', entry: e(1) });
+    expect([...map.keys()].sort()).toEqual(['a', 'b', 'c']);
+    applyToMap(map, { kind: 'renamed', rel: 'd', oldRel: 'a', entry: e(1) });
+    expect([...map.keys()].sort()).toEqual(['b', 'c', 'd']);
   });
 });

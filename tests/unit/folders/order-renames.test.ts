@@ -57,6 +57,28 @@ describe('orderRenames', () => {
     );
   });
 
+  it('orders a chain of just two renames', () => {
+    const r12: DiffChange = { kind: 'renamed', rel: 'f2', oldRel: 'f1', entry: f(1) };
+    const r23: DiffChange = { kind: 'renamed', rel: 'f3', oldRel: 'f2', entry: f(2) };
+    expect(orderRenames([r12, r23])).toEqual([r23, r12]);
+    expect(orderRenames([r23, r12])).toEqual([r23, r12]);
+  });
+
+  it("places each rename once, also one already placed as another one's blocker", () => {
+    const r12: DiffChange = { kind: 'renamed', rel: 'f2', oldRel: 'f1', entry: f(1) };
+    const r23: DiffChange = { kind: 'renamed', rel: 'f3', oldRel: 'f2', entry: f(2) };
+    const rxy: DiffChange = { kind: 'renamed', rel: 'y', oldRel: 'x', entry: f(5) };
+    expect(orderRenames([r12, r23, rxy])).toEqual([r23, r12, rxy]);
+  });
+
+  it('reorders renames only among their own slots; other changes keep their places', () => {
+    const made: DiffChange = { kind: 'created', rel: 'n', entry: f(9) };
+    const gone: DiffChange = { kind: 'deleted', rel: 'old', entry: f(8) };
+    const r12: DiffChange = { kind: 'renamed', rel: 'f2', oldRel: 'f1', entry: f(1) };
+    const r23: DiffChange = { kind: 'renamed', rel: 'f3', oldRel: 'f2', entry: f(2) };
+    expect(orderRenames([made, r12, gone, r23])).toEqual([made, r23, gone, r12]);
+  });
+
   it('keeps other changes in their places and leaves single renames alone', () => {
     const c: DiffChange[] = [
       { kind: 'created', rel: 'n', entry: f(9) },

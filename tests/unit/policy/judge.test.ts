@@ -5,6 +5,7 @@ import {
   CLOCK_SKEW_MS,
   generateKeyPair,
   judgeCandidate,
+  policyTimeProblem,
   sha256Hex,
   signPolicy,
 } from '../../../src/core/policy/index.js';
@@ -76,6 +77,38 @@ describe('judgeCandidate', () => {
     expect(judge(policy(1, '', later))).toMatchObject({ code: 'POLICY_NOT_YET_VALID' });
   });
 
+  it('a refusal after parsing carries its values and no issues (signature, history)', () => {
+    const v5 = policy(5);
+    const inForce = { version: 5, sha256: sha256Hex(v5) };
+    expect(judge(policy(5, 'usb: { storage: allow }\n'), { inForce })).toEqual({
+      verdict: 'reject',
+      code: 'POLICY_SAME_VERSION_CHANGED',
+      params: { version: 5 },
+      issues: [],
+    });
+    expect(judge(policy(4), { inForce })).toEqual({
+      verdict: 'reject',
+      code: 'POLICY_DOWNGRADE',
+      params: { version: 4, inForceVersion: 5 },
+      issues: [],
+    });
+    const spare = generateKeyPair().publicKeyPem;
+    const twoKeys = [...trusted, { name: 'spare', publicKeyPem: spare }];
+    const byStranger = signPolicy(v5, generateKeyPair().privateKeyPem);
+    expect(judge(v5, { sigText: byStranger, trusted: twoKeys })).toEqual({
+      verdict: 'reject',
+      code: 'POLICY_SIG_UNTRUSTED',
+      params: { badKeys: [], trustedKeys: 2 },
+      issues: [],
+    });
+    expect(judge(v5, { trusted: [{ name: 'junk', publicKeyPem: 'x' }] })).toEqual({
+      verdict: 'reject',
+      code: 'POLICY_SIG_NO_TRUSTED_KEYS',
+      params: { badKeys: ['junk'], trustedKeys: 1 },
+      issues: [],
+    });
+  });
+
   it('checks in the documented order: parse before signature before time before history', () => {
     const broken = new TextEncoder().encode('version: [\n');
     expect(judge(broken, { sigText: null })).toMatchObject({
@@ -110,6 +143,31 @@ describe('judgeCandidate', () => {
     expect(judge(bytes, { os: 'windows', dataDir: 'C:\\ProgramData\\Baomi' })).toMatchObject({
       code: 'POLICY_FOLDER_NOT_ABSOLUTE',
       params: { path: 'folders[0].path', os: 'windows' },
+    });
+  });
+});
+
+describe('policyTimeProblem (shared by the agent, policy validate and policy sign)', () => {
+  const p = { name: '总部', issued: '2026-01-01T00:00:00Z', expires: '2027-01-01T00:00:00Z' };
+  const issuedAt = Date.parse(p.issued);
+  const expiresAt = Date.parse(p.expires);
+
+  it('expired from the instant of `expires` on, naming the key to point at and its values', () => {
+    expect(policyTimeProblem(p, expiresAt - 1)).toBeNull();
+    expect(policyTimeProblem(p, expiresAt)).toEqual({
+      code: 'POLICY_EXPIRED',
+      key: 'expires',
+      params: { expires: '2027-01-01T00:00:00Z', name: '总部' },
+    });
+  });
+
+  it('tolerates `issued` up to five minutes ahead of the clock, not one millisecond more', () => {
+    expect(CLOCK_SKEW_MS).toBe(300_000);
+    expect(policyTimeProblem(p, issuedAt - 300_000)).toBeNull();
+    expect(policyTimeProblem(p, issuedAt - 300_001)).toEqual({
+      code: 'POLICY_NOT_YET_VALID',
+      key: 'issued',
+      params: { issued: '2026-01-01T00:00:00Z', name: '总部' },
     });
   });
 });

@@ -1,8 +1,10 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { BaomiError } from '../../../src/core/errors.js';
+import { BaomiError, isBaomiError } from '../../../src/core/errors.js';
 import {
   generateKeyPair,
   publicKeyOf,
+  readPublicKey,
   signPolicy,
   verifyPolicySignature,
 } from '../../../src/core/policy/index.js';
@@ -12,6 +14,20 @@ const bytes = new TextEncoder().encode('version: 1\nname: 测试 test\n');
 const a = generateKeyPair();
 const b = generateKeyPair();
 const trustA = [{ name: 'it-2026', publicKeyPem: a.publicKeyPem }];
+const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const ecPublicPem = ec.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+const ecPrivatePem = ec.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+
+/** The BaomiError `fn` throws (fails the test when it throws nothing or something else). */
+function thrown(fn: () => unknown): BaomiError {
+  try {
+    fn();
+  } catch (e) {
+    if (isBaomiError(e)) return e;
+    throw e;
+  }
+  throw new Error('expected a BaomiError');
+}
 
 describe('policy signatures', () => {
   it('generates PKCS#8 / SPKI PEM Ed25519 pairs', () => {
@@ -61,6 +77,46 @@ describe('policy signatures', () => {
     });
   });
 
+  it('judges a .sig given as bytes exactly as the same file read as UTF-8 text (the agent)', () => {
+    const sig = signPolicy(bytes, a.privateKeyPem).trim();
+    const utf8 = (b: Uint8Array) => Buffer.from(b).toString('utf8');
+    // A BOM (Notepad) is trimmed like other whitespace; a stray byte that is not UTF-8 is not.
+    const withBom = new Uint8Array([0xef, 0xbb, 0xbf, ...Buffer.from(`${sig}\r\n`)]);
+    const strayByte = new Uint8Array([...Buffer.from(sig), 0xa0]);
+    expect(verifyPolicySignature(bytes, withBom, trustA)).toEqual({ ok: true, keyName: 'it-2026' });
+    expect(verifyPolicySignature(bytes, utf8(withBom), trustA).ok).toBe(true);
+    for (const text of [strayByte, utf8(strayByte)]) {
+      expect(verifyPolicySignature(bytes, text, trustA)).toEqual({
+        ok: false,
+        code: 'POLICY_SIG_MALFORMED',
+        badKeys: [],
+      });
+    }
+  });
+
+  it('refuses anything before or after the base64 instead of skipping it', () => {
+    // Node's base64 decoder skips characters outside the alphabet: only the pattern stops them.
+    const sig = signPolicy(bytes, a.privateKeyPem).trim();
+    expect(Buffer.from(`$$${sig}`, 'base64')).toHaveLength(64);
+    for (const text of [`$$${sig}`, `${sig}$$`, `sig: ${sig}`, `${sig}.`]) {
+      expect(verifyPolicySignature(bytes, text, trustA)).toEqual({
+        ok: false,
+        code: 'POLICY_SIG_MALFORMED',
+        badKeys: [],
+      });
+    }
+  });
+
+  it('a missing or blank .sig is refused as missing, never passed (null, undefined, blank)', () => {
+    for (const none of [null, undefined, '', ' \r\n', new Uint8Array(), new Uint8Array([10])]) {
+      expect(verifyPolicySignature(bytes, none, trustA)).toEqual({
+        ok: false,
+        code: 'POLICY_SIG_MISSING',
+        badKeys: [],
+      });
+    }
+  });
+
   it('distinguishes missing, malformed and no-trusted-key', () => {
     const sig = signPolicy(bytes, a.privateKeyPem);
     expect(verifyPolicySignature(bytes, null, trustA)).toMatchObject({
@@ -95,9 +151,39 @@ describe('policy signatures', () => {
     });
   });
 
+  it('reports a trusted key of another algorithm as bad, and never verifies with it', () => {
+    const sig = signPolicy(bytes, a.privateKeyPem);
+    const trust = [{ name: 'ecdsa', publicKeyPem: ecPublicPem }, ...trustA];
+    expect(verifyPolicySignature(bytes, sig, trust)).toEqual({ ok: true, keyName: 'it-2026' });
+    expect(verifyPolicySignature(bytes, sig, trust.slice(0, 1))).toEqual({
+      ok: false,
+      code: 'POLICY_SIG_NO_TRUSTED_KEYS',
+      badKeys: ['ecdsa'],
+    });
+  });
+
+  it('readPublicKey: an Ed25519 public key, or null for anything else', () => {
+    expect(readPublicKey(a.publicKeyPem)?.asymmetricKeyType).toBe('ed25519');
+    expect(readPublicKey('not a key')).toBeNull();
+    expect(readPublicKey(ecPublicPem)).toBeNull();
+  });
+
   it('signPolicy refuses a key that is not an Ed25519 private key', () => {
     expect(() => signPolicy(bytes, 'nope')).toThrow(BaomiError);
     expect(() => signPolicy(bytes, a.publicKeyPem)).toThrow(/POLICY_KEY_INVALID/);
+    const unreadable = thrown(() => signPolicy(bytes, 'nope'));
+    expect([unreadable.code, unreadable.params, unreadable.exit]).toEqual([
+      'POLICY_KEY_INVALID',
+      { kind: 'private' },
+      2,
+    ]);
+    // An ECDSA key would sign, but not with the algorithm every agent verifies.
+    const wrongType = thrown(() => signPolicy(bytes, ecPrivatePem));
+    expect([wrongType.code, wrongType.params, wrongType.exit]).toEqual([
+      'POLICY_KEY_INVALID',
+      { kind: 'private', type: 'ec' },
+      2,
+    ]);
   });
 
   it('the committed DEMO key signs what its .pub verifies', () => {
