@@ -112,6 +112,7 @@ const CRAFTED: [string, string][] = [
     'long glob',
     append(`folders:\n  - { path: /srv/x, level: A, ignore: ["${'*'.repeat(5000)}"] }`),
   ],
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the policy's own ${dataDir}, not JS
   ['dataDir inside', append('folders:\n  - { path: "/srv/${dataDir}/x", level: A }')],
   ['long path', append(`folders:\n  - { path: "/${'a/'.repeat(2100)}x", level: A }`)],
   ['long name', append(`folders:\n  - { path: "/srv/${'n'.repeat(300)}", level: A }`)],
