@@ -214,17 +214,16 @@ export function createFolderWatcher(o: FolderWatcherOptions): FolderWatcher {
       for (let i = 0; i === 0 || i < changes.length; i += maxBatch) {
         const slice = changes.slice(i, i + maxBatch);
         const batch = slice.map((c) => toFileChange(rw, c, info.detectedBy, offline));
-        let refs: readonly (number | undefined)[] | void;
+        const refs: (number | undefined)[] = [];
         await retrying('onChanges', rw.root, async () => {
-          refs = await o.onChanges(batch, info);
+          refs.splice(0, refs.length, ...((await o.onChanges(batch, info)) ?? []));
         });
         const apply = o.snapshot.applyChanges?.bind(o.snapshot);
         if (apply) await retrying('snapshot', rw.root, () => apply(rw.root, batch));
         if (hashing) {
           for (let j = 0; j < batch.length; j++) {
             const c = batch[j]!;
-            if (isHashable(c, info, hashMax))
-              queueHash(c, absOf(rw.root, slice[j]!.rel), (refs as typeof refs)?.[j]);
+            if (isHashable(c, info, hashMax)) queueHash(c, absOf(rw.root, slice[j]!.rel), refs[j]);
           }
         }
       }
