@@ -66,6 +66,9 @@ export function isHashable(
   );
 }
 
+/** What onChanges may return: one `ref` per change of the batch (or nothing). */
+export type HashRefs = readonly (number | undefined)[];
+
 export interface FolderWatcherOptions {
   folders: FolderSpec[];
   snapshot: SnapshotStore;
@@ -73,7 +76,7 @@ export interface FolderWatcherOptions {
   onChanges(
     batch: FileChange[],
     info: BatchInfo,
-  ): void | readonly (number | undefined)[] | Promise<void | readonly (number | undefined)[]>;
+  ): void | HashRefs | Promise<void> | Promise<HashRefs>;
   onNotice?(n: WatchNotice): void;
   onHashed?(h: HashResult): void | Promise<void>;
   /** Reconciliation scan interval (policy scan.interval). Default 10 min; 0 turns it off. */

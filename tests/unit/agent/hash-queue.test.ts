@@ -91,7 +91,9 @@ describe('pending hashes across a stop', () => {
     first.apply?.(POLICY);
     await first.ready();
     await until('watching', () =>
-      (first.status?.().watched as { state: string }[]).every((w) => w.state === 'watching'),
+      ((first.status?.().watched ?? []) as { state: string }[]).every(
+        (w) => w.state === 'watching',
+      ),
     );
     const held = holdReads(p);
     t.write('/srv/finance/a.txt', 'alpha');
