@@ -219,7 +219,9 @@ export function createFolderWatcher(o: FolderWatcherOptions): FolderWatcher {
         const batch = slice.map((c) => toFileChange(rw, c, info.detectedBy, offline));
         const refs: (number | undefined)[] = [];
         await retrying('onChanges', rw.root, async () => {
-          refs.splice(0, refs.length, ...((await o.onChanges(batch, info)) ?? []));
+          const r: unknown = await o.onChanges(batch, info);
+          // Anything but an array is "no refs" (a JS caller may return what it likes).
+          refs.splice(0, refs.length, ...(Array.isArray(r) ? (r as HashRefs) : []));
         });
         const apply = o.snapshot.applyChanges?.bind(o.snapshot);
         if (apply) await retrying('snapshot', rw.root, () => apply(rw.root, batch));
