@@ -145,12 +145,14 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   const closeAll = async (reason: string) => {
     await sockets.close();
     seats.stop();
-    await set.stop();
+    // Kept before the modules stop: a stopped module has no slice, and the answer kept here
+    // is what `status --data-dir` shows (the policy, the folders) until the next start.
     try {
       keepStatus();
     } catch {
       // the store is failing: agent.stopped below says what it can
     }
+    await set.stop();
     await store.append({ type: 'agent.stopped', severity: 'info', data: { reason } });
     store.close();
     lock.release();
