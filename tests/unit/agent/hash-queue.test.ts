@@ -160,3 +160,36 @@ describe('pending hashes across a stop', () => {
     await second.stop();
   });
 });
+
+describe('the hash stage', () => {
+  it('does not wait for each hash to commit before it hashes the next file', async () => {
+    // With a 200 ms batch window, a stage that held each hashing slot until its event
+    // committed needed a window per slot-full of files (40 files, 2 slots: about 4 s).
+    const p = createFakePlatform();
+    store = openStore({ dataDir: dirs.make(), host: 'ws', batchWindowMs: 200 });
+    const s = store;
+    const ctx = {
+      store: s,
+      platform: p,
+      log: createLogger(null),
+      seatUser: () => null,
+      notice: () => {},
+      applyPolicy: () => {},
+    } as unknown as ModuleContext;
+    const count = (type: string) => s.query({ types: [type] }).length;
+    p.tree.mkdir('/srv/finance', { recursive: true });
+    const m = foldersModule();
+    await m.start(ctx);
+    m.apply?.(POLICY);
+    await m.ready();
+    await until('watching', () =>
+      ((m.status?.().watched ?? []) as { state: string }[]).every((w) => w.state === 'watching'),
+    );
+    for (let i = 0; i < 40; i++) p.tree.write(`/srv/finance/f${i}.txt`, `content ${i}`);
+    await until('40 creations', () => count('file.created') === 40, 5000);
+    const t0 = Date.now();
+    await until('40 hashes', () => count('file.hashed') === 40, 5000);
+    expect(Date.now() - t0).toBeLessThan(1500);
+    await m.stop();
+  });
+});
