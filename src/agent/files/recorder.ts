@@ -57,13 +57,18 @@ export async function startFolderRecorder(o: FolderRecorderOptions): Promise<Fol
         // all or nothing.
         const e = await store.append(fileEvent(c, level, info, o.platform.users), {
           snapshot: i === 0 ? { markRoot: info.root, change: c } : { change: c },
-          hash: {
-            root: c.root,
-            rel: c.rel,
-            ...(c.oldRel !== undefined ? { oldRel: c.oldRel } : {}),
-            ino: c.entry.ino,
-            pending: hashable ? { size: c.entry.size, mtimeMs: c.entry.mtimeMs } : null,
-          },
+          // A first scan (baseline) finds nothing queued and queues nothing.
+          ...(info.baseline
+            ? {}
+            : {
+                hash: {
+                  root: c.root,
+                  rel: c.rel,
+                  ...(c.oldRel !== undefined ? { oldRel: c.oldRel } : {}),
+                  ino: c.entry.ino,
+                  pending: hashable ? { size: c.entry.size, mtimeMs: c.entry.mtimeMs } : null,
+                },
+              }),
         });
         return hashable ? e.seq : undefined;
       }),
