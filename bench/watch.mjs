@@ -1,13 +1,19 @@
 // Folder-watcher benchmark: our layer (dist/agent/folders) against chokidar 5 with default
 // options, each in its own child process so RSS and inotify counts are clean.
 //   node bench/watch.mjs            (build first: npx tsc -p tsconfig.build.json)
-// Env: BENCH_FILES (20000), BENCH_DIRS (2000), BENCH_BURST (5000), BENCH_IDLE_S (30).
+// Env: BENCH_FILES (20000), BENCH_DIRS (2000), BENCH_BURST (5000), BENCH_IDLE_S (30),
+// BENCH_HASH_MB (64: large files for the hashing MB/s), BENCH_AGENT_ONLY (1: the agent phase
+// alone, e.g. to compare hashing between two builds).
 // Last line: one JSON object {ratio, target, rssRatio, lagRatio, watches, dirs, lost, ...}.
+// Hashing (the `hash` line, and `hashFilesPerS`, `hashRatio` in the last line): the real
+// agent's file.hashed of the burst's small files and of BENCH_HASH_MB in 4 MiB files, from
+// the last write until the last hash is committed, against `sha256sum` over the same files
+// right after (page cache warm for both).
 // Ready: ours, when every directory is watched (the `watching` notice: from then on no change
 // is missed; the files' snapshot pass follows, `baselineMs`); chokidar, its 'ready' event (it
 // watches as its initial scan goes and reports ready when that scan ends). RSS for ours is
 // taken after the snapshot pass, with every file in memory, like chokidar's.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -202,12 +208,15 @@ async function main() {
     const burstDir = path.join(root, 'top0', 'sub0');
     const totalDirs = made + 1;
     console.log(JSON.stringify({ phase: 'tree', files, dirs: totalDirs, dir: tmp }));
-    const ours = await run('ours', root, burstDir, burst, idleS);
+    const agentOnly = process.env.BENCH_AGENT_ONLY === '1';
+    const ours = agentOnly ? {} : await run('ours', root, burstDir, burst, idleS);
     console.log(JSON.stringify({ phase: 'ours', ...ours }));
-    const chok = await run('chokidar', root, burstDir, burst, 0);
+    const chok = agentOnly ? {} : await run('chokidar', root, burstDir, burst, 0);
     console.log(JSON.stringify({ phase: 'chokidar', ...chok }));
-    const agent = await agentPhase(tmp, root, burstDir, burst);
+    const hashMB = Number(process.env.BENCH_HASH_MB ?? 64);
+    const { hash, ...agent } = await agentPhase(tmp, root, burstDir, burst, hashMB);
     console.log(JSON.stringify({ phase: 'agent', ...agent }));
+    console.log(JSON.stringify({ phase: 'hash', ...hash }));
     const r = (a, b) => (a != null && b ? +(a / b).toFixed(3) : null);
     console.log(
       JSON.stringify({
@@ -225,6 +234,11 @@ async function main() {
         idleTicks30s: ours.idleTicks,
         storeCommitMs: agent.storeCommitMs,
         storeLost: agent.lost,
+        hashFilesPerS: hash.small.agent.filesPerS,
+        hashMBPerS: hash.large.agent.mbPerS,
+        // The agent's small-file hashing rate against sha256sum's over the same files.
+        hashRatio: r(hash.small.agent.filesPerS, hash.small.sha256sum.filesPerS),
+        hashLargeRatio: r(hash.large.agent.mbPerS, hash.large.sha256sum.mbPerS),
         ours,
         chokidar: chok,
       }),
@@ -237,7 +251,7 @@ async function main() {
 // ------------------------------------------------------- the whole agent, to the store
 // The same burst through the real agent (watcher → events → SQLite, WAL + FULL): the time
 // from the last write until the last file.created of the burst is committed.
-async function agentPhase(tmp, root, burstDir, burst) {
+async function agentPhase(tmp, root, burstDir, burst, hashMB) {
   const { generateKeyPair, signPolicy } = await import('../dist/core/policy/signature.js');
   // The bench reads the agent's database on its own read-only connection (the store hands out
   // no connection); loaded here so the watcher children never load the native module.
@@ -315,12 +329,71 @@ async function agentPhase(tmp, root, burstDir, burst) {
       "SELECT count(*) AS n FROM events WHERE type = 'file.created' AND json_extract(data, '$.path') LIKE ?";
     const done = await waitUntil(() => count(burstSql, `${prefix}%`) >= burst, 60_000);
     const storeCommitMs = done ? Math.round(now() - lastWrite) : null;
-    return { storeCommitMs, lost: burst - count(burstSql, `${prefix}%`) };
+    const lost = burst - count(burstSql, `${prefix}%`);
+    // Hashing: the burst's small files (written above), then large ones.
+    const hashedSql =
+      "SELECT count(*) AS n FROM events WHERE type = 'file.hashed' AND json_extract(data, '$.path') LIKE ?";
+    const smallFiles = Array.from({ length: burst }, (_, i) => path.join(burstDir, `b${i}.dat`));
+    const hashedAll = await waitUntil(() => count(hashedSql, `${prefix}%`) >= burst, 300_000);
+    const small = rates(
+      burst,
+      smallFiles,
+      hashedAll ? now() - lastWrite : null,
+      count(hashedSql, `${prefix}%`),
+    );
+    const bigDir = path.join(root, 'top0', 'big');
+    fs.mkdirSync(bigDir);
+    const bigCount = Math.max(1, Math.round(hashMB / 4));
+    const chunk = Buffer.alloc(4 * 2 ** 20);
+    const bigFiles = [];
+    for (let i = 0; i < bigCount; i++) {
+      chunk.fill(i + 1);
+      const f = path.join(bigDir, `big${i}.bin`);
+      fs.writeFileSync(f, chunk);
+      bigFiles.push(f);
+    }
+    const bigWrite = now();
+    const bigPrefix = path.join(bigDir, 'big');
+    const bigDone = await waitUntil(() => count(hashedSql, `${bigPrefix}%`) >= bigCount, 300_000);
+    const large = rates(
+      bigCount,
+      bigFiles,
+      bigDone ? now() - bigWrite : null,
+      count(hashedSql, `${bigPrefix}%`),
+    );
+    fs.rmSync(bigDir, { recursive: true, force: true });
+    return { storeCommitMs, lost, hash: { small, large } };
   } finally {
     cp.kill('SIGTERM');
     await new Promise((r) => cp.on('exit', r));
     for (const f of fs.readdirSync(burstDir)) fs.unlinkSync(path.join(burstDir, f));
   }
+}
+
+/** The agent's rate over `files` (ms from the last write to the last hash) beside sha256sum's. */
+function rates(n, files, agentMs, hashed) {
+  const bytes = files.reduce((a, f) => a + fs.statSync(f).size, 0);
+  const per = (ms) =>
+    ms == null
+      ? { ms: null, filesPerS: null, mbPerS: null }
+      : {
+          ms: Math.round(ms),
+          filesPerS: Math.round(n / (ms / 1000)),
+          mbPerS: +(bytes / 2 ** 20 / (ms / 1000)).toFixed(1),
+        };
+  return { files: n, bytes, hashed, agent: per(agentMs), sha256sum: per(sha256sumMs(files)) };
+}
+
+/** sha256sum over the files (as few processes as the argument limit allows), in ms. */
+function sha256sumMs(files) {
+  const t0 = now();
+  for (let i = 0; i < files.length; i += 2000) {
+    const r = spawnSync('sha256sum', files.slice(i, i + 2000), {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    if (r.status !== 0) return null;
+  }
+  return now() - t0;
 }
 
 if (process.argv[2] === 'child') await child(process.argv[3], process.argv[4], process.argv[5]);

@@ -2,6 +2,7 @@
 // running agent keeps the last assembled answer in the store (STATUS_KEY), so a data dir
 // opened read-only (evidence, an agent that is not running) answers the same way.
 import type { StatusResult } from '../core/protocol/messages.js';
+import { hashesPending } from './modules/folders.js';
 import { SUMMARY_KEY } from './policy/manager.js';
 import type { EventStore } from './store/index.js';
 
@@ -28,7 +29,13 @@ export function assembleStatus(
 
 export function statusFromStore(store: EventStore): StatusResult {
   const raw = store.getState(STATUS_KEY);
-  if (raw) return assembleStatus(JSON.parse(raw) as Record<string, unknown>, store.counts(), false);
+  if (raw) {
+    const slices = JSON.parse(raw) as Record<string, unknown>;
+    // Counted now, not when the answer was kept: hashes commit without touching it.
+    if (Array.isArray(slices.watched))
+      slices.hashesPending = hashesPending(store, slices.watched as { path: string }[]);
+    return assembleStatus(slices, store.counts(), false);
+  }
   // A database written before the module contract: only the policy summary was kept.
   const old = store.getState(SUMMARY_KEY);
   const s = old ? (JSON.parse(old) as { name: string; version: number; folders: number }) : null;

@@ -134,6 +134,7 @@ export const cliMessages: Catalog = {
     'cli.status.policy': 'Policy in force: {{name}} (version {{version}})',
     'cli.status.noPolicy': 'Policy in force: none (no valid signed policy has been applied yet)',
     'cli.status.folders': 'Classified folders: {{count}} in the policy, {{watching}} watched',
+    'cli.status.hashes': 'Files waiting for their SHA-256: {{count}}',
     'cli.status.events': 'Events stored: {{stored}}, waiting to sync: {{unsynced}}',
     'cli.status.eventsLocal':
       'Events stored: {{stored}}; no console configured (the policy names none: events stay on this computer)',
@@ -324,6 +325,7 @@ export const cliMessages: Catalog = {
     'cli.status.policy': '生效策略：{{name}}（版本 {{version}}）',
     'cli.status.noPolicy': '生效策略：无（尚未应用任何有效的已签名策略）',
     'cli.status.folders': '涉密目录：策略中 {{count}} 个，{{watching}} 个监视中',
+    'cli.status.hashes': '等待计算 SHA-256 的文件：{{count}} 个',
     'cli.status.events': '已存储事件：{{stored}} 条，待同步：{{unsynced}} 条',
     'cli.status.eventsLocal':
       '已存储事件：{{stored}} 条；未配置管理控制台（策略未指定，事件只保存在本机）',

@@ -30,9 +30,11 @@ export class Hasher {
 
   constructor(private readonly o: HasherOptions) {}
 
-  enqueue(job: HashJob): void {
+  /** `ifAbsent`: an older job (work left by an earlier run) does not replace a queued one. */
+  enqueue(job: HashJob, opts: { ifAbsent?: boolean } = {}): void {
     if (this.stopped || job.size > this.o.maxBytes) return;
     const key = `${job.root}\0${job.rel}`;
+    if (opts.ifAbsent && this.queue.has(key)) return;
     this.queue.delete(key); // the newest change of a path wins
     this.queue.set(key, job);
     this.pump();
@@ -61,7 +63,7 @@ export class Hasher {
       }, 50);
       return;
     }
-    const limit = this.o.concurrency ?? 2;
+    const limit = this.o.concurrency ?? 4;
     while (this.running < limit && this.queue.size > 0) {
       const [key, job] = this.queue.entries().next().value as [string, HashJob];
       this.queue.delete(key);

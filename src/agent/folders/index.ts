@@ -14,7 +14,11 @@
 // files/recorder.ts).
 //
 // Hashes: SHA-256 is computed after a batch is delivered (the hot path stays free of file
-// reads) and reported through onHashed with the changeId of the change it belongs to.
+// reads) and reported through onHashed with the changeId of the change it belongs to, and
+// the `ref` onChanges returned for it. Every created, modified or renamed regular file up to
+// hashMaxBytes is hashed (a rename too: `sed -i` and editors save by renaming a new file over
+// the old name, and the hash of the name the content had before may never have been taken).
+// Work left by an earlier run comes back through `rehash`.
 // Events are immutable, so the store records a hash as its own fact (for example a
 // follow-up event or a column of the snapshot), not as an edit of the earlier event.
 import { performance } from 'node:perf_hooks';
@@ -29,6 +33,7 @@ import type {
   FileChange,
   FolderSpec,
   HashResult,
+  RehashRequest,
   ScanReason,
   SnapshotStore,
   WatchNotice,
@@ -43,16 +48,42 @@ export type * from './types.js';
 
 const STALL_RESCAN_GAP_MS = 2000;
 
+/** Files up to this size are hashed (larger ones are recorded without a hash). */
+export const HASH_MAX_BYTES = 64 * 1024 * 1024;
+
+/** Whether the hash stage hashes this change (the agent keeps the same rule for its queue). */
+export function isHashable(
+  c: Pick<FileChange, 'kind' | 'entry'>,
+  info: Pick<BatchInfo, 'baseline'>,
+  maxBytes = HASH_MAX_BYTES,
+): boolean {
+  return (
+    maxBytes > 0 &&
+    !info.baseline &&
+    c.kind !== 'deleted' &&
+    c.entry.type === 'file' &&
+    c.entry.size <= maxBytes
+  );
+}
+
+/** What onChanges may return: one `ref` per change of the batch (or nothing). */
+export type HashRefs = readonly (number | undefined)[];
+
 export interface FolderWatcherOptions {
   folders: FolderSpec[];
   snapshot: SnapshotStore;
-  onChanges(batch: FileChange[], info: BatchInfo): void | Promise<void>;
+  /** May return one `ref` per change, handed back with its hash (HashResult.ref). */
+  onChanges(
+    batch: FileChange[],
+    info: BatchInfo,
+  ): void | HashRefs | Promise<void> | Promise<HashRefs>;
   onNotice?(n: WatchNotice): void;
   onHashed?(h: HashResult): void | Promise<void>;
   /** Reconciliation scan interval (policy scan.interval). Default 10 min; 0 turns it off. */
   scanIntervalMs?: number;
-  /** Files up to this size are hashed. Default 64 MiB; 0 turns hashing off. */
+  /** Files up to this size are hashed. Default HASH_MAX_BYTES (64 MiB); 0 turns hashing off. */
   hashMaxBytes?: number;
+  /** Files hashed at once. Default 4. */
   hashConcurrency?: number;
   /** Quiet time before a live batch is processed (folds a file's writes). Default 40 ms. */
   settleMs?: number;
@@ -89,13 +120,16 @@ export interface FolderWatcher {
   stop(): Promise<void>;
   /** Full reconciliation scan of every root. */
   rescan(reason?: ScanReason): Promise<void>;
+  /** Hashes files again (work an earlier run left); a file that is no longer the one
+   *  described is skipped. Queued behind newer changes of the same path, never before. */
+  rehash(work: readonly RehashRequest[]): void;
   stats(): FolderWatcherStats;
 }
 
 export function createFolderWatcher(o: FolderWatcherOptions): FolderWatcher {
   const notice = (n: WatchNotice): void => o.onNotice?.(n);
   const maxBatch = o.maxBatch ?? 1000;
-  const hashMax = o.hashMaxBytes ?? 64 * 1024 * 1024;
+  const hashMax = o.hashMaxBytes ?? HASH_MAX_BYTES;
   let stopped = false;
   let nextId = 0;
   let delivery: Promise<void> = Promise.resolve();
@@ -104,7 +138,7 @@ export function createFolderWatcher(o: FolderWatcherOptions): FolderWatcher {
   const hasher = new Hasher({
     source: o.source,
     maxBytes: hashMax,
-    concurrency: o.hashConcurrency ?? 2,
+    concurrency: o.hashConcurrency ?? 4,
     onHashed: (h) => o.onHashed?.(h),
     onError: (err, job) => notice({ kind: 'error', root: job.root, message: err.message }),
     busy: () => roots.some((r) => r.busy()),
@@ -154,8 +188,7 @@ export function createFolderWatcher(o: FolderWatcherOptions): FolderWatcher {
     return fc;
   };
 
-  const queueHash = (c: FileChange, abs: string | Buffer): void => {
-    if ((c.kind !== 'created' && c.kind !== 'modified') || c.entry.type !== 'file') return;
+  const queueHash = (c: FileChange, abs: string | Buffer, ref: number | undefined): void => {
     const job: HashJob = {
       changeId: c.changeId,
       root: c.root,
@@ -167,6 +200,7 @@ export function createFolderWatcher(o: FolderWatcherOptions): FolderWatcher {
       abs,
     };
     if (c.pathBytes) job.pathBytes = c.pathBytes;
+    if (ref !== undefined) job.ref = ref;
     hasher.enqueue(job);
   };
 
@@ -176,19 +210,25 @@ export function createFolderWatcher(o: FolderWatcherOptions): FolderWatcher {
     info: BatchInfo,
     offline: boolean,
   ): Promise<void> => {
-    const hashing = hashMax > 0 && !info.baseline && o.onHashed !== undefined;
+    const hashing = o.onHashed !== undefined;
     const run = delivery.then(async () => {
       // FileChange objects are built one batch at a time: a first scan of a big tree
       // yields tens of thousands, and holding them all at once only grows the heap.
       for (let i = 0; i === 0 || i < changes.length; i += maxBatch) {
         const slice = changes.slice(i, i + maxBatch);
         const batch = slice.map((c) => toFileChange(rw, c, info.detectedBy, offline));
-        await retrying('onChanges', rw.root, () => o.onChanges(batch, info));
+        const refs: (number | undefined)[] = [];
+        await retrying('onChanges', rw.root, async () => {
+          const r: unknown = await o.onChanges(batch, info);
+          // Anything but an array is "no refs" (a JS caller may return what it likes).
+          refs.splice(0, refs.length, ...(Array.isArray(r) ? (r as HashRefs) : []));
+        });
         const apply = o.snapshot.applyChanges?.bind(o.snapshot);
         if (apply) await retrying('snapshot', rw.root, () => apply(rw.root, batch));
         if (hashing) {
           for (let j = 0; j < batch.length; j++) {
-            queueHash(batch[j]!, absOf(rw.root, slice[j]!.rel));
+            const c = batch[j]!;
+            if (isHashable(c, info, hashMax)) queueHash(c, absOf(rw.root, slice[j]!.rel), refs[j]);
           }
         }
       }
@@ -278,6 +318,25 @@ export function createFolderWatcher(o: FolderWatcherOptions): FolderWatcher {
       await hasher.idle();
     },
     rescan: (reason = 'manual') => rescanAll(reason),
+    rehash(work) {
+      if (o.onHashed === undefined) return;
+      for (const w of work) {
+        const p = describePath(w.root, w.rel);
+        const job: HashJob = {
+          changeId: ++nextId,
+          ref: w.ref,
+          root: w.root,
+          rel: w.rel,
+          path: p.path,
+          size: w.size,
+          mtimeMs: w.mtimeMs,
+          ino: w.ino,
+          abs: absOf(w.root, w.rel),
+        };
+        if (p.pathBytes) job.pathBytes = p.pathBytes;
+        hasher.enqueue(job, { ifAbsent: true });
+      }
+    },
     stats() {
       const s: FolderWatcherStats = { roots: roots.length, dirs: 0, watched: 0, files: 0 };
       for (const r of roots) {

@@ -85,6 +85,9 @@ export interface BatchInfo {
 /** Result of the hash stage, delivered after the change it belongs to. */
 export interface HashResult {
   changeId: number;
+  /** What onChanges returned for this change (the agent: the seq of the event the hash
+   *  completes), or what `rehash` was given. */
+  ref?: number;
   root: string;
   rel: string;
   path: string;
@@ -141,6 +144,17 @@ export type WatchNotice =
   | { kind: 'rootAppeared'; root: string }
   | { kind: 'rootDeleted'; root: string }
   | { kind: 'error'; root?: string; code?: string; message: string };
+
+/** A file to hash again (work left from an earlier run): the file its change saw. */
+export interface RehashRequest {
+  root: string;
+  rel: string;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  /** Carried to HashResult.ref. */
+  ref: number;
+}
 
 /**
  * Persistent snapshot of each watched tree, keyed by FileChange.rel. A store that writes the

@@ -6,6 +6,7 @@ import type { ResolvedFolder } from '../../core/policy/types.js';
 import { type FolderRecorder, startFolderRecorder } from '../files/recorder.js';
 import type { WatchNotice } from '../folders/types.js';
 import type { AgentModule, ModuleContext } from '../module.js';
+import type { EventStore } from '../store/index.js';
 
 export type FolderState = 'starting' | 'watching' | 'limited' | 'missing' | 'failed';
 
@@ -26,6 +27,11 @@ export function unwatchablePath(path: string): string | null {
   return null;
 }
 
+/** Files of these folders whose last change awaits its SHA-256 (the store's hash queue). */
+export function hashesPending(store: EventStore, watched: readonly { path: string }[]): number {
+  return store.hashQueue.count(watched.map((w) => w.path));
+}
+
 export interface FoldersModule extends AgentModule {
   /** Resolves when the recorder for the policy in force has started (tests). */
   ready(): Promise<void>;
@@ -33,6 +39,8 @@ export interface FoldersModule extends AgentModule {
 
 export function foldersModule(): FoldersModule {
   let ctx: ModuleContext | null = null;
+  // Kept after stop: the agent assembles a last status before it closes the store.
+  let store: EventStore | null = null;
   let recorder: FolderRecorder | null = null;
   let key = '';
   let work: Promise<void> = Promise.resolve();
@@ -129,6 +137,7 @@ export function foldersModule(): FoldersModule {
     name: 'folders',
     start(c) {
       ctx = c;
+      store = c.store;
     },
     apply(p) {
       const next = JSON.stringify([p.folders, p.policy.scan.interval]);
@@ -147,6 +156,7 @@ export function foldersModule(): FoldersModule {
     status: () => ({
       folders: watched.length,
       watched: watched.map((w) => ({ ...w })),
+      hashesPending: store ? hashesPending(store, watched) : 0,
     }),
   };
 }

@@ -8,6 +8,7 @@
 import { BaomiError } from '../../core/errors.js';
 import { verifyChain } from '../../core/events/verify.js';
 import { effectsApplier } from './effects.js';
+import { HashQueueTable } from './hash-queue.js';
 import { mapSqliteError, openDatabase } from './open.js';
 import { queryEvents } from './query.js';
 import { pruneInTransaction } from './retention.js';
@@ -34,7 +35,10 @@ export type {
   BaomiEvent,
   EventInput,
   EventStore,
+  HashQueueChange,
+  HashQueueReader,
   OpenStoreOptions,
+  PendingHash,
   PruneOptions,
   PruneResult,
   QueryFilter,
@@ -55,13 +59,14 @@ export function openStore(opts: OpenStoreOptions): EventStore {
   const mapError = (e: unknown) => mapSqliteError(e, file, opts.dataDir);
   const now = opts.now ?? Date.now;
   const snapshot = new SnapshotTable(db);
+  const hashQueue = new HashQueueTable(db);
   const writer = readOnly
     ? undefined
     : new BatchWriter(db, {
         host: opts.host,
         now,
         user: opts.user,
-        applyEffects: effectsApplier(db, snapshot, now),
+        applyEffects: effectsApplier(db, snapshot, hashQueue, now),
         batchWindowMs: opts.batchWindowMs ?? DEFAULT_BATCH_WINDOW_MS,
         batchMax: Math.max(1, opts.batchMax ?? DEFAULT_BATCH_MAX),
         mapError,
@@ -163,6 +168,16 @@ export function openStore(opts: OpenStoreOptions): EventStore {
       load(root) {
         usable();
         return snapshot.load(root);
+      },
+    },
+    hashQueue: {
+      list(roots) {
+        usable();
+        return hashQueue.list(roots);
+      },
+      count(roots) {
+        usable();
+        return hashQueue.count(roots);
       },
     },
     close() {

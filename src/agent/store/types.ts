@@ -44,10 +44,45 @@ export interface AppendEffects {
     /** One change to the root's rows (SnapshotStore.applyChanges semantics, see snapshot.ts). */
     change?: SnapshotChange;
   };
+  /** The pending hash work of the file a `file.*` event records (migration 003). */
+  hash?: HashQueueChange;
+  /** On `file.hashed`: the work for the event `ofSeq` is done. */
+  hashed?: { root: string; rel: string; ofSeq: number };
   /** Replaces the policy in force (a `policy.applied` event and the policy it names). */
   policy?: StoredPolicy;
   /** Key/value facts (`getState`), written after `policy`. */
   state?: Readonly<Record<string, string>>;
+}
+
+/**
+ * What a file event does to the hash queue. `pending`: this event's file (size and mtime as
+ * the event saw them) awaits its hash, and the row names this event's seq; null: nothing waits
+ * at `rel` any more (deleted, too big, not a regular file). A rename's `oldRel` row goes
+ * when it holds this file (same `ino`).
+ */
+export interface HashQueueChange {
+  root: string;
+  rel: string;
+  oldRel?: string;
+  ino: number;
+  pending: { size: number; mtimeMs: number } | null;
+}
+
+/** One file awaiting its hash: the event it completes and the file that event saw. */
+export interface PendingHash {
+  root: string;
+  rel: string;
+  ofSeq: number;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+}
+
+/** Reads of the hash queue; it changes only through `AppendEffects.hash` and `.hashed`. */
+export interface HashQueueReader {
+  /** The pending work of these roots, oldest change first. */
+  list(roots: readonly string[]): PendingHash[];
+  count(roots: readonly string[]): number;
 }
 
 /** The part of a folder-layer change that the snapshot keeps. */
@@ -126,6 +161,8 @@ export interface EventStore {
   verify(): VerifyResult;
   /** The folder snapshot; written only as an append's effect. */
   readonly snapshot: SnapshotReader;
+  /** Files whose last change awaits its hash; written only as an append's effect. */
+  readonly hashQueue: HashQueueReader;
   /** Commits everything pending, then closes. Synchronous so it can run in an exit handler. */
   close(): void;
 }

@@ -191,7 +191,7 @@ export class BatchWriter {
               const effects = item.effects;
               const event = this.db.transaction(() => {
                 const e = this.insertChained(item.input, head, item.user);
-                this.opts.applyEffects(effects);
+                this.opts.applyEffects(effects, e);
                 return e;
               })();
               head = { seq: event.seq, hash: event.hash };

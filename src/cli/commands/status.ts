@@ -72,6 +72,7 @@ export function statusLines(t: CommandContext['t'], s: StatusResult, lang: Lang)
         : t('cli.status.folder', { path: w.path, level: w.level, state }),
     );
   }
+  if (s.hashesPending !== undefined) lines.push(t('cli.status.hashes', { count: s.hashesPending }));
   lines.push(
     s.seatUser
       ? t('cli.status.seat', { user: s.seatUser.name, source: sourceText(s.seatUser.source) })

@@ -45,6 +45,8 @@ export interface StatusResult {
   folders: number;
   /** Each folder and whether it is watched. */
   watched: { path: string; level: string; state: FolderState; reason?: string }[];
+  /** Files in the watched folders whose last change has no `file.hashed` yet. */
+  hashesPending?: number;
   events: { stored: number; unsynced: number };
   /** Who is at the console (the `user` of new events), and where that came from. */
   seatUser: { name: string; source: string } | null;

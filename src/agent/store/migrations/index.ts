@@ -3,11 +3,12 @@
 import type { Db } from '../types.js';
 import { m001Initial } from './001-initial.js';
 import { m002FolderSnapshot } from './002-folder-snapshot.js';
+import { m003HashQueue } from './003-hash-queue.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
 
-export const MIGRATIONS: readonly Migration[] = [m001Initial, m002FolderSnapshot];
+export const MIGRATIONS: readonly Migration[] = [m001Initial, m002FolderSnapshot, m003HashQueue];
 
 export const LATEST_VERSION = MIGRATIONS.length;
 

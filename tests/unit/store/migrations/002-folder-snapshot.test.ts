@@ -5,7 +5,7 @@ import { migrate, schemaVersion } from '../../../../src/agent/store/migrations/i
 describe('migration 002 (folder snapshot)', () => {
   it('applies on an empty database after 001', () => {
     const db = new Database(':memory:');
-    expect(migrate(db)).toEqual([1, 2]);
+    expect(migrate(db, 2)).toEqual([1, 2]);
     expect(schemaVersion(db)).toBe(2);
     db.prepare("INSERT INTO folder_roots VALUES ('/srv/f', 1)").run();
     db.prepare(
@@ -24,7 +24,7 @@ describe('migration 002 (folder snapshot)', () => {
       `INSERT INTO events (seq, id, ts, type, severity, host, data, prev_hash, hash)
        VALUES (1, 'x', 5, 'agent.started', 'info', 'h', '{}', 'p', 'h1')`,
     ).run();
-    expect(migrate(db)).toEqual([2]);
+    expect(migrate(db, 2)).toEqual([2]);
     expect(db.prepare('SELECT count(*) AS n FROM events').get()).toEqual({ n: 1 });
     expect(db.prepare('SELECT count(*) AS n FROM folder_snapshot').get()).toEqual({ n: 0 });
   });
