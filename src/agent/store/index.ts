@@ -6,8 +6,9 @@
 // the migrations that created them. Other modules call typed methods, and what must commit
 // with an event is said as typed effects of `append` (AppendEffects).
 import { BaomiError } from '../../core/errors.js';
-import { verifyChain } from '../../core/events/verify.js';
+import { type VerifyOptions, verifyChain } from '../../core/events/verify.js';
 import { effectsApplier } from './effects.js';
+import { headWriter, readHeadFile } from './head.js';
 import { mapSqliteError, openDatabase } from './open.js';
 import { queryEvents } from './query.js';
 import { pruneInTransaction } from './retention.js';
@@ -21,9 +22,10 @@ import {
   writeState,
 } from './state.js';
 import type { EventStore, OpenStoreOptions } from './types.js';
-import { storedChain } from './verify.js';
+import { storedChain, walkInSlices } from './verify.js';
 import { BatchWriter, readHead } from './writer.js';
 
+export { HEAD_FILE, readHeadFile } from './head.js';
 export { storeMessages } from './messages.js';
 export { LATEST_VERSION } from './migrations/index.js';
 export { DB_FILE } from './open.js';
@@ -51,6 +53,10 @@ export const DEFAULT_BATCH_MAX = 512;
 
 export function openStore(opts: OpenStoreOptions): EventStore {
   const readOnly = opts.readOnly ?? false;
+  // What chain.head said before this store wrote anything (and before the database was read,
+  // so a live agent's later commits cannot make it look ahead of the database). Compared by
+  // every verify() of this store: the first commit below rewrites the file.
+  const headAtOpen = readHeadFile(opts.dataDir);
   const { db, file } = openDatabase(opts.dataDir, readOnly);
   const mapError = (e: unknown) => mapSqliteError(e, file, opts.dataDir);
   const now = opts.now ?? Date.now;
@@ -65,8 +71,15 @@ export function openStore(opts: OpenStoreOptions): EventStore {
         batchWindowMs: opts.batchWindowMs ?? DEFAULT_BATCH_WINDOW_MS,
         batchMax: Math.max(1, opts.batchMax ?? DEFAULT_BATCH_MAX),
         mapError,
+        onHead: headWriter(opts.dataDir),
       });
   let closed = false;
+  let pruneGeneration = 0;
+  /** The heads the chain must reach: chain.head as found at open, and our own. */
+  const verifyOptions = (): VerifyOptions => ({
+    head: headAtOpen,
+    ...(writer ? { reached: [writer.currentHead()] } : {}),
+  });
 
   const usable = (): void => {
     if (closed) throw new BaomiError('STORE_CLOSED', {}, 1);
@@ -151,13 +164,22 @@ export function openStore(opts: OpenStoreOptions): EventStore {
       write(() => writePolicy(db, policy));
     },
     prune(pruneOpts) {
-      return writable().exclusive((add) => pruneInTransaction(db, pruneOpts, add));
+      const w = writable();
+      pruneGeneration++;
+      return w.exclusive((add) => pruneInTransaction(db, pruneOpts, add));
     },
+    headAtOpen: () => headAtOpen,
     verify() {
       usable();
       writer?.flush();
+      const o = verifyOptions();
       // One read transaction: the walk sees one snapshot of the file.
-      return db.transaction(() => verifyChain(storedChain(db)))();
+      return db.transaction(() => verifyChain(storedChain(db), o))();
+    },
+    verifyInSlices() {
+      usable();
+      writer?.flush();
+      return walkInSlices(db, verifyOptions, () => pruneGeneration);
     },
     snapshot: {
       load(root) {

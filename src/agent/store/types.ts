@@ -2,7 +2,7 @@
 // src/core/events/types.ts; these describe how the agent reads and writes it.
 import type Database from 'better-sqlite3';
 import type { BaomiEvent, EventInput } from '../../core/events/types.js';
-import type { VerifyResult } from '../../core/events/verify.js';
+import type { HeadClaim, VerifyResult } from '../../core/events/verify.js';
 import type { EventFilter } from '../../core/protocol/messages.js';
 import type { FileChange, SnapshotEntry } from '../folders/types.js';
 
@@ -122,8 +122,16 @@ export interface EventStore {
   getPolicy(): StoredPolicy | undefined;
   setPolicy(policy: StoredPolicy): void;
   prune(opts: PruneOptions): PruneResult | null;
-  /** Walks the chain with the shared rules of src/core/events/verify.ts. */
+  /**
+   * Walks the chain with the shared rules of src/core/events/verify.ts, in one read; the
+   * chain must reach `chain.head` as it was when the store opened, and (writable) the head
+   * this store committed last.
+   */
   verify(): VerifyResult;
+  /** The same walk in slices, yielding between them (the running agent's own checks). */
+  verifyInSlices(): Promise<VerifyResult>;
+  /** What `<dataDir>/chain.head` said when the store opened (before it wrote any). */
+  headAtOpen(): HeadClaim;
   /** The folder snapshot; written only as an append's effect. */
   readonly snapshot: SnapshotReader;
   /** Commits everything pending, then closes. Synchronous so it can run in an exit handler. */
