@@ -22,7 +22,7 @@ import {
   writeState,
 } from './state.js';
 import type { EventStore, OpenStoreOptions } from './types.js';
-import { storedChain, walkInSlices } from './verify.js';
+import { quickHeadCheck, storedChain, walkInSlices } from './verify.js';
 import { BatchWriter, readHead } from './writer.js';
 
 export { HEAD_FILE, readHeadFile } from './head.js';
@@ -73,13 +73,21 @@ export function openStore(opts: OpenStoreOptions): EventStore {
         mapError,
         onHead: headWriter(opts.dataDir),
       });
+  // Before anything is appended (the first commit rewrites chain.head).
+  const openBreaks = writer ? quickHeadCheck(db, headAtOpen) : [];
+  // No chain.head beside a log no agent keeping one has checked: a new log, or a database
+  // older than the head (README "For security staff"; then its end as found could not be
+  // checked). From the first commit on, this store's own head is the one to reach.
+  const noHeadYet = writer !== undefined && headAtOpen === 'missing' && openBreaks.length === 0;
+  const tailUnchecked = noHeadYet && readHead(db).seq > 0;
   let closed = false;
   let pruneGeneration = 0;
   /** The heads the chain must reach: chain.head as found at open, and our own. */
-  const verifyOptions = (): VerifyOptions => ({
-    head: headAtOpen,
-    ...(writer ? { reached: [writer.currentHead()] } : {}),
-  });
+  const verifyOptions = (): VerifyOptions => {
+    if (!writer) return { head: headAtOpen };
+    const own = writer.currentHead();
+    return { head: noHeadYet ? own : headAtOpen, reached: [own] };
+  };
 
   const usable = (): void => {
     if (closed) throw new BaomiError('STORE_CLOSED', {}, 1);
@@ -169,6 +177,11 @@ export function openStore(opts: OpenStoreOptions): EventStore {
       return w.exclusive((add) => pruneInTransaction(db, pruneOpts, add));
     },
     headAtOpen: () => headAtOpen,
+    openCheck: () => ({
+      head: headAtOpen,
+      breaks: [...openBreaks],
+      tail: tailUnchecked ? 'unchecked' : 'checked',
+    }),
     verify() {
       usable();
       writer?.flush();
@@ -176,10 +189,10 @@ export function openStore(opts: OpenStoreOptions): EventStore {
       // One read transaction: the walk sees one snapshot of the file.
       return db.transaction(() => verifyChain(storedChain(db), o))();
     },
-    verifyInSlices() {
+    async verifyInSlices(signal) {
       usable();
       writer?.flush();
-      return walkInSlices(db, verifyOptions, () => pruneGeneration);
+      return walkInSlices(db, verifyOptions, () => pruneGeneration, signal);
     },
     snapshot: {
       load(root) {

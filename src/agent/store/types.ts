@@ -2,7 +2,7 @@
 // src/core/events/types.ts; these describe how the agent reads and writes it.
 import type Database from 'better-sqlite3';
 import type { BaomiEvent, EventInput } from '../../core/events/types.js';
-import type { HeadClaim, VerifyResult } from '../../core/events/verify.js';
+import type { ChainBreak, HeadClaim, VerifyResult } from '../../core/events/verify.js';
 import type { EventFilter } from '../../core/protocol/messages.js';
 import type { FileChange, SnapshotEntry } from '../folders/types.js';
 
@@ -128,10 +128,20 @@ export interface EventStore {
    * this store committed last.
    */
   verify(): VerifyResult;
-  /** The same walk in slices, yielding between them (the running agent's own checks). */
-  verifyInSlices(): Promise<VerifyResult>;
+  /**
+   * The same walk in slices, yielding between them (the running agent's own checks); the
+   * signal ends it between slices.
+   */
+  verifyInSlices(signal?: AbortSignal): Promise<VerifyResult>;
   /** What `<dataDir>/chain.head` said when the store opened (before it wrote any). */
   headAtOpen(): HeadClaim;
+  /**
+   * The head compared with the database at open, without a walk (a writable store; empty
+   * for a read-only one): a log cut while no agent ran, known before anything is recorded.
+   * `tail` 'unchecked': no chain.head beside a log that no agent keeping one has checked (a
+   * database older than the head); the walks of this store then hold it to its own head.
+   */
+  openCheck(): { head: HeadClaim; breaks: ChainBreak[]; tail: 'checked' | 'unchecked' };
   /** The folder snapshot; written only as an append's effect. */
   readonly snapshot: SnapshotReader;
   /** Commits everything pending, then closes. Synchronous so it can run in an exit handler. */

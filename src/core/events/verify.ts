@@ -266,54 +266,80 @@ export class ChainWalk {
   }
 
   private headBreaks(firstSeq: number | null, lastSeq: number | null): ChainBreak[] {
-    const out: ChainBreak[] = [];
-    const last = lastSeq ?? 0;
-    const claim = this.opts.head;
-    if (claim === 'unreadable') {
-      out.push({
-        kind: 'head-unreadable',
-        seq: last + 1,
-        params: { last },
-        detail: 'chain.head is not a head ({seq, hash}): the end of the log cannot be checked',
-      });
-    } else if (claim === 'missing' && lastSeq !== null && this.sawChainCheck) {
-      // An agent that keeps chain.head has checked this chain (store.chain-checked), so the
-      // file existed: it was deleted. Without such an event the database predates the head
-      // (result().tail says 'unchecked'); see the README.
-      out.push({
-        kind: 'head-missing',
-        seq: last + 1,
-        params: { last },
-        detail: `chain.head is missing beside a chain that an agent keeping one has written (last seq ${last}): it was deleted`,
-      });
-    }
-    let highest: ChainHead | undefined;
-    for (const [seq, h] of [...this.heads].sort((a, b) => a[0] - b[0])) {
-      if (seq > last) {
-        if (!highest || seq > highest.seq) highest = { seq, hash: h.expected };
-        continue;
-      }
-      // A head older than a pruned prefix cannot be compared; one inside a gap is the gap's.
-      if (firstSeq !== null && seq < firstSeq) continue;
-      if (h.found !== undefined && h.found !== h.expected) {
-        out.push({
-          kind: 'head-mismatch',
-          seq,
-          params: { seq },
-          detail: `seq ${seq} has hash ${h.found}, but the chain was known to have ${h.expected} there: it was rewritten from there on`,
-        });
-      }
-    }
-    if (highest) {
-      out.push({
-        kind: 'truncated',
-        seq: last + 1,
-        params: { seq: last + 1, last, head: highest.seq },
-        detail: `the chain ends at seq ${last}, but it was known to reach seq ${highest.seq}: events ${last + 1}…${highest.seq} were removed from its end`,
-      });
-    }
-    return out;
+    return headBreaks({
+      claim: this.opts.head,
+      heads: [...this.heads].map(([seq, h]) => ({ seq, ...h })),
+      firstSeq,
+      lastSeq,
+      sawChainCheck: this.sawChainCheck,
+    });
   }
+}
+
+/** What the head rules need to know of a chain (the walk's findings, or a quick look). */
+export interface HeadFacts {
+  claim: HeadClaim | undefined;
+  /** Each known head: the hash expected at its seq, and the hash stored there (if any). */
+  heads: readonly { seq: number; expected: string; found?: string }[];
+  firstSeq: number | null;
+  lastSeq: number | null;
+  /** The chain holds a `store.chain-checked` event: an agent that keeps chain.head wrote it. */
+  sawChainCheck: boolean;
+}
+
+/**
+ * The breaks at the end of a chain: it must reach every known head with the same hash there.
+ * Used by the walk, and by the agent at start on a quick look at the database (no walk), so
+ * a cut log is said at once.
+ */
+export function headBreaks(f: HeadFacts): ChainBreak[] {
+  const out: ChainBreak[] = [];
+  const last = f.lastSeq ?? 0;
+  if (f.claim === 'unreadable') {
+    out.push({
+      kind: 'head-unreadable',
+      seq: last + 1,
+      params: { last },
+      detail: 'chain.head is not a head ({seq, hash}): the end of the log cannot be checked',
+    });
+  } else if (f.claim === 'missing' && f.lastSeq !== null && f.sawChainCheck) {
+    // An agent that keeps chain.head has checked this chain (store.chain-checked), so the
+    // file existed: it was deleted. Without such an event the database predates the head
+    // (the result says tail 'unchecked'); see the README.
+    out.push({
+      kind: 'head-missing',
+      seq: last + 1,
+      params: { last },
+      detail: `chain.head is missing beside a chain that an agent keeping one has written (last seq ${last}): it was deleted`,
+    });
+  }
+  let highest: { seq: number } | undefined;
+  for (const h of [...f.heads].sort((a, b) => a.seq - b.seq)) {
+    if (h.seq <= 0) continue;
+    if (h.seq > last) {
+      highest = h;
+      continue;
+    }
+    // A head older than a pruned prefix cannot be compared; one inside a gap is the gap's.
+    if (f.firstSeq !== null && h.seq < f.firstSeq) continue;
+    if (h.found !== undefined && h.found !== h.expected) {
+      out.push({
+        kind: 'head-mismatch',
+        seq: h.seq,
+        params: { seq: h.seq },
+        detail: `seq ${h.seq} has hash ${h.found}, but the chain was known to have ${h.expected} there: it was rewritten from there on`,
+      });
+    }
+  }
+  if (highest) {
+    out.push({
+      kind: 'truncated',
+      seq: last + 1,
+      params: { seq: last + 1, last, head: highest.seq },
+      detail: `the chain ends at seq ${last}, but it was known to reach seq ${highest.seq}: events ${last + 1}…${highest.seq} were removed from its end`,
+    });
+  }
+  return out;
 }
 
 /** Walks `items` (ascending seq, as stored) and reports every place the chain does not hold. */
