@@ -145,12 +145,13 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   const closeAll = async (reason: string) => {
     await sockets.close();
     seats.stop();
-    await set.stop();
+    // Kept while the modules still hold their state: stopped modules have no slices.
     try {
       keepStatus();
     } catch {
       // the store is failing: agent.stopped below says what it can
     }
+    await set.stop();
     await store.append({ type: 'agent.stopped', severity: 'info', data: { reason } });
     store.close();
     lock.release();
