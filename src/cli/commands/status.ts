@@ -1,3 +1,4 @@
+import { type ChainStatus, chainStatusLines } from '../../core/events/chain-status.js';
 import type { IdleSource, StatusResult } from '../../core/protocol/messages.js';
 import type { CommandContext } from '../context.js';
 import { openSource, type SourceOptions } from '../source.js';
@@ -59,5 +60,6 @@ export function statusLines(t: CommandContext['t'], s: StatusResult): string[] {
           reason: s.usb.reason ? t(s.usb.reason) : '',
         }),
   );
+  lines.push(...chainStatusLines(t, s.chain as ChainStatus | undefined));
   return lines;
 }

@@ -33,7 +33,16 @@ export const chainMessages = {
     'chain.kind.head-mismatch': 'head-mismatch',
     'chain.kind.head-missing': 'head-missing',
     'chain.kind.head-unreadable': 'head-unreadable',
+    'chain.gapOne': 'event {{seq}} is missing: it was removed (or stored out of order)',
     'chain.more': '… and {{count}} more',
+    'chain.status.ok':
+      'Event chain: intact ({{checked}} events checked at {{at}} UTC, {{seconds}} s)',
+    'chain.status.okTail':
+      'Event chain: intact ({{checked}} events checked at {{at}} UTC); its end as found at start was not checked (no chain.head beside a log from before 0.2)',
+    'chain.status.broken':
+      'Event chain: BROKEN, {{count}} place(s) (found at {{at}} UTC). Keep the data directory as evidence and report it to security staff:',
+    'chain.status.checking': 'Event chain: being checked',
+    'chain.status.none': 'Event chain: not checked yet',
   },
   'zh-CN': {
     CHAIN_HASH: '序号 {{seq}} 的事件内容与其哈希不符：写入后被改动过',
@@ -57,7 +66,16 @@ export const chainMessages = {
     'chain.kind.head-mismatch': '链头不符',
     'chain.kind.head-missing': '链头缺失',
     'chain.kind.head-unreadable': '链头无法读取',
+    'chain.gapOne': '序号 {{seq}} 的事件缺失：已被删除（或存储顺序错乱）',
     'chain.more': '……另有 {{count}} 处',
+    'chain.status.ok':
+      '事件哈希链：完整（UTC {{at}} 校验了 {{checked}} 条事件，用时 {{seconds}} 秒）',
+    'chain.status.okTail':
+      '事件哈希链：完整（UTC {{at}} 校验了 {{checked}} 条事件）；启动时未能校验日志末尾（0.2 之前的日志旁没有 chain.head）',
+    'chain.status.broken':
+      '事件哈希链：已断裂，共 {{count}} 处（UTC {{at}} 发现）。请保留数据目录作为证据，并报告保密管理人员：',
+    'chain.status.checking': '事件哈希链：正在校验',
+    'chain.status.none': '事件哈希链：尚未校验',
   },
 } satisfies Catalog & CodeCatalog<ChainBreakCode>;
 
@@ -68,9 +86,8 @@ export function describeChainBreak(
 ): string {
   const code = chainBreakCode(b.kind);
   if (!code) return t('chain.break', { seq: b.seq, kind: b.kind, text: b.detail });
-  return t('chain.break', {
-    seq: b.seq,
-    kind: t(`chain.kind.${b.kind}`),
-    text: t(code, { seq: b.seq, ...b.params }),
-  });
+  const params: Record<string, unknown> = { seq: b.seq, ...b.params };
+  // One missing event reads as one, not as "events 8 to 8".
+  const key = b.kind === 'gap' && params.last === params.seq ? 'chain.gapOne' : code;
+  return t('chain.break', { seq: b.seq, kind: t(`chain.kind.${b.kind}`), text: t(key, params) });
 }

@@ -127,12 +127,21 @@ export class ChainWalk {
   private readonly breaks: ChainBreak[] = [];
   private more = 0;
   private sawChainCheck = false;
-  /** The hash each known head expects at its seq, and what the chain had there. */
-  private readonly heads = new Map<number, { expected: string; found?: string }>();
+  /**
+   * The hash each known head expects at its seq, and what the chain had there. Two heads
+   * may name one seq with different hashes (chain.head as found, and the agent's own after
+   * it rewrote the end): each is held to the chain on its own.
+   */
+  private readonly heads = new Map<number, { seq: number; expected: string; found?: string }[]>();
 
   constructor(private readonly opts: VerifyOptions = {}) {
     const all = [...(isHead(opts.head) ? [opts.head] : []), ...(opts.reached ?? [])];
-    for (const h of all) if (h.seq > 0) this.heads.set(h.seq, { expected: h.hash });
+    for (const h of all) {
+      if (h.seq <= 0) continue;
+      const at = this.heads.get(h.seq) ?? [];
+      at.push({ seq: h.seq, expected: h.hash });
+      this.heads.set(h.seq, at);
+    }
   }
 
   private broken(kind: ChainBreakKind, seq: number, params: Record<string, Json>, detail: string) {
@@ -215,8 +224,7 @@ export class ChainWalk {
       }
       if (event.type === 'store.chain-checked') this.sawChainCheck = true;
     }
-    const head = this.heads.get(event.seq);
-    if (head) head.found = event.hash;
+    for (const head of this.heads.get(event.seq) ?? []) head.found = event.hash;
     // Re-synchronise on the stored hash: the next event is judged against what is stored.
     this.prev = { seq: event.seq, hash: event.hash };
   }
@@ -268,7 +276,7 @@ export class ChainWalk {
   private headBreaks(firstSeq: number | null, lastSeq: number | null): ChainBreak[] {
     return headBreaks({
       claim: this.opts.head,
-      heads: [...this.heads].map(([seq, h]) => ({ seq, ...h })),
+      heads: [...this.heads.values()].flat(),
       firstSeq,
       lastSeq,
       sawChainCheck: this.sawChainCheck,

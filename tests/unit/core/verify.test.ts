@@ -270,6 +270,19 @@ describe('verifyChain against a known head (chain.head)', () => {
     expect(r).toMatchObject({ ok: false, kind: 'head-mismatch', brokenAt: 20 });
   });
 
+  it('two heads at one seq with different hashes: each is held to the chain', () => {
+    // chain.head as found said seq 20 was A; the agent has since cut and rewritten the end
+    // and its own head names seq 20 with B: the walk must still see A is gone.
+    const other = chain(20, { 18: { type: 'file.deleted', data: { path: '/other' } } });
+    const own = { seq: 20, hash: other[19]!.hash };
+    expect(verifyChain(other, { head: head(20), reached: [own] })).toMatchObject({
+      ok: false,
+      kind: 'head-mismatch',
+      brokenAt: 20,
+    });
+    expect(verifyChain(other, { head: own, reached: [head(20)] })).toMatchObject({ ok: false });
+  });
+
   it('compares every head it is given (the agent in memory as well as the file)', () => {
     const r = verifyChain(events.slice(0, 18), { head: head(10), reached: [head(19)] });
     expect(r).toMatchObject({ ok: false, kind: 'truncated', brokenAt: 19 });
