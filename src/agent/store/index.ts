@@ -8,7 +8,7 @@
 import { BaomiError } from '../../core/errors.js';
 import { type VerifyOptions, verifyChain } from '../../core/events/verify.js';
 import { effectsApplier } from './effects.js';
-import { headWriter, readHeadFile } from './head.js';
+import { HeadFile, readHeadFile } from './head.js';
 import { mapSqliteError, openDatabase } from './open.js';
 import { queryEvents } from './query.js';
 import { pruneInTransaction } from './retention.js';
@@ -61,6 +61,7 @@ export function openStore(opts: OpenStoreOptions): EventStore {
   const mapError = (e: unknown) => mapSqliteError(e, file, opts.dataDir);
   const now = opts.now ?? Date.now;
   const snapshot = new SnapshotTable(db);
+  const headFile = readOnly ? undefined : new HeadFile(opts.dataDir);
   const writer = readOnly
     ? undefined
     : new BatchWriter(db, {
@@ -71,7 +72,7 @@ export function openStore(opts: OpenStoreOptions): EventStore {
         batchWindowMs: opts.batchWindowMs ?? DEFAULT_BATCH_WINDOW_MS,
         batchMax: Math.max(1, opts.batchMax ?? DEFAULT_BATCH_MAX),
         mapError,
-        onHead: headWriter(opts.dataDir),
+        onHead: (head) => headFile?.write(head),
       });
   // Before anything is appended (the first commit rewrites chain.head).
   const openBreaks = writer ? quickHeadCheck(db, headAtOpen) : [];
@@ -210,6 +211,7 @@ export function openStore(opts: OpenStoreOptions): EventStore {
         writer?.rejectPending(new BaomiError('STORE_CLOSED', {}, 1));
         closed = true;
         db.close();
+        headFile?.close();
       }
     },
   };

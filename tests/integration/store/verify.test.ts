@@ -1,7 +1,7 @@
 // verify finds every kind of tampering with the stored chain, and accepts an intact one.
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HEAD_FILE, openStore, readHeadFile, verifyStore } from '../../../src/agent/store/index.js';
 import { seedStore, tamper, tmpDirs } from './helpers.js';
 
@@ -167,15 +167,46 @@ describe('chain.head', () => {
     const store = openStore({ dataDir: dir, host: 'x', batchWindowMs: 1 });
     expect(existsSync(join(dir, HEAD_FILE))).toBe(false);
     const e1 = await store.append({ type: 'agent.started', severity: 'info', data: {} });
-    expect(JSON.parse(readFileSync(join(dir, HEAD_FILE), 'utf8'))).toEqual({
-      seq: 1,
-      hash: e1.hash,
-    });
+    // The rename runs in the background (head.ts says why): at most a moment behind.
+    await vi.waitFor(() =>
+      expect(JSON.parse(readFileSync(join(dir, HEAD_FILE), 'utf8'))).toEqual({
+        seq: 1,
+        hash: e1.hash,
+      }),
+    );
     const e2 = await store.append({ type: 'agent.stopped', severity: 'info', data: {} });
-    expect(readHeadFile(dir)).toEqual({ seq: 2, hash: e2.hash });
+    await vi.waitFor(() => expect(readHeadFile(dir)).toEqual({ seq: 2, hash: e2.hash }));
     expect(statSync(join(dir, HEAD_FILE)).mode & 0o777).toBe(0o600);
     expect(readdirSync(dir).filter((f) => f.startsWith(HEAD_FILE))).toEqual([HEAD_FILE]);
     store.close();
+  });
+
+  it('close puts the newest head in place at once, even with renames in flight', async () => {
+    const dir = tmp.make();
+    const store = openStore({ dataDir: dir, host: 'x', batchWindowMs: 1 });
+    let last = await store.append({ type: 'agent.started', severity: 'info', data: {} });
+    for (let i = 0; i < 50; i++) {
+      // One commit each, back to back: renames queue up behind the one in flight.
+      last = await store.append({
+        type: 'file.created',
+        severity: 'info',
+        data: { path: `/${i}` },
+      });
+    }
+    store.close();
+    expect(readHeadFile(dir)).toEqual({ seq: last.seq, hash: last.hash });
+    expect(readdirSync(dir).filter((f) => f.startsWith(HEAD_FILE))).toEqual([HEAD_FILE]);
+    // Nothing older lands later.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(readHeadFile(dir)).toEqual({ seq: last.seq, hash: last.hash });
+  });
+
+  it('removes temporary head files a process left behind when it died between write and rename', async () => {
+    const dir = await seeded();
+    writeFileSync(join(dir, `${HEAD_FILE}.tmp-99999-3`), '{"seq":1');
+    const store = openStore({ dataDir: dir, host: 'x' });
+    store.close();
+    expect(readdirSync(dir).filter((f) => f.startsWith(HEAD_FILE))).toEqual([HEAD_FILE]);
   });
 
   it('follows retention (its store.pruned record is the new head)', async () => {
@@ -193,7 +224,7 @@ describe('chain.head', () => {
     tamper(dir, (db) => db.prepare('DELETE FROM events WHERE seq > 16').run());
     const store = openStore({ dataDir: dir, host: 'x', batchWindowMs: 1 });
     await store.append({ type: 'agent.started', severity: 'info', data: {} });
-    expect(readHeadFile(dir)).toMatchObject({ seq: 17 }); // the file moved on …
+    await vi.waitFor(() => expect(readHeadFile(dir)).toMatchObject({ seq: 17 })); // moved on …
     expect(store.verify()).toMatchObject({ ok: false, kind: 'truncated', brokenAt: 18 });
     expect(await store.verifyInSlices()).toMatchObject({ ok: false, kind: 'truncated' });
     store.close();
