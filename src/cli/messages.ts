@@ -106,7 +106,7 @@ export const cliMessages: Catalog = {
     'cli.verify.broken':
       'Chain BROKEN: {{count}} place(s) where it does not hold ({{checked}} events read). Keep the data directory (baomi.db with its -wal, and chain.head) as evidence and report it to security staff.',
     'cli.verify.tailUnchecked':
-      'The end of the log was not checked: there is no chain.head beside it, and no agent that keeps one has run on it yet (a Baomi before 0.2 wrote it; the agent writes one at its next start). Events removed from the end would not show.',
+      'The end of the log was not checked: there is no chain.head beside it, and no agent that keeps one has run on it yet (a Baomi that did not keep chain.head yet wrote it; the agent writes one at its next start). Events removed from the end would not show.',
     'cli.status.policy': 'Policy in force: {{name}} (version {{version}})',
     'cli.status.noPolicy': 'Policy in force: none (no valid signed policy has been applied yet)',
     'cli.status.folders': 'Classified folders: {{count}} in the policy, {{watching}} watched',
@@ -262,7 +262,7 @@ export const cliMessages: Catalog = {
     'cli.verify.broken':
       '哈希链已断裂：共 {{count}} 处不符（已读取 {{checked}} 条事件）。请保留数据目录（baomi.db 及其 -wal、chain.head）作为证据，并报告保密管理人员。',
     'cli.verify.tailUnchecked':
-      '未能校验日志末尾：旁边没有 chain.head，且尚无会保存它的代理在此运行过（由 0.2 之前的保密写入；代理下次启动时会写入）。末尾事件若被删除将无从发现。',
+      '未能校验日志末尾：旁边没有 chain.head，且尚无会保存它的代理在此运行过（由尚不保存 chain.head 的旧版保密写入；代理下次启动时会写入）。末尾事件若被删除将无从发现。',
     'cli.status.policy': '生效策略：{{name}}（版本 {{version}}）',
     'cli.status.noPolicy': '生效策略：无（尚未应用任何有效的已签名策略）',
     'cli.status.folders': '涉密目录：策略中 {{count}} 个，{{watching}} 个监视中',

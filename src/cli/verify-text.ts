@@ -9,7 +9,7 @@ type Broken = Extract<VerifyResult, { ok: false }>;
 
 /** Every break, one a line, after a line that says what to do. */
 export function describeBreaks(t: Translate, r: Broken): string[] {
-  // An agent before 0.2 answers with the first break only.
+  // An agent without chain.head answers with the first break only.
   const breaks = r.breaks ?? [
     { kind: r.kind, seq: r.brokenAt, params: { seq: r.brokenAt }, detail: r.detail },
   ];

@@ -5,7 +5,7 @@
 // At start, before anything else is recorded, the store has already compared chain.head with
 // the database (openCheck: no walk, so a log cut while no agent ran is known at once, and
 // recorded before the agent could be stopped again). The full walk then runs in the
-// background, in slices, so a long log (about 12 s of CPU per million events; README
+// background, in slices, so a long log (about 7 s of CPU per million events; README
 // "Performance") delays neither enforcement nor the sockets.
 import type { ChainCheckScope, ChainStatus } from '../../core/events/chain-status.js';
 import type { Json } from '../../core/events/types.js';

@@ -38,7 +38,7 @@ export const chainMessages = {
     'chain.status.ok':
       'Event chain: intact ({{checked}} events checked at {{at}} UTC, {{seconds}} s)',
     'chain.status.okTail':
-      'Event chain: intact ({{checked}} events checked at {{at}} UTC); its end as found at start was not checked (no chain.head beside a log from before 0.2)',
+      'Event chain: intact ({{checked}} events checked at {{at}} UTC); its end as found at start was not checked (no chain.head beside a log written before Baomi kept one)',
     'chain.status.broken':
       'Event chain: BROKEN, {{count}} place(s) (found at {{at}} UTC). Keep the data directory as evidence and report it to security staff:',
     'chain.status.checking': 'Event chain: being checked',
@@ -71,7 +71,7 @@ export const chainMessages = {
     'chain.status.ok':
       '事件哈希链：完整（UTC {{at}} 校验了 {{checked}} 条事件，用时 {{seconds}} 秒）',
     'chain.status.okTail':
-      '事件哈希链：完整（UTC {{at}} 校验了 {{checked}} 条事件）；启动时未能校验日志末尾（0.2 之前的日志旁没有 chain.head）',
+      '事件哈希链：完整（UTC {{at}} 校验了 {{checked}} 条事件）；启动时未能校验日志末尾（旧版保密写入的日志旁没有 chain.head）',
     'chain.status.broken':
       '事件哈希链：已断裂，共 {{count}} 处（UTC {{at}} 发现）。请保留数据目录作为证据，并报告保密管理人员：',
     'chain.status.checking': '事件哈希链：正在校验',

@@ -74,7 +74,7 @@ export type VerifyResult =
       /**
        * Only when a head was given: 'checked' (the chain reaches it), or 'unchecked' (no
        * `chain.head`, and the chain shows no agent that keeps one has written it: a database
-       * of a Baomi before 0.2; the end of the log could not be checked).
+       * of a Baomi that did not keep chain.head yet; the end of the log could not be checked).
        */
       tail?: 'checked' | 'unchecked';
     }

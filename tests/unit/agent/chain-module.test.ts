@@ -38,7 +38,7 @@ function run(dataDir: string) {
     return store.query({ order: 'asc', types: ['store.chain-checked'] });
   };
   const m = chainModule();
-  const slice = () => (m.status?.() as { chain: ChainStatus }).chain;
+  const slice = () => (m.status?.() as { chain: ChainStatus } | undefined)?.chain;
   return { p, store, ctx, m, checks, slice };
 }
 
