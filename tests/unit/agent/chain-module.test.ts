@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/agent/log.js';
 import type { ModuleContext } from '../../../src/agent/module.js';
 import { chainModule } from '../../../src/agent/modules/chain.js';
+import { logModule } from '../../../src/agent/modules/log.js';
 import { type EventStore, HEAD_FILE, openStore } from '../../../src/agent/store/index.js';
 import type { ChainStatus } from '../../../src/core/events/chain-status.js';
 import { createFakePlatform } from '../../../src/platform/fake/index.js';
@@ -171,5 +172,22 @@ describe('chain module', () => {
     await m.started;
     expect(checks()).toEqual([]);
     store.close(); // the walk no longer reads: closing is safe
+  });
+});
+
+describe('verify over the socket (log module)', () => {
+  it('walks in slices: the agent keeps answering while a long chain is verified', async () => {
+    const dir = await seeded(3_500);
+    const { ctx, store } = run(dir);
+    const log = logModule();
+    await log.start(ctx);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    const r = await log.requests!.verify!({ id: 1, type: 'verify' }, { socket: 'admin' });
+    clearInterval(timer);
+    expect(r).toMatchObject({ ok: true, checked: 3_500 });
+    expect(ticks).toBeGreaterThan(0);
+    await log.stop();
+    store.close();
   });
 });
