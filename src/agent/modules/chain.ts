@@ -63,8 +63,8 @@ export function chainModule(): ChainModule {
     return c.store
       .append({ type: 'store.chain-checked', severity: r.ok ? 'info' : 'critical', data })
       .then(
-        () => {},
-        () => {}, // a failed commit stops the agent (store.onFailure)
+        () => true,
+        () => false, // a failed commit stops the agent (store.onFailure)
       );
   };
 
@@ -86,7 +86,7 @@ export function chainModule(): ChainModule {
             walked.ok && scope === 'start' && tailAtOpen === 'unchecked'
               ? { ...walked, tail: 'unchecked' }
               : walked;
-          return record(c, scope, r, Math.round(performance.now() - t0));
+          return record(c, scope, r, Math.round(performance.now() - t0)).then(() => {});
         },
         (e) => {
           if (!ac.signal.aborted) c.log.error({ module: 'chain', err: String(e) }, 'check failed');
@@ -122,7 +122,8 @@ export function chainModule(): ChainModule {
           firstSeq: null,
           lastSeq: null,
         };
-        await record(c, 'head', r, 0);
+        // On record: chain.head may follow the log again (until now it kept the evidence).
+        if (await record(c, 'head', r, 0)) c.store.releaseHead();
       }
       void check('start').finally(() => startedDone());
       timer = c.platform.clock.every(DAY_MS, () => void check('daily'));

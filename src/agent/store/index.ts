@@ -23,7 +23,7 @@ import {
 } from './state.js';
 import type { EventStore, OpenStoreOptions } from './types.js';
 import { quickHeadCheck, storedChain, walkInSlices } from './verify.js';
-import { BatchWriter, readHead } from './writer.js';
+import { BatchWriter, type Head, readHead } from './writer.js';
 
 export { HEAD_FILE, readHeadFile } from './head.js';
 export { storeMessages } from './messages.js';
@@ -72,10 +72,17 @@ export function openStore(opts: OpenStoreOptions): EventStore {
         batchWindowMs: opts.batchWindowMs ?? DEFAULT_BATCH_WINDOW_MS,
         batchMax: Math.max(1, opts.batchMax ?? DEFAULT_BATCH_MAX),
         mapError,
-        onHead: (head) => headFile?.write(head),
+        onHead: (head) => {
+          if (heldHead === undefined) headFile?.write(head);
+          else heldHead = head;
+        },
       });
   // Before anything is appended (the first commit rewrites chain.head).
   const openBreaks = writer ? quickHeadCheck(db, headAtOpen) : [];
+  // SECURITY: a chain.head that shows a break is the evidence of it. It is not replaced until
+  // the break is on record (releaseHead, after store.chain-checked committed): an agent that
+  // dies before that finds the same break at its next start.
+  let heldHead: Head | null | undefined = openBreaks.length > 0 ? null : undefined;
   // No chain.head beside a log no agent keeping one has checked: a new log, or a database
   // older than the head (README "For security staff"; then its end as found could not be
   // checked). From the first commit on, this store's own head is the one to reach.
@@ -178,6 +185,12 @@ export function openStore(opts: OpenStoreOptions): EventStore {
       return w.exclusive((add) => pruneInTransaction(db, pruneOpts, add));
     },
     headAtOpen: () => headAtOpen,
+    releaseHead() {
+      if (heldHead === undefined) return;
+      const newest = heldHead;
+      heldHead = undefined;
+      if (newest) headFile?.write(newest);
+    },
     openCheck: () => ({
       head: headAtOpen,
       breaks: [...openBreaks],

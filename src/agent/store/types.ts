@@ -142,6 +142,11 @@ export interface EventStore {
    * database older than the head); the walks of this store then hold it to its own head.
    */
   openCheck(): { head: HeadClaim; breaks: ChainBreak[]; tail: 'checked' | 'unchecked' };
+  /**
+   * The breaks openCheck found are on record: chain.head follows the log again. Until then
+   * the store leaves chain.head as it found it (the evidence of those breaks).
+   */
+  releaseHead(): void;
   /** The folder snapshot; written only as an append's effect. */
   readonly snapshot: SnapshotReader;
   /** Commits everything pending, then closes. Synchronous so it can run in an exit handler. */

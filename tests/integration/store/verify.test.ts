@@ -219,15 +219,24 @@ describe('chain.head', () => {
     expect(verifyStore(dir)).toMatchObject({ ok: true, tail: 'checked' });
   });
 
-  it('a store opened on a truncated log keeps reporting it after it wrote a new head', async () => {
+  it('a store opened on a truncated log keeps reporting it, and keeps chain.head until the break is on record', async () => {
     const dir = await seeded();
+    const found = readHeadFile(dir);
     tamper(dir, (db) => db.prepare('DELETE FROM events WHERE seq > 16').run());
-    const store = openStore({ dataDir: dir, host: 'x', batchWindowMs: 1 });
+    let store = openStore({ dataDir: dir, host: 'x', batchWindowMs: 1 });
+    expect(store.openCheck().breaks).toMatchObject([{ kind: 'truncated', seq: 17 }]);
     await store.append({ type: 'agent.started', severity: 'info', data: {} });
-    await vi.waitFor(() => expect(readHeadFile(dir)).toMatchObject({ seq: 17 })); // moved on …
     expect(store.verify()).toMatchObject({ ok: false, kind: 'truncated', brokenAt: 18 });
     expect(await store.verifyInSlices()).toMatchObject({ ok: false, kind: 'truncated' });
     store.close();
+    // Died before recording it: the evidence is still there for the next start.
+    expect(readHeadFile(dir)).toEqual(found);
+    store = openStore({ dataDir: dir, host: 'x', batchWindowMs: 1 });
+    expect(store.openCheck().breaks).toMatchObject([{ kind: 'truncated', seq: 18 }]);
+    const e = await store.append({ type: 'store.chain-checked', severity: 'critical', data: {} });
+    store.releaseHead();
+    store.close();
+    expect(readHeadFile(dir)).toEqual({ seq: e.seq, hash: e.hash });
   });
 
   it('rows deleted from the end while the store runs: its own head in memory says so', async () => {

@@ -3,12 +3,17 @@
 // `store.chain-checked` and keeping the result as its status slice (issue 8 item 7).
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../../src/agent/log.js';
 import type { ModuleContext } from '../../../src/agent/module.js';
 import { chainModule } from '../../../src/agent/modules/chain.js';
 import { logModule } from '../../../src/agent/modules/log.js';
-import { type EventStore, HEAD_FILE, openStore } from '../../../src/agent/store/index.js';
+import {
+  type EventStore,
+  HEAD_FILE,
+  openStore,
+  readHeadFile,
+} from '../../../src/agent/store/index.js';
 import type { ChainStatus } from '../../../src/core/events/chain-status.js';
 import { createFakePlatform } from '../../../src/platform/fake/index.js';
 import { seedStore, tamper } from '../../integration/store/helpers.js';
@@ -68,16 +73,21 @@ describe('chain module', () => {
   it('a log cut while no agent ran: said at start, before the walk, and by the walk (critical)', async () => {
     const dir = await seeded();
     tamper(dir, (db) => db.prepare('DELETE FROM events WHERE seq > 25').run());
+    const found = readHeadFile(dir);
     const { ctx, m, checks, slice, store } = run(dir);
-    // What the agent records first (agent.started) rewrites chain.head: the comparison with
-    // the head as found must not depend on it.
+    // What the agent records first (agent.started) must neither change the comparison with
+    // the head as found nor replace that head before the break is on record.
     await store.append({ type: 'agent.started', severity: 'info', data: {} });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(readHeadFile(dir)).toEqual(found);
     await m.start(ctx);
     expect(slice()).toMatchObject({
       ok: false,
       scope: 'head',
       breaks: [{ kind: 'truncated', seq: 26, params: { last: 25, head: 30 } }],
     });
+    // On record: chain.head follows the log again.
+    await vi.waitFor(() => expect(readHeadFile(dir)).not.toEqual(found));
     await m.started;
     const [head, walk] = checks();
     expect(head).toMatchObject({
