@@ -14,6 +14,7 @@ import { acquireLock } from './lock.js';
 import { createLogger, type Logger } from './log.js';
 import type { AgentConfig, AgentModule } from './module.js';
 import { alertsModule } from './modules/alerts.js';
+import { chainModule } from './modules/chain.js';
 import { foldersModule } from './modules/folders.js';
 import { logModule, ownEventsOnly } from './modules/log.js';
 import { type PolicyModule, policyModule } from './modules/policy.js';
@@ -49,7 +50,8 @@ export interface RunningAgent {
 }
 
 /** Events after which `status` may say something else. */
-const STATUS_EVENTS = /^(policy\.applied|policy\.rejected|session\.|watch\.|scan\.completed)/;
+const STATUS_EVENTS =
+  /^(policy\.applied|policy\.rejected|session\.|watch\.|scan\.completed|store\.chain-checked)/;
 
 /** The modules, in start order (stopped in reverse). */
 function agentModules() {
@@ -57,6 +59,7 @@ function agentModules() {
   const policy: PolicyModule = policyModule();
   const modules: AgentModule[] = [
     seat, // first: every later event carries the seat user
+    chainModule(), // the chain as found (chain.head compared before anything else is recorded)
     policy, // restores the last good policy, judges the file, hands it to the rest
     alertsModule(),
     retentionModule(),

@@ -20,7 +20,8 @@ export const cliMessages: Catalog = {
     'cli.cmd.agent': 'run the agent in the foreground (Ctrl-C stops it cleanly)',
     'cli.cmd.events':
       'list recorded events (from the running agent, or a data dir read-only); SEAT USER is who was at the console then, not who changed a file (the OS does not say)',
-    'cli.cmd.verify': 'walk the hash chain of the event log and name the first broken link',
+    'cli.cmd.verify':
+      'walk the hash chain of the event log, check that it reaches chain.head, and name every break',
     'cli.cmd.status':
       'show the policy in force, folders watched, events stored and waiting to sync',
     'cli.cmd.policy': 'create keys, sign and validate policy files (for IT)',
@@ -119,18 +120,9 @@ export const cliMessages: Catalog = {
     'cli.verify.ok': 'Chain intact: {{checked}} events checked (seq {{first}} to {{last}}).',
     'cli.verify.empty': 'Chain intact: the log is empty.',
     'cli.verify.broken':
-      'Chain BROKEN at seq {{seq}} ({{kind}}): {{detail}}. Keep the database as evidence and report it to security staff.',
-    'cli.verify.kind.hash': 'hash',
-    'cli.verify.kind.gap': 'gap',
-    'cli.verify.kind.link': 'link',
-    'cli.verify.kind.missing-prefix': 'missing-prefix',
-    'cli.verify.why.hash':
-      "event {{seq}}'s content does not match its hash: it was changed after it was written",
-    'cli.verify.why.gap': 'event {{seq}} is missing: it was removed',
-    'cli.verify.why.link':
-      'event {{seq}} does not continue the chain from event {{prev}}: an event was removed, replaced or reordered',
-    'cli.verify.why.missing-prefix':
-      'events 1 to {{last}} are missing and no store.pruned event records their removal',
+      'Chain BROKEN: {{count}} place(s) where it does not hold ({{checked}} events read). Keep the data directory (baomi.db with its -wal, and chain.head) as evidence and report it to security staff.',
+    'cli.verify.tailUnchecked':
+      'The end of the log was not checked: there is no chain.head beside it, and no agent that keeps one has run on it yet (a Baomi that did not keep chain.head yet wrote it; the agent writes one at its next start). Events removed from the end would not show.',
     'cli.status.policy': 'Policy in force: {{name}} (version {{version}})',
     'cli.status.noPolicy': 'Policy in force: none (no valid signed policy has been applied yet)',
     'cli.status.folders': 'Classified folders: {{count}} in the policy, {{watching}} watched',
@@ -219,7 +211,7 @@ export const cliMessages: Catalog = {
     'cli.cmd.agent': '在前台运行代理（按 Ctrl-C 可干净地停止）',
     'cli.cmd.events':
       '列出已记录的事件（来自运行中的代理，或以只读方式读取数据目录）；“座席用户”是当时坐在终端前的人，而不是修改文件的人（操作系统不提供此信息）',
-    'cli.cmd.verify': '校验事件日志的哈希链，并指出第一个断裂处',
+    'cli.cmd.verify': '校验事件日志的哈希链及其是否到达 chain.head，并列出每一处断裂',
     'cli.cmd.status': '显示生效的策略、受监视的目录、已存储和待同步的事件数',
     'cli.cmd.policy': '生成密钥、签署并校验策略文件（供 IT 使用）',
     'cli.cmd.keygen': '生成 Ed25519 密钥对 NAME.key（私钥，权限 0600）和 NAME.pub',
@@ -311,17 +303,9 @@ export const cliMessages: Catalog = {
     'cli.verify.ok': '哈希链完整：已校验 {{checked}} 条事件（序号 {{first}} 至 {{last}}）。',
     'cli.verify.empty': '哈希链完整：日志为空。',
     'cli.verify.broken':
-      '哈希链在序号 {{seq}} 处断裂（{{kind}}）：{{detail}}。请保留数据库作为证据，并报告保密管理人员。',
-    'cli.verify.kind.hash': '哈希不符',
-    'cli.verify.kind.gap': '缺号',
-    'cli.verify.kind.link': '链接断开',
-    'cli.verify.kind.missing-prefix': '开头缺失',
-    'cli.verify.why.hash': '序号 {{seq}} 的事件内容与其哈希不符：写入后被改动过',
-    'cli.verify.why.gap': '序号 {{seq}} 的事件缺失：已被删除',
-    'cli.verify.why.link':
-      '序号 {{seq}} 的事件与序号 {{prev}} 的事件接不上：有事件被删除、替换或调换了顺序',
-    'cli.verify.why.missing-prefix':
-      '序号 1 至 {{last}} 的事件缺失，且没有 store.pruned 事件记录其删除',
+      '哈希链已断裂：共 {{count}} 处不符（已读取 {{checked}} 条事件）。请保留数据目录（baomi.db 及其 -wal、chain.head）作为证据，并报告保密管理人员。',
+    'cli.verify.tailUnchecked':
+      '未能校验日志末尾：旁边没有 chain.head，且尚无会保存它的代理在此运行过（由尚不保存 chain.head 的旧版保密写入；代理下次启动时会写入）。末尾事件若被删除将无从发现。',
     'cli.status.policy': '生效策略：{{name}}（版本 {{version}}）',
     'cli.status.noPolicy': '生效策略：无（尚未应用任何有效的已签名策略）',
     'cli.status.folders': '涉密目录：策略中 {{count}} 个，{{watching}} 个监视中',

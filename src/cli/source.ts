@@ -27,12 +27,15 @@ export interface SourceOptions {
   socket?: string;
 }
 
+const VERIFY_TIMEOUT_MS = 10 * 60_000;
+
 function fromSocket(conn: AgentConnection, admin = true): Source {
   return {
     ...(admin ? {} : { agentSock: conn.socket }),
     status: () => conn.request('status', {}),
     query: async (filter) => (await conn.request('events.query', { filter })).events,
-    verify: () => conn.request('verify', {}),
+    // The whole chain is walked (about 8 s per million events): more than the usual 10 s.
+    verify: () => conn.request('verify', {}, { timeoutMs: VERIFY_TIMEOUT_MS }),
     close: () => conn.close(),
   };
 }

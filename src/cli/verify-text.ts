@@ -1,19 +1,22 @@
-// What a broken chain means, in the reader's language. The walk's `detail` is an English
-// technical line (hashes, the next stored seq); it stays in `verify --json` for the record,
-// and people read a sentence built from the kind and the seq here. A kind this CLI does not
-// know (a newer agent) is shown with the walk's own detail.
+// What `baomi verify` says, in the reader's language. The walk's `detail` lines are English
+// technical lines (hashes, the next stored seq); they stay in `verify --json` for the record,
+// and people read sentences built from each break's kind and params (core/events/messages.ts).
+import { describeChainBreak } from '../core/events/messages.js';
 import type { Translate } from '../core/i18n/translate.js';
 import type { VerifyResult } from '../core/protocol/messages.js';
 
-const KNOWN = new Set(['hash', 'gap', 'link', 'missing-prefix']);
+type Broken = Extract<VerifyResult, { ok: false }>;
 
-export function describeBreak(t: Translate, r: Extract<VerifyResult, { ok: false }>): string {
-  if (!KNOWN.has(r.kind))
-    return t('cli.verify.broken', { seq: r.brokenAt, kind: r.kind, detail: r.detail });
-  const values = { seq: r.brokenAt, prev: r.brokenAt - 1, last: r.brokenAt - 1 };
-  return t('cli.verify.broken', {
-    seq: r.brokenAt,
-    kind: t(`cli.verify.kind.${r.kind}`),
-    detail: t(`cli.verify.why.${r.kind}`, values),
-  });
+/** Every break, one a line, after a line that says what to do. */
+export function describeBreaks(t: Translate, r: Broken): string[] {
+  // An agent without chain.head answers with the first break only.
+  const breaks = r.breaks ?? [
+    { kind: r.kind, seq: r.brokenAt, params: { seq: r.brokenAt }, detail: r.detail },
+  ];
+  const count = breaks.length + (r.moreBreaks ?? 0);
+  return [
+    t('cli.verify.broken', { count, checked: r.read ?? r.checked }),
+    ...breaks.map((b) => `  ${describeChainBreak(t, b)}`),
+    ...(r.moreBreaks ? [`  ${t('chain.more', { count: r.moreBreaks })}`] : []),
+  ];
 }

@@ -6,9 +6,10 @@
 // the migrations that created them. Other modules call typed methods, and what must commit
 // with an event is said as typed effects of `append` (AppendEffects).
 import { BaomiError } from '../../core/errors.js';
-import { verifyChain } from '../../core/events/verify.js';
+import { type VerifyOptions, verifyChain } from '../../core/events/verify.js';
 import { effectsApplier } from './effects.js';
 import { HashQueueTable } from './hash-queue.js';
+import { HeadFile, readHeadFile } from './head.js';
 import { mapSqliteError, openDatabase } from './open.js';
 import { queryEvents } from './query.js';
 import { pruneInTransaction } from './retention.js';
@@ -22,9 +23,10 @@ import {
   writeState,
 } from './state.js';
 import type { EventStore, OpenStoreOptions } from './types.js';
-import { storedChain } from './verify.js';
-import { BatchWriter, readHead } from './writer.js';
+import { quickHeadCheck, storedChain, walkInSlices } from './verify.js';
+import { BatchWriter, type Head, readHead } from './writer.js';
 
+export { HEAD_FILE, readHeadFile } from './head.js';
 export { storeMessages } from './messages.js';
 export { LATEST_VERSION } from './migrations/index.js';
 export { DB_FILE } from './open.js';
@@ -55,11 +57,16 @@ export const DEFAULT_BATCH_MAX = 512;
 
 export function openStore(opts: OpenStoreOptions): EventStore {
   const readOnly = opts.readOnly ?? false;
+  // What chain.head said before this store wrote anything (and before the database was read,
+  // so a live agent's later commits cannot make it look ahead of the database). Compared by
+  // every verify() of this store: the first commit below rewrites the file.
+  const headAtOpen = readHeadFile(opts.dataDir);
   const { db, file } = openDatabase(opts.dataDir, readOnly);
   const mapError = (e: unknown) => mapSqliteError(e, file, opts.dataDir);
   const now = opts.now ?? Date.now;
   const snapshot = new SnapshotTable(db);
   const hashQueue = new HashQueueTable(db);
+  const headFile = readOnly ? undefined : new HeadFile(opts.dataDir);
   const writer = readOnly
     ? undefined
     : new BatchWriter(db, {
@@ -70,8 +77,30 @@ export function openStore(opts: OpenStoreOptions): EventStore {
         batchWindowMs: opts.batchWindowMs ?? DEFAULT_BATCH_WINDOW_MS,
         batchMax: Math.max(1, opts.batchMax ?? DEFAULT_BATCH_MAX),
         mapError,
+        onHead: (head) => {
+          if (heldHead === undefined) headFile?.write(head);
+          else heldHead = head;
+        },
       });
+  // Before anything is appended (the first commit rewrites chain.head).
+  const openBreaks = writer ? quickHeadCheck(db, headAtOpen) : [];
+  // SECURITY: a chain.head that shows a break is the evidence of it. It is not replaced until
+  // the break is on record (releaseHead, after store.chain-checked committed): an agent that
+  // dies before that finds the same break at its next start.
+  let heldHead: Head | null | undefined = openBreaks.length > 0 ? null : undefined;
+  // No chain.head beside a log no agent keeping one has checked: a new log, or a database
+  // older than the head (README "For security staff"; then its end as found could not be
+  // checked). From the first commit on, this store's own head is the one to reach.
+  const noHeadYet = writer !== undefined && headAtOpen === 'missing' && openBreaks.length === 0;
+  const tailUnchecked = noHeadYet && readHead(db).seq > 0;
   let closed = false;
+  let pruneGeneration = 0;
+  /** The heads the chain must reach: chain.head as found at open, and our own. */
+  const verifyOptions = (): VerifyOptions => {
+    if (!writer) return { head: headAtOpen };
+    const own = writer.currentHead();
+    return { head: noHeadYet ? own : headAtOpen, reached: [own] };
+  };
 
   const usable = (): void => {
     if (closed) throw new BaomiError('STORE_CLOSED', {}, 1);
@@ -156,13 +185,33 @@ export function openStore(opts: OpenStoreOptions): EventStore {
       write(() => writePolicy(db, policy));
     },
     prune(pruneOpts) {
-      return writable().exclusive((add) => pruneInTransaction(db, pruneOpts, add));
+      const w = writable();
+      pruneGeneration++;
+      return w.exclusive((add) => pruneInTransaction(db, pruneOpts, add));
     },
+    headAtOpen: () => headAtOpen,
+    releaseHead() {
+      if (heldHead === undefined) return;
+      const newest = heldHead;
+      heldHead = undefined;
+      if (newest) headFile?.write(newest);
+    },
+    openCheck: () => ({
+      head: headAtOpen,
+      breaks: [...openBreaks],
+      tail: tailUnchecked ? 'unchecked' : 'checked',
+    }),
     verify() {
       usable();
       writer?.flush();
+      const o = verifyOptions();
       // One read transaction: the walk sees one snapshot of the file.
-      return db.transaction(() => verifyChain(storedChain(db)))();
+      return db.transaction(() => verifyChain(storedChain(db), o))();
+    },
+    async verifyInSlices(signal) {
+      usable();
+      writer?.flush();
+      return walkInSlices(db, verifyOptions, () => pruneGeneration, signal);
     },
     snapshot: {
       load(root) {
@@ -190,6 +239,7 @@ export function openStore(opts: OpenStoreOptions): EventStore {
         writer?.rejectPending(new BaomiError('STORE_CLOSED', {}, 1));
         closed = true;
         db.close();
+        headFile?.close();
       }
     },
   };

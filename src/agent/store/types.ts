@@ -2,7 +2,7 @@
 // src/core/events/types.ts; these describe how the agent reads and writes it.
 import type Database from 'better-sqlite3';
 import type { BaomiEvent, EventInput } from '../../core/events/types.js';
-import type { VerifyResult } from '../../core/events/verify.js';
+import type { ChainBreak, HeadClaim, VerifyResult } from '../../core/events/verify.js';
 import type { EventFilter } from '../../core/protocol/messages.js';
 import type { FileChange, SnapshotEntry } from '../folders/types.js';
 
@@ -157,8 +157,31 @@ export interface EventStore {
   getPolicy(): StoredPolicy | undefined;
   setPolicy(policy: StoredPolicy): void;
   prune(opts: PruneOptions): PruneResult | null;
-  /** Walks the chain with the shared rules of src/core/events/verify.ts. */
+  /**
+   * Walks the chain with the shared rules of src/core/events/verify.ts, in one read; the
+   * chain must reach `chain.head` as it was when the store opened, and (writable) the head
+   * this store committed last.
+   */
   verify(): VerifyResult;
+  /**
+   * The same walk in slices, yielding between them (the running agent's own checks); the
+   * signal ends it between slices.
+   */
+  verifyInSlices(signal?: AbortSignal): Promise<VerifyResult>;
+  /** What `<dataDir>/chain.head` said when the store opened (before it wrote any). */
+  headAtOpen(): HeadClaim;
+  /**
+   * The head compared with the database at open, without a walk (a writable store; empty
+   * for a read-only one): a log cut while no agent ran, known before anything is recorded.
+   * `tail` 'unchecked': no chain.head beside a log that no agent keeping one has checked (a
+   * database older than the head); the walks of this store then hold it to its own head.
+   */
+  openCheck(): { head: HeadClaim; breaks: ChainBreak[]; tail: 'checked' | 'unchecked' };
+  /**
+   * The breaks openCheck found are on record: chain.head follows the log again. Until then
+   * the store leaves chain.head as it found it (the evidence of those breaks).
+   */
+  releaseHead(): void;
   /** The folder snapshot; written only as an append's effect. */
   readonly snapshot: SnapshotReader;
   /** Files whose last change awaits its hash; written only as an append's effect. */

@@ -43,6 +43,8 @@ export interface WriterOptions {
   applyEffects: ApplyEffects;
   /** Turns SQLite errors into the store's BaomiErrors. */
   mapError: (e: unknown) => unknown;
+  /** Called with the new head after each commit that added events (head.ts writes it out). */
+  onHead?: (head: Head) => void;
 }
 
 type Listener = (events: readonly BaomiEvent[]) => void;
@@ -209,6 +211,7 @@ export class BatchWriter {
       return;
     }
     this.head = head;
+    if (done.length > 0) this.opts.onHead?.(head);
     for (const { item, error } of failed) item.reject(error);
     for (const { item, event } of done) item.resolve(event);
     this.notify(done.map((d) => d.event));
@@ -244,6 +247,7 @@ export class BatchWriter {
       throw this.opts.mapError(e);
     }
     this.head = head;
+    if (added.length > 0) this.opts.onHead?.(head);
     this.notify(added);
     return result;
   }

@@ -6,6 +6,7 @@ import { startAgent } from '../../agent/agent.js';
 import { inspectTrustDir } from '../../agent/policy/trust.js';
 import { VERSION } from '../../agent/version.js';
 import { isBaomiError } from '../../core/errors.js';
+import { type ChainStatus, chainStatusLines } from '../../core/events/chain-status.js';
 import { describePolicyRejection } from '../../core/policy/rejection.js';
 import { createPlatform } from '../../platform/index.js';
 import { socketPaths } from '../../platform/paths.js';
@@ -57,6 +58,10 @@ export default async function agent({ t, lang }: CommandContext, f: AgentFlags):
   const inForce = running.inForce();
   const status = running.status();
   const problem = status.policyProblem as { code: string } | undefined;
+  // chain.head compared at start: a log cut while no agent ran is said here (the full walk
+  // runs in the background; its result is printed below when it is recorded).
+  const chain = status.chain as ChainStatus | undefined;
+  const chainBroken = chain?.ok === false ? chainStatusLines(t, chain) : [];
   // The commands that reach this agent: its own --socket directory when it was given one.
   const where = f.socket ? ` --socket ${sockets.admin}` : '';
   const lines = [
@@ -68,6 +73,7 @@ export default async function agent({ t, lang }: CommandContext, f: AgentFlags):
       ? t('agent.banner.inForce', { name: inForce.name, version: inForce.version })
       : t('agent.banner.noPolicy'),
     ...(problem ? [t('agent.banner.problem', { text: t(problem.code, problem) })] : []),
+    ...chainBroken.map((text) => t('agent.banner.problem', { text })),
     ...status.watched.map((w) => t('agent.banner.folder', w)),
     t('agent.banner.sockets', sockets),
     ...(f.trustDemo ? [t('agent.banner.demo')] : []),
@@ -76,6 +82,13 @@ export default async function agent({ t, lang }: CommandContext, f: AgentFlags):
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 
+  // The result of the walk at start, once: it may have been recorded before this listens.
+  let startShown = false;
+  const showChain = (c: ChainStatus) => {
+    if (c.scope === 'start' && startShown) return;
+    if (c.scope === 'start') startShown = true;
+    (c.ok ? process.stdout : process.stderr).write(`${chainStatusLines(t, c).join('\n')}\n`);
+  };
   // Tell the person in the foreground what the policy watcher decided.
   running.store.onCommitted((events) => {
     for (const e of events) {
@@ -85,8 +98,14 @@ export default async function agent({ t, lang }: CommandContext, f: AgentFlags):
         process.stderr.write(
           `${t('agent.policyRejected', { reason: describePolicyRejection(lang, e.data) })}\n`,
         );
+      // The agent's own walks; the head check at start is already in the banner.
+      if (e.type === 'store.chain-checked' && e.data.scope !== 'head')
+        showChain({ ...(e.data as unknown as ChainStatus), at: e.ts });
     }
   });
+
+  const walked = running.status().chain as ChainStatus | undefined;
+  if (walked?.scope === 'start') showChain(walked);
 
   return new Promise<number>((done) => {
     onSignal = (signal: NodeJS.Signals) => {

@@ -1,3 +1,4 @@
+import { type ChainStatus, chainStatusLines } from '../../core/events/chain-status.js';
 import type { Lang } from '../../core/i18n/types.js';
 import { policyRejectionReason } from '../../core/policy/rejection.js';
 import type {
@@ -86,5 +87,6 @@ export function statusLines(t: CommandContext['t'], s: StatusResult, lang: Lang)
           reason: s.usb.reason ? t(s.usb.reason) : '',
         }),
   );
+  lines.push(...chainStatusLines(t, s.chain as ChainStatus | undefined));
   return lines;
 }

@@ -17,6 +17,7 @@
 // English with the same placeholders, and that every code literal in src/ is listed here.
 import { AGENT_ERROR_CODES } from './agent.js';
 import { ALERT_ERROR_CODES } from './alerts.js';
+import { CHAIN_BREAK_CODES } from './chain.js';
 import { CLI_ERROR_CODES } from './cli.js';
 import { POLICY_REJECTION_CODES } from './policy.js';
 import { PROTOCOL_ERROR_CODES, SOCKET_ERROR_CODES } from './protocol.js';
@@ -30,6 +31,7 @@ export const ERROR_CODES = [
   ...STORE_ERROR_CODES,
   ...AGENT_ERROR_CODES,
   ...CLI_ERROR_CODES,
+  ...CHAIN_BREAK_CODES,
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -42,6 +44,7 @@ export function isErrorCode(s: unknown): s is ErrorCode {
 
 export type { AgentErrorCode } from './agent.js';
 export type { AlertErrorCode } from './alerts.js';
+export { CHAIN_BREAK_CODES, type ChainBreakCode, chainBreakCode } from './chain.js';
 export type { CliErrorCode } from './cli.js';
 export {
   POLICY_REJECTION_CODES,

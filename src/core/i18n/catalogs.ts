@@ -3,12 +3,18 @@
 // at the display end. Layers above add their own catalogues as `extra`.
 import { alertMessages } from '../alerts/messages.js';
 import { protocolMessages } from '../codes/protocol.js';
+import { chainMessages } from '../events/messages.js';
 import { formatPolicyMessage, policyMessageKey } from '../policy/format.js';
 import { policyMessages } from '../policy/messages.js';
 import { createTranslator, type Translate } from './translate.js';
 import type { Catalog, Lang } from './types.js';
 
-export const coreCatalogs: readonly Catalog[] = [policyMessages, alertMessages, protocolMessages];
+export const coreCatalogs: readonly Catalog[] = [
+  policyMessages,
+  alertMessages,
+  protocolMessages,
+  chainMessages,
+];
 
 /**
  * Policy error codes (POLICY_UNKNOWN_KEY) are keyed in the policy catalogue by their camelCase

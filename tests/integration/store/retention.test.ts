@@ -29,7 +29,13 @@ describe('prune', () => {
       data: { throughSeq: 39, hash: removedHash, count: 39, lostUnsynced: 0 },
     });
     expect(store.query({ limit: 1 })[0]!.seq).toBe(40);
-    expect(store.verify()).toEqual({ ok: true, checked: 62, firstSeq: 40, lastSeq: 101 });
+    expect(store.verify()).toEqual({
+      ok: true,
+      checked: 62,
+      firstSeq: 40,
+      lastSeq: 101,
+      tail: 'checked',
+    });
     // Nothing more is old enough: no second record.
     expect(store.prune({ days: 90, consoleConfigured: false, now: 130 * DAY })).toBeNull();
     store.close();

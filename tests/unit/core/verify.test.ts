@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { eventHash } from '../../../src/core/events/chain.js';
 import type { BaomiEvent, EventInput } from '../../../src/core/events/types.js';
 import { GENESIS_HASH } from '../../../src/core/events/types.js';
-import { type ChainItem, verifyChain } from '../../../src/core/events/verify.js';
+import {
+  type ChainItem,
+  ChainWalk,
+  MAX_BREAKS,
+  verifyChain,
+} from '../../../src/core/events/verify.js';
 
 type Spec = Pick<EventInput, 'type' | 'data'>;
 
@@ -62,7 +67,7 @@ describe('verifyChain', () => {
   it('hash: an edited event (and an edited optional field) no longer matches its hash', () => {
     const edited = chain(20);
     edited[6] = { ...edited[6]!, data: { path: '/harmless' } };
-    expect(verifyChain(edited)).toEqual({
+    expect(verifyChain(edited)).toMatchObject({
       ok: false,
       kind: 'hash',
       brokenAt: 7,
@@ -83,13 +88,20 @@ describe('verifyChain', () => {
       brokenAt: 4,
       kind: 'hash',
       detail: 'seq 4: data is not valid JSON',
+      breaks: [
+        { kind: 'hash', seq: 4, params: { seq: 4 }, detail: 'seq 4: data is not valid JSON' },
+      ],
+      moreBreaks: 0,
+      read: 5,
+      firstSeq: 1,
+      lastSeq: 5,
     });
   });
 
   it('link: an edited event whose hash was recomputed breaks the next link', () => {
     const events = chain(20);
     events[6] = rehash({ ...events[6]!, data: { path: '/harmless' } });
-    expect(verifyChain(events)).toEqual({
+    expect(verifyChain(events)).toMatchObject({
       ok: false,
       kind: 'link',
       brokenAt: 8,
@@ -124,7 +136,7 @@ describe('verifyChain', () => {
 
   it('missing-prefix: a chain that starts after seq 1 with no record of why', () => {
     const events = chain(20).slice(5);
-    expect(verifyChain(events)).toEqual({
+    expect(verifyChain(events)).toMatchObject({
       ok: false,
       kind: 'missing-prefix',
       brokenAt: 6,
@@ -181,17 +193,145 @@ describe('verifyChain', () => {
     expect(verifyChain(forged)).toMatchObject({ ok: false, kind: 'hash', brokenAt: 15 });
   });
 
-  it('stops reading at the first break', () => {
-    const events = chain(10);
-    events[2] = { ...events[2]!, data: {} };
+  it('reads on after a break and reports every one, each edit once', () => {
+    const events = chain(30);
+    events[2] = { ...events[2]!, data: {} }; // seq 3: content edited, hash left
+    events[9] = rehash({ ...events[9]!, data: { path: '/x' } }); // seq 10: rehashed → 11 breaks
+    const withoutGap = events.filter((e) => e.seq !== 20); // seq 20 deleted
     let read = 0;
     function* lazily(): Generator<ChainItem> {
-      for (const e of events) {
+      for (const e of withoutGap) {
         read++;
         yield e;
       }
     }
-    expect(verifyChain(lazily())).toMatchObject({ ok: false, brokenAt: 3 });
-    expect(read).toBe(3);
+    const r = verifyChain(lazily());
+    expect(read).toBe(29);
+    expect(r).toMatchObject({ ok: false, brokenAt: 3, kind: 'hash', checked: 2, read: 29 });
+    if (r.ok) throw new Error('unreachable');
+    expect(r.breaks.map((b) => [b.kind, b.seq])).toEqual([
+      ['hash', 3],
+      ['link', 11],
+      ['gap', 20],
+    ]);
+    expect(r.breaks[2]).toMatchObject({ params: { seq: 20, last: 20, next: 21 } });
+    expect(r.moreBreaks).toBe(0);
+  });
+
+  it(`keeps at most ${MAX_BREAKS} breaks in detail and counts the rest`, () => {
+    const events = chain(300).map((e) => (e.seq % 2 === 0 ? { ...e, data: {} } : e));
+    const r = verifyChain(events);
+    if (r.ok) throw new Error('expected breaks');
+    expect(r.breaks).toHaveLength(MAX_BREAKS);
+    expect(r.moreBreaks).toBe(150 - MAX_BREAKS);
+    expect(r.breaks.every((b) => b.kind === 'hash')).toBe(true);
+  });
+
+  it('a repeated or reordered event is one gap, and what follows is judged on its own', () => {
+    const events = chain(10);
+    const repeated = [...events.slice(0, 5), events[3]!, ...events.slice(5)];
+    const r = verifyChain(repeated);
+    if (r.ok) throw new Error('expected a break');
+    expect(r.breaks.map((b) => [b.kind, b.seq])).toEqual([['gap', 6]]);
+  });
+
+  it('an unreadable record breaks once: the next link is not held against it', () => {
+    const items: ChainItem[] = chain(8);
+    items[3] = { seq: 4, unreadable: 'data is not valid JSON' };
+    const r = verifyChain(items);
+    if (r.ok) throw new Error('expected a break');
+    expect(r.breaks.map((b) => [b.kind, b.seq])).toEqual([['hash', 4]]);
+  });
+});
+
+describe('verifyChain against a known head (chain.head)', () => {
+  const events = chain(20);
+  const head = (seq: number) => ({ seq, hash: events[seq - 1]!.hash });
+
+  it('is ok when the chain reaches the head (also past it: the head may lag)', () => {
+    expect(verifyChain(events, { head: head(20) })).toEqual({
+      ok: true,
+      checked: 20,
+      firstSeq: 1,
+      lastSeq: 20,
+      tail: 'checked',
+    });
+    expect(verifyChain(events, { head: head(15) })).toMatchObject({ ok: true, tail: 'checked' });
+    expect(verifyChain([], { head: { seq: 0, hash: GENESIS_HASH } })).toMatchObject({ ok: true });
+  });
+
+  it('truncated: the last rows were deleted', () => {
+    const r = verifyChain(events.slice(0, 17), { head: head(20) });
+    expect(r).toMatchObject({ ok: false, kind: 'truncated', brokenAt: 18, checked: 17 });
+    if (r.ok) throw new Error('unreachable');
+    expect(r.breaks).toEqual([
+      {
+        kind: 'truncated',
+        seq: 18,
+        params: { seq: 18, last: 17, head: 20 },
+        detail:
+          'the chain ends at seq 17, but it was known to reach seq 20: events 18…20 were removed from its end',
+      },
+    ]);
+    // Every row deleted: the head still says there were 20.
+    expect(verifyChain([], { head: head(20) })).toMatchObject({ ok: false, kind: 'truncated' });
+  });
+
+  it('head-mismatch: the end was cut and rewritten past the head (a valid but other chain)', () => {
+    const other = chain(25, { 18: { type: 'file.deleted', data: { path: '/other' } } });
+    const r = verifyChain(other, { head: head(20) });
+    expect(r).toMatchObject({ ok: false, kind: 'head-mismatch', brokenAt: 20 });
+  });
+
+  it('two heads at one seq with different hashes: each is held to the chain', () => {
+    // chain.head as found said seq 20 was A; the agent has since cut and rewritten the end
+    // and its own head names seq 20 with B: the walk must still see A is gone.
+    const other = chain(20, { 18: { type: 'file.deleted', data: { path: '/other' } } });
+    const own = { seq: 20, hash: other[19]!.hash };
+    expect(verifyChain(other, { head: head(20), reached: [own] })).toMatchObject({
+      ok: false,
+      kind: 'head-mismatch',
+      brokenAt: 20,
+    });
+    expect(verifyChain(other, { head: own, reached: [head(20)] })).toMatchObject({ ok: false });
+  });
+
+  it('compares every head it is given (the agent in memory as well as the file)', () => {
+    const r = verifyChain(events.slice(0, 18), { head: head(10), reached: [head(19)] });
+    expect(r).toMatchObject({ ok: false, kind: 'truncated', brokenAt: 19 });
+  });
+
+  it('does not compare a head older than a confirmed pruned prefix', () => {
+    const pruned = withPruneRecord(20, 12, 10).slice(10);
+    expect(verifyChain(pruned, { head: { seq: 5, hash: 'a'.repeat(64) } })).toMatchObject({
+      ok: true,
+    });
+  });
+
+  it('head-missing: no chain.head beside a chain an agent keeping one has checked', () => {
+    const checked = chain(20, { 4: { type: 'store.chain-checked', data: { ok: true } } });
+    const r = verifyChain(checked, { head: 'missing' });
+    expect(r).toMatchObject({ ok: false, kind: 'head-missing', brokenAt: 21 });
+  });
+
+  it('a database from before the head (no store.chain-checked in it): ok, tail unchecked', () => {
+    expect(verifyChain(events, { head: 'missing' })).toMatchObject({
+      ok: true,
+      tail: 'unchecked',
+    });
+    expect(verifyChain([], { head: 'missing' })).toMatchObject({ ok: true, tail: 'checked' });
+  });
+
+  it('head-unreadable: a chain.head that is not a head', () => {
+    expect(verifyChain(events, { head: 'unreadable' })).toMatchObject({
+      ok: false,
+      kind: 'head-unreadable',
+    });
+  });
+
+  it('the walk fed item by item (ChainWalk) judges as verifyChain does', () => {
+    const walk = new ChainWalk({ head: head(20) });
+    for (const e of events.slice(0, 19)) walk.push(e);
+    expect(walk.result()).toEqual(verifyChain(events.slice(0, 19), { head: head(20) }));
   });
 });
