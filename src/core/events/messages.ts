@@ -36,9 +36,9 @@ export const chainMessages = {
     'chain.gapOne': 'event {{seq}} is missing: it was removed (or stored out of order)',
     'chain.more': '… and {{count}} more',
     'chain.status.ok':
-      'Event chain: intact ({{checked}} events checked at {{at}} UTC, {{seconds}} s)',
+      'Event chain: intact (checked at {{at}} UTC; events checked: {{checked}}, in {{seconds}} s)',
     'chain.status.okTail':
-      'Event chain: intact ({{checked}} events checked at {{at}} UTC); its end as found at start was not checked (no chain.head beside a log written before Baomi kept one)',
+      'Event chain: intact (checked at {{at}} UTC; events checked: {{checked}}); its end as found at start was not checked (no chain.head beside a log written before Baomi kept one)',
     'chain.status.broken':
       'Event chain: BROKEN, {{count}} place(s) (found at {{at}} UTC). Keep the data directory as evidence and report it to security staff:',
     'chain.status.checking': 'Event chain: being checked',
