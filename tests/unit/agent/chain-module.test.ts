@@ -1,11 +1,10 @@
 // The chain module on the fake clock and a real store: it checks the chain at start (chain.head
 // compared before anything is recorded, then a full walk) and daily, recording
 // `store.chain-checked` and keeping the result as its status slice (issue 8 item 7).
+
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createLogger } from '../../../src/agent/log.js';
-import type { ModuleContext } from '../../../src/agent/module.js';
 import { chainModule } from '../../../src/agent/modules/chain.js';
 import { logModule } from '../../../src/agent/modules/log.js';
 import {
@@ -18,6 +17,7 @@ import type { ChainStatus } from '../../../src/core/events/chain-status.js';
 import { createFakePlatform } from '../../../src/platform/fake/index.js';
 import { seedStore, tamper } from '../../integration/store/helpers.js';
 import { tmpDirs } from '../store/helpers.js';
+import { moduleContext } from './helpers.js';
 
 const DAY = 86_400_000;
 const dirs = tmpDirs();
@@ -31,14 +31,7 @@ function run(dataDir: string) {
   const p = createFakePlatform();
   const store = openStore({ dataDir, host: 'ws', now: () => p.clock.now(), batchWindowMs: 1 });
   open.push(store);
-  const ctx = {
-    store,
-    platform: p,
-    log: createLogger(null),
-    seatUser: () => null,
-    notice: () => {},
-    applyPolicy: () => {},
-  } as unknown as ModuleContext;
+  const ctx = moduleContext(store, p);
   const checks = () => {
     store.flush();
     return store.query({ order: 'asc', types: ['store.chain-checked'] });

@@ -1,18 +1,17 @@
 // Pending hashes survive a stop (issue 8 item 11): on the fake platform and a real store, the
 // folders module records changes whose hashes cannot run yet (the tree's reads are held), is
 // stopped, and a new module on the same store hashes exactly what was left, once per event.
+
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/agent/log.js';
 import type { ModuleContext } from '../../../src/agent/module.js';
 import { foldersModule } from '../../../src/agent/modules/folders.js';
-import type { InForce } from '../../../src/agent/policy/manager.js';
 import { type EventStore, openStore } from '../../../src/agent/store/index.js';
-import { tryResolveFolders } from '../../../src/core/policy/folders.js';
-import { parsePolicyText } from '../../../src/core/policy/parse.js';
 import type { ReadHandle } from '../../../src/core/ports/tree-source.js';
 import { createFakePlatform, type FakePlatform } from '../../../src/platform/fake/index.js';
 import { tmpDirs } from '../store/helpers.js';
+import { policyInForce, until } from './helpers.js';
 
 const dirs = tmpDirs();
 let store: EventStore | null = null;
@@ -22,26 +21,7 @@ afterEach(() => {
   dirs.cleanup();
 });
 
-const POLICY = (() => {
-  const text =
-    'version: 3\nname: t\nissued: 2026-01-01T00:00:00Z\nexpires: 2099-01-01T00:00:00Z\n' +
-    'folders:\n  - { path: /srv/finance, level: AAA }\n';
-  const parsed = parsePolicyText(text);
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
-  const resolved = tryResolveFolders(parsed.policy, { os: 'linux', dataDir: '/var/lib/baomi' });
-  if (!resolved.ok) throw new Error(JSON.stringify(resolved.issue));
-  return { policy: parsed.policy, folders: resolved.folders, name: 't', version: 3, sha256: 'x' };
-})() as InForce;
-
-async function until<T>(what: string, f: () => T | undefined | false, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const POLICY = policyInForce('folders:\n  - { path: /srv/finance, level: AAA }\n');
 
 /** Holds every read of the tree until `drop()`, which ends the held ones as if the files had
  *  gone (a hash stage that never got to them before the stop). */

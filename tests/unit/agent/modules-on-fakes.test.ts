@@ -1,18 +1,14 @@
 // The agent's modules on the fake platform (clock, session, file tree) and a real store in a
 // temporary folder: what each one records, when, and that stop leaves nothing running.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../src/agent/log.js';
-import type { ModuleContext } from '../../../src/agent/module.js';
 import { alertsModule } from '../../../src/agent/modules/alerts.js';
 import { foldersModule } from '../../../src/agent/modules/folders.js';
 import { retentionModule } from '../../../src/agent/modules/retention.js';
 import { seatModule } from '../../../src/agent/modules/seat.js';
-import type { InForce } from '../../../src/agent/policy/manager.js';
 import { type EventStore, openStore } from '../../../src/agent/store/index.js';
-import { tryResolveFolders } from '../../../src/core/policy/folders.js';
-import { parsePolicyText } from '../../../src/core/policy/parse.js';
 import { createFakePlatform, type FakePlatform } from '../../../src/platform/fake/index.js';
 import { tmpDirs } from '../store/helpers.js';
+import { moduleContext, policyInForce, until } from './helpers.js';
 
 const DAY = 86_400_000;
 const dirs = tmpDirs();
@@ -23,14 +19,7 @@ afterEach(() => {
   dirs.cleanup();
 });
 
-function policy(extra: string): InForce {
-  const text = `version: 3\nname: t\nissued: 2026-01-01T00:00:00Z\nexpires: 2099-01-01T00:00:00Z\n${extra}`;
-  const parsed = parsePolicyText(text);
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
-  const resolved = tryResolveFolders(parsed.policy, { os: 'linux', dataDir: '/var/lib/baomi' });
-  if (!resolved.ok) throw new Error(JSON.stringify(resolved.issue));
-  return { policy: parsed.policy, folders: resolved.folders, name: 't', version: 3, sha256: 'x' };
-}
+const policy = policyInForce;
 
 function setup(p: FakePlatform = createFakePlatform()) {
   store = openStore({
@@ -39,29 +28,12 @@ function setup(p: FakePlatform = createFakePlatform()) {
     now: () => p.clock.now(),
     batchWindowMs: 1,
   });
-  const ctx = {
-    store,
-    platform: p,
-    log: createLogger(null),
-    seatUser: () => null,
-    notice: () => {},
-    applyPolicy: () => {},
-  } as unknown as ModuleContext;
+  const ctx = moduleContext(store, p);
   const events = (type?: string) => {
     store?.flush();
     return (store as EventStore).query({ order: 'asc', ...(type ? { types: [type] } : {}) });
   };
   return { p, ctx, store, events };
-}
-
-async function until<T>(what: string, f: () => T | undefined | false, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 describe('seat module', () => {
