@@ -73,6 +73,14 @@ describe('verifyChain', () => {
       brokenAt: 7,
       checked: 6,
       detail: 'seq 7: content does not match its hash',
+      breaks: [
+        {
+          kind: 'hash',
+          seq: 7,
+          params: { seq: 7 },
+          detail: 'seq 7: content does not match its hash',
+        },
+      ],
     });
     const user = chain(5);
     user[2] = { ...user[2]!, user: 'someone' };
@@ -107,6 +115,7 @@ describe('verifyChain', () => {
       brokenAt: 8,
       checked: 7,
       detail: `seq 8: prevHash ${chain(20)[6]!.hash} does not match the hash of seq 7 (${events[6]!.hash})`,
+      breaks: [{ kind: 'link', seq: 8, params: { seq: 8, prev: 7 } }],
     });
   });
 
@@ -131,6 +140,7 @@ describe('verifyChain', () => {
       kind: 'gap',
       brokenAt: 6,
       detail: 'seq 4 follows seq 5 (out of order or repeated)',
+      breaks: [{ kind: 'gap', seq: 6, params: { seq: 6, last: 6, next: 4 } }],
     });
   });
 
@@ -142,6 +152,7 @@ describe('verifyChain', () => {
       brokenAt: 6,
       checked: 15,
       detail: 'events 1…5 are missing and no store.pruned event records their removal',
+      breaks: [{ kind: 'missing-prefix', seq: 6, params: { seq: 6, last: 5 } }],
     });
   });
 
@@ -190,7 +201,14 @@ describe('verifyChain', () => {
     const forged = events.map((e) =>
       e.seq === 15 ? { ...e, data: { ...e.data, throughSeq: 12, hash: anchor } } : e,
     );
-    expect(verifyChain(forged)).toMatchObject({ ok: false, kind: 'hash', brokenAt: 15 });
+    const r = verifyChain(forged);
+    expect(r).toMatchObject({ ok: false, kind: 'hash', brokenAt: 15 });
+    // …and so it vouches for nothing: the prefix before seq 13 is still unaccounted for.
+    if (r.ok) throw new Error('unreachable');
+    expect(r.breaks.map((b) => [b.kind, b.seq])).toEqual([
+      ['hash', 15],
+      ['missing-prefix', 13],
+    ]);
   });
 
   it('reads on after a break and reports every one, each edit once', () => {
@@ -333,5 +351,269 @@ describe('verifyChain against a known head (chain.head)', () => {
     const walk = new ChainWalk({ head: head(20) });
     for (const e of events.slice(0, 19)) walk.push(e);
     expect(walk.result()).toEqual(verifyChain(events.slice(0, 19), { head: head(20) }));
+  });
+});
+
+describe('verifyChain: what follows a break, and where the walk picks up again', () => {
+  it('gap: the event after the missing ones still has its own content checked', () => {
+    const events = chain(20).filter((e) => e.seq !== 12);
+    events[11] = { ...events[11]!, data: { path: '/harmless' } }; // seq 13, hash left
+    const r = verifyChain(events);
+    if (r.ok) throw new Error('expected breaks');
+    expect(r.breaks).toEqual([
+      {
+        kind: 'gap',
+        seq: 12,
+        params: { seq: 12, last: 12, next: 13 },
+        detail: 'seq 12 is missing (next stored is 13)',
+      },
+      {
+        kind: 'hash',
+        seq: 13,
+        params: { seq: 13 },
+        detail: 'seq 13: content does not match its hash',
+      },
+    ]);
+  });
+
+  it('a store.pruned record met right after a gap vouches for nothing', () => {
+    const events = withPruneRecord(20, 13, 10)
+      .slice(10)
+      .filter((e) => e.seq !== 12);
+    const r = verifyChain(events);
+    if (r.ok) throw new Error('expected breaks');
+    expect(r.breaks.map((b) => [b.kind, b.seq])).toEqual([
+      ['gap', 12],
+      ['missing-prefix', 11],
+    ]);
+  });
+
+  it('a store.pruned record that does not continue the chain vouches for nothing', () => {
+    const events = withPruneRecord(20, 12, 10).slice(10);
+    // The record re-linked to another predecessor and rehashed: its own hash holds.
+    events[1] = rehash({ ...events[1]!, prevHash: 'e'.repeat(64) });
+    const r = verifyChain(events);
+    if (r.ok) throw new Error('expected breaks');
+    expect(r.breaks.map((b) => [b.kind, b.seq])).toEqual([
+      ['link', 12],
+      ['link', 13],
+      ['missing-prefix', 11],
+    ]);
+  });
+
+  it('a store.chain-checked event that was edited is no evidence that chain.head was kept', () => {
+    const events = chain(20, { 4: { type: 'store.chain-checked', data: { ok: true } } });
+    events[3] = { ...events[3]!, data: { ok: false } }; // content edited, hash left
+    const r = verifyChain(events, { head: 'missing' });
+    if (r.ok) throw new Error('expected a break');
+    expect(r.breaks.map((b) => [b.kind, b.seq])).toEqual([['hash', 4]]);
+  });
+
+  it('a store.chain-checked event that does not continue the chain is no evidence either', () => {
+    const events = chain(20, { 4: { type: 'store.chain-checked', data: { ok: true } } });
+    events[3] = rehash({ ...events[3]!, prevHash: 'e'.repeat(64) });
+    const r = verifyChain(events, { head: 'missing' });
+    if (r.ok) throw new Error('expected breaks');
+    expect(r.breaks.map((b) => [b.kind, b.seq])).toEqual([
+      ['link', 4],
+      ['link', 5],
+    ]);
+  });
+
+  it('an unreadable first record: one break, and the chain after it is walked from there', () => {
+    const items: ChainItem[] = chain(5);
+    items[0] = { seq: 1, unreadable: 'data is not valid JSON' };
+    expect(verifyChain(items)).toEqual({
+      ok: false,
+      checked: 0,
+      brokenAt: 1,
+      kind: 'hash',
+      detail: 'seq 1: data is not valid JSON',
+      breaks: [
+        { kind: 'hash', seq: 1, params: { seq: 1 }, detail: 'seq 1: data is not valid JSON' },
+      ],
+      moreBreaks: 0,
+      read: 5,
+      firstSeq: 1,
+      lastSeq: 5,
+    });
+  });
+
+  it('an unreadable record out of order does not move the walk back', () => {
+    const events = chain(8);
+    const items: ChainItem[] = [
+      ...events.slice(0, 5),
+      { seq: 3, unreadable: 'data is not valid JSON' },
+      ...events.slice(5),
+    ];
+    const r = verifyChain(items);
+    if (r.ok) throw new Error('expected a break');
+    expect(r.breaks.map((b) => [b.kind, b.seq])).toEqual([['hash', 3]]);
+    expect(r.lastSeq).toBe(8);
+  });
+
+  it('an unreadable record repeating a seq does not excuse the next link', () => {
+    const events = chain(8);
+    const relinked = rehash({ ...events[5]!, prevHash: 'e'.repeat(64) }); // seq 6
+    const items: ChainItem[] = [
+      ...events.slice(0, 5),
+      { seq: 5, unreadable: 'data is not valid JSON' },
+      relinked,
+      ...events.slice(6),
+    ];
+    const r = verifyChain(items);
+    if (r.ok) throw new Error('expected breaks');
+    expect(r.breaks.map((b) => [b.kind, b.seq])).toEqual([
+      ['hash', 5],
+      ['link', 6],
+      ['link', 7],
+    ]);
+  });
+});
+
+describe(`verifyChain: the ${MAX_BREAKS}-break cap with the breaks met at the end`, () => {
+  /** `n` events from seq 1 whose even seqs have edited content (n/2 hash breaks). */
+  const everyOtherEdited = (n: number) =>
+    chain(n).map((e) => (e.seq % 2 === 0 ? { ...e, data: {} } : e));
+
+  it(`keeps the first ${MAX_BREAKS} in the order met`, () => {
+    const r = verifyChain(everyOtherEdited(300));
+    if (r.ok) throw new Error('expected breaks');
+    expect(r.breaks[0]!.seq).toBe(2);
+    expect(r.breaks.at(-1)!.seq).toBe(2 * MAX_BREAKS);
+  });
+
+  it(`a break at the end after exactly ${MAX_BREAKS} on the way is counted, not detailed`, () => {
+    const events = everyOtherEdited(2 * MAX_BREAKS);
+    const r = verifyChain(events, { head: { seq: 250, hash: 'a'.repeat(64) } });
+    if (r.ok) throw new Error('expected breaks');
+    expect(r.breaks).toHaveLength(MAX_BREAKS);
+    expect(r.breaks.every((b) => b.kind === 'hash')).toBe(true);
+    expect(r.moreBreaks).toBe(1);
+    expect(r.checked).toBe(1);
+  });
+
+  it('the breaks at the end fill the detail up to the cap, in order, and the rest are counted', () => {
+    // Starts at seq 2 (missing-prefix), 99 edited events on the way, and cut before seq 400.
+    const events = everyOtherEdited(2 * (MAX_BREAKS - 1) + 1).slice(1);
+    const r = verifyChain(events, { head: { seq: 400, hash: 'a'.repeat(64) } });
+    if (r.ok) throw new Error('expected breaks');
+    expect(r.breaks).toHaveLength(MAX_BREAKS);
+    expect(r.breaks.at(-2)).toMatchObject({ kind: 'hash', seq: 2 * (MAX_BREAKS - 1) });
+    expect(r.breaks.at(-1)).toMatchObject({ kind: 'missing-prefix', seq: 2 });
+    expect(r.moreBreaks).toBe(1); // the truncation
+    expect(r.checked).toBe(0);
+  });
+});
+
+describe('verifyChain: the head rules in detail', () => {
+  const events = chain(20);
+  const head = (seq: number) => ({ seq, hash: events[seq - 1]!.hash });
+  const checkedChain = chain(20, { 4: { type: 'store.chain-checked', data: { ok: true } } });
+
+  it('head-unreadable: at the seq after the last, naming the last', () => {
+    const r = verifyChain(events, { head: 'unreadable' });
+    if (r.ok) throw new Error('expected a break');
+    expect(r.breaks).toEqual([
+      {
+        kind: 'head-unreadable',
+        seq: 21,
+        params: { last: 20 },
+        detail: 'chain.head is not a head ({seq, hash}): the end of the log cannot be checked',
+      },
+    ]);
+    expect(verifyChain([], { head: 'unreadable' })).toMatchObject({
+      ok: false,
+      brokenAt: 1,
+      breaks: [{ kind: 'head-unreadable', seq: 1, params: { last: 0 } }],
+    });
+  });
+
+  it('head-missing: at the seq after the last, naming the last', () => {
+    const r = verifyChain(checkedChain, { head: 'missing' });
+    if (r.ok) throw new Error('expected a break');
+    expect(r.breaks).toEqual([
+      {
+        kind: 'head-missing',
+        seq: 21,
+        params: { last: 20 },
+        detail:
+          'chain.head is missing beside a chain that an agent keeping one has written (last seq 20): it was deleted',
+      },
+    ]);
+  });
+
+  it('a store.chain-checked event is no break when chain.head is there, or not asked about', () => {
+    expect(verifyChain(checkedChain)).toEqual({ ok: true, checked: 20, firstSeq: 1, lastSeq: 20 });
+    const own = { seq: 20, hash: checkedChain[19]!.hash };
+    expect(verifyChain(checkedChain, { head: own })).toMatchObject({ ok: true, tail: 'checked' });
+    expect(verifyChain(checkedChain, { reached: [own] })).toEqual({
+      ok: true,
+      checked: 20,
+      firstSeq: 1,
+      lastSeq: 20,
+    });
+  });
+
+  it('truncated names the highest head, whatever order the heads come in', () => {
+    const far = { seq: 25, hash: 'a'.repeat(64) };
+    const near = { seq: 22, hash: 'b'.repeat(64) };
+    for (const opts of [
+      { reached: [far, near] },
+      { reached: [near, far] },
+      { head: 'unreadable' as const, reached: [far, near] },
+      { head: 'missing' as const, reached: [far, near] },
+      { head: far, reached: [near] },
+      { head: near, reached: [far] },
+    ]) {
+      const r = verifyChain(events, opts);
+      if (r.ok) throw new Error('expected a break');
+      expect(r.breaks.at(-1)).toEqual({
+        kind: 'truncated',
+        seq: 21,
+        params: { seq: 21, last: 20, head: 25 },
+        detail:
+          'the chain ends at seq 20, but it was known to reach seq 25: events 21…25 were removed from its end',
+      });
+    }
+  });
+
+  it('head-mismatch: every head the rewritten chain no longer holds, in seq order', () => {
+    const other = chain(20, { 12: { type: 'file.deleted', data: { path: '/other' } } });
+    for (const reached of [
+      [head(18), head(14), head(8)],
+      [head(8), head(14), head(18)],
+    ]) {
+      const r = verifyChain(other, { reached });
+      if (r.ok) throw new Error('expected breaks');
+      expect(r.breaks).toEqual(
+        [14, 18].map((seq) => ({
+          kind: 'head-mismatch',
+          seq,
+          params: { seq },
+          detail: `seq ${seq} has hash ${other[seq - 1]!.hash}, but the chain was known to have ${events[seq - 1]!.hash} there: it was rewritten from there on`,
+        })),
+      );
+    }
+  });
+
+  it('a head inside a gap is the gap’s break, not a mismatch', () => {
+    const r = verifyChain(
+      events.filter((e) => e.seq !== 12),
+      { head: head(12) },
+    );
+    if (r.ok) throw new Error('expected a break');
+    expect(r.breaks.map((b) => [b.kind, b.seq])).toEqual([['gap', 12]]);
+  });
+
+  it('a head at the first event kept after a prune is compared', () => {
+    const kept = withPruneRecord(20, 12, 10).slice(10);
+    expect(verifyChain(kept, { head: { seq: 11, hash: kept[0]!.hash } })).toMatchObject({
+      ok: true,
+      tail: 'checked',
+    });
+    const r = verifyChain(kept, { head: { seq: 11, hash: 'a'.repeat(64) } });
+    if (r.ok) throw new Error('expected a break');
+    expect(r.breaks.map((b) => [b.kind, b.seq])).toEqual([['head-mismatch', 11]]);
   });
 });
