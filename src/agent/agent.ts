@@ -106,6 +106,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
 
   const { seat, modules } = agentModules();
   let store: EventStore;
+  let headErrorSaid = false;
   try {
     store = openStore({
       dataDir: o.dataDir,
@@ -113,6 +114,12 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       now: () => platform.clock.now(),
       // Every event carries who was at the console at that moment, when known.
       user: () => seat.current() ?? undefined,
+      onHeadError: (e) => {
+        // Said once per run: the head lags, so a cut end of the log could go unseen.
+        if (headErrorSaid) return;
+        headErrorSaid = true;
+        log.error({ module: 'store', err: String(e) }, 'cannot write chain.head');
+      },
     });
   } catch (e) {
     await sockets.close();
@@ -125,7 +132,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     log.fatal({ module: 'store', err: String(error) }, 'cannot write the event store; stopping');
     o.onFatal?.(error);
   });
-  await store.append({
+  const started = store.append({
     type: 'agent.started',
     severity: 'info',
     data: {
@@ -137,7 +144,6 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       trustDemo: o.trustDemo,
     },
   });
-  log.info({ module: 'agent', version: VERSION, dataDir: o.dataDir }, 'agent started');
 
   const set = moduleSet(modules, log);
   const notices = noticeHub();
@@ -158,12 +164,22 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       // the store is failing: agent.stopped below says what it can
     }
     await set.stop();
-    await store.append({ type: 'agent.stopped', severity: 'info', data: { reason } });
-    store.close();
-    lock.release();
+    try {
+      await store.append({ type: 'agent.stopped', severity: 'info', data: { reason } });
+    } finally {
+      // Even when the store is failing: nothing half-open is left (the socket files went
+      // first, the lock last, so a new agent can start).
+      try {
+        store.close();
+      } finally {
+        lock.release();
+      }
+    }
   };
 
   try {
+    await started; // an agent that cannot record its own start does not start
+    log.info({ module: 'agent', version: VERSION, dataDir: o.dataDir }, 'agent started');
     await set.start({
       config: o,
       store,

@@ -89,8 +89,20 @@ export function chainModule(): ChainModule {
           return record(c, scope, r, Math.round(performance.now() - t0)).then(() => {});
         },
         (e) => {
-          if (!ac.signal.aborted) c.log.error({ module: 'chain', err: String(e) }, 'check failed');
           status = { ...status, checking: false };
+          if (ac.signal.aborted) return;
+          // A walk that could not finish proves nothing: said as loudly as a broken chain.
+          c.log.error({ module: 'chain', err: String(e) }, 'check failed');
+          return c.store
+            .append({
+              type: 'store.chain-checked',
+              severity: 'critical',
+              data: { ok: false, scope, error: String(e).slice(0, 500) },
+            })
+            .then(
+              () => {},
+              () => {}, // a failed commit stops the agent (store.onFailure)
+            );
         },
       )
       .finally(() => {

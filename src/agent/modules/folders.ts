@@ -75,6 +75,8 @@ export function foldersModule(): FoldersModule {
       case 'watching':
         if (f.state !== 'limited') f.state = 'watching';
         delete f.reason;
+        // Watched again: the same failure later is news again (an event, a log line).
+        for (const k of [...reported]) if (k.startsWith(`${f.path}\u0000`)) reported.delete(k);
         break;
       case 'watchLimit':
         f.state = 'limited';

@@ -66,6 +66,8 @@ export class PolicyManager {
   #floor: { version: number; sha256: string } | null = null;
   #timer: NodeJS.Timeout | null = null;
   #poll: NodeJS.Timeout | null = null;
+  /** Looks again for a missing policy folder (cleared at stop: no watch opened after it). */
+  #rewatch: NodeJS.Timeout | null = null;
   #watcher: FSWatcher | null = null;
   #judging: Promise<void> = Promise.resolve();
   #stopped = false;
@@ -103,6 +105,7 @@ export class PolicyManager {
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
     if (this.#poll) clearInterval(this.#poll);
+    if (this.#rewatch) clearTimeout(this.#rewatch);
     this.#watcher?.close();
   }
 
@@ -164,8 +167,17 @@ export class PolicyManager {
       return;
     }
     if (!restored.ok) {
-      // Only if this version's schema became stricter than the one that applied it.
+      // Only if this agent's schema is stricter than the one that applied it (an agent
+      // downgraded below the policy's minAgentVersion). SECURITY: said in an event, and the
+      // stored version stays the floor, so an older signed file cannot roll policy back.
       this.o.log.error({ module: 'policy' }, 'stored policy no longer parses; none in force');
+      this.#floor = { version: stored.version, sha256: stored.sha256 };
+      const first = restored.issues[0];
+      await this.#reject({
+        code: first?.code ?? 'POLICY_INTERNAL',
+        params: { ...(first?.params ?? {}), stored: true, version: stored.version },
+        ...(first ? { line: first.line, col: first.col } : {}),
+      });
       return;
     }
     this.#current = {
@@ -196,11 +208,15 @@ export class PolicyManager {
     this.#watcher?.close();
     this.#watcher = null;
     if (this.#stopped) return;
+    if (this.#rewatch) clearTimeout(this.#rewatch);
     const t = setTimeout(() => {
+      this.#rewatch = null;
+      if (this.#stopped) return;
       this.#schedule();
       this.#watch();
     }, 2000);
     t.unref();
+    this.#rewatch = t;
   }
 
   /**

@@ -42,10 +42,13 @@ export interface SocketServerOptions {
   /** Frames a subscriber may have waiting beyond its window before it must resync. */
   maxPending?: number;
   /**
-   * Bytes a connection may have unsent before its subscriber must resync (default 4 MiB);
-   * at 16 times this the connection is dropped (a client that asks and never reads).
+   * Bytes a connection may have unsent before its subscriber must resync and its requests
+   * stop being read (default 4 MiB); at twice this the connection is dropped (a client that
+   * asks and never reads).
    */
   maxWriteBuffer?: number;
+  /** Open connections per socket; more are closed at once (default 64). */
+  maxConnections?: number;
 }
 
 export interface SocketServers {
@@ -144,7 +147,11 @@ export async function claimSocketServers(
   }
   const maxPending = opts.maxPending ?? 1000;
   const maxWriteBuffer = opts.maxWriteBuffer ?? 4 * 1024 * 1024;
-  const dropAt = maxWriteBuffer * 16;
+  // SECURITY: a client that asks and never reads stops being read (back-pressure below), and
+  // is dropped once twice the buffer waits unsent: no local user can make the agent hold
+  // answers without bound. Connections per socket are capped for the same reason.
+  const dropAt = maxWriteBuffer * 2;
+  const maxConnections = opts.maxConnections ?? 64;
   const conns = new Set<Conn>();
   let handler: RequestHandler | null = null;
   let source: SubscriptionSource | null = null;
@@ -237,8 +244,16 @@ export async function claimSocketServers(
   };
 
   const onConnection = (sock: Socket, access: Access) => {
+    let open = 0;
+    for (const other of conns) if (other.access === access) open++;
+    if (open >= maxConnections) {
+      sock.destroy();
+      return;
+    }
     const c: Conn = { sock, access, sub: null, subSeat: undefined };
     conns.add(c);
+    // Back-pressure: while answers wait unsent, read no more requests from this client.
+    sock.on('drain', () => sock.resume());
     let buf = '';
     let refused = false;
     sock.setEncoding('utf8');
@@ -274,6 +289,7 @@ export async function claimSocketServers(
         }
         nl = buf.indexOf('\n');
       }
+      if (sock.writableLength > maxWriteBuffer) sock.pause();
       if (buf.length > MAX_LINE_BYTES / 4 && Buffer.byteLength(buf) > MAX_LINE_BYTES) tooLarge();
     });
   };
@@ -321,4 +337,6 @@ function send(sock: Socket, msg: Response | PushFrame, limit: number): void {
   if (sock.destroyed || !sock.writable) return;
   sock.write(`${JSON.stringify(msg)}\n`);
   if (sock.writableLength > limit) sock.destroy();
+  // Half way there: read no more of its requests until what waits is sent ('drain').
+  else if (sock.writableLength > limit / 2) sock.pause();
 }

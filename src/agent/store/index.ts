@@ -66,7 +66,7 @@ export function openStore(opts: OpenStoreOptions): EventStore {
   const now = opts.now ?? Date.now;
   const snapshot = new SnapshotTable(db);
   const hashQueue = new HashQueueTable(db);
-  const headFile = readOnly ? undefined : new HeadFile(opts.dataDir);
+  const headFile = readOnly ? undefined : new HeadFile(opts.dataDir, opts.onHeadError);
   const writer = readOnly
     ? undefined
     : new BatchWriter(db, {

@@ -24,6 +24,8 @@ export interface OpenStoreOptions {
    * counts as unknown: an event is never lost for want of a name.
    */
   user?: () => string | undefined;
+  /** Told when `chain.head` cannot be written (it then lags: `verify` would miss a cut end). */
+  onHeadError?: (error: unknown) => void;
   /** How long an append may wait for companions before its batch commits. Default 10 ms. */
   batchWindowMs?: number;
   /** A batch commits at once when it reaches this many events. Default 512. */

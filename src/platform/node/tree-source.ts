@@ -68,7 +68,12 @@ export const nodeTreeSource: TreeSource = {
     return w;
   },
   openRead: async (p) => {
-    const fh = await fs.promises.open(osPath(p), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    // SECURITY: O_NONBLOCK, or a FIFO swapped in for a file blocks a thread-pool thread in
+    // open() until a writer comes; four of them stop every async fs call of the agent
+    // (scans, chain.head, stop). The hasher's fstat then refuses what is not a regular file.
+    // O_NOFOLLOW: a link swapped in is not followed out of the classified folder.
+    const flags = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | (fs.constants.O_NONBLOCK ?? 0);
+    const fh = await fs.promises.open(osPath(p), flags);
     const handle: ReadHandle = {
       stat: (): Promise<FileStat> => fh.stat(),
       read: async (buf, position) => (await fh.read(buf, 0, buf.byteLength, position)).bytesRead,

@@ -132,3 +132,65 @@ describe('PolicyManager with a judge that fails', () => {
     expect(manager.current?.version).toBe(10);
   });
 });
+
+describe('a stored policy this agent can no longer read', () => {
+  it('is said in an event, and its version stays the floor (no rollback to an older file)', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'baomi-judge-'));
+    mkdirSync(join(root, 'etc'));
+    const file = join(root, 'etc', 'policy.yaml');
+    copyFileSync(BASE, file);
+    copyFileSync(`${BASE}.sig`, `${file}.sig`);
+    const store = openStore({ dataDir: join(root, 'data'), host: 'test' });
+    const options = {
+      file,
+      trusted: [DEMO_KEY],
+      store,
+      dataDir: join(root, 'data'),
+      os: 'linux' as const,
+      now: () => NOW,
+      log: createLogger(null),
+    };
+    try {
+      const first = new PolicyManager({
+        ...options,
+        runJudge: (r) => runJudgeChild(r, 30_000, CHILD),
+      });
+      await first.judgeNow();
+      expect(first.current?.version).toBe(10);
+      first.stop();
+      // A downgraded agent: the kept policy uses what this version does not know.
+      const downgraded = join(POLICIES, 'bad-signed', 'downgrade.yaml');
+      copyFileSync(downgraded, file);
+      copyFileSync(`${downgraded}.sig`, `${file}.sig`);
+      const second = new PolicyManager({
+        ...options,
+        runJudge: async (r) =>
+          r.op === 'restore'
+            ? {
+                ok: false,
+                issues: [
+                  {
+                    code: 'POLICY_AGENT_TOO_OLD',
+                    params: { minAgentVersion: '9.0.0' },
+                    line: 5,
+                    col: 1,
+                  },
+                ],
+              }
+            : runJudgeChild(r, 30_000, CHILD),
+      });
+      await second.start();
+      second.stop();
+      expect(second.current).toBeNull();
+      const refused = store.query({ types: ['policy.rejected'], order: 'asc' }).map((e) => e.data);
+      expect(refused[0]).toMatchObject({
+        code: 'POLICY_AGENT_TOO_OLD',
+        params: { stored: true, version: 10 },
+      });
+      // The older file on disk (version 9) is refused against the stored version 10.
+      expect(refused[1]).toMatchObject({ code: 'POLICY_DOWNGRADE' });
+    } finally {
+      store.close();
+    }
+  });
+});

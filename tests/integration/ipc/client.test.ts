@@ -205,6 +205,44 @@ describe('ipc client ↔ socket server', () => {
     expect((await c.request('events.query', { filter: { limit: 1 } })).events).toHaveLength(1);
   });
 
+  it('stops reading a client that never reads, and holds at most twice the buffer for it', async () => {
+    const p = socketDir();
+    const log = new MemoryLog();
+    log.append(20, [undefined], 1024);
+    track(await serveLog(p, log, { maxWriteBuffer: 64 * 1024 }));
+    const sock = connect(p.admin);
+    cleanup.push(() => sock.destroy());
+    await new Promise((r) => sock.once('connect', r));
+    sock.pause(); // reads nothing
+    const before = process.memoryUsage().rss;
+    // 5,000 small requests (each answer ~25 KB): without back-pressure ~120 MB would wait.
+    const line = `${JSON.stringify({ id: 1, type: 'events.query', filter: {} })}\n`;
+    sock.write(line.repeat(5000));
+    await sleep(1000);
+    // The server (this process) holds at most a few buffers' worth for it, not 120 MB.
+    expect(process.memoryUsage().rss - before).toBeLessThan(40 * 1024 * 1024);
+    // Dropped or paused: either way the server still answers another client at once.
+    const c = track(await connectAgent(p.admin, { timeoutMs: 2000 }));
+    expect((await c.request('events.query', { filter: { limit: 1 } })).events).toHaveLength(1);
+  });
+
+  it('closes connections beyond the cap at once, and serves again when one goes', async () => {
+    const p = socketDir();
+    const log = new MemoryLog();
+    log.append(1);
+    track(await serveLog(p, log, { maxConnections: 3 }));
+    const held = [];
+    for (let i = 0; i < 3; i++) held.push(track(await connectAgent(p.agent, { seatToken: null })));
+    for (const c of held) expect((await c.request('status', {})) ?? null).not.toBeUndefined();
+    const fourth = connect(p.agent);
+    cleanup.push(() => fourth.destroy());
+    await new Promise((r) => fourth.once('close', r)); // refused by closing
+    held[0]?.close();
+    await sleep(100);
+    const again = track(await connectAgent(p.agent, { seatToken: null }));
+    expect(await again.request('status', {})).toBeDefined();
+  });
+
   it('hands a slow subscriber every event once, in order, acknowledging as it goes', async () => {
     const p = socketDir();
     const log = new MemoryLog();

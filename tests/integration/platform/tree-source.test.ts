@@ -1,6 +1,8 @@
 // The listing fallback for file systems without d_type (XFS without ftype, some FUSE and
 // NFS): raw names typed one by one, on real files, including a name that is not UTF-8.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listTypedOneByOne, nodeTreeSource } from '../../../src/platform/node/tree-source.js';
@@ -55,5 +57,27 @@ describe('directory listings', () => {
     const root = fixture();
     expect(listTypedOneByOne(path.join(root, 'missing'))).toBeUndefined();
     expect(nodeTreeSource.readDir(path.join(root, 'missing'))).toBeUndefined();
+  });
+});
+
+describe('openRead and FIFOs', () => {
+  it('opens a FIFO without waiting for a writer, so no thread-pool thread is held', async () => {
+    const dir = fs.mkdtempSync(path.join(tmpdir(), 'baomi-fifo-'));
+    try {
+      const fifos = [0, 1, 2, 3, 4].map((i) => path.join(dir, `f${i}`));
+      for (const f of fifos) execFileSync('mkfifo', [f]);
+      // Five at once: more than libuv's four threads. Each must come back (opened, not a file).
+      const opened = await Promise.race([
+        Promise.all(fifos.map((f) => nodeTreeSource.openRead(f))),
+        new Promise<'blocked'>((r) => setTimeout(() => r('blocked'), 3000)),
+      ]);
+      expect(opened).not.toBe('blocked');
+      for (const h of opened as Awaited<ReturnType<typeof nodeTreeSource.openRead>>[]) {
+        expect((await h.stat()).isFile()).toBe(false);
+        await h.close();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -87,6 +87,17 @@ describe('verifyChain', () => {
     expect(verifyChain(user)).toMatchObject({ ok: false, kind: 'hash', brokenAt: 3, checked: 2 });
   });
 
+  it('hash: a row edited to hold a number the canonical form refuses (1e999) is a break, not a crash', () => {
+    const events = chain(6);
+    events[2] = { ...events[2]!, data: JSON.parse('{"path":"/x","size":1e999}') };
+    expect(verifyChain(events)).toMatchObject({
+      ok: false,
+      kind: 'hash',
+      brokenAt: 3,
+      breaks: [{ kind: 'hash', seq: 3 }],
+    });
+  });
+
   it('hash: a stored record that cannot be read as an event', () => {
     const items: ChainItem[] = chain(5);
     items[3] = { seq: 4, unreadable: 'data is not valid JSON' };
