@@ -83,6 +83,10 @@ export const cliMessages: Catalog = {
       'Key {{file}} ignored: mode {{mode}}, writable by others. A trust anchor anyone may replace is none; make it writable by its owner only (chmod 644) if it is genuine.',
     'cli.trust.keyIgnored.group':
       'Key {{file}} ignored: mode {{mode}}, writable by its group. Make it writable by its owner only (chmod 644) if it is genuine.',
+    'cli.trust.keyIgnored.owner':
+      'Key {{file}} ignored: it (or its folder) belongs to a user other than root or the agent’s own, who could replace it. Give it to root (chown root: and chmod 644) if it is genuine.',
+    'cli.trust.keyIgnored.link':
+      'Key {{file}} ignored: it is a symbolic link, and whoever controls its target could replace the key. Put the .pub file itself there.',
     'cli.trust.policyDirItself':
       '{{dir}} holds .pub keys itself but has no policy/ folder: --trust-dir names the parent of policy/ (the trust dir holds policy/ and exceptions/). Use --trust-dir {{parent}}.',
     'cli.reason.ENOENT': 'it does not exist',
@@ -266,6 +270,10 @@ export const cliMessages: Catalog = {
       '已忽略密钥 {{file}}：权限 {{mode}}，其他用户可写。任何人都能替换的信任锚不可信；若确为正本，请改为仅属主可写（chmod 644）。',
     'cli.trust.keyIgnored.group':
       '已忽略密钥 {{file}}：权限 {{mode}}，同组用户可写。若确为正本，请改为仅属主可写（chmod 644）。',
+    'cli.trust.keyIgnored.owner':
+      '已忽略密钥 {{file}}：它（或其所在目录）属于 root 和代理自身用户以外的用户，该用户可以替换它。若确为正本，请交给 root（chown root: 并 chmod 644）。',
+    'cli.trust.keyIgnored.link':
+      '已忽略密钥 {{file}}：它是符号链接，控制其目标的人就能替换密钥。请在此处放置 .pub 文件本身。',
     'cli.trust.policyDirItself':
       '{{dir}} 中直接存放着 .pub 公钥，却没有 policy/ 子目录：--trust-dir 应指向 policy/ 的上级目录（信任目录下有 policy/ 和 exceptions/）。请使用 --trust-dir {{parent}}。',
     'cli.reason.ENOENT': '不存在',

@@ -1,7 +1,7 @@
 // Trusted policy keys: `<trustDir>/policy/*.pub` (DESIGN.md "Paths": a key trusted for
 // policies cannot sign exceptions, which live in `<trustDir>/exceptions/`). SECURITY: a key
 // file anyone may write is no trust anchor, so group- or world-writable keys are skipped.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TrustedKey } from '../../core/policy/types.js';
@@ -16,8 +16,10 @@ export interface IgnoredKey {
   file: string;
   /** e.g. "0666" */
   mode: string;
-  /** The worse of the two when both may write. */
-  writableBy: 'others' | 'group';
+  /** Who else could replace it: others or the group (the worse when both may write), a
+   *  user other than root or the agent's own (`owner`), or a link whose target could be
+   *  anything (`link`). */
+  writableBy: 'others' | 'group' | 'owner' | 'link';
 }
 
 export interface TrustDirReport {
@@ -38,16 +40,25 @@ export function inspectTrustDir(trustDir: string): TrustDirReport {
     if (listPub(trustDir).length > 0) report.policyDirItself = { parent: dirname(trustDir) };
     return report;
   }
+  // SECURITY: whoever can replace a key signs the policy. So the key must be a regular file
+  // (not a link), owned by root or the agent's own user, writable by its owner only, in a
+  // policy/ folder that others cannot write either (or they could swap the file itself).
+  const me = process.getuid?.();
+  const trustedOwner = (uid: number) => me === undefined || uid === 0 || uid === me;
+  const folder = lstatSync(dir);
+  const folderUnsafe = !folder.isDirectory() || !trustedOwner(folder.uid) || folder.mode & 0o022;
   for (const name of listPub(dir)) {
     const file = join(dir, name);
-    const st = statSync(file);
-    if (!st.isFile()) continue;
-    if (st.mode & 0o022) {
-      report.ignored.push({
-        file,
-        mode: (st.mode & 0o7777).toString(8).padStart(4, '0'),
-        writableBy: st.mode & 0o002 ? 'others' : 'group',
-      });
+    const st = lstatSync(file);
+    const mode = (st.mode & 0o7777).toString(8).padStart(4, '0');
+    let writableBy: IgnoredKey['writableBy'] | null = null;
+    if (st.isSymbolicLink()) writableBy = 'link';
+    else if (!st.isFile()) continue;
+    else if (st.mode & 0o002 || (folderUnsafe && folder.mode & 0o002)) writableBy = 'others';
+    else if (st.mode & 0o020 || (folderUnsafe && folder.mode & 0o020)) writableBy = 'group';
+    else if (!trustedOwner(st.uid) || folderUnsafe) writableBy = 'owner';
+    if (writableBy) {
+      report.ignored.push({ file, mode, writableBy });
       continue;
     }
     report.keys.push({ name: basename(name, '.pub'), publicKeyPem: readFileSync(file, 'utf8') });

@@ -1,0 +1,68 @@
+// Trusted policy keys: whoever can replace a key signs the policy, so a key is trusted only
+// when it is a regular file, owned by root or the agent's user, writable by its owner only,
+// in a policy/ folder no one else can write. Each refusal is named with its reason.
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { inspectTrustDir } from '../../../src/agent/policy/trust.js';
+import { POLICIES } from '../../helpers/agent.js';
+
+const DEMO_PUB = join(POLICIES, 'demo-trust', 'policy', 'DEMO-policy.pub');
+const made: string[] = [];
+afterEach(() => {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function trustDir(): { root: string; policy: string } {
+  const root = mkdtempSync(join(tmpdir(), 'baomi-trust-'));
+  made.push(root);
+  const policy = join(root, 'policy');
+  mkdirSync(policy, { mode: 0o755 });
+  chmodSync(policy, 0o755);
+  return { root, policy };
+}
+
+function key(dir: string, name: string, mode = 0o644): string {
+  const f = join(dir, `${name}.pub`);
+  copyFileSync(DEMO_PUB, f);
+  chmodSync(f, mode);
+  return f;
+}
+
+const why = (root: string) =>
+  Object.fromEntries(inspectTrustDir(root).ignored.map((k) => [k.file, k.writableBy]));
+
+describe('trusted policy keys', () => {
+  it('trusts a key owned by the agent’s user, writable by its owner only', () => {
+    const { root, policy } = trustDir();
+    key(policy, 'it-2026');
+    expect(inspectTrustDir(root).keys.map((k) => k.name)).toEqual(['it-2026']);
+  });
+
+  it('ignores a link, and a key in a policy/ folder that others can write', () => {
+    const { root, policy } = trustDir();
+    const real = key(policy, 'real');
+    symlinkSync(real, join(policy, 'linked.pub'));
+    expect(why(root)).toEqual({ [join(policy, 'linked.pub')]: 'link' });
+    chmodSync(policy, 0o777);
+    expect(inspectTrustDir(root).keys).toEqual([]);
+    expect(why(root)[real]).toBe('others');
+  });
+
+  it.runIf(process.getuid?.() === 0)('ignores a key owned by an ordinary user (as root)', () => {
+    const { root, policy } = trustDir();
+    const f = key(policy, 'someone');
+    chownSync(f, 65534, 65534);
+    expect(inspectTrustDir(root).keys).toEqual([]);
+    expect(why(root)).toEqual({ [f]: 'owner' });
+  });
+});
