@@ -108,7 +108,15 @@ export function foldersModule(): FoldersModule {
   const replace = (folders: ResolvedFolder[], scanIntervalMs: number) => {
     work = work
       .then(async () => {
-        await recorder?.stop();
+        try {
+          await recorder?.stop();
+        } catch (e) {
+          // The old set's watches are what failed to close; the new set is still watched.
+          ctx?.log.error(
+            { module: 'folders', err: String(e) },
+            'stopping the old folder set failed',
+          );
+        }
         recorder = null;
         if (stopping || !ctx) return;
         watched = folders.map((f) => ({ path: f.path, level: f.level, state: 'starting' }));
