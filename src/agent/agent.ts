@@ -149,9 +149,9 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   const notices = noticeHub();
   const status = () => assembleStatus(set.status(), store.counts(), true);
   const keepStatus = () => {
-    // For `baomi status --data-dir` when no agent answers: the last assembled answer.
-    const { events: _e, running: _r, ...slices } = status();
-    store.setState(STATUS_KEY, JSON.stringify(slices));
+    // For `baomi status --data-dir` when no agent answers: the modules' slices. The counts
+    // are not kept: whoever reads the data dir counts its rows then (statusFromStore).
+    store.setState(STATUS_KEY, JSON.stringify(set.status()));
   };
   const closeAll = async (reason: string) => {
     await sockets.close();

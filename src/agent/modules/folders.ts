@@ -2,6 +2,7 @@
 // policy changes the set), and the state of each folder for `baomi status`. SECURITY: a
 // folder the agent cannot watch for any reason other than "does not exist yet" is never
 // silent: it is `failed` in status and a `watch.folder-failed` event of severity high.
+import { folderPathProblem } from '../../core/policy/folder-paths.js';
 import type { ResolvedFolder } from '../../core/policy/types.js';
 import { type FolderRecorder, startFolderRecorder } from '../files/recorder.js';
 import type { WatchNotice } from '../folders/types.js';
@@ -21,7 +22,11 @@ export interface WatchedFolder {
 /** Why a path can never be watched, decided before the OS is asked (defence in depth: the
  *  policy schema refuses these too). */
 export function unwatchablePath(path: string): string | null {
-  if (/[\u0000-\u001f\u007f]/.test(path)) return 'the path contains a control character (NUL?)';
+  // The policy schema's own rule (core), so the agent and `policy validate` agree.
+  const problem = folderPathProblem(path, 'any');
+  if (problem?.code === 'POLICY_FOLDER_CONTROL_CHAR')
+    return `the path contains a control character (${problem.params.char})`;
+  if (problem) return `the path is refused by the policy schema (${problem.code})`;
   if (!path.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(path) && !path.startsWith('\\\\'))
     return 'the path is not absolute';
   return null;

@@ -26,7 +26,6 @@ export function logModule(): AgentModule {
     stop() {
       ctx = null;
     },
-    status: () => ({ events: store().counts() }),
     requests: {
       'events.query': (req, asker) => {
         if (req.type !== 'events.query') throw new Error('unreachable');
