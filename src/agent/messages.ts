@@ -27,6 +27,16 @@ export const agentMessages: Catalog = {
     SEAT_TOKEN_FOREIGN:
       "Cannot write a seat token for {{user}} (uid {{uid}}): an agent that is not root writes only its own user's token.",
     USB_NO_MODULE: 'this version of the agent has no USB device control yet',
+    USB_NOT_ENFORCING:
+      'the agent runs without --enforce (development): USB devices are decided and recorded, nothing is blocked',
+    USB_NOT_ROOT:
+      'blocking USB devices needs root (Administrator on Windows): decisions are recorded, nothing is blocked',
+    USB_SYSFS_READONLY:
+      '/sys is read-only here (a container?): USB devices are recorded, nothing can be blocked',
+    USB_NO_SYSFS: 'this machine has no /sys/bus/usb: no USB devices can be seen or blocked',
+    USB_UNSUPPORTED_OS: 'this operating system has no USB enforcement in this version',
+    USB_SEAL_OPEN:
+      'a USB controller reads open ({{open}}): someone re-opened what the agent sealed; sealing it again',
     'agent.banner.started': 'Baomi agent {{version}} running as {{user}} (pid {{pid}}).',
     'agent.banner.data': '  Event database: {{db}}',
     'agent.banner.log': '  Agent log:      {{log}}',
@@ -65,6 +75,12 @@ export const agentMessages: Catalog = {
     SEAT_TOKEN_FOREIGN:
       '无法为 {{user}}（uid {{uid}}）写入席位令牌：非 root 运行的代理只能写入自己用户的令牌。',
     USB_NO_MODULE: '此版本的代理尚无 USB 设备管控功能',
+    USB_NOT_ENFORCING: '代理未以 --enforce 运行（开发模式）：USB 设备只判定和记录，不拦截',
+    USB_NOT_ROOT: '拦截 USB 设备需要 root（Windows 上为管理员）权限：只记录判定，不拦截',
+    USB_SYSFS_READONLY: '此处 /sys 为只读（容器中？）：只记录 USB 设备，无法拦截',
+    USB_NO_SYSFS: '本机没有 /sys/bus/usb：无法发现或拦截 USB 设备',
+    USB_UNSUPPORTED_OS: '此版本在该操作系统上不支持 USB 管控',
+    USB_SEAL_OPEN: 'USB 控制器处于开放状态（{{open}}）：有人重新打开了代理封闭的端口，正在重新封闭',
     'agent.banner.started': '保密代理 {{version}} 正以 {{user}} 身份运行（进程号 {{pid}}）。',
     'agent.banner.data': '  事件数据库：{{db}}',
     'agent.banner.log': '  代理日志：  {{log}}',

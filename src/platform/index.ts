@@ -17,6 +17,7 @@ import { pickLinuxSession } from './linux/session.js';
 import { createLinuxUsers } from './linux/users.js';
 import { nodeClock } from './node/clock.js';
 import { createNodeCommandRunner } from './node/commands.js';
+import { noUsb } from './node/no-usb.js';
 import { nodeTreeSource } from './node/tree-source.js';
 import { osName } from './paths.js';
 import {
@@ -60,7 +61,7 @@ export function createPlatform(o: PlatformOptions = {}): Platform {
     lacks.push(line);
     o.say?.(line);
   };
-  const base = { os, clock: nodeClock, commands, tree: nodeTreeSource, lacks };
+  const base = { os, clock: nodeClock, commands, tree: nodeTreeSource, usb: noUsb, lacks };
   if (os === 'windows') {
     lacks.push(...WINDOWS_LACKS);
     return {

@@ -13,5 +13,11 @@ export const AGENT_ERROR_CODES = [
   'SEAT_TOKEN_FOREIGN',
   /** Not an error: why `status` says USB storage is not enforced (`usb.reason`). */
   'USB_NO_MODULE',
+  'USB_NOT_ENFORCING',
+  'USB_NOT_ROOT',
+  'USB_SYSFS_READONLY',
+  'USB_NO_SYSFS',
+  'USB_UNSUPPORTED_OS',
+  'USB_SEAL_OPEN',
 ] as const;
 export type AgentErrorCode = (typeof AGENT_ERROR_CODES)[number];

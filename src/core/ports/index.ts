@@ -7,6 +7,7 @@ import type { KernelLimits } from './kernel.js';
 import type { Notifier } from './notifier.js';
 import type { SessionSource } from './session.js';
 import type { TreeSource } from './tree-source.js';
+import type { UsbControl } from './usb.js';
 import type { UserDirectory } from './users.js';
 
 export type PlatformOs = 'linux' | 'windows' | 'darwin';
@@ -20,6 +21,7 @@ export interface Platform {
   notifier: Notifier;
   tree: TreeSource;
   kernel: KernelLimits;
+  usb: UsbControl;
   /**
    * What this platform lacks, one line each (a missing logind, no utmp, a read-only /proc),
    * collected when the adapters were picked so the agent can say it once.
@@ -33,4 +35,5 @@ export type * from './kernel.js';
 export type * from './notifier.js';
 export type * from './session.js';
 export type * from './tree-source.js';
+export type * from './usb.js';
 export type * from './users.js';

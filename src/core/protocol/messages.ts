@@ -7,6 +7,7 @@
 import type { ErrorCode } from '../codes/index.js';
 import type { BaomiEvent, Json, Severity } from '../events/types.js';
 import type { VerifyResult } from '../events/verify.js';
+import type { ActiveException, Decision, UsbDevice } from '../usb/types.js';
 
 export const MAX_LINE_BYTES = 1024 * 1024;
 export const PROTOCOL_VERSION = 1;
@@ -85,7 +86,32 @@ export type Request =
   | { id: number; type: 'status' }
   | { id: number; type: 'events.query'; filter: EventFilter }
   | { id: number; type: 'verify' }
-  | ({ id: number; type: 'idle.report' } & IdleReport);
+  | ({ id: number; type: 'idle.report' } & IdleReport)
+  | { id: number; type: 'usb.list' }
+  | { id: number; type: 'usb.exception.redeem'; token: string };
+
+/** Longest exception token accepted on the socket (a real one is well under 1 KiB). */
+export const MAX_EXCEPTION_TOKEN = 4096;
+
+/** One line of `baomi usb list`: a device present now or seen recently, and its decision. */
+export interface UsbListEntry {
+  device: UsbDevice;
+  decision: Decision;
+  /** What the OS holds now (read back after enforcing); absent when not enforcing. */
+  applied?: Decision['verdict'];
+  present: boolean;
+  /** ms since the epoch. */
+  firstSeen: number;
+  lastSeen: number;
+  /** The seat user when it was last plugged. */
+  user?: string;
+}
+
+export interface UsbListResult {
+  enforcing: boolean;
+  reason?: string;
+  devices: UsbListEntry[];
+}
 
 /**
  * What the tray reports about the person's session (future: the idle module). Seat token
@@ -125,6 +151,8 @@ export interface ResultOf {
   'events.query': { events: BaomiEvent[] };
   verify: VerifyResult;
   'idle.report': Record<string, never>;
+  'usb.list': UsbListResult;
+  'usb.exception.redeem': { exception: ActiveException };
   subscribe: SubscribeResult;
   unsubscribe: Record<string, never>;
 }
@@ -168,12 +196,17 @@ export const SOCKET_ACCESS: Record<MessageType, 'agent' | 'admin'> = {
   'events.query': 'agent',
   verify: 'admin',
   'idle.report': 'agent',
+  'usb.list': 'agent',
+  'usb.exception.redeem': 'agent',
   subscribe: 'agent',
   unsubscribe: 'agent',
 };
 
 /** Requests that agent.sock serves only with a valid seat token (made as the seat user). */
-export const SEAT_REQUIRED: ReadonlySet<MessageType> = new Set<MessageType>(['idle.report']);
+export const SEAT_REQUIRED: ReadonlySet<MessageType> = new Set<MessageType>([
+  'idle.report',
+  'usb.exception.redeem',
+]);
 
 /** The seat token's form: 32 random bytes, base64url without padding. */
 export const SEAT_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
@@ -224,13 +257,17 @@ export function parseRequest(line: string): ClientMessage | ParseError {
       const report = { id, type: 'idle.report' as const, idleMs: m.idleMs, at: m.at };
       return withSeat(m.locked === undefined ? report : { ...report, locked: m.locked });
     }
+    case 'usb.exception.redeem':
+      if (typeof m.token !== 'string' || m.token.length > MAX_EXCEPTION_TOKEN) return bad;
+      return withSeat({ id, type: 'usb.exception.redeem', token: m.token });
     case 'subscribe':
       if (!isInt(m.afterSeq) || !isInt(m.window, 1) || m.window > MAX_WINDOW) return bad;
       return withSeat({ id, type: 'subscribe', afterSeq: m.afterSeq, window: m.window });
     case 'status':
     case 'verify':
+    case 'usb.list':
     case 'unsubscribe':
-      return withSeat({ id, type: m.type as 'status' | 'verify' | 'unsubscribe' });
+      return withSeat({ id, type: m.type as 'status' | 'verify' | 'usb.list' | 'unsubscribe' });
   }
 }
 

@@ -8,6 +8,7 @@ import { FakeKernel } from './kernel.js';
 import { FakeNotifier } from './notifier.js';
 import { FakeSession } from './session.js';
 import { FakeTree } from './tree.js';
+import { FakeUsb } from './usb.js';
 import { FakeUsers } from './users.js';
 
 export interface FakePlatform extends Platform {
@@ -18,6 +19,7 @@ export interface FakePlatform extends Platform {
   notifier: FakeNotifier;
   tree: FakeTree;
   kernel: FakeKernel;
+  usb: FakeUsb;
 }
 
 export function createFakePlatform(
@@ -33,9 +35,20 @@ export function createFakePlatform(
     notifier: new FakeNotifier(),
     tree: new FakeTree({ now: () => clock.now() }),
     kernel: new FakeKernel(),
+    usb: new FakeUsb(),
     lacks: [...(o.lacks ?? [])],
   };
 }
 
 export type { CommandCall } from './commands.js';
-export { FakeClock, FakeCommandRunner, FakeKernel, FakeNotifier, FakeSession, FakeTree, FakeUsers };
+export type { FakeApplied } from './usb.js';
+export {
+  FakeClock,
+  FakeCommandRunner,
+  FakeKernel,
+  FakeNotifier,
+  FakeSession,
+  FakeTree,
+  FakeUsb,
+  FakeUsers,
+};

@@ -1,0 +1,73 @@
+// USB device control as a port (DESIGN.md "Sealing USB"): the Linux adapter reads and writes
+// sysfs (`authorized_default`, `authorized`), Windows and macOS use the OS's own means through
+// the command runner, the fake is an in-memory bus for unit tests. The adapter never decides:
+// src/core/usb/decide.ts does, the agent's usb module asks and tells.
+import type { Decision, UsbDevice } from '../usb/types.js';
+
+export type UsbControlName = 'sysfs' | 'windows' | 'macos' | 'fake' | 'none';
+
+/** Why USB storage is not enforced here (`status.usb.reason`; texts in the agent's messages). */
+export type UsbReason =
+  /** No usb module in this agent. */
+  | 'USB_NO_MODULE'
+  /** The agent runs without --enforce (npm start, development): audit only. */
+  | 'USB_NOT_ENFORCING'
+  /** Enforcement needs root / Administrator. */
+  | 'USB_NOT_ROOT'
+  /** sysfs is read-only here (a container): audit only. */
+  | 'USB_SYSFS_READONLY'
+  /** No /sys/bus/usb at all. */
+  | 'USB_NO_SYSFS'
+  /** This OS has no adapter that can enforce. */
+  | 'USB_UNSUPPORTED_OS'
+  /** A sealed root hub (or Thunderbolt domain) reads open now; the agent is sealing it again. */
+  | 'USB_SEAL_OPEN';
+
+export interface SealState {
+  /** True only when every root hub was read back as sealed (checked, not assumed). */
+  sealed: boolean;
+  /** What reads open now (root hub ids such as "usb3", Thunderbolt domains). */
+  open: string[];
+  /** Set when sealing is impossible here. */
+  reason?: UsbReason;
+}
+
+export interface ApplyResult {
+  /** What the OS holds now, read back (block when the write failed: fail closed). */
+  applied: Decision['verdict'];
+  /** The device left while it was being decided. */
+  gone?: boolean;
+  /** read-only could not be guaranteed here, so the device was blocked instead. */
+  readOnlyFellBack?: boolean;
+  /** A write that failed, for the event (never thrown). */
+  error?: string;
+}
+
+export interface UsbWatchHandlers {
+  added(device: UsbDevice): void;
+  removed(id: string): void;
+  /** The source failed; the module falls back to scanning (list()). */
+  error(err: Error): void;
+}
+
+export interface UsbControl {
+  readonly name: UsbControlName;
+  /** How it learns of new devices (for status): "usb" (libusb hotplug), "sysfs-scan", … */
+  readonly detection: string;
+  /** Whether this process could enforce here; null when it can. Never throws. */
+  enforceProblem(): Promise<UsbReason | null>;
+  /** Every USB device present now (hubs included), read fresh. */
+  list(): Promise<UsbDevice[]>;
+  /** Added and removed devices from now on. */
+  watch(h: UsbWatchHandlers): { close(): void };
+  /**
+   * Makes every device that arrives from now on wait unauthorized (Linux: 0 into each root
+   * hub's authorized_default), then reads it back. Idempotent; called again when a new
+   * controller appears and by the periodic check.
+   */
+  seal(): Promise<SealState>;
+  /** Reads back what seal() wrote, writing nothing. */
+  sealState(): Promise<SealState>;
+  /** Enforces a decision on a present device (authorize, deauthorize, per interface, read-only). */
+  apply(device: UsbDevice, decision: Decision): Promise<ApplyResult>;
+}

@@ -1,0 +1,118 @@
+// An in-memory USB bus for unit tests of the usb module: tests plug and pull devices, open a
+// sealed root hub "behind the agent's back", make a device vanish mid-decision or a write
+// fail, and read what the module told the OS (`applied`).
+import type {
+  ApplyResult,
+  SealState,
+  UsbControl,
+  UsbReason,
+  UsbWatchHandlers,
+} from '../../core/ports/usb.js';
+import type { Decision, UsbDevice } from '../../core/usb/types.js';
+
+export interface FakeApplied {
+  id: string;
+  verdict: Decision['verdict'];
+  interfaces: Decision['interfaces'];
+}
+
+export class FakeUsb implements UsbControl {
+  readonly name = 'fake' as const;
+  detection = 'fake';
+  /** Why this "machine" cannot enforce (null: it can). */
+  problem: UsbReason | null = null;
+  /** Root hubs and whether each is sealed (authorized_default 0). */
+  readonly hubs = new Map<string, boolean>([['usb1', false]]);
+  readonly devices = new Map<string, UsbDevice>();
+  /** What each present device is allowed now, as the OS holds it. */
+  readonly state = new Map<string, Decision['verdict']>();
+  /** Every apply() call, in order. */
+  readonly applied: FakeApplied[] = [];
+  /** Next apply() on this id finds the device gone. */
+  readonly vanishing = new Set<string>();
+  /** Next apply() on this id fails to write. */
+  readonly failing = new Set<string>();
+  /** Whether read-only can be guaranteed here. */
+  readOnlySupported = true;
+  private handlers = new Set<UsbWatchHandlers>();
+
+  async enforceProblem(): Promise<UsbReason | null> {
+    return this.problem;
+  }
+
+  async list(): Promise<UsbDevice[]> {
+    return [...this.devices.values()];
+  }
+
+  watch(h: UsbWatchHandlers): { close(): void } {
+    this.handlers.add(h);
+    return { close: () => this.handlers.delete(h) };
+  }
+
+  async seal(): Promise<SealState> {
+    if (this.problem) return { sealed: false, open: [], reason: this.problem };
+    for (const id of this.hubs.keys()) this.hubs.set(id, true);
+    return this.sealState();
+  }
+
+  async sealState(): Promise<SealState> {
+    if (this.problem) return { sealed: false, open: [], reason: this.problem };
+    const open = [...this.hubs].filter(([, sealed]) => !sealed).map(([id]) => id);
+    return open.length ? { sealed: false, open, reason: 'USB_SEAL_OPEN' } : { sealed: true, open };
+  }
+
+  async apply(device: UsbDevice, decision: Decision): Promise<ApplyResult> {
+    this.applied.push({
+      id: device.id,
+      verdict: decision.verdict,
+      interfaces: decision.interfaces,
+    });
+    if (this.vanishing.delete(device.id) || !this.devices.has(device.id)) {
+      this.devices.delete(device.id);
+      return { applied: 'block', gone: true };
+    }
+    if (this.failing.delete(device.id)) {
+      this.state.set(device.id, 'block');
+      return { applied: 'block', error: 'EACCES: fake write failure' };
+    }
+    if (decision.verdict === 'read-only' && !this.readOnlySupported) {
+      this.state.set(device.id, 'block');
+      return { applied: 'block', readOnlyFellBack: true };
+    }
+    this.state.set(device.id, decision.verdict);
+    return { applied: decision.verdict };
+  }
+
+  // --- test controls ---
+
+  /** A device arrives (unauthorized, as under a sealed hub) and the watchers hear of it. */
+  plug(device: UsbDevice): void {
+    this.devices.set(device.id, device);
+    this.state.set(device.id, this.hubsSealed() ? 'block' : 'allow');
+    for (const h of this.handlers) h.added(device);
+  }
+
+  pull(id: string): void {
+    this.devices.delete(id);
+    this.state.delete(id);
+    for (const h of this.handlers) h.removed(id);
+  }
+
+  /** Someone writes 1 into a root hub's authorized_default behind the agent's back. */
+  reopen(hub = 'usb1'): void {
+    this.hubs.set(hub, false);
+  }
+
+  /** A controller appears (a dock): a new root hub, open. */
+  addHub(id: string): void {
+    this.hubs.set(id, false);
+  }
+
+  failWatch(err: Error): void {
+    for (const h of this.handlers) h.error(err);
+  }
+
+  private hubsSealed(): boolean {
+    return [...this.hubs.values()].every(Boolean);
+  }
+}
