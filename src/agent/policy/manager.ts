@@ -89,7 +89,7 @@ export class PolicyManager {
   #lastStat = '';
   /** The fingerprint whose judgement failed and was already reported. */
   #failedOn = '';
-  /** The pair as last read, and since when (clock ms) it has been that: see #unsettled. */
+  /** The pair as last read, and since when (clock ms) it has been that: #holdWhileUnsettled. */
   #seen = '';
   #seenAt = Number.NEGATIVE_INFINITY;
   /** The watcher reported a change since the pair was last read. */
