@@ -140,6 +140,11 @@ export const cliMessages: Catalog = {
     'cli.policyStatus.noRejection':
       'No policy file has been refused since the policy in force was applied.',
     'cli.policyStatus.file': 'Refused file: {{file}}',
+    'cli.policyStatus.problem': '  also: {{text}}',
+    'cli.policyStatus.moreProblems':
+      '  … and {{count}} more problem(s), not recorded; `baomi policy validate {{file}}` lists them all.',
+    'cli.status.moreProblems':
+      '  (and {{count}} more problem(s) in that file: baomi policy status)',
     'cli.policyStatus.hint': 'The full record: baomi events --type policy.rejected --json',
     'cli.status.idle': 'Idle source: {{source}}',
     'cli.status.idleSource.x11': 'X11 screen saver',
@@ -325,6 +330,10 @@ export const cliMessages: Catalog = {
     'cli.status.policyRejected': '最近一次被拒绝的策略（{{at}}，事件 {{seq}}）：{{reason}}',
     'cli.policyStatus.noRejection': '自生效策略应用以来，没有策略文件被拒绝。',
     'cli.policyStatus.file': '被拒绝的文件：{{file}}',
+    'cli.policyStatus.problem': '  另有：{{text}}',
+    'cli.policyStatus.moreProblems':
+      '  ……另有 {{count}} 个问题未记录；`baomi policy validate {{file}}` 会全部列出。',
+    'cli.status.moreProblems': '  （该文件另有 {{count}} 个问题：见 baomi policy status）',
     'cli.policyStatus.hint': '完整记录：baomi events --type policy.rejected --json',
     'cli.status.idle': '空闲检测来源：{{source}}',
     'cli.status.idleSource.x11': 'X11 屏幕保护程序',

@@ -25,7 +25,7 @@ export function policyModule(): PolicyModule {
         store: ctx.store,
         dataDir: config.dataDir,
         os: platform.os,
-        now: () => platform.clock.now(),
+        clock: platform.clock,
         log,
         onApplied: (p) => ctx.applyPolicy(p),
       });

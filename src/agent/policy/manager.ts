@@ -1,27 +1,55 @@
 // Keeps the right policy in force. The file and its signature are judged together once both
-// have been quiet for QUIET_MS (IT copies them one after the other; editors write in pieces).
-// A valid, signed, newer policy is applied with `policy.applied`; anything else is refused
-// with `policy.rejected` and the last good policy stays in force, across restarts too (it is
-// kept in the store). SECURITY: when in doubt, keep the policy in force; never fall back to
-// "no policy" because a file went missing. Parsing and judging happen in a short-lived child
-// process (judge-remote.ts) so the resident agent never loads the parser and the schema; a
-// judge that fails is a refusal (POLICY_JUDGE_FAILED), never an acceptance.
+// have been quiet for QUIET_MS (editors write in pieces). A valid, signed, newer policy is
+// applied with `policy.applied`; anything else is refused with `policy.rejected` and the last
+// good policy (or, with none, the fail-closed defaults) stays in force, across restarts too
+// (it is kept in the store). SECURITY: when in doubt, keep the policy in force; never fall
+// back to "no policy" because a file went missing. Parsing and judging happen in a short-lived
+// child process (judge-remote.ts) so the resident agent never loads the parser and the schema;
+// a judge that fails is a refusal (POLICY_JUDGE_FAILED), never an acceptance.
+//
+// What gets recorded (issue 8: a refusal is severity high, so it must mean something):
+// - Deploying is two copies, `policy.yaml` and `policy.yaml.sig`, in either order. A pair
+//   judged mid-update (the new file with the old signature, or none yet) is wrong for a
+//   moment. So a refusal is recorded only once the pair has settled: SETTLE_MS with neither
+//   file changing. Until then the refusal is held and the pair judged again; what is in force
+//   does not change meanwhile, which is the fail-closed outcome either way. A valid pair is
+//   applied at once: nothing about it needs to settle.
+// - One event per distinct candidate: the fingerprint of the last refused pair (its bytes and
+//   the codes of its problems) is kept in the store's state with its event, so the same
+//   unchanged file judged again (a rescan, the next start) is not recorded again; `status`
+//   still shows that event. Applying a policy forgets it.
+// - Every problem of a parse or schema failure, up to MAX_RECORDED_PROBLEMS (rejection.ts).
 import { createHash } from 'node:crypto';
 import { type FSWatcher, statSync, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Json } from '../../core/events/types.js';
 import type { Lang } from '../../core/i18n/types.js';
 import type { Judgement } from '../../core/policy/judge.js';
-import { type PolicyRejection, policyRejectedData } from '../../core/policy/rejection.js';
+import {
+  type PolicyRejection,
+  policyRejectedData,
+  recordedProblems,
+} from '../../core/policy/rejection.js';
 import type { Policy, PolicyOs, ResolvedFolder, TrustedKey } from '../../core/policy/types.js';
+import type { Clock, Timer } from '../../core/ports/clock.js';
 import type { PolicyRejectedStatus } from '../../core/protocol/messages.js';
 import type { Logger } from '../log.js';
 import type { EventStore } from '../store/index.js';
 import { type JudgeRunner, judgeRemote, restoreRemote, runJudgeChild } from './judge-remote.js';
 import { readCapped } from './read.js';
 
+export { MAX_RECORDED_PROBLEMS } from '../../core/policy/rejection.js';
+
+/** Quiet time before a change is judged (a file written in pieces). */
 export const QUIET_MS = 400;
+/**
+ * Quiet time before a refusal is recorded: IT copies the policy and its signature one after
+ * the other, by hand, a script or MDM, which can take a second or two between the files.
+ */
+export const SETTLE_MS = 2_000;
 const SAFETY_POLL_MS = 60_000;
+/** State key: the fingerprint of the last refused candidate (cleared when a policy applies). */
+export const LAST_REJECTED_KEY = 'policy.lastRejected';
 
 export interface InForce {
   policy: Policy;
@@ -38,7 +66,8 @@ export interface PolicyManagerOptions {
   store: EventStore;
   dataDir: string;
   os: PolicyOs;
-  now: () => number;
+  /** Time and timers (the platform's clock port; the fake clock in unit tests). */
+  clock: Clock;
   log: Logger;
   /** Called after a new policy is in force (and on start with the restored one). */
   onApplied?: (p: InForce) => void;
@@ -60,14 +89,21 @@ export class PolicyManager {
   #lastStat = '';
   /** The fingerprint whose judgement failed and was already reported. */
   #failedOn = '';
+  /** The pair as last read, and since when (clock ms) it has been that: #holdWhileUnsettled. */
+  #seen = '';
+  #seenAt = Number.NEGATIVE_INFINITY;
+  /** The watcher reported a change since the pair was last read. */
+  #reported = false;
+  /** When the watcher last reported a change of either file (clock ms). */
+  #changedAt = Number.NEGATIVE_INFINITY;
   /** The stored policy could not be re-read (the judge did not run); retried on each look. */
   #restorePending = false;
   /** While #restorePending: the stored policy's version, so nothing older gets in meanwhile. */
   #floor: { version: number; sha256: string } | null = null;
-  #timer: NodeJS.Timeout | null = null;
-  #poll: NodeJS.Timeout | null = null;
+  #timer: Timer | null = null;
+  #poll: Timer | null = null;
   /** Looks again for a missing policy folder (cleared at stop: no watch opened after it). */
-  #rewatch: NodeJS.Timeout | null = null;
+  #rewatch: Timer | null = null;
   #watcher: FSWatcher | null = null;
   #judging: Promise<void> = Promise.resolve();
   #stopped = false;
@@ -95,17 +131,18 @@ export class PolicyManager {
   async start(): Promise<void> {
     this.#lastRejection = this.#storedRejection();
     await this.#restore();
+    // What is on disk at start was put there while no agent ran: it is judged as it is (no
+    // settling), so a refused file is said at once, in the start banner too.
     await this.judgeNow();
     this.#watch();
-    this.#poll = setInterval(() => this.#safetyPoll(), SAFETY_POLL_MS);
-    this.#poll.unref();
+    this.#poll = this.o.clock.every(SAFETY_POLL_MS, () => this.#safetyPoll());
   }
 
   stop(): void {
     this.#stopped = true;
-    if (this.#timer) clearTimeout(this.#timer);
-    if (this.#poll) clearInterval(this.#poll);
-    if (this.#rewatch) clearTimeout(this.#rewatch);
+    this.#timer?.cancel();
+    this.#poll?.cancel();
+    this.#rewatch?.cancel();
     this.#watcher?.close();
   }
 
@@ -195,7 +232,10 @@ export class PolicyManager {
     const names = new Set([basename(this.o.file), `${basename(this.o.file)}.sig`]);
     try {
       this.#watcher = watch(dir, { persistent: true }, (_ev, name) => {
-        if (!name || names.has(name.toString())) this.#schedule();
+        if (name && !names.has(name.toString())) return;
+        this.#changedAt = this.o.clock.now();
+        this.#reported = true;
+        this.#schedule();
       });
       this.#watcher.on('error', () => this.#rewatchLater());
     } catch {
@@ -208,15 +248,13 @@ export class PolicyManager {
     this.#watcher?.close();
     this.#watcher = null;
     if (this.#stopped) return;
-    if (this.#rewatch) clearTimeout(this.#rewatch);
-    const t = setTimeout(() => {
+    this.#rewatch?.cancel();
+    this.#rewatch = this.o.clock.after(2000, () => {
       this.#rewatch = null;
       if (this.#stopped) return;
       this.#schedule();
       this.#watch();
-    }, 2000);
-    t.unref();
-    this.#rewatch = t;
+    });
   }
 
   /**
@@ -243,13 +281,28 @@ export class PolicyManager {
       .join('|');
   }
 
-  #schedule(): void {
+  #schedule(ms = QUIET_MS): void {
     if (this.#stopped) return;
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => {
+    this.#timer?.cancel();
+    this.#timer = this.o.clock.after(ms, () => {
       this.#timer = null;
       void this.judgeNow();
-    }, QUIET_MS);
+    });
+  }
+
+  /**
+   * Whether the pair may still be mid-update: either file changed (the watcher said so, or
+   * its bytes differ from the last read) less than SETTLE_MS ago. Then a refusal waits: it is
+   * not recorded, and the pair is judged again when SETTLE_MS have passed without a change.
+   * Returns true when it held the refusal back.
+   */
+  #holdWhileUnsettled(): boolean {
+    const last = Math.max(this.#seenAt, this.#changedAt);
+    const wait = last + SETTLE_MS - this.o.clock.now();
+    if (wait <= 0) return false;
+    this.#lastJudged = ''; // judge again, even if nothing changes meanwhile
+    this.#schedule(wait);
+    return true;
   }
 
   judgeNow(): Promise<void> {
@@ -272,11 +325,19 @@ export class PolicyManager {
       .map((r) => (r.ok ? createHash('sha256').update(r.bytes).digest('hex') : r.code))
       .join(':');
     this.#lastStat = stat;
+    if (fingerprint !== this.#seen) {
+      // A change the watcher did not report (a rescan found it): it happened by now. The
+      // first read (at start) sees what was there before the agent: no change.
+      if (this.#seen !== '' && !this.#reported) this.#seenAt = this.o.clock.now();
+      this.#seen = fingerprint;
+    }
+    this.#reported = false;
     if (fingerprint === this.#lastJudged) return; // nothing changed since we last decided
     this.#lastJudged = fingerprint;
 
     if (!body.ok) {
-      await this.#reject({ code: body.code, params: { file, reason: body.reason } });
+      if (this.#holdWhileUnsettled()) return;
+      await this.#reject({ code: body.code, params: { file, reason: body.reason } }, fingerprint);
       return;
     }
     const inForce = this.#current
@@ -291,7 +352,7 @@ export class PolicyManager {
           sigText: sig.ok ? sig.bytes.toString('utf8') : null,
           trusted: this.o.trusted,
           inForce,
-          now: this.o.now(),
+          now: this.o.clock.now(),
           dataDir: this.o.dataDir,
           os: this.o.os,
         },
@@ -311,7 +372,9 @@ export class PolicyManager {
     this.#failedOn = '';
     if (verdict.verdict === 'same') return;
     if (verdict.verdict === 'reject') {
-      await this.#reject({ code: verdict.code, params: verdict.params });
+      if (this.#holdWhileUnsettled()) return;
+      const r = { code: verdict.code, params: verdict.params, issues: verdict.issues };
+      await this.#reject(r, fingerprint);
       return;
     }
     const { policy, sha256, keyName, folders } = verdict;
@@ -343,6 +406,8 @@ export class PolicyManager {
             version: policy.version,
             folders: folders.length,
           }),
+          // A refused file that comes back after this is news again.
+          [LAST_REJECTED_KEY]: '',
         },
       },
     );
@@ -357,12 +422,53 @@ export class PolicyManager {
     this.o.onApplied?.(next);
   }
 
-  /** Records the code and the values its message needs; readers render it (rejection.ts). */
-  async #reject(r: PolicyRejection) {
+  /**
+   * Records the code and the values its message needs; readers render it (rejection.ts).
+   * `pair`: the candidate's bytes as read (#judge); with it the refusal is recorded once per
+   * distinct candidate. Refusals about the stored policy (at start) and a failed judge are
+   * not candidates' and are said each time.
+   */
+  async #reject(r: PolicyRejection, pair?: string) {
     const data = policyRejectedData(this.o.file, r, this.#current?.version ?? null);
-    const e = await this.o.store.append({ type: 'policy.rejected', severity: 'high', data });
+    let state: Record<string, string> | undefined;
+    if (pair !== undefined) {
+      const codes = [...new Set([r.code, ...(r.issues ?? []).map((i) => i.code)])].sort();
+      const fingerprint = createHash('sha256')
+        .update(`${pair}|${codes.join(',')}`)
+        .digest('hex');
+      const prior = this.#recorded(fingerprint);
+      if (prior) {
+        this.#lastRejection = prior;
+        this.o.log.info(
+          { module: 'policy', code: r.code, seq: prior.seq },
+          'policy refused again, unchanged: already recorded',
+        );
+        return;
+      }
+      data.fingerprint = fingerprint;
+      state = { [LAST_REJECTED_KEY]: fingerprint };
+    }
+    const e = await this.o.store.append(
+      { type: 'policy.rejected', severity: 'high', data },
+      state ? { state } : undefined,
+    );
     this.#lastRejection = rejectionOf(e.seq, e.ts, data);
     this.o.log.warn({ module: 'policy', code: r.code, params: r.params }, 'policy refused');
+  }
+
+  /**
+   * The event that recorded this candidate's refusal, when it was the last candidate refused
+   * and its event is still stored (retention may have removed it: then it is recorded anew).
+   */
+  #recorded(fingerprint: string): LastRejection | null {
+    if (this.o.store.getState(LAST_REJECTED_KEY) !== fingerprint) return null;
+    const [e] = this.o.store.query({
+      types: ['policy.rejected'],
+      text: fingerprint,
+      order: 'desc',
+      limit: 1,
+    });
+    return e && e.data.fingerprint === fingerprint ? rejectionOf(e.seq, e.ts, e.data) : null;
   }
 }
 
@@ -376,6 +482,8 @@ function rejectionOf(seq: number, at: number, d: Record<string, Json>): LastReje
     params: typeof params === 'object' && params !== null && !Array.isArray(params) ? params : {},
     inForceVersion: typeof d.inForceVersion === 'number' ? d.inForceVersion : null,
     ...(typeof d.reason === 'string' ? { reason: d.reason } : {}),
+    ...(Array.isArray(d.problems) ? { problems: recordedProblems(d) } : {}),
+    ...(typeof d.moreProblems === 'number' ? { moreProblems: d.moreProblems } : {}),
   };
 }
 

@@ -7,12 +7,13 @@ import { inspectTrustDir } from '../../agent/policy/trust.js';
 import { VERSION } from '../../agent/version.js';
 import { isBaomiError } from '../../core/errors.js';
 import { type ChainStatus, chainStatusLines } from '../../core/events/chain-status.js';
-import { describePolicyRejection } from '../../core/policy/rejection.js';
+import { describePolicyRejection, policyRejectionProblems } from '../../core/policy/rejection.js';
 import { createPlatform } from '../../platform/index.js';
 import { socketPaths } from '../../platform/paths.js';
 import type { CommandContext } from '../context.js';
 import { cliDefaults } from '../defaults.js';
 import { printTrustProblems } from '../trust-report.js';
+import { rejectionLines } from './status.js';
 
 interface AgentFlags {
   policy?: string;
@@ -73,6 +74,12 @@ export default async function agent({ t, lang }: CommandContext, f: AgentFlags):
       ? t('agent.banner.inForce', { name: inForce.name, version: inForce.version })
       : t('agent.banner.noPolicy'),
     ...(problem ? [t('agent.banner.problem', { text: t(problem.code, problem) })] : []),
+    // The file refused at start, or earlier and unchanged since (recorded once: manager.ts).
+    ...(status.policyRejected
+      ? rejectionLines(t, lang, status.policyRejected).map((text, i) =>
+          i === 0 ? t('agent.banner.problem', { text }) : text,
+        )
+      : []),
     ...chainBroken.map((text) => t('agent.banner.problem', { text })),
     ...status.watched.map((w) => t('agent.banner.folder', w)),
     t('agent.banner.sockets', sockets),
@@ -94,10 +101,16 @@ export default async function agent({ t, lang }: CommandContext, f: AgentFlags):
     for (const e of events) {
       if (e.type === 'policy.applied')
         process.stdout.write(`${t('agent.policyApplied', e.data)}\n`);
-      if (e.type === 'policy.rejected')
+      if (e.type === 'policy.rejected') {
+        // The first problem with what stays in force, then the file's other problems.
+        const { lines: problems, more } = policyRejectionProblems(lang, e.data);
+        const rest = problems.slice(1).map((text) => t('cli.policyStatus.problem', { text }));
+        if (more > 0)
+          rest.push(t('cli.policyStatus.moreProblems', { count: more, file: e.data.file }));
         process.stderr.write(
-          `${t('agent.policyRejected', { reason: describePolicyRejection(lang, e.data) })}\n`,
+          `${[t('agent.policyRejected', { reason: describePolicyRejection(lang, e.data) }), ...rest].join('\n')}\n`,
         );
+      }
       // The agent's own walks; the head check at start is already in the banner.
       if (e.type === 'store.chain-checked' && e.data.scope !== 'head')
         showChain({ ...(e.data as unknown as ChainStatus), at: e.ts });

@@ -1,6 +1,7 @@
 import { type ChainStatus, chainStatusLines } from '../../core/events/chain-status.js';
+import type { Json } from '../../core/events/types.js';
 import type { Lang } from '../../core/i18n/types.js';
-import { policyRejectionReason } from '../../core/policy/rejection.js';
+import { policyRejectionProblems, policyRejectionReason } from '../../core/policy/rejection.js';
 import type {
   IdleSource,
   PolicyRejectedStatus,
@@ -40,13 +41,34 @@ export default async function status(
 
 /** Why the policy was refused and when, in the reader's language (one source: rejection.ts). */
 export function rejectionLine(t: CommandContext['t'], lang: Lang, r: PolicyRejectedStatus): string {
-  const reason = policyRejectionReason(lang, {
+  const reason = policyRejectionReason(lang, rejectionData(r));
+  return t('cli.status.policyRejected', { at: formatTime(r.at), seq: r.seq, reason });
+}
+
+/** The refusal as its event's `data`, which rejection.ts renders. */
+export function rejectionData(r: PolicyRejectedStatus): Record<string, Json> {
+  return {
     file: r.file,
     code: r.code,
     params: r.params,
     ...(r.reason !== undefined ? { reason: r.reason } : {}),
-  });
-  return t('cli.status.policyRejected', { at: formatTime(r.at), seq: r.seq, reason });
+    ...(r.problems !== undefined ? { problems: r.problems as unknown as Json } : {}),
+    ...(r.moreProblems !== undefined ? { moreProblems: r.moreProblems } : {}),
+  };
+}
+
+/** The refusal's first problem, and a pointer to the others when it has more. */
+export function rejectionLines(
+  t: CommandContext['t'],
+  lang: Lang,
+  r: PolicyRejectedStatus,
+): string[] {
+  const { lines, more } = policyRejectionProblems(lang, rejectionData(r));
+  const others = lines.length - 1 + more;
+  return [
+    rejectionLine(t, lang, r),
+    ...(others > 0 ? [t('cli.status.moreProblems', { count: others })] : []),
+  ];
 }
 
 /** The events line: without a console in the policy, nothing is "waiting" to sync. */
@@ -62,7 +84,7 @@ export function statusLines(t: CommandContext['t'], s: StatusResult, lang: Lang)
   const lines = [
     t(s.running ? 'cli.status.running' : 'cli.status.notRunning'),
     s.policy ? t('cli.status.policy', s.policy) : t('cli.status.noPolicy'),
-    ...(s.policyRejected ? [rejectionLine(t, lang, s.policyRejected)] : []),
+    ...(s.policyRejected ? rejectionLines(t, lang, s.policyRejected) : []),
     t('cli.status.folders', { count: s.folders, watching }),
   ];
   for (const w of s.watched) {

@@ -119,7 +119,8 @@ export const policyMessages: Catalog = {
     'policy.storedUntrusted':
       'The policy in force at the last run (version {{version}}) is not signed by a key trusted in this run, so it is not in force now: the agent runs on the fail-closed defaults (USB storage blocked, no folder watched). Deploy a policy signed by a trusted key; the DEMO policy is in force only with --trust-demo.',
     'policy.keptInForce': 'Policy version {{version}} stays in force.',
-    'policy.noneInForce': 'No policy is in force yet: the agent waits for a valid signed policy.',
+    'policy.noneInForce':
+      'No policy is in force: the agent runs on the fail-closed defaults (USB storage blocked, no folder watched) until a valid signed policy arrives.',
     'policy.internal':
       'The policy could not be read ({{detail}}). Simplify the file and report this as a bug.',
   },
@@ -229,7 +230,8 @@ export const policyMessages: Catalog = {
     'policy.storedUntrusted':
       '上次生效的策略（版本 {{version}}）并非由本次运行所信任的密钥签名，因此现在不生效：代理按故障安全的默认值运行（USB 存储阻断，不监视任何目录）。请部署由受信任密钥签名的策略；演示策略仅在使用 --trust-demo 时生效。',
     'policy.keptInForce': '版本 {{version}} 的策略继续生效。',
-    'policy.noneInForce': '目前没有生效的策略：代理正在等待有效的已签名策略。',
+    'policy.noneInForce':
+      '目前没有生效的策略：代理按故障安全的默认值运行（USB 存储阻断，不监视任何目录），直到收到有效的已签名策略。',
     'policy.internal': '无法读取策略（{{detail}}）。请简化文件，并将此问题作为缺陷报告。',
   },
 };

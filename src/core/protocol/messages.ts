@@ -7,6 +7,7 @@
 import type { ErrorCode } from '../codes/index.js';
 import type { BaomiEvent, Json, Severity } from '../events/types.js';
 import type { VerifyResult } from '../events/verify.js';
+import type { PolicyProblem } from '../policy/rejection.js';
 import type { ActiveException, Decision, UsbDevice } from '../usb/types.js';
 
 export const MAX_LINE_BYTES = 1024 * 1024;
@@ -76,6 +77,10 @@ export interface PolicyRejectedStatus {
   inForceVersion: number | null;
   /** Events recorded before the params were: their English reason. */
   reason?: string;
+  /** Every problem of a parse or schema failure, as the event records them (rejection.ts). */
+  problems?: PolicyProblem[];
+  /** Problems found beyond those recorded. */
+  moreProblems?: number;
 }
 
 /** The answer to `verify`: the shared chain walk's result (src/core/events/verify.ts). */

@@ -18,6 +18,7 @@ import { type EventStore, openStore } from '../../../src/agent/store/index.js';
 import { VERSION } from '../../../src/agent/version.js';
 import { judgeCandidate } from '../../../src/core/policy/judge.js';
 import { describePolicyRejection } from '../../../src/core/policy/rejection.js';
+import { FakeClock } from '../../../src/platform/fake/clock.js';
 import { POLICIES, ROOT } from '../../helpers/agent.js';
 
 const CHILD = join(ROOT, 'dist/agent/policy/judge-child.js');
@@ -111,7 +112,7 @@ describe('PolicyManager with a judge that fails', () => {
       store,
       dataDir: join(root, 'data'),
       os: 'linux',
-      now: () => NOW,
+      clock: new FakeClock(NOW),
       log: createLogger(null),
       runJudge: (r) => runJudgeChild(r, 30_000, broken ? script('process.exit(9)') : CHILD),
     });
@@ -147,7 +148,7 @@ describe('a stored policy this agent can no longer read', () => {
       store,
       dataDir: join(root, 'data'),
       os: 'linux' as const,
-      now: () => NOW,
+      clock: new FakeClock(NOW),
       log: createLogger(null),
     };
     try {

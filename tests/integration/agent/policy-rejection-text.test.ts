@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/agent/log.js';
 import { JudgeFailed, type JudgeRunner } from '../../../src/agent/policy/judge-remote.js';
-import { PolicyManager } from '../../../src/agent/policy/manager.js';
+import { PolicyManager, SETTLE_MS } from '../../../src/agent/policy/manager.js';
 import { type EventStore, openStore } from '../../../src/agent/store/index.js';
 import { VERSION } from '../../../src/agent/version.js';
 import { cliTranslator } from '../../../src/cli/i18n.js';
@@ -32,6 +32,7 @@ import {
   policyRejectionReason,
 } from '../../../src/core/policy/rejection.js';
 import type { PolicyOs, TrustedKey } from '../../../src/core/policy/types.js';
+import { FakeClock } from '../../../src/platform/fake/clock.js';
 import {
   agentDirs,
   POLICIES,
@@ -134,6 +135,7 @@ describe('policy.rejected renders fully from the stored event', () => {
   let store: EventStore;
   const seen = new Map<string, Seen[]>();
   const managers: PolicyManager[] = [];
+  const clock = new FakeClock(NOW);
 
   function manager(o: { os?: PolicyOs; trusted?: TrustedKey[]; run?: JudgeRunner } = {}) {
     const m = new PolicyManager({
@@ -142,7 +144,7 @@ describe('policy.rejected renders fully from the stored event', () => {
       store,
       dataDir: join(root, 'data'),
       os: o.os ?? 'linux',
-      now: () => NOW,
+      clock,
       log: createLogger(null),
       runJudge: o.run ?? inProcess,
     });
@@ -160,6 +162,9 @@ describe('policy.rejected renders fully from the stored event', () => {
   async function judge(label: string, m: PolicyManager) {
     const before = store.query({ order: 'desc', limit: 1 })[0]?.seq ?? 0;
     await m.judgeNow();
+    // A candidate is refused once it has settled (manager.ts): not yet, when seen just now.
+    clock.advance(SETTLE_MS);
+    await m.idle();
     const e = store
       .query({ order: 'asc', afterSeq: before })
       .find((x) => x.type.startsWith('policy.'));
@@ -265,7 +270,9 @@ describe('policy.rejected renders fully from the stored event', () => {
     expect(text('POLICY_EXPIRED', 'en')).toContain('expired at 2021-01-01T00:00:00Z');
     expect(text('POLICY_UNKNOWN_KEY', 'en')).toMatch(/Unknown key "(fodlers|levle)"/);
     expect(text('POLICY_EXPIRED', 'en')).toContain('Policy version 10 stays in force.');
-    expect(text('POLICY_FILE_MISSING', 'en')).toContain('No policy is in force yet');
+    expect(text('POLICY_FILE_MISSING', 'en')).toContain(
+      'No policy is in force: the agent runs on the fail-closed defaults',
+    );
     expect(text('POLICY_FILE_MISSING', 'zh-CN')).toContain('目前没有生效的策略');
   });
 
