@@ -243,3 +243,9 @@ export function devicesOf(nodes: readonly WinNode[]): WinDevice[] {
 export function isMassStorage(n: WinNode): boolean {
   return classesOf(n.compatibleIds).iface?.class === '08';
 }
+
+/** An MTP or PTP function (a phone, a camera): storage without a disk, no read-only here. */
+export function isPortableStorage(n: WinNode): boolean {
+  const c = classesOf(n.compatibleIds);
+  return c.mtp || c.iface?.class === '06' || n.pnpClass === 'WPD' || n.pnpClass === 'Image';
+}

@@ -38,7 +38,14 @@ import type {
 } from '../../core/ports/usb.js';
 import type { Decision, UsbDevice, UsbVerdict } from '../../core/usb/types.js';
 import { pollUsb } from '../node/usb-poll.js';
-import { devicesOf, isMassStorage, parseNodes, type WinDevice, type WinNode } from './usb-parse.js';
+import {
+  devicesOf,
+  isMassStorage,
+  isPortableStorage,
+  parseNodes,
+  type WinDevice,
+  type WinNode,
+} from './usb-parse.js';
 import { createReg, failure } from './usb-reg.js';
 
 const SERVICES = 'HKLM\\SYSTEM\\CurrentControlSet\\Services';
@@ -388,10 +395,13 @@ export function createWindowsUsb(o: {
         want.set(n, decision.verdict === 'block' ? 'block' : (i?.verdict ?? decision.verdict));
       }
       for (const [n, v] of want) {
-        if (v === 'read-only' && !isMassStorage(n)) {
-          want.set(n, 'block'); // MTP/PTP: no read-only on Windows
+        if (v !== 'read-only' || isMassStorage(n)) continue;
+        // Read-only is about storage: a keyboard function of the same device just runs.
+        // MTP/PTP have no read-only on Windows: blocked.
+        if (isPortableStorage(n)) {
+          want.set(n, 'block');
           readOnlyFellBack = true;
-        }
+        } else want.set(n, 'allow');
       }
       if ([...want.values()].includes('read-only')) {
         const e = await writeProtect(true);

@@ -516,6 +516,20 @@ describe('Windows: applying a decision', () => {
     expect(w.trail().some((t) => t.includes('Start=3'))).toBe(false);
   });
 
+  it('read-only for a keyboard with a card reader: the keys run, the reader is read-only', async () => {
+    const w = new FakeWindows();
+    const a = adapter(w);
+    await a.usb.seal();
+    const d = await present(w, a, KBD);
+    expect(await drive(a.clock, a.usb.apply(d, decision('read-only')))).toEqual({
+      applied: 'read-only',
+    });
+    expect(w.r.callsOf('pnputil.exe').map((c) => c.args)).toEqual([
+      ['/restart-device', KBD_READER],
+    ]);
+    expect(w.regValue(STORAGE_POLICIES_KEY, 'WriteProtect')).toBe('0x1');
+  });
+
   it('a phone: blocked by disabling it; allowed by lifting the class restriction for a moment', async () => {
     const w = new FakeWindows();
     const a = adapter(w);
