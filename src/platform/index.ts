@@ -11,6 +11,7 @@ import {
   macKernel,
   macUsers,
 } from './darwin/index.js';
+import { createMacUsb } from './darwin/usb.js';
 import { createLinuxKernel, linuxKernelLacks } from './linux/kernel.js';
 import { createLinuxNotifier } from './linux/notifier.js';
 import { pickLinuxSession } from './linux/session.js';
@@ -27,6 +28,7 @@ import {
   windowsKernel,
   windowsUsers,
 } from './win32/index.js';
+import { createWindowsUsb, windowsIsElevated } from './win32/usb.js';
 
 export interface PlatformOptions {
   os?: NodeJS.Platform;
@@ -71,6 +73,12 @@ export function createPlatform(o: PlatformOptions = {}): Platform {
       session: createWindowsSession({ commands, clock: nodeClock }),
       // The service runs as SYSTEM; `npm start` as the person at the desk.
       notifier: createWindowsNotifier({ commands, service: isWindowsService(), say }),
+      usb: createWindowsUsb({
+        commands,
+        clock: nodeClock,
+        isAdmin: () => windowsIsElevated(commands),
+        say,
+      }),
     };
   }
   if (os === 'darwin') {
@@ -81,6 +89,7 @@ export function createPlatform(o: PlatformOptions = {}): Platform {
       kernel: macKernel,
       session: createMacSession({ commands, clock: nodeClock }),
       notifier: createMacNotifier({ commands, uid, say }),
+      usb: createMacUsb({ commands, clock: nodeClock, uid, say }),
     };
   }
   const root = o.root ?? '/';
