@@ -72,15 +72,18 @@ function run(cmd: string, args: string[], opts: { cwd?: string } = {}): string {
   return r.stdout;
 }
 
-/** The versioned kernel package `linux-image-amd64` depends on, and its version, per apt. */
+/**
+ * The versioned kernel package `linux-image-amd64` depends on, and its version, per apt: one
+ * `apt-cache` call, since its Depends line names the exact version
+ * (`linux-image-6.1.0-57-amd64 (= 6.1.192-3)`).
+ */
 function resolveKernelPackage(): { name: string; version: string } {
-  const deps = run('apt-cache', ['depends', 'linux-image-amd64']);
-  const name = /Depends:\s*(linux-image-[^\s]+-amd64)\b/.exec(deps)?.[1];
-  if (!name) throw new Error(`apt-cache depends linux-image-amd64 names no kernel:\n${deps}`);
-  const show = run('apt-cache', ['show', '--no-all-versions', name]);
-  const version = /^Version:\s*(\S+)/m.exec(show)?.[1];
-  if (!version) throw new Error(`apt-cache show ${name} gives no version`);
-  return { name, version };
+  const show = run('apt-cache', ['show', '--no-all-versions', 'linux-image-amd64']);
+  const m = /^Depends:.*?\b(linux-image-\S+-amd64) \(= ([^)\s]+)\)/m.exec(show);
+  if (!m?.[1] || !m[2]) {
+    throw new Error(`apt-cache show linux-image-amd64 names no versioned kernel:\n${show}`);
+  }
+  return { name: m[1], version: m[2] };
 }
 
 /** Renames `tmp` to `final` unless another process got there first. */
