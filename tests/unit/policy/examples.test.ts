@@ -1,5 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${dataDir} is the policy file's own variable, not a JS template.
 import { describe, expect, it } from 'vitest';
+import { VERSION } from '../../../src/agent/version.js';
 import {
   judgeCandidate,
   parsePolicyBytes,
@@ -27,7 +28,8 @@ describe('demo and example policies', () => {
         now: NOW,
         dataDir,
         os,
-        agentVersion: '0.1.0',
+        // This agent: an example may use keys of this release (usb-office.yaml needs 0.2.0).
+        agentVersion: VERSION,
       });
       expect(r.verdict, `${rel} on ${os}: ${JSON.stringify(r)}`).toBe('apply');
     }
