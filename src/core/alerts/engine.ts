@@ -59,6 +59,8 @@ export interface CompiledRule {
 export interface AlertEngine {
   /** Feed one stored event; returns the alerts (zero or more, one per rule at most) to store. */
   observe(event: BaomiEvent, now: number): EventInput[];
+  /** Counters held, over all rules: one per rule, or per user seen lately under per: user. */
+  counters(): number;
 }
 
 /** How many of the latest matching events an alert carries as its sample. */
@@ -90,7 +92,7 @@ interface RuleState {
   index: number;
   re: RegExp;
   perUser: boolean;
-  /** Keyed by the event's user (null: none) under per: user; one key ('') otherwise. */
+  /** Keyed by the event's user (null: none) under per: user; one key (null) otherwise. */
   buckets: Map<string | null, Bucket>;
 }
 
@@ -128,19 +130,18 @@ function bucket(rule: CompiledRule): Bucket {
 }
 
 /**
- * A counter whose every time has left the window, that is not silent and has nothing
- * suppressed answers exactly as a new one would (its sample is older than any future
- * window), so dropping it changes memory only.
+ * A counter whose every time has left the window and that has nothing suppressed answers
+ * exactly as a new one would (it is not silent either: its silence ended `withinMs` after an
+ * alert no later than its last time; its sample is older than any future window), so dropping
+ * it changes memory only. A counter is never empty: the event that made it is in it.
  */
 function spent(b: Bucket, t: number): boolean {
-  const last = b.times.at(-1);
-  return (
-    (last === undefined || last <= t - b.rule.withinMs) && t >= b.silentUntil && b.suppressed === 0
-  );
+  return b.times.at(-1)! <= t - b.rule.withinMs && b.suppressed === 0;
 }
 
 function bucketFor(s: RuleState, event: BaomiEvent, t: number): Bucket {
-  const key = s.perUser ? (event.user ?? null) : '';
+  // One counter per user under per: user (null: events without one); one for all otherwise.
+  const key = s.perUser ? (event.user ?? null) : null;
   let b = s.buckets.get(key);
   if (b === undefined) {
     if (s.buckets.size >= SWEEP_ABOVE) {
@@ -225,6 +226,7 @@ export function createAlertEngine(rules: readonly CompiledRule[]): AlertEngine {
   let latest = Number.NEGATIVE_INFINITY;
 
   return {
+    counters: () => states.reduce((n, r) => n + r.buckets.size, 0),
     observe(event, now) {
       if (!Number.isFinite(now)) throw new BaomiError('alert.badTime', { now: String(now) }, 1);
       // Every call moves the clock, even for an event no rule counts.

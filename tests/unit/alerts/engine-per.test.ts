@@ -125,6 +125,45 @@ describe('per: user', () => {
     expect(engine.observe(plug('u0'), 20_001).map((a) => a.data.suppressed)).toEqual([0]);
   });
 
+  it('drops spent counters once 64 are held, and only spent ones', () => {
+    const engine = createAlertEngine([rule({ count: 1, withinMs: 1000 }), rule({ per: 'host' })]);
+    expect(engine.counters()).toBe(0);
+    for (let u = 0; u < 64; u++) engine.observe(plug(`u${u}`), u);
+    expect(engine.counters()).toBe(64 + 1);
+    // u0's last time (0) is exactly withinMs before 1000: spent. u1… are not.
+    engine.observe(plug('new1'), 1000);
+    expect(engine.counters()).toBe(64 + 1);
+    // 64 held again: the next new user sweeps; at 1001 u1 is spent too, u2… are not.
+    engine.observe(plug('new2'), 1001);
+    expect(engine.counters()).toBe(64 + 1);
+    // Long after, everything but the newest is spent.
+    engine.observe(plug('late'), 10_000);
+    expect(engine.counters()).toBe(1 + 1);
+  });
+
+  it('below 64 counters nothing is dropped', () => {
+    const engine = createAlertEngine([rule({ count: 1, withinMs: 10 })]);
+    for (let u = 0; u < 63; u++) engine.observe(plug(`u${u}`), u * 100);
+    engine.observe(plug('last'), 100_000);
+    expect(engine.counters()).toBe(64);
+    engine.observe(plug('one more'), 100_001);
+    expect(engine.counters()).toBe(2);
+  });
+
+  it('keeps a counter that has suppressed events to report', () => {
+    const engine = createAlertEngine([rule({ count: 1, withinMs: 1000 })]);
+    engine.observe(plug('s'), 0);
+    engine.observe(plug('s'), 1); // fires; silent until 1001
+    engine.observe(plug('s'), 2); // suppressed
+    for (let u = 0; u < 63; u++) engine.observe(plug(`o${u}`), 3000 + u);
+    expect(engine.counters()).toBe(64);
+    // s is past its window but has a suppressed event to report: kept; the o… are fresh.
+    engine.observe(plug('x'), 3100);
+    expect(engine.counters()).toBe(65);
+    engine.observe(plug('y'), 100_000);
+    expect(engine.counters()).toBe(2);
+  });
+
   it('a silent user keeps their silence and suppressed count while others come and go', () => {
     const engine = createAlertEngine([rule({ count: 1, withinMs: 1000 })]);
     engine.observe(plug('s'), 0);
