@@ -21,5 +21,6 @@ export function compileAlertRules(rules: readonly AlertRule[]): CompiledRule[] {
     within: formatDuration(r.within),
     withinMs: r.within,
     severity: r.severity,
+    per: r.per,
   }));
 }

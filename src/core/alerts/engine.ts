@@ -17,10 +17,17 @@
 //   expired events nor cut a silence short.
 // - No loops. `alert.raised` events are ignored by every rule, even "*": an alert must never
 //   feed an alert.
-// - Memory. Per rule at most `count + 1` timestamps (all a "more than count" test needs) and
+// - Memory. Per rule (per user under per: user) at most `count + 1` timestamps (all a "more than count" test needs) and
 //   the last SAMPLE_SIZE matching events. So the alert's `count` is always `rule.count + 1`:
 //   read it as "at least"; `suppressed` says how many more matched while the rule was silent.
 // - Sample. The last SAMPLE_SIZE matching events inside the window, oldest first.
+// - Per. A rule with `per: 'user'` keeps all of the above (window, silence, sample) separately
+//   for each value of the events' `user` (the seat user when the event was stored): three
+//   blocked sticks by one person fire, one each by three people do not. Events with no user
+//   count together as one more "user" (null): never dropped. The alert names whom it counted
+//   (`user`, and `data.user`, null for that group). `per: 'host'` (the default) counts every
+//   matching event of this agent together: one agent is one host, so it is the behaviour
+//   without `per`, and its alert is the same.
 import { BaomiError } from '../errors.js';
 import {
   type BaomiEvent,
@@ -45,11 +52,15 @@ export interface CompiledRule {
   /** The same duration in ms; the engine never parses durations. */
   withinMs: number;
   severity: Severity;
+  /** Count separately per event user, or all together (host: the default). */
+  per?: 'user' | 'host';
 }
 
 export interface AlertEngine {
   /** Feed one stored event; returns the alerts (zero or more, one per rule at most) to store. */
   observe(event: BaomiEvent, now: number): EventInput[];
+  /** Counters held, over all rules: one per rule, or per user seen lately under per: user. */
+  counters(): number;
 }
 
 /** How many of the latest matching events an alert carries as its sample. */
@@ -63,10 +74,9 @@ interface SampleEntry {
   path?: string;
 }
 
-interface RuleState {
+/** One counter: the whole host, or one user under a `per: user` rule. */
+interface Bucket {
   rule: CompiledRule;
-  index: number;
-  re: RegExp;
   /** Deque of observation times; live entries are times[head..]. */
   times: number[];
   head: number;
@@ -76,6 +86,18 @@ interface RuleState {
   /** Matching events seen while silent since the last alert. */
   suppressed: number;
 }
+
+interface RuleState {
+  rule: CompiledRule;
+  index: number;
+  re: RegExp;
+  perUser: boolean;
+  /** Keyed by the event's user (null: none) under per: user; one key (null) otherwise. */
+  buckets: Map<string | null, Bucket>;
+}
+
+/** Past this many users in one rule, counters with nothing left to say are dropped. */
+const SWEEP_ABOVE = 64;
 
 function invalid(index: number, field: string): BaomiError {
   return new BaomiError('alert.invalidRule', { index, field }, 2);
@@ -87,13 +109,51 @@ function validate(rule: CompiledRule, index: number): void {
   if (!Number.isSafeInteger(rule.count) || rule.count < 1) throw invalid(index, 'count');
   if (!Number.isSafeInteger(rule.withinMs) || rule.withinMs < 1) throw invalid(index, 'within');
   if (!isSeverity(rule.severity)) throw invalid(index, 'severity');
+  if (rule.per !== undefined && rule.per !== 'user' && rule.per !== 'host') {
+    throw invalid(index, 'per');
+  }
 }
 
-function live(s: RuleState): number {
+function live(s: Bucket): number {
   return s.times.length - s.head;
 }
 
-function push(s: RuleState, t: number): void {
+function bucket(rule: CompiledRule): Bucket {
+  return {
+    rule,
+    times: [],
+    head: 0,
+    sample: [],
+    silentUntil: Number.NEGATIVE_INFINITY,
+    suppressed: 0,
+  };
+}
+
+/**
+ * A counter whose every time has left the window and that has nothing suppressed answers
+ * exactly as a new one would (it is not silent either: its silence ended `withinMs` after an
+ * alert no later than its last time; its sample is older than any future window), so dropping
+ * it changes memory only. A counter is never empty: the event that made it is in it.
+ */
+function spent(b: Bucket, t: number): boolean {
+  return b.times.at(-1)! <= t - b.rule.withinMs && b.suppressed === 0;
+}
+
+function bucketFor(s: RuleState, event: BaomiEvent, t: number): Bucket {
+  // One counter per user under per: user (null: events without one); one for all otherwise.
+  const key = s.perUser ? (event.user ?? null) : null;
+  let b = s.buckets.get(key);
+  if (b === undefined) {
+    if (s.buckets.size >= SWEEP_ABOVE) {
+      for (const [k, old] of s.buckets) if (spent(old, t)) s.buckets.delete(k);
+    }
+    b = bucket(s.rule);
+    s.buckets.set(key, b);
+  }
+  return b;
+}
+
+function push(s: Bucket, t: number): void {
   s.times.push(t);
   const oldest = t - s.rule.withinMs;
   while (s.head < s.times.length && (s.times[s.head]! <= oldest || live(s) > s.rule.count + 1)) {
@@ -115,13 +175,14 @@ function sampleOf(event: BaomiEvent, at: number): SampleEntry {
   return entry;
 }
 
-function raise(s: RuleState, t: number): EventInput {
-  const { rule } = s;
+function raise(r: RuleState, s: Bucket, t: number, user: string | null): EventInput {
+  const { rule } = r;
   const windowStart = t - rule.withinMs;
-  const ruleData: { [k: string]: Json } = { index: s.index, match: rule.match };
+  const ruleData: { [k: string]: Json } = { index: r.index, match: rule.match };
   if (rule.level !== undefined) ruleData.level = rule.level;
   ruleData.count = rule.count;
   ruleData.within = rule.within;
+  if (r.perUser) ruleData.per = 'user';
   const sample: Json[] = s.sample
     .filter((e) => e.at > windowStart)
     .map(({ at: _at, ...rest }) => ({ ...rest }));
@@ -139,6 +200,10 @@ function raise(s: RuleState, t: number): EventInput {
     },
   };
   if (rule.level !== undefined) alert.level = rule.level;
+  if (r.perUser) {
+    alert.data.user = user;
+    if (user !== null) alert.user = user;
+  }
   return alert;
 }
 
@@ -154,16 +219,14 @@ export function createAlertEngine(rules: readonly CompiledRule[]): AlertEngine {
       rule: { ...rule },
       index,
       re: globToRegExp(rule.match),
-      times: [],
-      head: 0,
-      sample: [],
-      silentUntil: Number.NEGATIVE_INFINITY,
-      suppressed: 0,
+      perUser: rule.per === 'user',
+      buckets: new Map(),
     };
   });
   let latest = Number.NEGATIVE_INFINITY;
 
   return {
+    counters: () => states.reduce((n, r) => n + r.buckets.size, 0),
     observe(event, now) {
       if (!Number.isFinite(now)) throw new BaomiError('alert.badTime', { now: String(now) }, 1);
       // Every call moves the clock, even for an event no rule counts.
@@ -171,9 +234,10 @@ export function createAlertEngine(rules: readonly CompiledRule[]): AlertEngine {
       const t = latest;
       if (event.type === 'alert.raised') return [];
       const out: EventInput[] = [];
-      for (const s of states) {
-        if (!s.re.test(event.type)) continue;
-        if (s.rule.level !== undefined && !levelAtLeast(event.level, s.rule.level)) continue;
+      for (const r of states) {
+        if (!r.re.test(event.type)) continue;
+        if (r.rule.level !== undefined && !levelAtLeast(event.level, r.rule.level)) continue;
+        const s = bucketFor(r, event, t);
         push(s, t);
         s.sample.push(sampleOf(event, t));
         if (s.sample.length > SAMPLE_SIZE) s.sample.shift();
@@ -181,9 +245,9 @@ export function createAlertEngine(rules: readonly CompiledRule[]): AlertEngine {
           s.suppressed++;
           continue;
         }
-        if (live(s) > s.rule.count) {
-          out.push(raise(s, t));
-          s.silentUntil = t + s.rule.withinMs;
+        if (live(s) > r.rule.count) {
+          out.push(raise(r, s, t, event.user ?? null));
+          s.silentUntil = t + r.rule.withinMs;
           s.suppressed = 0;
         }
       }

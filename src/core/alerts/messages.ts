@@ -9,6 +9,10 @@ export const alertMessages: Catalog = {
       '{{count}} {{match}} events at level {{level}} or higher within {{within}} (policy alerts[{{index}}])',
     'alert.summaryAnyLevel':
       '{{count}} {{match}} events within {{within}} (policy alerts[{{index}}])',
+    'alert.summaryUser':
+      '{{count}} {{match}} events at level {{level}} or higher within {{within}} while {{user}} was at the console (policy alerts[{{index}}], counted per user)',
+    'alert.summaryAnyLevelUser':
+      '{{count}} {{match}} events within {{within}} while {{user}} was at the console (policy alerts[{{index}}], counted per user)',
     'alert.invalidRule':
       'Alert rule alerts[{{index}}] has an invalid {{field}}; fix the policy and sign it again',
     'alert.badTime':
@@ -19,6 +23,10 @@ export const alertMessages: Catalog = {
       '{{within}}内发生 {{count}} 次 {{match}} 事件，涉及 {{level}} 级及以上（策略 alerts[{{index}}]）',
     'alert.summaryAnyLevel':
       '{{within}}内发生 {{count}} 次 {{match}} 事件（策略 alerts[{{index}}]）',
+    'alert.summaryUser':
+      '{{user}} 在电脑前时，{{within}}内发生 {{count}} 次 {{match}} 事件，涉及 {{level}} 级及以上（策略 alerts[{{index}}]，按用户计数）',
+    'alert.summaryAnyLevelUser':
+      '{{user}} 在电脑前时，{{within}}内发生 {{count}} 次 {{match}} 事件（策略 alerts[{{index}}]，按用户计数）',
     'alert.invalidRule': '预警规则 alerts[{{index}}] 的 {{field}} 无效；请修改策略并重新签名',
     'alert.badTime': '预警引擎收到无效时间（{{now}}）；这是调用方的缺陷',
   },

@@ -1,8 +1,19 @@
 import type { EventInput, Json } from '../events/types.js';
 
 export interface AlertSummary {
-  key: 'alert.summary' | 'alert.summaryAnyLevel';
-  params: { count: number; match: string; level?: string; within: string; index: number };
+  key:
+    | 'alert.summary'
+    | 'alert.summaryAnyLevel'
+    | 'alert.summaryUser'
+    | 'alert.summaryAnyLevelUser';
+  params: {
+    count: number;
+    match: string;
+    level?: string;
+    within: string;
+    index: number;
+    user?: string;
+  };
 }
 
 function obj(v: Json | undefined): { [k: string]: Json } {
@@ -21,9 +32,16 @@ export function alertSummary(alert: Pick<EventInput, 'data'>): AlertSummary {
     within: typeof rule.within === 'string' ? rule.within : '',
     index: typeof rule.index === 'number' ? rule.index : 0,
   };
+  // A per-user rule names whom it counted; its group of events without a user (null) reads
+  // like a per-host alert.
+  const user = typeof alert.data.user === 'string' ? alert.data.user : undefined;
+  if (user !== undefined) params.user = user;
   if (typeof rule.level === 'string') {
     params.level = rule.level;
-    return { key: 'alert.summary', params };
+    return { key: user === undefined ? 'alert.summary' : 'alert.summaryUser', params };
   }
-  return { key: 'alert.summaryAnyLevel', params };
+  return {
+    key: user === undefined ? 'alert.summaryAnyLevel' : 'alert.summaryAnyLevelUser',
+    params,
+  };
 }

@@ -6,6 +6,7 @@ import { protocolMessages } from '../codes/protocol.js';
 import { chainMessages } from '../events/messages.js';
 import { formatPolicyMessage, policyMessageKey } from '../policy/format.js';
 import { policyMessages } from '../policy/messages.js';
+import { usbMessages } from '../usb/messages.js';
 import { createTranslator, type Translate } from './translate.js';
 import type { Catalog, Lang } from './types.js';
 
@@ -14,6 +15,7 @@ export const coreCatalogs: readonly Catalog[] = [
   alertMessages,
   protocolMessages,
   chainMessages,
+  usbMessages,
 ];
 
 /**

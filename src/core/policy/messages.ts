@@ -60,6 +60,10 @@ export const policyMessages: Catalog = {
     'policy.hex4':
       'USB ID at {{where}} must be 4 hex digits in quotes, e.g. vendor: "0781" (without quotes YAML reads 0781 as a number).',
     'policy.usbHash': 'Device hash at {{where}} must be copied exactly as `baomi status` shows it.',
+    'policy.usbClass':
+      'USB class at {{where}} must be 2 hex digits in quotes, e.g. class: "08" (mass storage), "06" (cameras), "03" (keyboards and mice).',
+    'policy.usbBlocksAllHid':
+      'The rule at {{where}} blocks class "03" (HID: every keyboard and mouse) without naming a device, which would lock people out of their computers. To block one kind of device that poses as a keyboard, add its vendor and product (or serial or hash) to the rule; storage is controlled by usb.storage and rules without class.',
     'policy.url':
       'Console address at {{where}} must be an https:// URL (http:// only for localhost), e.g. https://console.example.com.',
     'policy.alertMatch':
@@ -176,6 +180,10 @@ export const policyMessages: Catalog = {
     'policy.hex4':
       '{{where}}处的 USB ID 须为加引号的 4 位十六进制数，如 vendor: "0781"（不加引号时 YAML 会把 0781 当作数字）。',
     'policy.usbHash': '{{where}}处的设备指纹须与 `baomi status` 显示的完全一致。',
+    'policy.usbClass':
+      '{{where}}处的 USB 类别须为加引号的 2 位十六进制数，如 class: "08"（大容量存储）、"06"（相机）、"03"（键盘鼠标）。',
+    'policy.usbBlocksAllHid':
+      '{{where}}处的规则阻止 class "03"（HID：所有键盘和鼠标）却未指明设备，会让人无法使用电脑。如要阻止某种伪装成键盘的设备，请在规则中写明其 vendor 和 product（或 serial、hash）；存储设备由 usb.storage 和不带 class 的规则管控。',
     'policy.url':
       '{{where}}处的控制台地址须为 https:// 开头的网址（仅 localhost 可用 http://），如 https://console.example.com。',
     'policy.alertMatch':

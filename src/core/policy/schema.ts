@@ -108,6 +108,20 @@ const hex4 = (what: string) =>
 export const VERDICTS = ['allow', 'block', 'read-only', 'audit'] as const;
 const verdict = z.enum(VERDICTS, { error: 'POLICY_VERDICT' });
 
+/** USB class code of HID (keyboards, mice): see usbRule's refinement. */
+const HID_CLASS = '03';
+
+const usbClass = z
+  .string({ error: 'POLICY_USB_CLASS' })
+  .regex(/^[0-9A-Fa-f]{2}$/, { error: 'POLICY_USB_CLASS' })
+  .toLowerCase()
+  .meta(
+    d(
+      'USB class: 2 hex digits, quoted (e.g. "08"), matching the device class or the class of the interface being decided. "08" mass storage, "06" still image (cameras, PTP), "03" HID (keyboards, mice), "ff" vendor specific. A rule with class "03" is the only kind that can block a HID interface, and it must name the device too (vendor, product, serial or hash).',
+      'USB 类别：加引号的 2 位十六进制数（如 "08"），与设备类别或所判定接口的类别相符即匹配。"08" 大容量存储，"06" 静态图像（相机、PTP），"03" HID（键盘、鼠标），"ff" 厂商自定义。只有写明 class "03" 的规则才能阻止 HID 接口，且必须同时指明设备（vendor、product、serial 或 hash）。',
+    ),
+  );
+
 const usbRule = z
   .strictObject({
     vendor: hex4('vendor').optional(),
@@ -125,6 +139,7 @@ const usbRule = z
         ),
       )
       .optional(),
+    class: usbClass.optional(),
     verdict: verdict.meta(
       d(
         'What to do with a device this rule matches: allow, block, read-only or audit (allow and record).',
@@ -140,10 +155,27 @@ const usbRule = z
       )
       .optional(),
   })
+  .check((ctx) => {
+    // Never lock anyone out of their keyboard (issue 9): a rule that blocks class 03 without
+    // naming a device would block every keyboard and mouse, so it is refused here, at its
+    // class, by `policy validate` and the agent alike. One that names a device (a known
+    // BadUSB vendor and product) may block it.
+    const r = ctx.value;
+    const names = r.vendor ?? r.product ?? r.serial ?? r.hash;
+    if (r.class === HID_CLASS && r.verdict === 'block' && names === undefined) {
+      ctx.issues.push({
+        code: 'custom',
+        input: r.class,
+        path: ['class'],
+        message: 'POLICY_USB_BLOCKS_ALL_HID',
+        continue: true,
+      });
+    }
+  })
   .meta(
     d(
-      'A USB rule. Matchers (vendor, product, serial, hash) are all optional and all must hold; a rule with none matches every storage device.',
-      'USB 规则。vendor、product、serial、hash 均可省略，写出的须全部满足；都不写则匹配所有存储设备。',
+      'A USB rule. Matchers (vendor, product, serial, hash, class) are all optional and all must hold; a rule with none matches every storage device (and nothing else). Keyboards and mice are blocked only by a rule with class "03" that names the device.',
+      'USB 规则。vendor、product、serial、hash、class 均可省略，写出的须全部满足；都不写则匹配所有存储设备（且只匹配存储设备）。键盘鼠标只会被写明 class "03" 且指明设备的规则阻止。',
     ),
   );
 
@@ -277,6 +309,15 @@ const alert = z
     severity: z
       .enum(SEVERITIES, { error: 'POLICY_SEVERITY' })
       .meta(d('Severity of the alert.raised event.', '告警事件的严重程度。')),
+    per: z
+      .enum(['user', 'host'])
+      .default('host')
+      .meta(
+        d(
+          'Count separately per user (the events\' user: who was at the console) or per host. One agent is one host, so "host" counts every matching event of this computer together. Default: host.',
+          '按用户（事件中的用户，即当时在电脑前的人）分别计数，或按主机计数。一个终端即一台主机，故 host 表示本机所有匹配事件合并计数。默认 host。',
+        ),
+      ),
   })
   .meta(d('An alert rule.', '告警规则。'));
 

@@ -15,6 +15,8 @@ export const SEMVER =
 export const FIRST_AGENT_VERSION = '0.1.0';
 
 const V = FIRST_AGENT_VERSION;
+/** USB device control (issue 9): the `class` matcher and alert rules counted per user. */
+const V0_2 = '0.2.0';
 /** Key path (lists as `[]`) → the agent release that first understood it. */
 export const POLICY_KEYS_SINCE: Readonly<Record<string, string>> = {
   $schema: V,
@@ -30,6 +32,7 @@ export const POLICY_KEYS_SINCE: Readonly<Record<string, string>> = {
   'usb.rules[].product': V,
   'usb.rules[].serial': V,
   'usb.rules[].hash': V,
+  'usb.rules[].class': V0_2,
   'usb.rules[].verdict': V,
   'usb.rules[].note': V,
   'usb.whileLocked': V,
@@ -54,6 +57,7 @@ export const POLICY_KEYS_SINCE: Readonly<Record<string, string>> = {
   'alerts[].count': V,
   'alerts[].within': V,
   'alerts[].severity': V,
+  'alerts[].per': V0_2,
   sync: V,
   'sync.console': V,
   'sync.interval': V,

@@ -4,7 +4,7 @@ let seq = 0;
 
 export function ev(
   type: EventType,
-  opts: { level?: string; path?: string; ts?: number } = {},
+  opts: { level?: string; path?: string; ts?: number; user?: string } = {},
 ): BaomiEvent {
   seq++;
   const e: BaomiEvent = {
@@ -19,5 +19,6 @@ export function ev(
     hash: 'f'.repeat(64),
   };
   if (opts.level !== undefined) e.level = opts.level;
+  if (opts.user !== undefined) e.user = opts.user;
   return e;
 }

@@ -1,10 +1,14 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${dataDir} is the policy file's own variable, not a JS template.
 import { describe, expect, it } from 'vitest';
+import { VERSION } from '../../../src/agent/version.js';
+import { compileAlertRules, createAlertEngine } from '../../../src/core/alerts/index.js';
+import type { BaomiEvent } from '../../../src/core/events/types.js';
 import {
   judgeCandidate,
   parsePolicyBytes,
   verifyPolicySignature,
 } from '../../../src/core/policy/index.js';
+import { decide } from '../../../src/core/usb/decide.js';
 import { demoTrust, list, NOW, read, readText } from './helpers.js';
 
 const examples = list('examples')
@@ -27,7 +31,8 @@ describe('demo and example policies', () => {
         now: NOW,
         dataDir,
         os,
-        agentVersion: '0.1.0',
+        // This agent: an example may use keys of this release (usb-office.yaml needs 0.2.0).
+        agentVersion: VERSION,
       });
       expect(r.verdict, `${rel} on ${os}: ${JSON.stringify(r)}`).toBe('apply');
     }
@@ -57,6 +62,54 @@ describe('demo and example policies', () => {
     expect(p.folders.find((f) => f.level === 'AAA')?.windows).toBe('F:\\财务部');
     expect(p.name).toBe('总部默认策略 HQ default');
     expect(p.usb.rules[0]?.note).toBe('财务部加密U盘 1号 Finance encrypted stick 1');
+  });
+
+  it('the USB office example blocks storage, approves one stick, reads the audit stick only, and alerts per user', () => {
+    const r = parsePolicyBytes(read('examples/usb-office.yaml'), { agentVersion: VERSION });
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    expect(r.warnings).toEqual([]);
+    const { usb, alerts } = r.policy;
+    const stick = {
+      id: '1-2',
+      bus: 'usb' as const,
+      vendor: '0781',
+      product: '5581',
+      serial: '4C530001231120115142',
+      deviceClass: '00',
+      interfaces: [{ number: 0, alt: 0, class: '08', subclass: '06', protocol: '50' }],
+      hash: 'f'.repeat(64),
+    };
+    const ctx = { now: NOW, user: 'wang.fang', locked: false, exceptions: [] };
+    expect(decide(stick, usb, ctx)).toMatchObject({
+      verdict: 'allow',
+      rule: { by: 'rule', index: 0, note: expect.stringContaining('Wang Fang') },
+    });
+    expect(decide(stick, usb, { ...ctx, locked: true }).rule).toEqual({ by: 'while-locked' });
+    expect(decide({ ...stick, serial: 'OTHER' }, usb, ctx).rule).toEqual({ by: 'storage-default' });
+    const audit = { ...stick, serial: undefined, hash: usb.rules[1]!.hash! };
+    expect(decide(audit, usb, ctx).verdict).toBe('read-only');
+    const keyboard = { ...stick, interfaces: [{ ...stick.interfaces[0]!, class: '03' }] };
+    expect(decide(keyboard, usb, { ...ctx, locked: true }).verdict).toBe('allow');
+
+    // The alert: the 4th blocked plug by one person within 10 minutes, not 4 by 4 people.
+    const engine = createAlertEngine(compileAlertRules(alerts));
+    const plug = (user: string, seq: number): BaomiEvent => ({
+      id: `e${seq}`,
+      seq,
+      ts: NOW + seq,
+      type: 'usb.blocked',
+      severity: 'medium',
+      user,
+      host: 'pc-1',
+      data: {},
+      prevHash: '0'.repeat(64),
+      hash: '0'.repeat(64),
+    });
+    const raised = (user: string, seq: number) =>
+      engine.observe(plug(user, seq), NOW + seq * 60_000);
+    for (const [seq, user] of ['a', 'b', 'c', 'd', 'a', 'a'].entries())
+      expect(raised(user, seq)).toEqual([]);
+    expect(raised('a', 6)).toEqual([expect.objectContaining({ user: 'a', severity: 'high' })]);
   });
 
   it('demo.yaml is marked DEMO, audits USB and watches ${dataDir}/demo-classified at AA', () => {

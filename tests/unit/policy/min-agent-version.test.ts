@@ -104,7 +104,24 @@ describe('minAgentVersion', () => {
       });
     const keys = walk([], '').sort();
     expect(Object.keys(POLICY_KEYS_SINCE).sort()).toEqual(keys);
-    for (const since of Object.values(POLICY_KEYS_SINCE)) expect(since).toBe('0.1.0');
+    // 0.1.0 was the first release; USB device control (0.2.0) brought the class matcher and
+    // alert rules counted per user. Rows are never changed once released.
+    const newer = Object.entries(POLICY_KEYS_SINCE).filter(([, since]) => since !== '0.1.0');
+    expect(newer).toEqual([
+      ['usb.rules[].class', '0.2.0'],
+      ['alerts[].per', '0.2.0'],
+    ]);
+  });
+
+  it('this agent knows every key in the table (it is at least as new as each)', () => {
+    // An agent that ships a key but reports an older version would refuse the policies that
+    // name the key's release in minAgentVersion (package.json's version is the agent's).
+    for (const [key, since] of Object.entries(POLICY_KEYS_SINCE)) {
+      expect(
+        compareSemver(VERSION, since),
+        `${key} came in ${since}; agent is ${VERSION}`,
+      ).toBeGreaterThanOrEqual(0);
+    }
   });
 
   it('keysNewerThan names keys a policy uses that came after the version it names', () => {

@@ -1,0 +1,1 @@
+gAlguAUpn5Hb2tSkkyNfUaFANVvbarmVm2ZhrxGSzsQZHvzu6gJ870WrFyfnJicCIbOQsUaDHOWfzykFtCL4Dw==
