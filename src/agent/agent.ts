@@ -21,6 +21,7 @@ import { type PolicyModule, policyModule } from './modules/policy.js';
 import { retentionModule } from './modules/retention.js';
 import { seatModule } from './modules/seat.js';
 import { syncModule } from './modules/sync.js';
+import { usbModule } from './modules/usb.js';
 import { moduleSet } from './modules.js';
 import type { InForce } from './policy/manager.js';
 import { createSeatTokens } from './socket/seat-token.js';
@@ -51,7 +52,7 @@ export interface RunningAgent {
 
 /** Events after which `status` may say something else. */
 const STATUS_EVENTS =
-  /^(policy\.applied|policy\.rejected|session\.|watch\.|scan\.completed|store\.chain-checked)/;
+  /^(policy\.applied|policy\.rejected|session\.|watch\.|scan\.completed|store\.chain-checked|usb\.)/;
 
 /** The modules, in start order (stopped in reverse). */
 function agentModules() {
@@ -61,7 +62,8 @@ function agentModules() {
     seat, // first: every later event carries the seat user
     chainModule(), // the chain as found (chain.head compared before anything else is recorded)
     policy, // restores the last good policy, judges the file, hands it to the rest
-    alertsModule(),
+    alertsModule(), // before the modules whose events it counts
+    usbModule(), // seals the ports before the slower folder scans start
     retentionModule(),
     foldersModule(),
     syncModule(),

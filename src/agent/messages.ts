@@ -36,7 +36,9 @@ export const agentMessages: Catalog = {
     USB_NO_SYSFS: 'this machine has no /sys/bus/usb: no USB devices can be seen or blocked',
     USB_UNSUPPORTED_OS: 'this operating system has no USB enforcement in this version',
     USB_SEAL_OPEN:
-      'a USB controller reads open ({{open}}): someone re-opened what the agent sealed; sealing it again',
+      'a USB controller reads open: someone re-opened what the agent sealed, or it cannot be sealed (see usb.enforcement-lost events)',
+    USB_REACTIVE_ONLY:
+      'this OS cannot refuse a USB disk before it mounts: blocked disks are unmounted and ejected within seconds (see the README)',
     'agent.banner.started': 'Baomi agent {{version}} running as {{user}} (pid {{pid}}).',
     'agent.banner.data': '  Event database: {{db}}',
     'agent.banner.log': '  Agent log:      {{log}}',
@@ -46,6 +48,9 @@ export const agentMessages: Catalog = {
       '  Policy in force: none yet (waiting for a valid signed policy at the path above)',
     'agent.banner.sockets': '  Sockets:        {{agent}} (any user), {{admin}} (admin)',
     'agent.banner.demo': '  DEMO key trusted (--trust-demo): for development only.',
+    'agent.banner.usbOn':
+      '  USB storage:    enforced (ports sealed; new devices wait until decided)',
+    'agent.banner.usbOff': '  USB storage:    not enforced: {{reason}}',
     'agent.banner.look':
       '  Look at events: npx baomi events{{where}}   ·   status: npx baomi status{{where}}   ·   verify: npx baomi verify{{where}}',
     'agent.banner.folder': '  Classified folder: {{path}} [{{level}}]',
@@ -80,7 +85,10 @@ export const agentMessages: Catalog = {
     USB_SYSFS_READONLY: '此处 /sys 为只读（容器中？）：只记录 USB 设备，无法拦截',
     USB_NO_SYSFS: '本机没有 /sys/bus/usb：无法发现或拦截 USB 设备',
     USB_UNSUPPORTED_OS: '此版本在该操作系统上不支持 USB 管控',
-    USB_SEAL_OPEN: 'USB 控制器处于开放状态（{{open}}）：有人重新打开了代理封闭的端口，正在重新封闭',
+    USB_SEAL_OPEN:
+      'USB 控制器处于开放状态：有人重新打开了代理封闭的端口，或端口无法封闭（见 usb.enforcement-lost 事件）',
+    USB_REACTIVE_ONLY:
+      '此操作系统无法在 USB 磁盘挂载前拒绝它：被禁止的磁盘会在数秒内被卸载并弹出（见 README）',
     'agent.banner.started': '保密代理 {{version}} 正以 {{user}} 身份运行（进程号 {{pid}}）。',
     'agent.banner.data': '  事件数据库：{{db}}',
     'agent.banner.log': '  代理日志：  {{log}}',
@@ -89,6 +97,8 @@ export const agentMessages: Catalog = {
     'agent.banner.noPolicy': '  生效策略：  暂无（等待上述路径出现有效的已签名策略）',
     'agent.banner.sockets': '  套接字：    {{agent}}（所有用户），{{admin}}（管理员）',
     'agent.banner.demo': '  已信任 DEMO 密钥（--trust-demo）：仅供开发使用。',
+    'agent.banner.usbOn': '  USB 存储：  已管控（端口已封闭，新设备判定前保持未授权）',
+    'agent.banner.usbOff': '  USB 存储：  未管控：{{reason}}',
     'agent.banner.look':
       '  查看事件：npx baomi events{{where}}   ·   状态：npx baomi status{{where}}   ·   校验：npx baomi verify{{where}}',
     'agent.banner.folder': '  涉密目录：  {{path}} [{{level}}]',

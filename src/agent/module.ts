@@ -17,6 +17,11 @@ export interface AgentConfig {
   sockets: { agent: string; admin: string };
   trustDemo: boolean;
   lang: Lang;
+  /**
+   * Seal USB ports and block what policy blocks (`baomi agent --enforce`, which the systemd
+   * unit passes). Without it the usb module decides and records only (DESIGN.md "Sealing USB").
+   */
+  enforce?: boolean;
 }
 
 /** Who asked on a socket: the socket it came through, and the seat user when the request

@@ -7,9 +7,15 @@ import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { statusFromStore } from '../agent/status.js';
 import { openStore, verifyStore } from '../agent/store/index.js';
+import { SeenDevices } from '../agent/usb/seen.js';
 import { BaomiError, isBaomiError } from '../core/errors.js';
 import type { BaomiEvent } from '../core/events/types.js';
-import type { EventFilter, StatusResult, VerifyResult } from '../core/protocol/messages.js';
+import type {
+  EventFilter,
+  StatusResult,
+  UsbListResult,
+  VerifyResult,
+} from '../core/protocol/messages.js';
 import { type AgentConnection, connectAgent } from '../ipc/index.js';
 import { osName, readPlaces } from '../platform/paths.js';
 
@@ -17,6 +23,8 @@ export interface Source {
   status(): Promise<StatusResult>;
   query(filter: EventFilter): Promise<BaomiEvent[]>;
   verify(): Promise<VerifyResult>;
+  /** USB devices present and seen recently (`baomi usb list`). */
+  usbList(): Promise<UsbListResult>;
   close(): void;
   /** The socket that answered, when it was agent.sock (only the asker's own events). */
   readonly agentSock?: string;
@@ -36,6 +44,7 @@ function fromSocket(conn: AgentConnection, admin = true): Source {
     query: async (filter) => (await conn.request('events.query', { filter })).events,
     // The whole chain is walked (about 8 s per million events): more than the usual 10 s.
     verify: () => conn.request('verify', {}, { timeoutMs: VERIFY_TIMEOUT_MS }),
+    usbList: () => conn.request('usb.list', {}),
     close: () => conn.close(),
   };
 }
@@ -48,6 +57,12 @@ function fromDataDir(dataDir: string): Source {
     status: async () => statusFromStore(store),
     query: async (filter) => store.query(filter),
     verify: async () => verifyStore(db),
+    usbList: async () => {
+      // What the agent last kept: its list and its status slice (no agent answers now).
+      const usb = statusFromStore(store).usb;
+      const devices = new SeenDevices(store).list();
+      return { enforcing: false, reason: usb.reason ?? 'USB_NO_MODULE', devices };
+    },
     close: () => void store.close(),
   };
 }

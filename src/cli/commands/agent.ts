@@ -21,6 +21,7 @@ interface AgentFlags {
   trustDir?: string;
   socket?: string;
   trustDemo?: boolean;
+  enforce?: boolean;
 }
 
 export default async function agent({ t, lang }: CommandContext, f: AgentFlags): Promise<number> {
@@ -46,6 +47,7 @@ export default async function agent({ t, lang }: CommandContext, f: AgentFlags):
     trustDir,
     sockets,
     trustDemo: Boolean(f.trustDemo),
+    enforce: Boolean(f.enforce),
     lang,
     platform: createPlatform(),
     onFatal: (e) => {
@@ -82,6 +84,9 @@ export default async function agent({ t, lang }: CommandContext, f: AgentFlags):
       : []),
     ...chainBroken.map((text) => t('agent.banner.problem', { text })),
     ...status.watched.map((w) => t('agent.banner.folder', w)),
+    status.usb.enforcing
+      ? t('agent.banner.usbOn')
+      : t('agent.banner.usbOff', { reason: t(status.usb.reason ?? 'USB_NO_MODULE') }),
     t('agent.banner.sockets', sockets),
     ...(f.trustDemo ? [t('agent.banner.demo')] : []),
     t('agent.banner.look', { where }),

@@ -32,6 +32,7 @@ export function registerCommands(program: Command, { t, configure, run }: Regist
     .option('--trust-dir <dir>', t('cli.opt.trustDir', { default: d.trustDir }))
     .option('--socket <dir>', t('cli.opt.socketDir', { default: d.socketDir }))
     .option('--trust-demo', t('cli.opt.trustDemo'))
+    .option('--enforce', t('cli.opt.enforce'))
     .action(
       run(async () => {
         // The resident agent gives its start-up memory back and then sleeps (settle.ts).
@@ -81,4 +82,11 @@ export function registerCommands(program: Command, { t, configure, run }: Regist
   readSource(sub(policy, 'status', t('cli.cmd.policyStatus')))
     .option('--json', t('cli.opt.json'))
     .action(run(() => import('./policy-status.js')));
+
+  const usb = sub(program, 'usb', t('cli.cmd.usb'));
+  readSource(sub(usb, 'list', t('cli.cmd.usbList')))
+    .addOption(new Option('--json', t('cli.opt.json')).conflicts('rule'))
+    .option('--rule', t('cli.opt.rule'))
+    .option('--utc', t('cli.opt.utc'))
+    .action(run(() => import('./usb-list.js')));
 }

@@ -19,5 +19,6 @@ export const AGENT_ERROR_CODES = [
   'USB_NO_SYSFS',
   'USB_UNSUPPORTED_OS',
   'USB_SEAL_OPEN',
+  'USB_REACTIVE_ONLY',
 ] as const;
 export type AgentErrorCode = (typeof AGENT_ERROR_CODES)[number];

@@ -21,7 +21,9 @@ export type UsbReason =
   /** This OS has no adapter that can enforce. */
   | 'USB_UNSUPPORTED_OS'
   /** A sealed root hub (or Thunderbolt domain) reads open now; the agent is sealing it again. */
-  | 'USB_SEAL_OPEN';
+  | 'USB_SEAL_OPEN'
+  /** The OS offers no veto before a device is used: blocked media are ejected after they mount (macOS). */
+  | 'USB_REACTIVE_ONLY';
 
 export interface SealState {
   /** True only when every root hub was read back as sealed (checked, not assumed). */
@@ -30,6 +32,11 @@ export interface SealState {
   open: string[];
   /** Set when sealing is impossible here. */
   reason?: UsbReason;
+  /**
+   * Not sealed, but the adapter can still act on devices after they arrive (eject, remount
+   * read-only): the module applies its decisions, and status does not claim enforcement.
+   */
+  reactive?: boolean;
 }
 
 export interface ApplyResult {

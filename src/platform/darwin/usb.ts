@@ -7,7 +7,8 @@
 // it runs `diskutil unmountDisk force /dev/diskN` and `diskutil eject /dev/diskN`. Between
 // the mount and the eject there is a window of a few seconds in which the files can be read
 // and written. seal() therefore never reports sealed: status must not claim enforcement
-// that is only a reaction (reason USB_UNSUPPORTED_OS, said once with why).
+// that is only a reaction (reason USB_REACTIVE_ONLY, `reactive: true` so the module still
+// applies its decisions; said once with why).
 //   - read-only: `diskutil unmountDisk /dev/diskN`, then `diskutil mount readOnly` for each
 //     volume, checked with `diskutil info -plist`; what cannot be confirmed read-only is
 //     ejected instead (readOnlyFellBack). The same window exists before the remount.
@@ -256,7 +257,7 @@ export function createMacUsb(o: {
     say(
       'usb: macOS has no pre-mount veto without a system extension: blocked disks are unmounted and ejected after they mount (a window of seconds), so USB is not reported as enforced',
     );
-    return { sealed: false, open: [], reason: 'USB_UNSUPPORTED_OS' };
+    return { sealed: false, open: [], reason: 'USB_REACTIVE_ONLY', reactive: true };
   };
 
   return {

@@ -70,7 +70,7 @@ describe('agent lifecycle', () => {
         running: true,
         folders: 1,
         idleSource: 'none',
-        usb: { enforcing: false, reason: 'USB_NO_MODULE' },
+        usb: { enforcing: false, reason: 'USB_NOT_ENFORCING' },
         seatSource: expect.any(String),
       });
       expect(s.watched).toEqual([

@@ -191,11 +191,17 @@ describe('macOS: the device list from ioreg', () => {
 describe('macOS: sealing and privileges', () => {
   it('never claims sealed: there is no pre-mount veto without a system extension', async () => {
     const a = adapter(new FakeMac());
-    expect(await a.usb.seal()).toEqual({ sealed: false, open: [], reason: 'USB_UNSUPPORTED_OS' });
+    expect(await a.usb.seal()).toEqual({
+      sealed: false,
+      open: [],
+      reason: 'USB_REACTIVE_ONLY',
+      reactive: true,
+    });
     expect(await a.usb.sealState()).toEqual({
       sealed: false,
       open: [],
-      reason: 'USB_UNSUPPORTED_OS',
+      reason: 'USB_REACTIVE_ONLY',
+      reactive: true,
     });
     expect(a.said.filter((l) => l.includes('no pre-mount veto'))).toHaveLength(1);
     expect(await a.usb.enforceProblem()).toBeNull();

@@ -1,0 +1,395 @@
+// USB device control (issue 9; DESIGN.md "Sealing USB", "USB rules"). Under `--enforce` the
+// module seals the ports first (every device that arrives from then on waits unauthorized),
+// then decides each device present and each one plugged with core's decide() and tells the
+// port what to allow; it checks every minute that what it sealed is still sealed and seals
+// again when not (`usb.enforcement-lost`). Without --enforce, or where the OS does not let it,
+// it decides and records only, and status says why. Work is done one step at a time, in
+// order (a queue), so a plug, a pull and a new policy never interleave on one device.
+import type { ErrorCode } from '../../core/codes/index.js';
+import { BaomiError } from '../../core/errors.js';
+import type { Json } from '../../core/events/types.js';
+import { createCoreTranslator } from '../../core/i18n/catalogs.js';
+import type { Policy } from '../../core/policy/index.js';
+import type { UsbControl, UsbReason } from '../../core/ports/usb.js';
+import type { Notice, Request, UsbListResult } from '../../core/protocol/messages.js';
+import { isStorageInterface } from '../../core/usb/classify.js';
+import { decide } from '../../core/usb/decide.js';
+import { deviceLabel, NoticeBatcher, usbNoticeText } from '../../core/usb/notices.js';
+import type { ActiveException, Decision, UsbDevice } from '../../core/usb/types.js';
+import type { AgentModule, Asker, ModuleContext } from '../module.js';
+import { connectedEvent, removedEvent, type VerdictContext, verdictEvent } from '../usb/record.js';
+import { SeenDevices } from '../usb/seen.js';
+
+/** What the module needs of the exception book (src/agent/usb/exceptions.ts). */
+export interface ExceptionBookLike {
+  active(now: number): ActiveException[];
+  redeem(
+    token: string,
+    who: { seatUser?: string; admin: boolean },
+  ): Promise<
+    | { ok: true; exception: ActiveException }
+    | { ok: false; code: ErrorCode; params: Record<string, Json> }
+  >;
+}
+
+export interface UsbModuleOptions {
+  /** The exception book, made at start (absent: no exceptions can be redeemed). */
+  exceptions?: (ctx: ModuleContext) => ExceptionBookLike;
+  /** How often sealing is checked and present devices listed again (default a minute). */
+  checkEveryMs?: number;
+}
+
+/** Until a policy is in force: storage blocked, no rules (the schema's defaults; fail closed). */
+const DEFAULT_USB: Policy['usb'] = { storage: 'block', rules: [] };
+
+const ROOT_HUB = /^usb\d+$/;
+
+interface Present {
+  device: UsbDevice;
+  decision: Decision;
+  applied?: Decision['verdict'];
+}
+
+export function usbModule(o: UsbModuleOptions = {}): AgentModule {
+  const checkEveryMs = o.checkEveryMs ?? 60_000;
+  let ctx: ModuleContext | null = null;
+  let control: UsbControl | null = null;
+  let usb: Policy['usb'] = DEFAULT_USB;
+  /** --enforce given and the OS lets us. */
+  let canEnforce = false;
+  /** Sealed, read back. */
+  let sealed = false;
+  /** Not sealed, but the adapter acts after arrival (macOS ejects): decisions are applied. */
+  let reactive = false;
+  let reason: UsbReason | undefined = 'USB_NOT_ENFORCING';
+  let book: ExceptionBookLike | null = null;
+  let seen: SeenDevices | null = null;
+  const present = new Map<string, Present>();
+  const batcher = new NoticeBatcher();
+  let watch: { close(): void } | null = null;
+  let unsubscribe: (() => void) | null = null;
+  let timers: { cancel(): void }[] = [];
+  let noticeTimer: { cancel(): void } | null = null;
+  let queue: Promise<void> = Promise.resolve();
+  let stopped = false;
+  let scannedOnce = false;
+
+  const c = () => {
+    if (!ctx) throw new Error('usb module not started');
+    return ctx;
+  };
+  /** Runs one step after the ones before it; a failing step is logged, never stops the queue. */
+  const enqueue = (what: string, step: () => Promise<void>): Promise<void> => {
+    const next = queue.then(async () => {
+      if (stopped) return;
+      try {
+        await step();
+      } catch (e) {
+        ctx?.log.error({ module: 'usb', step: what, err: String(e) }, 'usb step failed');
+      }
+    });
+    queue = next;
+    return next;
+  };
+  const append = (input: Parameters<ModuleContext['store']['append']>[0]) =>
+    c()
+      .store.append(input)
+      .catch(() => {}); // a failed commit stops the agent (store.onFailure)
+
+  /** Status claims enforcement only when sealed (checked); reactive adapters still act. */
+  const enforcing = () => canEnforce && sealed;
+  const acting = () => canEnforce && (sealed || reactive);
+
+  const context = () => {
+    const now = c().platform.clock.now();
+    return {
+      now,
+      user: c().seatUser(),
+      // The session's lock state comes with the idle module (issue 10); until then unknown,
+      // which is "not locked": whileLocked cannot apply yet (said in the README).
+      locked: false,
+      exceptions: book?.active(now) ?? [],
+    };
+  };
+
+  /** Decides a device and, when enforcing, makes the OS hold it; records the verdict. */
+  const settle = async (device: UsbDevice, because: VerdictContext['because']) => {
+    const cx = c();
+    let decision = decide(device, usb, context());
+    let result: Awaited<ReturnType<UsbControl['apply']>> | undefined;
+    if (acting() && control) {
+      // An allowed device whose vendor-specific interfaces have no names yet (unauthorized
+      // devices show none) may be an Android phone offering MTP: authorize the device with
+      // every interface held back, read the names, decide again, then open what is allowed.
+      if (decision.verdict !== 'block' && needsNames(device)) {
+        const holding: Decision = {
+          ...decision,
+          interfaces: decision.interfaces.map((i) => ({ ...i, verdict: 'block' })),
+        };
+        const first = await control.apply(device, holding);
+        if (!first.gone && !first.error) {
+          const again = (await control.list()).find((d) => d.id === device.id);
+          if (again) {
+            device = again;
+            decision = decide(device, usb, context());
+          }
+        }
+      }
+      result = await control.apply(device, decision);
+    }
+    const applied = result?.applied;
+    if (result?.gone) {
+      present.delete(device.id);
+    } else {
+      present.set(device.id, { device, decision, ...(applied ? { applied } : {}) });
+    }
+    seen?.seen(device, decision, cx.platform.clock.now(), cx.seatUser(), applied);
+    const event = await cx.store
+      .append(
+        verdictEvent(device, decision, {
+          enforcing: acting(),
+          because,
+          ...(result ? { result } : {}),
+        }),
+      )
+      .catch(() => null);
+    const held = applied ?? decision.verdict;
+    // The person hears of every device refused: plugged now, present at start, or closed by a
+    // new policy (a burst of them is one notice).
+    if (held === 'block' || held === 'read-only')
+      queueNotice({
+        kind: held === 'block' ? 'blocked' : 'read-only',
+        device: deviceLabel(device),
+        rule: decision.rule,
+        ...(event ? { seq: event.seq } : {}),
+      });
+  };
+
+  const plugged = async (device: UsbDevice, atStart: boolean) => {
+    if (ROOT_HUB.test(device.id)) {
+      // A controller that appears later (a dock) brings an open root hub: seal it now.
+      if (canEnforce && !atStart) await reseal('new-controller');
+      return;
+    }
+    if (present.has(device.id) && !atStart) return;
+    await append(connectedEvent(device, atStart));
+    await settle(device, atStart ? 'present' : 'plugged');
+  };
+
+  const removed = async (id: string) => {
+    const was = present.get(id);
+    present.delete(id);
+    if (!was) return;
+    seen?.gone(was.device, c().platform.clock.now());
+    await append(removedEvent(was.device));
+  };
+
+  /** Lists what is present: new devices are decided, vanished ones recorded as removed. */
+  const rescan = async (atStart: boolean) => {
+    if (!control) return;
+    const now = await control.list();
+    const ids = new Set(now.map((d) => d.id));
+    for (const id of [...present.keys()]) if (!ids.has(id)) await removed(id);
+    for (const d of now) if (!present.has(d.id)) await plugged(d, atStart);
+    scannedOnce = true;
+  };
+
+  /** Seals again and records that something was open. */
+  const reseal = async (why: 'check' | 'new-controller') => {
+    if (!control || !canEnforce) return;
+    const before = await control.sealState();
+    if (before.reactive) return; // nothing to seal on this OS; said at start
+    if (before.sealed && why === 'check') {
+      sealed = true;
+      reason = undefined;
+      return;
+    }
+    const after = await control.seal();
+    sealed = after.sealed;
+    reason = after.sealed ? undefined : (after.reason ?? 'USB_SEAL_OPEN');
+    if (why === 'check' || !after.sealed)
+      await append({
+        type: 'usb.enforcement-lost',
+        severity: 'high',
+        data: {
+          open: before.open,
+          resealed: after.sealed,
+          ...(after.sealed ? {} : { stillOpen: after.open, reason: reason ?? 'USB_SEAL_OPEN' }),
+          why,
+        },
+      });
+    else c().log.info({ module: 'usb', open: before.open }, 'new USB controller sealed');
+  };
+
+  /** The policy (or the exceptions) changed: decide every present device again. */
+  const redecide = async (because: 'policy' | 'exception' | 'session') => {
+    for (const p of [...present.values()]) {
+      const next = decide(p.device, usb, context());
+      if (sameDecision(next, p.decision)) continue;
+      await settle(p.device, because);
+    }
+  };
+
+  /** Held until the burst is over (a dock's ten devices: one notice), then shown. */
+  const queueNotice = (n: Parameters<NoticeBatcher['add']>[0]) => {
+    const cx = c();
+    batcher.add(n, cx.platform.clock.now());
+    if (noticeTimer) return;
+    const tick = () => {
+      noticeTimer = null;
+      for (const notice of batcher.due(cx.platform.clock.now())) show(notice);
+      arm();
+    };
+    const arm = () => {
+      const at = batcher.nextDue();
+      if (at === null) return;
+      noticeTimer = cx.platform.clock.after(Math.max(at - cx.platform.clock.now(), 0), tick);
+    };
+    arm();
+  };
+
+  /** To the tray (subscribers) and, for whoever has no tray, the OS's notifier. */
+  const show = (notice: Notice) => {
+    const cx = c();
+    cx.notice(notice);
+    const { title, body } = usbNoticeText(createCoreTranslator(cx.config.lang ?? 'en'), notice);
+    void cx.platform.session
+      .current()
+      .then((to) =>
+        cx.platform.notifier.notify({ code: notice.code, title, body, urgency: 'normal' }, to),
+      )
+      .catch((e) => cx.log.warn({ module: 'usb', err: String(e) }, 'notice not shown'));
+  };
+
+  return {
+    name: 'usb',
+    async start(context0) {
+      ctx = context0;
+      control = context0.platform.usb;
+      seen = new SeenDevices(context0.store);
+      book = o.exceptions ? o.exceptions(context0) : null;
+      const problem = context0.config.enforce
+        ? await control.enforceProblem()
+        : ('USB_NOT_ENFORCING' as const);
+      canEnforce = problem === null;
+      reason = problem ?? undefined;
+      if (canEnforce) {
+        // Sealed before anything else is looked at: from here no new device gets a driver
+        // until it is decided.
+        const state = await control.seal();
+        sealed = state.sealed;
+        reactive = state.reactive === true;
+        reason = state.sealed ? undefined : (state.reason ?? 'USB_SEAL_OPEN');
+        if (!state.sealed && !reactive)
+          await append({
+            type: 'usb.enforcement-lost',
+            severity: 'high',
+            data: {
+              open: state.open,
+              resealed: false,
+              reason: reason ?? 'USB_SEAL_OPEN',
+              why: 'start',
+            },
+          });
+      } else if (context0.config.enforce) {
+        // Said once: enforcement was asked for and is not possible here; devices are audited.
+        context0.log.warn({ module: 'usb', reason }, 'USB enforcement unavailable; auditing only');
+      }
+      watch = control.watch({
+        added: (d) => void enqueue('added', () => plugged(d, false)),
+        removed: (id) => void enqueue('removed', () => removed(id)),
+        error: (err) => {
+          context0.log.warn({ module: 'usb', err: String(err) }, 'USB detection failed; scanning');
+          void enqueue('rescan', () => rescan(false));
+        },
+      });
+      // Exceptions are per person: when someone else sits down, theirs apply, not the last one's.
+      unsubscribe = context0.store.onCommitted((events) => {
+        if (scannedOnce && events.some((e) => e.type === 'session.changed'))
+          void enqueue('session', () => redecide('session'));
+      });
+      timers.push(
+        context0.platform.clock.every(checkEveryMs, () => {
+          void enqueue('check', async () => {
+            await reseal('check');
+            await rescan(false);
+            seen?.save();
+          });
+        }),
+      );
+      // The devices present now are decided once the policy in force has been applied (the
+      // module runner applies it right after start), not with the defaults first.
+      void enqueue('start', async () => {
+        await new Promise<void>((r) => setImmediate(r));
+        await rescan(true);
+        seen?.save();
+      });
+    },
+    apply(p) {
+      usb = p.policy.usb;
+      if (ctx && scannedOnce) void enqueue('policy', () => redecide('policy'));
+    },
+    async stop() {
+      watch?.close();
+      watch = null;
+      unsubscribe?.();
+      unsubscribe = null;
+      for (const t of timers) t.cancel();
+      timers = [];
+      noticeTimer?.cancel();
+      noticeTimer = null;
+      await queue;
+      stopped = true;
+      try {
+        seen?.save();
+      } catch {
+        // the store is closing or failing: the list is only history
+      }
+      // Nothing is unsealed: a stopped agent keeps new devices waiting (fail closed).
+    },
+    status: () => ({
+      usb: {
+        enforcing: enforcing(),
+        ...(enforcing() ? {} : { reason: reason ?? 'USB_SEAL_OPEN' }),
+        detection: control?.detection ?? 'none',
+        present: present.size,
+        blocked: [...present.values()].filter((p) => (p.applied ?? p.decision.verdict) === 'block')
+          .length,
+      },
+    }),
+    requests: {
+      'usb.list': (): UsbListResult => ({
+        enforcing: enforcing(),
+        ...(enforcing() ? {} : { reason: reason ?? 'USB_SEAL_OPEN' }),
+        devices: seen?.list() ?? [],
+      }),
+      'usb.exception.redeem': async (req: Request, asker: Asker) => {
+        if (req.type !== 'usb.exception.redeem') throw new Error('wrong request');
+        if (!book) throw new BaomiError('PROTOCOL_UNSUPPORTED', { type: req.type }, 1);
+        const r = await book.redeem(req.token, {
+          ...(asker.seatUser !== undefined ? { seatUser: asker.seatUser } : {}),
+          admin: asker.socket === 'admin',
+        });
+        if (!r.ok) throw new BaomiError(r.code, r.params, 2);
+        // A stick already plugged is opened now, not at its next plug.
+        await enqueue('exception', () => redecide('exception'));
+        return { exception: r.exception };
+      },
+    },
+  };
+}
+
+/** Vendor-specific interfaces without names: the device might be an MTP phone. */
+function needsNames(d: UsbDevice): boolean {
+  return d.interfaces.some(
+    (i) => i.class === 'ff' && i.name === undefined && !isStorageInterface(i),
+  );
+}
+
+function sameDecision(a: Decision, b: Decision): boolean {
+  return (
+    a.verdict === b.verdict &&
+    a.interfaces.length === b.interfaces.length &&
+    a.interfaces.every((i, k) => i.verdict === b.interfaces[k]?.verdict)
+  );
+}

@@ -1,0 +1,120 @@
+// `baomi usb list`: every USB device present now or seen recently, with its identity, the
+// verdict and the rule that decided, so IT can copy a line into a policy (`--rule` prints a
+// ready-to-paste rule per device, `--json` one object per line). Device strings come from the
+// device itself (attacker-controlled): shown with every control character escaped.
+import type { UsbListEntry, UsbListResult } from '../../core/protocol/messages.js';
+import { ruleFor } from '../../core/usb/rule-text.js';
+import type { DecidedBy } from '../../core/usb/types.js';
+import type { CommandContext } from '../context.js';
+import { openSource, type SourceOptions } from '../source.js';
+import { formatTime, zoneName } from '../time.js';
+import { displayWidth } from '../width.js';
+
+interface UsbListFlags extends SourceOptions {
+  json?: boolean;
+  rule?: boolean;
+  utc?: boolean;
+}
+
+/** Escapes C0/C1 controls, DEL and bidi overrides: a serial must not move the cursor or flip text. */
+export function printable(s: string): string {
+  return s.replace(
+    /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+export function ruleText(t: CommandContext['t'], r: DecidedBy): string {
+  switch (r.by) {
+    case 'rule':
+      return r.note !== undefined
+        ? t('cli.usb.rule.ruleNote', { index: r.index, note: printable(r.note) })
+        : t('cli.usb.rule.rule', { index: r.index });
+    case 'exception':
+      return t('cli.usb.rule.exception', { id: r.id });
+    default:
+      return t(`cli.usb.rule.${r.by}`);
+  }
+}
+
+function classes(e: UsbListEntry): string {
+  const set = new Set<string>();
+  if (e.device.deviceClass !== '00') set.add(e.device.deviceClass);
+  for (const i of e.device.interfaces) if (i.alt === 0) set.add(i.class);
+  return [...set].join(',');
+}
+
+export default async function usbList({ t }: CommandContext, f: UsbListFlags): Promise<number> {
+  const source = await openSource(f);
+  let r: UsbListResult;
+  try {
+    r = await source.usbList();
+  } finally {
+    source.close();
+  }
+  if (f.json) {
+    for (const e of r.devices) process.stdout.write(`${JSON.stringify(e)}\n`);
+    return 0;
+  }
+  if (f.rule) {
+    // Ready to paste under `usb.rules:`; the comment line says which device each one is.
+    for (const e of r.devices) {
+      const d = e.device;
+      const name = printable([d.manufacturer, d.productName].filter(Boolean).join(' '));
+      const rule = ruleFor(d, 'allow');
+      process.stdout.write(
+        `# ${printable(d.vendor)}:${printable(d.product)} ${name}\n${rule ?? `# ${t('cli.usb.noRule')}`}\n`,
+      );
+    }
+    return 0;
+  }
+  const state = r.enforcing
+    ? t('cli.usb.enforcing')
+    : t('cli.usb.notEnforcing', { reason: r.reason ? t(r.reason) : '' });
+  const head = [
+    'state',
+    'verdict',
+    'id',
+    'serial',
+    'class',
+    'name',
+    'rule',
+    'lastSeen',
+    'hash',
+  ].map((k) =>
+    k === 'lastSeen'
+      ? t('cli.usb.head.lastSeen', { zone: zoneName(f.utc) })
+      : t(`cli.usb.head.${k}`),
+  );
+  const rows = r.devices.map((e) => {
+    const d = e.device;
+    return [
+      e.present ? t('cli.usb.present') : t('cli.usb.gone'),
+      e.applied && e.applied !== e.decision.verdict
+        ? `${e.applied} (${e.decision.verdict})`
+        : e.decision.verdict,
+      `${d.vendor}:${d.product}`,
+      printable(d.serial ?? ''),
+      classes(e),
+      printable([d.manufacturer, d.productName].filter(Boolean).join(' ')),
+      ruleText(t, e.decision.rule),
+      formatTime(e.lastSeen, f.utc),
+      d.hash ?? t('cli.usb.noHash'),
+    ];
+  });
+  const widths = head.map((h) => displayWidth(h));
+  for (const row of rows)
+    for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i]!, displayWidth(cell));
+  const line = (row: string[]) =>
+    row
+      .map((cell, i) =>
+        i === row.length - 1
+          ? cell
+          : cell + ' '.repeat(Math.max(0, widths[i]! - displayWidth(cell))),
+      )
+      .join('  ')
+      .trimEnd();
+  const out = [state, ...(rows.length ? [line(head), ...rows.map(line)] : [t('cli.usb.none')])];
+  process.stdout.write(`${out.join('\n')}\n`);
+  return 0;
+}

@@ -1,0 +1,340 @@
+// The usb module on the fake USB bus and a real store: sealing first, what it records for each
+// plug and pull, what it tells the OS, notices grouped, re-sealing what someone opened, and
+// failing closed when a device vanishes or a write fails.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AgentConfig, ModuleContext } from '../../../src/agent/module.js';
+import { type ExceptionBookLike, usbModule } from '../../../src/agent/modules/usb.js';
+import { type EventStore, openStore } from '../../../src/agent/store/index.js';
+import type { Notice } from '../../../src/core/protocol/messages.js';
+import type { UsbDevice, UsbInterface } from '../../../src/core/usb/types.js';
+import { createFakePlatform, type FakePlatform } from '../../../src/platform/fake/index.js';
+import { tmpDirs } from '../store/helpers.js';
+import { moduleContext, policyInForce, until } from './helpers.js';
+
+const dirs = tmpDirs();
+let store: EventStore | null = null;
+let stopModule: (() => Promise<void> | void) | null = null;
+afterEach(async () => {
+  await stopModule?.();
+  stopModule = null;
+  store?.close();
+  store = null;
+  dirs.cleanup();
+});
+
+const iface = (number: number, cls: string, name?: string): UsbInterface => ({
+  number,
+  alt: 0,
+  class: cls,
+  subclass: cls === '08' ? '06' : '00',
+  protocol: cls === '08' ? '50' : '00',
+  ...(name ? { name } : {}),
+});
+
+function device(id: string, o: Partial<UsbDevice> & { classes?: string[] } = {}): UsbDevice {
+  const { classes = ['08'], ...rest } = o;
+  return {
+    id,
+    bus: 'usb',
+    vendor: '46f4',
+    product: '0001',
+    serial: `S-${id}`,
+    manufacturer: 'QEMU',
+    productName: 'QEMU USB HARDDRIVE',
+    deviceClass: '00',
+    interfaces: classes.map((c, i) => iface(i, c)),
+    hash: `${id.replace(/\W/g, '').padEnd(64, 'a')}`.slice(0, 64),
+    ...rest,
+  };
+}
+const keyboard = (id: string) =>
+  device(id, {
+    vendor: '0627',
+    product: '0001',
+    classes: ['03'],
+    productName: 'QEMU USB Keyboard',
+  });
+
+function setup(o: { enforce?: boolean; platform?: FakePlatform; book?: ExceptionBookLike } = {}) {
+  const p = o.platform ?? createFakePlatform();
+  p.session.set({ name: 'alice', uid: 1000, source: 'fake' });
+  store = openStore({
+    dataDir: dirs.make(),
+    host: 'ws',
+    now: () => p.clock.now(),
+    batchWindowMs: 1,
+  });
+  const notices: Notice[] = [];
+  const seat = { name: 'alice' as string | null };
+  const ctx: ModuleContext = {
+    ...moduleContext(store, p),
+    config: { enforce: o.enforce ?? true } as AgentConfig,
+    seatUser: () => seat.name,
+    notice: (n) => notices.push(n),
+  };
+  const m0 = usbModule({
+    checkEveryMs: 60_000,
+    ...(o.book ? { exceptions: () => o.book as ExceptionBookLike } : {}),
+  });
+  // Started once the devices present at start are decided (the first step after start).
+  const m = {
+    ...m0,
+    start: async (c: ModuleContext) => {
+      await m0.start(c);
+      await new Promise((r) => setTimeout(r, 20));
+    },
+  };
+  stopModule = () => m0.stop();
+  const events = (type?: string) => {
+    store?.flush();
+    return (store as EventStore).query({ order: 'asc', ...(type ? { types: [type] } : {}) });
+  };
+  return { p, ctx, m, events, notices, seat };
+}
+
+describe('usb module', () => {
+  it('seals every root hub before deciding, blocks a stick present at start, keeps the keyboard', async () => {
+    const { p, ctx, m, events } = setup();
+    p.usb.addHub('usb2');
+    p.usb.devices.set('1-1', device('1-1'));
+    p.usb.devices.set('1-2', keyboard('1-2'));
+    await m.start(ctx);
+    expect([...p.usb.hubs.values()]).toEqual([true, true]);
+    await until('both decided', () => events('usb.connected').length === 2);
+    await until(
+      'verdicts',
+      () => events().filter((e) => /usb\.(allowed|blocked)/.test(e.type)).length === 2,
+    );
+    expect(p.usb.state.get('1-1')).toBe('block');
+    expect(p.usb.state.get('1-2')).toBe('allow');
+    const blocked = events('usb.blocked')[0];
+    expect(blocked?.data).toMatchObject({
+      device: '1-1',
+      vendor: '46f4',
+      verdict: 'block',
+      rule: { by: 'storage-default' },
+      because: 'present',
+      enforced: true,
+    });
+    expect(blocked?.user).toBeUndefined(); // the store stamps the seat user, not the module
+    expect(events('usb.allowed')[0]?.data).toMatchObject({
+      device: '1-2',
+      rule: { by: 'not-storage' },
+    });
+    expect(m.status?.()).toMatchObject({ usb: { enforcing: true, present: 2, blocked: 1 } });
+  });
+
+  it('without --enforce decides and records only, touches nothing, and says why', async () => {
+    const { p, ctx, m, events } = setup({ enforce: false });
+    await m.start(ctx);
+    p.usb.plug(device('1-1'));
+    await until('blocked recorded', () => events('usb.blocked').length === 1);
+    expect(events('usb.blocked')[0]?.data).toMatchObject({ enforced: false, verdict: 'block' });
+    expect(p.usb.applied).toEqual([]);
+    expect([...p.usb.hubs.values()]).toEqual([false]);
+    expect(m.status?.()).toMatchObject({ usb: { enforcing: false, reason: 'USB_NOT_ENFORCING' } });
+  });
+
+  it('audits where the OS cannot enforce (read-only sysfs), saying why once', async () => {
+    const p = createFakePlatform();
+    p.usb.problem = 'USB_SYSFS_READONLY';
+    const { ctx, m, events } = setup({ platform: p });
+    await m.start(ctx);
+    p.usb.plug(device('1-1'));
+    await until('recorded', () => events('usb.blocked').length === 1);
+    expect(p.usb.applied).toEqual([]);
+    expect(m.status?.()).toMatchObject({ usb: { enforcing: false, reason: 'USB_SYSFS_READONLY' } });
+  });
+
+  it('a new policy opens a stick already plugged, by its serial, and says which rule', async () => {
+    const { p, ctx, m, events } = setup();
+    await m.start(ctx);
+    m.apply?.(policyInForce('usb:\n  storage: block\n'));
+    p.usb.plug(device('1-1'));
+    await until('blocked', () => events('usb.blocked').length === 1);
+    m.apply?.(
+      policyInForce(
+        'usb:\n  storage: block\n  rules:\n    - { serial: "S-1-1", verdict: allow, note: 财务部U盘 }\n',
+      ),
+    );
+    await until('allowed', () => events('usb.allowed').length === 1);
+    expect(p.usb.state.get('1-1')).toBe('allow');
+    expect(events('usb.allowed')[0]?.data).toMatchObject({
+      because: 'policy',
+      rule: { by: 'rule', index: 0, note: '财务部U盘' },
+    });
+  });
+
+  it('records the pull, and a stick that vanishes mid-decision stays blocked and is said so', async () => {
+    const { p, ctx, m, events } = setup();
+    await m.start(ctx);
+    p.usb.plug(device('1-1'));
+    await until('blocked', () => events('usb.blocked').length === 1);
+    p.usb.pull('1-1');
+    await until('removed', () => events('usb.removed').length === 1);
+    expect(events('usb.removed')[0]?.data).toMatchObject({ device: '1-1', serial: 'S-1-1' });
+
+    p.usb.vanishing.add('1-3');
+    p.usb.plug(device('1-3'));
+    await until('gone recorded', () => events('usb.blocked').length === 2);
+    expect(events('usb.blocked')[1]?.data).toMatchObject({ device: '1-3', gone: true });
+    expect(m.status?.()).toMatchObject({ usb: { present: 0 } });
+  });
+
+  it('a write that fails leaves the device blocked and records the error', async () => {
+    const { p, ctx, m, events } = setup();
+    await m.start(ctx);
+    p.usb.failing.add('1-2');
+    p.usb.plug(keyboard('1-2'));
+    await until('blocked', () => events('usb.blocked').length === 1);
+    expect(events('usb.blocked')[0]?.data).toMatchObject({
+      verdict: 'allow',
+      applied: 'block',
+      error: expect.stringContaining('EACCES'),
+    });
+  });
+
+  it('seals again what someone opened, once a minute, at high severity', async () => {
+    const { p, ctx, m, events } = setup();
+    await m.start(ctx);
+    p.usb.reopen('usb1');
+    p.clock.advance(60_000);
+    await until('lost recorded', () => events('usb.enforcement-lost').length === 1);
+    const e = events('usb.enforcement-lost')[0];
+    expect(e?.severity).toBe('high');
+    expect(e?.data).toMatchObject({ open: ['usb1'], resealed: true, why: 'check' });
+    expect(p.usb.hubs.get('usb1')).toBe(true);
+    expect(m.status?.()).toMatchObject({ usb: { enforcing: true } });
+  });
+
+  it('a controller that appears later (a dock) is sealed as it appears', async () => {
+    const { p, ctx, m } = setup();
+    await m.start(ctx);
+    p.usb.addHub('usb3');
+    p.usb.plug(device('usb3', { deviceClass: '09', classes: ['09'] }));
+    await until('sealed', () => p.usb.hubs.get('usb3') === true);
+    expect(m.status?.()).toMatchObject({ usb: { enforcing: true } });
+  });
+
+  it('a dock that brings five sticks at once gives one notice', async () => {
+    const { p, ctx, m, events, notices } = setup();
+    await m.start(ctx);
+    for (const id of ['2-1', '2-2', '2-3', '2-4', '2-5']) p.usb.plug(device(id));
+    await until('five blocked', () => events('usb.blocked').length === 5);
+    // The notice is queued once the event's commit resolved (a moment after it is queryable).
+    await new Promise((r) => setTimeout(r, 20));
+    p.clock.advance(10_000);
+    await until('notice', () => notices.length > 0);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatchObject({
+      code: 'usb.notice.blocked',
+      params: { count: 5, rule: { by: 'storage-default' } },
+    });
+    // Shown by the OS notifier too, translated, to the person at the console.
+    await until('shown', () => p.notifier.shown.length === 1);
+    const shown = p.notifier.shown[0];
+    expect(shown?.to?.name).toBe('alice');
+    expect(shown?.notice.title).toMatch(/5/);
+    expect(shown?.notice.body).toMatch(/QEMU USB HARDDRIVE/);
+  });
+
+  it('a redeemed exception opens the stick already plugged; the refusal reason reaches the asker', async () => {
+    let active: ReturnType<ExceptionBookLike['active']> = [];
+    const book: ExceptionBookLike = {
+      active: () => active,
+      redeem: async (token) => {
+        if (token !== 'good') return { ok: false, code: 'PROTOCOL_BAD_REQUEST', params: {} };
+        const exception = {
+          id: 'x1',
+          device: '46f4:0001:S-1-1',
+          user: 'alice',
+          notBefore: 0,
+          notAfter: Number.MAX_SAFE_INTEGER,
+          reason: 'audit',
+        };
+        active = [exception];
+        return { ok: true, exception };
+      },
+    };
+    const { p, ctx, m, events, seat } = setup({ book });
+    await m.start(ctx);
+    p.usb.plug(device('1-1'));
+    await until('blocked', () => events('usb.blocked').length === 1);
+    const redeem = m.requests?.['usb.exception.redeem'];
+    await expect(
+      redeem?.(
+        { id: 1, type: 'usb.exception.redeem', token: 'bad' },
+        { socket: 'agent', seatUser: 'alice' },
+      ),
+    ).rejects.toMatchObject({ code: 'PROTOCOL_BAD_REQUEST' });
+    await redeem?.(
+      { id: 2, type: 'usb.exception.redeem', token: 'good' },
+      { socket: 'agent', seatUser: 'alice' },
+    );
+    await until('allowed', () => events('usb.allowed').length === 1);
+    expect(events('usb.allowed')[0]?.data).toMatchObject({
+      because: 'exception',
+      rule: { by: 'exception', id: 'x1' },
+    });
+    expect(p.usb.state.get('1-1')).toBe('allow');
+
+    // Bob sits down: alice's exception is hers, so the stick is closed again.
+    seat.name = 'bob';
+    await store?.append({
+      type: 'session.changed',
+      severity: 'info',
+      data: { from: 'alice', to: 'bob' },
+    });
+    await until('closed again', () => events('usb.blocked').length === 2);
+    expect(events('usb.blocked')[1]?.data).toMatchObject({
+      because: 'session',
+      rule: { by: 'storage-default' },
+    });
+    expect(p.usb.state.get('1-1')).toBe('block');
+  });
+
+  it('lists devices present and gone with their decisions, and remembers them across a restart', async () => {
+    const { p, ctx, m, events } = setup();
+    await m.start(ctx);
+    p.usb.plug(device('1-1'));
+    p.usb.plug(keyboard('1-2'));
+    await until(
+      'decided',
+      () => events('usb.connected').length === 2 && events('usb.blocked').length === 1,
+    );
+    p.usb.pull('1-1');
+    await until('removed', () => events('usb.removed').length === 1);
+    const list = await m.requests?.['usb.list']?.({ id: 1, type: 'usb.list' }, { socket: 'agent' });
+    expect(list).toMatchObject({
+      enforcing: true,
+      devices: [
+        { present: true, device: { id: '1-2' }, decision: { verdict: 'allow' } },
+        { present: false, device: { id: '1-1' }, decision: { verdict: 'block' } },
+      ],
+    });
+    await m.stop();
+    stopModule = null;
+    const again = usbModule();
+    await again.start({ ...ctx });
+    stopModule = () => again.stop();
+    const after = (await again.requests?.['usb.list']?.(
+      { id: 2, type: 'usb.list' },
+      { socket: 'agent' },
+    )) as {
+      devices: { device: { id: string } }[];
+    };
+    expect(after.devices.map((d) => d.device.id).sort()).toEqual(['1-1', '1-2']);
+  });
+
+  it('stopping leaves the ports sealed (fail closed) and stops every timer', async () => {
+    const { p, ctx, m, events } = setup();
+    await m.start(ctx);
+    await m.stop();
+    stopModule = null;
+    expect(p.usb.hubs.get('usb1')).toBe(true);
+    p.usb.reopen('usb1');
+    p.clock.advance(120_000);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(events('usb.enforcement-lost')).toEqual([]);
+  });
+});
