@@ -1,0 +1,262 @@
+// The real agent with --enforce on a real kernel (QEMU, TCG): one boot for every scenario of
+// issue 9. Under a block-storage policy a plugged stick stays authorized=0 and no sd* appears;
+// the approved stick (by serial) binds; a stick with a valid exception token binds; a USB
+// keyboard is authorized; after `kill -9` of the agent a new stick still waits unauthorized.
+// The policy, the keys and the token are made on the host with the CLI before the boot (the
+// guest sees the host's files as they were then); the agent's data dir and sockets live in
+// the guest.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  bootVm,
+  CHECKOUT,
+  type GuestProcess,
+  sleep,
+  type Vm,
+  vmUnavailable,
+  waitUntil,
+} from './vm/index.js';
+import { scsiDisks, usbDevices } from './vm/usb.js';
+
+const unavailable = vmUnavailable();
+const title = `USB enforcement by the agent on a real kernel${unavailable ? `: skipped, ${unavailable}` : ''}`;
+/** Upper bound for what must happen (TCG on a loaded 2-core host is slow). */
+const WAIT_MS = 120_000;
+/** How long a stick that must stay held is watched for a disk (usb-storage waits 1 s to scan). */
+const HOLD_MS = 6_000;
+
+const host = mkdtempSync(join(tmpdir(), 'baomi-usb-e2e-'));
+const cli = (args: string[]) =>
+  execFileSync(process.execPath, [join(CHECKOUT, 'bin/baomi.js'), ...args], {
+    cwd: host,
+    encoding: 'utf8',
+    env: { ...process.env, LANG: 'en_US.UTF-8' },
+  });
+
+/** Keys, a signed policy and an exception token for alice's stick EXC1, made before the boot. */
+function prepareHostFiles() {
+  const keys = join(host, 'keys');
+  const trust = join(host, 'trust');
+  mkdirSync(join(trust, 'policy'), { recursive: true, mode: 0o755 });
+  mkdirSync(join(trust, 'exceptions'), { recursive: true, mode: 0o755 });
+  cli(['policy', 'keygen', 'it', '--out', keys]);
+  cli(['exception', 'keygen', 'sec', '--out', keys]);
+  execFileSync('cp', [join(keys, 'it.pub'), join(trust, 'policy/it.pub')]);
+  execFileSync('cp', [join(keys, 'sec.pub'), join(trust, 'exceptions/sec.pub')]);
+  const policy = join(host, 'policy.yaml');
+  const now = Date.now();
+  writeFileSync(
+    policy,
+    [
+      'version: 1',
+      'name: USB e2e',
+      `issued: ${new Date(now - 3_600_000).toISOString().replace(/\.\d+Z$/, 'Z')}`,
+      `expires: ${new Date(now + 30 * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z')}`,
+      'minAgentVersion: "0.2.0"',
+      'usb:',
+      '  storage: block',
+      '  rules:',
+      '    - { vendor: "46f4", product: "0001", serial: "APPROVED1", verdict: allow, note: 财务部U盘 }',
+      '',
+    ].join('\n'),
+  );
+  cli(['policy', 'sign', '--key', join(keys, 'it.key'), policy]);
+  const token = join(host, 'exc.bmx');
+  cli([
+    'exception',
+    'issue',
+    '--device',
+    '46f4:0001:EXC1',
+    '--user',
+    'alice',
+    '--for',
+    '2h',
+    '--reason',
+    'audit of the finance share',
+    '--key',
+    join(keys, 'sec.key'),
+    '--out',
+    token,
+    '--no-qr',
+  ]);
+  return { trust, policy, token };
+}
+
+describe.skipIf(unavailable !== null)(title, () => {
+  let vm: Vm;
+  let files: ReturnType<typeof prepareHostFiles>;
+  let agent: GuestProcess | null = null;
+  let dataDir = '';
+  let sockets = '';
+
+  const baomi = (args: string) => vm.shOk(`node bin/baomi.js ${args}`);
+  const events = async (type: string) =>
+    (await baomi(`events --socket ${sockets}/admin.sock --type ${type} --json`))
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { type: string; data: Record<string, unknown>; user?: string });
+  const eventsFromDisk = async (type: string) =>
+    (await baomi(`events --data-dir ${dataDir} --type ${type} --json`))
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { type: string; data: Record<string, unknown> });
+  const bySerial = async (serial: string) => {
+    const d = (await usbDevices(vm)).find((x) => x.serial === serial);
+    return d;
+  };
+  const plugged = async (serial: string) =>
+    waitUntil(() => bySerial(serial), `${serial} in sysfs`, WAIT_MS);
+
+  beforeAll(async () => {
+    files = prepareHostFiles();
+    vm = await bootVm();
+    dataDir = await vm.mkdtemp();
+    sockets = await vm.mkdtemp();
+    // alice is at the console (logind's state files, as logind writes them).
+    await vm.writeGuestFile(
+      '/run/systemd/sessions/3',
+      'UID=1000\nUSER=alice\nACTIVE=1\nSTATE=active\nREMOTE=0\nTYPE=tty\nCLASS=user\nSEAT=seat0\n',
+    );
+    await vm.writeGuestFile('/run/systemd/seats/seat0', 'IS_SEAT0=1\nACTIVE=3\nACTIVE_UID=1000\n');
+  });
+
+  afterAll(async () => {
+    await agent?.kill('SIGKILL').catch(() => {});
+    await vm?.shutdown();
+    rmSync(host, { recursive: true, force: true });
+  });
+
+  const startAgent = async () => {
+    agent = await vm.spawn([
+      'node',
+      'bin/baomi.js',
+      'agent',
+      '--enforce',
+      '--policy',
+      files.policy,
+      '--trust-dir',
+      files.trust,
+      '--data-dir',
+      dataDir,
+      '--socket',
+      sockets,
+    ]);
+    const status = await waitUntil(
+      async () => {
+        const r = await vm.sh(`node bin/baomi.js status --socket ${sockets}/admin.sock --json`);
+        if (r.code !== 0) return undefined;
+        const s = JSON.parse(r.stdout);
+        return s.policy?.name === 'USB e2e' ? s : undefined;
+      },
+      'the agent to answer with its policy in force',
+      WAIT_MS,
+    );
+    return status as { usb: { enforcing: boolean; reason?: string } };
+  };
+
+  it('seals every root hub and says so (checked, not assumed)', async () => {
+    const status = await startAgent();
+    expect(status.usb, await agent?.output()).toMatchObject({ enforcing: true });
+    const roots = (await usbDevices(vm)).filter((d) => /^usb\d+$/.test(d.name));
+    expect(roots.length).toBeGreaterThanOrEqual(2);
+    for (const r of roots)
+      expect((await vm.readGuestFile(`${r.path}/authorized_default`)).toString().trim()).toBe('0');
+  });
+
+  it('keeps a stick the policy blocks unauthorized: no sd*, usb.blocked stored', async () => {
+    await vm.plugStick({ id: 'b1', serial: 'BLOCK1' });
+    const dev = await plugged('BLOCK1');
+    const blocked = await waitUntil(
+      async () => (await events('usb.blocked')).find((e) => e.data.serial === 'BLOCK1'),
+      'usb.blocked for BLOCK1',
+      WAIT_MS,
+    );
+    expect(blocked).toMatchObject({
+      user: 'alice',
+      data: { vendor: '46f4', product: '0001', rule: { by: 'storage-default' }, enforced: true },
+    });
+    await sleep(HOLD_MS);
+    expect((await bySerial('BLOCK1'))?.authorized).toBe('0');
+    expect(await scsiDisks(vm)).toEqual([]);
+    expect(dev.authorized).toBe('0');
+    await vm.unplug('b1');
+    await waitUntil(async () => !(await bySerial('BLOCK1')), 'BLOCK1 gone', WAIT_MS);
+  });
+
+  it('authorizes the approved stick (serial on the allow list): sda appears', async () => {
+    await vm.plugStick({ id: 'a1', serial: 'APPROVED1' });
+    await plugged('APPROVED1');
+    await waitUntil(async () => (await scsiDisks(vm)).includes('sda'), 'sda', WAIT_MS);
+    expect((await bySerial('APPROVED1'))?.authorized).toBe('1');
+    const allowed = (await events('usb.allowed')).find((e) => e.data.serial === 'APPROVED1');
+    expect(allowed?.data).toMatchObject({ rule: { by: 'rule', index: 0, note: '财务部U盘' } });
+    await vm.unplug('a1');
+    await waitUntil(async () => (await scsiDisks(vm)).length === 0, 'sda gone', WAIT_MS);
+  });
+
+  it('authorizes a USB keyboard under the block-storage policy', async () => {
+    await vm.plugKeyboard('k1');
+    const kbd = await waitUntil(
+      async () => (await usbDevices(vm)).find((d) => d.idVendor === '0627'),
+      'keyboard in sysfs',
+      WAIT_MS,
+    );
+    const driver = await waitUntil(
+      async () => {
+        const r = await vm.sh(`readlink ${kbd.path}/${kbd.name}:1.0/driver`);
+        return r.code === 0 ? r.stdout.trim() : undefined;
+      },
+      'usbhid bound to the keyboard',
+      WAIT_MS,
+    );
+    expect(driver).toMatch(/usbhid$/);
+    await vm.unplug('k1');
+  });
+
+  it('opens a stick for alice with a valid exception token, redeemed over the socket', async () => {
+    await vm.plugStick({ id: 'e1', serial: 'EXC1' });
+    await plugged('EXC1');
+    await waitUntil(
+      async () => (await events('usb.blocked')).some((e) => e.data.serial === 'EXC1'),
+      'EXC1 blocked before the token',
+      WAIT_MS,
+    );
+    expect(await scsiDisks(vm)).toEqual([]);
+    const out = await baomi(`exception redeem --file ${files.token} --socket ${sockets}/admin.sock`);
+    expect(out).toMatch(/EXC1|46f4:0001/);
+    await waitUntil(async () => (await scsiDisks(vm)).includes('sda'), 'sda for EXC1', WAIT_MS);
+    expect((await bySerial('EXC1'))?.authorized).toBe('1');
+    const exc = await events('usb.exception');
+    expect(exc[0]?.data).toMatchObject({ device: '46f4:0001:EXC1', user: 'alice' });
+    // The same token twice is refused.
+    const again = await vm.sh(
+      `node bin/baomi.js exception redeem --file ${files.token} --socket ${sockets}/admin.sock`,
+    );
+    expect(again.code).not.toBe(0);
+    await vm.unplug('e1');
+    await waitUntil(async () => (await scsiDisks(vm)).length === 0, 'sda gone', WAIT_MS);
+  });
+
+  it('after kill -9 of the agent, a newly plugged stick still waits unauthorized', async () => {
+    await agent?.kill('SIGKILL');
+    await agent?.exited;
+    agent = null;
+    await vm.plugStick({ id: 'b2', serial: 'BLOCK2' });
+    await plugged('BLOCK2');
+    await sleep(HOLD_MS);
+    expect((await bySerial('BLOCK2'))?.authorized).toBe('0');
+    expect(await scsiDisks(vm)).toEqual([]);
+    // The agent comes back (systemd restarts it at once) and decides the waiting stick.
+    await startAgent();
+    const blocked = await waitUntil(
+      async () => (await eventsFromDisk('usb.blocked')).find((e) => e.data.serial === 'BLOCK2'),
+      'BLOCK2 decided after the restart',
+      WAIT_MS,
+    );
+    expect(blocked.data).toMatchObject({ because: 'present' });
+    expect((await bySerial('BLOCK2'))?.authorized).toBe('0');
+  });
+});
