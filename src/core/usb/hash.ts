@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 
 export function deviceHash(descriptors: Uint8Array, serial?: string): string {
   const h = createHash('sha256').update(descriptors);
-  // No serial and an empty serial hash alike: both add no bytes.
-  if (serial) h.update(serial, 'utf8');
+  // A string is hashed as its UTF-8 bytes. No serial and an empty one hash alike (no bytes).
+  if (serial) h.update(serial);
   return h.digest('hex');
 }

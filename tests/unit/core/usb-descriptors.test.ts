@@ -151,12 +151,14 @@ describe('parseDescriptors: which configuration', () => {
   it('the first when the device is vendor-specific, when every one is, or when the first is standard', () => {
     const c1 = [...config(18, 1, 1), ...intf(0, 0, 0x08)];
     const c2 = [...config(18, 1, 2), ...intf(0, 0, 0x03)];
-    const vendorDevice = parseDescriptors(u8(device(2, 0xff), c1, c2));
-    expect([vendorDevice.chosen, vendorDevice.chosenBy]).toEqual([0, 'kernel']);
-    const bothStandard = parseDescriptors(u8(device(2), c1, c2));
-    expect(bothStandard.chosen).toBe(0);
     const v1 = [...config(18, 1, 1), ...intf(0, 0, 0xff)];
     const v2 = [...config(18, 1, 2), ...intf(0, 0, 0xff)];
+    // A vendor-specific device keeps its first configuration even when a later one is standard.
+    const vendorDevice = parseDescriptors(u8(device(2, 0xff), v1, c1));
+    expect([vendorDevice.chosen, vendorDevice.chosenBy]).toEqual([0, 'kernel']);
+    expect(parseDescriptors(u8(device(2), v1, c1)).chosen).toBe(1);
+    const bothStandard = parseDescriptors(u8(device(2), c1, c2));
+    expect(bothStandard.chosen).toBe(0);
     const allVendor = parseDescriptors(u8(device(2), v1, v2));
     expect([allVendor.chosen, allVendor.problems]).toEqual([0, []]);
     expect(allVendor.interfaces).toEqual([iface(0, 0, 'ff', '00', '00')]);
