@@ -77,7 +77,9 @@ export function watchDevices(ctx: WatchContext, h: UsbWatchHandlers): { close():
       ctx.say(`usb: reading ${name} failed: ${(e as Error).message}`);
       return;
     }
-    if (closed || !device || !known?.has(name)) return;
+    if (closed || !known?.has(name)) return;
+    // Left again before it could be read: forget it (its removal is not news).
+    if (!device) return void known.delete(name);
     call(() => h.added(device));
   };
   const removed = (name: string) => {
