@@ -45,6 +45,8 @@ export const cliMessages: Catalog = {
     'cli.opt.socketOne':
       'ask the agent on this socket (default: admin.sock, then agent.sock, in {{default}}, then the default data dir read-only)',
     'cli.opt.trustDemo': 'also trust the bundled DEMO key (development only; never in production)',
+    'cli.opt.sysfsRoot':
+      'read and write USB devices under DIR instead of /sys (tests: a prepared tree)',
     'cli.opt.out': 'directory to write the keys into (default: the current directory)',
     'cli.opt.key': 'private key file (PKCS#8 PEM) made by `baomi policy keygen`',
     'cli.opt.at':
@@ -236,6 +238,7 @@ export const cliMessages: Catalog = {
     'cli.opt.socketOne':
       '通过该套接字询问代理（默认：依次尝试 {{default}} 中的 admin.sock、agent.sock，最后以只读方式读取默认数据目录）',
     'cli.opt.trustDemo': '同时信任随附的 DEMO 密钥（仅供开发，切勿用于生产）',
+    'cli.opt.sysfsRoot': '在 DIR 下而非 /sys 中读写 USB 设备（供测试使用预先准备的目录树）',
     'cli.opt.out': '写入密钥的目录（默认：当前目录）',
     'cli.opt.key': '由 `baomi policy keygen` 生成的私钥文件（PKCS#8 PEM）',
     'cli.opt.at': '按此时刻而非当前时间检查 issued/expires（RFC 3339，如 2027-01-01T00:00:00Z）',

@@ -20,6 +20,7 @@ interface AgentFlags {
   trustDir?: string;
   socket?: string;
   trustDemo?: boolean;
+  sysfsRoot?: string;
 }
 
 export default async function agent({ t, lang }: CommandContext, f: AgentFlags): Promise<number> {
@@ -46,7 +47,7 @@ export default async function agent({ t, lang }: CommandContext, f: AgentFlags):
     sockets,
     trustDemo: Boolean(f.trustDemo),
     lang,
-    platform: createPlatform(),
+    platform: createPlatform(f.sysfsRoot ? { sysfsRoot: resolve(f.sysfsRoot) } : {}),
     onFatal: (e) => {
       const code = isBaomiError(e) ? e.code : 'STORE_WRITE_FAILED';
       const params = isBaomiError(e) ? e.params : { reason: String(e) };
