@@ -3,6 +3,7 @@
 // package (attach/detach mapped to sysfs names), the fall-back to the scan when the package
 // cannot load or fails later, a dock's new root hub sealed before it is reported, and
 // Thunderbolt routers.
+import { spawnSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,6 +15,7 @@ import { nodeClock } from '../../../src/platform/node/clock.js';
 import { FakeSysfs } from '../../helpers/fake-sysfs.js';
 import { QEMU_KEYBOARD, QEMU_STICK } from '../../helpers/usb-descriptors.js';
 
+const ROOT = path.resolve(import.meta.dirname, '../../..');
 const cleanup: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
@@ -259,5 +261,26 @@ describe('detection through the usb package (libusb hotplug)', () => {
     t.plug('1-1', { descriptors: QEMU_STICK });
     await until(() => seen.events.length === 1);
     expect(seen.events).toEqual(['+1-1 46f4:0001']);
+  });
+
+  it('the real usb package (2.x) loads here, is used, and does not keep the process alive', () => {
+    const t = tree();
+    const script = `
+      import { createLinuxUsb } from ${JSON.stringify(path.join(ROOT, 'dist/platform/linux/usb/index.js'))};
+      import { nodeClock } from ${JSON.stringify(path.join(ROOT, 'dist/platform/node/clock.js'))};
+      const said = [];
+      const usb = createLinuxUsb({ sysfsRoot: ${JSON.stringify(t.sys)}, clock: nodeClock, uid: 0, hotplug: true, say: (l) => said.push(l) });
+      usb.watch({ added() {}, removed() {}, error(e) { said.push(e.message); } });
+      setTimeout(() => console.log(JSON.stringify({ detection: usb.detection, said })), 500);
+    `;
+    const t0 = Date.now();
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ detection: 'usb', said: [] });
+    // Exits by itself once the last line is printed: no unref'd hotplug thread holds it.
+    expect(Date.now() - t0).toBeLessThan(10_000);
   });
 });
