@@ -580,6 +580,23 @@ describe('apply()', () => {
     expect(t.mark('1-1')).toBe(false);
   });
 
+  it('read-only for a stick already working: taken away, marked, and authorized again', async () => {
+    const { t, usb } = await sealedWith(
+      (t) => t.plug('1-1', { descriptors: QEMU_STICK, authorized: '1' }),
+      { present: true },
+    );
+    t.readOnlySetup();
+    expect(t.bound('1-1:1.0')).toBe(true);
+    expect(await usb.apply(await device(usb, '1-1'), decision('read-only'))).toEqual({
+      applied: 'read-only',
+    });
+    await t.settle();
+    // Authorized anew after the mark, so its disks are made again under the udev rule.
+    expect(t.authorizations).toEqual([{ name: '1-1', marked: true }]);
+    expect(t.attr('1-1:1.0', 'authorized')).toBe('1');
+    expect(t.probed).toEqual(['1-1:1.0']);
+  });
+
   it('a read-only interface of a composite device falls back alone: the keyboard still works', async () => {
     const { t, usb } = await sealedWith((t) =>
       t.plug('1-1', { descriptors: COMPOSITE_KEYBOARD_READER }),

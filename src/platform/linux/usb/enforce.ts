@@ -16,7 +16,8 @@
 // - A vendor-specific interface decided without its name that calls itself "MTP" once it is
 //   visible is left unauthorized: the one storage fact sysfs hides from an unauthorized
 //   device (its interface strings). Decide again once it is listed with the name.
-// - Read-only only with the udev rule in place (read-only.ts); else the device is blocked.
+// - Read-only only with the udev rule in place (read-only.ts); else the device is blocked. A
+//   device already authorized is taken away first, so its disks are made again under the rule.
 // - Any write that fails after the device was authorized deauthorizes it again.
 // - A root hub is never deauthorized (that would take the whole bus, keyboard included).
 // - Never throws: every outcome is an ApplyResult, read back from sysfs.
@@ -136,7 +137,19 @@ export async function applyUsb(
   const before = await readText(authorizedFile);
   if (!before.ok && GONE.has(before.code) && !(await exists(dir)))
     return { applied: 'block', gone: true };
-  const wasAuthorized = before.ok && before.value.trim() === '1';
+  let wasAuthorized = before.ok && before.value.trim() === '1';
+  if (wantsReadOnly && !fellBack && wasAuthorized) {
+    // Its disks were made before the mark, so the udev rule never saw them: writable. Take
+    // the device away and authorize it again below, so every disk is made anew under the
+    // rule. (A filesystem mounted from it is cut off: read-only now means read-only.)
+    const off = await writeAttr(authorizedFile, '0');
+    if (off) {
+      if (GONE.has(off) && !(await exists(dir))) return { applied: 'block', gone: true };
+      return deauthorize(`read-only needs the device taken away first: writing 0 failed (${off})`);
+    }
+    if ((await waitForNoInterfaces(ctx, name)) === null) return { applied: 'block', gone: true };
+    wasAuthorized = false;
+  }
   if (someBlocked && !wasAuthorized) {
     const hub = rootHubOf(name);
     const iad = await readText(path.join(ctx.paths.devices, hub, 'interface_authorized_default'));
@@ -249,6 +262,17 @@ async function waitForInterfaces(
     const complete =
       ready.length === folders.length && numbers.every((n) => ready.some((f) => f.number === n));
     if (complete || waited >= ctx.interfaceWaitMs) return folders;
+    await sleep(ctx.clock, step);
+  }
+}
+
+/** Waits (bounded) until a deauthorized device's interface folders are gone; null: it left. */
+async function waitForNoInterfaces(ctx: EnforceContext, name: string): Promise<true | null> {
+  const step = 10;
+  for (let waited = 0; ; waited += step) {
+    if (!(await exists(path.join(ctx.paths.devices, name)))) return null;
+    if ((await interfaceFolders(ctx.paths, name)).length === 0 || waited >= ctx.interfaceWaitMs)
+      return true;
     await sleep(ctx.clock, step);
   }
 }
