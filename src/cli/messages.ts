@@ -47,6 +47,8 @@ export const cliMessages: Catalog = {
     'cli.opt.trustDemo': 'also trust the bundled DEMO key (development only; never in production)',
     'cli.opt.enforce':
       'seal the USB ports and block what the policy blocks (root; the systemd unit passes it; without it devices are only decided and recorded)',
+    'cli.opt.sysfsRoot':
+      'read and write USB devices under DIR instead of /sys (tests: a prepared tree)',
     'cli.opt.out': 'directory to write the keys into (default: the current directory)',
     'cli.opt.key': 'private key file (PKCS#8 PEM) made by `baomi policy keygen`',
     'cli.opt.at':
@@ -275,6 +277,7 @@ export const cliMessages: Catalog = {
     'cli.opt.trustDemo': '同时信任随附的 DEMO 密钥（仅供开发，切勿用于生产）',
     'cli.opt.enforce':
       '封闭 USB 端口并拦截策略禁止的设备（需 root；systemd 服务会传入此参数；不加时只判定和记录设备）',
+    'cli.opt.sysfsRoot': '在 DIR 下而非 /sys 中读写 USB 设备（供测试使用预先准备的目录树）',
     'cli.opt.out': '写入密钥的目录（默认：当前目录）',
     'cli.opt.key': '由 `baomi policy keygen` 生成的私钥文件（PKCS#8 PEM）',
     'cli.opt.at': '按此时刻而非当前时间检查 issued/expires（RFC 3339，如 2027-01-01T00:00:00Z）',

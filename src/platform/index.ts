@@ -15,6 +15,7 @@ import { createMacUsb } from './darwin/usb.js';
 import { createLinuxKernel, linuxKernelLacks } from './linux/kernel.js';
 import { createLinuxNotifier } from './linux/notifier.js';
 import { pickLinuxSession } from './linux/session.js';
+import { createLinuxUsb } from './linux/usb/index.js';
 import { createLinuxUsers } from './linux/users.js';
 import { nodeClock } from './node/clock.js';
 import { createNodeCommandRunner } from './node/commands.js';
@@ -34,6 +35,8 @@ export interface PlatformOptions {
   os?: NodeJS.Platform;
   /** The file system root the Linux adapters read below ("/"; tests: a fabricated tree). */
   root?: string;
+  /** The sysfs root the USB adapter reads and writes (default: <root>/sys, i.e. "/sys"). */
+  sysfsRoot?: string;
   /** Where a line about a capability found missing at run time goes (once per line). */
   say?: (line: string) => void;
 }
@@ -100,8 +103,14 @@ export function createPlatform(o: PlatformOptions = {}): Platform {
   lacks.push(...picked.lacks);
   if (!onPath('notify-send'))
     lacks.push('notifier: notify-send is not installed (libnotify-bin); notices are not shown');
+  const sysfsRoot = o.sysfsRoot ?? path.join(root, 'sys');
+  if (!fs.existsSync(path.join(sysfsRoot, 'bus/usb')))
+    lacks.push(
+      `usb: no ${path.join(sysfsRoot, 'bus/usb')}; USB devices are neither seen nor blocked`,
+    );
   return {
     ...base,
+    usb: createLinuxUsb({ sysfsRoot, clock: nodeClock, uid, say }),
     users,
     kernel,
     session: picked.session,

@@ -22,6 +22,7 @@ interface AgentFlags {
   socket?: string;
   trustDemo?: boolean;
   enforce?: boolean;
+  sysfsRoot?: string;
 }
 
 export default async function agent({ t, lang }: CommandContext, f: AgentFlags): Promise<number> {
@@ -49,7 +50,7 @@ export default async function agent({ t, lang }: CommandContext, f: AgentFlags):
     trustDemo: Boolean(f.trustDemo),
     enforce: Boolean(f.enforce),
     lang,
-    platform: createPlatform(),
+    platform: createPlatform(f.sysfsRoot ? { sysfsRoot: resolve(f.sysfsRoot) } : {}),
     onFatal: (e) => {
       const code = isBaomiError(e) ? e.code : 'STORE_WRITE_FAILED';
       const params = isBaomiError(e) ? e.params : { reason: String(e) };

@@ -33,6 +33,7 @@ export function registerCommands(program: Command, { t, configure, run }: Regist
     .option('--socket <dir>', t('cli.opt.socketDir', { default: d.socketDir }))
     .option('--trust-demo', t('cli.opt.trustDemo'))
     .option('--enforce', t('cli.opt.enforce'))
+    .option('--sysfs-root <dir>', t('cli.opt.sysfsRoot'))
     .action(
       run(async () => {
         // The resident agent gives its start-up memory back and then sleeps (settle.ts).

@@ -41,12 +41,29 @@ describe('createPlatform', () => {
       fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
       fs.writeFileSync(path.join(root, rel), text);
     }
+    fs.mkdirSync(path.join(root, 'sys/bus/usb/devices'), { recursive: true });
     const p = createPlatform({ os: 'linux', root });
     expect(p.session.name).toBe('logind');
+    expect([p.usb.name, p.usb.detection]).toEqual(['sysfs', 'sysfs-scan']);
+    expect(await p.usb.list()).toEqual([]);
     expect(await p.session.current()).toMatchObject({ name: 'alice', uid: 1000, sessionId: '4' });
     expect(p.users.nameOf(1000)).toBe('alice');
     expect(p.kernel.maxUserWatches()).toBe(65536);
     expect(p.lacks.filter((l) => !l.startsWith('notifier:'))).toEqual([]);
+  });
+
+  it('on Linux without /sys/bus/usb: the sysfs adapter, a line saying so, and a --sysfs-root of its own', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'baomi-plat-'));
+    dirs.push(root);
+    const p = createPlatform({ os: 'linux', root });
+    const sys = path.join(root, 'sys');
+    expect(p.lacks).toContain(`usb: no ${sys}/bus/usb; USB devices are neither seen nor blocked`);
+    expect(await p.usb.enforceProblem()).toBe('USB_NO_SYSFS');
+    const other = path.join(root, 'elsewhere');
+    fs.mkdirSync(path.join(other, 'bus/usb/devices'), { recursive: true });
+    const q = createPlatform({ os: 'linux', root, sysfsRoot: other });
+    expect(q.lacks.filter((l) => l.startsWith('usb:'))).toEqual([]);
+    expect(await q.usb.sealState()).toEqual({ sealed: true, open: [] });
   });
 
   it('for Windows and macOS: command-run sessions and stubs that say what they lack', () => {

@@ -1,0 +1,69 @@
+// Sealing the USB root hubs (Documentation/usb/authorization.rst): `authorized_default` on a
+// root hub usbN says what happens to a device that arrives below it: 1 authorized at once (the
+// kernel's default), 0 it waits unauthorized, with no driver bound, until someone writes 1 to
+// its `authorized`; 2 only devices on ports the firmware calls internal are authorized. Sealed
+// means 0, read back, on every root hub. `interface_authorized_default` 0 makes the interfaces
+// of a device that is then authorized come up unauthorized too, so each is authorized on its
+// own: how a composite device gets only its allowed interfaces.
+// SECURITY: `sealed` is true only when every root hub reads 0 now (checked, not assumed).
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { SealState, UsbReason } from '../../../core/ports/usb.js';
+import { deviceNames, isRootHub, readText, type SysfsPaths, writeAttr } from './sysfs.js';
+import { openThunderboltDomains } from './thunderbolt.js';
+
+async function rootHubs(p: SysfsPaths): Promise<string[]> {
+  return (await deviceNames(p)).filter(isRootHub);
+}
+
+async function hasUsbBus(p: SysfsPaths): Promise<boolean> {
+  try {
+    return (await fs.stat(p.bus)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Why a write into sysfs failed, as a status reason. */
+export function writeReason(code: string): UsbReason {
+  if (code === 'EACCES' || code === 'EPERM') return 'USB_NOT_ROOT';
+  if (code === 'EROFS') return 'USB_SYSFS_READONLY';
+  return 'USB_SEAL_OPEN';
+}
+
+/** Reads back every root hub (and Thunderbolt domain) and writes nothing. */
+export async function readSealState(p: SysfsPaths): Promise<SealState> {
+  if (!(await hasUsbBus(p))) return { sealed: false, open: [], reason: 'USB_NO_SYSFS' };
+  const open: string[] = [];
+  for (const hub of await rootHubs(p)) {
+    const v = await readText(path.join(p.devices, hub, 'authorized_default'));
+    // Unreadable counts as open: nothing says it is sealed.
+    if (!v.ok || v.value.trim() !== '0') open.push(hub);
+  }
+  open.push(...(await openThunderboltDomains(p)));
+  return open.length ? { sealed: false, open, reason: 'USB_SEAL_OPEN' } : { sealed: true, open };
+}
+
+/**
+ * Writes 0 where a root hub does not read 0 yet (cheap when all are sealed: reads only), and
+ * 0 into interface_authorized_default where the kernel has it; then reads back. Idempotent.
+ */
+export async function sealRootHubs(p: SysfsPaths): Promise<SealState> {
+  if (!(await hasUsbBus(p))) return { sealed: false, open: [], reason: 'USB_NO_SYSFS' };
+  let reason: UsbReason | undefined;
+  for (const hub of await rootHubs(p)) {
+    for (const attr of ['authorized_default', 'interface_authorized_default']) {
+      const file = path.join(p.devices, hub, attr);
+      const now = await readText(file);
+      if (now.ok && now.value.trim() === '0') continue;
+      // A kernel before 4.2 has no interface_authorized_default: nothing to seal there.
+      if (!now.ok && attr === 'interface_authorized_default') continue;
+      const err = await writeAttr(file, '0');
+      if (err && attr === 'authorized_default') reason ??= writeReason(err);
+    }
+  }
+  const state = await readSealState(p);
+  // Say why it could not be sealed when a write failed for a reason status can name.
+  if (!state.sealed && reason && reason !== 'USB_SEAL_OPEN') return { ...state, reason };
+  return state;
+}

@@ -1,0 +1,85 @@
+// The Linux USB adapter's pure parts: sysfs names (what is a device, its root hub, its
+// interface folders), libusb's bus and port path turned into a sysfs name, the verdict each
+// interface gets, and which write errors status can name.
+import { describe, expect, it } from 'vitest';
+import type { Decision } from '../../../src/core/usb/types.js';
+import { sysfsName } from '../../../src/platform/linux/usb/detect.js';
+import { interfaceVerdict } from '../../../src/platform/linux/usb/enforce.js';
+import { writeReason } from '../../../src/platform/linux/usb/seal.js';
+import {
+  interfacePrefix,
+  isDeviceName,
+  isRootHub,
+  rootHubOf,
+} from '../../../src/platform/linux/usb/sysfs.js';
+
+describe('sysfs names', () => {
+  it('tells devices from interfaces and from anything else', () => {
+    for (const n of ['usb1', 'usb12', '1-1', '3-2.1.4', '12-10.3'])
+      expect(isDeviceName(n)).toBe(true);
+    for (const n of [
+      '1-1:1.0',
+      '1-0:1.0',
+      'usb0',
+      '0-1',
+      '1-0',
+      '../usb1',
+      'usb1/..',
+      '1-1.',
+      '',
+      'usb',
+    ])
+      expect(isDeviceName(n)).toBe(false);
+    expect([isRootHub('usb3'), isRootHub('3-1'), isRootHub('usb3x')]).toEqual([true, false, false]);
+  });
+
+  it('finds the root hub above a device and the prefix of its interface folders', () => {
+    expect([rootHubOf('3-2.1'), rootHubOf('usb2'), rootHubOf('12-1')]).toEqual([
+      'usb3',
+      'usb2',
+      'usb12',
+    ]);
+    expect([interfacePrefix('1-2.3'), interfacePrefix('usb4')]).toEqual(['1-2.3:', '4-0:']);
+  });
+
+  it('names a libusb device the way sysfs does', () => {
+    expect(sysfsName(2, [])).toBe('usb2');
+    expect(sysfsName(1, [4])).toBe('1-4');
+    expect(sysfsName(3, [1, 2, 7])).toBe('3-1.2.7');
+  });
+});
+
+describe('interfaceVerdict', () => {
+  const d = (verdict: Decision['verdict'], list: [number, Decision['verdict']][]): Decision => ({
+    verdict,
+    rule: { by: 'not-storage' },
+    storage: false,
+    hid: false,
+    interfaces: list.map(([number, v]) => ({ number, verdict: v, rule: { by: 'hid-kept' } })),
+  });
+
+  it('its own verdict; the device verdict when none are listed; block when others are', () => {
+    const composite = d('allow', [
+      [0, 'allow'],
+      [1, 'block'],
+    ]);
+    expect([0, 1, 2].map((n) => interfaceVerdict(composite, n))).toEqual([
+      'allow',
+      'block',
+      'block',
+    ]);
+    expect(interfaceVerdict(d('audit', []), 5)).toBe('audit');
+    expect(interfaceVerdict(d('read-only', [[0, 'read-only']]), 0)).toBe('read-only');
+  });
+});
+
+describe('writeReason', () => {
+  it('names not-root and read-only sysfs; anything else is an open seal', () => {
+    expect(['EACCES', 'EPERM', 'EROFS', 'EIO'].map(writeReason)).toEqual([
+      'USB_NOT_ROOT',
+      'USB_NOT_ROOT',
+      'USB_SYSFS_READONLY',
+      'USB_SEAL_OPEN',
+    ]);
+  });
+});
