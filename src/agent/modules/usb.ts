@@ -194,7 +194,13 @@ export function usbModule(o: UsbModuleOptions = {}): AgentModule {
     scannedOnce = true;
   };
 
-  /** Seals again and records that something was open. */
+  /** What could not be sealed when last tried (a Thunderbolt domain with security "none"). */
+  let stillOpen = '';
+
+  /**
+   * Seals again and records that something was open. What reads open again right after
+   * sealing cannot be sealed by software: said once (and in status), not every minute.
+   */
   const reseal = async (why: 'check' | 'new-controller') => {
     if (!control || !canEnforce) return;
     const before = await control.sealState();
@@ -202,12 +208,17 @@ export function usbModule(o: UsbModuleOptions = {}): AgentModule {
     if (before.sealed && why === 'check') {
       sealed = true;
       reason = undefined;
+      stillOpen = '';
       return;
     }
     const after = await control.seal();
     sealed = after.sealed;
     reason = after.sealed ? undefined : (after.reason ?? 'USB_SEAL_OPEN');
-    if (why === 'check' || !after.sealed)
+    const openNow = after.sealed ? '' : [...after.open].sort().join(',');
+    const reopened = before.open.filter((o) => !after.open.includes(o));
+    const newlyStuck = openNow !== '' && openNow !== stillOpen;
+    stillOpen = openNow;
+    if ((why === 'check' && reopened.length > 0) || newlyStuck)
       await append({
         type: 'usb.enforcement-lost',
         severity: 'high',
@@ -218,7 +229,8 @@ export function usbModule(o: UsbModuleOptions = {}): AgentModule {
           why,
         },
       });
-    else c().log.info({ module: 'usb', open: before.open }, 'new USB controller sealed');
+    else if (why === 'new-controller')
+      c().log.info({ module: 'usb', open: before.open }, 'new USB controller sealed');
   };
 
   /** The policy (or the exceptions) changed: decide every present device again. */
@@ -280,6 +292,7 @@ export function usbModule(o: UsbModuleOptions = {}): AgentModule {
         sealed = state.sealed;
         reactive = state.reactive === true;
         reason = state.sealed ? undefined : (state.reason ?? 'USB_SEAL_OPEN');
+        stillOpen = state.sealed ? '' : [...state.open].sort().join(',');
         if (!state.sealed && !reactive)
           await append({
             type: 'usb.enforcement-lost',
@@ -287,6 +300,7 @@ export function usbModule(o: UsbModuleOptions = {}): AgentModule {
             data: {
               open: state.open,
               resealed: false,
+              stillOpen: state.open,
               reason: reason ?? 'USB_SEAL_OPEN',
               why: 'start',
             },

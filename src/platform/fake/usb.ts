@@ -32,6 +32,8 @@ export class FakeUsb implements UsbControl {
   readonly vanishing = new Set<string>();
   /** Next apply() on this id fails to write. */
   readonly failing = new Set<string>();
+  /** Hubs (or Thunderbolt domains) that no write can seal (security "none"). */
+  readonly unsealable = new Set<string>();
   /** Whether read-only can be guaranteed here. */
   readOnlySupported = true;
   private handlers = new Set<UsbWatchHandlers>();
@@ -51,7 +53,7 @@ export class FakeUsb implements UsbControl {
 
   async seal(): Promise<SealState> {
     if (this.problem) return { sealed: false, open: [], reason: this.problem };
-    for (const id of this.hubs.keys()) this.hubs.set(id, true);
+    for (const id of this.hubs.keys()) this.hubs.set(id, !this.unsealable.has(id));
     return this.sealState();
   }
 

@@ -207,6 +207,28 @@ describe('usb module', () => {
     expect(m.status?.()).toMatchObject({ usb: { enforcing: true } });
   });
 
+  it('what cannot be sealed is said once and in status, not every minute', async () => {
+    const p = createFakePlatform();
+    p.usb.addHub('domain0');
+    p.usb.unsealable.add('domain0');
+    const { ctx, m, events } = setup({ platform: p });
+    await m.start(ctx);
+    expect(events('usb.enforcement-lost')).toHaveLength(1);
+    expect(events('usb.enforcement-lost')[0]?.data).toMatchObject({
+      stillOpen: ['domain0'],
+      why: 'start',
+    });
+    p.clock.advance(5 * 60_000);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(events('usb.enforcement-lost')).toHaveLength(1);
+    expect(m.status?.()).toMatchObject({ usb: { enforcing: false, reason: 'USB_SEAL_OPEN' } });
+    // Someone opens a hub that can be sealed: that is news, and it is sealed again.
+    p.usb.reopen('usb1');
+    p.clock.advance(60_000);
+    await until('reopened recorded', () => events('usb.enforcement-lost').length === 2);
+    expect(p.usb.hubs.get('usb1')).toBe(true);
+  });
+
   it('a controller that appears later (a dock) is sealed as it appears', async () => {
     const { p, ctx, m } = setup();
     await m.start(ctx);
