@@ -226,6 +226,12 @@ describe('baomi exception', () => {
       expect(r.stderr).toMatch(message);
       expect(r.stdout).toBe('');
     }
+    // A token that could not be recorded is not handed out.
+    const unrecorded = cli(issueArgs(keyFile, ['--log', d, '--out', join(d, 'x.bmx')]), d);
+    expect(unrecorded.code).toBe(1);
+    expect(unrecorded.stderr).toMatch(/Cannot write .*: it is a folder/);
+    expect(unrecorded.stdout).toBe('');
+    expect(existsSync(join(d, 'x.bmx'))).toBe(false);
     const notAKey = join(d, 'policy.yaml');
     writeFileSync(notAKey, 'version: 1\n', { mode: 0o600 });
     const r = cli(issueArgs(notAKey), d);

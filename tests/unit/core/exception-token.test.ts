@@ -181,6 +181,11 @@ describe('exception tokens', () => {
     }
     expect(compactToken(wrapped)).toBe(token);
     expect(compactToken(`< ${wrapped} >`)).toBe(token);
+    // One pair of brackets around the whole, and nothing else is taken away.
+    expect(compactToken(`<${token}`)).toBe(`<${token}`);
+    expect(compactToken(`${token}>`)).toBe(`${token}>`);
+    expect(compactToken(`<<${token}>>`)).toBe(`<${token}>`);
+    expect(compactToken(`"${token}"`)).toBe(`"${token}"`);
   });
 
   it('is strict otherwise: bad padding, one-sided brackets, quotes, another prefix', () => {
@@ -221,7 +226,9 @@ describe('exception tokens', () => {
     const { payloadSeg, sigSeg } = usual();
     const part = (t: string) => {
       const r = parseToken(t);
-      return r.ok ? 'ok' : r.params.part;
+      if (r.ok) return 'ok';
+      expect(r.code).toBe('EXCEPTION_MALFORMED');
+      return r.params.part;
     };
     expect(part(`BMX1.A.${sigSeg}`)).toBe('payload');
     expect(part(`BMX1.${payloadSeg}.${sigSeg.slice(0, 84)}`)).toBe('signature');
@@ -231,6 +238,10 @@ describe('exception tokens', () => {
     expect(part(signRaw('null'))).toBe('json');
     expect(part(signRaw('{"a":'))).toBe('json');
     expect(part(signRaw(Uint8Array.from([0x7b, 0xff, 0x7d])))).toBe('json');
+    // Bytes that are not UTF-8 inside a string: not read as U+FFFD, refused.
+    const raw = Buffer.from(jcs(payload({ reason: 'AB' })));
+    raw[raw.indexOf('"AB"') + 1] = 0xff;
+    expect(part(signRaw(raw))).toBe('json');
     expect(part(signRaw(`\ufeff${jcs(payload())}`))).toBe('json');
     // Canonical JSON only: one spelling per object.
     const p = payload();
@@ -240,7 +251,9 @@ describe('exception tokens', () => {
     expect(part(signRaw(jcs(p).replace('{', `{"device":"${HASH}",`)))).toBe('canonical');
     expect(part(signRaw(jcs(p).replace(String(T0), `${T0}.0`)))).toBe('canonical');
     expect(part(signRaw(`${jcs(p)}\n`))).toBe('canonical');
-    expect(part(signRaw(jcs(p).replace(String(T0), '1e999')))).toBe('canonical'); // Infinity
+    // 1e999 reads as Infinity: no safe integer.
+    const infinite = parseToken(signRaw(jcs(p).replace(String(T0), '1e999')));
+    expect(!infinite.ok && infinite.params).toEqual({ field: 'notBefore' });
     expect(part(signPayload(p))).toBe('ok');
   });
 
@@ -254,19 +267,29 @@ describe('exception tokens', () => {
     });
     const spaces = `${token}${' '.repeat(MAX_TOKEN_INPUT - token.length)}`;
     expect(code(spaces)).toBe('ok');
-    expect(code(`${spaces} `)).toBe('EXCEPTION_TOO_LONG');
+    expect(parseToken(`${spaces} `)).toEqual({
+      ok: false,
+      code: 'EXCEPTION_TOO_LONG',
+      params: { length: MAX_TOKEN_INPUT + 1, max: MAX_TOKEN_INPUT },
+    });
     // Exactly at the limit is fine; one more is not (a valid signature does not help).
-    const fill = (n: number) => payload({ reason: '😀'.repeat(n) });
-    const size = (n: number) => signPayload({ ...fill(n) }).length;
-    let n = 300;
-    while (size(n + 1) <= MAX_TOKEN_CHARS) n++;
-    expect(n).toBeLessThan(MAX_REASON_CHARS);
-    expect(code(signPayload({ ...fill(n) }))).toBe('ok');
-    expect(code(signPayload({ ...fill(n + 1) }))).toBe('EXCEPTION_TOO_LONG');
-    const e = thrown(() => encodeToken(fill(n + 1), security.privateKeyPem));
+    const fill = (n: number, user: string) => payload({ user, reason: '😀'.repeat(n) });
+    const size = (n: number, user: string) => signPayload({ ...fill(n, user) }).length;
+    let exact: ExceptionPayload | undefined;
+    for (let n = 420; n < MAX_REASON_CHARS && !exact; n++)
+      for (let u = 1; u <= 8 && !exact; u++)
+        if (size(n, 'u'.repeat(u)) === MAX_TOKEN_CHARS) exact = fill(n, 'u'.repeat(u));
+    if (!exact) throw new Error('no payload makes a token of exactly the limit');
+    const atLimit = encodeToken(exact, security.privateKeyPem);
+    expect(atLimit).toHaveLength(MAX_TOKEN_CHARS);
+    expect(code(atLimit)).toBe('ok');
+    const over = { ...exact, user: `${exact.user}u` };
+    expect(code(signPayload(over))).toBe('EXCEPTION_TOO_LONG');
+    const e = thrown(() => encodeToken(over, security.privateKeyPem));
     expect(e.code).toBe('EXCEPTION_TOO_LONG');
+    // One byte more is two base64url characters more (2,106 bytes were 2,808 characters).
+    expect(e.params).toEqual({ length: MAX_TOKEN_CHARS + 2, max: MAX_TOKEN_CHARS });
     expect(e.exit).toBe(2);
-    expect(encodeToken(fill(n), security.privateKeyPem)).toHaveLength(size(n));
   });
 
   it('the longest token still fits one QR code', () => {
@@ -336,6 +359,7 @@ describe('exception tokens', () => {
       params: { notBefore: '2026-12-01T09:00:00.000Z' },
     });
     expect(isoTime(T0)).toBe('2026-12-01T09:00:00.000Z');
+    expect(NOT_BEFORE_SKEW_MS).toBe(300_000);
   });
 
   it('checks host (any case), user and device when asked', () => {
@@ -433,7 +457,8 @@ describe('exception tokens', () => {
       })();
       const read = r.ok ? 'ok' : `${r.code}:${JSON.stringify(r.params)}`;
       expect(written, JSON.stringify(over)).toBe(read);
-      return r.ok ? 'ok' : (r.params.field ?? r.code);
+      if (r.ok) return 'ok';
+      return r.code === 'EXCEPTION_BAD_FIELD' ? r.params.field : r.code;
     };
     expect(field({})).toBe('ok');
     expect(field({ device: HASH })).toBe('ok');
@@ -449,6 +474,8 @@ describe('exception tokens', () => {
     expect(field({ device: '0781:558:1' })).toBe('device');
     expect(field({ device: '0781:55811:1' })).toBe('device');
     expect(field({ device: '0781-5581-1' })).toBe('device');
+    expect(field({ device: 'x0781:5581:serial' })).toBe('device');
+    expect(field({ device: [HASH] })).toBe('device');
     expect(field({ device: 'ABCD:5581:1' })).toBe('device');
     expect(field({ device: 42 })).toBe('device');
     expect(field({ id: ID.toUpperCase() })).toBe('id');
@@ -457,6 +484,7 @@ describe('exception tokens', () => {
     expect(field({ id: `${ID}0` })).toBe('id');
     expect(field({ id: `x${ID}` })).toBe('id');
     expect(field({ id: 7 })).toBe('id');
+    expect(field({ id: [ID] })).toBe('id');
     expect(field({ user: '' })).toBe('user');
     expect(field({ user: ' alice' })).toBe('user');
     expect(field({ user: 'alice ' })).toBe('user');
@@ -485,6 +513,9 @@ describe('exception tokens', () => {
     expect(!long.ok && long.params).toEqual({ days: 32, maxDays: 31 });
     expect(field({ level: 'AAA' })).toBe('level');
     expect(field({ 'bad key\u001b': 1 })).toBe('?');
+    expect(field({ 'bad key': 1 })).toBe('?');
+    expect(field({ [`k${'x'.repeat(39)}`]: 1 })).toBe(`k${'x'.repeat(39)}`);
+    expect(field({ [`k${'x'.repeat(40)}`]: 1 })).toBe('?');
     for (const k of ['id', 'device', 'user', 'notBefore', 'notAfter', 'reason'])
       expect(field({ [k]: undefined })).toBe(k);
   });
@@ -530,6 +561,7 @@ describe('exception tokens', () => {
     expect(isDeviceId(HASH)).toBe(true);
     expect(isDeviceId('0781:5581:4C530001')).toBe(true);
     expect(isDeviceId(undefined)).toBe(false);
+    expect(isDeviceId([HASH])).toBe(false);
     expect(isUserName('alice')).toBe(true);
     expect(isUserName(null)).toBe(false);
     expect(isHostName('ws-042')).toBe(true);
