@@ -2,9 +2,13 @@
 // agent and core.
 import { createAgentTranslator } from '../agent/messages.js';
 import type { Translate } from '../core/i18n/translate.js';
-import type { Lang } from '../core/i18n/types.js';
+import type { Catalog, Lang } from '../core/i18n/types.js';
+import { exceptionCliCatalogs } from './exception-messages.js';
 import { cliMessages } from './messages.js';
 
+/** Every catalogue of the CLI's own (beside the agent's and core's). */
+export const cliCatalogs: readonly Catalog[] = [cliMessages, ...exceptionCliCatalogs];
+
 export function cliTranslator(lang: Lang): Translate {
-  return createAgentTranslator(lang, [cliMessages]);
+  return createAgentTranslator(lang, cliCatalogs);
 }

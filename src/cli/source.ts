@@ -71,7 +71,7 @@ function fromDataDir(dataDir: string): Source {
  * A connection when an agent answers there; otherwise why not (ENOENT, ECONNREFUSED, EACCES:
  * each means "try the next place"). A socket someone else owns is not skipped: it is refused.
  */
-async function reachable(path: string): Promise<AgentConnection | string> {
+export async function reachable(path: string): Promise<AgentConnection | string> {
   try {
     return await connectAgent(path, { timeoutMs: 10_000 });
   } catch (e) {

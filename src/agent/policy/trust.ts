@@ -1,6 +1,8 @@
-// Trusted policy keys: `<trustDir>/policy/*.pub` (DESIGN.md "Paths": a key trusted for
-// policies cannot sign exceptions, which live in `<trustDir>/exceptions/`). SECURITY: a key
-// file anyone may write is no trust anchor, so group- or world-writable keys are skipped.
+// Trusted keys: `<trustDir>/policy/*.pub` sign policies, `<trustDir>/exceptions/*.pub` sign
+// temporary USB exceptions (DESIGN.md "Paths": a key trusted for one purpose cannot sign for
+// the other, so each purpose reads its own folder and only that). SECURITY: a key file anyone
+// may write is no trust anchor, so group- or world-writable keys are skipped; the same rules
+// hold for both folders.
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +13,9 @@ import type { Logger } from '../log.js';
 export const DEMO_TRUST_DIR = fileURLToPath(
   new URL('../../../policies/demo-trust', import.meta.url),
 );
+
+/** What a key in the trust dir may sign: the name of its folder there. */
+export type KeyPurpose = 'policy' | 'exceptions';
 
 export interface IgnoredKey {
   file: string;
@@ -33,16 +38,19 @@ export interface TrustDirReport {
   policyDirItself?: { parent: string };
 }
 
-export function inspectTrustDir(trustDir: string): TrustDirReport {
+export function inspectTrustDir(trustDir: string, purpose: KeyPurpose = 'policy'): TrustDirReport {
   const report: TrustDirReport = { keys: [], ignored: [] };
-  const dir = join(trustDir, 'policy');
+  const dir = join(trustDir, purpose);
   if (!existsSync(dir)) {
-    if (listPub(trustDir).length > 0) report.policyDirItself = { parent: dirname(trustDir) };
+    // (Said once, for policy/: the agent reads both folders from the same --trust-dir.)
+    if (purpose === 'policy' && listPub(trustDir).length > 0)
+      report.policyDirItself = { parent: dirname(trustDir) };
     return report;
   }
-  // SECURITY: whoever can replace a key signs the policy. So the key must be a regular file
-  // (not a link), owned by root or the agent's own user, writable by its owner only, in a
-  // policy/ folder that others cannot write either (or they could swap the file itself).
+  // SECURITY: whoever can replace a key signs the policy (or opens a USB port). So the key
+  // must be a regular file (not a link), owned by root or the agent's own user, writable by
+  // its owner only, in a folder that others cannot write either (or they could swap the file
+  // itself).
   const me = process.getuid?.();
   const trustedOwner = (uid: number) => me === undefined || uid === 0 || uid === me;
   const folder = lstatSync(dir);
@@ -76,19 +84,33 @@ function listPub(dir: string): string[] {
   }
 }
 
-export function loadTrustedKeys(trustDir: string, log: Logger): TrustedKey[] {
-  const report = inspectTrustDir(trustDir);
+/** The report's keys; each ignored key is logged with its reason (as `module`). */
+export function loadTrustedKeys(
+  trustDir: string,
+  log: Logger,
+  purpose: KeyPurpose = 'policy',
+  module = 'policy',
+): TrustedKey[] {
+  return logTrustReport(trustDir, inspectTrustDir(trustDir, purpose), log, module).keys;
+}
+
+export function logTrustReport(
+  trustDir: string,
+  report: TrustDirReport,
+  log: Logger,
+  module: string,
+): TrustDirReport {
   for (const k of report.ignored) {
     log.warn(
-      { module: 'policy', file: k.file, mode: k.mode, writableBy: k.writableBy },
-      'trusted key is group/world-writable; ignored',
+      { module, file: k.file, mode: k.mode, writableBy: k.writableBy },
+      'trusted key is a link, writable by others or owned by another user; ignored',
     );
   }
   if (report.policyDirItself) {
     log.warn(
-      { module: 'policy', trustDir, parent: report.policyDirItself.parent },
+      { module, trustDir, parent: report.policyDirItself.parent },
       'trust dir holds .pub keys but no policy/ folder: --trust-dir names the parent of policy/',
     );
   }
-  return report.keys;
+  return report;
 }

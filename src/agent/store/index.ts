@@ -146,6 +146,11 @@ export function openStore(opts: OpenStoreOptions): EventStore {
       usable();
       return writer ? writer.currentHead() : readHead(db);
     },
+    newestTs() {
+      usable();
+      const r = db.prepare('SELECT max(ts) AS ts FROM events').get() as { ts: number | null };
+      return r.ts ?? 0;
+    },
     counts() {
       usable();
       const acked = readAckedSeq(db);

@@ -151,6 +151,11 @@ export interface EventStore {
   query(filter?: QueryFilter): BaomiEvent[];
   /** Last committed event's seq and hash (seq 0 and 64 zeros when empty). */
   head(): { seq: number; hash: string };
+  /**
+   * The highest `ts` among committed events (0 when empty): not the last event's, which may
+   * be older after the clock was set back. Exceptions whose window ends before it are refused.
+   */
+  newestTs(): number;
   counts(): StoreCounts;
   getAckedSeq(): number;
   setAckedSeq(seq: number): void;

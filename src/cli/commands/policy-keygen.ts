@@ -1,6 +1,7 @@
 // `baomi policy keygen NAME [--out DIR]`: NAME.key (PKCS#8 PEM, 0600) and NAME.pub (SPKI
-// PEM). Never overwrites: losing a signing key to a typo would strand a fleet.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// PEM). Never overwrites: losing a signing key to a typo would strand a fleet. `baomi
+// exception keygen` makes its keys the same way (writeKeyPair).
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BaomiError } from '../../core/errors.js';
 import { generateKeyPair } from '../../core/policy/signature.js';
@@ -11,9 +12,16 @@ export default async function keygen(
   name: string,
   o: { out?: string },
 ): Promise<number> {
+  const { keyFile, pubFile } = writeKeyPair(name, o.out);
+  process.stdout.write(`${t('cli.keygen.done', { key: keyFile, pub: pubFile })}\n`);
+  return 0;
+}
+
+/** Writes a new Ed25519 pair NAME.key (0600) and NAME.pub into `out` (default: here). */
+export function writeKeyPair(name: string, out = '.'): { keyFile: string; pubFile: string } {
   if (!/^[\w.-]{1,100}$/.test(name) || name.startsWith('.'))
     throw new BaomiError('CLI_BAD_KEY_NAME', { name }, 2);
-  const dir = resolve(o.out ?? '.');
+  const dir = resolve(out);
   // A folder named for keys that is not there yet is created, closed to others: it will hold
   // a private key. (An existing folder keeps its mode: it is the person's choice.)
   try {
@@ -31,12 +39,10 @@ export default async function keygen(
     writeNew(pubFile, publicKeyPem, 0o644);
   } catch (e) {
     // Do not leave a private key whose public half was never written.
-    const { rmSync } = await import('node:fs');
     rmSync(keyFile, { force: true });
     throw e;
   }
-  process.stdout.write(`${t('cli.keygen.done', { key: keyFile, pub: pubFile })}\n`);
-  return 0;
+  return { keyFile, pubFile };
 }
 
 function writeNew(file: string, text: string, mode: number): void {

@@ -90,4 +90,30 @@ export function registerCommands(program: Command, { t, configure, run }: Regist
     .option('--rule', t('cli.opt.rule'))
     .option('--utc', t('cli.opt.utc'))
     .action(run(() => import('./usb-list.js')));
+
+  const exception = sub(program, 'exception', t('cli.cmd.exception'));
+  const exceptionRun = (name: 'keygen' | 'issue' | 'redeem') =>
+    run(async () => ({ default: (await import('./exception.js'))[name] }));
+  sub(exception, 'keygen', t('cli.cmd.exceptionKeygen'))
+    .argument('<name>', t('cli.arg.exceptionKeyName'))
+    .option('--out <dir>', t('cli.opt.out'))
+    .action(exceptionRun('keygen'));
+  sub(exception, 'issue', t('cli.cmd.exceptionIssue'))
+    .requiredOption('--device <device>', t('cli.opt.exceptionDevice'))
+    .requiredOption('--user <name>', t('cli.opt.exceptionUser'))
+    .requiredOption('--for <duration>', t('cli.opt.exceptionFor'))
+    .option('--from <time>', t('cli.opt.exceptionFrom'))
+    .option('--host <name>', t('cli.opt.exceptionHost'))
+    .requiredOption('--reason <text>', t('cli.opt.exceptionReason'))
+    .requiredOption('--key <file>', t('cli.opt.exceptionKey'))
+    .option('--out <file>', t('cli.opt.exceptionOut'))
+    .option('--log <file>', t('cli.opt.exceptionLog'))
+    .option('--no-qr', t('cli.opt.noQr'))
+    .action(exceptionRun('issue'));
+  sub(exception, 'redeem', t('cli.cmd.exceptionRedeem'))
+    .argument('[token]', t('cli.arg.token'))
+    .option('--file <file>', t('cli.opt.exceptionFile'))
+    .option('--socket <path>', t('cli.opt.exceptionSocket'))
+    .option('--json', t('cli.opt.json'))
+    .action(exceptionRun('redeem'));
 }

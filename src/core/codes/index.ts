@@ -9,9 +9,10 @@
 //
 // Text: a code's message lives with the lowest layer that must display it. Policy refusals
 // (events) and socket errors are shown by the CLI, the tray and the console, so their text is
-// in core (core/policy/messages.ts, codes/protocol.ts; all of core's: i18n/catalogs.ts). The
-// store's, the agent's and the CLI's are beside their code, each catalogue declared
-// `satisfies CodeCatalog<…>` so a code without text in either language does not compile.
+// in core (core/policy/messages.ts, codes/protocol.ts, codes/exceptions.ts; all of core's:
+// i18n/catalogs.ts). The store's, the agent's and the CLI's are beside their code, each
+// catalogue declared `satisfies CodeCatalog<…>` so a code without text in either language
+// does not compile.
 //
 // tests/unit/core/error-codes.test.ts checks that every code here has text in zh-CN and
 // English with the same placeholders, and that every code literal in src/ is listed here.
@@ -19,6 +20,7 @@ import { AGENT_ERROR_CODES } from './agent.js';
 import { ALERT_ERROR_CODES } from './alerts.js';
 import { CHAIN_BREAK_CODES } from './chain.js';
 import { CLI_ERROR_CODES } from './cli.js';
+import { EXCEPTION_CLI_CODES, EXCEPTION_REFUSAL_CODES } from './exceptions.js';
 import { POLICY_REJECTION_CODES } from './policy.js';
 import { PROTOCOL_ERROR_CODES, SOCKET_ERROR_CODES } from './protocol.js';
 import { STORE_ERROR_CODES } from './store.js';
@@ -32,6 +34,8 @@ export const ERROR_CODES = [
   ...AGENT_ERROR_CODES,
   ...CLI_ERROR_CODES,
   ...CHAIN_BREAK_CODES,
+  ...EXCEPTION_REFUSAL_CODES,
+  ...EXCEPTION_CLI_CODES,
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -46,6 +50,13 @@ export type { AgentErrorCode } from './agent.js';
 export type { AlertErrorCode } from './alerts.js';
 export { CHAIN_BREAK_CODES, type ChainBreakCode, chainBreakCode } from './chain.js';
 export type { CliErrorCode } from './cli.js';
+export {
+  EXCEPTION_CLI_CODES,
+  EXCEPTION_REFUSAL_CODES,
+  type ExceptionCliCode,
+  type ExceptionRefusalCode,
+  isExceptionRefusal,
+} from './exceptions.js';
 export {
   POLICY_REJECTION_CODES,
   POLICY_SOURCE_CODES,

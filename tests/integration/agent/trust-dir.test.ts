@@ -58,6 +58,26 @@ describe('trusted policy keys', () => {
     expect(why(root)[real]).toBe('others');
   });
 
+  it('reads exception keys from exceptions/ and policy keys from policy/, never the other', () => {
+    const { root, policy } = trustDir();
+    key(policy, 'it-2026');
+    expect(inspectTrustDir(root, 'exceptions')).toEqual({ keys: [], ignored: [] });
+    const exceptions = join(root, 'exceptions');
+    mkdirSync(exceptions, { mode: 0o755 });
+    chmodSync(exceptions, 0o755);
+    key(exceptions, 'security-2026');
+    expect(inspectTrustDir(root, 'exceptions').keys.map((k) => k.name)).toEqual(['security-2026']);
+    expect(inspectTrustDir(root).keys.map((k) => k.name)).toEqual(['it-2026']);
+    // The same rules: an exceptions/ folder others can write trusts nothing.
+    chmodSync(exceptions, 0o777);
+    const report = inspectTrustDir(root, 'exceptions');
+    expect(report.keys).toEqual([]);
+    expect(report.ignored.map((k) => k.writableBy)).toEqual(['others']);
+    // --trust-dir at a folder of keys is said once, for policy/ (the parent holds both).
+    expect(inspectTrustDir(policy, 'exceptions').policyDirItself).toBeUndefined();
+    expect(inspectTrustDir(policy).policyDirItself).toEqual({ parent: root });
+  });
+
   it.runIf(process.getuid?.() === 0)('ignores a key owned by an ordinary user (as root)', () => {
     const { root, policy } = trustDir();
     const f = key(policy, 'someone');

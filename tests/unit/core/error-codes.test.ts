@@ -4,9 +4,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { agentCatalogs } from '../../../src/agent/messages.js';
-import { cliTranslator } from '../../../src/cli/i18n.js';
-import { cliMessages } from '../../../src/cli/messages.js';
-import { POLICY_REJECTION_CODES } from '../../../src/core/codes/index.js';
+import { cliCatalogs, cliTranslator } from '../../../src/cli/i18n.js';
+import { EXCEPTION_REFUSAL_CODES, POLICY_REJECTION_CODES } from '../../../src/core/codes/index.js';
 import { PROTOCOL_ERROR_CODES, SOCKET_ERROR_CODES } from '../../../src/core/codes/protocol.js';
 import { BaomiError, ERROR_CODES, type ErrorCode, isErrorCode } from '../../../src/core/errors.js';
 import { coreCatalogs, createCoreTranslator } from '../../../src/core/i18n/catalogs.js';
@@ -16,7 +15,7 @@ import { policyMessageKey } from '../../../src/core/policy/format.js';
 import { policyMessages } from '../../../src/core/policy/messages.js';
 
 const SRC = resolve(import.meta.dirname, '../../../src');
-const merged = mergeCatalogs([...agentCatalogs, cliMessages]);
+const merged = mergeCatalogs([...agentCatalogs, ...cliCatalogs]);
 const placeholders = (s: string) =>
   [...new Set([...s.matchAll(/\{\{\s*([\w-]+)\s*\}\}/g)].map((m) => m[1]!))].sort();
 
@@ -98,7 +97,11 @@ describe('error codes', () => {
     const core = mergeCatalogs(coreCatalogs);
     for (const lang of LANGS) {
       const t = createCoreTranslator(lang);
-      for (const code of [...PROTOCOL_ERROR_CODES, ...SOCKET_ERROR_CODES]) {
+      for (const code of [
+        ...PROTOCOL_ERROR_CODES,
+        ...SOCKET_ERROR_CODES,
+        ...EXCEPTION_REFUSAL_CODES,
+      ]) {
         const text = core[lang][code];
         expect(text, `${lang} ${code}`).toBeTruthy();
         const params = Object.fromEntries(placeholders(text!).map((p) => [p, `<${p}>`]));

@@ -1,0 +1,318 @@
+// `baomi exception keygen|issue|redeem` as IT and an employee use it: keys made like policy
+// keys, a key others can read refused, the token printed, written (0600) and recorded in the
+// issuance log (never the token itself), the QR code on a terminal only, and redemption that
+// says plainly when no agent answers or the agent cannot redeem yet.
+import { spawnSync } from 'node:child_process';
+import { createPrivateKey } from 'node:crypto';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  parseToken,
+  privateKeyFingerprint,
+  tokenFingerprint,
+  verifyToken,
+} from '../../../src/core/exceptions/token.js';
+import {
+  type AgentDirs,
+  type AgentProcess,
+  agentDirs,
+  BIN,
+  installSignedPolicy,
+  policyYaml,
+  runCli,
+  startAgentProcess,
+  stopAgent,
+  waitFor,
+} from '../../helpers/agent.js';
+
+const made: string[] = [];
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), 'baomi-exc-cli-'));
+  made.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** The CLI run in `cwd`, with no agent of its own or of the system to find. */
+function cli(args: string[], cwd: string, env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      LANG: 'en_US.UTF-8',
+      XDG_RUNTIME_DIR: join(cwd, 'no-runtime'),
+      BAOMI_TEST_SYSTEM_SOCKET_DIR: join(cwd, 'no-system'),
+      ...env,
+    },
+    timeout: 30_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const issueArgs = (key: string, extra: string[] = []) => [
+  'exception',
+  'issue',
+  '--device',
+  '0781:5581:4C530001',
+  '--user',
+  'alice',
+  '--for',
+  '2h',
+  '--reason',
+  '审计部门拷贝账目 audit copy',
+  '--key',
+  key,
+  ...extra,
+];
+
+describe('baomi exception', () => {
+  let dir: string;
+  let keyFile: string;
+  let pub: string;
+
+  beforeAll(() => {
+    dir = tmp();
+    const k = cli(['exception', 'keygen', 'security-2026', '--out', join(dir, 'keys')], dir);
+    expect(k.code, k.stderr).toBe(0);
+    expect(k.stdout).toMatch(/trust\/exceptions/);
+    keyFile = join(dir, 'keys', 'security-2026.key');
+    pub = readFileSync(join(dir, 'keys', 'security-2026.pub'), 'utf8');
+  });
+
+  for (const c of [
+    ['exception'],
+    ['exception', 'keygen'],
+    ['exception', 'issue'],
+    ['exception', 'redeem'],
+  ]) {
+    it(`baomi ${c.join(' ')} --help documents its flags in both languages`, () => {
+      const en = runCli([...c, '--help']);
+      expect(en.code).toBe(0);
+      expect(en.stdout).toMatch(/Usage:/);
+      const zh = runCli([...c, '--help'], { LANG: 'zh_CN.UTF-8' });
+      expect(zh.code).toBe(0);
+      expect(zh.stdout).toMatch(/用法/);
+      expect(zh.stdout).not.toBe(en.stdout);
+    });
+  }
+
+  it('keygen makes a 0600 key and its .pub in a 0700 folder, and never overwrites', () => {
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, 'keys')).mode & 0o777).toBe(0o700);
+    expect(readFileSync(keyFile, 'utf8')).toMatch(/BEGIN PRIVATE KEY/);
+    expect(pub).toMatch(/BEGIN PUBLIC KEY/);
+    const again = cli(['exception', 'keygen', 'security-2026', '--out', join(dir, 'keys')], dir);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/already exists/);
+  });
+
+  it('issue refuses a key that group or others can read, and says the chmod', () => {
+    const d = tmp();
+    const k = join(d, 'loose.key');
+    writeFileSync(k, readFileSync(keyFile));
+    chmodSync(k, 0o644);
+    const r = cli(issueArgs(k), d);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/mode 0644/);
+    expect(r.stderr).toContain(`chmod 600 ${k}`);
+    expect(r.stdout).toBe('');
+    expect(existsSync(join(d, 'exceptions-issued.log'))).toBe(false);
+    chmodSync(k, 0o640);
+    expect(cli(issueArgs(k), d).code).toBe(2);
+    const zh = cli(['--lang', 'zh-CN', ...issueArgs(k)], d);
+    expect(zh.stderr).toMatch(/chmod 600/);
+    expect(zh.stderr).toMatch(/其他用户/);
+  });
+
+  it('issue prints the token, writes it (0600) and records it in the issuance log', () => {
+    const d = tmp();
+    const r = cli(issueArgs(keyFile, ['--host', 'ws-042']), d);
+    expect(r.code, r.stderr).toBe(0);
+    const token = r.stdout.trim();
+    expect(r.stdout).toBe(`${token}\n`); // not a terminal: no QR code
+    const parsed = parseToken(token);
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    const p = parsed.token.payload;
+    expect(p).toMatchObject({
+      device: '0781:5581:4C530001',
+      user: 'alice',
+      host: 'ws-042',
+      reason: '审计部门拷贝账目 audit copy',
+    });
+    expect(p.notAfter - p.notBefore).toBe(2 * 3_600_000);
+    expect(Math.abs(p.notBefore - Date.now())).toBeLessThan(60_000);
+    const v = verifyToken(token, [{ name: 'security-2026', publicKeyPem: pub }], {
+      now: Date.now(),
+      host: 'WS-042',
+    });
+    expect(v.ok).toBe(true);
+
+    const file = join(d, `${p.id}.bmx`);
+    expect(readFileSync(file, 'utf8')).toBe(`${token}\n`);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const log = join(dir, 'keys', 'exceptions-issued.log');
+    expect(statSync(log).mode & 0o777).toBe(0o600);
+    const lines = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const line = lines.find((l) => l.id === p.id);
+    expect(line).toEqual({
+      issuedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/),
+      issuer: userInfo().username,
+      id: p.id,
+      device: p.device,
+      user: 'alice',
+      host: 'ws-042',
+      notBefore: new Date(p.notBefore).toISOString(),
+      notAfter: new Date(p.notAfter).toISOString(),
+      reason: p.reason,
+      key: keyFile,
+      keyFingerprint: privateKeyFingerprint(createPrivateKey(readFileSync(keyFile))),
+      tokenFingerprint: tokenFingerprint(token),
+      file,
+    });
+    // A bearer credential is not kept where it was issued: neither half is in the log.
+    const text = readFileSync(log, 'utf8');
+    for (const part of token.split('.').slice(1)) expect(text).not.toContain(part);
+    expect(r.stderr).toMatch(/Issued exception .* for alice on ws-042, from \d{4}-.* to /);
+    expect(r.stderr).toContain(`baomi exception redeem --file ${p.id}.bmx`);
+  });
+
+  it('issue honours --out and --log, never overwrites a token file, and checks each flag', () => {
+    const d = tmp();
+    const out = join(d, 'alice.bmx');
+    const log = join(d, 'issued.jsonl');
+    const ok = cli(
+      issueArgs(keyFile, ['--out', out, '--log', log, '--device', 'AB'.repeat(32)]),
+      d,
+    );
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(readFileSync(out, 'utf8').trim()).toBe(ok.stdout.trim());
+    const rec = JSON.parse(readFileSync(log, 'utf8'));
+    expect(rec.device).toBe('ab'.repeat(32)); // hex is case-blind; stored lowercase
+    const again = cli(issueArgs(keyFile, ['--out', out, '--log', log]), d);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/already exists/);
+    expect(readFileSync(log, 'utf8').trim().split('\n')).toHaveLength(1); // nothing issued
+    const bad: [string[], RegExp][] = [
+      [['--for', '0h'], /--for "0h"/],
+      [['--for', '32d'], /at most 31/],
+      [['--from', 'tomorrow'], /--from "tomorrow"/],
+      [['--from', '2020-01-01T00:00:00Z'], /has passed/],
+      [['--device', '0781:5581'], /--device "0781:5581"/],
+      [['--user', ' alice'], /--user " alice"/],
+      [['--host', 'ws 042'], /--host "ws 042"/],
+      [['--reason', 'ok\u001b[2J'], /--reason must say why/],
+      [['--reason', 'x'.repeat(501)], /501 characters long; the limit is 500/],
+    ];
+    for (const [flags, message] of bad) {
+      const r = cli(issueArgs(keyFile, ['--log', log, ...flags]), d);
+      expect(r.code, flags.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stdout).toBe('');
+    }
+    // A token that could not be recorded is not handed out.
+    const unrecorded = cli(issueArgs(keyFile, ['--log', d, '--out', join(d, 'x.bmx')]), d);
+    expect(unrecorded.code).toBe(1);
+    expect(unrecorded.stderr).toMatch(/Cannot write .*: it is a folder/);
+    expect(unrecorded.stdout).toBe('');
+    expect(existsSync(join(d, 'x.bmx'))).toBe(false);
+    const notAKey = join(d, 'policy.yaml');
+    writeFileSync(notAKey, 'version: 1\n', { mode: 0o600 });
+    const r = cli(issueArgs(notAKey), d);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not an Ed25519 private key/);
+  });
+
+  const hasScript = spawnSync('script', ['--version']).status === 0;
+  it.runIf(hasScript)('issue shows a QR code on a terminal only, and not with --no-qr', () => {
+    const d = tmp();
+    const run = (extra: string[]) => {
+      const cmd = [process.execPath, BIN, ...issueArgs(keyFile, ['--log', join(d, 'l'), ...extra])]
+        .map((a) => `'${a.replace(/'/g, `'\\''`)}'`)
+        .join(' ');
+      return spawnSync('script', ['-qec', `stty cols 200; ${cmd}`, '/dev/null'], {
+        cwd: d,
+        encoding: 'utf8',
+        env: { ...process.env, LANG: 'en_US.UTF-8' },
+      }).stdout;
+    };
+    expect(run([])).toMatch(/[▀▄█]{10}/);
+    expect(run(['--no-qr'])).not.toMatch(/[▀▄█]/);
+  });
+
+  it('redeem without an agent says that no agent answers, and where it looked', () => {
+    const d = tmp();
+    const token = cli(issueArgs(keyFile, ['--log', join(d, 'l')]), d).stdout.trim();
+    const r = cli(['exception', 'redeem', token], d);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/No Baomi agent answers on this computer/);
+    expect(r.stderr).toContain(join(d, 'no-system', 'agent.sock'));
+    const zh = cli(['--lang', 'zh-CN', 'exception', 'redeem', token], d);
+    expect(zh.stderr).toMatch(/没有保密代理应答/);
+    const named = cli(['exception', 'redeem', token, '--socket', join(d, 'none.sock')], d);
+    expect(named.code).toBe(1);
+    expect(named.stderr).toMatch(/No Baomi agent answers/);
+  });
+
+  it('redeem refuses a mangled paste at once, and needs the token or --file', () => {
+    const d = tmp();
+    const token = cli(issueArgs(keyFile, ['--log', join(d, 'l')]), d).stdout.trim();
+    const cut = cli(['exception', 'redeem', token.slice(0, -10)], d);
+    expect(cut.code).toBe(2);
+    expect(cut.stderr).toMatch(/not a complete exception token/);
+    expect(cli(['exception', 'redeem'], d).code).toBe(2);
+    const f = join(d, 't.bmx');
+    writeFileSync(f, token);
+    const both = cli(['exception', 'redeem', token, '--file', f], d);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/one of the two/);
+  });
+
+  describe('with an agent that has no USB module yet', () => {
+    let d: AgentDirs;
+    let agent: AgentProcess;
+    beforeAll(async () => {
+      d = agentDirs();
+      made.push(d.root);
+      installSignedPolicy(d, policyYaml(1, 'usb: { storage: audit }'));
+      agent = startAgentProcess(d);
+      await waitFor(
+        'the agent answering',
+        () => runCli(['status', '--socket', join(d.socketDir, 'admin.sock')]).code === 0,
+      );
+    }, 30_000);
+    afterAll(async () => {
+      if (agent) await stopAgent(agent);
+    });
+
+    it('says the agent cannot redeem yet, and that the token stays unused', () => {
+      const w = tmp();
+      const token = cli(issueArgs(keyFile, ['--log', join(w, 'l')]), w).stdout.trim();
+      const file = join(w, 't.bmx');
+      writeFileSync(file, token.replace(/(.{50})/g, '$1\n'));
+      const r = cli(
+        ['exception', 'redeem', '--file', file, '--socket', join(d.socketDir, 'admin.sock')],
+        w,
+      );
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/cannot redeem exceptions yet/);
+      expect(r.stderr).toMatch(/stays valid until \d{4}-/);
+    });
+  });
+});
