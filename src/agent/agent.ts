@@ -28,6 +28,7 @@ import { createSeatTokens } from './socket/seat-token.js';
 import { claimSocketServers, type SocketServers } from './socket/server.js';
 import { assembleStatus, STATUS_KEY } from './status.js';
 import { type EventStore, openStore } from './store/index.js';
+import { createExceptionBook } from './usb/exceptions.js';
 import { VERSION } from './version.js';
 
 export interface AgentOptions extends AgentConfig {
@@ -63,7 +64,16 @@ function agentModules() {
     chainModule(), // the chain as found (chain.head compared before anything else is recorded)
     policy, // restores the last good policy, judges the file, hands it to the rest
     alertsModule(), // before the modules whose events it counts
-    usbModule(), // seals the ports before the slower folder scans start
+    usbModule({
+      exceptions: (ctx) =>
+        createExceptionBook({
+          store: ctx.store,
+          trustDir: ctx.config.trustDir,
+          clock: ctx.platform.clock,
+          log: ctx.log,
+          host: hostname(),
+        }),
+    }), // seals the ports before the slower folder scans start
     retentionModule(),
     foldersModule(),
     syncModule(),

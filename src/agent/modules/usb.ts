@@ -5,7 +5,6 @@
 // again when not (`usb.enforcement-lost`). Without --enforce, or where the OS does not let it,
 // it decides and records only, and status says why. Work is done one step at a time, in
 // order (a queue), so a plug, a pull and a new policy never interleave on one device.
-import type { ErrorCode } from '../../core/codes/index.js';
 import { BaomiError } from '../../core/errors.js';
 import type { Json } from '../../core/events/types.js';
 import { createCoreTranslator } from '../../core/i18n/catalogs.js';
@@ -17,20 +16,12 @@ import { decide } from '../../core/usb/decide.js';
 import { deviceLabel, NoticeBatcher, usbNoticeText } from '../../core/usb/notices.js';
 import type { ActiveException, Decision, UsbDevice } from '../../core/usb/types.js';
 import type { AgentModule, Asker, ModuleContext } from '../module.js';
+import type { ExceptionBook } from '../usb/exceptions.js';
 import { connectedEvent, removedEvent, type VerdictContext, verdictEvent } from '../usb/record.js';
 import { SeenDevices } from '../usb/seen.js';
 
 /** What the module needs of the exception book (src/agent/usb/exceptions.ts). */
-export interface ExceptionBookLike {
-  active(now: number): ActiveException[];
-  redeem(
-    token: string,
-    who: { seatUser?: string; admin: boolean },
-  ): Promise<
-    | { ok: true; exception: ActiveException }
-    | { ok: false; code: ErrorCode; params: Record<string, Json> }
-  >;
-}
+export type ExceptionBookLike = ExceptionBook;
 
 export interface UsbModuleOptions {
   /** The exception book, made at start (absent: no exceptions can be redeemed). */
@@ -380,10 +371,7 @@ export function usbModule(o: UsbModuleOptions = {}): AgentModule {
       'usb.exception.redeem': async (req: Request, asker: Asker) => {
         if (req.type !== 'usb.exception.redeem') throw new Error('wrong request');
         if (!book) throw new BaomiError('PROTOCOL_UNSUPPORTED', { type: req.type }, 1);
-        const r = await book.redeem(req.token, {
-          ...(asker.seatUser !== undefined ? { seatUser: asker.seatUser } : {}),
-          admin: asker.socket === 'admin',
-        });
+        const r = await book.redeem(req.token, asker);
         if (!r.ok) throw new BaomiError(r.code, r.params, 2);
         // A stick already plugged is opened now, not at its next plug.
         await enqueue('exception', () => redecide('exception'));

@@ -225,7 +225,9 @@ describe.skipIf(unavailable !== null)(title, () => {
       WAIT_MS,
     );
     expect(await scsiDisks(vm)).toEqual([]);
-    const out = await baomi(`exception redeem --file ${files.token} --socket ${sockets}/admin.sock`);
+    const out = await baomi(
+      `exception redeem --file ${files.token} --socket ${sockets}/admin.sock`,
+    );
     expect(out).toMatch(/EXC1|46f4:0001/);
     await waitUntil(async () => (await scsiDisks(vm)).includes('sda'), 'sda for EXC1', WAIT_MS);
     expect((await bySerial('EXC1'))?.authorized).toBe('1');

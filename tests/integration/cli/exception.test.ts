@@ -1,12 +1,14 @@
 // `baomi exception keygen|issue|redeem` as IT and an employee use it: keys made like policy
 // keys, a key others can read refused, the token printed, written (0600) and recorded in the
 // issuance log (never the token itself), the QR code on a terminal only, and redemption that
-// says plainly when no agent answers or the agent cannot redeem yet.
+// says plainly when no agent answers, and redemption through a real agent.
 import { spawnSync } from 'node:child_process';
 import { createPrivateKey } from 'node:crypto';
 import {
   chmodSync,
+  copyFileSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readFileSync,
   rmSync,
@@ -284,7 +286,7 @@ describe('baomi exception', () => {
     expect(both.stderr).toMatch(/one of the two/);
   });
 
-  describe('with an agent that has no USB module yet', () => {
+  describe('with a running agent', () => {
     let d: AgentDirs;
     let agent: AgentProcess;
     beforeAll(async () => {
@@ -301,18 +303,47 @@ describe('baomi exception', () => {
       if (agent) await stopAgent(agent);
     });
 
-    it('says the agent cannot redeem yet, and that the token stays unused', () => {
+    it('refuses a token no trusted exception key signed, then redeems it once its key is installed, and only once', () => {
       const w = tmp();
       const token = cli(issueArgs(keyFile, ['--log', join(w, 'l')]), w).stdout.trim();
       const file = join(w, 't.bmx');
+      // As it arrives by email: broken into lines.
       writeFileSync(file, token.replace(/(.{50})/g, '$1\n'));
-      const r = cli(
-        ['exception', 'redeem', '--file', file, '--socket', join(d.socketDir, 'admin.sock')],
-        w,
-      );
-      expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/cannot redeem exceptions yet/);
-      expect(r.stderr).toMatch(/stays valid until \d{4}-/);
+      const redeem = () =>
+        cli(
+          ['exception', 'redeem', '--file', file, '--socket', join(d.socketDir, 'admin.sock')],
+          w,
+        );
+      const untrusted = redeem();
+      expect(untrusted.code).not.toBe(0);
+      expect(untrusted.stderr).not.toBe('');
+      // The policy key folder does not count: a key trusted for one purpose cannot sign for the other.
+      mkdirSync(join(d.trustDir, 'exceptions'), { recursive: true, mode: 0o755 });
+      copyFileSync(keyFile.replace(/\.key$/, '.pub'), join(d.trustDir, 'exceptions', 'sec.pub'));
+      const ok = redeem();
+      expect(ok.code, ok.stderr).toBe(0);
+      expect(ok.stdout).toMatch(/0781:5581:4C530001/);
+      const again = redeem();
+      expect(again.code).not.toBe(0);
+      const events = runCli([
+        'events',
+        '--socket',
+        join(d.socketDir, 'admin.sock'),
+        '--type',
+        'usb.exception*',
+        '--json',
+      ])
+        .stdout.trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(events.map((e) => e.type)).toEqual([
+        'usb.exception-refused',
+        'usb.exception',
+        'usb.exception-refused',
+      ]);
+      expect(events[1].data).toMatchObject({ device: '0781:5581:4C530001', user: 'alice' });
+      // Never the token itself: it is a bearer credential.
+      expect(JSON.stringify(events)).not.toContain(token.slice(5, 40));
     });
   });
 });

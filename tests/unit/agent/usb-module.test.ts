@@ -265,7 +265,7 @@ describe('usb module', () => {
     const book: ExceptionBookLike = {
       active: () => active,
       redeem: async (token) => {
-        if (token !== 'good') return { ok: false, code: 'PROTOCOL_BAD_REQUEST', params: {} };
+        if (token !== 'good') return { ok: false, code: 'EXCEPTION_MALFORMED', params: {} };
         const exception = {
           id: 'x1',
           device: '46f4:0001:S-1-1',
@@ -288,7 +288,7 @@ describe('usb module', () => {
         { id: 1, type: 'usb.exception.redeem', token: 'bad' },
         { socket: 'agent', seatUser: 'alice' },
       ),
-    ).rejects.toMatchObject({ code: 'PROTOCOL_BAD_REQUEST' });
+    ).rejects.toMatchObject({ code: 'EXCEPTION_MALFORMED' });
     await redeem?.(
       { id: 2, type: 'usb.exception.redeem', token: 'good' },
       { socket: 'agent', seatUser: 'alice' },
