@@ -40,6 +40,11 @@
 //       matcher (by `rule`), else allow (by `not-storage`).
 //     `read-only` only means something for storage: given to a HID or other interface it is
 //     allow (by that rule). `audit` is allow-and-record wherever it lands.
+//  Thunderbolt/USB4 (bus "thunderbolt"): the adapter knows no interfaces (what a PCIe tunnel
+//     carries is unknown until it is authorized: a dock, an NVMe disk), so such a device is
+//     decided as a whole, as storage (fail closed: it can carry a disk): whileLocked, an
+//     exception, the first matching rule, usb.storage, as above. read-only cannot be held on a
+//     PCIe tunnel: it is block. Unreadable ids block as in 1.
 //  3. The device: block when every interface is blocked; otherwise read-only when a storage
 //     interface is read-only, audit when any interface is audit, else allow. Its `rule` is the
 //     first storage interface's (when it has storage), else the first interface's. So a
@@ -235,7 +240,26 @@ function decideOther(id: Ident, iface: UsbInterface, usb: UsbPolicy): InterfaceD
   return { number, verdict: notStorageVerdict(hit.rule.verdict), rule: byRule(hit) };
 }
 
+/** A Thunderbolt device, as a whole and as storage (see the header). */
+function decideThunderbolt(device: UsbDevice, usb: UsbPolicy, ctx: DecideContext): Decision {
+  const readable =
+    (device.problems === undefined || device.problems.length === 0) &&
+    HEX4.test(device.vendor) &&
+    HEX4.test(device.product);
+  if (!readable) return whole('block', { by: 'unreadable' }, []);
+  const d = decideStorage(
+    device,
+    ident(device),
+    { number: 0, alt: 0, class: 'ff', subclass: '00', protocol: '00' },
+    usb,
+    ctx,
+  );
+  const verdict = d.verdict === 'read-only' ? 'block' : d.verdict;
+  return { verdict, rule: d.rule, storage: true, hid: false, interfaces: [] };
+}
+
 export function decide(device: UsbDevice, usb: UsbPolicy, ctx: DecideContext): Decision {
+  if (device.bus === 'thunderbolt') return decideThunderbolt(device, usb, ctx);
   const deciding = decidingInterfaces(device);
   if (unreadableReason(device) !== null) {
     return whole('block', { by: 'unreadable' }, deciding);
