@@ -19,6 +19,7 @@ import { createLinuxUsb } from './linux/usb/index.js';
 import { createLinuxUsers } from './linux/users.js';
 import { nodeClock } from './node/clock.js';
 import { createNodeCommandRunner } from './node/commands.js';
+import { noIdle } from './node/no-idle.js';
 import { noUsb } from './node/no-usb.js';
 import { nodeTreeSource } from './node/tree-source.js';
 import { osName } from './paths.js';
@@ -66,7 +67,15 @@ export function createPlatform(o: PlatformOptions = {}): Platform {
     lacks.push(line);
     o.say?.(line);
   };
-  const base = { os, clock: nodeClock, commands, tree: nodeTreeSource, usb: noUsb, lacks };
+  const base = {
+    os,
+    clock: nodeClock,
+    commands,
+    tree: nodeTreeSource,
+    usb: noUsb,
+    idle: noIdle,
+    lacks,
+  };
   if (os === 'windows') {
     lacks.push(...WINDOWS_LACKS);
     return {

@@ -6,7 +6,6 @@
 // it decides and records only, and status says why. Work is done one step at a time, in
 // order (a queue), so a plug, a pull and a new policy never interleave on one device.
 import { BaomiError } from '../../core/errors.js';
-import type { Json } from '../../core/events/types.js';
 import { createCoreTranslator } from '../../core/i18n/catalogs.js';
 import type { Policy } from '../../core/policy/index.js';
 import type { UsbControl, UsbReason } from '../../core/ports/usb.js';
@@ -14,7 +13,7 @@ import type { Notice, Request, UsbListResult } from '../../core/protocol/message
 import { isStorageInterface } from '../../core/usb/classify.js';
 import { decide } from '../../core/usb/decide.js';
 import { deviceLabel, NoticeBatcher, usbNoticeText } from '../../core/usb/notices.js';
-import type { ActiveException, Decision, UsbDevice } from '../../core/usb/types.js';
+import type { Decision, UsbDevice } from '../../core/usb/types.js';
 import type { AgentModule, Asker, ModuleContext } from '../module.js';
 import type { ExceptionBook } from '../usb/exceptions.js';
 import { connectedEvent, removedEvent, type VerdictContext, verdictEvent } from '../usb/record.js';

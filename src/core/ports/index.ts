@@ -3,6 +3,7 @@
 // and src/platform/index.ts picks them by OS. Only src/platform touches the OS for these.
 import type { Clock } from './clock.js';
 import type { CommandRunner } from './commands.js';
+import type { IdlePort } from './idle.js';
 import type { KernelLimits } from './kernel.js';
 import type { Notifier } from './notifier.js';
 import type { SessionSource } from './session.js';
@@ -22,6 +23,7 @@ export interface Platform {
   tree: TreeSource;
   kernel: KernelLimits;
   usb: UsbControl;
+  idle: IdlePort;
   /**
    * What this platform lacks, one line each (a missing logind, no utmp, a read-only /proc),
    * collected when the adapters were picked so the agent can say it once.
@@ -31,6 +33,7 @@ export interface Platform {
 
 export type * from './clock.js';
 export type * from './commands.js';
+export type * from './idle.js';
 export type * from './kernel.js';
 export type * from './notifier.js';
 export type * from './session.js';

@@ -4,6 +4,7 @@
 import type { Platform, PlatformOs } from '../../core/ports/index.js';
 import { FakeClock } from './clock.js';
 import { FakeCommandRunner } from './commands.js';
+import { FakeIdle, FakeIdleSource } from './idle.js';
 import { FakeKernel } from './kernel.js';
 import { FakeNotifier } from './notifier.js';
 import { FakeSession } from './session.js';
@@ -20,6 +21,7 @@ export interface FakePlatform extends Platform {
   tree: FakeTree;
   kernel: FakeKernel;
   usb: FakeUsb;
+  idle: FakeIdle;
 }
 
 export function createFakePlatform(
@@ -36,6 +38,7 @@ export function createFakePlatform(
     tree: new FakeTree({ now: () => clock.now() }),
     kernel: new FakeKernel(),
     usb: new FakeUsb(),
+    idle: new FakeIdle(),
     lacks: [...(o.lacks ?? [])],
   };
 }
@@ -45,6 +48,8 @@ export type { FakeApplied } from './usb.js';
 export {
   FakeClock,
   FakeCommandRunner,
+  FakeIdle,
+  FakeIdleSource,
   FakeKernel,
   FakeNotifier,
   FakeSession,
