@@ -7,7 +7,9 @@ import type { Translate } from '../core/i18n/translate.js';
 import type { Lang } from '../core/i18n/types.js';
 import { policyRejectionReason } from '../core/policy/rejection.js';
 import { cliTranslator } from './i18n.js';
+import { jsonLine, printable } from './printable.js';
 import { formatTime, zoneName } from './time.js';
+import { usbEventDetail } from './usb-text.js';
 import { displayWidth } from './width.js';
 
 export interface TableOptions {
@@ -27,9 +29,21 @@ function defaultT(lang: Lang): Translate {
   return t;
 }
 
-/** The one-line detail a person scans for: a path, a reason, a policy name, an alert's rule. */
+/**
+ * The one-line detail a person scans for: a path, a reason, a policy name, an alert's rule, a
+ * USB device and the rule that decided. Escaped for a terminal (printable.ts): file names and
+ * device strings come from outside and must not steer it.
+ */
 export function detailOf(e: BaomiEvent, lang: Lang = 'en', t: Translate = defaultT(lang)): string {
+  return printable(rawDetail(e, lang, t));
+}
+
+function rawDetail(e: BaomiEvent, lang: Lang, t: Translate): string {
   const d = e.data as Record<string, unknown>;
+  if (e.type.startsWith('usb.')) {
+    const usb = usbEventDetail(t, e.type, d);
+    if (usb !== null) return usb;
+  }
   const parts: string[] = [];
   // Recorded as a code and its values; rendered here, in the reader's language.
   if (e.type === 'policy.rejected') parts.push(policyRejectionReason(lang, e.data));
@@ -54,7 +68,7 @@ export function detailOf(e: BaomiEvent, lang: Lang = 'en', t: Translate = defaul
   // Files already there at a folder's first scan, and changes made while the agent was down.
   if (d.baseline === true) parts.push(t('cli.events.baseline'));
   if (d.offline === true) parts.push(t('cli.events.offline'));
-  return parts.join(' ').replace(/[\r\n\t]/g, (c) => JSON.stringify(c).slice(1, -1));
+  return parts.join(' ');
 }
 
 /**
@@ -103,8 +117,8 @@ export function formatTable(
       formatTime(e.ts, o.utc),
       e.type,
       e.severity,
-      e.level ?? '',
-      e.user ?? '',
+      printable(e.level ?? ''),
+      printable(e.user ?? ''),
       detail,
     ];
   });
@@ -121,7 +135,7 @@ export function formatTable(
 }
 
 export function formatJsonLines(events: BaomiEvent[]): string {
-  return events.map((e) => JSON.stringify(e)).join('\n');
+  return events.map((e) => jsonLine(e)).join('\n');
 }
 
 function csvCell(raw: string): string {
@@ -168,7 +182,7 @@ export function formatCsvRows(events: BaomiEvent[], lang: Lang = 'en', utc = fal
         e.user ?? '',
         e.host,
         detailOf(e, lang),
-        JSON.stringify(e.data),
+        jsonLine(e.data),
         e.hash,
       ]
         .map(csvCell)

@@ -63,6 +63,12 @@ export function usbModule(o: UsbModuleOptions = {}): AgentModule {
   let queue: Promise<void> = Promise.resolve();
   let stopped = false;
   let scannedOnce = false;
+  /** Root hubs seen so far: one of them found open when a controller appears was re-opened. */
+  const hubsSeen = new Set<string>();
+  /** The last time something the agent sealed was found open (status: `usb.lastLost`). */
+  let lastLost: { at: number; open: string[]; resealed: boolean } | null = null;
+  /** A seal check queued and not started yet (requests asking at once share it). */
+  let checkQueued: Promise<void> | null = null;
 
   const c = () => {
     if (!ctx) throw new Error('usb module not started');
@@ -158,7 +164,8 @@ export function usbModule(o: UsbModuleOptions = {}): AgentModule {
   const plugged = async (device: UsbDevice, atStart: boolean) => {
     if (ROOT_HUB.test(device.id)) {
       // A controller that appears later (a dock) brings an open root hub: seal it now.
-      if (canEnforce && !atStart) await reseal('new-controller');
+      if (canEnforce && !atStart) await reseal('new-controller', device.id);
+      hubsSeen.add(device.id);
       return;
     }
     if (present.has(device.id) && !atStart) return;
@@ -189,9 +196,12 @@ export function usbModule(o: UsbModuleOptions = {}): AgentModule {
 
   /**
    * Seals again and records that something was open. What reads open again right after
-   * sealing cannot be sealed by software: said once (and in status), not every minute.
+   * sealing cannot be sealed by software: said once (and in status), not every minute. When a
+   * controller appears, its own new hub is expected to be open (the adapter may have sealed it
+   * already), and so is any other hub not seen before (a controller brings two: USB 2 and 3);
+   * a hub seen before that reads open was re-opened by someone, as at a check.
    */
-  const reseal = async (why: 'check' | 'new-controller') => {
+  const reseal = async (why: 'check' | 'new-controller', newHub?: string) => {
     if (!control || !canEnforce) return;
     const before = await control.sealState();
     if (before.reactive) return; // nothing to seal on this OS; said at start
@@ -205,22 +215,39 @@ export function usbModule(o: UsbModuleOptions = {}): AgentModule {
     sealed = after.sealed;
     reason = after.sealed ? undefined : (after.reason ?? 'USB_SEAL_OPEN');
     const openNow = after.sealed ? '' : [...after.open].sort().join(',');
-    const reopened = before.open.filter((o) => !after.open.includes(o));
+    const reopened = before.open.filter(
+      (o) => !after.open.includes(o) && (why === 'check' || (o !== newHub && hubsSeen.has(o))),
+    );
     const newlyStuck = openNow !== '' && openNow !== stillOpen;
     stillOpen = openNow;
-    if ((why === 'check' && reopened.length > 0) || newlyStuck)
+    if (reopened.length > 0 || newlyStuck) {
+      const open = why === 'check' ? before.open : [...new Set([...reopened, ...after.open])];
+      lastLost = { at: c().platform.clock.now(), open, resealed: after.sealed };
       await append({
         type: 'usb.enforcement-lost',
         severity: 'high',
         data: {
-          open: before.open,
+          open,
           resealed: after.sealed,
           ...(after.sealed ? {} : { stillOpen: after.open, reason: reason ?? 'USB_SEAL_OPEN' }),
           why,
         },
       });
-    else if (why === 'new-controller')
+    } else if (why === 'new-controller')
       c().log.info({ module: 'usb', open: before.open }, 'new USB controller sealed');
+  };
+
+  /**
+   * Checks the seal now, in turn with everything else (`baomi usb list` asks: what it says
+   * about enforcement is read back, not remembered from the last minute's check).
+   */
+  const checkNow = (): Promise<void> => {
+    if (!canEnforce) return Promise.resolve();
+    checkQueued ??= enqueue('check', async () => {
+      checkQueued = null;
+      await reseal('check');
+    });
+    return checkQueued;
   };
 
   /** The policy (or the exceptions) changed: decide every present device again. */
@@ -283,7 +310,8 @@ export function usbModule(o: UsbModuleOptions = {}): AgentModule {
         reactive = state.reactive === true;
         reason = state.sealed ? undefined : (state.reason ?? 'USB_SEAL_OPEN');
         stillOpen = state.sealed ? '' : [...state.open].sort().join(',');
-        if (!state.sealed && !reactive)
+        if (!state.sealed && !reactive) {
+          lastLost = { at: context0.platform.clock.now(), open: state.open, resealed: false };
           await append({
             type: 'usb.enforcement-lost',
             severity: 'high',
@@ -295,6 +323,7 @@ export function usbModule(o: UsbModuleOptions = {}): AgentModule {
               why: 'start',
             },
           });
+        }
       } else if (context0.config.enforce) {
         // Said once: enforcement was asked for and is not possible here; devices are audited.
         context0.log.warn({ module: 'usb', reason }, 'USB enforcement unavailable; auditing only');
@@ -359,14 +388,18 @@ export function usbModule(o: UsbModuleOptions = {}): AgentModule {
         present: present.size,
         blocked: [...present.values()].filter((p) => (p.applied ?? p.decision.verdict) === 'block')
           .length,
+        ...(lastLost ? { lastLost } : {}),
       },
     }),
     requests: {
-      'usb.list': (): UsbListResult => ({
-        enforcing: enforcing(),
-        ...(enforcing() ? {} : { reason: reason ?? 'USB_SEAL_OPEN' }),
-        devices: seen?.list() ?? [],
-      }),
+      'usb.list': async (): Promise<UsbListResult> => {
+        await checkNow();
+        return {
+          enforcing: enforcing(),
+          ...(enforcing() ? {} : { reason: reason ?? 'USB_SEAL_OPEN' }),
+          devices: seen?.list() ?? [],
+        };
+      },
       'usb.exception.redeem': async (req: Request, asker: Asker) => {
         if (req.type !== 'usb.exception.redeem') throw new Error('wrong request');
         if (!book) throw new BaomiError('PROTOCOL_UNSUPPORTED', { type: req.type }, 1);

@@ -8,6 +8,7 @@ import type {
   StatusResult,
 } from '../../core/protocol/messages.js';
 import type { CommandContext } from '../context.js';
+import { printable } from '../printable.js';
 import { openSource, type SourceOptions } from '../source.js';
 import { formatTime } from '../time.js';
 
@@ -109,6 +110,14 @@ export function statusLines(t: CommandContext['t'], s: StatusResult, lang: Lang)
           reason: s.usb.reason ? t(s.usb.reason) : '',
         }),
   );
+  const lost = s.usb.lastLost;
+  if (lost)
+    lines.push(
+      t(lost.resealed ? 'cli.status.usbLostResealed' : 'cli.status.usbLostOpen', {
+        at: formatTime(lost.at),
+        open: lost.open.map(printable).join(', '),
+      }),
+    );
   lines.push(...chainStatusLines(t, s.chain as ChainStatus | undefined));
   return lines;
 }

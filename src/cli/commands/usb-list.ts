@@ -1,40 +1,21 @@
 // `baomi usb list`: every USB device present now or seen recently, with its identity, the
 // verdict and the rule that decided, so IT can copy a line into a policy (`--rule` prints a
 // ready-to-paste rule per device, `--json` one object per line). Device strings come from the
-// device itself (attacker-controlled): shown with every control character escaped.
+// device itself (attacker-controlled): shown with every control character escaped
+// (printable.ts), and JSON-escaped with --json.
 import type { UsbListEntry, UsbListResult } from '../../core/protocol/messages.js';
 import { ruleFor } from '../../core/usb/rule-text.js';
-import type { DecidedBy } from '../../core/usb/types.js';
 import type { CommandContext } from '../context.js';
+import { jsonLine, printable } from '../printable.js';
 import { openSource, type SourceOptions } from '../source.js';
 import { formatTime, zoneName } from '../time.js';
+import { ruleText } from '../usb-text.js';
 import { displayWidth } from '../width.js';
 
 interface UsbListFlags extends SourceOptions {
   json?: boolean;
   rule?: boolean;
   utc?: boolean;
-}
-
-/** Escapes C0/C1 controls, DEL and bidi overrides: a serial must not move the cursor or flip text. */
-export function printable(s: string): string {
-  return s.replace(
-    /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-}
-
-export function ruleText(t: CommandContext['t'], r: DecidedBy): string {
-  switch (r.by) {
-    case 'rule':
-      return r.note !== undefined
-        ? t('cli.usb.rule.ruleNote', { index: r.index, note: printable(r.note) })
-        : t('cli.usb.rule.rule', { index: r.index });
-    case 'exception':
-      return t('cli.usb.rule.exception', { id: r.id });
-    default:
-      return t(`cli.usb.rule.${r.by}`);
-  }
 }
 
 function classes(e: UsbListEntry): string {
@@ -53,7 +34,7 @@ export default async function usbList({ t }: CommandContext, f: UsbListFlags): P
     source.close();
   }
   if (f.json) {
-    for (const e of r.devices) process.stdout.write(`${JSON.stringify(e)}\n`);
+    for (const e of r.devices) process.stdout.write(`${jsonLine(e)}\n`);
     return 0;
   }
   if (f.rule) {
@@ -93,13 +74,13 @@ export default async function usbList({ t }: CommandContext, f: UsbListFlags): P
       e.applied && e.applied !== e.decision.verdict
         ? `${e.applied} (${e.decision.verdict})`
         : e.decision.verdict,
-      `${d.vendor}:${d.product}`,
+      printable(`${d.vendor}:${d.product}`),
       printable(d.serial ?? ''),
-      classes(e),
+      printable(classes(e)),
       printable([d.manufacturer, d.productName].filter(Boolean).join(' ')),
       ruleText(t, e.decision.rule),
       formatTime(e.lastSeen, f.utc),
-      d.hash ?? t('cli.usb.noHash'),
+      d.hash !== undefined ? printable(d.hash) : t('cli.usb.noHash'),
     ];
   });
   const widths = head.map((h) => displayWidth(h));

@@ -54,8 +54,15 @@ export interface StatusResult {
   seatUser: { name: string; source: string } | null;
   seatSource: string;
   idleSource: IdleSource;
-  /** `reason`: a message code saying why USB storage is not enforced. */
-  usb: { enforcing: boolean; reason?: string };
+  /**
+   * `reason`: a message code saying why USB storage is not enforced. `lastLost`: the last time
+   * since the agent started that something it sealed was found open (usb.enforcement-lost).
+   */
+  usb: {
+    enforcing: boolean;
+    reason?: string;
+    lastLost?: { at: number; open: string[]; resealed: boolean };
+  };
   /** The sync module: the console the policy names; null when none (events stay local). */
   sync?: { console: string | null };
   /** The policy module: the last refusal since the policy in force applied (null: none). */

@@ -42,10 +42,10 @@ describe('baomi status', () => {
     expect(r.stdout).toMatch(/no console configured/);
     expect(r.stdout).not.toMatch(/waiting to sync/);
     // why USB enforcement is off, in words, in both languages
-    expect(r.stdout).toMatch(/USB enforcement: off \(this version of the agent has no USB/);
+    expect(r.stdout).toMatch(/USB enforcement: off \(the agent runs without --enforce/);
     const zh = runCli(['status', ...admin(d)], { LANG: 'zh_CN.UTF-8' });
     expect(zh.stdout).toMatch(/未配置管理控制台/);
-    expect(zh.stdout).toMatch(/尚无 USB 设备管控功能/);
+    expect(zh.stdout).toMatch(/USB 管控：未启用（代理未以 --enforce 运行/);
     const s = JSON.parse(runCli(['status', '--json', ...admin(d)]).stdout);
     expect(s.events.unsynced).toBeGreaterThan(0);
     expect(s.sync).toEqual({ console: null });

@@ -97,6 +97,26 @@ describe('detection by scanning sysfs', () => {
     expect(await usb.sealState()).toEqual({ sealed: true, open: [] });
   });
 
+  it('seals only the new hub: one re-opened by hand is left for the module to find and record', async () => {
+    const t = tree();
+    t.rootHub(1);
+    const usb = createLinuxUsb({ sysfsRoot: t.sys, clock: nodeClock, uid: 0, hotplug: false });
+    const seen = fresh();
+    const atReport: Record<string, string | undefined> = {};
+    watching(usb, seen, (id) => {
+      atReport[id] = t.attr('usb1', 'authorized_default');
+    });
+    await usb.seal();
+    await new Promise((r) => setTimeout(r, 100));
+    t.setAttr('usb1', 'authorized_default', '1');
+    t.rootHub(5);
+    await until(() => seen.events.length === 1);
+    expect(t.attr('usb5', 'authorized_default')).toBe('0');
+    // Still open when the new hub is reported: the module's reseal sees it and says so.
+    expect(atReport.usb5).toBe('1');
+    expect(await usb.sealState()).toMatchObject({ sealed: false, open: ['usb1'] });
+  });
+
   it('a new root hub is left alone while the agent does not seal (no --enforce)', async () => {
     const t = tree();
     t.rootHub(1);

@@ -229,6 +229,70 @@ describe('usb module', () => {
     expect(p.usb.hubs.get('usb1')).toBe(true);
   });
 
+  it('usb.list reads the seal back before answering: a hub opened by hand is found at once', async () => {
+    const { p, ctx, m, events } = setup();
+    await m.start(ctx);
+    p.usb.reopen('usb1');
+    const list = (await m.requests?.['usb.list']?.(
+      { id: 1, type: 'usb.list' },
+      { socket: 'agent' },
+    )) as {
+      enforcing: boolean;
+    };
+    // Found and sealed again before the answer, without waiting for the minute's check.
+    expect(list.enforcing).toBe(true);
+    expect(p.usb.hubs.get('usb1')).toBe(true);
+    expect(events('usb.enforcement-lost').map((e) => e.data)).toEqual([
+      { open: ['usb1'], resealed: true, why: 'check' },
+    ]);
+    expect(m.status?.()).toMatchObject({
+      usb: { enforcing: true, lastLost: { at: p.clock.now(), open: ['usb1'], resealed: true } },
+    });
+    // Asked again with everything sealed: nothing more recorded.
+    await m.requests?.['usb.list']?.({ id: 2, type: 'usb.list' }, { socket: 'agent' });
+    expect(events('usb.enforcement-lost')).toHaveLength(1);
+  });
+
+  it('without --enforce, usb.list writes nothing and records nothing', async () => {
+    const { p, ctx, m, events } = setup({ enforce: false });
+    await m.start(ctx);
+    const list = (await m.requests?.['usb.list']?.(
+      { id: 1, type: 'usb.list' },
+      { socket: 'agent' },
+    )) as {
+      enforcing: boolean;
+      reason: string;
+    };
+    expect(list).toMatchObject({ enforcing: false, reason: 'USB_NOT_ENFORCING' });
+    expect(p.usb.hubs.get('usb1')).toBe(false);
+    expect(events('usb.enforcement-lost')).toEqual([]);
+  });
+
+  it('a hub re-opened by hand is recorded when a controller appears, not sealed silently', async () => {
+    const p = createFakePlatform();
+    // Root hubs are listed like devices (as sysfs lists usb1): the module knows them.
+    p.usb.devices.set('usb1', device('usb1', { deviceClass: '09', classes: ['09'] }));
+    const { ctx, m, events } = setup({ platform: p });
+    await m.start(ctx);
+    p.usb.reopen('usb1');
+    p.usb.addHub('usb3');
+    p.usb.addHub('usb4'); // a controller brings two root hubs; usb4 is not reported yet
+    p.usb.plug(device('usb3', { deviceClass: '09', classes: ['09'] }));
+    await until('recorded', () => events('usb.enforcement-lost').length === 1);
+    expect(events('usb.enforcement-lost')[0]?.data).toEqual({
+      open: ['usb1'],
+      resealed: true,
+      why: 'new-controller',
+    });
+    expect([...p.usb.hubs.values()].every(Boolean)).toBe(true);
+    // A dock alone, with every known hub sealed, is no loss.
+    p.usb.addHub('usb5');
+    p.usb.plug(device('usb5', { deviceClass: '09', classes: ['09'] }));
+    await until('sealed', () => p.usb.hubs.get('usb5') === true);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(events('usb.enforcement-lost')).toHaveLength(1);
+  });
+
   it('a controller that appears later (a dock) is sealed as it appears', async () => {
     const { p, ctx, m } = setup();
     await m.start(ctx);

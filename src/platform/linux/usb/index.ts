@@ -100,8 +100,10 @@ export function createLinuxUsb(o: LinuxUsbOptions): UsbControl {
           clock: o.clock,
           loadUsb: hotplug ? (o.loadUsb ?? loadUsbPackage) : null,
           say,
-          onRootHub: async () => {
-            if (sealing) await sealRootHubs(paths);
+          // Only the new hub: one that someone re-opened is the module's to find and record
+          // (usb.enforcement-lost), not to be sealed here without a word.
+          onRootHub: async (name) => {
+            if (sealing) await sealRootHubs(paths, [name]);
           },
           setDetection: (d) => {
             detection = d;

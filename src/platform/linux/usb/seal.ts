@@ -46,12 +46,14 @@ export async function readSealState(p: SysfsPaths): Promise<SealState> {
 
 /**
  * Writes 0 where a root hub does not read 0 yet (cheap when all are sealed: reads only), and
- * 0 into interface_authorized_default where the kernel has it; then reads back. Idempotent.
+ * 0 into interface_authorized_default where the kernel has it; then reads back (every hub).
+ * Idempotent. `only`: seal just these hubs (a controller that just appeared).
  */
-export async function sealRootHubs(p: SysfsPaths): Promise<SealState> {
+export async function sealRootHubs(p: SysfsPaths, only?: readonly string[]): Promise<SealState> {
   if (!(await hasUsbBus(p))) return { sealed: false, open: [], reason: 'USB_NO_SYSFS' };
   let reason: UsbReason | undefined;
-  for (const hub of await rootHubs(p)) {
+  const hubs = (await rootHubs(p)).filter((h) => only === undefined || only.includes(h));
+  for (const hub of hubs) {
     for (const attr of ['authorized_default', 'interface_authorized_default']) {
       const file = path.join(p.devices, hub, attr);
       const now = await readText(file);

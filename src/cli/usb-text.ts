@@ -1,0 +1,100 @@
+// How the CLI words USB devices and decisions, for `baomi usb list` and the detail column of
+// `baomi events`: the rule that decided (usb.rules[0] and its note, usb.storage, an exception)
+// and a device as `vendor:product "product name" serial S`. Device strings come from the
+// device itself (attacker-controlled) and are escaped here; so is a rule's note.
+import type { Translate } from '../core/i18n/translate.js';
+import type { DecidedBy } from '../core/usb/types.js';
+import { printable } from './printable.js';
+
+/** The rule that decided, in the reader's language. */
+export function ruleText(t: Translate, r: DecidedBy): string {
+  switch (r.by) {
+    case 'rule':
+      return r.note !== undefined
+        ? t('cli.usb.rule.ruleNote', { index: r.index, note: printable(String(r.note)) })
+        : t('cli.usb.rule.rule', { index: r.index });
+    case 'exception':
+      return t('cli.usb.rule.exception', { id: printable(String(r.id)) });
+    default:
+      return t(`cli.usb.rule.${r.by}`, { defaultValue: printable(String(r.by)) });
+  }
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** `vendor:product "product name" serial S`, from a device as events carry it. */
+export function deviceText(t: Translate, d: Record<string, unknown>): string {
+  const parts = [`${printable(str(d.vendor) ?? '?')}:${printable(str(d.product) ?? '?')}`];
+  const name = str(d.productName);
+  if (name !== undefined) parts.push(`"${printable(name)}"`);
+  const serial = str(d.serial);
+  if (serial !== undefined) parts.push(t('cli.events.usb.serial', { serial: printable(serial) }));
+  return parts.join(' ');
+}
+
+const VERDICT_EVENTS = new Set(['usb.allowed', 'usb.blocked', 'usb.read-only']);
+
+/** The detail of a usb.* event for the events table, or null for one worded elsewhere. */
+export function usbEventDetail(
+  t: Translate,
+  type: string,
+  d: Record<string, unknown>,
+): string | null {
+  if (type === 'usb.connected') {
+    const device = deviceText(t, d);
+    return d.atStart === true ? `${device} ${t('cli.events.usb.atStart')}` : device;
+  }
+  if (type === 'usb.removed') return deviceText(t, d);
+  if (VERDICT_EVENTS.has(type)) return verdictDetail(t, d);
+  if (type === 'usb.enforcement-lost') return lostDetail(t, d);
+  if (type === 'usb.exception-refused') {
+    const code = str(d.code) ?? '?';
+    const params = (d.params && typeof d.params === 'object' ? d.params : {}) as Record<
+      string,
+      unknown
+    >;
+    return `${code}: ${t(code, params)}`;
+  }
+  return null;
+}
+
+function verdictDetail(t: Translate, d: Record<string, unknown>): string {
+  const parts = [deviceText(t, d)];
+  const rule = d.rule as DecidedBy | undefined;
+  if (rule && typeof rule === 'object' && typeof rule.by === 'string')
+    parts.push(`— ${ruleText(t, rule)}`);
+  if (d.verdict === 'audit') parts.push(t('cli.events.usb.audit'));
+  // Composite devices: interfaces decided otherwise than the device (a keyboard's card reader).
+  if (Array.isArray(d.interfaceVerdicts)) {
+    const list = (d.interfaceVerdicts as Record<string, unknown>[])
+      .map((i) => `${String(i?.number)} ${printable(String(i?.verdict))}`)
+      .join(', ');
+    parts.push(t('cli.events.usb.interfaces', { list }));
+  }
+  if (typeof d.applied === 'string')
+    parts.push(
+      t('cli.events.usb.applied', {
+        verdict: printable(String(d.verdict)),
+        applied: printable(d.applied),
+      }),
+    );
+  if (d.readOnlyFellBack === true) parts.push(t('cli.events.usb.readOnlyFellBack'));
+  if (d.gone === true) parts.push(t('cli.events.usb.gone'));
+  if (typeof d.error === 'string') parts.push(`(${printable(d.error)})`);
+  if (d.enforced === false) parts.push(t('cli.events.usb.notEnforced'));
+  return parts.join(' ');
+}
+
+function lostDetail(t: Translate, d: Record<string, unknown>): string {
+  const names = (v: unknown) =>
+    Array.isArray(v) && v.length > 0 ? v.map((x) => printable(String(x))).join(', ') : '—';
+  const why = t(`cli.events.usb.why.${String(d.why)}`, { defaultValue: printable(String(d.why)) });
+  if (d.resealed === true) return t('cli.events.usb.lostResealed', { open: names(d.open), why });
+  const reason = str(d.reason);
+  return t('cli.events.usb.lostOpen', {
+    open: names(d.open),
+    why,
+    stillOpen: names(d.stillOpen ?? d.open),
+    reason: reason ? t(reason) : '',
+  });
+}
