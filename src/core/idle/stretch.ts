@@ -90,8 +90,9 @@ export class StretchTracker {
       if (this.pending !== 'user') this.pending = 'unlock';
       return view('locked');
     }
-    const raw = o.idleMs;
-    if (raw === null || !Number.isFinite(raw) || raw < 0) return view('unknown');
+    // null becomes NaN, which fails both comparisons, like NaN itself.
+    const raw = o.idleMs ?? Number.NaN;
+    if (!(raw >= 0 && raw < Number.POSITIVE_INFINITY)) return view('unknown');
 
     let began: StretchStart | null = this.pending;
     if (began !== null) {

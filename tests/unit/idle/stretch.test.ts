@@ -67,6 +67,12 @@ describe('StretchTracker', () => {
     });
   });
 
+  it('a clock set back with input: the drop of the idle time alone tells', () => {
+    const t = new StretchTracker();
+    t.observe(at(0, 5 * MIN));
+    expect(t.observe(at(-60 * MIN, 10 * S))).toMatchObject({ began: 'input', idleMs: 10 * S });
+  });
+
   it('locked: no stretch; the unlock begins one that counts from the unlock', () => {
     const t = new StretchTracker();
     t.observe(at(0, 4 * MIN));
