@@ -5,6 +5,7 @@ import { alertMessages } from '../alerts/messages.js';
 import { exceptionMessages } from '../codes/exceptions.js';
 import { protocolMessages } from '../codes/protocol.js';
 import { chainMessages } from '../events/messages.js';
+import { idleMessages } from '../idle/messages.js';
 import { formatPolicyMessage, policyMessageKey } from '../policy/format.js';
 import { policyMessages } from '../policy/messages.js';
 import { usbMessages } from '../usb/messages.js';
@@ -18,6 +19,7 @@ export const coreCatalogs: readonly Catalog[] = [
   chainMessages,
   usbMessages,
   exceptionMessages,
+  idleMessages,
 ];
 
 /**
