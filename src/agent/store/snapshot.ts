@@ -33,6 +33,14 @@ function split(rel: string): [string, string] {
 
 const COLS = 'type, ino, size, mtime_ms, uid, btime_ms';
 
+/**
+ * The paths of an inode. INDEXED BY: with bound parameters and no statistics SQLite's planner
+ * prefers the primary key's `root = ?` (a scan of the whole root: 0.7 ms per lookup at 20,000
+ * files, 4 s for a burst of 5,000 new files) over the (root, ino) index.
+ */
+export const WITH_INO_SQL = `SELECT dir, name, ${COLS} FROM folder_snapshot INDEXED BY folder_snapshot_ino
+  WHERE root = ? AND ino = ?`;
+
 function prepareReads(db: Db) {
   return {
     all: db.prepare(`SELECT dir, name, ${COLS} FROM folder_snapshot WHERE root = ?`),
@@ -48,7 +56,7 @@ function prepareReads(db: Db) {
     nextDirAny: db.prepare(
       'SELECT dir FROM folder_snapshot WHERE root = ? AND dir > ? ORDER BY dir LIMIT 1',
     ),
-    ino: db.prepare(`SELECT dir, name, ${COLS} FROM folder_snapshot WHERE root = ? AND ino = ?`),
+    ino: db.prepare(WITH_INO_SQL),
   };
 }
 

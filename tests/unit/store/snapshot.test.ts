@@ -7,6 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteSnapshotStore } from '../../../src/agent/files/snapshot-sqlite.js';
 import type { FileChange, SnapshotEntry } from '../../../src/agent/folders/types.js';
 import { openStore, type SnapshotChange } from '../../../src/agent/store/index.js';
+import { migrate } from '../../../src/agent/store/migrations/index.js';
+import { WITH_INO_SQL } from '../../../src/agent/store/snapshot.js';
 import { fileEvent, tmpDirs } from './helpers.js';
 
 const tmp = tmpDirs();
@@ -205,4 +207,13 @@ describe("the folder layer's reads", () => {
     expect(s.withIno('/srv/other', 6)).toEqual([]);
     expect(s.known('/srv/other')).toBe(false);
   });
+});
+
+it('finds the paths of an inode through its index, with bound parameters (not a scan of the root)', () => {
+  const db = new Database(':memory:');
+  migrate(db);
+  const plan = db.prepare(`EXPLAIN QUERY PLAN ${WITH_INO_SQL}`).all(ROOT, 7) as Array<{
+    detail: string;
+  }>;
+  expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING INDEX folder_snapshot_ino/);
 });
