@@ -440,10 +440,15 @@ export class RootWatcher {
     // Directories with stored rows that were not listed: gone, emptied, ignored now, or out of
     // reach (unreadable: what we knew of them stays).
     if (!baseline) {
-      await this.eachStoredDir('', (dir, rows) => {
-        if (listed.has(dir) || unreadable.has(dir) || underAny(dir, unreadable)) return;
-        for (const [rel, e] of rows) before.set(rel, e);
-      });
+      const skip = (dir: string) =>
+        listed.has(dir) || unreadable.has(dir) || underAny(dir, unreadable);
+      await this.eachStoredDir(
+        '',
+        (_dir, rows) => {
+          for (const [rel, e] of rows) before.set(rel, e);
+        },
+        skip,
+      );
     }
     keepUnreadable(before, after, unreadable);
     const changes = diffEntries(before, after);
@@ -471,12 +476,13 @@ export class RootWatcher {
   private async eachStoredDir(
     dir: string,
     f: (dir: string, rows: Map<string, SnapshotEntry>) => void | Promise<void>,
+    skip?: (dir: string) => boolean,
   ): Promise<void> {
     const snap = this.ctx.snapshot;
     let after: string | undefined;
     for (;;) {
       const page = snap.dirsBelow(this.root, dir, after, 64);
-      for (const d of page) await f(d, snap.list(this.root, d));
+      for (const d of page) if (!skip?.(d)) await f(d, snap.list(this.root, d));
       if (page.length < 64) return;
       after = page[page.length - 1];
     }
