@@ -1,29 +1,59 @@
-// Folder-watcher benchmark: our layer (dist/agent/folders) against chokidar 5 with default
-// options, each in its own child process so RSS and inotify counts are clean.
+// Folder-watcher benchmark: our folder recorder (dist/agent/files/recorder.js: the watcher
+// layer writing events and the snapshot to a real store, as the agent runs it) against
+// chokidar 5 with default options, each in its own child process so RSS and inotify counts
+// are clean.
 //   node bench/watch.mjs            (build first: npx tsc -p tsconfig.build.json)
-// Env: BENCH_FILES (20000), BENCH_DIRS (2000), BENCH_BURST (5000), BENCH_IDLE_S (30),
-// BENCH_HASH_MB (64: large files for the hashing MB/s), BENCH_AGENT_ONLY (1: the agent phase
-// alone, e.g. to compare hashing between two builds).
-// Last line: one JSON object {ratio, target, rssRatio, lagRatio, watches, dirs, lost, ...}.
+// Env: BENCH_FILES (20000; up to 1,000,000), BENCH_DIRS (BENCH_FILES / 10), BENCH_BURST
+// (5000), BENCH_IDLE_S (30), BENCH_HASH_MB (64: large files for the hashing MB/s),
+// BENCH_AGENT_ONLY (1: the agent phase alone, e.g. to compare hashing between two builds),
+// BENCH_AGENT (0: skip the agent phase), BENCH_TREE_DIR (build the tree there once and keep
+// it: a million files take minutes to write), BENCH_CHOKIDAR_FILES (the size chokidar runs
+// at; default the largest part of the tree, in whole top folders, whose inotify watches fit
+// in half of what fs.inotify.max_user_watches leaves free: chokidar watches every file as
+// well as every folder, and this user's other processes share the limit),
+// BENCH_CHOKIDAR_TIMEOUT_S (300) and BENCH_CHOKIDAR_HEAP_MB (2048): its caps; past one it is
+// tried again at half the size, and what stopped it is reported.
+// Memory per watched file: each child is measured after a full GC, before it starts watching
+// (its modules loaded, ours with its store open) and once it is ready and settled (ours with
+// the agent's own settle, src/cli/settle.ts, as a running agent does). rssPerFile and
+// heapPerFile are those deltas divided by the files watched; target 150 bytes per file.
+// rssPerFileLessYoung leaves out V8's young generation (up to 32 MiB whatever the size).
+// Last line: one JSON object {ratio, target, ratioBasis, rssRatio, lagRatio, watches, dirs,
+// lost, rssPerFile, heapPerFile, perFileTarget, chokidarFiles, ...}; where chokidar ran on
+// part of the tree, ratio (ready), baselineRatio and rssRatio compare per file
+// (ratioBasis 'per file').
 // Hashing (the `hash` line, and `hashFilesPerS`, `hashRatio` in the last line): the real
 // agent's file.hashed of the burst's small files and of BENCH_HASH_MB in 4 MiB files, from
 // the last write until the last hash is committed, against `sha256sum` over the same files
 // right after (page cache warm for both).
 // Ready: ours, when every directory is watched (the `watching` notice: from then on no change
-// is missed; the files' snapshot pass follows, `baselineMs`); chokidar, its 'ready' event (it
-// watches as its initial scan goes and reports ready when that scan ends). RSS for ours is
-// taken after the snapshot pass, with every file in memory, like chokidar's.
+// is missed; the files' snapshot pass follows, `baselineMs`, which includes recording every
+// file in the store); chokidar, its 'ready' event (it watches as its initial scan goes and
+// reports ready when that scan ends). Lag: ours from the last write to the burst's last
+// file.created committed to the store (fsync'd); chokidar's to its last 'add'.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import readline from 'node:readline';
+import v8 from 'node:v8';
 
 const now = () => performance.timeOrigin + performance.now();
 
 // ---------------------------------------------------------------- child side
-async function child(impl, root, burstDir) {
+const gcNow = () => {
+  globalThis.gc();
+  globalThis.gc();
+};
+const mem = () => {
+  gcNow();
+  const u = process.memoryUsage();
+  const young = v8.getHeapSpaceStatistics().find((x) => x.space_name === 'new_space');
+  return { rss: u.rss, heap: u.heapUsed, young: young?.physical_space_size ?? 0 };
+};
+
+async function child(impl, roots, burstDir) {
   const out = (o) => process.stdout.write(`${JSON.stringify(o)}\n`);
   const seen = new Set();
   let lastAt = 0;
@@ -35,50 +65,68 @@ async function child(impl, root, burstDir) {
     }
   };
   let stop;
-  let rssBefore;
+  let before;
   let t0;
   let watchingAt; // ours: all directories watched; start() resolves after the file snapshot
+  let settled = Promise.resolve();
   if (impl === 'ours') {
-    const { createFolderWatcher, MemorySnapshotStore } = await import(
-      '../dist/agent/folders/index.js'
-    );
+    const { startFolderRecorder } = await import('../dist/agent/files/recorder.js');
+    const { openStore } = await import('../dist/agent/store/index.js');
+    const { settleWhenIdle } = await import('../dist/cli/settle.js');
     const { createPlatform } = await import('../dist/platform/index.js');
     const platform = createPlatform();
-    rssBefore = process.memoryUsage().rss;
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baomi-bench-watch-store-'));
+    const store = openStore({ dataDir, host: 'bench' });
+    store.onCommitted((events) => {
+      for (const e of events) if (e.type === 'file.created') note(e.data.path);
+    });
+    const noop = () => {};
+    const log = { info: noop, warn: noop, error: noop, debug: noop };
+    log.child = () => log;
+    before = mem();
     t0 = now();
-    const w = createFolderWatcher({
-      folders: [{ path: root, level: 'AAA', recursive: true, ignore: [] }],
-      snapshot: new MemorySnapshotStore(),
-      source: platform.tree,
-      kernel: platform.kernel,
-      onChanges: (batch) => {
-        for (const c of batch) if (c.kind === 'created') note(c.path);
-      },
-      onHashed: () => {},
+    const rec = await startFolderRecorder({
+      store,
+      folders: roots.map((p) => ({ path: p, level: 'AAA', recursive: true, ignore: [] })),
+      scanIntervalMs: 600_000,
+      log,
+      platform,
       onNotice: (n) => {
         // Every directory watched: from here no change is missed (see README).
         if (n.kind === 'watching') watchingAt ??= now();
-        else if (n.kind !== 'scanCompleted') out({ t: 'notice', n });
+        else if (n.kind !== 'scanCompleted' && n.kind !== 'error') out({ t: 'notice', n });
       },
     });
-    await w.start();
-    stop = () => w.stop();
+    // What a running agent does once start-up is over (src/cli/settle.ts).
+    settled = new Promise((r) => settleWhenIdle(r));
+    stop = async () => {
+      await rec.stop();
+      store.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    };
   } else {
     const chokidar = await import('chokidar');
-    rssBefore = process.memoryUsage().rss;
+    before = mem();
     t0 = now();
-    const w = chokidar.watch(root);
+    const w = chokidar.watch(roots);
     w.on('add', (p) => note(p));
     await new Promise((r) => w.on('ready', r));
     stop = () => w.close();
   }
   // chokidar's 'ready' comes after its initial scan (no watch before it is complete).
   const baselineMs = now() - t0;
+  const readyAt = watchingAt ?? now();
+  const rssAtReady = process.memoryUsage().rss;
+  await settled;
+  const after = mem();
   out({
     t: 'ready',
-    readyMs: (watchingAt ?? now()) - t0,
+    readyMs: readyAt - t0,
     baselineMs,
-    rssAdded: process.memoryUsage().rss - rssBefore,
+    rssAdded: rssAtReady - before.rss,
+    rssSettled: after.rss - before.rss,
+    youngSettled: after.young - before.young,
+    heapSettled: after.heap - before.heap,
     watches: countInotifyWatches(),
   });
   const rl = readline.createInterface({ input: process.stdin });
@@ -120,31 +168,58 @@ function cpuTicks() {
 }
 
 // ---------------------------------------------------------------- parent side
-function makeTree(root, files, dirs) {
+/** The tree's folders, and per top folder how many folders and files it holds. */
+function treeLayout(root, files, dirs) {
   const tops = Math.max(1, Math.round(Math.sqrt(dirs / 1.25)));
   const list = [];
+  const perTop = [];
   for (let t = 0; t < tops && list.length < dirs; t++) {
     const top = path.join(root, `top${t}`);
+    const first = list.length;
     list.push(top);
     for (let s = 0; list.length < dirs && s < Math.ceil(dirs / tops) - 1; s++) {
       list.push(path.join(top, `sub${s}`));
     }
+    perTop.push({ path: top, dirs: list.length - first, files: 0, first });
   }
+  // File i goes to folder i % list.length.
+  for (const t of perTop) {
+    for (let d = t.first; d < t.first + t.dirs; d++) {
+      t.files += Math.floor(files / list.length) + (d < files % list.length ? 1 : 0);
+    }
+  }
+  return { list, perTop };
+}
+
+function makeTree(root, files, dirs) {
+  const layout = treeLayout(root, files, dirs);
+  const marker = path.join(root, '.bench-tree.json');
+  const want = JSON.stringify({ files, dirs });
+  if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === want) return layout;
+  const { list } = layout;
   for (const d of list) fs.mkdirSync(d, { recursive: true });
   for (let i = 0; i < files; i++) {
     fs.writeFileSync(path.join(list[i % list.length], `file${i}.txt`), `content ${i}\n`);
   }
-  return list.length;
+  fs.writeFileSync(marker, want);
+  return layout;
 }
 
-async function run(impl, root, burstDir, burst, idleS) {
+async function run(impl, roots, burstDir, burst, idleS, files, caps = {}) {
+  const flags = ['--expose-gc'];
+  if (caps.heapMB) flags.push(`--max-old-space-size=${caps.heapMB}`);
   const cp = spawn(
     process.execPath,
-    [new URL(import.meta.url).pathname, 'child', impl, root, burstDir],
+    [...flags, new URL(import.meta.url).pathname, 'child', impl, JSON.stringify(roots), burstDir],
     {
-      stdio: ['pipe', 'pipe', 'inherit'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     },
   );
+  let stderr = '';
+  cp.stderr.on('data', (d) => {
+    stderr = (stderr + d).slice(-4000);
+  });
+  const exited = new Promise((r) => cp.on('exit', (code, signal) => r({ code, signal })));
   const lines = readline.createInterface({ input: cp.stdout });
   const waiters = [];
   const notices = [];
@@ -157,7 +232,24 @@ async function run(impl, root, burstDir, burst, idleS) {
   const next = (t) => new Promise((resolve) => waiters.push({ t, resolve }));
   const send = (s) => cp.stdin.write(`${s}\n`);
 
-  const ready = await next('ready');
+  // A cap (time, or the heap's through its exit) ends a child that cannot get ready.
+  const timeoutS = caps.timeoutS ?? 3600;
+  let timer;
+  const ready = await Promise.race([
+    next('ready'),
+    exited.then((e) => ({
+      failed: `exited before ready (${e.signal ?? `code ${e.code}`}): ${lastLine(stderr)}`,
+    })),
+    new Promise((r) => {
+      timer = setTimeout(() => r({ failed: `not ready after ${timeoutS} s` }), timeoutS * 1000);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (ready.failed) {
+    cp.kill('SIGKILL');
+    await exited;
+    return { failed: ready.failed, files };
+  }
   await new Promise((r) => setTimeout(r, 300));
   for (let i = 0; i < burst; i++)
     fs.writeFileSync(path.join(burstDir, `b${i}.dat`), `burst ${i}\n`);
@@ -182,12 +274,20 @@ async function run(impl, root, burstDir, burst, idleS) {
     idleTicks = (await next('idle')).ticks;
   }
   send('stop');
-  await new Promise((r) => cp.on('exit', r));
+  await exited;
   for (const f of fs.readdirSync(burstDir)) fs.unlinkSync(path.join(burstDir, f));
   return {
+    files,
     readyMs: Math.round(ready.readyMs),
     baselineMs: Math.round(ready.baselineMs),
     rssAddedMB: +(ready.rssAdded / 2 ** 20).toFixed(1),
+    rssSettledMB: +(ready.rssSettled / 2 ** 20).toFixed(1),
+    rssPerFile: Math.round(ready.rssSettled / files),
+    // V8's young generation: up to 2 x 16 MiB, sized by the allocation rate, not by what is
+    // kept (the agent's settle gives it back in some runs only; README bench:footprint).
+    youngMB: +(ready.youngSettled / 2 ** 20).toFixed(1),
+    rssPerFileLessYoung: Math.round((ready.rssSettled - ready.youngSettled) / files),
+    heapPerFile: Math.round(ready.heapSettled / files),
     watches: ready.watches,
     lagMs: rep.n >= burst ? Math.round(rep.lastAt - lastWrite) : null,
     lost: burst - rep.n,
@@ -196,37 +296,129 @@ async function run(impl, root, burstDir, burst, idleS) {
   };
 }
 
+const lastLine = (text) => text.trim().split('\n').slice(-1)[0] ?? '';
+
+/** Inotify watches this user's processes hold now (root reads every process's fdinfo). */
+function inotifyWatchesInUse() {
+  let n = 0;
+  for (const pid of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    let fds;
+    try {
+      fds = fs.readdirSync(`/proc/${pid}/fdinfo`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        const info = fs.readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8');
+        if (info.includes('inotify wd:')) n += info.split('\ninotify wd:').length - 1;
+      } catch {}
+    }
+  }
+  return n;
+}
+
+/** The largest run of whole top folders (the burst's first) with at most `maxFiles` files
+ *  and `maxWatches` inotify watches at one per file and one per folder. */
+function chokidarPart(perTop, maxFiles, maxWatches) {
+  const part = { roots: [], files: 0, dirs: 0 };
+  for (const t of perTop) {
+    if (
+      part.roots.length > 0 &&
+      (part.files + t.files > maxFiles || part.files + t.files + part.dirs + t.dirs > maxWatches)
+    )
+      break;
+    part.roots.push(t.path);
+    part.files += t.files;
+    part.dirs += t.dirs;
+  }
+  return part;
+}
+
 async function main() {
   const files = Number(process.env.BENCH_FILES ?? 20000);
-  const dirs = Number(process.env.BENCH_DIRS ?? 2000);
+  const dirs = Number(process.env.BENCH_DIRS ?? Math.max(1, Math.round(files / 10)));
   const burst = Number(process.env.BENCH_BURST ?? 5000);
   const idleS = Number(process.env.BENCH_IDLE_S ?? 30);
+  const treeDir = process.env.BENCH_TREE_DIR;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'baomi-bench-watch-'));
   try {
-    const root = path.join(tmp, 'tree');
-    const made = makeTree(root, files, dirs);
+    const root = treeDir ? path.resolve(treeDir) : path.join(tmp, 'tree');
+    const t0 = now();
+    const { perTop, list } = makeTree(root, files, dirs);
     const burstDir = path.join(root, 'top0', 'sub0');
-    const totalDirs = made + 1;
-    console.log(JSON.stringify({ phase: 'tree', files, dirs: totalDirs, dir: tmp }));
-    const agentOnly = process.env.BENCH_AGENT_ONLY === '1';
-    const ours = agentOnly ? {} : await run('ours', root, burstDir, burst, idleS);
-    console.log(JSON.stringify({ phase: 'ours', ...ours }));
-    const chok = agentOnly ? {} : await run('chokidar', root, burstDir, burst, 0);
-    console.log(JSON.stringify({ phase: 'chokidar', ...chok }));
-    const hashMB = Number(process.env.BENCH_HASH_MB ?? 64);
-    const { hash, ...agent } = await agentPhase(tmp, root, burstDir, burst, hashMB);
-    console.log(JSON.stringify({ phase: 'agent', ...agent }));
-    console.log(JSON.stringify({ phase: 'hash', ...hash }));
-    const r = (a, b) => (a != null && b ? +(a / b).toFixed(3) : null);
+    const totalDirs = list.length + 1;
     console.log(
       JSON.stringify({
-        ratio: r(ours.readyMs, chok.readyMs),
+        phase: 'tree',
+        files,
+        dirs: totalDirs,
+        dir: root,
+        ms: Math.round(now() - t0),
+      }),
+    );
+    const agentOnly = process.env.BENCH_AGENT_ONLY === '1';
+    const ours = agentOnly ? {} : await run('ours', [root], burstDir, burst, idleS, files);
+    console.log(JSON.stringify({ phase: 'ours', ...ours }));
+    // chokidar: as large as the shared inotify limit allows (or BENCH_CHOKIDAR_FILES), then
+    // halved while a cap stops it.
+    const limit = Number(fs.readFileSync('/proc/sys/fs/inotify/max_user_watches', 'utf8'));
+    const inUse = inotifyWatchesInUse();
+    const budget = Math.floor((limit - inUse) / 2);
+    let maxFiles = Number(process.env.BENCH_CHOKIDAR_FILES ?? files);
+    const caps = {
+      timeoutS: Number(process.env.BENCH_CHOKIDAR_TIMEOUT_S ?? 300),
+      heapMB: Number(process.env.BENCH_CHOKIDAR_HEAP_MB ?? 2048),
+    };
+    const stoppedBy = [];
+    if (files + totalDirs > budget)
+      stoppedBy.push(
+        `inotify watches: ${files + totalDirs} needed at ${files} files, ${budget} allowed (half of what fs.inotify.max_user_watches = ${limit} leaves free, ${inUse} in use)`,
+      );
+    let chok = {};
+    for (let tries = 0; !agentOnly && tries < 3; tries++) {
+      const part = chokidarPart(perTop, maxFiles, budget);
+      chok = await run('chokidar', part.roots, burstDir, burst, 0, part.files, caps);
+      console.log(JSON.stringify({ phase: 'chokidar', ...chok }));
+      if (!chok.failed) break;
+      stoppedBy.push(`${part.files} files: ${chok.failed}`);
+      maxFiles = Math.floor(part.files / 2);
+    }
+    const hashMB = Number(process.env.BENCH_HASH_MB ?? 64);
+    const skipAgent = process.env.BENCH_AGENT === '0';
+    const { hash, ...agent } = skipAgent
+      ? { hash: undefined }
+      : await agentPhase(tmp, root, burstDir, burst, hashMB, files);
+    console.log(JSON.stringify({ phase: 'agent', ...agent }));
+    if (hash) console.log(JSON.stringify({ phase: 'hash', ...hash }));
+    const r = (a, b) => (a != null && b ? +(a / b).toFixed(3) : null);
+    // Where chokidar ran on part of the tree, ready time and RSS are compared per file (both
+    // grow with the tree).
+    const sameSize = chok.files === files;
+    const perFile = (v, n) => (v != null && n ? v / n : null);
+    const cmp = (a, b) => (sameSize ? r(a, b) : r(perFile(a, files), perFile(b, chok.files)));
+    console.log(
+      JSON.stringify({
+        ratio: cmp(ours.readyMs, chok.readyMs),
         target: 0.1,
-        baselineRatio: r(ours.baselineMs, chok.readyMs),
-        rssRatio: r(ours.rssAddedMB, chok.rssAddedMB),
+        ratioBasis: sameSize ? 'same tree' : 'per file',
+        baselineRatio: cmp(ours.baselineMs, chok.readyMs),
+        rssRatio: cmp(ours.rssAddedMB, chok.rssAddedMB),
         rssTarget: 0.15,
         lagRatio: r(ours.lagMs, chok.lagMs),
         lagTarget: 0.2,
+        files,
+        rssPerFile: ours.rssPerFile,
+        rssPerFileLessYoung: ours.rssPerFileLessYoung,
+        heapPerFile: ours.heapPerFile,
+        perFileTarget: 150,
+        perFileRatio: r(ours.rssPerFile, 150),
+        chokidarFiles: chok.files,
+        chokidarRssPerFile: chok.rssPerFile,
+        chokidarRssPerFileLessYoung: chok.rssPerFileLessYoung,
+        chokidarHeapPerFile: chok.heapPerFile,
+        chokidarStoppedBy: stoppedBy,
         watches: ours.watches,
         dirs: totalDirs,
         lost: ours.lost,
@@ -234,11 +426,11 @@ async function main() {
         idleTicks30s: ours.idleTicks,
         storeCommitMs: agent.storeCommitMs,
         storeLost: agent.lost,
-        hashFilesPerS: hash.small.agent.filesPerS,
-        hashMBPerS: hash.large.agent.mbPerS,
+        hashFilesPerS: hash?.small.agent.filesPerS,
+        hashMBPerS: hash?.large.agent.mbPerS,
         // The agent's small-file hashing rate against sha256sum's over the same files.
-        hashRatio: r(hash.small.agent.filesPerS, hash.small.sha256sum.filesPerS),
-        hashLargeRatio: r(hash.large.agent.mbPerS, hash.large.sha256sum.mbPerS),
+        hashRatio: hash ? r(hash.small.agent.filesPerS, hash.small.sha256sum.filesPerS) : null,
+        hashLargeRatio: hash ? r(hash.large.agent.mbPerS, hash.large.sha256sum.mbPerS) : null,
         ours,
         chokidar: chok,
       }),
@@ -251,7 +443,7 @@ async function main() {
 // ------------------------------------------------------- the whole agent, to the store
 // The same burst through the real agent (watcher → events → SQLite, WAL + FULL): the time
 // from the last write until the last file.created of the burst is committed.
-async function agentPhase(tmp, root, burstDir, burst, hashMB) {
+async function agentPhase(tmp, root, burstDir, burst, hashMB, files) {
   const { generateKeyPair, signPolicy } = await import('../dist/core/policy/signature.js');
   // The bench reads the agent's database on its own read-only connection (the store hands out
   // no connection); loaded here so the watcher children never load the native module.
@@ -319,7 +511,7 @@ async function agentPhase(tmp, root, burstDir, burst, hashMB) {
   try {
     await waitUntil(
       () => count("SELECT count(*) AS n FROM events WHERE type = 'scan.completed'") > 0,
-      120_000,
+      Math.max(120_000, files * 0.5), // a first scan records every file
     );
     const prefix = path.join(burstDir, 'b');
     for (let i = 0; i < burst; i++)
@@ -396,5 +588,6 @@ function sha256sumMs(files) {
   return now() - t0;
 }
 
-if (process.argv[2] === 'child') await child(process.argv[3], process.argv[4], process.argv[5]);
+if (process.argv[2] === 'child')
+  await child(process.argv[3], JSON.parse(process.argv[4]), process.argv[5]);
 else await main();

@@ -7,7 +7,23 @@ import type { EventStore } from '../store/index.js';
 export class SqliteSnapshotStore implements SnapshotStore {
   constructor(private readonly store: EventStore) {}
 
-  load(root: string): Map<string, SnapshotEntry> | null {
-    return this.store.snapshot.load(root);
+  known(root: string): boolean {
+    return this.store.snapshot.known(root);
+  }
+
+  get(root: string, rel: string): SnapshotEntry | undefined {
+    return this.store.snapshot.get(root, rel);
+  }
+
+  list(root: string, dir: string): Map<string, SnapshotEntry> {
+    return this.store.snapshot.list(root, dir);
+  }
+
+  dirsBelow(root: string, dir: string, after: string | undefined, limit: number): string[] {
+    return this.store.snapshot.dirsBelow(root, dir, after, limit);
+  }
+
+  withIno(root: string, ino: number): Array<{ rel: string; entry: SnapshotEntry }> {
+    return this.store.snapshot.withIno(root, ino);
   }
 }

@@ -16,7 +16,7 @@ export interface OutsideLookup {
   isGone(rel: string): boolean;
 }
 
-const sameContent = (a: SnapshotEntry, b: SnapshotEntry): boolean =>
+export const sameContent = (a: SnapshotEntry, b: SnapshotEntry): boolean =>
   a.size === b.size && a.mtimeMs === b.mtimeMs && a.type === b.type;
 
 /**

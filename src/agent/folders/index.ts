@@ -106,11 +106,11 @@ export interface FolderWatcherOptions {
   kernel: KernelLimits;
 }
 
+/** Counts of the directories (the files are in the snapshot store, not in memory). */
 export interface FolderWatcherStats {
   roots: number;
   dirs: number;
   watched: number;
-  files: number;
 }
 
 export interface FolderWatcher {
@@ -266,6 +266,7 @@ export function createFolderWatcher(o: FolderWatcherOptions): FolderWatcher {
     maxDelayMs: o.maxDelayMs ?? 1000,
     burstBatch: o.burstBatch ?? 500,
     degradedScanMs: o.degradedScanMs ?? 60_000,
+    maxBatch,
     deliver,
     notice,
     countEvent: () => detector.countEvent(),
@@ -338,12 +339,11 @@ export function createFolderWatcher(o: FolderWatcherOptions): FolderWatcher {
       }
     },
     stats() {
-      const s: FolderWatcherStats = { roots: roots.length, dirs: 0, watched: 0, files: 0 };
+      const s: FolderWatcherStats = { roots: roots.length, dirs: 0, watched: 0 };
       for (const r of roots) {
         const c = r.watchCount();
         s.dirs += c.dirs;
         s.watched += c.watched;
-        s.files += r.files.size;
       }
       return s;
     },

@@ -1,11 +1,16 @@
-// One watched root: its live view (path → entry), one watch per directory, a dirty set fed
-// by watch events, and a single task chain so a scan and a live batch never interleave.
-// Events that arrive during a task only mark paths dirty; the next batch re-reads them from
-// disk, so whatever a scan saw mid-change is corrected right after it.
+// One watched root: one watch per directory, a dirty set fed by watch events, and a single
+// task chain so a scan and a live batch never interleave. Events that arrive during a task
+// only mark paths dirty; the next batch re-reads them from disk, so whatever a scan saw
+// mid-change is corrected right after it.
+//
+// What the root knew about its files lives in the snapshot store, not here (issue 8,
+// "Scale": ~1 KB per watched file when it was kept in memory). A live batch reads the paths it
+// touches (and the files below a directory moved or removed), a scan compares one directory's
+// listing with that directory's rows at a time; only what differs is held until the diff.
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { DirWatch, FileStat, TreeSource, WatchEventKind } from '../../core/ports/index.js';
-import { type DiffChange, diffEntries, orderRenames, sameFile } from './diff.js';
+import { type DiffChange, diffEntries, orderRenames, sameContent, sameFile } from './diff.js';
 import { compileIgnore, type IgnoreMatcher } from './ignore.js';
 import { absOf, displayRel, isUnder, joinRel, parentRel } from './relpath.js';
 import type {
@@ -22,13 +27,22 @@ import { entryOf, walk } from './walk.js';
 const RENAME = 1;
 const CHANGE = 2;
 
-/** A directory's identity: inode number plus birth time (inode numbers get reused). */
-const dirId = (st: FileStat): string => `${st.ino}:${st.birthtimeMs}`;
-
-interface DirState {
-  id: string;
+/**
+ * What the root keeps per directory, and all it keeps: its identity (inode number plus birth
+ * time: inode numbers get reused) and its watch. A million-file tree has some 100,000 of
+ * these, so they are small: no strings, no closures (the watch reports its directory's rel,
+ * the key of `dirs`, to two functions shared by every watch of the root).
+ */
+class DirState {
   /** undefined: not watched (limit reached or error); covered by scans. */
-  watch?: DirWatch;
+  watch: DirWatch | undefined = undefined;
+  constructor(
+    readonly ino: number,
+    readonly btimeMs: number,
+  ) {}
+  is(st: FileStat): boolean {
+    return this.ino === st.ino && this.btimeMs === st.birthtimeMs;
+  }
 }
 
 export interface RootContext {
@@ -43,6 +57,8 @@ export interface RootContext {
   burstBatch: number;
   /** Scan interval for roots with unwatched directories. */
   degradedScanMs: number;
+  /** Largest batch handed on at once; a scan streams new files in batches of this size. */
+  maxBatch: number;
   deliver(rw: RootWatcher, changes: DiffChange[], info: BatchInfo, offline: boolean): Promise<void>;
   notice(n: WatchNotice): void;
   countEvent(): void;
@@ -54,10 +70,6 @@ export type RootState = 'init' | 'active' | 'missing' | 'stopped';
 export class RootWatcher {
   readonly root: string;
   state: RootState = 'init';
-  /** The layer's view: every non-directory entry, keyed by relative binary path. Replaced
-   *  only by a first scan (see commit). */
-  files = new Map<string, SnapshotEntry>();
-  private readonly byIno = new Map<number, string>();
   private dirs = new Map<string, DirState>();
   private dirty = new Map<string, number>();
   private firstDirtyAt = 0;
@@ -84,9 +96,8 @@ export class RootWatcher {
   // ---- lifecycle ----------------------------------------------------------------------
 
   async start(): Promise<void> {
-    const snap = await this.ctx.snapshot.load(this.root);
-    if (snap) for (const [rel, e] of snap) this.setFile(rel, e);
-    await this.enqueue(() => this.startupScan(snap === null));
+    const known = this.ctx.snapshot.known(this.root);
+    await this.enqueue(() => this.startupScan(!known));
   }
 
   async stop(): Promise<void> {
@@ -151,7 +162,7 @@ export class RootWatcher {
 
   // ---- watch events -------------------------------------------------------------------
 
-  private onEvent(dirRel: string, kind: WatchEventKind, name: string | null): void {
+  private readonly onEvent = (kind: WatchEventKind, name: string | null, dirRel: string): void => {
     this.ctx.countEvent();
     if (this.state !== 'active' && this.state !== 'init') return;
     // No name: something happened in this directory; rescan it (the root: full scan).
@@ -161,16 +172,16 @@ export class RootWatcher {
       return;
     }
     this.markDirty(joinRel(dirRel, name), kind === 'rename' ? RENAME : CHANGE);
-  }
+  };
 
-  private onWatchError(dirRel: string, err: Error): void {
+  private readonly onWatchError = (err: Error, dirRel: string): void => {
     this.ctx.notice({ kind: 'overflow', root: this.root, reason: 'watchError' });
     this.ctx.notice({ kind: 'error', root: this.root, message: err.message });
     const d = this.dirs.get(dirRel);
     d?.watch?.close();
     if (d) d.watch = undefined; // the next scan sets up a fresh watch
     void this.rescan('watchError');
-  }
+  };
 
   private markDirty(rel: string, flag: number): void {
     const now = performance.now();
@@ -234,8 +245,9 @@ export class RootWatcher {
     const batch = this.dirty;
     this.dirty = new Map();
     const src = this.ctx.source;
+    const snap = this.ctx.snapshot;
     const rst = src.stat(this.root);
-    if (!rst?.isDirectory() || dirId(rst) !== this.dirs.get('')?.id) {
+    if (!rst?.isDirectory() || !this.dirs.get('')?.is(rst)) {
       await this.rootGone();
       await this.checkAppeared();
       return;
@@ -251,7 +263,7 @@ export class RootWatcher {
       const st = src.lstat(abs);
       const isDir = st?.isDirectory() === true;
       if (this.isIgnored(rel, isDir)) continue;
-      const oldFile = this.files.get(rel);
+      const oldFile = snap.get(this.root, rel);
       if (oldFile) before.set(rel, oldFile);
       const oldDir = this.dirs.get(rel);
       if (st && isDir) {
@@ -259,7 +271,7 @@ export class RootWatcher {
         // A known directory with only an attribute change needs nothing. A 'rename' on
         // its name means it was replaced or moved: the old watch may be dead (inotify
         // drops it with the inode, and ext4 reuses inode numbers), so watch and list again.
-        if (oldDir && oldDir.id === dirId(st) && !(flags & RENAME)) continue;
+        if (oldDir?.is(st) && !(flags & RENAME)) continue;
         scopes.add(rel);
         await this.scanSubtree(rel, abs, st, after, unreadable);
       } else {
@@ -270,21 +282,28 @@ export class RootWatcher {
         if (st) after.set(rel, entryOf(st));
       }
     }
-    if (scopes.size > 0) {
-      for (const [rel, e] of this.files) if (underAny(rel, scopes)) before.set(rel, e);
+    // What was known below a directory moved, replaced or removed.
+    for (const scope of scopes) {
+      await this.eachStoredDir(scope, (_dir, rows) => {
+        for (const [rel, e] of rows) before.set(rel, e);
+      });
     }
     keepUnreadable(before, after, unreadable);
+    const isGone = (rel: string): boolean => {
+      const old = snap.get(this.root, rel);
+      const st = src.lstat(absOf(this.root, rel));
+      return !st || !old || !sameFile(old, entryOf(st));
+    };
     const changes = diffEntries(before, after, {
+      // A rename whose old path was not in this batch: the stored path that held the inode
+      // and is gone from disk now (hard links: the first such).
       byIno: (ino) => {
-        const rel = this.byIno.get(ino);
-        const entry = rel === undefined ? undefined : this.files.get(rel);
-        return rel !== undefined && entry ? { rel, entry } : undefined;
+        for (const c of snap.withIno(this.root, ino)) {
+          if (!before.has(c.rel) && isGone(c.rel)) return c;
+        }
+        return undefined;
       },
-      isGone: (rel) => {
-        const old = this.files.get(rel);
-        const st = src.lstat(absOf(this.root, rel));
-        return !st || !old || !sameFile(old, entryOf(st));
-      },
+      isGone,
     });
     this.reportLimit();
     await this.commit(changes, { root: this.root, detectedBy: 'watch' });
@@ -305,11 +324,12 @@ export class RootWatcher {
       for (const d of old.values()) d.watch?.close();
       return;
     }
-    await walk(this.ctx.source, this.root, rel, this.hooks(after, unreadable, undefined), {
-      recursive: this.recursive,
-    }).finally(() => {
-      for (const d of old.values()) d.watch?.close();
-    });
+    const hooks = this.hooks((r, e) => after.set(r, e), unreadable, undefined);
+    await walk(this.ctx.source, this.root, rel, hooks, { recursive: this.recursive }).finally(
+      () => {
+        for (const d of old.values()) d.watch?.close();
+      },
+    );
   }
 
   // ---- scans ----------------------------------------------------------------------------
@@ -318,8 +338,7 @@ export class RootWatcher {
     const rst = this.ctx.source.stat(this.root);
     if (!rst?.isDirectory()) {
       // Gone while we were down: everything we knew is an offline deletion.
-      const changes = diffEntries(this.files, new Map());
-      await this.commit(changes, { root: this.root, detectedBy: 'scan', reason: 'startup' }, true);
+      await this.deleteAll({ root: this.root, detectedBy: 'scan', reason: 'startup' }, true);
       this.enterMissing();
       return;
     }
@@ -327,7 +346,13 @@ export class RootWatcher {
     await this.scan('startup', 'scan', !baseline, baseline);
   }
 
-  /** Full scan of the root: watches every directory not yet watched, diffs all files. */
+  /**
+   * Full scan of the root: watches every directory not yet watched and compares each
+   * directory's files with its stored rows. Only what differs is kept for the diff (renames
+   * pair across the whole tree there); a new file whose inode no stored row holds cannot be
+   * a rename or a modification and is delivered as it is found, in batches, so a first scan
+   * of a million files never holds them all.
+   */
   private async scan(
     reason: ScanReason,
     detectedBy: 'watch' | 'scan',
@@ -340,10 +365,53 @@ export class RootWatcher {
       await this.rootGone();
       return;
     }
-    const old = this.dirs;
-    this.dirs = new Map();
+    const snap = this.ctx.snapshot;
+    const info: BatchInfo = { root: this.root, detectedBy, reason };
+    if (baseline) info.baseline = true;
+    const n = { added: 0, changed: 0, removed: 0, renamed: 0 };
+    const count = (changes: readonly DiffChange[]) => {
+      for (const c of changes) {
+        if (c.kind === 'created') n.added++;
+        else if (c.kind === 'modified') n.changed++;
+        else if (c.kind === 'deleted') n.removed++;
+        else n.renamed++;
+      }
+    };
+    // Stored entries that are gone or differ (before) and what is on disk there or new (after).
+    const before = new Map<string, SnapshotEntry>();
     const after = new Map<string, SnapshotEntry>();
     const unreadable = new Set<string>();
+    const listed = new Set<string>();
+    let fresh: DiffChange[] = [];
+    let delivered = 0;
+    const flushFresh = async () => {
+      const batch = fresh;
+      fresh = [];
+      count(batch);
+      delivered += batch.length;
+      await this.commit(batch, info, offline);
+    };
+    let dirFiles = new Map<string, SnapshotEntry>();
+    const dirListed = async (dir: string) => {
+      listed.add(dir);
+      const stored = baseline ? undefined : snap.list(this.root, dir);
+      for (const [rel, now] of dirFiles) {
+        const old = stored?.get(rel);
+        if (old) {
+          stored!.delete(rel);
+          if (sameFile(old, now) && sameContent(old, now)) continue;
+          before.set(rel, old);
+          after.set(rel, now);
+        } else if (baseline || snap.withIno(this.root, now.ino).length === 0) {
+          fresh.push({ kind: 'created', rel, entry: now });
+        } else after.set(rel, now);
+      }
+      if (stored) for (const [rel, old] of stored) before.set(rel, old);
+      dirFiles = new Map();
+      if (fresh.length >= this.ctx.maxBatch) await flushFresh();
+    };
+    const old = this.dirs;
+    this.dirs = new Map();
     try {
       if (this.enter('', this.root, rst, old)) {
         const watching =
@@ -356,7 +424,11 @@ export class RootWatcher {
                   durationMs: Math.round(performance.now() - t0),
                 })
             : undefined;
-        await walk(this.ctx.source, this.root, '', this.hooks(after, unreadable, old), {
+        const hooks = {
+          ...this.hooks((rel, e) => dirFiles.set(rel, e), unreadable, old),
+          dirListed,
+        };
+        await walk(this.ctx.source, this.root, '', hooks, {
           recursive: this.recursive,
           watching,
         });
@@ -364,20 +436,26 @@ export class RootWatcher {
     } finally {
       for (const [rel, d] of old) if (this.dirs.get(rel)?.watch !== d.watch) d.watch?.close();
     }
-    keepUnreadable(this.files, after, unreadable);
-    const changes = diffEntries(this.files, after);
-    this.reportLimit();
-    const info: BatchInfo = { root: this.root, detectedBy, reason };
-    if (baseline) info.baseline = true;
-    await this.commit(changes, info, offline, this.files.size === 0 ? after : undefined);
-    this.scheduleDegradedScan();
-    const n = { added: 0, changed: 0, removed: 0, renamed: 0 };
-    for (const c of changes) {
-      if (c.kind === 'created') n.added++;
-      else if (c.kind === 'modified') n.changed++;
-      else if (c.kind === 'deleted') n.removed++;
-      else n.renamed++;
+    if (fresh.length > 0) await flushFresh();
+    // Directories with stored rows that were not listed: gone, emptied, ignored now, or out of
+    // reach (unreadable: what we knew of them stays).
+    if (!baseline) {
+      const skip = (dir: string) =>
+        listed.has(dir) || unreadable.has(dir) || underAny(dir, unreadable);
+      await this.eachStoredDir(
+        '',
+        (_dir, rows) => {
+          for (const [rel, e] of rows) before.set(rel, e);
+        },
+        skip,
+      );
     }
+    keepUnreadable(before, after, unreadable);
+    const changes = diffEntries(before, after);
+    count(changes);
+    this.reportLimit();
+    if (changes.length > 0 || delivered === 0) await this.commit(changes, info, offline);
+    this.scheduleDegradedScan();
     const notice: WatchNotice = {
       kind: 'scanCompleted',
       root: this.root,
@@ -390,14 +468,48 @@ export class RootWatcher {
     this.ctx.notice(notice);
   }
 
+  /**
+   * Calls `f` with the stored entries of each directory at or below `dir`, a page of
+   * directories at a time (what `f` delivers may remove rows: the next page starts after
+   * the last directory seen).
+   */
+  private async eachStoredDir(
+    dir: string,
+    f: (dir: string, rows: Map<string, SnapshotEntry>) => void | Promise<void>,
+    skip?: (dir: string) => boolean,
+  ): Promise<void> {
+    const snap = this.ctx.snapshot;
+    let after: string | undefined;
+    for (;;) {
+      const page = snap.dirsBelow(this.root, dir, after, 64);
+      for (const d of page) if (!skip?.(d)) await f(d, snap.list(this.root, d));
+      if (page.length < 64) return;
+      after = page[page.length - 1];
+    }
+  }
+
+  /** Every stored entry of the root becomes a deletion (the root is gone). */
+  private async deleteAll(info: BatchInfo, offline = false): Promise<void> {
+    let batch: DiffChange[] = [];
+    await this.eachStoredDir('', async (_dir, rows) => {
+      for (const [rel, entry] of rows) batch.push({ kind: 'deleted', rel, entry });
+      if (batch.length >= this.ctx.maxBatch) {
+        const b = batch;
+        batch = [];
+        await this.commit(b, info, offline);
+      }
+    });
+    await this.commit(batch, info, offline);
+  }
+
   private hooks(
-    after: Map<string, SnapshotEntry>,
+    file: (rel: string, e: SnapshotEntry) => void,
     unreadable: Set<string>,
     reuse: Map<string, DirState> | undefined,
   ) {
     return {
       enterDir: (rel: string, abs: FsPath, st: FileStat) => this.enter(rel, abs, st, reuse),
-      file: (rel: string, e: SnapshotEntry) => after.set(rel, e),
+      file,
       isIgnored: (rel: string, isDir: boolean) => this.isIgnored(rel, isDir),
       unreadable: (rel: string, err: Error) => {
         unreadable.add(rel);
@@ -410,17 +522,13 @@ export class RootWatcher {
   /** Registers a directory and watches it (reusing a live watch of the same inode). */
   private enter(rel: string, abs: FsPath, st: FileStat, reuse: Map<string, DirState> | undefined) {
     const prev = reuse?.get(rel);
-    if (prev?.watch && prev.id === dirId(st)) {
+    if (prev?.watch && prev.is(st)) {
       this.dirs.set(rel, prev);
       return true;
     }
-    const state: DirState = { id: dirId(st) };
+    const state = new DirState(st.ino, st.birthtimeMs);
     try {
-      state.watch = this.ctx.source.watchDir(
-        abs,
-        (kind, name) => this.onEvent(rel, kind, name),
-        (err) => this.onWatchError(rel, err),
-      );
+      state.watch = this.ctx.source.watchDir(abs, this.onEvent, this.onWatchError, rel);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') return false;
@@ -469,8 +577,7 @@ export class RootWatcher {
     for (const d of this.dirs.values()) d.watch?.close();
     this.dirs.clear();
     this.dirty.clear();
-    const changes = diffEntries(this.files, new Map());
-    await this.commit(changes, { root: this.root, detectedBy: 'watch' });
+    await this.deleteAll({ root: this.root, detectedBy: 'watch' });
     this.ctx.notice({ kind: 'rootDeleted', root: this.root });
     this.enterMissing();
   }
@@ -522,56 +629,38 @@ export class RootWatcher {
   // ---- view and delivery -------------------------------------------------------------------
 
   /**
-   * Applies a batch to the view and delivers it. `fullView`: the complete new view of a scan
-   * that started from an empty one (every change is a creation); it is adopted as is
-   * instead of being copied entry by entry, which keeps a first scan's heap smaller.
+   * Delivers a batch. Renames are ordered first (orderRenames), and each is checked against
+   * the view as the batch leaves it: the stored snapshot plus the batch's own earlier steps.
    */
-  private async commit(
-    batch: DiffChange[],
-    info: BatchInfo,
-    offline = false,
-    fullView?: Map<string, SnapshotEntry>,
-  ): Promise<void> {
+  private async commit(batch: DiffChange[], info: BatchInfo, offline = false): Promise<void> {
     if (batch.length === 0 && !info.baseline) return;
-    if (fullView) {
-      this.files = fullView;
-      for (const [rel, e] of fullView) this.byIno.set(e.ino, rel);
-      await this.ctx.deliver(this, batch, info, offline);
-      return;
-    }
     const changes = orderRenames(batch);
-    for (let i = 0; i < changes.length; i++) {
-      let c = changes[i]!;
-      if (c.kind === 'deleted') {
-        this.deleteFile(c.rel);
-        continue;
-      }
-      if (c.kind === 'renamed') {
-        const old = this.files.get(c.oldRel);
-        if (old && sameFile(old, c.entry)) this.deleteFile(c.oldRel);
-        else {
-          // The source no longer holds this file in the log's view (the last step of a swap
-          // or rename cycle): a rename would take the wrong file out of the replay, so the
-          // file is recorded as what it is at its new path.
-          c = { kind: this.files.has(c.rel) ? 'modified' : 'created', rel: c.rel, entry: c.entry };
-          changes[i] = c;
+    if (changes.some((c) => c.kind === 'renamed')) {
+      const snap = this.ctx.snapshot;
+      const steps = new Map<string, SnapshotEntry | null>();
+      const view = (rel: string) =>
+        steps.has(rel) ? (steps.get(rel) ?? undefined) : snap.get(this.root, rel);
+      for (let i = 0; i < changes.length; i++) {
+        let c = changes[i]!;
+        if (c.kind === 'deleted') {
+          steps.set(c.rel, null);
+          continue;
         }
+        if (c.kind === 'renamed') {
+          const old = view(c.oldRel);
+          if (old && sameFile(old, c.entry)) steps.set(c.oldRel, null);
+          else {
+            // The source no longer holds this file in the log's view (the last step of a swap
+            // or rename cycle): a rename would take the wrong file out of the replay, so the
+            // file is recorded as what it is at its new path.
+            c = { kind: view(c.rel) ? 'modified' : 'created', rel: c.rel, entry: c.entry };
+            changes[i] = c;
+          }
+        }
+        steps.set(c.rel, c.entry);
       }
-      this.setFile(c.rel, c.entry);
     }
     await this.ctx.deliver(this, changes, info, offline);
-  }
-
-  private setFile(rel: string, e: SnapshotEntry): void {
-    this.files.set(rel, e);
-    this.byIno.set(e.ino, rel);
-  }
-
-  private deleteFile(rel: string): void {
-    const e = this.files.get(rel);
-    if (!e) return;
-    this.files.delete(rel);
-    if (this.byIno.get(e.ino) === rel) this.byIno.delete(e.ino);
   }
 
   private takeDirs(prefix: string): Map<string, DirState> {

@@ -157,17 +157,36 @@ export interface RehashRequest {
 }
 
 /**
- * Persistent snapshot of each watched tree, keyed by FileChange.rel. A store that writes the
- * snapshot together with its events (in onChanges, in one transaction, as the agent does)
- * implements `load` only. A store that keeps it apart implements `applyChanges`: the layer
- * calls it with exactly the batch it handed to onChanges, after onChanges resolved (see
+ * What the layer reads of a root's snapshot. It keeps no file in memory (issue 8, "Scale": a
+ * million watched files): a live change reads its path (and, for a rename whose old path was
+ * not reported, the paths holding its inode), a scan one directory at a time. Reads are
+ * synchronous: the agent's store is SQLite through better-sqlite3.
+ */
+export interface SnapshotReads {
+  /** False when this root was never recorded (the first scan is then a baseline). */
+  known(root: string): boolean;
+  /** The entry at `rel`. */
+  get(root: string, rel: string): SnapshotEntry | undefined;
+  /** The entries directly in directory `dir` ('' for the root), keyed by rel. */
+  list(root: string, dir: string): Map<string, SnapshotEntry>;
+  /**
+   * Directories at or below `dir` that hold entries, in a stable order, at most `limit` of
+   * them after `after` (the last one of the previous page; undefined for the first page).
+   */
+  dirsBelow(root: string, dir: string, after: string | undefined, limit: number): string[];
+  /** The entries holding inode `ino` (more than one for hard links). */
+  withIno(root: string, ino: number): Array<{ rel: string; entry: SnapshotEntry }>;
+}
+
+/**
+ * Persistent snapshot of each watched tree, keyed by FileChange.rel. The layer reads what it
+ * needs on demand (SnapshotReads) and reads only what has been delivered. A store that writes
+ * the snapshot together with its events (in onChanges, in one transaction, as the agent does)
+ * implements the reads only. A store that keeps it apart implements `applyChanges`: the
+ * layer calls it with exactly the batch it handed to onChanges, after onChanges resolved (see
  * index.ts), so the snapshot never runs ahead of the events.
  */
-export interface SnapshotStore {
-  /** null when this root was never recorded (the first scan is then a baseline). */
-  load(
-    root: string,
-  ): Promise<Map<string, SnapshotEntry> | null> | Map<string, SnapshotEntry> | null;
+export interface SnapshotStore extends SnapshotReads {
   /**
    * Apply one batch in order: created/modified put `rel`; deleted removes `rel`;
    * renamed removes `oldRel` only if its entry is still the same file (ino, and btimeMs

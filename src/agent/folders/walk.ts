@@ -16,6 +16,8 @@ export interface WalkHooks {
   unreadable?(rel: string, err: Error): void;
   /** A directory listed in pass 1 was gone in pass 2: keep what we knew of it for now. */
   vanished?(rel: string): void;
+  /** Pass 2 has reported every file of this directory (it was listed). */
+  dirListed?(rel: string): void | Promise<void>;
 }
 
 export function entryOf(st: FileStat): SnapshotEntry {
@@ -102,6 +104,8 @@ export async function walk(
       if (!st || st.isDirectory()) continue;
       hooks.file(rel, entryOf(st));
     }
+    const p = hooks.dirListed?.(dirRel);
+    if (p) await p;
   }
 }
 

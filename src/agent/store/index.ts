@@ -223,6 +223,26 @@ export function openStore(opts: OpenStoreOptions): EventStore {
         usable();
         return snapshot.load(root);
       },
+      known(root) {
+        usable();
+        return snapshot.known(root);
+      },
+      get(root, rel) {
+        usable();
+        return snapshot.get(root, rel);
+      },
+      list(root, dir) {
+        usable();
+        return snapshot.list(root, dir);
+      },
+      dirsBelow(root, dir, after, limit) {
+        usable();
+        return snapshot.dirsBelow(root, dir, after, limit);
+      },
+      withIno(root, ino) {
+        usable();
+        return snapshot.withIno(root, ino);
+      },
     },
     hashQueue: {
       list(roots) {

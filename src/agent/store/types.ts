@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3';
 import type { BaomiEvent, EventInput } from '../../core/events/types.js';
 import type { ChainBreak, HeadClaim, VerifyResult } from '../../core/events/verify.js';
 import type { EventFilter } from '../../core/protocol/messages.js';
-import type { FileChange, SnapshotEntry } from '../folders/types.js';
+import type { FileChange, SnapshotEntry, SnapshotReads } from '../folders/types.js';
 
 export type Db = Database.Database;
 
@@ -91,8 +91,9 @@ export interface HashQueueReader {
 export type SnapshotChange = Pick<FileChange, 'kind' | 'root' | 'rel' | 'oldRel' | 'entry'>;
 
 /** Reads of the folder snapshot; it changes only through `AppendEffects.snapshot`. */
-export interface SnapshotReader {
-  /** The root's entries by rel; null when the root was never recorded. */
+export interface SnapshotReader extends SnapshotReads {
+  /** The root's entries by rel; null when the root was never recorded. The whole root at
+   *  once: for tests and tools (the watcher reads through SnapshotReads). */
   load(root: string): Map<string, SnapshotEntry> | null;
 }
 

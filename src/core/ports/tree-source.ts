@@ -50,11 +50,15 @@ export interface TreeSource {
    * Watch one directory. `rel` is the changed name relative to it as relpath segments
    * (may contain '/' for recursive back ends), null when the OS gave none. Throws an Error
    * with `code` (ENOSPC: watch limit reached, ENOENT…).
+   * `key` comes back with every call: a watcher of many directories passes the same two
+   * functions to each and tells them apart by key (a closure per directory costs more than
+   * the rest of what it keeps for one: issue 8, "Scale").
    */
-  watchDir(
+  watchDir<K = undefined>(
     p: FsPath,
-    onEvent: (kind: WatchEventKind, rel: string | null) => void,
-    onError: (err: Error) => void,
+    onEvent: (kind: WatchEventKind, rel: string | null, key: K) => void,
+    onError: (err: Error, key: K) => void,
+    key?: K,
   ): DirWatch;
   /**
    * Opens a file for reading without following a link at the last step (O_NOFOLLOW).

@@ -29,8 +29,9 @@ type Kind = 'file' | 'dir' | 'symlink';
 interface Watch {
   /** The base name of the path the watch was set on (for self events). */
   base: string;
-  onEvent: (kind: WatchEventKind, rel: string | null) => void;
-  onError: (err: Error) => void;
+  onEvent: (kind: WatchEventKind, rel: string | null, key: unknown) => void;
+  onError: (err: Error, key: unknown) => void;
+  key: unknown;
   closed: boolean;
 }
 
@@ -133,10 +134,11 @@ export class FakeTree implements TreeSource {
     });
   }
 
-  watchDir(
+  watchDir<K = undefined>(
     p: FsPath,
-    onEvent: (kind: WatchEventKind, rel: string | null) => void,
-    onError: (err: Error) => void,
+    onEvent: (kind: WatchEventKind, rel: string | null, key: K) => void,
+    onError: (err: Error, key: K) => void,
+    key?: K,
   ): DirWatch {
     const f = this.find(p, true, 'watch', false);
     const n = f?.node;
@@ -145,7 +147,13 @@ export class FakeTree implements TreeSource {
     if (!this.watched.has(n) && this.watched.size >= this.maxWatches)
       throw fsError('ENOSPC', 'watch', p);
     const comps = components(toBytes(p));
-    const w: Watch = { base: comps.at(-1) ?? '', onEvent, onError, closed: false };
+    const w: Watch = {
+      base: comps.at(-1) ?? '',
+      onEvent: onEvent as Watch['onEvent'],
+      onError: onError as Watch['onError'],
+      key,
+      closed: false,
+    };
     n.watches ??= new Set();
     n.watches.add(w);
     this.watched.add(n);
@@ -409,7 +417,7 @@ export class FakeTree implements TreeSource {
 
   private deliver(w: Watch, kind: WatchEventKind, rel: string): void {
     this.queue.push(() => {
-      if (!w.closed) w.onEvent(kind, rel);
+      if (!w.closed) w.onEvent(kind, rel, w.key);
     });
     if (this.queue.length === 1 && !this.flushing) setImmediate(() => this.flush());
   }

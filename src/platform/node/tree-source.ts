@@ -1,5 +1,6 @@
 // The file tree as the folder layer sees it (core/ports/tree-source.ts), over node:fs: the
-// same on every OS. Behind the port, the watching strategy can change without touching
+// same on every OS. Watches are libuv's fs-event handles, as fs.watch makes them, without
+// fs.watch's wrapper where Node allows (see "one watch per directory" below). Behind the port, the watching strategy can change without touching
 // diffing, snapshots or overflow handling.
 //
 // Why one non-recursive fs.watch per directory and our own scanner (measured here, 20,000
@@ -15,12 +16,15 @@
 // blocks for more than a few milliseconds at a time. A hung network mount would block it:
 // classified folders are expected on local disks.
 import fs from 'node:fs';
+import { getSystemErrorName } from 'node:util';
 import type {
+  DirWatch,
   FileStat,
   FsPath,
   ListedEntry,
   ReadHandle,
   TreeSource,
+  WatchEventKind,
 } from '../../core/ports/tree-source.js';
 import { relOfBytes } from '../../core/relpath.js';
 
@@ -41,7 +45,27 @@ function gone<T>(f: () => T): T | undefined {
   }
 }
 
-export const nodeTreeSource: TreeSource = {
+/** `rawHandles: false`: watch with fs.watch even where the raw handle is there (tests of
+ *  the fallback). */
+export function makeNodeTreeSource(opts: { rawHandles?: boolean } = {}): TreeSource {
+  const Raw = opts.rawHandles === false ? undefined : RawFSEvent;
+  return {
+    ...common,
+    watchDir: (p, onEvent, onError, key) => {
+      if (Raw) {
+        const on = onEvent as RawHandle['onEvent'];
+        return watchRaw(Raw, osPath(p), on, onError as RawHandle['onError'], key);
+      }
+      const w = fs.watch(osPath(p), { encoding: 'buffer', persistent: true }, (kind, name) =>
+        onEvent(kind as WatchEventKind, name ? relOfBytes(name) : null, key as never),
+      );
+      w.on('error', (err) => onError(err, key as never));
+      return w;
+    },
+  };
+}
+
+const common: Omit<TreeSource, 'watchDir'> = {
   lstat: (p) => gone(() => fs.lstatSync(osPath(p), { throwIfNoEntry: false })),
   stat: (p) => gone(() => fs.statSync(osPath(p), { throwIfNoEntry: false })),
   readDir: (p) => {
@@ -59,13 +83,6 @@ export const nodeTreeSource: TreeSource = {
     // as raw bytes to keep those names exact. Rare, so the fast path stays string-only.
     if (!list.some((d) => (d.name as string).includes('\uFFFD'))) return list;
     return gone(() => fs.readdirSync(osPath(p), { withFileTypes: true, encoding: 'buffer' }));
-  },
-  watchDir: (p, onEvent, onError) => {
-    const w = fs.watch(osPath(p), { encoding: 'buffer', persistent: true }, (kind, name) =>
-      onEvent(kind as 'rename' | 'change', name ? relOfBytes(name) : null),
-    );
-    w.on('error', onError);
-    return w;
   },
   openRead: async (p) => {
     // SECURITY: O_NONBLOCK, or a FIFO swapped in for a file blocks a thread-pool thread in
@@ -100,3 +117,97 @@ export function listTypedOneByOne(dir: FsPath): ListedEntry[] | undefined {
 }
 
 const SLASH = Buffer.from('/');
+
+// ---- one watch per directory, at the cost of a libuv handle ------------------------------
+//
+// fs.watch wraps libuv's fs-event handle (FSEvent) in an FSWatcher: an EventEmitter with its
+// listeners and a closure of its own. Measured with 10,001 directories (Node 20, x64), one
+// fs.watch costs ~925 bytes of RSS, ~1,400 with the two closures a caller adds; the handle
+// alone ~460 (~420 of them libuv's and the kernel watch's bookkeeping in native memory).
+// A classified share of a million files in 100,000 folders then needs 140 MB for watches
+// alone, past the agent's budget of 150 bytes per watched file (issue 8, "Scale").
+// So the handle is used as fs.watch uses it (lib/internal/fs/watchers.js): the same libuv
+// code, the same events and the same inotify watch, one shared callback for every handle.
+// It comes from process.binding('fs_event_wrap'), which Node still provides (its use is
+// deprecated in favour of fs.watch, silently unless --pending-deprecation). Where a Node
+// has no such binding, or it is not the expected shape, watches fall back to fs.watch:
+// the same events, at the higher cost.
+interface RawHandle {
+  start(path: string | Buffer, persistent: boolean, recursive: boolean, encoding: string): number;
+  close(): void;
+  onchange: (this: RawHandle, status: number, kind: string, name: Buffer | null) => void;
+  onEvent: (kind: WatchEventKind, rel: string | null, key: unknown) => void;
+  onError: (err: Error, key: unknown) => void;
+  key: unknown;
+}
+
+const RawFSEvent = rawFSEvent();
+
+/** The FSEvent constructor behind fs.watch, or undefined where it cannot be had. */
+export function rawFSEvent(): (new () => RawHandle) | undefined {
+  try {
+    const binding = (process as unknown as { binding(name: string): unknown }).binding(
+      'fs_event_wrap',
+    ) as { FSEvent?: new () => RawHandle } | undefined;
+    const FSEvent = binding?.FSEvent;
+    if (typeof FSEvent !== 'function') return undefined;
+    const proto = FSEvent.prototype as Partial<RawHandle>;
+    return typeof proto.start === 'function' && typeof proto.close === 'function'
+      ? FSEvent
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether this Node gives the raw handle (nodeTreeSource then watches with it). */
+export const rawHandlesAvailable = (): boolean => RawFSEvent !== undefined;
+
+// One function for every handle: `this` is the handle (libuv's callback is made on it).
+function onRawChange(this: RawHandle, status: number, kind: string, name: Buffer | null): void {
+  if (status < 0) {
+    // As fs.watch: a handle that failed is closed before its error is told.
+    this.close();
+    this.onError(uvError(status, name ?? ''), this.key);
+    return;
+  }
+  this.onEvent(kind as WatchEventKind, name ? relOfBytes(name) : null, this.key);
+}
+
+function watchRaw(
+  Raw: new () => RawHandle,
+  p: string | Buffer,
+  onEvent: RawHandle['onEvent'],
+  onError: RawHandle['onError'],
+  key: unknown,
+): DirWatch {
+  const h = new Raw();
+  h.onchange = onRawChange;
+  h.onEvent = onEvent;
+  h.onError = onError;
+  h.key = key;
+  // persistent, not recursive, names as bytes (a name need not be valid UTF-8)
+  const err = h.start(p, true, false, 'buffer');
+  if (err < 0) throw uvError(err, p);
+  return h;
+}
+
+/** An Error like Node's for a libuv status (`code` ENOSPC, ENOENT…), for `watch`. */
+function uvError(status: number, p: string | Buffer): Error {
+  let code: string;
+  try {
+    code = getSystemErrorName(status);
+  } catch {
+    code = `UV${status}`;
+  }
+  const what = code === 'ENOSPC' ? 'System limit for number of file watchers reached' : code;
+  const e = new Error(`${code}: ${what}, watch '${p.toString()}'`) as NodeJS.ErrnoException;
+  e.code = code;
+  e.errno = status;
+  e.syscall = 'watch';
+  e.path = p.toString();
+  return e;
+}
+
+/** The tree of this machine (raw handles where Node gives them; declared last: it needs them). */
+export const nodeTreeSource: TreeSource = makeNodeTreeSource();

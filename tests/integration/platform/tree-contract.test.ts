@@ -9,7 +9,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { DirWatch, TreeSource } from '../../../src/core/ports/tree-source.js';
 import { absOf, segOf } from '../../../src/core/relpath.js';
 import { FakeTree } from '../../../src/platform/fake/tree.js';
-import { nodeTreeSource } from '../../../src/platform/node/tree-source.js';
+import {
+  makeNodeTreeSource,
+  nodeTreeSource,
+  rawHandlesAvailable,
+} from '../../../src/platform/node/tree-source.js';
 
 /** What a test does to a tree, by path relative to the root. */
 interface Ops {
@@ -33,12 +37,12 @@ interface Subject {
 
 const BAD = Buffer.from([0x62, 0xff, 0x2e, 0x74]); // "b\xff.t": not UTF-8
 
-function realSubject(): Subject & { cleanup(): void } {
+function realSubject(source = nodeTreeSource): Subject & { cleanup(): void } {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'baomi-contract-'));
   const p = (rel: string) => path.join(root, rel);
   return {
     root,
-    source: nodeTreeSource,
+    source,
     ops: {
       write: (rel, data) => fs.writeFileSync(p(rel), data),
       append: (rel, data) => fs.appendFileSync(p(rel), data),
@@ -318,4 +322,60 @@ describe('FakeTree against node:fs and fs.watch (the same operations)', () => {
     w1.close();
     expect(fake.watchCount()).toBe(2); // the other handle on /a still holds it
   });
+});
+
+describe('watches: libuv handles without fs.watch, and fs.watch where Node has none', () => {
+  it('this Node gives the raw handle (the footprint bench:watch measures)', () => {
+    expect(rawHandlesAvailable()).toBe(true);
+  });
+
+  it('both raise the same events as the fake, in the same order', async () => {
+    const raw = realSubject(makeNodeTreeSource());
+    const fsWatch = realSubject(makeNodeTreeSource({ rawHandles: false }));
+    cleanups.push(raw.cleanup, fsWatch.cleanup);
+    const rawEvents = await run(raw);
+    expect(await run(fsWatch)).toEqual(rawEvents);
+    expect(await run(fakeSubject())).toEqual(rawEvents);
+  });
+
+  for (const rawHandles of [true, false]) {
+    it(`tells each watch's key to shared functions, and is silent once closed (${rawHandles ? 'raw handle' : 'fs.watch'})`, async () => {
+      const s = realSubject(makeNodeTreeSource({ rawHandles }));
+      cleanups.push(s.cleanup);
+      s.ops.mkdir('a');
+      s.ops.mkdir('b');
+      const heard: string[] = [];
+      const onEvent = (kind: string, rel: string | null, key: string) =>
+        heard.push(`${key}:${kind}:${rel}`);
+      const onError = (e: Error, key: string) => heard.push(`${key}:error:${e.message}`);
+      const wa = s.source.watchDir(at(s.root, 'a'), onEvent, onError, 'key-a');
+      const wb = s.source.watchDir(at(s.root, 'b'), onEvent, onError, 'key-b');
+      s.ops.write('a/1', 'x');
+      s.ops.write('b/2', 'y');
+      await s.settle();
+      expect(heard.filter((h, i) => h !== heard[i - 1])).toEqual([
+        'key-a:rename:1',
+        'key-a:change:1',
+        'key-b:rename:2',
+        'key-b:change:2',
+      ]);
+      wa.close();
+      wa.close(); // twice is harmless
+      s.ops.write('a/3', 'z');
+      s.ops.write('b/4', 'w');
+      await s.settle();
+      expect(heard.slice(4).filter((h) => h.startsWith('key-a'))).toEqual([]);
+      expect(heard.slice(4)).toContain('key-b:rename:4');
+      wb.close();
+      const code = (p: string) => {
+        try {
+          s.source.watchDir(p, onEvent, onError, 'x').close();
+          return 'ok';
+        } catch (e) {
+          return (e as NodeJS.ErrnoException).code;
+        }
+      };
+      expect(code(at(s.root, 'nope') as string)).toBe('ENOENT');
+    });
+  }
 });

@@ -1,11 +1,14 @@
-// The folder snapshot as the store keeps it (migration 002's tables): written only as effects
-// of the events that record the changes, read back with store.snapshot.load.
+// The folder snapshot as the store keeps it (migrations 002 and 004): written only as effects
+// of the events that record the changes, read back with store.snapshot.load, and read by
+// the folder layer one path, directory or inode at a time.
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteSnapshotStore } from '../../../src/agent/files/snapshot-sqlite.js';
 import type { FileChange, SnapshotEntry } from '../../../src/agent/folders/types.js';
 import { openStore, type SnapshotChange } from '../../../src/agent/store/index.js';
+import { migrate } from '../../../src/agent/store/migrations/index.js';
+import { WITH_INO_SQL } from '../../../src/agent/store/snapshot.js';
 import { fileEvent, tmpDirs } from './helpers.js';
 
 const tmp = tmpDirs();
@@ -82,7 +85,11 @@ describe('store.snapshot', () => {
     // Durable, and readable from a read-only store and through the folder layer's adapter.
     const ro = openStore({ dataDir: dir, host: 'h', readOnly: true });
     expect(ro.snapshot.load(ROOT)).toEqual(expected);
-    expect(new SqliteSnapshotStore(ro).load(ROOT)).toEqual(expected);
+    const layer = new SqliteSnapshotStore(ro);
+    expect(layer.known(ROOT)).toBe(true);
+    expect(layer.get(ROOT, 'a/renamed.xlsx')).toEqual(expected.get('a/renamed.xlsx'));
+    expect(layer.get(ROOT, 'a/报表.xlsx')).toBeUndefined();
+    expect(layer.list(ROOT, '')).toEqual(new Map([['b.txt', entry(2, { size: 99 })]]));
     ro.close();
   });
 
@@ -108,7 +115,7 @@ describe('store.snapshot', () => {
     await record(store, [change('created', 'before', entry(1))], ROOT);
     // A real SQLite failure in the middle of the effect, set up on the test's own connection.
     const db = new Database(join(dir, 'baomi.db'));
-    db.exec(`CREATE TRIGGER poison BEFORE INSERT ON folder_snapshot WHEN NEW.rel = 'poison'
+    db.exec(`CREATE TRIGGER poison BEFORE INSERT ON folder_snapshot WHEN NEW.name = 'poison'
              BEGIN SELECT RAISE(ABORT, 'snapshot write failed'); END`);
     db.close();
     // One batch: the failing event sits between two good ones.
@@ -140,4 +147,73 @@ describe('store.snapshot', () => {
     expect(store.verify()).toMatchObject({ ok: true, checked: 3 });
     store.close();
   });
+});
+
+describe("the folder layer's reads", () => {
+  const rels = [
+    'top.txt',
+    'a/1',
+    'a/2',
+    'a.old/x', // sorts between "a" and "a/": not below "a"
+    'a/b/3',
+    'a/b/c/4',
+    'a!/5',
+    'ab/6',
+    'raw/\u0000_w8/7', // a segment that is not valid UTF-8 (relpath.ts: NUL + base64url)
+  ];
+
+  async function filled() {
+    const store = openStore({ dataDir: tmp.make(), host: 'h' });
+    await record(
+      store,
+      rels.map((r, i) => change('created', r, entry(i + 1))),
+      ROOT,
+    );
+    return new SqliteSnapshotStore(store);
+  }
+
+  it('lists one directory, and pages the directories at or below one', async () => {
+    const s = await filled();
+    expect([...s.list(ROOT, 'a').keys()].sort()).toEqual(['a/1', 'a/2']);
+    expect([...s.list(ROOT, 'raw/\u0000_w8').keys()]).toEqual(['raw/\u0000_w8/7']);
+    expect(s.list(ROOT, 'nowhere').size).toBe(0);
+    expect(s.dirsBelow(ROOT, 'a', undefined, 10)).toEqual(['a', 'a/b', 'a/b/c']);
+    expect(s.dirsBelow(ROOT, 'a/b', undefined, 10)).toEqual(['a/b', 'a/b/c']);
+    // Pages of one: each starts after the last one seen, and never strays to a sibling.
+    const paged: string[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = s.dirsBelow(ROOT, 'a', after, 1);
+      paged.push(...page);
+      if (page.length < 1) break;
+      after = page[0];
+    }
+    expect(paged).toEqual(['a', 'a/b', 'a/b/c']);
+    const all = s.dirsBelow(ROOT, '', undefined, 100);
+    expect([...all].sort()).toEqual(
+      ['', 'a', 'a!', 'a.old', 'a/b', 'a/b/c', 'ab', 'raw/\u0000_w8'].sort(),
+    );
+    expect(s.dirsBelow(ROOT, '', undefined, 3)).toEqual(all.slice(0, 3));
+    expect(s.dirsBelow(ROOT, '', all[2], 100)).toEqual(all.slice(3));
+    expect(s.dirsBelow('/srv/other', '', undefined, 10)).toEqual([]);
+  });
+
+  it('finds a path and the paths of an inode', async () => {
+    const s = await filled();
+    expect(s.get(ROOT, 'a/b/c/4')).toEqual(entry(6));
+    expect(s.get(ROOT, 'a/b/c')).toBeUndefined();
+    expect(s.withIno(ROOT, 6)).toEqual([{ rel: 'a/b/c/4', entry: entry(6) }]);
+    expect(s.withIno(ROOT, 99)).toEqual([]);
+    expect(s.withIno('/srv/other', 6)).toEqual([]);
+    expect(s.known('/srv/other')).toBe(false);
+  });
+});
+
+it('finds the paths of an inode through its index, with bound parameters (not a scan of the root)', () => {
+  const db = new Database(':memory:');
+  migrate(db);
+  const plan = db.prepare(`EXPLAIN QUERY PLAN ${WITH_INO_SQL}`).all(ROOT, 7) as Array<{
+    detail: string;
+  }>;
+  expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING INDEX folder_snapshot_ino/);
 });

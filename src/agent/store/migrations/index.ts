@@ -4,11 +4,17 @@ import type { Db } from '../types.js';
 import { m001Initial } from './001-initial.js';
 import { m002FolderSnapshot } from './002-folder-snapshot.js';
 import { m003HashQueue } from './003-hash-queue.js';
+import { m004SnapshotByDir } from './004-snapshot-by-dir.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
 
-export const MIGRATIONS: readonly Migration[] = [m001Initial, m002FolderSnapshot, m003HashQueue];
+export const MIGRATIONS: readonly Migration[] = [
+  m001Initial,
+  m002FolderSnapshot,
+  m003HashQueue,
+  m004SnapshotByDir,
+];
 
 export const LATEST_VERSION = MIGRATIONS.length;
 

@@ -31,7 +31,7 @@ describe('migration 002 (folder snapshot)', () => {
 
   it('refuses a duplicate (root, rel)', () => {
     const db = new Database(':memory:');
-    migrate(db);
+    migrate(db, 2);
     const ins = db.prepare(
       "INSERT INTO folder_snapshot VALUES ('/r', 'x', 'file', 1, 1, 1, NULL, NULL)",
     );

@@ -5,7 +5,7 @@ import { migrate, schemaVersion } from '../../../../src/agent/store/migrations/i
 describe('migration 003 (hash queue)', () => {
   it('applies on an empty database after 002', () => {
     const db = new Database(':memory:');
-    expect(migrate(db)).toEqual([1, 2, 3]);
+    expect(migrate(db, 3)).toEqual([1, 2, 3]);
     expect(schemaVersion(db)).toBe(3);
     db.prepare("INSERT INTO hash_queue VALUES ('/srv/f', 'a/报表.xlsx', 12, 7, 10, 1.5)").run();
     expect(db.prepare('SELECT rel, of_seq, mtime_ms FROM hash_queue').get()).toEqual({
@@ -23,7 +23,7 @@ describe('migration 003 (hash queue)', () => {
        VALUES (1, 'x', 5, 'file.created', 'info', 'h', '{}', 'p', 'h1')`,
     ).run();
     db.prepare("INSERT INTO folder_snapshot VALUES ('/r', 'x', 'file', 1, 1, 1, NULL, NULL)").run();
-    expect(migrate(db)).toEqual([3]);
+    expect(migrate(db, 3)).toEqual([3]);
     expect(db.prepare('SELECT count(*) AS n FROM events').get()).toEqual({ n: 1 });
     expect(db.prepare('SELECT count(*) AS n FROM folder_snapshot').get()).toEqual({ n: 1 });
     // Nothing is pending after an upgrade: changes recorded before 003 were hashed (or lost)
