@@ -16,6 +16,7 @@ import type { AgentConfig, AgentModule } from './module.js';
 import { alertsModule } from './modules/alerts.js';
 import { chainModule } from './modules/chain.js';
 import { foldersModule } from './modules/folders.js';
+import { idleModule } from './modules/idle.js';
 import { logModule, ownEventsOnly } from './modules/log.js';
 import { type PolicyModule, policyModule } from './modules/policy.js';
 import { retentionModule } from './modules/retention.js';
@@ -59,6 +60,7 @@ const STATUS_EVENTS =
 function agentModules() {
   const seat = seatModule();
   const policy: PolicyModule = policyModule();
+  const idle = idleModule();
   const modules: AgentModule[] = [
     seat, // first: every later event carries the seat user
     chainModule(), // the chain as found (chain.head compared before anything else is recorded)
@@ -74,12 +76,13 @@ function agentModules() {
           host: hostname(),
         }),
     }), // seals the ports before the slower folder scans start
+    idle,
     retentionModule(),
     foldersModule(),
     syncModule(),
     logModule(),
   ];
-  return { seat, modules };
+  return { seat, idle, modules };
 }
 
 export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
@@ -116,7 +119,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     throw e;
   }
 
-  const { seat, modules } = agentModules();
+  const { seat, idle, modules } = agentModules();
   let store: EventStore;
   let headErrorSaid = false;
   try {
@@ -198,6 +201,8 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       platform,
       log,
       seatUser: () => seat.current(),
+      seat: () => seat.seatUser(),
+      sessionLocked: () => idle.locked(),
       notice: (n) => notices.emit(n),
     });
   } catch (e) {

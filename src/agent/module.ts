@@ -5,6 +5,7 @@
 // idle, sync) is one more module and a port: nothing else in the agent changes.
 import type { Lang } from '../core/i18n/types.js';
 import type { Platform } from '../core/ports/index.js';
+import type { SeatUser } from '../core/ports/session.js';
 import type { Notice, Request, RequestType } from '../core/protocol/messages.js';
 import type { Logger } from './log.js';
 import type { InForce } from './policy/manager.js';
@@ -42,6 +43,10 @@ export interface ModuleContext {
   applyPolicy(p: InForce): void;
   /** The seat user now (null: nobody known at the console). */
   seatUser(): string | null;
+  /** The seat user with what the session source knows of them (uid, display, D-Bus). */
+  seat(): SeatUser | null;
+  /** The seat user's session is locked (true), unlocked (false), unknown (null): the idle module. */
+  sessionLocked(): boolean | null;
   /** A notice for the person at the console (a code and its params; translated where shown). */
   notice(n: Notice): void;
 }

@@ -101,9 +101,9 @@ export function usbModule(o: UsbModuleOptions = {}): AgentModule {
     return {
       now,
       user: c().seatUser(),
-      // The session's lock state comes with the idle module (issue 10); until then unknown,
-      // which is "not locked": whileLocked cannot apply yet (said in the README).
-      locked: false,
+      // From the idle module's lock source; unknown counts as not locked (whileLocked then
+      // does not apply: usb.storage and the rules still do).
+      locked: c().sessionLocked?.() === true,
       exceptions: book?.active(now) ?? [],
     };
   };

@@ -15,6 +15,8 @@ export function moduleContext(store: EventStore, platform: Platform): ModuleCont
     platform,
     log: createLogger(null),
     seatUser: () => null,
+    seat: () => null,
+    sessionLocked: () => null,
     notice: () => {},
     applyPolicy: () => {},
   } as unknown as ModuleContext;

@@ -293,6 +293,25 @@ describe('usb module', () => {
     expect(events('usb.enforcement-lost')).toHaveLength(1);
   });
 
+  it('a stick plugged while the session is locked gets usb.whileLocked, over an allow rule', async () => {
+    const { p, ctx, m, events } = setup();
+    let locked: boolean | null = true;
+    const lockedCtx = { ...ctx, sessionLocked: () => locked };
+    await m.start(lockedCtx);
+    m.apply?.(
+      policyInForce(
+        'usb:\n  storage: block\n  whileLocked: block\n  rules:\n    - { serial: "S-1-1", verdict: allow }\n',
+      ),
+    );
+    p.usb.plug(device('1-1'));
+    await until('blocked', () => events('usb.blocked').length === 1);
+    expect(events('usb.blocked')[0]?.data).toMatchObject({ rule: { by: 'while-locked' } });
+    locked = false;
+    p.usb.plug(device('1-1b', { serial: 'S-1-1' }));
+    await until('allowed', () => events('usb.allowed').length === 1);
+    expect(events('usb.allowed')[0]?.data).toMatchObject({ rule: { by: 'rule', index: 0 } });
+  });
+
   it('a controller that appears later (a dock) is sealed as it appears', async () => {
     const { p, ctx, m } = setup();
     await m.start(ctx);
