@@ -31,14 +31,16 @@
 // 23x with a 22 ms bind). That leaves the agent's own work (finding → writing `authorized`:
 // reading sysfs, the durable usb.connected commit, decide, the hash re-check) about a quarter
 // second at the median, in a guest where node runs about 10x slower than on the host
-// (`guestSlowdown`). Measured: 13-18x; the agent's own work alone is several times the
-// kernel's bind in the guest, so by the issue's wish ("should not dominate") it does dominate
-// there; README "Performance" says what would change that.
+// (`guestSlowdown`). Measured 2026-11-30: 15.5x and 13.8x (the agent's own work, finding to
+// writing, about 50 ms: 2-3x the kernel's bind in the guest, so by the issue's wish, "should
+// not dominate", it does dominate there; README "Performance" says why and what is not
+// measured).
 //
 //   npm run bench:usb              (builds, then: node bench/usb.mjs)
 // Needs root and the e2e packages (scripts/e2e-packages.txt: QEMU, busybox, cpio, kmod; the
 // first run fetches a Debian kernel, see README "USB on a real kernel"); without them it says
-// so and exits 2. Env: BENCH_USB_PLUGS (25), BAOMI_VM_CONSOLE=1 (the guest console on stderr).
+// so and exits 2. Env: BENCH_USB_PLUGS (25), BENCH_USB_RAW=FILE (each plug's raw dmesg and
+// trace), BAOMI_VM_CONSOLE=1 (the guest console on stderr).
 // Prints JSON lines; the last line is one JSON object with `ratio` and `target`.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
