@@ -33,6 +33,9 @@ export interface UsbModuleOptions {
 const DEFAULT_USB: Policy['usb'] = { storage: 'block', rules: [] };
 
 const ROOT_HUB = /^usb\d+$/;
+/** How often an adapter without events scans: enforcing, and only auditing. */
+const ENFORCING_SCAN_MS = 500;
+const AUDIT_SCAN_MS = 5_000;
 
 interface Present {
   device: UsbDevice;
@@ -328,14 +331,23 @@ export function usbModule(o: UsbModuleOptions = {}): AgentModule {
         // Said once: enforcement was asked for and is not possible here; devices are audited.
         context0.log.warn({ module: 'usb', reason }, 'USB enforcement unavailable; auditing only');
       }
-      watch = control.watch({
-        added: (d) => void enqueue('added', () => plugged(d, false)),
-        removed: (id) => void enqueue('removed', () => removed(id)),
-        error: (err) => {
-          context0.log.warn({ module: 'usb', err: String(err) }, 'USB detection failed; scanning');
-          void enqueue('rescan', () => rescan(false));
+      // Enforcing, an allowed device waits for the next scan (where the OS gives no events);
+      // auditing, nothing waits on it, and an idle agent should sleep.
+      const scanEveryMs = acting() ? ENFORCING_SCAN_MS : AUDIT_SCAN_MS;
+      watch = control.watch(
+        {
+          added: (d) => void enqueue('added', () => plugged(d, false)),
+          removed: (id) => void enqueue('removed', () => removed(id)),
+          error: (err) => {
+            context0.log.warn(
+              { module: 'usb', err: String(err) },
+              'USB detection failed; scanning',
+            );
+            void enqueue('rescan', () => rescan(false));
+          },
         },
-      });
+        { scanEveryMs },
+      );
       // Exceptions are per person: when someone else sits down, theirs apply, not the last one's.
       unsubscribe = context0.store.onCommitted((events) => {
         if (scannedOnce && events.some((e) => e.type === 'session.changed'))

@@ -65,8 +65,12 @@ export interface UsbControl {
   enforceProblem(): Promise<UsbReason | null>;
   /** Every USB device present now (hubs included), read fresh. */
   list(): Promise<UsbDevice[]>;
-  /** Added and removed devices from now on. */
-  watch(h: UsbWatchHandlers): { close(): void };
+  /**
+   * Added and removed devices from now on. Where the adapter has to scan (no event source),
+   * `scanEveryMs` says how often: short while enforcing (an allowed device waits for the
+   * scan), long while only auditing (an idle agent should sleep).
+   */
+  watch(h: UsbWatchHandlers, o?: { scanEveryMs?: number }): { close(): void };
   /**
    * Makes every device that arrives from now on wait unauthorized (Linux: 0 into each root
    * hub's authorized_default), then reads it back. Idempotent; called again when a new

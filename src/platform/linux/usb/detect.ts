@@ -44,6 +44,10 @@ export interface WatchContext {
   onRootHub: (name: string) => Promise<void>;
   /** Where the watcher says which source it uses now ("usb" or "sysfs-scan"). */
   setDetection: (d: 'usb' | 'sysfs-scan') => void;
+  /** How often to scan when scanning (default SCAN_INTERVAL_MS). */
+  scanEveryMs?: number;
+  /** Whether this machine has a Thunderbolt bus (only then does libusb's mode still scan). */
+  hasThunderbolt?: () => boolean;
 }
 
 export function watchDevices(ctx: WatchContext, h: UsbWatchHandlers): { close(): void } {
@@ -119,9 +123,12 @@ export function watchDevices(ctx: WatchContext, h: UsbWatchHandlers): { close():
     return chain;
   };
 
+  const every = ctx.scanEveryMs ?? SCAN_INTERVAL_MS;
   const startTimer = () => {
     if (closed || timer) return;
-    timer = ctx.clock.every(SCAN_INTERVAL_MS, () => void scan(mode !== 'usb'));
+    // With libusb's events, the scan is only for Thunderbolt: none without that bus.
+    if (mode === 'usb' && ctx.hasThunderbolt && !ctx.hasThunderbolt()) return;
+    timer = ctx.clock.every(every, () => void scan(mode !== 'usb'));
   };
 
   const useScan = (why?: string) => {
@@ -129,8 +136,7 @@ export function watchDevices(ctx: WatchContext, h: UsbWatchHandlers): { close():
     usbOff = null;
     mode = 'scan';
     ctx.setDetection('sysfs-scan');
-    if (why)
-      ctx.say(`usb: ${why}; detecting devices by scanning sysfs every ${SCAN_INTERVAL_MS} ms`);
+    if (why) ctx.say(`usb: ${why}; detecting devices by scanning sysfs every ${every} ms`);
     startTimer();
   };
 
@@ -191,7 +197,7 @@ export function watchDevices(ctx: WatchContext, h: UsbWatchHandlers): { close():
     }
     mode = 'usb';
     ctx.setDetection('usb');
-    // What arrived while the package loaded, then Thunderbolt every 500 ms.
+    // What arrived while the package loaded, then Thunderbolt (where there is such a bus).
     await scan(true);
     startTimer();
   };

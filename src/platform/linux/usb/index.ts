@@ -93,10 +93,12 @@ export function createLinuxUsb(o: LinuxUsbOptions): UsbControl {
       return [...usb.filter((d) => d !== null), ...(await listThunderbolt(paths))];
     },
 
-    watch(h) {
+    watch(h, wo) {
       return watchDevices(
         {
           paths,
+          ...(wo?.scanEveryMs ? { scanEveryMs: wo.scanEveryMs } : {}),
+          hasThunderbolt: () => fs.existsSync(path.dirname(paths.thunderbolt)),
           clock: o.clock,
           loadUsb: hotplug ? (o.loadUsb ?? loadUsbPackage) : null,
           say,
