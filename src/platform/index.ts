@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Platform } from '../core/ports/index.js';
+import { createMacIdle } from './darwin/idle.js';
 import {
   createMacNotifier,
   createMacSession,
@@ -12,6 +13,7 @@ import {
   macUsers,
 } from './darwin/index.js';
 import { createMacUsb } from './darwin/usb.js';
+import { createLinuxIdle } from './linux/idle.js';
 import { createLinuxKernel, linuxKernelLacks } from './linux/kernel.js';
 import { createLinuxNotifier } from './linux/notifier.js';
 import { pickLinuxSession } from './linux/session.js';
@@ -23,6 +25,7 @@ import { noIdle } from './node/no-idle.js';
 import { noUsb } from './node/no-usb.js';
 import { nodeTreeSource } from './node/tree-source.js';
 import { osName } from './paths.js';
+import { createWindowsIdle } from './win32/idle.js';
 import {
   createWindowsNotifier,
   createWindowsSession,
@@ -78,6 +81,8 @@ export function createPlatform(o: PlatformOptions = {}): Platform {
   };
   if (os === 'windows') {
     lacks.push(...WINDOWS_LACKS);
+    const windowsIdle = createWindowsIdle({ commands, service: isWindowsService(), say });
+    lacks.push(...windowsIdle.lacks);
     return {
       ...base,
       users: windowsUsers,
@@ -91,10 +96,13 @@ export function createPlatform(o: PlatformOptions = {}): Platform {
         isAdmin: () => windowsIsElevated(commands),
         say,
       }),
+      idle: windowsIdle.idle,
     };
   }
   if (os === 'darwin') {
     lacks.push(...MAC_LACKS);
+    const macIdle = createMacIdle({ commands, uid, say });
+    lacks.push(...macIdle.lacks);
     return {
       ...base,
       users: macUsers,
@@ -102,6 +110,7 @@ export function createPlatform(o: PlatformOptions = {}): Platform {
       session: createMacSession({ commands, clock: nodeClock }),
       notifier: createMacNotifier({ commands, uid, say }),
       usb: createMacUsb({ commands, clock: nodeClock, uid, say }),
+      idle: macIdle.idle,
     };
   }
   const root = o.root ?? '/';
@@ -112,6 +121,22 @@ export function createPlatform(o: PlatformOptions = {}): Platform {
   lacks.push(...picked.lacks);
   if (!onPath('notify-send'))
     lacks.push('notifier: notify-send is not installed (libnotify-bin); notices are not shown');
+  // logind runs: the same test as the session picker's (seat0, or a systemd boot).
+  const runDir = path.join(root, 'run');
+  const linuxIdle = createLinuxIdle({
+    commands,
+    clock: nodeClock,
+    users,
+    uid,
+    env: process.env,
+    runUserDir: path.join(runDir, 'user'),
+    has: (program) => onPath(program),
+    logind:
+      fs.existsSync(path.join(runDir, 'systemd/seats/seat0')) ||
+      fs.existsSync(path.join(runDir, 'systemd/system')),
+    say,
+  });
+  lacks.push(...linuxIdle.lacks);
   const sysfsRoot = o.sysfsRoot ?? path.join(root, 'sys');
   if (!fs.existsSync(path.join(sysfsRoot, 'bus/usb')))
     lacks.push(
@@ -131,6 +156,7 @@ export function createPlatform(o: PlatformOptions = {}): Platform {
       runUserDir: path.join(root, 'run/user'),
       say,
     }),
+    idle: linuxIdle.idle,
   };
 }
 

@@ -22,6 +22,30 @@ export interface CommandResult {
   timedOut?: boolean;
 }
 
+/** A long-running program started by spawnLines. */
+export interface LineProcess {
+  /** Ends the program (SIGTERM, then SIGKILL if it lingers); `exited` then resolves. */
+  close(): void;
+  /**
+   * Resolves once the program has ended, on its own or by close(): its exit code, the last
+   * of its stderr (`stdout` is empty: its lines went to onLine), `missing` when it does not
+   * exist (resolved at once, onLine never called).
+   */
+  exited: Promise<CommandResult>;
+}
+
 export interface CommandRunner {
   run(cmd: string, args: readonly string[], opts?: CommandOptions): Promise<CommandResult>;
+  /**
+   * Starts a program that keeps running and reports by printing lines (`xscreensaver-command
+   * -watch`, a monitor), calling onLine with each line of its stdout, without the newline, as
+   * it comes. Same rules as run() (no shell, minimal environment, uid/gid); `timeoutMs`
+   * applies only when given; stdin is closed at once (`input` is written first).
+   */
+  spawnLines(
+    cmd: string,
+    args: readonly string[],
+    opts: CommandOptions,
+    onLine: (line: string) => void,
+  ): LineProcess;
 }

@@ -30,10 +30,16 @@ export interface IdleSource {
 
 export interface LockResult {
   ok: boolean;
-  /** The command used ("loginctl lock-session", "xscreensaver-command -lock", …). */
+  /**
+   * The command used ("loginctl lock-session", "xscreensaver-command -lock", …); on failure
+   * the last one tried. `ok` means the command succeeded: some only ask the desktop to lock
+   * (logind's Lock signal, LockWorkStation), so the lock itself shows in the lock state.
+   */
   via: string;
-  /** Why it failed (missing command, exit code, stderr), for the event. */
+  /** Why it failed (missing command, exit code, stderr), for the event: every attempt. */
   error?: string;
+  /** The commands tried before `via` (or all, on failure) and why each failed or was skipped. */
+  tried?: { via: string; error: string }[];
 }
 
 export interface SessionLocker {

@@ -43,7 +43,7 @@ export function createFakePlatform(
   };
 }
 
-export type { CommandCall } from './commands.js';
+export type { CommandCall, FakeStream } from './commands.js';
 export type { FakeApplied } from './usb.js';
 export {
   FakeClock,

@@ -2,11 +2,12 @@
 // notification daemon on the user's session bus. A root agent has no session bus of its
 // own, so it runs notify-send as the seat user (uid/gid), with that session's
 // DBUS_SESSION_BUS_ADDRESS and DISPLAY; an agent running as the user (development) runs it
-// as itself with its own environment. Text goes as arguments after `--`, never through a
+// as itself with its own environment (both in seat-env.ts, shared with the idle adapters). Text goes as arguments after `--`, never through a
 // shell, so a notice cannot be read as an option or a command.
 import type { CommandRunner } from '../../core/ports/commands.js';
 import type { Notice, Notifier } from '../../core/ports/notifier.js';
 import type { SeatUser } from '../../core/ports/session.js';
+import { seatRunOptions } from './seat-env.js';
 import type { LinuxUsers } from './users.js';
 
 export interface LinuxNotifierOptions {
@@ -34,44 +35,23 @@ export function createLinuxNotifier(o: LinuxNotifierOptions): Notifier {
     o.say?.(line);
   };
   let missing = false;
-  const runUser = o.runUserDir ?? '/run/user';
   return {
     name: 'notify-send',
     async notify(notice, to: SeatUser | null) {
       if (missing) return false;
       const args = notifySendArgs(notice);
-      let opts: Parameters<CommandRunner['run']>[2];
-      if (o.uid === 0) {
-        // Root: only into a seat user's session, as that user.
-        if (!to) return false;
-        const entry = o.users.entry(to.uid ?? to.name);
-        if (!entry || entry.uid === 0) {
-          if (!entry) sayOnce(`notifier: no account for seat user ${JSON.stringify(to.name)}`);
-          return false;
-        }
-        const env: Record<string, string> = {
-          HOME: entry.home || '/',
-          USER: entry.name,
-          LOGNAME: entry.name,
-          XDG_RUNTIME_DIR: `${runUser}/${entry.uid}`,
-          DBUS_SESSION_BUS_ADDRESS: to.dbusAddress ?? `unix:path=${runUser}/${entry.uid}/bus`,
-        };
-        if (to.display) env.DISPLAY = to.display;
-        opts = { uid: entry.uid, gid: entry.gid, env, timeoutMs: 5_000 };
-      } else {
-        const env: Record<string, string> = {};
-        for (const k of [
-          'DISPLAY',
-          'WAYLAND_DISPLAY',
-          'DBUS_SESSION_BUS_ADDRESS',
-          'XDG_RUNTIME_DIR',
-          'HOME',
-        ]) {
-          const v = o.env?.[k];
-          if (v) env[k] = v;
-        }
-        opts = { env, timeoutMs: 5_000 };
+      // Root: only into a seat user's session, as that user (seat-env.ts).
+      const seat = seatRunOptions(to, {
+        users: o.users,
+        uid: o.uid,
+        env: o.env,
+        runUserDir: o.runUserDir,
+      });
+      if (!seat.ok) {
+        if (seat.reason === 'no-account') sayOnce(`notifier: ${seat.why}`);
+        return false;
       }
+      const opts = { ...seat.opts, timeoutMs: 5_000 };
       const r = await o.commands.run('notify-send', args, opts);
       if (r.missing) {
         missing = true;

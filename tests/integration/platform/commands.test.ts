@@ -83,3 +83,64 @@ describe('the node command runner', () => {
     expect((await run.run('id', ['-g'], { uid: 65534, gid: 65534 })).stdout).toBe('65534\n');
   });
 });
+
+describe('the node command runner: long-running programs (spawnLines)', () => {
+  it('delivers each line as it comes (split writes, CRLF, multibyte), then the exit', async () => {
+    const lines: string[] = [];
+    const script = [
+      'const w = (s) => process.stdout.write(s);',
+      'w("LOCK Mon"); setTimeout(() => w(" Nov 30\\r\\nRUN 3"), 50);',
+      'setTimeout(() => { w("8\\n"); w(Buffer.from([0xe9, 0x94])); }, 100);',
+      'setTimeout(() => { w(Buffer.from([0x81, 0x0a])); w("tail"); console.error("bye"); process.exit(4); }, 150);',
+    ].join(' ');
+    const p = run.spawnLines(node, ['-e', script], {}, (l) => lines.push(l));
+    expect(await p.exited).toEqual({ code: 4, stdout: '', stderr: 'bye\n' });
+    expect(lines).toEqual(['LOCK Mon Nov 30', 'RUN 38', '锁', 'tail']);
+  });
+
+  it('close() ends it (SIGKILL after the grace for one that ignores SIGTERM)', async () => {
+    const lines: string[] = [];
+    const p = run.spawnLines(
+      node,
+      ['-e', 'process.on("SIGTERM", () => {}); console.log("up"); setInterval(() => {}, 1000)'],
+      { env: { BAOMI_X: '1' } },
+      (l) => lines.push(l),
+    );
+    while (lines.length === 0) await new Promise((r) => setTimeout(r, 20));
+    const t0 = Date.now();
+    p.close();
+    p.close();
+    const r = await p.exited;
+    expect(r.code).toBeNull();
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(lines).toEqual(['up']);
+  });
+
+  it('a missing program, a timeout, and a callback that throws', async () => {
+    const missing = run.spawnLines('baomi-no-such-tool', ['-watch'], {}, () => {});
+    expect(await missing.exited).toMatchObject({ code: null, missing: true });
+    const slow = run.spawnLines(
+      node,
+      ['-e', 'setInterval(() => {}, 1000)'],
+      { timeoutMs: 200 },
+      () => {},
+    );
+    expect(await slow.exited).toMatchObject({ code: null, timedOut: true });
+    const thrower = run.spawnLines(
+      node,
+      ['-e', 'setInterval(() => console.log("x"), 20)'],
+      {},
+      () => {
+        throw new Error('parse bug');
+      },
+    );
+    expect(await thrower.exited).toMatchObject({ code: null, stderr: 'onLine threw: parse bug' });
+  });
+
+  it.runIf(process.getuid?.() === 0)('runs as another user (root only)', async () => {
+    const lines: string[] = [];
+    const p = run.spawnLines('id', ['-u'], { uid: 65534, gid: 65534 }, (l) => lines.push(l));
+    expect((await p.exited).code).toBe(0);
+    expect(lines).toEqual(['65534']);
+  });
+});

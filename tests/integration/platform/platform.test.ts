@@ -49,7 +49,21 @@ describe('createPlatform', () => {
     expect(await p.session.current()).toMatchObject({ name: 'alice', uid: 1000, sessionId: '4' });
     expect(p.users.nameOf(1000)).toBe('alice');
     expect(p.kernel.maxUserWatches()).toBe(65536);
-    expect(p.lacks.filter((l) => !l.startsWith('notifier:'))).toEqual([]);
+    // What depends on programs installed here (notify-send, xprintidle…) is left aside.
+    const installed = (l: string) => l.startsWith('notifier:') || /not installed/.test(l);
+    expect(p.lacks.filter((l) => !installed(l))).toEqual([]);
+    // logind runs in this root: its idle source is there wherever loginctl is.
+    const names = p.idle.sources.map((s) => s.name);
+    if (!p.lacks.some((l) => l.startsWith('idle: loginctl'))) expect(names).toContain('logind');
+  });
+
+  it('on Linux without logind: no logind idle source, said once', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'baomi-plat-'));
+    dirs.push(root);
+    const p = createPlatform({ os: 'linux', root });
+    expect(p.idle.sources.map((s) => s.name)).not.toContain('logind');
+    expect(p.lacks.filter((l) => /^idle: no systemd-logind/.test(l))).toHaveLength(1);
+    // (The locker is not called here: as an ordinary user it would lock this desktop.)
   });
 
   it('on Linux without /sys/bus/usb: the sysfs adapter, a line saying so, and a --sysfs-root of its own', async () => {
@@ -75,8 +89,10 @@ describe('createPlatform', () => {
       undefined,
     ]);
     expect(w.lacks.join('\n')).toMatch(/users: .*Windows/);
+    expect(w.idle.sources.map((s) => s.name)).toEqual(['windows']);
     const m = createPlatform({ os: 'darwin' });
     expect([m.os, m.session.name, m.notifier.name]).toEqual(['darwin', 'macos', 'osascript']);
     expect(m.lacks.join('\n')).toMatch(/kernel: .*macOS/);
+    expect(m.idle.sources.map((s) => s.name)).toEqual(['macos']);
   });
 });

@@ -79,6 +79,42 @@ describe('FakeCommandRunner', () => {
     ]);
   });
 
+  it('streams: scripted long-running programs the test prints through and ends', async () => {
+    const r = new FakeCommandRunner()
+      .stream('xscreensaver-command', ['-watch'], { lines: ['UNBLANK x'] })
+      .stream('monitor', undefined, { lines: ['a', 'b'], exit: { code: 2, stderr: 'gone' } });
+    const seen: string[] = [];
+    const w = r.spawnLines('xscreensaver-command', ['-watch'], { uid: 1000 }, (l) => seen.push(l));
+    expect(seen).toEqual([]); // output comes after spawnLines returns, as from a process
+    await Promise.resolve();
+    expect(seen).toEqual(['UNBLANK x']);
+    const [s] = r.streamsOf('xscreensaver-command');
+    expect(s!.call).toEqual({ cmd: 'xscreensaver-command', args: ['-watch'], opts: { uid: 1000 } });
+    s!.emit('LOCK y');
+    w.close();
+    s!.emit('UNBLANK z'); // ended: nothing more arrives
+    expect(seen).toEqual(['UNBLANK x', 'LOCK y']);
+    expect([s!.closed, s!.ended]).toEqual([true, true]);
+    expect(await w.exited).toEqual({ code: null, stdout: '', stderr: '' });
+    const m = r.spawnLines('monitor', [], {}, (l) => seen.push(l));
+    expect(await m.exited).toEqual({ code: 2, stdout: '', stderr: 'gone' });
+    expect(seen.slice(2)).toEqual(['a', 'b']);
+    // Unscripted, or scripted for run() only: missing, ended at once.
+    r.on('xprintidle', [], { stdout: '5\n' });
+    for (const cmd of ['nothing', 'xprintidle']) {
+      expect(await r.spawnLines(cmd, [], {}, () => {}).exited).toMatchObject({ missing: true });
+    }
+    // And a stream script does not answer run().
+    expect(await r.run('monitor', [])).toMatchObject({ missing: true });
+    expect(r.calls.map((c) => c.cmd)).toEqual([
+      'xscreensaver-command',
+      'monitor',
+      'nothing',
+      'xprintidle',
+      'monitor',
+    ]);
+  });
+
   it('computes replies from the call (input, environment)', async () => {
     const r = new FakeCommandRunner().on('cat', [], (call) => ({ stdout: call.opts.input ?? '' }));
     expect((await r.run('cat', [], { input: 'hello' })).stdout).toBe('hello');
