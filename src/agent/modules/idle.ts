@@ -206,7 +206,8 @@ export function idleModule(o: IdleModuleOptions = {}): IdleModule {
     const cx = c();
     const user = seat();
     if (!user || user.name !== a.user) return;
-    const desktop = null;
+    // The desktop decides the Linux shortcut; known for the agent's own session only.
+    const desktop = user.source === 'none' ? (process.env.XDG_CURRENT_DESKTOP ?? null) : null;
     if (a.type === 'remind') {
       const notice = remindNotice(a, cx.platform.os, desktop);
       const shown = await show(notice, user);
