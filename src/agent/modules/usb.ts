@@ -11,7 +11,7 @@ import type { Policy } from '../../core/policy/index.js';
 import type { UsbControl, UsbReason } from '../../core/ports/usb.js';
 import type { Notice, Request, UsbListResult } from '../../core/protocol/messages.js';
 import { isStorageInterface } from '../../core/usb/classify.js';
-import { decide } from '../../core/usb/decide.js';
+import { decide, exceptionNames } from '../../core/usb/decide.js';
 import { deviceLabel, NoticeBatcher, usbNoticeText } from '../../core/usb/notices.js';
 import type { Decision, UsbDevice } from '../../core/usb/types.js';
 import type { AgentModule, Asker, ModuleContext } from '../module.js';
@@ -97,7 +97,10 @@ export function usbModule(o: UsbModuleOptions = {}): AgentModule {
 
   /** Status claims enforcement only when sealed (checked); reactive adapters still act. */
   const enforcing = () => canEnforce && sealed;
-  const acting = () => canEnforce && (sealed || reactive);
+  // Decisions are applied whenever this agent may enforce: a hub that cannot be sealed (a
+  // Thunderbolt domain with security "none") takes `enforcing` away from status, never the
+  // blocking of what policy blocks nor the keyboard someone plugs in.
+  const acting = () => canEnforce;
 
   const context = () => {
     const now = c().platform.clock.now();
@@ -190,8 +193,33 @@ export function usbModule(o: UsbModuleOptions = {}): AgentModule {
     const now = await control.list();
     const ids = new Set(now.map((d) => d.id));
     for (const id of [...present.keys()]) if (!ids.has(id)) await removed(id);
-    for (const d of now) if (!present.has(d.id)) await plugged(d, atStart);
+    for (const d of now) {
+      // Another device in the same port between two looks: the old one left, this one came.
+      const was = present.get(d.id);
+      if (was && !sameDevice(was.device, d)) await removed(d.id);
+      if (!present.has(d.id)) await plugged(d, atStart);
+    }
     scannedOnce = true;
+    armExpiry();
+  };
+
+  /** When the next exception in force ends, its device is decided again (closed). */
+  let expiryTimer: { cancel(): void } | null = null;
+  const armExpiry = () => {
+    if (!ctx || !book || stopped) return;
+    const now = ctx.platform.clock.now();
+    const ends = book
+      .active(now)
+      .map((e) => e.notAfter)
+      .filter((t) => t > now);
+    expiryTimer?.cancel();
+    expiryTimer = null;
+    if (ends.length === 0) return;
+    const at = Math.min(...ends);
+    expiryTimer = ctx.platform.clock.after(at - now + 1, () => {
+      expiryTimer = null;
+      void enqueue('expired', () => redecide('expired'));
+    });
   };
 
   /** What could not be sealed when last tried (a Thunderbolt domain with security "none"). */
@@ -254,12 +282,13 @@ export function usbModule(o: UsbModuleOptions = {}): AgentModule {
   };
 
   /** The policy (or the exceptions) changed: decide every present device again. */
-  const redecide = async (because: 'policy' | 'exception' | 'session') => {
+  const redecide = async (because: 'policy' | 'exception' | 'session' | 'expired') => {
     for (const p of [...present.values()]) {
       const next = decide(p.device, usb, context());
       if (sameDecision(next, p.decision)) continue;
       await settle(p.device, because);
     }
+    armExpiry();
   };
 
   /** Held until the burst is over (a dock's ten devices: one notice), then shown. */
@@ -383,6 +412,8 @@ export function usbModule(o: UsbModuleOptions = {}): AgentModule {
       timers = [];
       noticeTimer?.cancel();
       noticeTimer = null;
+      expiryTimer?.cancel();
+      expiryTimer = null;
       await queue;
       stopped = true;
       try {
@@ -415,7 +446,10 @@ export function usbModule(o: UsbModuleOptions = {}): AgentModule {
       'usb.exception.redeem': async (req: Request, asker: Asker) => {
         if (req.type !== 'usb.exception.redeem') throw new Error('wrong request');
         if (!book) throw new BaomiError('PROTOCOL_UNSUPPORTED', { type: req.type }, 1);
-        const r = await book.redeem(req.token, asker);
+        // A token for a device this computer has not seen is refused (plug it in first).
+        const known = (device: string) =>
+          (seen?.list() ?? []).some((e) => exceptionNames(device, e.device));
+        const r = await book.redeem(req.token, asker, { deviceKnown: known });
         if (!r.ok) throw new BaomiError(r.code, r.params, 2);
         // A stick already plugged is opened now, not at its next plug.
         await enqueue('exception', () => redecide('exception'));
@@ -423,6 +457,12 @@ export function usbModule(o: UsbModuleOptions = {}): AgentModule {
       },
     },
   };
+}
+
+/** The same device as before (a swap in one port between scans is not). */
+function sameDevice(a: UsbDevice, b: UsbDevice): boolean {
+  if (a.hash !== undefined && b.hash !== undefined) return a.hash === b.hash;
+  return a.vendor === b.vendor && a.product === b.product && a.serial === b.serial;
 }
 
 /** Vendor-specific interfaces without names: the device might be an MTP phone. */

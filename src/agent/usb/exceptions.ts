@@ -53,13 +53,19 @@ export interface RedeemAsker {
   seatUser?: string;
 }
 
+/** What the caller knows that the token cannot: whether its device was seen here. */
+export interface RedeemExtra {
+  /** Whether this computer has seen the device a token names (hash or vid:pid:serial). */
+  deviceKnown?: (device: string) => boolean;
+}
+
 export type RedeemResult =
   | { ok: true; exception: ActiveException }
   | { ok: false; code: ExceptionRefusalCode; params: Record<string, Json> };
 
 export interface ExceptionBook {
   /** Verifies, records and keeps the exception; one redemption at a time. */
-  redeem(token: string, by?: RedeemAsker): Promise<RedeemResult>;
+  redeem(token: string, by?: RedeemAsker, extra?: RedeemExtra): Promise<RedeemResult>;
   /** The exceptions in force at `now` (ms since the epoch). */
   active(now: number): ActiveException[];
 }
@@ -118,7 +124,11 @@ export function createExceptionBook(o: ExceptionBookOptions): ExceptionBook {
     return { ok: false, code, params };
   };
 
-  const redeemNow = async (text: string, asker: RedeemAsker): Promise<RedeemResult> => {
+  const redeemNow = async (
+    text: string,
+    asker: RedeemAsker,
+    extra: RedeemExtra,
+  ): Promise<RedeemResult> => {
     const by = asker.socket ?? 'agent';
     const now = o.clock.now();
     const trust = logTrustReport(o.trustDir, inspectTrustDir(o.trustDir, 'exceptions'), log, 'usb');
@@ -149,6 +159,10 @@ export function createExceptionBook(o: ExceptionBookOptions): ExceptionBook {
         { at: isoTime(before.redeemedAt), notAfter: isoTime(before.notAfter) },
         by,
       );
+    // A token for a device this computer has not seen is refused (and not used up): plug the
+    // device in first, so a token sent to the wrong person or machine is said at once.
+    if (extra.deviceKnown && !extra.deviceKnown(p.device))
+      return refuse(text, 'EXCEPTION_WRONG_DEVICE', { device: p.device }, by);
     const newest = store.newestTs();
     if (p.notAfter <= newest)
       return refuse(
@@ -204,9 +218,9 @@ export function createExceptionBook(o: ExceptionBookOptions): ExceptionBook {
   };
 
   return {
-    redeem(text, asker = {}) {
+    redeem(text, asker = {}, extra = {}) {
       // One at a time: two redemptions of one token must not both find it unused.
-      const run = () => redeemNow(text, asker);
+      const run = () => redeemNow(text, asker, extra);
       const result = queue.then(run, run);
       queue = result.catch(() => {});
       return result;

@@ -60,7 +60,7 @@ export interface VerdictContext {
   /** What the OS holds after apply(), when enforcing. */
   result?: ApplyResult;
   /** Why it was decided now: plugged, present at start, a new policy, an exception. */
-  because: 'plugged' | 'present' | 'policy' | 'exception' | 'session';
+  because: 'plugged' | 'present' | 'policy' | 'exception' | 'session' | 'expired';
 }
 
 /**

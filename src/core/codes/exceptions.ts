@@ -93,7 +93,8 @@ export const exceptionMessages = {
       'This exception is for the user {{user}}; {{seatUser}} is logged in here. Only {{user}}, logged in at this computer, can redeem it.',
     EXCEPTION_NO_SEAT_USER:
       'This exception is for the user {{user}}, but nobody is known to be logged in at this computer. Redeem it from {{user}}’s own session.',
-    EXCEPTION_WRONG_DEVICE: 'This exception is for another device ({{device}}).',
+    EXCEPTION_WRONG_DEVICE:
+      'This exception is for a device this computer has not seen ({{device}}): plug that device in, then redeem the token again (it is not used up).',
     EXCEPTION_ALREADY_REDEEMED:
       'This exception token was already redeemed on this computer at {{at}}; each token works once. If that was you, the exception is in force until {{notAfter}}.',
     EXCEPTION_CLOCK_BACK:
@@ -123,7 +124,8 @@ export const exceptionMessages = {
       '该例外适用于用户 {{user}}，而本机当前登录的是 {{seatUser}}。只有在本机登录的 {{user}} 本人才能兑换。',
     EXCEPTION_NO_SEAT_USER:
       '该例外适用于用户 {{user}}，但本机当前没有已知的登录用户。请在 {{user}} 本人的会话中兑换。',
-    EXCEPTION_WRONG_DEVICE: '该例外适用于另一台设备（{{device}}）。',
+    EXCEPTION_WRONG_DEVICE:
+      '该例外所针对的设备（{{device}}）尚未接入过本机：请先插入该设备，再重新兑换令牌（令牌不会因此失效）。',
     EXCEPTION_ALREADY_REDEEMED:
       '该例外令牌已于 {{at}} 在本机兑换过；每个令牌只能使用一次。如果是你本人兑换的，该例外在 {{notAfter}} 之前有效。',
     EXCEPTION_CLOCK_BACK:

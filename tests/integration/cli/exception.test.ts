@@ -36,6 +36,8 @@ import {
   stopAgent,
   waitFor,
 } from '../../helpers/agent.js';
+import { FakeSysfs } from '../../helpers/fake-sysfs.js';
+import { QEMU_STICK } from '../../helpers/usb-descriptors.js';
 
 const made: string[] = [];
 const tmp = () => {
@@ -286,14 +288,23 @@ describe('baomi exception', () => {
     expect(both.stderr).toMatch(/one of the two/);
   });
 
-  describe('with a running agent', () => {
+  describe('with a running agent (a fabricated sysfs holding the stick)', () => {
     let d: AgentDirs;
     let agent: AgentProcess;
+    let t: FakeSysfs;
     beforeAll(async () => {
       d = agentDirs();
       made.push(d.root);
+      t = new FakeSysfs();
+      made.push(t.root);
+      t.rootHub(1);
+      t.plug('1-1', {
+        descriptors: QEMU_STICK,
+        product: 'QEMU USB HARDDRIVE',
+        serial: 'EXC-CLI-1',
+      });
       installSignedPolicy(d, policyYaml(1, 'usb: { storage: audit }'));
-      agent = startAgentProcess(d);
+      agent = startAgentProcess(d, ['--sysfs-root', t.sys]);
       await waitFor(
         'the agent answering',
         () => runCli(['status', '--socket', join(d.socketDir, 'admin.sock')]).code === 0,
@@ -305,7 +316,17 @@ describe('baomi exception', () => {
 
     it('refuses a token no trusted exception key signed, then redeems it once its key is installed, and only once', () => {
       const w = tmp();
-      const token = cli(issueArgs(keyFile, ['--log', join(w, 'l')]), w).stdout.trim();
+      const issue = (device: string) =>
+        cli(
+          issueArgs(keyFile, ['--log', join(w, 'l')]).map((a) =>
+            a === '0781:5581:4C530001' ? device : a,
+          ),
+          w,
+        ).stdout.trim();
+      // A token for a device this computer has never seen is refused, and not used up.
+      const elsewhere = join(w, 'elsewhere.bmx');
+      writeFileSync(elsewhere, issue('0781:5581:4C530001'));
+      const token = issue('46f4:0001:EXC-CLI-1');
       const file = join(w, 't.bmx');
       // As it arrives by email: broken into lines.
       writeFileSync(file, token.replace(/(.{50})/g, '$1\n'));
@@ -322,9 +343,15 @@ describe('baomi exception', () => {
       copyFileSync(keyFile.replace(/\.key$/, '.pub'), join(d.trustDir, 'exceptions', 'sec.pub'));
       const ok = redeem();
       expect(ok.code, ok.stderr).toBe(0);
-      expect(ok.stdout).toMatch(/0781:5581:4C530001/);
+      expect(ok.stdout).toMatch(/46f4:0001:EXC-CLI-1/);
       const again = redeem();
       expect(again.code).not.toBe(0);
+      const wrong = cli(
+        ['exception', 'redeem', '--file', elsewhere, '--socket', join(d.socketDir, 'admin.sock')],
+        w,
+      );
+      expect(wrong.code).not.toBe(0);
+      expect(wrong.stderr).toMatch(/has not seen|plug that device in/);
       const events = runCli([
         'events',
         '--socket',
@@ -340,8 +367,10 @@ describe('baomi exception', () => {
         'usb.exception-refused',
         'usb.exception',
         'usb.exception-refused',
+        'usb.exception-refused',
       ]);
-      expect(events[1].data).toMatchObject({ device: '0781:5581:4C530001', user: 'alice' });
+      expect(events[1].data).toMatchObject({ device: '46f4:0001:EXC-CLI-1', user: 'alice' });
+      expect(events[3].data).toMatchObject({ code: 'EXCEPTION_WRONG_DEVICE' });
       // Never the token itself: it is a bearer credential.
       expect(JSON.stringify(events)).not.toContain(token.slice(5, 40));
     });

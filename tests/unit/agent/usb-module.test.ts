@@ -222,6 +222,12 @@ describe('usb module', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(events('usb.enforcement-lost')).toHaveLength(1);
     expect(m.status?.()).toMatchObject({ usb: { enforcing: false, reason: 'USB_SEAL_OPEN' } });
+    // Not sealed everywhere, still blocking: a stick is refused and a keyboard opened.
+    p.usb.plug(device('1-1'));
+    p.usb.plug(keyboard('1-2'));
+    await until('both decided', () => p.usb.state.get('1-2') === 'allow');
+    await until('stick held', () => events('usb.blocked').length === 1);
+    expect(p.usb.state.get('1-1')).toBe('block');
     // Someone opens a hub that can be sealed: that is news, and it is sealed again.
     p.usb.reopen('usb1');
     p.clock.advance(60_000);
@@ -310,6 +316,68 @@ describe('usb module', () => {
     p.usb.plug(device('1-1b', { serial: 'S-1-1' }));
     await until('allowed', () => events('usb.allowed').length === 1);
     expect(events('usb.allowed')[0]?.data).toMatchObject({ rule: { by: 'rule', index: 0 } });
+  });
+
+  it('an exception that ends closes the stick it opened, without a replug', async () => {
+    const start = createFakePlatform().clock.now();
+    const exception = {
+      id: 'x2',
+      device: '46f4:0001:S-1-1',
+      user: 'alice',
+      notBefore: start - 1000,
+      notAfter: start + 15_000,
+      reason: 'short',
+    };
+    const book: ExceptionBookLike = {
+      active: (now) => (now < exception.notAfter ? [exception] : []),
+      redeem: async () => ({ ok: true, exception }),
+    };
+    const { p, ctx, m, events } = setup({ book });
+    await m.start(ctx);
+    p.usb.plug(device('1-1'));
+    await until('allowed', () => events('usb.allowed').length === 1);
+    expect(p.usb.state.get('1-1')).toBe('allow');
+    p.clock.advance(16_000);
+    await until('closed at the end of the window', () => events('usb.blocked').length === 1);
+    expect(events('usb.blocked')[0]?.data).toMatchObject({ because: 'expired' });
+    expect(p.usb.state.get('1-1')).toBe('block');
+  });
+
+  it('another device in the same port between two looks is decided as a new one', async () => {
+    const { p, ctx, m, events } = setup();
+    await m.start(ctx);
+    p.usb.plug(keyboard('1-2'));
+    await until('keyboard allowed', () => events('usb.allowed').length === 1);
+    // Swapped behind the watcher's back: same port, another device.
+    p.usb.devices.set('1-2', device('1-2', { hash: 'f'.repeat(64) }));
+    p.clock.advance(60_000);
+    await until('the swap recorded', () => events('usb.removed').length === 1);
+    await until('the stick blocked', () => events('usb.blocked').length === 1);
+    expect(events('usb.blocked')[0]?.data).toMatchObject({ device: '1-2', vendor: '46f4' });
+  });
+
+  it('a token for a device never seen here is refused through the book, not used up', async () => {
+    let asked: ((d: string) => boolean) | undefined;
+    const book: ExceptionBookLike = {
+      active: () => [],
+      redeem: async (_t, _a, extra) => {
+        asked = extra?.deviceKnown;
+        return { ok: false, code: 'EXCEPTION_WRONG_DEVICE', params: {} };
+      },
+    };
+    const { p, ctx, m, events } = setup({ book });
+    await m.start(ctx);
+    p.usb.plug(device('1-1'));
+    await until('seen', () => events('usb.blocked').length === 1);
+    await expect(
+      m.requests?.['usb.exception.redeem']?.(
+        { id: 1, type: 'usb.exception.redeem', token: 't' },
+        { socket: 'agent', seatUser: 'alice' },
+      ),
+    ).rejects.toMatchObject({ code: 'EXCEPTION_WRONG_DEVICE' });
+    expect(asked?.('46f4:0001:S-1-1')).toBe(true);
+    expect(asked?.(device('1-1').hash as string)).toBe(true);
+    expect(asked?.('0781:5581:OTHER')).toBe(false);
   });
 
   it('a controller that appears later (a dock) is sealed as it appears', async () => {
