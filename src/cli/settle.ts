@@ -18,7 +18,10 @@
 // up to 8 MiB allocated in the second before the loop went quiet, is one such sample: a
 // collection 6 s later still counts it, sees ~1,300 bytes/ms and keeps 16 MiB, of which
 // ~8 MiB stay resident (bench:footprint's 72.5 MiB runs, about one in four). Hence:
-//   1. after the first quiet second, a minor collection (~1 ms) closes that sample ("prime");
+//   1. after the first quiet second, a full collection closes that sample ("prime"). Not a
+//      minor one: what a scavenge promotes counts as old-generation allocation in the next
+//      sample, and start-up's dead old objects keep young ones alive until a full collection
+//      (measured: a second minor prime, after a busy second, left all 16 MiB in 1 run of 6);
 //   2. after RATE_WINDOW_MS more of quiet, the window holds only the quiet stretch, and a
 //      full collection gives the young generation back, every time;
 //   3. two more full collections: V8 grows the young generation again at the start of the
@@ -29,7 +32,7 @@
 // Each step checked with v8.getHeapSpaceStatistics() on Node 20.20 (tests/integration/cli/
 // settle.test.ts holds the outcome): the young generation ends at 1 MiB reserved, ~0.27 MiB
 // committed, in every run; before, 2 MiB (1.3 committed) or 16 MiB (8–9 committed) in about
-// half the runs. Four collections once, ~25 ms of CPU in all.
+// half the runs. Five collections once, ~30–50 ms of CPU in all.
 //
 // SECURITY/robustness: v8.setFlagsFromString after start is documented as "use with care".
 // Both flags are plain booleans V8 reads at each use; they are flipped right after a full
@@ -74,7 +77,7 @@ export function settleWhenIdle(onSettled?: () => void): void {
         return;
       }
       if (primedAt === null) {
-        collect('minor');
+        collect('major');
         primedAt = performance.now();
         return;
       }
