@@ -11,7 +11,7 @@ import { ROOT } from '../../helpers/agent.js';
 
 const SETTLE = join(ROOT, 'dist/cli/settle.js');
 
-/** `busyAgain`: ms after which the loop is busy for 200 ms more (after the first quiet second). */
+/** `busyAgain`: ms after which the loop is busy for 200 ms more (after it first went quiet). */
 const child = (busyAgain: number) => `
 import v8 from 'node:v8';
 const young = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
@@ -56,7 +56,7 @@ async function settleChild(busyAgain: number): Promise<Record<string, number>> {
 describe.concurrent('settleWhenIdle', () => {
   for (const [what, busyAgain] of [
     ['when the loop goes quiet at once', 0],
-    ['when the loop is busy again after its first quiet second', 1500],
+    ['when the loop is busy again after it first went quiet', 1500],
   ] as const) {
     it(`gives the young generation back after a start-up burst, ${what}`, async () => {
       const o = await settleChild(busyAgain);
