@@ -48,6 +48,8 @@ export interface WatchContext {
   scanEveryMs?: number;
   /** Whether this machine has a Thunderbolt bus (only then does libusb's mode still scan). */
   hasThunderbolt?: () => boolean;
+  /** Whether this machine has a USB bus at all (none: no scanning; the module lists each minute). */
+  hasUsb?: () => boolean;
 }
 
 export function watchDevices(ctx: WatchContext, h: UsbWatchHandlers): { close(): void } {
@@ -95,7 +97,10 @@ export function watchDevices(ctx: WatchContext, h: UsbWatchHandlers): { close():
     try {
       const now = new Set([
         ...(withUsb ? await deviceNames(ctx.paths) : []),
-        ...(await thunderboltNames(ctx.paths)).map((n) => `${TB_PREFIX}${n}`),
+        ...(ctx.hasThunderbolt && !ctx.hasThunderbolt()
+          ? []
+          : await thunderboltNames(ctx.paths)
+        ).map((n) => `${TB_PREFIX}${n}`),
       ]);
       if (closed) return;
       if (known === null) {
@@ -128,6 +133,9 @@ export function watchDevices(ctx: WatchContext, h: UsbWatchHandlers): { close():
     if (closed || timer) return;
     // With libusb's events, the scan is only for Thunderbolt: none without that bus.
     if (mode === 'usb' && ctx.hasThunderbolt && !ctx.hasThunderbolt()) return;
+    // No bus to scan (a container, a VM without USB): nothing can arrive between the module's
+    // own looks once a minute, so an idle agent is not woken for a readdir that fails.
+    if (ctx.hasUsb && !ctx.hasUsb() && ctx.hasThunderbolt && !ctx.hasThunderbolt()) return;
     timer = ctx.clock.every(every, () => void scan(mode !== 'usb'));
   };
 

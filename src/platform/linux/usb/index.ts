@@ -99,6 +99,7 @@ export function createLinuxUsb(o: LinuxUsbOptions): UsbControl {
           paths,
           ...(wo?.scanEveryMs ? { scanEveryMs: wo.scanEveryMs } : {}),
           hasThunderbolt: () => fs.existsSync(path.dirname(paths.thunderbolt)),
+          hasUsb: () => fs.existsSync(paths.bus),
           clock: o.clock,
           loadUsb: hotplug ? (o.loadUsb ?? loadUsbPackage) : null,
           say,
