@@ -11,13 +11,11 @@
 //   3. bad input: a session bus with no notification service: reminders are stored as not
 //      delivered, with the reason, and the agent keeps going;
 //   4. bad input: no xprintidle on PATH: no idle source, said once in the agent's log.
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BaomiEvent } from '../../../src/core/events/types.js';
 import { XPRINTIDLE_MISSING } from '../../../src/platform/linux/idle-x11.js';
 import { waitFor } from '../../helpers/agent.js';
-import { type DeskAgent, startDeskAgent } from './desk-agent.js';
+import { type DeskAgent, pathWithout, startDeskAgent } from './desk-agent.js';
 import { type DeskSession, startSession } from './session.js';
 import { DESK_USER, type Desk, deskMissing, endAll, startDesk } from './xdesk.js';
 
@@ -253,16 +251,8 @@ describe.skipIf(missing !== null)(
 
     it('bad input: no xprintidle on PATH: status says idleSource none; the log says so once', async () => {
       // A PATH with the desktop's other programs and no xprintidle.
-      const bin = path.join(desk.dir, 'bin-no-xprintidle');
-      fs.mkdirSync(bin, { recursive: true });
-      for (const p of ['sh', 'notify-send', 'xscreensaver-command', 'xdotool']) {
-        const target = path.join('/usr/bin', p);
-        if (fs.existsSync(target) && !fs.existsSync(path.join(bin, p)))
-          fs.symlinkSync(target, path.join(bin, p));
-      }
-      fs.chmodSync(bin, 0o755);
       agent = await startDeskAgent(desk, {
-        env: { ...desk.env, PATH: bin },
+        env: { ...desk.env, PATH: pathWithout(desk, 'xprintidle') },
         idle: 'remindAfter: 3s\nrepeat: 3s\nlockAfter: 1h\nlock: false',
       });
       const a = agent;

@@ -5,7 +5,16 @@
 // utmp) and runs xprintidle, xscreensaver-command and notify-send as itself.
 // Its folders are the desk's (outside /tmp, which the namespace replaces): the data and
 // socket folders belong to the desk user, the policy and trust folders to root (readable).
-import { chmodSync, chownSync, cpSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  symlinkSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { BaomiEvent } from '../../../src/core/events/types.js';
 import {
@@ -36,6 +45,31 @@ export interface DeskAgent {
   stop(): Promise<number | null>;
 }
 
+/** The desktop programs the agent may run (idle sources, the locker, the notifier). */
+const DESKTOP_PROGRAMS = [
+  'sh',
+  'xprintidle',
+  'xscreensaver-command',
+  'xdg-screensaver',
+  'notify-send',
+  'loginctl',
+];
+
+/**
+ * A PATH of one folder (made in the desk's) holding links to the desktop programs but
+ * `missing`: a machine where that program is not installed.
+ */
+export function pathWithout(desk: Desk, missing: string): string {
+  const bin = join(desk.dir, `bin-without-${missing}`);
+  mkdirSync(bin, { recursive: true, mode: 0o755 });
+  for (const p of DESKTOP_PROGRAMS) {
+    const target = join('/usr/bin', p);
+    if (p !== missing && existsSync(target) && !existsSync(join(bin, p)))
+      symlinkSync(target, join(bin, p));
+  }
+  return bin;
+}
+
 /** The policy of these tests: USB audited (nothing is sealed), the given idle block. */
 export function idlePolicy(version: number, idle: string): string {
   const body = idle
@@ -53,7 +87,7 @@ export function idlePolicy(version: number, idle: string): string {
  */
 export async function startDeskAgent(
   desk: Desk,
-  o: { env: Record<string, string>; idle: string; lang?: string },
+  o: { env: Record<string, string>; idle: string; lang?: string; nodeArgs?: string[] },
 ): Promise<DeskAgent> {
   const root = mkdtempSync(join(desk.dir, 'agent-'));
   chmodSync(root, 0o755);
@@ -73,7 +107,11 @@ export async function startDeskAgent(
   }
   installSignedPolicy(d, idlePolicy(1, o.idle));
   const env = { ...o.env, LANG: o.lang ?? 'en_US.UTF-8' };
-  const proc = startAgentProcess(d, [], desk.wrap(env));
+  // Node's own flags (a profiler) go between node and the script: a shell's exec puts them
+  // after the node that startAgentProcess appends ("$0") and before the script ("$@").
+  const flags = (o.nodeArgs ?? []).map((a) => `'${a.replaceAll("'", `'\\''`)}'`).join(' ');
+  const nodeArgs = flags ? ['sh', '-c', `exec "$0" ${flags} "$@"`] : [];
+  const proc = startAgentProcess(d, [], [...desk.wrap(env), ...nodeArgs]);
   const pid = proc.child.pid;
   if (pid === undefined) throw new Error('the agent did not start');
   const events = () => {

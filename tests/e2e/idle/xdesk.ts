@@ -81,6 +81,8 @@ export interface Desk {
   spawn(cmd: string, args: string[], env?: Record<string, string>): ChildProcess;
   /** Runs a program as the desk user on the display; resolves with its exit and output. */
   asUser(cmd: string, args: string[], env?: Record<string, string>): Promise<UserResult>;
+  /** What Xvfb has written to stderr so far (with -audit: a line per client connection). */
+  xlog(): string;
   startScreensaver(): Promise<void>;
   /** Whether xscreensaver says the screen is locked (null: no xscreensaver answers). */
   screenLocked(): Promise<boolean | null>;
@@ -119,7 +121,8 @@ const NAMESPACE_SCRIPT =
 /** Starts Xvfb as the desk user on a free display; resolves once it accepts clients. */
 async function startXvfb(
   wrap: (env: Record<string, string>) => string[],
-): Promise<{ display: string; proc: ChildProcess }> {
+  extra: string[],
+): Promise<{ display: string; proc: ChildProcess; stderr: () => string }> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const n = 200 + Math.floor(Math.random() * 700);
     const [cmd, ...args] = [
@@ -133,6 +136,7 @@ async function startXvfb(
       '640x480x24',
       '-nolisten',
       'tcp',
+      ...extra,
     ];
     const proc = spawn(cmd!, args, {
       detached: true,
@@ -154,14 +158,15 @@ async function startXvfb(
         resolve(false);
       });
     });
-    if (ready) return { display: `:${n}`, proc };
+    if (ready) return { display: `:${n}`, proc, stderr: () => err };
     endGroup(proc);
     if (attempt === 4) throw new Error(`Xvfb did not start: ${err.trim().slice(-500)}`);
   }
   throw new Error('unreachable');
 }
 
-export async function startDesk(): Promise<Desk> {
+/** `xvfbArgs`: more arguments for Xvfb (the idle bench counts X clients with `-audit 4`). */
+export async function startDesk(o: { xvfbArgs?: string[] } = {}): Promise<Desk> {
   const dir = fs.mkdtempSync(path.join(deskBase(), 'baomi-idle-'));
   fs.chmodSync(dir, 0o755);
   const tmp = path.join(dir, 'tmp');
@@ -211,7 +216,7 @@ export async function startDesk(): Promise<Desk> {
     '-i',
     ...Object.entries(env).map(([k, v]) => `${k}=${v}`),
   ];
-  const x = await startXvfb(wrap);
+  const x = await startXvfb(wrap, o.xvfbArgs ?? []);
   const deskEnv = { PATH: DESK_PATH, HOME: home, DISPLAY: x.display };
   const spawnUser = (cmd: string, args: string[], env: Record<string, string> = deskEnv) => {
     const [c, ...a] = [...wrap(env), cmd, ...args];
@@ -256,6 +261,7 @@ export async function startDesk(): Promise<Desk> {
     spawn: spawnUser,
     asUser,
     screenLocked,
+    xlog: x.stderr,
     async startScreensaver() {
       saver = spawnUser('xscreensaver', ['-no-splash']);
       const until = Date.now() + 15_000;
