@@ -92,6 +92,9 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   const logFile = o.logFile ?? join(o.dataDir, 'agent.log');
   const log = createLogger(logFile);
   for (const lack of platform.lacks) log.warn({ module: 'platform' }, lack);
+  // And what the adapters find missing later (a notify-send that fails, no xscreensaver on
+  // the display), once each, as they find it: otherwise it would be said to nobody.
+  const stopLacks = platform.onLack?.((lack) => log.warn({ module: 'platform' }, lack));
 
   // Who asks on agent.sock: the seat user proves it with the token only they can read.
   const seats = createSeatTokens({
@@ -115,6 +118,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     } catch {
       // the store's own failure is not the one to report
     }
+    stopLacks?.();
     lock.release();
     throw e;
   }
@@ -139,6 +143,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   } catch (e) {
     await sockets.close();
     seats.stop();
+    stopLacks?.();
     lock.release();
     throw e;
   }
@@ -187,6 +192,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       try {
         store.close();
       } finally {
+        stopLacks?.();
         lock.release();
       }
     }

@@ -64,11 +64,14 @@ export function createPlatform(o: PlatformOptions = {}): Platform {
   const commands = createNodeCommandRunner();
   const uid = process.getuid?.() ?? -1;
   const lacks: string[] = [];
-  // A line found at run time joins `lacks` too, so status shows it; said once.
+  const listeners = new Set<(line: string) => void>();
+  // A line found at run time joins `lacks` too, and goes to whoever listens (the agent's
+  // log); said once.
   const say = (line: string) => {
     if (lacks.includes(line)) return;
     lacks.push(line);
     o.say?.(line);
+    for (const l of listeners) l(line);
   };
   const base = {
     os,
@@ -78,6 +81,10 @@ export function createPlatform(o: PlatformOptions = {}): Platform {
     usb: noUsb,
     idle: noIdle,
     lacks,
+    onLack(listener: (line: string) => void) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
   };
   if (os === 'windows') {
     lacks.push(...WINDOWS_LACKS);

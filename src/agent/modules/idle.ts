@@ -260,9 +260,10 @@ export function idleModule(o: IdleModuleOptions = {}): IdleModule {
         ? { delivered: true, via: 'tray' }
         : { delivered: false, via: cx.platform.notifier.name, why: 'no-notifier' };
     } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
       return trayUp
         ? { delivered: true, via: 'tray' }
-        : { delivered: false, via: cx.platform.notifier.name, why: String(e).slice(0, 200) };
+        : { delivered: false, via: cx.platform.notifier.name, why: why.slice(0, 200) };
     }
   };
 

@@ -29,6 +29,12 @@ export interface Platform {
    * collected when the adapters were picked so the agent can say it once.
    */
   lacks: string[];
+  /**
+   * Hears each line found at run time (a notify-send that fails, no xscreensaver on the
+   * display) as it joins `lacks`, once per line, so the agent can log it then: lines found
+   * at start are in `lacks` already. Returns a function that stops listening.
+   */
+  onLack?(listener: (line: string) => void): () => void;
 }
 
 export type * from './clock.js';

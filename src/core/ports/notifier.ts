@@ -13,6 +13,11 @@ export interface Notice {
 
 export interface Notifier {
   readonly name: string;
-  /** Resolves true when shown, false when there is no way to show it (logged once by the adapter). */
+  /**
+   * Resolves true when shown, false when there is no way to show it (no program to show it
+   * with, nobody to show it to; logged once by the adapter). Rejects, with the reason, when
+   * the way is there and showing failed (a session bus with no notification daemon, a
+   * timeout), so that an undelivered notice is recorded with why.
+   */
   notify(notice: Notice, to: SeatUser | null): Promise<boolean>;
 }

@@ -44,11 +44,17 @@ export function createMacNotifier(o: {
       } else {
         r = await o.commands.run('osascript', osascriptArgs(notice));
       }
-      if (r.missing && !said) {
+      if (r.missing) {
+        if (!said) o.say?.('notifier: osascript is missing; notices need the tray');
         said = true;
-        o.say?.('notifier: osascript is missing; notices need the tray');
+        return false;
       }
-      return r.code === 0;
+      if (r.code !== 0) {
+        // The port's contract: a failure that is not "no way to show it" says why.
+        const why = r.timedOut ? 'timed out' : r.stderr.trim().split('\n')[0] || `exit ${r.code}`;
+        throw new Error(`osascript failed: ${why}`);
+      }
+      return true;
     },
   };
 }

@@ -22,12 +22,17 @@ export interface FakePlatform extends Platform {
   kernel: FakeKernel;
   usb: FakeUsb;
   idle: FakeIdle;
+  onLack(listener: (line: string) => void): () => void;
+  /** A line an adapter finds missing at run time (joins `lacks` once, heard by listeners). */
+  lack(line: string): void;
 }
 
 export function createFakePlatform(
   o: { os?: PlatformOs; start?: number; lacks?: string[] } = {},
 ): FakePlatform {
   const clock = new FakeClock(o.start);
+  const lacks = [...(o.lacks ?? [])];
+  const listeners = new Set<(line: string) => void>();
   return {
     os: o.os ?? 'linux',
     clock,
@@ -39,7 +44,16 @@ export function createFakePlatform(
     kernel: new FakeKernel(),
     usb: new FakeUsb(),
     idle: new FakeIdle(),
-    lacks: [...(o.lacks ?? [])],
+    lacks,
+    onLack(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    lack(line) {
+      if (lacks.includes(line)) return;
+      lacks.push(line);
+      for (const l of listeners) l(line);
+    },
   };
 }
 

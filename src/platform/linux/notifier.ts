@@ -61,7 +61,8 @@ export function createLinuxNotifier(o: LinuxNotifierOptions): Notifier {
       if (r.code !== 0) {
         const why = r.timedOut ? 'timed out' : r.stderr.trim().split('\n')[0] || `exit ${r.code}`;
         sayOnce(`notifier: notify-send failed: ${why}`);
-        return false;
+        // The port's contract: a failure that is not "no way to show it" says why.
+        throw new Error(`notify-send failed: ${why}`);
       }
       return true;
     },

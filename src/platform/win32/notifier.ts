@@ -46,9 +46,12 @@ export function createWindowsNotifier(o: {
           sayOnce('notifier: msg.exe is missing (Windows Home?); notices need the tray');
           return false;
         }
-        if (r.code !== 0)
-          sayOnce(`notifier: msg.exe failed: ${r.stderr.trim() || `exit ${r.code}`}`);
-        return r.code === 0;
+        if (r.code !== 0) {
+          const why = r.timedOut ? 'timed out' : r.stderr.trim() || `exit ${r.code}`;
+          sayOnce(`notifier: msg.exe failed: ${why}`);
+          throw new Error(`msg.exe failed: ${why}`); // the port's contract: a failure says why
+        }
+        return true;
       }
       const r = await o.commands.run(
         'powershell.exe',
@@ -59,11 +62,14 @@ export function createWindowsNotifier(o: {
         sayOnce('notifier: powershell.exe is missing; notices need the tray');
         return false;
       }
-      if (r.code !== 0)
-        sayOnce(
-          `notifier: the toast failed: ${r.stderr.trim().split('\n')[0] || `exit ${r.code}`}`,
-        );
-      return r.code === 0;
+      if (r.code !== 0) {
+        const why = r.timedOut
+          ? 'timed out'
+          : r.stderr.trim().split(/\r?\n/)[0] || `exit ${r.code}`;
+        sayOnce(`notifier: the toast failed: ${why}`);
+        throw new Error(`the toast failed: ${why}`);
+      }
+      return true;
     },
   };
 }

@@ -112,7 +112,7 @@ describe('notify-send for real', () => {
     expect(call).toContain('env=DBUS_SESSION_BUS_ADDRESS=unix:path=/tmp/bus');
   });
 
-  it('is false when notify-send fails, and when it is missing (said once)', async () => {
+  it('rejects with the reason when notify-send fails; is false when it is missing (said once)', async () => {
     const failing = stub(1);
     const said: string[] = [];
     const users = createLinuxUsers({ passwd: '/nonexistent' });
@@ -122,7 +122,7 @@ describe('notify-send for real', () => {
       uid: 4242,
       say: (l) => said.push(l),
     });
-    expect(await f.notify(notice, null)).toBe(false);
+    await expect(f.notify(notice, null)).rejects.toThrow('notify-send failed: exit 1');
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'baomi-nopath-'));
     dirs.push(empty);
     const m = createLinuxNotifier({

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPlatform } from '../../../src/platform/index.js';
+import { createPlatform, onPath } from '../../../src/platform/index.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -65,6 +65,28 @@ describe('createPlatform', () => {
     expect(p.lacks.filter((l) => /^idle: no systemd-logind/.test(l))).toHaveLength(1);
     // (The locker is not called here: as an ordinary user it would lock this desktop.)
   });
+
+  // As root it runs notify-send as the (fabricated) seat user, on a bus that is not there: on
+  // an ordinary user's desktop it would show a real notice, so root only.
+  it.runIf(process.getuid?.() === 0 && onPath('notify-send'))(
+    'tells a listener each line an adapter finds at run time, once (a notify-send that fails)',
+    async () => {
+      const root = fs.mkdtempSync(path.join(os.tmpdir(), 'baomi-plat-'));
+      dirs.push(root);
+      fs.mkdirSync(path.join(root, 'etc'));
+      fs.writeFileSync(path.join(root, 'etc/passwd'), 'alice:x:1000:1000::/nonexistent:/bin/sh\n');
+      const p = createPlatform({ os: 'linux', root });
+      const heard: string[] = [];
+      const stop = p.onLack?.((l) => heard.push(l));
+      const notice = { code: 'x', title: 't', body: 'b', urgency: 'normal' as const };
+      const to = { name: 'alice', uid: 1000, display: ':0', source: 'logind' as const };
+      await expect(p.notifier.notify(notice, to)).rejects.toThrow(/^notify-send failed: /);
+      await expect(p.notifier.notify(notice, to)).rejects.toThrow(/^notify-send failed: /);
+      expect(heard).toEqual([expect.stringMatching(/^notifier: notify-send failed: /)]);
+      expect(p.lacks).toContain(heard[0]);
+      stop?.();
+    },
+  );
 
   it('on Linux without /sys/bus/usb: the sysfs adapter, a line saying so, and a --sysfs-root of its own', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'baomi-plat-'));

@@ -156,6 +156,19 @@ describe('idle module', () => {
     });
   });
 
+  it('records why the notifier failed to show a reminder, and goes on reminding', async () => {
+    const p = createFakePlatform();
+    p.notifier.failure =
+      'notify-send failed: GDBus.Error:org.freedesktop.DBus.Error.ServiceUnknown: The name org.freedesktop.Notifications was not provided';
+    const { ctx, m, events, away } = setup({ platform: p });
+    m.start(ctx);
+    m.apply?.(idlePolicy('  remindAfter: 20s\n  repeat: 20s\n'));
+    await away(45 * S);
+    await until('reminded twice', () => events('idle.reminded').length === 2);
+    for (const e of events('idle.reminded'))
+      expect(e.data).toMatchObject({ delivered: false, via: 'fake', why: p.notifier.failure });
+  });
+
   it('with no source, says so and reminds from the tray’s reports', async () => {
     const p = createFakePlatform();
     p.idle.sources = [];

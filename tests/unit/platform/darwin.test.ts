@@ -98,5 +98,16 @@ describe('macOS notifier', () => {
     expect(await none.notify(notice, null)).toBe(false);
     expect(await none.notify(notice, null)).toBe(false);
     expect(said).toEqual(['notifier: osascript is missing; notices need the tray']);
+    // Present, and failing: the reason, for the event that records the notice undelivered.
+    const failing = createMacNotifier({
+      commands: new FakeCommandRunner().on('osascript', undefined, {
+        code: 1,
+        stderr: 'execution error: Not authorized to send Apple events (-1743)\n',
+      }),
+      uid: 501,
+    });
+    await expect(failing.notify(notice, null)).rejects.toThrow(
+      'osascript failed: execution error: Not authorized to send Apple events (-1743)',
+    );
   });
 });

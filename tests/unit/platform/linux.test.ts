@@ -222,7 +222,7 @@ describe('notify-send', () => {
     });
   });
 
-  it('a missing notify-send is false, said once, and not tried again; a failure is false', async () => {
+  it('a missing notify-send is false, said once, and not tried again; a failure rejects with the reason, said once', async () => {
     const said: string[] = [];
     const missing = new FakeCommandRunner();
     const n = createLinuxNotifier({
@@ -245,7 +245,12 @@ describe('notify-send', () => {
       uid: 1000,
       say: (l) => said.push(l),
     });
-    expect(await f.notify(notice, null)).toBe(false);
+    // notify-send ran and the desktop said no: not "no way to show it" but a failure, with why.
+    const why =
+      'notify-send failed: GDBus.Error:org.freedesktop.DBus.Error.ServiceUnknown: The name org.freedesktop.Notifications was not provided';
+    await expect(f.notify(notice, null)).rejects.toThrow(why);
+    await expect(f.notify(notice, null)).rejects.toThrow(why);
+    expect(failing.calls).toHaveLength(2);
     expect(said).toEqual([
       'notifier: notify-send is not installed (libnotify-bin); notices are not shown',
       'notifier: notify-send failed: GDBus.Error:org.freedesktop.DBus.Error.ServiceUnknown: The name org.freedesktop.Notifications was not provided',

@@ -129,4 +129,23 @@ describe('Windows notifier', () => {
     expect(await home.notify(notice, who)).toBe(false);
     expect(said).toEqual(['notifier: msg.exe is missing (Windows Home?); notices need the tray']);
   });
+
+  it('a toast or msg.exe that runs and fails rejects with the reason, said once', async () => {
+    const said: string[] = [];
+    const r = new FakeCommandRunner()
+      .on('powershell.exe', undefined, { code: 1, stderr: 'Access is denied.\r\nmore' })
+      .on('msg.exe', undefined, { code: 1, stderr: 'Error 5 getting session names' });
+    const user = createWindowsNotifier({ commands: r, service: false, say: (l) => said.push(l) });
+    await expect(user.notify(notice, null)).rejects.toThrow('the toast failed: Access is denied.');
+    await expect(user.notify(notice, null)).rejects.toThrow('the toast failed');
+    const svc = createWindowsNotifier({ commands: r, service: true, say: (l) => said.push(l) });
+    const who = { name: 'a', sessionId: '1', source: 'wts' as const };
+    await expect(svc.notify(notice, who)).rejects.toThrow(
+      'msg.exe failed: Error 5 getting session names',
+    );
+    expect(said).toEqual([
+      'notifier: the toast failed: Access is denied.',
+      'notifier: msg.exe failed: Error 5 getting session names',
+    ]);
+  });
 });
