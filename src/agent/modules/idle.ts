@@ -249,6 +249,9 @@ export function idleModule(o: IdleModuleOptions = {}): IdleModule {
     const cx = c();
     cx.notice(notice);
     const trayUp = tray !== null && cx.platform.clock.now() - tray.receivedAt < TRAY_FRESH_MS;
+    // With the tray running (it reports idle time), the tray shows the notice instead: the
+    // person gets it once, not from the tray and the OS notifier both.
+    if (trayUp) return { delivered: true, via: 'tray' };
     const { title, body } = idleNoticeText(createCoreTranslator(cx.config.lang ?? 'en'), notice);
     try {
       const ok = await cx.platform.notifier.notify(

@@ -184,6 +184,9 @@ describe('idle module', () => {
     );
     await until('reminded from the tray', () => events('idle.reminded').length === 1);
     expect(m.status?.()).toMatchObject({ idleSource: 'tray' });
+    // The tray shows it (pushed to subscribers), not the OS notifier as well.
+    expect(events('idle.reminded')[0]?.data).toMatchObject({ delivered: true, via: 'tray' });
+    expect(p.notifier.shown).toEqual([]);
   });
 
   it('writes the exposure of the day at stop', async () => {
