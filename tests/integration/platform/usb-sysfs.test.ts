@@ -25,6 +25,7 @@ import {
 } from '../../helpers/usb-descriptors.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
+const SHIPPED_RULE = fs.readFileSync(path.join(ROOT, 'native/udev/70-baomi-usb-ro.rules'), 'utf8');
 const isRoot = process.getuid?.() === 0;
 const trees: FakeSysfs[] = [];
 afterEach(async () => {
@@ -44,6 +45,7 @@ function usbOf(t: FakeSysfs, o: { uid?: number } = {}): UsbControl {
     uid: o.uid ?? 0,
     hotplug: false,
     interfaceWaitMs: 500,
+    readOnlyWaitMs: 400,
   });
 }
 
@@ -543,6 +545,9 @@ describe('apply()', () => {
     const cases: [Parameters<FakeSysfs['readOnlySetup']>[0], RegExp][] = [
       [{ rule: null }, /the udev rule 70-baomi-usb-ro.rules is not installed/],
       [{ rule: '# emptied by hand\n' }, /does not run \/usr\/lib\/baomi\/baomi-usb-ro/],
+      // The shipped file names the helper in its comments: with its rule line gone, it runs nothing.
+      [{ rule: SHIPPED_RULE.replace(/^ACTION.*$/m, '') }, /does not run/],
+      [{ rule: SHIPPED_RULE.replace(/^ACTION/m, '# ACTION') }, /does not run/],
       [{ helper: false }, /the helper .* is missing or not executable/],
       [{ udevd: false }, /udevd is not running/],
     ];
@@ -578,6 +583,66 @@ describe('apply()', () => {
     expect(t.attr('1-1:1.0', 'authorized')).toBe('1');
     expect(await usb.apply(stick, decision('allow'))).toEqual({ applied: 'allow' });
     expect(t.mark('1-1')).toBe(false);
+  });
+
+  it('read-only is read back: the disks the rule made read-only pass, the device is kept', async () => {
+    const { t, usb } = await sealedWith((t) =>
+      t.plug('1-1', { descriptors: QEMU_STICK, disks: [{ name: 'sda', partitions: ['sda1'] }] }),
+    );
+    t.readOnlySetup();
+    expect(await usb.apply(await device(usb, '1-1'), decision('read-only'))).toEqual({
+      applied: 'read-only',
+    });
+    expect([t.diskRo('1-1', 'sda'), t.diskRo('1-1', 'sda1')]).toEqual(['1', '1']);
+    expect(t.attr('1-1', 'authorized')).toBe('1');
+  });
+
+  it('read-only that does not hold (a disk reads ro 0): the device is taken away, fail closed', async () => {
+    const { t, usb } = await sealedWith((t) =>
+      t.plug('1-1', { descriptors: QEMU_STICK, disks: [{ name: 'sda', partitions: ['sda1'] }] }),
+    );
+    t.readOnlySetup();
+    t.readOnlyHelper = 'ignores';
+    const r = await usb.apply(await device(usb, '1-1'), decision('read-only'));
+    expect(r).toMatchObject({ applied: 'block', readOnlyFellBack: true });
+    expect(r.error).toMatch(/^read-only did not hold: sda reads ro "0", sda1 reads ro "0"/);
+    await t.settle();
+    expect(t.attr('1-1', 'authorized')).toBe('0');
+    expect(t.interfaceFolders('1-1')).toEqual([]);
+  });
+
+  it('read-only that does not hold on a keyboard with a card reader: only the reader goes', async () => {
+    const { t, usb } = await sealedWith(
+      (t) => t.plug('1-1', { descriptors: COMPOSITE_KEYBOARD_READER, disks: [{ name: 'sdb' }] }),
+      { iad: '0' },
+    );
+    t.readOnlySetup();
+    t.readOnlyHelper = 'ignores';
+    const r = await usb.apply(
+      await device(usb, '1-1'),
+      decision('read-only', [
+        [0, 'allow'],
+        [1, 'read-only'],
+      ]),
+    );
+    expect(r).toMatchObject({ applied: 'read-only', readOnlyFellBack: true });
+    expect(r.error).toMatch(
+      /read-only did not hold: sdb reads ro "0".*the rest of the device kept/,
+    );
+    await t.settle();
+    expect([t.attr('1-1:1.0', 'authorized'), t.attr('1-1:1.1', 'authorized')]).toEqual(['1', '0']);
+    expect(t.bound('1-1:1.0')).toBe(true);
+    expect(t.diskRo('1-1', 'sdb')).toBeUndefined();
+  });
+
+  it('read-only storage whose disk never appears within the wait is left to the rule', async () => {
+    const { t, usb } = await sealedWith((t) => t.plug('1-1', { descriptors: QEMU_STICK }));
+    t.readOnlySetup();
+    const started = Date.now();
+    expect(await usb.apply(await device(usb, '1-1'), decision('read-only'))).toEqual({
+      applied: 'read-only',
+    });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(350);
   });
 
   it('read-only for a stick already working: taken away, marked, and authorized again', async () => {
