@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { UsbControl } from '../../../src/core/ports/usb.js';
+import { decide } from '../../../src/core/usb/decide.js';
 import { deviceHash } from '../../../src/core/usb/hash.js';
 import type { Decision, InterfaceDecision, UsbDevice } from '../../../src/core/usb/types.js';
 import { createLinuxUsb } from '../../../src/platform/linux/usb/index.js';
@@ -180,12 +181,50 @@ describe('list()', () => {
       'descriptors: configuration 1 cut short (12 of 44 bytes)',
       'descriptors: descriptor at offset 27 runs past its configuration',
       'descriptors: configuration 1 declares 1 interfaces, has 0',
-      'serial: control characters',
     ]);
+    // A control character in a string is kept (escaped where it is shown), not a problem.
+    expect(truncated.serial).toBe('bad\u0001serial');
 
     expect((await device(usb, '1-4')).problems).toEqual([
       'idVendor: 1234, but the descriptors say 46f4',
     ]);
+  });
+
+  it('a keyboard with harmless quirks is listed with them and decided as a keyboard; a stick is not', async () => {
+    const t = tree();
+    t.rootHub(1);
+    // bNumInterfaces says 2, the configuration carries 1 (byte 4 of the configuration).
+    const quirky = QEMU_KEYBOARD.slice();
+    quirky[18 + 4] = 2;
+    const stick = QEMU_STICK.slice();
+    stick[18 + 4] = 2;
+    t.plug('1-1', { descriptors: quirky, product: 'USB Keyboard\u0007\u001b[2J' });
+    t.plug('1-2', { descriptors: stick });
+    t.plug('1-3', { descriptors: QEMU_KEYBOARD, product: 'Tast\u0000atur', serial: 'K\u0001' });
+    const usb = usbOf(t);
+    const policy = { storage: 'allow' as const, rules: [] };
+    const ctx = { now: 0, user: null, locked: false, exceptions: [] };
+
+    const kbd = await device(usb, '1-1');
+    expect(kbd.problems).toEqual(['descriptors: configuration 1 declares 2 interfaces, has 1']);
+    expect(kbd.productName).toBe('USB Keyboard\u0007\u001b[2J');
+    expect(decide(kbd, policy, ctx)).toMatchObject({
+      verdict: 'allow',
+      rule: { by: 'not-storage' },
+    });
+
+    const odd = await device(usb, '1-2');
+    expect(odd.problems).toEqual(['descriptors: configuration 1 declares 2 interfaces, has 1']);
+    expect(decide(odd, policy, ctx)).toMatchObject({
+      verdict: 'block',
+      rule: { by: 'unreadable' },
+    });
+
+    // Control characters in its strings are not a problem at all (shown escaped, not decided on).
+    const named = await device(usb, '1-3');
+    expect(named.problems).toBeUndefined();
+    expect([named.productName, named.serial]).toEqual(['Tast\u0000atur', 'K\u0001']);
+    expect(decide(named, policy, ctx).verdict).toBe('allow');
   });
 
   it('leaves out a device that vanished while it was read, and copes without sysfs at all', async () => {
