@@ -234,6 +234,11 @@ describe('baomi usb list and events against an agent without --enforce (fabricat
     // The zone's name (an IANA id such as "Etc/UTC") is a name, not a word to translate.
     expect(lines[1]!.replace(/（[^）]*）/, '')).not.toMatch(/[A-Za-z]/);
     const row = (serial: string) => cells(lines.find((l) => l.includes(serial))!);
+    // The verdicts too (--json keeps allow/block/read-only/audit).
+    expect(row('BLOCKED-0001')[1]).toBe('阻止');
+    expect(row('ALLOWED-0001')[1]).toBe('允许');
+    expect(row('68284')[1]).toBe('允许');
+    for (const l of lines.slice(2)) expect(cells(l)[1]).toMatch(/^(允许|阻止|只读|审计)/);
     expect(row('BLOCKED-0001')[0]).toBe('已插入');
     expect(row('BLOCKED-0001')[6]).toBe('usb.storage（无规则命中）');
     expect(row('ALLOWED-0001')[6]).toBe(`usb.rules[0]（${NOTE}）`);
