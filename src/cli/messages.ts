@@ -37,7 +37,7 @@ export const cliMessages: Catalog = {
     'cli.opt.dataDirRead':
       'read the database in this data directory read-only instead of asking the agent',
     'cli.opt.trustDir':
-      'trust directory whose policy/ folder holds trusted public keys (default: {{default}})',
+      'trust directory: its policy/ folder holds the keys trusted to sign policies, its exceptions/ folder those trusted to sign exception tokens (default: {{default}})',
     'cli.opt.trustDirValidate': 'also check FILE.sig against the keys in DIR/policy/',
     'cli.opt.socketDir': 'directory for agent.sock and admin.sock (default: {{default}})',
     'cli.opt.socket':
@@ -75,6 +75,10 @@ export const cliMessages: Catalog = {
     'cli.usb.head.rule': 'DECIDED BY',
     'cli.usb.head.lastSeen': 'LAST SEEN ({{zone}})',
     'cli.usb.head.hash': 'HASH',
+    'cli.usb.verdict.allow': 'allow',
+    'cli.usb.verdict.block': 'block',
+    'cli.usb.verdict.read-only': 'read-only',
+    'cli.usb.verdict.audit': 'audit',
     'cli.usb.rule.rule': 'usb.rules[{{index}}]',
     'cli.usb.rule.ruleNote': 'usb.rules[{{index}}] ({{note}})',
     'cli.usb.rule.storage-default': 'usb.storage (no rule matched)',
@@ -284,7 +288,8 @@ export const cliMessages: Catalog = {
     'cli.opt.policy': '要执行并监视的策略文件（默认：{{default}}）',
     'cli.opt.dataDir': '存放 baomi.db 的数据目录（默认：{{default}}）',
     'cli.opt.dataDirRead': '以只读方式读取该数据目录中的数据库，而不询问代理',
-    'cli.opt.trustDir': '信任目录，其 policy/ 子目录存放受信任的公钥（默认：{{default}}）',
+    'cli.opt.trustDir':
+      '信任目录：其 policy/ 子目录存放可签发策略的公钥，exceptions/ 子目录存放可签发例外令牌的公钥（默认：{{default}}）',
     'cli.opt.trustDirValidate': '同时用 DIR/policy/ 中的公钥校验 FILE.sig',
     'cli.opt.socketDir': 'agent.sock 与 admin.sock 所在目录（默认：{{default}}）',
     'cli.opt.socket':
@@ -318,6 +323,10 @@ export const cliMessages: Catalog = {
     'cli.usb.head.rule': '判定依据',
     'cli.usb.head.lastSeen': '最近出现（{{zone}}）',
     'cli.usb.head.hash': '指纹',
+    'cli.usb.verdict.allow': '允许',
+    'cli.usb.verdict.block': '阻止',
+    'cli.usb.verdict.read-only': '只读',
+    'cli.usb.verdict.audit': '审计',
     'cli.usb.rule.rule': 'usb.rules[{{index}}]',
     'cli.usb.rule.ruleNote': 'usb.rules[{{index}}]（{{note}}）',
     'cli.usb.rule.storage-default': 'usb.storage（无规则命中）',

@@ -6,6 +6,12 @@ import type { Translate } from '../core/i18n/translate.js';
 import type { DecidedBy } from '../core/usb/types.js';
 import { printable } from './printable.js';
 
+/** A verdict (allow, block, read-only, audit) in the reader's language; anything else escaped. */
+export function verdictText(t: Translate, v: unknown): string {
+  const s = printable(String(v));
+  return t(`cli.usb.verdict.${s}`, { defaultValue: s });
+}
+
 /** The rule that decided, in the reader's language. */
 export function ruleText(t: Translate, r: DecidedBy): string {
   switch (r.by) {
@@ -67,15 +73,15 @@ function verdictDetail(t: Translate, d: Record<string, unknown>): string {
   // Composite devices: interfaces decided otherwise than the device (a keyboard's card reader).
   if (Array.isArray(d.interfaceVerdicts)) {
     const list = (d.interfaceVerdicts as Record<string, unknown>[])
-      .map((i) => `${String(i?.number)} ${printable(String(i?.verdict))}`)
+      .map((i) => `${printable(String(i?.number))} ${verdictText(t, i?.verdict)}`)
       .join(', ');
     parts.push(t('cli.events.usb.interfaces', { list }));
   }
   if (typeof d.applied === 'string')
     parts.push(
       t('cli.events.usb.applied', {
-        verdict: printable(String(d.verdict)),
-        applied: printable(d.applied),
+        verdict: verdictText(t, d.verdict),
+        applied: verdictText(t, d.applied),
       }),
     );
   if (d.readOnlyFellBack === true) parts.push(t('cli.events.usb.readOnlyFellBack'));

@@ -7,6 +7,9 @@
 // interface_authorized_default says, bound at once when authorized), deauthorizing drops
 // them, an interface authorized and named in drivers_probe gets a driver, an interface
 // deauthorized loses it. drivers_probe is then a FIFO the loop reads, so every probe counts.
+// A mass-storage interface that gets a driver makes the device's disks (host0/…/block/sda,
+// `ro` 0), and "udev" (readOnlyHelper) makes them read-only a tick later when the device is
+// marked, as the rule in native/udev does.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -40,6 +43,8 @@ export interface FakeDeviceSpec {
   configValue?: number;
   /** The device is pulled the moment the kernel sees it authorized. */
   vanishOnAuthorize?: boolean;
+  /** Disks (and their partitions) that appear below its mass-storage interface once bound. */
+  disks?: { name: string; partitions?: string[] }[];
 }
 
 interface Plugged {
@@ -58,7 +63,15 @@ export class FakeSysfs {
   readonly probed: string[] = [];
   /** For each authorize the kernel saw: the device, and whether a read-only mark existed then. */
   readonly authorizations: { name: string; marked: boolean }[] = [];
+  /**
+   * What the udev rule does to a disk that appears below a marked device: `works` sets `ro`
+   * to 1 a tick later (blockdev --setro), `ignores` leaves it writable (a rule that runs
+   * nothing, a helper that exits 0 without acting).
+   */
+  readOnlyHelper: 'works' | 'ignores' = 'works';
   private plugged = new Map<string, Plugged>();
+  /** `ro` files of disks made since the last tick: "udev" has not seen them yet. */
+  private newDisks: { device: string; ro: string }[] = [];
   private kernel: NodeJS.Timeout | null = null;
   private fifo: net.Socket | null = null;
 
@@ -217,9 +230,52 @@ export class FakeSysfs {
 
   private bind(dir: string) {
     fs.mkdirSync(path.join(dir, 'driver'), { recursive: true });
+    const folder = path.basename(dir);
+    const p = this.plugged.get(folder.slice(0, folder.indexOf(':')));
+    const cls = this.readFile(path.join(dir, 'bInterfaceClass'));
+    if (!p?.spec.disks || cls !== '08' || fs.existsSync(path.join(dir, 'host0'))) return;
+    const block = path.join(dir, 'host0/target0:0:0/0:0:0:0/block');
+    for (const disk of p.spec.disks) {
+      const at = path.join(block, disk.name);
+      this.write(at, { ro: '0', size: '62530624' });
+      this.newDisks.push({ device: p.name, ro: path.join(at, 'ro') });
+      for (const part of disk.partitions ?? []) {
+        this.write(path.join(at, part), { ro: '0', partition: '1' });
+        this.newDisks.push({ device: p.name, ro: path.join(at, part, 'ro') });
+      }
+    }
+  }
+
+  private readFile(file: string): string | undefined {
+    try {
+      return fs.readFileSync(file, 'utf8').trim();
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The `ro` of a disk or partition below a device (undefined: there is none). */
+  diskRo(name: string, disk: string): string | undefined {
+    const found = (dir: string): string | undefined => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        if (!e.isDirectory()) continue;
+        const at = path.join(dir, e.name);
+        if (e.name === disk && fs.existsSync(path.join(at, 'ro')))
+          return this.readFile(path.join(at, 'ro'));
+        const deeper = found(at);
+        if (deeper !== undefined) return deeper;
+      }
+      return undefined;
+    };
+    const p = this.plugged.get(name);
+    return p && fs.existsSync(p.dir) ? found(p.dir) : undefined;
   }
 
   private tick() {
+    // "udev" runs the read-only rule on the disks made since the last tick.
+    for (const d of this.newDisks.splice(0))
+      if (this.readOnlyHelper === 'works' && this.mark(d.device) && fs.existsSync(d.ro))
+        fs.writeFileSync(d.ro, '1\n');
     for (const p of [...this.plugged.values()]) {
       const now = this.attr(p.name, 'authorized');
       if (now === undefined) continue;
@@ -235,7 +291,9 @@ export class FakeSysfs {
       for (const folder of this.interfaceFolders(p.name)) {
         const dir = path.join(p.dir, folder);
         const auth = this.attr(folder, 'authorized');
-        if (auth === '0') fs.rmSync(path.join(dir, 'driver'), { recursive: true, force: true });
+        if (auth === '0')
+          for (const gone of ['driver', 'host0'])
+            fs.rmSync(path.join(dir, gone), { recursive: true, force: true });
       }
     }
   }

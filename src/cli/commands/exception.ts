@@ -6,8 +6,9 @@
 //         token, a bearer credential), writes it to a 0600 file, prints it and shows it as a QR
 //         code on a terminal. The log line is written before the token is shown: a token that
 //         was not recorded is never handed out.
-// redeem: forwards the token to the agent (`usb.exception.redeem`), which alone verifies it;
-//         the CLI only reads its form, to say at once when a paste was cut short.
+// redeem: forwards the token to the agent (`usb.exception.redeem`), which alone verifies it
+//         and records every refusal; the CLI refuses only text that is not BMX1-shaped at
+//         all (token-shape.ts), to say at once when a paste was cut short.
 
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { appendFileSync, closeSync, openSync, statSync, unlinkSync, writeSync } from 'node:fs';
@@ -39,6 +40,7 @@ import type { CommandContext } from '../context.js';
 import { readInput } from '../read-input.js';
 import { reachable } from '../source.js';
 import { formatTime, zoneName } from '../time.js';
+import { tokenShape } from '../token-shape.js';
 import { writeKeyPair } from './policy-keygen.js';
 
 export const ISSUANCE_LOG = 'exceptions-issued.log';
@@ -254,20 +256,26 @@ export async function redeem(
   if ((tokenArg === undefined) === (o.file === undefined))
     throw new BaomiError('EXCEPTION_REDEEM_NO_TOKEN', {}, 2);
   const text = tokenArg ?? readInput(o.file!, 64 * 1024).toString('utf8');
-  // Only the form, to say at once that a paste was cut short; the agent verifies.
-  const parsed = parseToken(text);
-  if (!parsed.ok) throw new BaomiError(parsed.code, localTimes(parsed.params), 2);
+  // Only what is no token at all is refused here (token-shape.ts); the agent verifies the
+  // rest, and records each refusal.
+  const shape = tokenShape(text);
+  if (!shape.ok) throw new BaomiError(shape.code, shape.params, 2);
   const conn = await connect(o.socket);
   let exception: ActiveException;
   try {
-    ({ exception } = await conn.request('usb.exception.redeem', { token: parsed.token.compact }));
+    ({ exception } = await conn.request('usb.exception.redeem', { token: shape.compact }));
   } catch (e) {
     if (!isBaomiError(e)) throw e;
-    if (e.code === 'PROTOCOL_UNKNOWN_TYPE' || e.code === 'PROTOCOL_UNSUPPORTED')
+    if (e.code === 'PROTOCOL_UNKNOWN_TYPE' || e.code === 'PROTOCOL_UNSUPPORTED') {
+      // An agent without exceptions cannot judge it: say what is wrong with it here, if
+      // anything, else that it stays valid.
+      const parsed = parseToken(shape.compact);
+      if (!parsed.ok) throw new BaomiError(parsed.code, localTimes(parsed.params), 2);
       throw new BaomiError('EXCEPTION_REDEEM_UNSUPPORTED', {
         socket: conn.socket,
         until: local(parsed.token.payload.notAfter),
       });
+    }
     // A refusal is about the token (bad input): exit 2.
     if (isExceptionRefusal(e.code)) throw new BaomiError(e.code, localTimes(e.params), 2);
     throw e;

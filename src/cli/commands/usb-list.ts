@@ -9,7 +9,7 @@ import type { CommandContext } from '../context.js';
 import { jsonLine, printable } from '../printable.js';
 import { openSource, type SourceOptions } from '../source.js';
 import { formatTime, zoneName } from '../time.js';
-import { ruleText } from '../usb-text.js';
+import { ruleText, verdictText } from '../usb-text.js';
 import { displayWidth } from '../width.js';
 
 interface UsbListFlags extends SourceOptions {
@@ -71,9 +71,10 @@ export default async function usbList({ t }: CommandContext, f: UsbListFlags): P
     const d = e.device;
     return [
       e.present ? t('cli.usb.present') : t('cli.usb.gone'),
+      // Translated in the table; --json keeps the values themselves.
       e.applied && e.applied !== e.decision.verdict
-        ? `${e.applied} (${e.decision.verdict})`
-        : e.decision.verdict,
+        ? `${verdictText(t, e.applied)} (${verdictText(t, e.decision.verdict)})`
+        : verdictText(t, e.decision.verdict),
       printable(`${d.vendor}:${d.product}`),
       printable(d.serial ?? ''),
       printable(classes(e)),

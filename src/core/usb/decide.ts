@@ -8,11 +8,18 @@
 // tests and the README's USB section.
 //
 // Semantics, in the order they apply:
-//  1. Unreadable → block (by `unreadable`), fail closed: a device with `problems` (the adapter
-//     lists there only what it could not read; any entry blocks), with no interface at
+//  1. Unreadable → block (by `unreadable`), fail closed: a device with no interface at
 //     alternate setting 0, with two alternate-0 interfaces of one number, or with an id or
-//     class that is not hex of the right width. This holds for hubs too: a "hub" whose
-//     interfaces cannot be read could carry anything.
+//     class that is not hex of the right width; and a device with `problems` (what the adapter
+//     could not read or found inconsistent: a configuration that declares 2 interfaces and
+//     carries 1, an idVendor that differs from the descriptors) unless every alternate-0
+//     interface it does show is HID (03), or HID and hub (09), with at least one HID. Such a
+//     device is decided on those interfaces, as a keyboard: a device that claims to be a
+//     keyboard is a keyboard to every OS whatever else is wrong with its descriptors (README),
+//     so blocking it protects nothing and locks someone out, while the adapter still refuses
+//     any interface the kernel brings up that was not decided on (enforce.ts). Storage,
+//     vendor and unknown interfaces with problems stay blocked; so does a hub alone: a "hub"
+//     whose descriptors cannot be read could carry anything.
 //  2. Per interface, alternate setting 0 only (classify.ts says why). Rules are tried in order,
 //     first match wins. Matchers: vendor, product (4 hex digits), serial (exact; a device
 //     without a serial never matches one), hash (case-insensitive; a device without a hash never
@@ -172,9 +179,15 @@ export function exceptionFor(d: UsbDevice, ctx: DecideContext): ActiveException 
   );
 }
 
+/** Only HID interfaces, or HID and hubs: what a keyboard or mouse shows (header, 1). */
+export function keyboardOnly(deciding: readonly UsbInterface[]): boolean {
+  return (
+    deciding.some(isHidInterface) && deciding.every((i) => isHidInterface(i) || isHubInterface(i))
+  );
+}
+
 /** Why the device cannot be decided on, or null when it can. */
 export function unreadableReason(d: UsbDevice): string | null {
-  if (d.problems !== undefined && d.problems.length > 0) return 'problems';
   if (!HEX4.test(d.vendor) || !HEX4.test(d.product)) return 'ids';
   if (!HEX2.test(d.deviceClass)) return 'deviceClass';
   const deciding = decidingInterfaces(d);
@@ -187,6 +200,8 @@ export function unreadableReason(d: UsbDevice): string | null {
     if (numbers.has(i.number)) return 'duplicate-interface';
     numbers.add(i.number);
   }
+  if (d.problems !== undefined && d.problems.length > 0 && !keyboardOnly(deciding))
+    return 'problems';
   return null;
 }
 

@@ -4,6 +4,15 @@
 // DBUS_SESSION_BUS_ADDRESS and DISPLAY; an agent running as the user (development) runs it
 // as itself with its own environment (both in seat-env.ts, shared with the idle adapters). Text goes as arguments after `--`, never through a
 // shell, so a notice cannot be read as an option or a command.
+//
+// SECURITY: a notification's body is markup (Desktop Notifications Specification, "Markup":
+// <b>, <i>, <u>, <a href>, <img>, entities), and the body carries what a USB device says
+// about itself: a product string `<a href="https://…">` would be a link inside a notice that
+// looks like Baomi's. So the body is escaped (& < > " ') and shows exactly its text. The
+// title (the spec's summary) is plain text that servers escape themselves (GNOME Shell,
+// Plasma, dunst, mako, xfce4-notifyd), so escaping it here would show "&amp;"; it is built
+// from the messages catalogue and a count only, never from device text. (The tray renders
+// notices as text itself: this is notify-send's concern, not core's.)
 import type { CommandRunner } from '../../core/ports/commands.js';
 import type { Notice, Notifier } from '../../core/ports/notifier.js';
 import type { SeatUser } from '../../core/ports/session.js';
@@ -23,8 +32,21 @@ export interface LinuxNotifierOptions {
   say?: (line: string) => void;
 }
 
+const MARKUP: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+};
+
+/** Text as notification-body markup that shows exactly that text. */
+export function escapeMarkup(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => MARKUP[c]!);
+}
+
 export function notifySendArgs(n: Notice): string[] {
-  return ['--app-name=Baomi', `--urgency=${n.urgency}`, '--', n.title, n.body];
+  return ['--app-name=Baomi', `--urgency=${n.urgency}`, '--', n.title, escapeMarkup(n.body)];
 }
 
 export function createLinuxNotifier(o: LinuxNotifierOptions): Notifier {

@@ -40,6 +40,16 @@ describe('baomi CLI', () => {
     });
   }
 
+  it('agent --help says the trust dir holds both policy/ and exceptions/, in both languages', () => {
+    for (const env of [{ LANG: 'en_US.UTF-8' }, { LANG: 'zh_CN.UTF-8' }]) {
+      const help = runCli(['agent', '--help'], env).stdout;
+      const at = help.indexOf('--trust-dir');
+      const text = help.slice(at, help.indexOf('\n  -', at + 1)).replace(/\s+/g, ' ');
+      expect(text).toContain('policy/');
+      expect(text).toContain('exceptions/');
+    }
+  });
+
   it('bad usage exits 2 with one line on stderr', () => {
     const r = runCli(['events', '--no-such-flag']);
     expect(r.code).toBe(2);

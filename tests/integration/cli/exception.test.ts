@@ -274,12 +274,21 @@ describe('baomi exception', () => {
     expect(named.stderr).toMatch(/No Baomi agent answers/);
   });
 
-  it('redeem refuses a mangled paste at once, and needs the token or --file', () => {
+  it('redeem refuses at once only what is no token at all, and needs the token or --file', () => {
     const d = tmp();
     const token = cli(issueArgs(keyFile, ['--log', join(d, 'l')]), d).stdout.trim();
-    const cut = cli(['exception', 'redeem', token.slice(0, -10)], d);
-    expect(cut.code).toBe(2);
-    expect(cut.stderr).toMatch(/not a complete exception token/);
+    for (const paste of [token.slice(0, 40), token.replace(/^BMX1/, 'BMX2'), `${token}.x`]) {
+      const cut = cli(['exception', 'redeem', paste], d);
+      expect(cut.code, paste).toBe(2);
+      expect(cut.stderr).toMatch(/not a complete exception token/);
+    }
+    // BMX1-shaped, however broken inside, goes to the agent (here none answers): only the
+    // agent judges a token, and records what it refuses.
+    for (const paste of [token.slice(0, -10), `BMX1.${'A'.repeat(10)}${token.slice(15)}`]) {
+      const sent = cli(['exception', 'redeem', paste], d);
+      expect(sent.code, paste).toBe(1);
+      expect(sent.stderr).toMatch(/No Baomi agent answers/);
+    }
     expect(cli(['exception', 'redeem'], d).code).toBe(2);
     const f = join(d, 't.bmx');
     writeFileSync(f, token);
@@ -373,6 +382,50 @@ describe('baomi exception', () => {
       expect(events[3].data).toMatchObject({ code: 'EXCEPTION_WRONG_DEVICE' });
       // Never the token itself: it is a bearer credential.
       expect(JSON.stringify(events)).not.toContain(token.slice(5, 40));
+    });
+
+    it('an altered token is forwarded, refused by the agent with its reason, and recorded', () => {
+      const w = tmp();
+      mkdirSync(join(d.trustDir, 'exceptions'), { recursive: true, mode: 0o755 });
+      copyFileSync(keyFile.replace(/\.key$/, '.pub'), join(d.trustDir, 'exceptions', 'sec.pub'));
+      const token = cli(issueArgs(keyFile, ['--log', join(w, 'l')]), w).stdout.trim();
+      const [, payload, sig] = token.split('.');
+      const json = Buffer.from(payload!, 'base64url').toString('utf8');
+      const altered = [
+        // One character of the payload changed: no longer JSON, let alone signed.
+        `BMX1.${payload![0] === 'f' ? 'e' : 'f'}${payload!.slice(1)}.${sig}`,
+        // Another user written in, still canonical JSON: the signature no longer matches.
+        `BMX1.${Buffer.from(json.replace('"alice"', '"mallory"')).toString('base64url')}.${sig}`,
+      ];
+      const refused = () =>
+        runCli([
+          'events',
+          '--socket',
+          join(d.socketDir, 'admin.sock'),
+          '--type',
+          'usb.exception-refused',
+          '--json',
+        ])
+          .stdout.trim()
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l));
+      for (const [i, text] of altered.entries()) {
+        const before = refused().length;
+        const r = cli(
+          ['exception', 'redeem', text, '--socket', join(d.socketDir, 'admin.sock')],
+          w,
+        );
+        expect(r.code, r.stderr).toBe(2);
+        expect(r.stderr).not.toBe('');
+        const now = refused();
+        expect(now).toHaveLength(before + 1);
+        expect(now.at(-1).data.code).toMatch(/^EXCEPTION_/);
+        if (i === 1) {
+          expect(now.at(-1).data.code).toBe('EXCEPTION_BAD_SIGNATURE');
+          expect(r.stderr).toMatch(/changed after it was signed/);
+        }
+      }
     });
   });
 });

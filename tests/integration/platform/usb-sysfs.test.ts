@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { UsbControl } from '../../../src/core/ports/usb.js';
+import { decide } from '../../../src/core/usb/decide.js';
 import { deviceHash } from '../../../src/core/usb/hash.js';
 import type { Decision, InterfaceDecision, UsbDevice } from '../../../src/core/usb/types.js';
 import { createLinuxUsb } from '../../../src/platform/linux/usb/index.js';
@@ -25,6 +26,7 @@ import {
 } from '../../helpers/usb-descriptors.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
+const SHIPPED_RULE = fs.readFileSync(path.join(ROOT, 'native/udev/70-baomi-usb-ro.rules'), 'utf8');
 const isRoot = process.getuid?.() === 0;
 const trees: FakeSysfs[] = [];
 afterEach(async () => {
@@ -44,6 +46,7 @@ function usbOf(t: FakeSysfs, o: { uid?: number } = {}): UsbControl {
     uid: o.uid ?? 0,
     hotplug: false,
     interfaceWaitMs: 500,
+    readOnlyWaitMs: 400,
   });
 }
 
@@ -178,12 +181,50 @@ describe('list()', () => {
       'descriptors: configuration 1 cut short (12 of 44 bytes)',
       'descriptors: descriptor at offset 27 runs past its configuration',
       'descriptors: configuration 1 declares 1 interfaces, has 0',
-      'serial: control characters',
     ]);
+    // A control character in a string is kept (escaped where it is shown), not a problem.
+    expect(truncated.serial).toBe('bad\u0001serial');
 
     expect((await device(usb, '1-4')).problems).toEqual([
       'idVendor: 1234, but the descriptors say 46f4',
     ]);
+  });
+
+  it('a keyboard with harmless quirks is listed with them and decided as a keyboard; a stick is not', async () => {
+    const t = tree();
+    t.rootHub(1);
+    // bNumInterfaces says 2, the configuration carries 1 (byte 4 of the configuration).
+    const quirky = QEMU_KEYBOARD.slice();
+    quirky[18 + 4] = 2;
+    const stick = QEMU_STICK.slice();
+    stick[18 + 4] = 2;
+    t.plug('1-1', { descriptors: quirky, product: 'USB Keyboard\u0007\u001b[2J' });
+    t.plug('1-2', { descriptors: stick });
+    t.plug('1-3', { descriptors: QEMU_KEYBOARD, product: 'Tast\u0000atur', serial: 'K\u0001' });
+    const usb = usbOf(t);
+    const policy = { storage: 'allow' as const, rules: [] };
+    const ctx = { now: 0, user: null, locked: false, exceptions: [] };
+
+    const kbd = await device(usb, '1-1');
+    expect(kbd.problems).toEqual(['descriptors: configuration 1 declares 2 interfaces, has 1']);
+    expect(kbd.productName).toBe('USB Keyboard\u0007\u001b[2J');
+    expect(decide(kbd, policy, ctx)).toMatchObject({
+      verdict: 'allow',
+      rule: { by: 'not-storage' },
+    });
+
+    const odd = await device(usb, '1-2');
+    expect(odd.problems).toEqual(['descriptors: configuration 1 declares 2 interfaces, has 1']);
+    expect(decide(odd, policy, ctx)).toMatchObject({
+      verdict: 'block',
+      rule: { by: 'unreadable' },
+    });
+
+    // Control characters in its strings are not a problem at all (shown escaped, not decided on).
+    const named = await device(usb, '1-3');
+    expect(named.problems).toBeUndefined();
+    expect([named.productName, named.serial]).toEqual(['Tast\u0000atur', 'K\u0001']);
+    expect(decide(named, policy, ctx).verdict).toBe('allow');
   });
 
   it('leaves out a device that vanished while it was read, and copes without sysfs at all', async () => {
@@ -543,6 +584,9 @@ describe('apply()', () => {
     const cases: [Parameters<FakeSysfs['readOnlySetup']>[0], RegExp][] = [
       [{ rule: null }, /the udev rule 70-baomi-usb-ro.rules is not installed/],
       [{ rule: '# emptied by hand\n' }, /does not run \/usr\/lib\/baomi\/baomi-usb-ro/],
+      // The shipped file names the helper in its comments: with its rule line gone, it runs nothing.
+      [{ rule: SHIPPED_RULE.replace(/^ACTION.*$/m, '') }, /does not run/],
+      [{ rule: SHIPPED_RULE.replace(/^ACTION/m, '# ACTION') }, /does not run/],
       [{ helper: false }, /the helper .* is missing or not executable/],
       [{ udevd: false }, /udevd is not running/],
     ];
@@ -578,6 +622,66 @@ describe('apply()', () => {
     expect(t.attr('1-1:1.0', 'authorized')).toBe('1');
     expect(await usb.apply(stick, decision('allow'))).toEqual({ applied: 'allow' });
     expect(t.mark('1-1')).toBe(false);
+  });
+
+  it('read-only is read back: the disks the rule made read-only pass, the device is kept', async () => {
+    const { t, usb } = await sealedWith((t) =>
+      t.plug('1-1', { descriptors: QEMU_STICK, disks: [{ name: 'sda', partitions: ['sda1'] }] }),
+    );
+    t.readOnlySetup();
+    expect(await usb.apply(await device(usb, '1-1'), decision('read-only'))).toEqual({
+      applied: 'read-only',
+    });
+    expect([t.diskRo('1-1', 'sda'), t.diskRo('1-1', 'sda1')]).toEqual(['1', '1']);
+    expect(t.attr('1-1', 'authorized')).toBe('1');
+  });
+
+  it('read-only that does not hold (a disk reads ro 0): the device is taken away, fail closed', async () => {
+    const { t, usb } = await sealedWith((t) =>
+      t.plug('1-1', { descriptors: QEMU_STICK, disks: [{ name: 'sda', partitions: ['sda1'] }] }),
+    );
+    t.readOnlySetup();
+    t.readOnlyHelper = 'ignores';
+    const r = await usb.apply(await device(usb, '1-1'), decision('read-only'));
+    expect(r).toMatchObject({ applied: 'block', readOnlyFellBack: true });
+    expect(r.error).toMatch(/^read-only did not hold: sda reads ro "0", sda1 reads ro "0"/);
+    await t.settle();
+    expect(t.attr('1-1', 'authorized')).toBe('0');
+    expect(t.interfaceFolders('1-1')).toEqual([]);
+  });
+
+  it('read-only that does not hold on a keyboard with a card reader: only the reader goes', async () => {
+    const { t, usb } = await sealedWith(
+      (t) => t.plug('1-1', { descriptors: COMPOSITE_KEYBOARD_READER, disks: [{ name: 'sdb' }] }),
+      { iad: '0' },
+    );
+    t.readOnlySetup();
+    t.readOnlyHelper = 'ignores';
+    const r = await usb.apply(
+      await device(usb, '1-1'),
+      decision('read-only', [
+        [0, 'allow'],
+        [1, 'read-only'],
+      ]),
+    );
+    expect(r).toMatchObject({ applied: 'read-only', readOnlyFellBack: true });
+    expect(r.error).toMatch(
+      /read-only did not hold: sdb reads ro "0".*the rest of the device kept/,
+    );
+    await t.settle();
+    expect([t.attr('1-1:1.0', 'authorized'), t.attr('1-1:1.1', 'authorized')]).toEqual(['1', '0']);
+    expect(t.bound('1-1:1.0')).toBe(true);
+    expect(t.diskRo('1-1', 'sdb')).toBeUndefined();
+  });
+
+  it('read-only storage whose disk never appears within the wait is left to the rule', async () => {
+    const { t, usb } = await sealedWith((t) => t.plug('1-1', { descriptors: QEMU_STICK }));
+    t.readOnlySetup();
+    const started = Date.now();
+    expect(await usb.apply(await device(usb, '1-1'), decision('read-only'))).toEqual({
+      applied: 'read-only',
+    });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(350);
   });
 
   it('read-only for a stick already working: taken away, marked, and authorized again', async () => {

@@ -139,6 +139,11 @@ describe('events detail for usb.*', () => {
       ],
     });
     expect(detailOf(composite, 'en', en)).toMatch(/\[interfaces: 0 allow, 1 block\]$/);
+    // In Chinese the verdicts are words too; an unknown one is shown as it is, escaped.
+    expect(detailOf(composite, 'zh-CN', zh)).toMatch(/\[接口：0 允许, 1 阻止\]$/);
+    expect(detailOf(failed, 'zh-CN', zh)).toMatch(/\[策略：允许；实际：阻止\] \(EACCES\\nx\)$/);
+    const odd = ev('usb.blocked', { ...failed.data, verdict: 'read-only', applied: 'x\u001b' });
+    expect(detailOf(odd, 'zh-CN', zh)).toMatch(/\[策略：只读；实际：x\\u001b\]/);
   });
 
   it('connected and removed name the device; connected says when it was there at start', () => {

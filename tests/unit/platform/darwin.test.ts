@@ -74,6 +74,10 @@ describe('macOS notifier', () => {
     const args = r.callsOf('osascript')[0]!.args;
     expect(args.slice(-3)).toEqual(['baomi', notice.title, notice.body]);
     expect(args.filter((_a, i) => args[i - 1] === '-e').join('\n')).not.toContain('rm -rf');
+    // Notification Center shows plain text: markup-looking text goes as it is, unescaped.
+    const markup = { ...notice, body: '<a href="https://e">x</a> & \\" & end' };
+    expect(await n.notify(markup, null)).toBe(true);
+    expect(r.callsOf('osascript')[1]!.args.at(-1)).toBe(markup.body);
   });
 
   it('as root, runs in the console user’s GUI session; without a uid it cannot', async () => {

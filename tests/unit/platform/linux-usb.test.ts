@@ -1,10 +1,12 @@
 // The Linux USB adapter's pure parts: sysfs names (what is a device, its root hub, its
 // interface folders), libusb's bus and port path turned into a sysfs name, the verdict each
-// interface gets, and which write errors status can name.
+// interface gets, which write errors status can name, and whether a udev rule file runs the
+// read-only helper.
 import { describe, expect, it } from 'vitest';
 import type { Decision } from '../../../src/core/usb/types.js';
 import { sysfsName } from '../../../src/platform/linux/usb/detect.js';
 import { interfaceVerdict } from '../../../src/platform/linux/usb/enforce.js';
+import { runsHelper } from '../../../src/platform/linux/usb/read-only.js';
 import { writeReason } from '../../../src/platform/linux/usb/seal.js';
 import {
   interfacePrefix,
@@ -81,5 +83,38 @@ describe('writeReason', () => {
       'USB_SYSFS_READONLY',
       'USB_SEAL_OPEN',
     ]);
+  });
+});
+
+describe('runsHelper', () => {
+  const H = '/usr/lib/baomi/baomi-usb-ro';
+  it("a rule line that assigns RUN the helper, in any of udev's spellings", () => {
+    for (const rule of [
+      `ACTION=="add|change", SUBSYSTEM=="block", SUBSYSTEMS=="usb", RUN+="${H} %k %p"`,
+      `# comment\nSUBSYSTEM=="block", RUN+="${H}"`,
+      `SUBSYSTEM=="block",RUN{program}+="${H} %k"`,
+      `SUBSYSTEM=="block", RUN:="${H} %k"`,
+      `SUBSYSTEM=="block", RUN = "${H} %k"`,
+      `ACTION=="add", \\\n  SUBSYSTEM=="block", \\\n  RUN+="${H} %k %p"`,
+      `  SUBSYSTEM=="block", RUN+="${H}"\r\n`,
+    ])
+      expect(runsHelper(rule), rule).toBe(true);
+  });
+
+  it('not the path in a comment, in another key, as another program, or as an argument', () => {
+    for (const rule of [
+      `# Install the helper as ${H}, then reload.`,
+      `# ACTION=="add", SUBSYSTEM=="block", RUN+="${H} %k %p"`,
+      `  # RUN+="${H} %k"`,
+      `# continued \\\nRUN+="/bin/true"`,
+      `SUBSYSTEM=="block", PROGRAM="${H} %k"`,
+      `SUBSYSTEM=="block", ENV{X}="${H}", RUN+="/bin/true"`,
+      `SUBSYSTEM=="block", RUN+="/bin/echo ${H} %k"`,
+      `SUBSYSTEM=="block", RUN+="${H}x %k"`,
+      `SUBSYSTEM=="block", XRUN+="${H} %k"`,
+      `SUBSYSTEM=="block", RUN!="${H} %k"`,
+      '',
+    ])
+      expect(runsHelper(rule), rule).toBe(false);
   });
 });

@@ -9,7 +9,7 @@ import {
   parseShowSession,
   seatUserOf,
 } from '../../../src/platform/linux/logind.js';
-import { createLinuxNotifier } from '../../../src/platform/linux/notifier.js';
+import { createLinuxNotifier, escapeMarkup } from '../../../src/platform/linux/notifier.js';
 import { parsePasswd } from '../../../src/platform/linux/users.js';
 import { parseUtmp, pickSeatRecord, USER_PROCESS } from '../../../src/platform/linux/utmp.js';
 import { utmpFile } from './utmp-record.js';
@@ -183,7 +183,7 @@ describe('notify-send', () => {
       '--urgency=critical',
       '--',
       '--version',
-      notice.body,
+      '已阻止 U 盘 &quot;SanDisk&quot;',
     ]);
     expect(call.opts).toMatchObject({ uid: 1000, gid: 1000 });
     expect(call.opts.env).toMatchObject({
@@ -192,6 +192,22 @@ describe('notify-send', () => {
       XDG_RUNTIME_DIR: '/run/user/1000',
       HOME: '/home/alice',
     });
+  });
+
+  it('the body is markup to the notification server: device text in it is escaped, shown as text', async () => {
+    const r = new FakeCommandRunner().on('notify-send', undefined, { code: 0 });
+    const n = createLinuxNotifier({ commands: r, users, uid: 1000, env: {} });
+    const body =
+      '<a href="https://evil.example/baomi">Click to unblock</a> <b>x</b> <img src=x> &amp; It\'s';
+    expect(await n.notify({ ...notice, title: 'USB device blocked', body }, null)).toBe(true);
+    const args = r.callsOf('notify-send')[0]!.args;
+    expect(args.at(-1)).toBe(
+      '&lt;a href=&quot;https://evil.example/baomi&quot;&gt;Click to unblock&lt;/a&gt; &lt;b&gt;x&lt;/b&gt; &lt;img src=x&gt; &amp;amp; It&apos;s',
+    );
+    expect(args.at(-1)).not.toMatch(/[<>"']/);
+    // The title is plain text to the server (it escapes it itself): passed as it is.
+    expect(args.at(-2)).toBe('USB device blocked');
+    expect(escapeMarkup('R&D <x>')).toBe('R&amp;D &lt;x&gt;');
   });
 
   it('as root: nobody at the seat, root at the seat or an unknown account is false', async () => {

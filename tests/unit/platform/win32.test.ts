@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../src/platform/fake/clock.js';
 import { FakeCommandRunner } from '../../../src/platform/fake/commands.js';
-import { createWindowsNotifier } from '../../../src/platform/win32/notifier.js';
+import { createWindowsNotifier, TOAST_SCRIPT } from '../../../src/platform/win32/notifier.js';
 import {
   CIM_SCRIPT,
   createWindowsSession,
@@ -106,6 +106,18 @@ describe('Windows notifier', () => {
     const call = r.callsOf('powershell.exe')[0]!;
     expect(call.opts.env).toEqual({ BAOMI_TITLE: notice.title, BAOMI_BODY: notice.body });
     expect(call.args.join(' ')).not.toContain('evil');
+  });
+
+  it('toast text is a text node, not XML: markup in a device string stays text, unescaped', async () => {
+    const r = new FakeCommandRunner().on('powershell.exe', undefined, { code: 0 });
+    const n = createWindowsNotifier({ commands: r, service: false });
+    const body =
+      '<text>x</text></binding><action activationType="protocol" arguments="https://e"/> &amp;';
+    expect(await n.notify({ ...notice, body }, null)).toBe(true);
+    // The DOM escapes a text node when the toast is serialised; nothing is parsed as XML.
+    expect(r.callsOf('powershell.exe')[0]!.opts.env?.BAOMI_BODY).toBe(body);
+    expect(TOAST_SCRIPT).toContain('CreateTextNode($env:BAOMI_BODY)');
+    expect(TOAST_SCRIPT).not.toMatch(/LoadXml|\$env:BAOMI_BODY[^)]/);
   });
 
   it('as SYSTEM: msg.exe to the console session; missing (Windows Home) is false, said once', async () => {

@@ -496,24 +496,77 @@ describe('unreadable devices are blocked (fail closed)', () => {
     ]);
   });
 
-  it('problems named by the adapter, even on a hub or a keyboard', () => {
+  it('problems named by the adapter, on storage, a hub, or a keyboard with anything more', () => {
     for (const dev of [
       stick({ problems: ['descriptors'] }),
       hub({ problems: ['bDeviceClass'] }),
-      keyboard({ problems: ['interface 1'] }),
+      keyboardWithReader({ problems: ['interface 3'] }),
+      keyboard({ problems: ['x'], interfaces: [iface(0, '03'), iface(1, 'ff')] }),
+      keyboard({ problems: ['x'], interfaces: [iface(0, '03'), iface(1, '0e')] }),
+      phone({ problems: ['x'] }),
     ]) {
+      expect(unreadableReason(dev)).toBe('problems');
       const d = decide(dev, usb({ storage: 'allow' }), ctx());
       expect(blocked(d)).toEqual(['block', { by: 'unreadable' }]);
       expect(d.interfaces.every((i) => i.verdict === 'block' && i.rule.by === 'unreadable')).toBe(
         true,
       );
     }
-    const kb = decide(keyboard({ problems: ['x'] }), usb(), ctx());
-    expect([kb.hid, kb.storage, kb.interfaces.length]).toEqual([true, false, 2]);
     const reader = decide(keyboardWithReader({ problems: ['x'] }), usb(), ctx());
-    expect([reader.hid, reader.storage]).toEqual([true, true]);
+    expect([reader.hid, reader.storage, reader.interfaces.length]).toEqual([true, true, 3]);
     // An empty list names no problem.
     expect(decide(stick({ problems: [] }), usb({ storage: 'allow' }), ctx()).verdict).toBe('allow');
+  });
+
+  it('a keyboard with problems is decided as a keyboard: HID only, or HID and hub', () => {
+    const quirks = ['descriptors: configuration 1 declares 2 interfaces, has 1'];
+    for (const dev of [
+      keyboard({ problems: quirks }),
+      keyboard({ problems: quirks, interfaces: [iface(0, '03')] }),
+      keyboard({ problems: quirks, interfaces: [iface(0, '09'), iface(1, '03')] }),
+      keyboard({ problems: quirks, interfaces: [iface(0, '03'), iface(1, '08', { alt: 1 })] }),
+    ]) {
+      expect(unreadableReason(dev)).toBeNull();
+      const d = decide(dev, usb({ storage: 'block' }), ctx());
+      expect(d.verdict).toBe('allow');
+      expect(d.storage).toBe(false);
+      expect(d.hid).toBe(true);
+      expect(d.interfaces.every((i) => i.verdict === 'allow')).toBe(true);
+    }
+    const kb = decide(keyboard({ problems: quirks }), usb(), ctx());
+    expect(kb).toEqual({
+      verdict: 'allow',
+      rule: { by: 'not-storage' },
+      storage: false,
+      hid: true,
+      interfaces: [
+        { number: 0, verdict: 'allow', rule: { by: 'not-storage' } },
+        { number: 1, verdict: 'allow', rule: { by: 'not-storage' } },
+      ],
+    });
+    // Its rules still apply: a class "03" rule blocks it, a storage rule does not.
+    const bad = usb({ rules: [{ vendor: '046d', class: '03', verdict: 'block' }] });
+    expect(blocked(decide(keyboard({ problems: quirks }), bad, ctx()))).toEqual([
+      'block',
+      { by: 'rule', index: 0 },
+    ]);
+    const sticks = usb({ rules: [{ vendor: '046d', verdict: 'block' }] });
+    expect(decide(keyboard({ problems: quirks }), sticks, ctx()).verdict).toBe('allow');
+    // What else makes a device unreadable still does.
+    expect(unreadableReason(keyboard({ problems: quirks, vendor: 'zz' }))).toBe('ids');
+    expect(unreadableReason(keyboard({ problems: quirks, deviceClass: '3' }))).toBe('deviceClass');
+    expect(unreadableReason(keyboard({ problems: quirks, interfaces: [] }))).toBe('no-interfaces');
+    expect(
+      unreadableReason(keyboard({ problems: quirks, interfaces: [iface(0, '03', { alt: 1 })] })),
+    ).toBe('no-interfaces');
+    expect(
+      unreadableReason(
+        keyboard({ problems: quirks, interfaces: [iface(0, '03'), iface(0, '03')] }),
+      ),
+    ).toBe('duplicate-interface');
+    expect(unreadableReason(hub({ problems: quirks, interfaces: [iface(0, '09')] }))).toBe(
+      'problems',
+    );
   });
 
   it.each([

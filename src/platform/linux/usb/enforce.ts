@@ -18,9 +18,14 @@
 //   device (its interface strings). Decide again once it is listed with the name.
 // - Read-only only with the udev rule in place (read-only.ts); else the device is blocked. A
 //   device already authorized is taken away first, so its disks are made again under the rule.
+//   The rule is trusted only as far as it is seen to work: once authorized, the `ro` of every
+//   disk and partition that appears below a read-only mass-storage interface (within
+//   readOnlyWaitMs) is read back, and one that reads writable takes the device away (only
+//   that interface when others of the device stay open, so a keyboard keeps working).
 // - Any write that fails after the device was authorized deauthorizes it again.
 // - A root hub is never deauthorized (that would take the whole bus, keyboard included).
 // - Never throws: every outcome is an ApplyResult, read back from sysfs.
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Clock } from '../../../core/ports/clock.js';
 import type { ApplyResult } from '../../../core/ports/usb.js';
@@ -47,6 +52,9 @@ export interface EnforceContext {
   /** How long to wait for the interface folders after authorizing (the kernel makes them
    *  during the write; this covers a slow one). */
   interfaceWaitMs: number;
+  /** How long to wait, after authorizing read-only storage, for its disks to appear and read
+   *  read-only (usb-storage waits about 1 s before it scans; udev then runs the rule). */
+  readOnlyWaitMs: number;
 }
 
 const sleep = (clock: Clock, ms: number) => new Promise<void>((r) => clock.after(ms, r));
@@ -228,7 +236,109 @@ export async function applyUsb(
     const perr = await writeAttr(ctx.paths.probe, folder);
     if (perr && !GONE.has(perr)) notes.push(`drivers_probe ${folder} failed (${perr})`);
   }
+
+  // --- read-only: the disks must read read-only, or they go (see the header).
+  const readOnlyFolders = folders.filter(
+    (f) => verdictOf(f.number!) === 'read-only' && f.class === '08',
+  );
+  if (readOnlyFolders.length > 0) {
+    const writable = await writableDisks(
+      ctx,
+      name,
+      readOnlyFolders.map((f) => f.folder),
+    );
+    if (writable === null) return { applied: 'block', gone: true };
+    if (writable.length > 0) {
+      const fell = { ...extra, readOnlyFellBack: true };
+      const why = `read-only did not hold: ${writable
+        .map(
+          (w) => `${w.disk} reads ${w.ro === undefined ? 'no ro' : `ro ${JSON.stringify(w.ro)}`}`,
+        )
+        .join(', ')} (the udev rule did not make it read-only)`;
+      const othersOpen = folders.some(
+        (f) => opens(verdictOf(f.number!)) && verdictOf(f.number!) !== 'read-only',
+      );
+      if (!othersOpen) return deauthorize(why, fell);
+      for (const folder of new Set(writable.map((w) => w.folder))) {
+        const werr = await writeAttr(path.join(dir, folder, 'authorized'), '0');
+        if (werr) {
+          if (GONE.has(werr) && !(await exists(dir))) return { applied: 'block', gone: true };
+          return deauthorize(`${why}; interface ${folder}: writing 0 failed (${werr})`, fell);
+        }
+      }
+      notes.push(`${why}: its interface deauthorized, the rest of the device kept`);
+      return readBack({ ...fell, error: notes.join('; ') });
+    }
+  }
   return readBack(notes.length ? { ...extra, error: notes.join('; ') } : extra);
+}
+
+/** A disk or partition below a USB interface and what its `ro` reads (undefined: unreadable). */
+interface Disk {
+  folder: string;
+  disk: string;
+  ro: string | undefined;
+}
+
+/** How deep below an interface folder `block/` may be (host6/target6:0:0/6:0:0:0/block). */
+const MAX_BLOCK_DEPTH = 6;
+
+/**
+ * The disks and partitions below an interface folder: every `block/<disk>` and the
+ * `block/<disk>/<partition>` folders (those with a `partition` file). Real folders only: sysfs
+ * links (driver, subsystem, port) lead elsewhere, and following them could loop.
+ */
+async function disksBelow(dir: string, folder: string, depth = 0): Promise<Disk[]> {
+  const children = async (d: string) => {
+    try {
+      return (await fs.readdir(d, { withFileTypes: true })).filter((e) => e.isDirectory());
+    } catch {
+      return [];
+    }
+  };
+  const ro = async (d: string) => {
+    const r = await readText(path.join(d, 'ro'));
+    return r.ok ? r.value.trim() : undefined;
+  };
+  const out: Disk[] = [];
+  for (const e of await children(dir)) {
+    const at = path.join(dir, e.name);
+    if (e.name !== 'block') {
+      if (depth < MAX_BLOCK_DEPTH) out.push(...(await disksBelow(at, folder, depth + 1)));
+      continue;
+    }
+    for (const disk of await children(at)) {
+      const diskDir = path.join(at, disk.name);
+      out.push({ folder, disk: disk.name, ro: await ro(diskDir) });
+      for (const part of await children(diskDir))
+        if (await exists(path.join(diskDir, part.name, 'partition')))
+          out.push({ folder, disk: part.name, ro: await ro(path.join(diskDir, part.name)) });
+    }
+  }
+  return out;
+}
+
+/**
+ * Waits (bounded by ctx.readOnlyWaitMs) until every folder has a disk and every disk reads
+ * `ro` 1; then, or when the time is up, the disks that do not read 1 (a disk that never
+ * appears is not checked: the udev rule still applies when it does). Null: the device left.
+ */
+async function writableDisks(
+  ctx: EnforceContext,
+  name: string,
+  folders: string[],
+): Promise<Disk[] | null> {
+  const dir = path.join(ctx.paths.devices, name);
+  const step = 50;
+  for (let waited = 0; ; waited += step) {
+    if (!(await exists(dir))) return null;
+    const found: Disk[] = [];
+    for (const folder of folders) found.push(...(await disksBelow(path.join(dir, folder), folder)));
+    const writable = found.filter((d) => d.ro !== '1');
+    const everyFolder = folders.every((f) => found.some((d) => d.folder === f));
+    if ((everyFolder && writable.length === 0) || waited >= ctx.readOnlyWaitMs) return writable;
+    await sleep(ctx.clock, step);
+  }
 }
 
 /** Why an interface the kernel made is not one that was decided (null: it is). */

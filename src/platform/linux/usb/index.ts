@@ -39,6 +39,8 @@ export interface LinuxUsbOptions {
   loadUsb?: () => Promise<UsbHotplug>;
   /** How long apply() waits for interface folders after authorizing (default 2000 ms). */
   interfaceWaitMs?: number;
+  /** How long apply() waits for read-only storage's disks to read read-only (default 5000 ms). */
+  readOnlyWaitMs?: number;
 }
 
 const loadUsbPackage = async (): Promise<UsbHotplug> =>
@@ -58,6 +60,7 @@ export function createLinuxUsb(o: LinuxUsbOptions): UsbControl {
     readOnly: ro,
     clock: o.clock,
     interfaceWaitMs: o.interfaceWaitMs ?? 2_000,
+    readOnlyWaitMs: o.readOnlyWaitMs ?? 5_000,
   };
 
   const control: UsbControl = {

@@ -70,13 +70,28 @@ export async function readOnlyProblem(p: ReadOnlyPaths): Promise<string | null> 
     break;
   }
   if (rule === null) return `the udev rule ${RULE_FILE} is not installed`;
-  if (!rule.includes(HELPER)) return `the installed ${RULE_FILE} does not run ${HELPER}`;
+  if (!runsHelper(rule)) return `the installed ${RULE_FILE} does not run ${HELPER}`;
   try {
     await fs.access(p.helper, constants.X_OK);
   } catch {
     return `the helper ${p.helper} is missing or not executable`;
   }
   return null;
+}
+
+/**
+ * Whether udev rule text runs the helper: a rule line (not a comment; udev joins lines that
+ * end in a backslash) that assigns RUN (`+=`, `=` or `:=`, `RUN{program}` too) a command
+ * starting with HELPER. The shipped rule names the helper in its comment as well, so finding
+ * the path anywhere in the file proves nothing: a file emptied down to its comments would pass.
+ */
+export function runsHelper(rule: string): boolean {
+  const helper = HELPER.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const run = new RegExp(`(^|[\\s,])RUN(\\{program\\})?\\s*(\\+=|:=|=)\\s*"${helper}[\\s"]`);
+  return rule
+    .replace(/\\\r?\n/g, ' ')
+    .split(/\r?\n/)
+    .some((line) => !/^\s*#/.test(line) && run.test(line));
 }
 
 /** Marks a device read-only before it is authorized; null or the error. */

@@ -176,13 +176,20 @@ export async function interfaceFolders(p: SysfsPaths, name: string): Promise<Int
 
 const HEX4 = /^[0-9a-f]{4}$/;
 
-/** One string attribute (serial, manufacturer, product); absent when the device has none. */
+/**
+ * One string attribute (serial, manufacturer, product); absent when the device has none.
+ * Kept as the device gives it, control characters and all, and NOT a problem: these strings
+ * decide nothing but a rule's exact `serial` (a stick that spells its serial oddly only fails
+ * to match approvals), and every place that shows them escapes them (the CLI's printable(),
+ * the notices' cleanLabel(), JSON in events and logs). A problem would block the device
+ * (decide.ts), and a cheap keyboard with a stray byte in its product string is still a
+ * keyboard. (Windows and macOS hand strings over unchecked too.)
+ */
 function stringAttr(r: Read<string>, attr: string, problems: string[]): string | undefined {
   if (!r.ok) {
     if (r.code !== 'ENOENT') problems.push(`${attr}: unreadable (${r.code})`);
     return undefined;
   }
-  if (/[\u0000-\u001f\u007f]/.test(r.value)) problems.push(`${attr}: control characters`);
   return r.value;
 }
 
