@@ -46,7 +46,8 @@
 //     - Anything else (audio, video, network, vendor): the first matching rule with at least one
 //       matcher (by `rule`), else allow (by `not-storage`).
 //     `read-only` only means something for storage: given to a HID or other interface it is
-//     allow (by that rule). `audit` is allow-and-record wherever it lands.
+//     allow (by that rule); given to a camera (06) or a phone (MTP), which no block layer
+//     stands between, it is block (fail closed): only a disk (08) can be held read-only. `audit` is allow-and-record wherever it lands.
 //  Thunderbolt/USB4 (bus "thunderbolt"): the adapter knows no interfaces (what a PCIe tunnel
 //     carries is unknown until it is authorized: a dock, an NVMe disk), so such a device is
 //     decided as a whole, as storage (fail closed: it can carry a disk): whileLocked, an
@@ -237,6 +238,17 @@ function decideStorage(
   return { number, verdict: usb.storage, rule: { by: 'storage-default' } };
 }
 
+/**
+ * read-only can be held only on a disk (mass storage, 08: the block layer marks it). A camera
+ * (06) or a phone (MTP) talks to apps directly, with nothing that could refuse a write: a
+ * read-only verdict on them is block (fail closed).
+ */
+function onlyDisksReadOnly(d: InterfaceDecision, iface: UsbInterface): InterfaceDecision {
+  return d.verdict === 'read-only' && iface.class.toLowerCase() !== '08'
+    ? { ...d, verdict: 'block' }
+    : d;
+}
+
 function decideHid(id: Ident, iface: UsbInterface, usb: UsbPolicy): InterfaceDecision {
   const number = iface.number;
   const hit = firstMatch(usb.rules, id, CLASS_HID, false);
@@ -283,7 +295,8 @@ export function decide(device: UsbDevice, usb: UsbPolicy, ctx: DecideContext): D
   const decisions = deciding.map((iface): InterfaceDecision => {
     if (isHubInterface(iface))
       return { number: iface.number, verdict: 'allow', rule: { by: 'hub' } };
-    if (isStorageInterface(iface)) return decideStorage(device, id, iface, usb, ctx);
+    if (isStorageInterface(iface))
+      return onlyDisksReadOnly(decideStorage(device, id, iface, usb, ctx), iface);
     if (isHidInterface(iface)) return decideHid(id, iface, usb);
     return decideOther(id, iface, usb);
   });

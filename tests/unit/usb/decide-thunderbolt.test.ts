@@ -75,3 +75,22 @@ describe('decide(): Thunderbolt devices', () => {
     expect(decide(dock({ problems: [] }), allowAll, ctx()).verdict).toBe('allow');
   });
 });
+
+describe('decide(): read-only only on disks', () => {
+  it('a camera or a phone under read-only is blocked (nothing could refuse its writes); a disk stays read-only', async () => {
+    const { phone, stick, iface } = await import('./helpers.js');
+    const ro = usb({ storage: 'read-only' });
+    expect(decide(stick(), ro, ctx()).verdict).toBe('read-only');
+    const camera = stick({ interfaces: [iface(0, '06', { subclass: '01', protocol: '01' })] });
+    expect(decide(camera, ro, ctx())).toMatchObject({
+      verdict: 'block',
+      rule: { by: 'storage-default' },
+    });
+    expect(decide(phone(), ro, ctx()).verdict).toBe('block');
+    const byRule = usb({ rules: [rule({ vendor: '0781', verdict: 'read-only' })] });
+    expect(decide(camera, byRule, ctx()).interfaces[0]).toMatchObject({
+      verdict: 'block',
+      rule: { by: 'rule', index: 0 },
+    });
+  });
+});

@@ -151,7 +151,9 @@ describe('decide() properties', () => {
             src.class === '08' ||
             src.class === '06' ||
             (src.class === 'ff' && src.name?.trim().toLowerCase() === 'mtp');
-          if (storage) expect([i.verdict, i.rule.by]).toEqual([wl, 'while-locked']);
+          // read-only holds on a disk only: a camera or phone under it is blocked.
+          const want = wl === 'read-only' && src.class !== '08' ? 'block' : wl;
+          if (storage) expect([i.verdict, i.rule.by]).toEqual([want, 'while-locked']);
         }
       }),
     );
