@@ -157,8 +157,9 @@ export function usbModule(o: UsbModuleOptions = {}): AgentModule {
       .catch(() => null);
     const held = applied ?? decision.verdict;
     // The person hears of every device refused: plugged now, present at start, or closed by a
-    // new policy (a burst of them is one notice).
-    if (held === 'block' || held === 'read-only')
+    // new policy (a burst of them is one notice). Not when nothing was enforced (no
+    // --enforce): a notice must not say "blocked" about a device that works.
+    if (acting() && (held === 'block' || held === 'read-only'))
       queueNotice({
         kind: held === 'block' ? 'blocked' : 'read-only',
         device: deviceLabel(device),

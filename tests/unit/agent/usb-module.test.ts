@@ -132,6 +132,10 @@ describe('usb module', () => {
     expect(events('usb.blocked')[0]?.data).toMatchObject({ enforced: false, verdict: 'block' });
     expect(p.usb.applied).toEqual([]);
     expect([...p.usb.hubs.values()]).toEqual([false]);
+    // No notice says "blocked" about a stick that works.
+    p.clock.advance(10_000);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(p.notifier.shown).toEqual([]);
     expect(m.status?.()).toMatchObject({ usb: { enforcing: false, reason: 'USB_NOT_ENFORCING' } });
   });
 
