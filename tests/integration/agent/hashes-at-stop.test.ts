@@ -85,10 +85,12 @@ describe('hashes pending at a stop', () => {
       for (let i = 0; i < RSYNC; i++) rmSync(join(r, `m${i}.dat`));
       for (let i = 0; i < RSYNC; i++) {
         const tmp = join(r, `.m${i}.dat.Abc123`);
-        writeFileSync(tmp, `new ${i}\n`.repeat(3));
+        // 256 KiB each (75 MiB in all): hashing them takes longer than the stop below waits,
+        // so the stop always leaves hashes pending (small files alone are hashed too fast).
+        writeFileSync(tmp, `new ${i}\n`.repeat(3).padEnd(256 * 1024, '.'));
         renameSync(tmp, join(r, `m${i}.dat`));
       }
-      await sleep(300);
+      await sleep(150);
       expect(await first.stop()).toBe(0);
 
       // The stop left work: status (read from the data dir) says how much.
