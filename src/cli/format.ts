@@ -122,6 +122,14 @@ export function formatTable(
       detail,
     ];
   });
+  return alignColumns(head, rows).join('\n');
+}
+
+/**
+ * A header and rows as lines of columns two spaces apart, each as wide as its widest cell in
+ * display width (CJK counts two); the last column is not padded.
+ */
+export function alignColumns(head: string[], rows: string[][]): string[] {
   // A loop, not Math.max(...rows): a spread of 100,000 arguments overflows the stack.
   const widths = head.map((h) => displayWidth(h));
   for (const r of rows)
@@ -131,7 +139,7 @@ export function formatTable(
       .map((c, i) => (i === r.length - 1 ? c : pad(c, widths[i]!)))
       .join('  ')
       .trimEnd();
-  return [line(head), ...rows.map(line)].join('\n');
+  return [line(head), ...rows.map(line)];
 }
 
 export function formatJsonLines(events: BaomiEvent[]): string {

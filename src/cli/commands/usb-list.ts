@@ -6,11 +6,11 @@
 import type { UsbListEntry, UsbListResult } from '../../core/protocol/messages.js';
 import { ruleFor } from '../../core/usb/rule-text.js';
 import type { CommandContext } from '../context.js';
+import { alignColumns } from '../format.js';
 import { jsonLine, printable } from '../printable.js';
 import { openSource, type SourceOptions } from '../source.js';
 import { formatTime, zoneName } from '../time.js';
 import { ruleText, verdictText } from '../usb-text.js';
-import { displayWidth } from '../width.js';
 
 interface UsbListFlags extends SourceOptions {
   json?: boolean;
@@ -84,19 +84,7 @@ export default async function usbList({ t }: CommandContext, f: UsbListFlags): P
       d.hash !== undefined ? printable(d.hash) : t('cli.usb.noHash'),
     ];
   });
-  const widths = head.map((h) => displayWidth(h));
-  for (const row of rows)
-    for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i]!, displayWidth(cell));
-  const line = (row: string[]) =>
-    row
-      .map((cell, i) =>
-        i === row.length - 1
-          ? cell
-          : cell + ' '.repeat(Math.max(0, widths[i]! - displayWidth(cell))),
-      )
-      .join('  ')
-      .trimEnd();
-  const out = [state, ...(rows.length ? [line(head), ...rows.map(line)] : [t('cli.usb.none')])];
+  const out = [state, ...(rows.length ? alignColumns(head, rows) : [t('cli.usb.none')])];
   process.stdout.write(`${out.join('\n')}\n`);
   return 0;
 }
