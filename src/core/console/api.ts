@@ -1,0 +1,97 @@
+// The console's staff API under /api/v1 (JSON), shared by the server's routes, the staff CLI
+// (`baomi console …`) and later the web UI. Staff authenticate with a session cookie
+// (`baomi_session`, HttpOnly, SameSite=Strict, Secure over TLS) plus the `x-csrf-token` header
+// on every state-changing request, or with `Authorization: Bearer <API token>` (no CSRF: no
+// cookie is involved). Roles (DESIGN.md): admin everything; analyst alerts, cases, exception
+// requests and reading; auditor reads everything including the audit trail, changes nothing.
+//
+// Routes (method path → response; role):
+//   GET  /healthz                              → {ok, db}                       (none; 503 when the db is away)
+//   POST /api/v1/login {name,password}         → LoginResponse + cookie         (none; slowed after 5 failures)
+//   POST /api/v1/logout                        → {ok}                           (any)
+//   POST /api/v1/logout-all                    → {ok, sessions}                 (any: ends all own sessions)
+//   GET  /api/v1/me                            → Me                             (any)
+//   POST /api/v1/tokens {name, days?}          → {id, token, expiresAt}         (any: a token with the caller's role)
+//   GET  /api/v1/enrollment-tokens             → {tokens: EnrollTokenView[]}    (admin)
+//   POST /api/v1/enrollment-tokens {group, uses?, hours?, department?, personnelClass?}
+//                                              → {id, token, group, usesLeft, expiresAt} (admin)
+//   DELETE /api/v1/enrollment-tokens/:id       → {ok}                           (admin)
+//   POST /api/v1/enroll  (wire.ts EnrollRequest → EnrollResponse)               (enrollment token)
+//   POST /api/v1/sync    (wire.ts SyncRequest → SyncResponse)                   (agent signature)
+//   GET  /api/v1/agents?group&text             → {agents: AgentView[]}          (any)
+//   GET  /api/v1/agents/:id                    → AgentView                      (any)
+//   POST /api/v1/agents/:id/revoke             → {ok}                           (admin)
+//   GET  /api/v1/events?agent&user&type(repeatable or comma)&level&severity&since&until&text&after&limit&order
+//                                              → {events: StoredEvent[], next}  (any)
+//   GET  /api/v1/alerts?state&agent&limit      → {alerts: AlertRow[]}           (any)
+//   GET  /api/v1/requests?state&agent          → {requests: ExceptionRequestRow[]} (any)
+//   POST /api/v1/requests/:id/decision {approve, note, hours?}
+//                                              → ExceptionRequestRow            (admin, analyst)
+//   GET  /api/v1/policies                      → {policies: PolicyView[]}       (any)
+//   POST /api/v1/policies {target:{kind,value}, policy (base64 bytes), signature (.sig text)}
+//                                              → PolicyView                     (admin)
+//   GET  /api/v1/policies/versions             → {versions: [{name, version, agents}]} (any)
+//   GET  /api/v1/audit?after&limit             → {rows: AuditRow[], next}       (admin, auditor)
+//   GET  /api/v1/audit/verify                  → {ok, checked, breaks}          (admin, auditor)
+//
+// Errors: wire.ts WireError {error: CODE, message} with 400 (bad input), 401 (not logged in /
+// bad signature), 403 (role, CSRF, revoked), 404, 409 (replay, already decided), 413 (body),
+// 415 (content type), 429 (rate limit, with retryInMs), 503 (database away, with retryInMs).
+export type { WireError } from '../sync/wire.js';
+
+export type StaffRole = 'admin' | 'analyst' | 'auditor';
+
+export interface Me {
+  name: string;
+  role: StaffRole;
+  /** How the request authenticated. */
+  via: 'session' | 'token';
+  /** Session only: when it ends (ms). */
+  expiresAt?: number;
+}
+
+export interface LoginResponse extends Me {
+  csrfToken: string;
+  expiresAt: number;
+}
+
+export interface EnrollTokenView {
+  id: string;
+  group: string;
+  usesLeft: number;
+  expiresAt: number;
+  createdBy: string;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+export interface AgentView {
+  id: string;
+  host: string;
+  os: string;
+  group: string;
+  department: string | null;
+  personnelClass: string | null;
+  enrolledAt: number;
+  revokedAt: number | null;
+  lastSeen: number | null;
+  /** online: seen within three sync intervals; silent: not since; never: never synced. */
+  state: 'online' | 'silent' | 'never' | 'revoked';
+  seatUser: string | null;
+  agentVersion: string | null;
+  policy: { name: string; version: number } | null;
+  usbEnforcing: boolean | null;
+  eventsWaiting: number | null;
+  ackedSeq: number;
+}
+
+export interface PolicyView {
+  id: number;
+  target: { kind: 'group' | 'department' | 'class'; value: string };
+  name: string;
+  version: number;
+  sha256: string;
+  etag: string;
+  uploadedBy: string;
+  uploadedAt: number;
+}
