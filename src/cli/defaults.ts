@@ -1,6 +1,7 @@
 // Default paths for the person running the command (root: system paths; others: XDG).
 import { homedir } from 'node:os';
 import {
+  consoleDataDir,
   type DefaultPaths,
   defaultPaths,
   osName,
@@ -17,4 +18,9 @@ export function systemSocketDir(): string {
     process.env[SYSTEM_SOCKET_DIR_ENV] ||
     defaultPaths(osName(process.platform), 0, process.env, homedir()).socketDir
   );
+}
+
+/** The data dir of `baomi console` for the person running it (root: /var/lib/baomi-console). */
+export function consoleDefaultDataDir(): string {
+  return consoleDataDir(osName(process.platform), process.getuid?.() ?? -1, process.env, homedir());
 }

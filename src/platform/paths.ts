@@ -61,6 +61,22 @@ export function defaultPaths(
   };
 }
 
+/**
+ * The console's data dir (`baomi console`): its SQLite database `console.db` and its exception
+ * key. Root: /var/lib/baomi-console; an ordinary user (a laptop, `npm start`): the XDG data dir.
+ */
+export function consoleDataDir(
+  os: OsName,
+  uid: number,
+  env: Record<string, string | undefined>,
+  home: string,
+): string {
+  if (os === 'windows') return win32.join(env.ProgramData ?? 'C:\\ProgramData', 'Baomi Console');
+  if (uid === 0 && os === 'darwin') return '/Library/Application Support/Baomi Console';
+  if (uid === 0) return '/var/lib/baomi-console';
+  return posix.join(env.XDG_DATA_HOME || posix.join(home, '.local', 'share'), 'baomi-console');
+}
+
 export function socketPaths(socketDir: string): { agent: string; admin: string } {
   if (socketDir.startsWith('\\\\.\\pipe\\'))
     return { agent: `${socketDir}-agent`, admin: `${socketDir}-admin` };

@@ -1,0 +1,227 @@
+// The console's HTTP server (issue 11 §1): a table of contents. Fastify with its own pino
+// logger (secrets redacted), JSON only, a body limit, Ajv schemas on every staff route (zod
+// for /enroll and /sync, shared with the agent), one error handler (errors.ts), rate limits,
+// and the routes of core/console/api.ts. Timers: the last-seen flush (last-seen.ts) and the
+// silent-agent check; both stop, and the buffer is flushed, when the server closes.
+//
+// Rate limits (@fastify/rate-limit) are counted in this process's memory: with N console
+// processes behind a balancer a client gets at most N times the limit. That is still a bound
+// (what they are for: one noisy client or agent cannot take a process's capacity), and
+// nothing breaks when a process restarts and forgets. What must hold across processes, the
+// per-name login throttle, is in the store (auth/throttle.ts).
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import { MAX_BODY_BYTES } from '../../core/sync/wire.js';
+import type { ConsoleStore } from '../store/types.js';
+import { LoadMeter } from './backpressure.js';
+import type { Deps, RateLimits } from './deps.js';
+import { ApiError, sendError } from './errors.js';
+import { FLUSH_MS, LastSeenBuffer } from './last-seen.js';
+import { agentRoutes } from './routes/agents.js';
+import { auditRoutes } from './routes/audit.js';
+import { enrollmentRoutes } from './routes/enrollment.js';
+import { eventRoutes } from './routes/events.js';
+import { healthRoutes } from './routes/health.js';
+import { policyRoutes } from './routes/policies.js';
+import { requestRoutes } from './routes/requests.js';
+import { sessionRoutes } from './routes/session.js';
+import { syncRoutes } from './routes/sync.js';
+import { SILENT_INTERVALS } from './views.js';
+
+export const DEFAULT_LIMITS: RateLimits = {
+  perIp: 600,
+  loginPerIp: 30,
+  syncPerIp: 10_000,
+  // Normal is one per interval; a backlog drains faster (the agent decides, bounded here).
+  syncPerAgent: 120,
+};
+
+/** Never logged: cookies, credentials, CSRF tokens, signatures, passwords, secrets. */
+export const REDACT = [
+  'req.headers.cookie',
+  'req.headers.authorization',
+  'req.headers["x-csrf-token"]',
+  'req.headers["x-baomi-signature"]',
+  'res.headers["set-cookie"]',
+  'password',
+  'passwordHash',
+  'token',
+  'csrfToken',
+  'signature',
+  'exceptionSecret',
+  'privateKey',
+  '*.password',
+  '*.passwordHash',
+  '*.token',
+  '*.csrfToken',
+  '*.signature',
+  '*.exceptionSecret',
+  '*.privateKey',
+];
+
+export interface ConsoleOptions {
+  store: ConsoleStore;
+  exceptionKey: Deps['exceptionKey'];
+  syncIntervalMs: number;
+  now?: () => number;
+  log?: { level?: string; stream?: NodeJS.WritableStream };
+  https?: { cert: string | Buffer; key: string | Buffer };
+  /** Default: when https is given. */
+  secureCookies?: boolean;
+  limits?: Partial<RateLimits>;
+  /** Run the flush and silent-check timers (default true; tests call them by hand). */
+  timers?: boolean;
+}
+
+/** What tests and the CLI reach beside the routes. */
+export interface ConsoleHandle {
+  deps: Deps;
+  /** Writes the last-seen buffer now. */
+  flushLastSeen(): Promise<void>;
+  /** Flags agents silent for SILENT_INTERVALS intervals (and raises their alerts). */
+  checkSilent(): Promise<void>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    baomi: ConsoleHandle;
+  }
+}
+
+export function buildConsole(o: ConsoleOptions): FastifyInstance {
+  const app = Fastify({
+    logger: {
+      level: o.log?.level ?? 'info',
+      redact: { paths: REDACT, censor: '[redacted]' },
+      base: { module: 'console' },
+      ...(o.log?.stream ? { stream: o.log.stream } : {}),
+    },
+    ...(o.https ? { https: { cert: o.https.cert, key: o.https.key } } : {}),
+    bodyLimit: MAX_BODY_BYTES,
+    // A slow client cannot hold a connection forever (slowloris).
+    requestTimeout: 30_000,
+    trustProxy: false,
+    // One line per answer instead (onResponse below): info for 4xx, debug for the rest.
+    logController: new LogController({ disableRequestLogging: true }),
+    // Unknown keys are refused (a typo must not be ignored silently); query strings coerced.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  }) as unknown as FastifyInstance;
+
+  const store = o.store;
+  const now = o.now ?? Date.now;
+  const limits: RateLimits = { ...DEFAULT_LIMITS, ...o.limits };
+  const load = new LoadMeter();
+  const lastSeen = new LastSeenBuffer(store, app.log);
+  const deps: Deps = {
+    store,
+    now,
+    exceptionKey: o.exceptionKey,
+    syncIntervalMs: o.syncIntervalMs,
+    secureCookies: o.secureCookies ?? Boolean(o.https),
+    lastSeen,
+    load,
+    limits,
+    async audit(req, action, target, details = {}, actor) {
+      await store.appendAudit({
+        ts: now(),
+        actor: actor ?? req.staff?.user.name ?? 'anonymous',
+        action,
+        ip: req.ip,
+        target,
+        details,
+      });
+    },
+  };
+  const checkSilent = async () => {
+    await lastSeen.flush();
+    const t = now();
+    const alerts = await store.flagSilent(t - SILENT_INTERVALS * o.syncIntervalMs, t);
+    for (const a of alerts) app.log.warn({ agent: a.agentId, alert: a.type }, 'agent silent');
+  };
+  app.decorate('baomi', { deps, flushLastSeen: () => lastSeen.flush(), checkSilent });
+  app.decorateRequest('rawBody', null);
+  app.decorateRequest('staff', null);
+  app.decorateRequest('agentRow', null);
+
+  // JSON only; the raw bytes are kept because an agent's signature covers them.
+  app.removeAllContentTypeParsers();
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+    req.rawBody = body as Buffer;
+    if ((body as Buffer).length === 0) done(null, undefined);
+    // secure-json-parse (Fastify's, refusing __proto__ keys) reads a Buffer as UTF-8.
+    else parseJson(req, body as unknown as string, done);
+  });
+
+  app.setErrorHandler((err, req, reply) => sendError(err, req, reply));
+  app.setNotFoundHandler((req, reply) =>
+    sendError(
+      new ApiError('CONSOLE_NO_ROUTE', {
+        method: req.method,
+        path: req.url.split('?')[0]!.slice(0, 200),
+      }),
+      req,
+      reply,
+    ),
+  );
+
+  app.addHook('onRequest', async (_req, reply) => {
+    load.inFlight++;
+    reply.raw.once('close', () => load.inFlight--);
+  });
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('cache-control', 'no-store');
+    return payload;
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    const line = {
+      method: req.method,
+      url: req.routeOptions.url ?? 'unknown',
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime),
+    };
+    if (reply.statusCode >= 500) req.log.error(line, 'answered');
+    else if (reply.statusCode >= 400) req.log.info(line, 'answered');
+    else req.log.debug(line, 'answered');
+  });
+
+  const timers: NodeJS.Timeout[] = [];
+  app.addHook('onReady', async () => {
+    if (o.timers === false) return;
+    load.start();
+    timers.push(setInterval(() => void lastSeen.flush(), FLUSH_MS).unref());
+    timers.push(
+      setInterval(() => {
+        checkSilent().catch((err: unknown) => app.log.error({ err }, 'silent-agent check failed'));
+      }, o.syncIntervalMs).unref(),
+    );
+  });
+  app.addHook('onClose', async () => {
+    for (const t of timers) clearInterval(t);
+    load.stop();
+    await lastSeen.flush();
+  });
+
+  app.register(cookie);
+  app.register(rateLimit, {
+    global: true,
+    max: limits.perIp,
+    timeWindow: 60_000,
+    errorResponseBuilder: (_req, ctx) =>
+      new ApiError('CONSOLE_RATE_LIMITED', { seconds: Math.ceil(ctx.ttl / 1000) }, ctx.ttl),
+  });
+  app.register(async (api) => {
+    healthRoutes(api, deps);
+    sessionRoutes(api, deps);
+    enrollmentRoutes(api, deps);
+    syncRoutes(api, deps);
+    agentRoutes(api, deps);
+    eventRoutes(api, deps);
+    requestRoutes(api, deps);
+    policyRoutes(api, deps);
+    auditRoutes(api, deps);
+  });
+  return app;
+}

@@ -1,0 +1,62 @@
+// Simple back-pressure for sync (issue 11: "how long to wait … longer when the console is
+// loaded"). Every sync answer tells the agent when to call again (nextInMs). When this
+// process is behind (event-loop lag) or busy (many requests in flight), it stretches that
+// interval instead of failing requests: each agent's next request then comes later, so the
+// fleet's request rate falls in proportion, and no request is refused or half-stored. It is a
+// per-process measure (each console process judges its own load), which is what matters:
+// the lag is that process's.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+/** Lag below this is normal scheduling noise. */
+export const LAG_OK_MS = 50;
+/** In-flight requests below this are normal. */
+export const IN_FLIGHT_OK = 64;
+/** The interval is never stretched more than this. */
+export const MAX_STRETCH = 4;
+
+/**
+ * The interval to ask for: `intervalMs` when the process keeps up; up to MAX_STRETCH times
+ * it, growing with the event-loop lag (one more interval per 100 ms of p99 lag above
+ * LAG_OK_MS) and with requests in flight (one more per IN_FLIGHT_OK above it).
+ */
+export function stretchInterval(intervalMs: number, lagMs: number, inFlight: number): number {
+  const byLag = Math.max(0, lagMs - LAG_OK_MS) / 100;
+  const byLoad = Math.max(0, inFlight - IN_FLIGHT_OK) / IN_FLIGHT_OK;
+  const factor = Math.min(MAX_STRETCH, 1 + byLag + byLoad);
+  return Math.round(intervalMs * factor);
+}
+
+/** Event-loop lag (p99 over the last sample window) and requests in flight. */
+export class LoadMeter {
+  inFlight = 0;
+  private static readonly RESOLUTION_MS = 20;
+  private readonly histogram = monitorEventLoopDelay({ resolution: LoadMeter.RESOLUTION_MS });
+  private lagMs = 0;
+  private timer: NodeJS.Timeout | null = null;
+
+  start(sampleMs = 5000): void {
+    this.histogram.enable();
+    this.timer = setInterval(() => {
+      // The histogram counts the sampling timer's own period in every delay.
+      const p99 = this.histogram.percentile(99) / 1e6;
+      this.lagMs = Math.max(0, p99 - LoadMeter.RESOLUTION_MS);
+      this.histogram.reset();
+    }, sampleMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.histogram.disable();
+  }
+
+  /** p99 event-loop delay of the last window beyond the sampling period, ms. */
+  get lag(): number {
+    return this.lagMs;
+  }
+
+  nextInMs(intervalMs: number): number {
+    return stretchInterval(intervalMs, this.lagMs, this.inFlight);
+  }
+}

@@ -1,0 +1,57 @@
+// What every route of the console needs, built once by app.ts.
+import type { KeyObject } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import type { Json } from '../../core/events/types.js';
+import type { AgentRow, ConsoleStore, StaffUser } from '../store/types.js';
+import type { LoadMeter } from './backpressure.js';
+import type { LastSeenBuffer } from './last-seen.js';
+
+export interface RateLimits {
+  /** Requests per minute from one address to the staff API and /enroll. */
+  perIp: number;
+  /** POST /login per minute from one address (the per-name throttle is in the store). */
+  loginPerIp: number;
+  /** POST /sync per minute from one address before authentication (many agents share a NAT). */
+  syncPerIp: number;
+  /** POST /sync per minute per authenticated agent. */
+  syncPerAgent: number;
+}
+
+export interface Deps {
+  store: ConsoleStore;
+  now: () => number;
+  exceptionKey: { privateKey: KeyObject; publicKeyPem: string };
+  syncIntervalMs: number;
+  /** Cookies carry `Secure` (the console is served over TLS). */
+  secureCookies: boolean;
+  lastSeen: LastSeenBuffer;
+  load: LoadMeter;
+  limits: RateLimits;
+  /** One audit row for a staff (or agent) action; actor defaults to the authenticated staff. */
+  audit(
+    req: FastifyRequest,
+    action: string,
+    target: string,
+    details?: { [k: string]: Json },
+    actor?: string,
+  ): Promise<void>;
+}
+
+export interface StaffAuth {
+  user: StaffUser;
+  via: 'session' | 'token';
+  /** Session only: the stored hash of its cookie, its CSRF token and its end. */
+  sessionHash?: string;
+  expiresAt?: number;
+  /** Token only: its id. */
+  tokenId?: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The exact body bytes (agent signatures cover them). */
+    rawBody: Buffer | null;
+    staff: StaffAuth | null;
+    agentRow: AgentRow | null;
+  }
+}

@@ -1,0 +1,81 @@
+// GET /api/v1/events: the filters of `baomi events`, against every agent's stored events,
+// paged by an opaque cursor (`after` → `next`).
+import type { FastifyInstance } from 'fastify';
+import { SEVERITIES, type Severity } from '../../../core/events/types.js';
+import { isLevel } from '../../../core/levels.js';
+import { parseRfc3339 } from '../../../core/policy/units.js';
+import { requireStaff } from '../../auth/staff.js';
+import type { ConsoleEventFilter } from '../../store/types.js';
+import type { Deps } from '../deps.js';
+import { ApiError } from '../errors.js';
+import { S } from '../schemas.js';
+
+export const EVENTS_LIMIT_DEFAULT = 100;
+export const EVENTS_LIMIT_MAX = 1000;
+
+interface EventsQuery {
+  agent?: string;
+  user?: string;
+  type?: string[];
+  level?: string;
+  severity?: Severity;
+  since?: string;
+  until?: string;
+  text?: string;
+  after?: string;
+  limit?: number;
+  order?: 'asc' | 'desc';
+}
+
+/** ms since the epoch, or RFC 3339 with its zone. */
+function moment(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const ms = /^\d{1,16}$/.test(v) ? Number(v) : parseRfc3339(v);
+  if (ms === null) throw new ApiError('CONSOLE_BAD_REQUEST', { detail: `querystring/${name}` });
+  return ms;
+}
+
+export function eventRoutes(app: FastifyInstance, deps: Deps): void {
+  app.get<{ Querystring: EventsQuery }>(
+    '/api/v1/events',
+    {
+      schema: S.query({
+        agent: S.uuid,
+        user: S.text(256),
+        // Repeatable (?type=a&type=b) or comma-separated (?type=a,b).
+        type: { type: 'array', items: S.text(640), maxItems: 50 },
+        level: S.text(16),
+        severity: S.enumOf(SEVERITIES),
+        since: S.text(40),
+        until: S.text(40),
+        text: S.text(200),
+        after: S.text(200),
+        limit: S.int(1, EVENTS_LIMIT_MAX),
+        order: S.enumOf(['asc', 'desc']),
+      }),
+      preHandler: requireStaff(deps, 'any'),
+    },
+    async (req) => {
+      const q = req.query;
+      if (q.level !== undefined && !isLevel(q.level))
+        throw new ApiError('CONSOLE_BAD_REQUEST', { detail: 'querystring/level' });
+      const types = q.type?.flatMap((t) => t.split(',')).filter((t) => t !== '');
+      const f: ConsoleEventFilter = {
+        limit: q.limit ?? EVENTS_LIMIT_DEFAULT,
+        ...(q.agent === undefined ? {} : { agentId: q.agent }),
+        ...(q.user === undefined ? {} : { user: q.user }),
+        ...(types?.length ? { types } : {}),
+        ...(q.level === undefined ? {} : { level: q.level }),
+        ...(q.severity === undefined ? {} : { severity: q.severity }),
+        ...(q.text === undefined ? {} : { text: q.text }),
+        ...(q.after === undefined ? {} : { after: q.after }),
+        ...(q.order === undefined ? {} : { order: q.order }),
+      };
+      const since = moment('since', q.since);
+      const until = moment('until', q.until);
+      if (since !== undefined) f.since = since;
+      if (until !== undefined) f.until = until;
+      return deps.store.queryEvents(f);
+    },
+  );
+}

@@ -1,0 +1,118 @@
+// Alerts and exception requests: GET /alerts, GET /requests, and the decision on a request
+// (admin, analyst). An approval is a BMX1 token (core/exceptions/token.ts) signed with the
+// console's exception key for the one person, device and computer of the request; the agent
+// receives it on its next sync (store.undeliveredDecisions) until it records the outcome.
+import type { FastifyInstance } from 'fastify';
+import { encodeToken } from '../../../core/exceptions/token.js';
+import { requireStaff } from '../../auth/staff.js';
+import type { AlertState, RequestState } from '../../store/types.js';
+import type { Deps } from '../deps.js';
+import { ApiError } from '../errors.js';
+import { S } from '../schemas.js';
+
+export const ALERT_STATES: readonly AlertState[] = ['预报', '调查', '初步评估', '处置', '结案'];
+export const REQUEST_STATES: readonly RequestState[] = ['pending', 'approved', 'denied'];
+export const DECISION_HOURS_DEFAULT = 8;
+/** 31 days: the longest window a token may have (MAX_WINDOW_DAYS). */
+export const DECISION_HOURS_MAX = 744;
+
+export function requestRoutes(app: FastifyInstance, deps: Deps): void {
+  const { store } = deps;
+
+  app.get<{ Querystring: { state?: AlertState; agent?: string; limit?: number } }>(
+    '/api/v1/alerts',
+    {
+      schema: S.query({ state: S.enumOf(ALERT_STATES), agent: S.uuid, limit: S.int(1, 1000) }),
+      preHandler: requireStaff(deps, 'any'),
+    },
+    async (req) => ({
+      alerts: await store.listAlerts({
+        limit: req.query.limit ?? 100,
+        ...(req.query.state ? { state: req.query.state } : {}),
+        ...(req.query.agent ? { agentId: req.query.agent } : {}),
+      }),
+    }),
+  );
+
+  app.get<{ Querystring: { state?: RequestState; agent?: string } }>(
+    '/api/v1/requests',
+    {
+      schema: S.query({ state: S.enumOf(REQUEST_STATES), agent: S.uuid }),
+      preHandler: requireStaff(deps, 'any'),
+    },
+    async (req) => ({
+      requests: await store.listRequests({
+        ...(req.query.state ? { state: req.query.state } : {}),
+        ...(req.query.agent ? { agentId: req.query.agent } : {}),
+      }),
+    }),
+  );
+
+  app.post<{ Params: { id: string }; Body: { approve: boolean; note: string; hours?: number } }>(
+    '/api/v1/requests/:id/decision',
+    {
+      schema: {
+        ...S.idParam(),
+        ...S.body(
+          {
+            approve: { type: 'boolean' },
+            note: S.text(1000, 0),
+            hours: S.int(1, DECISION_HOURS_MAX),
+          },
+          ['approve', 'note'],
+        ),
+      },
+      preHandler: requireStaff(deps, ['admin', 'analyst']),
+    },
+    async (req) => {
+      const { id } = req.params;
+      const { approve, note } = req.body;
+      const staff = req.staff!;
+      const request = await store.request(id);
+      if (!request) throw new ApiError('CONSOLE_NOT_FOUND', { what: 'request', id });
+      if (request.state !== 'pending')
+        throw new ApiError('CONSOLE_ALREADY_DECIDED', { id, state: request.state });
+      const now = deps.now();
+      const hours = req.body.hours ?? DECISION_HOURS_DEFAULT;
+      let token: string | null = null;
+      if (approve) {
+        if (!request.user) throw new ApiError('CONSOLE_REQUEST_NO_USER', { id });
+        const agent = await store.agent(request.agentId);
+        if (!agent) throw new ApiError('CONSOLE_NOT_FOUND', { what: 'agent', id: request.agentId });
+        // Throws EXCEPTION_* (400) when a field does not fit a token (core checks each).
+        token = encodeToken(
+          {
+            id: request.id,
+            device: request.device,
+            user: request.user,
+            host: agent.host,
+            notBefore: now,
+            notAfter: now + hours * 3600_000,
+            reason: request.reason,
+          },
+          deps.exceptionKey.privateKey,
+        );
+      }
+      const decided = await store.decideRequest(id, {
+        approved: approve,
+        by: staff.user.name,
+        at: now,
+        note,
+        token,
+      });
+      // Another member of staff decided it in the meantime.
+      if (!decided) {
+        const now2 = await store.request(id);
+        throw new ApiError('CONSOLE_ALREADY_DECIDED', { id, state: now2?.state ?? 'decided' });
+      }
+      await deps.audit(req, approve ? 'request.approved' : 'request.denied', id, {
+        agent: request.agentId,
+        device: request.device,
+        user: request.user,
+        note,
+        ...(approve ? { hours } : {}),
+      });
+      return (await store.request(id))!;
+    },
+  );
+}

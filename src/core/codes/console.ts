@@ -1,0 +1,178 @@
+// Codes of the central console (src/console) and their text.
+//
+// CONSOLE_API_CODES travel in the `error` field of a WireError (core/sync/wire.ts) to agents
+// (`baomi status` shows the last sync error), to the staff CLI and to the web UI, so their
+// text is here in core. The console answers in the language of the request's Accept-Language.
+// CONSOLE_START_CODES are raised while `baomi console` starts (src/console/keys.ts); the CLI
+// shows them, and they are here beside the others of the same process.
+// The codes only `baomi console` itself raises (TLS, --listen, `user add`) are
+// CONSOLE_CLI_CODES; their text is beside the command (src/cli/console-messages.ts).
+//
+// Nothing in any of these messages is a secret: never a password, a token or a key.
+import type { Catalog, CodeCatalog } from '../i18n/types.js';
+
+export const CONSOLE_API_CODES = [
+  /** 500: a bug; the details are in the console's log, never in the answer. */
+  'CONSOLE_INTERNAL',
+  /** 503: the database does not answer (retryInMs). */
+  'CONSOLE_DB_UNAVAILABLE',
+  'CONSOLE_BAD_JSON',
+  'CONSOLE_BAD_CONTENT_TYPE',
+  'CONSOLE_BODY_TOO_LARGE',
+  /** 400: the body or the query does not have the documented form (`detail` says where). */
+  'CONSOLE_BAD_REQUEST',
+  'CONSOLE_NO_ROUTE',
+  'CONSOLE_NOT_FOUND',
+  'CONSOLE_RATE_LIMITED',
+  'CONSOLE_AUTH_REQUIRED',
+  'CONSOLE_LOGIN_FAILED',
+  'CONSOLE_LOGIN_THROTTLED',
+  'CONSOLE_FORBIDDEN',
+  'CONSOLE_CSRF',
+  'CONSOLE_ALREADY_DECIDED',
+  'CONSOLE_REQUEST_NO_USER',
+  'CONSOLE_POLICY_INVALID',
+  'CONSOLE_POLICY_BAD_BASE64',
+  'CONSOLE_POLICY_SIG_MALFORMED',
+  'CONSOLE_POLICY_BAD_TARGET',
+  'ENROLL_TOKEN_INVALID',
+  'ENROLL_BAD_KEY',
+  'SYNC_BAD_HEADERS',
+  'SYNC_CLOCK_SKEW',
+  'SYNC_AGENT_UNKNOWN',
+  'SYNC_BAD_SIGNATURE',
+  'SYNC_REPLAY',
+  'AGENT_REVOKED',
+] as const;
+export type ConsoleApiCode = (typeof CONSOLE_API_CODES)[number];
+
+export const CONSOLE_START_CODES = [
+  'CONSOLE_KEY_INVALID',
+  'CONSOLE_KEY_UNSAFE',
+  'CONSOLE_KEY_UNREADABLE',
+] as const;
+export type ConsoleStartCode = (typeof CONSOLE_START_CODES)[number];
+
+export const CONSOLE_CLI_CODES = [
+  'CONSOLE_TLS_REQUIRED',
+  'CONSOLE_TLS_HALF',
+  'CONSOLE_BAD_LISTEN',
+  'CONSOLE_LISTEN_FAILED',
+  'CONSOLE_BAD_INTERVAL',
+  'CONSOLE_NO_STORE',
+  'CONSOLE_USER_EXISTS',
+  'CONSOLE_BAD_USER_NAME',
+  'CONSOLE_PASSWORD_SHORT',
+  'CONSOLE_PASSWORD_MISMATCH',
+  'CONSOLE_PASSWORD_NONE',
+] as const;
+export type ConsoleCliCode = (typeof CONSOLE_CLI_CODES)[number];
+
+export const consoleMessages = {
+  en: {
+    CONSOLE_INTERNAL:
+      'The console failed to answer this request. Nothing was changed by the failed step; the details are in the console’s log (ask its administrator).',
+    CONSOLE_DB_UNAVAILABLE:
+      'The console’s database does not answer right now. Nothing was stored; try again in {{seconds}} s.',
+    CONSOLE_BAD_JSON: 'The request body is not valid JSON.',
+    CONSOLE_BAD_CONTENT_TYPE:
+      'The console reads only JSON: send the body with Content-Type: application/json.',
+    CONSOLE_BODY_TOO_LARGE:
+      'The request body is larger than {{max}} bytes and was refused. Send fewer events per request.',
+    CONSOLE_BAD_REQUEST: 'The request does not have the form the API documents: {{detail}}.',
+    CONSOLE_NO_ROUTE: 'There is no {{method}} {{path}} in this console’s API (/api/v1).',
+    CONSOLE_NOT_FOUND: 'No {{what}} with the id {{id}}.',
+    CONSOLE_RATE_LIMITED: 'Too many requests; try again in {{seconds}} s.',
+    CONSOLE_AUTH_REQUIRED:
+      'Log in first (POST /api/v1/login), or send a valid API token as Authorization: Bearer …; the session or token may have expired.',
+    CONSOLE_LOGIN_FAILED: 'Wrong name or password.',
+    CONSOLE_LOGIN_THROTTLED:
+      'Too many failed logins for this name; wait {{seconds}} s before the next attempt.',
+    CONSOLE_FORBIDDEN: 'The role {{role}} may not do this; it needs {{need}}.',
+    CONSOLE_CSRF:
+      'Missing or wrong x-csrf-token header: a change made with a session cookie must carry the csrfToken the login answered.',
+    CONSOLE_ALREADY_DECIDED: 'The request {{id}} was already {{state}}; a decision is final.',
+    CONSOLE_REQUEST_NO_USER:
+      'The request {{id}} does not say who asked (no one was logged in at the workstation), and an exception is always for one person: deny it, and ask the person to request it again from their own session.',
+    CONSOLE_POLICY_INVALID:
+      'The policy is refused ({{count}} problem(s)); the first: {{problem}}. Check it with `baomi policy validate FILE`.',
+    CONSOLE_POLICY_BAD_BASE64: 'The policy field must be the policy file’s bytes in base64.',
+    CONSOLE_POLICY_SIG_MALFORMED:
+      'The signature must be the text of the .sig file made by `baomi policy sign` (base64 of a 64-byte Ed25519 signature).',
+    CONSOLE_POLICY_BAD_TARGET:
+      'A policy for a personnel class names one of 核心, 重要 or 一般, not "{{value}}".',
+    ENROLL_TOKEN_INVALID:
+      'The enrollment token is not valid: unknown, expired, used up or revoked. Ask for a new one.',
+    ENROLL_BAD_KEY: 'The agent’s public key is not an Ed25519 public key in SPKI PEM.',
+    SYNC_BAD_HEADERS:
+      'The request is not signed as agents sign it (header {{header}} missing or malformed). Enroll the agent again if this persists.',
+    SYNC_CLOCK_SKEW:
+      'This computer’s clock differs from the console’s by {{seconds}} s (this computer: {{agentTime}}, the console: {{consoleTime}}); at most {{limit}} s are tolerated. Set the clock (NTP) and the next sync goes through.',
+    SYNC_AGENT_UNKNOWN:
+      'The console does not know this agent (removed, or enrolled with another console). Enroll it again.',
+    SYNC_BAD_SIGNATURE:
+      'The request’s signature does not match this agent’s key: it was changed on the way, or the agent’s key is not the one enrolled.',
+    SYNC_REPLAY:
+      'This request was already received (same nonce): a replay is refused. The agent sends a fresh request.',
+    AGENT_REVOKED:
+      'This agent was revoked by the console’s staff at {{at}}; it may no longer send events. Ask your security team.',
+    CONSOLE_KEY_INVALID:
+      'The exception key {{file}} is not an Ed25519 private key in PKCS#8 PEM. Give another with --exception-key FILE, or move it away to let the console make a new one.',
+    CONSOLE_KEY_UNSAFE:
+      'The exception key {{file}} can be read by other users (mode {{mode}}). Run `chmod 600 {{file}}` and start again.',
+    CONSOLE_KEY_UNREADABLE: 'Cannot read or create the exception key {{file}} ({{reason}}).',
+    // What CONSOLE_NOT_FOUND names ({{what}}).
+    'console.what.agent': 'agent',
+    'console.what.request': 'exception request',
+    'console.what.enrollToken': 'enrollment token',
+  },
+  'zh-CN': {
+    CONSOLE_INTERNAL:
+      '控制台无法应答该请求。失败的步骤未做任何更改；详情见控制台日志（请询问其管理员）。',
+    CONSOLE_DB_UNAVAILABLE:
+      '控制台的数据库暂时没有响应。未存储任何内容；请在 {{seconds}} 秒后重试。',
+    CONSOLE_BAD_JSON: '请求正文不是有效的 JSON。',
+    CONSOLE_BAD_CONTENT_TYPE:
+      '控制台只接受 JSON：请以 Content-Type: application/json 发送请求正文。',
+    CONSOLE_BODY_TOO_LARGE: '请求正文超过 {{max}} 字节，已被拒绝。请减少每次请求的事件数。',
+    CONSOLE_BAD_REQUEST: '请求的格式与 API 文档不符：{{detail}}。',
+    CONSOLE_NO_ROUTE: '本控制台的 API（/api/v1）中没有 {{method}} {{path}}。',
+    CONSOLE_NOT_FOUND: '没有 id 为 {{id}} 的{{what}}。',
+    CONSOLE_RATE_LIMITED: '请求过于频繁；请在 {{seconds}} 秒后重试。',
+    CONSOLE_AUTH_REQUIRED:
+      '请先登录（POST /api/v1/login），或以 Authorization: Bearer … 发送有效的 API 令牌；会话或令牌可能已过期。',
+    CONSOLE_LOGIN_FAILED: '用户名或密码错误。',
+    CONSOLE_LOGIN_THROTTLED: '该用户名登录失败次数过多；请等待 {{seconds}} 秒后再试。',
+    CONSOLE_FORBIDDEN: '角色 {{role}} 无权执行此操作；需要 {{need}}。',
+    CONSOLE_CSRF:
+      'x-csrf-token 请求头缺失或不正确：使用会话 Cookie 进行的更改必须携带登录时返回的 csrfToken。',
+    CONSOLE_ALREADY_DECIDED: '申请 {{id}} 已被处理（{{state}}）；决定不可更改。',
+    CONSOLE_REQUEST_NO_USER:
+      '申请 {{id}} 没有记录申请人（当时无人登录该工作站），而例外总是针对某一个人：请拒绝该申请，并请申请人在其本人会话中重新申请。',
+    CONSOLE_POLICY_INVALID:
+      '策略被拒绝（{{count}} 个问题）；第一个：{{problem}}。请用 `baomi policy validate FILE` 检查。',
+    CONSOLE_POLICY_BAD_BASE64: 'policy 字段必须是策略文件字节的 base64 编码。',
+    CONSOLE_POLICY_SIG_MALFORMED:
+      '签名必须是 `baomi policy sign` 生成的 .sig 文件的文本（64 字节 Ed25519 签名的 base64）。',
+    CONSOLE_POLICY_BAD_TARGET: '针对人员类别的策略须指定 核心、重要 或 一般，而不是“{{value}}”。',
+    ENROLL_TOKEN_INVALID: '注册令牌无效：未知、已过期、次数已用完或已被吊销。请重新申请。',
+    ENROLL_BAD_KEY: '代理的公钥不是 SPKI PEM 格式的 Ed25519 公钥。',
+    SYNC_BAD_HEADERS:
+      '该请求没有按代理的方式签名（请求头 {{header}} 缺失或格式错误）。如持续出现，请重新注册代理。',
+    SYNC_CLOCK_SKEW:
+      '本机时钟与控制台相差 {{seconds}} 秒（本机：{{agentTime}}，控制台：{{consoleTime}}）；最多允许 {{limit}} 秒。请校准时钟（NTP），下次同步即可通过。',
+    SYNC_AGENT_UNKNOWN: '控制台不认识该代理（已被删除，或注册在另一个控制台）。请重新注册。',
+    SYNC_BAD_SIGNATURE:
+      '请求的签名与该代理的密钥不符：请求在传输中被改动，或代理的密钥不是注册时的那一个。',
+    SYNC_REPLAY: '该请求已被接收过（nonce 相同）：重放的请求被拒绝。代理会发送新的请求。',
+    AGENT_REVOKED: '该代理已于 {{at}} 被控制台管理人员吊销，不能再发送事件。请询问保密管理人员。',
+    CONSOLE_KEY_INVALID:
+      '例外密钥 {{file}} 不是 PKCS#8 PEM 格式的 Ed25519 私钥。请用 --exception-key FILE 指定其他密钥，或将其移走，由控制台生成新密钥。',
+    CONSOLE_KEY_UNSAFE:
+      '例外密钥 {{file}} 可被其他用户读取（权限 {{mode}}）。请运行 `chmod 600 {{file}}` 后重新启动。',
+    CONSOLE_KEY_UNREADABLE: '无法读取或创建例外密钥 {{file}}（{{reason}}）。',
+    'console.what.agent': '代理',
+    'console.what.request': '例外申请',
+    'console.what.enrollToken': '注册令牌',
+  },
+} satisfies Catalog & CodeCatalog<ConsoleApiCode | ConsoleStartCode>;
