@@ -4,7 +4,8 @@
 // copy of the database lets no one in. Then the role: admin everything; analyst alerts and
 // exception requests; auditor reads only (and the audit trail).
 //
-// SECURITY: every route declares its roles through `requireStaff`; a route without it is open
+// SECURITY: every route declares its roles through `requireStaff` (its preValidation hook: a
+// caller is authenticated before its input is even validated); a route without it is open
 // (only /healthz, /login, /enroll and /sync, which authenticate otherwise). The CSRF check
 // applies to every method but GET/HEAD with a cookie; a Bearer token is never sent by a
 // browser on its own, so it needs none.
@@ -23,7 +24,7 @@ export type Need = readonly Role[] | 'any';
 const BEARER = /^Bearer ([A-Za-z0-9_-]{4,200})$/;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** A preHandler: authenticates the caller and checks the role, else throws 401/403. */
+/** A hook: authenticates the caller and checks the role, else throws 401/403. */
 export function requireStaff(deps: Deps, need: Need) {
   return async (req: FastifyRequest): Promise<void> => {
     const staff = await authenticate(deps, req);

@@ -104,8 +104,8 @@ export function buildConsole(o: ConsoleOptions): FastifyInstance {
     trustProxy: false,
     // One line per answer instead (onResponse below): info for 4xx, debug for the rest.
     logController: new LogController({ disableRequestLogging: true }),
-    // Unknown keys are refused (a typo must not be ignored silently); query strings coerced.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    // Unknown keys are refused (a typo must not be ignored silently); no type is coerced.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } },
   }) as unknown as FastifyInstance;
 
   const store = o.store;

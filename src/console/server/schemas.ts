@@ -1,6 +1,9 @@
 // JSON-schema pieces for the staff routes (Fastify validates with Ajv before a handler runs;
-// app.ts turns unknown keys into a 400, not a silent strip). /enroll and /sync are validated
-// with the zod schemas of core/sync/wire.ts, which the agent shares.
+// app.ts turns unknown keys into a 400, not a silent strip, and coerces no type: `"name": 5`
+// is a 400, not the name "5"). Query strings are text, so their numbers are checked as text
+// here and converted by `queryInt`. /enroll and /sync are validated with the zod schemas of
+// core/sync/wire.ts, which the agent shares.
+import { ApiError } from './errors.js';
 
 /** No control characters but tab and line feed (a terminal or a log would obey them). */
 const PLAIN = '^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f]*$';
@@ -17,6 +20,12 @@ export const S = {
   }),
   name: { type: 'string', minLength: 1, maxLength: 128, pattern: PLAIN } as Schema,
   int: (minimum: number, maximum: number): Schema => ({ type: 'integer', minimum, maximum }),
+  /** A whole number in a query string (converted and bounded by queryInt). */
+  qint: { type: 'string', pattern: '^[0-9]{1,16}$' } as Schema,
+  /** A query parameter that may be repeated (?type=a&type=b) or given once. */
+  repeatable: (item: Schema, maxItems: number): Schema => ({
+    anyOf: [item, { type: 'array', items: item, maxItems }],
+  }),
   uuid: { type: 'string', pattern: UUID } as Schema,
   enumOf: (values: readonly string[]): Schema => ({ type: 'string', enum: [...values] }),
   object: (properties: Record<string, Schema>, required: string[] = []): Schema => ({
@@ -41,3 +50,19 @@ export const S = {
   /** A state-changing route without a body: no query either (the path says everything). */
   noBody: { querystring: { type: 'object', additionalProperties: false } } as Schema,
 };
+
+/** A query-string number (S.qint) within [min, max], or undefined when absent; else 400. */
+export function queryInt(
+  name: string,
+  v: string | undefined,
+  min: number,
+  max: number,
+): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < min || n > max)
+    throw new ApiError('CONSOLE_BAD_REQUEST', {
+      detail: `querystring/${name} must be a whole number from ${min} to ${max}`,
+    });
+  return n;
+}

@@ -16,7 +16,7 @@ export function agentRoutes(app: FastifyInstance, deps: Deps): void {
     '/api/v1/agents',
     {
       schema: S.query({ group: S.text(100), text: S.text(200) }),
-      preHandler: requireStaff(deps, 'any'),
+      preValidation: requireStaff(deps, 'any'),
     },
     async (req) => {
       const [rows, byName] = await Promise.all([store.listAgents(req.query), groups()]);
@@ -31,7 +31,7 @@ export function agentRoutes(app: FastifyInstance, deps: Deps): void {
 
   app.get<{ Params: { id: string } }>(
     '/api/v1/agents/:id',
-    { schema: S.idParam(), preHandler: requireStaff(deps, 'any') },
+    { schema: S.idParam(), preValidation: requireStaff(deps, 'any') },
     async (req) => {
       const a = await store.agent(req.params.id);
       if (!a) throw new ApiError('CONSOLE_NOT_FOUND', { what: 'agent', id: req.params.id });
@@ -42,7 +42,7 @@ export function agentRoutes(app: FastifyInstance, deps: Deps): void {
 
   app.post<{ Params: { id: string } }>(
     '/api/v1/agents/:id/revoke',
-    { schema: { ...S.idParam(), ...S.noBody }, preHandler: requireStaff(deps, ['admin']) },
+    { schema: { ...S.idParam(), ...S.noBody }, preValidation: requireStaff(deps, ['admin']) },
     async (req) => {
       const a = await store.agent(req.params.id);
       if (!a) throw new ApiError('CONSOLE_NOT_FOUND', { what: 'agent', id: req.params.id });

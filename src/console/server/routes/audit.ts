@@ -6,28 +6,29 @@ import { verifyAudit } from '../../../core/console/audit.js';
 import { requireStaff } from '../../auth/staff.js';
 import type { AuditRow } from '../../store/types.js';
 import type { Deps } from '../deps.js';
-import { S } from '../schemas.js';
+import { queryInt, S } from '../schemas.js';
 
 const PAGE = 1000;
 
 export function auditRoutes(app: FastifyInstance, deps: Deps): void {
   const readers = requireStaff(deps, ['admin', 'auditor']);
 
-  app.get<{ Querystring: { after?: number; limit?: number } }>(
+  app.get<{ Querystring: { after?: string; limit?: string } }>(
     '/api/v1/audit',
     {
-      schema: S.query({ after: S.int(0, Number.MAX_SAFE_INTEGER), limit: S.int(1, PAGE) }),
-      preHandler: readers,
+      schema: S.query({ after: S.qint, limit: S.qint }),
+      preValidation: readers,
     },
     async (req) => {
-      const limit = req.query.limit ?? 100;
-      const rows = await deps.store.listAudit({ afterSeq: req.query.after ?? 0, limit });
+      const limit = queryInt('limit', req.query.limit, 1, PAGE) ?? 100;
+      const after = queryInt('after', req.query.after, 0, Number.MAX_SAFE_INTEGER) ?? 0;
+      const rows = await deps.store.listAudit({ afterSeq: after, limit });
       const last = rows.at(-1);
       return { rows, next: rows.length === limit && last ? last.seq : null };
     },
   );
 
-  app.get('/api/v1/audit/verify', { schema: S.query({}), preHandler: readers }, async () => {
+  app.get('/api/v1/audit/verify', { schema: S.query({}), preValidation: readers }, async () => {
     // The trail of staff actions is small (thousands of rows); it is read in pages and
     // walked at once, so a gap between pages is seen like any other.
     const rows: AuditRow[] = [];

@@ -31,7 +31,7 @@ export function enrollmentRoutes(app: FastifyInstance, deps: Deps): void {
   const { store } = deps;
   const admin = requireStaff(deps, ['admin']);
 
-  app.get('/api/v1/enrollment-tokens', { schema: S.query({}), preHandler: admin }, async () => ({
+  app.get('/api/v1/enrollment-tokens', { schema: S.query({}), preValidation: admin }, async () => ({
     tokens: (await store.listEnrollTokens()).map(enrollTokenView),
   }));
 
@@ -48,7 +48,7 @@ export function enrollmentRoutes(app: FastifyInstance, deps: Deps): void {
         },
         ['group'],
       ),
-      preHandler: admin,
+      preValidation: admin,
     },
     async (req) => {
       const b = req.body;
@@ -86,7 +86,7 @@ export function enrollmentRoutes(app: FastifyInstance, deps: Deps): void {
 
   app.delete<{ Params: { id: string } }>(
     '/api/v1/enrollment-tokens/:id',
-    { schema: { ...S.idParam(), ...S.noBody }, preHandler: admin },
+    { schema: { ...S.idParam(), ...S.noBody }, preValidation: admin },
     async (req) => {
       if (!(await store.revokeEnrollToken(req.params.id, deps.now())))
         throw new ApiError('CONSOLE_NOT_FOUND', { what: 'enrollToken', id: req.params.id });

@@ -8,7 +8,7 @@ import { requireStaff } from '../../auth/staff.js';
 import type { ConsoleEventFilter } from '../../store/types.js';
 import type { Deps } from '../deps.js';
 import { ApiError } from '../errors.js';
-import { S } from '../schemas.js';
+import { queryInt, S } from '../schemas.js';
 
 export const EVENTS_LIMIT_DEFAULT = 100;
 export const EVENTS_LIMIT_MAX = 1000;
@@ -16,14 +16,14 @@ export const EVENTS_LIMIT_MAX = 1000;
 interface EventsQuery {
   agent?: string;
   user?: string;
-  type?: string[];
+  type?: string | string[];
   level?: string;
   severity?: Severity;
   since?: string;
   until?: string;
   text?: string;
   after?: string;
-  limit?: number;
+  limit?: string;
   order?: 'asc' | 'desc';
 }
 
@@ -43,25 +43,27 @@ export function eventRoutes(app: FastifyInstance, deps: Deps): void {
         agent: S.uuid,
         user: S.text(256),
         // Repeatable (?type=a&type=b) or comma-separated (?type=a,b).
-        type: { type: 'array', items: S.text(640), maxItems: 50 },
+        type: S.repeatable(S.text(640), 50),
         level: S.text(16),
         severity: S.enumOf(SEVERITIES),
         since: S.text(40),
         until: S.text(40),
         text: S.text(200),
         after: S.text(200),
-        limit: S.int(1, EVENTS_LIMIT_MAX),
+        limit: S.qint,
         order: S.enumOf(['asc', 'desc']),
       }),
-      preHandler: requireStaff(deps, 'any'),
+      preValidation: requireStaff(deps, 'any'),
     },
     async (req) => {
       const q = req.query;
       if (q.level !== undefined && !isLevel(q.level))
         throw new ApiError('CONSOLE_BAD_REQUEST', { detail: 'querystring/level' });
-      const types = q.type?.flatMap((t) => t.split(',')).filter((t) => t !== '');
+      const types = (typeof q.type === 'string' ? [q.type] : q.type)
+        ?.flatMap((t) => t.split(','))
+        .filter((t) => t !== '');
       const f: ConsoleEventFilter = {
-        limit: q.limit ?? EVENTS_LIMIT_DEFAULT,
+        limit: queryInt('limit', q.limit, 1, EVENTS_LIMIT_MAX) ?? EVENTS_LIMIT_DEFAULT,
         ...(q.agent === undefined ? {} : { agentId: q.agent }),
         ...(q.user === undefined ? {} : { user: q.user }),
         ...(types?.length ? { types } : {}),

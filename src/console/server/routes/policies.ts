@@ -42,7 +42,7 @@ export function policyRoutes(app: FastifyInstance, deps: Deps): void {
 
   app.get(
     '/api/v1/policies',
-    { schema: S.query({}), preHandler: requireStaff(deps, 'any') },
+    { schema: S.query({}), preValidation: requireStaff(deps, 'any') },
     async () => ({
       policies: (await store.listPolicies()).map(policyView),
     }),
@@ -50,7 +50,7 @@ export function policyRoutes(app: FastifyInstance, deps: Deps): void {
 
   app.get(
     '/api/v1/policies/versions',
-    { schema: S.query({}), preHandler: requireStaff(deps, 'any') },
+    { schema: S.query({}), preValidation: requireStaff(deps, 'any') },
     async () => ({ versions: await store.policyVersions() }),
   );
 
@@ -68,7 +68,7 @@ export function policyRoutes(app: FastifyInstance, deps: Deps): void {
         },
         ['target', 'policy', 'signature'],
       ),
-      preHandler: requireStaff(deps, ['admin']),
+      preValidation: requireStaff(deps, ['admin']),
     },
     async (req) => {
       const { target, policy: b64 } = req.body;

@@ -8,7 +8,7 @@ import { requireStaff } from '../../auth/staff.js';
 import type { AlertState, RequestState } from '../../store/types.js';
 import type { Deps } from '../deps.js';
 import { ApiError } from '../errors.js';
-import { S } from '../schemas.js';
+import { queryInt, S } from '../schemas.js';
 
 export const ALERT_STATES: readonly AlertState[] = ['预报', '调查', '初步评估', '处置', '结案'];
 export const REQUEST_STATES: readonly RequestState[] = ['pending', 'approved', 'denied'];
@@ -19,15 +19,15 @@ export const DECISION_HOURS_MAX = 744;
 export function requestRoutes(app: FastifyInstance, deps: Deps): void {
   const { store } = deps;
 
-  app.get<{ Querystring: { state?: AlertState; agent?: string; limit?: number } }>(
+  app.get<{ Querystring: { state?: AlertState; agent?: string; limit?: string } }>(
     '/api/v1/alerts',
     {
-      schema: S.query({ state: S.enumOf(ALERT_STATES), agent: S.uuid, limit: S.int(1, 1000) }),
-      preHandler: requireStaff(deps, 'any'),
+      schema: S.query({ state: S.enumOf(ALERT_STATES), agent: S.uuid, limit: S.qint }),
+      preValidation: requireStaff(deps, 'any'),
     },
     async (req) => ({
       alerts: await store.listAlerts({
-        limit: req.query.limit ?? 100,
+        limit: queryInt('limit', req.query.limit, 1, 1000) ?? 100,
         ...(req.query.state ? { state: req.query.state } : {}),
         ...(req.query.agent ? { agentId: req.query.agent } : {}),
       }),
@@ -38,7 +38,7 @@ export function requestRoutes(app: FastifyInstance, deps: Deps): void {
     '/api/v1/requests',
     {
       schema: S.query({ state: S.enumOf(REQUEST_STATES), agent: S.uuid }),
-      preHandler: requireStaff(deps, 'any'),
+      preValidation: requireStaff(deps, 'any'),
     },
     async (req) => ({
       requests: await store.listRequests({
@@ -62,7 +62,7 @@ export function requestRoutes(app: FastifyInstance, deps: Deps): void {
           ['approve', 'note'],
         ),
       },
-      preHandler: requireStaff(deps, ['admin', 'analyst']),
+      preValidation: requireStaff(deps, ['admin', 'analyst']),
     },
     async (req) => {
       const { id } = req.params;
@@ -79,13 +79,16 @@ export function requestRoutes(app: FastifyInstance, deps: Deps): void {
         if (!request.user) throw new ApiError('CONSOLE_REQUEST_NO_USER', { id });
         const agent = await store.agent(request.agentId);
         if (!agent) throw new ApiError('CONSOLE_NOT_FOUND', { what: 'agent', id: request.agentId });
+        // The name the computer last gave itself (a renamed computer checks its new name).
+        const hb = deps.lastSeen.peek(agent.id)?.heartbeat ?? agent.heartbeat;
+        const host = typeof hb?.host === 'string' ? hb.host : agent.host;
         // Throws EXCEPTION_* (400) when a field does not fit a token (core checks each).
         token = encodeToken(
           {
             id: request.id,
             device: request.device,
             user: request.user,
-            host: agent.host,
+            host,
             notBefore: now,
             notAfter: now + hours * 3600_000,
             reason: request.reason,

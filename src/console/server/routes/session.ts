@@ -75,7 +75,7 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps): void {
 
   app.post(
     '/api/v1/logout',
-    { schema: S.noBody, preHandler: requireStaff(deps, 'any') },
+    { schema: S.noBody, preValidation: requireStaff(deps, 'any') },
     async (req, reply) => {
       const staff = req.staff!;
       if (staff.sessionHash) await store.deleteSession(staff.sessionHash);
@@ -89,7 +89,7 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps): void {
 
   app.post(
     '/api/v1/logout-all',
-    { schema: S.noBody, preHandler: requireStaff(deps, 'any') },
+    { schema: S.noBody, preValidation: requireStaff(deps, 'any') },
     async (req, reply) => {
       const staff = req.staff!;
       const sessions = await store.deleteUserSessions(staff.user.id);
@@ -99,7 +99,7 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps): void {
     },
   );
 
-  app.get('/api/v1/me', { preHandler: requireStaff(deps, 'any') }, async (req) => {
+  app.get('/api/v1/me', { preValidation: requireStaff(deps, 'any') }, async (req) => {
     const staff = req.staff!;
     const me: Me = {
       name: staff.user.name,
@@ -114,7 +114,7 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps): void {
     '/api/v1/tokens',
     {
       schema: S.body({ name: S.text(100), days: S.int(1, TOKEN_DAYS_MAX) }, ['name']),
-      preHandler: requireStaff(deps, 'any'),
+      preValidation: requireStaff(deps, 'any'),
     },
     async (req) => {
       const staff = req.staff!;

@@ -1,0 +1,181 @@
+// Enrollment: an enrollment token (admin-made, hashed, limited in uses and time, revocable)
+// buys an agent its id; the agent's own Ed25519 public key is the only credential stored.
+import { generateKeyPairSync } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sha256Hex } from '../../../src/console/auth/secrets.js';
+import {
+  call,
+  enroll,
+  enrollBody,
+  enrollmentToken,
+  type Harness,
+  makeConsole,
+  staff,
+} from '../../helpers/console-app.js';
+
+let h: Harness;
+afterEach(async () => {
+  await h?.app.close();
+});
+
+const pem = (k: { export: (o: never) => string | Buffer }, type: 'spki' | 'pkcs8') =>
+  k.export({ type, format: 'pem' } as never).toString();
+
+const post = (body: unknown) =>
+  h.app.inject({ method: 'POST', url: '/api/v1/enroll', payload: body as Record<string, unknown> });
+
+describe('enrollment tokens', () => {
+  it('admin makes one: shown once, stored as a hash, with its group, uses and expiry; the group keeps department and class', async () => {
+    h = makeConsole();
+    const s = await staff(h);
+    const r = await call(h, s.admin, 'POST', '/api/v1/enrollment-tokens', {
+      group: 'finance-hq',
+      uses: 3,
+      hours: 48,
+      department: '财务部',
+      personnelClass: '核心',
+    });
+    expect(r.statusCode).toBe(200);
+    const t = r.json<{
+      id: string;
+      token: string;
+      group: string;
+      usesLeft: number;
+      expiresAt: number;
+    }>();
+    expect(t).toMatchObject({
+      group: 'finance-hq',
+      usesLeft: 3,
+      expiresAt: h.clock.now + 48 * 3600_000,
+    });
+    expect(t.token).toMatch(/^bme_[A-Za-z0-9_-]{43}$/);
+    expect(h.store.enrollTokens.get(t.id)!.tokenHash).toBe(sha256Hex(t.token));
+    expect(JSON.stringify([...h.store.enrollTokens.values()])).not.toContain(t.token);
+    expect(await h.store.group('finance-hq')).toEqual({
+      name: 'finance-hq',
+      department: '财务部',
+      personnelClass: '核心',
+    });
+    // A later token for the group that names neither keeps them.
+    await enrollmentToken(h, s.admin, { group: 'finance-hq' });
+    expect((await h.store.group('finance-hq'))!.department).toBe('财务部');
+    const list = await call(h, s.admin, 'GET', '/api/v1/enrollment-tokens');
+    expect(list.json<{ tokens: unknown[] }>().tokens).toHaveLength(2);
+    expect(list.body).not.toContain('tokenHash');
+    expect(h.store.audit.at(-2)).toMatchObject({
+      action: 'enroll.token-created',
+      actor: 'ada',
+      target: t.id,
+      details: { group: 'finance-hq', uses: 3 },
+    });
+    expect(JSON.stringify(h.store.audit)).not.toContain(t.token);
+  });
+
+  it('revoking one is audited; revoking an unknown one is 404', async () => {
+    h = makeConsole();
+    const s = await staff(h);
+    const t = await enrollmentToken(h, s.admin);
+    expect((await call(h, s.admin, 'DELETE', `/api/v1/enrollment-tokens/${t.id}`)).json()).toEqual({
+      ok: true,
+    });
+    expect(h.store.audit.at(-1)).toMatchObject({ action: 'enroll.token-revoked', target: t.id });
+    const again = await call(h, s.admin, 'DELETE', `/api/v1/enrollment-tokens/${t.id}`);
+    expect(again.statusCode).toBe(404);
+    expect(again.json<{ message: string }>().message).toMatch(/^No enrollment token with the id/);
+  });
+});
+
+describe('POST /api/v1/enroll', () => {
+  it('creates the agent with the agent’s public key, a fresh exception secret and the console’s exception key', async () => {
+    h = makeConsole();
+    const s = await staff(h);
+    const t = await enrollmentToken(h, s.admin, { group: 'finance' });
+    const a = await enroll(h, t.token, 'ws-07');
+    expect(a.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/);
+    expect(a.exceptionKey).toBe(h.key.publicKeyPem);
+    expect(Buffer.from(a.exceptionSecret, 'base64url')).toHaveLength(32);
+    const row = h.store.agents.get(a.id)!;
+    expect(row).toMatchObject({
+      host: 'ws-07',
+      os: 'linux',
+      group: 'finance',
+      publicKey: a.publicKeyPem,
+    });
+    expect(h.store.audit.at(-1)).toMatchObject({
+      action: 'agent.enrolled',
+      actor: `agent:${a.id}`,
+      target: a.id,
+      details: { host: 'ws-07', group: 'finance', token: t.id },
+    });
+    const b = await enroll(h, (await enrollmentToken(h, s.admin)).token);
+    expect(b.exceptionSecret).not.toBe(a.exceptionSecret);
+  });
+
+  it('a token is used up, expired, revoked or unknown: the same 401 ENROLL_TOKEN_INVALID', async () => {
+    h = makeConsole();
+    const s = await staff(h);
+    const once = await enrollmentToken(h, s.admin, { group: 'g', uses: 1 });
+    await enroll(h, once.token);
+    const expired = await enrollmentToken(h, s.admin, { group: 'g', hours: 1 });
+    const revoked = await enrollmentToken(h, s.admin, { group: 'g' });
+    await call(h, s.admin, 'DELETE', `/api/v1/enrollment-tokens/${revoked.id}`);
+    h.clock.now += 3600_000;
+    const { publicKey } = generateKeyPairSync('ed25519');
+    const answers = [];
+    for (const token of [
+      once.token,
+      expired.token,
+      revoked.token,
+      `bme_${'x'.repeat(43)}`,
+      "' OR 1=1 --",
+    ]) {
+      const r = await post(enrollBody(token, pem(publicKey, 'spki')));
+      expect(r.statusCode, token).toBe(401);
+      answers.push(r.body);
+    }
+    expect(new Set(answers).size).toBe(1);
+    expect(JSON.parse(answers[0]!).error).toBe('ENROLL_TOKEN_INVALID');
+    expect(h.store.agents.size).toBe(1);
+  });
+
+  it('refuses a key that is not an Ed25519 SPKI public key, without using up the token', async () => {
+    h = makeConsole();
+    const s = await staff(h);
+    const t = await enrollmentToken(h, s.admin, { group: 'g', uses: 1 });
+    const ed = generateKeyPairSync('ed25519');
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    for (const key of [
+      pem(ed.privateKey, 'pkcs8'), // a private key: never accepted in place of the public one
+      pem(rsa.publicKey, 'spki'),
+      pem(ec.publicKey, 'spki'),
+      `-----BEGIN PUBLIC KEY-----\n${'A'.repeat(60)}\n-----END PUBLIC KEY-----`,
+      `${'<script>'.repeat(10)}`,
+    ]) {
+      const r = await post(enrollBody(t.token, key));
+      expect(r.statusCode, key.slice(0, 30)).toBe(400);
+      expect(r.json<{ error: string }>().error).toBe('ENROLL_BAD_KEY');
+    }
+    expect(h.store.enrollTokens.get(t.id)!.usesLeft).toBe(1);
+    expect((await post(enrollBody(t.token, pem(ed.publicKey, 'spki')))).statusCode).toBe(200);
+  });
+
+  it('refuses a malformed request with 400 saying which field', async () => {
+    h = makeConsole();
+    const { publicKey } = generateKeyPairSync('ed25519');
+    const good = enrollBody('bme_x', pem(publicKey, 'spki'));
+    for (const [bad, field] of [
+      [{ ...good, v: 2 }, 'v'],
+      [{ ...good, os: 'plan9' }, 'os'],
+      [{ ...good, host: '' }, 'host'],
+      [{ ...good, agentId: 'someone-else' }, 'agentId'],
+      [{ ...good, host: 'h'.repeat(300) }, 'host'],
+    ] as const) {
+      const r = await post(bad);
+      expect(r.statusCode).toBe(400);
+      const e = r.json<{ error: string; message: string }>();
+      expect(e.error).toBe('CONSOLE_BAD_REQUEST');
+      expect(e.message).toContain(field);
+    }
+  });
+});
