@@ -3,11 +3,16 @@
 import { createAgentTranslator } from '../agent/messages.js';
 import type { Translate } from '../core/i18n/translate.js';
 import type { Catalog, Lang } from '../core/i18n/types.js';
+import { consoleCliMessages } from './console-messages.js';
 import { exceptionCliCatalogs } from './exception-messages.js';
 import { cliMessages } from './messages.js';
 
 /** Every catalogue of the CLI's own (beside the agent's and core's). */
-export const cliCatalogs: readonly Catalog[] = [cliMessages, ...exceptionCliCatalogs];
+export const cliCatalogs: readonly Catalog[] = [
+  cliMessages,
+  ...exceptionCliCatalogs,
+  consoleCliMessages,
+];
 
 export function cliTranslator(lang: Lang): Translate {
   return createAgentTranslator(lang, cliCatalogs);

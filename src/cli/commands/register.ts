@@ -3,7 +3,7 @@
 import { type Command, Option } from 'commander';
 import type { Translate } from '../../core/i18n/translate.js';
 import type { CommandModule } from '../context.js';
-import { cliDefaults, systemSocketDir } from '../defaults.js';
+import { cliDefaults, consoleDefaultDataDir, systemSocketDir } from '../defaults.js';
 
 export interface Registrar {
   t: Translate;
@@ -90,6 +90,28 @@ export function registerCommands(program: Command, { t, configure, run }: Regist
     .option('--rule', t('cli.opt.rule'))
     .option('--utc', t('cli.opt.utc'))
     .action(run(() => import('./usb-list.js')));
+
+  // `console` runs the server; `console user add` shares its --data-dir/--db (commander gives
+  // a parent's options to the parent wherever they are written: the subcommand reads them
+  // with optsWithGlobals, and lists them again only for its --help).
+  const consoleDir = consoleDefaultDataDir();
+  const consoleCmd = sub(program, 'console', t('cli.cmd.console'))
+    .option('--data-dir <dir>', t('cli.opt.consoleDataDir', { default: consoleDir }))
+    .option('--db <url>', t('cli.opt.consoleDb'))
+    .option('--listen <host:port>', t('cli.opt.listen', { default: '127.0.0.1:7443' }))
+    .option('--tls-cert <file>', t('cli.opt.tlsCert'))
+    .option('--tls-key <file>', t('cli.opt.tlsKey'))
+    .option('--insecure', t('cli.opt.insecure'))
+    .option('--exception-key <file>', t('cli.opt.consoleExceptionKey'))
+    .option('--sync-interval <duration>', t('cli.opt.syncInterval', { default: '60s' }))
+    .action(run(() => import('./console.js')));
+  const consoleUser = sub(consoleCmd, 'user', t('cli.cmd.consoleUser'));
+  sub(consoleUser, 'add', t('cli.cmd.consoleUserAdd'))
+    .argument('<name>', t('cli.arg.staffName'))
+    .requiredOption('--role <role>', t('cli.opt.role'))
+    .option('--data-dir <dir>', t('cli.opt.consoleDataDir', { default: consoleDir }))
+    .option('--db <url>', t('cli.opt.consoleDb'))
+    .action(run(async () => ({ default: (await import('./console.js')).userAdd })));
 
   const exception = sub(program, 'exception', t('cli.cmd.exception'));
   const exceptionRun = (name: 'keygen' | 'issue' | 'redeem') =>
