@@ -99,8 +99,8 @@ export function buildConsole(o: ConsoleOptions): FastifyInstance {
     },
     ...(o.https ? { https: { cert: o.https.cert, key: o.https.key } } : {}),
     bodyLimit: MAX_BODY_BYTES,
-    // A slow client cannot hold a connection forever (slowloris).
-    requestTimeout: 30_000,
+    // A slow client cannot hold a connection forever (slowloris); 4 MiB over a slow link fits.
+    requestTimeout: 120_000,
     trustProxy: false,
     // One line per answer instead (onResponse below): info for 4xx, debug for the rest.
     logController: new LogController({ disableRequestLogging: true }),

@@ -139,7 +139,14 @@ export function toAnswer(err: unknown, req: FastifyRequest, log: FastifyRequest[
     return { status, body: { error: err.code, message: t(err.code, err.params) } };
   }
   const fe = err as Partial<FastifyError> & { validation?: unknown };
-  if (fe?.validation) return wire('CONSOLE_BAD_REQUEST', { detail: String(fe.message) });
+  if (fe?.validation) {
+    // Ajv says "must NOT have additional properties" without naming it: name it (a typo).
+    const extra = (fe.validation as { params?: { additionalProperty?: unknown } }[])
+      .map((v) => v.params?.additionalProperty)
+      .find((p) => typeof p === 'string');
+    const detail = extra === undefined ? String(fe.message) : `${fe.message} ("${extra}")`;
+    return wire('CONSOLE_BAD_REQUEST', { detail: detail.slice(0, 300) });
+  }
   switch (fe?.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':

@@ -103,6 +103,17 @@ describe('console HTTP', () => {
     }
   });
 
+  it('names the unknown key, so a typo is found', async () => {
+    h = makeConsole();
+    const r = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/login',
+      payload: { name: 'a', password: 'x', pasword: 'x' },
+    });
+    expect(r.statusCode).toBe(400);
+    expect(errorOf(r).message).toMatch(/additional properties \("pasword"\)/);
+  });
+
   it('answers an unknown route 404 in the WireError shape', async () => {
     h = makeConsole();
     const r = await h.app.inject({
