@@ -99,16 +99,20 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps): void {
     },
   );
 
-  app.get('/api/v1/me', { preValidation: requireStaff(deps, 'any') }, async (req) => {
-    const staff = req.staff!;
-    const me: Me = {
-      name: staff.user.name,
-      role: staff.user.role,
-      via: staff.via,
-      ...(staff.expiresAt === undefined ? {} : { expiresAt: staff.expiresAt }),
-    };
-    return me;
-  });
+  app.get(
+    '/api/v1/me',
+    { schema: S.query({}), preValidation: requireStaff(deps, 'any') },
+    async (req) => {
+      const staff = req.staff!;
+      const me: Me = {
+        name: staff.user.name,
+        role: staff.user.role,
+        via: staff.via,
+        ...(staff.expiresAt === undefined ? {} : { expiresAt: staff.expiresAt }),
+      };
+      return me;
+    },
+  );
 
   app.post<{ Body: { name: string; days?: number } }>(
     '/api/v1/tokens',
