@@ -20,6 +20,7 @@ import { AGENT_ERROR_CODES } from './agent.js';
 import { ALERT_ERROR_CODES } from './alerts.js';
 import { CHAIN_BREAK_CODES } from './chain.js';
 import { CLI_ERROR_CODES } from './cli.js';
+import { CONSOLE_STORE_ERROR_CODES } from './console-store.js';
 import { EXCEPTION_CLI_CODES, EXCEPTION_REFUSAL_CODES } from './exceptions.js';
 import { POLICY_REJECTION_CODES } from './policy.js';
 import { PROTOCOL_ERROR_CODES, SOCKET_ERROR_CODES } from './protocol.js';
@@ -36,6 +37,7 @@ export const ERROR_CODES = [
   ...CHAIN_BREAK_CODES,
   ...EXCEPTION_REFUSAL_CODES,
   ...EXCEPTION_CLI_CODES,
+  ...CONSOLE_STORE_ERROR_CODES,
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -50,6 +52,7 @@ export type { AgentErrorCode } from './agent.js';
 export type { AlertErrorCode } from './alerts.js';
 export { CHAIN_BREAK_CODES, type ChainBreakCode, chainBreakCode } from './chain.js';
 export type { CliErrorCode } from './cli.js';
+export { CONSOLE_STORE_ERROR_CODES, type ConsoleStoreErrorCode } from './console-store.js';
 export {
   EXCEPTION_CLI_CODES,
   EXCEPTION_REFUSAL_CODES,

@@ -2,6 +2,7 @@
 // imports only core (the tray, the console) needs to render events, notices and socket errors
 // at the display end. Layers above add their own catalogues as `extra`.
 import { alertMessages } from '../alerts/messages.js';
+import { consoleStoreCatalog } from '../codes/console-store.js';
 import { exceptionMessages } from '../codes/exceptions.js';
 import { protocolMessages } from '../codes/protocol.js';
 import { chainMessages } from '../events/messages.js';
@@ -20,6 +21,7 @@ export const coreCatalogs: readonly Catalog[] = [
   usbMessages,
   exceptionMessages,
   idleMessages,
+  consoleStoreCatalog,
 ];
 
 /**
