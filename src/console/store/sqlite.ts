@@ -57,8 +57,9 @@ import type {
 
 type Statement = Database.Statement<unknown[], unknown>;
 
-/** Rows per multi-row INSERT (14 columns: well under SQLite's parameter limit). */
-const INSERT_CHUNK = 64;
+/** Rows per multi-row INSERT (14 columns: well under SQLite's parameter limit of 32766). A
+ *  shorter tail goes in power-of-two pieces, so a handful of statements serve every size. */
+const INSERT_CHUNK = 256;
 /** Statements kept prepared; the few dynamic query shapes stay far below it. */
 const MAX_CACHED = 256;
 /** Login failures older than this are forgotten (the slow-down looks back minutes). */
@@ -562,9 +563,10 @@ export class SqliteConsoleStore implements ConsoleStore {
       if (events.length > 0) {
         const seqs = JSON.stringify([...new Set(events.map((e) => e.seq))]);
         for (const r of this.all(
-          'SELECT e.seq, e.hash FROM json_each(?) j JOIN events e ON e.agent_id = ? AND e.seq = j.value',
-          seqs,
+          // One primary-key lookup per seq of the batch (the IN list is built once).
+          'SELECT seq, hash FROM events WHERE agent_id = ? AND seq IN (SELECT value FROM json_each(?))',
           agentId,
+          seqs,
         ))
           held.set(Number(r.seq), r.hash);
       }
@@ -574,10 +576,13 @@ export class SqliteConsoleStore implements ConsoleStore {
       });
 
       let stored = 0;
-      for (let i = 0; i < plan.insert.length; i += INSERT_CHUNK) {
-        const chunk = plan.insert.slice(i, i + INSERT_CHUNK);
+      for (let i = 0; i < plan.insert.length; ) {
+        const left = plan.insert.length - i;
+        const n = left >= INSERT_CHUNK ? INSERT_CHUNK : 2 ** Math.floor(Math.log2(left));
+        const chunk = plan.insert.slice(i, i + n);
         const values = chunk.flatMap((x) => eventValues(agentId, x.event, now, x.flags));
-        stored += this.run(insertEventsSql(chunk.length), ...values);
+        stored += this.run(insertEventsSql(n), ...values);
+        i += n;
       }
 
       const alerts = this.insertAlerts(agentId, plan.alerts, now);
