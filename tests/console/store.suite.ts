@@ -581,6 +581,26 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
         expect(r.alerts).toMatchObject([{ type: 'alert.raised', severity: 'critical', seq: 2 }]);
       });
 
+      it('refuses a batch with text the database could not keep exactly, storing none of it', async () => {
+        await enroll();
+        for (const bad of [{ user: 'a\u0000b' }, { host: 'ws\ud800' }, { level: '\udc00' }]) {
+          const log = new AgentLog();
+          log.many(2);
+          const e = log.add();
+          const forged = rehash({ ...e, ...bad } as BaomiEvent);
+          expect(await codeOf(store.ingest('agent-1', [...log.range(1, 2), forged], T))).toBe(
+            'CONSOLE_DB_BAD_TEXT',
+          );
+        }
+        expect(await store.countEvents()).toBe(0);
+        // NUL and lone surrogates inside data are JSON-escaped: stored and rehashed exactly.
+        const log = new AgentLog();
+        log.add({ data: { path: 'a\u0000b\ud800', 'k\u0000': '\udfff' } });
+        expect((await store.ingest('agent-1', log.events, T)).alerts).toEqual([]);
+        const [got] = (await store.queryEvents({ limit: 1 })).events;
+        expect(strip(got!)).toEqual(log.events[0]);
+      });
+
       it('refuses an unknown or revoked agent, storing nothing', async () => {
         const log = new AgentLog();
         log.many(3);

@@ -81,5 +81,9 @@ export function mapDbError(engine: 'sqlite' | 'postgres', e: unknown): unknown {
   }
   if (isUniqueViolation(e))
     return new BaomiError('CONSOLE_DB_DUPLICATE', { reason: message(e) }, 2);
+  // 22021: a NUL (or invalid UTF-8) in text; 22P05: a character the encoding cannot hold.
+  const code = field(e, 'code');
+  if (engine === 'postgres' && (code === '22021' || code === '22P05'))
+    return new BaomiError('CONSOLE_DB_BAD_TEXT', { field: `a value (${message(e)})` }, 2);
   return e;
 }

@@ -19,6 +19,7 @@ import { isPostgresUnavailable, mapDbError } from './errors.js';
 import { POSTGRES_MIGRATIONS } from './migrations/postgres/index.js';
 import type { SqlMigration } from './migrations/types.js';
 import {
+  assertStorableEvent,
   eventCursor,
   eventValues,
   type Row,
@@ -532,6 +533,7 @@ export class PostgresConsoleStore implements ConsoleStore {
       );
       if (!a) throw new BaomiError('CONSOLE_DB_UNKNOWN_AGENT', { agentId });
       if (a.revoked_at !== null) throw new BaomiError('CONSOLE_DB_AGENT_REVOKED', { agentId });
+      for (const e of events) assertStorableEvent(e);
       const held = new Map<number, string>();
       if (events.length > 0) {
         const seqs = [...new Set(events.map((e) => e.seq))];

@@ -1,6 +1,7 @@
 // Database rows → the interface's types, shared by both engines (the column names are the
 // same in both schemas; SQLite gives 0/1 where PostgreSQL gives booleans, and JSON is kept as
 // text in both so an event comes back byte for byte as it was hashed).
+import { BaomiError } from '../../core/errors.js';
 import type { BaomiEvent, Json, Severity } from '../../core/events/types.js';
 import { encodeCursor } from './cursor.js';
 import type {
@@ -182,6 +183,32 @@ export function toPolicy(r: Row): PolicyRow {
     uploadedBy: r.uploaded_by,
     uploadedAt: num(r.uploaded_at),
   };
+}
+
+/**
+ * True when the database keeps `s` exactly: PostgreSQL refuses NUL in text, and both drivers
+ * turn a lone UTF-16 surrogate into U+FFFD on the way to UTF-8, which would change a hashed
+ * event silently. (JSON text is always safe: JSON.stringify escapes both.)
+ */
+export function storableText(s: string): boolean {
+  return !s.includes('\u0000') && (s as string & { isWellFormed(): boolean }).isWellFormed();
+}
+
+/** Refuses an event with a text column the database could not keep exactly (both engines). */
+export function assertStorableEvent(e: BaomiEvent): void {
+  const fields: [string, string | undefined][] = [
+    ['id', e.id],
+    ['type', e.type],
+    ['severity', e.severity],
+    ['level', e.level],
+    ['user', e.user],
+    ['host', e.host],
+    ['prevHash', e.prevHash],
+    ['hash', e.hash],
+  ];
+  for (const [name, v] of fields)
+    if (v !== undefined && !storableText(v))
+      throw new BaomiError('CONSOLE_DB_BAD_TEXT', { field: `event ${e.seq} ${name}` }, 2);
 }
 
 /** The row values of one event, in EVENT_COLUMNS order plus flags. */

@@ -18,6 +18,7 @@ import { mapDbError } from './errors.js';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite/index.js';
 import type { SqlMigration } from './migrations/types.js';
 import {
+  assertStorableEvent,
   eventCursor,
   eventValues,
   type Row,
@@ -559,6 +560,7 @@ export class SqliteConsoleStore implements ConsoleStore {
       );
       if (!a) throw new BaomiError('CONSOLE_DB_UNKNOWN_AGENT', { agentId });
       if (a.revoked_at !== null) throw new BaomiError('CONSOLE_DB_AGENT_REVOKED', { agentId });
+      for (const e of events) assertStorableEvent(e);
       const held = new Map<number, string>();
       if (events.length > 0) {
         const seqs = JSON.stringify([...new Set(events.map((e) => e.seq))]);

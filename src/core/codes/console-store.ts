@@ -20,6 +20,8 @@ export const CONSOLE_STORE_ERROR_CODES = [
   'CONSOLE_DB_AGENT_REVOKED',
   /** A create* of something that exists already (a user name, an agent id, a token). */
   'CONSOLE_DB_DUPLICATE',
+  /** Text the database cannot keep exactly (a NUL character, a lone UTF-16 surrogate). */
+  'CONSOLE_DB_BAD_TEXT',
 ] as const;
 export type ConsoleStoreErrorCode = (typeof CONSOLE_STORE_ERROR_CODES)[number];
 
@@ -40,6 +42,8 @@ export const consoleStoreMessages = {
     CONSOLE_DB_AGENT_REVOKED:
       'The agent {{agentId}} was revoked; its events are no longer accepted. Enroll it again if it should report.',
     CONSOLE_DB_DUPLICATE: 'That exists already ({{reason}}). Choose another name or id.',
+    CONSOLE_DB_BAD_TEXT:
+      'The text of {{field}} cannot be stored exactly (it holds a NUL character or a broken UTF-16 surrogate), so nothing was stored. Send it without them.',
   },
   'zh-CN': {
     CONSOLE_DB_UNAVAILABLE:
@@ -55,6 +59,8 @@ export const consoleStoreMessages = {
     CONSOLE_DB_AGENT_REVOKED:
       '代理 {{agentId}} 已被吊销，不再接收其事件。如需其继续上报，请重新注册。',
     CONSOLE_DB_DUPLICATE: '该项已存在（{{reason}}）。请换一个名称或标识。',
+    CONSOLE_DB_BAD_TEXT:
+      '{{field}} 的文本无法原样保存（含有 NUL 字符或残缺的 UTF-16 代理项），因此未保存任何内容。请去掉这些字符后再发送。',
   },
 } satisfies CodeCatalog<ConsoleStoreErrorCode>;
 

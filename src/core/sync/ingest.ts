@@ -67,14 +67,18 @@ export interface IngestPlan {
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
-function pruneRecord(e: BaomiEvent): { throughSeq: number; hash: string | null } | null {
+/**
+ * The removal a `store.pruned` event records, when it is one: events 1…throughSeq (before
+ * itself) are gone and the last of them had `hash`. Anything less (no hash, a hash of another
+ * form, a throughSeq that is not a seq before it) records nothing, as in the chain walk
+ * (core/events/verify.ts).
+ */
+function pruneRecord(e: BaomiEvent): { throughSeq: number; hash: string } | null {
   if (e.type !== 'store.pruned') return null;
-  const through = e.data.throughSeq;
-  // A prune record removes events before itself; one that claims more is not a prune record.
-  if (typeof through !== 'number' || !Number.isSafeInteger(through) || through < 1) return null;
-  if (through >= e.seq) return null;
-  const hash = typeof e.data.hash === 'string' && HEX64.test(e.data.hash) ? e.data.hash : null;
-  return { throughSeq: through, hash };
+  const { throughSeq, hash } = e.data;
+  if (!Number.isSafeInteger(throughSeq) || (throughSeq as number) >= e.seq) return null;
+  if (typeof hash !== 'string' || !HEX64.test(hash)) return null;
+  return { throughSeq: throughSeq as number, hash };
 }
 
 /**
@@ -88,27 +92,20 @@ export function planIngest(
   stored: StoredChain,
 ): IngestPlan {
   const sorted = [...events].sort((a, b) => a.seq - b.seq);
-  const hashOk = new Map<BaomiEvent, boolean>();
-  const verified = (e: BaomiEvent): boolean => {
-    let ok = hashOk.get(e);
-    if (ok === undefined) {
-      ok = eventHash(e) === e.hash;
-      hashOk.set(e, ok);
-    }
-    return ok;
-  };
+  // Every event is rehashed once (a duplicate too: it is compared by the hash it claims).
+  const hashHolds = new Map<BaomiEvent, boolean>(sorted.map((e) => [e, eventHash(e) === e.hash]));
 
-  // Prune records in this batch that may explain a gap: their own hash holds and they do not
-  // contradict an event already stored at their seq.
-  const batchPrunes = new Map<number, string | null>();
+  // Prune records in this batch whose own hash holds may explain a gap. Each names the hash of
+  // the last event it removed: the first event after the cut must link to it. (One sent again
+  // with other content cannot explain anything: it sits at or below ackedSeq, so what it
+  // claims to have removed lies below every gap still to come.)
+  const anchors = new Map<number, string>();
   let batchPrunedThrough = 0;
   for (const e of sorted) {
     const p = pruneRecord(e);
-    if (!p || !verified(e)) continue;
-    const held = stored.hashOf(e.seq);
-    if (held !== undefined && held !== e.hash) continue;
+    if (!p || !hashHolds.get(e)) continue;
     batchPrunedThrough = Math.max(batchPrunedThrough, p.throughSeq);
-    if (!batchPrunes.has(p.throughSeq) || p.hash !== null) batchPrunes.set(p.throughSeq, p.hash);
+    anchors.set(p.throughSeq, p.hash);
   }
   const storedPrunedThrough = stored.prunedThrough();
   const prunedThrough = Math.max(storedPrunedThrough, batchPrunedThrough);
@@ -136,7 +133,7 @@ export function planIngest(
     insert.push({ event: e, flags });
     inBatch.set(e.seq, e.hash);
     const p = pruneRecord(e);
-    if (p && verified(e)) newPruned = Math.max(newPruned, p.throughSeq);
+    if (p && hashHolds.get(e)) newPruned = Math.max(newPruned, p.throughSeq);
     if (e.type === 'alert.raised') {
       // The agent's own alert rule fired: staff see it in the alert list as well.
       alerts.push({
@@ -169,7 +166,7 @@ export function planIngest(
     if (e.seq <= acked) {
       // A seq we acknowledged through a gap arrives after all: keep it (the gap's alert
       // stands), checking its own hash; its neighbours were judged without it.
-      const flags: IngestFlag[] = verified(e) ? ['late'] : ['late', 'hash'];
+      const flags: IngestFlag[] = hashHolds.get(e) ? ['late'] : ['late', 'hash'];
       if (flags.includes('hash')) brokenAlert(e, ['hash'], { late: true });
       take(e, flags);
       continue;
@@ -181,7 +178,7 @@ export function planIngest(
       if (prunedThrough >= to) {
         // Explained by retention. The prune record names the hash of the last removed event,
         // which the first event after the cut must link to.
-        expectPrev = batchPrunes.get(to) ?? null;
+        expectPrev = anchors.get(to) ?? null;
       } else {
         const unexplainedFrom = Math.max(from, prunedThrough + 1);
         alerts.push({
@@ -196,11 +193,11 @@ export function planIngest(
     }
 
     const flags: IngestFlag[] = [];
-    if (!verified(e)) flags.push('hash');
+    if (!hashHolds.get(e)) flags.push('hash');
     if (expectPrev !== null && e.prevHash !== expectPrev) flags.push('link');
     if (flags.length > 0) {
       const extra: { [k: string]: Json } = {};
-      if (flags.includes('link') && expectPrev !== null) {
+      if (flags.includes('link')) {
         extra.expectedPrev = expectPrev;
         extra.actualPrev = e.prevHash;
       }

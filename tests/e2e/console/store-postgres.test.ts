@@ -53,6 +53,14 @@ describe.skipIf(why !== null)(`PostgreSQL datastore${why ? ` (skipped: ${why})` 
 
   storeSuite('postgres', make);
 
+  it('text PostgreSQL cannot hold (NUL) is a bad-input error, not a crash', async () => {
+    const fx = await make();
+    await expect(
+      fx.store.createUser({ name: 'a\u0000b', role: 'admin', passwordHash: 'h', at: 1 }),
+    ).rejects.toMatchObject({ code: 'CONSOLE_DB_BAD_TEXT', exit: 2 });
+    await fx.cleanup();
+  });
+
   describe('the database going away', () => {
     it('a server that does not answer is CONSOLE_DB_UNAVAILABLE', async () => {
       const store = await openConsoleStore({

@@ -119,13 +119,15 @@ describe('planIngest', () => {
     const events = chain(6);
     events[2] = { ...events[2]!, data: { path: '/srv/f/innocent' } };
     const plan = planIngest(start, events, nothingStored);
-    expect(plan.alerts).toHaveLength(1);
-    expect(plan.alerts[0]).toMatchObject({
-      type: 'sync.chain-broken',
-      severity: 'critical',
-      seq: 3,
-      data: { kind: 'hash', kinds: ['hash'], seq: 3 },
-    });
+    expect(plan.alerts).toEqual([
+      {
+        type: 'sync.chain-broken',
+        severity: 'critical',
+        seq: 3,
+        data: { kind: 'hash', kinds: ['hash'], seq: 3, hash: events[2]!.hash },
+        key: `broken:3:${events[2]!.hash}`,
+      },
+    ]);
     expect(plan.insert.map((i) => i.flags)).toEqual([[], [], ['hash'], [], [], []]);
     expect(plan.insert[2]!.event.data).toEqual({ path: '/srv/f/innocent' });
     expect(plan.position.ackedSeq).toBe(6);
@@ -287,23 +289,59 @@ describe('planIngest', () => {
     });
 
     it('a prune record that claims to remove itself or later events explains nothing', () => {
-      const events = chain(20, { 15: { type: 'store.pruned', data: { throughSeq: 15 } } });
-      const plan = planIngest(start, events.slice(14), nothingStored);
-      expect(plan.alerts).toMatchObject([{ type: 'sync.gap', data: { from: 1, to: 14 } }]);
+      for (const throughSeq of [15, 16]) {
+        const events = chain(20, {
+          15: { type: 'store.pruned', data: { throughSeq, hash: 'a'.repeat(64) } },
+        });
+        const plan = planIngest(start, events.slice(14), nothingStored);
+        expect(plan.alerts).toMatchObject([{ type: 'sync.gap', data: { from: 1, to: 14 } }]);
+        expect(plan.position.prunedThrough).toBe(0);
+      }
     });
 
-    it('a prune record with a non-integer throughSeq explains nothing', () => {
-      for (const throughSeq of ['10', 10.5, -1, null] as Json[]) {
-        const events = chain(20, { 15: { type: 'store.pruned', data: { throughSeq } } });
+    it('a prune record with a throughSeq that is not an integer explains nothing', () => {
+      for (const throughSeq of ['10', 10.5, null, 2 ** 53] as Json[]) {
+        const events = chain(20, {
+          15: { type: 'store.pruned', data: { throughSeq, hash: 'a'.repeat(64) } },
+        });
         const plan = planIngest(start, events.slice(10), nothingStored);
-        expect(plan.alerts.map((a) => a.type)).toEqual(['sync.gap']);
+        expect(
+          plan.alerts.map((a) => a.type),
+          String(throughSeq),
+        ).toEqual(['sync.gap']);
       }
+    });
+
+    it('a prune record without the hash of the last removed event explains nothing', () => {
+      const hex = 'ab'.repeat(32);
+      for (const hash of [undefined, 42, `x${hex}`, `${hex}x`, hex.toUpperCase(), hex.slice(1)]) {
+        const data: { [k: string]: Json } = { throughSeq: 10 };
+        if (hash !== undefined) data.hash = hash;
+        const events = chain(20, { 15: { type: 'store.pruned', data } });
+        const plan = planIngest(start, events.slice(10), nothingStored);
+        expect(
+          plan.alerts.map((a) => a.type),
+          String(hash),
+        ).toEqual(['sync.gap']);
+      }
+    });
+
+    it('only a store.pruned event records a removal', () => {
+      const events = prunedChain(20, 15, 10);
+      const other = chain(20, {
+        15: { type: 'file.modified', data: events[14]!.data },
+      });
+      const plan = planIngest(start, other.slice(10), nothingStored);
+      expect(plan.alerts.map((a) => a.type)).toEqual(['sync.gap']);
+      expect(plan.position.prunedThrough).toBe(0);
     });
 
     it('a prune record covering part of a gap leaves the rest alerted', () => {
       const events = prunedChain(20, 15, 6);
       const plan = planIngest(start, events.slice(10), nothingStored);
-      expect(plan.alerts).toMatchObject([{ type: 'sync.gap', seq: 7, data: { from: 7, to: 10 } }]);
+      expect(plan.alerts).toEqual([
+        { type: 'sync.gap', severity: 'high', seq: 7, data: { from: 7, to: 10 }, key: 'gap:7-10' },
+      ]);
     });
 
     it('a gap, then the same batch again: no second alert, nothing stored twice', () => {
@@ -326,13 +364,36 @@ describe('planIngest', () => {
       expect(plan.insert).toEqual([{ event: all[4], flags: ['late'] }]);
       expect(newAlerts).toEqual([]);
       expect(c.position.ackedSeq).toBe(10);
-      // A late event whose content does not match its hash is still a break.
+      // A late event whose content does not match its hash is still a break, marked late.
       const c2 = new FakeConsole();
       c2.ingest(all.filter((e) => e.seq !== 5));
       const bad = { ...all[4]!, data: { edited: 1 } };
       const r = c2.ingest([bad]);
       expect(r.plan.insert[0]!.flags).toEqual(['late', 'hash']);
-      expect(r.newAlerts).toMatchObject([{ type: 'sync.chain-broken', seq: 5 }]);
+      expect(r.newAlerts).toEqual([
+        {
+          type: 'sync.chain-broken',
+          severity: 'critical',
+          seq: 5,
+          data: { kind: 'hash', kinds: ['hash'], seq: 5, hash: bad.hash, late: true },
+          key: `broken:5:${bad.hash}`,
+        },
+      ]);
+    });
+
+    it('an event at exactly the acknowledged seq that is not stored is late, not next', () => {
+      const all = chain(6);
+      const plan = planIngest({ ackedSeq: 5, headHash: all[3]!.hash }, [all[4]!], nothingStored);
+      expect(plan.insert).toEqual([{ event: all[4], flags: ['late'] }]);
+      expect(plan.alerts).toEqual([]);
+      expect(plan.position).toEqual({ ackedSeq: 5, headHash: all[3]!.hash, prunedThrough: 0 });
+    });
+
+    it('with no known head past the start, the next event is not held to the genesis', () => {
+      const all = chain(8);
+      const plan = planIngest({ ackedSeq: 5, headHash: null }, all.slice(5), nothingStored);
+      expect(plan.alerts).toEqual([]);
+      expect(plan.position.ackedSeq).toBe(8);
     });
   });
 
@@ -445,6 +506,7 @@ describe('exceptionEffects', () => {
       ev('usb.exception', { requestId: 'r0' }),
       ev('usb.exception-refused', { requestId: 'r9', code: 'EXCEPTION_EXPIRED' }),
       ev('usb.exception', { device: 'x' }), // a local token: no request to mark
+      ev('usb.blocked', { requestId: 'r7' }), // only an outcome marks a request
     ]);
     expect(out).toEqual({
       requests: [
@@ -469,6 +531,13 @@ describe('exceptionEffects', () => {
       ev('usb.exception-requested', { requestId: 'x'.repeat(201), device: 'd' }),
     ]);
     expect(out.requests).toEqual([]);
+    expect(
+      exceptionEffects([ev('usb.exception-requested', { requestId: '', device: 'd' })]).requests,
+    ).toEqual([]);
+    expect(
+      exceptionEffects([ev('usb.exception-requested', { requestId: 'x'.repeat(200), device: 'd' })])
+        .requests,
+    ).toHaveLength(1);
     const ok = exceptionEffects([ev('usb.exception-requested', { requestId: 'r3', device: 'd' })]);
     expect(ok.requests).toMatchObject([
       { requestId: 'r3', user: null, deviceLabel: null, reason: '' },
