@@ -129,7 +129,10 @@ export function toAnswer(err: unknown, req: FastifyRequest, log: FastifyRequest[
   if (err instanceof ApiError) return wire(err.apiCode, err.params, err.retryInMs, err.extra);
   if (isDbUnavailable(err)) {
     log.warn({ err }, 'database unavailable');
-    return wire('CONSOLE_DB_UNAVAILABLE', { seconds: DB_RETRY_MS / 1000 }, DB_RETRY_MS);
+    // The reason (a driver's message) stays in the log: the engine is all a client needs.
+    const engine =
+      isBaomiError(err) && typeof err.params.engine === 'string' ? err.params.engine : 'SQL';
+    return wire('CONSOLE_DB_UNAVAILABLE', { engine, seconds: DB_RETRY_MS / 1000 }, DB_RETRY_MS);
   }
   if (isBaomiError(err)) {
     // A refusal from core (EXCEPTION_* while signing an approval): the request's input is at

@@ -74,7 +74,7 @@ export const consoleMessages = {
     CONSOLE_INTERNAL:
       'The console failed to answer this request. Nothing was changed by the failed step; the details are in the console’s log (ask its administrator).',
     CONSOLE_DB_UNAVAILABLE:
-      'The console’s database does not answer right now. Nothing was stored; try again in {{seconds}} s.',
+      'The console’s database ({{engine}}) does not answer right now. Nothing was stored; try again in {{seconds}} s.',
     CONSOLE_BAD_JSON: 'The request body is not valid JSON.',
     CONSOLE_BAD_CONTENT_TYPE:
       'The console reads only JSON: send the body with Content-Type: application/json.',
@@ -131,7 +131,7 @@ export const consoleMessages = {
     CONSOLE_INTERNAL:
       '控制台无法应答该请求。失败的步骤未做任何更改；详情见控制台日志（请询问其管理员）。',
     CONSOLE_DB_UNAVAILABLE:
-      '控制台的数据库暂时没有响应。未存储任何内容；请在 {{seconds}} 秒后重试。',
+      '控制台的数据库（{{engine}}）暂时没有响应。未存储任何内容；请在 {{seconds}} 秒后重试。',
     CONSOLE_BAD_JSON: '请求正文不是有效的 JSON。',
     CONSOLE_BAD_CONTENT_TYPE:
       '控制台只接受 JSON：请以 Content-Type: application/json 发送请求正文。',

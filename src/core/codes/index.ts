@@ -21,6 +21,7 @@ import { ALERT_ERROR_CODES } from './alerts.js';
 import { CHAIN_BREAK_CODES } from './chain.js';
 import { CLI_ERROR_CODES } from './cli.js';
 import { CONSOLE_API_CODES, CONSOLE_CLI_CODES, CONSOLE_START_CODES } from './console.js';
+import { CONSOLE_STORE_ERROR_CODES } from './console-store.js';
 import { EXCEPTION_CLI_CODES, EXCEPTION_REFUSAL_CODES } from './exceptions.js';
 import { POLICY_REJECTION_CODES } from './policy.js';
 import { PROTOCOL_ERROR_CODES, SOCKET_ERROR_CODES } from './protocol.js';
@@ -40,6 +41,7 @@ export const ERROR_CODES = [
   ...CONSOLE_API_CODES,
   ...CONSOLE_START_CODES,
   ...CONSOLE_CLI_CODES,
+  ...CONSOLE_STORE_ERROR_CODES,
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -62,6 +64,7 @@ export {
   type ConsoleCliCode,
   type ConsoleStartCode,
 } from './console.js';
+export { CONSOLE_STORE_ERROR_CODES, type ConsoleStoreErrorCode } from './console-store.js';
 export {
   EXCEPTION_CLI_CODES,
   EXCEPTION_REFUSAL_CODES,

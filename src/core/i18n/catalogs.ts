@@ -3,6 +3,7 @@
 // at the display end. Layers above add their own catalogues as `extra`.
 import { alertMessages } from '../alerts/messages.js';
 import { consoleMessages } from '../codes/console.js';
+import { consoleStoreCatalog } from '../codes/console-store.js';
 import { exceptionMessages } from '../codes/exceptions.js';
 import { protocolMessages } from '../codes/protocol.js';
 import { chainMessages } from '../events/messages.js';
@@ -22,6 +23,7 @@ export const coreCatalogs: readonly Catalog[] = [
   exceptionMessages,
   idleMessages,
   consoleMessages,
+  consoleStoreCatalog,
 ];
 
 /**

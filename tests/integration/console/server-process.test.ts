@@ -13,7 +13,6 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, ROOT, runCli } from '../../helpers/agent.js';
 
-const storeAvailable = existsSync(join(ROOT, 'dist/console/store/index.js'));
 const tmp = () => mkdtempSync(join(tmpdir(), 'baomi-console-'));
 const PASSWORD = 'correct horse battery staple';
 
@@ -109,100 +108,97 @@ describe('baomi console (process)', () => {
     expect(half.stderr).toMatch(/both --tls-cert and --tls-key/);
   });
 
-  it.skipIf(!storeAvailable)(
-    'serves /healthz and staff login over HTTPS, and stops cleanly on SIGTERM',
-    async () => {
-      const dir = tmp();
-      const dataDir = join(dir, 'data');
-      const tls = selfSigned(dir);
-      const ca = readFileSync(tls.cert);
+  it('serves /healthz and staff login over HTTPS, and stops cleanly on SIGTERM', async () => {
+    const dir = tmp();
+    const dataDir = join(dir, 'data');
+    const tls = selfSigned(dir);
+    const ca = readFileSync(tls.cert);
 
-      const add = spawnSync(
-        process.execPath,
-        [BIN, 'console', 'user', 'add', 'ada', '--role', 'admin', '--data-dir', dataDir],
-        { input: `${PASSWORD}\n`, encoding: 'utf8', env: { ...process.env, LANG: 'en_US.UTF-8' } },
-      );
-      expect(add.status, add.stderr).toBe(0);
-      expect(add.stdout).toMatch(/Staff account ada added with the role admin/);
-      const short = spawnSync(
-        process.execPath,
-        [BIN, 'console', 'user', 'add', 'bob', '--role', 'auditor', '--data-dir', dataDir],
-        { input: 'short\n', encoding: 'utf8', env: { ...process.env, LANG: 'en_US.UTF-8' } },
-      );
-      expect(short.status).toBe(2);
-      expect(short.stderr).toMatch(/at least 12 characters/);
+    const add = spawnSync(
+      process.execPath,
+      [BIN, 'console', 'user', 'add', 'ada', '--role', 'admin', '--data-dir', dataDir],
+      { input: `${PASSWORD}\n`, encoding: 'utf8', env: { ...process.env, LANG: 'en_US.UTF-8' } },
+    );
+    expect(add.status, add.stderr).toBe(0);
+    expect(add.stdout).toMatch(/Staff account ada added with the role admin/);
+    const short = spawnSync(
+      process.execPath,
+      [BIN, 'console', 'user', 'add', 'bob', '--role', 'auditor', '--data-dir', dataDir],
+      { input: 'short\n', encoding: 'utf8', env: { ...process.env, LANG: 'en_US.UTF-8' } },
+    );
+    expect(short.status).toBe(2);
+    expect(short.stderr).toMatch(/at least 12 characters/);
 
-      child = spawn(
-        process.execPath,
-        [
-          BIN,
-          'console',
-          '--data-dir',
-          dataDir,
-          '--listen',
-          '127.0.0.1:0',
-          '--tls-cert',
-          tls.cert,
-          '--tls-key',
-          tls.key,
-          '--sync-interval',
-          '30s',
-        ],
-        { env: { ...process.env, LANG: 'en_US.UTF-8' }, stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      let out = '';
-      let err = '';
-      child.stdout!.on('data', (d) => {
-        out += d;
-      });
-      child.stderr!.on('data', (d) => {
-        err += d;
-      });
-      const exited = new Promise<number | null>((r) => child!.once('exit', (code) => r(code)));
-      const port = await new Promise<number>((resolve, reject) => {
-        const timer = setInterval(() => {
-          const m = /listening on https:\/\/127\.0\.0\.1:(\d+) /.exec(out);
-          if (m) {
-            clearInterval(timer);
-            resolve(Number(m[1]));
-          }
-          if (child!.exitCode !== null) {
-            clearInterval(timer);
-            reject(new Error(`console exited: ${err}`));
-          }
-        }, 50);
-      });
-      // One start line, saying where.
-      expect(out.trim().split('\n')).toHaveLength(1);
-      expect(existsSync(join(dataDir, 'exception.key'))).toBe(true);
+    child = spawn(
+      process.execPath,
+      [
+        BIN,
+        'console',
+        '--data-dir',
+        dataDir,
+        '--listen',
+        '127.0.0.1:0',
+        '--tls-cert',
+        tls.cert,
+        '--tls-key',
+        tls.key,
+        '--sync-interval',
+        '30s',
+      ],
+      { env: { ...process.env, LANG: 'en_US.UTF-8' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+    });
+    child.stderr!.on('data', (d) => {
+      err += d;
+    });
+    const exited = new Promise<number | null>((r) => child!.once('exit', (code) => r(code)));
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setInterval(() => {
+        const m = /listening on https:\/\/127\.0\.0\.1:(\d+) /.exec(out);
+        if (m) {
+          clearInterval(timer);
+          resolve(Number(m[1]));
+        }
+        if (child!.exitCode !== null) {
+          clearInterval(timer);
+          reject(new Error(`console exited: ${err}`));
+        }
+      }, 50);
+    });
+    // One start line, saying where.
+    expect(out.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(join(dataDir, 'exception.key'))).toBe(true);
 
-      const health = await https(port, ca, 'GET', '/healthz');
-      expect(health.status).toBe(200);
-      expect(JSON.parse(health.body)).toMatchObject({ ok: true, db: 'ok' });
+    const health = await https(port, ca, 'GET', '/healthz');
+    expect(health.status).toBe(200);
+    expect(JSON.parse(health.body)).toMatchObject({ ok: true, db: 'ok' });
 
-      const bad = await https(port, ca, 'POST', '/api/v1/login', {
-        name: 'ada',
-        password: 'wrong one!!',
-      });
-      expect(bad.status).toBe(401);
-      const login = await https(port, ca, 'POST', '/api/v1/login', {
-        name: 'ada',
-        password: PASSWORD,
-      });
-      expect(login.status, login.body).toBe(200);
-      const setCookie = String(login.headers['set-cookie']);
-      expect(setCookie).toMatch(/baomi_session=[A-Za-z0-9_-]{43}/);
-      expect(setCookie).toMatch(/Secure/);
-      expect(setCookie).toMatch(/HttpOnly/);
-      expect(setCookie).toMatch(/SameSite=Strict/);
-      const cookie = /baomi_session=[^;]+/.exec(setCookie)![0];
-      const me = await https(port, ca, 'GET', '/api/v1/me', undefined, { cookie });
-      expect(JSON.parse(me.body)).toMatchObject({ name: 'ada', role: 'admin', via: 'session' });
-      expect(err).not.toContain(PASSWORD);
+    const bad = await https(port, ca, 'POST', '/api/v1/login', {
+      name: 'ada',
+      password: 'wrong one!!',
+    });
+    expect(bad.status).toBe(401);
+    const login = await https(port, ca, 'POST', '/api/v1/login', {
+      name: 'ada',
+      password: PASSWORD,
+    });
+    expect(login.status, login.body).toBe(200);
+    const setCookie = String(login.headers['set-cookie']);
+    expect(setCookie).toMatch(/baomi_session=[A-Za-z0-9_-]{43}/);
+    expect(setCookie).toMatch(/Secure/);
+    expect(setCookie).toMatch(/HttpOnly/);
+    expect(setCookie).toMatch(/SameSite=Strict/);
+    const cookie = /baomi_session=[^;]+/.exec(setCookie)![0];
+    const me = await https(port, ca, 'GET', '/api/v1/me', undefined, { cookie });
+    expect(JSON.parse(me.body)).toMatchObject({ name: 'ada', role: 'admin', via: 'session' });
+    expect(err).not.toContain(PASSWORD);
 
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
-      expect(out).toMatch(/Baomi console stopped \(SIGTERM\)/);
-    },
-  );
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(out).toMatch(/Baomi console stopped \(SIGTERM\)/);
+  });
 });

@@ -1,0 +1,784 @@
+// The console's PostgreSQL datastore (`baomi console --db postgres://…`): a `pg` Pool; every
+// multi-statement change is one transaction on one client (BEGIN … COMMIT, ROLLBACK on any
+// failure), and the rows two console processes could both change are locked first:
+// `SELECT … FOR UPDATE` on the agent's row in ingest (two consoles never double-ingest or
+// interleave an agent's chain state) and on audit_head in appendAudit (they never fork the
+// audit chain). Migrations run under `pg_advisory_xact_lock`, so consoles starting together
+// apply each version once.
+//
+// A connection that is refused, dropped or terminated (57P01, class 08, …) becomes
+// CONSOLE_DB_UNAVAILABLE (errors.ts): the transaction was rolled back or never began, so the
+// server answers 503 with retryInMs and the agent sends the same batch again.
+import pg from 'pg';
+import { auditHash } from '../../core/console/audit.js';
+import { BaomiError } from '../../core/errors.js';
+import type { BaomiEvent } from '../../core/events/types.js';
+import { exceptionEffects, type PlannedAlert, planIngest } from '../../core/sync/ingest.js';
+import { CLOCK_SKEW_MS } from '../../core/sync/wire.js';
+import { isPostgresUnavailable, mapDbError } from './errors.js';
+import { POSTGRES_MIGRATIONS } from './migrations/postgres/index.js';
+import type { SqlMigration } from './migrations/types.js';
+import {
+  assertStorableEvent,
+  eventCursor,
+  eventValues,
+  type Row,
+  toAgent,
+  toAlert,
+  toApiToken,
+  toAudit,
+  toEnrollToken,
+  toEvent,
+  toGroup,
+  toPolicy,
+  toRequest,
+  toSession,
+  toUser,
+} from './rows.js';
+import { containsText, eventPageQuery, Params } from './sql.js';
+import { LOGIN_FAILURE_KEEP_MS, latestPerAgent } from './sqlite.js';
+import type {
+  AgentRow,
+  AlertRow,
+  ApiToken,
+  AuditInput,
+  AuditRow,
+  ConsoleEventFilter,
+  ConsoleStore,
+  Decision,
+  EnrollToken,
+  EventPage,
+  ExceptionRequestRow,
+  Group,
+  IngestResult,
+  LastSeen,
+  PolicyRow,
+  Role,
+  Session,
+  StaffUser,
+} from './types.js';
+
+/** Key of the advisory lock migrations take ("baomi" in ASCII). */
+const MIGRATION_LOCK = 0x62616f6d69;
+const NONCE_PRUNE_EVERY_MS = 60_000;
+
+// bigint (int8) columns hold ms timestamps and seqs, all below 2^53: read them as numbers.
+// Per pool, not pg's global parsers, so other users of `pg` in the process are untouched.
+const INT8_OID = 20;
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8_OID && format !== 'binary') return (v: string) => Number(v);
+    // biome-ignore lint/suspicious/noExplicitAny: pg's overloaded signature
+    return (pg.types.getTypeParser as any)(oid, format);
+  },
+};
+
+export interface PostgresStoreOptions {
+  /** Most connections this process holds (default 10). */
+  max?: number;
+  /** How long to wait for a connection before CONSOLE_DB_UNAVAILABLE (default 5 s). */
+  connectTimeoutMs?: number;
+  /** An idle pooled connection failed (the database went away); the next query reports it. */
+  onPoolError?: (e: Error) => void;
+  migrations?: readonly SqlMigration[];
+}
+
+type Q = Pick<pg.PoolClient, 'query'>;
+
+export class PostgresConsoleStore implements ConsoleStore {
+  readonly engine = 'postgres' as const;
+  private readonly pool: pg.Pool;
+  private readonly migrations: readonly SqlMigration[];
+  private lastNoncePrune = Number.NEGATIVE_INFINITY;
+
+  constructor(url: string, opts: PostgresStoreOptions = {}) {
+    this.migrations = opts.migrations ?? POSTGRES_MIGRATIONS;
+    this.pool = new pg.Pool({
+      connectionString: url,
+      max: opts.max ?? 10,
+      connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
+      idleTimeoutMillis: 30_000,
+      application_name: 'baomi-console',
+      types,
+    });
+    // Without a listener an idle client's error (the server restarted) would crash the
+    // process; the pool drops that client and the next query gets a fresh one or fails.
+    this.pool.on('error', (e) => opts.onPoolError?.(e));
+  }
+
+  private async q(sql: string, values: unknown[] = [], c: Q = this.pool): Promise<Row[]> {
+    try {
+      return (await c.query(sql, values)).rows;
+    } catch (e) {
+      throw mapDbError('postgres', e);
+    }
+  }
+
+  private async one(
+    sql: string,
+    values: unknown[] = [],
+    c: Q = this.pool,
+  ): Promise<Row | undefined> {
+    return (await this.q(sql, values, c))[0];
+  }
+
+  private async count(sql: string, values: unknown[] = [], c: Q = this.pool): Promise<number> {
+    try {
+      return (await c.query(sql, values)).rowCount ?? 0;
+    } catch (e) {
+      throw mapDbError('postgres', e);
+    }
+  }
+
+  /** BEGIN … COMMIT on one client; ROLLBACK on any failure, and a broken client is dropped. */
+  private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    let c: pg.PoolClient;
+    try {
+      c = await this.pool.connect();
+    } catch (e) {
+      throw mapDbError('postgres', e);
+    }
+    let broken: Error | undefined;
+    try {
+      await c.query('BEGIN');
+      const out = await fn(c);
+      await c.query('COMMIT');
+      return out;
+    } catch (e) {
+      if (
+        isPostgresUnavailable(e) ||
+        (e instanceof BaomiError && e.code === 'CONSOLE_DB_UNAVAILABLE')
+      )
+        broken = e instanceof Error ? e : new Error(String(e));
+      else {
+        try {
+          await c.query('ROLLBACK');
+        } catch (r) {
+          broken = r instanceof Error ? r : new Error(String(r));
+        }
+      }
+      throw mapDbError('postgres', e);
+    } finally {
+      // A client whose connection failed is destroyed, not returned to the pool.
+      c.release(broken ?? false);
+    }
+  }
+
+  async migrate(): Promise<void> {
+    await this.tx(async (c) => {
+      // Held until COMMIT: a second console waits here, then finds everything applied.
+      await this.q('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK], c);
+      await this.q(
+        `CREATE TABLE IF NOT EXISTS schema_migrations (
+           version integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)`,
+        [],
+        c,
+      );
+      const versions = (await this.q('SELECT version FROM schema_migrations', [], c)).map((r) =>
+        Number(r.version),
+      );
+      const newest = Math.max(0, ...versions);
+      if (newest > this.migrations.length)
+        throw new BaomiError('CONSOLE_DB_TOO_NEW', {
+          found: newest,
+          known: this.migrations.length,
+        });
+      for (const m of this.migrations) {
+        if (versions.includes(m.version)) continue;
+        await this.q(m.sql, [], c);
+        await this.q(
+          'INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)',
+          [m.version, m.name, Date.now()],
+          c,
+        );
+      }
+    });
+  }
+
+  async ping(): Promise<void> {
+    await this.q('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  // Staff
+
+  async createUser(u: {
+    name: string;
+    role: Role;
+    passwordHash: string;
+    at: number;
+  }): Promise<StaffUser> {
+    const r = await this.one(
+      'INSERT INTO users (name, role, password_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING *',
+      [u.name, u.role, u.passwordHash, u.at],
+    );
+    return toUser(r!);
+  }
+
+  async userByName(name: string): Promise<StaffUser | null> {
+    const r = await this.one('SELECT * FROM users WHERE name = $1', [name]);
+    return r ? toUser(r) : null;
+  }
+
+  async userById(id: number): Promise<StaffUser | null> {
+    if (!Number.isSafeInteger(id) || id > 2 ** 31 - 1 || id < -(2 ** 31)) return null;
+    const r = await this.one('SELECT * FROM users WHERE id = $1', [id]);
+    return r ? toUser(r) : null;
+  }
+
+  async listUsers(): Promise<StaffUser[]> {
+    return (await this.q('SELECT * FROM users ORDER BY id')).map(toUser);
+  }
+
+  async setPassword(userId: number, passwordHash: string): Promise<void> {
+    await this.q('UPDATE users SET password_hash = $1 WHERE id = $2', [passwordHash, userId]);
+  }
+
+  async createSession(s: Session): Promise<void> {
+    await this.tx(async (c) => {
+      await this.q('DELETE FROM sessions WHERE expires_at <= $1', [s.createdAt], c);
+      await this.q(
+        'INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_at, ip) VALUES ($1, $2, $3, $4, $5, $6)',
+        [s.idHash, s.userId, s.csrfToken, s.createdAt, s.expiresAt, s.ip],
+        c,
+      );
+    });
+  }
+
+  async sessionByHash(idHash: string, now: number): Promise<Session | null> {
+    const r = await this.one('SELECT * FROM sessions WHERE id_hash = $1 AND expires_at > $2', [
+      idHash,
+      now,
+    ]);
+    return r ? toSession(r) : null;
+  }
+
+  async deleteSession(idHash: string): Promise<void> {
+    await this.q('DELETE FROM sessions WHERE id_hash = $1', [idHash]);
+  }
+
+  async deleteUserSessions(userId: number): Promise<number> {
+    return this.count('DELETE FROM sessions WHERE user_id = $1', [userId]);
+  }
+
+  async createApiToken(t: ApiToken): Promise<void> {
+    await this.q(
+      'INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      [t.id, t.userId, t.name, t.tokenHash, t.createdAt, t.expiresAt, t.revokedAt],
+    );
+  }
+
+  async apiTokenByHash(tokenHash: string, now: number): Promise<ApiToken | null> {
+    const r = await this.one(
+      'SELECT * FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)',
+      [tokenHash, now],
+    );
+    return r ? toApiToken(r) : null;
+  }
+
+  async listApiTokens(userId: number): Promise<ApiToken[]> {
+    return (
+      await this.q('SELECT * FROM api_tokens WHERE user_id = $1 ORDER BY created_at, id', [userId])
+    ).map(toApiToken);
+  }
+
+  async revokeApiToken(id: string, at: number): Promise<boolean> {
+    return (
+      (await this.count(
+        'UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL',
+        [at, id],
+      )) > 0
+    );
+  }
+
+  async recordLoginFailure(name: string, ip: string, at: number): Promise<void> {
+    await this.tx(async (c) => {
+      await this.q('DELETE FROM login_failures WHERE at < $1', [at - LOGIN_FAILURE_KEEP_MS], c);
+      await this.q(
+        'INSERT INTO login_failures (name, ip, at) VALUES ($1, $2, $3)',
+        [name, ip, at],
+        c,
+      );
+    });
+  }
+
+  async loginFailuresSince(name: string, since: number): Promise<number> {
+    const r = await this.one(
+      'SELECT count(*)::integer AS n FROM login_failures WHERE name = $1 AND at >= $2',
+      [name, since],
+    );
+    return Number(r!.n);
+  }
+
+  async clearLoginFailures(name: string): Promise<void> {
+    await this.q('DELETE FROM login_failures WHERE name = $1', [name]);
+  }
+
+  // Audit
+
+  async appendAudit(a: AuditInput): Promise<AuditRow> {
+    return this.tx(async (c) => {
+      // The head row is locked until COMMIT: another console's append waits here and then
+      // reads the head this one wrote.
+      const head = (await this.one(
+        'SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE',
+        [],
+        c,
+      ))!;
+      const fields = {
+        seq: Number(head.seq) + 1,
+        ts: a.ts,
+        actor: a.actor,
+        action: a.action,
+        ip: a.ip,
+        target: a.target,
+        details: a.details,
+        prevHash: head.hash as string,
+      };
+      const row: AuditRow = { ...fields, hash: auditHash(fields) };
+      await this.q(
+        'INSERT INTO audit (seq, ts, actor, action, ip, target, details, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+        [
+          row.seq,
+          row.ts,
+          row.actor,
+          row.action,
+          row.ip,
+          row.target,
+          JSON.stringify(row.details),
+          row.prevHash,
+          row.hash,
+        ],
+        c,
+      );
+      await this.q(
+        'UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1',
+        [row.seq, row.hash],
+        c,
+      );
+      return row;
+    });
+  }
+
+  async listAudit(q: { afterSeq?: number; limit: number }): Promise<AuditRow[]> {
+    return (
+      await this.q('SELECT * FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2', [
+        q.afterSeq ?? 0,
+        Math.max(0, Math.trunc(q.limit)),
+      ])
+    ).map(toAudit);
+  }
+
+  // Groups and enrollment
+
+  async upsertGroup(g: Group): Promise<void> {
+    await this.q(
+      `INSERT INTO agent_groups (name, department, personnel_class) VALUES ($1, $2, $3)
+       ON CONFLICT (name) DO UPDATE SET department = excluded.department, personnel_class = excluded.personnel_class`,
+      [g.name, g.department, g.personnelClass],
+    );
+  }
+
+  async group(name: string): Promise<Group | null> {
+    const r = await this.one('SELECT * FROM agent_groups WHERE name = $1', [name]);
+    return r ? toGroup(r) : null;
+  }
+
+  async listGroups(): Promise<Group[]> {
+    return (await this.q('SELECT * FROM agent_groups ORDER BY name COLLATE "C"')).map(toGroup);
+  }
+
+  async createEnrollToken(t: EnrollToken): Promise<void> {
+    await this.q(
+      `INSERT INTO enroll_tokens (id, token_hash, group_name, uses_left, expires_at, created_by, created_at, revoked_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [t.id, t.tokenHash, t.group, t.usesLeft, t.expiresAt, t.createdBy, t.createdAt, t.revokedAt],
+    );
+  }
+
+  async useEnrollToken(tokenHash: string, now: number): Promise<EnrollToken | null> {
+    // One statement: under concurrency PostgreSQL re-checks `uses_left > 0` on the row it
+    // waited for, so no use is taken twice. The row returned shows the uses left after this.
+    const r = await this.one(
+      `UPDATE enroll_tokens SET uses_left = uses_left - 1
+       WHERE token_hash = $1 AND uses_left > 0 AND expires_at > $2 AND revoked_at IS NULL
+       RETURNING *`,
+      [tokenHash, now],
+    );
+    return r ? toEnrollToken(r) : null;
+  }
+
+  async listEnrollTokens(): Promise<EnrollToken[]> {
+    return (await this.q('SELECT * FROM enroll_tokens ORDER BY created_at, id')).map(toEnrollToken);
+  }
+
+  async revokeEnrollToken(id: string, at: number): Promise<boolean> {
+    return (
+      (await this.count(
+        'UPDATE enroll_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL',
+        [at, id],
+      )) > 0
+    );
+  }
+
+  // Agents
+
+  async createAgent(a: {
+    id: string;
+    publicKey: string;
+    exceptionSecret: string;
+    host: string;
+    os: string;
+    group: string;
+    enrolledAt: number;
+  }): Promise<AgentRow> {
+    const r = await this.one(
+      `INSERT INTO agents (id, public_key, exception_secret, host, os, group_name, enrolled_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+      [a.id, a.publicKey, a.exceptionSecret, a.host, a.os, a.group, a.enrolledAt],
+    );
+    return toAgent(r!);
+  }
+
+  async agent(id: string): Promise<AgentRow | null> {
+    const r = await this.one('SELECT * FROM agents WHERE id = $1', [id]);
+    return r ? toAgent(r) : null;
+  }
+
+  async listAgents(q: { group?: string; text?: string } = {}): Promise<AgentRow[]> {
+    const p = new Params('postgres');
+    const where: string[] = [];
+    if (q.group !== undefined) where.push(`group_name = ${p.add(q.group)}`);
+    if (q.text !== undefined && q.text !== '')
+      where.push(`(${containsText(p, 'host', q.text)} OR ${containsText(p, 'id', q.text)})`);
+    const sql = `SELECT * FROM agents${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY host COLLATE "C", id`;
+    return (await this.q(sql, p.values)).map(toAgent);
+  }
+
+  async revokeAgent(id: string, at: number): Promise<boolean> {
+    return (
+      (await this.count('UPDATE agents SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [
+        at,
+        id,
+      ])) > 0
+    );
+  }
+
+  async useNonce(agentId: string, nonce: string, at: number): Promise<boolean> {
+    if (at - this.lastNoncePrune >= NONCE_PRUNE_EVERY_MS) {
+      this.lastNoncePrune = at;
+      await this.q('DELETE FROM nonces WHERE at < $1', [at - 2 * CLOCK_SKEW_MS]);
+    }
+    const n = await this.count(
+      'INSERT INTO nonces (agent_id, nonce, at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+      [agentId, nonce, at],
+    );
+    return n === 1;
+  }
+
+  async flushLastSeen(entries: readonly LastSeen[]): Promise<void> {
+    if (entries.length === 0) return;
+    const latest = latestPerAgent(entries);
+    // One statement for the whole buffer.
+    await this.q(
+      `UPDATE agents a SET
+         heartbeat = CASE WHEN a.last_seen IS NULL OR v.at >= a.last_seen THEN v.hb ELSE a.heartbeat END,
+         last_seen = GREATEST(a.last_seen, v.at),
+         silent_since = CASE WHEN a.silent_since IS NOT NULL AND v.at < a.silent_since THEN a.silent_since END
+       FROM unnest($1::text[], $2::bigint[], $3::text[]) AS v(id, at, hb)
+       WHERE a.id = v.id`,
+      [
+        latest.map((e) => e.agentId),
+        latest.map((e) => e.at),
+        latest.map((e) => JSON.stringify(e.heartbeat)),
+      ],
+    );
+  }
+
+  async flagSilent(before: number, now: number): Promise<AlertRow[]> {
+    // One statement: the UPDATE takes each row's lock and re-checks `silent_since IS NULL`,
+    // so two consoles flag an agent (and raise its alert) once.
+    const rows = await this.q(
+      `WITH flagged AS (
+         UPDATE agents SET silent_since = $1
+         WHERE revoked_at IS NULL AND silent_since IS NULL AND coalesce(last_seen, enrolled_at) < $2
+         RETURNING id, host, last_seen)
+       INSERT INTO alerts (agent_id, ts, type, severity, seq, data)
+       SELECT id, $1, 'agent.silent', 'high', NULL,
+              json_build_object('host', host, 'lastSeen', last_seen)::text
+       FROM flagged ORDER BY id
+       RETURNING *`,
+      [now, before],
+    );
+    return rows.map(toAlert).sort((a, b) => a.id - b.id);
+  }
+
+  async setPolicyEtag(agentId: string, etag: string | null): Promise<void> {
+    await this.q('UPDATE agents SET policy_etag = $1 WHERE id = $2', [etag, agentId]);
+  }
+
+  // Events
+
+  async ingest(agentId: string, events: readonly BaomiEvent[], now: number): Promise<IngestResult> {
+    return this.tx(async (c) => {
+      // The agent's row is held until COMMIT: another console ingesting for this agent waits,
+      // then sees these events as stored (duplicates) and this position.
+      const a = await this.one(
+        'SELECT acked_seq, head_hash, pruned_through, revoked_at FROM agents WHERE id = $1 FOR UPDATE',
+        [agentId],
+        c,
+      );
+      if (!a) throw new BaomiError('CONSOLE_DB_UNKNOWN_AGENT', { agentId });
+      if (a.revoked_at !== null) throw new BaomiError('CONSOLE_DB_AGENT_REVOKED', { agentId });
+      for (const e of events) assertStorableEvent(e);
+      const held = new Map<number, string>();
+      if (events.length > 0) {
+        const seqs = [...new Set(events.map((e) => e.seq))];
+        for (const r of await this.q(
+          'SELECT seq, hash FROM events WHERE agent_id = $1 AND seq = ANY($2::bigint[])',
+          [agentId, seqs],
+          c,
+        ))
+          held.set(Number(r.seq), r.hash);
+      }
+      const plan = planIngest({ ackedSeq: Number(a.acked_seq), headHash: a.head_hash }, events, {
+        hashOf: (seq) => held.get(seq),
+        prunedThrough: () => Number(a.pruned_through),
+      });
+
+      let stored = 0;
+      if (plan.insert.length > 0) {
+        // One statement for the batch: a column per array.
+        const cols: unknown[][] = Array.from({ length: 14 }, () => []);
+        for (const x of plan.insert)
+          eventValues(agentId, x.event, now, x.flags).forEach((v, i) => {
+            cols[i]!.push(v);
+          });
+        stored = await this.count(
+          `INSERT INTO events (agent_id, seq, id, ts, type, severity, level, user_name, host, data, prev_hash, hash, received_at, flags)
+           SELECT $1, seq, id, ts, type, severity, level, user_name, host, data, prev_hash, hash, $14, f
+           FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::text[],
+             $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
+             AS u(seq, id, ts, type, severity, level, user_name, host, data, prev_hash, hash, f)
+           ON CONFLICT (agent_id, seq) DO NOTHING`,
+          [
+            agentId,
+            cols[1],
+            cols[2],
+            cols[3],
+            cols[4],
+            cols[5],
+            cols[6],
+            cols[7],
+            cols[8],
+            cols[9],
+            cols[10],
+            cols[11],
+            cols[13],
+            now,
+          ],
+          c,
+        );
+      }
+
+      const alerts = await this.insertAlerts(c, agentId, plan.alerts, now);
+
+      const p = plan.position;
+      if (
+        p.ackedSeq !== Number(a.acked_seq) ||
+        p.headHash !== a.head_hash ||
+        p.prunedThrough !== Number(a.pruned_through)
+      )
+        await this.q(
+          'UPDATE agents SET acked_seq = $1, head_hash = $2, pruned_through = $3 WHERE id = $4',
+          [p.ackedSeq, p.headHash, p.prunedThrough, agentId],
+          c,
+        );
+
+      const fx = exceptionEffects(plan.insert.map((x) => x.event));
+      if (fx.requests.length > 0)
+        await this.q(
+          `INSERT INTO requests (id, agent_id, user_name, device, device_label, reason, requested_at)
+           SELECT id, $1, u, d, l, r, t FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[])
+             AS x(id, u, d, l, r, t)
+           ON CONFLICT (id) DO NOTHING`,
+          [
+            agentId,
+            fx.requests.map((r) => r.requestId),
+            fx.requests.map((r) => r.user),
+            fx.requests.map((r) => r.device),
+            fx.requests.map((r) => r.deviceLabel),
+            fx.requests.map((r) => r.reason),
+            fx.requests.map((r) => r.requestedAt),
+          ],
+          c,
+        );
+      if (fx.delivered.length > 0)
+        await this.q(
+          `UPDATE requests SET delivered_at = $1
+           WHERE id = ANY($2::text[]) AND agent_id = $3 AND state <> 'pending' AND delivered_at IS NULL`,
+          [now, fx.delivered, agentId],
+          c,
+        );
+
+      return {
+        ackedSeq: p.ackedSeq,
+        headHash: p.headHash,
+        stored,
+        duplicates: plan.duplicates,
+        alerts,
+      };
+    });
+  }
+
+  private async insertAlerts(
+    c: Q,
+    agentId: string,
+    planned: readonly PlannedAlert[],
+    now: number,
+  ): Promise<AlertRow[]> {
+    if (planned.length === 0) return [];
+    const rows = await this.q(
+      `INSERT INTO alerts (agent_id, ts, type, severity, seq, data, dedup_key)
+       SELECT $1, $2, t, s, q, d, k FROM unnest($3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[])
+         WITH ORDINALITY AS x(t, s, q, d, k, n)
+       ORDER BY n
+       ON CONFLICT (agent_id, dedup_key) DO NOTHING
+       RETURNING *`,
+      [
+        agentId,
+        now,
+        planned.map((a) => a.type),
+        planned.map((a) => a.severity),
+        planned.map((a) => a.seq),
+        planned.map((a) => JSON.stringify(a.data)),
+        planned.map((a) => a.key),
+      ],
+      c,
+    );
+    return rows.map(toAlert).sort((x, y) => x.id - y.id);
+  }
+
+  async queryEvents(f: ConsoleEventFilter): Promise<EventPage> {
+    const q = eventPageQuery('postgres', f);
+    const rows = (await this.q(q.sql, q.values)).map(toEvent);
+    const more = rows.length > q.limit;
+    const events = more ? rows.slice(0, q.limit) : rows;
+    return { events, next: more ? eventCursor(events[events.length - 1]!) : null };
+  }
+
+  async countEvents(agentId?: string): Promise<number> {
+    const r =
+      agentId === undefined
+        ? await this.one('SELECT count(*) AS n FROM events')
+        : await this.one('SELECT count(*) AS n FROM events WHERE agent_id = $1', [agentId]);
+    return Number(r!.n);
+  }
+
+  // Alerts
+
+  async listAlerts(q: { state?: string; agentId?: string; limit: number }): Promise<AlertRow[]> {
+    const p = new Params('postgres');
+    const where: string[] = [];
+    if (q.state !== undefined) where.push(`state = ${p.add(q.state)}`);
+    if (q.agentId !== undefined) where.push(`agent_id = ${p.add(q.agentId)}`);
+    const sql = `SELECT * FROM alerts${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${p.add(Math.max(0, Math.trunc(q.limit)))}`;
+    return (await this.q(sql, p.values)).map(toAlert);
+  }
+
+  // Exception requests
+
+  async listRequests(q: { state?: string; agentId?: string }): Promise<ExceptionRequestRow[]> {
+    const p = new Params('postgres');
+    const where: string[] = [];
+    if (q.state !== undefined) where.push(`state = ${p.add(q.state)}`);
+    if (q.agentId !== undefined) where.push(`agent_id = ${p.add(q.agentId)}`);
+    const sql = `SELECT * FROM requests${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY requested_at DESC, id`;
+    return (await this.q(sql, p.values)).map(toRequest);
+  }
+
+  async request(id: string): Promise<ExceptionRequestRow | null> {
+    const r = await this.one('SELECT * FROM requests WHERE id = $1', [id]);
+    return r ? toRequest(r) : null;
+  }
+
+  async decideRequest(id: string, d: Decision): Promise<boolean> {
+    return (
+      (await this.count(
+        `UPDATE requests SET state = $1, decided_by = $2, decided_at = $3, note = $4, token = $5
+         WHERE id = $6 AND state = 'pending'`,
+        [d.approved ? 'approved' : 'denied', d.by, d.at, d.note, d.approved ? d.token : null, id],
+      )) > 0
+    );
+  }
+
+  async undeliveredDecisions(agentId: string): Promise<ExceptionRequestRow[]> {
+    return (
+      await this.q(
+        `SELECT * FROM requests WHERE agent_id = $1 AND state <> 'pending' AND delivered_at IS NULL
+         ORDER BY decided_at, id`,
+        [agentId],
+      )
+    ).map(toRequest);
+  }
+
+  // Policies
+
+  async addPolicy(p: Omit<PolicyRow, 'id'>): Promise<PolicyRow> {
+    const r = await this.one(
+      `INSERT INTO policies (target_kind, target_value, name, version, sha256, bytes, signature, etag, uploaded_by, uploaded_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
+      [
+        p.target.kind,
+        p.target.value,
+        p.name,
+        p.version,
+        p.sha256,
+        p.bytes,
+        p.signature,
+        p.etag,
+        p.uploadedBy,
+        p.uploadedAt,
+      ],
+    );
+    return toPolicy(r!);
+  }
+
+  async listPolicies(): Promise<PolicyRow[]> {
+    return (await this.q('SELECT * FROM policies ORDER BY id')).map(toPolicy);
+  }
+
+  async policyFor(g: Group): Promise<PolicyRow | null> {
+    const r = await this.one(
+      `SELECT * FROM policies
+       WHERE (target_kind = 'group' AND target_value = $1)
+          OR (target_kind = 'department' AND target_value = $2)
+          OR (target_kind = 'class' AND target_value = $3)
+       ORDER BY version DESC, id DESC LIMIT 1`,
+      [g.name, g.department, g.personnelClass],
+    );
+    return r ? toPolicy(r) : null;
+  }
+
+  async policyVersions(): Promise<
+    { name: string | null; version: number | null; agents: number }[]
+  > {
+    const rows = await this.q(
+      `SELECT p ->> 'name' AS name,
+              CASE WHEN json_typeof(p -> 'version') = 'number' THEN (p ->> 'version')::float8 END AS version,
+              count(*) AS agents
+       FROM (SELECT CASE WHEN json_typeof(heartbeat::json -> 'policy') = 'object'
+                         THEN heartbeat::json -> 'policy' END AS p
+             FROM agents WHERE revoked_at IS NULL) s
+       GROUP BY 1, 2 ORDER BY agents DESC, name ASC NULLS FIRST, version DESC NULLS FIRST`,
+    );
+    return rows.map((r) => ({
+      name: typeof r.name === 'string' ? r.name : null,
+      version: r.version === null ? null : Number(r.version),
+      agents: Number(r.agents),
+    }));
+  }
+}

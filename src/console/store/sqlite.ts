@@ -1,0 +1,810 @@
+// The console's embedded datastore: one better-sqlite3 connection to `<dataDir>/console.db`
+// in WAL mode, prepared statements cached by their SQL, every multi-statement change in one
+// `BEGIN IMMEDIATE` transaction (so a second console process on the same file waits for the
+// write lock instead of interleaving), batched multi-row inserts for events.
+//
+// better-sqlite3 is synchronous; the methods are async only because the interface is (they
+// resolve once the work is done). A failure that means "the database is busy or away"
+// becomes CONSOLE_DB_UNAVAILABLE (errors.ts).
+
+import Database from 'better-sqlite3';
+import { auditHash } from '../../core/console/audit.js';
+import { BaomiError } from '../../core/errors.js';
+import type { BaomiEvent } from '../../core/events/types.js';
+import { GENESIS_HASH } from '../../core/events/types.js';
+import { exceptionEffects, type PlannedAlert, planIngest } from '../../core/sync/ingest.js';
+import { CLOCK_SKEW_MS } from '../../core/sync/wire.js';
+import { mapDbError } from './errors.js';
+import { SQLITE_MIGRATIONS } from './migrations/sqlite/index.js';
+import type { SqlMigration } from './migrations/types.js';
+import {
+  assertStorableEvent,
+  eventCursor,
+  eventValues,
+  type Row,
+  toAgent,
+  toAlert,
+  toApiToken,
+  toAudit,
+  toEnrollToken,
+  toEvent,
+  toGroup,
+  toPolicy,
+  toRequest,
+  toSession,
+  toUser,
+} from './rows.js';
+import { containsText, eventPageQuery, Params } from './sql.js';
+import type {
+  AgentRow,
+  AlertRow,
+  ApiToken,
+  AuditInput,
+  AuditRow,
+  ConsoleEventFilter,
+  ConsoleStore,
+  Decision,
+  EnrollToken,
+  EventPage,
+  ExceptionRequestRow,
+  Group,
+  IngestResult,
+  LastSeen,
+  PolicyRow,
+  Role,
+  Session,
+  StaffUser,
+} from './types.js';
+
+type Statement = Database.Statement<unknown[], unknown>;
+
+/** Rows per multi-row INSERT (14 columns: well under SQLite's parameter limit of 32766). A
+ *  shorter tail goes in power-of-two pieces, so a handful of statements serve every size. */
+const INSERT_CHUNK = 256;
+/** Statements kept prepared; the few dynamic query shapes stay far below it. */
+const MAX_CACHED = 256;
+/** Login failures older than this are forgotten (the slow-down looks back minutes). */
+export const LOGIN_FAILURE_KEEP_MS = 24 * 3600_000;
+/** How often, at most, nonces older than 2 × CLOCK_SKEW_MS are deleted. */
+const NONCE_PRUNE_EVERY_MS = 60_000;
+
+export interface SqliteStoreOptions {
+  /** How long a writer waits for another process's write lock before CONSOLE_DB_UNAVAILABLE. */
+  busyTimeoutMs?: number;
+  /** Migrations to apply (tests); default: all of this version's. */
+  migrations?: readonly SqlMigration[];
+}
+
+const EVENT_INSERT_COLUMNS =
+  'agent_id, seq, id, ts, type, severity, level, user_name, host, data, prev_hash, hash, received_at, flags';
+
+export class SqliteConsoleStore implements ConsoleStore {
+  readonly engine = 'sqlite' as const;
+  private readonly db: Database.Database;
+  private readonly cache = new Map<string, Statement>();
+  private readonly migrations: readonly SqlMigration[];
+  private lastNoncePrune = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    readonly file: string,
+    opts: SqliteStoreOptions = {},
+  ) {
+    this.migrations = opts.migrations ?? SQLITE_MIGRATIONS;
+    try {
+      this.db = new Database(file);
+      this.db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(opts.busyTimeoutMs ?? 5000))}`);
+      this.db.pragma('journal_mode = WAL');
+      // FULL: a commit is on disk before the agent is told its events are stored; the agent
+      // then forgets them, so a commit lost to a power cut would be events lost.
+      this.db.pragma('synchronous = FULL');
+      this.db.pragma('foreign_keys = ON');
+    } catch (e) {
+      throw mapDbError('sqlite', e);
+    }
+  }
+
+  private stmt(sql: string): Statement {
+    let s = this.cache.get(sql);
+    if (!s) {
+      if (this.cache.size >= MAX_CACHED) this.cache.clear();
+      s = this.db.prepare(sql);
+      this.cache.set(sql, s);
+    }
+    return s;
+  }
+
+  private get(sql: string, ...params: unknown[]): Row | undefined {
+    return this.stmt(sql).get(...params) as Row | undefined;
+  }
+
+  private all(sql: string, ...params: unknown[]): Row[] {
+    return this.stmt(sql).all(...params) as Row[];
+  }
+
+  private run(sql: string, ...params: unknown[]): number {
+    return this.stmt(sql).run(...params).changes;
+  }
+
+  /** Runs `fn`, mapping database failures; `write` wraps it in BEGIN IMMEDIATE … COMMIT. */
+  private async op<T>(fn: () => T, write = false): Promise<T> {
+    try {
+      return write ? this.db.transaction(fn).immediate() : fn();
+    } catch (e) {
+      throw mapDbError('sqlite', e);
+    }
+  }
+
+  async migrate(): Promise<void> {
+    await this.op(() => {
+      this.db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+        version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
+    }, true);
+    // One transaction per migration; each re-reads what is applied under the write lock, so
+    // two consoles starting together apply each version once.
+    for (const m of this.migrations) {
+      await this.op(() => {
+        const versions = this.all('SELECT version FROM schema_migrations').map((r) => r.version);
+        const newest = Math.max(0, ...versions);
+        if (newest > this.migrations.length)
+          throw new BaomiError('CONSOLE_DB_TOO_NEW', {
+            found: newest,
+            known: this.migrations.length,
+          });
+        if (versions.includes(m.version)) return;
+        this.db.exec(m.sql);
+        this.run(
+          'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
+          m.version,
+          m.name,
+          Date.now(),
+        );
+      }, true);
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.op(() => this.get('SELECT 1 AS one'));
+  }
+
+  async close(): Promise<void> {
+    this.cache.clear();
+    if (this.db.open) this.db.close();
+  }
+
+  // Staff
+
+  async createUser(u: {
+    name: string;
+    role: Role;
+    passwordHash: string;
+    at: number;
+  }): Promise<StaffUser> {
+    return this.op(() =>
+      toUser(
+        this.get(
+          'INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?) RETURNING *',
+          u.name,
+          u.role,
+          u.passwordHash,
+          u.at,
+        )!,
+      ),
+    );
+  }
+
+  async userByName(name: string): Promise<StaffUser | null> {
+    return this.op(() => {
+      const r = this.get('SELECT * FROM users WHERE name = ?', name);
+      return r ? toUser(r) : null;
+    });
+  }
+
+  async userById(id: number): Promise<StaffUser | null> {
+    return this.op(() => {
+      const r = this.get('SELECT * FROM users WHERE id = ?', id);
+      return r ? toUser(r) : null;
+    });
+  }
+
+  async listUsers(): Promise<StaffUser[]> {
+    return this.op(() => this.all('SELECT * FROM users ORDER BY id').map(toUser));
+  }
+
+  async setPassword(userId: number, passwordHash: string): Promise<void> {
+    await this.op(() =>
+      this.run('UPDATE users SET password_hash = ? WHERE id = ?', passwordHash, userId),
+    );
+  }
+
+  async createSession(s: Session): Promise<void> {
+    await this.op(() => {
+      // Expired sessions go when new ones come, so the table holds live ones only.
+      this.run('DELETE FROM sessions WHERE expires_at <= ?', s.createdAt);
+      this.run(
+        'INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_at, ip) VALUES (?, ?, ?, ?, ?, ?)',
+        s.idHash,
+        s.userId,
+        s.csrfToken,
+        s.createdAt,
+        s.expiresAt,
+        s.ip,
+      );
+    }, true);
+  }
+
+  async sessionByHash(idHash: string, now: number): Promise<Session | null> {
+    return this.op(() => {
+      const r = this.get(
+        'SELECT * FROM sessions WHERE id_hash = ? AND expires_at > ?',
+        idHash,
+        now,
+      );
+      return r ? toSession(r) : null;
+    });
+  }
+
+  async deleteSession(idHash: string): Promise<void> {
+    await this.op(() => this.run('DELETE FROM sessions WHERE id_hash = ?', idHash));
+  }
+
+  async deleteUserSessions(userId: number): Promise<number> {
+    return this.op(() => this.run('DELETE FROM sessions WHERE user_id = ?', userId));
+  }
+
+  async createApiToken(t: ApiToken): Promise<void> {
+    await this.op(() =>
+      this.run(
+        'INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        t.id,
+        t.userId,
+        t.name,
+        t.tokenHash,
+        t.createdAt,
+        t.expiresAt,
+        t.revokedAt,
+      ),
+    );
+  }
+
+  async apiTokenByHash(tokenHash: string, now: number): Promise<ApiToken | null> {
+    return this.op(() => {
+      const r = this.get(
+        'SELECT * FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)',
+        tokenHash,
+        now,
+      );
+      return r ? toApiToken(r) : null;
+    });
+  }
+
+  async listApiTokens(userId: number): Promise<ApiToken[]> {
+    return this.op(() =>
+      this.all('SELECT * FROM api_tokens WHERE user_id = ? ORDER BY created_at, id', userId).map(
+        toApiToken,
+      ),
+    );
+  }
+
+  async revokeApiToken(id: string, at: number): Promise<boolean> {
+    return this.op(
+      () =>
+        this.run(
+          'UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
+          at,
+          id,
+        ) > 0,
+    );
+  }
+
+  async recordLoginFailure(name: string, ip: string, at: number): Promise<void> {
+    await this.op(() => {
+      this.run('DELETE FROM login_failures WHERE at < ?', at - LOGIN_FAILURE_KEEP_MS);
+      this.run('INSERT INTO login_failures (name, ip, at) VALUES (?, ?, ?)', name, ip, at);
+    }, true);
+  }
+
+  async loginFailuresSince(name: string, since: number): Promise<number> {
+    return this.op(
+      () =>
+        this.get(
+          'SELECT count(*) AS n FROM login_failures WHERE name = ? AND at >= ?',
+          name,
+          since,
+        )!.n,
+    );
+  }
+
+  async clearLoginFailures(name: string): Promise<void> {
+    await this.op(() => this.run('DELETE FROM login_failures WHERE name = ?', name));
+  }
+
+  // Audit
+
+  async appendAudit(a: AuditInput): Promise<AuditRow> {
+    // BEGIN IMMEDIATE holds the database's write lock from the read of the head to the
+    // insert: no other connection or process can append in between.
+    return this.op(() => {
+      const head = this.get('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1');
+      const fields = {
+        seq: head ? Number(head.seq) + 1 : 1,
+        ts: a.ts,
+        actor: a.actor,
+        action: a.action,
+        ip: a.ip,
+        target: a.target,
+        details: a.details,
+        prevHash: head ? (head.hash as string) : GENESIS_HASH,
+      };
+      const row: AuditRow = { ...fields, hash: auditHash(fields) };
+      this.run(
+        'INSERT INTO audit (seq, ts, actor, action, ip, target, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        row.seq,
+        row.ts,
+        row.actor,
+        row.action,
+        row.ip,
+        row.target,
+        JSON.stringify(row.details),
+        row.prevHash,
+        row.hash,
+      );
+      return row;
+    }, true);
+  }
+
+  async listAudit(q: { afterSeq?: number; limit: number }): Promise<AuditRow[]> {
+    return this.op(() =>
+      this.all(
+        'SELECT * FROM audit WHERE seq > ? ORDER BY seq LIMIT ?',
+        q.afterSeq ?? 0,
+        Math.max(0, Math.trunc(q.limit)),
+      ).map(toAudit),
+    );
+  }
+
+  // Groups and enrollment
+
+  async upsertGroup(g: Group): Promise<void> {
+    await this.op(() =>
+      this.run(
+        `INSERT INTO agent_groups (name, department, personnel_class) VALUES (?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET department = excluded.department, personnel_class = excluded.personnel_class`,
+        g.name,
+        g.department,
+        g.personnelClass,
+      ),
+    );
+  }
+
+  async group(name: string): Promise<Group | null> {
+    return this.op(() => {
+      const r = this.get('SELECT * FROM agent_groups WHERE name = ?', name);
+      return r ? toGroup(r) : null;
+    });
+  }
+
+  async listGroups(): Promise<Group[]> {
+    return this.op(() => this.all('SELECT * FROM agent_groups ORDER BY name').map(toGroup));
+  }
+
+  async createEnrollToken(t: EnrollToken): Promise<void> {
+    await this.op(() =>
+      this.run(
+        `INSERT INTO enroll_tokens (id, token_hash, group_name, uses_left, expires_at, created_by, created_at, revoked_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        t.id,
+        t.tokenHash,
+        t.group,
+        t.usesLeft,
+        t.expiresAt,
+        t.createdBy,
+        t.createdAt,
+        t.revokedAt,
+      ),
+    );
+  }
+
+  async useEnrollToken(tokenHash: string, now: number): Promise<EnrollToken | null> {
+    // One statement: the check and the decrement cannot be separated. The row returned shows
+    // the uses left after this one.
+    return this.op(() => {
+      const r = this.get(
+        `UPDATE enroll_tokens SET uses_left = uses_left - 1
+         WHERE token_hash = ? AND uses_left > 0 AND expires_at > ? AND revoked_at IS NULL
+         RETURNING *`,
+        tokenHash,
+        now,
+      );
+      return r ? toEnrollToken(r) : null;
+    });
+  }
+
+  async listEnrollTokens(): Promise<EnrollToken[]> {
+    return this.op(() =>
+      this.all('SELECT * FROM enroll_tokens ORDER BY created_at, id').map(toEnrollToken),
+    );
+  }
+
+  async revokeEnrollToken(id: string, at: number): Promise<boolean> {
+    return this.op(
+      () =>
+        this.run(
+          'UPDATE enroll_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
+          at,
+          id,
+        ) > 0,
+    );
+  }
+
+  // Agents
+
+  async createAgent(a: {
+    id: string;
+    publicKey: string;
+    exceptionSecret: string;
+    host: string;
+    os: string;
+    group: string;
+    enrolledAt: number;
+  }): Promise<AgentRow> {
+    return this.op(() =>
+      toAgent(
+        this.get(
+          `INSERT INTO agents (id, public_key, exception_secret, host, os, group_name, enrolled_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+          a.id,
+          a.publicKey,
+          a.exceptionSecret,
+          a.host,
+          a.os,
+          a.group,
+          a.enrolledAt,
+        )!,
+      ),
+    );
+  }
+
+  async agent(id: string): Promise<AgentRow | null> {
+    return this.op(() => {
+      const r = this.get('SELECT * FROM agents WHERE id = ?', id);
+      return r ? toAgent(r) : null;
+    });
+  }
+
+  async listAgents(q: { group?: string; text?: string } = {}): Promise<AgentRow[]> {
+    return this.op(() => {
+      const p = new Params('sqlite');
+      const where: string[] = [];
+      if (q.group !== undefined) where.push(`group_name = ${p.add(q.group)}`);
+      if (q.text !== undefined && q.text !== '')
+        where.push(`(${containsText(p, 'host', q.text)} OR ${containsText(p, 'id', q.text)})`);
+      const sql = `SELECT * FROM agents${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY host, id`;
+      return this.all(sql, ...p.values).map(toAgent);
+    });
+  }
+
+  async revokeAgent(id: string, at: number): Promise<boolean> {
+    return this.op(
+      () =>
+        this.run('UPDATE agents SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', at, id) >
+        0,
+    );
+  }
+
+  async useNonce(agentId: string, nonce: string, at: number): Promise<boolean> {
+    const prune = at - this.lastNoncePrune >= NONCE_PRUNE_EVERY_MS;
+    const fresh = await this.op(() => {
+      if (prune) this.run('DELETE FROM nonces WHERE at < ?', at - 2 * CLOCK_SKEW_MS);
+      return (
+        this.run(
+          'INSERT INTO nonces (agent_id, nonce, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+          agentId,
+          nonce,
+          at,
+        ) === 1
+      );
+    }, prune);
+    if (prune) this.lastNoncePrune = at;
+    return fresh;
+  }
+
+  async flushLastSeen(entries: readonly LastSeen[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.op(() => {
+      for (const e of latestPerAgent(entries))
+        this.stmt(
+          `UPDATE agents SET
+             heartbeat = CASE WHEN last_seen IS NULL OR @at >= last_seen THEN @hb ELSE heartbeat END,
+             last_seen = max(coalesce(last_seen, @at), @at),
+             silent_since = CASE WHEN silent_since IS NOT NULL AND @at < silent_since THEN silent_since END
+           WHERE id = @id`,
+        ).run({ at: e.at, hb: JSON.stringify(e.heartbeat), id: e.agentId });
+    }, true);
+  }
+
+  async flagSilent(before: number, now: number): Promise<AlertRow[]> {
+    return this.op(() => {
+      const silent = this.all(
+        `UPDATE agents SET silent_since = ?
+         WHERE revoked_at IS NULL AND silent_since IS NULL AND coalesce(last_seen, enrolled_at) < ?
+         RETURNING id, host, last_seen`,
+        now,
+        before,
+      );
+      return silent
+        .sort((a, b) => (a.id < b.id ? -1 : 1))
+        .map((r) =>
+          toAlert(
+            this.get(
+              `INSERT INTO alerts (agent_id, ts, type, severity, seq, data) VALUES (?, ?, 'agent.silent', 'high', NULL, ?) RETURNING *`,
+              r.id,
+              now,
+              JSON.stringify({ host: r.host, lastSeen: r.last_seen ?? null }),
+            )!,
+          ),
+        );
+    }, true);
+  }
+
+  async setPolicyEtag(agentId: string, etag: string | null): Promise<void> {
+    await this.op(() => this.run('UPDATE agents SET policy_etag = ? WHERE id = ?', etag, agentId));
+  }
+
+  // Events
+
+  async ingest(agentId: string, events: readonly BaomiEvent[], now: number): Promise<IngestResult> {
+    return this.op(() => {
+      const a = this.get(
+        'SELECT acked_seq, head_hash, pruned_through, revoked_at FROM agents WHERE id = ?',
+        agentId,
+      );
+      if (!a) throw new BaomiError('CONSOLE_DB_UNKNOWN_AGENT', { agentId });
+      if (a.revoked_at !== null) throw new BaomiError('CONSOLE_DB_AGENT_REVOKED', { agentId });
+      for (const e of events) assertStorableEvent(e);
+      const held = new Map<number, string>();
+      if (events.length > 0) {
+        const seqs = JSON.stringify([...new Set(events.map((e) => e.seq))]);
+        for (const r of this.all(
+          // One primary-key lookup per seq of the batch (the IN list is built once).
+          'SELECT seq, hash FROM events WHERE agent_id = ? AND seq IN (SELECT value FROM json_each(?))',
+          agentId,
+          seqs,
+        ))
+          held.set(Number(r.seq), r.hash);
+      }
+      const plan = planIngest({ ackedSeq: Number(a.acked_seq), headHash: a.head_hash }, events, {
+        hashOf: (seq) => held.get(seq),
+        prunedThrough: () => Number(a.pruned_through),
+      });
+
+      let stored = 0;
+      for (let i = 0; i < plan.insert.length; ) {
+        const left = plan.insert.length - i;
+        const n = left >= INSERT_CHUNK ? INSERT_CHUNK : 2 ** Math.floor(Math.log2(left));
+        const chunk = plan.insert.slice(i, i + n);
+        const values = chunk.flatMap((x) => eventValues(agentId, x.event, now, x.flags));
+        stored += this.run(insertEventsSql(n), ...values);
+        i += n;
+      }
+
+      const alerts = this.insertAlerts(agentId, plan.alerts, now);
+
+      const p = plan.position;
+      if (
+        p.ackedSeq !== Number(a.acked_seq) ||
+        p.headHash !== a.head_hash ||
+        p.prunedThrough !== Number(a.pruned_through)
+      )
+        this.run(
+          'UPDATE agents SET acked_seq = ?, head_hash = ?, pruned_through = ? WHERE id = ?',
+          p.ackedSeq,
+          p.headHash,
+          p.prunedThrough,
+          agentId,
+        );
+
+      const fx = exceptionEffects(plan.insert.map((x) => x.event));
+      for (const r of fx.requests)
+        this.run(
+          `INSERT INTO requests (id, agent_id, user_name, device, device_label, reason, requested_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+          r.requestId,
+          agentId,
+          r.user,
+          r.device,
+          r.deviceLabel,
+          r.reason,
+          r.requestedAt,
+        );
+      for (const id of fx.delivered)
+        this.run(
+          `UPDATE requests SET delivered_at = ?
+           WHERE id = ? AND agent_id = ? AND state <> 'pending' AND delivered_at IS NULL`,
+          now,
+          id,
+          agentId,
+        );
+
+      return {
+        ackedSeq: p.ackedSeq,
+        headHash: p.headHash,
+        stored,
+        duplicates: plan.duplicates,
+        alerts,
+      };
+    }, true);
+  }
+
+  private insertAlerts(agentId: string, planned: readonly PlannedAlert[], now: number): AlertRow[] {
+    const out: AlertRow[] = [];
+    for (const a of planned) {
+      const r = this.get(
+        `INSERT INTO alerts (agent_id, ts, type, severity, seq, data, dedup_key)
+         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (agent_id, dedup_key) DO NOTHING RETURNING *`,
+        agentId,
+        now,
+        a.type,
+        a.severity,
+        a.seq,
+        JSON.stringify(a.data),
+        a.key,
+      );
+      if (r) out.push(toAlert(r));
+    }
+    return out;
+  }
+
+  async queryEvents(f: ConsoleEventFilter): Promise<EventPage> {
+    return this.op(() => {
+      const q = eventPageQuery('sqlite', f);
+      const rows = this.all(q.sql, ...q.values).map(toEvent);
+      const more = rows.length > q.limit;
+      const events = more ? rows.slice(0, q.limit) : rows;
+      return { events, next: more ? eventCursor(events[events.length - 1]!) : null };
+    });
+  }
+
+  async countEvents(agentId?: string): Promise<number> {
+    return this.op(() =>
+      agentId === undefined
+        ? this.get('SELECT count(*) AS n FROM events')!.n
+        : this.get('SELECT count(*) AS n FROM events WHERE agent_id = ?', agentId)!.n,
+    );
+  }
+
+  // Alerts
+
+  async listAlerts(q: { state?: string; agentId?: string; limit: number }): Promise<AlertRow[]> {
+    return this.op(() => {
+      const p = new Params('sqlite');
+      const where: string[] = [];
+      if (q.state !== undefined) where.push(`state = ${p.add(q.state)}`);
+      if (q.agentId !== undefined) where.push(`agent_id = ${p.add(q.agentId)}`);
+      const sql = `SELECT * FROM alerts${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${p.add(Math.max(0, Math.trunc(q.limit)))}`;
+      return this.all(sql, ...p.values).map(toAlert);
+    });
+  }
+
+  // Exception requests
+
+  async listRequests(q: { state?: string; agentId?: string }): Promise<ExceptionRequestRow[]> {
+    return this.op(() => {
+      const p = new Params('sqlite');
+      const where: string[] = [];
+      if (q.state !== undefined) where.push(`state = ${p.add(q.state)}`);
+      if (q.agentId !== undefined) where.push(`agent_id = ${p.add(q.agentId)}`);
+      const sql = `SELECT * FROM requests${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY requested_at DESC, id`;
+      return this.all(sql, ...p.values).map(toRequest);
+    });
+  }
+
+  async request(id: string): Promise<ExceptionRequestRow | null> {
+    return this.op(() => {
+      const r = this.get('SELECT * FROM requests WHERE id = ?', id);
+      return r ? toRequest(r) : null;
+    });
+  }
+
+  async decideRequest(id: string, d: Decision): Promise<boolean> {
+    return this.op(
+      () =>
+        this.run(
+          `UPDATE requests SET state = ?, decided_by = ?, decided_at = ?, note = ?, token = ?
+           WHERE id = ? AND state = 'pending'`,
+          d.approved ? 'approved' : 'denied',
+          d.by,
+          d.at,
+          d.note,
+          d.approved ? d.token : null,
+          id,
+        ) > 0,
+    );
+  }
+
+  async undeliveredDecisions(agentId: string): Promise<ExceptionRequestRow[]> {
+    return this.op(() =>
+      this.all(
+        `SELECT * FROM requests WHERE agent_id = ? AND state <> 'pending' AND delivered_at IS NULL
+         ORDER BY decided_at, id`,
+        agentId,
+      ).map(toRequest),
+    );
+  }
+
+  // Policies
+
+  async addPolicy(p: Omit<PolicyRow, 'id'>): Promise<PolicyRow> {
+    return this.op(() =>
+      toPolicy(
+        this.get(
+          `INSERT INTO policies (target_kind, target_value, name, version, sha256, bytes, signature, etag, uploaded_by, uploaded_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+          p.target.kind,
+          p.target.value,
+          p.name,
+          p.version,
+          p.sha256,
+          p.bytes,
+          p.signature,
+          p.etag,
+          p.uploadedBy,
+          p.uploadedAt,
+        )!,
+      ),
+    );
+  }
+
+  async listPolicies(): Promise<PolicyRow[]> {
+    return this.op(() => this.all('SELECT * FROM policies ORDER BY id').map(toPolicy));
+  }
+
+  async policyFor(g: Group): Promise<PolicyRow | null> {
+    return this.op(() => {
+      const r = this.get(
+        `SELECT * FROM policies
+         WHERE (target_kind = 'group' AND target_value = ?)
+            OR (target_kind = 'department' AND target_value = ?)
+            OR (target_kind = 'class' AND target_value = ?)
+         ORDER BY version DESC, id DESC LIMIT 1`,
+        g.name,
+        g.department,
+        g.personnelClass,
+      );
+      return r ? toPolicy(r) : null;
+    });
+  }
+
+  async policyVersions(): Promise<
+    { name: string | null; version: number | null; agents: number }[]
+  > {
+    return this.op(() =>
+      this.all(
+        `SELECT json_extract(heartbeat, '$.policy.name') AS name,
+                json_extract(heartbeat, '$.policy.version') AS version,
+                count(*) AS agents
+         FROM agents WHERE revoked_at IS NULL
+         GROUP BY 1, 2 ORDER BY agents DESC, name ASC NULLS FIRST, version DESC NULLS FIRST`,
+      ).map((r) => ({
+        name: typeof r.name === 'string' ? r.name : null,
+        version: typeof r.version === 'number' ? r.version : null,
+        agents: Number(r.agents),
+      })),
+    );
+  }
+}
+
+function insertEventsSql(rows: number): string {
+  const one = `(${Array.from({ length: 14 }, () => '?').join(', ')})`;
+  return `INSERT INTO events (${EVENT_INSERT_COLUMNS}) VALUES ${Array.from({ length: rows }, () => one).join(', ')}
+          ON CONFLICT (agent_id, seq) DO NOTHING`;
+}
+
+/** The newest entry of each agent (a buffer may hold several). */
+export function latestPerAgent(entries: readonly LastSeen[]): LastSeen[] {
+  const m = new Map<string, LastSeen>();
+  for (const e of entries) {
+    const had = m.get(e.agentId);
+    if (!had || e.at >= had.at) m.set(e.agentId, e);
+  }
+  return [...m.values()];
+}

@@ -1,0 +1,1086 @@
+// One suite for the console's datastore, run against both engines (STYLE.md 13): SQLite in
+// tests/integration/console/store-sqlite.test.ts, PostgreSQL in
+// tests/e2e/console/store-postgres.test.ts. Every method of ConsoleStore is exercised here,
+// with the cases a second console process or a hostile workstation would bring: two store
+// instances on one database ingesting and auditing at once, retries, hostile strings.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ConsoleStore, StoredEvent } from '../../src/console/store/types.js';
+import { verifyAudit } from '../../src/core/console/audit.js';
+import { BaomiError } from '../../src/core/errors.js';
+import { eventHash } from '../../src/core/events/chain.js';
+import {
+  type BaomiEvent,
+  GENESIS_HASH,
+  type Json,
+  type Severity,
+} from '../../src/core/events/types.js';
+import { CLOCK_SKEW_MS } from '../../src/core/sync/wire.js';
+
+export interface StoreFixture {
+  store: ConsoleStore;
+  /** Another store on the same database, as a second console process would open it. */
+  another(): Promise<ConsoleStore>;
+  /** One statement straight to the database, past the store (rows as the driver gives them). */
+  sql(text: string): Promise<Record<string, unknown>[]>;
+  cleanup(): Promise<void>;
+}
+
+export const HOSTILE = [
+  "'; DROP TABLE events; --",
+  "Robert'); DROP TABLE users;--",
+  '<script>alert("x")</script>',
+  '%_\\ 100% _under_ back\\slash',
+  '机密 文件 👀 \u202eevil\u202c ñ é',
+  '" OR 1=1 --',
+  '$1 $$ ?? :name @x',
+];
+
+/** Chained events of one agent, as its store would have written them. */
+export class AgentLog {
+  readonly events: BaomiEvent[] = [];
+  private prev = GENESIS_HASH;
+  constructor(
+    readonly host = 'ws-01',
+    private ts0 = 1_700_000_000_000,
+  ) {}
+
+  add(
+    spec: {
+      type?: BaomiEvent['type'];
+      data?: { [k: string]: Json };
+      ts?: number;
+      severity?: Severity;
+      level?: string;
+      user?: string;
+    } = {},
+  ): BaomiEvent {
+    const seq = this.events.length + 1;
+    const e: Omit<BaomiEvent, 'hash'> = {
+      id: `0190a000-0000-7000-8000-${String(seq).padStart(12, '0')}`,
+      seq,
+      ts: spec.ts ?? this.ts0 + seq * 1000,
+      type: spec.type ?? 'file.modified',
+      severity: spec.severity ?? 'info',
+      host: this.host,
+      data: spec.data ?? { path: `/srv/finance/${seq}.xlsx` },
+      prevHash: this.prev,
+    };
+    if (spec.level !== undefined) e.level = spec.level;
+    if (spec.user !== undefined) e.user = spec.user;
+    const full = { ...e, hash: eventHash(e) } as BaomiEvent;
+    this.events.push(full);
+    this.prev = full.hash;
+    return full;
+  }
+
+  many(n: number): BaomiEvent[] {
+    return Array.from({ length: n }, () => this.add());
+  }
+
+  range(from: number, to: number): BaomiEvent[] {
+    return this.events.slice(from - 1, to);
+  }
+}
+
+function rehash(e: BaomiEvent): BaomiEvent {
+  const { hash: _, ...rest } = e;
+  return { ...rest, hash: eventHash(rest) };
+}
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof BaomiError) return e.code;
+    return `raw: ${(e as Error).message}`;
+  }
+  return 'resolved';
+}
+
+function strip(e: StoredEvent): BaomiEvent {
+  const { agentId: _a, receivedAt: _r, ...rest } = e;
+  return rest;
+}
+
+const T = 1_800_000_000_000;
+
+export function storeSuite(name: string, make: () => Promise<StoreFixture>): void {
+  describe(`console store: ${name}`, () => {
+    let fx: StoreFixture;
+    let store: ConsoleStore;
+    const extra: ConsoleStore[] = [];
+    const another = async () => {
+      const s = await fx.another();
+      extra.push(s);
+      return s;
+    };
+
+    beforeEach(async () => {
+      fx = await make();
+      store = fx.store;
+    });
+    afterEach(async () => {
+      for (const s of extra.splice(0)) await s.close();
+      await fx.cleanup();
+    });
+
+    async function enroll(id = 'agent-1', group = 'finance', host = 'ws-01') {
+      return store.createAgent({
+        id,
+        publicKey: '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA\n-----END PUBLIC KEY-----\n',
+        exceptionSecret: 'c2VjcmV0',
+        host,
+        os: 'linux',
+        group,
+        enrolledAt: T,
+      });
+    }
+
+    describe('schema', () => {
+      it('migrate is idempotent, also from two instances at once, and ping answers', async () => {
+        const other = await another();
+        await Promise.all([store.migrate(), other.migrate(), store.migrate()]);
+        const rows = await fx.sql('SELECT version, name FROM schema_migrations ORDER BY version');
+        expect(rows.map((r) => Number(r.version))).toEqual([1]);
+        await store.ping();
+        expect(store.engine).toBe(name);
+      });
+
+      it('refuses a database with a migration newer than it knows, changing nothing', async () => {
+        await fx.sql(
+          "INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', 0)",
+        );
+        expect(await codeOf(store.migrate())).toBe('CONSOLE_DB_TOO_NEW');
+      });
+    });
+
+    describe('staff', () => {
+      it('creates, finds and lists users; a second user of the same name is refused', async () => {
+        const u = await store.createUser({
+          name: 'alice',
+          role: 'admin',
+          passwordHash: 'scrypt$1',
+          at: T,
+        });
+        expect(u).toEqual({
+          id: u.id,
+          name: 'alice',
+          role: 'admin',
+          passwordHash: 'scrypt$1',
+          disabled: false,
+          createdAt: T,
+        });
+        const b = await store.createUser({
+          name: 'bob',
+          role: 'auditor',
+          passwordHash: 'x',
+          at: T,
+        });
+        expect(await store.userByName('alice')).toEqual(u);
+        expect(await store.userById(b.id)).toEqual(b);
+        expect(await store.userByName('carol')).toBeNull();
+        expect(await store.userById(987654)).toBeNull();
+        expect(await store.userById(2 ** 40)).toBeNull();
+        expect((await store.listUsers()).map((x) => x.name)).toEqual(['alice', 'bob']);
+        expect(
+          await codeOf(
+            store.createUser({ name: 'alice', role: 'analyst', passwordHash: 'y', at: T }),
+          ),
+        ).toBe('CONSOLE_DB_DUPLICATE');
+        await store.setPassword(u.id, 'scrypt$2');
+        expect((await store.userById(u.id))!.passwordHash).toBe('scrypt$2');
+      });
+
+      it('sessions: live ones are found, expired ones not; deleted one by one or per user', async () => {
+        const u = await store.createUser({ name: 'a', role: 'admin', passwordHash: 'h', at: T });
+        const s = {
+          userId: u.id,
+          csrfToken: 'csrf',
+          createdAt: T,
+          expiresAt: T + 1000,
+          ip: '10.0.0.1',
+        };
+        await store.createSession({ ...s, idHash: 'h1' });
+        await store.createSession({ ...s, idHash: 'h2' });
+        await store.createSession({ ...s, idHash: 'h3' });
+        expect(await store.sessionByHash('h1', T + 999)).toEqual({ ...s, idHash: 'h1' });
+        expect(await store.sessionByHash('h1', T + 1000)).toBeNull();
+        expect(await store.sessionByHash('nope', T)).toBeNull();
+        await store.deleteSession('h1');
+        expect(await store.sessionByHash('h1', T)).toBeNull();
+        expect(await store.deleteUserSessions(u.id)).toBe(2);
+        expect(await store.sessionByHash('h2', T)).toBeNull();
+        expect(await store.deleteUserSessions(u.id)).toBe(0);
+        // A new session sweeps expired ones away.
+        await store.createSession({ ...s, idHash: 'old', expiresAt: T + 10 });
+        await store.createSession({ ...s, idHash: 'new', createdAt: T + 20, expiresAt: T + 5000 });
+        expect(await fx.sql("SELECT id_hash FROM sessions WHERE id_hash = 'old'")).toEqual([]);
+      });
+
+      it('api tokens: found while live, not when revoked or expired; listed per user', async () => {
+        const u = await store.createUser({ name: 'a', role: 'analyst', passwordHash: 'h', at: T });
+        const t = {
+          id: 't1',
+          userId: u.id,
+          name: 'ci',
+          tokenHash: 'th1',
+          createdAt: T,
+          expiresAt: T + 100,
+          revokedAt: null,
+        };
+        await store.createApiToken(t);
+        await store.createApiToken({ ...t, id: 't2', tokenHash: 'th2', expiresAt: null });
+        expect(await store.apiTokenByHash('th1', T + 99)).toEqual(t);
+        expect(await store.apiTokenByHash('th1', T + 100)).toBeNull();
+        expect((await store.apiTokenByHash('th2', T + 10 ** 9))!.id).toBe('t2');
+        expect((await store.listApiTokens(u.id)).map((x) => x.id)).toEqual(['t1', 't2']);
+        expect(await store.listApiTokens(u.id + 1)).toEqual([]);
+        expect(await store.revokeApiToken('t2', T + 5)).toBe(true);
+        expect(await store.revokeApiToken('t2', T + 6)).toBe(false);
+        expect(await store.revokeApiToken('nope', T)).toBe(false);
+        expect(await store.apiTokenByHash('th2', T + 7)).toBeNull();
+        expect((await store.listApiTokens(u.id))[1]!.revokedAt).toBe(T + 5);
+      });
+
+      it('login failures are counted per name since a time, cleared, and forgotten after a day', async () => {
+        for (let i = 0; i < 4; i++) await store.recordLoginFailure('alice', '10.0.0.9', T + i);
+        await store.recordLoginFailure('bob', '10.0.0.9', T);
+        expect(await store.loginFailuresSince('alice', T)).toBe(4);
+        expect(await store.loginFailuresSince('alice', T + 2)).toBe(2);
+        await store.clearLoginFailures('alice');
+        expect(await store.loginFailuresSince('alice', 0)).toBe(0);
+        expect(await store.loginFailuresSince('bob', 0)).toBe(1);
+        await store.recordLoginFailure('carol', '::1', T + 25 * 3600_000);
+        expect(await store.loginFailuresSince('bob', 0)).toBe(0);
+      });
+    });
+
+    describe('audit trail', () => {
+      const entry = (i: number) => ({
+        ts: T + i,
+        actor: 'alice',
+        action: 'policy.uploaded',
+        ip: '10.0.0.1',
+        target: `policy-${i}`,
+        details: { version: i, note: HOSTILE[i % HOSTILE.length]!, nested: { a: [1, 'b', null] } },
+      });
+
+      it('appends a hash chain from the genesis that verifies; lists it in pages', async () => {
+        const rows = [];
+        for (let i = 0; i < 5; i++) rows.push(await store.appendAudit(entry(i)));
+        expect(rows.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5]);
+        expect(rows[0]!.prevHash).toBe(GENESIS_HASH);
+        const listed = await store.listAudit({ limit: 100 });
+        expect(listed).toEqual(rows);
+        expect(verifyAudit(listed)).toEqual({ ok: true, checked: 5, breaks: [] });
+        expect((await store.listAudit({ afterSeq: 2, limit: 2 })).map((r) => r.seq)).toEqual([
+          3, 4,
+        ]);
+        expect(listed[0]!.details.note).toBe(HOSTILE[0]);
+      });
+
+      it('two instances appending at once never fork the chain', async () => {
+        const other = await another();
+        await Promise.all(
+          Array.from({ length: 40 }, (_, i) => (i % 2 ? store : other).appendAudit(entry(i))),
+        );
+        const listed = await store.listAudit({ limit: 1000 });
+        expect(listed).toHaveLength(40);
+        expect(verifyAudit(listed)).toMatchObject({ ok: true, checked: 40 });
+      });
+
+      it('the database itself refuses UPDATE and DELETE of audit rows', async () => {
+        await store.appendAudit(entry(1));
+        await store.appendAudit(entry(2));
+        await expect(fx.sql("UPDATE audit SET actor = 'mallory' WHERE seq = 1")).rejects.toThrow(
+          /append-only/,
+        );
+        await expect(fx.sql('DELETE FROM audit WHERE seq = 2')).rejects.toThrow(/append-only/);
+        await expect(fx.sql('DELETE FROM audit')).rejects.toThrow(/append-only/);
+        const listed = await store.listAudit({ limit: 10 });
+        expect(listed.map((r) => r.actor)).toEqual(['alice', 'alice']);
+        expect(verifyAudit(listed).ok).toBe(true);
+      });
+    });
+
+    describe('groups and enrollment tokens', () => {
+      it('upserts, reads and lists groups', async () => {
+        await store.upsertGroup({ name: 'finance', department: '财务部', personnelClass: '核心' });
+        await store.upsertGroup({ name: 'eng', department: null, personnelClass: null });
+        await store.upsertGroup({
+          name: 'finance',
+          department: '财务二部',
+          personnelClass: '重要',
+        });
+        expect(await store.group('finance')).toEqual({
+          name: 'finance',
+          department: '财务二部',
+          personnelClass: '重要',
+        });
+        expect(await store.group('nope')).toBeNull();
+        expect((await store.listGroups()).map((g) => g.name)).toEqual(['eng', 'finance']);
+      });
+
+      const token = (over: Partial<Parameters<ConsoleStore['createEnrollToken']>[0]> = {}) => ({
+        id: 'e1',
+        tokenHash: 'eh1',
+        group: 'finance',
+        usesLeft: 2,
+        expiresAt: T + 1000,
+        createdBy: 'alice',
+        createdAt: T,
+        revokedAt: null,
+        ...over,
+      });
+
+      it('takes uses of a live token until none are left; expired and revoked ones give none', async () => {
+        await store.createEnrollToken(token());
+        await store.createEnrollToken(token({ id: 'e2', tokenHash: 'eh2', usesLeft: 5 }));
+        expect(await store.useEnrollToken('eh1', T + 1)).toEqual(token({ usesLeft: 1 }));
+        expect((await store.useEnrollToken('eh1', T + 2))!.usesLeft).toBe(0);
+        expect(await store.useEnrollToken('eh1', T + 3)).toBeNull();
+        expect(await store.useEnrollToken('eh2', T + 1000)).toBeNull(); // expired
+        expect(await store.revokeEnrollToken('e2', T + 4)).toBe(true);
+        expect(await store.revokeEnrollToken('e2', T + 5)).toBe(false);
+        expect(await store.useEnrollToken('eh2', T + 6)).toBeNull();
+        expect(await store.useEnrollToken('unknown', T)).toBeNull();
+        const listed = await store.listEnrollTokens();
+        expect(listed.map((t) => [t.id, t.usesLeft, t.revokedAt])).toEqual([
+          ['e1', 0, null],
+          ['e2', 5, T + 4],
+        ]);
+      });
+
+      it('uses are taken atomically: two instances racing take exactly the uses there are', async () => {
+        const other = await another();
+        await store.createEnrollToken(token({ usesLeft: 5 }));
+        const got = await Promise.all(
+          Array.from({ length: 24 }, (_, i) =>
+            (i % 2 ? store : other).useEnrollToken('eh1', T + 1),
+          ),
+        );
+        expect(got.filter((g) => g !== null)).toHaveLength(5);
+        expect(
+          got
+            .filter((g) => g !== null)
+            .map((g) => g!.usesLeft)
+            .sort(),
+        ).toEqual([0, 1, 2, 3, 4]);
+        expect((await store.listEnrollTokens())[0]!.usesLeft).toBe(0);
+      });
+    });
+
+    describe('agents', () => {
+      it('creates an agent with an empty chain state; finds, lists, filters and revokes', async () => {
+        const a = await enroll('agent-1', 'finance', 'ws-01');
+        expect(a).toMatchObject({
+          id: 'agent-1',
+          host: 'ws-01',
+          os: 'linux',
+          group: 'finance',
+          enrolledAt: T,
+          revokedAt: null,
+          lastSeen: null,
+          heartbeat: null,
+          ackedSeq: 0,
+          headHash: null,
+          policyEtag: null,
+          silentSince: null,
+        });
+        await enroll('agent-2', 'eng', 'build_01%');
+        await enroll('agent-3', 'eng', 'build-02');
+        expect(await store.agent('agent-1')).toEqual(a);
+        expect(await store.agent('none')).toBeNull();
+        // By host, byte order on both engines ('-' < '_').
+        expect((await store.listAgents()).map((x) => x.id)).toEqual([
+          'agent-3',
+          'agent-2',
+          'agent-1',
+        ]);
+        expect((await store.listAgents({ group: 'eng' })).map((x) => x.id)).toEqual([
+          'agent-3',
+          'agent-2',
+        ]);
+        // `_` and `%` are literal in text search.
+        expect((await store.listAgents({ text: 'd_0' })).map((x) => x.id)).toEqual(['agent-2']);
+        expect((await store.listAgents({ text: '1%' })).map((x) => x.id)).toEqual(['agent-2']);
+        expect((await store.listAgents({ text: 'BUILD' })).map((x) => x.id)).toHaveLength(2);
+        expect((await store.listAgents({ text: 'agent-3' })).map((x) => x.id)).toEqual(['agent-3']);
+        expect(await codeOf(enroll('agent-1'))).toBe('CONSOLE_DB_DUPLICATE');
+        expect(await store.revokeAgent('agent-1', T + 9)).toBe(true);
+        expect(await store.revokeAgent('agent-1', T + 10)).toBe(false);
+        expect((await store.agent('agent-1'))!.revokedAt).toBe(T + 9);
+        await store.setPolicyEtag('agent-2', 'etag-1');
+        expect((await store.agent('agent-2'))!.policyEtag).toBe('etag-1');
+        await store.setPolicyEtag('agent-2', null);
+        expect((await store.agent('agent-2'))!.policyEtag).toBeNull();
+      });
+
+      it('a nonce is used once per agent, and forgotten after twice the clock skew', async () => {
+        expect(await store.useNonce('agent-1', 'n1', T)).toBe(true);
+        expect(await store.useNonce('agent-1', 'n1', T + 1)).toBe(false);
+        expect(await store.useNonce('agent-2', 'n1', T + 2)).toBe(true);
+        expect(await store.useNonce('agent-1', 'n1', T + 2 * CLOCK_SKEW_MS - 1)).toBe(false);
+        expect(await store.useNonce('agent-1', 'n1', T + 2 * CLOCK_SKEW_MS + 120_000)).toBe(true);
+      });
+
+      it('flushes last-seen and heartbeats; an older entry does not move them back', async () => {
+        await enroll('agent-1');
+        await enroll('agent-2');
+        const hb = (v: number) => ({ agentVersion: '0.2.0', policy: { name: 'HQ', version: v } });
+        await store.flushLastSeen([
+          { agentId: 'agent-1', at: T + 10, heartbeat: hb(1) },
+          { agentId: 'agent-1', at: T + 20, heartbeat: hb(2) },
+          { agentId: 'agent-2', at: T + 5, heartbeat: hb(1) },
+          { agentId: 'unknown', at: T + 5, heartbeat: hb(1) },
+        ]);
+        expect(await store.agent('agent-1')).toMatchObject({ lastSeen: T + 20, heartbeat: hb(2) });
+        await store.flushLastSeen([{ agentId: 'agent-1', at: T + 15, heartbeat: hb(9) }]);
+        expect(await store.agent('agent-1')).toMatchObject({ lastSeen: T + 20, heartbeat: hb(2) });
+        await store.flushLastSeen([]);
+      });
+
+      it('flags silent agents once per silence, with an agent.silent alert; a sync clears it', async () => {
+        await enroll('agent-1');
+        await enroll('agent-2');
+        await enroll('agent-3');
+        await store.flushLastSeen([
+          { agentId: 'agent-1', at: T + 100, heartbeat: {} },
+          { agentId: 'agent-2', at: T + 900, heartbeat: {} },
+        ]);
+        await store.revokeAgent('agent-3', T + 1);
+        const alerts = await store.flagSilent(T + 500, T + 1000);
+        expect(alerts).toMatchObject([
+          { agentId: 'agent-1', type: 'agent.silent', ts: T + 1000, state: '预报', seq: null },
+        ]);
+        expect(alerts[0]!.data).toMatchObject({ lastSeen: T + 100, host: 'ws-01' });
+        expect((await store.agent('agent-1'))!.silentSince).toBe(T + 1000);
+        expect(await store.flagSilent(T + 500, T + 1100)).toEqual([]);
+        await store.flushLastSeen([{ agentId: 'agent-1', at: T + 1200, heartbeat: {} }]);
+        expect((await store.agent('agent-1'))!.silentSince).toBeNull();
+        expect(await store.flagSilent(T + 1300, T + 2000)).toHaveLength(2);
+      });
+
+      it('two instances flagging at once raise one alert per agent', async () => {
+        const other = await another();
+        await enroll('agent-1');
+        await enroll('agent-2');
+        const [a, b] = await Promise.all([
+          store.flagSilent(T + 10, T + 20),
+          other.flagSilent(T + 10, T + 20),
+        ]);
+        expect([...a!, ...b!].map((x) => x.agentId).sort()).toEqual(['agent-1', 'agent-2']);
+      });
+    });
+
+    describe('ingest', () => {
+      it('stores a chain, acknowledges it, and a batch sent twice is stored once', async () => {
+        await enroll();
+        const log = new AgentLog();
+        const batch = log.many(50);
+        const r1 = await store.ingest('agent-1', batch, T + 1);
+        expect(r1).toEqual({
+          ackedSeq: 50,
+          headHash: batch[49]!.hash,
+          stored: 50,
+          duplicates: 0,
+          alerts: [],
+        });
+        const r2 = await store.ingest('agent-1', batch, T + 2);
+        expect(r2).toEqual({ ...r1, stored: 0, duplicates: 50 });
+        expect(await store.countEvents('agent-1')).toBe(50);
+        expect(await store.agent('agent-1')).toMatchObject({
+          ackedSeq: 50,
+          headHash: batch[49]!.hash,
+        });
+        // Events come back exactly as hashed.
+        const page = await store.queryEvents({ agentId: 'agent-1', order: 'asc', limit: 100 });
+        expect(page.events.map(strip)).toEqual(batch);
+        expect(page.events[0]).toMatchObject({ agentId: 'agent-1', receivedAt: T + 1 });
+        for (const e of page.events) expect(eventHash(strip(e))).toBe(e.hash);
+        expect(await store.ingest('agent-1', [], T + 3)).toMatchObject({ ackedSeq: 50, stored: 0 });
+      });
+
+      it('a gap is one sync.gap alert, acknowledged through; the same batch again adds none', async () => {
+        await enroll();
+        const log = new AgentLog();
+        log.many(20);
+        const sent = log.events.filter((e) => e.seq < 8 || e.seq > 10);
+        const r = await store.ingest('agent-1', sent, T);
+        expect(r.ackedSeq).toBe(20);
+        expect(r.alerts).toMatchObject([
+          {
+            agentId: 'agent-1',
+            type: 'sync.gap',
+            severity: 'high',
+            seq: 8,
+            data: { from: 8, to: 10 },
+            state: '预报',
+            ts: T,
+          },
+        ]);
+        const again = await store.ingest('agent-1', sent, T + 1);
+        expect(again.alerts).toEqual([]);
+        expect(await store.listAlerts({ limit: 10 })).toHaveLength(1);
+      });
+
+      it('a gap explained by store.pruned raises nothing', async () => {
+        await enroll();
+        const log = new AgentLog();
+        log.many(10);
+        log.add({
+          type: 'store.pruned',
+          data: { throughSeq: 10, hash: log.events[9]!.hash, count: 10, lostUnsynced: 0 },
+        });
+        log.many(5);
+        const r = await store.ingest('agent-1', log.range(11, 16), T);
+        expect(r).toMatchObject({ ackedSeq: 16, stored: 6, alerts: [] });
+      });
+
+      it('an edited event is stored, flagged, alerted (critical) and acknowledged', async () => {
+        await enroll();
+        const log = new AgentLog();
+        const batch = log.many(5);
+        const edited = [...batch];
+        edited[2] = { ...edited[2]!, data: { path: '/srv/finance/innocent.txt' } };
+        const r = await store.ingest('agent-1', edited, T);
+        expect(r.ackedSeq).toBe(5);
+        expect(r.stored).toBe(5);
+        expect(r.alerts).toMatchObject([
+          { type: 'sync.chain-broken', severity: 'critical', seq: 3, data: { kind: 'hash' } },
+        ]);
+        expect(
+          (await fx.sql("SELECT seq, flags FROM events WHERE flags <> '' ORDER BY seq")).map(
+            (x) => [Number(x.seq), x.flags],
+          ),
+        ).toEqual([[3, 'hash']]);
+      });
+
+      it('a duplicate with another hash is a rewritten break; the stored original stays', async () => {
+        await enroll();
+        const log = new AgentLog();
+        const batch = log.many(5);
+        await store.ingest('agent-1', batch, T);
+        const forged = rehash({ ...batch[1]!, data: { path: '/nothing' } });
+        const r = await store.ingest('agent-1', [forged], T + 1);
+        expect(r).toMatchObject({ stored: 0, duplicates: 1, ackedSeq: 5 });
+        expect(r.alerts).toMatchObject([
+          { type: 'sync.chain-broken', data: { kind: 'rewritten' } },
+        ]);
+        expect((await store.ingest('agent-1', [forged], T + 2)).alerts).toEqual([]);
+        const page = await store.queryEvents({ agentId: 'agent-1', order: 'asc', limit: 10 });
+        expect(strip(page.events[1]!)).toEqual(batch[1]);
+      });
+
+      it('an alert.raised event becomes an alert row', async () => {
+        await enroll();
+        const log = new AgentLog();
+        log.add();
+        log.add({ type: 'alert.raised', severity: 'critical', level: 'AAA', data: { count: 100 } });
+        const r = await store.ingest('agent-1', log.events, T);
+        expect(r.alerts).toMatchObject([{ type: 'alert.raised', severity: 'critical', seq: 2 }]);
+      });
+
+      it('refuses a batch with text the database could not keep exactly, storing none of it', async () => {
+        await enroll();
+        for (const bad of [{ user: 'a\u0000b' }, { host: 'ws\ud800' }, { level: '\udc00' }]) {
+          const log = new AgentLog();
+          log.many(2);
+          const e = log.add();
+          const forged = rehash({ ...e, ...bad } as BaomiEvent);
+          expect(await codeOf(store.ingest('agent-1', [...log.range(1, 2), forged], T))).toBe(
+            'CONSOLE_DB_BAD_TEXT',
+          );
+        }
+        expect(await store.countEvents()).toBe(0);
+        // NUL and lone surrogates inside data are JSON-escaped: stored and rehashed exactly.
+        const log = new AgentLog();
+        log.add({ data: { path: 'a\u0000b\ud800', 'k\u0000': '\udfff' } });
+        expect((await store.ingest('agent-1', log.events, T)).alerts).toEqual([]);
+        const [got] = (await store.queryEvents({ limit: 1 })).events;
+        expect(strip(got!)).toEqual(log.events[0]);
+      });
+
+      it('refuses an unknown or revoked agent, storing nothing', async () => {
+        const log = new AgentLog();
+        log.many(3);
+        expect(await codeOf(store.ingest('nobody', log.events, T))).toBe(
+          'CONSOLE_DB_UNKNOWN_AGENT',
+        );
+        await enroll();
+        await store.revokeAgent('agent-1', T);
+        expect(await codeOf(store.ingest('agent-1', log.events, T))).toBe(
+          'CONSOLE_DB_AGENT_REVOKED',
+        );
+        expect(await store.countEvents()).toBe(0);
+      });
+
+      // Several agents race at once so that, without the row lock, some interleaving would
+      // regress an agent's ackedSeq or store a seq twice.
+      const AGENTS = ['r1', 'r2', 'r3', 'r4', 'r5', 'r6'];
+
+      it('two instances ingesting the same agent at once: no duplicate, no fork, no chain alert', async () => {
+        const other = await another();
+        const logs = new Map(AGENTS.map((id) => [id, new AgentLog(id)]));
+        for (const [id, log] of logs) {
+          await enroll(id);
+          log.many(600);
+        }
+        const results = await Promise.all(
+          [...logs].flatMap(([id, log]) => [
+            store.ingest(id, log.range(1, 300), T),
+            other.ingest(id, log.range(1, 300), T),
+            other.ingest(id, log.range(201, 450), T),
+            store.ingest(id, log.range(301, 600), T),
+            other.ingest(id, log.range(301, 600), T),
+          ]),
+        );
+        const storedTotal = results.reduce((n, r) => n + r.stored, 0);
+        expect(storedTotal).toBe(await store.countEvents());
+        expect(await store.countEvents()).toBe(600 * AGENTS.length);
+        // Which batch lands first decides whether there are gaps; a gap is then filled late.
+        // Never a chain break: nothing was forked.
+        for (const a of await store.listAlerts({ limit: 1000 })) expect(a.type).toBe('sync.gap');
+        for (const [id, log] of logs)
+          expect(await store.agent(id)).toMatchObject({
+            ackedSeq: 600,
+            headHash: log.events[599]!.hash,
+          });
+      });
+
+      it('two instances sending contiguous batches in any interleaving store all, with no alert', async () => {
+        const other = await another();
+        for (let round = 0; round < 3; round++) {
+          const logs = new Map(AGENTS.map((id) => [`${id}-${round}`, new AgentLog(id)]));
+          for (const [id, log] of logs) {
+            await enroll(id);
+            log.many(400);
+          }
+          // Each batch starts at 1, so whichever commits first, the others add only their tail.
+          await Promise.all(
+            [...logs].flatMap(([id, log]) => [
+              store.ingest(id, log.range(1, 250), T),
+              other.ingest(id, log.range(1, 400), T),
+              store.ingest(id, log.range(1, 100), T),
+              other.ingest(id, log.range(1, 300), T),
+            ]),
+          );
+          for (const [id] of logs) {
+            expect(await store.countEvents(id)).toBe(400);
+            expect((await store.agent(id))!.ackedSeq).toBe(400);
+          }
+        }
+        expect(await store.listAlerts({ limit: 10 })).toEqual([]);
+      });
+    });
+
+    describe('exception requests', () => {
+      async function requestFlow() {
+        await enroll('agent-1');
+        await enroll('agent-2', 'finance', 'ws-02');
+        const log = new AgentLog();
+        log.add({
+          type: 'usb.exception-requested',
+          user: 'zhang.san',
+          data: {
+            requestId: 'req-1',
+            device: '0781:5581:4C530001',
+            deviceLabel: 'SanDisk Cruzer',
+            reason: HOSTILE[0]!,
+          },
+        });
+        log.add({
+          type: 'usb.exception-requested',
+          data: { requestId: 'req-2', device: 'ab'.repeat(32), reason: '审计' },
+        });
+        await store.ingest('agent-1', log.events, T + 10);
+        return log;
+      }
+
+      it('ingest makes requests; staff decide once; decisions wait until the agent records them', async () => {
+        const log = await requestFlow();
+        const r1 = await store.request('req-1');
+        expect(r1).toEqual({
+          id: 'req-1',
+          agentId: 'agent-1',
+          user: 'zhang.san',
+          device: '0781:5581:4C530001',
+          deviceLabel: 'SanDisk Cruzer',
+          reason: HOSTILE[0],
+          requestedAt: log.events[0]!.ts,
+          state: 'pending',
+          decidedBy: null,
+          decidedAt: null,
+          note: null,
+          token: null,
+          deliveredAt: null,
+        });
+        expect(await store.request('nope')).toBeNull();
+        expect((await store.listRequests({ state: 'pending' })).map((r) => r.id).sort()).toEqual([
+          'req-1',
+          'req-2',
+        ]);
+        expect(await store.listRequests({ agentId: 'agent-2' })).toEqual([]);
+        expect(await store.undeliveredDecisions('agent-1')).toEqual([]);
+
+        const ok = await store.decideRequest('req-1', {
+          approved: true,
+          by: 'alice',
+          at: T + 20,
+          note: '同意 <b>',
+          token: 'BMX1.p.s',
+        });
+        expect(ok).toBe(true);
+        expect(
+          await store.decideRequest('req-1', {
+            approved: false,
+            by: 'bob',
+            at: T + 21,
+            note: '',
+            token: null,
+          }),
+        ).toBe(false);
+        expect(
+          await store.decideRequest('req-2', {
+            approved: false,
+            by: 'bob',
+            at: T + 22,
+            note: 'no',
+            token: 'ignored',
+          }),
+        ).toBe(true);
+        expect(
+          await store.decideRequest('nope', {
+            approved: true,
+            by: 'a',
+            at: 0,
+            note: '',
+            token: null,
+          }),
+        ).toBe(false);
+        const undelivered = await store.undeliveredDecisions('agent-1');
+        expect(undelivered.map((r) => [r.id, r.state, r.token, r.decidedBy])).toEqual([
+          ['req-1', 'approved', 'BMX1.p.s', 'alice'],
+          ['req-2', 'denied', null, 'bob'],
+        ]);
+        expect(await store.undeliveredDecisions('agent-2')).toEqual([]);
+
+        // Another agent cannot mark agent-1's decision delivered.
+        const other = new AgentLog('ws-02');
+        other.add({ type: 'usb.exception', data: { requestId: 'req-1', device: 'x' } });
+        await store.ingest('agent-2', other.events, T + 30);
+        expect(await store.undeliveredDecisions('agent-1')).toHaveLength(2);
+
+        log.add({ type: 'usb.exception', data: { requestId: 'req-1', device: 'x' } });
+        log.add({ type: 'usb.exception-refused', data: { requestId: 'req-2' } });
+        await store.ingest('agent-1', log.range(3, 4), T + 40);
+        expect(await store.undeliveredDecisions('agent-1')).toEqual([]);
+        expect((await store.request('req-1'))!.deliveredAt).toBe(T + 40);
+        expect((await store.listRequests({ state: 'approved' })).map((r) => r.id)).toEqual([
+          'req-1',
+        ]);
+      });
+
+      it('an outcome recorded before the decision does not mark a pending request', async () => {
+        const log = await requestFlow();
+        log.add({ type: 'usb.exception-refused', data: { requestId: 'req-1' } });
+        await store.ingest('agent-1', log.range(3, 3), T + 40);
+        await store.decideRequest('req-1', {
+          approved: false,
+          by: 'a',
+          at: T + 50,
+          note: '',
+          token: null,
+        });
+        expect((await store.undeliveredDecisions('agent-1')).map((r) => r.id)).toEqual(['req-1']);
+      });
+    });
+
+    describe('queryEvents', () => {
+      async function fleet() {
+        await enroll('agent-a', 'g', 'ws-a');
+        await enroll('agent-b', 'g', 'ws-b');
+        await enroll('agent-c', 'g', 'ws-c');
+        const logs = {
+          'agent-a': new AgentLog('ws-a', 0),
+          'agent-b': new AgentLog('ws-b', 0),
+          'agent-c': new AgentLog('ws-c', 0),
+        };
+        // Many ties in ts, within and across agents.
+        for (let i = 0; i < 40; i++)
+          for (const [k, log] of Object.entries(logs))
+            log.add({
+              ts: T + Math.floor(i / 3) * 1000,
+              severity: (['info', 'low', 'medium', 'high', 'critical'] as const)[i % 5],
+              level: [undefined, 'A', 'AA', 'AAA', '秘密', '机密', '绝密'][i % 7],
+              user:
+                i % 4 === 0 ? 'zhang.san' : i % 4 === 1 ? HOSTILE[i % HOSTILE.length] : undefined,
+              type: i % 6 === 0 ? 'usb.blocked' : i % 6 === 1 ? 'file.created' : 'file.modified',
+              data: { path: `/srv/${k}/${i}/${HOSTILE[i % HOSTILE.length]}`, i },
+            });
+        for (const [k, log] of Object.entries(logs)) await store.ingest(k, log.events, T);
+        return logs;
+      }
+
+      async function all(
+        f: Omit<Parameters<ConsoleStore['queryEvents']>[0], 'limit' | 'after'>,
+        limit: number,
+      ) {
+        const out: StoredEvent[] = [];
+        let after: string | undefined;
+        for (let pages = 0; pages < 1000; pages++) {
+          const page = await store.queryEvents({ ...f, limit, ...(after ? { after } : {}) });
+          expect(page.events.length).toBeLessThanOrEqual(limit);
+          out.push(...page.events);
+          if (page.next === null) return out;
+          after = page.next;
+        }
+        throw new Error('paging does not end');
+      }
+
+      const key = (e: StoredEvent) => `${e.agentId}/${e.seq}`;
+      const cmp = (a: StoredEvent, b: StoredEvent) =>
+        a.ts - b.ts ||
+        (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0) ||
+        a.seq - b.seq;
+
+      it('keyset paging returns every row exactly once, in order, both ways', async () => {
+        await fleet();
+        for (const order of ['asc', 'desc'] as const)
+          for (const limit of [1, 7, 119, 120, 500]) {
+            const rows = await all({ order }, limit);
+            expect(rows).toHaveLength(120);
+            expect(new Set(rows.map(key)).size).toBe(120);
+            const sorted = [...rows].sort(cmp);
+            expect(rows.map(key)).toEqual((order === 'asc' ? sorted : sorted.reverse()).map(key));
+          }
+        // Default order: newest first.
+        const first = await store.queryEvents({ limit: 1 });
+        expect(first.events[0]).toMatchObject({ agentId: 'agent-c', seq: 40 });
+      });
+
+      it('filters by agent, user, type (exact and glob), level and up, severity and up, time', async () => {
+        const logs = await fleet();
+        const everything = Object.entries(logs).flatMap(([k, l]) =>
+          l.events.map((e) => ({ ...e, agentId: k })),
+        );
+        const expectSame = async (
+          f: Parameters<typeof all>[0],
+          pred: (e: BaomiEvent & { agentId: string }) => boolean,
+        ) => {
+          const got = (await all(f, 13)).map(key).sort();
+          const want = everything
+            .filter(pred)
+            .map((e) => `${e.agentId}/${e.seq}`)
+            .sort();
+          expect(want.length).toBeGreaterThan(0);
+          expect(got).toEqual(want);
+        };
+        await expectSame({ agentId: 'agent-b' }, (e) => e.agentId === 'agent-b');
+        await expectSame({ user: 'zhang.san' }, (e) => e.user === 'zhang.san');
+        await expectSame({ user: HOSTILE[1]! }, (e) => e.user === HOSTILE[1]);
+        await expectSame({ types: ['usb.blocked'] }, (e) => e.type === 'usb.blocked');
+        await expectSame({ types: ['file.*'] }, (e) => e.type.startsWith('file.'));
+        await expectSame(
+          { types: ['usb.blocked', 'file.created'] },
+          (e) => e.type === 'usb.blocked' || e.type === 'file.created',
+        );
+        await expectSame({ level: 'AA' }, (e) => e.level === 'AA' || e.level === 'AAA');
+        await expectSame({ level: '机密' }, (e) => e.level === '机密' || e.level === '绝密');
+        await expectSame(
+          { severity: 'high' },
+          (e) => e.severity === 'high' || e.severity === 'critical',
+        );
+        await expectSame(
+          { since: T + 5000, until: T + 8000 },
+          (e) => e.ts >= T + 5000 && e.ts < T + 8000,
+        );
+        await expectSame(
+          { agentId: 'agent-a', severity: 'medium', types: ['file.*'], order: 'asc' },
+          (e) =>
+            e.agentId === 'agent-a' &&
+            ['medium', 'high', 'critical'].includes(e.severity) &&
+            e.type.startsWith('file.'),
+        );
+        expect((await store.queryEvents({ types: ['file*x'], limit: 5 })).events).toEqual([]);
+        expect((await store.queryEvents({ agentId: "x' OR '1'='1", limit: 5 })).events).toEqual([]);
+      });
+
+      it('text search matches data, user or host literally: hostile strings are data', async () => {
+        const logs = await fleet();
+        const everything = Object.entries(logs).flatMap(([k, l]) =>
+          l.events.map((e) => ({ ...e, agentId: k })),
+        );
+        for (const h of [...HOSTILE, '%', '_', '\\', 'ws-b', 'ZHANG']) {
+          const got = (await all({ text: h }, 50)).map(key).sort();
+          const lower = h.toLowerCase();
+          const want = everything
+            .filter(
+              (e) =>
+                JSON.stringify(e.data)
+                  .toLowerCase()
+                  .includes(JSON.stringify(h).slice(1, -1).toLowerCase()) ||
+                (e.user ?? '').toLowerCase().includes(lower) ||
+                e.host.toLowerCase().includes(lower),
+            )
+            .map((e) => `${e.agentId}/${e.seq}`)
+            .sort();
+          expect(got, h).toEqual(want);
+          expect(want.length, h).toBeGreaterThan(0);
+        }
+        expect((await all({ text: 'no such text anywhere' }, 10)).length).toBe(0);
+        // The tables are all still there.
+        expect(await store.countEvents()).toBe(120);
+        expect(await store.listUsers()).toEqual([]);
+      });
+
+      it('refuses a cursor it did not make', async () => {
+        await fleet();
+        const bad = [
+          'not-base64!',
+          Buffer.from('[1,2]').toString('base64url'),
+          Buffer.from('{"a":1}').toString('base64url'),
+          Buffer.from('[1.5,"a",1]').toString('base64url'),
+          Buffer.from('[1,"a\'; DROP TABLE events; --","1"]').toString('base64url'),
+          'x'.repeat(1000),
+          '',
+        ];
+        for (const after of bad)
+          expect(await codeOf(store.queryEvents({ after, limit: 5 })), after).toBe(
+            after === '' ? 'resolved' : 'CONSOLE_DB_BAD_CURSOR',
+          );
+      });
+
+      it('counts events overall and per agent', async () => {
+        await fleet();
+        expect(await store.countEvents()).toBe(120);
+        expect(await store.countEvents('agent-a')).toBe(40);
+        expect(await store.countEvents('nobody')).toBe(0);
+      });
+    });
+
+    describe('alerts', () => {
+      it('lists alerts newest first, by state and agent, up to a limit', async () => {
+        await enroll('agent-1');
+        await enroll('agent-2');
+        const l1 = new AgentLog();
+        l1.many(10);
+        await store.ingest(
+          'agent-1',
+          l1.events.filter((e) => e.seq !== 3 && e.seq !== 7),
+          T,
+        );
+        const l2 = new AgentLog();
+        l2.many(4);
+        await store.ingest(
+          'agent-2',
+          l2.events.filter((e) => e.seq !== 2),
+          T,
+        );
+        const all = await store.listAlerts({ limit: 10 });
+        expect(all.map((a) => [a.agentId, a.seq])).toEqual([
+          ['agent-2', 2],
+          ['agent-1', 7],
+          ['agent-1', 3],
+        ]);
+        expect(
+          (await store.listAlerts({ agentId: 'agent-1', limit: 10 })).map((a) => a.seq),
+        ).toEqual([7, 3]);
+        expect(await store.listAlerts({ limit: 1 })).toHaveLength(1);
+        expect(await store.listAlerts({ state: '预报', limit: 10 })).toHaveLength(3);
+        expect(await store.listAlerts({ state: '结案', limit: 10 })).toEqual([]);
+      });
+    });
+
+    describe('policies', () => {
+      const policy = (
+        kind: 'group' | 'department' | 'class',
+        value: string,
+        version: number,
+        bytes = `version: ${version}\n`,
+      ) => ({
+        target: { kind, value },
+        name: `P${version}`,
+        version,
+        sha256: 'ab'.repeat(32),
+        bytes: Buffer.from(bytes),
+        signature: 'c2ln',
+        etag: `etag-${version}`,
+        uploadedBy: 'alice',
+        uploadedAt: T,
+      });
+
+      it('adds and lists policies; picks the highest version matching group, department or class', async () => {
+        const p1 = await store.addPolicy(policy('group', 'finance', 3, HOSTILE.join('\n')));
+        expect(p1).toEqual({ id: p1.id, ...policy('group', 'finance', 3, HOSTILE.join('\n')) });
+        await store.addPolicy(policy('department', '财务部', 5));
+        await store.addPolicy(policy('class', '核心', 4));
+        await store.addPolicy(policy('group', 'eng', 9));
+        expect((await store.listPolicies()).map((p) => p.version)).toEqual([3, 5, 4, 9]);
+        const fin = { name: 'finance', department: '财务部', personnelClass: '核心' };
+        expect((await store.policyFor(fin))!.version).toBe(5);
+        expect((await store.policyFor({ ...fin, department: null }))!.version).toBe(4);
+        expect(
+          (await store.policyFor({ ...fin, department: null, personnelClass: null }))!.bytes,
+        ).toEqual(Buffer.from(HOSTILE.join('\n')));
+        expect(
+          await store.policyFor({ name: 'hr', department: null, personnelClass: null }),
+        ).toBeNull();
+        expect(
+          await store.policyFor({ name: 'hr', department: '核心', personnelClass: null }),
+        ).toBeNull();
+      });
+
+      it('says which agents run which policy, from their heartbeats, in one query', async () => {
+        for (const id of ['a1', 'a2', 'a3', 'a4', 'a5']) await enroll(id);
+        await store.flushLastSeen([
+          { agentId: 'a1', at: T, heartbeat: { policy: { name: 'HQ', version: 3 } } },
+          { agentId: 'a2', at: T, heartbeat: { policy: { name: 'HQ', version: 3 } } },
+          { agentId: 'a3', at: T, heartbeat: { policy: { name: 'HQ', version: 2 } } },
+          { agentId: 'a4', at: T, heartbeat: { policy: null } },
+        ]);
+        await enroll('a6');
+        await store.revokeAgent('a6', T);
+        expect(await store.policyVersions()).toEqual([
+          { name: null, version: null, agents: 2 },
+          { name: 'HQ', version: 3, agents: 2 },
+          { name: 'HQ', version: 2, agents: 1 },
+        ]);
+      });
+    });
+
+    it('hostile strings round-trip as data in every field that takes text', async () => {
+      for (const [i, h] of HOSTILE.entries()) {
+        const u = await store.createUser({ name: h, role: 'analyst', passwordHash: h, at: T });
+        expect(await store.userByName(h)).toEqual(u);
+        await store.upsertGroup({ name: h, department: h, personnelClass: h });
+        expect(await store.group(h)).toEqual({ name: h, department: h, personnelClass: h });
+        const a = await enroll(`agent-${i}`, h, h);
+        expect(a.host).toBe(h);
+        const log = new AgentLog(h);
+        log.add({ user: h, level: h, data: { [h]: h, list: [h, { h }] } });
+        await store.ingest(a.id, log.events, T);
+        const page = await store.queryEvents({ agentId: a.id, user: h, limit: 5 });
+        expect(page.events.map(strip)).toEqual(log.events);
+        await store.flushLastSeen([{ agentId: a.id, at: T, heartbeat: { seatUser: h } }]);
+        expect((await store.agent(a.id))!.heartbeat).toEqual({ seatUser: h });
+        const row = await store.appendAudit({
+          ts: T,
+          actor: h,
+          action: h,
+          ip: h,
+          target: h,
+          details: { h },
+        });
+        expect((await store.listAudit({ afterSeq: row.seq - 1, limit: 1 }))[0]).toEqual(row);
+        await store.recordLoginFailure(h, h, T);
+        expect(await store.loginFailuresSince(h, T)).toBe(1);
+        expect(await store.useNonce(a.id, h, T)).toBe(true);
+        expect(await store.useNonce(a.id, h, T)).toBe(false);
+      }
+      expect((await store.listUsers()).map((u) => u.name).sort()).toEqual([...HOSTILE].sort());
+      expect(verifyAudit(await store.listAudit({ limit: 100 })).ok).toBe(true);
+      expect(await store.countEvents()).toBe(HOSTILE.length);
+    });
+  });
+}

@@ -1,0 +1,121 @@
+// The console's embedded datastore (SQLite, `<dataDir>/console.db`) against the shared suite,
+// plus what only SQLite has: the file's permissions and a writer lock held by another process.
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openConsoleStore } from '../../../src/console/store/index.js';
+import { BaomiError } from '../../../src/core/errors.js';
+import { AgentLog, type StoreFixture, storeSuite } from '../../console/store.suite.js';
+
+const dirs: string[] = [];
+function tmp(): string {
+  const d = mkdtempSync(join(tmpdir(), 'baomi-cstore-'));
+  dirs.push(d);
+  return d;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+async function make(): Promise<StoreFixture> {
+  const dataDir = join(tmp(), 'console');
+  const store = await openConsoleStore({ dataDir });
+  const raw = new Database(join(dataDir, 'console.db'));
+  return {
+    store,
+    another: () => openConsoleStore({ dataDir }),
+    async sql(text) {
+      const s = raw.prepare(text);
+      if (s.reader) return s.all() as Record<string, unknown>[];
+      s.run();
+      return [];
+    },
+    async cleanup() {
+      raw.close();
+      await store.close();
+    },
+  };
+}
+
+storeSuite('sqlite', make);
+
+describe('console store: sqlite only', () => {
+  it('makes its data dir 0700 and console.db 0600', async () => {
+    const dataDir = join(tmp(), 'a', 'console');
+    const store = await openConsoleStore({ dataDir });
+    await store.ping();
+    expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dataDir, 'console.db')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dataDir, 'console.db-wal')).mode & 0o777).toBe(0o600);
+    await store.close();
+  });
+
+  it('names a data dir it cannot use, and refuses a --db that is not PostgreSQL', async () => {
+    const file = join(tmp(), 'file');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(file, 'x');
+    await expect(openConsoleStore({ dataDir: join(file, 'sub') })).rejects.toMatchObject({
+      code: 'CONSOLE_DB_UNWRITABLE',
+    });
+    await expect(
+      openConsoleStore({ dataDir: tmp(), db: 'mysql://root:hunter2@db/x' }),
+    ).rejects.toMatchObject({
+      code: 'CONSOLE_DB_BAD_URL',
+      params: { url: 'mysql://root:hunter2@db/x' },
+    });
+    const e = await openConsoleStore({ dataDir: tmp(), db: 'sqlite:///tmp/x' }).catch((x) => x);
+    expect(e).toBeInstanceOf(BaomiError);
+  });
+
+  it('a writer lock held past busy_timeout is CONSOLE_DB_UNAVAILABLE, with nothing stored', async () => {
+    const dataDir = tmp();
+    const store = await openConsoleStore({ dataDir, sqlite: { busyTimeoutMs: 50 } });
+    await store.createAgent({
+      id: 'agent-1',
+      publicKey: 'k',
+      exceptionSecret: 's',
+      host: 'h',
+      os: 'linux',
+      group: 'g',
+      enrolledAt: 1,
+    });
+    const log = new AgentLog();
+    log.many(10);
+    const other = new Database(join(dataDir, 'console.db'));
+    other.exec('BEGIN IMMEDIATE');
+    await expect(store.ingest('agent-1', log.events, 5)).rejects.toMatchObject({
+      code: 'CONSOLE_DB_UNAVAILABLE',
+      params: { engine: 'sqlite' },
+    });
+    other.exec('ROLLBACK');
+    other.close();
+    expect(await store.countEvents()).toBe(0);
+    expect((await store.ingest('agent-1', log.events, 6)).stored).toBe(10);
+    await store.close();
+  });
+
+  it('two processes starting on one new file apply the schema once', async () => {
+    const dataDir = tmp();
+    const { spawn } = await import('node:child_process');
+    const script = `
+      import { openConsoleStore } from ${JSON.stringify(join(process.cwd(), 'dist/console/store/index.js'))};
+      const s = await openConsoleStore({ dataDir: ${JSON.stringify(dataDir)} });
+      await s.close();
+    `;
+    const runs = [0, 1, 2].map(
+      () =>
+        new Promise<number | null>((resolve) => {
+          const c = spawn(process.execPath, ['--input-type=module', '-e', script], {
+            stdio: 'inherit',
+          });
+          c.on('exit', resolve);
+        }),
+    );
+    expect(await Promise.all(runs)).toEqual([0, 0, 0]);
+    const db = new Database(join(dataDir, 'console.db'), { readonly: true });
+    expect(db.prepare('SELECT version FROM schema_migrations').all()).toEqual([{ version: 1 }]);
+    db.close();
+  });
+});
