@@ -11,7 +11,7 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, ROOT, runCli } from '../../helpers/agent.js';
+import { BIN, runCli } from '../../helpers/agent.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'baomi-console-'));
 const PASSWORD = 'correct horse battery staple';
