@@ -32,6 +32,7 @@ export function deviceData(d: UsbDevice): { [k: string]: Json } {
     })),
     ...(d.hash ? { hash: d.hash } : {}),
     ...(d.problems?.length ? { problems: d.problems.slice(0, 20) } : {}),
+    ...(d.mmc ? { mmc: { type: cut(d.mmc.type), fixed: d.mmc.fixed } } : {}),
   };
 }
 
