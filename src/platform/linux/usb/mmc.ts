@@ -208,6 +208,11 @@ export async function applyMmc(
     const err = await writeAttr(path.join(ctx.paths.mmcBus, 'drivers', drv, 'unbind'), name);
     if (err && !(GONE.has(err) && !(await exists(dir))))
       return `unbinding from ${drv} failed (${err})`;
+    // The kernel unbinds during the write; a slow one is given bindWaitMs.
+    for (let waited = 0; (await driver()) !== null; waited += 10) {
+      if (waited >= ctx.bindWaitMs) return `still bound to ${drv} after unbinding`;
+      await sleep(ctx.clock, 10);
+    }
     return null;
   };
   const refuse = async (why: string, extra: Partial<ApplyResult> = {}): Promise<ApplyResult> => {
