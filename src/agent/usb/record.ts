@@ -111,6 +111,7 @@ export function removedEvent(device: UsbDevice): EventInput {
     severity: 'info',
     data: {
       device: device.id,
+      bus: device.bus,
       vendor: device.vendor,
       product: device.product,
       ...(device.serial !== undefined ? { serial: cut(device.serial) } : {}),

@@ -55,40 +55,51 @@ export const isMmcCardName = (name: string): boolean => CARD_NAME.test(name);
 
 /** "0x0000aa" → "00aa"; an id wider than 4 hex digits, or no id, is undefined. */
 function hexId(v: string | undefined): string | undefined {
-  const m = /^0x([0-9a-f]{1,6})$/i.exec(v?.trim() ?? '');
+  if (v === undefined) return undefined;
+  const m = /^0x([0-9a-f]{1,6})$/i.exec(v);
   if (!m) return undefined;
   const n = Number.parseInt(m[1]!, 16);
   return n <= 0xffff ? n.toString(16).padStart(4, '0') : undefined;
 }
 
+/** The 16 bytes of a CID printed as 32 hex digits. */
 function cidBytes(v: string | undefined): Uint8Array | undefined {
-  const t = v?.trim().toLowerCase() ?? '';
-  if (!/^[0-9a-f]{32}$/.test(t)) return undefined;
-  const out = new Uint8Array(16);
-  for (let i = 0; i < 16; i++) out[i] = Number.parseInt(t.slice(2 * i, 2 * i + 2), 16);
+  if (v === undefined || !/^[0-9a-f]{32}$/i.test(v)) return undefined;
+  return Uint8Array.from(v.match(/[0-9a-f]{2}/gi)!, (h) => Number.parseInt(h, 16));
+}
+
+/** Every attribute without the white space around it (sysfs ends each with a newline). */
+function trimmed(a: MmcAttributes): MmcAttributes {
+  const out: MmcAttributes = {};
+  for (const [k, v] of Object.entries(a) as [keyof MmcAttributes, string | undefined][])
+    if (v !== undefined) out[k] = v.trim();
   return out;
 }
 
 /** Whether the host controller calls the card built in (see the header). */
-export function mmcFixed(a: Pick<MmcAttributes, 'type' | 'removable'>): boolean {
-  const r = a.removable?.trim();
-  if (r === 'fixed') return true;
-  if (r === 'removable') return false;
-  return a.type?.trim() === 'MMC';
+export function mmcFixed(raw: Pick<MmcAttributes, 'type' | 'removable'>): boolean {
+  const a = trimmed(raw);
+  if (a.removable === 'fixed') return true;
+  if (a.removable === 'removable') return false;
+  return a.type === 'MMC';
 }
 
-export function mmcDevice(name: string, a: MmcAttributes): UsbDevice {
+/** A value for a problem's text: quoted, at most 16 characters. */
+const shown = (v: string) => JSON.stringify(v.slice(0, 16));
+
+export function mmcDevice(name: string, raw: MmcAttributes): UsbDevice {
+  const a = trimmed(raw);
   const problems: string[] = [];
-  const type = a.type?.trim() ?? '';
-  if (!(MMC_TYPES as readonly string[]).includes(type))
-    problems.push(`type: ${type ? `unknown (${JSON.stringify(type.slice(0, 16))})` : 'missing'}`);
+  const type = a.type;
+  if (type === undefined || type === '') problems.push('type: missing');
+  else if (!(MMC_TYPES as readonly string[]).includes(type))
+    problems.push(`type: unknown (${shown(type)})`);
   const id = (attr: 'manfid' | 'oemid' | 'vendor' | 'device'): string => {
     const v = hexId(a[attr]);
-    if (v === undefined)
-      problems.push(
-        `${attr}: ${a[attr] === undefined ? 'missing' : `not an id (${JSON.stringify(a[attr]!.trim().slice(0, 16))})`}`,
-      );
-    return v ?? '0000';
+    if (v !== undefined) return v;
+    const was = a[attr];
+    problems.push(`${attr}: ${was === undefined ? 'missing' : `not an id (${shown(was)})`}`);
+    return '0000';
   };
   const mmc = { type: type || 'unknown', fixed: mmcFixed(a) };
 
@@ -103,7 +114,7 @@ export function mmcDevice(name: string, a: MmcAttributes): UsbDevice {
       interfaces: [sdio],
       mmc,
     };
-    if (problems.length) d.problems = problems;
+    if (problems.length > 0) d.problems = problems;
     return d;
   }
 
@@ -117,14 +128,13 @@ export function mmcDevice(name: string, a: MmcAttributes): UsbDevice {
     interfaces: [{ number: 0, alt: 0, class: '08', subclass: '00', protocol: '00' }],
     mmc,
   };
-  const serial = /^0x([0-9a-f]{1,8})$/i.exec(a.serial?.trim() ?? '');
+  const serial = a.serial === undefined ? null : /^0x([0-9a-f]{1,8})$/i.exec(a.serial);
   if (serial) d.serial = serial[1]!.toLowerCase().padStart(8, '0');
   else problems.push(`serial: ${a.serial === undefined ? 'missing' : 'not a number'}`);
-  const pnm = a.name?.replace(/\n$/, '');
-  if (pnm) d.productName = pnm;
+  if (a.name) d.productName = a.name;
   const cid = cidBytes(a.cid);
   if (cid) d.hash = deviceHash(cid, d.serial);
   else problems.push(`cid: ${a.cid === undefined ? 'missing' : 'not 32 hex digits'}`);
-  if (problems.length) d.problems = problems;
+  if (problems.length > 0) d.problems = problems;
   return d;
 }

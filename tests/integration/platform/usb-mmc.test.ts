@@ -339,4 +339,39 @@ describe('SD/MMC cards on the Linux adapter', () => {
       error: expect.stringMatching(/SDIO card is not held back/),
     });
   });
+
+  it('the watcher reports a card inserted and ejected, and seals an mmc bus that appears', async () => {
+    const { k, usb } = setup();
+    // No mmc bus yet (mmc_core not loaded): sealing covers the root hubs only.
+    fs.renameSync(k.bus, `${k.bus}.later`);
+    expect(await usb.seal()).toEqual({ sealed: true, open: [] });
+    const added: UsbDevice[] = [];
+    const removed: string[] = [];
+    const w = usb.watch(
+      { added: (d) => added.push(d), removed: (id) => removed.push(id), error: () => {} },
+      { scanEveryMs: 20 },
+    );
+    try {
+      await new Promise((r) => setTimeout(r, 60));
+      fs.renameSync(`${k.bus}.later`, k.bus); // mmc_core loads; its autoprobe reads 1
+      await until(() => k.autoprobe() === '0', 'the new bus sealed');
+      k.insert('mmc0:4567');
+      await until(() => added.length === 1, 'card added');
+      expect(added[0]).toMatchObject({ id: 'mmc0:4567', bus: 'mmc', serial: 'deadbeef' });
+      expect(k.bound('mmc0:4567')).toBe(false);
+      k.eject('mmc0:4567');
+      await until(() => removed.length === 1, 'card removed');
+      expect(removed).toEqual(['mmc0:4567']);
+    } finally {
+      w.close();
+    }
+  });
 });
+
+async function until(f: () => boolean, what: string, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!f()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

@@ -545,13 +545,17 @@ describe('usb module', () => {
         rule: { by: 'storage-default' },
         because: 'plugged',
       });
-      p.clock.advance(10_000);
-      await until('notice', () => notices.length === 1);
+      // The notice is queued once the event is stored: move the clock on until it is shown.
+      await until('notice', () => {
+        p.clock.advance(2_000);
+        return notices.length === 1;
+      });
       expect(notices[0]?.params).toMatchObject({ devices: ['SC64G (0003:5344)'] });
       p.usb.ejectCard('mmc0:aaaa');
       await until('removed', () => events('usb.removed').length === 1);
       expect(events('usb.removed')[0]?.data).toMatchObject({
         device: 'mmc0:aaaa',
+        bus: 'mmc',
         serial: '1a2b3c4d',
       });
     });

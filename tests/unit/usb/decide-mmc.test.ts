@@ -90,6 +90,78 @@ describe('mmcDevice(): a card as decide() sees it', () => {
     expect(d.hash).toBeUndefined();
   });
 
+  it('reads attributes as sysfs prints them (a newline, stray spaces) like clean ones', () => {
+    const padded = Object.fromEntries(
+      Object.entries(SANDISK).map(([k, v]) => [k, ` ${v.toUpperCase()}\n`]),
+    ) as MmcAttributes;
+    const d = card({ ...padded, type: ' SD\n', name: ' SC64G\n' });
+    expect(d).toStrictEqual(card());
+    expect(mmcFixed({ type: 'SD', removable: ' fixed\n' })).toBe(true);
+    expect(mmcFixed({ type: ' MMC\n', removable: 'removable\n' })).toBe(false);
+    expect(mmcFixed({ type: ' MMC\n' })).toBe(true);
+    expect(
+      mmcDevice('mmc1:0001', { type: 'SDIO\n', vendor: '0x02d0\n', device: ' 0xA9A6' }),
+    ).toMatchObject({
+      vendor: '02d0',
+      product: 'a9a6',
+    });
+  });
+
+  it('ids: whole "0x" numbers up to ffff; anything else is a problem and reads 0000', () => {
+    const ids = (manfid: string) => {
+      const d = card({ ...SANDISK, manfid });
+      return [d.vendor, d.problems ?? []];
+    };
+    expect(ids('0xffff')).toEqual(['ffff', []]);
+    expect(ids('0x3')).toEqual(['0003', []]);
+    for (const bad of ['0x10000', 'x0x03', '0x03zz', '10x03', '3', '0x', '0x-3'])
+      expect(ids(bad), bad).toEqual(['0000', [`manfid: not an id (${JSON.stringify(bad)})`]]);
+    expect(ids('z'.repeat(40))).toEqual([
+      '0000',
+      [`manfid: not an id (${JSON.stringify('z'.repeat(16))})`],
+    ]);
+  });
+
+  it('serial: a whole "0x" number of up to 8 digits, padded; anything else is a problem', () => {
+    expect(card({ ...SANDISK, serial: '0x1234' }).serial).toBe('00001234');
+    for (const bad of ['0x12g', 'ab0x12', '0x12 34', '0x123456789', '1234']) {
+      const d = card({ ...SANDISK, serial: bad });
+      expect(d.serial, bad).toBeUndefined();
+      expect(d.problems, bad).toEqual(['serial: not a number']);
+    }
+  });
+
+  it('cid: exactly 32 hex digits (any case); anything else is a problem and no hash', () => {
+    expect(card({ ...SANDISK, cid: SANDISK.cid!.toUpperCase() }).hash).toBe(card().hash);
+    for (const bad of [`${SANDISK.cid}0`, `z${SANDISK.cid}`, SANDISK.cid!.slice(1), 'abc']) {
+      const d = card({ ...SANDISK, cid: bad });
+      expect(d.hash, bad).toBeUndefined();
+      expect(d.problems, bad).toEqual(['cid: not 32 hex digits']);
+    }
+  });
+
+  it('type: missing or unknown is named (at most 16 characters) and the card stays storage', () => {
+    const none = card({ ...SANDISK, type: undefined });
+    expect(none).toMatchObject({ deviceClass: '08', mmc: { type: 'unknown', fixed: false } });
+    expect(none.problems).toEqual(['type: missing']);
+    expect(card({ ...SANDISK, type: '  ' }).problems).toEqual(['type: missing']);
+    expect(card({ ...SANDISK, type: 'Q'.repeat(30) }).problems).toEqual([
+      `type: unknown (${JSON.stringify('Q'.repeat(16))})`,
+    ]);
+  });
+
+  it('a card with no name has no productName; an SDIO card without ids has problems', () => {
+    expect(Object.keys(card({ ...SANDISK, name: undefined }))).not.toContain('productName');
+    expect(Object.keys(card({ ...SANDISK, name: ' ' }))).not.toContain('productName');
+    expect(card({ ...SANDISK, name: 'SC\n64G' }).productName).toBe('SC\n64G');
+    const wifi = mmcDevice('mmc1:0001', { type: 'SDIO' });
+    expect(wifi).toMatchObject({ vendor: '0000', product: '0000' });
+    expect(wifi.problems).toEqual(['vendor: missing', 'device: missing']);
+    expect(
+      Object.keys(mmcDevice('mmc1:0001', { type: 'SDIO', vendor: '0x1', device: '0x2' })),
+    ).not.toContain('problems');
+  });
+
   it('fixed: the kernel`s removable attribute, else type MMC (eMMC) on older kernels', () => {
     expect(mmcFixed({ type: 'SD', removable: 'fixed' })).toBe(true);
     expect(mmcFixed({ type: 'MMC', removable: 'removable' })).toBe(false);
@@ -185,6 +257,10 @@ describe('decide(): SD/MMC cards', () => {
     // The host says removable: an MMC card in an SD slot is storage like any card.
     const loose = card({ ...SANDISK, type: 'MMC', removable: 'removable' });
     expect(decide(loose, hostile, ctx()).verdict).toBe('block');
+    // An mmc device an adapter made without card info is decided as any card.
+    const bare: UsbDevice = { ...card() };
+    delete bare.mmc;
+    expect(decide(bare, hostile, ctx()).verdict).toBe('block');
     // fixed only counts on the mmc bus: a USB stick cannot claim it.
     const claim: UsbDevice = { ...stick(), mmc: { type: 'MMC', fixed: true } };
     expect(decide(claim, hostile, ctx()).verdict).toBe('block');
