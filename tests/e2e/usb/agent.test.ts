@@ -74,10 +74,8 @@ function prepareHostFiles() {
   // 0xdeadbeef): version 2 allows it, version 3 makes it read-only.
   const cardPolicy = (version: number, line: string) => {
     const file = join(host, `policy-${version}.yaml`);
-    writeFileSync(
-      file,
-      readFileSync(policy, 'utf8').replace('version: 1', `version: ${version}`) + `${line}\n`,
-    );
+    const base = readFileSync(policy, 'utf8').replace('version: 1', `version: ${version}`);
+    writeFileSync(file, `${base}${line}\n`);
     cli(['policy', 'sign', '--key', join(keys, 'it.key'), file]);
     return file;
   };

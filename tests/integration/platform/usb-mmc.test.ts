@@ -298,6 +298,35 @@ describe('SD/MMC cards on the Linux adapter', () => {
     expect(k.probed).toEqual([]);
   });
 
+  it('read-only while udevd runs: with the shipped rule, held; with a USB-only rule, blocked', async () => {
+    const shipped = fs.readFileSync(
+      path.resolve(import.meta.dirname, '../../../native/udev/70-baomi-usb-ro.rules'),
+      'utf8',
+    );
+    for (const [rule, want] of [
+      [shipped, 'read-only'],
+      [shipped.replace(/^.*SUBSYSTEMS=="mmc".*$/m, ''), 'block'],
+    ] as const) {
+      const { k, usb } = setup({ udevd: true });
+      fs.mkdirSync(path.join(k.root, 'etc/udev/rules.d'), { recursive: true });
+      fs.writeFileSync(path.join(k.root, 'etc/udev/rules.d/70-baomi-usb-ro.rules'), rule);
+      const helper = path.join(k.root, 'usr/lib/baomi/baomi-usb-ro');
+      fs.mkdirSync(path.dirname(helper), { recursive: true });
+      fs.writeFileSync(helper, '#!/bin/sh\n', { mode: 0o755 });
+      await usb.seal();
+      k.insert('mmc0:4567');
+      const card = await cardOf(usb, 'mmc0:4567');
+      const r = await usb.apply(card, decide(card, policy('read-only'), ctx));
+      expect(r.applied).toBe(want);
+      if (want === 'block')
+        expect(r.error).toMatch(
+          /does not run \/usr\/lib\/baomi\/baomi-usb-ro for mmc block devices/,
+        );
+      // Marked for the rule before it was bound.
+      expect(fs.existsSync(path.join(k.root, 'run/baomi/usb-ro/mmc0:4567'))).toBe(want !== 'block');
+    }
+  });
+
   it('a card swapped in the same slot since it was read is not bound', async () => {
     const { k, usb } = setup();
     await usb.seal();

@@ -77,8 +77,8 @@ async function installedRule(p: ReadOnlyPaths): Promise<string | null> {
 
 /**
  * Null when read-only can be guaranteed here; else why not (for the event and the log).
- * `subsystem`: the rule must run the helper for block devices below that bus ("mmc": an SD
- * card in a built-in reader; mmc.ts).
+ * `subsystem`: the rule must run the helper for block devices below that bus ("usb"; "mmc": an
+ * SD card in a built-in reader, mmc.ts), not only for another one.
  */
 export async function readOnlyProblem(
   p: ReadOnlyPaths,
@@ -89,7 +89,7 @@ export async function readOnlyProblem(
   if (rule === null) return `the udev rule ${RULE_FILE} is not installed`;
   if (!runsHelper(rule, subsystem))
     return subsystem
-      ? `the installed ${RULE_FILE} does not run ${HELPER} for ${subsystem} block devices (an older rule: install the current one)`
+      ? `the installed ${RULE_FILE} does not run ${HELPER} for ${subsystem} block devices`
       : `the installed ${RULE_FILE} does not run ${HELPER}`;
   try {
     await fs.access(p.helper, constants.X_OK);
@@ -119,10 +119,13 @@ export function runsHelper(rule: string, subsystem?: string): boolean {
     );
 }
 
-/** A rule line that tests SUBSYSTEMS=="…" with `subsystem` among its |-separated names. */
+/**
+ * Whether a rule line applies below `subsystem`: it tests no SUBSYSTEMS (every bus), or tests
+ * SUBSYSTEMS=="…" with `subsystem` among its |-separated names.
+ */
 function matchesSubsystems(line: string, subsystem: string): boolean {
   const m = /(^|[\s,])SUBSYSTEMS\s*==\s*"([^"]*)"/.exec(line);
-  return m !== null && m[2]!.split('|').includes(subsystem);
+  return m === null || m[2]!.split('|').includes(subsystem);
 }
 
 /** Marks a device read-only before it is authorized; null or the error. */
