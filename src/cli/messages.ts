@@ -88,6 +88,7 @@ export const cliMessages: Catalog = {
     'cli.usb.rule.while-locked': 'usb.whileLocked',
     'cli.usb.rule.hid-kept': 'keyboard/mouse kept (storage rules never block HID)',
     'cli.usb.rule.unreadable': 'unreadable descriptors (blocked)',
+    'cli.usb.rule.internal': "built-in card (eMMC: the machine's own disk, always allowed)",
     'cli.opt.csv': 'print CSV with a header row',
     'cli.opt.type': 'only these event types (repeatable; "file.*" matches a family)',
     'cli.opt.level':
@@ -336,6 +337,7 @@ export const cliMessages: Catalog = {
     'cli.usb.rule.while-locked': 'usb.whileLocked（锁屏期间）',
     'cli.usb.rule.hid-kept': '保留键盘/鼠标（存储规则从不拦截 HID）',
     'cli.usb.rule.unreadable': '描述符不可读（已拦截）',
+    'cli.usb.rule.internal': '内置存储卡（eMMC：本机自身的磁盘，始终放行）',
     'cli.opt.csv': '以带表头的 CSV 输出',
     'cli.opt.type': '只看这些事件类型（可重复；"file.*" 匹配一类）',
     'cli.opt.level': '只看同一体系中不低于此密级的事件（A AA AAA 秘密 机密 绝密）',

@@ -151,7 +151,7 @@ export function createPlatform(o: PlatformOptions = {}): Platform {
     );
   return {
     ...base,
-    usb: createLinuxUsb({ sysfsRoot, clock: nodeClock, uid, say }),
+    usb: createLinuxUsb({ sysfsRoot, clock: nodeClock, uid, say, commands }),
     users,
     kernel,
     session: picked.session,

@@ -466,10 +466,11 @@ function sameDevice(a: UsbDevice, b: UsbDevice): boolean {
   return a.vendor === b.vendor && a.product === b.product && a.serial === b.serial;
 }
 
-/** Vendor-specific interfaces without names: the device might be an MTP phone. */
+/** Vendor-specific interfaces without names: the device might be an MTP phone (USB only). */
 function needsNames(d: UsbDevice): boolean {
-  return d.interfaces.some(
-    (i) => i.class === 'ff' && i.name === undefined && !isStorageInterface(i),
+  return (
+    d.bus === 'usb' &&
+    d.interfaces.some((i) => i.class === 'ff' && i.name === undefined && !isStorageInterface(i))
   );
 }
 

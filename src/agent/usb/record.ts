@@ -32,6 +32,7 @@ export function deviceData(d: UsbDevice): { [k: string]: Json } {
     })),
     ...(d.hash ? { hash: d.hash } : {}),
     ...(d.problems?.length ? { problems: d.problems.slice(0, 20) } : {}),
+    ...(d.mmc ? { mmc: { type: cut(d.mmc.type), fixed: d.mmc.fixed } } : {}),
   };
 }
 
@@ -110,6 +111,7 @@ export function removedEvent(device: UsbDevice): EventInput {
     severity: 'info',
     data: {
       device: device.id,
+      bus: device.bus,
       vendor: device.vendor,
       product: device.product,
       ...(device.serial !== undefined ? { serial: cut(device.serial) } : {}),

@@ -53,6 +53,15 @@
 //     decided as a whole, as storage (fail closed: it can carry a disk): whileLocked, an
 //     exception, the first matching rule, usb.storage, as above. read-only cannot be held on a
 //     PCIe tunnel: it is block. Unreadable ids block as in 1.
+//  SD/MMC cards (bus "mmc": a card in a built-in reader, src/platform/linux/usb/mmc.ts): the
+//     adapter gives a storage card (types SD, SDcombo, MMC) device class "08" and one interface
+//     0 of class 08 named by its type, an SDIO card (Wi-Fi, Bluetooth) class "ff" named "SDIO";
+//     vendor is the card's manfid, product its oemid, serial its serial (8 hex digits), so
+//     they go through 2. as any device: storage by usb.storage, rules (class "08" matches every
+//     card), exceptions and whileLocked, read-only held (a disk); SDIO is not storage. One
+//     exception first: a card the host calls fixed (`mmc.fixed`: a soldered eMMC) is the
+//     machine's own disk, allowed (by `internal`) whatever the rules say, as a hub is: blocking
+//     it would take the system's root file system away, not a carrier.
 //  3. The device: block when every interface is blocked; otherwise read-only when a storage
 //     interface is read-only, audit when any interface is audit, else allow. Its `rule` is the
 //     first storage interface's (when it has storage), else the first interface's. So a
@@ -288,6 +297,8 @@ function decideThunderbolt(device: UsbDevice, usb: UsbPolicy, ctx: DecideContext
 export function decide(device: UsbDevice, usb: UsbPolicy, ctx: DecideContext): Decision {
   if (device.bus === 'thunderbolt') return decideThunderbolt(device, usb, ctx);
   const deciding = decidingInterfaces(device);
+  if (device.bus === 'mmc' && device.mmc?.fixed === true)
+    return whole('allow', { by: 'internal' }, deciding);
   if (unreadableReason(device) !== null) {
     return whole('block', { by: 'unreadable' }, deciding);
   }

@@ -16,7 +16,23 @@ export interface UsbInterface {
   name?: string;
 }
 
-export type UsbBus = 'usb' | 'thunderbolt';
+/**
+ * Where the device sits: USB, a Thunderbolt/USB4 PCIe tunnel, or an SD/MMC card in a built-in
+ * reader (a PCI or platform SD host controller: the card is storage that no USB seal covers).
+ */
+export type UsbBus = 'usb' | 'thunderbolt' | 'mmc';
+
+/** What the kernel says about a card on the mmc bus (bus "mmc" only). */
+export interface MmcCardInfo {
+  /** The card's `type`: "SD" (SD, SDHC, SDXC, microSD), "MMC", "SDIO", "SDcombo". */
+  type: string;
+  /**
+   * The host controller says its card cannot be removed (soldered eMMC): the machine's own
+   * disk, never blocked (decide.ts). From the card's `removable` ("fixed") on kernels that
+   * have it (6.6 and later); before that, a card of type "MMC" counts as fixed.
+   */
+  fixed: boolean;
+}
 
 /** A normalised device, the same on every OS. */
 export interface UsbDevice {
@@ -40,11 +56,15 @@ export interface UsbDevice {
   interfaces: UsbInterface[];
   /**
    * Lowercase hex SHA-256 of the raw descriptors followed by the serial (as USBGuard does);
-   * absent when the descriptors could not be read.
+   * absent when the descriptors could not be read. An SD/MMC card (bus "mmc"): of the 16 bytes
+   * of its CID (maker, OEM, name, revision, serial, date: unique per card) followed by its
+   * serial as `serial` holds it; absent for SDIO cards, which have no CID.
    */
   hash?: string;
   /** Attributes that were missing or made no sense, named (for the event; decisions fail closed). */
   problems?: string[];
+  /** Bus "mmc": the card's type and whether it is built in. */
+  mmc?: MmcCardInfo;
 }
 
 export type UsbVerdict = 'allow' | 'block' | 'read-only' | 'audit';
@@ -66,7 +86,9 @@ export type DecidedBy =
   /** HID interfaces are never blocked by a storage rule. */
   | { by: 'hid-kept' }
   /** The device could not be read well enough to decide: blocked (fail closed). */
-  | { by: 'unreadable' };
+  | { by: 'unreadable' }
+  /** A card the host controller calls fixed (soldered eMMC): the machine's own disk, always allowed. */
+  | { by: 'internal' };
 
 export interface InterfaceDecision {
   number: number;

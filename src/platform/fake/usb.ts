@@ -1,6 +1,8 @@
 // An in-memory USB bus for unit tests of the usb module: tests plug and pull devices, open a
 // sealed root hub "behind the agent's back", make a device vanish mid-decision or a write
-// fail, and read what the module told the OS (`applied`).
+// fail, and read what the module told the OS (`applied`). An SD card reader is one more thing
+// to seal (addMmcBus: the Linux adapter's /sys/bus/mmc/drivers_autoprobe) and its cards are
+// devices like any other (insertCard/ejectCard, normalised as the Linux adapter does).
 import type {
   ApplyResult,
   SealState,
@@ -8,7 +10,11 @@ import type {
   UsbReason,
   UsbWatchHandlers,
 } from '../../core/ports/usb.js';
+import { type MmcAttributes, mmcDevice } from '../../core/usb/mmc.js';
 import type { Decision, UsbDevice } from '../../core/usb/types.js';
+
+/** What the fake calls a card reader's seal (as the Linux adapter names drivers_autoprobe). */
+export const FAKE_MMC_SEAL = 'mmc:drivers_autoprobe';
 
 export interface FakeApplied {
   id: string;
@@ -108,6 +114,22 @@ export class FakeUsb implements UsbControl {
   /** A controller appears (a dock): a new root hub, open. */
   addHub(id: string): void {
     this.hubs.set(id, false);
+  }
+
+  /** A card reader (the mmc bus) appears: one more seal, open until sealed. */
+  addMmcBus(): void {
+    this.hubs.set(FAKE_MMC_SEAL, false);
+  }
+
+  /** A card goes into a reader ("mmc0:4567"), read from its attributes as on Linux. */
+  insertCard(id: string, attrs: MmcAttributes): UsbDevice {
+    const card = mmcDevice(id, attrs);
+    this.plug(card);
+    return card;
+  }
+
+  ejectCard(id: string): void {
+    this.pull(id);
   }
 
   failWatch(err: Error): void {

@@ -2,11 +2,17 @@
 // issue 9. Under a block-storage policy a plugged stick stays authorized=0 and no sd* appears;
 // the approved stick (by serial) binds; a stick with a valid exception token binds; a USB
 // keyboard is authorized; after `kill -9` of the agent a new stick still waits unauthorized.
-// The policy, the keys and the token are made on the host with the CLI before the boot (the
-// guest sees the host's files as they were then); the agent's data dir and sockets live in
-// the guest.
+// The built-in SD card reader (QEMU sdhci-pci, not USB) in the same boot: the card present at
+// boot, which the kernel bound before the agent ran, is unbound; a card inserted under the
+// block policy is never bound (no /dev/mmcblk0); the card approved by a rule appears; a
+// read-only rule binds it read-only and the kernel refuses writes to the disk and its
+// partition; a card inserted after `kill -9` still waits. Every QEMU card has the same CID, so
+// the card's scenarios are policy versions 2 and 3, deployed into the agent's policy folder.
+// The policies, the keys and the token are made on the host with the CLI before the boot (the
+// guest sees the host's files as they were then); the agent's data dir, sockets and policy
+// folder live in the guest.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,6 +70,23 @@ function prepareHostFiles() {
     ].join('\n'),
   );
   cli(['policy', 'sign', '--key', join(keys, 'it.key'), policy]);
+  // The same policy with a rule for the SD card (QEMU's: maker 0xaa, OEM "XY", serial
+  // 0xdeadbeef): version 2 allows it, version 3 makes it read-only.
+  const cardPolicy = (version: number, line: string) => {
+    const file = join(host, `policy-${version}.yaml`);
+    const base = readFileSync(policy, 'utf8').replace('version: 1', `version: ${version}`);
+    writeFileSync(file, `${base}${line}\n`);
+    cli(['policy', 'sign', '--key', join(keys, 'it.key'), file]);
+    return file;
+  };
+  const allowCard = cardPolicy(
+    2,
+    '    - { vendor: "00aa", product: "5859", serial: "deadbeef", verdict: allow, note: 相机存储卡 }',
+  );
+  const readOnlyCard = cardPolicy(
+    3,
+    '    - { vendor: "00aa", product: "5859", verdict: read-only, note: 只读存储卡 }',
+  );
   const token = join(host, 'exc.bmx');
   cli([
     'exception',
@@ -82,7 +105,7 @@ function prepareHostFiles() {
     token,
     '--no-qr',
   ]);
-  return { trust, policy, token };
+  return { trust, policy, allowCard, readOnlyCard, token };
 }
 
 describe.skipIf(unavailable !== null)(title, () => {
@@ -91,6 +114,8 @@ describe.skipIf(unavailable !== null)(title, () => {
   let agent: GuestProcess | null = null;
   let dataDir = '';
   let sockets = '';
+  /** The agent's --policy, in the guest, so a new version can be deployed by copying. */
+  let policyFile = '';
 
   const baomi = (args: string) => vm.shOk(`node bin/baomi.js ${args}`);
   const events = async (type: string) =>
@@ -112,9 +137,12 @@ describe.skipIf(unavailable !== null)(title, () => {
 
   beforeAll(async () => {
     files = prepareHostFiles();
-    vm = await bootVm();
+    // A card in the reader from power-on: bound by the kernel before any agent runs.
+    vm = await bootVm({ cardAtBoot: { partitioned: true } });
     dataDir = await vm.mkdtemp();
     sockets = await vm.mkdtemp();
+    policyFile = `${await vm.mkdtemp()}/policy.yaml`;
+    await deploy(files.policy);
     // alice is at the console (logind's state files, as logind writes them).
     await vm.writeGuestFile(
       '/run/systemd/sessions/3',
@@ -129,6 +157,32 @@ describe.skipIf(unavailable !== null)(title, () => {
     rmSync(host, { recursive: true, force: true });
   });
 
+  /** Copies a signed policy into the agent's policy folder (the signature first). */
+  const deploy = async (file: string) => {
+    await vm.writeGuestFile(`${policyFile}.sig`, readFileSync(`${file}.sig`));
+    await vm.writeGuestFile(policyFile, readFileSync(file));
+  };
+  const policyVersion = async (version: number) =>
+    waitUntil(
+      async () => {
+        const r = await vm.sh(`node bin/baomi.js status --socket ${sockets}/admin.sock --json`);
+        return r.code === 0 && JSON.parse(r.stdout).policy?.version === version;
+      },
+      `policy version ${version} in force`,
+      WAIT_MS,
+    );
+  const CARD = '/sys/bus/mmc/devices/mmc0:4567';
+  /** The mmcblk disks the guest has, and whether the card has a driver. */
+  const mmcDisks = async () =>
+    (await vm.shOk('ls /sys/block')).split(/\s+/).filter((n) => /^mmcblk\d+$/.test(n));
+  const cardBound = async () => (await vm.sh(`readlink ${CARD}/driver`)).code === 0;
+  /** How many times the kernel has made an mmcblk disk since boot. */
+  const disksMade = async () =>
+    (await vm.shOk('dmesg')).split('\n').filter((l) => /mmcblk\d+: mmc\d+:[0-9a-f]{4} /.test(l))
+      .length;
+  const cardEvents = async (type: string) =>
+    (await events(type)).filter((e) => e.data.bus === 'mmc');
+
   const startAgent = async () => {
     agent = await vm.spawn([
       'node',
@@ -136,7 +190,7 @@ describe.skipIf(unavailable !== null)(title, () => {
       'agent',
       '--enforce',
       '--policy',
-      files.policy,
+      policyFile,
       '--trust-dir',
       files.trust,
       '--data-dir',
@@ -242,15 +296,99 @@ describe.skipIf(unavailable !== null)(title, () => {
     await waitUntil(async () => (await scsiDisks(vm)).length === 0, 'sda gone', WAIT_MS);
   });
 
+  it('seals the SD card reader and unbinds the card the kernel bound at boot', async () => {
+    expect(await disksMade()).toBe(1); // mmcblk0, at boot, before the agent
+    const blocked = await waitUntil(
+      async () => (await cardEvents('usb.blocked')).find((e) => e.data.because === 'present'),
+      'usb.blocked for the card present at start',
+      WAIT_MS,
+    );
+    expect(blocked).toMatchObject({
+      user: 'alice',
+      data: {
+        device: 'mmc0:4567',
+        vendor: '00aa',
+        product: '5859',
+        serial: 'deadbeef',
+        productName: 'QEMU!',
+        mmc: { type: 'SD', fixed: false },
+        rule: { by: 'storage-default' },
+        enforced: true,
+      },
+    });
+    expect(blocked.data.applied).toBeUndefined();
+    expect((await vm.readGuestFile('/sys/bus/mmc/drivers_autoprobe')).toString().trim()).toBe('0');
+    expect(await cardBound()).toBe(false);
+    expect(await mmcDisks()).toEqual([]);
+    expect((await vm.sh('ls /dev/mmcblk0')).code).not.toBe(0);
+  });
+
+  it('never binds an SD card inserted under the block policy: no /dev/mmcblk0', async () => {
+    await vm.ejectCard();
+    await waitUntil(async () => (await cardEvents('usb.removed')).length === 1, 'removed', WAIT_MS);
+    await vm.insertCard({ partitioned: true });
+    const blocked = await waitUntil(
+      async () => (await cardEvents('usb.blocked')).find((e) => e.data.because === 'plugged'),
+      'usb.blocked for the inserted card',
+      WAIT_MS,
+    );
+    expect(blocked.data).toMatchObject({ device: 'mmc0:4567', rule: { by: 'storage-default' } });
+    await sleep(HOLD_MS / 2);
+    expect(await cardBound()).toBe(false);
+    expect(await mmcDisks()).toEqual([]);
+    expect(await disksMade()).toBe(1); // the kernel never made a disk of it
+  });
+
+  it('binds the SD card a rule approves (maker, OEM, serial): /dev/mmcblk0 appears, writable', async () => {
+    await deploy(files.allowCard);
+    await policyVersion(2);
+    await waitUntil(async () => (await mmcDisks()).includes('mmcblk0'), 'mmcblk0', WAIT_MS);
+    expect(await cardBound()).toBe(true);
+    const allowed = (await cardEvents('usb.allowed')).at(-1);
+    expect(allowed?.data).toMatchObject({
+      because: 'policy',
+      rule: { by: 'rule', index: 1, note: '相机存储卡' },
+    });
+    await vm.shOk('dd if=/dev/zero of=/dev/mmcblk0p1 bs=512 count=1 oflag=direct 2>&1');
+  });
+
+  it('holds the card read-only under a read-only rule: the kernel refuses every write', async () => {
+    await deploy(files.readOnlyCard);
+    await policyVersion(3);
+    const ro = await waitUntil(
+      async () => (await cardEvents('usb.read-only')).at(-1),
+      'usb.read-only for the card',
+      WAIT_MS,
+    );
+    expect(ro.data).toMatchObject({ rule: { by: 'rule', index: 1, note: '只读存储卡' } });
+    expect(ro.data.readOnlyFellBack).toBeUndefined();
+    expect(await cardBound()).toBe(true);
+    expect((await vm.readGuestFile('/sys/block/mmcblk0/ro')).toString().trim()).toBe('1');
+    expect((await vm.readGuestFile('/sys/block/mmcblk0/mmcblk0p1/ro')).toString().trim()).toBe('1');
+    for (const dev of ['/dev/mmcblk0', '/dev/mmcblk0p1']) {
+      const w = await vm.sh(`dd if=/dev/zero of=${dev} bs=512 count=1 oflag=direct`);
+      expect(w.code, `${dev}: ${w.stderr}`).not.toBe(0);
+      expect(w.stderr).toMatch(/Operation not permitted|Read-only/);
+    }
+    await vm.shOk('dd if=/dev/mmcblk0p1 of=/dev/null bs=512 count=1 iflag=direct 2>&1');
+    await vm.ejectCard();
+    await waitUntil(async () => (await cardEvents('usb.removed')).length === 2, 'removed', WAIT_MS);
+  });
+
   it('after kill -9 of the agent, a newly plugged stick still waits unauthorized', async () => {
     await agent?.kill('SIGKILL');
     await agent?.exited;
     agent = null;
     await vm.plugStick({ id: 'b2', serial: 'BLOCK2' });
+    // An SD card too: drivers_autoprobe stays 0 without the agent.
+    await vm.insertCard();
     await plugged('BLOCK2');
+    await waitUntil(async () => (await vm.sh(`test -e ${CARD}`)).code === 0, 'card', WAIT_MS);
     await sleep(HOLD_MS);
     expect((await bySerial('BLOCK2'))?.authorized).toBe('0');
     expect(await scsiDisks(vm)).toEqual([]);
+    expect(await cardBound()).toBe(false);
+    expect(await mmcDisks()).toEqual([]);
     // The agent comes back (systemd restarts it at once) and decides the waiting stick.
     await startAgent();
     const blocked = await waitUntil(

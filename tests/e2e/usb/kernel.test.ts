@@ -3,7 +3,9 @@
 // its descriptors all the same, lets it bind once `authorized` is written, and holds back a
 // keyboard just the same (so the agent has to authorize HID itself). Everything the agent's
 // tests will lean on is exercised here: boot, the command channel, the host's node in the
-// guest, QMP hot-plug and unplug, and reading sysfs.
+// guest, QMP hot-plug and unplug, and reading sysfs. The built-in SD card reader the same way:
+// with /sys/bus/mmc/drivers_autoprobe 0 a card inserted is enumerated but gets no driver and
+// no /dev/mmcblk*, until its name is written to drivers_probe.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -179,5 +181,24 @@ describe.skipIf(unavailable !== null)(title, () => {
       'the keyboard to leave sysfs',
       WAIT_MS,
     );
+  });
+
+  it('holds back an SD card while drivers_autoprobe is 0, until drivers_probe names it', async () => {
+    const card = '/sys/bus/mmc/devices/mmc0:4567';
+    const mmcDisks = async () =>
+      (await vm.shOk('ls /sys/block')).split(/\s+/).filter((n) => n.startsWith('mmcblk'));
+    expect((await vm.readGuestFile('/sys/bus/mmc/drivers_autoprobe')).toString().trim()).toBe('1');
+    await vm.shOk('echo 0 > /sys/bus/mmc/drivers_autoprobe');
+    await vm.insertCard();
+    await waitUntil(async () => (await vm.sh(`test -e ${card}`)).code === 0, 'the card', WAIT_MS);
+    expect((await vm.readGuestFile(`${card}/type`)).toString().trim()).toBe('SD');
+    await sleep(2_000);
+    expect((await vm.sh(`readlink ${card}/driver`)).code).not.toBe(0);
+    expect(await mmcDisks()).toEqual([]);
+    await vm.shOk(`printf mmc0:4567 > /sys/bus/mmc/drivers_probe`);
+    expect((await vm.shOk(`readlink ${card}/driver`)).trim()).toMatch(/\/mmcblk$/);
+    expect(await mmcDisks()).toEqual(['mmcblk0']);
+    await vm.ejectCard();
+    await waitUntil(async () => (await mmcDisks()).length === 0, 'mmcblk0 gone', WAIT_MS);
   });
 });

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HELPER, RULE_FILE } from '../../../src/platform/linux/usb/read-only.js';
+import { HELPER, RULE_FILE, runsHelper } from '../../../src/platform/linux/usb/read-only.js';
 
 const NATIVE = path.resolve(import.meta.dirname, '../../../native/udev');
 const SCRIPT = path.join(NATIVE, 'baomi-usb-ro');
@@ -107,12 +107,91 @@ describe('baomi-usb-ro (the udev helper)', () => {
     expect(scsi('2-1', '2-1:1.0')).toBe(h.devpath);
   });
 
-  it('the rule runs the helper the agent checks for, on block devices below USB', () => {
+  it('the rule runs the helper the agent checks for, on block devices below USB and SD cards', () => {
     const rule = fs.readFileSync(path.join(NATIVE, RULE_FILE), 'utf8');
     const lines = rule.split('\n').filter((l) => l.trim() && !l.startsWith('#'));
     expect(lines).toEqual([
       `ACTION=="add|change", SUBSYSTEM=="block", SUBSYSTEMS=="usb", RUN+="${HELPER} %k %p"`,
+      `ACTION=="add|change", SUBSYSTEM=="block", SUBSYSTEMS=="mmc", RUN+="${HELPER} %k %p"`,
     ]);
+    expect(runsHelper(rule, 'mmc')).toBe(true);
+    expect(runsHelper(lines[0]!, 'mmc')).toBe(false);
     expect(fs.statSync(SCRIPT).mode & 0o111).not.toBe(0);
+  });
+
+  describe('an SD card in a built-in reader (mmc bus)', () => {
+    const HOST = '/devices/pci0000:00/0000:00:05.0/mmc_host/mmc0';
+    function card(o: { blockdevExit?: number; below?: string } = {}) {
+      const root = fs.mkdtempSync(path.join(os.tmpdir(), 'baomi-udev-'));
+      dirs.push(root);
+      const sys = path.join(root, 'sys');
+      const cardPath = `${o.below ?? HOST}/mmc0:4567`;
+      const cardDir = path.join(sys, cardPath);
+      fs.mkdirSync(path.join(cardDir, 'block/mmcblk0/mmcblk0p1'), { recursive: true });
+      fs.writeFileSync(path.join(cardDir, 'type'), 'SD\n');
+      // The driver's unbind, as a plain file the helper writes the card's name into.
+      fs.mkdirSync(path.join(cardDir, 'driver'), { recursive: true });
+      fs.writeFileSync(path.join(cardDir, 'driver/unbind'), '');
+      const log = path.join(root, 'blockdev.log');
+      const blockdev = path.join(root, 'blockdev');
+      fs.writeFileSync(blockdev, `#!/bin/sh\necho "$@" >> ${log}\nexit ${o.blockdevExit ?? 0}\n`, {
+        mode: 0o755,
+      });
+      const marks = path.join(root, 'run/baomi/usb-ro');
+      fs.mkdirSync(marks, { recursive: true });
+      const run = (kernel: string, dp: string) =>
+        spawnSync('/bin/sh', [SCRIPT, kernel, dp], {
+          encoding: 'utf8',
+          env: {
+            PATH: '/usr/bin:/bin',
+            BAOMI_SYSFS: sys,
+            BAOMI_DEV: '/dev',
+            BAOMI_USB_RO_DIR: marks,
+            BLOCKDEV: blockdev,
+          },
+        });
+      return {
+        run,
+        devpath: `${cardPath}/block/mmcblk0`,
+        calls: () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n') : []),
+        unbound: () => fs.readFileSync(path.join(cardDir, 'driver/unbind'), 'utf8').trim(),
+        mark: (name: string) => fs.writeFileSync(path.join(marks, name), 'hash\n'),
+        sys,
+      };
+    }
+
+    it('sets the disk and its partition read-only when the card is marked, else nothing', () => {
+      const h = card();
+      expect(h.run('mmcblk0', h.devpath).status).toBe(0);
+      expect(h.calls()).toEqual([]);
+      h.mark('mmc0:4567');
+      expect(h.run('mmcblk0', h.devpath).status).toBe(0);
+      expect(h.run('mmcblk0p1', `${h.devpath}/mmcblk0p1`).status).toBe(0);
+      expect(h.calls()).toEqual(['--setro /dev/mmcblk0', '--setro /dev/mmcblk0p1']);
+      expect(h.unbound()).toBe('');
+    });
+
+    it('unbinds the card when blockdev fails', () => {
+      const h = card({ blockdevExit: 1 });
+      h.mark('mmc0:4567');
+      expect(h.run('mmcblk0', h.devpath).status).toBe(1);
+      expect(h.unbound()).toBe('mmc0:4567');
+    });
+
+    it('a card whose SD host sits on a USB reader (rtsx_usb) is decided by its own mark', () => {
+      const usb =
+        '/devices/pci0000:00/0000:00:04.0/usb2/2-1/2-1:1.0/rtsx_usb_sdmmc.2.auto/mmc_host/mmc0';
+      const h = card({ below: usb });
+      fs.writeFileSync(
+        path.join(h.sys, '/devices/pci0000:00/0000:00:04.0/usb2/2-1/authorized'),
+        '1\n',
+      );
+      h.mark('2-1');
+      expect(h.run('mmcblk0', h.devpath).status).toBe(0);
+      expect(h.calls()).toEqual([]);
+      h.mark('mmc0:4567');
+      expect(h.run('mmcblk0', h.devpath).status).toBe(0);
+      expect(h.calls()).toEqual(['--setro /dev/mmcblk0']);
+    });
   });
 });

@@ -6,6 +6,7 @@ import type { AgentConfig, ModuleContext } from '../../../src/agent/module.js';
 import { type ExceptionBookLike, usbModule } from '../../../src/agent/modules/usb.js';
 import { type EventStore, openStore } from '../../../src/agent/store/index.js';
 import type { Notice } from '../../../src/core/protocol/messages.js';
+import { mmcDevice } from '../../../src/core/usb/mmc.js';
 import type { UsbDevice, UsbInterface } from '../../../src/core/usb/types.js';
 import { createFakePlatform, type FakePlatform } from '../../../src/platform/fake/index.js';
 import { tmpDirs } from '../store/helpers.js';
@@ -513,5 +514,109 @@ describe('usb module', () => {
     p.clock.advance(120_000);
     await new Promise((r) => setTimeout(r, 20));
     expect(events('usb.enforcement-lost')).toEqual([]);
+  });
+
+  describe('SD/MMC cards in a built-in reader', () => {
+    const SD = {
+      type: 'SD',
+      manfid: '0x000003',
+      oemid: '0x5344',
+      name: 'SC64G',
+      serial: '0x1a2b3c4d',
+      cid: '0353445343363447801a2b3c4d0161b1',
+    };
+
+    it('seals the reader, blocks a card under usb.storage, records its removal', async () => {
+      const p = createFakePlatform();
+      p.usb.addMmcBus();
+      const { ctx, m, events, notices } = setup({ platform: p });
+      await m.start(ctx);
+      expect(p.usb.hubs.get('mmc:drivers_autoprobe')).toBe(true);
+      p.usb.insertCard('mmc0:aaaa', SD);
+      await until('card blocked', () => events('usb.blocked').length === 1);
+      expect(p.usb.state.get('mmc0:aaaa')).toBe('block');
+      expect(events('usb.blocked')[0]?.data).toMatchObject({
+        device: 'mmc0:aaaa',
+        bus: 'mmc',
+        vendor: '0003',
+        product: '5344',
+        serial: '1a2b3c4d',
+        mmc: { type: 'SD', fixed: false },
+        rule: { by: 'storage-default' },
+        because: 'plugged',
+      });
+      // The notice is queued once the event is stored: move the clock on until it is shown.
+      await until('notice', () => {
+        p.clock.advance(2_000);
+        return notices.length === 1;
+      });
+      expect(notices[0]?.params).toMatchObject({ devices: ['SC64G (0003:5344)'] });
+      p.usb.ejectCard('mmc0:aaaa');
+      await until('removed', () => events('usb.removed').length === 1);
+      expect(events('usb.removed')[0]?.data).toMatchObject({
+        device: 'mmc0:aaaa',
+        bus: 'mmc',
+        serial: '1a2b3c4d',
+      });
+    });
+
+    it('a card approved by a rule is allowed, a read-only rule holds it read-only', async () => {
+      const { p, ctx, m, events } = setup();
+      await m.start(ctx);
+      m.apply?.(
+        policyInForce(
+          [
+            'usb:',
+            '  storage: block',
+            '  rules:',
+            '    - { vendor: "0003", product: "5344", serial: "1a2b3c4d", verdict: allow, note: camera card }',
+            '    - { class: "08", verdict: read-only }',
+            '',
+          ].join('\n'),
+        ),
+      );
+      p.usb.insertCard('mmc0:aaaa', SD);
+      p.usb.insertCard('mmc1:bbbb', {
+        ...SD,
+        serial: '0x00000007',
+        cid: SD.cid.replace('1a2b3c4d', '00000007'),
+      });
+      await until('both decided', () => p.usb.state.size === 2 && p.usb.applied.length === 2);
+      expect(p.usb.state.get('mmc0:aaaa')).toBe('allow');
+      expect(p.usb.state.get('mmc1:bbbb')).toBe('read-only');
+      expect(events('usb.read-only')[0]?.data).toMatchObject({
+        device: 'mmc1:bbbb',
+        rule: { by: 'rule', index: 1 },
+      });
+    });
+
+    it('someone writing 1 into drivers_autoprobe is usb.enforcement-lost, sealed again', async () => {
+      const p = createFakePlatform();
+      p.usb.addMmcBus();
+      const { ctx, m, events } = setup({ platform: p });
+      await m.start(ctx);
+      p.usb.reopen('mmc:drivers_autoprobe');
+      p.clock.advance(60_000);
+      await until('lost recorded', () => events('usb.enforcement-lost').length === 1);
+      expect(events('usb.enforcement-lost')[0]).toMatchObject({
+        severity: 'high',
+        data: { open: ['mmc:drivers_autoprobe'], resealed: true, why: 'check' },
+      });
+      expect(p.usb.hubs.get('mmc:drivers_autoprobe')).toBe(true);
+    });
+
+    it('the built-in eMMC present at start is allowed as the machine`s own disk', async () => {
+      const p = createFakePlatform();
+      p.usb.addMmcBus();
+      p.usb.devices.set('mmc0:0001', mmcDevice('mmc0:0001', { ...SD, type: 'MMC' }));
+      const { ctx, m, events } = setup({ platform: p });
+      await m.start(ctx);
+      await until('decided', () => events('usb.allowed').length === 1);
+      expect(p.usb.state.get('mmc0:0001')).toBe('allow');
+      expect(events('usb.allowed')[0]?.data).toMatchObject({
+        rule: { by: 'internal' },
+        because: 'present',
+      });
+    });
   });
 });

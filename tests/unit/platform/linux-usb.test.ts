@@ -117,4 +117,15 @@ describe('runsHelper', () => {
     ])
       expect(runsHelper(rule), rule).toBe(false);
   });
+
+  it('for one bus: a line that tests no SUBSYSTEMS, or names that bus among its |-list', () => {
+    expect(runsHelper(`SUBSYSTEM=="block", RUN+="${H} %k"`, 'mmc')).toBe(true);
+    expect(runsHelper(`SUBSYSTEMS=="usb|mmc", RUN+="${H} %k"`, 'mmc')).toBe(true);
+    expect(runsHelper(`SUBSYSTEMS=="usb", RUN+="${H} %k"`, 'mmc')).toBe(false);
+    expect(runsHelper(`SUBSYSTEMS=="mmc", RUN+="${H} %k"`, 'usb')).toBe(false);
+    expect(runsHelper(`SUBSYSTEMS=="mmc_host", RUN+="${H} %k"`, 'mmc')).toBe(false);
+    expect(
+      runsHelper(`SUBSYSTEMS=="mmc", RUN+="/bin/true"\nSUBSYSTEMS=="usb", RUN+="${H}"`, 'mmc'),
+    ).toBe(false);
+  });
 });

@@ -3,14 +3,17 @@
 // sysfs by its name, made from the bus number and the port path libusb reports. Elsewhere
 // (a container, an initramfs, the VM test without udevd), or when `usb` cannot be loaded or
 // fails later, one readdir of <sysfs>/bus/usb/devices every 500 ms, compared by name.
-// Thunderbolt routers are always found by that scan (libusb does not see them).
+// Thunderbolt routers and SD/MMC cards (mmc.ts) are always found by that scan (libusb sees
+// neither): where the machine has such a bus, the scan runs in libusb's mode too.
 //
 // A device pulled and another plugged into the same port between two scans keeps its name and
 // is missed by the name comparison; it stays unauthorized under a sealed hub (fail closed)
 // until the module's list() every minute sees it.
 import type { Clock, Timer } from '../../../core/ports/clock.js';
 import type { UsbWatchHandlers } from '../../../core/ports/usb.js';
+import { isMmcCardName } from '../../../core/usb/mmc.js';
 import type { UsbDevice } from '../../../core/usb/types.js';
+import { mmcNames, readMmcCard } from './mmc.js';
 import { deviceNames, isDeviceName, isRootHub, readUsbDevice, type SysfsPaths } from './sysfs.js';
 import { readThunderboltDevice, TB_PREFIX, thunderboltNames } from './thunderbolt.js';
 
@@ -50,6 +53,10 @@ export interface WatchContext {
   hasThunderbolt?: () => boolean;
   /** Whether this machine has a USB bus at all (none: no scanning; the module lists each minute). */
   hasUsb?: () => boolean;
+  /** Whether this machine has an mmc bus (SD/MMC cards: always scanned). */
+  hasMmc?: () => boolean;
+  /** Called before the cards of an mmc bus that appeared since the last scan are read. */
+  onMmcBus?: () => Promise<void>;
 }
 
 export function watchDevices(ctx: WatchContext, h: UsbWatchHandlers): { close(): void } {
@@ -78,7 +85,9 @@ export function watchDevices(ctx: WatchContext, h: UsbWatchHandlers): { close():
       if (isRootHub(name)) await ctx.onRootHub(name);
       device = name.startsWith(TB_PREFIX)
         ? await readThunderboltDevice(ctx.paths, name.slice(TB_PREFIX.length))
-        : await readUsbDevice(ctx.paths, name);
+        : isMmcCardName(name)
+          ? await readMmcCard(ctx.paths, name)
+          : await readUsbDevice(ctx.paths, name);
     } catch (e) {
       ctx.say(`usb: reading ${name} failed: ${(e as Error).message}`);
       return;
@@ -92,15 +101,21 @@ export function watchDevices(ctx: WatchContext, h: UsbWatchHandlers): { close():
     if (!closed) call(() => h.removed(name));
   };
 
+  /** Whether the mmc bus was there at the last scan (one that appears is sealed first). */
+  let mmcBus = ctx.hasMmc?.() ?? true;
   const compare = async (withUsb: boolean) => {
     if (closed) return;
     try {
+      const mmcNow = ctx.hasMmc?.() ?? true;
+      if (mmcNow && !mmcBus) await ctx.onMmcBus?.();
+      mmcBus = mmcNow;
       const now = new Set([
         ...(withUsb ? await deviceNames(ctx.paths) : []),
         ...(ctx.hasThunderbolt && !ctx.hasThunderbolt()
           ? []
           : await thunderboltNames(ctx.paths)
         ).map((n) => `${TB_PREFIX}${n}`),
+        ...(mmcNow ? await mmcNames(ctx.paths) : []),
       ]);
       if (closed) return;
       if (known === null) {
@@ -109,7 +124,7 @@ export function watchDevices(ctx: WatchContext, h: UsbWatchHandlers): { close():
       }
       const before = known;
       for (const n of [...before])
-        if (!now.has(n) && (withUsb || n.startsWith(TB_PREFIX))) {
+        if (!now.has(n) && (withUsb || n.startsWith(TB_PREFIX) || isMmcCardName(n))) {
           before.delete(n);
           removed(n);
         }
@@ -131,11 +146,12 @@ export function watchDevices(ctx: WatchContext, h: UsbWatchHandlers): { close():
   const every = ctx.scanEveryMs ?? SCAN_INTERVAL_MS;
   const startTimer = () => {
     if (closed || timer) return;
-    // With libusb's events, the scan is only for Thunderbolt: none without that bus.
-    if (mode === 'usb' && ctx.hasThunderbolt && !ctx.hasThunderbolt()) return;
+    const none = (has?: () => boolean) => has !== undefined && !has();
+    // With libusb's events, the scan is only for Thunderbolt and SD cards: none without them.
+    if (mode === 'usb' && none(ctx.hasThunderbolt) && none(ctx.hasMmc)) return;
     // No bus to scan (a container, a VM without USB): nothing can arrive between the module's
     // own looks once a minute, so an idle agent is not woken for a readdir that fails.
-    if (ctx.hasUsb && !ctx.hasUsb() && ctx.hasThunderbolt && !ctx.hasThunderbolt()) return;
+    if (none(ctx.hasUsb) && none(ctx.hasThunderbolt) && none(ctx.hasMmc)) return;
     timer = ctx.clock.every(every, () => void scan(mode !== 'usb'));
   };
 

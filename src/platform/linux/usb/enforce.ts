@@ -123,7 +123,7 @@ export async function applyUsb(
     decision.verdict === 'read-only' || decision.interfaces.some((i) => i.verdict === 'read-only');
   let verdictOf = (n: number) => interfaceVerdict(decision, n);
   if (wantsReadOnly) {
-    const problem = await readOnlyProblem(ctx.readOnly);
+    const problem = await readOnlyProblem(ctx.readOnly, 'usb');
     const marked = problem ?? (await markReadOnly(ctx.readOnly, name, device.hash ?? ''));
     if (marked !== null) {
       if (decision.verdict === 'read-only')

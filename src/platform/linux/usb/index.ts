@@ -1,16 +1,19 @@
 // USB device control on Linux through sysfs (DESIGN.md "Sealing USB", issue 9): the UsbControl
 // port over sysfs.ts (reading devices), seal.ts (root hubs' authorized_default),
 // enforce.ts (authorized per device and interface; read-only through read-only.ts and the udev
-// rule in native/udev), detect.ts (libusb hotplug or a sysfs scan) and thunderbolt.ts.
+// rule in native/udev), detect.ts (libusb hotplug or a sysfs scan), thunderbolt.ts and mmc.ts
+// (SD/MMC cards in built-in readers: the mmc bus's drivers_autoprobe, bind and unbind).
 // Every path is below `sysfsRoot` (and its siblings for udev and /run), so tests run it on a
 // fabricated tree. Nothing here decides: src/core/usb/decide.ts does, the usb module tells.
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Clock } from '../../../core/ports/clock.js';
+import type { CommandRunner } from '../../../core/ports/commands.js';
 import type { UsbControl, UsbReason } from '../../../core/ports/usb.js';
 import { type UsbHotplug, watchDevices } from './detect.js';
 import { applyUsb } from './enforce.js';
+import { applyMmc, listMmc, sealMmc } from './mmc.js';
 import { type ReadOnlyPaths, readOnlyPaths } from './read-only.js';
 import { readSealState, sealRootHubs } from './seal.js';
 import {
@@ -41,6 +44,12 @@ export interface LinuxUsbOptions {
   interfaceWaitMs?: number;
   /** How long apply() waits for read-only storage's disks to read read-only (default 5000 ms). */
   readOnlyWaitMs?: number;
+  /** Runs `blockdev --setro` for read-only SD cards (mmc.ts). */
+  commands?: CommandRunner;
+  /** Where the device nodes are (default: "dev" beside the sysfs root, i.e. /dev). */
+  devDir?: string;
+  /** How long apply() waits for mmc_block to take an allowed card (default 2000 ms). */
+  bindWaitMs?: number;
 }
 
 const loadUsbPackage = async (): Promise<UsbHotplug> =>
@@ -61,6 +70,14 @@ export function createLinuxUsb(o: LinuxUsbOptions): UsbControl {
     clock: o.clock,
     interfaceWaitMs: o.interfaceWaitMs ?? 2_000,
     readOnlyWaitMs: o.readOnlyWaitMs ?? 5_000,
+  };
+  const mmc = {
+    paths,
+    readOnly: ro,
+    clock: o.clock,
+    ...(o.commands ? { commands: o.commands } : {}),
+    devDir: o.devDir ?? path.join(path.dirname(path.resolve(paths.root)), 'dev'),
+    bindWaitMs: o.bindWaitMs ?? 2_000,
   };
 
   const control: UsbControl = {
@@ -93,7 +110,11 @@ export function createLinuxUsb(o: LinuxUsbOptions): UsbControl {
     async list() {
       const names = await deviceNames(paths);
       const usb = await Promise.all(names.map((n) => readUsbDevice(paths, n)));
-      return [...usb.filter((d) => d !== null), ...(await listThunderbolt(paths))];
+      return [
+        ...usb.filter((d) => d !== null),
+        ...(await listThunderbolt(paths)),
+        ...(await listMmc(paths)),
+      ];
     },
 
     watch(h, wo) {
@@ -103,6 +124,12 @@ export function createLinuxUsb(o: LinuxUsbOptions): UsbControl {
           ...(wo?.scanEveryMs ? { scanEveryMs: wo.scanEveryMs } : {}),
           hasThunderbolt: () => fs.existsSync(path.dirname(paths.thunderbolt)),
           hasUsb: () => fs.existsSync(paths.bus),
+          hasMmc: () => fs.existsSync(paths.mmcBus),
+          // An mmc bus that appears (mmc_core loaded after the agent started) is sealed before
+          // its cards are read: from then on a card waits unbound.
+          onMmcBus: async () => {
+            if (sealing) await sealMmc(paths);
+          },
           clock: o.clock,
           loadUsb: hotplug ? (o.loadUsb ?? loadUsbPackage) : null,
           say,
@@ -130,12 +157,15 @@ export function createLinuxUsb(o: LinuxUsbOptions): UsbControl {
       try {
         if (device.bus === 'thunderbolt' || device.id.startsWith(TB_PREFIX))
           return await applyThunderbolt(paths, device, decision);
+        if (device.bus === 'mmc') return await applyMmc(mmc, device, decision);
         return await applyUsb(enforce, device, decision);
       } catch (e) {
         // Not expected (every step returns its errors). Fail closed: take it away again.
         const error = `apply failed: ${(e as Error).message}`;
         if (device.bus === 'usb' && isDeviceName(device.id) && !isRootHub(device.id))
           await writeAttr(path.join(paths.devices, device.id, 'authorized'), '0');
+        if (device.bus === 'mmc' && device.mmc?.fixed !== true)
+          await applyMmc(mmc, device, { ...decision, verdict: 'block' }).catch(() => {});
         return { applied: 'block', error };
       }
     },

@@ -45,15 +45,19 @@ export function readOnlyPaths(sysfsRoot: string, o: Partial<ReadOnlyPaths> = {})
   };
 }
 
-/** Null when read-only can be guaranteed here; else why not (for the event and the log). */
-export async function readOnlyProblem(p: ReadOnlyPaths): Promise<string | null> {
+/** Whether udevd runs here (its control socket exists). */
+export async function udevRuns(p: ReadOnlyPaths): Promise<boolean> {
   try {
     await fs.stat(p.udevControl);
+    return true;
   } catch {
-    return `udevd is not running (no ${p.udevControl})`;
+    return false;
   }
+}
+
+/** The text of the rule file udev uses, '' for one masked or unreadable, null when none. */
+async function installedRule(p: ReadOnlyPaths): Promise<string | null> {
   // udev reads one file per name: the first folder that has it wins (a link to /dev/null masks).
-  let rule: string | null = null;
   for (const dir of p.rulesDirs) {
     const file = path.join(dir, RULE_FILE);
     try {
@@ -63,14 +67,30 @@ export async function readOnlyProblem(p: ReadOnlyPaths): Promise<string | null> 
     }
     try {
       const st = await fs.stat(file);
-      rule = st.isFile() ? await fs.readFile(file, 'utf8') : '';
+      return st.isFile() ? await fs.readFile(file, 'utf8') : '';
     } catch {
-      rule = '';
+      return '';
     }
-    break;
   }
+  return null;
+}
+
+/**
+ * Null when read-only can be guaranteed here; else why not (for the event and the log).
+ * `subsystem`: the rule must run the helper for block devices below that bus ("usb"; "mmc": an
+ * SD card in a built-in reader, mmc.ts), not only for another one.
+ */
+export async function readOnlyProblem(
+  p: ReadOnlyPaths,
+  subsystem?: string,
+): Promise<string | null> {
+  if (!(await udevRuns(p))) return `udevd is not running (no ${p.udevControl})`;
+  const rule = await installedRule(p);
   if (rule === null) return `the udev rule ${RULE_FILE} is not installed`;
-  if (!runsHelper(rule)) return `the installed ${RULE_FILE} does not run ${HELPER}`;
+  if (!runsHelper(rule, subsystem))
+    return subsystem
+      ? `the installed ${RULE_FILE} does not run ${HELPER} for ${subsystem} block devices`
+      : `the installed ${RULE_FILE} does not run ${HELPER}`;
   try {
     await fs.access(p.helper, constants.X_OK);
   } catch {
@@ -85,13 +105,27 @@ export async function readOnlyProblem(p: ReadOnlyPaths): Promise<string | null> 
  * starting with HELPER. The shipped rule names the helper in its comment as well, so finding
  * the path anywhere in the file proves nothing: a file emptied down to its comments would pass.
  */
-export function runsHelper(rule: string): boolean {
+export function runsHelper(rule: string, subsystem?: string): boolean {
   const helper = HELPER.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const run = new RegExp(`(^|[\\s,])RUN(\\{program\\})?\\s*(\\+=|:=|=)\\s*"${helper}[\\s"]`);
   return rule
     .replace(/\\\r?\n/g, ' ')
     .split(/\r?\n/)
-    .some((line) => !/^\s*#/.test(line) && run.test(line));
+    .some(
+      (line) =>
+        !/^\s*#/.test(line) &&
+        run.test(line) &&
+        (subsystem === undefined || matchesSubsystems(line, subsystem)),
+    );
+}
+
+/**
+ * Whether a rule line applies below `subsystem`: it tests no SUBSYSTEMS (every bus), or tests
+ * SUBSYSTEMS=="…" with `subsystem` among its |-separated names.
+ */
+function matchesSubsystems(line: string, subsystem: string): boolean {
+  const m = /(^|[\s,])SUBSYSTEMS\s*==\s*"([^"]*)"/.exec(line);
+  return m === null || m[2]!.split('|').includes(subsystem);
 }
 
 /** Marks a device read-only before it is authorized; null or the error. */
@@ -113,6 +147,11 @@ export async function markReadOnly(
  * Takes a mark away (a device at the same port that is now allowed writable). A mark that
  * cannot be removed only makes the next device read-only: the safe side.
  */
-export async function unmarkReadOnly(p: ReadOnlyPaths, name: string): Promise<void> {
-  await fs.rm(path.join(p.markDir, name), { force: true }).catch(() => {});
+export async function unmarkReadOnly(p: ReadOnlyPaths, name: string): Promise<boolean> {
+  try {
+    await fs.rm(path.join(p.markDir, name));
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -5,10 +5,14 @@
 // means 0, read back, on every root hub. `interface_authorized_default` 0 makes the interfaces
 // of a device that is then authorized come up unauthorized too, so each is authorized on its
 // own: how a composite device gets only its allowed interfaces.
+// The mmc bus (SD/MMC cards in built-in readers, mmc.ts) is sealed beside them: 0 in
+// /sys/bus/mmc/drivers_autoprobe, read back the same way, named "mmc:drivers_autoprobe" when
+// it reads open.
 // SECURITY: `sealed` is true only when every root hub reads 0 now (checked, not assumed).
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { SealState, UsbReason } from '../../../core/ports/usb.js';
+import { openMmc, sealMmc } from './mmc.js';
 import { deviceNames, isRootHub, readText, type SysfsPaths, writeAttr } from './sysfs.js';
 import { openThunderboltDomains } from './thunderbolt.js';
 
@@ -41,13 +45,15 @@ export async function readSealState(p: SysfsPaths): Promise<SealState> {
     if (!v.ok || v.value.trim() !== '0') open.push(hub);
   }
   open.push(...(await openThunderboltDomains(p)));
+  open.push(...(await openMmc(p)));
   return open.length ? { sealed: false, open, reason: 'USB_SEAL_OPEN' } : { sealed: true, open };
 }
 
 /**
  * Writes 0 where a root hub does not read 0 yet (cheap when all are sealed: reads only), and
  * 0 into interface_authorized_default where the kernel has it; then reads back (every hub).
- * Idempotent. `only`: seal just these hubs (a controller that just appeared).
+ * Idempotent. `only`: seal just these hubs (a controller that just appeared); without it the
+ * mmc bus too.
  */
 export async function sealRootHubs(p: SysfsPaths, only?: readonly string[]): Promise<SealState> {
   if (!(await hasUsbBus(p))) return { sealed: false, open: [], reason: 'USB_NO_SYSFS' };
@@ -63,6 +69,10 @@ export async function sealRootHubs(p: SysfsPaths, only?: readonly string[]): Pro
       const err = await writeAttr(file, '0');
       if (err && attr === 'authorized_default') reason ??= writeReason(err);
     }
+  }
+  if (only === undefined) {
+    const err = await sealMmc(p);
+    if (err) reason ??= writeReason(err);
   }
   const state = await readSealState(p);
   // Say why it could not be sealed when a write failed for a reason status can name.

@@ -20,6 +20,8 @@ export interface SysfsPaths {
   probe: string;
   /** <root>/bus/thunderbolt/devices. */
   thunderbolt: string;
+  /** <root>/bus/mmc: SD/MMC cards in built-in readers (mmc.ts); absent until mmc_core loads. */
+  mmcBus: string;
 }
 
 export function sysfsPaths(root: string): SysfsPaths {
@@ -29,6 +31,7 @@ export function sysfsPaths(root: string): SysfsPaths {
     devices: path.join(root, 'bus/usb/devices'),
     probe: path.join(root, 'bus/usb/drivers_probe'),
     thunderbolt: path.join(root, 'bus/thunderbolt/devices'),
+    mmcBus: path.join(root, 'bus/mmc'),
   };
 }
 

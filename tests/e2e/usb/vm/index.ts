@@ -10,6 +10,7 @@
 //   const ev = await vm.shOk('node bin/baomi.js events --data-dir /tmp/x --json');
 //   await vm.unplug('stick1');  await vm.plugKeyboard('kbd1');
 //   await agent.kill('SIGKILL');  await vm.shutdown();          // afterAll
+//   await vm.insertCard({ partitioned: true }); await vm.ejectCard();  // the SD card reader
 //
 // The guest: Debian's stock kernel (kernel.ts), PID 1 init.sh, and the host's / shared through
 // read-only virtio-9p under a tmpfs overlay, so every host path (node, the checkout, test temp
@@ -37,6 +38,7 @@ import {
   mkdtempSync,
   openSync,
   rmSync,
+  writeSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -88,6 +90,13 @@ export interface StickOptions {
   removable?: boolean;
 }
 
+export interface CardOptions {
+  /** Size of the raw image behind the card (sparse; QEMU wants a power of 2); default 16 MiB. */
+  sizeMiB?: number;
+  /** An MBR with one Linux partition (from 1 MiB to the end), so the card has mmcblk*p1. */
+  partitioned?: boolean;
+}
+
 export interface Vm {
   readonly kernel: KernelFiles;
   readonly guest: GuestReady;
@@ -116,6 +125,14 @@ export interface Vm {
   plugStick(opts: StickOptions): Promise<void>;
   /** Hot-plugs a USB keyboard (0627:0001 "QEMU USB Keyboard"). */
   plugKeyboard(id: string): Promise<void>;
+  /**
+   * Puts a card into the guest's SD card reader (QEMU `sdhci-pci` with an `sd-card`, a PCI
+   * SD host controller as in a laptop, not USB). Every QEMU card has the same CID (maker
+   * 0xaa, OEM "XY", name "QEMU!", serial 0xdeadbeef): tell scenarios apart by policy.
+   */
+  insertCard(opts?: CardOptions): Promise<void>;
+  /** Takes the card out of the reader (no-op when there is none). */
+  ejectCard(): Promise<void>;
   /** Pulls a device plugged by plugStick or plugKeyboard; resolves once QEMU has removed it. */
   unplug(id: string): Promise<void>;
   /** The last `lines` lines of the guest's serial console (kernel log and init). */
@@ -128,6 +145,8 @@ export interface BootOptions {
   checkout?: string;
   memoryMiB?: number;
   bootTimeoutMs?: number;
+  /** A card in the SD card reader from power-on (the kernel binds it before any agent runs). */
+  cardAtBoot?: CardOptions;
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -186,7 +205,33 @@ class Console {
   }
 }
 
-function qemuArgs(k: KernelFiles, dir: string, memoryMiB: number): string[] {
+/** A sparse card image; with `partitioned`, an MBR whose one partition starts at 1 MiB. */
+function cardImage(file: string, o: CardOptions = {}): void {
+  const size = (o.sizeMiB ?? 16) * 1024 * 1024;
+  const fd = openSync(file, 'w');
+  try {
+    ftruncateSync(fd, size);
+    if (o.partitioned) {
+      const mbr = Buffer.alloc(512);
+      const entry = 446;
+      mbr[entry + 4] = 0x83; // Linux
+      mbr.writeUInt32LE(2048, entry + 8); // first sector
+      mbr.writeUInt32LE(size / 512 - 2048, entry + 12); // sectors
+      mbr[510] = 0x55;
+      mbr[511] = 0xaa;
+      writeSync(fd, mbr, 0, 512, 0);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function qemuArgs(
+  k: KernelFiles,
+  dir: string,
+  memoryMiB: number,
+  bootCard: string | null,
+): string[] {
   const share = join(dir, 'share');
   const words = [
     `baomi.agent=${GUEST_AGENT}`,
@@ -216,6 +261,14 @@ function qemuArgs(k: KernelFiles, dir: string, memoryMiB: number): string[] {
     ...['-device', 'virtio-serial-pci', '-device', 'virtserialport,chardev=ctl,name=baomi.ctl'],
     // 8 USB 2 and 8 USB 3 ports: room for a dock's worth of devices at once.
     ...['-device', 'qemu-xhci,id=xhci,p2=8,p3=8'],
+    // A built-in card reader: a PCI SD host controller (Linux: sdhci-pci, mmc0) with a slot
+    // whose card is changed through QMP (the drive is tray-less removable media).
+    ...['-device', 'sdhci-pci,id=sdhci'],
+    ...[
+      '-drive',
+      bootCard ? `if=none,id=sdcard-drive,format=raw,file=${bootCard}` : 'if=none,id=sdcard-drive',
+    ],
+    ...['-device', 'sd-card,id=sdcard,drive=sdcard-drive'],
   ];
 }
 
@@ -229,10 +282,16 @@ export async function bootVm(opts: BootOptions = {}): Promise<Vm> {
   const dir = mkdtempSync(join(tmpdir(), 'baomi-vm-'));
   mkdirSync(join(dir, 'share'));
   const con = new Console(process.env.BAOMI_VM_CONSOLE === '1');
+  let cardFile: string | null = null;
+  let cards = 0;
+  if (opts.cardAtBoot) {
+    cardFile = join(dir, `card-${++cards}.img`);
+    cardImage(cardFile, opts.cardAtBoot);
+  }
   const started = Date.now();
   const qemu: ChildProcess = spawn(
     'qemu-system-x86_64',
-    qemuArgs(kernel, dir, opts.memoryMiB ?? 1024),
+    qemuArgs(kernel, dir, opts.memoryMiB ?? 1024, cardFile),
     { stdio: ['pipe', 'pipe', 'pipe'] },
   );
   let exitInfo: string | null = null;
@@ -395,6 +454,19 @@ export async function bootVm(opts: BootOptions = {}): Promise<Vm> {
     },
     async plugKeyboard(id) {
       await q.execute('device_add', { driver: 'usb-kbd', bus: 'xhci.0', id });
+    },
+    async insertCard(o = {}) {
+      if (cardFile) throw new Error('there is a card in the reader already: ejectCard() first');
+      const file = join(dir, `card-${++cards}.img`);
+      cardImage(file, o);
+      await q.execute('blockdev-change-medium', { id: 'sdcard', filename: file, format: 'raw' });
+      cardFile = file;
+    },
+    async ejectCard() {
+      if (!cardFile) return;
+      await q.execute('eject', { id: 'sdcard', force: true });
+      rmSync(cardFile, { force: true });
+      cardFile = null;
     },
     async unplug(id) {
       const since = q.eventCount;

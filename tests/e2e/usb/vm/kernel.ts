@@ -34,7 +34,10 @@ export const INIT_SCRIPT = join(import.meta.dirname, 'init.sh');
 
 /**
  * Loaded by init.sh in this order (modprobe pulls in each one's dependencies). usbhid and
- * hid_generic make a keyboard work once authorized; overlay gives the guest a writable root.
+ * hid_generic make a keyboard work once authorized; overlay gives the guest a writable root;
+ * sdhci_pci (QEMU's `sdhci-pci`, with mmc_core) and mmc_block make an SD card a /dev/mmcblk*
+ * (the built-in card reader scenarios). mmc_block comes after sdhci_pci, so a card present at
+ * boot is bound as on a laptop that boots with a card in its reader.
  */
 export const GUEST_MODULES = [
   'virtio_pci',
@@ -47,6 +50,8 @@ export const GUEST_MODULES = [
   'sd_mod',
   'usbhid',
   'hid_generic',
+  'sdhci_pci',
+  'mmc_block',
 ];
 
 export interface KernelFiles {
@@ -111,7 +116,9 @@ function kernelEntry(root: string): { dir: string; pkg: string } {
     return buildKernelEntry(kernels);
   } catch (e) {
     // Offline, or a stale apt index: a kernel built before will do, said aloud.
-    const have = readdirSync(kernels).filter((n) => existsSync(join(kernels, n, 'vmlinuz')));
+    const have = readdirSync(kernels).filter(
+      (n) => n.endsWith(`+m${modulesTag()}`) && existsSync(join(kernels, n, 'vmlinuz')),
+    );
     const last = have.sort().at(-1);
     if (last) {
       console.warn(`USB VM: using the cached ${last}: ${(e as Error).message}`);
@@ -123,9 +130,17 @@ function kernelEntry(root: string): { dir: string; pkg: string } {
   }
 }
 
+/**
+ * The cache entry's name: the kernel package, and a digest of GUEST_MODULES, since an entry
+ * keeps only those modules: a list that grows gets an entry of its own, never one that lacks
+ * a module the new init.sh loads.
+ */
+const modulesTag = () =>
+  createHash('sha256').update(GUEST_MODULES.join(' ')).digest('hex').slice(0, 8);
+
 function buildKernelEntry(kernels: string): { dir: string; pkg: string } {
   const pkg = resolveKernelPackage();
-  const key = `${pkg.name}_${pkg.version}`;
+  const key = `${pkg.name}_${pkg.version}+m${modulesTag()}`;
   const dir = join(kernels, key);
   if (existsSync(join(dir, 'vmlinuz'))) return { dir, pkg: key };
 
