@@ -5,9 +5,14 @@ import type { Translate } from '../core/i18n/translate.js';
 import type { Catalog, Lang } from '../core/i18n/types.js';
 import { exceptionCliCatalogs } from './exception-messages.js';
 import { cliMessages } from './messages.js';
+import { syncCliMessages } from './sync-messages.js';
 
 /** Every catalogue of the CLI's own (beside the agent's and core's). */
-export const cliCatalogs: readonly Catalog[] = [cliMessages, ...exceptionCliCatalogs];
+export const cliCatalogs: readonly Catalog[] = [
+  cliMessages,
+  ...exceptionCliCatalogs,
+  syncCliMessages,
+];
 
 export function cliTranslator(lang: Lang): Translate {
   return createAgentTranslator(lang, cliCatalogs);

@@ -20,10 +20,15 @@ import { AGENT_ERROR_CODES } from './agent.js';
 import { ALERT_ERROR_CODES } from './alerts.js';
 import { CHAIN_BREAK_CODES } from './chain.js';
 import { CLI_ERROR_CODES } from './cli.js';
-import { EXCEPTION_CLI_CODES, EXCEPTION_REFUSAL_CODES } from './exceptions.js';
+import {
+  EXCEPTION_CLI_CODES,
+  EXCEPTION_REFUSAL_CODES,
+  EXCEPTION_REQUEST_CODES,
+} from './exceptions.js';
 import { POLICY_REJECTION_CODES } from './policy.js';
 import { PROTOCOL_ERROR_CODES, SOCKET_ERROR_CODES } from './protocol.js';
 import { STORE_ERROR_CODES } from './store.js';
+import { SYNC_ERROR_CODES } from './sync.js';
 
 export const ERROR_CODES = [
   ...POLICY_REJECTION_CODES,
@@ -36,6 +41,8 @@ export const ERROR_CODES = [
   ...CHAIN_BREAK_CODES,
   ...EXCEPTION_REFUSAL_CODES,
   ...EXCEPTION_CLI_CODES,
+  ...EXCEPTION_REQUEST_CODES,
+  ...SYNC_ERROR_CODES,
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -53,8 +60,10 @@ export type { CliErrorCode } from './cli.js';
 export {
   EXCEPTION_CLI_CODES,
   EXCEPTION_REFUSAL_CODES,
+  EXCEPTION_REQUEST_CODES,
   type ExceptionCliCode,
   type ExceptionRefusalCode,
+  type ExceptionRequestCode,
   isExceptionRefusal,
 } from './exceptions.js';
 export {
@@ -65,3 +74,4 @@ export {
 } from './policy.js';
 export type { ProtocolErrorCode, SocketErrorCode } from './protocol.js';
 export type { StoreErrorCode } from './store.js';
+export { SYNC_ERROR_CODES, type SyncErrorCode } from './sync.js';

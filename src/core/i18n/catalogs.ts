@@ -2,12 +2,14 @@
 // imports only core (the tray, the console) needs to render events, notices and socket errors
 // at the display end. Layers above add their own catalogues as `extra`.
 import { alertMessages } from '../alerts/messages.js';
-import { exceptionMessages } from '../codes/exceptions.js';
+import { exceptionMessages, exceptionRequestMessages } from '../codes/exceptions.js';
 import { protocolMessages } from '../codes/protocol.js';
+import { syncMessages } from '../codes/sync.js';
 import { chainMessages } from '../events/messages.js';
 import { idleMessages } from '../idle/messages.js';
 import { formatPolicyMessage, policyMessageKey } from '../policy/format.js';
 import { policyMessages } from '../policy/messages.js';
+import { exceptionNoticeMessages } from '../usb/exception-notices.js';
 import { usbMessages } from '../usb/messages.js';
 import { createTranslator, type Translate } from './translate.js';
 import type { Catalog, Lang } from './types.js';
@@ -19,6 +21,9 @@ export const coreCatalogs: readonly Catalog[] = [
   chainMessages,
   usbMessages,
   exceptionMessages,
+  exceptionRequestMessages,
+  syncMessages,
+  exceptionNoticeMessages,
   idleMessages,
 ];
 
