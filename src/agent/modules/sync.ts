@@ -136,13 +136,16 @@ export function syncModule(o: SyncModuleOptions = {}): AgentModule {
     });
   };
 
+  // Only the timer starts a round, and only a round (or apply/start when none runs) sets the
+  // timer, at its very end: two rounds never overlap.
   const runRound = () => {
-    if (round) return;
-    round = once()
-      .catch((e) => ctx?.log.error({ module: 'sync', err: String(e) }, 'sync round failed'))
-      .finally(() => {
-        round = null;
-      });
+    const r = once().catch((e) =>
+      ctx?.log.error({ module: 'sync', err: String(e) }, 'sync round failed'),
+    );
+    round = r;
+    void r.finally(() => {
+      if (round === r) round = null;
+    });
   };
 
   const fail = (e: { code: string; params: Record<string, Json> }, retryInMs?: number) => {
