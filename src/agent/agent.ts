@@ -78,6 +78,9 @@ function agentModules() {
       policy.manager
         ? policy.manager.offer(bytes, signature, 'console', from)
         : Promise.resolve('failed'),
+    // No "device seen here" check (`deviceKnown`): an approval answers a request made on this
+    // computer, often for a stick not plugged in yet. The book still checks the signature
+    // against trust/exceptions/, the host, the window, and that each id is redeemed once.
     redeem: (token, record) => usb.redeem(token, { socket: 'console' }, { record }),
   });
   const modules: AgentModule[] = [

@@ -412,6 +412,12 @@ export function syncModule(o: SyncModuleOptions = {}): AgentModule {
       } catch {
         // the round says why
       }
+      // Without a console in the policy, events stay here by design: nothing waits, and
+      // "not enrolled" is no news (an enrollment is still said: it is waiting for a policy).
+      if (!settings)
+        return {
+          sync: e.state === 'ok' ? { ...out, enrolled: true, agentId: e.enrollment.agentId } : out,
+        };
       out.enrolled = e.state !== 'absent';
       if (e.state === 'ok') {
         out.agentId = e.enrollment.agentId;

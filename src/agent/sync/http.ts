@@ -4,8 +4,6 @@
 // the system's list), so a console whose certificate does not chain to it is refused during
 // the handshake, before anything is sent.
 import type { IncomingHttpHeaders } from 'node:http';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 
 export interface HttpAnswer {
   status: number;
@@ -39,10 +37,11 @@ export type Transport = (
   o: PostOptions,
 ) => Promise<HttpAnswer>;
 
-export const postBytes: Transport = (url, body, headers, o) =>
-  new Promise<HttpAnswer>((resolve, reject) => {
-    const secure = url.protocol === 'https:';
-    const send = secure ? httpsRequest : httpRequest;
+export const postBytes: Transport = async (url, body, headers, o) => {
+  const secure = url.protocol === 'https:';
+  // Loaded on the first request: an agent that never syncs does not carry TLS (4 MB of RSS).
+  const send = secure ? (await import('node:https')).request : (await import('node:http')).request;
+  return new Promise<HttpAnswer>((resolve, reject) => {
     const max = o.maxResponseBytes ?? 8 * 1024 * 1024;
     let settled = false;
     const fail = (reason: string) => {
@@ -97,6 +96,7 @@ export const postBytes: Transport = (url, body, headers, o) =>
     req.on('error', (e) => fail(reasonOf(e)));
     req.end(body);
   });
+};
 
 function reasonOf(e: unknown): string {
   const err = e as NodeJS.ErrnoException;

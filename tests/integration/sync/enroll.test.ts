@@ -157,7 +157,22 @@ describe('baomi enroll', () => {
     expect(zh.stderr).toMatch(/未加密/);
     const plain = await startFakeConsole({ state: fake.state });
     try {
-      const ok = await enroll(d, ['--console', plain.url]);
+      // The token from standard input (`--token -`): not in the process list.
+      const ok = await runCliAsync(
+        [
+          'enroll',
+          '--console',
+          plain.url,
+          '--token',
+          '-',
+          '--data-dir',
+          d.dataDir,
+          '--trust-dir',
+          d.trustDir,
+        ],
+        {},
+        'enroll-token-1\n',
+      );
       expect(ok.code, ok.stderr).toBe(0);
       expect(
         JSON.parse(readFileSync(join(d.dataDir, 'enrollment.json'), 'utf8')).ca,
