@@ -104,7 +104,8 @@ export function syncLines(t: CommandContext['t'], s: StatusResult): string[] {
         error: printable(t(e.code, e.params as Record<string, unknown>)),
       }),
     );
-  if (sync.nextAt !== undefined)
+  // A stopped agent's kept answer has a next request that will not come.
+  if (s.running && sync.nextAt !== undefined)
     lines.push(t('cli.status.sync.next', { at: formatTime(sync.nextAt) }));
   return lines;
 }
