@@ -16,7 +16,12 @@ import type { AgentConfig, ModuleContext } from '../../../src/agent/module.js';
 import { ETAG_KEY, syncModule } from '../../../src/agent/modules/sync.js';
 import type { OfferOutcome } from '../../../src/agent/policy/manager.js';
 import { type EventStore, openStore } from '../../../src/agent/store/index.js';
-import { type HttpAnswer, type Transport, TransportError } from '../../../src/agent/sync/http.js';
+import {
+  type HttpAnswer,
+  type PostOptions,
+  type Transport,
+  TransportError,
+} from '../../../src/agent/sync/http.js';
 import type { RedeemResult } from '../../../src/agent/usb/exceptions.js';
 import type { Json } from '../../../src/core/events/types.js';
 import type { Notice, SyncStatus } from '../../../src/core/protocol/messages.js';
@@ -50,10 +55,11 @@ interface Call {
   body: SyncRequest;
   raw: Buffer;
   headers: Record<string, string>;
+  options: PostOptions;
 }
 
 /** enrollment.json and agent.key as `baomi enroll` leaves them; the public half back. */
-function enrollHere(dataDir: string): KeyObject {
+function enrollHere(dataDir: string, extra: Record<string, unknown> = {}): KeyObject {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(
@@ -70,6 +76,7 @@ function enrollHere(dataDir: string): KeyObject {
       group: 'finance',
       exceptionSecret: 'c2VjcmV0',
       enrolledAt: 1,
+      ...extra,
     }),
     { mode: 0o600 },
   );
@@ -87,10 +94,17 @@ const status = (code: number, body: unknown = { error: 'X', message: 'scripted' 
   body: Buffer.from(JSON.stringify(body)),
 });
 
-function setup(o: { enrolled?: boolean; sync?: string; random?: number } = {}) {
+function setup(
+  o: {
+    enrolled?: boolean;
+    sync?: string;
+    random?: number;
+    enrollment?: Record<string, unknown>;
+  } = {},
+) {
   const p: FakePlatform = createFakePlatform();
   const dataDir = dirs.make();
-  const publicKey = o.enrolled === false ? null : enrollHere(dataDir);
+  const publicKey = o.enrolled === false ? null : enrollHere(dataDir, o.enrollment);
   const store: EventStore = openStore({
     dataDir,
     host: 'ws',
@@ -100,9 +114,9 @@ function setup(o: { enrolled?: boolean; sync?: string; random?: number } = {}) {
   const calls: Call[] = [];
   let answer: (req: SyncRequest, n: number) => HttpAnswer | Error = (req) =>
     ok({ ackedSeq: req.events.at(-1)?.seq ?? store.getAckedSeq() });
-  const transport: Transport = async (url, raw, headers) => {
+  const transport: Transport = async (url, raw, headers, options) => {
     const body = JSON.parse(raw.toString('utf8')) as SyncRequest;
-    calls.push({ url, body, raw, headers });
+    calls.push({ url, body, raw, headers, options });
     const a = answer(body, calls.length);
     if (a instanceof Error) throw a;
     return a;
@@ -463,5 +477,120 @@ describe('sync module', () => {
     expect(aborted).toBe(true);
     expect(Date.now() - t0).toBeLessThan(1000);
     expect(s.store.getAckedSeq()).toBe(0);
+  });
+
+  it('trusts the pinned certificate alone, with a timeout, and syncs with the console it enrolled with', async () => {
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    const s = setup({ enrollment: { ca: pem, console: 'https://enrolled.test:8443/baomi' } });
+    s.start();
+    const r = await s.step();
+    expect(r.call.options.ca).toBe(pem);
+    expect(r.call.options.timeoutMs).toBeGreaterThan(0);
+    expect(r.call.options.signal).toBeInstanceOf(AbortSignal);
+    // A path prefix is kept, and signed as sent.
+    expect(r.call.url.href).toBe('https://enrolled.test:8443/baomi/api/v1/sync');
+    expect(s.sync()).toMatchObject({
+      console: CONSOLE,
+      enrolledWith: 'https://enrolled.test:8443/baomi',
+    });
+    const plain = setup();
+    plain.start();
+    expect((await plain.step()).call.options.ca).toBeUndefined();
+  });
+
+  it('an unreadable enrollment sends nothing and says why; fixed, it sends', async () => {
+    const s = setup();
+    writeFileSync(join(s.dataDir, 'enrollment.json'), '{"v":1,');
+    await s.add(1);
+    s.start();
+    s.p.clock.advance(s.sync().nextAt! - s.p.clock.now());
+    await until('the error', () => s.sync().lastError?.code === 'SYNC_ENROLLMENT_UNREADABLE');
+    expect(s.sync().lastError?.params.file).toBe(join(s.dataDir, 'enrollment.json'));
+    expect(s.calls).toEqual([]);
+    enrollHere(s.dataDir);
+    const r = await s.step();
+    expect(r.call.body.events.map((e) => e.seq)).toEqual([1]);
+  });
+
+  it('a body over the wire limit goes in halves, never dropping an event; 413 halves the batch', async () => {
+    const s = setup({ sync: `sync: { console: ${CONSOLE}, interval: 60s, batch: 40 }` });
+    const big = 'x'.repeat(150_000);
+    for (let i = 0; i < 40; i++)
+      await s.store.append({
+        type: 'file.created',
+        severity: 'info',
+        data: { path: `/${i}`, big },
+      });
+    s.start();
+    const first = await s.step();
+    expect(first.call.raw.length).toBeLessThanOrEqual(4 * 1024 * 1024);
+    expect(first.call.body.events.map((e) => e.seq)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
+    expect(s.store.getAckedSeq()).toBe(20);
+    s.answer(() => status(413, { error: 'TOO_LARGE', message: 'body too large' }));
+    const refused = await s.step();
+    expect(refused.call.body.events).toHaveLength(20);
+    expect(s.store.getAckedSeq()).toBe(20);
+    s.answer((req) => ok({ ackedSeq: req.events.at(-1)!.seq }));
+    const smaller = await s.step();
+    expect(smaller.call.body.events.map((e) => e.seq)).toEqual(
+      Array.from({ length: 10 }, (_, i) => i + 21),
+    );
+  });
+
+  it('one event larger than a request may be: said, and nothing skipped', async () => {
+    const s = setup();
+    await s.store.append({
+      type: 'file.created',
+      severity: 'info',
+      data: { path: '/x', big: 'y'.repeat(4 * 1024 * 1024) },
+    });
+    await s.add(1);
+    s.start();
+    s.p.clock.advance(s.sync().nextAt! - s.p.clock.now());
+    await until('the error', () => s.sync().lastError?.code === 'SYNC_EVENT_TOO_LARGE');
+    expect(s.sync().lastError?.params.seq).toBe(1);
+    expect(s.calls).toEqual([]);
+    expect(s.store.getAckedSeq()).toBe(0);
+  });
+
+  it('an answer it cannot read acknowledges nothing; a console that lost events gets them again', async () => {
+    const s = setup();
+    await s.add(3);
+    s.start();
+    s.answer(() => ({ status: 200, headers: {}, body: Buffer.from('{"ackedSeq":"3"}') }));
+    await s.step();
+    expect(s.sync().lastError).toMatchObject({ code: 'SYNC_BAD_RESPONSE' });
+    expect(s.store.getAckedSeq()).toBe(0);
+    s.answer(() => ok({ ackedSeq: 3 }));
+    await s.step();
+    expect(s.store.getAckedSeq()).toBe(3);
+    // Restored from a backup: the console holds only 1; the agent sends 2… again.
+    s.answer(() => ok({ ackedSeq: 1 }));
+    await s.step();
+    expect(s.store.getAckedSeq()).toBe(1);
+    s.answer((req) => ok({ ackedSeq: req.events.at(-1)?.seq ?? 1 }));
+    const again = await s.step();
+    expect(again.call.body.events.map((e) => e.seq)).toEqual([2, 3]);
+    expect(s.store.getAckedSeq()).toBe(3);
+  });
+
+  it('a shorter interval in a new policy takes effect at once; stopped, it plans nothing', async () => {
+    const s = setup();
+    s.start();
+    await s.step();
+    expect(s.sync().nextAt! - s.p.clock.now()).toBe(MIN);
+    s.m.apply?.(policyInForce(`sync: { console: ${CONSOLE}, interval: 5s }`));
+    expect(s.sync().nextAt! - s.p.clock.now()).toBeLessThanOrEqual(1_000);
+    // The same policy again does not push the next request back.
+    const at = s.sync().nextAt;
+    s.m.apply?.(policyInForce(`sync: { console: ${CONSOLE}, interval: 5s }`));
+    expect(s.sync().nextAt).toBe(at);
+    await s.m.stop();
+    expect(s.sync().nextAt).toBeUndefined();
+    s.p.clock.advance(10 * MIN);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(s.calls).toHaveLength(1);
   });
 });
