@@ -356,6 +356,16 @@ export class PolicyManager {
     this.#lastJudged = fingerprint;
 
     if (!body.ok) {
+      // A fleet run from the console may have no policy file at all: no file is no candidate,
+      // and nothing to refuse while the console's policy is in force (a file that exists but
+      // cannot be read is still said).
+      if (body.code === 'POLICY_FILE_MISSING' && this.#current?.source === 'console') {
+        this.o.log.info(
+          { module: 'policy', file },
+          'no policy file; the console policy is in force',
+        );
+        return;
+      }
       if (this.#holdWhileUnsettled()) return;
       await this.#reject({ code: body.code, params: { file, reason: body.reason } }, fingerprint);
       return;

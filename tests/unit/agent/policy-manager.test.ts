@@ -411,6 +411,29 @@ describe('a policy offered by the console (PolicyManager.offer)', () => {
     });
   });
 
+  it('with the console policy in force, no policy file at all is no news (a fleet run from the console)', async () => {
+    const s = setup();
+    const m = s.manager();
+    await m.start();
+    expect(s.policyEvents().map((e) => e.data.code)).toEqual(['POLICY_FILE_MISSING']);
+    const v2 = yaml(2);
+    expect(await m.offer(v2, sign(v2), 'console', from)).toBe('applied');
+    const again = s.restart();
+    await again.start();
+    expect(again.current).toMatchObject({ version: 2, source: 'console' });
+    expect(s.policyEvents().map((e) => e.type)).toEqual(['policy.rejected', 'policy.applied']);
+    // A file that is there but unreadable is still said.
+    writeFileSync(s.file, yaml(3));
+    rmSync(s.file);
+    mkdirSync(s.file);
+    const third = s.restart();
+    await third.start();
+    expect(s.policyEvents().at(-1)).toMatchObject({
+      type: 'policy.rejected',
+      data: { code: 'POLICY_NOT_A_FILE' },
+    });
+  });
+
   it('an unjudged policy is not applied and not recorded: the caller offers it again', async () => {
     const s = setup();
     const m = new PolicyManager({
