@@ -61,25 +61,38 @@ function agentModules() {
   const seat = seatModule();
   const policy: PolicyModule = policyModule();
   const idle = idleModule();
+  const usb = usbModule({
+    exceptions: (ctx) =>
+      createExceptionBook({
+        store: ctx.store,
+        trustDir: ctx.config.trustDir,
+        clock: ctx.platform.clock,
+        log: ctx.log,
+        host: hostname(),
+      }),
+  });
+  // The console's policies go to the policy module's judge, its approvals through the usb
+  // module's redeem: the sync module reaches the two through these functions alone.
+  const sync = syncModule({
+    offerPolicy: (bytes, signature, from) =>
+      policy.manager
+        ? policy.manager.offer(bytes, signature, 'console', from)
+        : Promise.resolve('failed'),
+    // No "device seen here" check (`deviceKnown`): an approval answers a request made on this
+    // computer, often for a stick not plugged in yet. The book still checks the signature
+    // against trust/exceptions/, the host, the window, and that each id is redeemed once.
+    redeem: (token, record) => usb.redeem(token, { socket: 'console' }, { record }),
+  });
   const modules: AgentModule[] = [
     seat, // first: every later event carries the seat user
     chainModule(), // the chain as found (chain.head compared before anything else is recorded)
     policy, // restores the last good policy, judges the file, hands it to the rest
     alertsModule(), // before the modules whose events it counts
-    usbModule({
-      exceptions: (ctx) =>
-        createExceptionBook({
-          store: ctx.store,
-          trustDir: ctx.config.trustDir,
-          clock: ctx.platform.clock,
-          log: ctx.log,
-          host: hostname(),
-        }),
-    }), // seals the ports before the slower folder scans start
+    usb, // seals the ports before the slower folder scans start
     idle,
     retentionModule(),
     foldersModule(),
-    syncModule(),
+    sync,
     logModule(),
   ];
   return { seat, idle, modules };

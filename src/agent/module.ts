@@ -49,6 +49,12 @@ export interface ModuleContext {
   sessionLocked(): boolean | null;
   /** A notice for the person at the console (a code and its params; translated where shown). */
   notice(n: Notice): void;
+  /**
+   * Every started module's `status` slice, merged as `baomi status` shows them: how a module
+   * reads another's state (the sync module's heartbeat: idle source, USB enforcement) without
+   * importing it. Read-only; a module must not call it from its own `status()`.
+   */
+  statusSlices(): Record<string, unknown>;
 }
 
 export type RequestHandler = (req: Request, asker: Asker) => unknown | Promise<unknown>;

@@ -10,7 +10,7 @@ import type { InForce } from './policy/manager.js';
 
 export interface ModuleSet {
   /** Starts each module in order; on a failure stops those started (reverse) and rethrows. */
-  start(ctx: Omit<ModuleContext, 'applyPolicy'>): Promise<void>;
+  start(ctx: Omit<ModuleContext, 'applyPolicy' | 'statusSlices'>): Promise<void>;
   /** Stops the started modules in reverse order; errors are logged, never stop the rest. */
   stop(): Promise<void>;
   /** The policy in force, as last applied (null before any). */
@@ -44,6 +44,12 @@ export function moduleSet(modules: readonly AgentModule[], log: Logger): ModuleS
     }
   };
 
+  const status = () => {
+    const out: Record<string, unknown> = {};
+    for (const m of started) Object.assign(out, m.status?.());
+    return out;
+  };
+
   let stopRequested = false;
   let starting: Promise<void> = Promise.resolve();
   const stop = () => {
@@ -74,6 +80,7 @@ export function moduleSet(modules: readonly AgentModule[], log: Logger): ModuleS
           inForce = p;
           for (const m of started) applyTo(m, p);
         },
+        statusSlices: status,
       };
       const run = async () => {
         await null; // so that `starting` is set before any module runs (a stop waits for it)
@@ -103,10 +110,6 @@ export function moduleSet(modules: readonly AgentModule[], log: Logger): ModuleS
     },
     stop,
     handler: (type) => handlers.get(type),
-    status() {
-      const out: Record<string, unknown> = {};
-      for (const m of started) Object.assign(out, m.status?.());
-      return out;
-    },
+    status,
   };
 }

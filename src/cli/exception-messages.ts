@@ -117,6 +117,8 @@ export const exceptionCliCodeMessages = {
       'No Baomi agent answers on this computer, so the token was not redeemed (it is still unused). Tried, in order: {{tried}}. Is the agent running? Or pass --socket PATH.',
     EXCEPTION_REDEEM_UNSUPPORTED:
       'The agent on {{socket}} cannot redeem exceptions yet (this version has no USB device control). The token was not used: it stays valid until {{until}}. Ask IT to update the agent.',
+    EXCEPTION_REQUEST_NO_AGENT:
+      'No Baomi agent answers on this computer, so nothing was requested. Tried, in order: {{tried}}. Is the agent running? Or pass --socket PATH.',
   },
   'zh-CN': {
     EXCEPTION_ISSUE_KEY_READABLE:
@@ -142,6 +144,8 @@ export const exceptionCliCodeMessages = {
       '本机没有保密代理应答，因此令牌未被兑换（仍未使用）。依次尝试了：{{tried}}。代理是否在运行？也可指定 --socket PATH。',
     EXCEPTION_REDEEM_UNSUPPORTED:
       '{{socket}} 上的代理尚不能兑换例外（此版本没有 USB 设备管控）。令牌未被使用，在 {{until}} 之前仍然有效。请联系 IT 升级代理。',
+    EXCEPTION_REQUEST_NO_AGENT:
+      '本机没有保密代理应答，因此未提交任何申请。依次尝试了：{{tried}}。代理是否在运行？也可指定 --socket PATH。',
   },
 } satisfies Catalog & CodeCatalog<ExceptionCliCode>;
 

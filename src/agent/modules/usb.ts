@@ -5,7 +5,9 @@
 // again when not (`usb.enforcement-lost`). Without --enforce, or where the OS does not let it,
 // it decides and records only, and status says why. Work is done one step at a time, in
 // order (a queue), so a plug, a pull and a new policy never interleave on one device.
+import { v7 as uuidv7 } from 'uuid';
 import { BaomiError } from '../../core/errors.js';
+import { isDeviceId, reasonProblem } from '../../core/exceptions/token.js';
 import { createCoreTranslator } from '../../core/i18n/catalogs.js';
 import type { Policy } from '../../core/policy/index.js';
 import type { UsbControl, UsbReason } from '../../core/ports/usb.js';
@@ -15,7 +17,7 @@ import { decide, exceptionNames } from '../../core/usb/decide.js';
 import { deviceLabel, NoticeBatcher, usbNoticeText } from '../../core/usb/notices.js';
 import type { Decision, UsbDevice } from '../../core/usb/types.js';
 import type { AgentModule, Asker, ModuleContext } from '../module.js';
-import type { ExceptionBook } from '../usb/exceptions.js';
+import type { ExceptionBook, RedeemAsker, RedeemExtra, RedeemResult } from '../usb/exceptions.js';
 import { connectedEvent, removedEvent, type VerdictContext, verdictEvent } from '../usb/record.js';
 import { SeenDevices } from '../usb/seen.js';
 
@@ -37,13 +39,25 @@ const ROOT_HUB = /^usb\d+$/;
 const ENFORCING_SCAN_MS = 500;
 const AUDIT_SCAN_MS = 5_000;
 
+/** The usb module, with what the sync module asks of it (agent.ts wires them). */
+export interface UsbModule extends AgentModule {
+  /**
+   * Redeems a token as `baomi exception redeem` does (the same path: the book verifies and
+   * records, devices present are decided again). The sync module delivers the console's
+   * approvals through it (asker socket 'console').
+   */
+  redeem(token: string, asker: RedeemAsker, extra?: RedeemExtra): Promise<RedeemResult>;
+  /** A label for a device id (hash or vid:pid:serial) this computer has seen, if any. */
+  labelOf(device: string): string | undefined;
+}
+
 interface Present {
   device: UsbDevice;
   decision: Decision;
   applied?: Decision['verdict'];
 }
 
-export function usbModule(o: UsbModuleOptions = {}): AgentModule {
+export function usbModule(o: UsbModuleOptions = {}): UsbModule {
   const checkEveryMs = o.checkEveryMs ?? 60_000;
   let ctx: ModuleContext | null = null;
   let control: UsbControl | null = null;
@@ -323,8 +337,60 @@ export function usbModule(o: UsbModuleOptions = {}): AgentModule {
       .catch((e) => cx.log.warn({ module: 'usb', err: String(e) }, 'notice not shown'));
   };
 
+  /** Whether this computer has seen the device a token or a request names. */
+  const known = (device: string) =>
+    (seen?.list() ?? []).some((e) => exceptionNames(device, e.device));
+
+  const redeem = async (
+    token: string,
+    asker: RedeemAsker,
+    extra: RedeemExtra = {},
+  ): Promise<RedeemResult> => {
+    if (!book) throw new BaomiError('PROTOCOL_UNSUPPORTED', { type: 'usb.exception.redeem' }, 1);
+    const r = await book.redeem(token, asker, extra);
+    // A stick already plugged is opened now, not at its next plug.
+    if (r.ok) await enqueue('exception', () => redecide('exception'));
+    return r;
+  };
+
+  const labelOf = (device: string): string | undefined => {
+    const e = (seen?.list() ?? []).find((x) => exceptionNames(device, x.device));
+    return e ? deviceLabel(e.device) : undefined;
+  };
+
+  /**
+   * An employee asks for an exception: checked like a token's fields, recorded with the seat
+   * user as `usb.exception-requested` (the sync module sends it to the console with the
+   * other events; without a console it stays in the log). On admin.sock (root) the request
+   * is the seat user's, and there must be one.
+   */
+  const request = async (device: string, reason: string, asker: Asker): Promise<string> => {
+    const cx = c();
+    const shown = device.slice(0, 80);
+    if (!isDeviceId(device))
+      throw new BaomiError('EXCEPTION_REQUEST_BAD_DEVICE', { value: shown }, 2);
+    const problem = reasonProblem(reason);
+    if (problem?.code === 'EXCEPTION_REASON_TOO_LONG')
+      throw new BaomiError(problem.code, problem.params, 2);
+    if (problem) throw new BaomiError('EXCEPTION_REQUEST_BAD_REASON', {}, 2);
+    const user = asker.seatUser ?? (asker.socket === 'admin' ? cx.seatUser() : null);
+    if (!user) throw new BaomiError('EXCEPTION_REQUEST_NO_SEAT_USER', {}, 2);
+    const requestId = uuidv7();
+    const label = labelOf(device);
+    await cx.store.append({
+      type: 'usb.exception-requested',
+      severity: 'low',
+      user,
+      data: { requestId, device, ...(label !== undefined ? { deviceLabel: label } : {}), reason },
+    });
+    cx.log.info({ module: 'usb', requestId, device, user }, 'exception requested');
+    return requestId;
+  };
+
   return {
     name: 'usb',
+    redeem,
+    labelOf,
     async start(context0) {
       ctx = context0;
       control = context0.platform.usb;
@@ -448,13 +514,13 @@ export function usbModule(o: UsbModuleOptions = {}): AgentModule {
         if (req.type !== 'usb.exception.redeem') throw new Error('wrong request');
         if (!book) throw new BaomiError('PROTOCOL_UNSUPPORTED', { type: req.type }, 1);
         // A token for a device this computer has not seen is refused (plug it in first).
-        const known = (device: string) =>
-          (seen?.list() ?? []).some((e) => exceptionNames(device, e.device));
-        const r = await book.redeem(req.token, asker, { deviceKnown: known });
+        const r = await redeem(req.token, asker, { deviceKnown: known });
         if (!r.ok) throw new BaomiError(r.code, r.params, 2);
-        // A stick already plugged is opened now, not at its next plug.
-        await enqueue('exception', () => redecide('exception'));
         return { exception: r.exception };
+      },
+      'usb.exception.request': async (req: Request, asker: Asker) => {
+        if (req.type !== 'usb.exception.request') throw new Error('wrong request');
+        return { requestId: await request(req.device, req.reason, asker) };
       },
     },
   };

@@ -50,6 +50,22 @@ export const SETTLE_MS = 2_000;
 const SAFETY_POLL_MS = 60_000;
 /** State key: the fingerprint of the last refused candidate (cleared when a policy applies). */
 export const LAST_REJECTED_KEY = 'policy.lastRejected';
+/** State key: where the policy in force came from (PolicySource), written with it. */
+export const SOURCE_KEY = 'policy.source';
+
+/** Where a policy came from: the file IT dropped, or the console (through the sync module). */
+export type PolicySource = 'file' | 'console';
+
+/** What `offer` did with a policy from elsewhere than the file. */
+export type OfferOutcome = 'applied' | 'same' | 'rejected' | 'failed';
+
+/** Who offers a policy: recorded in its `policy.applied` / `policy.rejected` event. */
+export interface OfferOrigin {
+  /** The console's URL (what the event's `file` names for this policy). */
+  origin: string;
+  /** The console's etag of this policy (wire.ts WirePolicy.etag). */
+  etag?: string;
+}
 
 export interface InForce {
   policy: Policy;
@@ -58,6 +74,8 @@ export interface InForce {
   name: string;
   version: number;
   sha256: string;
+  /** Where it came from (absent: the file, or a store written before the console existed). */
+  source?: PolicySource;
 }
 
 export interface PolicyManagerOptions {
@@ -217,12 +235,14 @@ export class PolicyManager {
       });
       return;
     }
+    const source = this.o.store.getState(SOURCE_KEY) === 'console' ? 'console' : 'file';
     this.#current = {
       policy: restored.policy,
       folders: restored.folders,
       name: restored.policy.name,
       version: stored.version,
       sha256: stored.sha256,
+      source,
     };
     this.o.onApplied?.(this.#current);
   }
@@ -336,6 +356,16 @@ export class PolicyManager {
     this.#lastJudged = fingerprint;
 
     if (!body.ok) {
+      // A fleet run from the console may have no policy file at all: no file is no candidate,
+      // and nothing to refuse while the console's policy is in force (a file that exists but
+      // cannot be read is still said).
+      if (body.code === 'POLICY_FILE_MISSING' && this.#current?.source === 'console') {
+        this.o.log.info(
+          { module: 'policy', file },
+          'no policy file; the console policy is in force',
+        );
+        return;
+      }
       if (this.#holdWhileUnsettled()) return;
       await this.#reject({ code: body.code, params: { file, reason: body.reason } }, fingerprint);
       return;
@@ -372,19 +402,116 @@ export class PolicyManager {
     this.#failedOn = '';
     if (verdict.verdict === 'same') return;
     if (verdict.verdict === 'reject') {
+      // The highest valid version wins, whatever its source: a policy from the console that
+      // is newer than the file on disk is not undone by it, and the older file is no news
+      // (it is most often the one the console's replaced). Any other problem with the file
+      // (a bad signature, the same version changed) is still refused and recorded.
+      if (verdict.code === 'POLICY_DOWNGRADE' && this.#current?.source === 'console') {
+        this.o.log.info(
+          { module: 'policy', file, inForceVersion: this.#current.version, ...verdict.params },
+          'the policy file is older than the console policy in force; kept the console one',
+        );
+        return;
+      }
       if (this.#holdWhileUnsettled()) return;
       const r = { code: verdict.code, params: verdict.params, issues: verdict.issues };
       await this.#reject(r, fingerprint);
       return;
     }
+    await this.#apply(verdict, body.bytes, sig.ok ? sig.bytes : Buffer.alloc(0), 'file');
+  }
+
+  /**
+   * Offers a policy from elsewhere than the file (the console, through the sync module) to the
+   * same judge as a dropped file: its signature must verify against the pinned policy keys and
+   * its version must be higher than the one in force; nothing is written into the policy
+   * file's folder. Applied, it is kept in the store like any policy (and survives a restart);
+   * refused, it is recorded as `policy.rejected` with `source`. 'failed': the judge did not
+   * run (the caller offers it again later); nothing was recorded.
+   */
+  offer(
+    bytes: Buffer,
+    sigText: string,
+    source: Exclude<PolicySource, 'file'>,
+    from: OfferOrigin,
+  ): Promise<OfferOutcome> {
+    let outcome: OfferOutcome = 'failed';
+    this.#judging = this.#judging
+      .then(async () => {
+        outcome = await this.#judgeOffer(bytes, sigText, source, from);
+      })
+      .catch((e) => {
+        this.o.log.error({ module: 'policy', source, err: String(e) }, 'policy offer failed');
+      });
+    return this.#judging.then(() => outcome);
+  }
+
+  async #judgeOffer(
+    bytes: Buffer,
+    sigText: string,
+    source: Exclude<PolicySource, 'file'>,
+    from: OfferOrigin,
+  ): Promise<OfferOutcome> {
+    if (this.#stopped) return 'failed';
+    if (this.#restorePending) await this.#restore();
+    const inForce = this.#current
+      ? { version: this.#current.version, sha256: this.#current.sha256 }
+      : this.#floor;
+    let verdict: Judgement;
+    try {
+      verdict = await judgeRemote(
+        {
+          op: 'judge',
+          candidateB64: bytes.toString('base64'),
+          sigText,
+          trusted: this.o.trusted,
+          inForce,
+          now: this.o.clock.now(),
+          dataDir: this.o.dataDir,
+          os: this.o.os,
+        },
+        this.#run,
+      );
+    } catch (e) {
+      // SECURITY: unjudged is not applied. The caller offers it again at its next round.
+      this.o.log.error({ module: 'policy', source, err: String(e) }, 'policy judge failed');
+      return 'failed';
+    }
+    if (verdict.verdict === 'same') return 'same';
+    if (verdict.verdict === 'reject') {
+      const r = { code: verdict.code, params: verdict.params, issues: verdict.issues };
+      await this.#reject(r, undefined, { source, ...from });
+      return 'rejected';
+    }
+    await this.#apply(verdict, bytes, Buffer.from(sigText, 'utf8'), source, from);
+    return 'applied';
+  }
+
+  /** Puts a judged policy in force: its event and the stored policy are durable together. */
+  async #apply(
+    verdict: Extract<Judgement, { verdict: 'apply' }>,
+    bytes: Buffer,
+    signature: Buffer,
+    source: PolicySource,
+    from?: OfferOrigin,
+  ): Promise<void> {
     const { policy, sha256, keyName, folders } = verdict;
-    const next: InForce = { policy, folders, name: policy.name, version: policy.version, sha256 };
+    const next: InForce = {
+      policy,
+      folders,
+      name: policy.name,
+      version: policy.version,
+      sha256,
+      source,
+    };
     await this.o.store.append(
       {
         type: 'policy.applied',
         severity: 'info',
         data: {
-          file,
+          file: from?.origin ?? this.o.file,
+          ...(source !== 'file' ? { source } : {}),
+          ...(from?.etag !== undefined ? { etag: from.etag } : {}),
           name: policy.name,
           version: policy.version,
           sha256,
@@ -394,18 +521,14 @@ export class PolicyManager {
       },
       {
         // The policy in force and the event that says so are durable together.
-        policy: {
-          bytes: body.bytes,
-          signature: sig.ok ? sig.bytes : Buffer.alloc(0),
-          version: policy.version,
-          sha256,
-        },
+        policy: { bytes, signature, version: policy.version, sha256 },
         state: {
           [SUMMARY_KEY]: JSON.stringify({
             name: policy.name,
             version: policy.version,
             folders: folders.length,
           }),
+          [SOURCE_KEY]: source,
           // A refused file that comes back after this is news again.
           [LAST_REJECTED_KEY]: '',
         },
@@ -416,7 +539,7 @@ export class PolicyManager {
     this.#restorePending = false;
     this.#floor = null;
     this.o.log.info(
-      { module: 'policy', name: policy.name, version: policy.version },
+      { module: 'policy', name: policy.name, version: policy.version, source },
       'policy applied',
     );
     this.o.onApplied?.(next);
@@ -428,8 +551,16 @@ export class PolicyManager {
    * distinct candidate. Refusals about the stored policy (at start) and a failed judge are
    * not candidates' and are said each time.
    */
-  async #reject(r: PolicyRejection, pair?: string) {
-    const data = policyRejectedData(this.o.file, r, this.#current?.version ?? null);
+  async #reject(
+    r: PolicyRejection,
+    pair?: string,
+    from?: OfferOrigin & { source: Exclude<PolicySource, 'file'> },
+  ) {
+    const data = policyRejectedData(from?.origin ?? this.o.file, r, this.#current?.version ?? null);
+    if (from) {
+      data.source = from.source;
+      if (from.etag !== undefined) data.etag = from.etag;
+    }
     let state: Record<string, string> | undefined;
     if (pair !== undefined) {
       const codes = [...new Set([r.code, ...(r.issues ?? []).map((i) => i.code)])].sort();

@@ -13,7 +13,9 @@
 // - a window that ends before the newest event the store holds is refused (the clock was set
 //   back), and is not in force either;
 // - on agent.sock only the seat user may redeem, and only a token naming them; root on
-//   admin.sock may redeem for anyone.
+//   admin.sock may redeem for anyone, and so may the console's approval delivered by the sync
+//   module (socket 'console': the token names the person who asked, who need not be at the
+//   console when it arrives; its signature and host are checked as for any token).
 // Keys are read again at every redemption, with the same safety rules as policy keys
 // (policy/trust.ts): a key installed later works without a restart.
 import type { ExceptionRefusalCode } from '../../core/codes/exceptions.js';
@@ -48,7 +50,7 @@ export interface ExceptionBookOptions {
 
 /** Who asks (the socket server's Asker fits): agent.sock unless said otherwise. */
 export interface RedeemAsker {
-  socket?: 'agent' | 'admin';
+  socket?: 'agent' | 'admin' | 'console';
   /** Set only when the request proved it comes from the seat user (seat token). */
   seatUser?: string;
 }
@@ -57,6 +59,8 @@ export interface RedeemAsker {
 export interface RedeemExtra {
   /** Whether this computer has seen the device a token names (hash or vid:pid:serial). */
   deviceKnown?: (device: string) => boolean;
+  /** Recorded in the event too, success or refusal (the console's `requestId`). */
+  record?: Record<string, Json>;
 }
 
 export type RedeemResult =
@@ -99,6 +103,7 @@ const SEVERITY: Record<ExceptionRefusalCode, Severity> = {
   EXCEPTION_BAD_SIGNATURE: 'high',
   EXCEPTION_KEYS_UNSAFE: 'high',
   EXCEPTION_CLOCK_BACK: 'high',
+  EXCEPTION_DENIED: 'low',
 };
 
 export function createExceptionBook(o: ExceptionBookOptions): ExceptionBook {
@@ -110,7 +115,8 @@ export function createExceptionBook(o: ExceptionBookOptions): ExceptionBook {
     text: string,
     code: ExceptionRefusalCode,
     params: Record<string, Json>,
-    by: 'agent' | 'admin',
+    by: 'agent' | 'admin' | 'console',
+    record: Record<string, Json> = {},
   ): Promise<RedeemResult> => {
     const parsed = parseToken(text);
     const id = parsed.ok ? parsed.token.payload.id : undefined;
@@ -118,7 +124,7 @@ export function createExceptionBook(o: ExceptionBookOptions): ExceptionBook {
     await store.append({
       type: 'usb.exception-refused',
       severity: SEVERITY[code],
-      data: { code, params, ...(id ? { id } : {}), fingerprint, socket: by },
+      data: { ...record, code, params, ...(id ? { id } : {}), fingerprint, socket: by },
     });
     log.warn({ module: 'usb', code, params, id, fingerprint, socket: by }, 'exception refused');
     return { ok: false, code, params };
@@ -130,6 +136,7 @@ export function createExceptionBook(o: ExceptionBookOptions): ExceptionBook {
     extra: RedeemExtra,
   ): Promise<RedeemResult> => {
     const by = asker.socket ?? 'agent';
+    const record = extra.record ?? {};
     const now = o.clock.now();
     const trust = logTrustReport(o.trustDir, inspectTrustDir(o.trustDir, 'exceptions'), log, 'usb');
     const seatOnly = by === 'agent';
@@ -145,12 +152,12 @@ export function createExceptionBook(o: ExceptionBookOptions): ExceptionBook {
         (v.code === 'EXCEPTION_BAD_SIGNATURE' || v.code === 'EXCEPTION_NO_TRUSTED_KEYS') &&
         trust.ignored.length > 0;
       return unsafe
-        ? refuse(text, 'EXCEPTION_KEYS_UNSAFE', { count: trust.ignored.length }, by)
-        : refuse(text, v.code, v.params, by);
+        ? refuse(text, 'EXCEPTION_KEYS_UNSAFE', { count: trust.ignored.length }, by, record)
+        : refuse(text, v.code, v.params, by, record);
     }
     const p = v.token.payload;
     if (seatOnly && asker.seatUser === undefined)
-      return refuse(text, 'EXCEPTION_NO_SEAT_USER', { user: p.user }, by);
+      return refuse(text, 'EXCEPTION_NO_SEAT_USER', { user: p.user }, by, record);
     const before = book.get(p.id);
     if (before)
       return refuse(
@@ -158,11 +165,12 @@ export function createExceptionBook(o: ExceptionBookOptions): ExceptionBook {
         'EXCEPTION_ALREADY_REDEEMED',
         { at: isoTime(before.redeemedAt), notAfter: isoTime(before.notAfter) },
         by,
+        record,
       );
     // A token for a device this computer has not seen is refused (and not used up): plug the
     // device in first, so a token sent to the wrong person or machine is said at once.
     if (extra.deviceKnown && !extra.deviceKnown(p.device))
-      return refuse(text, 'EXCEPTION_WRONG_DEVICE', { device: p.device }, by);
+      return refuse(text, 'EXCEPTION_WRONG_DEVICE', { device: p.device }, by, record);
     const newest = store.newestTs();
     if (p.notAfter <= newest)
       return refuse(
@@ -170,6 +178,7 @@ export function createExceptionBook(o: ExceptionBookOptions): ExceptionBook {
         'EXCEPTION_CLOCK_BACK',
         { notAfter: isoTime(p.notAfter), newest: isoTime(newest) },
         by,
+        record,
       );
     const exception = toActiveException(p);
     const entry: Redeemed = { ...exception, redeemedAt: now };
@@ -186,6 +195,7 @@ export function createExceptionBook(o: ExceptionBookOptions): ExceptionBook {
         type: 'usb.exception',
         severity: 'medium',
         data: {
+          ...record,
           id: p.id,
           device: p.device,
           user: p.user,

@@ -9,6 +9,8 @@
 // redeem: forwards the token to the agent (`usb.exception.redeem`), which alone verifies it
 //         and records every refusal; the CLI refuses only text that is not BMX1-shaped at
 //         all (token-shape.ts), to say at once when a paste was cut short.
+// request: asks the agent to record a request (`usb.exception.request`, as the seat user),
+//         which its sync module sends to the console; says where the request goes from there.
 
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { appendFileSync, closeSync, openSync, statSync, unlinkSync, writeSync } from 'node:fs';
@@ -16,7 +18,11 @@ import { homedir, userInfo } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { renderUnicodeCompact } from 'uqr';
 import { v7 as uuidv7 } from 'uuid';
-import { isExceptionRefusal } from '../../core/codes/index.js';
+import {
+  type ErrorCode,
+  EXCEPTION_REQUEST_CODES,
+  isExceptionRefusal,
+} from '../../core/codes/index.js';
 import { BaomiError, isBaomiError } from '../../core/errors.js';
 import type { Json } from '../../core/events/types.js';
 import {
@@ -33,6 +39,7 @@ import {
   tokenFingerprint,
 } from '../../core/exceptions/token.js';
 import { parseDuration, parseRfc3339 } from '../../core/policy/units.js';
+import type { StatusResult } from '../../core/protocol/messages.js';
 import type { ActiveException } from '../../core/usb/types.js';
 import type { AgentConnection } from '../../ipc/index.js';
 import { osName, readPlaces } from '../../platform/paths.js';
@@ -260,7 +267,7 @@ export async function redeem(
   // rest, and records each refusal.
   const shape = tokenShape(text);
   if (!shape.ok) throw new BaomiError(shape.code, shape.params, 2);
-  const conn = await connect(o.socket);
+  const conn = await connect(o.socket, 'EXCEPTION_REDEEM_NO_AGENT');
   let exception: ActiveException;
   try {
     ({ exception } = await conn.request('usb.exception.redeem', { token: shape.compact }));
@@ -315,11 +322,14 @@ function localTimes(params: Record<string, Json>): Record<string, Json> {
  * dir cannot redeem): admin.sock (root, and the owner of a development agent) may redeem for
  * anyone, agent.sock only for the seat user's own tokens.
  */
-async function connect(socket: string | undefined): Promise<AgentConnection> {
+async function connect(
+  socket: string | undefined,
+  none: 'EXCEPTION_REDEEM_NO_AGENT' | 'EXCEPTION_REQUEST_NO_AGENT',
+): Promise<AgentConnection> {
   if (socket) {
     const conn = await reachable(socket);
     if (typeof conn !== 'string') return conn;
-    throw new BaomiError('EXCEPTION_REDEEM_NO_AGENT', { tried: [{ place: socket, reason: conn }] });
+    throw new BaomiError(none, { tried: [{ place: socket, reason: conn }] });
   }
   const places = readPlaces(
     osName(process.platform),
@@ -334,5 +344,58 @@ async function connect(socket: string | undefined): Promise<AgentConnection> {
     if (typeof conn !== 'string') return conn;
     tried.push({ place: p.path, reason: conn });
   }
-  throw new BaomiError('EXCEPTION_REDEEM_NO_AGENT', { tried });
+  throw new BaomiError(none, { tried });
+}
+
+const REQUEST_REFUSALS: ReadonlySet<string> = new Set<string>([
+  ...EXCEPTION_REQUEST_CODES,
+  'EXCEPTION_REASON_TOO_LONG',
+  'PROTOCOL_SEAT_REQUIRED',
+]);
+
+/**
+ * `baomi exception request --device ID --reason TEXT`: recorded by the agent as the seat
+ * user's request (agent.sock with the seat token; on admin.sock, for whoever is at the
+ * console). Where it goes next is said from the agent's sync state.
+ */
+export async function request(
+  { t }: CommandContext,
+  o: { device: string; reason: string; socket?: string; json?: boolean },
+): Promise<number> {
+  const device = normaliseDevice(o.device);
+  // Said here at once; the agent checks both again.
+  if (!isDeviceId(device))
+    throw new BaomiError('EXCEPTION_REQUEST_BAD_DEVICE', { value: o.device }, 2);
+  const reason = reasonProblem(o.reason);
+  if (reason?.code === 'EXCEPTION_REASON_TOO_LONG')
+    throw new BaomiError(reason.code, reason.params, 2);
+  if (reason) throw new BaomiError('EXCEPTION_REQUEST_BAD_REASON', {}, 2);
+  const conn = await connect(o.socket, 'EXCEPTION_REQUEST_NO_AGENT');
+  let requestId: string;
+  let sync: StatusResult['sync'];
+  try {
+    try {
+      ({ requestId } = await conn.request('usb.exception.request', { device, reason: o.reason }));
+    } catch (e) {
+      if (isBaomiError(e) && REQUEST_REFUSALS.has(e.code))
+        throw new BaomiError(e.code as ErrorCode, e.params as Record<string, Json>, 2);
+      throw e;
+    }
+    sync = (await conn.request('status', {})).sync;
+  } finally {
+    conn.close();
+  }
+  const route = !sync?.console ? 'local' : sync.enrolled === false ? 'notEnrolled' : 'console';
+  if (o.json) {
+    process.stdout.write(
+      `${JSON.stringify({ requestId, device, route, console: sync?.console ?? null })}\n`,
+    );
+    return 0;
+  }
+  const lines = [
+    t('cli.exception.requested', { id: requestId, device }),
+    t(`cli.exception.requestRoute.${route}`, { console: sync?.console ?? '' }),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
 }

@@ -114,7 +114,7 @@ export function registerCommands(program: Command, { t, configure, run }: Regist
     .action(run(async () => ({ default: (await import('./console.js')).userAdd })));
 
   const exception = sub(program, 'exception', t('cli.cmd.exception'));
-  const exceptionRun = (name: 'keygen' | 'issue' | 'redeem') =>
+  const exceptionRun = (name: 'keygen' | 'issue' | 'redeem' | 'request') =>
     run(async () => ({ default: (await import('./exception.js'))[name] }));
   sub(exception, 'keygen', t('cli.cmd.exceptionKeygen'))
     .argument('<name>', t('cli.arg.exceptionKeyName'))
@@ -138,4 +138,21 @@ export function registerCommands(program: Command, { t, configure, run }: Regist
     .option('--socket <path>', t('cli.opt.exceptionSocket'))
     .option('--json', t('cli.opt.json'))
     .action(exceptionRun('redeem'));
+  sub(exception, 'request', t('cli.cmd.exceptionRequest'))
+    .requiredOption('--device <device>', t('cli.opt.requestDevice'))
+    .requiredOption('--reason <text>', t('cli.opt.requestReason'))
+    .option('--socket <path>', t('cli.opt.exceptionSocket'))
+    .option('--json', t('cli.opt.json'))
+    .action(exceptionRun('request'));
+
+  sub(program, 'enroll', t('cli.cmd.enroll'))
+    .requiredOption('--console <url>', t('cli.opt.enrollConsole'))
+    .requiredOption('--token <token>', t('cli.opt.enrollToken'))
+    .option('--ca <file>', t('cli.opt.enrollCa'))
+    .option('--data-dir <dir>', t('cli.opt.dataDir', { default: d.dataDir }))
+    .option('--trust-dir <dir>', t('cli.opt.enrollTrustDir', { default: d.trustDir }))
+    .option('--force', t('cli.opt.enrollForce'))
+    .option('--replace-exception-key', t('cli.opt.enrollReplaceKey'))
+    .option('--json', t('cli.opt.json'))
+    .action(run(() => import('./enroll.js')));
 }

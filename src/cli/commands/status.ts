@@ -79,6 +79,37 @@ function eventsLine(t: CommandContext['t'], s: StatusResult): string {
   return t('cli.status.eventsSync', { ...s.events, console: s.sync.console });
 }
 
+/**
+ * How sending to the console goes, when the policy names one: enrolled or not, the last
+ * success, the last error since then (in the reader's language), the next request.
+ */
+export function syncLines(t: CommandContext['t'], s: StatusResult): string[] {
+  const sync = s.sync;
+  if (!sync?.console || sync.enrolled === undefined) return [];
+  if (!sync.enrolled) return [t('cli.status.sync.notEnrolled')];
+  const lines = [t('cli.status.sync.enrolled', { agentId: printable(sync.agentId ?? '?') })];
+  if (sync.enrolledWith)
+    lines.push(t('cli.status.sync.enrolledWith', { enrolled: printable(sync.enrolledWith) }));
+  lines.push(
+    sync.lastSuccess !== undefined
+      ? t('cli.status.sync.lastSuccess', { at: formatTime(sync.lastSuccess) })
+      : t('cli.status.sync.never'),
+  );
+  const e = sync.lastError;
+  // An error the last success came after is history (kept in --json).
+  if (e && (sync.lastSuccess === undefined || e.at >= sync.lastSuccess))
+    lines.push(
+      t('cli.status.sync.lastError', {
+        at: formatTime(e.at),
+        error: printable(t(e.code, e.params as Record<string, unknown>)),
+      }),
+    );
+  // A stopped agent's kept answer has a next request that will not come.
+  if (s.running && sync.nextAt !== undefined)
+    lines.push(t('cli.status.sync.next', { at: formatTime(sync.nextAt) }));
+  return lines;
+}
+
 export function statusLines(t: CommandContext['t'], s: StatusResult, lang: Lang): string[] {
   const sourceText = (name: string) => t(`cli.status.source.${name}`, { defaultValue: name });
   const watching = s.watched.filter((w) => w.state === 'watching').length;
@@ -102,6 +133,7 @@ export function statusLines(t: CommandContext['t'], s: StatusResult, lang: Lang)
       ? t('cli.status.seat', { user: s.seatUser.name, source: sourceText(s.seatUser.source) })
       : t('cli.status.noSeat', { source: sourceText(s.seatSource) }),
     eventsLine(t, s),
+    ...syncLines(t, s),
     t('cli.status.idle', { source: t(IDLE_SOURCE_TEXT[s.idleSource] ?? s.idleSource) }),
     s.usb.enforcing
       ? t('cli.status.usb', { state: t('cli.status.on') })

@@ -36,6 +36,9 @@ export const EXCEPTION_REFUSAL_CODES = [
   'EXCEPTION_ALREADY_REDEEMED',
   /** The window ends before the newest event this agent stored: the clock was set back. */
   'EXCEPTION_CLOCK_BACK',
+  /** Not a token: security staff denied the request on the console (`usb.exception-refused`
+   *  with the request's id, the note and who decided). */
+  'EXCEPTION_DENIED',
 ] as const;
 export type ExceptionRefusalCode = (typeof EXCEPTION_REFUSAL_CODES)[number];
 
@@ -53,8 +56,21 @@ export const EXCEPTION_CLI_CODES = [
   'EXCEPTION_REDEEM_NO_TOKEN',
   'EXCEPTION_REDEEM_NO_AGENT',
   'EXCEPTION_REDEEM_UNSUPPORTED',
+  'EXCEPTION_REQUEST_NO_AGENT',
 ] as const;
 export type ExceptionCliCode = (typeof EXCEPTION_CLI_CODES)[number];
+
+/**
+ * Why the agent refuses an exception request (`baomi exception request`, the tray later):
+ * raised over agent.sock, shown by the CLI and the tray, so their text is here.
+ */
+export const EXCEPTION_REQUEST_CODES = [
+  'EXCEPTION_REQUEST_BAD_DEVICE',
+  'EXCEPTION_REQUEST_BAD_REASON',
+  /** Asked on admin.sock while nobody is known to be at the console: whose request is it? */
+  'EXCEPTION_REQUEST_NO_SEAT_USER',
+] as const;
+export type ExceptionRequestCode = (typeof EXCEPTION_REQUEST_CODES)[number];
 
 const refusals: ReadonlySet<string> = new Set(EXCEPTION_REFUSAL_CODES);
 
@@ -99,6 +115,7 @@ export const exceptionMessages = {
       'This exception token was already redeemed on this computer at {{at}}; each token works once. If that was you, the exception is in force until {{notAfter}}.',
     EXCEPTION_CLOCK_BACK:
       'This exception ended at {{notAfter}}, before the newest event this computer recorded ({{newest}}): the clock was set back. Refused; tell your security team.',
+    EXCEPTION_DENIED: 'The security team ({{decidedBy}}) denied the request: {{note}}',
   },
   'zh-CN': {
     EXCEPTION_MALFORMED:
@@ -130,5 +147,24 @@ export const exceptionMessages = {
       '该例外令牌已于 {{at}} 在本机兑换过；每个令牌只能使用一次。如果是你本人兑换的，该例外在 {{notAfter}} 之前有效。',
     EXCEPTION_CLOCK_BACK:
       '该例外已于 {{notAfter}} 结束，早于本机记录的最新事件（{{newest}}）：本机时钟被调回过。已拒绝；请告知保密管理人员。',
+    EXCEPTION_DENIED: '保密管理人员（{{decidedBy}}）拒绝了该申请：{{note}}',
   },
 } satisfies Catalog & CodeCatalog<ExceptionRefusalCode>;
+
+export const exceptionRequestMessages = {
+  en: {
+    EXCEPTION_REQUEST_BAD_DEVICE:
+      'Cannot read the device "{{value}}": give its hash (64 hex digits, as `baomi usb list` shows it) or vid:pid:serial (e.g. 0781:5581:4C530001).',
+    EXCEPTION_REQUEST_BAD_REASON:
+      'The reason must say why in plain text: not empty, without control characters or text-direction overrides.',
+    EXCEPTION_REQUEST_NO_SEAT_USER:
+      'Nobody is known to be logged in at this computer, so the request would have no one to ask for it. Ask from your own session (agent.sock), not as root.',
+  },
+  'zh-CN': {
+    EXCEPTION_REQUEST_BAD_DEVICE:
+      '无法识别设备“{{value}}”：请给出设备指纹（64 位十六进制，见 `baomi usb list`）或 vid:pid:serial（如 0781:5581:4C530001）。',
+    EXCEPTION_REQUEST_BAD_REASON: '申请事由须为纯文本：不能为空，不含控制字符或文字方向控制符。',
+    EXCEPTION_REQUEST_NO_SEAT_USER:
+      '本机当前没有已知的登录用户，因此该申请无法归属于任何人。请在本人的会话中（通过 agent.sock）申请，而不是以 root 身份。',
+  },
+} satisfies Catalog & CodeCatalog<ExceptionRequestCode>;

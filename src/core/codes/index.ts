@@ -22,10 +22,15 @@ import { CHAIN_BREAK_CODES } from './chain.js';
 import { CLI_ERROR_CODES } from './cli.js';
 import { CONSOLE_API_CODES, CONSOLE_CLI_CODES, CONSOLE_START_CODES } from './console.js';
 import { CONSOLE_STORE_ERROR_CODES } from './console-store.js';
-import { EXCEPTION_CLI_CODES, EXCEPTION_REFUSAL_CODES } from './exceptions.js';
+import {
+  EXCEPTION_CLI_CODES,
+  EXCEPTION_REFUSAL_CODES,
+  EXCEPTION_REQUEST_CODES,
+} from './exceptions.js';
 import { POLICY_REJECTION_CODES } from './policy.js';
 import { PROTOCOL_ERROR_CODES, SOCKET_ERROR_CODES } from './protocol.js';
 import { STORE_ERROR_CODES } from './store.js';
+import { SYNC_ERROR_CODES } from './sync.js';
 
 export const ERROR_CODES = [
   ...POLICY_REJECTION_CODES,
@@ -42,6 +47,8 @@ export const ERROR_CODES = [
   ...CONSOLE_START_CODES,
   ...CONSOLE_CLI_CODES,
   ...CONSOLE_STORE_ERROR_CODES,
+  ...EXCEPTION_REQUEST_CODES,
+  ...SYNC_ERROR_CODES,
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -68,8 +75,10 @@ export { CONSOLE_STORE_ERROR_CODES, type ConsoleStoreErrorCode } from './console
 export {
   EXCEPTION_CLI_CODES,
   EXCEPTION_REFUSAL_CODES,
+  EXCEPTION_REQUEST_CODES,
   type ExceptionCliCode,
   type ExceptionRefusalCode,
+  type ExceptionRequestCode,
   isExceptionRefusal,
 } from './exceptions.js';
 export {
@@ -80,3 +89,4 @@ export {
 } from './policy.js';
 export type { ProtocolErrorCode, SocketErrorCode } from './protocol.js';
 export type { StoreErrorCode } from './store.js';
+export { SYNC_ERROR_CODES, type SyncErrorCode } from './sync.js';

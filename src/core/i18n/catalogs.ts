@@ -4,12 +4,14 @@
 import { alertMessages } from '../alerts/messages.js';
 import { consoleMessages } from '../codes/console.js';
 import { consoleStoreCatalog } from '../codes/console-store.js';
-import { exceptionMessages } from '../codes/exceptions.js';
+import { exceptionMessages, exceptionRequestMessages } from '../codes/exceptions.js';
 import { protocolMessages } from '../codes/protocol.js';
+import { syncMessages } from '../codes/sync.js';
 import { chainMessages } from '../events/messages.js';
 import { idleMessages } from '../idle/messages.js';
 import { formatPolicyMessage, policyMessageKey } from '../policy/format.js';
 import { policyMessages } from '../policy/messages.js';
+import { exceptionNoticeMessages } from '../usb/exception-notices.js';
 import { usbMessages } from '../usb/messages.js';
 import { createTranslator, type Translate } from './translate.js';
 import type { Catalog, Lang } from './types.js';
@@ -21,6 +23,9 @@ export const coreCatalogs: readonly Catalog[] = [
   chainMessages,
   usbMessages,
   exceptionMessages,
+  exceptionRequestMessages,
+  syncMessages,
+  exceptionNoticeMessages,
   idleMessages,
   consoleMessages,
   consoleStoreCatalog,

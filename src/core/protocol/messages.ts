@@ -63,12 +63,32 @@ export interface StatusResult {
     reason?: string;
     lastLost?: { at: number; open: string[]; resealed: boolean };
   };
-  /** The sync module: the console the policy names; null when none (events stay local). */
-  sync?: { console: string | null };
+  /** The sync module: the console the policy names (null when none: events stay local) and
+   *  how sending to it goes. */
+  sync?: SyncStatus;
   /** The policy module: the last refusal since the policy in force applied (null: none). */
   policyRejected?: PolicyRejectedStatus | null;
   /** Slices of other modules (alerts, retention…), by module. */
   [slice: string]: unknown;
+}
+
+/** The sync module's slice of `status` (src/agent/modules/sync.ts). */
+export interface SyncStatus {
+  /** The policy's sync.console; null when the policy names none (events stay local). */
+  console: string | null;
+  /** `<dataDir>/enrollment.json` exists (absent in an older agent's answer). */
+  enrolled?: boolean;
+  agentId?: string;
+  /** The console this agent enrolled with, when it is not the one the policy names. */
+  enrolledWith?: string;
+  /** ms since the epoch of the last request the console answered with 200. */
+  lastSuccess?: number;
+  /** The last failure since then: a code (core/codes/sync.ts) and its params. */
+  lastError?: { code: string; params: Record<string, Json>; at: number };
+  /** Events stored above the console's acknowledgement. */
+  eventsWaiting?: number;
+  /** ms since the epoch of the next request, when one is planned. */
+  nextAt?: number;
 }
 
 /**
@@ -100,10 +120,25 @@ export type Request =
   | { id: number; type: 'verify' }
   | ({ id: number; type: 'idle.report' } & IdleReport)
   | { id: number; type: 'usb.list' }
-  | { id: number; type: 'usb.exception.redeem'; token: string };
+  | { id: number; type: 'usb.exception.redeem'; token: string }
+  | ({ id: number; type: 'usb.exception.request' } & ExceptionRequestInput);
+
+/**
+ * An employee asks for a temporary USB exception (`baomi exception request`, the tray later):
+ * recorded as `usb.exception-requested` and sent to the console on the next sync. The agent
+ * checks both fields again (core/exceptions/token.ts: isDeviceId, reasonProblem).
+ */
+export interface ExceptionRequestInput {
+  /** The device's hash or vid:pid:serial. */
+  device: string;
+  reason: string;
+}
 
 /** Longest exception token accepted on the socket (a real one is well under 1 KiB). */
 export const MAX_EXCEPTION_TOKEN = 4096;
+/** Longest device id and reason accepted on the socket (the agent's own checks are tighter). */
+export const MAX_REQUEST_DEVICE = 256;
+export const MAX_REQUEST_REASON = 4096;
 
 /** One line of `baomi usb list`: a device present now or seen recently, and its decision. */
 export interface UsbListEntry {
@@ -165,6 +200,7 @@ export interface ResultOf {
   'idle.report': Record<string, never>;
   'usb.list': UsbListResult;
   'usb.exception.redeem': { exception: ActiveException };
+  'usb.exception.request': { requestId: string };
   subscribe: SubscribeResult;
   unsubscribe: Record<string, never>;
 }
@@ -210,6 +246,7 @@ export const SOCKET_ACCESS: Record<MessageType, 'agent' | 'admin'> = {
   'idle.report': 'agent',
   'usb.list': 'agent',
   'usb.exception.redeem': 'agent',
+  'usb.exception.request': 'agent',
   subscribe: 'agent',
   unsubscribe: 'agent',
 };
@@ -218,6 +255,7 @@ export const SOCKET_ACCESS: Record<MessageType, 'agent' | 'admin'> = {
 export const SEAT_REQUIRED: ReadonlySet<MessageType> = new Set<MessageType>([
   'idle.report',
   'usb.exception.redeem',
+  'usb.exception.request',
 ]);
 
 /** The seat token's form: 32 random bytes, base64url without padding. */
@@ -272,6 +310,15 @@ export function parseRequest(line: string): ClientMessage | ParseError {
     case 'usb.exception.redeem':
       if (typeof m.token !== 'string' || m.token.length > MAX_EXCEPTION_TOKEN) return bad;
       return withSeat({ id, type: 'usb.exception.redeem', token: m.token });
+    case 'usb.exception.request':
+      if (typeof m.device !== 'string' || m.device.length > MAX_REQUEST_DEVICE) return bad;
+      if (typeof m.reason !== 'string' || m.reason.length > MAX_REQUEST_REASON) return bad;
+      return withSeat({
+        id,
+        type: 'usb.exception.request',
+        device: m.device,
+        reason: m.reason,
+      });
     case 'subscribe':
       if (!isInt(m.afterSeq) || !isInt(m.window, 1) || m.window > MAX_WINDOW) return bad;
       return withSeat({ id, type: 'subscribe', afterSeq: m.afterSeq, window: m.window });

@@ -60,7 +60,7 @@ export interface UsbNoticeParams {
 
 // C0 and C1 controls, and the characters that reorder or hide text (bidi embeddings,
 // overrides and isolates, zero-width joiners, the BOM): a label shows what it says.
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]+/g;
+export const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]+/g;
 
 /** A device-supplied text made safe to show in a notice: one line, no tricks, bounded. */
 export function cleanLabel(s: string): string {

@@ -19,6 +19,7 @@ export function moduleContext(store: EventStore, platform: Platform): ModuleCont
     sessionLocked: () => null,
     notice: () => {},
     applyPolicy: () => {},
+    statusSlices: () => ({}),
   } as unknown as ModuleContext;
 }
 

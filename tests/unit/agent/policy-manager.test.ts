@@ -2,7 +2,7 @@
 // policy file, and when (issue 8, "`policy.rejected` noise"). A policy and its signature are
 // copied one after the other: a pair caught mid-update is not refused until it has settled; an
 // unchanged refused file is recorded once, across restarts too; a refusal carries every problem.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -326,5 +326,131 @@ describe('a refusal records every problem', () => {
     const [e] = s.policyEvents();
     expect(e!.data.problems).toHaveLength(MAX_RECORDED_PROBLEMS);
     expect(e!.data.moreProblems).toBe(30 - MAX_RECORDED_PROBLEMS);
+  });
+});
+
+describe('a policy offered by the console (PolicyManager.offer)', () => {
+  const from = { origin: 'https://console.test', etag: 'ab'.repeat(32) };
+
+  it('goes to the same judge: a newer signed one applies, an untrusted or older one is refused with source console', async () => {
+    const s = setup();
+    const v1 = yaml(1);
+    writeFileSync(s.file, v1);
+    writeFileSync(`${s.file}.sig`, sign(v1));
+    const m = s.manager();
+    await m.start();
+    const v2 = yaml(2);
+    expect(await m.offer(v2, sign(v2), 'console', from)).toBe('applied');
+    expect(m.current).toMatchObject({ version: 2, source: 'console' });
+    expect(await m.offer(v2, sign(v2), 'console', from)).toBe('same');
+    const v3 = yaml(3);
+    expect(await m.offer(v3, sign(v3, OTHER.privateKeyPem), 'console', from)).toBe('rejected');
+    expect(await m.offer(v1, sign(v1), 'console', from)).toBe('rejected');
+    expect(m.current?.version).toBe(2);
+    const events = s.policyEvents();
+    expect(events.map((e) => e.type)).toEqual([
+      'policy.applied',
+      'policy.applied',
+      'policy.rejected',
+      'policy.rejected',
+    ]);
+    expect(events[1]!.data).toMatchObject({
+      file: from.origin,
+      source: 'console',
+      etag: from.etag,
+      version: 2,
+      previousVersion: 1,
+    });
+    expect(events[2]!.data).toMatchObject({
+      source: 'console',
+      code: 'POLICY_SIG_UNTRUSTED',
+      file: from.origin,
+    });
+    expect(events[3]!.data).toMatchObject({
+      source: 'console',
+      code: 'POLICY_DOWNGRADE',
+      params: { version: 1, inForceVersion: 2 },
+    });
+    // Nothing was written beside the policy file.
+    expect(readFileSync(s.file)).toEqual(v1);
+  });
+
+  it('the console policy survives a restart; the older file on disk neither undoes it nor is refused', async () => {
+    const s = setup();
+    const v1 = yaml(1);
+    writeFileSync(s.file, v1);
+    writeFileSync(`${s.file}.sig`, sign(v1));
+    const m = s.manager();
+    await m.start();
+    const v5 = yaml(5);
+    expect(await m.offer(v5, sign(v5), 'console', from)).toBe('applied');
+    const before = s.policyEvents().length;
+    const again = s.restart();
+    await again.start();
+    expect(again.current).toMatchObject({ version: 5, source: 'console' });
+    await again.judgeNow();
+    expect(s.policyEvents()).toHaveLength(before);
+    expect(again.lastRejection).toBeNull();
+    // A newer file still wins over the console's: the highest valid version.
+    const v6 = yaml(6);
+    await change(s.clock, () => {
+      writeFileSync(s.file, v6);
+      writeFileSync(`${s.file}.sig`, sign(v6));
+    });
+    await advance(s.clock, again, QUIET_MS);
+    expect(again.current).toMatchObject({ version: 6, source: 'file' });
+    // And a file older than a policy from a file is still a refused downgrade.
+    await change(s.clock, () => {
+      writeFileSync(s.file, v1);
+      writeFileSync(`${s.file}.sig`, sign(v1));
+    });
+    await advance(s.clock, again, SETTLE_MS + QUIET_MS);
+    expect(s.policyEvents().at(-1)).toMatchObject({
+      type: 'policy.rejected',
+      data: { code: 'POLICY_DOWNGRADE' },
+    });
+  });
+
+  it('with the console policy in force, no policy file at all is no news (a fleet run from the console)', async () => {
+    const s = setup();
+    const m = s.manager();
+    await m.start();
+    expect(s.policyEvents().map((e) => e.data.code)).toEqual(['POLICY_FILE_MISSING']);
+    const v2 = yaml(2);
+    expect(await m.offer(v2, sign(v2), 'console', from)).toBe('applied');
+    const again = s.restart();
+    await again.start();
+    expect(again.current).toMatchObject({ version: 2, source: 'console' });
+    expect(s.policyEvents().map((e) => e.type)).toEqual(['policy.rejected', 'policy.applied']);
+    // A file that is there but unreadable is still said.
+    writeFileSync(s.file, yaml(3));
+    rmSync(s.file);
+    mkdirSync(s.file);
+    const third = s.restart();
+    await third.start();
+    expect(s.policyEvents().at(-1)).toMatchObject({
+      type: 'policy.rejected',
+      data: { code: 'POLICY_NOT_A_FILE' },
+    });
+  });
+
+  it('an unjudged policy is not applied and not recorded: the caller offers it again', async () => {
+    const s = setup();
+    const m = new PolicyManager({
+      file: s.file,
+      trusted: TRUSTED,
+      store: s.store(),
+      dataDir: join(s.file, '..', 'data'),
+      os: 'linux',
+      clock: s.clock,
+      log: createLogger(null),
+      runJudge: async () => {
+        throw new Error('judge child crashed');
+      },
+    });
+    const v2 = yaml(2);
+    expect(await m.offer(v2, sign(v2), 'console', from)).toBe('failed');
+    expect(m.current).toBeNull();
+    expect(s.policyEvents()).toEqual([]);
   });
 });

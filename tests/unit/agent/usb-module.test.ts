@@ -619,4 +619,52 @@ describe('usb module', () => {
       });
     });
   });
+
+  it('records an exception request as the seat user, with the label of a device it has seen', async () => {
+    const { p, ctx, m, events, seat } = setup();
+    await m.start(ctx);
+    p.usb.plug(device('1-1'));
+    await until('blocked', () => events('usb.blocked').length === 1);
+    const ask = m.requests?.['usb.exception.request'];
+    const req = (device: string, reason = '审计部拷贝账目 audit') => ({
+      id: 1,
+      type: 'usb.exception.request' as const,
+      device,
+      reason,
+    });
+    const r = (await ask?.(req('46f4:0001:S-1-1'), { socket: 'agent', seatUser: 'carol' })) as {
+      requestId: string;
+    };
+    expect(r.requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/);
+    const [asked] = events('usb.exception-requested');
+    expect(asked?.user).toBe('carol');
+    expect(asked?.data).toEqual({
+      requestId: r.requestId,
+      device: '46f4:0001:S-1-1',
+      deviceLabel: 'QEMU USB HARDDRIVE (46f4:0001)',
+      reason: '审计部拷贝账目 audit',
+    });
+    // A device never seen here: recorded without a label.
+    await ask?.(req('0781:5581:NEW'), { socket: 'admin' });
+    expect(events('usb.exception-requested')[1]?.user).toBe('alice'); // root asks for the seat user
+    expect(events('usb.exception-requested')[1]?.data.deviceLabel).toBeUndefined();
+    await expect(
+      ask?.(req('not a device'), { socket: 'agent', seatUser: 'carol' }),
+    ).rejects.toMatchObject({
+      code: 'EXCEPTION_REQUEST_BAD_DEVICE',
+    });
+    await expect(
+      ask?.(req('46f4:0001:S-1-1', ' '), { socket: 'agent', seatUser: 'carol' }),
+    ).rejects.toMatchObject({
+      code: 'EXCEPTION_REQUEST_BAD_REASON',
+    });
+    await expect(
+      ask?.(req('46f4:0001:S-1-1', 'x'.repeat(501)), { socket: 'agent', seatUser: 'carol' }),
+    ).rejects.toMatchObject({ code: 'EXCEPTION_REASON_TOO_LONG' });
+    seat.name = null;
+    await expect(ask?.(req('46f4:0001:S-1-1'), { socket: 'admin' })).rejects.toMatchObject({
+      code: 'EXCEPTION_REQUEST_NO_SEAT_USER',
+    });
+    expect(events('usb.exception-requested')).toHaveLength(2);
+  });
 });

@@ -111,4 +111,21 @@ describe('local socket protocol', () => {
       parseRequest('{"id":1,"type":"events.query","filter":{"types":["file.*",1],"limit":5}}'),
     ).toEqual({ id: 1, type: 'events.query', filter: { types: ['file.*'], limit: 5 } });
   });
+
+  it('an exception request: both fields strings within bounds, for the seat user only', () => {
+    expect(
+      parseRequest(
+        '{"id":7,"type":"usb.exception.request","device":"46f4:0001:S","reason":"审计","x":1}',
+      ),
+    ).toEqual({ id: 7, type: 'usb.exception.request', device: '46f4:0001:S', reason: '审计' });
+    for (const body of [
+      '{"id":8,"type":"usb.exception.request","reason":"r"}',
+      '{"id":8,"type":"usb.exception.request","device":"d","reason":3}',
+      `{"id":8,"type":"usb.exception.request","device":"${'a'.repeat(300)}","reason":"r"}`,
+      `{"id":8,"type":"usb.exception.request","device":"d","reason":"${'r'.repeat(5000)}"}`,
+    ])
+      expect(parseRequest(body)).toEqual(bad(8));
+    expect(SOCKET_ACCESS['usb.exception.request']).toBe('agent');
+    expect(SEAT_REQUIRED.has('usb.exception.request')).toBe(true);
+  });
 });
