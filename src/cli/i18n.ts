@@ -6,12 +6,14 @@ import type { Catalog, Lang } from '../core/i18n/types.js';
 import { consoleCliMessages } from './console-messages.js';
 import { exceptionCliCatalogs } from './exception-messages.js';
 import { cliMessages } from './messages.js';
+import { staffCliMessages } from './staff/messages.js';
 
 /** Every catalogue of the CLI's own (beside the agent's and core's). */
 export const cliCatalogs: readonly Catalog[] = [
   cliMessages,
   ...exceptionCliCatalogs,
   consoleCliMessages,
+  staffCliMessages,
 ];
 
 export function cliTranslator(lang: Lang): Translate {
