@@ -123,4 +123,49 @@ export function registerStaffCommands(consoleCmd: Command, { t, configure, run }
       new Option('--verify', t('cli.opt.staffVerify')).conflicts(['after', 'limit', 'csv']),
     )
     .action(run(() => import('../commands/staff-audit.js')));
+
+  // `baomi console agentz`: commander would call `console` (the server) with one argument too
+  // many and say only that; name the unknown command and the nearest one instead. Set last:
+  // subcommands copy this setting when they are made, and they keep refusing extra arguments.
+  consoleCmd.allowExcessArguments(true).hook('preAction', (_self, actionCmd) => {
+    const word = actionCmd === consoleCmd ? consoleCmd.args[0] : undefined;
+    if (word === undefined) return;
+    const near = nearest(
+      word,
+      consoleCmd.commands.map((c) => c.name()),
+    );
+    consoleCmd.error(`error: unknown command '${word}'${near ? `\n(Did you mean ${near}?)` : ''}`, {
+      code: 'commander.unknownCommand',
+      exitCode: 2,
+    });
+  });
+}
+
+/** The name within two edits of `word` (the closest), as commander suggests one. */
+export function nearest(word: string, names: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const name of names) {
+    const d = distance(word, name);
+    if (d < bestDistance) {
+      best = name;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(
+        prev[j]! + 1,
+        row[j - 1]! + 1,
+        prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    prev = row;
+  }
+  return prev[b.length]!;
 }

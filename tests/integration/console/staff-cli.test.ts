@@ -264,6 +264,13 @@ describe('baomi console (staff CLI, against a real console)', () => {
     const upload = await cli(['console', 'policy', 'upload', '--help']);
     expect(upload.stdout).toMatch(/--class <class>/);
     expect(upload.stdout).toMatch(/--api-token <token>/);
+    // A mistyped staff command is named, not passed to the server as an argument.
+    const typo = await cli(['console', 'agentz']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toBe(
+      'baomi: Unknown command "agentz" (did you mean `baomi console agents`?). Run `baomi console --help` for the list of commands.\n',
+    );
+    expect((await cli(['console', 'agents', 'extra'])).code).toBe(2);
   });
 
   it('login prints the token once, as the lines that export it; a wrong password is exit 1', async () => {
