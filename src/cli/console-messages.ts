@@ -7,7 +7,7 @@ import type { Catalog, CodeCatalog } from '../core/i18n/types.js';
 export const consoleCliMessages = {
   en: {
     'cli.cmd.console':
-      'run the central console: the HTTP API agents sync to and staff use (SQLite in the data dir, or PostgreSQL with --db)',
+      'run the central console: the HTTP API agents sync to and staff use (SQLite in the data dir, or PostgreSQL with --db); the commands below (but user) are the staff CLI, a client of a running console (--console URL, an API token from `baomi console login`)',
     'cli.cmd.consoleUser': 'staff accounts of the console',
     'cli.cmd.consoleUserAdd':
       'add a staff account; the password is asked for (not shown), or read from the first line of standard input when it is piped; at least 12 characters',
@@ -59,7 +59,7 @@ export const consoleCliMessages = {
   },
   'zh-CN': {
     'cli.cmd.console':
-      '运行中央控制台：供代理同步和管理人员使用的 HTTP API（数据目录中的 SQLite，或用 --db 指定 PostgreSQL）',
+      '运行中央控制台：供代理同步和管理人员使用的 HTTP API（数据目录中的 SQLite，或用 --db 指定 PostgreSQL）；下列命令（user 除外）是管理命令行，作为客户端连接正在运行的控制台（--console URL，API 令牌由 `baomi console login` 获取）',
     'cli.cmd.consoleUser': '控制台的管理人员账号',
     'cli.cmd.consoleUserAdd':
       '添加管理人员账号；密码在提示时输入（不回显），或通过管道从标准输入的第一行读取；至少 12 个字符',

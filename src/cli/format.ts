@@ -17,7 +17,12 @@ export interface TableOptions {
   hashes?: boolean | undefined;
   /** Times in UTC instead of the local zone. */
   utc?: boolean | undefined;
+  /** Events of many computers (the console's): a HOST column after SEQ. */
+  host?: boolean | undefined;
 }
+
+/** An event as the console stores it: which agent sent it (seq is per agent). */
+type MaybeFromAgent = BaomiEvent & { agentId?: string };
 
 const translators = new Map<Lang, Translate>();
 function defaultT(lang: Lang): Translate {
@@ -73,21 +78,23 @@ function rawDetail(e: BaomiEvent, lang: Lang, t: Translate): string {
 
 /**
  * The rows of the table: each `file.hashed` whose event (`ofSeq`) is among them is folded into
- * that event (its hash joins the detail); one whose event is not shown stays a row.
+ * that event (its hash joins the detail); one whose event is not shown stays a row. Events
+ * from the console carry their agent: a seq names an event of that agent only.
  */
 export function foldHashes(events: BaomiEvent[]): { event: BaomiEvent; sha256?: string }[] {
-  const bySeq = new Map<number, { event: BaomiEvent; sha256?: string }>();
+  const key = (e: MaybeFromAgent, seq: number) => `${e.agentId ?? ''}\u0000${seq}`;
+  const bySeq = new Map<string, { event: BaomiEvent; sha256?: string }>();
   const rows: { event: BaomiEvent; sha256?: string }[] = [];
   for (const event of events) {
     const d = event.data;
     const target =
-      event.type === 'file.hashed' && typeof d.ofSeq === 'number' && bySeq.get(d.ofSeq);
+      event.type === 'file.hashed' && typeof d.ofSeq === 'number' && bySeq.get(key(event, d.ofSeq));
     if (target && typeof d.sha256 === 'string') {
       target.sha256 = d.sha256;
       continue;
     }
     const row = { event };
-    bySeq.set(event.seq, row);
+    bySeq.set(key(event, event.seq), row);
     rows.push(row);
   }
   return rows;
@@ -103,7 +110,8 @@ export function formatTable(
   lang: Lang = 'en',
   o: TableOptions = {},
 ): string {
-  const head = ['seq', 'time', 'type', 'severity', 'level', 'user', 'detail'].map((k) =>
+  const keys = ['seq', ...(o.host ? ['host'] : []), 'time', 'type', 'severity', 'level', 'user'];
+  const head = [...keys, 'detail'].map((k) =>
     k === 'time' ? t('cli.head.timeZone', { zone: zoneName(o.utc) }) : t(`cli.head.${k}`),
   );
   const shown: { event: BaomiEvent; sha256?: string }[] = o.hashes
@@ -114,6 +122,7 @@ export function formatTable(
     if (sha256 && e.data.sha256 !== sha256) detail = `${detail} sha256 ${sha256}`.trimStart();
     return [
       String(e.seq),
+      ...(o.host ? [printable(e.host)] : []),
       formatTime(e.ts, o.utc),
       e.type,
       e.severity,
@@ -146,7 +155,8 @@ export function formatJsonLines(events: BaomiEvent[]): string {
   return events.map((e) => jsonLine(e)).join('\n');
 }
 
-function csvCell(raw: string): string {
+/** One CSV cell: quoted where needed, and never read as a formula by a spreadsheet. */
+export function csvCell(raw: string): string {
   // A file name like "=HYPERLINK(...)" must not become a formula when staff open the CSV in a
   // spreadsheet (CSV injection): such cells get a leading apostrophe.
   const v = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
@@ -168,17 +178,23 @@ const CSV_COLUMNS = [
   'hash',
 ];
 
-export function csvHeader(): string {
-  return CSV_COLUMNS.join(',');
+/** `agent`: events of many computers (the console's), with the agent's id last. */
+export function csvHeader(o: { agent?: boolean } = {}): string {
+  return [...CSV_COLUMNS, ...(o.agent ? ['agent'] : [])].join(',');
 }
 
 /**
  * Rows without the header, joined by CRLF (no trailing one): for output page by page. Every
  * event is a row (file.hashed too: an export folds nothing); `time` is written as in the table.
  */
-export function formatCsvRows(events: BaomiEvent[], lang: Lang = 'en', utc = false): string {
+export function formatCsvRows(
+  events: BaomiEvent[],
+  lang: Lang = 'en',
+  utc = false,
+  o: { agent?: boolean } = {},
+): string {
   return events
-    .map((e) =>
+    .map((e: MaybeFromAgent) =>
       [
         String(e.seq),
         e.id,
@@ -192,6 +208,7 @@ export function formatCsvRows(events: BaomiEvent[], lang: Lang = 'en', utc = fal
         detailOf(e, lang),
         jsonLine(e.data),
         e.hash,
+        ...(o.agent ? [e.agentId ?? ''] : []),
       ]
         .map(csvCell)
         .join(','),

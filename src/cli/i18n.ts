@@ -6,6 +6,7 @@ import type { Catalog, Lang } from '../core/i18n/types.js';
 import { consoleCliMessages } from './console-messages.js';
 import { exceptionCliCatalogs } from './exception-messages.js';
 import { cliMessages } from './messages.js';
+import { staffCliMessages } from './staff/messages.js';
 import { syncCliMessages } from './sync-messages.js';
 
 /** Every catalogue of the CLI's own (beside the agent's and core's). */
@@ -14,6 +15,7 @@ export const cliCatalogs: readonly Catalog[] = [
   ...exceptionCliCatalogs,
   consoleCliMessages,
   syncCliMessages,
+  staffCliMessages,
 ];
 
 export function cliTranslator(lang: Lang): Translate {

@@ -1,6 +1,7 @@
-// Reads a password for `baomi console user add`: at a terminal, asked twice without echo (raw
-// mode, so nothing typed appears or stays in the scrollback); when standard input is piped,
-// its first line (a script, or `printf '%s\n' "$PW" | baomi console user add …`).
+// Reads a password for `baomi console user add` and `baomi console login`: at a terminal,
+// asked without echo (raw mode, so nothing typed appears or stays in the scrollback), twice
+// when a new password is set; when standard input is piped, its first line (a script, or
+// `printf '%s\n' "$PW" | baomi console user add …`).
 // The password is never an argument: arguments are visible to every user in `ps`.
 import { BaomiError } from '../core/errors.js';
 
@@ -9,13 +10,15 @@ const MAX_PIPED = 64 * 1024;
 
 export interface PromptText {
   first: string;
-  again: string;
+  /** Asked again and compared (a new password); absent: asked once (a login). */
+  again?: string;
 }
 
 export async function readPassword(text: PromptText): Promise<string> {
   const stdin = process.stdin;
   if (!stdin.isTTY) return firstLine(await readPiped());
   const first = await askHidden(text.first);
+  if (text.again === undefined) return first;
   const again = await askHidden(text.again);
   if (first !== again) throw new BaomiError('CONSOLE_PASSWORD_MISMATCH', {}, 2);
   return first;

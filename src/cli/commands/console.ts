@@ -25,8 +25,11 @@ import { BaomiError } from '../../core/errors.js';
 import { parseDuration } from '../../core/policy/units.js';
 import type { CommandContext } from '../context.js';
 import { consoleDefaultDataDir } from '../defaults.js';
+import { isLoopback } from '../loopback.js';
 import { readPassword } from '../password-prompt.js';
 import { readInput } from '../read-input.js';
+
+export { isLoopback };
 
 export const DEFAULT_LISTEN = '127.0.0.1:7443';
 export const DEFAULT_SYNC_INTERVAL = '60s';
@@ -57,14 +60,6 @@ export function parseListen(value: string): Listen {
   if (!m || port > 65535 || (m[0].startsWith('[') && isIP(m[1]!) !== 6))
     throw new BaomiError('CONSOLE_BAD_LISTEN', { value }, 2);
   return { host: m[1]!, port };
-}
-
-/** 127.0.0.0/8, ::1 (also as ::ffff:127.x), and the name localhost. */
-export function isLoopback(host: string): boolean {
-  const h = host.toLowerCase();
-  if (h === 'localhost' || h === '::1') return true;
-  const v4 = h.startsWith('::ffff:') ? h.slice(7) : h;
-  return isIP(v4) === 4 && v4.startsWith('127.');
 }
 
 /** A database URL fit to print: without its password. */

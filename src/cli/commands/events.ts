@@ -3,21 +3,15 @@
 // older ones it left out. The agent's socket answers at most 10,000 events per request
 // (sanitizeFilter), so the CLI pages through with afterSeq, oldest first, rather than ever
 // taking one answer as the whole log.
-import { BaomiError } from '../../core/errors.js';
-import { type BaomiEvent, isSeverity } from '../../core/events/types.js';
+import type { BaomiEvent } from '../../core/events/types.js';
 import type { EventFilter } from '../../core/protocol/messages.js';
 import type { CommandContext } from '../context.js';
+import { type FilterFlags, toFilter } from '../event-filter.js';
 import { csvHeader, formatCsvRows, formatJsonLines, formatTable } from '../format.js';
 import { openSource, type Source, type SourceOptions } from '../source.js';
-import { parseLimit, parseTime } from '../time.js';
+import { parseLimit } from '../time.js';
 
-interface EventsOptions extends SourceOptions {
-  type?: string[];
-  level?: string;
-  severity?: string;
-  since?: string;
-  until?: string;
-  text?: string;
+interface EventsOptions extends SourceOptions, FilterFlags {
   limit?: string;
   json?: boolean;
   csv?: boolean;
@@ -25,37 +19,8 @@ interface EventsOptions extends SourceOptions {
   utc?: boolean;
 }
 
-const LEVELS = ['A', 'AA', 'AAA', '秘密', '机密', '绝密'];
 /** Events per request: the socket's own cap, so a full page is never a truncated one. */
 export const PAGE_SIZE = 10_000;
-
-/** The filter without paging: what to match. */
-export function toFilter(o: EventsOptions, now: number): EventFilter {
-  const f: EventFilter = {};
-  if (o.type) f.types = o.type.flatMap((t) => t.split(',')).filter(Boolean);
-  if (o.severity !== undefined) {
-    if (!isSeverity(o.severity))
-      throw new BaomiError(
-        'CLI_BAD_CHOICE',
-        { option: '--severity', value: o.severity, choices: 'info, low, medium, high, critical' },
-        2,
-      );
-    f.minSeverity = o.severity;
-  }
-  if (o.level !== undefined) {
-    if (!LEVELS.includes(o.level))
-      throw new BaomiError(
-        'CLI_BAD_CHOICE',
-        { option: '--level', value: o.level, choices: LEVELS.join(', ') },
-        2,
-      );
-    f.level = o.level;
-  }
-  if (o.since) f.since = parseTime(o.since, now);
-  if (o.until) f.until = parseTime(o.until, now);
-  if (o.text) f.text = o.text;
-  return f;
-}
 
 /**
  * Every matching event, oldest first, one page at a time. It stops at an empty page, not at

@@ -4,6 +4,7 @@ import { type Command, Option } from 'commander';
 import type { Translate } from '../../core/i18n/translate.js';
 import type { CommandModule } from '../context.js';
 import { cliDefaults, consoleDefaultDataDir, systemSocketDir } from '../defaults.js';
+import { registerStaffCommands } from '../staff/register.js';
 
 export interface Registrar {
   t: Translate;
@@ -112,6 +113,8 @@ export function registerCommands(program: Command, { t, configure, run }: Regist
     .option('--data-dir <dir>', t('cli.opt.consoleDataDir', { default: consoleDir }))
     .option('--db <url>', t('cli.opt.consoleDb'))
     .action(run(async () => ({ default: (await import('./console.js')).userAdd })));
+  // The staff CLI: clients of a console's API (login, agents, events, requests, policy, …).
+  registerStaffCommands(consoleCmd, { t, configure, run });
 
   const exception = sub(program, 'exception', t('cli.cmd.exception'));
   const exceptionRun = (name: 'keygen' | 'issue' | 'redeem' | 'request') =>

@@ -69,6 +69,31 @@ export const CONSOLE_CLI_CODES = [
 ] as const;
 export type ConsoleCliCode = (typeof CONSOLE_CLI_CODES)[number];
 
+/** Raised by the staff CLI (`baomi console login|agents|events|…`, a client of the API over
+ *  HTTP(S)); text beside it (src/cli/staff/messages.ts). What the console itself refused
+ *  arrives as its own WireError message inside CONSOLE_CLIENT_REFUSED. */
+export const CONSOLE_CLIENT_CODES = [
+  'CONSOLE_CLIENT_NO_URL',
+  'CONSOLE_CLIENT_BAD_URL',
+  'CONSOLE_CLIENT_PLAIN_HTTP',
+  'CONSOLE_CLIENT_NO_TOKEN',
+  'CONSOLE_CLIENT_BAD_TOKEN',
+  'CONSOLE_CLIENT_BAD_CA',
+  'CONSOLE_CLIENT_UNREACHABLE',
+  'CONSOLE_CLIENT_TLS_MISMATCH',
+  'CONSOLE_CLIENT_TLS_UNTRUSTED',
+  'CONSOLE_CLIENT_TLS_NAME',
+  'CONSOLE_CLIENT_NOT_TLS',
+  'CONSOLE_CLIENT_TOKEN_REFUSED',
+  'CONSOLE_CLIENT_REFUSED',
+  'CONSOLE_CLIENT_BAD_ANSWER',
+  'CONSOLE_CLIENT_NO_SIGNATURE',
+  'CONSOLE_CLIENT_ONE_TARGET',
+  'CONSOLE_CLIENT_ENROLL_MODE',
+  'CONSOLE_CLIENT_BAD_NUMBER',
+] as const;
+export type ConsoleClientCode = (typeof CONSOLE_CLIENT_CODES)[number];
+
 export const consoleMessages = {
   en: {
     CONSOLE_INTERNAL:

@@ -20,7 +20,12 @@ import { AGENT_ERROR_CODES } from './agent.js';
 import { ALERT_ERROR_CODES } from './alerts.js';
 import { CHAIN_BREAK_CODES } from './chain.js';
 import { CLI_ERROR_CODES } from './cli.js';
-import { CONSOLE_API_CODES, CONSOLE_CLI_CODES, CONSOLE_START_CODES } from './console.js';
+import {
+  CONSOLE_API_CODES,
+  CONSOLE_CLI_CODES,
+  CONSOLE_CLIENT_CODES,
+  CONSOLE_START_CODES,
+} from './console.js';
 import { CONSOLE_STORE_ERROR_CODES } from './console-store.js';
 import {
   EXCEPTION_CLI_CODES,
@@ -46,6 +51,7 @@ export const ERROR_CODES = [
   ...CONSOLE_API_CODES,
   ...CONSOLE_START_CODES,
   ...CONSOLE_CLI_CODES,
+  ...CONSOLE_CLIENT_CODES,
   ...CONSOLE_STORE_ERROR_CODES,
   ...EXCEPTION_REQUEST_CODES,
   ...SYNC_ERROR_CODES,
@@ -66,9 +72,11 @@ export type { CliErrorCode } from './cli.js';
 export {
   CONSOLE_API_CODES,
   CONSOLE_CLI_CODES,
+  CONSOLE_CLIENT_CODES,
   CONSOLE_START_CODES,
   type ConsoleApiCode,
   type ConsoleCliCode,
+  type ConsoleClientCode,
   type ConsoleStartCode,
 } from './console.js';
 export { CONSOLE_STORE_ERROR_CODES, type ConsoleStoreErrorCode } from './console-store.js';

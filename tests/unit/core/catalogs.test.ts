@@ -1,14 +1,14 @@
 // Every user-facing string exists in zh-CN and English, with the same placeholders.
 import { describe, expect, it } from 'vitest';
 import { agentCatalogs } from '../../../src/agent/messages.js';
-import { cliMessages } from '../../../src/cli/messages.js';
+import { cliCatalogs } from '../../../src/cli/i18n.js';
 import { createTranslator } from '../../../src/core/i18n/translate.js';
 import { pickLang } from '../../../src/core/i18n/types.js';
 
 const placeholders = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
 
 describe('message catalogues', () => {
-  const all = [...agentCatalogs, cliMessages];
+  const all = [...agentCatalogs, ...cliCatalogs];
   it('have the same keys in both languages', () => {
     for (const c of all) expect(Object.keys(c['zh-CN']).sort()).toEqual(Object.keys(c.en).sort());
   });

@@ -1,0 +1,183 @@
+// `baomi console alerts`, `baomi console requests`, and the decisions on exception requests:
+// `baomi console approve ID --note TEXT [--hours N]` and `baomi console deny ID --note TEXT`.
+// An approval is a BMX1 token the console signs for the one person, device and computer of
+// the request; the agent gets it at its next sync (core/console/api.ts).
+import type { Command } from 'commander';
+import type { AgentView } from '../../core/console/api.js';
+import { parseToken } from '../../core/exceptions/token.js';
+import type { Translate } from '../../core/i18n/translate.js';
+import type { CommandContext } from '../context.js';
+import { jsonLine } from '../printable.js';
+import type { StaffClient } from '../staff/client.js';
+import { choice, flagsOf, type StaffFlags, wholeNumber, withStaff } from '../staff/open.js';
+import { type Column, note, out, printRows, when } from '../staff/output.js';
+
+export const ALERT_STATES = ['预报', '调查', '初步评估', '处置', '结案'] as const;
+export const REQUEST_STATES = ['pending', 'approved', 'denied'] as const;
+/** The most alerts the console lists at once (routes/requests.ts). */
+const ALERTS_MAX = 1000;
+/** Longest approval window the console signs (31 days, in hours). */
+const HOURS_MAX = 744;
+
+interface AlertRow {
+  id: number;
+  agentId: string | null;
+  ts: number;
+  type: string;
+  severity: string;
+  seq: number | null;
+  data: Record<string, unknown>;
+  state: string;
+}
+
+interface RequestRow {
+  id: string;
+  agentId: string;
+  user: string | null;
+  device: string;
+  deviceLabel: string | null;
+  reason: string;
+  requestedAt: number;
+  state: (typeof REQUEST_STATES)[number];
+  decidedBy: string | null;
+  decidedAt: number | null;
+  note: string | null;
+  token: string | null;
+  deliveredAt: number | null;
+}
+
+/** Host names by agent id, for rows that carry only the id. */
+async function hosts(c: StaffClient): Promise<Map<string, string>> {
+  const { agents } = await c.get<{ agents: AgentView[] }>('/api/v1/agents');
+  return new Map(agents.map((a) => [a.id, a.host]));
+}
+
+interface AlertsFlags extends StaffFlags {
+  state?: string;
+  agent?: string;
+  limit?: string;
+}
+
+export async function alerts(ctx: CommandContext, _o: unknown, cmd: Command): Promise<number> {
+  const f = flagsOf<AlertsFlags>(cmd);
+  const state = choice('--state', f.state, ALERT_STATES);
+  const limit = wholeNumber('--limit', f.limit, 1, ALERTS_MAX) ?? ALERTS_MAX;
+  return withStaff(ctx, f, async (c) => {
+    const { alerts: rows } = await c.get<{ alerts: AlertRow[] }>('/api/v1/alerts', {
+      state,
+      agent: f.agent,
+      limit,
+    });
+    const host = await hosts(c);
+    const cols: Column<AlertRow>[] = [
+      { name: 'id', cell: (a) => String(a.id) },
+      { name: 'time', cell: () => '', time: (a) => a.ts },
+      ...(f.csv ? [{ name: 'agent', cell: (a: AlertRow) => a.agentId ?? '' }] : []),
+      { name: 'host', cell: (a) => (a.agentId ? (host.get(a.agentId) ?? '') : '') },
+      { name: 'type', cell: (a) => a.type },
+      { name: 'severity', cell: (a) => a.severity },
+      { name: 'state', cell: (a) => a.state },
+      { name: 'seq', cell: (a) => (a.seq === null ? '' : String(a.seq)) },
+      { name: 'data', cell: (a) => jsonLine(a.data) },
+    ];
+    printRows(rows, cols, f, ctx.t, ctx.t('cli.staff.alerts.none'));
+    if (rows.length === limit) note(ctx.t('cli.staff.alerts.cut', { limit }));
+    return 0;
+  });
+}
+
+interface RequestsFlags extends StaffFlags {
+  state?: string;
+  agent?: string;
+}
+
+function requestColumns(t: Translate, host: Map<string, string>, csv: boolean) {
+  const cols: Record<string, Column<RequestRow>> = {
+    id: { name: 'id', cell: (r) => r.id },
+    requested: { name: 'requested', cell: () => '', time: (r) => r.requestedAt },
+    agent: { name: 'agent', cell: (r) => r.agentId },
+    host: { name: 'host', cell: (r) => host.get(r.agentId) ?? '' },
+    user: { name: 'user', cell: (r) => r.user ?? '' },
+    device: {
+      name: 'device',
+      cell: (r) => (csv || !r.deviceLabel ? r.device : `${r.deviceLabel} (${r.device})`),
+    },
+    label: { name: 'device_label', cell: (r) => r.deviceLabel ?? '' },
+    reason: { name: 'reason', cell: (r) => r.reason },
+    state: { name: 'state', cell: (r) => (csv ? r.state : t(`cli.staff.request.${r.state}`)) },
+    decidedBy: { name: 'decided_by', cell: (r) => r.decidedBy ?? '' },
+    decided: { name: 'decided', cell: () => '', time: (r) => r.decidedAt },
+    note: { name: 'note', cell: (r) => r.note ?? '' },
+    delivered: { name: 'delivered', cell: () => '', time: (r) => r.deliveredAt },
+  };
+  const names = csv
+    ? Object.keys(cols)
+    : ['id', 'requested', 'host', 'user', 'device', 'reason', 'state', 'decidedBy', 'note'];
+  return names.map((n) => cols[n]!);
+}
+
+export async function requests(ctx: CommandContext, _o: unknown, cmd: Command): Promise<number> {
+  const f = flagsOf<RequestsFlags>(cmd);
+  const state = choice('--state', f.state, REQUEST_STATES);
+  return withStaff(ctx, f, async (c) => {
+    const { requests: rows } = await c.get<{ requests: RequestRow[] }>('/api/v1/requests', {
+      state,
+      agent: f.agent,
+    });
+    const host = await hosts(c);
+    printRows(
+      rows,
+      requestColumns(ctx.t, host, Boolean(f.csv)),
+      f,
+      ctx.t,
+      ctx.t('cli.staff.requests.none'),
+    );
+    return 0;
+  });
+}
+
+interface DecideFlags extends StaffFlags {
+  note: string;
+  hours?: string;
+}
+
+async function decide(
+  ctx: CommandContext,
+  id: string,
+  cmd: Command,
+  approve: boolean,
+): Promise<number> {
+  const f = flagsOf<DecideFlags>(cmd);
+  const hours = approve ? wholeNumber('--hours', f.hours, 1, HOURS_MAX) : undefined;
+  return withStaff(ctx, f, async (c) => {
+    const r = await c.post<RequestRow>(`/api/v1/requests/${encodeURIComponent(id)}/decision`, {
+      approve,
+      note: f.note,
+      ...(hours === undefined ? {} : { hours }),
+    });
+    if (f.json) {
+      out(`${jsonLine(r)}\n`);
+      return 0;
+    }
+    const device = r.deviceLabel ? `${r.deviceLabel} (${r.device})` : r.device;
+    const parsed = r.token ? parseToken(r.token) : null;
+    const payload = parsed?.ok ? parsed.token.payload : null;
+    const params = {
+      id: r.id,
+      user: r.user ?? '?',
+      device,
+      host: payload?.host ?? '',
+      until: when(payload?.notAfter, f.utc),
+    };
+    out(`${ctx.t(approve ? 'cli.staff.approved' : 'cli.staff.denied', params)}\n`);
+    return 0;
+  });
+}
+
+export function approve(ctx: CommandContext, id: string, _o: unknown, cmd: Command) {
+  return decide(ctx, id, cmd, true);
+}
+
+export function deny(ctx: CommandContext, id: string, _o: unknown, cmd: Command) {
+  return decide(ctx, id, cmd, false);
+}

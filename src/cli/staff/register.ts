@@ -1,0 +1,171 @@
+// The staff CLI's subcommands of `baomi console` (issue 11 §7): clients of the console's API
+// over HTTP(S) with an API token, beside `console` itself (the server) and `console user add`
+// (the database). Each reads its flags with optsWithGlobals: commander gives `console`'s own
+// options (--data-dir, --db, …) to `console` wherever they are written, so none of these
+// reuses one of those names.
+import { type Command, Option } from 'commander';
+import type { Translate } from '../../core/i18n/translate.js';
+import type { CommandModule } from '../context.js';
+
+type Load = () => Promise<CommandModule>;
+
+/** What commands/register.ts hands over (its Registrar, restated: no import cycle). */
+interface Registrar {
+  t: Translate;
+  configure: (cmd: Command) => Command;
+  run: (load: Load) => (...args: unknown[]) => Promise<void>;
+}
+
+export function registerStaffCommands(consoleCmd: Command, { t, configure, run }: Registrar): void {
+  const sub = (parent: Command, name: string, desc: string) =>
+    configure(parent.command(name)).description(desc);
+  /** Where the console is and how to prove who is asking. */
+  const conn = (cmd: Command, token = true) => {
+    cmd.option('--console <url>', t('cli.opt.staffConsole'));
+    if (token) cmd.option('--api-token <token>', t('cli.opt.staffToken'));
+    return cmd.option('--ca <file>', t('cli.opt.staffCa'));
+  };
+  const json = (cmd: Command) => cmd.option('--json', t('cli.opt.json'));
+  /** A listing: --json or --csv (not both), times local or --utc. */
+  const rows = (cmd: Command) =>
+    cmd
+      .option('--utc', t('cli.opt.utc'))
+      .addOption(new Option('--json', t('cli.opt.json')).conflicts('csv'))
+      .option('--csv', t('cli.opt.csv'));
+  const from = (load: () => Promise<Record<string, unknown>>, name: string) =>
+    run((async () => ({ default: (await load())[name] })) as Load);
+
+  const agents = () => import('../commands/staff-agents.js');
+  const requests = () => import('../commands/staff-requests.js');
+  const policy = () => import('../commands/staff-policy.js');
+
+  conn(sub(consoleCmd, 'login', t('cli.cmd.staffLogin')), false)
+    .argument('<name>', t('cli.arg.staffName'))
+    .option('--days <n>', t('cli.opt.staffDays'))
+    .option('--utc', t('cli.opt.utc'))
+    .action(run(() => import('../commands/staff-login.js')));
+  conn(sub(consoleCmd, 'logout', t('cli.cmd.staffLogout'))).action(
+    from(() => import('../commands/staff-login.js'), 'logout'),
+  );
+
+  rows(conn(sub(consoleCmd, 'agents', t('cli.cmd.staffAgents'))))
+    .option('--group <group>', t('cli.opt.staffGroupFilter'))
+    .option('--text <text>', t('cli.opt.staffAgentText'))
+    .action(from(agents, 'default'));
+  json(conn(sub(consoleCmd, 'agent', t('cli.cmd.staffAgent'))))
+    .argument('<id>', t('cli.arg.agentId'))
+    .option('--utc', t('cli.opt.utc'))
+    .action(from(agents, 'agent'));
+  json(conn(sub(consoleCmd, 'revoke', t('cli.cmd.staffRevoke'))))
+    .argument('<id>', t('cli.arg.agentId'))
+    .option('--utc', t('cli.opt.utc'))
+    .action(from(agents, 'revoke'));
+
+  rows(conn(sub(consoleCmd, 'events', t('cli.cmd.staffEvents'))))
+    .option('--agent <id>', t('cli.opt.staffAgent'))
+    .option('--user <name>', t('cli.opt.staffUser'))
+    .option('--type <type...>', t('cli.opt.type'))
+    .option('--level <level>', t('cli.opt.level'))
+    .option('--severity <severity>', t('cli.opt.severity'))
+    .option('--since <time>', t('cli.opt.since'))
+    .option('--until <time>', t('cli.opt.until'))
+    .option('--text <text>', t('cli.opt.staffEventText'))
+    .option('--limit <n>', t('cli.opt.limit'))
+    .option('--hashes', t('cli.opt.hashes'))
+    .action(run(() => import('../commands/staff-events.js')));
+
+  rows(conn(sub(consoleCmd, 'alerts', t('cli.cmd.staffAlerts'))))
+    .option('--state <state>', t('cli.opt.staffAlertState'))
+    .option('--agent <id>', t('cli.opt.staffAgent'))
+    .option('--limit <n>', t('cli.opt.staffAlertLimit'))
+    .action(from(requests, 'alerts'));
+  rows(conn(sub(consoleCmd, 'requests', t('cli.cmd.staffRequests'))))
+    .option('--state <state>', t('cli.opt.staffRequestState'))
+    .option('--agent <id>', t('cli.opt.staffAgent'))
+    .action(from(requests, 'requests'));
+  json(conn(sub(consoleCmd, 'approve', t('cli.cmd.staffApprove'))))
+    .argument('<id>', t('cli.arg.requestId'))
+    .requiredOption('--note <text>', t('cli.opt.staffNote'))
+    .option('--hours <n>', t('cli.opt.staffHours'))
+    .option('--utc', t('cli.opt.utc'))
+    .action(from(requests, 'approve'));
+  json(conn(sub(consoleCmd, 'deny', t('cli.cmd.staffDeny'))))
+    .argument('<id>', t('cli.arg.requestId'))
+    .requiredOption('--note <text>', t('cli.opt.staffNote'))
+    .action(from(requests, 'deny'));
+
+  const policyCmd = sub(consoleCmd, 'policy', t('cli.cmd.staffPolicy'));
+  json(conn(sub(policyCmd, 'upload', t('cli.cmd.staffPolicyUpload'))))
+    .argument('<file>', t('cli.arg.staffPolicyFile'))
+    .option('--group <group>', t('cli.opt.staffPolicyGroup'))
+    .option('--department <name>', t('cli.opt.staffPolicyDepartment'))
+    .option('--class <class>', t('cli.opt.staffPolicyClass'))
+    .action(from(policy, 'upload'));
+  rows(conn(sub(policyCmd, 'list', t('cli.cmd.staffPolicyList')))).action(from(policy, 'list'));
+  rows(conn(sub(policyCmd, 'versions', t('cli.cmd.staffPolicyVersions')))).action(
+    from(policy, 'versions'),
+  );
+
+  rows(conn(sub(consoleCmd, 'enroll-token', t('cli.cmd.staffEnrollToken'))))
+    .option('--group <group>', t('cli.opt.staffEnrollGroup'))
+    .option('--uses <n>', t('cli.opt.staffUses'))
+    .option('--hours <n>', t('cli.opt.staffEnrollHours'))
+    .option('--department <name>', t('cli.opt.staffDepartment'))
+    .option('--class <class>', t('cli.opt.staffClass'))
+    .option('--list', t('cli.opt.staffEnrollList'))
+    .option('--revoke <id>', t('cli.opt.staffEnrollRevoke'))
+    .action(run(() => import('../commands/staff-enroll.js')));
+
+  rows(conn(sub(consoleCmd, 'audit', t('cli.cmd.staffAudit'))))
+    .option('--after <seq>', t('cli.opt.staffAfter'))
+    .option('--limit <n>', t('cli.opt.staffAuditLimit'))
+    .addOption(
+      new Option('--verify', t('cli.opt.staffVerify')).conflicts(['after', 'limit', 'csv']),
+    )
+    .action(run(() => import('../commands/staff-audit.js')));
+
+  // `baomi console agentz`: commander would call `console` (the server) with one argument too
+  // many and say only that; name the unknown command and the nearest one instead. Set last:
+  // subcommands copy this setting when they are made, and they keep refusing extra arguments.
+  consoleCmd.allowExcessArguments(true).hook('preAction', (_self, actionCmd) => {
+    const word = actionCmd === consoleCmd ? consoleCmd.args[0] : undefined;
+    if (word === undefined) return;
+    const near = nearest(
+      word,
+      consoleCmd.commands.map((c) => c.name()),
+    );
+    consoleCmd.error(`error: unknown command '${word}'${near ? `\n(Did you mean ${near}?)` : ''}`, {
+      code: 'commander.unknownCommand',
+      exitCode: 2,
+    });
+  });
+}
+
+/** The name within two edits of `word` (the closest), as commander suggests one. */
+export function nearest(word: string, names: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const name of names) {
+    const d = distance(word, name);
+    if (d < bestDistance) {
+      best = name;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(
+        prev[j]! + 1,
+        row[j - 1]! + 1,
+        prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    prev = row;
+  }
+  return prev[b.length]!;
+}
