@@ -183,7 +183,9 @@ export function syncModule(o: SyncModuleOptions = {}): AgentModule {
     let events = store.query({ afterSeq: acked, order: 'asc', limit });
     const full = events.length >= limit;
     const head = store.head();
-    const waiting = full ? Math.max(store.counts().unsynced, events.length) : events.length;
+    // Waiting = stored above the ack and not carried by this request (what a console shows as
+    // backlog: zero for an agent this request brings up to date).
+    const waiting = full ? Math.max(0, store.counts().unsynced - events.length) : 0;
     const request = (list: typeof events): SyncRequest => ({
       v: WIRE_VERSION,
       events: list as SyncRequest['events'],

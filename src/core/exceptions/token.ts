@@ -111,7 +111,9 @@ export const isoTime = (ms: number): string => new Date(ms).toISOString();
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const DEVICE_HASH = /^[0-9a-f]{64}$/;
 const DEVICE_IDS = /^[0-9a-f]{4}:[0-9a-f]{4}:/;
-const HOST = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,252})$/;
+/** A computer name: letters and digits of any script (Chinese Windows names are common), then
+ *  also marks, `.`, `_` and `-`; at most 253 code points; no space, control or bidi character. */
+const HOST = /^[\p{L}\p{N}][\p{L}\p{M}\p{N}._-]{0,252}$/u;
 /**
  * Characters no field may hold: C0/C1 controls (a terminal obeys them), line and paragraph
  * separators, bidirectional overrides and isolates (they reorder what a person reads), and

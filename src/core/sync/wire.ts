@@ -72,7 +72,7 @@ export const heartbeat = z
     host: short(256),
     os: z.enum(['linux', 'win32', 'darwin']),
     policy: z.object({ name: short(200), version: z.number().int().min(1) }).nullable(),
-    /** Events stored above the acknowledged seq when this request was made. */
+    /** Events stored above the acknowledged seq and not carried by this request. */
     eventsWaiting: z.number().int().min(0),
     idleSource: short(16),
     usbEnforcing: z.boolean(),

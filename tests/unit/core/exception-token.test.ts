@@ -497,6 +497,12 @@ describe('exception tokens', () => {
     expect(field({ host: `a${'b'.repeat(252)}` })).toBe('ok');
     expect(field({ host: `a${'b'.repeat(253)}` })).toBe('host');
     expect(field({ host: '-ws' })).toBe('host');
+    // Computer names in other scripts (a Chinese Windows machine name) are names too.
+    expect(field({ host: 'ws-财务-01' })).toBe('ok');
+    expect(field({ host: `财${'务'.repeat(252)}` })).toBe('ok');
+    expect(field({ host: `财${'务'.repeat(253)}` })).toBe('host');
+    expect(field({ host: 'ws\u202e01' })).toBe('host');
+    expect(field({ host: '.ws' })).toBe('host');
     expect(field({ host: 'ws 042' })).toBe('host');
     expect(field({ host: '' })).toBe('host');
     expect(field({ host: null })).toBe('host');
