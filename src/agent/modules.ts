@@ -19,6 +19,8 @@ export interface ModuleSet {
   handler(type: RequestType): RequestHandler | undefined;
   /** Every started module's status slice, merged in start order. */
   status(): Record<string, unknown>;
+  /** Every started module's refresh(), at once; failures are logged, never thrown. */
+  refresh(): Promise<void>;
 }
 
 export function moduleSet(modules: readonly AgentModule[], log: Logger): ModuleSet {
@@ -107,6 +109,15 @@ export function moduleSet(modules: readonly AgentModule[], log: Logger): ModuleS
       const out: Record<string, unknown> = {};
       for (const m of started) Object.assign(out, m.status?.());
       return out;
+    },
+    async refresh() {
+      await Promise.all(
+        started.map((m) =>
+          m
+            .refresh?.()
+            .catch((e) => log.warn({ module: m.name, err: String(e) }, 'refresh failed')),
+        ),
+      );
     },
   };
 }
