@@ -282,7 +282,7 @@ export function usbModule(o: UsbModuleOptions = {}): AgentModule {
   };
 
   /**
-   * When the next exception in force ends, it is ended (boot of the book: usb.exception-ended)
+   * When the next exception in force ends, it is ended (the book records usb.exception-ended)
    * and its device decided again (closed). The wall clock is read again at least every
    * EXPIRY_POLL_MS: a timer's delay runs on a clock that stops while the machine sleeps, and
    * the wall clock may be set forward.
@@ -548,6 +548,8 @@ export function usbModule(o: UsbModuleOptions = {}): AgentModule {
       // module runner applies it right after start), not with the defaults first.
       void enqueue('start', async () => {
         await new Promise<void>((r) => setImmediate(r));
+        // Exceptions that ended while the agent was stopped are ended (recorded) first.
+        if (book?.endExpired) await book.endExpired(context0.platform.clock.now());
         await rescan(true);
         seen?.save();
       });

@@ -132,6 +132,14 @@ describe('an exception does not outlive its window', () => {
     expect(state.ended).toEqual([start + 10 * 60_000 + 2 * HOUR + 5_000]);
   });
 
+  it('one that ended while the agent was stopped is ended (recorded by the book) at start', async () => {
+    const start = createFakePlatform().clock.now();
+    const { book, state } = bookFor('46f4:0001:S-1-1', start - 60_000, start - HOUR);
+    const { start: go } = setup({ book });
+    await go();
+    expect(state.ended).toEqual([start]);
+  });
+
   it('the minute check decides every present device again: an exception that stops counting closes', async () => {
     const start = createFakePlatform().clock.now();
     const { book, state } = bookFor('46f4:0001:S-1-1', start + 8 * HOUR);
