@@ -239,7 +239,8 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   });
   sockets.serve(
     (req, asker) => {
-      if (req.type === 'status') return status();
+      // Read fresh where a module can (the USB seal): a status is not a minute old.
+      if (req.type === 'status') return set.refresh().then(status);
       const handle = set.handler(req.type);
       if (!handle) throw new BaomiError('PROTOCOL_UNSUPPORTED', { type: req.type }, 1);
       return handle(req, asker);

@@ -69,6 +69,11 @@ export interface AgentModule {
   stop(): Promise<void> | void;
   /** This module's slice of `baomi status` (merged into one object). */
   status?(): Record<string, unknown>;
+  /**
+   * Brings the slice up to date before `status` answers a client (a few cheap reads, bounded
+   * in time: the usb module reads the seal back). Never throws; a slow read leaves the last.
+   */
+  refresh?(): Promise<void>;
   /** The socket requests this module answers (each type is served by exactly one module). */
   requests?: Partial<Record<RequestType, RequestHandler>>;
 }

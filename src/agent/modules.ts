@@ -19,6 +19,8 @@ export interface ModuleSet {
   handler(type: RequestType): RequestHandler | undefined;
   /** Every started module's status slice, merged in start order. */
   status(): Record<string, unknown>;
+  /** Every started module's refresh(), at once; failures are logged, never thrown. */
+  refresh(): Promise<void>;
 }
 
 export function moduleSet(modules: readonly AgentModule[], log: Logger): ModuleSet {
@@ -111,5 +113,14 @@ export function moduleSet(modules: readonly AgentModule[], log: Logger): ModuleS
     stop,
     handler: (type) => handlers.get(type),
     status,
+    async refresh() {
+      await Promise.all(
+        started.map((m) =>
+          m
+            .refresh?.()
+            .catch((e) => log.warn({ module: m.name, err: String(e) }, 'refresh failed')),
+        ),
+      );
+    },
   };
 }

@@ -162,7 +162,12 @@ export const cliMessages: Catalog = {
     'cli.events.usb.why.start': 'at start',
     'cli.events.usb.why.check': 'found by the seal check',
     'cli.events.usb.why.new-controller': 'found when a USB controller appeared',
+    'cli.events.usb.why.while-stopped': 'found at start: opened while the agent was stopped',
     'cli.events.usb.lostResealed': 'USB ports found open: {{open}} ({{why}}); sealed again',
+    'cli.events.usb.lostDevice':
+      'NOT HELD: {{device}}: policy {{verdict}}, the system still holds it {{applied}} ({{reason}}); tried again every minute',
+    'cli.events.usb.exceptionEnded':
+      'exception {{id}} for {{device}} ({{user}}) ended: its window closed at {{notAfter}}',
     'cli.events.usb.lostOpen':
       'USB ports found open: {{open}} ({{why}}); still open: {{stillOpen}}: {{reason}}',
     'cli.opt.hashes':
@@ -210,6 +215,9 @@ export const cliMessages: Catalog = {
     'cli.status.usbLostResealed':
       '  found open at {{at}}: {{open}}; sealed again (usb.enforcement-lost)',
     'cli.status.usbLostOpen': '  found open at {{at}}: {{open}}; could not be sealed again',
+    'cli.status.usbFailed':
+      '  NOT HELD as policy decides: {{devices}} (usb.enforcement-lost; tried again every minute)',
+    'cli.status.usbAsOf': '  (as the agent last read it, at {{at}}; no running agent reads it now)',
     'cli.status.on': 'on',
     'cli.status.running': 'Agent: running (this answer is live)',
     'cli.status.notRunning':
@@ -408,7 +416,12 @@ export const cliMessages: Catalog = {
     'cli.events.usb.why.start': '启动时',
     'cli.events.usb.why.check': '封闭检查时发现',
     'cli.events.usb.why.new-controller': '新 USB 控制器出现时发现',
+    'cli.events.usb.why.while-stopped': '启动时发现：代理停止期间被打开',
     'cli.events.usb.lostResealed': 'USB 端口被发现处于开放状态：{{open}}（{{why}}）；已重新封闭',
+    'cli.events.usb.lostDevice':
+      '未能管控：{{device}}：策略为{{verdict}}，系统仍使其处于{{applied}}状态（{{reason}}）；每分钟重试',
+    'cli.events.usb.exceptionEnded':
+      '例外 {{id}}（{{device}}，{{user}}）已结束：有效期止于 {{notAfter}}',
     'cli.events.usb.lostOpen':
       'USB 端口被发现处于开放状态：{{open}}（{{why}}）；仍未封闭：{{stillOpen}}：{{reason}}',
     'cli.opt.hashes':
@@ -453,6 +466,8 @@ export const cliMessages: Catalog = {
     'cli.status.usbLostResealed':
       '  {{at}} 发现被打开：{{open}}；已重新封闭（usb.enforcement-lost）',
     'cli.status.usbLostOpen': '  {{at}} 发现被打开：{{open}}；无法重新封闭',
+    'cli.status.usbFailed': '  未能按策略管控：{{devices}}（usb.enforcement-lost；每分钟重试）',
+    'cli.status.usbAsOf': '  （代理最后一次读取于 {{at}}；现在没有运行中的代理读取）',
     'cli.status.on': '已启用',
     'cli.status.running': '代理：正在运行（实时应答）',
     'cli.status.notRunning': '代理：没有正在运行的代理应答；以下读自数据目录（最后一次记录的状态）',

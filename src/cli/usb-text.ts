@@ -53,6 +53,13 @@ export function usbEventDetail(
   if (type === 'usb.removed') return deviceText(t, d);
   if (VERDICT_EVENTS.has(type)) return verdictDetail(t, d);
   if (type === 'usb.enforcement-lost') return lostDetail(t, d);
+  if (type === 'usb.exception-ended')
+    return t('cli.events.usb.exceptionEnded', {
+      id: printable(str(d.id) ?? '?'),
+      device: printable(str(d.device) ?? '?'),
+      user: printable(str(d.user) ?? '?'),
+      notAfter: typeof d.notAfter === 'number' ? new Date(d.notAfter).toISOString() : '?',
+    });
   if (type === 'usb.exception-refused') {
     const code = str(d.code) ?? '?';
     const params = (d.params && typeof d.params === 'object' ? d.params : {}) as Record<
@@ -92,6 +99,14 @@ function verdictDetail(t: Translate, d: Record<string, unknown>): string {
 }
 
 function lostDetail(t: Translate, d: Record<string, unknown>): string {
+  // One device the system did not hold as decided (a deauthorize that failed).
+  if (d.why === 'device')
+    return t('cli.events.usb.lostDevice', {
+      device: deviceText(t, d),
+      verdict: verdictText(t, d.verdict),
+      applied: verdictText(t, d.applied),
+      reason: printable(str(d.reason) ?? '?'),
+    });
   const names = (v: unknown) =>
     Array.isArray(v) && v.length > 0 ? v.map((x) => printable(String(x))).join(', ') : '—';
   const why = t(`cli.events.usb.why.${String(d.why)}`, { defaultValue: printable(String(d.why)) });

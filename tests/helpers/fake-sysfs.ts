@@ -1,6 +1,7 @@
 // A fabricated sysfs for the Linux USB adapter, laid out like the real one: device folders
 // under sys/devices/…, symlinks to them (and to their interface folders) in
-// sys/bus/usb/devices, root hubs with authorized_default and interface_authorized_default, the
+// sys/bus/usb/devices, root hubs with authorized_default and interface_authorized_default,
+// usbcore's authorized_default module parameter (what a new root hub starts with), the
 // bus's drivers_probe, Thunderbolt routers and domains; beside it the udev and /run paths the
 // read-only check looks at. A small "kernel" loop (startKernel) plays what Linux does on a
 // write: authorizing a device makes its interfaces (authorized as the bus's
@@ -81,6 +82,14 @@ export class FakeSysfs {
     this.devices = path.join(this.sys, 'bus/usb/devices');
     fs.mkdirSync(this.devices, { recursive: true });
     fs.writeFileSync(path.join(this.sys, 'bus/usb/drivers_probe'), '');
+    // usbcore's parameter a new root hub copies (hcd.c): -1, the kernel's default.
+    fs.mkdirSync(path.dirname(this.usbcoreDefault), { recursive: true });
+    fs.writeFileSync(this.usbcoreDefault, '-1\n');
+  }
+
+  /** /sys/module/usbcore/parameters/authorized_default. */
+  get usbcoreDefault(): string {
+    return path.join(this.sys, 'module/usbcore/parameters/authorized_default');
   }
 
   /** Where a device's folder really is. */
@@ -101,16 +110,21 @@ export class FakeSysfs {
     fs.symlinkSync(path.relative(this.devices, target), at);
   }
 
-  /** A root hub usb<bus>; `iad: null` is a kernel without interface authorization (< 4.2). */
+  /**
+   * A root hub usb<bus>; `iad: null` is a kernel without interface authorization (< 4.2). Its
+   * authorized_default is, unless given, what the kernel copies from usbcore's parameter
+   * (hcd.c: 0 stays 0, anything else authorizes: 1 here).
+   */
   rootHub(bus: number, o: { authorizedDefault?: string; iad?: string | null } = {}): string {
     const name = `usb${bus}`;
     const dir = this.real(name);
+    const param = this.readFile(this.usbcoreDefault);
     this.write(dir, {
       idVendor: '1d6b',
       idProduct: '0002',
       bDeviceClass: '09',
       authorized: '1',
-      authorized_default: o.authorizedDefault ?? '1',
+      authorized_default: o.authorizedDefault ?? (param === '0' ? '0' : '1'),
       interface_authorized_default: o.iad === undefined ? '1' : o.iad,
       bConfigurationValue: '1',
       manufacturer: 'Linux 6.1.0-28-amd64 xhci-hcd',

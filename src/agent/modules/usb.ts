@@ -5,6 +5,21 @@
 // again when not (`usb.enforcement-lost`). Without --enforce, or where the OS does not let it,
 // it decides and records only, and status says why. Work is done one step at a time, in
 // order (a queue), so a plug, a pull and a new policy never interleave on one device.
+//
+// SECURITY, fail closed, and what must not change:
+// - Every minute every present device is decided again with the clock as it reads then
+//   (an exception that ended while the machine slept, or across a clock set forward, closes
+//   its device at that check at the latest), and an exception's end is also watched by a timer
+//   that re-reads the wall clock at least every EXPIRY_POLL_MS while one is in force (timers
+//   run on a clock that stops during suspend; the wall clock does not). Wake from suspend is
+//   not signalled to the agent (no logind hook); these two cover it.
+// - A device the OS holds more open than decided (a deauthorize that failed) is
+//   `usb.enforcement-lost` for that device at high severity with a notice, never `usb.allowed`,
+//   and is tried again at every minute's check until it holds (or leaves).
+// - A restart in the same boot (boot.ts) that finds something open the agent had sealed
+//   records `usb.enforcement-lost` (why "while-stopped") as it seals again: never silently.
+// - Present devices are decided again with the lock state they were plugged in under
+//   (usb.whileLocked applies to devices plugged while locked, DESIGN.md "USB rules").
 import { v7 as uuidv7 } from 'uuid';
 import { BaomiError } from '../../core/errors.js';
 import { isDeviceId, reasonProblem } from '../../core/exceptions/token.js';
@@ -17,12 +32,23 @@ import { decide, exceptionNames } from '../../core/usb/decide.js';
 import { deviceLabel, NoticeBatcher, usbNoticeText } from '../../core/usb/notices.js';
 import type { Decision, UsbDevice } from '../../core/usb/types.js';
 import type { AgentModule, Asker, ModuleContext } from '../module.js';
+import { BootState } from '../usb/boot.js';
 import type { ExceptionBook, RedeemAsker, RedeemExtra, RedeemResult } from '../usb/exceptions.js';
-import { connectedEvent, removedEvent, type VerdictContext, verdictEvent } from '../usb/record.js';
+import {
+  connectedEvent,
+  heldOpen,
+  removedEvent,
+  type VerdictContext,
+  verdictEvent,
+} from '../usb/record.js';
 import { SeenDevices } from '../usb/seen.js';
 
-/** What the module needs of the exception book (src/agent/usb/exceptions.ts). */
-export type ExceptionBookLike = ExceptionBook;
+/**
+ * What the module needs of the exception book (src/agent/usb/exceptions.ts); a book without
+ * endExpired only stops applying an exception when its window ends (no event, no mark).
+ */
+export type ExceptionBookLike = Omit<ExceptionBook, 'endExpired'> &
+  Partial<Pick<ExceptionBook, 'endExpired'>>;
 
 export interface UsbModuleOptions {
   /** The exception book, made at start (absent: no exceptions can be redeemed). */
@@ -38,6 +64,12 @@ const ROOT_HUB = /^usb\d+$/;
 /** How often an adapter without events scans: enforcing, and only auditing. */
 const ENFORCING_SCAN_MS = 500;
 const AUDIT_SCAN_MS = 5_000;
+/** While an exception is in force, how often the wall clock is read for its end (at most). */
+export const EXPIRY_POLL_MS = 5_000;
+/** How long `status` waits for a fresh read of the seal before it answers with the last one. */
+const FRESH_READ_MS = 1_000;
+
+type Because = VerdictContext['because'];
 
 /** The usb module, with what the sync module asks of it (agent.ts wires them). */
 export interface UsbModule extends AgentModule {
@@ -55,6 +87,10 @@ interface Present {
   device: UsbDevice;
   decision: Decision;
   applied?: Decision['verdict'];
+  /** The session was locked when it was decided first (usb.whileLocked). */
+  locked: boolean;
+  /** The OS holds it more open than decided (heldOpen): retried every minute. */
+  lost?: boolean;
 }
 
 export function usbModule(o: UsbModuleOptions = {}): UsbModule {
@@ -84,6 +120,9 @@ export function usbModule(o: UsbModuleOptions = {}): UsbModule {
   const hubsSeen = new Set<string>();
   /** The last time something the agent sealed was found open (status: `usb.lastLost`). */
   let lastLost: { at: number; open: string[]; resealed: boolean } | null = null;
+  /** When the seal was last read (status: `usb.checkedAt`; a stopped agent's value is this old). */
+  let checkedAt: number | null = null;
+  let boot: BootState | null = null;
   /** A seal check queued and not started yet (requests asking at once share it). */
   let checkQueued: Promise<void> | null = null;
 
@@ -116,22 +155,23 @@ export function usbModule(o: UsbModuleOptions = {}): UsbModule {
   // blocking of what policy blocks nor the keyboard someone plugs in.
   const acting = () => canEnforce;
 
-  const context = () => {
+  // From the idle module's lock source; unknown counts as not locked (whileLocked then does
+  // not apply: usb.storage and the rules still do).
+  const lockedNow = () => c().sessionLocked?.() === true;
+  /** The decision's context now; `locked`: as when the device was plugged, if it is present. */
+  const context = (locked = lockedNow()) => {
     const now = c().platform.clock.now();
-    return {
-      now,
-      user: c().seatUser(),
-      // From the idle module's lock source; unknown counts as not locked (whileLocked then
-      // does not apply: usb.storage and the rules still do).
-      locked: c().sessionLocked?.() === true,
-      exceptions: book?.active(now) ?? [],
-    };
+    return { now, user: c().seatUser(), locked, exceptions: book?.active(now) ?? [] };
   };
 
-  /** Decides a device and, when enforcing, makes the OS hold it; records the verdict. */
-  const settle = async (device: UsbDevice, because: VerdictContext['because']) => {
+  /**
+   * Decides a device and, when enforcing, makes the OS hold it; records the verdict (or, when
+   * the OS holds it more open than decided, that enforcement failed for it).
+   */
+  const settle = async (device: UsbDevice, because: Because, locked = lockedNow()) => {
     const cx = c();
-    let decision = decide(device, usb, context());
+    const was = present.get(device.id);
+    let decision = decide(device, usb, context(locked));
     let result: Awaited<ReturnType<UsbControl['apply']>> | undefined;
     if (acting() && control) {
       // An allowed device whose vendor-specific interfaces have no names yet (unauthorized
@@ -146,20 +186,44 @@ export function usbModule(o: UsbModuleOptions = {}): UsbModule {
         if (!first.gone && !first.error) {
           const again = (await control.list()).find((d) => d.id === device.id);
           if (again) {
-            device = again;
-            decision = decide(device, usb, context());
+            device = boot?.settle(again, false) ?? again;
+            decision = decide(device, usb, context(locked));
           }
         }
       }
       result = await control.apply(device, decision);
     }
     const applied = result?.applied;
+    const lost = result !== undefined && heldOpen(decision, result);
     if (result?.gone) {
       present.delete(device.id);
     } else {
-      present.set(device.id, { device, decision, ...(applied ? { applied } : {}) });
+      present.set(device.id, {
+        device,
+        decision,
+        ...(applied ? { applied } : {}),
+        locked,
+        ...(lost ? { lost } : {}),
+      });
     }
     seen?.seen(device, decision, cx.platform.clock.now(), cx.seatUser(), applied);
+    if (lost) {
+      lastLost = { at: cx.platform.clock.now(), open: [device.id], resealed: false };
+      // Said once per device: a retry that fails again is logged, not recorded every minute.
+      if (because === 'retry' && was?.lost) {
+        cx.log.warn(
+          {
+            module: 'usb',
+            device: device.id,
+            verdict: decision.verdict,
+            applied,
+            err: result?.error,
+          },
+          'USB device still not held as decided',
+        );
+        return;
+      }
+    }
     const event = await cx.store
       .append(
         verdictEvent(device, decision, {
@@ -171,25 +235,36 @@ export function usbModule(o: UsbModuleOptions = {}): UsbModule {
       .catch(() => null);
     const held = applied ?? decision.verdict;
     // The person hears of every device refused: plugged now, present at start, or closed by a
-    // new policy (a burst of them is one notice). Not when nothing was enforced (no
-    // --enforce): a notice must not say "blocked" about a device that works.
-    if (acting() && (held === 'block' || held === 'read-only'))
+    // new policy (a burst of them is one notice); and of one that could not be held back. Not
+    // when nothing was enforced (no --enforce): a notice must not say "blocked" about a device
+    // that works.
+    const kind = lost
+      ? 'failed'
+      : held === 'block'
+        ? 'blocked'
+        : held === 'read-only'
+          ? 'read-only'
+          : null;
+    if (acting() && kind !== null)
       queueNotice({
-        kind: held === 'block' ? 'blocked' : 'read-only',
+        kind,
         device: deviceLabel(device),
         rule: decision.rule,
         ...(event ? { seq: event.seq } : {}),
       });
   };
 
-  const plugged = async (device: UsbDevice, atStart: boolean) => {
-    if (ROOT_HUB.test(device.id)) {
+  const plugged = async (found: UsbDevice, atStart: boolean) => {
+    if (ROOT_HUB.test(found.id)) {
       // A controller that appears later (a dock) brings an open root hub: seal it now.
-      if (canEnforce && !atStart) await reseal('new-controller', device.id);
-      hubsSeen.add(device.id);
+      if (canEnforce && !atStart) await reseal('new-controller', found.id);
+      hubsSeen.add(found.id);
       return;
     }
-    if (present.has(device.id) && !atStart) return;
+    if (present.has(found.id) && !atStart) return;
+    // A type-MMC card the kernel says nothing about is built in only when present at the
+    // first scan since boot (boot.ts; core/usb/mmc.ts).
+    const device = boot?.settle(found, atStart) ?? found;
     await append(connectedEvent(device, atStart));
     await settle(device, atStart ? 'present' : 'plugged');
   };
@@ -198,6 +273,7 @@ export function usbModule(o: UsbModuleOptions = {}): UsbModule {
     const was = present.get(id);
     present.delete(id);
     if (!was) return;
+    boot?.gone(was.device);
     seen?.gone(was.device, c().platform.clock.now());
     await append(removedEvent(was.device));
   };
@@ -214,15 +290,22 @@ export function usbModule(o: UsbModuleOptions = {}): UsbModule {
       if (was && !sameDevice(was.device, d)) await removed(d.id);
       if (!present.has(d.id)) await plugged(d, atStart);
     }
+    if (atStart) boot?.firstScanDone();
     scannedOnce = true;
     armExpiry();
   };
 
-  /** When the next exception in force ends, its device is decided again (closed). */
+  /**
+   * When the next exception in force ends, it is ended (the book records usb.exception-ended)
+   * and its device decided again (closed). The wall clock is read again at least every
+   * EXPIRY_POLL_MS: a timer's delay runs on a clock that stops while the machine sleeps, and
+   * the wall clock may be set forward.
+   */
   let expiryTimer: { cancel(): void } | null = null;
   const armExpiry = () => {
     if (!ctx || !book || stopped) return;
-    const now = ctx.platform.clock.now();
+    const clock = ctx.platform.clock;
+    const now = clock.now();
     const ends = book
       .active(now)
       .map((e) => e.notAfter)
@@ -231,10 +314,23 @@ export function usbModule(o: UsbModuleOptions = {}): UsbModule {
     expiryTimer = null;
     if (ends.length === 0) return;
     const at = Math.min(...ends);
-    expiryTimer = ctx.platform.clock.after(at - now + 1, () => {
+    expiryTimer = clock.after(Math.min(at - now + 1, EXPIRY_POLL_MS), () => {
       expiryTimer = null;
-      void enqueue('expired', () => redecide('expired'));
+      if (clock.now() < at) armExpiry();
+      else void enqueue('expired', () => closeExpired('expired'));
     });
+  };
+
+  /** Ends the exceptions whose window is over (recorded, marked), then decides again. */
+  const closeExpired = async (because: 'expired' | 'check') => {
+    if (book?.endExpired) await book.endExpired(c().platform.clock.now());
+    await redecide(because);
+  };
+
+  /** The minute's check: tries again each device the OS did not hold as decided. */
+  const retryLost = async () => {
+    for (const p of [...present.values()])
+      if (p.lost && present.get(p.device.id) === p) await settle(p.device, 'retry', p.locked);
   };
 
   /** What could not be sealed when last tried (a Thunderbolt domain with security "none"). */
@@ -253,13 +349,16 @@ export function usbModule(o: UsbModuleOptions = {}): UsbModule {
     if (before.reactive) return; // nothing to seal on this OS; said at start
     if (before.sealed && why === 'check') {
       sealed = true;
+      checkedAt = c().platform.clock.now();
       reason = undefined;
       stillOpen = '';
       return;
     }
     const after = await control.seal();
     sealed = after.sealed;
+    checkedAt = c().platform.clock.now();
     reason = after.sealed ? undefined : (after.reason ?? 'USB_SEAL_OPEN');
+    boot?.sealed(checkedAt, after.open);
     const openNow = after.sealed ? '' : [...after.open].sort().join(',');
     const reopened = before.open.filter(
       (o) => !after.open.includes(o) && (why === 'check' || (o !== newHub && hubsSeen.has(o))),
@@ -296,14 +395,37 @@ export function usbModule(o: UsbModuleOptions = {}): UsbModule {
     return checkQueued;
   };
 
-  /** The policy (or the exceptions) changed: decide every present device again. */
-  const redecide = async (because: 'policy' | 'exception' | 'session' | 'expired') => {
+  /**
+   * The policy, the exceptions, the seat user or the time changed: decide every present device
+   * again (with the lock state it was plugged in under) and apply what differs. At the minute's
+   * check (`check`), a device that loses its exception says `expired`.
+   */
+  const redecide = async (because: 'policy' | 'exception' | 'session' | 'expired' | 'check') => {
     for (const p of [...present.values()]) {
-      const next = decide(p.device, usb, context());
+      if (present.get(p.device.id) !== p) continue; // decided again meanwhile
+      const next = decide(p.device, usb, context(p.locked));
       if (sameDecision(next, p.decision)) continue;
-      await settle(p.device, because);
+      const ended = p.decision.rule.by === 'exception' && next.rule.by !== 'exception';
+      await settle(p.device, because === 'check' && ended ? 'expired' : because, p.locked);
     }
     armExpiry();
+  };
+
+  /**
+   * Reads the seal back for status, writing nothing (bounded: FRESH_READ_MS, then the last
+   * value stands). Something open that was sealed is left to the check, queued now, which
+   * seals it again and records it.
+   */
+  const readFresh = async () => {
+    if (!control || !canEnforce || stopped || !ctx) return;
+    const clock = ctx.platform.clock;
+    const state = await within(clock, FRESH_READ_MS, control.sealState());
+    if (state === null || state.reactive || stopped) return;
+    checkedAt = clock.now();
+    sealed = state.sealed;
+    reason = state.sealed ? undefined : (state.reason ?? 'USB_SEAL_OPEN');
+    const known = new Set(stillOpen.split(',').filter(Boolean));
+    if (state.open.some((o) => !known.has(o))) void checkNow();
   };
 
   /** Held until the burst is over (a dock's ten devices: one notice), then shown. */
@@ -395,6 +517,7 @@ export function usbModule(o: UsbModuleOptions = {}): UsbModule {
       ctx = context0;
       control = context0.platform.usb;
       seen = new SeenDevices(context0.store);
+      boot = new BootState(context0.store, context0.platform.kernel.bootId());
       book = o.exceptions ? o.exceptions(context0) : null;
       const problem = context0.config.enforce
         ? await control.enforceProblem()
@@ -403,13 +526,38 @@ export function usbModule(o: UsbModuleOptions = {}): UsbModule {
       reason = problem ?? undefined;
       if (canEnforce) {
         // Sealed before anything else is looked at: from here no new device gets a driver
-        // until it is decided.
+        // until it is decided. Read first: what this agent had sealed earlier in this boot
+        // and reads open now was opened while it was stopped, and is said so (after sealing:
+        // recording first would hold the port open for one more commit).
+        const before = boot.earlier ? await control.sealState() : null;
         const state = await control.seal();
+        const now = context0.platform.clock.now();
+        checkedAt = now;
         sealed = state.sealed;
         reactive = state.reactive === true;
         reason = state.sealed ? undefined : (state.reason ?? 'USB_SEAL_OPEN');
         stillOpen = state.sealed ? '' : [...state.open].sort().join(',');
-        if (!state.sealed && !reactive) {
+        const earlier = boot.earlier;
+        const reopened =
+          before && earlier && !reactive
+            ? before.open.filter((x) => !earlier.stillOpen.includes(x))
+            : [];
+        if (!reactive) boot.sealed(now, state.open);
+        if (reopened.length > 0) {
+          const resealed = reopened.every((x) => !state.open.includes(x));
+          lastLost = { at: now, open: reopened, resealed };
+          await append({
+            type: 'usb.enforcement-lost',
+            severity: 'high',
+            data: {
+              open: reopened,
+              resealed,
+              ...(resealed ? {} : { stillOpen: state.open, reason: reason ?? 'USB_SEAL_OPEN' }),
+              why: 'while-stopped',
+              sealedAt: earlier?.at ?? now,
+            },
+          });
+        } else if (!state.sealed && !reactive) {
           lastLost = { at: context0.platform.clock.now(), open: state.open, resealed: false };
           await append({
             type: 'usb.enforcement-lost',
@@ -454,6 +602,10 @@ export function usbModule(o: UsbModuleOptions = {}): UsbModule {
           void enqueue('check', async () => {
             await reseal('check');
             await rescan(false);
+            // Every device again with the clock as it reads now: an exception whose window
+            // ended while the machine slept or the clock jumped closes its device here.
+            await closeExpired('check');
+            await retryLost();
             seen?.save();
           });
         }),
@@ -462,6 +614,8 @@ export function usbModule(o: UsbModuleOptions = {}): UsbModule {
       // module runner applies it right after start), not with the defaults first.
       void enqueue('start', async () => {
         await new Promise<void>((r) => setImmediate(r));
+        // Exceptions that ended while the agent was stopped are ended (recorded) first.
+        if (book?.endExpired) await book.endExpired(context0.platform.clock.now());
         await rescan(true);
         seen?.save();
       });
@@ -490,17 +644,25 @@ export function usbModule(o: UsbModuleOptions = {}): UsbModule {
       }
       // Nothing is unsealed: a stopped agent keeps new devices waiting (fail closed).
     },
-    status: () => ({
-      usb: {
-        enforcing: enforcing(),
-        ...(enforcing() ? {} : { reason: reason ?? 'USB_SEAL_OPEN' }),
-        detection: control?.detection ?? 'none',
-        present: present.size,
-        blocked: [...present.values()].filter((p) => (p.applied ?? p.decision.verdict) === 'block')
-          .length,
-        ...(lastLost ? { lastLost } : {}),
-      },
-    }),
+    status: () => {
+      const failed = [...present.values()].filter((p) => p.lost).map((p) => p.device.id);
+      return {
+        usb: {
+          enforcing: enforcing(),
+          ...(enforcing() ? {} : { reason: reason ?? 'USB_SEAL_OPEN' }),
+          detection: control?.detection ?? 'none',
+          present: present.size,
+          blocked: [...present.values()].filter(
+            (p) => (p.applied ?? p.decision.verdict) === 'block',
+          ).length,
+          ...(failed.length > 0 ? { failed } : {}),
+          ...(lastLost ? { lastLost } : {}),
+          // When the seal was last read: `status --data-dir` of a stopped agent shows this.
+          ...(checkedAt !== null ? { checkedAt } : {}),
+        },
+      };
+    },
+    refresh: readFresh,
     requests: {
       'usb.list': async (): Promise<UsbListResult> => {
         await checkNow();
@@ -524,6 +686,23 @@ export function usbModule(o: UsbModuleOptions = {}): UsbModule {
       },
     },
   };
+}
+
+/** What `p` resolves to within `ms`, else null (a rejection is null too). */
+async function within<T>(
+  clock: { after(ms: number, fn: () => void): { cancel(): void } },
+  ms: number,
+  p: Promise<T>,
+): Promise<T | null> {
+  let timer: { cancel(): void } | undefined;
+  const late = new Promise<null>((r) => {
+    timer = clock.after(ms, () => r(null));
+  });
+  try {
+    return await Promise.race([p.catch(() => null), late]);
+  } finally {
+    timer?.cancel();
+  }
 }
 
 /** The same device as before (a swap in one port between scans is not). */

@@ -12,6 +12,10 @@
 //   and an id is redeemed once;
 // - a window that ends before the newest event the store holds is refused (the clock was set
 //   back), and is not in force either;
+// - when an exception's window is seen to end (endExpired: the usb module asks every minute
+//   and when the next one is due), `usb.exception-ended` is stored, so the store's newest `ts`
+//   passes its notAfter, and its id is marked ended in the state in the same transaction: an
+//   ended id is never in force again and never redeemed again, whatever the clock says later;
 // - on agent.sock only the seat user may redeem, and only a token naming them; root on
 //   admin.sock may redeem for anyone, and so may the console's approval delivered by the sync
 //   module (socket 'console': the token names the person who asked, who need not be at the
@@ -72,6 +76,11 @@ export interface ExceptionBook {
   redeem(token: string, by?: RedeemAsker, extra?: RedeemExtra): Promise<RedeemResult>;
   /** The exceptions in force at `now` (ms since the epoch). */
   active(now: number): ActiveException[];
+  /**
+   * Ends every exception whose window is over at `now`: one `usb.exception-ended` each, with
+   * its id marked ended in the same transaction. Returns those it ended (none: []).
+   */
+  endExpired(now: number): Promise<ActiveException[]>;
 }
 
 /** One redeemed exception as kept in the state. */
@@ -79,10 +88,26 @@ interface Redeemed extends ActiveException {
   redeemedAt: number;
 }
 
+/** An exception whose window was seen to end: its id is spent for good. */
+interface Ended {
+  id: string;
+  redeemedAt: number;
+  notAfter: number;
+  endedAt: number;
+}
+
 interface StoredBook {
   v: 1;
   redeemed: Redeemed[];
+  /** Absent in a state an older agent wrote. */
+  ended?: Ended[];
 }
+
+/**
+ * Ended ids kept, newest first. A token's window is short (EXCEPTION_WINDOW_TOO_LONG), so one
+ * dropped from here ended long before the newest event and is refused as a clock set back.
+ */
+export const MAX_ENDED = 5_000;
 
 /** How loudly each refusal is recorded: forgery and a clock set back are for security staff. */
 const SEVERITY: Record<ExceptionRefusalCode, Severity> = {
@@ -108,8 +133,31 @@ const SEVERITY: Record<ExceptionRefusalCode, Severity> = {
 
 export function createExceptionBook(o: ExceptionBookOptions): ExceptionBook {
   const { store, log } = o;
-  const book = new Map<string, Redeemed>(load(store, log).map((r) => [r.id, r]));
+  const loaded = load(store, log);
+  const book = new Map<string, Redeemed>(loaded.redeemed.map((r) => [r.id, r]));
+  const ended = new Map<string, Ended>(loaded.ended.map((e) => [e.id, e]));
   let queue: Promise<unknown> = Promise.resolve();
+  /** One at a time: redemptions and endings change the same state. */
+  const serial = <T>(run: () => Promise<T>): Promise<T> => {
+    const result = queue.then(run, run);
+    queue = result.catch(() => {});
+    return result;
+  };
+  /** The state as it will be with `redeemed` in force and `more` ended too. */
+  const stateWith = (redeemed: Redeemed[], more: Ended[]): string => {
+    const all = new Map(ended);
+    for (const e of more) all.set(e.id, e);
+    const newest = [...all.values()].sort((a, b) => b.endedAt - a.endedAt).slice(0, MAX_ENDED);
+    const s: StoredBook = { v: 1, redeemed, ended: newest };
+    return JSON.stringify(s);
+  };
+  const adopt = (raw: string) => {
+    const s = JSON.parse(raw) as Required<StoredBook>;
+    book.clear();
+    for (const r of s.redeemed) book.set(r.id, r);
+    ended.clear();
+    for (const e of s.ended) ended.set(e.id, e);
+  };
 
   const refuse = async (
     text: string,
@@ -158,7 +206,7 @@ export function createExceptionBook(o: ExceptionBookOptions): ExceptionBook {
     const p = v.token.payload;
     if (seatOnly && asker.seatUser === undefined)
       return refuse(text, 'EXCEPTION_NO_SEAT_USER', { user: p.user }, by, record);
-    const before = book.get(p.id);
+    const before = book.get(p.id) ?? ended.get(p.id);
     if (before)
       return refuse(
         text,
@@ -182,12 +230,16 @@ export function createExceptionBook(o: ExceptionBookOptions): ExceptionBook {
       );
     const exception = toActiveException(p);
     const entry: Redeemed = { ...exception, redeemedAt: now };
-    // Entries whose window has ended are dropped: their ids can never be redeemed again
-    // anyway. The `usb.exception` below is stored at `now` (the store reads the same clock),
-    // so from then on a replay is refused as expired, or as a clock set back.
+    // Entries whose window has ended move to the ended ids (endExpired had not seen them yet):
+    // they can never be redeemed or be in force again. The `usb.exception` below is stored at
+    // `now` (the store reads the same clock), so from then on a replay is refused as expired,
+    // or as a clock set back.
     const horizon = Math.max(newest, now);
     const kept = [...book.values()].filter((r) => r.notAfter > horizon);
-    const stored: StoredBook = { v: 1, redeemed: [...kept, entry] };
+    const over = [...book.values()]
+      .filter((r) => r.notAfter <= horizon)
+      .map((r) => endedOf(r, now));
+    const state = stateWith([...kept, entry], over);
     const key = trust.keys.find((k) => k.name === v.keyName);
     const fingerprint = tokenFingerprint(v.token.compact);
     await store.append(
@@ -209,10 +261,9 @@ export function createExceptionBook(o: ExceptionBookOptions): ExceptionBook {
           socket: by,
         },
       },
-      { state: { [STATE_KEY]: JSON.stringify(stored) } },
+      { state: { [STATE_KEY]: state } },
     );
-    book.clear();
-    for (const r of stored.redeemed) book.set(r.id, r);
+    adopt(state);
     log.info(
       {
         module: 'usb',
@@ -227,44 +278,114 @@ export function createExceptionBook(o: ExceptionBookOptions): ExceptionBook {
     return { ok: true, exception };
   };
 
+  const endNow = async (now: number): Promise<ActiveException[]> => {
+    const out: ActiveException[] = [];
+    for (const r of [...book.values()].sort((a, b) => a.notAfter - b.notAfter)) {
+      if (r.notAfter > now || ended.has(r.id)) continue;
+      const state = stateWith(
+        [...book.values()].filter((x) => x.id !== r.id),
+        [endedOf(r, now)],
+      );
+      // Stored at `now` >= notAfter: from here the newest event is past the window, so a
+      // clock set back cannot bring it into force; the ended mark holds whatever the clock.
+      await store.append(
+        {
+          type: 'usb.exception-ended',
+          severity: 'info',
+          data: {
+            id: r.id,
+            device: r.device,
+            user: r.user,
+            notBefore: r.notBefore,
+            notAfter: r.notAfter,
+            redeemedAt: r.redeemedAt,
+          },
+        },
+        { state: { [STATE_KEY]: state } },
+      );
+      adopt(state);
+      log.info({ module: 'usb', id: r.id, device: r.device, user: r.user }, 'exception ended');
+      out.push(toActive(r));
+    }
+    return out;
+  };
+
   return {
     redeem(text, asker = {}, extra = {}) {
       // One at a time: two redemptions of one token must not both find it unused.
-      const run = () => redeemNow(text, asker, extra);
-      const result = queue.then(run, run);
-      queue = result.catch(() => {});
-      return result;
+      return serial(() => redeemNow(text, asker, extra));
     },
     active(now) {
       const newest = store.newestTs();
       return [...book.values()]
-        .filter((r) => r.notBefore <= now && now < r.notAfter && r.notAfter > newest)
+        .filter(
+          (r) => !ended.has(r.id) && r.notBefore <= now && now < r.notAfter && r.notAfter > newest,
+        )
         .map(toActive);
+    },
+    endExpired(now) {
+      return serial(() => endNow(now));
     },
   };
 }
 
+function endedOf(r: Redeemed, at: number): Ended {
+  return { id: r.id, redeemedAt: r.redeemedAt, notAfter: r.notAfter, endedAt: at };
+}
+
 /**
- * The redeemed exceptions from the state; when the state is missing (an older agent) or
- * unreadable, rebuilt from the `usb.exception` events, which the hash chain covers.
+ * The redeemed and ended exceptions from the state; when the state is missing (an older
+ * agent) or unreadable, rebuilt from the `usb.exception` and `usb.exception-ended` events,
+ * which the hash chain covers.
  */
-function load(store: EventStore, log: Logger): Redeemed[] {
+function load(store: EventStore, log: Logger): { redeemed: Redeemed[]; ended: Ended[] } {
   const raw = store.getState(STATE_KEY);
   if (raw !== undefined) {
     try {
       const parsed = JSON.parse(raw) as StoredBook;
       if (parsed.v === 1 && Array.isArray(parsed.redeemed)) {
         const kept = parsed.redeemed.flatMap(redeemed);
-        if (kept.length === parsed.redeemed.length) return kept;
+        const was = parsed.ended ?? [];
+        const ends = Array.isArray(was) ? was.flatMap(endedEntry) : [];
+        if (
+          kept.length === parsed.redeemed.length &&
+          Array.isArray(was) &&
+          ends.length === was.length
+        )
+          return { redeemed: kept, ended: ends };
       }
     } catch {
       // rebuilt below
     }
     log.error({ module: 'usb', key: STATE_KEY }, 'exception state unreadable; rebuilt from events');
   }
-  return store
-    .query({ types: ['usb.exception'] })
-    .flatMap((e) => redeemed({ ...e.data, redeemedAt: e.ts }));
+  const ends = store
+    .query({ types: ['usb.exception-ended'] })
+    .flatMap((e) => endedEntry({ ...e.data, endedAt: e.ts }));
+  const spent = new Set(ends.map((e) => e.id));
+  return {
+    redeemed: store
+      .query({ types: ['usb.exception'] })
+      .flatMap((e) => redeemed({ ...e.data, redeemedAt: e.ts }))
+      .filter((r) => !spent.has(r.id)),
+    ended: ends,
+  };
+}
+
+/** A well-formed ended entry, with nothing but its own fields; [] otherwise. */
+function endedEntry(r: unknown): Ended[] {
+  if (typeof r !== 'object' || r === null) return [];
+  const { id, redeemedAt, notAfter, endedAt } = r as Record<string, unknown>;
+  if (typeof id !== 'string') return [];
+  if (![redeemedAt, notAfter, endedAt].every((n) => Number.isSafeInteger(n))) return [];
+  return [
+    {
+      id,
+      redeemedAt: redeemedAt as number,
+      notAfter: notAfter as number,
+      endedAt: endedAt as number,
+    },
+  ];
 }
 
 /** A well-formed entry, with nothing but its own fields; [] otherwise. */

@@ -1,6 +1,8 @@
 // What a USB event says (DESIGN.md "Event types": usb.connected, usb.allowed, usb.blocked,
 // usb.read-only, usb.removed, usb.enforcement-lost): the device's identity as it reported
-// itself, the verdict, the rule that decided, and what the OS holds afterwards. Every string
+// itself, the verdict, the rule that decided, and what the OS holds afterwards. A device the
+// OS holds more open than decided (a block whose write failed and that still reads
+// authorized) is never recorded as allowed: it is usb.enforcement-lost (deviceLostEvent). Every string
 // a device reports is attacker-controlled: stored as given (bounded), shown escaped.
 import type { EventInput, EventType, Json, Severity } from '../../core/events/types.js';
 import type { ApplyResult } from '../../core/ports/usb.js';
@@ -32,7 +34,15 @@ export function deviceData(d: UsbDevice): { [k: string]: Json } {
     })),
     ...(d.hash ? { hash: d.hash } : {}),
     ...(d.problems?.length ? { problems: d.problems.slice(0, 20) } : {}),
-    ...(d.mmc ? { mmc: { type: cut(d.mmc.type), fixed: d.mmc.fixed } } : {}),
+    ...(d.mmc
+      ? {
+          mmc: {
+            type: cut(d.mmc.type),
+            fixed: d.mmc.fixed,
+            ...(d.mmc.removable !== undefined ? { removable: cut(d.mmc.removable) } : {}),
+          },
+        }
+      : {}),
   };
 }
 
@@ -60,16 +70,76 @@ export interface VerdictContext {
   enforcing: boolean;
   /** What the OS holds after apply(), when enforcing. */
   result?: ApplyResult;
-  /** Why it was decided now: plugged, present at start, a new policy, an exception. */
-  because: 'plugged' | 'present' | 'policy' | 'exception' | 'session' | 'expired';
+  /**
+   * Why it was decided now: plugged, present at start, a new policy, an exception, a new seat
+   * user, an exception's end, the minute's check (the decision differs now), a retry of an
+   * enforcement that had failed.
+   */
+  because:
+    | 'plugged'
+    | 'present'
+    | 'policy'
+    | 'exception'
+    | 'session'
+    | 'expired'
+    | 'check'
+    | 'retry';
+}
+
+/** How open a verdict leaves a device: block < read-only < allow, audit. */
+const OPENNESS: Record<Decision['verdict'], number> = {
+  block: 0,
+  'read-only': 1,
+  allow: 2,
+  audit: 2,
+};
+
+/**
+ * Whether the OS holds the device more open than decided (a block that did not hold, a
+ * read-only device still writable): enforcement failed for that device. A device that left
+ * is not (nothing is open).
+ */
+export function heldOpen(decision: Decision, result: ApplyResult): boolean {
+  return !result.gone && OPENNESS[result.applied] > OPENNESS[decision.verdict];
 }
 
 /**
- * The verdict event. When enforcing, the event says what the OS holds (a failed write or a
- * device that vanished is `usb.blocked`, with why); when not, what policy decided, marked
- * `enforced: false`.
+ * Enforcement failed for one device (heldOpen): `usb.enforcement-lost` at high severity,
+ * naming the device, what policy decided, what the OS holds, and why (the write's error).
+ * `open` names the device as the seal events name hubs, so status's lastLost reads the same.
+ */
+export function deviceLostEvent(
+  device: UsbDevice,
+  decision: Decision,
+  result: ApplyResult,
+  because: VerdictContext['because'],
+): EventInput {
+  return {
+    type: 'usb.enforcement-lost',
+    severity: 'high',
+    data: {
+      ...deviceData(device),
+      open: [device.id],
+      resealed: false,
+      why: 'device',
+      verdict: decision.verdict,
+      applied: result.applied,
+      rule: ruleData(decision.rule),
+      reason: cut(result.error ?? `the OS still holds it ${result.applied}`),
+      because,
+    },
+  };
+}
+
+/**
+ * The verdict event. When enforcing, the event says what the OS holds (a failed write that
+ * left the device closed, or a device that vanished, is `usb.blocked`, with why; one that left
+ * it more open than decided is usb.enforcement-lost: deviceLostEvent); when not, what policy
+ * decided, marked `enforced: false`.
  */
 export function verdictEvent(device: UsbDevice, decision: Decision, v: VerdictContext): EventInput {
+  if (v.enforcing && v.result && heldOpen(decision, v.result))
+    return deviceLostEvent(device, decision, v.result, v.because);
   const held = v.enforcing && v.result ? v.result.applied : decision.verdict;
   const data: { [k: string]: Json } = {
     ...deviceData(device),

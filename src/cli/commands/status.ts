@@ -142,6 +142,11 @@ export function statusLines(t: CommandContext['t'], s: StatusResult, lang: Lang)
           reason: s.usb.reason ? t(s.usb.reason) : '',
         }),
   );
+  // From a data dir the value is the stopped agent's last reading: say when it was.
+  if (!s.running && typeof s.usb.checkedAt === 'number')
+    lines.push(t('cli.status.usbAsOf', { at: formatTime(s.usb.checkedAt) }));
+  if (Array.isArray(s.usb.failed) && s.usb.failed.length > 0)
+    lines.push(t('cli.status.usbFailed', { devices: s.usb.failed.map(printable).join(', ') }));
   const lost = s.usb.lastLost;
   if (lost)
     lines.push(

@@ -40,6 +40,9 @@ export const EVENT_TYPES = [
   'usb.exception-requested',
   'usb.exception-refused',
   'usb.enforcement-lost',
+  // Added with the USB fixes: a redeemed exception's window was seen to end (data: id, device,
+  // user, notAfter); stored so the newest event passes notAfter, and the id is marked ended.
+  'usb.exception-ended',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -56,12 +56,17 @@ export interface StatusResult {
   idleSource: IdleSource;
   /**
    * `reason`: a message code saying why USB storage is not enforced. `lastLost`: the last time
-   * since the agent started that something it sealed was found open (usb.enforcement-lost).
+   * since the agent started that something it sealed was found open, or a device was not held
+   * as decided (usb.enforcement-lost). `failed`: present devices the system holds more open
+   * than decided (retried every minute). `checkedAt`: when the seal was last read (a running
+   * agent reads it for each status; from a data dir, the stopped agent's last reading).
    */
   usb: {
     enforcing: boolean;
     reason?: string;
     lastLost?: { at: number; open: string[]; resealed: boolean };
+    failed?: string[];
+    checkedAt?: number;
   };
   /** The sync module: the console the policy names (null when none: events stay local) and
    *  how sending to it goes. */

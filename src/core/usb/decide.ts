@@ -59,9 +59,10 @@
 //     vendor is the card's manfid, product its oemid, serial its serial (8 hex digits), so
 //     they go through 2. as any device: storage by usb.storage, rules (class "08" matches every
 //     card), exceptions and whileLocked, read-only held (a disk); SDIO is not storage. One
-//     exception first: a card the host calls fixed (`mmc.fixed`: a soldered eMMC) is the
-//     machine's own disk, allowed (by `internal`) whatever the rules say, as a hub is: blocking
-//     it would take the system's root file system away, not a carrier.
+//     exception first: a card that is built in (`mmc.fixed`: a soldered eMMC, as the kernel
+//     says, or on kernels that do not, a type-MMC card present at the agent's first scan since
+//     boot: mmc.ts) is the machine's own disk, allowed (by `internal`) whatever the rules say,
+//     as a hub is: blocking it would take the system's root file system away, not a carrier.
 //  3. The device: block when every interface is blocked; otherwise read-only when a storage
 //     interface is read-only, audit when any interface is audit, else allow. Its `rule` is the
 //     first storage interface's (when it has storage), else the first interface's. So a

@@ -26,6 +26,11 @@ export const usbMessages: Catalog = {
       'If you need it for your work, ask your security staff for a temporary exception and redeem it with `baomi exception redeem`.',
     'usb.notice.askWrite':
       'You can read from it but not write to it. If you need to write, ask your security staff for a temporary exception.',
+    'usb.notice.failed': 'USB device not held back: {{count}} device(s)',
+    'usb.notice.title.failed': 'USB device could not be blocked',
+    'usb.notice.title.failedMany': '{{count}} USB devices could not be blocked',
+    'usb.notice.failedBody':
+      'The policy does not allow it, but this computer did not let Baomi hold it back, so it may still work. Your security staff are told. Please unplug it; Baomi keeps trying to block it.',
   },
   'zh-CN': {
     'usb.notice.blocked': 'USB 设备已阻止：{{count}} 个',
@@ -45,5 +50,10 @@ export const usbMessages: Catalog = {
     'usb.notice.ask':
       '如工作确需使用，请向保密管理人员申请临时例外，并用 `baomi exception redeem` 兑换。',
     'usb.notice.askWrite': '可以读取但不能写入。如需写入，请向保密管理人员申请临时例外。',
+    'usb.notice.failed': 'USB 设备未能阻止：{{count}} 个',
+    'usb.notice.title.failed': '未能阻止 USB 设备',
+    'usb.notice.title.failedMany': '{{count}} 个 USB 设备未能阻止',
+    'usb.notice.failedBody':
+      '策略不允许使用该设备，但本机未能让 Baomi 将其阻止，设备可能仍可使用。保密管理人员已收到记录。请拔出该设备；Baomi 会继续尝试阻止。',
   },
 };

@@ -23,8 +23,13 @@
 //
 // `fixed`: the host controller says its card cannot be removed (eMMC soldered on the board,
 // often the system disk). Kernels 6.6 and later say so in the card's `removable` ("fixed" or
-// "removable"); older ones do not, and there a card of type MMC is taken as fixed: eMMC is
-// type MMC, and removable MMC cards (MMC, MMCplus) have not been sold for about fifteen years.
+// "removable"); older ones do not (nor does one that reads "unknown"). There the card alone
+// proves nothing: eMMC is type MMC, but so is an MMC or MMCplus card, and anything that
+// answers as one. So mmcDevice() calls a card fixed only when the kernel does; a card of type
+// MMC the kernel says nothing about (mayBeBuiltIn) is made fixed by the usb module only when
+// it was present at the agent's first scan since boot (asBuiltIn): soldered eMMC is there from
+// power-on and is never hot-plugged, so a card that arrives later, or one seen to leave, is
+// removable storage under policy (src/agent/usb/boot.ts keeps that list per boot id).
 // SECURITY: vendor, product, serial and CID are what the card says about itself (a card can be
 // made to report anything, as a USB stick can): README, "what a rule can prove". Policies pin
 // cards by this hash: changing what is hashed unpins every one.
@@ -76,12 +81,30 @@ function trimmed(a: MmcAttributes): MmcAttributes {
   return out;
 }
 
-/** Whether the host controller calls the card built in (see the header). */
+/** Whether the kernel calls the card built in (see the header): only its `removable` can. */
 export function mmcFixed(raw: Pick<MmcAttributes, 'type' | 'removable'>): boolean {
-  const a = trimmed(raw);
-  if (a.removable === 'fixed') return true;
-  if (a.removable === 'removable') return false;
-  return a.type === 'MMC';
+  return trimmed(raw).removable === 'fixed';
+}
+
+/** What `removable` says, kept when it is one of the kernel's words (device_removable_show). */
+const REMOVABLE = ['fixed', 'removable', 'unknown'] as const;
+
+/**
+ * A card of type MMC the kernel says nothing about (no `removable` before 6.6, or "unknown"):
+ * built in only if it was present at the agent's first scan since boot (see the header).
+ */
+export function mayBeBuiltIn(d: UsbDevice): boolean {
+  return (
+    d.bus === 'mmc' &&
+    d.mmc?.type === 'MMC' &&
+    d.mmc.removable !== 'fixed' &&
+    d.mmc.removable !== 'removable'
+  );
+}
+
+/** The card as built in, when it may be one (mayBeBuiltIn); anything else unchanged. */
+export function asBuiltIn(d: UsbDevice): UsbDevice {
+  return mayBeBuiltIn(d) && d.mmc ? { ...d, mmc: { ...d.mmc, fixed: true } } : d;
 }
 
 /** A value for a problem's text: quoted, at most 16 characters. */
@@ -101,7 +124,10 @@ export function mmcDevice(name: string, raw: MmcAttributes): UsbDevice {
     problems.push(`${attr}: ${was === undefined ? 'missing' : `not an id (${shown(was)})`}`);
     return '0000';
   };
-  const mmc = { type: type || 'unknown', fixed: mmcFixed(a) };
+  const removable = (REMOVABLE as readonly (string | undefined)[]).includes(a.removable)
+    ? { removable: a.removable as string }
+    : {};
+  const mmc = { type: type || 'unknown', fixed: mmcFixed(a), ...removable };
 
   if (type === 'SDIO') {
     const sdio: UsbInterface = { number: 0, alt: 0, class: 'ff', subclass: '00', protocol: '00' };

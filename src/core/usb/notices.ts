@@ -6,13 +6,15 @@
 // last notice (a dock enumerates its devices over a second or two), but never later than
 // MAX_HOLD_MS after its first (a device that keeps reconnecting cannot hold notices back for
 // ever, nor raise one notice each time). When it closes, its notices come out as one notice per
-// kind (blocked, read-only) and deciding rule, in the order each group began: ten devices
+// kind (blocked, read-only, failed) and deciding rule, in the order each group began: ten devices
 // blocked by `usb.storage` are one notice; a dock with a card reader under `usb.storage` and a
 // stick refused by a rule with its own note gives two, each saying its own reason.
 //
 // What the person reads (the tray or the notifier translate at the display end with
 // usbNoticeText()): what was blocked, why (the rule's note, or which setting decided), and how
-// to ask for an exception. Device names come from the device itself (hostile: a product string
+// to ask for an exception; or, when the OS did not let the agent hold a device back (`failed`:
+// usb.enforcement-lost for that device), that it may still work, that security staff are told,
+// and to unplug it. Device names come from the device itself (hostile: a product string
 // may hold newlines or bidirectional overrides to fake a message), so labels are cleaned and
 // shortened before they enter a notice.
 import type { Json } from '../events/types.js';
@@ -29,11 +31,12 @@ export const MAX_NAMES = 5;
 /** Longest device label, in characters. */
 export const MAX_LABEL = 64;
 
-export type UsbNoticeKind = 'blocked' | 'read-only';
+export type UsbNoticeKind = 'blocked' | 'read-only' | 'failed';
 
 export const USB_NOTICE_CODES = {
   blocked: 'usb.notice.blocked',
   'read-only': 'usb.notice.readOnly',
+  failed: 'usb.notice.failed',
 } as const satisfies Record<UsbNoticeKind, string>;
 
 export interface UsbNoticeInput {
@@ -42,7 +45,7 @@ export interface UsbNoticeInput {
   device: string;
   /** The rule that decided (Decision.rule). */
   rule: DecidedBy;
-  /** The event the notice is about (usb.blocked / usb.read-only). */
+  /** The event the notice is about (usb.blocked / usb.read-only / usb.enforcement-lost). */
   seq?: number;
 }
 
@@ -174,17 +177,19 @@ export function usbNoticeText(t: Translate, n: Notice): { title: string; body: s
   const p = n.params;
   const count = typeof p.count === 'number' ? p.count : 1;
   const readOnly = n.code === USB_NOTICE_CODES['read-only'];
+  const failed = n.code === USB_NOTICE_CODES.failed;
   const devices = Array.isArray(p.devices)
     ? p.devices.filter((d): d is string => typeof d === 'string').map(cleanLabel)
     : [];
   const more = typeof p.more === 'number' && p.more > 0 ? p.more : 0;
   const rule =
     p.rule !== null && typeof p.rule === 'object' && !Array.isArray(p.rule) ? p.rule : {};
-  const title = t(
-    `usb.notice.title.${readOnly ? 'readOnly' : 'blocked'}${count > 1 ? 'Many' : ''}`,
-    { count },
-  );
+  const kind = failed ? 'failed' : readOnly ? 'readOnly' : 'blocked';
+  const title = t(`usb.notice.title.${kind}${count > 1 ? 'Many' : ''}`, { count });
   const list = devices.join(', ') + (more > 0 ? ` ${t('usb.notice.more', { more })}` : '');
+  // Not held back: no reason and no exception to ask for, only what to do now.
+  if (failed)
+    return { title, body: [list, t('usb.notice.failedBody')].filter((l) => l !== '').join('\n') };
   const lines = [
     list,
     t(whyKey(rule, p.note), {

@@ -27,11 +27,14 @@ export interface MmcCardInfo {
   /** The card's `type`: "SD" (SD, SDHC, SDXC, microSD), "MMC", "SDIO", "SDcombo". */
   type: string;
   /**
-   * The host controller says its card cannot be removed (soldered eMMC): the machine's own
-   * disk, never blocked (decide.ts). From the card's `removable` ("fixed") on kernels that
-   * have it (6.6 and later); before that, a card of type "MMC" counts as fixed.
+   * The card is built in (soldered eMMC): the machine's own disk, never blocked (decide.ts).
+   * From the card's `removable` ("fixed") on kernels that have it (6.6 and later). Where the
+   * kernel says nothing, a card of type "MMC" is fixed only when it was present at the agent's
+   * first scan since boot (core/usb/mmc.ts: mayBeBuiltIn, asBuiltIn; the usb module decides).
    */
   fixed: boolean;
+  /** What the card's `removable` reads: "fixed", "removable", "unknown"; absent before 6.6. */
+  removable?: string;
 }
 
 /** A normalised device, the same on every OS. */

@@ -7,6 +7,8 @@ export const macUsers: UserDirectory = { nameOf: () => undefined };
 export const macKernel: KernelLimits = {
   maxQueuedEvents: () => undefined,
   maxUserWatches: () => undefined,
+  // No boot id is read here yet; the usb module's per-boot marks are Linux-only.
+  bootId: () => undefined,
 };
 export const MAC_LACKS = [
   'users: no uid→name adapter on macOS yet (Open Directory); file events carry numeric owners',

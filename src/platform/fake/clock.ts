@@ -57,6 +57,16 @@ export class FakeClock implements Clock {
     this.t = ms;
   }
 
+  /**
+   * The wall clock moves on by `ms` while timers do not count it: a machine that slept, or a
+   * clock set forward under Node's timers (they run on a monotonic clock that stops during
+   * suspend). Every pending timer falls due `ms` later than it would have; none fires here.
+   */
+  jump(ms: number): void {
+    this.t += ms;
+    for (const e of this.timers) e.due += ms;
+  }
+
   /** Timers not yet fired or cancelled. */
   pending(): number {
     return this.timers.length;

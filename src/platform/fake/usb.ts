@@ -1,6 +1,8 @@
 // An in-memory USB bus for unit tests of the usb module: tests plug and pull devices, open a
 // sealed root hub "behind the agent's back", make a device vanish mid-decision or a write
-// fail, and read what the module told the OS (`applied`). An SD card reader is one more thing
+// fail, and read what the module told the OS (`applied`). A write that fails changes nothing:
+// apply() then answers what the OS still holds, as the Linux adapter reads it back (a device
+// authorized before the seal stays usable when its deauthorize fails: `refusing`). An SD card reader is one more thing
 // to seal (addMmcBus: the Linux adapter's /sys/bus/mmc/drivers_autoprobe) and its cards are
 // devices like any other (insertCard/ejectCard, normalised as the Linux adapter does).
 import type {
@@ -36,8 +38,10 @@ export class FakeUsb implements UsbControl {
   readonly applied: FakeApplied[] = [];
   /** Next apply() on this id finds the device gone. */
   readonly vanishing = new Set<string>();
-  /** Next apply() on this id fails to write. */
+  /** Next apply() on this id fails to write (the OS keeps what it held). */
   readonly failing = new Set<string>();
+  /** Every apply() on this id fails to write, until the test removes it (a stuck deauthorize). */
+  readonly refusing = new Set<string>();
   /** Hubs (or Thunderbolt domains) that no write can seal (security "none"). */
   readonly unsealable = new Set<string>();
   /** Whether read-only can be guaranteed here. */
@@ -79,9 +83,11 @@ export class FakeUsb implements UsbControl {
       this.devices.delete(device.id);
       return { applied: 'block', gone: true };
     }
-    if (this.failing.delete(device.id)) {
-      this.state.set(device.id, 'block');
-      return { applied: 'block', error: 'EACCES: fake write failure' };
+    if (this.failing.delete(device.id) || this.refusing.has(device.id)) {
+      // Nothing changed. A device set present before the seal was authorized by the kernel.
+      const held = this.state.get(device.id) ?? 'allow';
+      this.state.set(device.id, held);
+      return { applied: held, error: 'EACCES: fake write failure' };
     }
     if (decision.verdict === 'read-only' && !this.readOnlySupported) {
       this.state.set(device.id, 'block');

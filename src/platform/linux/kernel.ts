@@ -14,6 +14,20 @@ function readInt(file: string): number | undefined {
   }
 }
 
+const BOOT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function once<T>(f: () => T): () => T {
+  let done = false;
+  let v: T;
+  return () => {
+    if (!done) {
+      v = f();
+      done = true;
+    }
+    return v;
+  };
+}
+
 export function createLinuxKernel(root = '/'): KernelLimits {
   const proc = (rel: string) => path.join(root, 'proc/sys', rel);
   return {
@@ -29,6 +43,16 @@ export function createLinuxKernel(root = '/'): KernelLimits {
       ].filter((n): n is number => n !== undefined);
       return limits.length ? Math.min(...limits) : undefined;
     },
+    // A random UUID the kernel makes at boot (drivers/char/random.c); read once, it cannot
+    // change while this process runs.
+    bootId: once(() => {
+      try {
+        const id = fs.readFileSync(proc('kernel/random/boot_id'), 'utf8').trim().toLowerCase();
+        return BOOT_ID.test(id) ? id : undefined;
+      } catch {
+        return undefined;
+      }
+    }),
   };
 }
 

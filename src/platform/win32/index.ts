@@ -8,6 +8,8 @@ export const windowsUsers: UserDirectory = { nameOf: () => undefined };
 export const windowsKernel: KernelLimits = {
   maxQueuedEvents: () => undefined,
   maxUserWatches: () => undefined,
+  // No boot id is read here yet; the usb module's per-boot marks are Linux-only.
+  bootId: () => undefined,
 };
 export const WINDOWS_LACKS = [
   'users: no uid→name on Windows (owners are SIDs, which Node does not report); file events carry numeric owners',

@@ -6,7 +6,8 @@
 // boot, which the kernel bound before the agent ran, is unbound; a card inserted under the
 // block policy is never bound (no /dev/mmcblk0); the card approved by a rule appears; a
 // read-only rule binds it read-only and the kernel refuses writes to the disk and its
-// partition; a card inserted after `kill -9` still waits. Every QEMU card has the same CID, so
+// partition; a card inserted after `kill -9` still waits; a root hub and usbcore's default
+// opened by hand while the agent is down are usb.enforcement-lost when it starts again. Every QEMU card has the same CID, so
 // the card's scenarios are policy versions 2 and 3, deployed into the agent's policy folder.
 // The policies, the keys and the token are made on the host with the CLI before the boot (the
 // guest sees the host's files as they were then); the agent's data dir, sockets and policy
@@ -33,6 +34,8 @@ const title = `USB enforcement by the agent on a real kernel${unavailable ? `: s
 const WAIT_MS = 120_000;
 /** How long a stick that must stay held is watched for a disk (usb-storage waits 1 s to scan). */
 const HOLD_MS = 6_000;
+/** What a root hub registered later starts with (usbcore's module parameter). */
+const USBCORE_DEFAULT = '/sys/module/usbcore/parameters/authorized_default';
 
 const host = mkdtempSync(join(tmpdir(), 'baomi-usb-e2e-'));
 const cli = (args: string[]) =>
@@ -218,6 +221,9 @@ describe.skipIf(unavailable !== null)(title, () => {
     expect(roots.length).toBeGreaterThanOrEqual(2);
     for (const r of roots)
       expect((await vm.readGuestFile(`${r.path}/authorized_default`)).toString().trim()).toBe('0');
+    // And usbcore's parameter that a controller plugged later starts its root hub with: the
+    // kernel takes the write at run time.
+    expect((await vm.readGuestFile(USBCORE_DEFAULT)).toString().trim()).toBe('0');
   });
 
   it('keeps a stick the policy blocks unauthorized: no sd*, usb.blocked stored', async () => {
@@ -389,8 +395,25 @@ describe.skipIf(unavailable !== null)(title, () => {
     expect(await scsiDisks(vm)).toEqual([]);
     expect(await cardBound()).toBe(false);
     expect(await mmcDisks()).toEqual([]);
-    // The agent comes back (systemd restarts it at once) and decides the waiting stick.
+    // While it is down, someone (as root) opens a root hub and usbcore's default.
+    const hub = (await usbDevices(vm)).filter((d) => /^usb\d+$/.test(d.name)).at(-1)!;
+    await vm.shOk(`echo 1 > ${hub.path}/authorized_default`);
+    await vm.shOk(`echo -1 > ${USBCORE_DEFAULT}`);
+    // The agent comes back (systemd restarts it at once), says what was opened in this boot
+    // while it was stopped, seals it again, and decides the waiting stick.
     await startAgent();
+    const lost = await waitUntil(
+      async () =>
+        (await eventsFromDisk('usb.enforcement-lost')).find((e) => e.data.why === 'while-stopped'),
+      'usb.enforcement-lost for what was opened while the agent was stopped',
+      WAIT_MS,
+    );
+    expect(lost.data).toMatchObject({
+      open: [hub.name, 'usbcore.authorized_default'],
+      resealed: true,
+    });
+    expect((await vm.readGuestFile(`${hub.path}/authorized_default`)).toString().trim()).toBe('0');
+    expect((await vm.readGuestFile(USBCORE_DEFAULT)).toString().trim()).toBe('0');
     const blocked = await waitUntil(
       async () => (await eventsFromDisk('usb.blocked')).find((e) => e.data.serial === 'BLOCK2'),
       'BLOCK2 decided after the restart',

@@ -343,9 +343,72 @@ describe('exception book', () => {
     await s.book.redeem(second, { seatUser: 'alice' });
     const kept = JSON.parse(s.store.getState(STATE_KEY)!).redeemed.map((r: { id: string }) => r.id);
     expect(kept).toEqual([idOf(second)]);
+    // Its id is kept as ended (the second redemption saw its window over).
+    const ended = JSON.parse(s.store.getState(STATE_KEY)!).ended.map((r: { id: string }) => r.id);
+    expect(ended).toEqual([idOf(first)]);
     s.clock.t = T0 + HOUR; // clock set back into the first one's window
     const replay = await s.book.redeem(first, { seatUser: 'alice' });
-    expect(!replay.ok && replay.code).toBe('EXCEPTION_CLOCK_BACK');
+    expect(!replay.ok && replay.code).toBe('EXCEPTION_ALREADY_REDEEMED');
     expect(s.book.active(s.clock.t)).toEqual([]);
+  });
+
+  it('records an exception`s end when seen; the clock set back never revives it, nor a restart', async () => {
+    const s = setup();
+    const t = token({ notAfter: T0 + 2 * HOUR });
+    await s.book.redeem(t, { seatUser: 'alice' });
+    expect(await s.book.endExpired(T0 + 2 * HOUR - 1)).toEqual([]); // not over yet
+    // The window is over; nothing else was recorded since the redemption.
+    s.clock.t = T0 + 2 * HOUR + 60_000;
+    const over = await s.book.endExpired(s.clock.t);
+    expect(over.map((e) => e.id)).toEqual([idOf(t)]);
+    const [ended, ...more] = events(s, 'usb.exception-ended');
+    expect(more).toEqual([]);
+    expect(ended).toMatchObject({
+      ts: T0 + 2 * HOUR + 60_000,
+      severity: 'info',
+      data: {
+        id: idOf(t),
+        device: '0781:5581:4C530001',
+        user: 'alice',
+        notBefore: T0,
+        notAfter: T0 + 2 * HOUR,
+        redeemedAt: T0 + HOUR,
+      },
+    });
+    expect(s.store.newestTs()).toBeGreaterThanOrEqual(T0 + 2 * HOUR);
+    expect(JSON.parse(s.store.getState(STATE_KEY)!)).toMatchObject({
+      redeemed: [],
+      ended: [{ id: idOf(t), notAfter: T0 + 2 * HOUR, endedAt: T0 + 2 * HOUR + 60_000 }],
+    });
+    // Seen once: asking again records nothing more.
+    expect(await s.book.endExpired(s.clock.t + HOUR)).toEqual([]);
+    expect(events(s, 'usb.exception-ended')).toHaveLength(1);
+
+    // Someone sets the clock back into the window: not in force, not redeemable again.
+    s.clock.t = T0 + HOUR;
+    expect(s.book.active(s.clock.t)).toEqual([]);
+    const again = await s.book.redeem(t, { seatUser: 'alice' });
+    expect(!again.ok && again.code).toBe('EXCEPTION_ALREADY_REDEEMED');
+    // Nor after a restart, nor when the state is lost and rebuilt from the events.
+    s.reopen();
+    expect(s.book.active(s.clock.t)).toEqual([]);
+    s.store.setState(STATE_KEY, 'garbage');
+    s.reopen();
+    expect(s.book.active(s.clock.t)).toEqual([]);
+    const rebuilt = await s.book.redeem(t, { seatUser: 'alice' });
+    expect(!rebuilt.ok && rebuilt.code).toBe('EXCEPTION_ALREADY_REDEEMED');
+  });
+
+  it('ends only what is over, one event each, oldest first', async () => {
+    const s = setup();
+    const a = token({ notAfter: T0 + 3 * HOUR });
+    const b = token({ notAfter: T0 + 2 * HOUR });
+    const c = token({ notAfter: T0 + 6 * HOUR });
+    for (const x of [a, b, c])
+      expect((await s.book.redeem(x, { seatUser: 'alice' })).ok).toBe(true);
+    s.clock.t = T0 + 4 * HOUR;
+    expect((await s.book.endExpired(s.clock.t)).map((e) => e.id)).toEqual([idOf(b), idOf(a)]);
+    expect(events(s, 'usb.exception-ended').map((e) => e.data.id)).toEqual([idOf(b), idOf(a)]);
+    expect(s.book.active(s.clock.t).map((e) => e.id)).toEqual([idOf(c)]);
   });
 });

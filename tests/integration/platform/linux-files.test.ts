@@ -28,15 +28,24 @@ describe('Linux kernel limits', () => {
         'proc/sys/fs/inotify/max_queued_events': '32768\n',
         'proc/sys/fs/inotify/max_user_watches': '524288\n',
         'proc/sys/user/max_inotify_watches': '8192\n',
+        'proc/sys/kernel/random/boot_id': '6F0C3D1A-2B4E-4C5D-8E9F-0A1B2C3D4E5F\n',
       }),
     );
+    expect(k.bootId()).toBe('6f0c3d1a-2b4e-4c5d-8e9f-0a1b2c3d4e5f');
     expect(k.maxQueuedEvents()).toBe(32768);
     expect(k.maxUserWatches()).toBe(8192);
     expect(linuxKernelLacks(k)).toEqual([]);
   });
 
   it('answers undefined where /proc is missing or says nonsense, and says so', () => {
-    const k = createLinuxKernel(root({ 'proc/sys/fs/inotify/max_queued_events': 'garbage' }));
+    const k = createLinuxKernel(
+      root({
+        'proc/sys/fs/inotify/max_queued_events': 'garbage',
+        'proc/sys/kernel/random/boot_id': 'not-a-uuid\n',
+      }),
+    );
+    expect(k.bootId()).toBeUndefined();
+    expect(createLinuxKernel(root({})).bootId()).toBeUndefined();
     expect(k.maxQueuedEvents()).toBeUndefined();
     expect(k.maxUserWatches()).toBeUndefined();
     expect(linuxKernelLacks(k)).toHaveLength(1);
@@ -46,6 +55,7 @@ describe('Linux kernel limits', () => {
     const k = createLinuxKernel();
     expect(k.maxQueuedEvents()).toBeGreaterThan(0);
     expect(k.maxUserWatches()).toBeGreaterThan(0);
+    expect(k.bootId()).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
 

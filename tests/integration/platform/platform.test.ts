@@ -99,6 +99,13 @@ describe('createPlatform', () => {
     fs.mkdirSync(path.join(other, 'bus/usb/devices'), { recursive: true });
     const q = createPlatform({ os: 'linux', root, sysfsRoot: other });
     expect(q.lacks.filter((l) => l.startsWith('usb:'))).toEqual([]);
+    // usbcore's parameter is read below that root too: missing there, it counts as open.
+    expect(await q.usb.sealState()).toMatchObject({
+      sealed: false,
+      open: ['usbcore.authorized_default'],
+    });
+    fs.mkdirSync(path.join(other, 'module/usbcore/parameters'), { recursive: true });
+    fs.writeFileSync(path.join(other, 'module/usbcore/parameters/authorized_default'), '0\n');
     expect(await q.usb.sealState()).toEqual({ sealed: true, open: [] });
   });
 

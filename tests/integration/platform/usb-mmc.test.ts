@@ -54,6 +54,9 @@ class FakeMmcKernel {
       fs.writeFileSync(path.join(hub, k), `${v}\n`);
     fs.mkdirSync(path.join(this.sys, 'bus/usb/devices'), { recursive: true });
     fs.symlinkSync(hub, path.join(this.sys, 'bus/usb/devices/usb1'));
+    // usbcore's parameter for root hubs that appear later, at the kernel's default.
+    fs.mkdirSync(path.join(this.sys, 'module/usbcore/parameters'), { recursive: true });
+    fs.writeFileSync(path.join(this.sys, 'module/usbcore/parameters/authorized_default'), '-1\n');
     this.fifo(path.join(this.bus, 'drivers_probe'), (name) => {
       this.probed.push(name);
       this.bind(name);
@@ -223,7 +226,7 @@ describe('SD/MMC cards on the Linux adapter', () => {
     const { k, usb } = setup();
     expect(await usb.sealState()).toEqual({
       sealed: false,
-      open: ['usb1', 'mmc:drivers_autoprobe'],
+      open: ['usb1', 'usbcore.authorized_default', 'mmc:drivers_autoprobe'],
       reason: 'USB_SEAL_OPEN',
     });
     expect(await usb.seal()).toEqual({ sealed: true, open: [] });
@@ -351,7 +354,7 @@ describe('SD/MMC cards on the Linux adapter', () => {
 
   it('never unbinds a fixed eMMC, and an SDIO card is reported as not held back', async () => {
     const { k, usb } = setup();
-    k.insert('mmc1:0001', { ...QEMU_CARD, type: 'MMC' });
+    k.insert('mmc1:0001', { ...QEMU_CARD, type: 'MMC', removable: 'fixed' });
     const emmc = await cardOf(usb, 'mmc1:0001');
     expect(decide(emmc, policy('block'), ctx).verdict).toBe('allow');
     const forced: Decision = { ...decide(emmc, policy('block'), ctx), verdict: 'block' };

@@ -247,15 +247,45 @@ describe('seal() and sealState()', () => {
     const usb = usbOf(t);
     expect(await usb.sealState()).toEqual({
       sealed: false,
-      open: ['usb1', 'usb2', 'usb3'],
+      open: ['usb1', 'usb2', 'usb3', 'usbcore.authorized_default'],
       reason: 'USB_SEAL_OPEN',
     });
     expect(await usb.seal()).toEqual({ sealed: true, open: [] });
     for (const hub of ['usb1', 'usb2', 'usb3']) expect(t.attr(hub, 'authorized_default')).toBe('0');
     expect(t.attr('usb1', 'interface_authorized_default')).toBe('0');
     expect(t.attr('usb3', 'interface_authorized_default')).toBeUndefined();
+    // And usbcore's parameter, so a root hub that appears later starts sealed.
+    expect(fs.readFileSync(t.usbcoreDefault, 'utf8')).toBe('0');
     // Idempotent.
     expect(await usb.seal()).toEqual({ sealed: true, open: [] });
+  });
+
+  it("usbcore's authorized_default: a new controller's hub starts sealed; a 1 there is open", async () => {
+    const t = tree();
+    t.rootHub(1);
+    const usb = usbOf(t);
+    await usb.seal();
+    // A dock's controller registers while the agent is busy: the kernel copies the parameter.
+    t.rootHub(5);
+    expect(t.attr('usb5', 'authorized_default')).toBe('0');
+    expect(await usb.sealState()).toEqual({ sealed: true, open: [] });
+    // Someone writes 1 (or -1) into the parameter by hand: enforcement lost, sealed again.
+    for (const v of ['1', '-1', '2']) {
+      fs.writeFileSync(t.usbcoreDefault, `${v}\n`);
+      expect(await usb.sealState(), v).toEqual({
+        sealed: false,
+        open: ['usbcore.authorized_default'],
+        reason: 'USB_SEAL_OPEN',
+      });
+      expect(await usb.seal()).toEqual({ sealed: true, open: [] });
+    }
+    // Unreadable or missing counts as open, never as sealed.
+    fs.rmSync(t.usbcoreDefault);
+    expect(await usb.sealState()).toMatchObject({
+      sealed: false,
+      open: ['usbcore.authorized_default'],
+    });
+    expect(await usb.seal()).toMatchObject({ sealed: false, open: ['usbcore.authorized_default'] });
   });
 
   it("sees a hub opened again by hand, and a dock's new controller, and seals them again", async () => {
@@ -264,7 +294,7 @@ describe('seal() and sealState()', () => {
     const usb = usbOf(t);
     await usb.seal();
     t.setAttr('usb1', 'authorized_default', '1');
-    t.rootHub(4);
+    t.rootHub(4, { authorizedDefault: '1' }); // a new hub opened by hand too
     expect(await usb.sealState()).toEqual({
       sealed: false,
       open: ['usb1', 'usb4'],
@@ -283,7 +313,7 @@ describe('seal() and sealState()', () => {
     const usb = usbOf(t);
     expect(await usb.sealState()).toEqual({
       sealed: false,
-      open: ['usb1'],
+      open: ['usb1', 'usbcore.authorized_default'],
       reason: 'USB_SEAL_OPEN',
     });
     expect((await usb.seal()).sealed).toBe(false);
@@ -800,7 +830,7 @@ describe('enforceProblem()', () => {
         expect(await usb.enforceProblem()).toBe('USB_SYSFS_READONLY');
         expect(await usb.seal()).toEqual({
           sealed: false,
-          open: ['usb1'],
+          open: ['usb1', 'usbcore.authorized_default'],
           reason: 'USB_SYSFS_READONLY',
         });
       } finally {
@@ -837,7 +867,7 @@ describe('enforceProblem()', () => {
       expect(r.stderr).toBe('');
       expect(JSON.parse(r.stdout)).toEqual([
         'USB_NOT_ROOT',
-        { sealed: false, open: ['usb1'], reason: 'USB_NOT_ROOT' },
+        { sealed: false, open: ['usb1', 'usbcore.authorized_default'], reason: 'USB_NOT_ROOT' },
       ]);
     },
   );

@@ -185,6 +185,51 @@ describe('events detail for usb.*', () => {
       why: 'new-controller',
     });
     expect(detailOf(dock, 'zh-CN', zh)).toContain('新 USB 控制器出现时发现');
+    const whileStopped = ev('usb.enforcement-lost', {
+      open: ['usb1', 'usbcore.authorized_default'],
+      resealed: true,
+      why: 'while-stopped',
+      sealedAt: 0,
+    });
+    expect(detailOf(whileStopped, 'en', en)).toBe(
+      'USB ports found open: usb1, usbcore.authorized_default (found at start: opened while the agent was stopped); sealed again',
+    );
+    expect(detailOf(whileStopped, 'zh-CN', zh)).toContain('代理停止期间被打开');
+  });
+
+  it('enforcement lost for one device: named, what policy wants, what the system holds, why', () => {
+    const lost = ev('usb.enforcement-lost', {
+      ...stick,
+      open: ['2-1'],
+      resealed: false,
+      why: 'device',
+      verdict: 'block',
+      applied: 'allow',
+      reason: 'writing 0 to authorized failed (EACCES)',
+      rule: { by: 'storage-default' },
+      because: 'present',
+    });
+    expect(detailOf(lost, 'en', en)).toBe(
+      'NOT HELD: 46f4:0001 "QEMU USB HARDDRIVE" serial S-1: policy block, the system still holds it allow (writing 0 to authorized failed (EACCES)); tried again every minute',
+    );
+    const zhText = detailOf(lost, 'zh-CN', zh);
+    expect(zhText).toMatch(/^未能管控：46f4:0001/);
+    expect(zhText).toContain('每分钟重试');
+  });
+
+  it('an exception that ended: which, for what and whom, and when its window closed', () => {
+    const ended = ev('usb.exception-ended', {
+      id: '019ad7a0-1c2b',
+      device: '0781:5581:4C530001',
+      user: 'alice',
+      notBefore: 0,
+      notAfter: Date.UTC(2026, 11, 1, 11, 0, 0),
+      redeemedAt: 0,
+    });
+    expect(detailOf(ended, 'en', en)).toBe(
+      'exception 019ad7a0-1c2b for 0781:5581:4C530001 (alice) ended: its window closed at 2026-12-01T11:00:00.000Z',
+    );
+    expect(detailOf(ended, 'zh-CN', zh)).toContain('已结束');
   });
 
   it('a refused exception: its code and why, in the reader language', () => {

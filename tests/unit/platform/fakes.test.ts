@@ -36,6 +36,21 @@ describe('FakeClock', () => {
     expect(log).toHaveLength(4);
     expect(c.pending()).toBe(0);
   });
+
+  it('jump moves the wall clock while timers do not count it (a suspend, a clock set forward)', () => {
+    const c = new FakeClock(0);
+    const log: string[] = [];
+    c.after(100, () => log.push(`once@${c.now()}`));
+    c.every(60, () => log.push(`tick@${c.now()}`));
+    c.advance(50);
+    c.jump(10_000);
+    expect(c.now()).toBe(10_050);
+    expect(log).toEqual([]); // nothing fired on the way
+    c.advance(20);
+    expect(log).toEqual(['tick@10060']);
+    c.advance(40);
+    expect(log).toEqual(['tick@10060', 'once@10100']);
+  });
 });
 
 describe('FakeSession', () => {

@@ -7,8 +7,10 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../../src/core/usb/decide.js';
 import {
+  asBuiltIn,
   isMmcCardName,
   type MmcAttributes,
+  mayBeBuiltIn,
   mmcDevice,
   mmcFixed,
 } from '../../../src/core/usb/mmc.js';
@@ -98,7 +100,12 @@ describe('mmcDevice(): a card as decide() sees it', () => {
     expect(d).toStrictEqual(card());
     expect(mmcFixed({ type: 'SD', removable: ' fixed\n' })).toBe(true);
     expect(mmcFixed({ type: ' MMC\n', removable: 'removable\n' })).toBe(false);
-    expect(mmcFixed({ type: ' MMC\n' })).toBe(true);
+    expect(mmcFixed({ type: ' MMC\n' })).toBe(false);
+    expect(card({ ...SANDISK, type: 'MMC', removable: ' unknown\n' }).mmc).toEqual({
+      type: 'MMC',
+      fixed: false,
+      removable: 'unknown',
+    });
     expect(
       mmcDevice('mmc1:0001', { type: 'SDIO\n', vendor: '0x02d0\n', device: ' 0xA9A6' }),
     ).toMatchObject({
@@ -162,13 +169,44 @@ describe('mmcDevice(): a card as decide() sees it', () => {
     ).not.toContain('problems');
   });
 
-  it('fixed: the kernel`s removable attribute, else type MMC (eMMC) on older kernels', () => {
+  it('fixed: only the kernel`s removable attribute says so; a type alone proves nothing', () => {
     expect(mmcFixed({ type: 'SD', removable: 'fixed' })).toBe(true);
     expect(mmcFixed({ type: 'MMC', removable: 'removable' })).toBe(false);
-    expect(mmcFixed({ type: 'MMC' })).toBe(true);
-    expect(mmcFixed({ type: 'MMC', removable: 'unknown' })).toBe(true);
+    // Kernels before 6.6 have no `removable`: an MMC card is not taken as soldered eMMC on
+    // its word (an MMCplus card, or anything answering as one, is type MMC too).
+    expect(mmcFixed({ type: 'MMC' })).toBe(false);
+    expect(mmcFixed({ type: 'MMC', removable: 'unknown' })).toBe(false);
     expect(mmcFixed({ type: 'SD' })).toBe(false);
     expect(mmcFixed({ type: 'SDcombo', removable: 'unknown' })).toBe(false);
+    // What `removable` said is kept when it is one of the kernel's words, else left out.
+    expect(card({ ...SANDISK, removable: 'fixed' }).mmc).toEqual({
+      type: 'SD',
+      fixed: true,
+      removable: 'fixed',
+    });
+    expect(card({ ...SANDISK, removable: 'maybe' }).mmc).toEqual({ type: 'SD', fixed: false });
+  });
+
+  it('may be built in: type MMC and the kernel silent; asBuiltIn makes only such a card fixed', () => {
+    const silent = card({ ...SANDISK, type: 'MMC' }, 'mmc0:0001');
+    const unknown = card({ ...SANDISK, type: 'MMC', removable: 'unknown' }, 'mmc0:0001');
+    expect(mayBeBuiltIn(silent)).toBe(true);
+    expect(mayBeBuiltIn(unknown)).toBe(true);
+    expect(asBuiltIn(silent).mmc).toEqual({ type: 'MMC', fixed: true });
+    expect(asBuiltIn(unknown).mmc).toEqual({ type: 'MMC', fixed: true, removable: 'unknown' });
+    expect(silent.mmc?.fixed).toBe(false); // not changed in place
+    // The kernel said, an SD card, a USB stick: never made fixed.
+    for (const d of [
+      card({ ...SANDISK, type: 'MMC', removable: 'removable' }),
+      card({ ...SANDISK, type: 'MMC', removable: 'fixed' }),
+      card(),
+      card({ ...SANDISK, type: 'SDcombo' }),
+      { ...stick(), mmc: { type: 'MMC', fixed: false } },
+      { ...card({ ...SANDISK, type: 'MMC' }), mmc: undefined },
+    ] as UsbDevice[]) {
+      expect(mayBeBuiltIn(d), JSON.stringify(d.mmc)).toBe(false);
+      expect(asBuiltIn(d)).toBe(d);
+    }
   });
 
   it('card names: mmc<host>:<4 hex digits> only', () => {
@@ -243,7 +281,7 @@ describe('decide(): SD/MMC cards', () => {
   });
 
   it('a fixed card (soldered eMMC, the system disk) is allowed whatever the rules say', () => {
-    const emmc = card({ ...SANDISK, type: 'MMC' }, 'mmc0:0001');
+    const emmc = card({ ...SANDISK, type: 'MMC', removable: 'fixed' }, 'mmc0:0001');
     const hostile = usb({
       rules: [rule({ class: '08', verdict: 'block' }), rule({ verdict: 'block' })],
     });
@@ -254,6 +292,11 @@ describe('decide(): SD/MMC cards', () => {
       hid: false,
       interfaces: [{ number: 0, verdict: 'allow', rule: { by: 'internal' } }],
     });
+    // On a kernel that does not say (before 6.6), a type-MMC card is storage under policy
+    // until the usb module finds it present at its first scan since boot (asBuiltIn).
+    const silent = card({ ...SANDISK, type: 'MMC' }, 'mmc0:0001');
+    expect(decide(silent, hostile, ctx()).verdict).toBe('block');
+    expect(decide(asBuiltIn(silent), hostile, ctx()).rule).toEqual({ by: 'internal' });
     // The host says removable: an MMC card in an SD slot is storage like any card.
     const loose = card({ ...SANDISK, type: 'MMC', removable: 'removable' });
     expect(decide(loose, hostile, ctx()).verdict).toBe('block');

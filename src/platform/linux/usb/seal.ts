@@ -8,6 +8,16 @@
 // The mmc bus (SD/MMC cards in built-in readers, mmc.ts) is sealed beside them: 0 in
 // /sys/bus/mmc/drivers_autoprobe, read back the same way, named "mmc:drivers_autoprobe" when
 // it reads open.
+// A controller that appears later (a Thunderbolt dock, a PCIe card) registers a new root hub,
+// whose authorized_default the kernel copies from usbcore's module parameter of the same name
+// (drivers/usb/core/hcd.c, usb_add_hcd: -1 by default, "all but wireless"), so it would start
+// open until the agent sees it. seal() writes 0 into that parameter too
+// (/sys/module/usbcore/parameters/authorized_default, writable by root at run time): from then
+// on a new root hub starts sealed, and the agent's sealing it on arrival (detect.ts) is a second
+// guard, not the only one. It reads back like a hub, named "usbcore.authorized_default" when it
+// does not read 0 (a file that is missing or unreadable counts as open). Root hubs themselves
+// are authorized whatever it says (usb_alloc_dev), so the keyboard's controller keeps working.
+// Nothing writes it back at stop: a stopped agent leaves everything sealed (fail closed).
 // SECURITY: `sealed` is true only when every root hub reads 0 now (checked, not assumed).
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -35,6 +45,9 @@ export function writeReason(code: string): UsbReason {
   return 'USB_SEAL_OPEN';
 }
 
+/** What seal state names usbcore's authorized_default parameter by, when it reads open. */
+export const USBCORE_DEFAULT = 'usbcore.authorized_default';
+
 /** Reads back every root hub (and Thunderbolt domain) and writes nothing. */
 export async function readSealState(p: SysfsPaths): Promise<SealState> {
   if (!(await hasUsbBus(p))) return { sealed: false, open: [], reason: 'USB_NO_SYSFS' };
@@ -44,6 +57,8 @@ export async function readSealState(p: SysfsPaths): Promise<SealState> {
     // Unreadable counts as open: nothing says it is sealed.
     if (!v.ok || v.value.trim() !== '0') open.push(hub);
   }
+  const param = await readText(p.usbcoreDefault);
+  if (!param.ok || param.value.trim() !== '0') open.push(USBCORE_DEFAULT);
   open.push(...(await openThunderboltDomains(p)));
   open.push(...(await openMmc(p)));
   return open.length ? { sealed: false, open, reason: 'USB_SEAL_OPEN' } : { sealed: true, open };
@@ -52,8 +67,8 @@ export async function readSealState(p: SysfsPaths): Promise<SealState> {
 /**
  * Writes 0 where a root hub does not read 0 yet (cheap when all are sealed: reads only), and
  * 0 into interface_authorized_default where the kernel has it; then reads back (every hub).
- * Idempotent. `only`: seal just these hubs (a controller that just appeared); without it the
- * mmc bus too.
+ * Idempotent. `only`: seal just these hubs (a controller that just appeared); without it
+ * usbcore's authorized_default (new root hubs) and the mmc bus too.
  */
 export async function sealRootHubs(p: SysfsPaths, only?: readonly string[]): Promise<SealState> {
   if (!(await hasUsbBus(p))) return { sealed: false, open: [], reason: 'USB_NO_SYSFS' };
@@ -71,8 +86,13 @@ export async function sealRootHubs(p: SysfsPaths, only?: readonly string[]): Pro
     }
   }
   if (only === undefined) {
-    const err = await sealMmc(p);
-    if (err) reason ??= writeReason(err);
+    const now = await readText(p.usbcoreDefault);
+    if (!(now.ok && now.value.trim() === '0')) {
+      const err = await writeAttr(p.usbcoreDefault, '0');
+      if (err) reason ??= writeReason(err);
+    }
+    const mmcErr = await sealMmc(p);
+    if (mmcErr) reason ??= writeReason(mmcErr);
   }
   const state = await readSealState(p);
   // Say why it could not be sealed when a write failed for a reason status can name.

@@ -22,6 +22,11 @@ export interface SysfsPaths {
   thunderbolt: string;
   /** <root>/bus/mmc: SD/MMC cards in built-in readers (mmc.ts); absent until mmc_core loads. */
   mmcBus: string;
+  /**
+   * <root>/module/usbcore/parameters/authorized_default: what a root hub that appears later
+   * (a controller hot-plugged: a Thunderbolt dock) starts with (seal.ts).
+   */
+  usbcoreDefault: string;
 }
 
 export function sysfsPaths(root: string): SysfsPaths {
@@ -32,6 +37,7 @@ export function sysfsPaths(root: string): SysfsPaths {
     probe: path.join(root, 'bus/usb/drivers_probe'),
     thunderbolt: path.join(root, 'bus/thunderbolt/devices'),
     mmcBus: path.join(root, 'bus/mmc'),
+    usbcoreDefault: path.join(root, 'module/usbcore/parameters/authorized_default'),
   };
 }
 
