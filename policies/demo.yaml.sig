@@ -1,1 +1,1 @@
-N/n81FKiS+wU5q+Mh50RkaOZGX88zqinNiJZA+oUWKBOxZaxiBmo/FeBK3iHFLRhl+XvqVWkShs8wB8vB7heAQ==
+t74IZ58qY87/HzsPgolYNshW/I6La5+iYcj268MotFkyEOlpHN8vl1KUXtNiiujxlxdRTuc4jdgXns7e6lQuAg==

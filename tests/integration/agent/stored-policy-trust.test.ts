@@ -36,7 +36,7 @@ describe('the stored policy at start', () => {
       expect(s.code, s.stderr).toBe(0);
       const status = JSON.parse(s.stdout);
       expect(status.policy).toBeNull();
-      expect(status.policyProblem).toMatchObject({ code: 'POLICY_STORED_UNTRUSTED', version: 1 });
+      expect(status.policyProblem).toMatchObject({ code: 'POLICY_STORED_UNTRUSTED', version: 2 });
       expect(status.watched).toEqual([]);
       const refused = readEvents(d.dataDir).filter(
         (e) => e.type === 'policy.rejected' && e.data.code === 'POLICY_STORED_UNTRUSTED',
