@@ -134,6 +134,12 @@ export function toAnswer(err: unknown, req: FastifyRequest, log: FastifyRequest[
       isBaomiError(err) && typeof err.params.engine === 'string' ? err.params.engine : 'SQL';
     return wire('CONSOLE_DB_UNAVAILABLE', { engine, seconds: DB_RETRY_MS / 1000 }, DB_RETRY_MS);
   }
+  // The agent was revoked (or removed) between its signature check and its ingest: the same
+  // answer the check would have given a moment later, never a 500.
+  if (isBaomiError(err) && err.code === 'CONSOLE_DB_AGENT_REVOKED')
+    return wire('AGENT_REVOKED', { at: new Date().toISOString() });
+  if (isBaomiError(err) && err.code === 'CONSOLE_DB_UNKNOWN_AGENT')
+    return wire('SYNC_AGENT_UNKNOWN');
   if (isBaomiError(err)) {
     // A refusal from core (EXCEPTION_* while signing an approval): the request's input is at
     // fault. Anything else with a code is the server's own failure, said in words.

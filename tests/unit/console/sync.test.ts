@@ -134,6 +134,20 @@ describe('sync authentication', () => {
     });
   });
 
+  it('an agent revoked between its signature check and its ingest gets 403 AGENT_REVOKED, not a 500', async () => {
+    const { a } = await setup();
+    const { BaomiError } = await import('../../../src/core/errors.js');
+    // The store refuses at ingest (its own check, inside the transaction), as a revocation
+    // committed by another console process in that moment makes it do.
+    h.store.ingest = async () => {
+      throw new BaomiError('CONSOLE_DB_AGENT_REVOKED', { agentId: a.id });
+    };
+    const r = await sync(h, a, syncBody(a, started(a, h.clock.now)));
+    expect(r.statusCode).toBe(403);
+    expect(err(r).error).toBe('AGENT_REVOKED');
+    expect(err(r).message).not.toContain('{{');
+  });
+
   it('refuses a body, a path or a method other than the one signed', async () => {
     const { a } = await setup();
     const body = JSON.stringify(syncBody(a, started(a, h.clock.now)));
