@@ -49,12 +49,13 @@ function gone<T>(f: () => T): T | undefined {
  *  the fallback). */
 export function makeNodeTreeSource(opts: { rawHandles?: boolean } = {}): TreeSource {
   const Raw = opts.rawHandles === false ? undefined : RawFSEvent;
+  const handleClass = Raw ? handleClasses(Raw) : undefined;
   return {
     ...common,
     watchDir: (p, onEvent, onError, key) => {
-      if (Raw) {
-        const on = onEvent as RawHandle['onEvent'];
-        return watchRaw(Raw, osPath(p), on, onError as RawHandle['onError'], key);
+      if (handleClass) {
+        const H = handleClass(onEvent as RawHandle['onEvent'], onError as RawHandle['onError']);
+        return watchRaw(H, osPath(p), key);
       }
       const w = fs.watch(osPath(p), { encoding: 'buffer', persistent: true }, (kind, name) =>
         onEvent(kind as WatchEventKind, name ? relOfBytes(name) : null, key as never),
@@ -174,18 +175,44 @@ function onRawChange(this: RawHandle, status: number, kind: string, name: Buffer
   this.onEvent(kind as WatchEventKind, name ? relOfBytes(name) : null, this.key);
 }
 
-function watchRaw(
-  Raw: new () => RawHandle,
-  p: string | Buffer,
-  onEvent: RawHandle['onEvent'],
-  onError: RawHandle['onError'],
-  key: unknown,
-): DirWatch {
-  const h = new Raw();
-  h.onchange = onRawChange;
-  h.onEvent = onEvent;
-  h.onError = onError;
-  h.key = key;
+type HandleClass = new (key: unknown) => RawHandle;
+
+/**
+ * The handle class for one pair of callbacks (the folder layer passes one pair per root):
+ * a subclass of FSEvent whose prototype holds them and the shared `onchange`, so each handle
+ * carries its key alone. libuv's callback reads `onchange` from the handle like any property
+ * (Node's MakeCallback), so one on the prototype serves. Measured with 10,000 handles: 156
+ * bytes of heap each with the four properties on the handle (their out-of-object property
+ * array alone is 64), 81 with the key alone.
+ */
+function handleClasses(Raw: new () => RawHandle) {
+  const byEvent = new WeakMap<RawHandle['onEvent'], WeakMap<RawHandle['onError'], HandleClass>>();
+  return (onEvent: RawHandle['onEvent'], onError: RawHandle['onError']): HandleClass => {
+    let byError = byEvent.get(onEvent);
+    if (!byError) {
+      byError = new WeakMap();
+      byEvent.set(onEvent, byError);
+    }
+    let H = byError.get(onError);
+    if (!H) {
+      H = class extends Raw {
+        constructor(override readonly key: unknown) {
+          super();
+        }
+      };
+      Object.defineProperties(H.prototype, {
+        onchange: { value: onRawChange, writable: true },
+        onEvent: { value: onEvent, writable: true },
+        onError: { value: onError, writable: true },
+      });
+      byError.set(onError, H);
+    }
+    return H;
+  };
+}
+
+function watchRaw(H: HandleClass, p: string | Buffer, key: unknown): DirWatch {
+  const h = new H(key);
   // persistent, not recursive, names as bytes (a name need not be valid UTF-8)
   const err = h.start(p, true, false, 'buffer');
   if (err < 0) throw uvError(err, p);

@@ -338,6 +338,34 @@ describe('watches: libuv handles without fs.watch, and fs.watch where Node has n
     expect(await run(fakeSubject())).toEqual(rawEvents);
   });
 
+  it('gives each pair of callbacks (one per root) its own watches; a raw handle holds its key alone', async () => {
+    const s = realSubject(makeNodeTreeSource());
+    cleanups.push(s.cleanup);
+    for (const d of ['a', 'b', 'c']) s.ops.mkdir(d);
+    const pair = (heard: string[]) => ({
+      onEvent: (_kind: string, rel: string | null, key: string) => heard.push(`${key}:${rel}`),
+      onError: (e: Error, key: string) => heard.push(`${key}:error:${e.message}`),
+    });
+    const one: string[] = [];
+    const two: string[] = [];
+    const p1 = pair(one);
+    const p2 = pair(two);
+    const watches = [
+      s.source.watchDir(at(s.root, 'a'), p1.onEvent, p1.onError, 'a'),
+      s.source.watchDir(at(s.root, 'b'), p2.onEvent, p2.onError, 'b'),
+      s.source.watchDir(at(s.root, 'c'), p1.onEvent, p1.onError, 'c'),
+    ];
+    // The callbacks live on the handle's class (bench:watch's bytes per folder), not on it.
+    expect(watches.map((w) => Object.keys(w))).toEqual([['key'], ['key'], ['key']]);
+    s.ops.write('a/1', 'x');
+    s.ops.write('b/2', 'y');
+    s.ops.write('c/3', 'z');
+    await s.settle();
+    expect([...new Set(one)]).toEqual(['a:1', 'c:3']);
+    expect([...new Set(two)]).toEqual(['b:2']);
+    for (const w of watches) w.close();
+  });
+
   for (const rawHandles of [true, false]) {
     it(`tells each watch's key to shared functions, and is silent once closed (${rawHandles ? 'raw handle' : 'fs.watch'})`, async () => {
       const s = realSubject(makeNodeTreeSource({ rawHandles }));
