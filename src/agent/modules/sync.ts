@@ -139,9 +139,17 @@ export function syncModule(o: SyncModuleOptions = {}): AgentModule {
   // Only the timer starts a round, and only a round (or apply/start when none runs) sets the
   // timer, at its very end: two rounds never overlap.
   const runRound = () => {
-    const r = once().catch((e) =>
-      ctx?.log.error({ module: 'sync', err: String(e) }, 'sync round failed'),
-    );
+    const r = once().catch((e) => {
+      ctx?.log.error({ module: 'sync', err: String(e) }, 'sync round failed');
+      // A round that threw (the store refused a write while applying an answer) must not end
+      // syncing without a word: status says so, and the next round comes with back-off.
+      if (stopped || !ctx) return;
+      try {
+        fail({ code: 'SYNC_ROUND_FAILED', params: { reason: String(e).slice(0, 200) } });
+      } catch (again) {
+        ctx.log.error({ module: 'sync', err: String(again) }, 'cannot schedule the next round');
+      }
+    });
     round = r;
     void r.finally(() => {
       if (round === r) round = null;

@@ -35,6 +35,8 @@ export const SYNC_ERROR_CODES = [
   'SYNC_ENROLLMENT_UNREADABLE',
   /** One event alone is larger than the console accepts in a request. */
   'SYNC_EVENT_TOO_LARGE',
+  /** A round failed on this side (the store refused a write): said, and tried again later. */
+  'SYNC_ROUND_FAILED',
 ] as const;
 export type SyncErrorCode = (typeof SYNC_ERROR_CODES)[number];
 
@@ -76,6 +78,8 @@ export const syncMessages = {
       'Cannot read {{file}} ({{reason}}): nothing is sent. Enroll again with baomi enroll --force.',
     SYNC_EVENT_TOO_LARGE:
       'Event {{seq}} is larger than one request to the console may be ({{bytes}} bytes); it cannot be sent.',
+    SYNC_ROUND_FAILED:
+      'Syncing failed on this computer ({{reason}}); nothing was acknowledged, and it is tried again with back-off. See the agent log.',
   },
   'zh-CN': {
     ENROLL_BAD_URL: '“{{url}}”不是控制台地址：请给出 https://主机[:端口]（http:// 仅限本机）。',
@@ -109,5 +113,6 @@ export const syncMessages = {
       '无法读取 {{file}}（{{reason}}）：不发送任何内容。请用 baomi enroll --force 重新注册。',
     SYNC_EVENT_TOO_LARGE:
       '事件 {{seq}} 超过了向控制台发送一次请求的上限（{{bytes}} 字节），无法发送。',
+    SYNC_ROUND_FAILED: '本机同步失败（{{reason}}）；未确认任何事件，将退避后重试。详见代理日志。',
   },
 } satisfies Catalog & CodeCatalog<SyncErrorCode>;

@@ -124,6 +124,8 @@ function setup(
   const offers: { bytes: Buffer; signature: string; etag?: string }[] = [];
   let offerOutcome: OfferOutcome = 'rejected';
   const redeemed: { token: string; record: Record<string, Json> }[] = [];
+  /** Set: redeeming throws (the store refusing a write while an answer is applied). */
+  const failRedeem = { on: false };
   const notices: Notice[] = [];
   const m = syncModule({
     transport,
@@ -134,6 +136,7 @@ function setup(
       return offerOutcome;
     },
     redeem: async (token, record): Promise<RedeemResult> => {
+      if (failRedeem.on) throw new Error('SQLITE_FULL: database or disk is full');
       redeemed.push({ token, record });
       await store.append({
         type: 'usb.exception',
@@ -195,6 +198,7 @@ function setup(
     calls,
     offers,
     redeemed,
+    failRedeem,
     notices,
     sync,
     start,
@@ -431,6 +435,33 @@ describe('sync module', () => {
       'USB exception denied',
     ]);
     expect(s.p.notifier.shown[1]!.notice.body).toMatch(/Stick \(46f4:0001\)[\s\S]*li: 不同意 no/);
+  });
+
+  it('a round that throws on this side is said in status and tried again, never the end of syncing', async () => {
+    const s = setup();
+    await s.add(2);
+    const approved: WireDecision = {
+      requestId: '01970000-0000-7000-8000-00000000000b',
+      approved: true,
+      note: 'ok',
+      decidedBy: 'wang',
+      decidedAt: 1,
+      token: 'BMX1.x.y',
+    };
+    s.failRedeem.on = true;
+    s.start();
+    s.answer((req) =>
+      ok({ ackedSeq: req.events.at(-1)?.seq ?? s.store.getAckedSeq(), decisions: [approved] }),
+    );
+    const first = await s.step();
+    expect(s.sync().lastError).toMatchObject({ code: 'SYNC_ROUND_FAILED' });
+    expect(String(s.sync().lastError?.params.reason)).toContain('SQLITE_FULL');
+    expect(first.delay).toBeGreaterThan(0); // a next round is planned (with back-off)
+    s.failRedeem.on = false;
+    await s.step();
+    expect(s.redeemed.map((r) => r.token)).toEqual(['BMX1.x.y']);
+    // The error stays on record with its time; a later success says it is over.
+    expect(s.sync().lastSuccess).toBeGreaterThan(s.sync().lastError?.at as number);
   });
 
   it('waits for an enrollment, and picks one made while it runs', async () => {
