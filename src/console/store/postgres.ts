@@ -801,8 +801,11 @@ export class PostgresConsoleStore implements ConsoleStore {
 
   // Policies
 
-  async addPolicy(p: Omit<PolicyRow, 'id'>, audit?: AuditInput): Promise<PolicyRow> {
-    return this.audited(async (c) => {
+  async addPolicy(
+    p: Omit<PolicyRow, 'id'>,
+    audit?: (row: PolicyRow) => AuditInput,
+  ): Promise<PolicyRow> {
+    const insert = async (c: Q) => {
       const r = await this.one(
         `INSERT INTO policies (target_kind, target_value, name, version, sha256, bytes, signature, etag, uploaded_by, uploaded_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
@@ -821,7 +824,13 @@ export class PostgresConsoleStore implements ConsoleStore {
         c,
       );
       return toPolicy(r!);
-    }, audit);
+    };
+    if (!audit) return insert(this.pool);
+    return this.tx(async (c) => {
+      const row = await insert(c);
+      await this.appendIn(c, audit(row));
+      return row;
+    });
   }
 
   async listPolicies(): Promise<PolicyRow[]> {

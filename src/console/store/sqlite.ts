@@ -782,27 +782,30 @@ export class SqliteConsoleStore implements ConsoleStore {
 
   // Policies
 
-  async addPolicy(p: Omit<PolicyRow, 'id'>, audit?: AuditInput): Promise<PolicyRow> {
-    return this.audited(
-      () =>
-        toPolicy(
-          this.get(
-            `INSERT INTO policies (target_kind, target_value, name, version, sha256, bytes, signature, etag, uploaded_by, uploaded_at)
+  async addPolicy(
+    p: Omit<PolicyRow, 'id'>,
+    audit?: (row: PolicyRow) => AuditInput,
+  ): Promise<PolicyRow> {
+    return this.op(() => {
+      const row = toPolicy(
+        this.get(
+          `INSERT INTO policies (target_kind, target_value, name, version, sha256, bytes, signature, etag, uploaded_by, uploaded_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-            p.target.kind,
-            p.target.value,
-            p.name,
-            p.version,
-            p.sha256,
-            p.bytes,
-            p.signature,
-            p.etag,
-            p.uploadedBy,
-            p.uploadedAt,
-          )!,
-        ),
-      audit,
-    );
+          p.target.kind,
+          p.target.value,
+          p.name,
+          p.version,
+          p.sha256,
+          p.bytes,
+          p.signature,
+          p.etag,
+          p.uploadedBy,
+          p.uploadedAt,
+        )!,
+      );
+      if (audit) this.appendIn(audit(row));
+      return row;
+    }, true);
   }
 
   async listPolicies(): Promise<PolicyRow[]> {

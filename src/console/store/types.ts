@@ -341,7 +341,8 @@ export interface ConsoleStore {
   undeliveredDecisions(agentId: string): Promise<ExceptionRequestRow[]>;
 
   // Policies
-  addPolicy(p: Omit<PolicyRow, 'id'>, audit?: AuditInput): Promise<PolicyRow>;
+  /** `audit` is given the stored row (its id is assigned by the insert). */
+  addPolicy(p: Omit<PolicyRow, 'id'>, audit?: (row: PolicyRow) => AuditInput): Promise<PolicyRow>;
   listPolicies(): Promise<PolicyRow[]>;
   /** The highest-version policy whose target matches this group, its department or its class. */
   policyFor(group: Group): Promise<PolicyRow | null>;
