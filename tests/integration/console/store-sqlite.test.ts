@@ -115,7 +115,10 @@ describe('console store: sqlite only', () => {
     );
     expect(await Promise.all(runs)).toEqual([0, 0, 0]);
     const db = new Database(join(dataDir, 'console.db'), { readonly: true });
-    expect(db.prepare('SELECT version FROM schema_migrations').all()).toEqual([{ version: 1 }]);
+    expect(db.prepare('SELECT version FROM schema_migrations').all()).toEqual([
+      { version: 1 },
+      { version: 2 },
+    ]);
     db.close();
   });
 });
