@@ -6,7 +6,7 @@ import { type AuditFields, auditHash, verifyAudit } from '../../../src/core/cons
 import { jcs } from '../../../src/core/events/jcs.js';
 import { GENESIS_HASH } from '../../../src/core/events/types.js';
 
-function chain(n: number, who = "staff") {
+function chain(n: number, who = 'staff') {
   const rows: (AuditFields & { hash: string })[] = [];
   let prev = GENESIS_HASH;
   for (let seq = 1; seq <= n; seq++) {
