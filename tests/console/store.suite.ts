@@ -141,7 +141,8 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
         const other = await another();
         await Promise.all([store.migrate(), other.migrate(), store.migrate()]);
         const rows = await fx.sql('SELECT version, name FROM schema_migrations ORDER BY version');
-        expect(rows.map((r) => Number(r.version))).toEqual([1]);
+        // SQLite's 002 adds the audit head PostgreSQL has had from its first schema.
+        expect(rows.map((r) => Number(r.version))).toEqual(name === 'sqlite' ? [1, 2] : [1]);
         await store.ping();
         expect(store.engine).toBe(name);
       });
@@ -300,6 +301,316 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
         const listed = await store.listAudit({ limit: 10 });
         expect(listed.map((r) => r.actor)).toEqual(['alice', 'alice']);
         expect(verifyAudit(listed).ok).toBe(true);
+      });
+    });
+
+    describe('staff actions and their audit rows: one transaction', () => {
+      const act = (action: string, target: string) => ({
+        ts: T,
+        actor: 'alice',
+        action,
+        ip: '10.0.0.1',
+        target,
+        details: { note: HOSTILE[0]! },
+      });
+      /** Makes every audit insert fail (a trigger, as a full disk or a lost connection would
+       *  fail it), and undoes that. */
+      async function breakAudit(): Promise<void> {
+        if (name === 'sqlite')
+          await fx.sql(`CREATE TRIGGER audit_fail BEFORE INSERT ON audit
+                        BEGIN SELECT RAISE(ABORT, 'audit insert failed'); END`);
+        else {
+          await fx.sql(`CREATE FUNCTION audit_fail() RETURNS trigger LANGUAGE plpgsql AS $f$
+                        BEGIN RAISE EXCEPTION 'audit insert failed'; END $f$`);
+          await fx.sql(
+            'CREATE TRIGGER audit_fail BEFORE INSERT ON audit FOR EACH ROW EXECUTE FUNCTION audit_fail()',
+          );
+        }
+      }
+      async function mendAudit(): Promise<void> {
+        await fx.sql(
+          name === 'sqlite' ? 'DROP TRIGGER audit_fail' : 'DROP TRIGGER audit_fail ON audit',
+        );
+      }
+      const rejects = async (p: Promise<unknown>) => expect(await codeOf(p)).not.toBe('resolved');
+
+      it('each action appends its row with it; an action that changes nothing appends none', async () => {
+        await enroll('agent-1');
+        expect(await store.auditHead()).toBeNull();
+        expect(await store.revokeAgent('agent-1', T + 1, act('agent.revoked', 'agent-1'))).toBe(
+          true,
+        );
+        expect(await store.revokeAgent('agent-1', T + 2, act('agent.revoked', 'agent-1'))).toBe(
+          false,
+        );
+        expect(await store.revokeAgent('nobody', T + 2, act('agent.revoked', 'nobody'))).toBe(
+          false,
+        );
+        const user = await store.createUser(
+          { name: 'bob', role: 'analyst', passwordHash: 'h', at: T },
+          act('user.created', 'bob'),
+        );
+        const tok = {
+          id: 'tok-1',
+          userId: user.id,
+          name: 'ci',
+          tokenHash: 'th',
+          createdAt: T,
+          expiresAt: null,
+          revokedAt: null,
+        };
+        await store.createApiToken(tok, act('token.created', 'tok-1'));
+        expect(await store.revokeApiToken('tok-1', T + 3, act('token.revoked', 'tok-1'))).toBe(
+          true,
+        );
+        expect(await store.revokeApiToken('tok-1', T + 4, act('token.revoked', 'tok-1'))).toBe(
+          false,
+        );
+        const et = {
+          id: 'et-1',
+          tokenHash: 'eth',
+          group: 'finance',
+          usesLeft: 1,
+          expiresAt: T + 1000,
+          createdBy: 'alice',
+          createdAt: T,
+          revokedAt: null,
+        };
+        await store.createEnrollToken(et, act('enroll.token-created', 'et-1'));
+        const enrolled = await store.enrollAgent(
+          'eth',
+          {
+            id: 'agent-2',
+            publicKey: 'k',
+            exceptionSecret: 's',
+            host: 'ws-02',
+            os: 'linux',
+            enrolledAt: T + 5,
+          },
+          (t) => ({
+            ...act('agent.enrolled', 'agent-2'),
+            details: { token: t.id, group: t.group },
+          }),
+        );
+        expect(enrolled).toMatchObject({
+          token: { id: 'et-1', usesLeft: 0 },
+          agent: { id: 'agent-2', group: 'finance' },
+        });
+        // Used up: nothing happens, nothing is recorded.
+        expect(
+          await store.enrollAgent(
+            'eth',
+            {
+              id: 'agent-3',
+              publicKey: 'k',
+              exceptionSecret: 's',
+              host: 'h',
+              os: 'linux',
+              enrolledAt: T + 6,
+            },
+            () => act('agent.enrolled', 'agent-3'),
+          ),
+        ).toBeNull();
+        expect(await store.agent('agent-3')).toBeNull();
+        expect(
+          await store.revokeEnrollToken('et-1', T + 7, act('enroll.token-revoked', 'et-1')),
+        ).toBe(true);
+        expect(
+          await store.revokeEnrollToken('et-1', T + 8, act('enroll.token-revoked', 'et-1')),
+        ).toBe(false);
+        const pol = await store.addPolicy(
+          {
+            target: { kind: 'group', value: 'finance' },
+            name: 'P1',
+            version: 1,
+            sha256: 'ab'.repeat(32),
+            bytes: Buffer.from('version: 1\n'),
+            signature: 'c2ln',
+            etag: 'etag-1',
+            uploadedBy: 'alice',
+            uploadedAt: T,
+          },
+          (row) => ({ ...act('policy.uploaded', 'group:finance'), details: { id: row.id } }),
+        );
+        const rows = await store.listAudit({ limit: 100 });
+        expect(rows.map((r) => `${r.action} ${r.target}`)).toEqual([
+          'agent.revoked agent-1',
+          'user.created bob',
+          'token.created tok-1',
+          'token.revoked tok-1',
+          'enroll.token-created et-1',
+          'agent.enrolled agent-2',
+          'enroll.token-revoked et-1',
+          'policy.uploaded group:finance',
+        ]);
+        expect(rows[5]!.details).toEqual({ token: 'et-1', group: 'finance' });
+        expect(rows[7]!.details).toEqual({ id: pol.id });
+        const head = await store.auditHead();
+        expect(head).toEqual({ seq: 8, hash: rows[7]!.hash });
+        expect(verifyAudit(rows, head)).toEqual({ ok: true, checked: 8, breaks: [] });
+      });
+
+      it('an action whose audit row cannot be appended is not made either', async () => {
+        await enroll('agent-1');
+        const log = new AgentLog();
+        log.add({
+          type: 'usb.exception-requested',
+          user: 'zhang.san',
+          data: { requestId: 'req-1', device: 'ab'.repeat(32), reason: '审计' },
+        });
+        await store.ingest('agent-1', log.events, T + 10);
+        await store.createEnrollToken({
+          id: 'et-1',
+          tokenHash: 'eth',
+          group: 'finance',
+          usesLeft: 1,
+          expiresAt: T + 1000,
+          createdBy: 'alice',
+          createdAt: T,
+          revokedAt: null,
+        });
+        await store.createApiToken({
+          id: 'tok-1',
+          userId: (await store.createUser({ name: 'bob', role: 'admin', passwordHash: 'h', at: T }))
+            .id,
+          name: 'ci',
+          tokenHash: 'th',
+          createdAt: T,
+          expiresAt: null,
+          revokedAt: null,
+        });
+        await store.appendAudit(act('login', 'bob'));
+        const before = await store.listAudit({ limit: 100 });
+
+        await breakAudit();
+        await rejects(store.revokeAgent('agent-1', T + 20, act('agent.revoked', 'agent-1')));
+        await rejects(
+          store.decideRequest(
+            'req-1',
+            { approved: true, by: 'alice', at: T + 20, note: 'ok', token: 'BMX1.t' },
+            act('request.approved', 'req-1'),
+          ),
+        );
+        await rejects(
+          store.addPolicy(
+            {
+              target: { kind: 'group', value: 'finance' },
+              name: 'P1',
+              version: 1,
+              sha256: 'ab'.repeat(32),
+              bytes: Buffer.from('x'),
+              signature: 'c2ln',
+              etag: 'e',
+              uploadedBy: 'alice',
+              uploadedAt: T,
+            },
+            () => act('policy.uploaded', 'group:finance'),
+          ),
+        );
+        await rejects(
+          store.createUser(
+            { name: 'carol', role: 'admin', passwordHash: 'h', at: T },
+            act('user.created', 'carol'),
+          ),
+        );
+        await rejects(
+          store.createApiToken(
+            {
+              id: 'tok-2',
+              userId: 1,
+              name: 'x',
+              tokenHash: 'th2',
+              createdAt: T,
+              expiresAt: null,
+              revokedAt: null,
+            },
+            act('token.created', 'tok-2'),
+          ),
+        );
+        await rejects(store.revokeApiToken('tok-1', T + 20, act('token.revoked', 'tok-1')));
+        await rejects(
+          store.createEnrollToken(
+            {
+              id: 'et-2',
+              tokenHash: 'eth2',
+              group: 'g',
+              usesLeft: 1,
+              expiresAt: T + 1000,
+              createdBy: 'alice',
+              createdAt: T,
+              revokedAt: null,
+            },
+            act('enroll.token-created', 'et-2'),
+          ),
+        );
+        await rejects(store.revokeEnrollToken('et-1', T + 20, act('enroll.token-revoked', 'et-1')));
+        await rejects(
+          store.enrollAgent(
+            'eth',
+            {
+              id: 'agent-2',
+              publicKey: 'k',
+              exceptionSecret: 's',
+              host: 'h',
+              os: 'linux',
+              enrolledAt: T + 20,
+            },
+            () => act('agent.enrolled', 'agent-2'),
+          ),
+        );
+        await mendAudit();
+
+        // Nothing of any action was stored, and the trail is as it was.
+        expect((await store.agent('agent-1'))!.revokedAt).toBeNull();
+        expect(await store.request('req-1')).toMatchObject({ state: 'pending', token: null });
+        expect(await store.listPolicies()).toEqual([]);
+        expect(await store.userByName('carol')).toBeNull();
+        expect((await store.listApiTokens(1)).map((t) => [t.id, t.revokedAt])).toEqual([
+          ['tok-1', null],
+        ]);
+        expect(
+          (await store.listEnrollTokens()).map((t) => [t.id, t.usesLeft, t.revokedAt]),
+        ).toEqual([['et-1', 1, null]]);
+        expect(await store.agent('agent-2')).toBeNull();
+        expect(await store.listAudit({ limit: 100 })).toEqual(before);
+        expect(await store.auditHead()).toEqual({ seq: 1, hash: before[0]!.hash });
+
+        // The retry does it, with its row.
+        expect(await store.revokeAgent('agent-1', T + 30, act('agent.revoked', 'agent-1'))).toBe(
+          true,
+        );
+        const after = await store.listAudit({ limit: 100 });
+        expect(after.map((r) => r.action)).toEqual(['login', 'agent.revoked']);
+        expect(verifyAudit(after, await store.auditHead()).ok).toBe(true);
+      });
+
+      it('rows deleted from the end of the trail are seen against the kept head', async () => {
+        for (let i = 0; i < 5; i++) await store.appendAudit(act('login', `u${i}`));
+        const all = await store.listAudit({ limit: 100 });
+        expect(verifyAudit(all, await store.auditHead()).ok).toBe(true);
+        // A tamperer with the database drops the append-only trigger and cuts the tail: what
+        // is left is a valid chain from the genesis, so only the head can tell.
+        await fx.sql(
+          name === 'sqlite'
+            ? 'DROP TRIGGER audit_no_delete'
+            : 'DROP TRIGGER audit_no_change ON audit',
+        );
+        await fx.sql('DELETE FROM audit WHERE seq > 3');
+        const left = await store.listAudit({ limit: 100 });
+        expect(verifyAudit(left).ok).toBe(true);
+        expect(verifyAudit(left, await store.auditHead())).toEqual({
+          ok: false,
+          checked: 3,
+          breaks: [{ seq: 5, kind: 'truncated' }],
+        });
+        // The next append chains from the kept head, so the cut stays visible in the chain.
+        await store.appendAudit(act('login', 'u5'));
+        const v = verifyAudit(await store.listAudit({ limit: 100 }), await store.auditHead());
+        expect(v.ok).toBe(false);
+        expect(v.breaks).toEqual([
+          { seq: 4, kind: 'gap' },
+          { seq: 6, kind: 'link' },
+        ]);
       });
     });
 

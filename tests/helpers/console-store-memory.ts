@@ -15,6 +15,7 @@ import type {
   AgentRow,
   AlertRow,
   ApiToken,
+  AuditHead,
   AuditInput,
   AuditRow,
   ConsoleEventFilter,
@@ -26,6 +27,7 @@ import type {
   Group,
   IngestResult,
   LastSeen,
+  NewAgent,
   PolicyRow,
   Role,
   Session,
@@ -56,6 +58,10 @@ export class MemoryConsoleStore implements ConsoleStore {
   tokens = new Map<string, ApiToken>();
   failures: { name: string; ip: string; at: number }[] = [];
   audit: AuditRow[] = [];
+  /** The kept head appends chain from (as the engines' audit_head row). */
+  head: AuditHead | null = null;
+  /** Set: every audit append fails with it, and the action it goes with is not made. */
+  auditDown: Error | null = null;
   groups = new Map<string, Group>();
   enrollTokens = new Map<string, EnrollToken>();
   agents = new Map<string, AgentRow>();
@@ -81,8 +87,12 @@ export class MemoryConsoleStore implements ConsoleStore {
   }
 
   // Staff
-  async createUser(u: { name: string; role: Role; passwordHash: string; at: number }) {
+  async createUser(
+    u: { name: string; role: Role; passwordHash: string; at: number },
+    audit?: AuditInput,
+  ) {
     await this.check();
+    this.auditCheck(audit);
     if ([...this.users.values()].some((x) => x.name === u.name))
       throw new Error(`UNIQUE constraint failed: users.name (${u.name})`);
     const user: StaffUser = {
@@ -94,6 +104,7 @@ export class MemoryConsoleStore implements ConsoleStore {
       createdAt: u.at,
     };
     this.users.set(user.id, user);
+    this.appendIn(audit);
     return copy(user);
   }
   async userByName(name: string) {
@@ -140,9 +151,11 @@ export class MemoryConsoleStore implements ConsoleStore {
     return n;
   }
 
-  async createApiToken(t: ApiToken) {
+  async createApiToken(t: ApiToken, audit?: AuditInput) {
     await this.check();
+    this.auditCheck(audit);
     this.tokens.set(t.id, copy(t));
+    this.appendIn(audit);
   }
   async apiTokenByHash(tokenHash: string, now: number) {
     await this.check();
@@ -154,11 +167,13 @@ export class MemoryConsoleStore implements ConsoleStore {
     await this.check();
     return [...this.tokens.values()].filter((t) => t.userId === userId).map(copy);
   }
-  async revokeApiToken(id: string, at: number) {
+  async revokeApiToken(id: string, at: number, audit?: AuditInput) {
     await this.check();
     const t = this.tokens.get(id);
     if (!t || t.revokedAt !== null) return false;
+    this.auditCheck(audit);
     t.revokedAt = at;
+    this.appendIn(audit);
     return true;
   }
 
@@ -176,9 +191,15 @@ export class MemoryConsoleStore implements ConsoleStore {
   }
 
   // Audit
-  async appendAudit(a: AuditInput) {
-    await this.check();
-    const prev = this.audit.at(-1);
+  /** Throws what an engine's failed audit insert would, before the action changes anything
+   *  (the engines roll the change back; the twin never makes it). */
+  private auditCheck(audit: AuditInput | undefined): void {
+    if (audit && this.auditDown) throw this.auditDown;
+  }
+  private appendIn(a: AuditInput | undefined): AuditRow | undefined {
+    if (!a) return undefined;
+    this.auditCheck(a);
+    const prev = this.head;
     const fields = {
       seq: (prev?.seq ?? 0) + 1,
       ts: a.ts,
@@ -191,7 +212,16 @@ export class MemoryConsoleStore implements ConsoleStore {
     };
     const row: AuditRow = { ...fields, hash: auditHash(fields) };
     this.audit.push(row);
-    return copy(row);
+    this.head = { seq: row.seq, hash: row.hash };
+    return row;
+  }
+  async appendAudit(a: AuditInput) {
+    await this.check();
+    return copy(this.appendIn(a)!);
+  }
+  async auditHead() {
+    await this.check();
+    return this.head ? copy(this.head) : null;
   }
   async listAudit(q: { afterSeq?: number; limit: number }) {
     await this.check();
@@ -215,40 +245,58 @@ export class MemoryConsoleStore implements ConsoleStore {
     await this.check();
     return [...this.groups.values()].map(copy);
   }
-  async createEnrollToken(t: EnrollToken) {
+  async createEnrollToken(t: EnrollToken, audit?: AuditInput) {
     await this.check();
+    this.auditCheck(audit);
     this.enrollTokens.set(t.id, copy(t));
+    this.appendIn(audit);
+  }
+  private liveEnrollToken(tokenHash: string, now: number) {
+    const t = [...this.enrollTokens.values()].find((x) => x.tokenHash === tokenHash);
+    return !t || t.revokedAt !== null || t.expiresAt <= now || t.usesLeft <= 0 ? null : t;
   }
   async useEnrollToken(tokenHash: string, now: number) {
     await this.check();
-    const t = [...this.enrollTokens.values()].find((x) => x.tokenHash === tokenHash);
-    if (!t || t.revokedAt !== null || t.expiresAt <= now || t.usesLeft <= 0) return null;
+    const t = this.liveEnrollToken(tokenHash, now);
+    if (!t) return null;
     t.usesLeft--;
     return copy(t);
+  }
+  async enrollAgent(
+    tokenHash: string,
+    agent: Omit<NewAgent, 'group'>,
+    audit: (token: EnrollToken) => AuditInput,
+  ) {
+    await this.check();
+    const t = this.liveEnrollToken(tokenHash, agent.enrolledAt);
+    if (!t) return null;
+    if (this.agents.has(agent.id)) throw new Error(`UNIQUE constraint failed: agents.id`);
+    this.auditCheck(audit(t));
+    t.usesLeft--;
+    const row = this.agentRow({ ...agent, group: t.group });
+    this.appendIn(audit(copy(t)));
+    return { token: copy(t), agent: copy(row) };
   }
   async listEnrollTokens() {
     await this.check();
     return [...this.enrollTokens.values()].map(copy);
   }
-  async revokeEnrollToken(id: string, at: number) {
+  async revokeEnrollToken(id: string, at: number, audit?: AuditInput) {
     await this.check();
     const t = this.enrollTokens.get(id);
     if (!t || t.revokedAt !== null) return false;
+    this.auditCheck(audit);
     t.revokedAt = at;
+    this.appendIn(audit);
     return true;
   }
 
   // Agents
-  async createAgent(a: {
-    id: string;
-    publicKey: string;
-    exceptionSecret: string;
-    host: string;
-    os: string;
-    group: string;
-    enrolledAt: number;
-  }) {
+  async createAgent(a: NewAgent) {
     await this.check();
+    return copy(this.agentRow(a));
+  }
+  private agentRow(a: NewAgent): AgentRow {
     const row: AgentRow = {
       ...a,
       revokedAt: null,
@@ -260,7 +308,7 @@ export class MemoryConsoleStore implements ConsoleStore {
       silentSince: null,
     };
     this.agents.set(a.id, row);
-    return copy(row);
+    return row;
   }
   async agent(id: string) {
     await this.check();
@@ -283,11 +331,13 @@ export class MemoryConsoleStore implements ConsoleStore {
       )
       .map(copy);
   }
-  async revokeAgent(id: string, at: number) {
+  async revokeAgent(id: string, at: number, audit?: AuditInput) {
     await this.check();
     const a = this.agents.get(id);
     if (!a || a.revokedAt !== null) return false;
+    this.auditCheck(audit);
     a.revokedAt = at;
+    this.appendIn(audit);
     return true;
   }
   async useNonce(agentId: string, nonce: string, at: number) {
@@ -452,15 +502,17 @@ export class MemoryConsoleStore implements ConsoleStore {
     const r = this.requests.get(id);
     return r ? copy(r) : null;
   }
-  async decideRequest(id: string, d: Decision) {
+  async decideRequest(id: string, d: Decision, audit?: AuditInput) {
     await this.check();
     const r = this.requests.get(id);
     if (r?.state !== 'pending') return false;
+    this.auditCheck(audit);
     r.state = d.approved ? 'approved' : 'denied';
     r.decidedBy = d.by;
     r.decidedAt = d.at;
     r.note = d.note;
     r.token = d.token;
+    this.appendIn(audit);
     return true;
   }
   async undeliveredDecisions(agentId: string) {
@@ -471,14 +523,16 @@ export class MemoryConsoleStore implements ConsoleStore {
   }
 
   // Policies
-  async addPolicy(p: Omit<PolicyRow, 'id'>) {
+  async addPolicy(p: Omit<PolicyRow, 'id'>, audit?: (row: PolicyRow) => AuditInput) {
     await this.check();
     const row: PolicyRow = {
       ...copy(p),
       bytes: Buffer.from(p.bytes),
       id: this.policies.length + 1,
     };
+    this.auditCheck(audit?.(row));
     this.policies.push(row);
+    this.appendIn(audit?.(row));
     return { ...copy(row), bytes: Buffer.from(row.bytes) };
   }
   async listPolicies() {

@@ -215,21 +215,19 @@ export async function userAdd(
     if (problem === 'long')
       throw new BaomiError('CONSOLE_PASSWORD_LONG', { max: MAX_PASSWORD_CHARS }, 2);
     const at = Date.now();
-    await store.createUser({
-      name,
-      role: f.role as Role,
-      passwordHash: await hashPassword(password),
-      at,
-    });
-    // The CLI has no staff login: the actor is the account that ran it, on this machine.
-    await store.appendAudit({
-      ts: at,
-      actor: `cli:${userInfo().username}`,
-      action: 'user.created',
-      ip: 'local',
-      target: name,
-      details: { role: f.role },
-    });
+    // The user and its audit row are one transaction. The CLI has no staff login: the actor
+    // is the account that ran it, on this machine.
+    await store.createUser(
+      { name, role: f.role as Role, passwordHash: await hashPassword(password), at },
+      {
+        ts: at,
+        actor: `cli:${userInfo().username}`,
+        action: 'user.created',
+        ip: 'local',
+        target: name,
+        details: { role: f.role },
+      },
+    );
     process.stdout.write(`${t('cli.console.userAdded', { name, role: f.role })}\n`);
     return 0;
   } finally {

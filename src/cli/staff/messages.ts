@@ -192,6 +192,8 @@ export const staffCliMessages = {
     'cli.staff.audit.break.link':
       'row {{seq}}: it does not link to the row before it (a row removed or inserted before it)',
     'cli.staff.audit.break.gap': 'row {{seq}} is missing (removed)',
+    'cli.staff.audit.break.truncated':
+      'the trail does not end at the head the console keeps (row {{seq}}): rows removed from its end',
     'cli.staff.login.prompt': 'Password of {{name}} at {{url}} (not shown): ',
     'cli.staff.login.sessionLeft':
       'The login session could not be ended; it expires by itself within 12 hours.',
@@ -419,6 +421,8 @@ export const staffCliMessages = {
     'cli.staff.audit.break.hash': '第 {{seq}} 条：哈希与内容不符（被修改）',
     'cli.staff.audit.break.link': '第 {{seq}} 条：未链接到前一条（其前有记录被删除或插入）',
     'cli.staff.audit.break.gap': '第 {{seq}} 条缺失（被删除）',
+    'cli.staff.audit.break.truncated':
+      '记录末尾与控制台保存的链头（第 {{seq}} 条）不符：末尾的记录被删除',
     'cli.staff.login.prompt': '{{name}} 在 {{url}} 的密码（不回显）：',
     'cli.staff.login.sessionLeft': '未能结束登录会话；它会在 12 小时内自动过期。',
     'cli.staff.login.made':

@@ -122,15 +122,18 @@ export function buildConsole(o: ConsoleOptions): FastifyInstance {
     lastSeen,
     load,
     limits,
-    async audit(req, action, target, details = {}, actor) {
-      await store.appendAudit({
+    auditRow(req, action, target, details = {}, actor) {
+      return {
         ts: now(),
         actor: actor ?? req.staff?.user.name ?? 'anonymous',
         action,
         ip: req.ip,
         target,
         details,
-      });
+      };
+    },
+    async audit(req, action, target, details = {}, actor) {
+      await store.appendAudit(deps.auditRow(req, action, target, details, actor));
     },
   };
   const checkSilent = async () => {

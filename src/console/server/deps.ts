@@ -2,7 +2,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Json } from '../../core/events/types.js';
-import type { AgentRow, ConsoleStore, StaffUser } from '../store/types.js';
+import type { AgentRow, AuditInput, ConsoleStore, StaffUser } from '../store/types.js';
 import type { LoadMeter } from './backpressure.js';
 import type { LastSeenBuffer } from './last-seen.js';
 
@@ -27,7 +27,16 @@ export interface Deps {
   lastSeen: LastSeenBuffer;
   load: LoadMeter;
   limits: RateLimits;
-  /** One audit row for a staff (or agent) action; actor defaults to the authenticated staff. */
+  /** The audit row of a staff (or agent) action, to hand to the store method that makes the
+   *  change (one transaction: store/types.ts); actor defaults to the authenticated staff. */
+  auditRow(
+    req: FastifyRequest,
+    action: string,
+    target: string,
+    details?: { [k: string]: Json },
+    actor?: string,
+  ): AuditInput;
+  /** Appends an audit row alone: only for what changes nothing else (login, login.failed). */
   audit(
     req: FastifyRequest,
     action: string,

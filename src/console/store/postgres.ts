@@ -41,6 +41,7 @@ import type {
   AgentRow,
   AlertRow,
   ApiToken,
+  AuditHead,
   AuditInput,
   AuditRow,
   ConsoleEventFilter,
@@ -52,6 +53,7 @@ import type {
   Group,
   IngestResult,
   LastSeen,
+  NewAgent,
   PolicyRow,
   Role,
   Session,
@@ -164,6 +166,23 @@ export class PostgresConsoleStore implements ConsoleStore {
     }
   }
 
+  /** `fn` and, when it changed something and `audit` is given, the audit row: one BEGIN …
+   *  COMMIT on one client, the audit head locked (FOR UPDATE) inside it after the change, so
+   *  the action is never stored without its row (types.ts). Without `audit`, `fn` runs on the
+   *  pool as one statement. */
+  private async audited<T>(
+    fn: (c: Q) => Promise<T>,
+    audit: AuditInput | undefined,
+    changed: (out: T) => boolean = () => true,
+  ): Promise<T> {
+    if (!audit) return fn(this.pool);
+    return this.tx(async (c) => {
+      const out = await fn(c);
+      if (changed(out)) await this.appendIn(c, audit);
+      return out;
+    });
+  }
+
   async migrate(): Promise<void> {
     await this.tx(async (c) => {
       // Held until COMMIT: a second console waits here, then finds everything applied.
@@ -205,17 +224,18 @@ export class PostgresConsoleStore implements ConsoleStore {
 
   // Staff
 
-  async createUser(u: {
-    name: string;
-    role: Role;
-    passwordHash: string;
-    at: number;
-  }): Promise<StaffUser> {
-    const r = await this.one(
-      'INSERT INTO users (name, role, password_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING *',
-      [u.name, u.role, u.passwordHash, u.at],
-    );
-    return toUser(r!);
+  async createUser(
+    u: { name: string; role: Role; passwordHash: string; at: number },
+    audit?: AuditInput,
+  ): Promise<StaffUser> {
+    return this.audited(async (c) => {
+      const r = await this.one(
+        'INSERT INTO users (name, role, password_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING *',
+        [u.name, u.role, u.passwordHash, u.at],
+        c,
+      );
+      return toUser(r!);
+    }, audit);
   }
 
   async userByName(name: string): Promise<StaffUser | null> {
@@ -264,10 +284,15 @@ export class PostgresConsoleStore implements ConsoleStore {
     return this.count('DELETE FROM sessions WHERE user_id = $1', [userId]);
   }
 
-  async createApiToken(t: ApiToken): Promise<void> {
-    await this.q(
-      'INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-      [t.id, t.userId, t.name, t.tokenHash, t.createdAt, t.expiresAt, t.revokedAt],
+  async createApiToken(t: ApiToken, audit?: AuditInput): Promise<void> {
+    await this.audited(
+      (c) =>
+        this.q(
+          'INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+          [t.id, t.userId, t.name, t.tokenHash, t.createdAt, t.expiresAt, t.revokedAt],
+          c,
+        ),
+      audit,
     );
   }
 
@@ -285,12 +310,16 @@ export class PostgresConsoleStore implements ConsoleStore {
     ).map(toApiToken);
   }
 
-  async revokeApiToken(id: string, at: number): Promise<boolean> {
-    return (
-      (await this.count(
-        'UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL',
-        [at, id],
-      )) > 0
+  async revokeApiToken(id: string, at: number, audit?: AuditInput): Promise<boolean> {
+    return this.audited(
+      async (c) =>
+        (await this.count(
+          'UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL',
+          [at, id],
+          c,
+        )) > 0,
+      audit,
+      (done) => done,
     );
   }
 
@@ -320,47 +349,50 @@ export class PostgresConsoleStore implements ConsoleStore {
   // Audit
 
   async appendAudit(a: AuditInput): Promise<AuditRow> {
-    return this.tx(async (c) => {
-      // The head row is locked until COMMIT: another console's append waits here and then
-      // reads the head this one wrote.
-      const head = (await this.one(
-        'SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE',
-        [],
-        c,
-      ))!;
-      const fields = {
-        seq: Number(head.seq) + 1,
-        ts: a.ts,
-        actor: a.actor,
-        action: a.action,
-        ip: a.ip,
-        target: a.target,
-        details: a.details,
-        prevHash: head.hash as string,
-      };
-      const row: AuditRow = { ...fields, hash: auditHash(fields) };
-      await this.q(
-        'INSERT INTO audit (seq, ts, actor, action, ip, target, details, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
-        [
-          row.seq,
-          row.ts,
-          row.actor,
-          row.action,
-          row.ip,
-          row.target,
-          JSON.stringify(row.details),
-          row.prevHash,
-          row.hash,
-        ],
-        c,
-      );
-      await this.q(
-        'UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1',
-        [row.seq, row.hash],
-        c,
-      );
-      return row;
-    });
+    return this.tx((c) => this.appendIn(c, a));
+  }
+
+  /** Appends one row inside the caller's transaction on `c`. The head row is locked until
+   *  COMMIT: another console's append waits here and then reads the head this one wrote. */
+  private async appendIn(c: Q, a: AuditInput): Promise<AuditRow> {
+    const head = (await this.one(
+      'SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE',
+      [],
+      c,
+    ))!;
+    const fields = {
+      seq: Number(head.seq) + 1,
+      ts: a.ts,
+      actor: a.actor,
+      action: a.action,
+      ip: a.ip,
+      target: a.target,
+      details: a.details,
+      prevHash: head.hash as string,
+    };
+    const row: AuditRow = { ...fields, hash: auditHash(fields) };
+    await this.q(
+      'INSERT INTO audit (seq, ts, actor, action, ip, target, details, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+      [
+        row.seq,
+        row.ts,
+        row.actor,
+        row.action,
+        row.ip,
+        row.target,
+        JSON.stringify(row.details),
+        row.prevHash,
+        row.hash,
+      ],
+      c,
+    );
+    await this.q('UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1', [row.seq, row.hash], c);
+    return row;
+  }
+
+  async auditHead(): Promise<AuditHead | null> {
+    const r = await this.one('SELECT seq, hash FROM audit_head WHERE id = 1');
+    return r && Number(r.seq) > 0 ? { seq: Number(r.seq), hash: r.hash as string } : null;
   }
 
   async listAudit(q: { afterSeq?: number; limit: number }): Promise<AuditRow[]> {
@@ -391,15 +423,33 @@ export class PostgresConsoleStore implements ConsoleStore {
     return (await this.q('SELECT * FROM agent_groups ORDER BY name COLLATE "C"')).map(toGroup);
   }
 
-  async createEnrollToken(t: EnrollToken): Promise<void> {
-    await this.q(
-      `INSERT INTO enroll_tokens (id, token_hash, group_name, uses_left, expires_at, created_by, created_at, revoked_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [t.id, t.tokenHash, t.group, t.usesLeft, t.expiresAt, t.createdBy, t.createdAt, t.revokedAt],
+  async createEnrollToken(t: EnrollToken, audit?: AuditInput): Promise<void> {
+    await this.audited(
+      (c) =>
+        this.q(
+          `INSERT INTO enroll_tokens (id, token_hash, group_name, uses_left, expires_at, created_by, created_at, revoked_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          [
+            t.id,
+            t.tokenHash,
+            t.group,
+            t.usesLeft,
+            t.expiresAt,
+            t.createdBy,
+            t.createdAt,
+            t.revokedAt,
+          ],
+          c,
+        ),
+      audit,
     );
   }
 
   async useEnrollToken(tokenHash: string, now: number): Promise<EnrollToken | null> {
+    return this.takeEnrollUse(this.pool, tokenHash, now);
+  }
+
+  private async takeEnrollUse(c: Q, tokenHash: string, now: number): Promise<EnrollToken | null> {
     // One statement: under concurrency PostgreSQL re-checks `uses_left > 0` on the row it
     // waited for, so no use is taken twice. The row returned shows the uses left after this.
     const r = await this.one(
@@ -407,38 +457,54 @@ export class PostgresConsoleStore implements ConsoleStore {
        WHERE token_hash = $1 AND uses_left > 0 AND expires_at > $2 AND revoked_at IS NULL
        RETURNING *`,
       [tokenHash, now],
+      c,
     );
     return r ? toEnrollToken(r) : null;
+  }
+
+  async enrollAgent(
+    tokenHash: string,
+    agent: Omit<NewAgent, 'group'>,
+    audit: (token: EnrollToken) => AuditInput,
+  ): Promise<{ token: EnrollToken; agent: AgentRow } | null> {
+    return this.tx(async (c) => {
+      const token = await this.takeEnrollUse(c, tokenHash, agent.enrolledAt);
+      if (!token) return null;
+      const row = await this.insertAgent(c, { ...agent, group: token.group });
+      await this.appendIn(c, audit(token));
+      return { token, agent: row };
+    });
   }
 
   async listEnrollTokens(): Promise<EnrollToken[]> {
     return (await this.q('SELECT * FROM enroll_tokens ORDER BY created_at, id')).map(toEnrollToken);
   }
 
-  async revokeEnrollToken(id: string, at: number): Promise<boolean> {
-    return (
-      (await this.count(
-        'UPDATE enroll_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL',
-        [at, id],
-      )) > 0
+  async revokeEnrollToken(id: string, at: number, audit?: AuditInput): Promise<boolean> {
+    return this.audited(
+      async (c) =>
+        (await this.count(
+          'UPDATE enroll_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL',
+          [at, id],
+          c,
+        )) > 0,
+      audit,
+      (done) => done,
     );
   }
 
   // Agents
 
-  async createAgent(a: {
-    id: string;
-    publicKey: string;
-    exceptionSecret: string;
-    host: string;
-    os: string;
-    group: string;
-    enrolledAt: number;
-  }): Promise<AgentRow> {
+  async createAgent(a: NewAgent): Promise<AgentRow> {
+    return this.insertAgent(this.pool, a);
+  }
+
+  private async insertAgent(c: Q, a: NewAgent): Promise<AgentRow> {
     const r = await this.one(
       `INSERT INTO agents (id, public_key, exception_secret, host, os, group_name, enrolled_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
       [a.id, a.publicKey, a.exceptionSecret, a.host, a.os, a.group, a.enrolledAt],
+      c,
     );
     return toAgent(r!);
   }
@@ -458,12 +524,16 @@ export class PostgresConsoleStore implements ConsoleStore {
     return (await this.q(sql, p.values)).map(toAgent);
   }
 
-  async revokeAgent(id: string, at: number): Promise<boolean> {
-    return (
-      (await this.count('UPDATE agents SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [
-        at,
-        id,
-      ])) > 0
+  async revokeAgent(id: string, at: number, audit?: AuditInput): Promise<boolean> {
+    return this.audited(
+      async (c) =>
+        (await this.count(
+          'UPDATE agents SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL',
+          [at, id],
+          c,
+        )) > 0,
+      audit,
+      (done) => done,
     );
   }
 
@@ -705,13 +775,17 @@ export class PostgresConsoleStore implements ConsoleStore {
     return r ? toRequest(r) : null;
   }
 
-  async decideRequest(id: string, d: Decision): Promise<boolean> {
-    return (
-      (await this.count(
-        `UPDATE requests SET state = $1, decided_by = $2, decided_at = $3, note = $4, token = $5
-         WHERE id = $6 AND state = 'pending'`,
-        [d.approved ? 'approved' : 'denied', d.by, d.at, d.note, d.approved ? d.token : null, id],
-      )) > 0
+  async decideRequest(id: string, d: Decision, audit?: AuditInput): Promise<boolean> {
+    return this.audited(
+      async (c) =>
+        (await this.count(
+          `UPDATE requests SET state = $1, decided_by = $2, decided_at = $3, note = $4, token = $5
+           WHERE id = $6 AND state = 'pending'`,
+          [d.approved ? 'approved' : 'denied', d.by, d.at, d.note, d.approved ? d.token : null, id],
+          c,
+        )) > 0,
+      audit,
+      (done) => done,
     );
   }
 
@@ -727,24 +801,36 @@ export class PostgresConsoleStore implements ConsoleStore {
 
   // Policies
 
-  async addPolicy(p: Omit<PolicyRow, 'id'>): Promise<PolicyRow> {
-    const r = await this.one(
-      `INSERT INTO policies (target_kind, target_value, name, version, sha256, bytes, signature, etag, uploaded_by, uploaded_at)
+  async addPolicy(
+    p: Omit<PolicyRow, 'id'>,
+    audit?: (row: PolicyRow) => AuditInput,
+  ): Promise<PolicyRow> {
+    const insert = async (c: Q) => {
+      const r = await this.one(
+        `INSERT INTO policies (target_kind, target_value, name, version, sha256, bytes, signature, etag, uploaded_by, uploaded_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
-      [
-        p.target.kind,
-        p.target.value,
-        p.name,
-        p.version,
-        p.sha256,
-        p.bytes,
-        p.signature,
-        p.etag,
-        p.uploadedBy,
-        p.uploadedAt,
-      ],
-    );
-    return toPolicy(r!);
+        [
+          p.target.kind,
+          p.target.value,
+          p.name,
+          p.version,
+          p.sha256,
+          p.bytes,
+          p.signature,
+          p.etag,
+          p.uploadedBy,
+          p.uploadedAt,
+        ],
+        c,
+      );
+      return toPolicy(r!);
+    };
+    if (!audit) return insert(this.pool);
+    return this.tx(async (c) => {
+      const row = await insert(c);
+      await this.appendIn(c, audit(row));
+      return row;
+    });
   }
 
   async listPolicies(): Promise<PolicyRow[]> {

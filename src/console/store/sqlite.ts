@@ -11,7 +11,6 @@ import Database from 'better-sqlite3';
 import { auditHash } from '../../core/console/audit.js';
 import { BaomiError } from '../../core/errors.js';
 import type { BaomiEvent } from '../../core/events/types.js';
-import { GENESIS_HASH } from '../../core/events/types.js';
 import { exceptionEffects, type PlannedAlert, planIngest } from '../../core/sync/ingest.js';
 import { CLOCK_SKEW_MS } from '../../core/sync/wire.js';
 import { mapDbError } from './errors.js';
@@ -39,6 +38,7 @@ import type {
   AgentRow,
   AlertRow,
   ApiToken,
+  AuditHead,
   AuditInput,
   AuditRow,
   ConsoleEventFilter,
@@ -50,6 +50,7 @@ import type {
   Group,
   IngestResult,
   LastSeen,
+  NewAgent,
   PolicyRow,
   Role,
   Session,
@@ -134,6 +135,20 @@ export class SqliteConsoleStore implements ConsoleStore {
     }
   }
 
+  /** `fn` and, when it changed something and `audit` is given, the audit row: one BEGIN
+   *  IMMEDIATE transaction, so the action is never stored without its row (types.ts). */
+  private async audited<T>(
+    fn: () => T,
+    audit: AuditInput | undefined,
+    changed: (out: T) => boolean = () => true,
+  ): Promise<T> {
+    return this.op(() => {
+      const out = fn();
+      if (audit && changed(out)) this.appendIn(audit);
+      return out;
+    }, true);
+  }
+
   async migrate(): Promise<void> {
     await this.op(() => {
       this.db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -173,22 +188,22 @@ export class SqliteConsoleStore implements ConsoleStore {
 
   // Staff
 
-  async createUser(u: {
-    name: string;
-    role: Role;
-    passwordHash: string;
-    at: number;
-  }): Promise<StaffUser> {
-    return this.op(() =>
-      toUser(
-        this.get(
-          'INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?) RETURNING *',
-          u.name,
-          u.role,
-          u.passwordHash,
-          u.at,
-        )!,
-      ),
+  async createUser(
+    u: { name: string; role: Role; passwordHash: string; at: number },
+    audit?: AuditInput,
+  ): Promise<StaffUser> {
+    return this.audited(
+      () =>
+        toUser(
+          this.get(
+            'INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?) RETURNING *',
+            u.name,
+            u.role,
+            u.passwordHash,
+            u.at,
+          )!,
+        ),
+      audit,
     );
   }
 
@@ -251,18 +266,20 @@ export class SqliteConsoleStore implements ConsoleStore {
     return this.op(() => this.run('DELETE FROM sessions WHERE user_id = ?', userId));
   }
 
-  async createApiToken(t: ApiToken): Promise<void> {
-    await this.op(() =>
-      this.run(
-        'INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        t.id,
-        t.userId,
-        t.name,
-        t.tokenHash,
-        t.createdAt,
-        t.expiresAt,
-        t.revokedAt,
-      ),
+  async createApiToken(t: ApiToken, audit?: AuditInput): Promise<void> {
+    await this.audited(
+      () =>
+        this.run(
+          'INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          t.id,
+          t.userId,
+          t.name,
+          t.tokenHash,
+          t.createdAt,
+          t.expiresAt,
+          t.revokedAt,
+        ),
+      audit,
     );
   }
 
@@ -285,14 +302,16 @@ export class SqliteConsoleStore implements ConsoleStore {
     );
   }
 
-  async revokeApiToken(id: string, at: number): Promise<boolean> {
-    return this.op(
+  async revokeApiToken(id: string, at: number, audit?: AuditInput): Promise<boolean> {
+    return this.audited(
       () =>
         this.run(
           'UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
           at,
           id,
         ) > 0,
+      audit,
+      (done) => done,
     );
   }
 
@@ -321,35 +340,47 @@ export class SqliteConsoleStore implements ConsoleStore {
   // Audit
 
   async appendAudit(a: AuditInput): Promise<AuditRow> {
-    // BEGIN IMMEDIATE holds the database's write lock from the read of the head to the
-    // insert: no other connection or process can append in between.
+    return this.op(() => this.appendIn(a), true);
+  }
+
+  /** Appends one row from the kept head and moves the head. Only inside a write transaction:
+   *  BEGIN IMMEDIATE holds the database's write lock from the read of the head to the
+   *  insert, so no other connection or process can append in between. */
+  private appendIn(a: AuditInput): AuditRow {
+    const head = this.get('SELECT seq, hash FROM audit_head WHERE id = 1');
+    if (!head) throw new Error('audit_head row missing (migration 002 not applied?)');
+    const fields = {
+      seq: Number(head.seq) + 1,
+      ts: a.ts,
+      actor: a.actor,
+      action: a.action,
+      ip: a.ip,
+      target: a.target,
+      details: a.details,
+      prevHash: head.hash as string,
+    };
+    const row: AuditRow = { ...fields, hash: auditHash(fields) };
+    this.run(
+      'INSERT INTO audit (seq, ts, actor, action, ip, target, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      row.seq,
+      row.ts,
+      row.actor,
+      row.action,
+      row.ip,
+      row.target,
+      JSON.stringify(row.details),
+      row.prevHash,
+      row.hash,
+    );
+    this.run('UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1', row.seq, row.hash);
+    return row;
+  }
+
+  async auditHead(): Promise<AuditHead | null> {
     return this.op(() => {
-      const head = this.get('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1');
-      const fields = {
-        seq: head ? Number(head.seq) + 1 : 1,
-        ts: a.ts,
-        actor: a.actor,
-        action: a.action,
-        ip: a.ip,
-        target: a.target,
-        details: a.details,
-        prevHash: head ? (head.hash as string) : GENESIS_HASH,
-      };
-      const row: AuditRow = { ...fields, hash: auditHash(fields) };
-      this.run(
-        'INSERT INTO audit (seq, ts, actor, action, ip, target, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        row.seq,
-        row.ts,
-        row.actor,
-        row.action,
-        row.ip,
-        row.target,
-        JSON.stringify(row.details),
-        row.prevHash,
-        row.hash,
-      );
-      return row;
-    }, true);
+      const r = this.get('SELECT seq, hash FROM audit_head WHERE id = 1');
+      return r && Number(r.seq) > 0 ? { seq: Number(r.seq), hash: r.hash as string } : null;
+    });
   }
 
   async listAudit(q: { afterSeq?: number; limit: number }): Promise<AuditRow[]> {
@@ -387,36 +418,54 @@ export class SqliteConsoleStore implements ConsoleStore {
     return this.op(() => this.all('SELECT * FROM agent_groups ORDER BY name').map(toGroup));
   }
 
-  async createEnrollToken(t: EnrollToken): Promise<void> {
-    await this.op(() =>
-      this.run(
-        `INSERT INTO enroll_tokens (id, token_hash, group_name, uses_left, expires_at, created_by, created_at, revoked_at)
+  async createEnrollToken(t: EnrollToken, audit?: AuditInput): Promise<void> {
+    await this.audited(
+      () =>
+        this.run(
+          `INSERT INTO enroll_tokens (id, token_hash, group_name, uses_left, expires_at, created_by, created_at, revoked_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        t.id,
-        t.tokenHash,
-        t.group,
-        t.usesLeft,
-        t.expiresAt,
-        t.createdBy,
-        t.createdAt,
-        t.revokedAt,
-      ),
+          t.id,
+          t.tokenHash,
+          t.group,
+          t.usesLeft,
+          t.expiresAt,
+          t.createdBy,
+          t.createdAt,
+          t.revokedAt,
+        ),
+      audit,
     );
   }
 
   async useEnrollToken(tokenHash: string, now: number): Promise<EnrollToken | null> {
+    return this.op(() => this.takeEnrollUse(tokenHash, now));
+  }
+
+  private takeEnrollUse(tokenHash: string, now: number): EnrollToken | null {
     // One statement: the check and the decrement cannot be separated. The row returned shows
     // the uses left after this one.
+    const r = this.get(
+      `UPDATE enroll_tokens SET uses_left = uses_left - 1
+       WHERE token_hash = ? AND uses_left > 0 AND expires_at > ? AND revoked_at IS NULL
+       RETURNING *`,
+      tokenHash,
+      now,
+    );
+    return r ? toEnrollToken(r) : null;
+  }
+
+  async enrollAgent(
+    tokenHash: string,
+    agent: Omit<NewAgent, 'group'>,
+    audit: (token: EnrollToken) => AuditInput,
+  ): Promise<{ token: EnrollToken; agent: AgentRow } | null> {
     return this.op(() => {
-      const r = this.get(
-        `UPDATE enroll_tokens SET uses_left = uses_left - 1
-         WHERE token_hash = ? AND uses_left > 0 AND expires_at > ? AND revoked_at IS NULL
-         RETURNING *`,
-        tokenHash,
-        now,
-      );
-      return r ? toEnrollToken(r) : null;
-    });
+      const token = this.takeEnrollUse(tokenHash, agent.enrolledAt);
+      if (!token) return null;
+      const row = this.insertAgent({ ...agent, group: token.group });
+      this.appendIn(audit(token));
+      return { token, agent: row };
+    }, true);
   }
 
   async listEnrollTokens(): Promise<EnrollToken[]> {
@@ -425,42 +474,38 @@ export class SqliteConsoleStore implements ConsoleStore {
     );
   }
 
-  async revokeEnrollToken(id: string, at: number): Promise<boolean> {
-    return this.op(
+  async revokeEnrollToken(id: string, at: number, audit?: AuditInput): Promise<boolean> {
+    return this.audited(
       () =>
         this.run(
           'UPDATE enroll_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
           at,
           id,
         ) > 0,
+      audit,
+      (done) => done,
     );
   }
 
   // Agents
 
-  async createAgent(a: {
-    id: string;
-    publicKey: string;
-    exceptionSecret: string;
-    host: string;
-    os: string;
-    group: string;
-    enrolledAt: number;
-  }): Promise<AgentRow> {
-    return this.op(() =>
-      toAgent(
-        this.get(
-          `INSERT INTO agents (id, public_key, exception_secret, host, os, group_name, enrolled_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-          a.id,
-          a.publicKey,
-          a.exceptionSecret,
-          a.host,
-          a.os,
-          a.group,
-          a.enrolledAt,
-        )!,
-      ),
+  async createAgent(a: NewAgent): Promise<AgentRow> {
+    return this.op(() => this.insertAgent(a));
+  }
+
+  private insertAgent(a: NewAgent): AgentRow {
+    return toAgent(
+      this.get(
+        `INSERT INTO agents (id, public_key, exception_secret, host, os, group_name, enrolled_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+        a.id,
+        a.publicKey,
+        a.exceptionSecret,
+        a.host,
+        a.os,
+        a.group,
+        a.enrolledAt,
+      )!,
     );
   }
 
@@ -483,11 +528,13 @@ export class SqliteConsoleStore implements ConsoleStore {
     });
   }
 
-  async revokeAgent(id: string, at: number): Promise<boolean> {
-    return this.op(
+  async revokeAgent(id: string, at: number, audit?: AuditInput): Promise<boolean> {
+    return this.audited(
       () =>
         this.run('UPDATE agents SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', at, id) >
         0,
+      audit,
+      (done) => done,
     );
   }
 
@@ -705,8 +752,8 @@ export class SqliteConsoleStore implements ConsoleStore {
     });
   }
 
-  async decideRequest(id: string, d: Decision): Promise<boolean> {
-    return this.op(
+  async decideRequest(id: string, d: Decision, audit?: AuditInput): Promise<boolean> {
+    return this.audited(
       () =>
         this.run(
           `UPDATE requests SET state = ?, decided_by = ?, decided_at = ?, note = ?, token = ?
@@ -718,6 +765,8 @@ export class SqliteConsoleStore implements ConsoleStore {
           d.approved ? d.token : null,
           id,
         ) > 0,
+      audit,
+      (done) => done,
     );
   }
 
@@ -733,9 +782,12 @@ export class SqliteConsoleStore implements ConsoleStore {
 
   // Policies
 
-  async addPolicy(p: Omit<PolicyRow, 'id'>): Promise<PolicyRow> {
-    return this.op(() =>
-      toPolicy(
+  async addPolicy(
+    p: Omit<PolicyRow, 'id'>,
+    audit?: (row: PolicyRow) => AuditInput,
+  ): Promise<PolicyRow> {
+    return this.op(() => {
+      const row = toPolicy(
         this.get(
           `INSERT INTO policies (target_kind, target_value, name, version, sha256, bytes, signature, etag, uploaded_by, uploaded_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
@@ -750,8 +802,10 @@ export class SqliteConsoleStore implements ConsoleStore {
           p.uploadedBy,
           p.uploadedAt,
         )!,
-      ),
-    );
+      );
+      if (audit) this.appendIn(audit(row));
+      return row;
+    }, true);
   }
 
   async listPolicies(): Promise<PolicyRow[]> {

@@ -7,6 +7,13 @@
 // failures, nonces, enrollment-token uses and the audit chain head are all rows here, and
 // every multi-row change is one transaction (PostgreSQL: row locks, so two consoles on one
 // database serialise on the agent or the audit head they both touch).
+//
+// A staff action and its audit row are one transaction (issue 11 point 2): every method a
+// staff action calls takes an optional last `audit` and appends that row, chained from the
+// head, in the transaction that makes the change. Either both are stored or neither is, so a
+// database that goes away between them cannot leave an action without its row; when the
+// change does nothing (revoking what is revoked, deciding what is decided) no row is written.
+// appendAudit alone is for what changes nothing else (login, login.failed, logout).
 import type { BaomiEvent, Json, Severity } from '../../core/events/types.js';
 
 export type Role = 'admin' | 'analyst' | 'auditor';
@@ -216,6 +223,23 @@ export interface PolicyRow {
   uploadedAt: number;
 }
 
+/** The chain head the store keeps beside the trail (seq and hash of the last row appended). */
+export interface AuditHead {
+  seq: number;
+  hash: string;
+}
+
+/** The agent `enrollAgent` creates; its group is the enrollment token's. */
+export interface NewAgent {
+  id: string;
+  publicKey: string;
+  exceptionSecret: string;
+  host: string;
+  os: string;
+  group: string;
+  enrolledAt: number;
+}
+
 export interface ConsoleStore {
   readonly engine: 'sqlite' | 'postgres';
   /** Applies the numbered migrations not yet applied (idempotent; safe from two processes). */
@@ -225,7 +249,10 @@ export interface ConsoleStore {
   close(): Promise<void>;
 
   // Staff
-  createUser(u: { name: string; role: Role; passwordHash: string; at: number }): Promise<StaffUser>;
+  createUser(
+    u: { name: string; role: Role; passwordHash: string; at: number },
+    audit?: AuditInput,
+  ): Promise<StaffUser>;
   userByName(name: string): Promise<StaffUser | null>;
   userById(id: number): Promise<StaffUser | null>;
   listUsers(): Promise<StaffUser[]>;
@@ -236,10 +263,11 @@ export interface ConsoleStore {
   deleteSession(idHash: string): Promise<void>;
   deleteUserSessions(userId: number): Promise<number>;
 
-  createApiToken(t: ApiToken): Promise<void>;
+  createApiToken(t: ApiToken, audit?: AuditInput): Promise<void>;
   apiTokenByHash(tokenHash: string, now: number): Promise<ApiToken | null>;
   listApiTokens(userId: number): Promise<ApiToken[]>;
-  revokeApiToken(id: string, at: number): Promise<boolean>;
+  /** False (and no audit row) when the token was unknown or revoked already. */
+  revokeApiToken(id: string, at: number, audit?: AuditInput): Promise<boolean>;
 
   /** Failed logins are rows, so every console process slows the same name down. */
   recordLoginFailure(name: string, ip: string, at: number): Promise<void>;
@@ -250,30 +278,36 @@ export interface ConsoleStore {
   // chain head (PostgreSQL: SELECT … FOR UPDATE), so two consoles never fork it.
   appendAudit(a: AuditInput): Promise<AuditRow>;
   listAudit(q: { afterSeq?: number; limit: number }): Promise<AuditRow[]>;
+  /** The head appendAudit chains from (null: nothing appended yet). Verification compares it
+   *  with the last row listed, so rows deleted from the end of the trail are seen. */
+  auditHead(): Promise<AuditHead | null>;
 
   // Groups and enrollment
   upsertGroup(g: Group): Promise<void>;
   group(name: string): Promise<Group | null>;
   listGroups(): Promise<Group[]>;
-  createEnrollToken(t: EnrollToken): Promise<void>;
+  createEnrollToken(t: EnrollToken, audit?: AuditInput): Promise<void>;
   /** Atomically takes one use of a live token (not expired, not revoked, uses left); null if none. */
   useEnrollToken(tokenHash: string, now: number): Promise<EnrollToken | null>;
+  /**
+   * Enrollment in one transaction: takes one use of the live token (as useEnrollToken),
+   * creates the agent in the token's group and appends `audit(token)`. Null, with nothing
+   * changed, when the token gives no use.
+   */
+  enrollAgent(
+    tokenHash: string,
+    agent: Omit<NewAgent, 'group'>,
+    audit: (token: EnrollToken) => AuditInput,
+  ): Promise<{ token: EnrollToken; agent: AgentRow } | null>;
   listEnrollTokens(): Promise<EnrollToken[]>;
-  revokeEnrollToken(id: string, at: number): Promise<boolean>;
+  revokeEnrollToken(id: string, at: number, audit?: AuditInput): Promise<boolean>;
 
   // Agents
-  createAgent(a: {
-    id: string;
-    publicKey: string;
-    exceptionSecret: string;
-    host: string;
-    os: string;
-    group: string;
-    enrolledAt: number;
-  }): Promise<AgentRow>;
+  createAgent(a: NewAgent): Promise<AgentRow>;
   agent(id: string): Promise<AgentRow | null>;
   listAgents(q?: { group?: string; text?: string }): Promise<AgentRow[]>;
-  revokeAgent(id: string, at: number): Promise<boolean>;
+  /** False (and no audit row) when the agent was unknown or revoked already. */
+  revokeAgent(id: string, at: number, audit?: AuditInput): Promise<boolean>;
   /** Remembers a nonce; false when this agent already used it (a replay). Forgets old ones. */
   useNonce(agentId: string, nonce: string, at: number): Promise<boolean>;
   /** Writes buffered last-seen times and heartbeats in one statement/transaction. */
@@ -302,12 +336,13 @@ export interface ConsoleStore {
   listRequests(q: { state?: RequestState; agentId?: string }): Promise<ExceptionRequestRow[]>;
   request(id: string): Promise<ExceptionRequestRow | null>;
   /** Decides a pending request; false when it was not pending (decided already, or unknown). */
-  decideRequest(id: string, d: Decision): Promise<boolean>;
+  decideRequest(id: string, d: Decision, audit?: AuditInput): Promise<boolean>;
   /** Decided and not yet delivered, for one agent. */
   undeliveredDecisions(agentId: string): Promise<ExceptionRequestRow[]>;
 
   // Policies
-  addPolicy(p: Omit<PolicyRow, 'id'>): Promise<PolicyRow>;
+  /** `audit` is given the stored row (its id is assigned by the insert). */
+  addPolicy(p: Omit<PolicyRow, 'id'>, audit?: (row: PolicyRow) => AuditInput): Promise<PolicyRow>;
   listPolicies(): Promise<PolicyRow[]>;
   /** The highest-version policy whose target matches this group, its department or its class. */
   policyFor(group: Group): Promise<PolicyRow | null>;

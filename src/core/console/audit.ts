@@ -24,11 +24,20 @@ export function auditHash(row: AuditFields): string {
 
 export interface AuditBreak {
   seq: number;
-  kind: 'hash' | 'link' | 'gap';
+  /** `truncated`: the trail ends before the head the store kept (rows removed from its end;
+   *  `seq` is the head's, the last row that should be there). */
+  kind: 'hash' | 'link' | 'gap' | 'truncated';
 }
 
-/** Walks rows in seq order from the genesis; every break is reported. */
-export function verifyAudit(rows: readonly (AuditFields & { hash: string })[]): {
+/**
+ * Walks rows in seq order from the genesis; every break is reported. `head` is the chain head
+ * the store kept beside the trail (null: nothing appended): a walk alone cannot tell a trail
+ * whose last rows were deleted from one that ends there, the head can.
+ */
+export function verifyAudit(
+  rows: readonly (AuditFields & { hash: string })[],
+  head?: { seq: number; hash: string } | null,
+): {
   ok: boolean;
   checked: number;
   breaks: AuditBreak[];
@@ -42,6 +51,14 @@ export function verifyAudit(rows: readonly (AuditFields & { hash: string })[]): 
     if (auditHash(r) !== r.hash) breaks.push({ seq: r.seq, kind: 'hash' });
     prev = r.hash;
     expect = r.seq + 1;
+  }
+  if (head !== undefined) {
+    const last = rows.at(-1);
+    const lastSeq = last?.seq ?? 0;
+    const lastHash = last?.hash ?? GENESIS_HASH;
+    // A trail longer than its head is a row inserted past it; shorter, rows cut from the end.
+    if (head === null ? rows.length > 0 : head.seq !== lastSeq || head.hash !== lastHash)
+      breaks.push({ seq: Math.max(head?.seq ?? 0, lastSeq), kind: 'truncated' });
   }
   return { ok: breaks.length === 0, checked: rows.length, breaks };
 }

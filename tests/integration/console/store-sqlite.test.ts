@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openConsoleStore } from '../../../src/console/store/index.js';
+import { m001Initial } from '../../../src/console/store/migrations/sqlite/001-initial.js';
+import { auditHash, verifyAudit } from '../../../src/core/console/audit.js';
 import { BaomiError } from '../../../src/core/errors.js';
+import { GENESIS_HASH } from '../../../src/core/events/types.js';
 import { AgentLog, type StoreFixture, storeSuite } from '../../console/store.suite.js';
 
 const dirs: string[] = [];
@@ -96,6 +99,38 @@ describe('console store: sqlite only', () => {
     await store.close();
   });
 
+  it('migration 002 seeds the audit head from a trail written before it; appends go on from it', async () => {
+    const dataDir = tmp();
+    const old = await openConsoleStore({ dataDir, sqlite: { migrations: [m001Initial] } });
+    await old.close();
+    // Two rows as the code before 002 appended them (chained from the last row).
+    const row = { ts: 1, actor: 'a', action: 'login', ip: 'local', target: 'a', details: {} };
+    const first = { ...row, seq: 1, prevHash: GENESIS_HASH };
+    const f1 = { ...first, hash: auditHash(first) };
+    const second = { ...row, ts: 2, seq: 2, prevHash: f1.hash };
+    const f2 = { ...second, hash: auditHash(second) };
+    const raw = new Database(join(dataDir, 'console.db'));
+    for (const r of [f1, f2])
+      raw
+        .prepare(
+          'INSERT INTO audit (seq, ts, actor, action, ip, target, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(r.seq, r.ts, r.actor, r.action, r.ip, r.target, '{}', r.prevHash, r.hash);
+    raw.close();
+    const store = await openConsoleStore({ dataDir });
+    expect(await store.auditHead()).toEqual({ seq: 2, hash: f2.hash });
+    expect((await store.appendAudit({ ...row, ts: 3 })).prevHash).toBe(f2.hash);
+    expect(verifyAudit(await store.listAudit({ limit: 10 }), await store.auditHead())).toEqual({
+      ok: true,
+      checked: 3,
+      breaks: [],
+    });
+    await store.close();
+    const empty = await openConsoleStore({ dataDir: tmp() });
+    expect(await empty.auditHead()).toBeNull();
+    await empty.close();
+  });
+
   it('two processes starting on one new file apply the schema once', async () => {
     const dataDir = tmp();
     const { spawn } = await import('node:child_process');
@@ -115,7 +150,10 @@ describe('console store: sqlite only', () => {
     );
     expect(await Promise.all(runs)).toEqual([0, 0, 0]);
     const db = new Database(join(dataDir, 'console.db'), { readonly: true });
-    expect(db.prepare('SELECT version FROM schema_migrations').all()).toEqual([{ version: 1 }]);
+    expect(db.prepare('SELECT version FROM schema_migrations').all()).toEqual([
+      { version: 1 },
+      { version: 2 },
+    ]);
     db.close();
   });
 });

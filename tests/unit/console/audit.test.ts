@@ -6,14 +6,14 @@ import { type AuditFields, auditHash, verifyAudit } from '../../../src/core/cons
 import { jcs } from '../../../src/core/events/jcs.js';
 import { GENESIS_HASH } from '../../../src/core/events/types.js';
 
-function chain(n: number) {
+function chain(n: number, who = 'staff') {
   const rows: (AuditFields & { hash: string })[] = [];
   let prev = GENESIS_HASH;
   for (let seq = 1; seq <= n; seq++) {
     const f: AuditFields = {
       seq,
       ts: 1_700_000_000_000 + seq,
-      actor: `staff${seq}`,
+      actor: `${who}${seq}`,
       action: 'login',
       ip: '127.0.0.1',
       target: `t${seq}`,
@@ -101,6 +101,26 @@ describe('verifyAudit', () => {
     const edited = { ...(rows[0] as AuditFields), actor: 'mallory' };
     rows[0] = { ...edited, hash: auditHash(edited) };
     expect(verifyAudit(rows).breaks).toEqual([{ seq: 2, kind: 'link' }]);
+  });
+
+  it('with the kept head: rows cut from the end are a truncated break, an intact end is not', () => {
+    const rows = chain(5);
+    const head = { seq: 5, hash: rows[4]!.hash };
+    expect(verifyAudit(rows, head)).toEqual({ ok: true, checked: 5, breaks: [] });
+    expect(verifyAudit([], null)).toEqual({ ok: true, checked: 0, breaks: [] });
+    // The walk alone cannot see it: what is left is a valid chain from the genesis.
+    expect(verifyAudit(rows.slice(0, 3)).ok).toBe(true);
+    expect(verifyAudit(rows.slice(0, 3), head)).toEqual({
+      ok: false,
+      checked: 3,
+      breaks: [{ seq: 5, kind: 'truncated' }],
+    });
+    expect(verifyAudit([], head).breaks).toEqual([{ seq: 5, kind: 'truncated' }]);
+    // Cut and as many rows appended again: same seq, another hash.
+    const other = chain(5, 'mallory');
+    expect(verifyAudit(other, head).breaks).toEqual([{ seq: 5, kind: 'truncated' }]);
+    // Rows the head never saw.
+    expect(verifyAudit(rows, null).breaks).toEqual([{ seq: 5, kind: 'truncated' }]);
   });
 
   it('reports every break, not only the first', () => {

@@ -111,6 +111,42 @@ describe('POST /api/v1/enroll', () => {
     expect(b.exceptionSecret).not.toBe(a.exceptionSecret);
   });
 
+  it('the database going away at the audit row leaves nothing enrolled; the retry enrolls, recorded', async () => {
+    h = makeConsole();
+    const s = await staff(h);
+    const t = await enrollmentToken(h, s.admin, { group: 'finance' });
+    const agents = h.store.agents.size;
+    const rows = h.store.audit.length;
+    h.store.auditDown = Object.assign(new Error('terminating connection'), { code: '57P01' });
+    const kp = generateKeyPairSync('ed25519');
+    const r = await post(enrollBody(t.token, pem(kp.publicKey, 'spki')));
+    expect(r.statusCode).toBe(503);
+    expect(h.store.agents.size).toBe(agents);
+    expect(h.store.audit).toHaveLength(rows);
+    expect(h.store.enrollTokens.get(t.id)!.usesLeft).toBe(1);
+    h.store.auditDown = null;
+    const again = await post(enrollBody(t.token, pem(kp.publicKey, 'spki')));
+    expect(again.statusCode).toBe(200);
+    expect(h.store.audit.at(-1)).toMatchObject({
+      action: 'agent.enrolled',
+      target: again.json<{ agentId: string }>().agentId,
+    });
+  });
+
+  it('revoking an agent whose audit row cannot be stored is 503 and revokes nothing; the retry does both', async () => {
+    h = makeConsole();
+    const s = await staff(h);
+    const a = await enroll(h, (await enrollmentToken(h, s.admin)).token);
+    h.store.auditDown = Object.assign(new Error('terminating connection'), { code: '57P01' });
+    const r = await call(h, s.admin, 'POST', `/api/v1/agents/${a.id}/revoke`);
+    expect(r.statusCode).toBe(503);
+    expect(h.store.agents.get(a.id)!.revokedAt).toBeNull();
+    h.store.auditDown = null;
+    expect((await call(h, s.admin, 'POST', `/api/v1/agents/${a.id}/revoke`)).statusCode).toBe(200);
+    expect(h.store.agents.get(a.id)!.revokedAt).not.toBeNull();
+    expect(h.store.audit.at(-1)).toMatchObject({ action: 'agent.revoked', target: a.id });
+  });
+
   it('a token is used up, expired, revoked or unknown: the same 401 ENROLL_TOKEN_INVALID', async () => {
     h = makeConsole();
     const s = await staff(h);

@@ -46,9 +46,13 @@ export function agentRoutes(app: FastifyInstance, deps: Deps): void {
     async (req) => {
       const a = await store.agent(req.params.id);
       if (!a) throw new ApiError('CONSOLE_NOT_FOUND', { what: 'agent', id: req.params.id });
-      // Revoking twice changes nothing and is not recorded twice.
-      if (await store.revokeAgent(a.id, deps.now()))
-        await deps.audit(req, 'agent.revoked', a.id, { host: a.host, group: a.group });
+      // The revocation and its audit row are one transaction. Revoking twice changes nothing
+      // and is not recorded twice.
+      await store.revokeAgent(
+        a.id,
+        deps.now(),
+        deps.auditRow(req, 'agent.revoked', a.id, { host: a.host, group: a.group }),
+      );
       return { ok: true };
     },
   );

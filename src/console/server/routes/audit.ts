@@ -1,6 +1,7 @@
 // The audit trail (admin, auditor): GET /audit pages it by seq; GET /audit/verify walks the
-// whole chain from the genesis with core's verifyAudit and names every break. No route
-// writes, edits or deletes a row: rows are appended only as a side effect of staff actions.
+// whole chain from the genesis with core's verifyAudit and names every break, and compares
+// its end with the head the store keeps (rows deleted from the end: a `truncated` break).
+// No route writes, edits or deletes a row: rows are appended only with staff actions.
 import type { FastifyInstance } from 'fastify';
 import { verifyAudit } from '../../../core/console/audit.js';
 import { requireStaff } from '../../auth/staff.js';
@@ -38,6 +39,15 @@ export function auditRoutes(app: FastifyInstance, deps: Deps): void {
       if (page.length < PAGE) break;
       after = page.at(-1)!.seq;
     }
-    return verifyAudit(rows);
+    // The head is read after the rows: an append in between makes it newer than the last row
+    // read, so that case is read again rather than reported as a cut.
+    let head = await deps.store.auditHead();
+    for (let tries = 0; tries < 3 && head && head.seq > (rows.at(-1)?.seq ?? 0); tries++) {
+      const more = await deps.store.listAudit({ afterSeq: rows.at(-1)?.seq ?? 0, limit: PAGE });
+      if (more.length === 0) break;
+      rows.push(...more);
+      head = await deps.store.auditHead();
+    }
+    return verifyAudit(rows, head);
   });
 }

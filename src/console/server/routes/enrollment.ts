@@ -65,21 +65,23 @@ export function enrollmentRoutes(app: FastifyInstance, deps: Deps): void {
       const id = uuidv7();
       const usesLeft = b.uses ?? 1;
       const expiresAt = now + (b.hours ?? ENROLL_HOURS_DEFAULT) * 3600_000;
-      await store.createEnrollToken({
-        id,
-        tokenHash: sha256Hex(token),
-        group: b.group,
-        usesLeft,
-        expiresAt,
-        createdBy: req.staff!.user.name,
-        createdAt: now,
-        revokedAt: null,
-      });
-      await deps.audit(req, 'enroll.token-created', id, {
-        group: b.group,
-        uses: usesLeft,
-        expiresAt,
-      });
+      await store.createEnrollToken(
+        {
+          id,
+          tokenHash: sha256Hex(token),
+          group: b.group,
+          usesLeft,
+          expiresAt,
+          createdBy: req.staff!.user.name,
+          createdAt: now,
+          revokedAt: null,
+        },
+        deps.auditRow(req, 'enroll.token-created', id, {
+          group: b.group,
+          uses: usesLeft,
+          expiresAt,
+        }),
+      );
       return { id, token, group: b.group, usesLeft, expiresAt };
     },
   );
@@ -88,9 +90,10 @@ export function enrollmentRoutes(app: FastifyInstance, deps: Deps): void {
     '/api/v1/enrollment-tokens/:id',
     { schema: { ...S.idParam(), ...S.noBody }, preValidation: admin },
     async (req) => {
-      if (!(await store.revokeEnrollToken(req.params.id, deps.now())))
-        throw new ApiError('CONSOLE_NOT_FOUND', { what: 'enrollToken', id: req.params.id });
-      await deps.audit(req, 'enroll.token-revoked', req.params.id);
+      const id = req.params.id;
+      const audit = deps.auditRow(req, 'enroll.token-revoked', id);
+      if (!(await store.revokeEnrollToken(id, deps.now(), audit)))
+        throw new ApiError('CONSOLE_NOT_FOUND', { what: 'enrollToken', id });
       return { ok: true };
     },
   );
@@ -104,26 +107,29 @@ export function enrollmentRoutes(app: FastifyInstance, deps: Deps): void {
     const publicKey = ed25519Spki(r.publicKey);
     if (!publicKey) throw new ApiError('ENROLL_BAD_KEY');
     const now = deps.now();
-    const token = await store.useEnrollToken(sha256Hex(r.token), now);
-    if (!token) throw new ApiError('ENROLL_TOKEN_INVALID');
     const id = uuidv7();
     const exceptionSecret = randomSecret();
-    const agent = await store.createAgent({
-      id,
-      publicKey,
-      exceptionSecret,
-      host: r.host,
-      os: r.os,
-      group: token.group,
-      enrolledAt: now,
-    });
-    await deps.audit(
-      req,
-      'agent.enrolled',
-      id,
-      { host: r.host, os: r.os, group: token.group, agentVersion: r.agentVersion, token: token.id },
-      `agent:${id}`,
+    // One transaction: the token's use, the agent and its audit row (nothing of it, or all).
+    const enrolled = await store.enrollAgent(
+      sha256Hex(r.token),
+      { id, publicKey, exceptionSecret, host: r.host, os: r.os, enrolledAt: now },
+      (token) =>
+        deps.auditRow(
+          req,
+          'agent.enrolled',
+          id,
+          {
+            host: r.host,
+            os: r.os,
+            group: token.group,
+            agentVersion: r.agentVersion,
+            token: token.id,
+          },
+          `agent:${id}`,
+        ),
     );
+    if (!enrolled) throw new ApiError('ENROLL_TOKEN_INVALID');
+    const { agent } = enrolled;
     const answer: EnrollResponse = {
       agentId: agent.id,
       group: agent.group,

@@ -115,23 +115,27 @@ export function policyRoutes(app: FastifyInstance, deps: Deps): void {
       }
       const { name, version } = parsed.policy;
       const sha256 = createHash('sha256').update(bytes).digest('hex');
-      const row = await store.addPolicy({
-        target,
-        name,
-        version,
-        sha256,
-        bytes,
-        signature,
-        etag: policyEtag(bytes, signature),
-        uploadedBy: req.staff!.user.name,
-        uploadedAt: now,
-      });
-      await deps.audit(req, 'policy.uploaded', `${target.kind}:${target.value}`, {
-        id: row.id,
-        name,
-        version,
-        sha256,
-      });
+      // The policy and its audit row are one transaction.
+      const row = await store.addPolicy(
+        {
+          target,
+          name,
+          version,
+          sha256,
+          bytes,
+          signature,
+          etag: policyEtag(bytes, signature),
+          uploadedBy: req.staff!.user.name,
+          uploadedAt: now,
+        },
+        (stored) =>
+          deps.auditRow(req, 'policy.uploaded', `${target.kind}:${target.value}`, {
+            id: stored.id,
+            name,
+            version,
+            sha256,
+          }),
+      );
       return policyView(row);
     },
   );

@@ -96,25 +96,24 @@ export function requestRoutes(app: FastifyInstance, deps: Deps): void {
           deps.exceptionKey.privateKey,
         );
       }
-      const decided = await store.decideRequest(id, {
-        approved: approve,
-        by: staff.user.name,
-        at: now,
-        note,
-        token,
-      });
+      // The decision and its audit row are one transaction: a decision is never stored (and
+      // its token never delivered) without its row.
+      const decided = await store.decideRequest(
+        id,
+        { approved: approve, by: staff.user.name, at: now, note, token },
+        deps.auditRow(req, approve ? 'request.approved' : 'request.denied', id, {
+          agent: request.agentId,
+          device: request.device,
+          user: request.user,
+          note,
+          ...(approve ? { hours } : {}),
+        }),
+      );
       // Another member of staff decided it in the meantime.
       if (!decided) {
         const now2 = await store.request(id);
         throw new ApiError('CONSOLE_ALREADY_DECIDED', { id, state: now2?.state ?? 'decided' });
       }
-      await deps.audit(req, approve ? 'request.approved' : 'request.denied', id, {
-        agent: request.agentId,
-        device: request.device,
-        user: request.user,
-        note,
-        ...(approve ? { hours } : {}),
-      });
       return (await store.request(id))!;
     },
   );

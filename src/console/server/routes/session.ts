@@ -126,16 +126,18 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps): void {
       const token = `${API_TOKEN_PREFIX}${randomSecret()}`;
       const id = uuidv7();
       const expiresAt = now + (req.body.days ?? TOKEN_DAYS_DEFAULT) * DAY_MS;
-      await store.createApiToken({
-        id,
-        userId: staff.user.id,
-        name: req.body.name,
-        tokenHash: sha256Hex(token),
-        createdAt: now,
-        expiresAt,
-        revokedAt: null,
-      });
-      await deps.audit(req, 'token.created', id, { name: req.body.name, expiresAt });
+      await store.createApiToken(
+        {
+          id,
+          userId: staff.user.id,
+          name: req.body.name,
+          tokenHash: sha256Hex(token),
+          createdAt: now,
+          expiresAt,
+          revokedAt: null,
+        },
+        deps.auditRow(req, 'token.created', id, { name: req.body.name, expiresAt }),
+      );
       return { id, token, expiresAt };
     },
   );

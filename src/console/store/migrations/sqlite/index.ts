@@ -1,6 +1,7 @@
 // The console's SQLite migrations, in order (applied by sqlite.ts migrate()).
 import { checkNumbering, type SqlMigration } from '../types.js';
 import { m001Initial } from './001-initial.js';
+import { m002AuditHead } from './002-audit-head.js';
 
-export const SQLITE_MIGRATIONS: readonly SqlMigration[] = [m001Initial];
+export const SQLITE_MIGRATIONS: readonly SqlMigration[] = [m001Initial, m002AuditHead];
 checkNumbering(SQLITE_MIGRATIONS);
