@@ -4,7 +4,12 @@
 // with the cases a second console process or a hostile workstation would bring: two store
 // instances on one database ingesting and auditing at once, retries, hostile strings.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ConsoleStore, StoredEvent } from '../../src/console/store/types.js';
+import type {
+  AlertRow,
+  AlertState,
+  ConsoleStore,
+  StoredEvent,
+} from '../../src/console/store/types.js';
 import { verifyAudit } from '../../src/core/console/audit.js';
 import { BaomiError } from '../../src/core/errors.js';
 import { eventHash } from '../../src/core/events/chain.js';
@@ -142,7 +147,7 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
         await Promise.all([store.migrate(), other.migrate(), store.migrate()]);
         const rows = await fx.sql('SELECT version, name FROM schema_migrations ORDER BY version');
         // SQLite's 002 adds the audit head PostgreSQL has had from its first schema.
-        expect(rows.map((r) => Number(r.version))).toEqual(name === 'sqlite' ? [1, 2] : [1]);
+        expect(rows.map((r) => Number(r.version))).toEqual(name === 'sqlite' ? [1, 2, 3] : [1, 2]);
         await store.ping();
         expect(store.engine).toBe(name);
       });
@@ -448,6 +453,45 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
         const head = await store.auditHead();
         expect(head).toEqual({ seq: 8, hash: rows[7]!.hash });
         expect(verifyAudit(rows, head)).toEqual({ ok: true, checked: 8, breaks: [] });
+      });
+
+      it('an alert change is made with its alert.changed row, or not at all', async () => {
+        await enroll('agent-1');
+        const log = new AgentLog();
+        log.many(3);
+        await store.ingest('agent-1', [log.events[0]!, log.events[2]!], T);
+        const [alert] = await store.listAlerts({ limit: 10 });
+        expect(alert).toMatchObject({ type: 'sync.gap', state: '预报' });
+        const changed = (to: string) => (before: { state: string }) => ({
+          ...act('alert.changed', String(alert!.id)),
+          details: { from: before.state, to, note: HOSTILE[1]! },
+        });
+        const change = { state: '调查' as const, by: 'alice', at: T + 1, note: HOSTILE[1]! };
+
+        await breakAudit();
+        await rejects(store.setAlertState(alert!.id, change, changed('调查')));
+        await mendAudit();
+        expect((await store.listAlerts({ limit: 10 }))[0]).toEqual(alert);
+        expect(await store.auditHead()).toBeNull();
+
+        const after = await store.setAlertState(alert!.id, change, changed('调查'));
+        expect(after).toEqual({
+          ...alert,
+          state: '调查',
+          stateBy: 'alice',
+          stateAt: T + 1,
+          stateNote: HOSTILE[1],
+        });
+        expect((await store.listAlerts({ limit: 10 }))[0]).toEqual(after);
+        // At that stage already: nothing changes, nothing is recorded.
+        expect(
+          await store.setAlertState(alert!.id, { ...change, at: T + 2 }, changed('调查')),
+        ).toEqual(after);
+        const rows = await store.listAudit({ limit: 10 });
+        expect(rows.map((r) => [r.action, r.target, r.details])).toEqual([
+          ['alert.changed', String(alert!.id), { from: '预报', to: '调查', note: HOSTILE[1] }],
+        ]);
+        expect(verifyAudit(rows, await store.auditHead()).ok).toBe(true);
       });
 
       it('an action whose audit row cannot be appended is not made either', async () => {
@@ -1300,6 +1344,45 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
         expect(await store.listAlerts({ limit: 1 })).toHaveLength(1);
         expect(await store.listAlerts({ state: '预报', limit: 10 })).toHaveLength(3);
         expect(await store.listAlerts({ state: '结案', limit: 10 })).toEqual([]);
+      });
+      it('moves an alert forward, or back to 调查; refuses anything else and unknown ids', async () => {
+        await enroll('agent-1');
+        const log = new AgentLog();
+        log.many(3);
+        await store.ingest('agent-1', [log.events[0]!, log.events[2]!], T);
+        const [{ id }] = (await store.listAlerts({ limit: 10 })) as [AlertRow];
+        const to = (state: AlertState, at = T) =>
+          store.setAlertState(id, { state, by: 'bob', at, note: `to ${state}` });
+        expect(
+          await store.setAlertState(id + 1000, { state: '调查', by: 'b', at: T, note: 'n' }),
+        ).toBeNull();
+        // A stage may be skipped.
+        expect(await to('初步评估', T + 1)).toMatchObject({
+          state: '初步评估',
+          stateBy: 'bob',
+          stateAt: T + 1,
+          stateNote: 'to 初步评估',
+        });
+        expect(await codeOf(to('预报', T + 9))).toBe('CONSOLE_ALERT_BAD_TRANSITION');
+        // The same stage again is no change: the last change stays as it was.
+        expect(await to('初步评估', T + 9)).toMatchObject({ state: '初步评估', stateAt: T + 1 });
+        expect((await store.listAlerts({ limit: 1 }))[0]).toMatchObject({
+          state: '初步评估',
+          stateAt: T + 1,
+        });
+        expect((await to('结案', T + 2))!.state).toBe('结案');
+        for (const back of ['预报', '初步评估', '处置'] as const)
+          expect(await codeOf(to(back))).toBe('CONSOLE_ALERT_BAD_TRANSITION');
+        // Re-opened: back to 调查 from any stage, then forward again.
+        expect((await to('调查', T + 3))!.state).toBe('调查');
+        expect((await to('处置', T + 4))!.state).toBe('处置');
+        expect((await to('调查', T + 5))!.state).toBe('调查');
+        expect(await codeOf(to('预报'))).toBe('CONSOLE_ALERT_BAD_TRANSITION');
+        expect(await store.listAlerts({ state: '调查', limit: 10 })).toMatchObject([
+          { id, stateAt: T + 5, stateNote: 'to 调查' },
+        ]);
+        // Without an audit input nothing is appended (the caller's choice, as elsewhere).
+        expect(await store.auditHead()).toBeNull();
       });
     });
 

@@ -11,9 +11,11 @@
 //
 // `down`: when set, every call rejects with it (the database went away).
 
+import { alertMoves } from '../../src/console/store/rows.js';
 import type {
   AgentRow,
   AlertRow,
+  AlertStateChange,
   ApiToken,
   AuditHead,
   AuditInput,
@@ -487,6 +489,28 @@ export class MemoryConsoleStore implements ConsoleStore {
       .slice(-q.limit)
       .reverse()
       .map(copy);
+  }
+
+  async setAlertState(
+    id: number,
+    change: AlertStateChange,
+    audit?: (before: AlertRow) => AuditInput,
+  ) {
+    await this.check();
+    const a = this.alerts.find((x) => x.id === id);
+    if (!a) return null;
+    const before = copy(a);
+    if (!alertMoves(before, change.state)) return before;
+    const row = audit?.(before);
+    this.auditCheck(row);
+    Object.assign(a, {
+      state: change.state,
+      stateBy: change.by,
+      stateAt: change.at,
+      stateNote: change.note,
+    });
+    this.appendIn(row);
+    return copy(a);
   }
 
   // Exception requests

@@ -19,6 +19,7 @@ import { isPostgresUnavailable, mapDbError } from './errors.js';
 import { POSTGRES_MIGRATIONS } from './migrations/postgres/index.js';
 import type { SqlMigration } from './migrations/types.js';
 import {
+  alertMoves,
   assertStorableEvent,
   eventCursor,
   eventValues,
@@ -40,6 +41,7 @@ import { LOGIN_FAILURE_KEEP_MS, latestPerAgent } from './sqlite.js';
 import type {
   AgentRow,
   AlertRow,
+  AlertStateChange,
   ApiToken,
   AuditHead,
   AuditInput,
@@ -757,6 +759,31 @@ export class PostgresConsoleStore implements ConsoleStore {
     if (q.agentId !== undefined) where.push(`agent_id = ${p.add(q.agentId)}`);
     const sql = `SELECT * FROM alerts${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${p.add(Math.max(0, Math.trunc(q.limit)))}`;
     return (await this.q(sql, p.values)).map(toAlert);
+  }
+
+  async setAlertState(
+    id: number,
+    change: AlertStateChange,
+    audit?: (before: AlertRow) => AuditInput,
+  ): Promise<AlertRow | null> {
+    // The alert's row locked first (two staff moving it at once are serialised, each checking
+    // the stage the other left), the audit head last (appendIn), as every audited action does.
+    return this.tx(async (c) => {
+      const r = await this.one('SELECT * FROM alerts WHERE id = $1 FOR UPDATE', [id], c);
+      if (!r) return null;
+      const before = toAlert(r);
+      if (!alertMoves(before, change.state)) return before;
+      const after = toAlert(
+        (await this.one(
+          `UPDATE alerts SET state = $1, state_by = $2, state_at = $3, state_note = $4
+           WHERE id = $5 RETURNING *`,
+          [change.state, change.by, change.at, change.note, id],
+          c,
+        ))!,
+      );
+      if (audit) await this.appendIn(c, audit(before));
+      return after;
+    });
   }
 
   // Exception requests

@@ -1,6 +1,7 @@
 // Database rows → the interface's types, shared by both engines (the column names are the
 // same in both schemas; SQLite gives 0/1 where PostgreSQL gives booleans, and JSON is kept as
 // text in both so an event comes back byte for byte as it was hashed).
+import { alertTransitionAllowed } from '../../core/console/alerts.js';
 import { BaomiError } from '../../core/errors.js';
 import type { BaomiEvent, Json, Severity } from '../../core/events/types.js';
 import { encodeCursor } from './cursor.js';
@@ -149,6 +150,11 @@ export function toAlert(r: Row): AlertRow {
     seq: numOrNull(r.seq),
     data: json<{ [k: string]: Json }>(r.data),
     state: r.state as AlertState,
+    // Present once staff changed the stage (migration 003 / 002): the row of an untouched
+    // alert reads as before.
+    ...(r.state_at !== null && r.state_at !== undefined
+      ? { stateBy: String(r.state_by), stateAt: num(r.state_at), stateNote: String(r.state_note) }
+      : {}),
   };
 }
 
@@ -234,4 +240,18 @@ export function eventValues(
     receivedAt,
     flags.join(','),
   ];
+}
+
+/** Whether setAlertState changes `before` (false: it is at `to` already, nothing to do);
+ *  throws CONSOLE_ALERT_BAD_TRANSITION when staff may not make that move. Shared by both
+ *  engines and the memory twin, so they refuse the same moves. */
+export function alertMoves(before: AlertRow, to: AlertState): boolean {
+  if (before.state === to) return false;
+  if (!alertTransitionAllowed(before.state, to))
+    throw new BaomiError(
+      'CONSOLE_ALERT_BAD_TRANSITION',
+      { id: before.id, from: before.state, to },
+      1,
+    );
+  return true;
 }

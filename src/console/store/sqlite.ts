@@ -17,6 +17,7 @@ import { mapDbError } from './errors.js';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite/index.js';
 import type { SqlMigration } from './migrations/types.js';
 import {
+  alertMoves,
   assertStorableEvent,
   eventCursor,
   eventValues,
@@ -37,6 +38,7 @@ import { containsText, eventPageQuery, Params } from './sql.js';
 import type {
   AgentRow,
   AlertRow,
+  AlertStateChange,
   ApiToken,
   AuditHead,
   AuditInput,
@@ -730,6 +732,33 @@ export class SqliteConsoleStore implements ConsoleStore {
       const sql = `SELECT * FROM alerts${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${p.add(Math.max(0, Math.trunc(q.limit)))}`;
       return this.all(sql, ...p.values).map(toAlert);
     });
+  }
+
+  async setAlertState(
+    id: number,
+    change: AlertStateChange,
+    audit?: (before: AlertRow) => AuditInput,
+  ): Promise<AlertRow | null> {
+    // Read, checked and changed under the IMMEDIATE lock: no other writer moves it meanwhile.
+    return this.op(() => {
+      const r = this.get('SELECT * FROM alerts WHERE id = ?', id);
+      if (!r) return null;
+      const before = toAlert(r);
+      if (!alertMoves(before, change.state)) return before;
+      const after = toAlert(
+        this.get(
+          `UPDATE alerts SET state = ?, state_by = ?, state_at = ?, state_note = ?
+           WHERE id = ? RETURNING *`,
+          change.state,
+          change.by,
+          change.at,
+          change.note,
+          id,
+        )!,
+      );
+      if (audit) this.appendIn(audit(before));
+      return after;
+    }, true);
   }
 
   // Exception requests

@@ -137,6 +137,18 @@ export interface AlertInput {
 export interface AlertRow extends AlertInput {
   id: number;
   state: AlertState;
+  /** Who moved it to `state`, when and why (absent until staff first change it). */
+  stateBy?: string;
+  stateAt?: number;
+  stateNote?: string;
+}
+
+/** A change of an alert's stage by staff (setAlertState). */
+export interface AlertStateChange {
+  state: AlertState;
+  by: string;
+  at: number;
+  note: string;
 }
 
 /** The filters of `baomi events`, against the console (keyset paging: `after`). */
@@ -331,6 +343,19 @@ export interface ConsoleStore {
 
   // Alerts
   listAlerts(q: { state?: AlertState; agentId?: string; limit: number }): Promise<AlertRow[]>;
+  /**
+   * Moves an alert to another stage (core/console/alerts.ts alertTransitionAllowed) and keeps
+   * who, when and why on the row. Null when the id is unknown; the row unchanged, and no audit
+   * row, when it is at that stage already; throws CONSOLE_ALERT_BAD_TRANSITION (nothing
+   * changed) when the move is not allowed. The stage is read under the write lock, so `audit`
+   * is given the row as it was before (its `from`) and its row is appended in the same
+   * transaction.
+   */
+  setAlertState(
+    id: number,
+    change: AlertStateChange,
+    audit?: (before: AlertRow) => AuditInput,
+  ): Promise<AlertRow | null>;
 
   // Exception requests
   listRequests(q: { state?: RequestState; agentId?: string }): Promise<ExceptionRequestRow[]>;

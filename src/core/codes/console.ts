@@ -30,6 +30,8 @@ export const CONSOLE_API_CODES = [
   'CONSOLE_FORBIDDEN',
   'CONSOLE_CSRF',
   'CONSOLE_ALREADY_DECIDED',
+  /** 409: an alert may only move to a later stage, or back to 调查 (core/console/alerts.ts). */
+  'CONSOLE_ALERT_BAD_TRANSITION',
   'CONSOLE_REQUEST_NO_USER',
   'CONSOLE_POLICY_INVALID',
   'CONSOLE_POLICY_BAD_BASE64',
@@ -118,6 +120,8 @@ export const consoleMessages = {
     CONSOLE_CSRF:
       'Missing or wrong x-csrf-token header: a change made with a session cookie must carry the csrfToken the login answered.',
     CONSOLE_ALREADY_DECIDED: 'The request {{id}} was already {{state}}; a decision is final.',
+    CONSOLE_ALERT_BAD_TRANSITION:
+      'The alert {{id}} is at {{from}} and cannot move to {{to}}: an alert moves forward (预报 → 调查 → 初步评估 → 处置 → 结案) or back to 调查 to re-open it.',
     CONSOLE_REQUEST_NO_USER:
       'The request {{id}} does not say who asked (no one was logged in at the workstation), and an exception is always for one person: deny it, and ask the person to request it again from their own session.',
     CONSOLE_POLICY_INVALID:
@@ -173,6 +177,8 @@ export const consoleMessages = {
     CONSOLE_CSRF:
       'x-csrf-token 请求头缺失或不正确：使用会话 Cookie 进行的更改必须携带登录时返回的 csrfToken。',
     CONSOLE_ALREADY_DECIDED: '申请 {{id}} 已被处理（{{state}}）；决定不可更改。',
+    CONSOLE_ALERT_BAD_TRANSITION:
+      '告警 {{id}} 处于“{{from}}”，不能改为“{{to}}”：告警只能向后推进（预报 → 调查 → 初步评估 → 处置 → 结案），或退回“调查”以重新打开。',
     CONSOLE_REQUEST_NO_USER:
       '申请 {{id}} 没有记录申请人（当时无人登录该工作站），而例外总是针对某一个人：请拒绝该申请，并请申请人在其本人会话中重新申请。',
     CONSOLE_POLICY_INVALID:

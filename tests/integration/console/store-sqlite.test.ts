@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openConsoleStore } from '../../../src/console/store/index.js';
 import { m001Initial } from '../../../src/console/store/migrations/sqlite/001-initial.js';
+import { m002AuditHead } from '../../../src/console/store/migrations/sqlite/002-audit-head.js';
 import { auditHash, verifyAudit } from '../../../src/core/console/audit.js';
 import { BaomiError } from '../../../src/core/errors.js';
 import { GENESIS_HASH } from '../../../src/core/events/types.js';
@@ -131,6 +132,36 @@ describe('console store: sqlite only', () => {
     await empty.close();
   });
 
+  it('migration 003 keeps alerts raised before it; they read unchanged and can be moved', async () => {
+    const dataDir = tmp();
+    const old = await openConsoleStore({
+      dataDir,
+      sqlite: { migrations: [m001Initial, m002AuditHead] },
+    });
+    await old.createAgent({
+      id: 'agent-1',
+      publicKey: 'k',
+      exceptionSecret: 's',
+      host: 'ws-01',
+      os: 'linux',
+      group: 'finance',
+      enrolledAt: 1,
+    });
+    const log = new AgentLog();
+    log.many(3);
+    await old.ingest('agent-1', [log.events[0]!, log.events[2]!], 5);
+    const [raised] = await old.listAlerts({ limit: 10 });
+    await old.close();
+    const store = await openConsoleStore({ dataDir });
+    const [alert] = await store.listAlerts({ limit: 10 });
+    expect(alert).toEqual(raised);
+    expect(alert).not.toHaveProperty('stateBy');
+    expect(
+      await store.setAlertState(alert!.id, { state: '结案', by: 'alice', at: 6, note: '误报' }),
+    ).toEqual({ ...raised, state: '结案', stateBy: 'alice', stateAt: 6, stateNote: '误报' });
+    await store.close();
+  });
+
   it('two processes starting on one new file apply the schema once', async () => {
     const dataDir = tmp();
     const { spawn } = await import('node:child_process');
@@ -153,6 +184,7 @@ describe('console store: sqlite only', () => {
     expect(db.prepare('SELECT version FROM schema_migrations').all()).toEqual([
       { version: 1 },
       { version: 2 },
+      { version: 3 },
     ]);
     db.close();
   });

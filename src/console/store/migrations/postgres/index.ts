@@ -1,6 +1,7 @@
 // The console's PostgreSQL migrations, in order (applied by postgres.ts migrate()).
 import { checkNumbering, type SqlMigration } from '../types.js';
 import { m001Initial } from './001-initial.js';
+import { m002AlertStateChange } from './002-alert-state-change.js';
 
-export const POSTGRES_MIGRATIONS: readonly SqlMigration[] = [m001Initial];
+export const POSTGRES_MIGRATIONS: readonly SqlMigration[] = [m001Initial, m002AlertStateChange];
 checkNumbering(POSTGRES_MIGRATIONS);
