@@ -24,6 +24,10 @@
 //   GET  /api/v1/events?agent&user&type(repeatable or comma)&level&severity&since&until&text&after&limit&order
 //                                              → {events: StoredEvent[], next}  (any)
 //   GET  /api/v1/alerts?state&agent&limit      → {alerts: AlertRow[]}           (any)
+//   POST /api/v1/alerts/:id/state {state, note (1..2000)}
+//                                              → AlertRow                       (admin, analyst;
+//        forward to a later stage or back to 调查, else 409 CONSOLE_ALERT_BAD_TRANSITION;
+//        audit row alert.changed {from, to, note})
 //   GET  /api/v1/requests?state&agent          → {requests: ExceptionRequestRow[]} (any)
 //   POST /api/v1/requests/:id/decision {approve, note, hours?}
 //                                              → ExceptionRequestRow            (admin, analyst)
@@ -35,7 +39,7 @@
 //   GET  /api/v1/audit/verify                  → {ok, checked, breaks}          (admin, auditor)
 //
 // Errors: wire.ts WireError {error: CODE, message} with 400 (bad input), 401 (not logged in /
-// bad signature), 403 (role, CSRF, revoked), 404, 409 (replay, already decided), 413 (body),
+// bad signature), 403 (role, CSRF, revoked), 404, 409 (replay, already decided, alert stage), 413 (body),
 // 415 (content type), 429 (rate limit, with retryInMs), 503 (database away, with retryInMs).
 export type { WireError } from '../sync/wire.js';
 

@@ -1,11 +1,12 @@
-// Alerts and exception requests: GET /alerts, GET /requests, and the decision on a request
-// (admin, analyst). An approval is a BMX1 token (core/exceptions/token.ts) signed with the
+// Alerts and exception requests: GET /alerts, a change of an alert's stage and the decision on
+// a request (admin, analyst), GET /requests. An approval is a BMX1 token (core/exceptions/token.ts) signed with the
 // console's exception key for the one person, device and computer of the request; the agent
 // receives it on its next sync (store.undeliveredDecisions) until it records the outcome.
 import type { FastifyInstance } from 'fastify';
+import { isBaomiError } from '../../../core/errors.js';
 import { encodeToken } from '../../../core/exceptions/token.js';
 import { requireStaff } from '../../auth/staff.js';
-import type { AlertState, RequestState } from '../../store/types.js';
+import type { AlertRow, AlertState, RequestState } from '../../store/types.js';
 import type { Deps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { queryInt, S } from '../schemas.js';
@@ -13,6 +14,10 @@ import { queryInt, S } from '../schemas.js';
 export const ALERT_STATES: readonly AlertState[] = ['预报', '调查', '初步评估', '处置', '结案'];
 export const REQUEST_STATES: readonly RequestState[] = ['pending', 'approved', 'denied'];
 export const DECISION_HOURS_DEFAULT = 8;
+/** The longest note on a change of an alert's stage. */
+export const ALERT_NOTE_MAX = 2000;
+/** An alert's id in a path: a positive whole number JavaScript holds exactly. */
+const ALERT_ID = { type: 'string', pattern: '^[1-9][0-9]{0,14}$' };
 /** 31 days: the longest window a token may have (MAX_WINDOW_DAYS). */
 export const DECISION_HOURS_MAX = 744;
 
@@ -32,6 +37,45 @@ export function requestRoutes(app: FastifyInstance, deps: Deps): void {
         ...(req.query.agent ? { agentId: req.query.agent } : {}),
       }),
     }),
+  );
+
+  app.post<{ Params: { id: string }; Body: { state: AlertState; note: string } }>(
+    '/api/v1/alerts/:id/state',
+    {
+      schema: {
+        params: S.object({ id: ALERT_ID }, ['id']),
+        ...S.body({ state: S.enumOf(ALERT_STATES), note: S.text(ALERT_NOTE_MAX) }, [
+          'state',
+          'note',
+        ]),
+      },
+      preValidation: requireStaff(deps, ['admin', 'analyst']),
+    },
+    async (req) => {
+      const id = Number(req.params.id);
+      const { state, note } = req.body;
+      let alert: AlertRow | null;
+      try {
+        // The stage is read, checked and changed, and its audit row appended, in one
+        // transaction: the row's `from` is the stage the change was made from.
+        alert = await store.setAlertState(
+          id,
+          { state, by: req.staff!.user.name, at: deps.now(), note },
+          (before) =>
+            deps.auditRow(req, 'alert.changed', String(id), {
+              from: before.state,
+              to: state,
+              note,
+            }),
+        );
+      } catch (e) {
+        if (isBaomiError(e) && e.code === 'CONSOLE_ALERT_BAD_TRANSITION')
+          throw new ApiError('CONSOLE_ALERT_BAD_TRANSITION', e.params);
+        throw e;
+      }
+      if (!alert) throw new ApiError('CONSOLE_NOT_FOUND', { what: 'alert', id: String(id) });
+      return alert;
+    },
   );
 
   app.get<{ Querystring: { state?: RequestState; agent?: string } }>(
