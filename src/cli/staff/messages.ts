@@ -23,6 +23,8 @@ export const staffCliMessages = {
     'cli.cmd.staffApprove':
       'approve an exception request (admin, analyst): the console signs a token the agent gets at its next sync',
     'cli.cmd.staffDeny': 'deny an exception request (admin, analyst); the person is told',
+    'cli.cmd.staffAlert':
+      'move an alert to another stage (admin, analyst): forward, or back to 调查 to re-open it',
     'cli.cmd.staffPolicy': 'policies distributed by the console',
     'cli.cmd.staffPolicyUpload':
       'upload a signed policy (FILE and FILE.sig) for a group, a department or a personnel class (admin)',
@@ -35,6 +37,7 @@ export const staffCliMessages = {
       'read the console’s audit trail of staff actions (admin, auditor); --verify walks its hash chain',
     'cli.arg.agentId': 'the agent’s id (as `baomi console agents` lists it)',
     'cli.arg.requestId': 'the request’s id (as `baomi console requests` lists it)',
+    'cli.arg.alertId': 'the alert’s id (as `baomi console alerts` lists it)',
     'cli.arg.staffPolicyFile': 'the signed policy file; its signature FILE.sig must be beside it',
     'cli.opt.staffConsole':
       'the console’s address, https://HOST:PORT (default: $BAOMI_CONSOLE); http:// only for this computer',
@@ -51,6 +54,9 @@ export const staffCliMessages = {
       'only events whose data, user or host contains this text (paths, reasons)',
     'cli.opt.staffAlertState': 'only alerts in this state: 预报 调查 初步评估 处置 结案',
     'cli.opt.staffAlertLimit': 'the newest N alerts, 1 to 1000 (default: 1000)',
+    'cli.opt.staffAlertTo':
+      'the stage: 预报 调查 初步评估 处置 结案, or forecast investigating assessed handled closed',
+    'cli.opt.staffAlertNote': 'why (1 to 2000 characters; recorded in the audit trail)',
     'cli.opt.staffRequestState': 'only requests in this state: pending, approved or denied',
     'cli.opt.staffNote': 'why (recorded in the audit trail and shown to the person)',
     'cli.opt.staffHours': 'how long the exception is valid, in hours, 1 to 744 (default: 8)',
@@ -144,6 +150,16 @@ export const staffCliMessages = {
     'cli.staff.label.waiting': 'Events waiting',
     'cli.staff.label.acked': 'Acknowledged through seq',
     'cli.staff.label.revoked': 'Revoked',
+    'cli.staff.label.alert': 'Alert',
+    'cli.staff.label.time': 'Raised',
+    'cli.staff.label.agent': 'Agent',
+    'cli.staff.label.type': 'Type',
+    'cli.staff.label.severity': 'Severity',
+    'cli.staff.label.seq': 'Seq',
+    'cli.staff.label.data': 'Data',
+    'cli.staff.label.changedBy': 'Changed by',
+    'cli.staff.label.changed': 'Changed',
+    'cli.staff.label.note': 'Note',
     'cli.staff.agents.none': 'No agents match.',
     'cli.staff.revoked':
       'Agent {{id}} ({{host}}) revoked at {{at}}: the console refuses its requests from now on; its events stay.',
@@ -257,6 +273,7 @@ export const staffCliMessages = {
     'cli.cmd.staffRequests': '列出 USB 例外申请',
     'cli.cmd.staffApprove': '批准例外申请（admin、analyst）：控制台签发令牌，代理在下次同步时收到',
     'cli.cmd.staffDeny': '拒绝例外申请（admin、analyst）；申请人会得到通知',
+    'cli.cmd.staffAlert': '变更告警阶段（admin、analyst）：向后推进，或退回“调查”以重新打开',
     'cli.cmd.staffPolicy': '由控制台分发的策略',
     'cli.cmd.staffPolicyUpload':
       '为某个组、部门或人员类别上传已签名的策略（FILE 和 FILE.sig）（admin）',
@@ -268,6 +285,7 @@ export const staffCliMessages = {
       '查看控制台中管理人员操作的审计记录（admin、auditor）；--verify 校验其哈希链',
     'cli.arg.agentId': '代理的 id（见 `baomi console agents`）',
     'cli.arg.requestId': '申请的 id（见 `baomi console requests`）',
+    'cli.arg.alertId': '告警的 id（见 `baomi console alerts`）',
     'cli.arg.staffPolicyFile': '已签名的策略文件；其签名 FILE.sig 须在同一目录',
     'cli.opt.staffConsole':
       '控制台地址，https://HOST:PORT（默认：$BAOMI_CONSOLE）；http:// 仅限本机',
@@ -283,6 +301,9 @@ export const staffCliMessages = {
     'cli.opt.staffEventText': '只看数据、用户或主机包含此文字的事件（路径、原因）',
     'cli.opt.staffAlertState': '只看处于此状态的告警：预报 调查 初步评估 处置 结案',
     'cli.opt.staffAlertLimit': '最新的 N 条告警，1 到 1000（默认：1000）',
+    'cli.opt.staffAlertTo':
+      '阶段：预报 调查 初步评估 处置 结案，或 forecast investigating assessed handled closed',
+    'cli.opt.staffAlertNote': '理由（1 到 2000 个字符；记入审计记录）',
     'cli.opt.staffRequestState':
       '只看此状态的申请：pending（待处理）、approved（已批准）或 denied（已拒绝）',
     'cli.opt.staffNote': '理由（记入审计记录，并告知申请人）',
@@ -374,6 +395,16 @@ export const staffCliMessages = {
     'cli.staff.label.waiting': '待同步事件',
     'cli.staff.label.acked': '已确认至序号',
     'cli.staff.label.revoked': '吊销时间',
+    'cli.staff.label.alert': '告警',
+    'cli.staff.label.time': '产生时间',
+    'cli.staff.label.agent': '代理',
+    'cli.staff.label.type': '类型',
+    'cli.staff.label.severity': '严重程度',
+    'cli.staff.label.seq': '序号',
+    'cli.staff.label.data': '数据',
+    'cli.staff.label.changedBy': '变更人',
+    'cli.staff.label.changed': '变更时间',
+    'cli.staff.label.note': '说明',
     'cli.staff.agents.none': '没有符合条件的代理。',
     'cli.staff.revoked':
       '代理 {{id}}（{{host}}）已于 {{at}} 吊销：此后控制台拒绝它的请求；它的事件仍保留。',

@@ -79,6 +79,12 @@ export function registerStaffCommands(consoleCmd: Command, { t, configure, run }
     .option('--agent <id>', t('cli.opt.staffAgent'))
     .option('--limit <n>', t('cli.opt.staffAlertLimit'))
     .action(from(requests, 'alerts'));
+  json(conn(sub(consoleCmd, 'alert', t('cli.cmd.staffAlert'))))
+    .argument('<id>', t('cli.arg.alertId'))
+    .requiredOption('--state <state>', t('cli.opt.staffAlertTo'))
+    .requiredOption('--note <text>', t('cli.opt.staffAlertNote'))
+    .option('--utc', t('cli.opt.utc'))
+    .action(from(requests, 'alert'));
   rows(conn(sub(consoleCmd, 'requests', t('cli.cmd.staffRequests'))))
     .option('--state <state>', t('cli.opt.staffRequestState'))
     .option('--agent <id>', t('cli.opt.staffAgent'))

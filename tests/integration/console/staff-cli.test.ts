@@ -566,6 +566,41 @@ describe('baomi console (staff CLI, against a real console)', () => {
     expect(bad.stderr).toMatch(/choose one of 预报, 调查, 初步评估, 处置, 结案/);
   });
 
+  it('alert: staff move an alert through its stages by name or alias; others may not; no going back', async () => {
+    const [gap] = jsonLines<{ id: number; type: string }>(
+      (await cli(['console', 'alerts', '--agent', fin.id, '--json'], as.aud)).stdout,
+    ).filter((a) => a.type === 'sync.gap');
+    const id = String(gap!.id);
+    const refused = await cli(['console', 'alert', id, '--state', '调查', '--note', 'n'], as.aud);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/\(403\): The role auditor may not do this/);
+
+    const moved = await cli(
+      ['console', 'alert', id, '--state', 'investigating', '--note', '核实 gap 原因', '--utc'],
+      as.ana,
+    );
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(moved.stdout).toMatch(new RegExp(`^Alert:\\s+${id}$`, 'm'));
+    expect(moved.stdout).toMatch(/^State:\s+调查$/m);
+    expect(moved.stdout).toMatch(/^Changed by:\s+ana$/m);
+    expect(moved.stdout).toMatch(/^Note:\s+核实 gap 原因$/m);
+    expect(moved.stdout).toMatch(/^Agent:\s+ws-fin-01 \(/m);
+
+    const closed = jsonLines<{ state: string; stateBy: string }>(
+      (await cli(['console', 'alert', id, '--state', '结案', '--note', 'ok', '--json'], as.ada))
+        .stdout,
+    );
+    expect(closed).toEqual([expect.objectContaining({ state: '结案', stateBy: 'ada' })]);
+    const back = await cli(['console', 'alert', id, '--state', 'handled', '--note', 'n'], as.ada);
+    expect(back.code).toBe(1);
+    expect(back.stderr).toMatch(/\(409\): The alert .* is at 结案 and cannot move to 处置/);
+    const typo = await cli(['console', 'alert', id, '--state', 'open', '--note', 'n'], as.ada);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/choose one of 预报, 调查, .* forecast, investigating/);
+    const table = await cli(['console', 'alerts', '--state', '结案'], as.aud);
+    expect(table.stdout).toMatch(new RegExp(`^${id}\\s.*sync\\.gap\\s+high\\s+结案`, 'm'));
+  });
+
   it('enroll-token: the exact `baomi enroll` line for IT, --list, --revoke', async () => {
     expect(enrollRun.stdout).toMatch(
       /^Enrollment token for group finance: 2 use\(s\), valid until \d{4}-.* \(id [0-9a-f-]{36}\)\. It is shown only this once:\nbme_[A-Za-z0-9_-]{43}\n/,
@@ -640,6 +675,7 @@ describe('baomi console (staff CLI, against a real console)', () => {
       'policy.uploaded',
       'enroll.token-revoked',
       'agent.revoked',
+      'alert.changed',
     ])
       expect(table.stdout, action).toMatch(new RegExp(`\\s${action.replace('.', '\\.')}\\s`));
 
