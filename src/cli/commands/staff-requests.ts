@@ -15,7 +15,7 @@ import type { StaffClient } from '../staff/client.js';
 import { choice, flagsOf, type StaffFlags, wholeNumber, withStaff } from '../staff/open.js';
 import { type Column, note, out, printRecord, printRows, when } from '../staff/output.js';
 
-export const ALERT_STATES = ['预报', '调查', '初步评估', '处置', '结案'] as const;
+export const ALERT_STATES = ALERT_STAGES;
 export const REQUEST_STATES = ['pending', 'approved', 'denied'] as const;
 /** The most alerts the console lists at once (routes/requests.ts). */
 const ALERTS_MAX = 1000;

@@ -14,6 +14,7 @@
 // database that goes away between them cannot leave an action without its row; when the
 // change does nothing (revoking what is revoked, deciding what is decided) no row is written.
 // appendAudit alone is for what changes nothing else (login, login.failed, logout).
+import type { AlertStage } from '../../core/console/alerts.js';
 import type { BaomiEvent, Json, Severity } from '../../core/events/types.js';
 
 export type Role = 'admin' | 'analyst' | 'auditor';
@@ -121,7 +122,7 @@ export interface LastSeen {
   heartbeat: { [k: string]: Json };
 }
 
-export type AlertState = '预报' | '调查' | '初步评估' | '处置' | '结案';
+export type AlertState = AlertStage;
 
 export interface AlertInput {
   agentId: string | null;

@@ -3,6 +3,7 @@
 // console's exception key for the one person, device and computer of the request; the agent
 // receives it on its next sync (store.undeliveredDecisions) until it records the outcome.
 import type { FastifyInstance } from 'fastify';
+import { ALERT_STAGES } from '../../../core/console/alerts.js';
 import { isBaomiError } from '../../../core/errors.js';
 import { encodeToken } from '../../../core/exceptions/token.js';
 import { requireStaff } from '../../auth/staff.js';
@@ -11,7 +12,8 @@ import type { Deps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { queryInt, S } from '../schemas.js';
 
-export const ALERT_STATES: readonly AlertState[] = ['预报', '调查', '初步评估', '处置', '结案'];
+/** The stages, from core (one list for the store, the API and the CLI). */
+export const ALERT_STATES: readonly AlertState[] = ALERT_STAGES;
 export const REQUEST_STATES: readonly RequestState[] = ['pending', 'approved', 'denied'];
 export const DECISION_HOURS_DEFAULT = 8;
 /** The longest note on a change of an alert's stage. */
