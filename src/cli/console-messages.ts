@@ -24,6 +24,8 @@ export const consoleCliMessages = {
       'allow plain HTTP on a non-loopback address (only behind a TLS-terminating proxy on the same host or network segment)',
     'cli.opt.consoleExceptionKey':
       'the key that signs approved exceptions (PKCS#8 PEM, made by `baomi exception keygen`; default: exception.key in the data dir, made at the first start)',
+    'cli.opt.consoleConfig':
+      'configuration file (YAML): SIEM sinks, alert notifications, retention of events (README: "Console configuration")',
     'cli.opt.syncInterval':
       'how often agents sync: a whole number with s, m or h (default: {{default}}); an agent silent for three intervals raises an alert',
     'cli.opt.role': 'role: admin (everything), analyst (alerts and requests), auditor (read only)',
@@ -56,6 +58,10 @@ export const consoleCliMessages = {
     CONSOLE_PASSWORD_MISMATCH: 'The two passwords differ; nothing was changed. Try again.',
     CONSOLE_PASSWORD_NONE:
       'No password was given: type it at the prompt, or pipe it as the first line of standard input.',
+    CONSOLE_CONFIG_UNREADABLE:
+      'Cannot read the console configuration {{file}} ({{reason}}). Check the path given to --config and its permissions.',
+    CONSOLE_CONFIG_INVALID:
+      'The console configuration {{file}} has problems; the console did not start. Fix them and start it again: {{problems}}',
   },
   'zh-CN': {
     'cli.cmd.console':
@@ -76,6 +82,8 @@ export const consoleCliMessages = {
       '允许在非回环地址上使用明文 HTTP（仅限在同一主机或网段中由 TLS 终结代理转发时使用）',
     'cli.opt.consoleExceptionKey':
       '签署已批准例外的密钥（PKCS#8 PEM，由 `baomi exception keygen` 生成；默认：数据目录中的 exception.key，首次启动时生成）',
+    'cli.opt.consoleConfig':
+      '配置文件（YAML）：SIEM 转发目标、告警通知、事件保留期限（见 README“控制台配置”）',
     'cli.opt.syncInterval':
       '代理同步的间隔：正整数加 s、m 或 h（默认：{{default}}）；代理连续三个间隔未同步会触发告警',
     'cli.opt.role': '角色：admin（全部权限）、analyst（告警和申请）、auditor（只读）',
@@ -105,5 +113,9 @@ export const consoleCliMessages = {
     CONSOLE_PASSWORD_LONG: '密码超过 {{max}} 个字符。',
     CONSOLE_PASSWORD_MISMATCH: '两次输入的密码不一致；未做任何更改。请重试。',
     CONSOLE_PASSWORD_NONE: '没有提供密码：请在提示时输入，或通过管道作为标准输入的第一行传入。',
+    CONSOLE_CONFIG_UNREADABLE:
+      '无法读取控制台配置文件 {{file}}（{{reason}}）。请检查 --config 给出的路径及其权限。',
+    CONSOLE_CONFIG_INVALID:
+      '控制台配置文件 {{file}} 有问题，控制台未启动。请改正后重新启动：{{problems}}',
   },
 } satisfies Catalog & CodeCatalog<ConsoleCliCode>;

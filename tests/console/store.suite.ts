@@ -3,7 +3,10 @@
 // tests/e2e/console/store-postgres.test.ts. Every method of ConsoleStore is exercised here,
 // with the cases a second console process or a hostile workstation would bring: two store
 // instances on one database ingesting and auditing at once, retries, hostile strings.
+
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { POSTGRES_MIGRATIONS } from '../../src/console/store/migrations/postgres/index.js';
+import { SQLITE_MIGRATIONS } from '../../src/console/store/migrations/sqlite/index.js';
 import type {
   AlertRow,
   AlertState,
@@ -146,8 +149,8 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
         const other = await another();
         await Promise.all([store.migrate(), other.migrate(), store.migrate()]);
         const rows = await fx.sql('SELECT version, name FROM schema_migrations ORDER BY version');
-        // SQLite's 002 adds the audit head PostgreSQL has had from its first schema.
-        expect(rows.map((r) => Number(r.version))).toEqual(name === 'sqlite' ? [1, 2, 3] : [1, 2]);
+        const all = name === 'sqlite' ? SQLITE_MIGRATIONS : POSTGRES_MIGRATIONS;
+        expect(rows.map((r) => Number(r.version))).toEqual(all.map((m) => m.version));
         await store.ping();
         expect(store.engine).toBe(name);
       });
@@ -1383,6 +1386,28 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
         ]);
         // Without an audit input nothing is appended (the caller's choice, as elsewhere).
         expect(await store.auditHead()).toBeNull();
+      });
+    });
+
+    describe('leases', () => {
+      it('one holder at a time; renewed by its holder; taken over when expired or released', async () => {
+        const other = await another();
+        const got = await Promise.all([
+          store.tryLease('siem:soc', 'a', T, 30_000),
+          other.tryLease('siem:soc', 'b', T, 30_000),
+        ]);
+        expect(got.filter(Boolean)).toHaveLength(1);
+        const [winner, loser] = got[0] ? ['a', 'b'] : ['b', 'a'];
+        expect(await store.tryLease('siem:soc', loser!, T + 29_999, 30_000)).toBe(false);
+        expect(await store.tryLease('siem:soc', winner!, T + 20_000, 30_000)).toBe(true);
+        // Renewed to T + 50 000: still the winner's at T + 40 000.
+        expect(await store.tryLease('siem:soc', loser!, T + 40_000, 30_000)).toBe(false);
+        expect(await store.tryLease('siem:soc', loser!, T + 50_000, 30_000)).toBe(true);
+        expect(await store.tryLease('notify', winner!, T, 30_000)).toBe(true);
+        await store.releaseLease('notify', loser!);
+        expect(await store.tryLease('notify', loser!, T + 1, 30_000)).toBe(false);
+        await store.releaseLease('notify', winner!);
+        expect(await store.tryLease('notify', loser!, T + 1, 30_000)).toBe(true);
       });
     });
 

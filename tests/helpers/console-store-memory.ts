@@ -589,4 +589,17 @@ export class MemoryConsoleStore implements ConsoleStore {
     }
     return [...counts.values()];
   }
+
+  leases = new Map<string, { holder: string; expiresAt: number }>();
+  async tryLease(name: string, holder: string, now: number, ttlMs: number) {
+    await this.check();
+    const l = this.leases.get(name);
+    if (l && l.holder !== holder && l.expiresAt > now) return false;
+    this.leases.set(name, { holder, expiresAt: now + ttlMs });
+    return true;
+  }
+  async releaseLease(name: string, holder: string) {
+    await this.check();
+    if (this.leases.get(name)?.holder === holder) this.leases.delete(name);
+  }
 }

@@ -17,6 +17,7 @@ import {
   MIN_PASSWORD_CHARS,
   passwordProblem,
 } from '../../console/auth/password.js';
+import { DEFAULT_CONSOLE_CONFIG, loadConsoleConfig } from '../../console/config.js';
 import { loadExceptionKey } from '../../console/keys.js';
 import { openStore } from '../../console/open-store.js';
 import { buildConsole } from '../../console/server/app.js';
@@ -45,6 +46,7 @@ export interface ConsoleFlags {
   insecure?: boolean;
   exceptionKey?: string;
   syncInterval?: string;
+  config?: string;
 }
 
 export interface Listen {
@@ -116,6 +118,7 @@ export default async function consoleServe(
   if (!tls && !isLoopback(listen.host) && !f.insecure)
     throw new BaomiError('CONSOLE_TLS_REQUIRED', { host: listen.host }, 2);
   const intervalMs = syncInterval(f.syncInterval ?? DEFAULT_SYNC_INTERVAL);
+  const config = f.config ? loadConsoleConfig(resolve(f.config)) : DEFAULT_CONSOLE_CONFIG;
   const dataDir = prepareDataDir(f.dataDir);
   const key = loadExceptionKey({
     dataDir,
@@ -136,6 +139,7 @@ export default async function consoleServe(
     store,
     exceptionKey: key,
     syncIntervalMs: intervalMs,
+    config,
     ...(tls ? { https: tls } : {}),
     // JSON lines on stderr; stdout keeps the one start line.
     log: { level: process.env.BAOMI_LOG_LEVEL ?? 'info', stream: process.stderr },

@@ -105,6 +105,7 @@ export function registerCommands(program: Command, { t, configure, run }: Regist
     .option('--insecure', t('cli.opt.insecure'))
     .option('--exception-key <file>', t('cli.opt.consoleExceptionKey'))
     .option('--sync-interval <duration>', t('cli.opt.syncInterval', { default: '60s' }))
+    .option('--config <file>', t('cli.opt.consoleConfig'))
     .action(run(() => import('./console.js')));
   const consoleUser = sub(consoleCmd, 'user', t('cli.cmd.consoleUser'));
   sub(consoleUser, 'add', t('cli.cmd.consoleUserAdd'))

@@ -9,9 +9,12 @@
 // (what they are for: one noisy client or agent cannot take a process's capacity), and
 // nothing breaks when a process restarts and forgets. What must hold across processes, the
 // per-name login throttle, is in the store (auth/throttle.ts).
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import { type ConsoleConfig, DEFAULT_CONSOLE_CONFIG } from '../../core/console/config/index.js';
 import { MAX_BODY_BYTES } from '../../core/sync/wire.js';
 import type { ConsoleStore } from '../store/types.js';
 import { LoadMeter } from './backpressure.js';
@@ -28,6 +31,7 @@ import { requestRoutes } from './routes/requests.js';
 import { sessionRoutes } from './routes/session.js';
 import { syncRoutes } from './routes/sync.js';
 import { SILENT_INTERVALS } from './views.js';
+import { buildWorkers, type ConsoleWorker } from './workers.js';
 
 export const DEFAULT_LIMITS: RateLimits = {
   perIp: 600,
@@ -62,6 +66,8 @@ export const REDACT = [
 
 export interface ConsoleOptions {
   store: ConsoleStore;
+  /** The configuration file (default: DEFAULT_CONSOLE_CONFIG: no sink, no channel, kept). */
+  config?: ConsoleConfig;
   exceptionKey: Deps['exceptionKey'];
   syncIntervalMs: number;
   now?: () => number;
@@ -72,6 +78,8 @@ export interface ConsoleOptions {
   limits?: Partial<RateLimits>;
   /** Run the flush and silent-check timers (default true; tests call them by hand). */
   timers?: boolean;
+  /** Run the background workers (workers.ts; default: as timers). */
+  workers?: boolean;
 }
 
 /** What tests and the CLI reach beside the routes. */
@@ -81,6 +89,8 @@ export interface ConsoleHandle {
   flushLastSeen(): Promise<void>;
   /** Flags agents silent for SILENT_INTERVALS intervals (and raises their alerts). */
   checkSilent(): Promise<void>;
+  /** The background workers (started with the timers unless `workers: false`). */
+  workers: ConsoleWorker[];
 }
 
 declare module 'fastify' {
@@ -115,6 +125,8 @@ export function buildConsole(o: ConsoleOptions): FastifyInstance {
   const lastSeen = new LastSeenBuffer(store, app.log);
   const deps: Deps = {
     store,
+    config: o.config ?? DEFAULT_CONSOLE_CONFIG,
+    instanceId: `${hostname()}:${process.pid}:${randomBytes(6).toString('hex')}`,
     now,
     exceptionKey: o.exceptionKey,
     syncIntervalMs: o.syncIntervalMs,
@@ -142,7 +154,8 @@ export function buildConsole(o: ConsoleOptions): FastifyInstance {
     const alerts = await store.flagSilent(t - SILENT_INTERVALS * o.syncIntervalMs, t);
     for (const a of alerts) app.log.warn({ agent: a.agentId, alert: a.type }, 'agent silent');
   };
-  app.decorate('baomi', { deps, flushLastSeen: () => lastSeen.flush(), checkSilent });
+  const workers = buildWorkers(deps, app.log);
+  app.decorate('baomi', { deps, flushLastSeen: () => lastSeen.flush(), checkSilent, workers });
   app.decorateRequest('rawBody', null);
   app.decorateRequest('staff', null);
   app.decorateRequest('agentRow', null);
@@ -192,6 +205,7 @@ export function buildConsole(o: ConsoleOptions): FastifyInstance {
 
   const timers: NodeJS.Timeout[] = [];
   app.addHook('onReady', async () => {
+    if (o.workers ?? o.timers !== false) for (const w of workers) w.start();
     if (o.timers === false) return;
     load.start();
     timers.push(setInterval(() => void lastSeen.flush(), FLUSH_MS).unref());
@@ -203,6 +217,7 @@ export function buildConsole(o: ConsoleOptions): FastifyInstance {
   });
   app.addHook('onClose', async () => {
     for (const t of timers) clearInterval(t);
+    await Promise.all(workers.map((w) => w.stop()));
     load.stop();
     await lastSeen.flush();
   });

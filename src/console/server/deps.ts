@@ -1,6 +1,7 @@
 // What every route of the console needs, built once by app.ts.
 import type { KeyObject } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import type { ConsoleConfig } from '../../core/console/config/index.js';
 import type { Json } from '../../core/events/types.js';
 import type { AgentRow, AuditInput, ConsoleStore, StaffUser } from '../store/types.js';
 import type { LoadMeter } from './backpressure.js';
@@ -19,6 +20,10 @@ export interface RateLimits {
 
 export interface Deps {
   store: ConsoleStore;
+  /** The configuration file's content (DEFAULT_CONSOLE_CONFIG without --config). */
+  config: ConsoleConfig;
+  /** This process among several on one database: holds leases (lease-loop.ts). */
+  instanceId: string;
   now: () => number;
   exceptionKey: { privateKey: KeyObject; publicKeyPem: string };
   syncIntervalMs: number;

@@ -894,4 +894,19 @@ export class PostgresConsoleStore implements ConsoleStore {
       agents: Number(r.agents),
     }));
   }
+
+  async tryLease(name: string, holder: string, now: number, ttlMs: number): Promise<boolean> {
+    const rows = await this.q(
+      `INSERT INTO leases (name, holder, expires_at) VALUES ($1, $2, $3)
+       ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+       WHERE leases.holder = excluded.holder OR leases.expires_at <= $4
+       RETURNING holder`,
+      [name, holder, now + ttlMs, now],
+    );
+    return rows.length === 1;
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    await this.q('DELETE FROM leases WHERE name = $1 AND holder = $2', [name, holder]);
+  }
 }

@@ -874,6 +874,26 @@ export class SqliteConsoleStore implements ConsoleStore {
       })),
     );
   }
+
+  async tryLease(name: string, holder: string, now: number, ttlMs: number): Promise<boolean> {
+    return this.op(
+      () =>
+        this.run(
+          `INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)
+           ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+           WHERE leases.holder = excluded.holder OR leases.expires_at <= ?`,
+          name,
+          holder,
+          now + ttlMs,
+          now,
+        ) === 1,
+      true,
+    );
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    await this.op(() => this.run('DELETE FROM leases WHERE name = ? AND holder = ?', name, holder));
+  }
 }
 
 function insertEventsSql(rows: number): string {

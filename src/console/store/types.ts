@@ -374,4 +374,15 @@ export interface ConsoleStore {
   policyFor(group: Group): Promise<PolicyRow | null>;
   /** Which agents run which policy (from their heartbeats): one query. */
   policyVersions(): Promise<{ name: string | null; version: number | null; agents: number }[]>;
+
+  // Leases (issue 12): work only one console process may do at a time (a SIEM sink's
+  // forwarder, the notifier, retention) runs in the holder of its lease (src/console/workers.ts).
+  /**
+   * Takes or renews the lease `name` for `holder` until `now + ttlMs`: true when `holder`
+   * holds it afterwards (it was free, expired, or `holder`'s already), false when another
+   * live holder has it. One statement, so two processes never both get it.
+   */
+  tryLease(name: string, holder: string, now: number, ttlMs: number): Promise<boolean>;
+  /** Gives the lease up (only when `holder` has it), so another process need not wait. */
+  releaseLease(name: string, holder: string): Promise<void>;
 }

@@ -2,6 +2,11 @@
 import { checkNumbering, type SqlMigration } from '../types.js';
 import { m001Initial } from './001-initial.js';
 import { m002AlertStateChange } from './002-alert-state-change.js';
+import { m003Leases } from './003-leases.js';
 
-export const POSTGRES_MIGRATIONS: readonly SqlMigration[] = [m001Initial, m002AlertStateChange];
+export const POSTGRES_MIGRATIONS: readonly SqlMigration[] = [
+  m001Initial,
+  m002AlertStateChange,
+  m003Leases,
+];
 checkNumbering(POSTGRES_MIGRATIONS);

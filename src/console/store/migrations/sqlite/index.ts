@@ -3,10 +3,12 @@ import { checkNumbering, type SqlMigration } from '../types.js';
 import { m001Initial } from './001-initial.js';
 import { m002AuditHead } from './002-audit-head.js';
 import { m003AlertStateChange } from './003-alert-state-change.js';
+import { m004Leases } from './004-leases.js';
 
 export const SQLITE_MIGRATIONS: readonly SqlMigration[] = [
   m001Initial,
   m002AuditHead,
   m003AlertStateChange,
+  m004Leases,
 ];
 checkNumbering(SQLITE_MIGRATIONS);
