@@ -26,10 +26,12 @@ import type {
   EnrollToken,
   EventPage,
   ExceptionRequestRow,
+  FleetSummary,
   Group,
   IngestResult,
   LastSeen,
   NewAgent,
+  PersonExportReader,
   PolicyRow,
   Role,
   Session,
@@ -601,5 +603,70 @@ export class MemoryConsoleStore implements ConsoleStore {
   async releaseLease(name: string, holder: string) {
     await this.check();
     if (this.leases.get(name)?.holder === holder) this.leases.delete(name);
+  }
+
+  // Metrics and per-person export (issue 12 points 5 and 6)
+  async fleetSummary(onlineSince: number): Promise<FleetSummary> {
+    await this.check();
+    const live = [...this.agents.values()].filter((a) => a.revokedAt === null);
+    return {
+      enrolled: live.length,
+      online: live.filter((a) => a.lastSeen !== null && a.lastSeen >= onlineSince).length,
+      silent: live.filter((a) => a.lastSeen !== null && a.lastSeen < onlineSince).length,
+      never: live.filter((a) => a.lastSeen === null).length,
+      revoked: this.agents.size - live.length,
+      eventsWaiting: live.reduce((n, a) => {
+        const w = a.heartbeat?.eventsWaiting;
+        return n + (typeof w === 'number' ? w : 0);
+      }, 0),
+    };
+  }
+
+  /** The snapshot is a copy of the person's records taken now (the engines: a transaction). */
+  async openPersonExport(user: string): Promise<PersonExportReader> {
+    await this.check();
+    const key = (e: StoredEvent) => [e.ts, e.agentId, e.seq] as const;
+    const after3 = (a: readonly [number, string, number], b: readonly [number, string, number]) =>
+      a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0) || a[2] - b[2];
+    const events = [...this.events.values()]
+      .filter((e) => e.user === user)
+      .map(copy)
+      .sort((a, b) => after3(key(a), key(b)));
+    const requests = [...this.requests.values()]
+      .filter((r) => r.user === user)
+      .map(copy)
+      .sort((a, b) => a.requestedAt - b.requestedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const alerts = this.alerts
+      .filter((a) => a.user === user)
+      .map(copy)
+      .sort((a, b) => a.id - b.id);
+    const check = () => this.check();
+    return {
+      async counts() {
+        await check();
+        return { events: events.length, requests: requests.length, alerts: alerts.length };
+      },
+      async events(after, limit) {
+        await check();
+        const from = after ? ([after.ts, after.agentId, after.seq] as const) : null;
+        return events.filter((e) => from === null || after3(key(e), from) > 0).slice(0, limit);
+      },
+      async requests(after, limit) {
+        await check();
+        return requests
+          .filter(
+            (r) =>
+              after === null ||
+              r.requestedAt > after.requestedAt ||
+              (r.requestedAt === after.requestedAt && r.id > after.id),
+          )
+          .slice(0, limit);
+      },
+      async alerts(afterId, limit) {
+        await check();
+        return alerts.filter((a) => a.id > afterId).slice(0, limit);
+      },
+      async close() {},
+    };
   }
 }

@@ -15,9 +15,18 @@ import { BaomiError } from '../../core/errors.js';
 import type { BaomiEvent } from '../../core/events/types.js';
 import { exceptionEffects, type PlannedAlert, planIngest } from '../../core/sync/ingest.js';
 import { CLOCK_SKEW_MS } from '../../core/sync/wire.js';
+import type { EventKey } from './cursor.js';
 import { isPostgresUnavailable, mapDbError } from './errors.js';
 import { POSTGRES_MIGRATIONS } from './migrations/postgres/index.js';
 import type { SqlMigration } from './migrations/types.js';
+import {
+  fleetSummarySql,
+  personAlertsSql,
+  personCountsSql,
+  personEventsSql,
+  personRequestsSql,
+  toFleetSummary,
+} from './person-sql.js';
 import {
   alertMoves,
   assertStorableEvent,
@@ -52,14 +61,19 @@ import type {
   EnrollToken,
   EventPage,
   ExceptionRequestRow,
+  FleetSummary,
   Group,
   IngestResult,
   LastSeen,
   NewAgent,
+  PersonCounts,
+  PersonExportReader,
   PolicyRow,
+  RequestKey,
   Role,
   Session,
   StaffUser,
+  StoredEvent,
 } from './types.js';
 
 /** Key of the advisory lock migrations take ("baomi" in ASCII). */
@@ -714,8 +728,12 @@ export class PostgresConsoleStore implements ConsoleStore {
   ): Promise<AlertRow[]> {
     if (planned.length === 0) return [];
     const rows = await this.q(
-      `INSERT INTO alerts (agent_id, ts, type, severity, seq, data, dedup_key)
-       SELECT $1, $2, t, s, q, d, k FROM unnest($3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[])
+      // user_name: the user of the event the alert is about, stored before this insert in
+      // the same transaction (the person's export finds the alert by it; migration 007).
+      `INSERT INTO alerts (agent_id, ts, type, severity, seq, data, dedup_key, user_name)
+       SELECT $1, $2, t, s, q, d, k,
+              (SELECT e.user_name FROM events e WHERE e.agent_id = $1 AND e.seq = x.q LIMIT 1)
+       FROM unnest($3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[])
          WITH ORDINALITY AS x(t, s, q, d, k, n)
        ORDER BY n
        ON CONFLICT (agent_id, dedup_key) DO NOTHING
@@ -908,5 +926,81 @@ export class PostgresConsoleStore implements ConsoleStore {
 
   async releaseLease(name: string, holder: string): Promise<void> {
     await this.q('DELETE FROM leases WHERE name = $1 AND holder = $2', [name, holder]);
+  }
+
+  // Metrics and per-person export (issue 12 points 5 and 6)
+
+  async fleetSummary(onlineSince: number): Promise<FleetSummary> {
+    const q = fleetSummarySql('postgres', onlineSince);
+    return toFleetSummary((await this.one(q.sql, q.values))!);
+  }
+
+  async openPersonExport(user: string): Promise<PersonExportReader> {
+    let c: pg.PoolClient;
+    try {
+      c = await this.pool.connect();
+    } catch (e) {
+      throw mapDbError('postgres', e);
+    }
+    try {
+      // The snapshot is taken at the first query after BEGIN (counts()), and every page reads it.
+      await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    } catch (e) {
+      c.release(e instanceof Error ? e : true);
+      throw mapDbError('postgres', e);
+    }
+    return new PostgresPersonExport(c, user, (sql, values, client) => this.q(sql, values, client));
+  }
+}
+
+/** One person's records in one REPEATABLE READ READ ONLY transaction (openPersonExport). */
+class PostgresPersonExport implements PersonExportReader {
+  private done = false;
+  private broken: Error | undefined;
+
+  constructor(
+    private readonly c: pg.PoolClient,
+    private readonly user: string,
+    private readonly query: (sql: string, values: unknown[], c: Q) => Promise<Row[]>,
+  ) {}
+
+  private async all(q: { sql: string; values: unknown[] }): Promise<Row[]> {
+    try {
+      return await this.query(q.sql, q.values, this.c);
+    } catch (e) {
+      this.broken ??= e instanceof Error ? e : new Error(String(e));
+      throw e;
+    }
+  }
+
+  async counts(): Promise<PersonCounts> {
+    const r = (await this.all(personCountsSql('postgres', this.user)))[0]!;
+    return { events: Number(r.events), requests: Number(r.requests), alerts: Number(r.alerts) };
+  }
+
+  async events(after: EventKey | null, limit: number): Promise<StoredEvent[]> {
+    return (await this.all(personEventsSql('postgres', this.user, after, limit))).map(toEvent);
+  }
+
+  async requests(after: RequestKey | null, limit: number): Promise<ExceptionRequestRow[]> {
+    return (await this.all(personRequestsSql('postgres', this.user, after, limit))).map(toRequest);
+  }
+
+  async alerts(afterId: number, limit: number): Promise<AlertRow[]> {
+    return (await this.all(personAlertsSql('postgres', this.user, afterId, limit))).map(toAlert);
+  }
+
+  async close(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    if (!this.broken) {
+      try {
+        await this.c.query('ROLLBACK');
+      } catch (e) {
+        this.broken = e instanceof Error ? e : new Error(String(e));
+      }
+    }
+    // A client whose query failed is destroyed, not returned to the pool (as tx() does).
+    this.c.release(this.broken ?? false);
   }
 }

@@ -150,6 +150,8 @@ export function toAlert(r: Row): AlertRow {
     seq: numOrNull(r.seq),
     data: json<{ [k: string]: Json }>(r.data),
     state: r.state as AlertState,
+    // The user of the event it was raised from (migration sqlite 008 / postgres 007).
+    ...(r.user_name !== null && r.user_name !== undefined ? { user: String(r.user_name) } : {}),
     // Present once staff changed the stage (migration 003 / 002): the row of an untouched
     // alert reads as before.
     ...(r.state_at !== null && r.state_at !== undefined

@@ -13,9 +13,18 @@ import { BaomiError } from '../../core/errors.js';
 import type { BaomiEvent } from '../../core/events/types.js';
 import { exceptionEffects, type PlannedAlert, planIngest } from '../../core/sync/ingest.js';
 import { CLOCK_SKEW_MS } from '../../core/sync/wire.js';
+import type { EventKey } from './cursor.js';
 import { mapDbError } from './errors.js';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite/index.js';
 import type { SqlMigration } from './migrations/types.js';
+import {
+  fleetSummarySql,
+  personAlertsSql,
+  personCountsSql,
+  personEventsSql,
+  personRequestsSql,
+  toFleetSummary,
+} from './person-sql.js';
 import {
   alertMoves,
   assertStorableEvent,
@@ -49,14 +58,19 @@ import type {
   EnrollToken,
   EventPage,
   ExceptionRequestRow,
+  FleetSummary,
   Group,
   IngestResult,
   LastSeen,
   NewAgent,
+  PersonCounts,
+  PersonExportReader,
   PolicyRow,
+  RequestKey,
   Role,
   Session,
   StaffUser,
+  StoredEvent,
 } from './types.js';
 
 type Statement = Database.Statement<unknown[], unknown>;
@@ -688,8 +702,11 @@ export class SqliteConsoleStore implements ConsoleStore {
     const out: AlertRow[] = [];
     for (const a of planned) {
       const r = this.get(
-        `INSERT INTO alerts (agent_id, ts, type, severity, seq, data, dedup_key)
-         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (agent_id, dedup_key) DO NOTHING RETURNING *`,
+        // user_name: the user of the event the alert is about, stored before this insert in
+        // the same transaction (the person's export finds the alert by it; migration 008).
+        `INSERT INTO alerts (agent_id, ts, type, severity, seq, data, dedup_key, user_name)
+         VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT user_name FROM events WHERE agent_id = ? AND seq = ?))
+         ON CONFLICT (agent_id, dedup_key) DO NOTHING RETURNING *`,
         agentId,
         now,
         a.type,
@@ -697,6 +714,8 @@ export class SqliteConsoleStore implements ConsoleStore {
         a.seq,
         JSON.stringify(a.data),
         a.key,
+        agentId,
+        a.seq,
       );
       if (r) out.push(toAlert(r));
     }
@@ -893,6 +912,75 @@ export class SqliteConsoleStore implements ConsoleStore {
 
   async releaseLease(name: string, holder: string): Promise<void> {
     await this.op(() => this.run('DELETE FROM leases WHERE name = ? AND holder = ?', name, holder));
+  }
+
+  // Metrics and per-person export (issue 12 points 5 and 6)
+
+  async fleetSummary(onlineSince: number): Promise<FleetSummary> {
+    return this.op(() => {
+      const q = fleetSummarySql('sqlite', onlineSince);
+      return toFleetSummary(this.get(q.sql, ...q.values)!);
+    });
+  }
+
+  async openPersonExport(user: string): Promise<PersonExportReader> {
+    return this.op(() => {
+      // A connection of its own, so the long read transaction never holds this one (every
+      // write of the console goes through it); WAL lets writers go on meanwhile.
+      const db = new Database(this.file, { fileMustExist: true });
+      try {
+        db.pragma('query_only = ON');
+        db.pragma(`busy_timeout = ${Number(this.db.pragma('busy_timeout', { simple: true }))}`);
+        db.exec('BEGIN');
+        return new SqlitePersonExport(db, user);
+      } catch (e) {
+        db.close();
+        throw e;
+      }
+    });
+  }
+}
+
+/** One person's records in one read transaction (openPersonExport): its first read fixes the
+ *  snapshot, so counts() and every page after it see the same database. */
+class SqlitePersonExport implements PersonExportReader {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly user: string,
+  ) {}
+
+  private all(q: { sql: string; values: unknown[] }): Row[] {
+    try {
+      return this.db.prepare(q.sql).all(...q.values) as Row[];
+    } catch (e) {
+      throw mapDbError('sqlite', e);
+    }
+  }
+
+  async counts(): Promise<PersonCounts> {
+    const r = this.all(personCountsSql('sqlite', this.user))[0]!;
+    return { events: Number(r.events), requests: Number(r.requests), alerts: Number(r.alerts) };
+  }
+
+  async events(after: EventKey | null, limit: number): Promise<StoredEvent[]> {
+    return this.all(personEventsSql('sqlite', this.user, after, limit)).map(toEvent);
+  }
+
+  async requests(after: RequestKey | null, limit: number): Promise<ExceptionRequestRow[]> {
+    return this.all(personRequestsSql('sqlite', this.user, after, limit)).map(toRequest);
+  }
+
+  async alerts(afterId: number, limit: number): Promise<AlertRow[]> {
+    return this.all(personAlertsSql('sqlite', this.user, afterId, limit)).map(toAlert);
+  }
+
+  async close(): Promise<void> {
+    if (!this.db.open) return;
+    try {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    } finally {
+      this.db.close();
+    }
   }
 }
 

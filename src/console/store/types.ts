@@ -16,6 +16,7 @@
 // appendAudit alone is for what changes nothing else (login, login.failed, logout).
 import type { AlertStage } from '../../core/console/alerts.js';
 import type { BaomiEvent, Json, Severity } from '../../core/events/types.js';
+import type { EventKey } from './cursor.js';
 
 export type Role = 'admin' | 'analyst' | 'auditor';
 
@@ -138,6 +139,9 @@ export interface AlertInput {
 export interface AlertRow extends AlertInput {
   id: number;
   state: AlertState;
+  /** The user of the event the alert was raised from (the event at agentId and seq), when
+   *  that event is stored and names one (migration sqlite 008 / postgres 007); absent else. */
+  user?: string;
   /** Who moved it to `state`, when and why (absent until staff first change it). */
   stateBy?: string;
   stateAt?: number;
@@ -385,4 +389,56 @@ export interface ConsoleStore {
   tryLease(name: string, holder: string, now: number, ttlMs: number): Promise<boolean>;
   /** Gives the lease up (only when `holder` has it), so another process need not wait. */
   releaseLease(name: string, holder: string): Promise<void>;
+
+  // Metrics and per-person export (issue 12 points 5 and 6).
+  /** The fleet's figures for /metrics, in one aggregate query over the agents (never one per
+   *  agent): states as agentView names them (`online`: seen at or after `onlineSince`) and
+   *  the sum of the heartbeats' eventsWaiting over agents not revoked. */
+  fleetSummary(onlineSince: number): Promise<FleetSummary>;
+  /**
+   * Opens one consistent read (a snapshot: PostgreSQL REPEATABLE READ READ ONLY, SQLite a
+   * read transaction on a connection of its own) of every record held about the person
+   * `user`, matched exactly (case and all): events whose user is them, the exception requests
+   * they made, the alerts about their events. Counted and paged in the same snapshot, so the
+   * pages hold exactly the counts. The caller must close() it (it holds a connection).
+   */
+  openPersonExport(user: string): Promise<PersonExportReader>;
+}
+
+/** Agents by state, as /metrics shows them (fleetSummary). */
+export interface FleetSummary {
+  /** Not revoked. */
+  enrolled: number;
+  online: number;
+  silent: number;
+  never: number;
+  revoked: number;
+  /** Sum of the last heartbeats' eventsWaiting (agents not revoked): the fleet's sync backlog. */
+  eventsWaiting: number;
+}
+
+/** How many records of each kind one person's export holds (openPersonExport). */
+export interface PersonCounts {
+  events: number;
+  requests: number;
+  alerts: number;
+}
+
+/** Keyset position in a person's requests: ordered by (requestedAt, id). */
+export interface RequestKey {
+  requestedAt: number;
+  id: string;
+}
+
+/** One snapshot of a person's records, read page by page in a stable order. */
+export interface PersonExportReader {
+  counts(): Promise<PersonCounts>;
+  /** Oldest first by (ts, agentId, seq), after `after`. */
+  events(after: EventKey | null, limit: number): Promise<StoredEvent[]>;
+  /** By (requestedAt, id), after `after`. */
+  requests(after: RequestKey | null, limit: number): Promise<ExceptionRequestRow[]>;
+  /** By id, after `afterId`. */
+  alerts(afterId: number, limit: number): Promise<AlertRow[]>;
+  /** Ends the snapshot and gives its connection back; safe to call twice. */
+  close(): Promise<void>;
 }
