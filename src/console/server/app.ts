@@ -21,11 +21,14 @@ import { LoadMeter } from './backpressure.js';
 import type { Deps, RateLimits } from './deps.js';
 import { ApiError, sendError } from './errors.js';
 import { FLUSH_MS, LastSeenBuffer } from './last-seen.js';
+import { ConsoleMetrics } from './metrics.js';
 import { agentRoutes } from './routes/agents.js';
 import { auditRoutes } from './routes/audit.js';
 import { enrollmentRoutes } from './routes/enrollment.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { peopleRoutes } from './routes/people.js';
 import { policyRoutes } from './routes/policies.js';
 import { requestRoutes } from './routes/requests.js';
 import { sessionRoutes } from './routes/session.js';
@@ -118,8 +121,14 @@ export function buildConsole(o: ConsoleOptions): FastifyInstance {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } },
   }) as unknown as FastifyInstance;
 
-  const store = o.store;
   const now = o.now ?? Date.now;
+  // Every store call of the routes and timers is timed (metrics.ts: database latency, ingest).
+  const metrics = new ConsoleMetrics(o.store, {
+    now,
+    onlineWindowMs: () => SILENT_INTERVALS * o.syncIntervalMs,
+    log: app.log,
+  });
+  const store = metrics.store;
   const limits: RateLimits = { ...DEFAULT_LIMITS, ...o.limits };
   const load = new LoadMeter();
   const lastSeen = new LastSeenBuffer(store, app.log);
@@ -133,6 +142,7 @@ export function buildConsole(o: ConsoleOptions): FastifyInstance {
     secureCookies: o.secureCookies ?? Boolean(o.https),
     lastSeen,
     load,
+    metrics,
     limits,
     auditRow(req, action, target, details = {}, actor) {
       return {
@@ -192,6 +202,7 @@ export function buildConsole(o: ConsoleOptions): FastifyInstance {
     return payload;
   });
   app.addHook('onResponse', async (req, reply) => {
+    metrics.observeRequest(req.routeOptions.url, req.method, reply.statusCode, reply.elapsedTime);
     const line = {
       method: req.method,
       url: req.routeOptions.url ?? 'unknown',
@@ -240,6 +251,8 @@ export function buildConsole(o: ConsoleOptions): FastifyInstance {
     requestRoutes(api, deps);
     policyRoutes(api, deps);
     auditRoutes(api, deps);
+    metricsRoutes(api, deps);
+    peopleRoutes(api, deps);
   });
   return app;
 }

@@ -6,6 +6,7 @@ import type { Json } from '../../core/events/types.js';
 import type { AgentRow, AuditInput, ConsoleStore, StaffUser } from '../store/types.js';
 import type { LoadMeter } from './backpressure.js';
 import type { LastSeenBuffer } from './last-seen.js';
+import type { ConsoleMetrics } from './metrics.js';
 
 export interface RateLimits {
   /** Requests per minute from one address to the staff API and /enroll. */
@@ -31,6 +32,8 @@ export interface Deps {
   secureCookies: boolean;
   lastSeen: LastSeenBuffer;
   load: LoadMeter;
+  /** Prometheus metrics of this app (GET /metrics); `store` above is measured by it. */
+  metrics: ConsoleMetrics;
   limits: RateLimits;
   /** The audit row of a staff (or agent) action, to hand to the store method that makes the
    *  change (one transaction: store/types.ts); actor defaults to the authenticated staff. */

@@ -37,6 +37,11 @@
 //   GET  /api/v1/policies/versions             → {versions: [{name, version, agents}]} (any)
 //   GET  /api/v1/audit?after&limit             → {rows: AuditRow[], next}       (admin, auditor)
 //   GET  /api/v1/audit/verify                  → {ok, checked, breaks}          (admin, auditor)
+//   GET  /api/v1/people/:user/export?format=json|csv
+//                                              → the person's records, streamed (admin, auditor;
+//        core/console/person-export.ts; one audit row person.exported {format, counts} first)
+//   GET  /metrics                              → Prometheus text format         (any: API token
+//        or session; server/metrics.ts lists the series)
 //
 // Errors: wire.ts WireError {error: CODE, message} with 400 (bad input), 401 (not logged in /
 // bad signature), 403 (role, CSRF, revoked), 404, 409 (replay, already decided, alert stage), 413 (body),

@@ -1,0 +1,413 @@
+// The per-person export (issue 12 point 6: access requests under PIPL): every record the
+// console holds about one employee, as one JSON document or one CSV file. Pure: the server
+// streams what these functions write (routes/people.ts), the staff CLI checks what it
+// received with them (`baomi console person-export`), and tests read a CSV back with them.
+//
+// Both forms end with the number of rows they hold, so a download cut short is seen:
+// - JSON: one document, one line per record (JSON.stringify never writes a raw newline):
+//     {"format":"baomi-person-export/1","user":…,"exportedAt":…,"exportedBy":…,"auditSeq":…,"notes":[…],
+//     "events":[
+//     {…}
+//     ,{…}
+//     ],
+//     "requests":[ … ],
+//     "alerts":[ … ],
+//     "cases":null,
+//     "counts":{"events":N,"requests":N,"alerts":N,"cases":0,"rows":N}}
+// - CSV (RFC 4180, CRLF): a header, an `export` row (who, when, the audit row), one row per
+//   record with a `record` column (event | request | alert) and stable columns, and an `end`
+//   row whose `data` holds the counts.
+//
+// SECURITY: every string in it came from a workstation (paths, host names, the user name
+// itself) or from staff: hostile. A CSV cell that a spreadsheet would run as a formula (it
+// starts with = + - @, a tab or a CR, or their full-width forms) gets a leading apostrophe;
+// so does a cell that starts with an apostrophe, so reading it back (strip one) is exact.
+// Cases: issue 13 adds them. The `cases` section is null and the notes say why; CASES_SEAM
+// marks the place to add the section (JSON section, CSV record kind, counts.cases).
+import type { BaomiEvent, Json, Severity } from '../events/types.js';
+import type { AlertStage } from './alerts.js';
+
+export const PERSON_EXPORT_FORMAT = 'baomi-person-export/1';
+export const PERSON_EXPORT_FORMATS = ['json', 'csv'] as const;
+export type PersonExportFormat = (typeof PERSON_EXPORT_FORMATS)[number];
+
+/** The kinds of record, in the order of the sections. (CASES_SEAM: 'case' joins them.) */
+export const PERSON_RECORD_KINDS = ['event', 'request', 'alert'] as const;
+export type PersonRecordKind = (typeof PERSON_RECORD_KINDS)[number];
+
+/** An event as the console stores it (the agent's event plus where and when it arrived). */
+export interface ExportedEvent extends BaomiEvent {
+  agentId: string;
+  receivedAt: number;
+}
+
+/** An exception request the person made. The approval token itself is withheld (a credential
+ *  for the device exception, not information about the person): `tokenIssued` says whether
+ *  one was. */
+export interface ExportedRequest {
+  id: string;
+  agentId: string;
+  user: string | null;
+  device: string;
+  deviceLabel: string | null;
+  reason: string;
+  requestedAt: number;
+  state: 'pending' | 'approved' | 'denied';
+  decidedBy: string | null;
+  decidedAt: number | null;
+  note: string | null;
+  deliveredAt: number | null;
+  tokenIssued: boolean;
+}
+
+/** An alert raised from one of the person's events. */
+export interface ExportedAlert {
+  id: number;
+  agentId: string | null;
+  ts: number;
+  type: string;
+  severity: Severity;
+  seq: number | null;
+  data: { [k: string]: Json };
+  state: AlertStage;
+  user?: string;
+  stateBy?: string;
+  stateAt?: number;
+  stateNote?: string;
+}
+
+export interface PersonExportHeader {
+  format: typeof PERSON_EXPORT_FORMAT;
+  user: string;
+  exportedAt: number;
+  exportedBy: string;
+  /** The seq of the `person.exported` audit row written before the export began. */
+  auditSeq: number;
+  notes: { en: string; 'zh-CN': string }[];
+}
+
+export interface PersonExportCounts {
+  events: number;
+  requests: number;
+  alerts: number;
+  /** Always 0 until issue 13 (CASES_SEAM). */
+  cases: number;
+  /** Every record row of the export (events + requests + alerts + cases). */
+  rows: number;
+}
+
+/** What every export says about itself, in both languages. */
+export const PERSON_EXPORT_NOTES: PersonExportHeader['notes'] = [
+  {
+    en: 'An event’s user is the person logged in at the workstation’s console when it was recorded (the seat user), not necessarily who made a file change: the operating system does not say who did.',
+    'zh-CN':
+      '事件的用户是记录时在该工作站控制台登录的人（座席用户），不一定是修改文件的人：操作系统不提供操作者。',
+  },
+  {
+    en: 'Events, exception requests and alerts are matched on this exact user name (case included). Files whose owner is this person but that were changed while someone else was logged in are not in this export.',
+    'zh-CN':
+      '事件、例外申请和告警按此用户名精确匹配（区分大小写）。文件所有者是此人、但修改时登录的是他人的记录不在本导出中。',
+  },
+  {
+    en: 'Cases: this console does not keep cases yet; the cases section is empty (null) for that reason, not because none name this person.',
+    'zh-CN': '案件：本控制台尚未保存案件，因此案件部分为空（null），并非没有涉及此人的案件。',
+  },
+  {
+    en: 'Approval tokens of exception requests are withheld (tokenIssued says whether one was issued).',
+    'zh-CN': '例外申请的批准令牌不导出（tokenIssued 表示是否已签发）。',
+  },
+];
+
+export function countsOf(c: { events: number; requests: number; alerts: number }) {
+  const counts: PersonExportCounts = {
+    events: c.events,
+    requests: c.requests,
+    alerts: c.alerts,
+    cases: 0,
+    rows: c.events + c.requests + c.alerts,
+  };
+  return counts;
+}
+
+// JSON ----------------------------------------------------------------------------------------
+
+/** JSON sections, in order; each is opened, filled one record per line, and closed. */
+export const JSON_SECTIONS: Record<PersonRecordKind, string> = {
+  event: 'events',
+  request: 'requests',
+  alert: 'alerts',
+};
+
+/** The first line: the document's fields before the sections (ends with a comma). */
+export function jsonHead(h: PersonExportHeader): string {
+  const s = JSON.stringify(h);
+  return `${s.slice(0, -1)},\n`;
+}
+
+export function jsonSectionOpen(kind: PersonRecordKind): string {
+  return `"${JSON_SECTIONS[kind]}":[\n`;
+}
+
+/** One record line; every record but a section's first starts with the comma. */
+export function jsonRecord(record: object, first: boolean): string {
+  return `${first ? '' : ','}${JSON.stringify(record)}\n`;
+}
+
+export function jsonSectionClose(): string {
+  return '],\n';
+}
+
+/** The last line: the cases seam and the counts, closing the document. */
+export function jsonTail(counts: PersonExportCounts): string {
+  return `"cases":null,\n"counts":${JSON.stringify(counts)}}\n`;
+}
+
+/** A record line of the JSON form (a line after the first that starts an object). */
+export function isJsonRecordLine(line: string, lineNo: number): boolean {
+  return lineNo > 0 && (line.startsWith('{"') || line.startsWith(',{"'));
+}
+
+/** The counts of a JSON export's last line, or null when that line is not the end. */
+export function jsonTailCounts(lastLine: string): PersonExportCounts | null {
+  const m = /^"counts":(\{.*\})\}$/.exec(lastLine);
+  if (!m) return null;
+  try {
+    return JSON.parse(m[1]!) as PersonExportCounts;
+  } catch {
+    return null;
+  }
+}
+
+// CSV -----------------------------------------------------------------------------------------
+
+export const CSV_COLUMNS = [
+  'record',
+  'id',
+  'agent_id',
+  'seq',
+  'ts',
+  'time',
+  'received_at',
+  'type',
+  'severity',
+  'level',
+  'user',
+  'host',
+  'data',
+  'prev_hash',
+  'hash',
+  'state',
+  'device',
+  'device_label',
+  'reason',
+  'decided_by',
+  'decided_at',
+  'note',
+  'delivered_at',
+  'token_issued',
+  'state_by',
+  'state_at',
+  'state_note',
+] as const;
+type Column = (typeof CSV_COLUMNS)[number];
+type Cell = string | number | boolean | null | undefined;
+
+/** Starts that a spreadsheet reads as a formula (ASCII and full-width), and the apostrophe
+ *  itself so that the prefix is always the one to strip. */
+const FORMULA_START = /^[=+\-@\t\r'\uff1d\uff0b\uff0d\uff20]/;
+
+/** One CSV cell (RFC 4180): null/undefined is an empty field, '' is `""` (kept apart). */
+export function csvCell(v: Cell): string {
+  if (v === null || v === undefined) return '';
+  const raw = typeof v === 'string' ? v : String(v);
+  if (raw === '') return '""';
+  const s = FORMULA_START.test(raw) ? `'${raw}` : raw;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function csvLine(cells: Partial<Record<Column, Cell>>): string {
+  return `${CSV_COLUMNS.map((c) => csvCell(cells[c])).join(',')}\r\n`;
+}
+
+const iso = (ms: number) => {
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+};
+
+/** The first line: a UTF-8 BOM (so spreadsheets read the Chinese text right) and the names. */
+export function csvHeaderLine(): string {
+  return `\ufeff${CSV_COLUMNS.join(',')}\r\n`;
+}
+
+export function csvHeadRow(h: PersonExportHeader): string {
+  return csvLine({
+    record: 'export',
+    user: h.user,
+    ts: h.exportedAt,
+    time: iso(h.exportedAt),
+    data: JSON.stringify({
+      format: h.format,
+      exportedBy: h.exportedBy,
+      auditSeq: h.auditSeq,
+      notes: h.notes,
+    }),
+  });
+}
+
+export function csvEventRow(e: ExportedEvent): string {
+  return csvLine({
+    record: 'event',
+    id: e.id,
+    agent_id: e.agentId,
+    seq: e.seq,
+    ts: e.ts,
+    time: iso(e.ts),
+    received_at: e.receivedAt,
+    type: e.type,
+    severity: e.severity,
+    level: e.level,
+    user: e.user,
+    host: e.host,
+    data: JSON.stringify(e.data),
+    prev_hash: e.prevHash,
+    hash: e.hash,
+  });
+}
+
+export function csvRequestRow(r: ExportedRequest): string {
+  return csvLine({
+    record: 'request',
+    id: r.id,
+    agent_id: r.agentId,
+    ts: r.requestedAt,
+    time: iso(r.requestedAt),
+    user: r.user,
+    state: r.state,
+    device: r.device,
+    device_label: r.deviceLabel,
+    reason: r.reason,
+    decided_by: r.decidedBy,
+    decided_at: r.decidedAt,
+    note: r.note,
+    delivered_at: r.deliveredAt,
+    token_issued: r.tokenIssued,
+  });
+}
+
+export function csvAlertRow(a: ExportedAlert): string {
+  return csvLine({
+    record: 'alert',
+    id: a.id,
+    agent_id: a.agentId,
+    seq: a.seq,
+    ts: a.ts,
+    time: iso(a.ts),
+    type: a.type,
+    severity: a.severity,
+    user: a.user,
+    data: JSON.stringify(a.data),
+    state: a.state,
+    state_by: a.stateBy,
+    state_at: a.stateAt,
+    state_note: a.stateNote,
+  });
+}
+
+/** The last row: `end`, its data the counts. */
+export function csvEndRow(counts: PersonExportCounts): string {
+  return csvLine({ record: 'end', data: JSON.stringify(counts) });
+}
+
+/**
+ * Reads CSV (RFC 4180) as it arrives, chunk by chunk: complete records come out of push(),
+ * the last one out of end(). A field that was not quoted and is empty is null; `""` is ''.
+ * A leading apostrophe (the formula guard) is NOT stripped here: decodeCsvCell does that.
+ */
+export class CsvReader {
+  private field = '';
+  private quoted = false;
+  private inQuotes = false;
+  /** A quote seen inside quotes: the field's end, or the first of `""`. */
+  private quoteSeen = false;
+  private record: (string | null)[] = [];
+  private started = false;
+  private first = true;
+
+  push(chunk: string): (string | null)[][] {
+    const out: (string | null)[][] = [];
+    for (const ch of chunk) {
+      if (this.first) {
+        this.first = false;
+        if (ch === '\ufeff') continue; // a BOM (written for spreadsheets) is not data
+      }
+      if (this.inQuotes) {
+        if (!this.quoteSeen) {
+          if (ch === '"') this.quoteSeen = true;
+          else this.field += ch;
+          continue;
+        }
+        this.quoteSeen = false;
+        if (ch === '"') {
+          this.field += '"';
+          continue;
+        }
+        this.inQuotes = false; // that quote closed the field; ch is read below
+      }
+      this.started = true;
+      if (ch === '"' && this.field === '' && !this.quoted) {
+        this.inQuotes = true;
+        this.quoted = true;
+      } else if (ch === ',') {
+        this.endField();
+      } else if (ch === '\n') {
+        if (!this.quoted && this.field.endsWith('\r')) this.field = this.field.slice(0, -1);
+        this.endField();
+        out.push(this.record);
+        this.record = [];
+        this.started = false;
+      } else if (!(ch === '\r' && this.quoted)) {
+        this.field += ch;
+      }
+    }
+    return out;
+  }
+
+  /** The record still open (a file that does not end with a line break), if any. */
+  end(): (string | null)[][] {
+    if (this.quoteSeen) {
+      this.quoteSeen = false;
+      this.inQuotes = false;
+    }
+    if (this.inQuotes) throw new Error('CSV ends inside a quoted field');
+    if (!this.started) return [];
+    this.endField();
+    const r = this.record;
+    this.record = [];
+    this.started = false;
+    return [r];
+  }
+
+  private endField(): void {
+    this.record.push(this.quoted || this.field !== '' ? this.field : null);
+    this.field = '';
+    this.quoted = false;
+  }
+}
+
+/** A cell as written: the formula guard's apostrophe removed. */
+export function decodeCsvCell(v: string | null): string | null {
+  return v !== null && v.startsWith("'") ? v.slice(1) : v;
+}
+
+/** The counts of a CSV export's last record, or null when it is not the `end` row. */
+export function csvEndCounts(record: (string | null)[]): PersonExportCounts | null {
+  if (record.length !== CSV_COLUMNS.length || decodeCsvCell(record[0] ?? null) !== 'end')
+    return null;
+  try {
+    return JSON.parse(
+      decodeCsvCell(record[CSV_COLUMNS.indexOf('data')] ?? null) ?? '',
+    ) as PersonExportCounts;
+  } catch {
+    return null;
+  }
+}
