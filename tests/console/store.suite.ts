@@ -5,12 +5,15 @@
 // instances on one database ingesting and auditing at once, retries, hostile strings.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EventKey } from '../../src/console/store/cursor.js';
 import { POSTGRES_MIGRATIONS } from '../../src/console/store/migrations/postgres/index.js';
 import { SQLITE_MIGRATIONS } from '../../src/console/store/migrations/sqlite/index.js';
 import type {
   AlertRow,
   AlertState,
   ConsoleStore,
+  ExceptionRequestRow,
+  RequestKey,
   StoredEvent,
 } from '../../src/console/store/types.js';
 import { verifyAudit } from '../../src/core/console/audit.js';
@@ -1386,6 +1389,174 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
         ]);
         // Without an audit input nothing is appended (the caller's choice, as elsewhere).
         expect(await store.auditHead()).toBeNull();
+      });
+    });
+
+    describe('metrics and per-person export', () => {
+      it('fleetSummary counts agents by state and sums the backlog, in one aggregate', async () => {
+        for (const id of ['a-online', 'a-silent', 'a-never', 'a-revoked', 'a-string'])
+          await enroll(id);
+        expect(await store.fleetSummary(T)).toEqual({
+          enrolled: 5,
+          online: 0,
+          silent: 0,
+          never: 5,
+          revoked: 0,
+          eventsWaiting: 0,
+        });
+        await store.flushLastSeen([
+          { agentId: 'a-online', at: T + 100, heartbeat: { eventsWaiting: 5 } },
+          { agentId: 'a-silent', at: T - 100, heartbeat: { eventsWaiting: 7 } },
+          { agentId: 'a-revoked', at: T + 100, heartbeat: { eventsWaiting: 1000 } },
+          // A number in a string is not a number: not summed.
+          { agentId: 'a-string', at: T, heartbeat: { eventsWaiting: '9' } },
+        ]);
+        await store.revokeAgent('a-revoked', T + 1);
+        expect(await store.fleetSummary(T)).toEqual({
+          enrolled: 4,
+          online: 2,
+          silent: 1,
+          never: 1,
+          revoked: 1,
+          eventsWaiting: 12,
+        });
+      });
+
+      it('an alert raised from an event names its user; one about no stored event names none', async () => {
+        await enroll();
+        const log = new AgentLog();
+        log.add({ user: 'zhang' });
+        log.add({ user: 'zhang', type: 'alert.raised', severity: 'high', data: { count: 5 } });
+        log.add({ user: 'li' });
+        log.add({ user: 'li' });
+        const r = await store.ingest('agent-1', [...log.range(1, 2), log.events[3]!], T);
+        expect(r.alerts.map((a) => [a.type, a.user])).toEqual([
+          ['alert.raised', 'zhang'],
+          ['sync.gap', undefined],
+        ]);
+        const edited = { ...log.events[2]!, data: { path: '/x' } };
+        const broken = await store.ingest('agent-1', [edited], T + 1);
+        expect(broken.alerts.map((a) => [a.type, a.user])).toEqual([['sync.chain-broken', 'li']]);
+        const listed = await store.listAlerts({ limit: 10 });
+        expect(listed.map((a) => [a.type, a.user])).toEqual([
+          ['sync.chain-broken', 'li'],
+          ['sync.gap', undefined],
+          ['alert.raised', 'zhang'],
+        ]);
+        expect(listed[1]).not.toHaveProperty('user');
+      });
+
+      /** Every page of a section, `size` at a time, through the reader's keyset. */
+      async function drain<T, K>(
+        page: (after: K | null, n: number) => Promise<T[]>,
+        key: (t: T) => K,
+        size: number,
+      ): Promise<T[]> {
+        const all: T[] = [];
+        for (let after = null as K | null; ; ) {
+          const p = await page(after, size);
+          all.push(...p);
+          if (p.length < size) return all;
+          after = key(p.at(-1)!);
+        }
+      }
+
+      it('a person export holds exactly that person’s records, hostile names and prefixes included, from one snapshot', async () => {
+        await enroll('agent-1');
+        await enroll('agent-2', 'finance', 'ws-02');
+        const names = [HOSTILE[0]!, HOSTILE[3]!, 'zhang', 'zhang.san', 'Zhang', 'zhan', 'zhang '];
+        const logs = [new AgentLog('ws-01'), new AgentLog('ws-02', 1_700_000_000_500)];
+        const expected = new Map<string, BaomiEvent[]>(names.map((n) => [n, []]));
+        for (let i = 0; i < 30; i++) {
+          const user = names[i % names.length]!;
+          const log = logs[i % 2]!;
+          const e = log.add({ user, data: { path: `/srv/${i}` } });
+          expected.get(user)!.push(e);
+        }
+        const zhangRaised = logs[0]!.add({
+          user: 'zhang',
+          type: 'alert.raised',
+          severity: 'critical',
+          data: { rule: 'file.*' },
+        });
+        expected.get('zhang')!.push(zhangRaised);
+        logs[0]!.add({ type: 'file.modified' }); // no user
+        for (const [i, user] of ['zhang', 'zhang.san', HOSTILE[0]!].entries())
+          logs[1]!.add({
+            user,
+            type: 'usb.exception-requested',
+            data: { requestId: `req-${i}`, device: 'ab'.repeat(32), reason: HOSTILE[i]! },
+          });
+        expected.get('zhang')!.push(logs[1]!.events.at(-3)!);
+        expected.get('zhang.san')!.push(logs[1]!.events.at(-2)!);
+        expected.get(HOSTILE[0]!)!.push(logs[1]!.events.at(-1)!);
+        await store.ingest('agent-1', logs[0]!.events, T);
+        await store.ingest('agent-2', logs[1]!.events, T);
+
+        const byKey = (e: { ts: number; agentId?: string; seq: number }, agentId: string) =>
+          `${String(e.ts).padStart(16, '0')} ${agentId} ${String(e.seq).padStart(8, '0')}`;
+        for (const name of names) {
+          const reader = await store.openPersonExport(name);
+          try {
+            const want = expected.get(name)!;
+            const wantRequests = name === 'zhang' || name === 'zhang.san' || name === HOSTILE[0];
+            const wantAlerts = name === 'zhang' ? 1 : 0;
+            expect(await reader.counts()).toEqual({
+              events: want.length,
+              requests: wantRequests ? 1 : 0,
+              alerts: wantAlerts,
+            });
+            const events = await drain<StoredEvent, EventKey>(
+              (after, n) => reader.events(after, n),
+              (e) => ({ ts: e.ts, agentId: e.agentId, seq: e.seq }),
+              2,
+            );
+            const agentOf = (e: BaomiEvent) => (e.host === 'ws-01' ? 'agent-1' : 'agent-2');
+            expect(events.map((e) => byKey(e, e.agentId))).toEqual(
+              want.map((e) => byKey(e, agentOf(e))).sort(),
+            );
+            expect(events.map(strip)).toEqual(
+              [...want].sort((a, b) => (byKey(a, agentOf(a)) < byKey(b, agentOf(b)) ? -1 : 1)),
+            );
+            const requests = await drain<ExceptionRequestRow, RequestKey>(
+              (after, n) => reader.requests(after, n),
+              (r) => ({ requestedAt: r.requestedAt, id: r.id }),
+              1,
+            );
+            expect(requests.map((r) => r.user)).toEqual(wantRequests ? [name] : []);
+            const alerts = await drain<AlertRow, number>(
+              (after, n) => reader.alerts(after ?? 0, n),
+              (a) => a.id,
+              1,
+            );
+            expect(alerts.map((a) => [a.type, a.user, a.seq])).toEqual(
+              wantAlerts ? [['alert.raised', 'zhang', zhangRaised.seq]] : [],
+            );
+          } finally {
+            await reader.close();
+          }
+        }
+
+        // One snapshot: what is stored after counts() is not in that export's pages.
+        const reader = await store.openPersonExport('zhang');
+        const before = await reader.counts();
+        await store.ingest('agent-1', [logs[0]!.add({ user: 'zhang' })], T + 1);
+        const later = await drain<StoredEvent, EventKey>(
+          (after, n) => reader.events(after, n),
+          (e) => ({ ts: e.ts, agentId: e.agentId, seq: e.seq }),
+          1000,
+        );
+        expect(later).toHaveLength(before.events);
+        await reader.close();
+        await reader.close(); // twice is harmless
+        const next = await store.openPersonExport('zhang');
+        expect((await next.counts()).events).toBe(before.events + 1);
+        await next.close();
+        // Nobody of that name: an empty export, not an error.
+        const nobody = await store.openPersonExport('nobody');
+        expect(await nobody.counts()).toEqual({ events: 0, requests: 0, alerts: 0 });
+        expect(await nobody.events(null, 10)).toEqual([]);
+        await nobody.close();
       });
     });
 
