@@ -216,7 +216,10 @@ export function peopleRoutes(app: FastifyInstance, deps: Deps): void {
       reply
         .type(format === 'json' ? 'application/json; charset=utf-8' : 'text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="person-export.${format}"`);
-      return reply.send(Readable.from(render(reader, format, head, counts, req)));
+      // One page at a time in the stream: what is read ahead is one page and the socket's buffers.
+      return reply.send(
+        Readable.from(render(reader, format, head, counts, req), { highWaterMark: 1 }),
+      );
     },
   );
 }
