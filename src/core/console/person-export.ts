@@ -396,7 +396,7 @@ export class CsvReader {
 
 /** A cell as written: the formula guard's apostrophe removed. */
 export function decodeCsvCell(v: string | null): string | null {
-  return v !== null && v.startsWith("'") ? v.slice(1) : v;
+  return v?.startsWith("'") ? v.slice(1) : v;
 }
 
 /** The counts of a CSV export's last record, or null when it is not the `end` row. */
