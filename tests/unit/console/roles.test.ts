@@ -19,6 +19,8 @@ const ROUTES: [string, string, unknown, string[]][] = [
   ['GET', '/api/v1/policies/versions', undefined, ['admin', 'analyst', 'auditor']],
   ['GET', '/api/v1/audit', undefined, ['admin', 'auditor']],
   ['GET', '/api/v1/audit/verify', undefined, ['admin', 'auditor']],
+  ['GET', '/api/v1/people/zhang.san/export', undefined, ['admin', 'auditor']],
+  ['GET', '/metrics', undefined, ['admin', 'analyst', 'auditor']],
   ['GET', '/api/v1/enrollment-tokens', undefined, ['admin']],
   ['POST', '/api/v1/enrollment-tokens', { group: 'g' }, ['admin']],
   ['DELETE', `/api/v1/enrollment-tokens/${ID}`, undefined, ['admin']],
