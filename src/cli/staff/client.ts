@@ -99,6 +99,53 @@ export class StaffClient {
         throw new BaomiError('CONSOLE_CLIENT_BAD_ANSWER', { url: target, status: raw.status });
       return { status: raw.status, body: parsed as T, headers: raw.headers };
     }
+    this.refused(target, raw.status, parsed);
+  }
+
+  /**
+   * A GET whose 2xx answer is read as a stream (a person's export: too large to hold); the
+   * caller consumes the response. Any other answer is read and thrown as call() does.
+   */
+  async download(path: string, query?: Query): Promise<IncomingMessage> {
+    const target = `${this.conn.base}${path}${queryString(query)}`;
+    const request = this.conn.url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const res = await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = request(
+        target,
+        { method: 'GET', headers: this.headers(), agent: this.agent, timeout: IDLE_TIMEOUT_MS },
+        resolve,
+      );
+      req.on('timeout', () =>
+        req.destroy(Object.assign(new Error('no answer'), { code: 'ETIMEDOUT' })),
+      );
+      req.on('error', (e) => reject(this.failure(e)));
+      req.end();
+    });
+    // Between bytes as while connecting: a console that stops sending is given up.
+    res.setTimeout?.(IDLE_TIMEOUT_MS, () =>
+      res.destroy(Object.assign(new Error('no answer'), { code: 'ETIMEDOUT' })),
+    );
+    const status = res.statusCode ?? 0;
+    if (status >= 200 && status < 300) return res;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const c of res as AsyncIterable<Buffer>) {
+      size += c.length;
+      if (size > 1024 * 1024) break;
+      chunks.push(c);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+      parsed = undefined;
+    }
+    this.refused(target, status, parsed);
+  }
+
+  /** Throws what a non-2xx answer means. */
+  private refused(target: string, status: number, parsed: unknown): never {
+    const raw = { status };
     // A token the console does not take (unknown, expired, revoked, its account disabled):
     // one clear line on what to do, whatever the console's words.
     if (raw.status === 401 && this.auth !== null && 'token' in this.auth)
@@ -120,20 +167,10 @@ export class StaffClient {
     body: unknown,
   ): Promise<{ status: number; text: string; headers: IncomingMessage['headers'] }> {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body), 'utf8');
-    const headers: Record<string, string> = {
-      accept: 'application/json',
-      'accept-language': this.lang === 'zh-CN' ? 'zh-CN' : 'en',
-      'user-agent': `baomi/${VERSION}`,
-    };
+    const headers = this.headers();
     if (payload) {
       headers['content-type'] = 'application/json; charset=utf-8';
       headers['content-length'] = String(payload.length);
-    }
-    const auth = this.auth;
-    if (auth && 'token' in auth) headers.authorization = `Bearer ${auth.token}`;
-    if (auth && 'cookie' in auth) {
-      headers.cookie = auth.cookie;
-      headers['x-csrf-token'] = auth.csrf;
     }
     const request = this.conn.url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
@@ -173,6 +210,21 @@ export class StaffClient {
       req.on('error', (e) => reject(this.failure(e)));
       req.end(payload);
     });
+  }
+
+  private headers(): Record<string, string> {
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'accept-language': this.lang === 'zh-CN' ? 'zh-CN' : 'en',
+      'user-agent': `baomi/${VERSION}`,
+    };
+    const auth = this.auth;
+    if (auth && 'token' in auth) headers.authorization = `Bearer ${auth.token}`;
+    if (auth && 'cookie' in auth) {
+      headers.cookie = auth.cookie;
+      headers['x-csrf-token'] = auth.csrf;
+    }
+    return headers;
   }
 
   /** A failure before the console answered, said as what the person can do about it. */

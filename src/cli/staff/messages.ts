@@ -258,6 +258,21 @@ export const staffCliMessages = {
       'Give one of: --group G to make a token (with --uses, --hours, --department, --class as needed), --list, or --revoke ID.',
     CONSOLE_CLIENT_BAD_NUMBER:
       'Expected a whole number from {{min}} to {{max}} for {{option}}, got "{{value}}".',
+    CONSOLE_CLIENT_EXPORT_CUT:
+      'The export of {{user}} ended before its last line ({{received}} rows arrived): it is incomplete, so nothing was kept. Run the command again; the console’s log says why it stopped.',
+    CONSOLE_CLIENT_OUT_EXISTS:
+      '{{out}} exists already and is not replaced (an earlier export may be evidence): give another --out.',
+    CONSOLE_CLIENT_OUT_FAILED: 'Cannot write the export to {{out}}: {{reason}}. Nothing was kept.',
+    'cli.cmd.staffPersonExport':
+      'export every record the console holds about one person (events, exception requests, alerts) for an access request under PIPL (admin, auditor; recorded in the audit trail); streamed, checked complete',
+    'cli.arg.personUser':
+      'the person’s user name exactly as the events show it (the seat user; case matters)',
+    'cli.opt.personFormat':
+      'json (one document with sections) or csv (one file, a `record` column: event | request | alert); default json',
+    'cli.opt.personOut':
+      'write to FILE (made 0600, written whole or not at all; an existing FILE is not replaced); default: stdout',
+    'cli.staff.personExport.done':
+      'Exported {{rows}} rows about {{user}} ({{events}} events, {{requests}} requests, {{alerts}} alerts) to {{out}}.',
   },
   'zh-CN': {
     'cli.cmd.staffLogin':
@@ -500,5 +515,19 @@ export const staffCliMessages = {
     CONSOLE_CLIENT_ENROLL_MODE:
       '请只指定其中之一：--group G 生成令牌（可加 --uses、--hours、--department、--class），--list，或 --revoke ID。',
     CONSOLE_CLIENT_BAD_NUMBER: '{{option}} 需要 {{min}} 到 {{max}} 之间的整数，实际为“{{value}}”。',
+    CONSOLE_CLIENT_EXPORT_CUT:
+      '{{user}} 的导出在最后一行之前中断（已收到 {{received}} 行）：导出不完整，未保留任何内容。请重新运行此命令；控制台日志记录了中断原因。',
+    CONSOLE_CLIENT_OUT_EXISTS:
+      '{{out}} 已存在，不会被覆盖（之前的导出可能是证据）：请指定另一个 --out。',
+    CONSOLE_CLIENT_OUT_FAILED: '无法将导出写入 {{out}}：{{reason}}。未保留任何内容。',
+    'cli.cmd.staffPersonExport':
+      '导出控制台保存的关于某个人的全部记录（事件、例外申请、告警），用于《个人信息保护法》下的查阅请求（admin、auditor；记入审计记录）；流式传输并校验完整性',
+    'cli.arg.personUser': '此人的用户名，与事件中显示的完全一致（座席用户；区分大小写）',
+    'cli.opt.personFormat':
+      'json（一个分节的文档）或 csv（一个文件，`record` 列：event | request | alert）；默认 json',
+    'cli.opt.personOut':
+      '写入 FILE（权限 0600，要么完整写入，要么什么都不留；不覆盖已存在的 FILE）；默认：标准输出',
+    'cli.staff.personExport.done':
+      '已导出关于 {{user}} 的 {{rows}} 行（{{events}} 个事件、{{requests}} 个申请、{{alerts}} 个告警）到 {{out}}。',
   },
 } satisfies Catalog & CodeCatalog<ConsoleClientCode>;

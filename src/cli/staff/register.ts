@@ -130,6 +130,12 @@ export function registerStaffCommands(consoleCmd: Command, { t, configure, run }
     )
     .action(run(() => import('../commands/staff-audit.js')));
 
+  conn(sub(consoleCmd, 'person-export', t('cli.cmd.staffPersonExport')))
+    .argument('<user>', t('cli.arg.personUser'))
+    .option('--format <format>', t('cli.opt.personFormat'))
+    .option('--out <file>', t('cli.opt.personOut'))
+    .action(run(() => import('../commands/staff-person-export.js')));
+
   // `baomi console agentz`: commander would call `console` (the server) with one argument too
   // many and say only that; name the unknown command and the nearest one instead. Set last:
   // subcommands copy this setting when they are made, and they keep refusing extra arguments.

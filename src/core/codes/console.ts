@@ -95,6 +95,10 @@ export const CONSOLE_CLIENT_CODES = [
   'CONSOLE_CLIENT_ONE_TARGET',
   'CONSOLE_CLIENT_ENROLL_MODE',
   'CONSOLE_CLIENT_BAD_NUMBER',
+  /** `person-export`: the stream ended before its counts (or they do not match). */
+  'CONSOLE_CLIENT_EXPORT_CUT',
+  'CONSOLE_CLIENT_OUT_EXISTS',
+  'CONSOLE_CLIENT_OUT_FAILED',
 ] as const;
 export type ConsoleClientCode = (typeof CONSOLE_CLIENT_CODES)[number];
 
