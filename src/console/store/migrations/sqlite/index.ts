@@ -4,11 +4,19 @@ import { m001Initial } from './001-initial.js';
 import { m002AuditHead } from './002-audit-head.js';
 import { m003AlertStateChange } from './003-alert-state-change.js';
 import { m004Leases } from './004-leases.js';
+import { m007Notify } from './007-notify.js';
+
+// MERGE: 005 (partitions and retention) and 006 (SIEM) are other branches' of issue 12; these
+// empty stand-ins only keep the numbering whole on this branch. Replace them by the real ones.
+const reserved = (version: number, name: string): SqlMigration => ({ version, name, sql: '' });
 
 export const SQLITE_MIGRATIONS: readonly SqlMigration[] = [
   m001Initial,
   m002AuditHead,
   m003AlertStateChange,
   m004Leases,
+  reserved(5, 'reserved-retention'),
+  reserved(6, 'reserved-siem'),
+  m007Notify,
 ];
 checkNumbering(SQLITE_MIGRATIONS);
