@@ -739,6 +739,10 @@ export class MemoryConsoleStore implements ConsoleStore {
     if (o.sent) {
       d.state = 'sent';
       d.sentAt = o.at;
+      if (o.partly) {
+        d.lastError = o.partly.code;
+        d.lastDetail = o.partly.detail;
+      }
       return true;
     }
     d.state = o.retryAt === null ? 'failed' : 'pending';

@@ -179,8 +179,10 @@ export async function finishPostgres(
     return (
       (
         await q(
-          `UPDATE notify_deliveries SET state = 'sent', sent_at = $3, claimed_by = NULL ${where} RETURNING id`,
-          [id, holder, o.at],
+          `UPDATE notify_deliveries SET state = 'sent', sent_at = $3, claimed_by = NULL,
+             last_error = coalesce($4, last_error), last_detail = coalesce($5, last_detail)
+           ${where} RETURNING id`,
+          [id, holder, o.at, o.partly?.code ?? null, o.partly?.detail ?? null],
         )
       ).length === 1
     );

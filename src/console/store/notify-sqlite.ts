@@ -173,8 +173,11 @@ export function finishSqlite(
   if (o.sent)
     return (
       db.run(
-        `UPDATE notify_deliveries SET state = 'sent', sent_at = ?, claimed_by = NULL ${where}`,
+        `UPDATE notify_deliveries SET state = 'sent', sent_at = ?, claimed_by = NULL,
+           last_error = coalesce(?, last_error), last_detail = coalesce(?, last_detail) ${where}`,
         o.at,
+        o.partly?.code ?? null,
+        o.partly?.detail ?? null,
         id,
         holder,
       ) === 1

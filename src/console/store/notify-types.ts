@@ -91,7 +91,13 @@ export interface ClaimedDelivery extends DeliveryRow {
 }
 
 export type DeliveryOutcome =
-  | { sent: true; at: number }
+  | {
+      sent: true;
+      at: number;
+      /** Sent, but not to everyone (a mail server refused some recipients): kept as the
+       *  row's lastError/lastDetail. */
+      partly?: { code: NotifyCode; detail: string };
+    }
   | {
       sent: false;
       at: number;
