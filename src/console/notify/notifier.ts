@@ -83,11 +83,11 @@ export class Notifier {
     );
     if (planned.skipped > 0)
       this.o.log.warn(
-        { module: 'notify', skipped: planned.skipped },
+        { worker: 'notify', skipped: planned.skipped },
         'alerts older than notify.maxAge were recorded as not sent (NOTIFY_TOO_OLD)',
       );
     if (planned.pending + planned.held + planned.summaries > 0)
-      this.o.log.debug({ module: 'notify', ...planned }, 'notifications planned');
+      this.o.log.debug({ worker: 'notify', ...planned }, 'notifications planned');
     const claimed = await this.o.store.claimDeliveries(
       this.o.holder,
       this.o.now(),
@@ -127,7 +127,7 @@ export class Notifier {
     }
     if (!kept)
       this.o.log.warn(
-        { module: 'notify', delivery: id },
+        { worker: 'notify', delivery: id },
         'the claim on this delivery ran out before its outcome was recorded; another console process took it',
       );
   }
@@ -135,7 +135,7 @@ export class Notifier {
   /** Sends one delivery; never throws: every failure becomes the outcome to record. */
   private async deliver(d: ClaimedDelivery): Promise<DeliveryOutcome> {
     const line = {
-      module: 'notify',
+      worker: 'notify',
       delivery: d.id,
       channel: d.channel,
       rule: d.rule,

@@ -20,7 +20,7 @@ export function notifyWorkers(deps: Deps, log: FastifyBaseLogger): LeaseLoop[] {
   });
   log.info(
     {
-      module: 'notify',
+      worker: 'notify',
       channels: config.channels.map((c) => `${c.name} (${c.kind})`),
       rules: (config.rules ?? []).map((r) => r.name),
     },

@@ -342,7 +342,7 @@ describe('alert notifications', () => {
     const lines = c
       .logs()
       .split('\n')
-      .filter((l) => l.includes('"module":"notify"'));
+      .filter((l) => l.includes('"worker":"notify"'));
     expect(lines.filter((l) => l.includes('will be tried again'))).toHaveLength(2);
     expect(lines.filter((l) => l.includes('"msg":"notification sent"'))).toHaveLength(1);
   });
