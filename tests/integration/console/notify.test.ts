@@ -14,6 +14,7 @@ import { Notifier } from '../../../src/console/notify/notifier.js';
 import { buildConsole } from '../../../src/console/server/app.js';
 import type { LeaseLoop } from '../../../src/console/server/lease-loop.js';
 import { openConsoleStore } from '../../../src/console/store/index.js';
+import { SQLITE_MIGRATIONS } from '../../../src/console/store/migrations/sqlite/index.js';
 import type { ConsoleStore } from '../../../src/console/store/types.js';
 import { type ConsoleConfig, consoleConfigSchema } from '../../../src/core/console/config/index.js';
 import type { Channel, NotifyRule } from '../../../src/core/console/config/notify.js';
@@ -535,6 +536,47 @@ describe('alert notifications', () => {
     expect(hooked).toEqual(ids);
     const mailed = smtp.mails.map((m) => Number(m.header('x-baomi-alert'))).sort((x, y) => x - y);
     expect(mailed).toEqual(ids);
+  });
+
+  it('a database from before notifications migrates: its alerts are kept and not sent; new ones are', async () => {
+    const dir = tmp();
+    const dataDir = join(dir, 'console');
+    const old = await openConsoleStore({
+      dataDir,
+      sqlite: { migrations: SQLITE_MIGRATIONS.slice(0, 4) },
+    });
+    await old.createAgent({
+      id: 'agent-1',
+      publicKey: 'k',
+      exceptionSecret: 's',
+      host: 'ws-01',
+      os: 'linux',
+      group: 'g',
+      enrolledAt: 1,
+    });
+    const log = new AgentLog();
+    log.many(3);
+    await old.ingest('agent-1', [log.events[0]!, log.events[2]!], Date.now());
+    const before = await old.listAlerts({ limit: 10 });
+    expect(before.map((a) => a.type)).toEqual(['sync.gap']);
+    await old.close();
+    const store = await openConsoleStore({ dataDir });
+    cleanups.push(() => store.close());
+    expect(await store.listAlerts({ limit: 10 })).toEqual(before);
+    const clock = { now: Date.now() };
+    const hook = await startWebhook(KEY, () => clock.now);
+    cleanups.push(() => hook.close());
+    const c = await makeConsole(
+      dir,
+      { channels: [webhook('soc', hook.url, hookFile(dir))] },
+      store,
+      clock,
+    );
+    await c.tick();
+    expect(hook.hits).toEqual([]);
+    const [id] = await raise(c, 'agent-2', 1);
+    await c.tick();
+    expect(hook.hits.map((x) => (x.json.alert as { id: number }).id)).toEqual([id]);
   });
 
   it('refuses to start with a key file others can read, or a key too short to sign with', async () => {
