@@ -22,7 +22,7 @@ export interface RaisedAlert {
 /**
  * - `held`: inside a rule's quiet period; waits to be named by the next message (`named`).
  * - `pending`: to be sent at `nextAt` (new, or retried after a failure: `lastError`).
- * - `sending`: claimed by a console process until `claimedUntil`; a claim that runs out
+ * - `sending`: claimed by a console process until `nextAt`; a claim that runs out
  *   (the process died mid-send) is taken again and recorded NOTIFY_INTERRUPTED.
  * - `sent`; `failed` (given up after maxAttempts: a `notify.failed` alert says so);
  *   `named` (held, then named in the message `namedIn`); `skipped` (NOTIFY_TOO_OLD).

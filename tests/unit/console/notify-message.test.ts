@@ -14,6 +14,10 @@ import {
 } from '../../../src/core/console/notify/message.js';
 import {
   verifyWebhookSignature,
+  WEBHOOK_DELIVERY_HEADER,
+  WEBHOOK_SIGNATURE_HEADER,
+  WEBHOOK_TIMESTAMP_HEADER,
+  WEBHOOK_WINDOW_MS,
   webhookSignature,
 } from '../../../src/core/console/notify/signature.js';
 
@@ -308,5 +312,20 @@ describe('webhook signature', () => {
     expect(verifyWebhookSignature(key, ts, undefined, body, now)).toBe(false);
     expect(verifyWebhookSignature(key, '1.7e9', sig, body, now)).toBe(false);
     expect(verifyWebhookSignature(key, ts, sig, body, now + 3_600_000, 3_600_000)).toBe(true);
+    // A timestamp is decimal digits and nothing else, even signed as it is.
+    for (const odd of ['1700000000.0', 'x1700000000', '1700000000x', ' 1700000000', '17e8', ''])
+      expect(
+        verifyWebhookSignature(key, odd, webhookSignature(key, odd, body), body, now),
+        JSON.stringify(odd),
+      ).toBe(false);
+  });
+
+  it('names the headers receivers read (a contract: never renamed)', () => {
+    expect([WEBHOOK_TIMESTAMP_HEADER, WEBHOOK_SIGNATURE_HEADER, WEBHOOK_DELIVERY_HEADER]).toEqual([
+      'x-baomi-timestamp',
+      'x-baomi-signature',
+      'x-baomi-delivery',
+    ]);
+    expect(WEBHOOK_WINDOW_MS).toBe(300_000);
   });
 });

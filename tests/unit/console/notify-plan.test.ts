@@ -142,6 +142,18 @@ describe('planDeliveries', () => {
     expect(gone.windows).toEqual([]);
   });
 
+  it('a rule whose quiet period became 0 names what it held in its next message, opening nothing', () => {
+    const held: HeldDelivery[] = [{ id: 5, rule: 'r1', agentKey: 'a1', channel: 'mail' }];
+    const p = plan({
+      alerts: [alert(9, 'a1', [r1('mail', 0)])],
+      windows: [{ rule: 'r1', agentKey: 'a1', until: T - 1 }],
+      held,
+      quietMsOf: () => 0,
+    });
+    expect(brief(p)).toEqual([[9, 'mail', 'pending', [5]]]);
+    expect(p.windows).toEqual([]);
+  });
+
   it('a quiet period of 0 holds nothing and opens no window', () => {
     const routes = [r1('mail', 0)];
     const p = plan({ alerts: [alert(1, 'a1', routes), alert(2, 'a1', routes)] });
@@ -160,11 +172,12 @@ describe('planDeliveries', () => {
         alert(2, 'a1', [r1()], T - 1000),
       ],
     });
-    expect(p.deliveries.map((d) => [d.alertId, d.channel, d.state, d.error])).toEqual([
-      [1, 'mail', 'skipped', 'NOTIFY_TOO_OLD'],
-      [1, 'hook', 'skipped', 'NOTIFY_TOO_OLD'],
-      [2, 'mail', 'pending', null],
+    expect(p.deliveries.map((d) => [d.alertId, d.channel, d.state, d.error, d.names])).toEqual([
+      [1, 'mail', 'skipped', 'NOTIFY_TOO_OLD', []],
+      [1, 'hook', 'skipped', 'NOTIFY_TOO_OLD', []],
+      [2, 'mail', 'pending', null, []],
     ]);
+    expect(p.windows).toEqual([{ rule: 'r1', agentKey: 'a1', until: T + Q }]);
   });
 
   it('an alert with no route plans nothing', () => {

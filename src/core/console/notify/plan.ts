@@ -93,10 +93,7 @@ export function planDeliveries(input: PlanInput): Plan {
     byChannel.set(h.channel, [...(byChannel.get(h.channel) ?? []), h.id]);
     held.set(k, byChannel);
   }
-  const inWindow = (k: string) => {
-    const u = until.get(k);
-    return u !== undefined && now < u;
-  };
+  const inWindow = (k: string) => now < (until.get(k) ?? Number.NEGATIVE_INFINITY);
 
   const deliveries: PlannedDelivery[] = [];
   for (const a of [...input.alerts].sort((x, y) => x.id - y.id)) {
@@ -141,7 +138,7 @@ export function planDeliveries(input: PlanInput): Plan {
 
   // Windows that have ended with deliveries still held: a summary per channel.
   for (const [k, byChannel] of held) {
-    if (byChannel.size === 0 || inWindow(k)) continue;
+    if (inWindow(k)) continue;
     const [rule, agentKey] = JSON.parse(k) as [string, string];
     for (const [channel, ids] of byChannel)
       deliveries.push({

@@ -22,15 +22,17 @@ export function webhookSignature(
   timestamp: string,
   body: string | Uint8Array,
 ): string {
+  // Strings are hashed as UTF-8 (Node's default).
   const mac = createHmac('sha256', key);
-  mac.update(`${timestamp}.`, 'utf8');
+  mac.update(`${timestamp}.`);
   mac.update(body);
   return `sha256=${mac.digest('hex')}`;
 }
 
 /**
  * What a receiver does (and what the tests' receiver does): true when `signature` is the
- * console's over exactly `body` and `timestamp` is within `windowMs` of `nowMs`.
+ * console's over exactly `body` and `timestamp` (decimal digits only) is within `windowMs`
+ * of `nowMs`.
  */
 export function verifyWebhookSignature(
   key: Uint8Array | string,
@@ -40,10 +42,10 @@ export function verifyWebhookSignature(
   nowMs: number,
   windowMs = WEBHOOK_WINDOW_MS,
 ): boolean {
-  if (timestamp === undefined || signature === undefined) return false;
-  if (!/^\d{1,15}$/.test(timestamp)) return false;
+  // Digits only: Number() would also read " 17e8", "0x1", "1.0" (and NaN compares false).
+  if (signature === undefined || !/^\d{1,15}$/.test(timestamp ?? '')) return false;
   if (Math.abs(nowMs - Number(timestamp) * 1000) > windowMs) return false;
-  const want = Buffer.from(webhookSignature(key, timestamp, body), 'utf8');
-  const got = Buffer.from(signature, 'utf8');
+  const want = Buffer.from(webhookSignature(key, timestamp!, body));
+  const got = Buffer.from(signature);
   return got.length === want.length && timingSafeEqual(got, want);
 }
