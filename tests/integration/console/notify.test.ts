@@ -60,6 +60,8 @@ interface Console {
   dir: string;
   tick(): Promise<void>;
   logs(): string;
+  /** Each agent's chain, as raise() continues it. */
+  agentLogs: Map<string, AgentLog>;
 }
 
 async function makeConsole(
@@ -103,7 +105,15 @@ async function makeConsole(
   cleanups.push(() => app.close());
   const worker = app.baomi.workers.find((w) => w.name === 'notify') as LeaseLoop;
   expect(worker).toBeDefined();
-  return { app, store: s, clock, dir, tick: () => worker.tick(), logs: () => logged };
+  return {
+    app,
+    store: s,
+    clock,
+    dir,
+    tick: () => worker.tick(),
+    logs: () => logged,
+    agentLogs: new Map(),
+  };
 }
 
 const webhook = (name: string, url: string, file: string, timeout = 2000): Channel => ({
@@ -148,9 +158,8 @@ async function raise(
       group: 'g',
       enrolledAt: c.clock.now,
     });
-  const logs = ((c as unknown as { agentLogs?: Map<string, AgentLog> }).agentLogs ??= new Map());
-  const log = logs.get(agentId) ?? new AgentLog(host);
-  logs.set(agentId, log);
+  const log = c.agentLogs.get(agentId) ?? new AgentLog(host);
+  c.agentLogs.set(agentId, log);
   const events = Array.from({ length: n }, () =>
     log.add({
       type: 'usb.enforcement-lost',
