@@ -82,8 +82,11 @@ export function loadConsoleConfig(file: string): ConsoleConfig {
   config.notify.channels.forEach((c, i) => {
     if (c.kind === 'webhook')
       c.secretFile = checked(c.secretFile, `notify.channels[${i}].secretFile`);
-    else if (c.passwordFile)
-      c.passwordFile = checked(c.passwordFile, `notify.channels[${i}].passwordFile`);
+    else {
+      if (c.passwordFile)
+        c.passwordFile = checked(c.passwordFile, `notify.channels[${i}].passwordFile`);
+      if (c.ca) c.ca = checked(c.ca, `notify.channels[${i}].ca`);
+    }
   });
   checkNames(config, file);
   return config;

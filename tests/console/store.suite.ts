@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventKey } from '../../src/console/store/cursor.js';
 import { POSTGRES_MIGRATIONS } from '../../src/console/store/migrations/postgres/index.js';
 import { SQLITE_MIGRATIONS } from '../../src/console/store/migrations/sqlite/index.js';
+import type { NotifyRouting } from '../../src/console/store/notify-types.js';
 import type {
   AlertRow,
   AlertState,
@@ -1557,6 +1558,308 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
         expect(await nobody.counts()).toEqual({ events: 0, requests: 0, alerts: 0 });
         expect(await nobody.events(null, 10)).toEqual([]);
         await nobody.close();
+      });
+    });
+
+    describe('notifications', () => {
+      // Alerts are raised the real way: an agent's usb.enforcement-lost events, ingested.
+      const logs = new Map<string, AgentLog>();
+      const lost = async (agentId: string, n: number, at: number): Promise<AlertRow[]> => {
+        const log = logs.get(agentId) ?? new AgentLog(agentId);
+        logs.set(agentId, log);
+        const events = Array.from({ length: n }, () =>
+          log.add({ type: 'usb.enforcement-lost', severity: 'high', data: { open: ['usb1'] } }),
+        );
+        return (await store.ingest(agentId, events, at)).alerts;
+      };
+      const routing = (quietMs = 0, maxAgeMs = 3_600_000): NotifyRouting => ({
+        route: (a) =>
+          a.type === 'usb.enforcement-lost'
+            ? [
+                { channel: 'mail', rule: 'r1', quietMs },
+                { channel: 'hook', rule: 'r1', quietMs },
+              ]
+            : [],
+        quietMsOf: (rule) => (rule === 'r1' ? quietMs : 0),
+        maxAgeMs,
+      });
+      beforeEach(() => logs.clear());
+
+      it('looks at each alert once: one delivery per routed channel; nothing twice', async () => {
+        await enroll('agent-1');
+        const [a1] = await lost('agent-1', 1, T);
+        expect(await store.enqueueNotifications(T, routing(), 10)).toEqual({
+          alerts: 1,
+          pending: 2,
+          held: 0,
+          skipped: 0,
+          summaries: 0,
+        });
+        expect(await store.enqueueNotifications(T + 1, routing(), 10)).toMatchObject({
+          alerts: 0,
+          pending: 0,
+        });
+        const rows = await store.listDeliveries({ alertId: a1!.id, limit: 10 });
+        expect(rows.map((d) => [d.channel, d.state, d.kind, d.agentId, d.attempts])).toEqual([
+          ['hook', 'pending', 'alert', 'agent-1', 0],
+          ['mail', 'pending', 'alert', 'agent-1', 0],
+        ]);
+        expect(rows[0]).toMatchObject({ createdAt: T, nextAt: T, lastError: null, sentAt: null });
+        // An alert no rule routes is looked at, and makes nothing.
+        const log = logs.get('agent-1')!;
+        log.many(1);
+        await store.ingest('agent-1', [log.add()], T + 2); // a gap: sync.gap
+        expect(await store.enqueueNotifications(T + 2, routing(), 10)).toMatchObject({
+          alerts: 1,
+          pending: 0,
+        });
+        expect(await store.listDeliveries({ limit: 10 })).toHaveLength(2);
+        expect(await store.listDeliveries({ state: 'sent', limit: 10 })).toEqual([]);
+      });
+
+      it('an alert committed after a later one was looked at is still seen', async () => {
+        await enroll('agent-1');
+        await lost('agent-1', 1, T);
+        if (store.engine === 'postgres') {
+          // Raised in another console's transaction that commits after this one looked.
+          await fx.sql('BEGIN');
+          await fx.sql(
+            `INSERT INTO alerts (agent_id, ts, type, severity, seq, data)
+             VALUES ('agent-1', ${T}, 'usb.enforcement-lost', 'high', NULL, '{}')`,
+          );
+          expect((await store.enqueueNotifications(T, routing(), 10)).alerts).toBe(1);
+          await fx.sql('COMMIT');
+        } else {
+          expect((await store.enqueueNotifications(T, routing(), 10)).alerts).toBe(1);
+          // A lower id than one already looked at (a cursor would pass it by).
+          await fx.sql(
+            `INSERT INTO alerts (id, agent_id, ts, type, severity, seq, data)
+             VALUES (0, 'agent-1', ${T}, 'usb.enforcement-lost', 'high', NULL, '{}')`,
+          );
+        }
+        expect((await store.enqueueNotifications(T + 1, routing(), 10)).alerts).toBe(1);
+        expect(await store.listDeliveries({ limit: 10 })).toHaveLength(4);
+      });
+
+      it('quiet period: the first is sent, the rest held, then named in a summary (per agent)', async () => {
+        await enroll('agent-1', 'finance', HOSTILE[4]);
+        await enroll('agent-2');
+        const q = 60_000;
+        const a = await lost('agent-1', 5, T);
+        const [b] = await lost('agent-2', 1, T);
+        expect(await store.enqueueNotifications(T, routing(q), 10)).toMatchObject({
+          alerts: 6,
+          pending: 4,
+          held: 8,
+        });
+        // Nothing more while the window lasts.
+        expect(await store.enqueueNotifications(T + q - 1, routing(q), 10)).toMatchObject({
+          summaries: 0,
+        });
+        const done = await store.enqueueNotifications(T + q, routing(q), 10);
+        expect(done).toMatchObject({ alerts: 0, summaries: 2 });
+        const rows = (await store.listDeliveries({ limit: 100 })).reverse();
+        const summaries = rows.filter((d) => d.kind === 'summary');
+        expect(summaries.map((d) => [d.channel, d.agentId, d.state, d.alertId])).toEqual([
+          ['mail', 'agent-1', 'pending', null],
+          ['hook', 'agent-1', 'pending', null],
+        ]);
+        const named = rows.filter((d) => d.state === 'named');
+        expect(named.map((d) => [d.alertId, d.channel, d.namedIn])).toEqual(
+          a.slice(1).flatMap((x) => [
+            [x.id, 'mail', summaries[0]!.id],
+            [x.id, 'hook', summaries[1]!.id],
+          ]),
+        );
+        expect(rows.filter((d) => d.alertId === b!.id).map((d) => d.state)).toEqual([
+          'pending',
+          'pending',
+        ]);
+        const claimed = await store.claimDeliveries('c1', T + q, 90_000, 100);
+        const mailSummary = claimed.find((d) => d.id === summaries[0]!.id)!;
+        expect(mailSummary).toMatchObject({
+          kind: 'summary',
+          alert: null,
+          host: HOSTILE[4],
+          namedCount: 4,
+          interrupted: false,
+        });
+        expect(mailSummary.named.map((x) => x.id)).toEqual(a.slice(1).map((x) => x.id));
+        expect(claimed.find((d) => d.alertId === a[0]!.id)).toMatchObject({
+          kind: 'alert',
+          alert: { id: a[0]!.id, type: 'usb.enforcement-lost', state: '预报' },
+          named: [],
+          namedCount: 0,
+        });
+        // The summary opened a new window; a match in it is held again.
+        await lost('agent-1', 1, T + q + 1);
+        expect(await store.enqueueNotifications(T + q + 1, routing(q), 10)).toMatchObject({
+          held: 2,
+          pending: 0,
+        });
+      });
+
+      it('after a window ends, the next match names what was held instead of a summary', async () => {
+        await enroll('agent-1');
+        const q = 60_000;
+        const first = await lost('agent-1', 3, T);
+        await store.enqueueNotifications(T, routing(q), 10);
+        const [next] = await lost('agent-1', 1, T + q);
+        expect(await store.enqueueNotifications(T + q, routing(q), 10)).toMatchObject({
+          pending: 2,
+          held: 0,
+          summaries: 0,
+        });
+        const mine = await store.listDeliveries({ alertId: next!.id, limit: 10 });
+        for (const d of mine) {
+          const named = (await store.listDeliveries({ state: 'named', limit: 100 })).filter(
+            (x) => x.namedIn === d.id,
+          );
+          expect(named.map((x) => [x.alertId, x.channel]).sort()).toEqual(
+            first
+              .slice(1)
+              .map((x) => [x.id, d.channel])
+              .sort(),
+          );
+        }
+        const claimed = await store.claimDeliveries('c1', T + q, 90_000, 100);
+        expect(claimed.find((d) => d.alertId === next!.id)).toMatchObject({ namedCount: 2 });
+        // A window with nothing held ends quietly: no summary, and the next match is sent.
+        expect(await store.enqueueNotifications(T + 2 * q, routing(q), 10)).toMatchObject({
+          summaries: 0,
+        });
+        await lost('agent-1', 1, T + 2 * q);
+        expect(await store.enqueueNotifications(T + 2 * q, routing(q), 10)).toMatchObject({
+          pending: 2,
+        });
+      });
+
+      it('an alert older than maxAge when first seen is recorded skipped, not sent', async () => {
+        await enroll('agent-1');
+        await lost('agent-1', 1, T);
+        expect(await store.enqueueNotifications(T + 10_001, routing(0, 10_000), 10)).toMatchObject({
+          skipped: 2,
+          pending: 0,
+        });
+        expect(
+          (await store.listDeliveries({ limit: 10 })).map((d) => [d.state, d.lastError]),
+        ).toEqual([
+          ['skipped', 'NOTIFY_TOO_OLD'],
+          ['skipped', 'NOTIFY_TOO_OLD'],
+        ]);
+        expect(await store.claimDeliveries('c1', T + 20_000, 90_000, 10)).toEqual([]);
+      });
+
+      it('claims, retries with a back-off, gives up and raises notify.failed once', async () => {
+        await enroll('agent-1');
+        const [a] = await lost('agent-1', 1, T);
+        await store.enqueueNotifications(T, routing(), 10);
+        const other = await another();
+        const [mine, theirs] = await Promise.all([
+          store.claimDeliveries('c1', T, 90_000, 1),
+          other.claimDeliveries('c2', T, 90_000, 1),
+        ]);
+        expect(mine!.length + theirs!.length).toBe(2);
+        expect(new Set([...mine!, ...theirs!].map((d) => d.id)).size).toBe(2);
+        const [d] = mine!.length ? mine! : theirs!;
+        const holder = mine!.length ? 'c1' : 'c2';
+        expect(d).toMatchObject({ state: 'sending', attempts: 1, nextAt: T + 90_000 });
+        // Not the holder: nothing changes.
+        expect(await store.finishDelivery(d!.id, 'c9', { sent: true, at: T })).toBe(false);
+        const fail = (at: number, retryAt: number | null) =>
+          store.finishDelivery(d!.id, holder, {
+            sent: false,
+            at,
+            code: 'NOTIFY_SMTP_REFUSED',
+            detail: `550 ${HOSTILE[0]}`,
+            retryAt,
+            raise: {
+              agentId: 'agent-1',
+              ts: at,
+              type: 'notify.failed',
+              severity: 'high',
+              seq: null,
+              data: { deliveryId: d!.id, channel: d!.channel },
+            },
+          });
+        expect(await fail(T + 5, T + 30_000)).toBe(true);
+        expect(await fail(T + 6, T + 30_000)).toBe(false); // no longer claimed
+        expect(
+          (await store.listDeliveries({ alertId: a!.id, limit: 10 })).find((x) => x.id === d!.id),
+        ).toMatchObject({
+          state: 'pending',
+          nextAt: T + 30_000,
+          lastError: 'NOTIFY_SMTP_REFUSED',
+          lastDetail: `550 ${HOSTILE[0]}`,
+        });
+        expect(await store.claimDeliveries(holder, T + 29_999, 90_000, 10)).toEqual([]);
+        const [again] = await store.claimDeliveries(holder, T + 30_000, 90_000, 10);
+        expect(again).toMatchObject({ id: d!.id, attempts: 2, lastError: 'NOTIFY_SMTP_REFUSED' });
+        expect(await fail(T + 30_001, null)).toBe(true);
+        const failed = (await store.listAlerts({ limit: 10 })).filter(
+          (x) => x.type === 'notify.failed',
+        );
+        expect(failed).toMatchObject([
+          { agentId: 'agent-1', severity: 'high', data: { deliveryId: d!.id }, state: '预报' },
+        ]);
+        expect(
+          (await store.listDeliveries({ state: 'failed', limit: 10 })).map((x) => x.id),
+        ).toEqual([d!.id]);
+        // The new alert is looked at like any other.
+        expect((await store.enqueueNotifications(T + 30_002, routing(), 10)).alerts).toBe(1);
+      });
+
+      it('a claim that ran out is taken over (NOTIFY_INTERRUPTED); the old holder cannot finish', async () => {
+        await enroll('agent-1');
+        await lost('agent-1', 1, T);
+        await store.enqueueNotifications(T, routing(), 10);
+        const first = await store.claimDeliveries('c1', T, 1000, 10);
+        expect(first).toHaveLength(2);
+        const other = await another();
+        expect(await other.claimDeliveries('c2', T + 999, 1000, 10)).toEqual([]);
+        const taken = await other.claimDeliveries('c2', T + 1000, 1000, 10);
+        expect(taken.map((d) => [d.interrupted, d.attempts, d.lastError])).toEqual([
+          [true, 2, 'NOTIFY_INTERRUPTED'],
+          [true, 2, 'NOTIFY_INTERRUPTED'],
+        ]);
+        expect(taken[0]!.lastDetail).toMatch(/the claim of c1 ran out/);
+        expect(await store.finishDelivery(first[0]!.id, 'c1', { sent: true, at: T + 1001 })).toBe(
+          false,
+        );
+        expect(await other.finishDelivery(first[0]!.id, 'c2', { sent: true, at: T + 1002 })).toBe(
+          true,
+        );
+        expect((await store.listDeliveries({ state: 'sent', limit: 10 }))[0]).toMatchObject({
+          id: first[0]!.id,
+          sentAt: T + 1002,
+          attempts: 2,
+        });
+      });
+
+      it('two consoles planning and claiming at once: each delivery made and claimed once', async () => {
+        for (const id of ['a1', 'a2', 'a3']) {
+          await enroll(id);
+          await lost(id, 4, T);
+        }
+        const other = await another();
+        await Promise.all([
+          store.enqueueNotifications(T, routing(), 5),
+          other.enqueueNotifications(T, routing(), 5),
+          store.enqueueNotifications(T, routing(), 5),
+        ]);
+        await other.enqueueNotifications(T, routing(), 100);
+        const rows = await store.listDeliveries({ limit: 100 });
+        expect(rows).toHaveLength(24);
+        expect(new Set(rows.map((d) => `${d.alertId} ${d.channel}`)).size).toBe(24);
+        const claims = await Promise.all([
+          store.claimDeliveries('c1', T, 90_000, 7),
+          other.claimDeliveries('c2', T, 90_000, 7),
+          store.claimDeliveries('c1', T, 90_000, 7),
+          other.claimDeliveries('c2', T, 90_000, 7),
+        ]);
+        const ids = claims.flat().map((d) => d.id);
+        expect(ids).toHaveLength(24);
+        expect(new Set(ids).size).toBe(24);
       });
     });
 

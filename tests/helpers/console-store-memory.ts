@@ -11,6 +11,15 @@
 //
 // `down`: when set, every call rejects with it (the database went away).
 
+import { interruptedDetail, MAX_NAMED } from '../../src/console/store/notify-rows.js';
+import type {
+  ClaimedDelivery,
+  DeliveryOutcome,
+  DeliveryRow,
+  DeliveryState,
+  EnqueueResult,
+  NotifyRouting,
+} from '../../src/console/store/notify-types.js';
 import { alertMoves } from '../../src/console/store/rows.js';
 import type {
   AgentRow,
@@ -39,6 +48,7 @@ import type {
   StoredEvent,
 } from '../../src/console/store/types.js';
 import { auditHash } from '../../src/core/console/audit.js';
+import { planDeliveries } from '../../src/core/console/notify/plan.js';
 import {
   type BaomiEvent,
   GENESIS_HASH,
@@ -668,5 +678,159 @@ export class MemoryConsoleStore implements ConsoleStore {
       },
       async close() {},
     };
+  }
+
+  // Alert notifications (issue 12 §4): the same plan (core planDeliveries) and the same
+  // conditional state changes as notify-sqlite.ts. An alert is looked at once: `notified`
+  // holds the ids looked at (alerts raised before a test starts notifying count as new).
+  deliveries: DeliveryRow[] = [];
+  notifyQuiet = new Map<string, { rule: string; agentKey: string; until: number }>();
+  notified = new Set<number>();
+  private claimedBy = new Map<number, string>();
+
+  async enqueueNotifications(
+    now: number,
+    routing: NotifyRouting,
+    limit: number,
+  ): Promise<EnqueueResult> {
+    await this.check();
+    const alerts = this.alerts.filter((a) => !this.notified.has(a.id)).slice(0, Math.max(0, limit));
+    const plan = planDeliveries({
+      now,
+      maxAgeMs: routing.maxAgeMs,
+      alerts: alerts.map((a) => ({
+        id: a.id,
+        agentId: a.agentId,
+        ts: a.ts,
+        routes: routing.route(copy(a)),
+      })),
+      windows: [...this.notifyQuiet.values()],
+      held: this.deliveries
+        .filter((d) => d.state === 'held')
+        .map((d) => ({ id: d.id, rule: d.rule, agentKey: d.agentId ?? '', channel: d.channel })),
+      quietMsOf: routing.quietMsOf,
+    });
+    const out: EnqueueResult = {
+      alerts: alerts.length,
+      pending: 0,
+      held: 0,
+      skipped: 0,
+      summaries: 0,
+    };
+    for (const p of plan.deliveries) {
+      if (
+        p.alertId !== null &&
+        this.deliveries.some((d) => d.alertId === p.alertId && d.channel === p.channel)
+      )
+        continue;
+      const row: DeliveryRow = {
+        id: this.deliveries.length + 1,
+        alertId: p.alertId,
+        kind: p.alertId === null ? 'summary' : 'alert',
+        channel: p.channel,
+        rule: p.rule,
+        agentId: p.agentKey === '' ? null : p.agentKey,
+        state: p.state,
+        namedIn: null,
+        createdAt: now,
+        attempts: 0,
+        nextAt: now,
+        lastError: p.error,
+        lastDetail: null,
+        sentAt: null,
+      };
+      this.deliveries.push(row);
+      if (p.alertId === null) out.summaries++;
+      else out[p.state]++;
+      for (const d of this.deliveries)
+        if (d.state === 'held' && p.names.includes(d.id)) {
+          d.state = 'named';
+          d.namedIn = row.id;
+        }
+    }
+    for (const w of plan.windows) this.notifyQuiet.set(JSON.stringify([w.rule, w.agentKey]), w);
+    for (const [k, w] of this.notifyQuiet)
+      if (
+        w.until <= now &&
+        !this.deliveries.some(
+          (d) => d.state === 'held' && d.rule === w.rule && (d.agentId ?? '') === w.agentKey,
+        )
+      )
+        this.notifyQuiet.delete(k);
+    for (const a of alerts) this.notified.add(a.id);
+    return out;
+  }
+
+  async claimDeliveries(
+    holder: string,
+    now: number,
+    claimMs: number,
+    limit: number,
+  ): Promise<ClaimedDelivery[]> {
+    await this.check();
+    const due = this.deliveries
+      .filter((d) => (d.state === 'pending' || d.state === 'sending') && d.nextAt <= now)
+      .sort((a, b) => a.nextAt - b.nextAt || a.id - b.id)
+      .slice(0, Math.max(0, limit));
+    return due.map((d) => {
+      const interrupted = d.state === 'sending';
+      if (interrupted) {
+        d.lastError = 'NOTIFY_INTERRUPTED';
+        d.lastDetail = interruptedDetail(this.claimedBy.get(d.id), d.nextAt);
+      }
+      d.state = 'sending';
+      d.nextAt = now + claimMs;
+      d.attempts++;
+      this.claimedBy.set(d.id, holder);
+      const alert = this.alerts.find((a) => a.id === d.alertId);
+      const named = this.deliveries
+        .filter((x) => x.namedIn === d.id)
+        .map((x) => this.alerts.find((a) => a.id === x.alertId)!)
+        .sort((a, b) => a.id - b.id);
+      return copy({
+        ...d,
+        host: d.agentId === null ? null : (this.agents.get(d.agentId)?.host ?? null),
+        alert: alert ?? null,
+        named: named.slice(0, MAX_NAMED),
+        namedCount: named.length,
+        interrupted,
+      });
+    });
+  }
+
+  async finishDelivery(id: number, holder: string, o: DeliveryOutcome): Promise<boolean> {
+    await this.check();
+    const d = this.deliveries.find((x) => x.id === id);
+    if (d?.state !== 'sending' || this.claimedBy.get(id) !== holder) return false;
+    this.claimedBy.delete(id);
+    if (o.sent) {
+      d.state = 'sent';
+      d.sentAt = o.at;
+      if (o.partly) {
+        d.lastError = o.partly.code;
+        d.lastDetail = o.partly.detail;
+      }
+      return true;
+    }
+    d.state = o.retryAt === null ? 'failed' : 'pending';
+    d.nextAt = o.retryAt ?? o.at;
+    d.lastError = o.code;
+    d.lastDetail = o.detail;
+    if (o.retryAt === null && o.raise) this.raise(copy(o.raise));
+    return true;
+  }
+
+  async listDeliveries(q: { alertId?: number; state?: DeliveryState; limit: number }) {
+    await this.check();
+    return copy(
+      this.deliveries
+        .filter(
+          (d) =>
+            (q.alertId === undefined || d.alertId === q.alertId) &&
+            (q.state === undefined || d.state === q.state),
+        )
+        .sort((a, b) => b.id - a.id)
+        .slice(0, Math.max(0, q.limit)),
+    );
   }
 }

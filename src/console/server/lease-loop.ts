@@ -6,7 +6,6 @@
 // back, so another process takes over at once instead of after the ttl.
 import type { FastifyBaseLogger } from 'fastify';
 import type { ConsoleStore } from '../store/types.js';
-import type { ConsoleWorker } from './workers.js';
 
 export interface LeaseLoopOptions {
   name: string;
@@ -22,7 +21,9 @@ export interface LeaseLoopOptions {
 
 const MIN_TTL_MS = 30_000;
 
-export class LeaseLoop implements ConsoleWorker {
+// A ConsoleWorker (workers.ts) by its shape: importing the interface from workers.ts would make
+// a cycle as soon as workers.ts builds a LeaseLoop (no-circular, .dependency-cruiser.cjs).
+export class LeaseLoop {
   readonly name: string;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;

@@ -20,6 +20,21 @@ import { isPostgresUnavailable, mapDbError } from './errors.js';
 import { POSTGRES_MIGRATIONS } from './migrations/postgres/index.js';
 import type { SqlMigration } from './migrations/types.js';
 import {
+  claimPostgres,
+  enqueuePostgres,
+  finishPostgres,
+  listDeliveriesPostgres,
+  type PgRun,
+} from './notify-postgres.js';
+import type {
+  ClaimedDelivery,
+  DeliveryOutcome,
+  DeliveryRow,
+  DeliveryState,
+  EnqueueResult,
+  NotifyRouting,
+} from './notify-types.js';
+import {
   fleetSummarySql,
   personAlertsSql,
   personCountsSql,
@@ -950,6 +965,41 @@ export class PostgresConsoleStore implements ConsoleStore {
       throw mapDbError('postgres', e);
     }
     return new PostgresPersonExport(c, user, (sql, values, client) => this.q(sql, values, client));
+  }
+
+  // Alert notifications (issue 12 §4): notify-postgres.ts, each in one transaction.
+
+  private onClient(c: Q): PgRun {
+    return (sql, values = []) => this.q(sql, values, c);
+  }
+
+  async enqueueNotifications(
+    now: number,
+    routing: NotifyRouting,
+    limit: number,
+  ): Promise<EnqueueResult> {
+    return this.tx((c) => enqueuePostgres(this.onClient(c), now, routing, limit));
+  }
+
+  async claimDeliveries(
+    holder: string,
+    now: number,
+    claimMs: number,
+    limit: number,
+  ): Promise<ClaimedDelivery[]> {
+    return this.tx((c) => claimPostgres(this.onClient(c), holder, now, claimMs, limit));
+  }
+
+  async finishDelivery(id: number, holder: string, outcome: DeliveryOutcome): Promise<boolean> {
+    return this.tx((c) => finishPostgres(this.onClient(c), id, holder, outcome));
+  }
+
+  async listDeliveries(q: {
+    alertId?: number;
+    state?: DeliveryState;
+    limit: number;
+  }): Promise<DeliveryRow[]> {
+    return listDeliveriesPostgres(this.onClient(this.pool), q);
   }
 }
 

@@ -18,6 +18,21 @@ import { mapDbError } from './errors.js';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite/index.js';
 import type { SqlMigration } from './migrations/types.js';
 import {
+  claimSqlite,
+  enqueueSqlite,
+  finishSqlite,
+  listDeliveriesSqlite,
+  type SqliteAccess,
+} from './notify-sqlite.js';
+import type {
+  ClaimedDelivery,
+  DeliveryOutcome,
+  DeliveryRow,
+  DeliveryState,
+  EnqueueResult,
+  NotifyRouting,
+} from './notify-types.js';
+import {
   fleetSummarySql,
   personAlertsSql,
   personCountsSql,
@@ -938,6 +953,45 @@ export class SqliteConsoleStore implements ConsoleStore {
         throw e;
       }
     });
+  }
+
+  // Alert notifications (issue 12 §4): notify-sqlite.ts, each in one IMMEDIATE transaction.
+
+  private get notifyDb(): SqliteAccess {
+    return {
+      get: (sql, ...p) => this.get(sql, ...p),
+      all: (sql, ...p) => this.all(sql, ...p),
+      run: (sql, ...p) => this.run(sql, ...p),
+    };
+  }
+
+  async enqueueNotifications(
+    now: number,
+    routing: NotifyRouting,
+    limit: number,
+  ): Promise<EnqueueResult> {
+    return this.op(() => enqueueSqlite(this.notifyDb, now, routing, limit), true);
+  }
+
+  async claimDeliveries(
+    holder: string,
+    now: number,
+    claimMs: number,
+    limit: number,
+  ): Promise<ClaimedDelivery[]> {
+    return this.op(() => claimSqlite(this.notifyDb, holder, now, claimMs, limit), true);
+  }
+
+  async finishDelivery(id: number, holder: string, outcome: DeliveryOutcome): Promise<boolean> {
+    return this.op(() => finishSqlite(this.notifyDb, id, holder, outcome), true);
+  }
+
+  async listDeliveries(q: {
+    alertId?: number;
+    state?: DeliveryState;
+    limit: number;
+  }): Promise<DeliveryRow[]> {
+    return this.op(() => listDeliveriesSqlite(this.notifyDb, q));
   }
 }
 

@@ -17,6 +17,14 @@
 import type { AlertStage } from '../../core/console/alerts.js';
 import type { BaomiEvent, Json, Severity } from '../../core/events/types.js';
 import type { EventKey } from './cursor.js';
+import type {
+  ClaimedDelivery,
+  DeliveryOutcome,
+  DeliveryRow,
+  DeliveryState,
+  EnqueueResult,
+  NotifyRouting,
+} from './notify-types.js';
 
 export type Role = 'admin' | 'analyst' | 'auditor';
 
@@ -403,6 +411,41 @@ export interface ConsoleStore {
    * pages hold exactly the counts. The caller must close() it (it holds a connection).
    */
   openPersonExport(user: string): Promise<PersonExportReader>;
+
+  // Alert notifications (issue 12 §4, src/console/notify; rows: notify-types.ts). An alert is
+  // looked at once (a flag on its row, set when it is raised and cleared here), so an alert
+  // committed by another console process after this one looked is still seen at the next
+  // step; each (alert, channel) has at most one delivery (UNIQUE), and every change of a
+  // delivery's state is conditional on the state it leaves, so two processes (or a process
+  // whose lease ran out) never send one delivery twice.
+  /**
+   * One transaction: the alerts not looked at yet (oldest first, at most `limit`) are routed
+   * and planned against the quiet windows and the held deliveries (core/console/notify/plan.ts
+   * planDeliveries); the deliveries, the named held ones, the windows and the flags are written.
+   */
+  enqueueNotifications(now: number, routing: NotifyRouting, limit: number): Promise<EnqueueResult>;
+  /**
+   * Claims up to `limit` deliveries due at `now` (pending with nextAt ≤ now, or sending with
+   * a claim that ran out) for `holder` until `now + claimMs`, counting an attempt for each.
+   */
+  claimDeliveries(
+    holder: string,
+    now: number,
+    claimMs: number,
+    limit: number,
+  ): Promise<ClaimedDelivery[]>;
+  /**
+   * Records the outcome of a claimed delivery: sent, retried at `retryAt`, or given up (and
+   * `raise` raised, in the same transaction). False, with nothing changed, when `holder` no
+   * longer holds the claim (it ran out and another took it).
+   */
+  finishDelivery(id: number, holder: string, outcome: DeliveryOutcome): Promise<boolean>;
+  /** Deliveries, newest first, for staff and tests. */
+  listDeliveries(q: {
+    alertId?: number;
+    state?: DeliveryState;
+    limit: number;
+  }): Promise<DeliveryRow[]>;
 }
 
 /** Agents by state, as /metrics shows them (fleetSummary). */

@@ -32,6 +32,7 @@ import {
   EXCEPTION_REFUSAL_CODES,
   EXCEPTION_REQUEST_CODES,
 } from './exceptions.js';
+import { NOTIFY_CODES } from './notify.js';
 import { POLICY_REJECTION_CODES } from './policy.js';
 import { PROTOCOL_ERROR_CODES, SOCKET_ERROR_CODES } from './protocol.js';
 import { STORE_ERROR_CODES } from './store.js';
@@ -55,6 +56,7 @@ export const ERROR_CODES = [
   ...CONSOLE_STORE_ERROR_CODES,
   ...EXCEPTION_REQUEST_CODES,
   ...SYNC_ERROR_CODES,
+  ...NOTIFY_CODES,
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -89,6 +91,7 @@ export {
   type ExceptionRequestCode,
   isExceptionRefusal,
 } from './exceptions.js';
+export { NOTIFY_CODES, type NotifyCode } from './notify.js';
 export {
   POLICY_REJECTION_CODES,
   POLICY_SOURCE_CODES,

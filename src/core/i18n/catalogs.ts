@@ -5,8 +5,10 @@ import { alertMessages } from '../alerts/messages.js';
 import { consoleMessages } from '../codes/console.js';
 import { consoleStoreCatalog } from '../codes/console-store.js';
 import { exceptionMessages, exceptionRequestMessages } from '../codes/exceptions.js';
+import { notifyCodeMessages } from '../codes/notify.js';
 import { protocolMessages } from '../codes/protocol.js';
 import { syncMessages } from '../codes/sync.js';
+import { notifyMessages } from '../console/notify/messages.js';
 import { chainMessages } from '../events/messages.js';
 import { idleMessages } from '../idle/messages.js';
 import { formatPolicyMessage, policyMessageKey } from '../policy/format.js';
@@ -29,6 +31,8 @@ export const coreCatalogs: readonly Catalog[] = [
   idleMessages,
   consoleMessages,
   consoleStoreCatalog,
+  notifyCodeMessages,
+  notifyMessages,
 ];
 
 /**

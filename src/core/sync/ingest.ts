@@ -15,6 +15,10 @@
 //   `sync.gap` alert;
 // - alerts carry a key naming the break, and the store keeps one alert per (agent, key), so a
 //   retried batch never raises the same break twice.
+// Two kinds of event the agent records become alerts of their own (the same key rule holds):
+// `alert.raised` (the policy's early-warning rule fired) and `usb.enforcement-lost` (someone
+// re-opened USB ports the agent sealed, or a seal does not hold): staff must hear of both, and
+// notification rules (issue 12) select alerts, not events.
 // Do not weaken these checks for a "friendlier" agent: an agent that can cut its own log is
 // exactly the case this exists for.
 import { eventHash } from '../events/chain.js';
@@ -46,7 +50,7 @@ export type IngestFlag =
   | 'late';
 
 export interface PlannedAlert {
-  type: 'sync.gap' | 'sync.chain-broken' | 'alert.raised';
+  type: 'sync.gap' | 'sync.chain-broken' | 'alert.raised' | 'usb.enforcement-lost';
   severity: Severity;
   /** The agent seq it is about. */
   seq: number;
@@ -142,6 +146,17 @@ export function planIngest(
         seq: e.seq,
         data: e.data,
         key: `raised:${e.seq}`,
+      });
+    } else if (e.type === 'usb.enforcement-lost') {
+      // USB ports found open that the agent had sealed (or a seal that does not hold): an
+      // alert at the event's severity, with what the agent recorded (which ports, why,
+      // whether it sealed them again).
+      alerts.push({
+        type: 'usb.enforcement-lost',
+        severity: e.severity,
+        seq: e.seq,
+        data: e.data,
+        key: `enforcement-lost:${e.seq}`,
       });
     }
   };

@@ -414,6 +414,86 @@ describe('planIngest', () => {
     ]);
   });
 
+  describe('usb.enforcement-lost becomes an alert (issue 12: staff are notified of it)', () => {
+    const lost = { open: ['usb1', 'usb3'], resealed: false, why: 'check', reason: 'EACCES' };
+
+    it('of the event’s own severity, with its data, keyed by its seq', () => {
+      const events = chain(3, { 2: { type: 'usb.enforcement-lost', data: lost } });
+      events[1] = rehash({ ...events[1]!, severity: 'medium' });
+      // Re-link the event after it, as the agent's chain would have it.
+      events[2] = rehash({ ...events[2]!, prevHash: events[1]!.hash });
+      const plan = planIngest(start, events, nothingStored);
+      expect(plan.alerts).toEqual([
+        {
+          type: 'usb.enforcement-lost',
+          severity: 'medium',
+          seq: 2,
+          data: lost,
+          key: 'enforcement-lost:2',
+        },
+      ]);
+      expect(plan.insert.map((i) => i.flags)).toEqual([[], [], []]);
+    });
+
+    it('a batch sent again raises it once; the same seq from another batch is a duplicate', () => {
+      const c = new FakeConsole();
+      const events = chain(4, {
+        2: { type: 'usb.enforcement-lost', data: lost },
+        4: { type: 'usb.enforcement-lost', data: { ...lost, resealed: true } },
+      });
+      const first = c.ingest(events.slice(0, 3));
+      expect(first.newAlerts.map((a) => a.key)).toEqual(['enforcement-lost:2']);
+      const again = c.ingest(events.slice(0, 3));
+      expect(again.plan.alerts).toEqual([]);
+      expect(again.plan.duplicates).toBe(3);
+      const rest = c.ingest(events);
+      expect(rest.newAlerts).toEqual([
+        {
+          type: 'usb.enforcement-lost',
+          severity: 'info',
+          seq: 4,
+          data: { ...lost, resealed: true },
+          key: 'enforcement-lost:4',
+        },
+      ]);
+      expect(c.alerts.map((a) => a.key)).toEqual(['enforcement-lost:2', 'enforcement-lost:4']);
+    });
+
+    it('also when it arrives late (after a gap) or with a broken hash: both are said', () => {
+      const events = chain(4, { 2: { type: 'usb.enforcement-lost', data: lost } });
+      const c = new FakeConsole();
+      c.ingest([events[0]!, events[2]!, events[3]!]);
+      expect(c.alerts.map((a) => a.type)).toEqual(['sync.gap']);
+      const late = c.ingest([events[1]!]);
+      expect(late.plan.insert.map((i) => i.flags)).toEqual([['late']]);
+      expect(late.newAlerts.map((a) => a.key)).toEqual(['enforcement-lost:2']);
+
+      const edited = { ...events[1]!, data: { ...lost, resealed: true } };
+      const plan = planIngest({ ackedSeq: 1, headHash: events[0]!.hash }, [edited], nothingStored);
+      expect(plan.alerts.map((a) => [a.type, a.key])).toEqual([
+        ['sync.chain-broken', `broken:2:${edited.hash}`],
+        ['usb.enforcement-lost', 'enforcement-lost:2'],
+      ]);
+    });
+
+    it('no other USB event raises one', () => {
+      const types = [
+        'usb.blocked',
+        'usb.allowed',
+        'usb.read-only',
+        'usb.connected',
+        'usb.removed',
+      ] as const;
+      const events = chain(
+        types.length,
+        Object.fromEntries(
+          types.map((type, i) => [i + 1, { type, data: { device: 'x' } }]),
+        ) as Record<number, Spec>,
+      );
+      expect(planIngest(start, events, nothingStored).alerts).toEqual([]);
+    });
+  });
+
   describe('properties', () => {
     const splits = (n: number) =>
       fc.array(fc.integer({ min: 1, max: Math.max(1, n) }), { minLength: 1, maxLength: 6 });

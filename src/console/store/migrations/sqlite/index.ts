@@ -4,18 +4,21 @@ import { m001Initial } from './001-initial.js';
 import { m002AuditHead } from './002-audit-head.js';
 import { m003AlertStateChange } from './003-alert-state-change.js';
 import { m004Leases } from './004-leases.js';
+import { m007Notify } from './007-notify.js';
 import { m008PersonExport } from './008-person-export.js';
+
+// MERGE: 005 (partitions and retention) and 006 (SIEM) are other branches' of issue 12; these
+// empty stand-ins only keep the numbering whole. Replace them by the real ones.
+const reserved = (version: number, name: string): SqlMigration => ({ version, name, sql: '' });
 
 export const SQLITE_MIGRATIONS: readonly SqlMigration[] = [
   m001Initial,
   m002AuditHead,
   m003AlertStateChange,
   m004Leases,
-  // PLACEHOLDERS for 005-007 (partitions+retention, siem, notify: other branches of issue 12)
-  // so this branch numbers alone; the merge replaces these three lines with theirs.
-  { version: 5, name: 'placeholder-005', sql: '' },
-  { version: 6, name: 'placeholder-006', sql: '' },
-  { version: 7, name: 'placeholder-007', sql: '' },
+  reserved(5, 'reserved-retention'),
+  reserved(6, 'reserved-siem'),
+  m007Notify,
   m008PersonExport,
 ];
 checkNumbering(SQLITE_MIGRATIONS);
