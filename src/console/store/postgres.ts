@@ -11,6 +11,12 @@
 // server answers 503 with retryInMs and the agent sends the same batch again.
 import pg from 'pg';
 import { auditHash } from '../../core/console/audit.js';
+import {
+  partitionExpired,
+  type RetentionRules,
+  shortestAge,
+} from '../../core/console/config/retention.js';
+import { type PartitionSize, partitionsToCreate } from '../../core/console/partitions.js';
 import { BaomiError } from '../../core/errors.js';
 import type { BaomiEvent } from '../../core/events/types.js';
 import { exceptionEffects, type PlannedAlert, planIngest } from '../../core/sync/ingest.js';
@@ -18,6 +24,18 @@ import { CLOCK_SKEW_MS } from '../../core/sync/wire.js';
 import { isPostgresUnavailable, mapDbError } from './errors.js';
 import { POSTGRES_MIGRATIONS } from './migrations/postgres/index.js';
 import type { SqlMigration } from './migrations/types.js';
+import {
+  createPartitionSql,
+  deleteBatchSql,
+  LIST_PARTITIONS,
+  LOCK_TIMEOUT,
+  PARTITION_LOCK,
+  type PgPartition,
+  TALLY_ADD,
+  toPartitions,
+  typesInSql,
+} from './partitions-pg.js';
+import { retentionAudit, retentionLimits, typeCutoffs } from './retention.js';
 import {
   alertMoves,
   assertStorableEvent,
@@ -51,12 +69,15 @@ import type {
   Decision,
   EnrollToken,
   EventPage,
+  EventPartition,
   ExceptionRequestRow,
   Group,
   IngestResult,
   LastSeen,
   NewAgent,
   PolicyRow,
+  RetentionOptions,
+  RetentionRun,
   Role,
   Session,
   StaffUser,
@@ -607,8 +628,11 @@ export class PostgresConsoleStore implements ConsoleStore {
       if (a.revoked_at !== null) throw new BaomiError('CONSOLE_DB_AGENT_REVOKED', { agentId });
       for (const e of events) assertStorableEvent(e);
       const held = new Map<number, string>();
-      if (events.length > 0) {
-        const seqs = [...new Set(events.map((e) => e.seq))];
+      // Only a seq at or below ackedSeq can be held: every event planIngest stores is at or
+      // below the position it returns (core/sync/ingest.ts). So a new batch reads nothing, and
+      // a resent one probes each partition's (agent_id, seq, ts) key for its seqs.
+      const seqs = [...new Set(events.map((e) => e.seq))].filter((s) => s <= Number(a.acked_seq));
+      if (seqs.length > 0) {
         for (const r of await this.q(
           'SELECT seq, hash FROM events WHERE agent_id = $1 AND seq = ANY($2::bigint[])',
           [agentId, seqs],
@@ -623,6 +647,9 @@ export class PostgresConsoleStore implements ConsoleStore {
 
       let stored = 0;
       if (plan.insert.length > 0) {
+        // Taken before the INSERT plans its routing, so a partition being created (it locks
+        // DEFAULT, partitions-pg.ts) is either waited for and seen, or waits for this COMMIT.
+        await this.q('LOCK TABLE events_default IN ROW EXCLUSIVE MODE', [], c);
         // One statement for the batch: a column per array.
         const cols: unknown[][] = Array.from({ length: 14 }, () => []);
         for (const x of plan.insert)
@@ -635,7 +662,7 @@ export class PostgresConsoleStore implements ConsoleStore {
            FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::text[],
              $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
              AS u(seq, id, ts, type, severity, level, user_name, host, data, prev_hash, hash, f)
-           ON CONFLICT (agent_id, seq) DO NOTHING`,
+           ON CONFLICT (agent_id, seq, ts) DO NOTHING`,
           [
             agentId,
             cols[1],
@@ -908,5 +935,113 @@ export class PostgresConsoleStore implements ConsoleStore {
 
   async releaseLease(name: string, holder: string): Promise<void> {
     await this.q('DELETE FROM leases WHERE name = $1 AND holder = $2', [name, holder]);
+  }
+
+  // Partitions and retention (issue 12 §2, §6): SQL and locking in partitions-pg.ts.
+
+  private async partitions(c: Q = this.pool): Promise<PgPartition[]> {
+    return toPartitions(await this.q(LIST_PARTITIONS, [], c));
+  }
+
+  async eventPartitions(): Promise<EventPartition[]> {
+    return (await this.partitions()).map((p) => ({ name: p.name, from: p.from, to: p.to }));
+  }
+
+  async ensurePartitions(size: PartitionSize, now: number): Promise<string[]> {
+    return this.tx(async (c) => {
+      await this.q(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`, [], c);
+      await this.q('SELECT pg_advisory_xact_lock($1)', [PARTITION_LOCK], c);
+      const all = await this.partitions(c);
+      const todo = partitionsToCreate(
+        size,
+        now,
+        all.flatMap((p) => (p.from === null || p.to === null ? [] : [{ from: p.from, to: p.to }])),
+      );
+      if (todo.length === 0) return [];
+      const def = all.find((p) => p.from === null)?.sqlName ?? null;
+      // Ingest into DEFAULT waits until COMMIT, so no row of a new range lands there meanwhile.
+      if (def !== null) await this.q(`LOCK TABLE ${def} IN ACCESS EXCLUSIVE MODE`, [], c);
+      for (const p of todo) for (const sql of createPartitionSql(p, def)) await this.q(sql, [], c);
+      return todo.map((p) => p.name);
+    });
+  }
+
+  async applyRetention(
+    rules: RetentionRules,
+    now: number,
+    opts?: RetentionOptions,
+  ): Promise<RetentionRun> {
+    const { batch, maxBatches } = retentionLimits(opts);
+    const shortest = shortestAge(rules);
+    let more = false;
+    if (shortest !== null) {
+      // 1. Whole partitions: chosen from their bounds and the types they hold, then re-read
+      // under the lock that DROP takes anyway, so a late event of a longer-lived type that
+      // arrived meanwhile keeps its partition.
+      const droppable: PgPartition[] = [];
+      for (const p of await this.partitions())
+        if (
+          p.to !== null &&
+          p.to <= now - shortest &&
+          partitionExpired(rules, await this.typesIn(p.sqlName), p.to, now)
+        )
+          droppable.push(p);
+      if (droppable.length > 0)
+        await this.tx(async (c) => {
+          await this.q(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`, [], c);
+          await this.q('SELECT pg_advisory_xact_lock($1)', [PARTITION_LOCK], c);
+          await this.q('LOCK TABLE ONLY events IN ACCESS EXCLUSIVE MODE', [], c);
+          for (const p of droppable) {
+            const counts = await this.q(
+              `SELECT type, count(*) AS n FROM ${p.sqlName} GROUP BY type`,
+              [],
+              c,
+            );
+            const types = counts.map((r) => String(r.type));
+            if (!partitionExpired(rules, types, p.to!, now)) continue;
+            await this.q(`DROP TABLE ${p.sqlName}`, [], c);
+            const total = counts.reduce((n, r) => n + Number(r.n), 0);
+            await this.q(TALLY_ADD, ['partition', p.name, total], c);
+            for (const r of counts) await this.q(TALLY_ADD, ['type', r.type, Number(r.n)], c);
+          }
+        });
+
+      // 2. What is past its age in the partitions kept (DEFAULT included): bounded deletes of
+      // one type from one partition, each batch and its tally one transaction.
+      let batches = 0;
+      delete_: for (const p of await this.partitions()) {
+        if (p.from !== null && p.from >= now - shortest) continue;
+        for (const { type, cutoff } of typeCutoffs(rules, await this.typesIn(p.sqlName), now)) {
+          if (p.from !== null && p.from >= cutoff) continue;
+          for (;;) {
+            if (batches >= maxBatches) {
+              more = true;
+              break delete_;
+            }
+            batches++;
+            const n = await this.tx(async (c) => {
+              const gone = await this.count(deleteBatchSql(p.sqlName), [type, cutoff, batch], c);
+              if (gone > 0) await this.q(TALLY_ADD, ['type', type, gone], c);
+              return gone;
+            });
+            if (n < batch) break;
+          }
+        }
+      }
+    }
+
+    // 3. One audit row for what the tally holds (this run's, and a run's cut short before it).
+    return this.tx(async (c) => {
+      const tally = await this.q('DELETE FROM retention_pending RETURNING kind, name, n', [], c);
+      const run = retentionAudit(tally, now);
+      if (!run) return { partitionsDropped: [], deleted: {}, more, audit: null };
+      const audit = await this.appendIn(c, run.row);
+      return { partitionsDropped: run.partitionsDropped, deleted: run.deleted, more, audit };
+    });
+  }
+
+  /** The types one partition holds (partitions-pg.ts typesInSql). */
+  private async typesIn(sqlName: string): Promise<string[]> {
+    return (await this.q(typesInSql(sqlName))).map((r) => String(r.type));
   }
 }

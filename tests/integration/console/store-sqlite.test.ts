@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openConsoleStore } from '../../../src/console/store/index.js';
 import { m001Initial } from '../../../src/console/store/migrations/sqlite/001-initial.js';
 import { m002AuditHead } from '../../../src/console/store/migrations/sqlite/002-audit-head.js';
+import { SQLITE_MIGRATIONS } from '../../../src/console/store/migrations/sqlite/index.js';
 import { auditHash, verifyAudit } from '../../../src/core/console/audit.js';
 import { BaomiError } from '../../../src/core/errors.js';
 import { GENESIS_HASH } from '../../../src/core/events/types.js';
@@ -181,11 +182,9 @@ describe('console store: sqlite only', () => {
     );
     expect(await Promise.all(runs)).toEqual([0, 0, 0]);
     const db = new Database(join(dataDir, 'console.db'), { readonly: true });
-    expect(db.prepare('SELECT version FROM schema_migrations').all()).toEqual([
-      { version: 1 },
-      { version: 2 },
-      { version: 3 },
-    ]);
+    expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual(
+      SQLITE_MIGRATIONS.map((m) => ({ version: m.version })),
+    );
     db.close();
   });
 });

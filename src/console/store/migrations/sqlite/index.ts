@@ -4,11 +4,13 @@ import { m001Initial } from './001-initial.js';
 import { m002AuditHead } from './002-audit-head.js';
 import { m003AlertStateChange } from './003-alert-state-change.js';
 import { m004Leases } from './004-leases.js';
+import { m005Retention } from './005-retention.js';
 
 export const SQLITE_MIGRATIONS: readonly SqlMigration[] = [
   m001Initial,
   m002AuditHead,
   m003AlertStateChange,
   m004Leases,
+  m005Retention,
 ];
 checkNumbering(SQLITE_MIGRATIONS);

@@ -1,0 +1,21 @@
+// Retention on SQLite (issue 12 §6; PostgreSQL's twin is its migration 004, which also
+// partitions events by time): an index to find one type's events older than its age in
+// order, so each bounded delete reads only what it removes (and the list of stored types is
+// a skip through it), and the tally of what was removed and not yet recorded in the audit
+// trail (each delete batch adds to it in its own transaction; the run's one audit row takes
+// it all, so a run cut short is recorded by the next one, never lost).
+import type { SqlMigration } from '../types.js';
+
+export const m005Retention: SqlMigration = {
+  version: 5,
+  name: 'retention',
+  sql: `
+CREATE INDEX events_type_time ON events (type, ts, agent_id, seq);
+CREATE TABLE retention_pending (
+  kind TEXT    NOT NULL CHECK (kind IN ('partition', 'type')),
+  name TEXT    NOT NULL,
+  n    INTEGER NOT NULL,
+  PRIMARY KEY (kind, name)
+) WITHOUT ROWID;
+`,
+};
