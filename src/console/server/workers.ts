@@ -6,6 +6,7 @@
 // buildWorkers is the table of contents: one line per kind of worker, built from the
 // configuration file (core/console/config).
 import type { FastifyBaseLogger } from 'fastify';
+import { retentionWorkers } from '../retention/worker.js';
 import type { Deps } from './deps.js';
 
 export interface ConsoleWorker {
@@ -16,6 +17,6 @@ export interface ConsoleWorker {
   stop(): Promise<void>;
 }
 
-export function buildWorkers(_deps: Deps, _log: FastifyBaseLogger): ConsoleWorker[] {
-  return [];
+export function buildWorkers(deps: Deps, log: FastifyBaseLogger): ConsoleWorker[] {
+  return [...retentionWorkers(deps, log)];
 }
