@@ -55,6 +55,7 @@ CREATE TABLE events (
 CREATE INDEX events_time ON events (ts, agent_id, seq);
 CREATE INDEX events_agent_time ON events (agent_id, ts, seq);
 CREATE INDEX events_type_time ON events (type, ts, agent_id, seq);
+CREATE INDEX events_user_time ON events (user_name, ts, agent_id, seq);
 CREATE TABLE events_default PARTITION OF events DEFAULT;
 
 DO $migrate$

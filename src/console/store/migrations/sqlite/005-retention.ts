@@ -11,6 +11,7 @@ export const m005Retention: SqlMigration = {
   name: 'retention',
   sql: `
 CREATE INDEX events_type_time ON events (type, ts, agent_id, seq);
+CREATE INDEX events_user_time ON events (user_name, ts, agent_id, seq);
 CREATE TABLE retention_pending (
   kind TEXT    NOT NULL CHECK (kind IN ('partition', 'type')),
   name TEXT    NOT NULL,
