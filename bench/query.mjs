@@ -469,7 +469,28 @@ async function measure(engine, store, lookup, explain, end) {
     async (id) => timed(async () => Number(await store.countEvents(id)) && 1),
   );
   explain = noExplain;
-  return { queries: out, ...(explain ? { plans } : {}) };
+
+  // Retention on this data, last (it removes what the queries read): 20 bounded batches (the
+  // store's default size) of file.modified older than 60 days on SQLite, where a batch is how
+  // long ingest waits at most behind it; on PostgreSQL the month partitions whose every event
+  // is older than 45 days dropped whole, then 20 batches of what is left past 45 days.
+  const rules =
+    engine === 'postgres' ? { default: 45 * D, types: {} } : { types: { 'file.modified': 60 * D } };
+  const t = performance.now();
+  const ret = await store.applyRetention(rules, end, { maxBatches: 20 });
+  const ms = performance.now() - t;
+  const removed = Object.values(ret.deleted).reduce((a, b) => a + b, 0);
+  const retention = {
+    rules: engine === 'postgres' ? 'default 45d' : 'file.modified 60d',
+    maxBatches: 20,
+    batchRows: engine === 'postgres' ? 5000 : 1000,
+    ms: +ms.toFixed(0),
+    partitionsDropped: ret.partitionsDropped,
+    removed,
+    more: ret.more,
+  };
+  log({ engine, retention });
+  return { queries: out, retention, ...(explain ? { plans } : {}) };
 }
 
 // ---- engines ---------------------------------------------------------------------------

@@ -623,7 +623,7 @@ export class MemoryConsoleStore implements ConsoleStore {
   async applyRetention(rules: RetentionRules, now: number, opts?: RetentionOptions) {
     await this.check();
     this.retentionRuns.push({ rules: copy(rules), now, ...(opts ? { opts } : {}) });
-    const batch = opts?.batch ?? 5000;
+    const batch = opts?.batch ?? 1000;
     const maxBatches = opts?.maxBatches ?? 200;
     let batches = 0;
     let more = false;

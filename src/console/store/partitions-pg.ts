@@ -19,7 +19,7 @@ import type { Row } from './rows.js';
 
 /** Key of the advisory lock partition changes take ("bpart" in ASCII). */
 export const PARTITION_LOCK = 0x6270617274;
-export const LOCK_TIMEOUT = '5s';
+export const LOCK_TIMEOUT = '2s';
 export const PARTITION_NAME = /^events_\d{4}_\d{2}(_\d{2})?$/;
 
 /** A partition of `events`: its SQL name (quoted as needed), its bounds (null: DEFAULT). */

@@ -971,7 +971,7 @@ export class PostgresConsoleStore implements ConsoleStore {
     now: number,
     opts?: RetentionOptions,
   ): Promise<RetentionRun> {
-    const { batch, maxBatches } = retentionLimits(opts);
+    const { batch, maxBatches } = retentionLimits('postgres', opts);
     const shortest = shortestAge(rules);
     let more = false;
     if (shortest !== null) {

@@ -4,15 +4,22 @@ import { type RetentionRules, retentionAge } from '../../core/console/config/ret
 import type { Row } from './rows.js';
 import type { AuditInput, RetentionOptions } from './types.js';
 
-export const RETENTION_BATCH = 5000;
+/** Rows a delete statement removes by default. SQLite's is smaller: its batch holds the
+ *  process and the database's one write lock, and at 5,000,000 stored events a 5,000-row
+ *  batch took 430 ms here (bench:query), a 1,000-row one under 100 ms; PostgreSQL's runs
+ *  beside ingest (row locks only). */
+export const RETENTION_BATCH = { sqlite: 1000, postgres: 5000 } as const;
 export const RETENTION_MAX_BATCHES = 200;
 const MAX_BATCH = 50_000;
 
-export function retentionLimits(o: RetentionOptions = {}): { batch: number; maxBatches: number } {
+export function retentionLimits(
+  engine: 'sqlite' | 'postgres',
+  o: RetentionOptions = {},
+): { batch: number; maxBatches: number } {
   const whole = (v: number | undefined, d: number, max: number) =>
     v === undefined || !Number.isFinite(v) ? d : Math.min(max, Math.max(1, Math.trunc(v)));
   return {
-    batch: whole(o.batch, RETENTION_BATCH, MAX_BATCH),
+    batch: whole(o.batch, RETENTION_BATCH[engine], MAX_BATCH),
     maxBatches: whole(o.maxBatches, RETENTION_MAX_BATCHES, Number.MAX_SAFE_INTEGER),
   };
 }

@@ -916,7 +916,7 @@ export class SqliteConsoleStore implements ConsoleStore {
     now: number,
     opts?: RetentionOptions,
   ): Promise<RetentionRun> {
-    const { batch, maxBatches } = retentionLimits(opts);
+    const { batch, maxBatches } = retentionLimits('sqlite', opts);
     let more = false;
     if (shortestAge(rules) !== null) {
       // The stored types: a skip through the (type, ts, …) index, one probe a type.

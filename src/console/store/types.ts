@@ -403,7 +403,7 @@ export interface ConsoleStore {
    * retentionAge: `ts < now - age`; a type without an age is kept). PostgreSQL drops every
    * partition all of whose events are past their age (partitionExpired) and deletes the rest
    * in bounded batches; SQLite deletes in bounded batches only (`batch` rows a statement, each
-   * its own short transaction, so ingest goes on between them). Stops after `maxBatches`
+   * its own short transaction, the event loop free between them, so ingest goes on). Stops after `maxBatches`
    * batches (`more`: call again). Each removal adds to a tally in its own transaction; when
    * the tally is not empty at the end, ONE audit row (actor `system`, action
    * `retention.applied`, details {partitionsDropped, deleted: {type: count}}) takes it, in the
@@ -427,7 +427,8 @@ export interface EventPartition {
 }
 
 export interface RetentionOptions {
-  /** Rows a delete statement removes at most (default 5,000). */
+  /** Rows a delete statement removes at most (default 1,000 on SQLite, 5,000 on PostgreSQL:
+   *  store/retention.ts RETENTION_BATCH says why). */
   batch?: number;
   /** Delete statements a run makes at most (default 200). */
   maxBatches?: number;
