@@ -56,7 +56,11 @@ describe('retention rules', () => {
     expect(retentionAge(r, 'idle.reminded')).toBe(90 * D);
     expect(shortestAge(r)).toBe(90 * D);
     expect(shortestAge({ types: {} })).toBeNull();
+    expect(shortestAge({ default: 40 * D, types: { 'idle.*': 90 * D } })).toBe(40 * D);
+    expect(shortestAge({ default: 40 * D, types: {} })).toBe(40 * D);
     expect(partitionExpired({ types: {} }, [], 0, 10 ** 13)).toBe(false);
+    // A default alone is a rule: an empty partition past it goes.
+    expect(partitionExpired({ default: 40 * D, types: {} }, [], 0, 40 * D)).toBe(true);
   });
 
   it('a partition goes only when the longest age of the types in it has passed over its end', () => {
@@ -79,6 +83,7 @@ describe('retention rules', () => {
       'c.yaml',
     );
     expect(c.retention).toMatchObject({ default: 400 * D, partition: 'day', every: 3_600_000 });
+    expect(parseConsoleConfig('retention: {every: 1m}', 'c.yaml').retention.every).toBe(60_000);
     for (const [yaml, where] of [
       ['retention: {default: 90s}', 'retention.default'],
       ['retention: {types: {"usb.*": 23h}}', 'retention.types'],
