@@ -5,15 +5,19 @@
 // quoted (`oid::regclass::text`, from pg_inherits) and names made by core/console/partitions.ts
 // (checked against PARTITION_NAME before use, then double-quoted). Every value is a parameter.
 //
-// Locks, in the order each transaction takes them (no cycle, so no deadlock with ingest, which
-// takes ROW EXCLUSIVE on the DEFAULT partition before it inserts, then on `events`):
-// - creating partitions: the advisory lock PARTITION_LOCK, ACCESS EXCLUSIVE on the DEFAULT
-//   partition (ingest into it waits; rows of the new range move out), then ATTACH, which takes
-//   SHARE UPDATE EXCLUSIVE on `events` (queries and other ingests go on);
-// - dropping partitions: the advisory lock, ACCESS EXCLUSIVE on `events` alone (ONLY: never
-//   the DEFAULT partition ingest may hold), which DROP needs anyway; types are re-read under it.
+// Locks. Every transaction that touches `events` takes the parent before the DEFAULT partition
+// (queries do, planning; ingest says so: LOCK TABLE ONLY events, ONLY events_default), so no
+// two wait for each other in a cycle:
+// - creating partitions: the advisory lock PARTITION_LOCK, SHARE UPDATE EXCLUSIVE on `events`
+//   (what ATTACH takes; queries and ingest go on), then ACCESS EXCLUSIVE on the DEFAULT
+//   partition (ingest into it waits; what it holds of the new range moves out), then ATTACH;
+// - dropping a partition: the advisory lock, ACCESS EXCLUSIVE on `events` alone (ONLY), the
+//   types in the partition re-read under it, DETACH (which locks DEFAULT too) and COMMIT: held
+//   for milliseconds. Counting what the detached table holds and DROP come after, in a
+//   transaction that locks nothing anyone else uses; a 'detached' row in retention_pending
+//   marks it until then, so a run cut short between the two is finished by the next.
 // Both wait at most LOCK_TIMEOUT for a lock: a busy table makes the step fail and the worker
-// try again at its next tick, instead of queueing every ingest behind it.
+// try again at its next tick, instead of queueing every ingest behind it for long.
 import type { PartitionRange } from '../../core/console/partitions.js';
 import type { Row } from './rows.js';
 
@@ -61,7 +65,8 @@ export function quoted(name: string): string {
 
 /** Statements that create partition `p` and move into it what DEFAULT holds of its range. A
  *  plain table filled first and then attached: CREATE … PARTITION OF would lock `events`
- *  whole, and would refuse while DEFAULT holds rows of the range. */
+ *  whole, and would refuse while DEFAULT holds rows of the range. The caller holds SHARE
+ *  UPDATE EXCLUSIVE on `events` and ACCESS EXCLUSIVE on DEFAULT (that order). */
 export function createPartitionSql(p: PartitionRange, defaultSql: string | null): string[] {
   const t = quoted(p.name);
   if (!Number.isSafeInteger(p.from) || !Number.isSafeInteger(p.to) || p.from >= p.to)

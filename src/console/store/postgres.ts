@@ -627,6 +627,11 @@ export class PostgresConsoleStore implements ConsoleStore {
       if (!a) throw new BaomiError('CONSOLE_DB_UNKNOWN_AGENT', { agentId });
       if (a.revoked_at !== null) throw new BaomiError('CONSOLE_DB_AGENT_REVOKED', { agentId });
       for (const e of events) assertStorableEvent(e);
+      // `events` before its DEFAULT partition, as every transaction takes them (partitions-pg.ts):
+      // a partition being made (DEFAULT locked) is waited for here and its range routed to it
+      // by the INSERT below; one made after this waits for this COMMIT.
+      if (events.length > 0)
+        await this.q('LOCK TABLE ONLY events, ONLY events_default IN ROW EXCLUSIVE MODE', [], c);
       const held = new Map<number, string>();
       // Only a seq at or below ackedSeq can be held: every event planIngest stores is at or
       // below the position it returns (core/sync/ingest.ts). So a new batch reads nothing, and
@@ -647,9 +652,6 @@ export class PostgresConsoleStore implements ConsoleStore {
 
       let stored = 0;
       if (plan.insert.length > 0) {
-        // Taken before the INSERT plans its routing, so a partition being created (it locks
-        // DEFAULT, partitions-pg.ts) is either waited for and seen, or waits for this COMMIT.
-        await this.q('LOCK TABLE events_default IN ROW EXCLUSIVE MODE', [], c);
         // One statement for the batch: a column per array.
         const cols: unknown[][] = Array.from({ length: 14 }, () => []);
         for (const x of plan.insert)
@@ -960,6 +962,7 @@ export class PostgresConsoleStore implements ConsoleStore {
       if (todo.length === 0) return [];
       const def = all.find((p) => p.from === null)?.sqlName ?? null;
       // Ingest into DEFAULT waits until COMMIT, so no row of a new range lands there meanwhile.
+      await this.q('LOCK TABLE ONLY events IN SHARE UPDATE EXCLUSIVE MODE', [], c);
       if (def !== null) await this.q(`LOCK TABLE ${def} IN ACCESS EXCLUSIVE MODE`, [], c);
       for (const p of todo) for (const sql of createPartitionSql(p, def)) await this.q(sql, [], c);
       return todo.map((p) => p.name);
@@ -975,36 +978,26 @@ export class PostgresConsoleStore implements ConsoleStore {
     const shortest = shortestAge(rules);
     let more = false;
     if (shortest !== null) {
-      // 1. Whole partitions: chosen from their bounds and the types they hold, then re-read
-      // under the lock that DROP takes anyway, so a late event of a longer-lived type that
-      // arrived meanwhile keeps its partition.
-      const droppable: PgPartition[] = [];
-      for (const p of await this.partitions())
-        if (
-          p.to !== null &&
-          p.to <= now - shortest &&
-          partitionExpired(rules, await this.typesIn(p.sqlName), p.to, now)
-        )
-          droppable.push(p);
-      if (droppable.length > 0)
-        await this.tx(async (c) => {
+      // 1. Whole partitions: chosen from their bounds and the types they hold, then taken out
+      // of `events` once the types are read again under its lock (a late event of a
+      // longer-lived type that arrived meanwhile keeps its partition), then counted and
+      // dropped (partitions-pg.ts: the lock is held for milliseconds, not for the count).
+      for (const r of await this.q("SELECT name FROM retention_pending WHERE kind = 'detached'"))
+        await this.dropDetached(String(r.name));
+      for (const p of await this.partitions()) {
+        if (p.to === null || p.to > now - shortest) continue;
+        if (!partitionExpired(rules, await this.typesIn(p.sqlName), p.to, now)) continue;
+        const detached = await this.tx(async (c) => {
           await this.q(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`, [], c);
           await this.q('SELECT pg_advisory_xact_lock($1)', [PARTITION_LOCK], c);
           await this.q('LOCK TABLE ONLY events IN ACCESS EXCLUSIVE MODE', [], c);
-          for (const p of droppable) {
-            const counts = await this.q(
-              `SELECT type, count(*) AS n FROM ${p.sqlName} GROUP BY type`,
-              [],
-              c,
-            );
-            const types = counts.map((r) => String(r.type));
-            if (!partitionExpired(rules, types, p.to!, now)) continue;
-            await this.q(`DROP TABLE ${p.sqlName}`, [], c);
-            const total = counts.reduce((n, r) => n + Number(r.n), 0);
-            await this.q(TALLY_ADD, ['partition', p.name, total], c);
-            for (const r of counts) await this.q(TALLY_ADD, ['type', r.type, Number(r.n)], c);
-          }
+          if (!partitionExpired(rules, await this.typesIn(p.sqlName, c), p.to!, now)) return false;
+          await this.q(`ALTER TABLE events DETACH PARTITION ${p.sqlName}`, [], c);
+          await this.q(TALLY_ADD, ['detached', p.sqlName, 0], c);
+          return true;
         });
+        if (detached) await this.dropDetached(p.sqlName);
+      }
 
       // 2. What is past its age in the partitions kept (DEFAULT included): bounded deletes of
       // one type from one partition, each batch and its tally one transaction.
@@ -1032,7 +1025,11 @@ export class PostgresConsoleStore implements ConsoleStore {
 
     // 3. One audit row for what the tally holds (this run's, and a run's cut short before it).
     return this.tx(async (c) => {
-      const tally = await this.q('DELETE FROM retention_pending RETURNING kind, name, n', [], c);
+      const tally = await this.q(
+        "DELETE FROM retention_pending WHERE kind <> 'detached' RETURNING kind, name, n",
+        [],
+        c,
+      );
       const run = retentionAudit(tally, now);
       if (!run) return { partitionsDropped: [], deleted: {}, more, audit: null };
       const audit = await this.appendIn(c, run.row);
@@ -1041,7 +1038,35 @@ export class PostgresConsoleStore implements ConsoleStore {
   }
 
   /** The types one partition holds (partitions-pg.ts typesInSql). */
-  private async typesIn(sqlName: string): Promise<string[]> {
-    return (await this.q(typesInSql(sqlName))).map((r) => String(r.type));
+  private async typesIn(sqlName: string, c: Q = this.pool): Promise<string[]> {
+    return (await this.q(typesInSql(sqlName), [], c)).map((r) => String(r.type));
+  }
+
+  /** Counts by type what a partition detached by retention holds, drops it and moves its
+   *  'detached' row to the tally: one transaction, nothing anyone else uses locked. */
+  private async dropDetached(sqlName: string): Promise<void> {
+    await this.tx(async (c) => {
+      // The name as PostgreSQL quotes it, or null when the table is gone.
+      const t = (await this.one('SELECT to_regclass($1)::text AS t', [sqlName], c))?.t as
+        | string
+        | null;
+      if (t) {
+        const counts = await this.q(`SELECT type, count(*) AS n FROM ${t} GROUP BY type`, [], c);
+        const name = (await this.one(
+          'SELECT relname FROM pg_class WHERE oid = $1::regclass',
+          [t],
+          c,
+        ))!.relname as string;
+        await this.q(`DROP TABLE ${t}`, [], c);
+        const total = counts.reduce((n, r) => n + Number(r.n), 0);
+        await this.q(TALLY_ADD, ['partition', name, total], c);
+        for (const r of counts) await this.q(TALLY_ADD, ['type', r.type, Number(r.n)], c);
+      }
+      await this.q(
+        "DELETE FROM retention_pending WHERE kind = 'detached' AND name = $1",
+        [sqlName],
+        c,
+      );
+    });
   }
 }

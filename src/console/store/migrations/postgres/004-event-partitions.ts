@@ -98,9 +98,11 @@ DROP TABLE events_v3;
 
 -- What retention removed and has not yet recorded in the audit trail: each removal adds to it
 -- in its own transaction, and the run's one audit row takes it all (store applyRetention), so
--- a run cut short is recorded by the next one, never lost.
+-- a run cut short is recorded by the next one, never lost. A 'detached' row names a partition
+-- taken out of events to be counted and dropped (partitions-pg.ts): a run cut short between
+-- the two leaves it for the next to finish.
 CREATE TABLE retention_pending (
-  kind text   NOT NULL CHECK (kind IN ('partition', 'type')),
+  kind text   NOT NULL CHECK (kind IN ('partition', 'type', 'detached')),
   name text   NOT NULL,
   n    bigint NOT NULL,
   PRIMARY KEY (kind, name)
