@@ -6,7 +6,7 @@ import type { AuditInput, RetentionOptions } from './types.js';
 
 /** Rows a delete statement removes by default. SQLite's is smaller: its batch holds the
  *  process and the database's one write lock, and at 5,000,000 stored events a 5,000-row
- *  batch took 430 ms here (bench:query), a 1,000-row one under 100 ms; PostgreSQL's runs
+ *  batch took 430 ms here (bench:query), a 1,000-row one about 100 ms; PostgreSQL's runs
  *  beside ingest (row locks only). */
 export const RETENTION_BATCH = { sqlite: 1000, postgres: 5000 } as const;
 export const RETENTION_MAX_BATCHES = 200;
