@@ -166,7 +166,9 @@ module.exports = {
       name: 'no-circular',
       severity: 'error',
       from: {},
-      to: { circular: true },
+      // A cycle only through `import type` vanishes at run time (workers.ts names the workers;
+      // lease-loop.ts, which they use, names the ConsoleWorker type workers.ts declares).
+      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
     },
   ],
   options: {

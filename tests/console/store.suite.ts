@@ -1863,6 +1863,164 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
       });
     });
 
+    describe('retention and partitions', () => {
+      const D = 86_400_000;
+      const NOW = T + 400 * D;
+
+      async function typesLeft(): Promise<Record<string, number>> {
+        const page = await store.queryEvents({ order: 'asc', limit: 10_000 });
+        const n: Record<string, number> = {};
+        for (const e of page.events)
+          n[`${e.agentId} ${e.type}`] = (n[`${e.agentId} ${e.type}`] ?? 0) + 1;
+        return n;
+      }
+
+      it("removes the events past their type's age (the most specific pattern wins), keeps a type without one, and records each run in one audit row", async () => {
+        await enroll('agent-a', 'g', 'ws-a');
+        await enroll('agent-b', 'g', 'ws-b');
+        const logs = { 'agent-a': new AgentLog('ws-a'), 'agent-b': new AgentLog('ws-b') };
+        for (const log of Object.values(logs))
+          for (const type of [
+            'usb.blocked',
+            'usb.connected',
+            'idle.reminded',
+            'file.modified',
+            'agent.started',
+          ] as const)
+            for (const days of [500, 200, 40, 5]) log.add({ type, ts: NOW - days * D });
+        // At the edge: exactly the age is kept, a millisecond more goes. Agent a's last event.
+        logs['agent-a'].add({ type: 'idle.locked', ts: NOW - 30 * D });
+        logs['agent-a'].add({ type: 'idle.locked', ts: NOW - 30 * D - 1 });
+        for (const [id, log] of Object.entries(logs)) await store.ingest(id, log.events, T);
+        const before = (await store.listAudit({ limit: 100 })).length;
+
+        const rules = {
+          types: { 'usb.*': 365 * D, 'usb.blocked': 730 * D, 'idle.*': 30 * D, 'file.*': 180 * D },
+        };
+        const run = await store.applyRetention(rules, NOW);
+        const deleted = {
+          'file.modified': 4,
+          'idle.locked': 1,
+          'idle.reminded': 6,
+          'usb.connected': 2,
+        };
+        expect(run).toMatchObject({ partitionsDropped: [], deleted, more: false });
+        for (const a of ['agent-a', 'agent-b'])
+          expect(await typesLeft()).toMatchObject({
+            [`${a} usb.blocked`]: 4,
+            [`${a} usb.connected`]: 3,
+            [`${a} idle.reminded`]: 1,
+            [`${a} file.modified`]: 2,
+            [`${a} agent.started`]: 4,
+          });
+        expect((await typesLeft())['agent-a idle.locked']).toBe(1);
+        expect(await store.countEvents()).toBe(2 * 20 + 2 - 13);
+
+        const trail = await store.listAudit({ limit: 100 });
+        expect(trail).toHaveLength(before + 1);
+        expect(trail.at(-1)).toMatchObject({
+          actor: 'system',
+          action: 'retention.applied',
+          ts: NOW,
+          details: { partitionsDropped: [], deleted },
+        });
+        expect(run.audit).toEqual(trail.at(-1));
+        expect(verifyAudit(trail, await store.auditHead()).ok).toBe(true);
+
+        // Nothing more to remove: no row.
+        expect(await store.applyRetention(rules, NOW)).toEqual({
+          partitionsDropped: [],
+          deleted: {},
+          more: false,
+          audit: null,
+        });
+        expect(await store.listAudit({ limit: 100 })).toHaveLength(before + 1);
+        // No rule at all: nothing goes.
+        expect((await store.applyRetention({ types: {} }, NOW + 9999 * D)).audit).toBeNull();
+        expect(await store.countEvents()).toBe(29);
+
+        // Agent a's last event is gone; its chain goes on from the head kept on its row.
+        const next = logs['agent-a'].add({ type: 'agent.started', ts: NOW });
+        expect(await store.ingest('agent-a', [next], NOW)).toMatchObject({
+          ackedSeq: next.seq,
+          stored: 1,
+          alerts: [],
+        });
+      });
+
+      it('deletes in bounded batches: a run stops after maxBatches and the next goes on, each with its audit row', async () => {
+        await enroll();
+        const log = new AgentLog();
+        for (let i = 0; i < 30; i++) log.add({ type: 'file.modified', ts: T - 100 * D + i });
+        for (let i = 0; i < 5; i++) log.add({ type: 'usb.blocked', ts: T - 100 * D });
+        await store.ingest('agent-1', log.events, T);
+        const rules = { types: { 'file.*': 30 * D } };
+        const first = await store.applyRetention(rules, T, { batch: 7, maxBatches: 2 });
+        expect(first).toMatchObject({ deleted: { 'file.modified': 14 }, more: true });
+        expect(await store.countEvents()).toBe(21);
+        const second = await store.applyRetention(rules, T, { batch: 7, maxBatches: 100 });
+        expect(second).toMatchObject({ deleted: { 'file.modified': 16 }, more: false });
+        expect(await store.countEvents()).toBe(5);
+        const rows = (await store.listAudit({ limit: 10 })).filter(
+          (r) => r.action === 'retention.applied',
+        );
+        expect(rows.map((r) => r.details.deleted)).toEqual([
+          { 'file.modified': 14 },
+          { 'file.modified': 16 },
+        ]);
+      });
+
+      it('an event from 1970 or 2400 is stored and found; two consoles ingesting one batch store it once', async () => {
+        const made = await store.ensurePartitions('month', T);
+        expect(made).toEqual(
+          name === 'postgres' ? ['events_2027_01', 'events_2027_02', 'events_2027_03'] : [],
+        );
+        await enroll();
+        const log = new AgentLog();
+        const Y2400 = Date.UTC(2400, 0, 1);
+        log.add({ ts: 1000, type: 'agent.started' });
+        for (let i = 0; i < 30; i++) log.add({ ts: T + i * 3 * D });
+        log.add({ ts: Y2400, type: 'agent.stopped' });
+        log.add({ ts: T - 400 * D });
+        const other = await another();
+        const results = await Promise.all([
+          store.ingest('agent-1', log.events, T),
+          other.ingest('agent-1', log.events, T),
+          other.ingest('agent-1', log.events.slice(10), T),
+          store.ingest('agent-1', log.events, T),
+        ]);
+        expect(results.reduce((n, r) => n + r.stored, 0)).toBe(33);
+        expect(await store.countEvents()).toBe(33);
+        expect(await store.listAlerts({ limit: 10 })).toEqual([]);
+        const old = await store.queryEvents({ until: Date.UTC(1971, 0, 1), limit: 10 });
+        expect(old.events.map(strip)).toEqual([log.events[0]]);
+        const future = await store.queryEvents({ since: Date.UTC(2300, 0, 1), limit: 10 });
+        expect(future.events.map(strip)).toEqual([log.events[31]]);
+
+        // Its partition made later (PostgreSQL moves the row out of DEFAULT): still found once.
+        expect((await store.ensurePartitions('month', Y2400)).length).toBe(
+          name === 'postgres' ? 3 : 0,
+        );
+        const again = await store.queryEvents({ since: Date.UTC(2300, 0, 1), limit: 10 });
+        expect(again.events.map(strip)).toEqual([log.events[31]]);
+        expect(await store.countEvents()).toBe(33);
+        const pages: StoredEvent[] = [];
+        let after: string | undefined;
+        do {
+          const p = await store.queryEvents({
+            limit: 4,
+            order: 'asc',
+            ...(after ? { after } : {}),
+          });
+          pages.push(...p.events);
+          after = p.next ?? undefined;
+        } while (after);
+        expect(pages.map((e) => e.ts)).toEqual(
+          [...log.events.map((e) => e.ts)].sort((a, b) => a - b),
+        );
+      });
+    });
+
     describe('leases', () => {
       it('one holder at a time; renewed by its holder; taken over when expired or released', async () => {
         const other = await another();

@@ -34,6 +34,7 @@ import type {
   Decision,
   EnrollToken,
   EventPage,
+  EventPartition,
   ExceptionRequestRow,
   FleetSummary,
   Group,
@@ -42,13 +43,16 @@ import type {
   NewAgent,
   PersonExportReader,
   PolicyRow,
+  RetentionOptions,
   Role,
   Session,
   StaffUser,
   StoredEvent,
 } from '../../src/console/store/types.js';
 import { auditHash } from '../../src/core/console/audit.js';
+import { type RetentionRules, retentionAge } from '../../src/core/console/config/retention.js';
 import { planDeliveries } from '../../src/core/console/notify/plan.js';
+import type { PartitionSize } from '../../src/core/console/partitions.js';
 import {
   type BaomiEvent,
   GENESIS_HASH,
@@ -832,5 +836,59 @@ export class MemoryConsoleStore implements ConsoleStore {
         .sort((a, b) => b.id - a.id)
         .slice(0, Math.max(0, q.limit)),
     );
+  }
+
+  // Partitions and retention: no partitions; deletes by type and age, `batch` at a time, the
+  // tally kept as the engines keep it (a run cut short is recorded by the next).
+  /** Calls of applyRetention, with their arguments. */
+  retentionRuns: { rules: RetentionRules; now: number; opts?: RetentionOptions }[] = [];
+  retentionTally = new Map<string, number>();
+  async ensurePartitions(_size: PartitionSize, _now: number) {
+    await this.check();
+    return [];
+  }
+  async eventPartitions(): Promise<EventPartition[]> {
+    await this.check();
+    return [];
+  }
+  async applyRetention(rules: RetentionRules, now: number, opts?: RetentionOptions) {
+    await this.check();
+    this.retentionRuns.push({ rules: copy(rules), now, ...(opts ? { opts } : {}) });
+    const batch = opts?.batch ?? 1000;
+    const maxBatches = opts?.maxBatches ?? 200;
+    let batches = 0;
+    let more = false;
+    const types = [...new Set([...this.events.values()].map((e) => e.type))].sort();
+    out: for (const type of types) {
+      const age = retentionAge(rules, type);
+      if (age === null) continue;
+      for (;;) {
+        if (batches >= maxBatches) {
+          more = true;
+          break out;
+        }
+        batches++;
+        const gone = [...this.events]
+          .filter(([, e]) => e.type === type && e.ts < now - age)
+          .slice(0, batch);
+        for (const [k] of gone) this.events.delete(k);
+        if (gone.length > 0)
+          this.retentionTally.set(type, (this.retentionTally.get(type) ?? 0) + gone.length);
+        if (gone.length < batch) break;
+      }
+    }
+    const deleted = Object.fromEntries([...this.retentionTally].sort());
+    this.retentionTally.clear();
+    if (Object.keys(deleted).length === 0)
+      return { partitionsDropped: [], deleted: {}, more, audit: null };
+    const audit = this.appendIn({
+      ts: now,
+      actor: 'system',
+      action: 'retention.applied',
+      ip: '',
+      target: 'events',
+      details: { partitionsDropped: [], deleted },
+    })!;
+    return { partitionsDropped: [], deleted, more, audit: copy(audit) };
   }
 }

@@ -157,17 +157,19 @@ export class ConsoleMetrics {
    * the store is unchanged (same object underneath, same `this`).
    */
   private measure(store: ConsoleStore): ConsoleStore {
-    const wrapped = new Map<PropertyKey, unknown>();
+    const wrapped = new Map<PropertyKey, { fn: unknown; timed: unknown }>();
     return new Proxy(store, {
       get: (target, prop, receiver) => {
         const v = Reflect.get(target, prop, receiver);
         if (typeof v !== 'function' || typeof prop !== 'string') return v;
+        // Keyed by the function too: a method replaced on the store (a test's stand-in) is
+        // measured as it is now, not as it was at the first call.
         let w = wrapped.get(prop);
-        if (!w) {
-          w = this.timed(prop, v as (...a: unknown[]) => unknown, target);
+        if (!w || w.fn !== v) {
+          w = { fn: v, timed: this.timed(prop, v as (...a: unknown[]) => unknown, target) };
           wrapped.set(prop, w);
         }
-        return w;
+        return w.timed;
       },
     });
   }

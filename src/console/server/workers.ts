@@ -7,6 +7,7 @@
 // configuration file (core/console/config).
 import type { FastifyBaseLogger } from 'fastify';
 import { notifyWorkers } from '../notify/worker.js';
+import { retentionWorkers } from '../retention/worker.js';
 import type { Deps } from './deps.js';
 
 export interface ConsoleWorker {
@@ -20,5 +21,6 @@ export interface ConsoleWorker {
 export function buildWorkers(deps: Deps, log: FastifyBaseLogger): ConsoleWorker[] {
   return [
     ...notifyWorkers(deps, log), // alert notifications: lease `notify` (src/console/notify)
+    ...retentionWorkers(deps, log), // partitions and retention: leases `partitions`, `retention`
   ];
 }

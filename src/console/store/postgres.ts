@@ -11,6 +11,12 @@
 // server answers 503 with retryInMs and the agent sends the same batch again.
 import pg from 'pg';
 import { auditHash } from '../../core/console/audit.js';
+import {
+  partitionExpired,
+  type RetentionRules,
+  shortestAge,
+} from '../../core/console/config/retention.js';
+import { type PartitionSize, partitionsToCreate } from '../../core/console/partitions.js';
 import { BaomiError } from '../../core/errors.js';
 import type { BaomiEvent } from '../../core/events/types.js';
 import { exceptionEffects, type PlannedAlert, planIngest } from '../../core/sync/ingest.js';
@@ -35,6 +41,17 @@ import type {
   NotifyRouting,
 } from './notify-types.js';
 import {
+  createPartitionSql,
+  deleteBatchSql,
+  LIST_PARTITIONS,
+  LOCK_TIMEOUT,
+  PARTITION_LOCK,
+  type PgPartition,
+  TALLY_ADD,
+  toPartitions,
+  typesInSql,
+} from './partitions-pg.js';
+import {
   fleetSummarySql,
   personAlertsSql,
   personCountsSql,
@@ -42,6 +59,7 @@ import {
   personRequestsSql,
   toFleetSummary,
 } from './person-sql.js';
+import { retentionAudit, retentionLimits, typeCutoffs } from './retention.js';
 import {
   alertMoves,
   assertStorableEvent,
@@ -75,6 +93,7 @@ import type {
   Decision,
   EnrollToken,
   EventPage,
+  EventPartition,
   ExceptionRequestRow,
   FleetSummary,
   Group,
@@ -85,6 +104,8 @@ import type {
   PersonExportReader,
   PolicyRow,
   RequestKey,
+  RetentionOptions,
+  RetentionRun,
   Role,
   Session,
   StaffUser,
@@ -635,9 +656,17 @@ export class PostgresConsoleStore implements ConsoleStore {
       if (!a) throw new BaomiError('CONSOLE_DB_UNKNOWN_AGENT', { agentId });
       if (a.revoked_at !== null) throw new BaomiError('CONSOLE_DB_AGENT_REVOKED', { agentId });
       for (const e of events) assertStorableEvent(e);
+      // `events` before its DEFAULT partition, as every transaction takes them (partitions-pg.ts):
+      // a partition being made (DEFAULT locked) is waited for here and its range routed to it
+      // by the INSERT below; one made after this waits for this COMMIT.
+      if (events.length > 0)
+        await this.q('LOCK TABLE ONLY events, ONLY events_default IN ROW EXCLUSIVE MODE', [], c);
       const held = new Map<number, string>();
-      if (events.length > 0) {
-        const seqs = [...new Set(events.map((e) => e.seq))];
+      // Only a seq at or below ackedSeq can be held: every event planIngest stores is at or
+      // below the position it returns (core/sync/ingest.ts). So a new batch reads nothing, and
+      // a resent one probes each partition's (agent_id, seq, ts) key for its seqs.
+      const seqs = [...new Set(events.map((e) => e.seq))].filter((s) => s <= Number(a.acked_seq));
+      if (seqs.length > 0) {
         for (const r of await this.q(
           'SELECT seq, hash FROM events WHERE agent_id = $1 AND seq = ANY($2::bigint[])',
           [agentId, seqs],
@@ -664,7 +693,7 @@ export class PostgresConsoleStore implements ConsoleStore {
            FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::text[],
              $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
              AS u(seq, id, ts, type, severity, level, user_name, host, data, prev_hash, hash, f)
-           ON CONFLICT (agent_id, seq) DO NOTHING`,
+           ON CONFLICT (agent_id, seq, ts) DO NOTHING`,
           [
             agentId,
             cols[1],
@@ -1000,6 +1029,137 @@ export class PostgresConsoleStore implements ConsoleStore {
     limit: number;
   }): Promise<DeliveryRow[]> {
     return listDeliveriesPostgres(this.onClient(this.pool), q);
+  }
+
+  // Partitions and retention (issue 12 §2, §6): SQL and locking in partitions-pg.ts.
+
+  private async partitions(c: Q = this.pool): Promise<PgPartition[]> {
+    return toPartitions(await this.q(LIST_PARTITIONS, [], c));
+  }
+
+  async eventPartitions(): Promise<EventPartition[]> {
+    return (await this.partitions()).map((p) => ({ name: p.name, from: p.from, to: p.to }));
+  }
+
+  async ensurePartitions(size: PartitionSize, now: number): Promise<string[]> {
+    return this.tx(async (c) => {
+      await this.q(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`, [], c);
+      await this.q('SELECT pg_advisory_xact_lock($1)', [PARTITION_LOCK], c);
+      const all = await this.partitions(c);
+      const todo = partitionsToCreate(
+        size,
+        now,
+        all.flatMap((p) => (p.from === null || p.to === null ? [] : [{ from: p.from, to: p.to }])),
+      );
+      if (todo.length === 0) return [];
+      const def = all.find((p) => p.from === null)?.sqlName ?? null;
+      // Ingest into DEFAULT waits until COMMIT, so no row of a new range lands there meanwhile.
+      await this.q('LOCK TABLE ONLY events IN SHARE UPDATE EXCLUSIVE MODE', [], c);
+      if (def !== null) await this.q(`LOCK TABLE ${def} IN ACCESS EXCLUSIVE MODE`, [], c);
+      for (const p of todo) for (const sql of createPartitionSql(p, def)) await this.q(sql, [], c);
+      return todo.map((p) => p.name);
+    });
+  }
+
+  async applyRetention(
+    rules: RetentionRules,
+    now: number,
+    opts?: RetentionOptions,
+  ): Promise<RetentionRun> {
+    const { batch, maxBatches } = retentionLimits('postgres', opts);
+    const shortest = shortestAge(rules);
+    let more = false;
+    if (shortest !== null) {
+      // 1. Whole partitions: chosen from their bounds and the types they hold, then taken out
+      // of `events` once the types are read again under its lock (a late event of a
+      // longer-lived type that arrived meanwhile keeps its partition), then counted and
+      // dropped (partitions-pg.ts: the lock is held for milliseconds, not for the count).
+      for (const r of await this.q("SELECT name FROM retention_pending WHERE kind = 'detached'"))
+        await this.dropDetached(String(r.name));
+      for (const p of await this.partitions()) {
+        if (p.to === null || p.to > now - shortest) continue;
+        if (!partitionExpired(rules, await this.typesIn(p.sqlName), p.to, now)) continue;
+        const detached = await this.tx(async (c) => {
+          await this.q(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`, [], c);
+          await this.q('SELECT pg_advisory_xact_lock($1)', [PARTITION_LOCK], c);
+          await this.q('LOCK TABLE ONLY events IN ACCESS EXCLUSIVE MODE', [], c);
+          if (!partitionExpired(rules, await this.typesIn(p.sqlName, c), p.to!, now)) return false;
+          await this.q(`ALTER TABLE events DETACH PARTITION ${p.sqlName}`, [], c);
+          await this.q(TALLY_ADD, ['detached', p.sqlName, 0], c);
+          return true;
+        });
+        if (detached) await this.dropDetached(p.sqlName);
+      }
+
+      // 2. What is past its age in the partitions kept (DEFAULT included): bounded deletes of
+      // one type from one partition, each batch and its tally one transaction.
+      let batches = 0;
+      delete_: for (const p of await this.partitions()) {
+        if (p.from !== null && p.from >= now - shortest) continue;
+        for (const { type, cutoff } of typeCutoffs(rules, await this.typesIn(p.sqlName), now)) {
+          if (p.from !== null && p.from >= cutoff) continue;
+          for (;;) {
+            if (batches >= maxBatches) {
+              more = true;
+              break delete_;
+            }
+            batches++;
+            const n = await this.tx(async (c) => {
+              const gone = await this.count(deleteBatchSql(p.sqlName), [type, cutoff, batch], c);
+              if (gone > 0) await this.q(TALLY_ADD, ['type', type, gone], c);
+              return gone;
+            });
+            if (n < batch) break;
+          }
+        }
+      }
+    }
+
+    // 3. One audit row for what the tally holds (this run's, and a run's cut short before it).
+    return this.tx(async (c) => {
+      const tally = await this.q(
+        "DELETE FROM retention_pending WHERE kind <> 'detached' RETURNING kind, name, n",
+        [],
+        c,
+      );
+      const run = retentionAudit(tally, now);
+      if (!run) return { partitionsDropped: [], deleted: {}, more, audit: null };
+      const audit = await this.appendIn(c, run.row);
+      return { partitionsDropped: run.partitionsDropped, deleted: run.deleted, more, audit };
+    });
+  }
+
+  /** The types one partition holds (partitions-pg.ts typesInSql). */
+  private async typesIn(sqlName: string, c: Q = this.pool): Promise<string[]> {
+    return (await this.q(typesInSql(sqlName), [], c)).map((r) => String(r.type));
+  }
+
+  /** Counts by type what a partition detached by retention holds, drops it and moves its
+   *  'detached' row to the tally: one transaction, nothing anyone else uses locked. */
+  private async dropDetached(sqlName: string): Promise<void> {
+    await this.tx(async (c) => {
+      // The name as PostgreSQL quotes it, or null when the table is gone.
+      const t = (await this.one('SELECT to_regclass($1)::text AS t', [sqlName], c))?.t as
+        | string
+        | null;
+      if (t) {
+        const counts = await this.q(`SELECT type, count(*) AS n FROM ${t} GROUP BY type`, [], c);
+        const name = (await this.one(
+          'SELECT relname FROM pg_class WHERE oid = $1::regclass',
+          [t],
+          c,
+        ))!.relname as string;
+        await this.q(`DROP TABLE ${t}`, [], c);
+        const total = counts.reduce((n, r) => n + Number(r.n), 0);
+        await this.q(TALLY_ADD, ['partition', name, total], c);
+        for (const r of counts) await this.q(TALLY_ADD, ['type', r.type, Number(r.n)], c);
+      }
+      await this.q(
+        "DELETE FROM retention_pending WHERE kind = 'detached' AND name = $1",
+        [sqlName],
+        c,
+      );
+    });
   }
 }
 

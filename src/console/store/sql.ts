@@ -93,6 +93,10 @@ export function eventPageQuery(
   }
   if (f.after !== undefined && f.after !== '') {
     const k: EventKey = decodeCursor(f.after);
+    // The row comparison implies the bound on ts alone; said separately, it is a range on the
+    // ts column of every events index (agent, type, user: ts second) and prunes partitions,
+    // so a later page starts where the cursor is instead of reading the pages before it.
+    where.push(`ts ${desc ? '<=' : '>='} ${p.add(k.ts)}`);
     where.push(
       `(ts, agent_id, seq) ${desc ? '<' : '>'} (${p.add(k.ts)}, ${p.add(k.agentId)}, ${p.add(k.seq)})`,
     );

@@ -9,6 +9,8 @@
 
 import Database from 'better-sqlite3';
 import { auditHash } from '../../core/console/audit.js';
+import { type RetentionRules, shortestAge } from '../../core/console/config/retention.js';
+import type { PartitionSize } from '../../core/console/partitions.js';
 import { BaomiError } from '../../core/errors.js';
 import type { BaomiEvent } from '../../core/events/types.js';
 import { exceptionEffects, type PlannedAlert, planIngest } from '../../core/sync/ingest.js';
@@ -40,6 +42,7 @@ import {
   personRequestsSql,
   toFleetSummary,
 } from './person-sql.js';
+import { retentionAudit, retentionLimits, typeCutoffs, yieldToEventLoop } from './retention.js';
 import {
   alertMoves,
   assertStorableEvent,
@@ -72,6 +75,7 @@ import type {
   Decision,
   EnrollToken,
   EventPage,
+  EventPartition,
   ExceptionRequestRow,
   FleetSummary,
   Group,
@@ -82,6 +86,8 @@ import type {
   PersonExportReader,
   PolicyRow,
   RequestKey,
+  RetentionOptions,
+  RetentionRun,
   Role,
   Session,
   StaffUser,
@@ -992,6 +998,75 @@ export class SqliteConsoleStore implements ConsoleStore {
     limit: number;
   }): Promise<DeliveryRow[]> {
     return this.op(() => listDeliveriesSqlite(this.notifyDb, q));
+  }
+
+  // Partitions and retention (issue 12 §2, §6). One file, no partitions: bounded deletes.
+
+  async ensurePartitions(_size: PartitionSize, _now: number): Promise<string[]> {
+    return [];
+  }
+
+  async eventPartitions(): Promise<EventPartition[]> {
+    return [];
+  }
+
+  async applyRetention(
+    rules: RetentionRules,
+    now: number,
+    opts?: RetentionOptions,
+  ): Promise<RetentionRun> {
+    const { batch, maxBatches } = retentionLimits('sqlite', opts);
+    let more = false;
+    if (shortestAge(rules) !== null) {
+      // The stored types: a skip through the (type, ts, …) index, one probe a type.
+      const types = await this.op(() =>
+        this.all(
+          `WITH RECURSIVE t(type) AS (
+             SELECT min(type) FROM events
+             UNION ALL
+             SELECT (SELECT min(type) FROM events WHERE type > t.type) FROM t WHERE t.type IS NOT NULL)
+           SELECT type FROM t WHERE type IS NOT NULL`,
+        ).map((r) => String(r.type)),
+      );
+      let batches = 0;
+      delete_: for (const { type, cutoff } of typeCutoffs(rules, types, now)) {
+        for (;;) {
+          if (batches >= maxBatches) {
+            more = true;
+            break delete_;
+          }
+          batches++;
+          // One short write transaction a batch, the event loop free between them: ingest
+          // (another request in this process, or another process) gets the write lock in turn.
+          const n = await this.op(() => {
+            const gone = this.run(
+              `DELETE FROM events WHERE (agent_id, seq) IN (
+                 SELECT agent_id, seq FROM events WHERE type = ? AND ts < ? LIMIT ?)`,
+              type,
+              cutoff,
+              batch,
+            );
+            if (gone > 0)
+              this.run(
+                `INSERT INTO retention_pending (kind, name, n) VALUES ('type', ?, ?)
+                 ON CONFLICT (kind, name) DO UPDATE SET n = n + excluded.n`,
+                type,
+                gone,
+              );
+            return gone;
+          }, true);
+          await yieldToEventLoop();
+          if (n < batch) break;
+        }
+      }
+    }
+    return this.op(() => {
+      const tally = this.all('DELETE FROM retention_pending RETURNING kind, name, n');
+      const run = retentionAudit(tally, now);
+      if (!run) return { partitionsDropped: [], deleted: {}, more, audit: null };
+      const audit = this.appendIn(run.row);
+      return { partitionsDropped: run.partitionsDropped, deleted: run.deleted, more, audit };
+    }, true);
   }
 }
 

@@ -15,6 +15,8 @@
 // change does nothing (revoking what is revoked, deciding what is decided) no row is written.
 // appendAudit alone is for what changes nothing else (login, login.failed, logout).
 import type { AlertStage } from '../../core/console/alerts.js';
+import type { RetentionRules } from '../../core/console/config/retention.js';
+import type { PartitionSize } from '../../core/console/partitions.js';
 import type { BaomiEvent, Json, Severity } from '../../core/events/types.js';
 import type { EventKey } from './cursor.js';
 import type {
@@ -446,6 +448,62 @@ export interface ConsoleStore {
     state?: DeliveryState;
     limit: number;
   }): Promise<DeliveryRow[]>;
+
+  // Partitions and retention (issue 12 §2, §6; src/console/retention/ runs them under leases).
+  /**
+   * PostgreSQL: creates the event partitions of `size` that the period holding `now` and the
+   * next two still lack (core/console/partitions.ts partitionsToCreate: never overlapping an
+   * existing one), moving into each what the DEFAULT partition holds of its range. Returns
+   * their names. SQLite has no partitions: [].
+   */
+  ensurePartitions(size: PartitionSize, now: number): Promise<string[]>;
+  /** PostgreSQL: the event partitions by `from`, DEFAULT (from/to null) last. SQLite: []. */
+  eventPartitions(): Promise<EventPartition[]>;
+  /**
+   * Removes the events past their type's age at `now` (core/console/config/retention.ts
+   * retentionAge: `ts < now - age`; a type without an age is kept). PostgreSQL drops every
+   * partition all of whose events are past their age (partitionExpired) and deletes the rest
+   * in bounded batches; SQLite deletes in bounded batches only (`batch` rows a statement, each
+   * its own short transaction, the event loop free between them, so ingest goes on). Stops after `maxBatches`
+   * batches (`more`: call again). Each removal adds to a tally in its own transaction; when
+   * the tally is not empty at the end, ONE audit row (actor `system`, action
+   * `retention.applied`, details {partitionsDropped, deleted: {type: count}}) takes it, in the
+   * transaction that clears it. Never touches an agent's chain state (agents.head_hash).
+   */
+  applyRetention(
+    rules: RetentionRules,
+    now: number,
+    opts?: RetentionOptions,
+  ): Promise<RetentionRun>;
+}
+
+// Partitions and retention (issue 12 §2, §6).
+
+/** One partition of the events table (PostgreSQL). */
+export interface EventPartition {
+  name: string;
+  /** Its range [from, to) in ms; null for the DEFAULT partition. */
+  from: number | null;
+  to: number | null;
+}
+
+export interface RetentionOptions {
+  /** Rows a delete statement removes at most (default 1,000 on SQLite, 5,000 on PostgreSQL:
+   *  store/retention.ts RETENTION_BATCH says why). */
+  batch?: number;
+  /** Delete statements a run makes at most (default 200). */
+  maxBatches?: number;
+}
+
+export interface RetentionRun {
+  /** Partitions dropped whole (PostgreSQL). */
+  partitionsDropped: string[];
+  /** Events removed by type, partitions dropped included. */
+  deleted: { [type: string]: number };
+  /** The run stopped at maxBatches with more to remove. */
+  more: boolean;
+  /** The audit row of this run (null: nothing was removed or left to record). */
+  audit: AuditRow | null;
 }
 
 /** Agents by state, as /metrics shows them (fleetSummary). */

@@ -260,8 +260,7 @@ describe('console store: sqlite only', () => {
     );
     expect(await Promise.all(runs)).toEqual([0, 0, 0]);
     const db = new Database(join(dataDir, 'console.db'), { readonly: true });
-    // Every migration of this version once (the list grows; it was written out as 1, 2, 3).
-    expect(db.prepare('SELECT version FROM schema_migrations').all()).toEqual(
+    expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual(
       SQLITE_MIGRATIONS.map((m) => ({ version: m.version })),
     );
     db.close();

@@ -104,6 +104,15 @@ describe('events page SQL', () => {
     );
   });
 
+  it('bounds ts by the cursor as well, so a later page is an index range (and prunes partitions)', () => {
+    const after = encodeCursor({ ts: 1234, agentId: 'a', seq: 9 });
+    const desc = eventPageQuery('postgres', { agentId: 'a', after, limit: 5 });
+    expect(desc.sql).toContain('ts <= $2 AND (ts, agent_id, seq) < ($3, $4, $5)');
+    expect(desc.values).toEqual(['a', 1234, 1234, 'a', 9, 6]);
+    const asc = eventPageQuery('sqlite', { after, order: 'asc', limit: 5 });
+    expect(asc.sql).toContain('ts >= ? AND (ts, agent_id, seq) > (?, ?, ?)');
+  });
+
   it('expands a level to it and the levels above on its scale, a severity likewise', () => {
     const q = eventPageQuery('postgres', { level: 'AA', severity: 'high', limit: 5 });
     expect(q.values.slice(0, 2)).toEqual(['AA', 'AAA']);

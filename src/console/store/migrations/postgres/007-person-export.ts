@@ -5,7 +5,8 @@
 // `alert.raised`, a `sync.chain-broken` on a stored event) and backfilled here from the
 // events for alerts raised before it. An alert about no stored event (a gap, a silent agent)
 // has none. The indexes make each section a keyset range on the person's name (on a
-// partitioned events table the index is made on every partition).
+// partitioned events table the index is made on every partition; the events one,
+// events_user_time, is the partitions migration’s, 004).
 // (SQLite's twin is its migration 008.)
 import type { SqlMigration } from '../types.js';
 
@@ -19,6 +20,5 @@ UPDATE alerts a SET user_name = (
 WHERE a.agent_id IS NOT NULL AND a.seq IS NOT NULL;
 CREATE INDEX alerts_user ON alerts (user_name, id);
 CREATE INDEX requests_user ON requests (user_name, requested_at, id);
-CREATE INDEX events_user ON events (user_name, ts, agent_id, seq);
 `,
 };

@@ -4,11 +4,12 @@ import { m001Initial } from './001-initial.js';
 import { m002AuditHead } from './002-audit-head.js';
 import { m003AlertStateChange } from './003-alert-state-change.js';
 import { m004Leases } from './004-leases.js';
+import { m005Retention } from './005-retention.js';
 import { m007Notify } from './007-notify.js';
 import { m008PersonExport } from './008-person-export.js';
 
-// MERGE: 005 (partitions and retention) and 006 (SIEM) are other branches' of issue 12; these
-// empty stand-ins only keep the numbering whole. Replace them by the real ones.
+// MERGE: 006 (SIEM) is another branch's of issue 12; this empty stand-in only keeps the
+// numbering whole. Replace it by the real one.
 const reserved = (version: number, name: string): SqlMigration => ({ version, name, sql: '' });
 
 export const SQLITE_MIGRATIONS: readonly SqlMigration[] = [
@@ -16,7 +17,7 @@ export const SQLITE_MIGRATIONS: readonly SqlMigration[] = [
   m002AuditHead,
   m003AlertStateChange,
   m004Leases,
-  reserved(5, 'reserved-retention'),
+  m005Retention,
   reserved(6, 'reserved-siem'),
   m007Notify,
   m008PersonExport,
