@@ -34,6 +34,7 @@ import {
 } from './exceptions.js';
 import { POLICY_REJECTION_CODES } from './policy.js';
 import { PROTOCOL_ERROR_CODES, SOCKET_ERROR_CODES } from './protocol.js';
+import { SIEM_ERROR_CODES } from './siem.js';
 import { STORE_ERROR_CODES } from './store.js';
 import { SYNC_ERROR_CODES } from './sync.js';
 
@@ -55,6 +56,7 @@ export const ERROR_CODES = [
   ...CONSOLE_STORE_ERROR_CODES,
   ...EXCEPTION_REQUEST_CODES,
   ...SYNC_ERROR_CODES,
+  ...SIEM_ERROR_CODES,
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -6,6 +6,7 @@ import { consoleMessages } from '../codes/console.js';
 import { consoleStoreCatalog } from '../codes/console-store.js';
 import { exceptionMessages, exceptionRequestMessages } from '../codes/exceptions.js';
 import { protocolMessages } from '../codes/protocol.js';
+import { siemMessages } from '../codes/siem.js';
 import { syncMessages } from '../codes/sync.js';
 import { chainMessages } from '../events/messages.js';
 import { idleMessages } from '../idle/messages.js';
@@ -29,6 +30,7 @@ export const coreCatalogs: readonly Catalog[] = [
   idleMessages,
   consoleMessages,
   consoleStoreCatalog,
+  siemMessages,
 ];
 
 /**

@@ -1,0 +1,64 @@
+// The pure decisions of a SIEM forwarder (src/console/siem/forwarder.ts): how many messages
+// go in one batch, how long to wait after a failure, and which failure it was.
+
+/**
+ * A batch is at most this many octets. It is written with one write and, on a collector
+ * reading with a buffer of 64 KiB or more (rsyslog's imtcp reads 128 KiB), read with one
+ * recv as a rule, so a collector that dies takes a batch whole or not at all
+ * (README "SIEM export": what holds and what does not).
+ */
+export const MAX_BATCH_BYTES = 16 * 1024;
+
+/** How many of the framed messages (their octet lengths, in order) make one batch: as many as
+ *  fit in maxBytes, and always the first (a message is at most the sink's maxMessage). */
+export function batchCount(framedLengths: readonly number[], maxBytes = MAX_BATCH_BYTES): number {
+  let total = 0;
+  let n = 0;
+  for (const len of framedLengths) {
+    if (n > 0 && total + len > maxBytes) break;
+    total += len;
+    n++;
+  }
+  return n;
+}
+
+export const BACKOFF_FIRST_MS = 1000;
+export const BACKOFF_MAX_MS = 60_000;
+
+/**
+ * The wait before attempt `failures + 1` after `failures` failed ones in a row: 1 s, 2 s,
+ * 4 s … up to 60 s, each ±20 % (`random` in [0, 1)) so consoles that lost one collector do
+ * not all come back at the same instant.
+ */
+export function backoffMs(failures: number, random: number): number {
+  if (failures <= 0) return 0;
+  const base = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** Math.min(failures - 1, 30));
+  return Math.round(base * (0.8 + 0.4 * Math.min(Math.max(random, 0), 1)));
+}
+
+/** Why a batch was not delivered (codes/siem.ts has their text). */
+export type SiemFailureCode =
+  | 'SIEM_UNREACHABLE'
+  | 'SIEM_TLS_FAILED'
+  | 'SIEM_TIMEOUT'
+  | 'SIEM_RESET'
+  | 'SIEM_CLOSED_EARLY';
+
+const TLS_CODES =
+  /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH)/;
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EADDRNOTAVAIL',
+]);
+
+/** The failure a socket error (its `code`) means; a reset for anything unknown. */
+export function failureOf(errCode: string | undefined): SiemFailureCode {
+  if (errCode === undefined) return 'SIEM_RESET';
+  if (UNREACHABLE.has(errCode)) return 'SIEM_UNREACHABLE';
+  if (TLS_CODES.test(errCode)) return 'SIEM_TLS_FAILED';
+  return 'SIEM_RESET';
+}
