@@ -6,7 +6,7 @@
 // back, so another process takes over at once instead of after the ttl.
 import type { FastifyBaseLogger } from 'fastify';
 import type { ConsoleStore } from '../store/types.js';
-import type { ConsoleWorker } from './workers.js';
+import type { ConsoleWorker } from './worker.js';
 
 export interface LeaseLoopOptions {
   name: string;

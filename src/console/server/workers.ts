@@ -6,16 +6,12 @@
 // buildWorkers is the table of contents: one line per kind of worker, built from the
 // configuration file (core/console/config).
 import type { FastifyBaseLogger } from 'fastify';
+import { siemWorkers } from '../siem/index.js';
 import type { Deps } from './deps.js';
+import type { ConsoleWorker } from './worker.js';
 
-export interface ConsoleWorker {
-  /** For logs: `siem:soc`, `notify`, `retention`. */
-  readonly name: string;
-  start(): void;
-  /** Resolves when the worker's current step has finished; nothing runs after it. */
-  stop(): Promise<void>;
-}
+export type { ConsoleWorker } from './worker.js';
 
-export function buildWorkers(_deps: Deps, _log: FastifyBaseLogger): ConsoleWorker[] {
-  return [];
+export function buildWorkers(deps: Deps, log: FastifyBaseLogger): ConsoleWorker[] {
+  return [...siemWorkers(deps, log)];
 }

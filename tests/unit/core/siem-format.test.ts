@@ -2,12 +2,7 @@
 // RFC 6587 octet counting; every string from a workstation hostile.
 import { describe, expect, it } from 'vitest';
 import { cefHeaderField, cefValue } from '../../../src/core/console/siem/cef.js';
-import {
-  backoffMs,
-  batchCount,
-  failureOf,
-  MAX_BATCH_BYTES,
-} from '../../../src/core/console/siem/delivery.js';
+import { backoffMs, failureOf } from '../../../src/core/console/siem/delivery.js';
 import {
   formatEvent,
   MIN_MESSAGE_BYTES,
@@ -369,14 +364,6 @@ describe('text helpers', () => {
 });
 
 describe('delivery decisions', () => {
-  it('batchCount fills a batch up to the limit, and always takes the first message', () => {
-    expect(batchCount([])).toBe(0);
-    expect(batchCount([100, 200, 300], 600)).toBe(3);
-    expect(batchCount([100, 200, 301], 600)).toBe(2);
-    expect(batchCount([20_000, 1], MAX_BATCH_BYTES)).toBe(1);
-    expect(batchCount(Array(1000).fill(500))).toBe(32);
-  });
-
   it('back-off doubles from 1 s to 60 s, ±20 %', () => {
     expect(backoffMs(0, 0.5)).toBe(0);
     expect(backoffMs(1, 0.5)).toBe(1000);

@@ -1,26 +1,13 @@
-// The pure decisions of a SIEM forwarder (src/console/siem/forwarder.ts): how many messages
-// go in one batch, how long to wait after a failure, and which failure it was.
+// The pure decisions of a SIEM forwarder (src/console/siem/forwarder.ts): how large a batch
+// may be, how long to wait after a failure, and which failure it was.
 
 /**
- * A batch is at most this many octets. It is written with one write and, on a collector
- * reading with a buffer of 64 KiB or more (rsyslog's imtcp reads 128 KiB), read with one
- * recv as a rule, so a collector that dies takes a batch whole or not at all
- * (README "SIEM export": what holds and what does not).
+ * A batch is at most this many octets (or one message, when that alone is larger). It is
+ * written with one write and, by a collector reading with a buffer of 64 KiB or more
+ * (rsyslog's imtcp reads 128 KiB), read with one recv as a rule, so a collector that dies
+ * takes a batch whole or not at all (README "SIEM export": what holds and what does not).
  */
 export const MAX_BATCH_BYTES = 16 * 1024;
-
-/** How many of the framed messages (their octet lengths, in order) make one batch: as many as
- *  fit in maxBytes, and always the first (a message is at most the sink's maxMessage). */
-export function batchCount(framedLengths: readonly number[], maxBytes = MAX_BATCH_BYTES): number {
-  let total = 0;
-  let n = 0;
-  for (const len of framedLengths) {
-    if (n > 0 && total + len > maxBytes) break;
-    total += len;
-    n++;
-  }
-  return n;
-}
 
 export const BACKOFF_FIRST_MS = 1000;
 export const BACKOFF_MAX_MS = 60_000;

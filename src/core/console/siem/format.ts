@@ -17,11 +17,9 @@ import type { BaomiEvent, Json, Severity } from '../../events/types.js';
 import { cefMessage } from './cef.js';
 import { type Facility, SD_ID, sdElement, syslogPrefix } from './syslog.js';
 import { clipChars, safeJson, utf8Length } from './text.js';
+import type { SiemEvent, SiemFormat } from './types.js';
 
-export type SiemFormat = 'syslog' | 'cef';
-
-/** A stored event and the agent it came from (its type as the agent sent it: any string). */
-export type SiemEvent = Omit<BaomiEvent, 'type'> & { type: string; agentId: string };
+export type { SiemEvent, SiemFormat };
 
 export interface SiemFormatOptions {
   format: SiemFormat;
