@@ -25,8 +25,10 @@ export interface PlannedBatch {
 
 /** Whether the sink's filters let the event through. */
 export function wanted(sink: Pick<SiemSink, 'types' | 'minSeverity'>, e: StoredEvent): boolean {
+  // A severity outside the list (ingest refuses one; a row edited by hand) is never a reason
+  // to leave an event out.
   const rank = severityRank(e.severity as Severity);
-  if (!(rank >= severityRank(sink.minSeverity))) return false;
+  if (rank >= 0 && rank < severityRank(sink.minSeverity)) return false;
   return sink.types === undefined || anyTypeMatches(sink.types, e.type);
 }
 
