@@ -650,20 +650,18 @@ export class MemoryConsoleStore implements ConsoleStore {
       .sort((a, b) => Number(b.id > after) - Number(a.id > after) || (a.id < b.id ? -1 : 1))
       .slice(0, Math.max(1, q.agents));
     const agents: SiemPending['agents'] = [];
-    let left = Math.max(1, q.events);
+    const per = Math.ceil(Math.max(1, q.events) / Math.max(1, lagging.length));
     for (const a of lagging) {
-      if (left <= 0) break;
       const pos = this.siemPos(sink, a.id);
       const all = [...this.events.values()]
         .filter((e) => e.agentId === a.id && e.seq > pos && e.seq <= a.ackedSeq)
         .sort((x, y) => x.seq - y.seq);
-      const items = all.slice(0, left).map((e) => ({ event: copy(e), late: false }));
+      const items = all.slice(0, per).map((e) => ({ event: copy(e), late: false }));
       agents.push({
         agentId: a.id,
         through: items.length < all.length ? items.at(-1)!.event.seq : a.ackedSeq,
         items,
       });
-      left -= items.length;
     }
     return { agents, late: [] };
   }

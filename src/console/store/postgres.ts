@@ -952,18 +952,19 @@ export class PostgresConsoleStore implements ConsoleStore {
     q: { after: string | null; agents: number; events: number },
   ): Promise<SiemPending> {
     const limit = Math.max(1, Math.trunc(q.events));
-    // One statement, one snapshot: the candidates and their events (LATERAL: the primary key
-    // range of each agent), at most `limit` rows in all.
+    // One statement, one snapshot: the candidates and the next events of each (LATERAL: the
+    // primary key range of each agent), `per` each (siemPerAgent), so a step reads about
+    // `limit` rows however many agents wait.
     const rows = await this.q(
       `WITH c AS (
          ${numbered(SIEM_CANDIDATES)}
-         ORDER BY a.id > $2 DESC, a.id LIMIT $3)
-       SELECT c.id AS c_id, c.acked_seq AS c_acked, e.*
-       FROM c LEFT JOIN LATERAL (
+         ORDER BY a.id > $2 DESC, a.id LIMIT $3),
+       n AS (SELECT ceil($4::numeric / greatest(count(*), 1))::int AS per FROM c)
+       SELECT c.id AS c_id, c.acked_seq AS c_acked, n.per AS c_per, e.*
+       FROM c CROSS JOIN n LEFT JOIN LATERAL (
          SELECT * FROM events
-         WHERE agent_id = c.id AND seq > c.pos AND seq <= c.acked_seq ORDER BY seq LIMIT $4) e ON true
-       ORDER BY c.id > $2 DESC, c.id, e.seq
-       LIMIT $4`,
+         WHERE agent_id = c.id AND seq > c.pos AND seq <= c.acked_seq ORDER BY seq LIMIT n.per) e ON true
+       ORDER BY c.id > $2 DESC, c.id, e.seq`,
       [sink, q.after ?? '', Math.max(1, Math.trunc(q.agents)), limit],
     );
     const agents: SiemPending['agents'] = [];
@@ -972,12 +973,9 @@ export class PostgresConsoleStore implements ConsoleStore {
         agents.push({ agentId: r.c_id, through: Number(r.c_acked), items: [] });
       if (r.seq !== null) agents.at(-1)!.items.push({ event: toEvent(r), late: isLate(r) });
     }
-    // An agent's list may have been cut, by its own LIMIT or by the statement's: then the
-    // position may only move to the last event listed.
-    agents.forEach((a, i) => {
-      const cut = a.items.length >= limit || (i === agents.length - 1 && rows.length >= limit);
-      if (cut && a.items.length > 0) a.through = a.items.at(-1)!.event.seq;
-    });
+    // A list its LIMIT cut may only move the position to its last event.
+    const per = Number(rows[0]?.c_per ?? limit);
+    for (const a of agents) if (a.items.length >= per) a.through = a.items.at(-1)!.event.seq;
     const late = (
       await this.q(numbered(`${SIEM_LATE_PENDING} ORDER BY e.agent_id, e.seq LIMIT ?`), [
         sink,

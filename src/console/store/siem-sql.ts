@@ -13,11 +13,12 @@ export const SIEM_CANDIDATES = `SELECT a.id, a.acked_seq, coalesce(p.seq, 0) AS 
 /** (sink, agent_id, seq) of every late event held now, for a sink (?) that starts `new`. */
 export const SIEM_LATE_HELD = `SELECT ?, agent_id, seq FROM events WHERE flags LIKE 'late%'`;
 
-/** Late events at or below the sink's (?) position that it has not had (? again). The
- *  `flags LIKE 'late%'` term is the partial index events_late's. */
+/** Late events at or below the sink's (?) position that it has not had (? again). Written
+ *  to be read from the partial index events_late (its `flags LIKE 'late%'` term), never by
+ *  walking an agent's events below the position: that would grow with everything sent. */
 export const SIEM_LATE_PENDING = `SELECT e.* FROM events e
-  JOIN siem_positions p ON p.sink = ? AND p.agent_id = e.agent_id
-  WHERE e.flags LIKE 'late%' AND e.seq <= p.seq
+  WHERE e.flags LIKE 'late%'
+    AND e.seq <= (SELECT p.seq FROM siem_positions p WHERE p.sink = ? AND p.agent_id = e.agent_id)
     AND NOT EXISTS (SELECT 1 FROM siem_late l
                     WHERE l.sink = ? AND l.agent_id = e.agent_id AND l.seq = e.seq)`;
 
@@ -25,6 +26,13 @@ export const SIEM_LATE_PENDING = `SELECT e.* FROM events e
 export const SIEM_BEHIND = `SELECT coalesce(sum(a.acked_seq - coalesce(p.seq, 0)), 0) FROM agents a
   LEFT JOIN siem_positions p ON p.sink = s.name AND p.agent_id = a.id
   WHERE a.acked_seq > coalesce(p.seq, 0)`;
+
+/** Events read per agent in one siemPending: the step's `events` shared among the agents
+ *  waiting, so a step reads about that many rows however many agents wait, and one agent
+ *  alone gets them all. (PostgreSQL computes the same in its statement.) */
+export function siemPerAgent(events: number, agents: number): number {
+  return Math.ceil(events / Math.max(1, agents));
+}
 
 /** `?` placeholders as `$1, $2 …` (PostgreSQL). The SQL here has no `?` in its text. */
 export function numbered(sql: string): string {

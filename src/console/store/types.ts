@@ -399,8 +399,9 @@ export interface ConsoleStore {
    * held now as had; `all` starts at the beginning. A sink that exists is left as it is.
    */
   siemOpen(sink: string, start: 'new' | 'all', now: number): Promise<SiemSinkRow>;
-  /** The next events for a sink: at most `agents` agents and `events` events in all (late
-   *  ones: at most `events` more). One consistent read of positions and events. */
+  /** The next events for a sink: at most `agents` agents, each with its share of `events`
+   *  (rounded up: one agent waiting gets them all), and at most `events` late ones. One
+   *  consistent read of positions and events. */
   siemPending(
     sink: string,
     q: { after: string | null; agents: number; events: number },

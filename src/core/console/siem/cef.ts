@@ -14,8 +14,8 @@
 // cn1 seq, cs1 level, cs3 hash, for file events filePath, oldFilePath, fsize, fileHash, and
 // last cs2 = `data` as JSON, cut to what fits (cs4Label=truncated then says so).
 import type { Json, Severity } from '../../events/types.js';
-import type { SiemEvent } from './types.js';
 import { clipChars, clipUtf8, safeJson, scrub, utf8Length } from './text.js';
+import type { SiemEvent } from './types.js';
 
 export const CEF_SEVERITY: Record<Severity, number> = {
   info: 1,
