@@ -4,6 +4,7 @@
 // closes cost one batch at a time and lose nothing; failures logged once per change and kept
 // on the sink's row; TLS with a test CA, the server name checked.
 import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,10 +12,13 @@ import { Writable } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildConsole } from '../../../src/console/server/app.js';
+import type { LeaseLoop } from '../../../src/console/server/lease-loop.js';
 import { SiemForwarder } from '../../../src/console/siem/forwarder.js';
 import { parseCollector } from '../../../src/console/siem/transport.js';
 import { openConsoleStore } from '../../../src/console/store/index.js';
 import type { ConsoleStore } from '../../../src/console/store/types.js';
+import { consoleConfigSchema } from '../../../src/core/console/config/index.js';
 import { type SiemSink, siemSinkSchema } from '../../../src/core/console/config/siem.js';
 import { MAX_BATCH_BYTES } from '../../../src/core/console/siem/delivery.js';
 import { AgentLog } from '../../console/store.suite.js';
@@ -329,5 +333,53 @@ describe('SIEM forwarder over TLS', () => {
     expect(noCa.f.state.failing).toBe('SIEM_TLS_FAILED');
     expect(c.messages).toEqual([]);
     expect((await store.siemSinks())[0]).toMatchObject({ delivered: 0, behind: 5, failures: 3 });
+  });
+});
+
+describe('SIEM workers', () => {
+  const key = () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    return {
+      privateKey,
+      publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    };
+  };
+  const build = (siem: unknown[]) =>
+    buildConsole({
+      store,
+      config: consoleConfigSchema.parse({ siem }),
+      exceptionKey: key(),
+      syncIntervalMs: 60_000,
+      log: { level: 'silent' },
+      timers: false,
+      workers: false,
+    });
+
+  it('one worker per sink, under the lease siem:<name>; a CA gone since the file was read stops the console', async () => {
+    const app = build([
+      { name: 'soc', format: 'cef', url: 'tcp://127.0.0.1:1' },
+      { name: 'archive', format: 'syslog', url: 'tls://siem.example:6514' },
+    ]);
+    expect(app.baomi.workers.map((w) => w.name)).toEqual(['siem:soc', 'siem:archive']);
+    await app.close();
+    expect(() =>
+      build([{ name: 'soc', format: 'cef', url: 'tls://x:1', ca: join(dir, 'gone.pem') }]),
+    ).toThrow(expect.objectContaining({ code: 'CONSOLE_CONFIG_INVALID' }));
+  });
+
+  it('a worker forwards under its lease; another holder keeps it from sending', async () => {
+    const ids = await fill(1, 10);
+    const c = await collector();
+    const app = build([
+      { name: 'soc', format: 'syslog', url: `tcp://127.0.0.1:${c.port}`, start: 'all' },
+    ]);
+    const [worker] = app.baomi.workers as LeaseLoop[];
+    expect(await store.tryLease('siem:soc', 'another-console', Date.now(), 60_000)).toBe(true);
+    await worker!.tick();
+    expect(c.messages).toEqual([]);
+    await store.releaseLease('siem:soc', 'another-console');
+    await worker!.tick();
+    expect(idsOf(c.messages).sort()).toEqual([...ids].sort());
+    await app.close();
   });
 });

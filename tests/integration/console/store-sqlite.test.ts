@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openConsoleStore } from '../../../src/console/store/index.js';
 import { m001Initial } from '../../../src/console/store/migrations/sqlite/001-initial.js';
 import { m002AuditHead } from '../../../src/console/store/migrations/sqlite/002-audit-head.js';
+import { SQLITE_MIGRATIONS } from '../../../src/console/store/migrations/sqlite/index.js';
 import { auditHash, verifyAudit } from '../../../src/core/console/audit.js';
 import { BaomiError } from '../../../src/core/errors.js';
 import { GENESIS_HASH } from '../../../src/core/events/types.js';
@@ -162,6 +163,49 @@ describe('console store: sqlite only', () => {
     await store.close();
   });
 
+  it('migration 006 (siem) on a database with events: a new sink sees none of them, an `all` sink each once', async () => {
+    const dataDir = tmp();
+    const old = await openConsoleStore({
+      dataDir,
+      sqlite: { migrations: SQLITE_MIGRATIONS.slice(0, 4) },
+    });
+    await old.createAgent({
+      id: 'agent-1',
+      publicKey: 'k',
+      exceptionSecret: 's',
+      host: 'ws-01',
+      os: 'linux',
+      group: 'finance',
+      enrolledAt: 1,
+    });
+    const log = new AgentLog();
+    log.many(5);
+    await old.ingest(
+      'agent-1',
+      log.events.filter((e) => e.seq !== 2),
+      5,
+    );
+    await old.ingest('agent-1', [log.events[1]!], 6); // seq 2 arrives late
+    await old.close();
+    const store = await openConsoleStore({ dataDir });
+    expect(await store.siemOpen('fresh', 'new', 7)).toMatchObject({ behind: 0 });
+    expect(await store.siemPending('fresh', { after: null, agents: 8, events: 8 })).toEqual({
+      agents: [],
+      late: [],
+    });
+    await store.siemOpen('all', 'all', 7);
+    const p = await store.siemPending('all', { after: null, agents: 8, events: 8 });
+    expect(p.agents[0]!.items.map((i) => [i.event.seq, i.late])).toEqual([
+      [1, false],
+      [2, true],
+      [3, false],
+      [4, false],
+      [5, false],
+    ]);
+    expect(p.agents[0]!.items.map((i) => i.event.id)).toEqual(log.events.map((e) => e.id));
+    await store.close();
+  });
+
   it('two processes starting on one new file apply the schema once', async () => {
     const dataDir = tmp();
     const { spawn } = await import('node:child_process');
@@ -181,11 +225,10 @@ describe('console store: sqlite only', () => {
     );
     expect(await Promise.all(runs)).toEqual([0, 0, 0]);
     const db = new Database(join(dataDir, 'console.db'), { readonly: true });
-    expect(db.prepare('SELECT version FROM schema_migrations').all()).toEqual([
-      { version: 1 },
-      { version: 2 },
-      { version: 3 },
-    ]);
+    // Each version once (the list was written out here, and went stale with migration 004).
+    expect(db.prepare('SELECT version FROM schema_migrations').all()).toEqual(
+      SQLITE_MIGRATIONS.map((m) => ({ version: m.version })),
+    );
     db.close();
   });
 });
