@@ -12,9 +12,12 @@
 // still hands the bytes it had received to a reader after a reset: a collector that was only
 // stuck and reads later takes that batch as well, and the batch sent again is a duplicate.)
 //
-// What this does not see: a collector that read the batch and died before writing it out
-// (its kernel then closes the connection just as it would have): README "SIEM export" says
-// which collector configuration keeps that window small and what a SIEM should do about it.
+// What this cannot see: a collector that read the batch and died before writing all of it
+// out. Its kernel then closes the connection just as the collector would have (no unread
+// data: a FIN, not a reset), and the batch counts as delivered. rsyslog reads a batch with
+// one recv and writes it out before its next, so that window is the time it takes to write
+// one batch; no rsyslog configuration closes it (bench/siem.mjs measured it; README "SIEM
+// export" says what holds and what a SIEM should do).
 //
 // Memory: one batch (at most a few tens of KiB) per sink, whatever the collector does.
 import { isIP, Socket } from 'node:net';

@@ -4,8 +4,10 @@
 /**
  * A batch is at most this many octets (or one message, when that alone is larger). It is
  * written with one write and, by a collector reading with a buffer of 64 KiB or more
- * (rsyslog's imtcp reads 128 KiB), read with one recv as a rule, so a collector that dies
- * takes a batch whole or not at all (README "SIEM export": what holds and what does not).
+ * (rsyslog's imtcp reads 128 KiB), read with one recv as a rule: a collector that dies has
+ * either not read it (its connection is reset, and the batch is sent again) or read all of
+ * it, and what it had not yet written out of it is lost (README "SIEM export"); a smaller
+ * batch makes that window shorter, a larger one makes fewer connections.
  */
 export const MAX_BATCH_BYTES = 16 * 1024;
 
