@@ -2021,6 +2021,263 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
       });
     });
 
+    describe('siem positions', () => {
+      type Pending = Awaited<ReturnType<ConsoleStore['siemPending']>>;
+      /** What a forwarder does after delivering everything listed: each agent to `through`,
+       *  the late events had. */
+      const advanceAll = (s: ConsoleStore, sink: string, p: Pending, at = T) =>
+        s.siemAdvance(sink, {
+          positions: p.agents.map((a) => ({ agentId: a.agentId, seq: a.through })),
+          late: [
+            ...p.agents.flatMap((a) => a.items.filter((i) => i.late).map((i) => i.event)),
+            ...p.late,
+          ].map((e) => ({ agentId: e.agentId, seq: e.seq })),
+          delivered: p.agents.reduce((n, a) => n + a.items.length, 0) + p.late.length,
+          skipped: 0,
+          at,
+        });
+      const listed = (p: Pending) => [
+        ...p.agents.flatMap((a) => a.items.map((i) => `${a.agentId}:${i.event.seq}`)),
+        ...p.late.map((e) => `${e.agentId}:${e.seq}:late`),
+      ];
+      /** Reads and advances until nothing is left; every event listed, in order. */
+      async function drain(s: ConsoleStore, sink: string, q = { agents: 8, events: 7 }) {
+        const out: string[] = [];
+        let after: string | null = null;
+        for (let i = 0; i < 1000; i++) {
+          const p = await s.siemPending(sink, { after, ...q });
+          if (p.agents.length === 0 && p.late.length === 0) return out;
+          out.push(...listed(p));
+          after = p.agents.at(-1)?.agentId ?? after;
+          await advanceAll(s, sink, p);
+        }
+        throw new Error('did not drain');
+      }
+
+      it('a sink opened `all` has every event; `new` only what comes after; opening again changes nothing', async () => {
+        await enroll('a1');
+        await enroll('a2');
+        const l1 = new AgentLog('h1');
+        const l2 = new AgentLog('h2');
+        await store.ingest('a1', l1.many(3), T);
+        await store.ingest('a2', l2.many(2), T);
+        expect(await store.siemOpen('all', 'all', T)).toMatchObject({
+          name: 'all',
+          start: 'all',
+          createdAt: T,
+          delivered: 0,
+          failingSince: null,
+          lastError: null,
+          behind: 5,
+        });
+        expect(await store.siemOpen('new', 'new', T + 1)).toMatchObject({
+          start: 'new',
+          behind: 0,
+        });
+        // Read once: a later start (or time) changes nothing.
+        expect(await store.siemOpen('new', 'all', T + 2)).toMatchObject({
+          start: 'new',
+          createdAt: T + 1,
+        });
+        await store.ingest('a1', [l1.add()], T);
+        await enroll('a3'); // enrolled after the sink: all of its events are new
+        const l3 = new AgentLog('h3');
+        await store.ingest('a3', l3.many(2), T);
+        // (Agents interleave; each agent's events come in seq order.)
+        expect((await drain(store, 'new')).sort()).toEqual(['a1:4', 'a3:1', 'a3:2']);
+        expect((await drain(store, 'all')).sort()).toEqual([
+          'a1:1',
+          'a1:2',
+          'a1:3',
+          'a1:4',
+          'a2:1',
+          'a2:2',
+          'a3:1',
+          'a3:2',
+        ]);
+        expect((await store.siemSinks()).map((r) => [r.name, r.delivered, r.behind])).toEqual([
+          ['all', 8, 0],
+          ['new', 3, 0],
+        ]);
+      });
+
+      it("lists each agent's next events in seq order, bounded, starting after `after` and wrapping", async () => {
+        for (const id of ['a1', 'a2', 'a3']) {
+          await enroll(id);
+          await store.ingest(id, new AgentLog(id).many(4), T);
+        }
+        await store.siemOpen('soc', 'all', T);
+        const p = await store.siemPending('soc', { after: 'a1', agents: 2, events: 6 });
+        expect(
+          p.agents.map((a) => [a.agentId, a.through, a.items.map((i) => i.event.seq)]),
+        ).toEqual([
+          // `events` shared: 3 each, so each list is cut and may only move to its last seq.
+          ['a2', 3, [1, 2, 3]],
+          ['a3', 3, [1, 2, 3]],
+        ]);
+        // One agent waiting gets them all.
+        const one = await store.siemPending('soc', { after: 'a2', agents: 1, events: 6 });
+        expect(one.agents.map((a) => [a.agentId, a.through, a.items.length])).toEqual([
+          ['a3', 4, 4],
+        ]);
+        expect(p.agents[0]!.items[0]!.event).toMatchObject({ agentId: 'a2', seq: 1, host: 'a2' });
+        expect(p.late).toEqual([]);
+        const w = await store.siemPending('soc', { after: 'a3', agents: 5, events: 100 });
+        expect(w.agents.map((a) => a.agentId)).toEqual(['a1', 'a2', 'a3']);
+        // Nothing moves until siemAdvance, and then only forward.
+        await store.siemAdvance('soc', {
+          positions: [{ agentId: 'a1', seq: 3 }],
+          late: [],
+          delivered: 3,
+          skipped: 0,
+          at: T + 5,
+        });
+        await store.siemAdvance('soc', {
+          positions: [{ agentId: 'a1', seq: 1 }],
+          late: [],
+          delivered: 0,
+          skipped: 1,
+          at: T + 6,
+        });
+        const q = await store.siemPending('soc', { after: null, agents: 1, events: 100 });
+        expect(q.agents.map((a) => [a.agentId, a.items.map((i) => i.event.seq)])).toEqual([
+          ['a1', [4]],
+        ]);
+        expect(await store.siemSinks()).toMatchObject([
+          { name: 'soc', delivered: 3, skipped: 1, lastDeliveryAt: T + 5, behind: 9 },
+        ]);
+      });
+
+      it('moves past seqs with no event (pruned, or a gap) so the agent is not listed forever', async () => {
+        await enroll('a1');
+        const log = new AgentLog();
+        log.many(10);
+        await store.ingest(
+          'a1',
+          log.events.filter((e) => e.seq < 3 || e.seq > 8),
+          T,
+        );
+        await store.siemOpen('soc', 'all', T);
+        expect(await drain(store, 'soc', { agents: 8, events: 2 })).toEqual([
+          'a1:1',
+          'a1:2',
+          'a1:9',
+          'a1:10',
+        ]);
+        expect(await store.siemPending('soc', { after: null, agents: 8, events: 2 })).toEqual({
+          agents: [],
+          late: [],
+        });
+      });
+
+      it('a position survives a restart and is the same for another console on the database', async () => {
+        await enroll('a1');
+        const log = new AgentLog();
+        await store.ingest('a1', log.many(5), T);
+        await store.siemOpen('soc', 'all', T);
+        const p = await store.siemPending('soc', { after: null, agents: 8, events: 3 });
+        await advanceAll(store, 'soc', p);
+        const other = await another();
+        expect(await other.siemOpen('soc', 'new', T + 9)).toMatchObject({
+          start: 'all',
+          delivered: 3,
+          behind: 2,
+        });
+        expect(await drain(other, 'soc')).toEqual(['a1:4', 'a1:5']);
+      });
+
+      it('failures are recorded per run; a recovery clears the run and keeps the last error', async () => {
+        await store.siemOpen('soc', 'new', T);
+        const err = { code: 'SIEM_UNREACHABLE', params: { url: 'tcp://x:1', reason: HOSTILE[4]! } };
+        await store.siemSetState('soc', { error: err, at: T + 1 });
+        await store.siemSetState('soc', { error: { ...err, code: 'SIEM_TIMEOUT' }, at: T + 2 });
+        expect((await store.siemSinks())[0]).toMatchObject({
+          failingSince: T + 1,
+          failures: 2,
+          lastError: { ...err, code: 'SIEM_TIMEOUT' },
+          lastErrorAt: T + 2,
+        });
+        await store.siemSetState('soc', { error: null, at: T + 3 });
+        expect((await store.siemSinks())[0]).toMatchObject({
+          failingSince: null,
+          failures: 0,
+          lastError: { ...err, code: 'SIEM_TIMEOUT' },
+        });
+      });
+
+      it('a late event (stored below ackedSeq after its gap was acknowledged) reaches every sink once', async () => {
+        await enroll('a1');
+        const log = new AgentLog();
+        log.many(6);
+        await store.ingest(
+          'a1',
+          log.events.filter((e) => e.seq !== 3),
+          T,
+        ); // gap at 3, acked to 6
+        await store.siemOpen('early', 'all', T);
+        expect(await drain(store, 'early')).toEqual(['a1:1', 'a1:2', 'a1:4', 'a1:5', 'a1:6']);
+        await store.ingest('a1', [log.events[2]!], T + 1); // 3 arrives after all: late
+        expect(await drain(store, 'early')).toEqual(['a1:3:late']);
+        // A sink from the beginning gets it in order, once; a new one never had it.
+        await store.siemOpen('later', 'all', T);
+        await store.siemOpen('fresh', 'new', T);
+        expect(await drain(store, 'later')).toEqual([
+          'a1:1',
+          'a1:2',
+          'a1:3',
+          'a1:4',
+          'a1:5',
+          'a1:6',
+        ]);
+        expect(await drain(store, 'fresh')).toEqual([]);
+        expect(await drain(store, 'early')).toEqual([]);
+      });
+
+      it('exact while two consoles ingest at once: every event listed once, none skipped', async () => {
+        const other = await another();
+        const ids = ['a1', 'a2', 'a3'];
+        const logs = new Map(ids.map((id) => [id, new AgentLog(id)]));
+        for (const id of ids) await enroll(id);
+        await store.siemOpen('soc', 'new', T);
+        let writing = true;
+        const writers = [store, other].map(async (s, w) => {
+          for (let i = 0; i < 30; i++) {
+            const id = ids[(i + w) % ids.length]!;
+            const log = logs.get(id)!;
+            // Both write every agent, so batches of one agent race between the two; a batch
+            // that lost the race is a duplicate or (sent after its successor) acknowledged
+            // through, and the first one is the one stored.
+            const batch = log.many(3);
+            await s.ingest(id, batch, T + i);
+          }
+        });
+        const seen: string[] = [];
+        const reader = (async () => {
+          let after: string | null = null;
+          for (;;) {
+            const done = !writing;
+            const p = await other.siemPending('soc', { after, agents: 2, events: 5 });
+            seen.push(...listed(p));
+            after = p.agents.at(-1)?.agentId ?? after;
+            await advanceAll(other, 'soc', p);
+            if (done && p.agents.length === 0 && p.late.length === 0) return;
+            await new Promise((r) => setTimeout(r, 1));
+          }
+        })();
+        await Promise.all(writers);
+        writing = false;
+        await reader;
+        const stored: string[] = [];
+        for (const id of ids)
+          for (const e of (await store.queryEvents({ agentId: id, order: 'asc', limit: 1000 }))
+            .events)
+            stored.push(`${id}:${e.seq}`);
+        const plain = seen.map((x) => x.replace(/:late$/, ''));
+        expect(new Set(plain).size).toBe(plain.length);
+        expect([...plain].sort()).toEqual([...stored].sort());
+      });
+    });
+
     describe('leases', () => {
       it('one holder at a time; renewed by its holder; taken over when expired or released', async () => {
         const other = await another();

@@ -46,6 +46,9 @@ import type {
   RetentionOptions,
   Role,
   Session,
+  SiemAdvance,
+  SiemPending,
+  SiemSinkRow,
   StaffUser,
   StoredEvent,
 } from '../../src/console/store/types.js';
@@ -890,5 +893,100 @@ export class MemoryConsoleStore implements ConsoleStore {
       details: { partitionsDropped: [], deleted },
     })!;
     return { partitionsDropped: [], deleted, more, audit: copy(audit) };
+  }
+
+  // SIEM export (issue 12 §3): positions per (sink, agent). This ingest flags nothing, so
+  // there are never late events here (the engines' are in the store suite).
+  siemRows = new Map<string, Omit<SiemSinkRow, 'behind'>>();
+  /** `${sink} ${agentId}` → the seq the sink has had every event up to. */
+  siemPositions = new Map<string, number>();
+  private siemPos(sink: string, agentId: string): number {
+    return this.siemPositions.get(`${sink} ${agentId}`) ?? 0;
+  }
+  private siemRow(name: string): SiemSinkRow {
+    const behind = [...this.agents.values()].reduce(
+      (n, a) => n + Math.max(0, a.ackedSeq - this.siemPos(name, a.id)),
+      0,
+    );
+    return { ...copy(this.siemRows.get(name)!), behind };
+  }
+  async siemOpen(sink: string, start: 'new' | 'all', now: number) {
+    await this.check();
+    if (!this.siemRows.has(sink)) {
+      this.siemRows.set(sink, {
+        name: sink,
+        start,
+        createdAt: now,
+        delivered: 0,
+        skipped: 0,
+        lastDeliveryAt: null,
+        failingSince: null,
+        failures: 0,
+        lastError: null,
+        lastErrorAt: null,
+      });
+      if (start === 'new')
+        for (const a of this.agents.values())
+          if (a.ackedSeq > 0) this.siemPositions.set(`${sink} ${a.id}`, a.ackedSeq);
+    }
+    return this.siemRow(sink);
+  }
+  async siemPending(sink: string, q: { after: string | null; agents: number; events: number }) {
+    await this.check();
+    const after = q.after ?? '';
+    const lagging = [...this.agents.values()]
+      .filter((a) => a.ackedSeq > this.siemPos(sink, a.id))
+      .sort((a, b) => Number(b.id > after) - Number(a.id > after) || (a.id < b.id ? -1 : 1))
+      .slice(0, Math.max(1, q.agents));
+    const agents: SiemPending['agents'] = [];
+    const per = Math.ceil(Math.max(1, q.events) / Math.max(1, lagging.length));
+    for (const a of lagging) {
+      const pos = this.siemPos(sink, a.id);
+      const all = [...this.events.values()]
+        .filter((e) => e.agentId === a.id && e.seq > pos && e.seq <= a.ackedSeq)
+        .sort((x, y) => x.seq - y.seq);
+      const items = all.slice(0, per).map((e) => ({ event: copy(e), late: false }));
+      agents.push({
+        agentId: a.id,
+        through: items.length < all.length ? items.at(-1)!.event.seq : a.ackedSeq,
+        items,
+      });
+    }
+    return { agents, late: [] };
+  }
+  async siemAdvance(sink: string, a: SiemAdvance) {
+    await this.check();
+    for (const p of a.positions)
+      this.siemPositions.set(
+        `${sink} ${p.agentId}`,
+        Math.max(this.siemPos(sink, p.agentId), p.seq),
+      );
+    const row = this.siemRows.get(sink);
+    if (row) {
+      row.delivered += a.delivered;
+      row.skipped += a.skipped;
+      if (a.delivered > 0) row.lastDeliveryAt = a.at;
+    }
+  }
+  async siemSetState(
+    sink: string,
+    st: { error: { code: string; params: { [k: string]: Json } } | null; at: number },
+  ) {
+    await this.check();
+    const row = this.siemRows.get(sink);
+    if (!row) return;
+    if (st.error === null) {
+      row.failingSince = null;
+      row.failures = 0;
+    } else {
+      row.failingSince ??= st.at;
+      row.failures++;
+      row.lastError = copy(st.error);
+      row.lastErrorAt = st.at;
+    }
+  }
+  async siemSinks() {
+    await this.check();
+    return [...this.siemRows.keys()].sort().map((n) => this.siemRow(n));
   }
 }

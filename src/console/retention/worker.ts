@@ -33,6 +33,8 @@ export function retentionWorkers(deps: Deps, log: FastifyBaseLogger): ConsoleWor
         },
       }),
     );
+  // Nothing configured, nothing to remove: no retention worker (events are kept).
+  if (r.default === undefined && Object.keys(r.types).length === 0) return workers;
   workers.push(
     new LeaseLoop({
       ...common,

@@ -1,11 +1,15 @@
-// A step that one console process at a time runs, over and over (workers.ts): every `everyMs`
-// it takes or renews the lease `name` (store.tryLease, ttl 3 × everyMs, at least 30 s) and,
-// holding it, runs `step`. A step never overlaps the next; a failing step is logged and tried
-// again at the next tick (the store keeps where it got to, so nothing is lost or done twice
-// by a retry that follows a failure). stop() waits for the running step and gives the lease
-// back, so another process takes over at once instead of after the ttl.
+// A step that one console process at a time runs, over and over (workers.ts). The lease
+// `name` is taken or renewed at every tick (store.tryLease, ttl LEASE_TTL_MS), and a tick
+// comes at least every RENEW_MS whatever `everyMs` is, so a holder that dies is replaced
+// within LEASE_TTL_MS even for an hourly step; holding it, the step runs when `everyMs` has
+// passed since its last run here (at once when the lease was just taken, or when the step
+// said more work waits). A step never overlaps the next, and should end well within the ttl
+// (the SIEM and retention steps are bounded); a failing step is logged and tried again at the
+// next tick (the store keeps where it got to). stop() waits for the running step and gives
+// the lease back, so another process takes over at once.
 import type { FastifyBaseLogger } from 'fastify';
 import type { ConsoleStore } from '../store/types.js';
+import type { ConsoleWorker } from './worker.js';
 
 export interface LeaseLoopOptions {
   name: string;
@@ -19,11 +23,12 @@ export interface LeaseLoopOptions {
   step(): Promise<boolean | undefined>;
 }
 
-const MIN_TTL_MS = 30_000;
+/** How long a lease lasts unless renewed. */
+export const LEASE_TTL_MS = 30_000;
+/** Ticks (lease renewals) come at least this often. */
+export const RENEW_MS = 10_000;
 
-// A ConsoleWorker (workers.ts) by its shape: importing the interface from workers.ts would make
-// a cycle as soon as workers.ts builds a LeaseLoop (no-circular, .dependency-cruiser.cjs).
-export class LeaseLoop {
+export class LeaseLoop implements ConsoleWorker {
   readonly name: string;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
@@ -31,6 +36,9 @@ export class LeaseLoop {
   private scheduling = false;
   private stopped = false;
   private held = false;
+  /** When the step last ran here while holding the lease (null: not since it was taken). */
+  private lastStep: number | null = null;
+  private again = false;
 
   constructor(private readonly o: LeaseLoopOptions) {
     this.name = o.name;
@@ -39,13 +47,18 @@ export class LeaseLoop {
   start(): void {
     this.stopped = false;
     this.scheduling = true;
+    this.lastStep = null; // the first step at once
     this.schedule(0);
   }
 
-  /** Runs one tick now (tests); resolves when it has finished. */
+  /** Runs one tick now, the step included when the lease is held (tests). */
   async tick(): Promise<void> {
+    return this.go(true);
+  }
+
+  private async go(force: boolean): Promise<void> {
     if (this.running) return this.running;
-    this.running = this.run().finally(() => {
+    this.running = this.run(force).finally(() => {
       this.running = null;
     });
     return this.running;
@@ -67,21 +80,29 @@ export class LeaseLoop {
     if (!this.scheduling) return;
     this.timer = setTimeout(() => {
       this.timer = null;
-      void this.tick();
+      void this.go(false);
     }, ms);
     this.timer.unref();
   }
 
-  private async run(): Promise<void> {
+  private async run(force: boolean): Promise<void> {
     let again = false;
     try {
-      const ttl = Math.max(MIN_TTL_MS, 3 * this.o.everyMs);
-      this.held = await this.o.store.tryLease(this.o.name, this.o.holder, this.o.now(), ttl);
-      if (this.held && !this.stopped) again = (await this.o.step()) === true;
+      const now = this.o.now();
+      this.held = await this.o.store.tryLease(this.o.name, this.o.holder, now, LEASE_TTL_MS);
+      if (!this.held) this.lastStep = null;
+      const due =
+        force || this.again || this.lastStep === null || now - this.lastStep >= this.o.everyMs;
+      if (this.held && !this.stopped && due) {
+        this.lastStep = now;
+        this.again = false;
+        again = (await this.o.step()) === true;
+        this.again = again;
+      }
     } catch (err) {
       this.o.log.error({ err, worker: this.o.name }, 'background step failed; retried later');
     } finally {
-      this.schedule(again ? 0 : this.o.everyMs);
+      this.schedule(again ? 0 : Math.min(this.o.everyMs, RENEW_MS));
     }
   }
 }

@@ -8,19 +8,16 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { notifyWorkers } from '../notify/worker.js';
 import { retentionWorkers } from '../retention/worker.js';
+import { siemWorkers } from '../siem/index.js';
 import type { Deps } from './deps.js';
+import type { ConsoleWorker } from './worker.js';
 
-export interface ConsoleWorker {
-  /** For logs: `siem:soc`, `notify`, `retention`. */
-  readonly name: string;
-  start(): void;
-  /** Resolves when the worker's current step has finished; nothing runs after it. */
-  stop(): Promise<void>;
-}
+export type { ConsoleWorker } from './worker.js';
 
 export function buildWorkers(deps: Deps, log: FastifyBaseLogger): ConsoleWorker[] {
   return [
     ...notifyWorkers(deps, log), // alert notifications: lease `notify` (src/console/notify)
     ...retentionWorkers(deps, log), // partitions and retention: leases `partitions`, `retention`
+    ...siemWorkers(deps, log), // SIEM export: lease `siem:<name>` per sink (src/console/siem)
   ];
 }

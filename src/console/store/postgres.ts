@@ -18,7 +18,7 @@ import {
 } from '../../core/console/config/retention.js';
 import { type PartitionSize, partitionsToCreate } from '../../core/console/partitions.js';
 import { BaomiError } from '../../core/errors.js';
-import type { BaomiEvent } from '../../core/events/types.js';
+import type { BaomiEvent, Json } from '../../core/events/types.js';
 import { exceptionEffects, type PlannedAlert, planIngest } from '../../core/sync/ingest.js';
 import { CLOCK_SKEW_MS } from '../../core/sync/wire.js';
 import type { EventKey } from './cursor.js';
@@ -78,6 +78,15 @@ import {
   toSession,
   toUser,
 } from './rows.js';
+import {
+  isLate,
+  numbered,
+  SIEM_BEHIND,
+  SIEM_CANDIDATES,
+  SIEM_LATE_HELD,
+  SIEM_LATE_PENDING,
+  toSiemSink,
+} from './siem-sql.js';
 import { containsText, eventPageQuery, Params } from './sql.js';
 import { LOGIN_FAILURE_KEEP_MS, latestPerAgent } from './sqlite.js';
 import type {
@@ -108,6 +117,9 @@ import type {
   RetentionRun,
   Role,
   Session,
+  SiemAdvance,
+  SiemPending,
+  SiemSinkRow,
   StaffUser,
   StoredEvent,
 } from './types.js';
@@ -1160,6 +1172,133 @@ export class PostgresConsoleStore implements ConsoleStore {
         c,
       );
     });
+  }
+
+  // SIEM export (issue 12 §3; types.ts says why positions are per agent)
+
+  async siemOpen(sink: string, start: 'new' | 'all', now: number): Promise<SiemSinkRow> {
+    return this.tx(async (c) => {
+      const made = await this.q(
+        'INSERT INTO siem_sinks (name, start, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING RETURNING name',
+        [sink, start, now],
+        c,
+      );
+      if (made.length === 1 && start === 'new') {
+        await this.q(
+          'INSERT INTO siem_positions (sink, agent_id, seq) SELECT $1, id, acked_seq FROM agents WHERE acked_seq > 0',
+          [sink],
+          c,
+        );
+        await this.q(
+          numbered(`INSERT INTO siem_late (sink, agent_id, seq) ${SIEM_LATE_HELD}`),
+          [sink],
+          c,
+        );
+      }
+      return (await this.siemRows(sink, c))[0]!;
+    });
+  }
+
+  async siemPending(
+    sink: string,
+    q: { after: string | null; agents: number; events: number },
+  ): Promise<SiemPending> {
+    const limit = Math.max(1, Math.trunc(q.events));
+    // One statement, one snapshot: the candidates and the next events of each (LATERAL: the
+    // primary key range of each agent), `per` each (siemPerAgent), so a step reads about
+    // `limit` rows however many agents wait.
+    const rows = await this.q(
+      `WITH c AS (
+         ${numbered(SIEM_CANDIDATES)}
+         ORDER BY a.id > $2 DESC, a.id LIMIT $3),
+       n AS (SELECT ceil($4::numeric / greatest(count(*), 1))::int AS per FROM c)
+       SELECT c.id AS c_id, c.acked_seq AS c_acked, n.per AS c_per, e.*
+       FROM c CROSS JOIN n LEFT JOIN LATERAL (
+         SELECT * FROM events
+         WHERE agent_id = c.id AND seq > c.pos AND seq <= c.acked_seq ORDER BY seq LIMIT n.per) e ON true
+       ORDER BY c.id > $2 DESC, c.id, e.seq`,
+      [sink, q.after ?? '', Math.max(1, Math.trunc(q.agents)), limit],
+    );
+    const agents: SiemPending['agents'] = [];
+    for (const r of rows) {
+      if (agents.at(-1)?.agentId !== r.c_id)
+        agents.push({ agentId: r.c_id, through: Number(r.c_acked), items: [] });
+      if (r.seq !== null) agents.at(-1)!.items.push({ event: toEvent(r), late: isLate(r) });
+    }
+    // A list its LIMIT cut may only move the position to its last event.
+    const per = Number(rows[0]?.c_per ?? limit);
+    for (const a of agents) if (a.items.length >= per) a.through = a.items.at(-1)!.event.seq;
+    const late = (
+      await this.q(numbered(`${SIEM_LATE_PENDING} ORDER BY e.agent_id, e.seq LIMIT ?`), [
+        sink,
+        sink,
+        limit,
+      ])
+    ).map(toEvent);
+    return { agents, late };
+  }
+
+  async siemAdvance(sink: string, a: SiemAdvance): Promise<void> {
+    // One row per agent (an upsert may not touch a row twice in one statement).
+    const top = new Map<string, number>();
+    for (const p of a.positions) top.set(p.agentId, Math.max(top.get(p.agentId) ?? 0, p.seq));
+    await this.tx(async (c) => {
+      if (top.size > 0)
+        await this.q(
+          `INSERT INTO siem_positions (sink, agent_id, seq)
+           SELECT $1, u.a, u.s FROM unnest($2::text[], $3::bigint[]) AS u(a, s)
+           ON CONFLICT (sink, agent_id) DO UPDATE SET seq = GREATEST(siem_positions.seq, excluded.seq)`,
+          [sink, [...top.keys()], [...top.values()]],
+          c,
+        );
+      if (a.late.length > 0)
+        await this.q(
+          `INSERT INTO siem_late (sink, agent_id, seq)
+           SELECT $1, u.a, u.s FROM unnest($2::text[], $3::bigint[]) AS u(a, s)
+           ON CONFLICT DO NOTHING`,
+          [sink, a.late.map((l) => l.agentId), a.late.map((l) => l.seq)],
+          c,
+        );
+      await this.q(
+        `UPDATE siem_sinks SET delivered = delivered + $1, skipped = skipped + $2,
+           last_delivery_at = CASE WHEN $1 > 0 THEN $3 ELSE last_delivery_at END
+         WHERE name = $4`,
+        [a.delivered, a.skipped, a.at, sink],
+        c,
+      );
+    });
+  }
+
+  async siemSetState(
+    sink: string,
+    st: { error: { code: string; params: { [k: string]: Json } } | null; at: number },
+  ): Promise<void> {
+    if (st.error === null)
+      await this.q('UPDATE siem_sinks SET failing_since = NULL, failures = 0 WHERE name = $1', [
+        sink,
+      ]);
+    else
+      await this.q(
+        `UPDATE siem_sinks SET failing_since = coalesce(failing_since, $1), failures = failures + 1,
+           last_error = $2, last_error_at = $1
+         WHERE name = $3`,
+        [st.at, JSON.stringify(st.error), sink],
+      );
+  }
+
+  async siemSinks(): Promise<SiemSinkRow[]> {
+    return this.siemRows(null);
+  }
+
+  private async siemRows(name: string | null, c: Q = this.pool): Promise<SiemSinkRow[]> {
+    return (
+      await this.q(
+        `SELECT s.*, (${SIEM_BEHIND}) AS behind
+         FROM siem_sinks s WHERE $1::text IS NULL OR s.name = $1 ORDER BY s.name`,
+        [name],
+        c,
+      )
+    ).map(toSiemSink);
   }
 }
 

@@ -385,6 +385,7 @@ export interface ConsoleStore {
   addPolicy(p: Omit<PolicyRow, 'id'>, audit?: (row: PolicyRow) => AuditInput): Promise<PolicyRow>;
   listPolicies(): Promise<PolicyRow[]>;
   /** The highest-version policy whose target matches this group, its department or its class. */
+
   policyFor(group: Group): Promise<PolicyRow | null>;
   /** Which agents run which policy (from their heartbeats): one query. */
   policyVersions(): Promise<{ name: string | null; version: number | null; agents: number }[]>;
@@ -475,6 +476,91 @@ export interface ConsoleStore {
     now: number,
     opts?: RetentionOptions,
   ): Promise<RetentionRun>;
+
+  // SIEM export (issue 12 §3): each sink keeps a position per agent, (sink, agent, seq).
+  // Exact with several consoles on one database because an agent's ingest is serialised (its
+  // row is locked) and commits its events with its ackedSeq: every event at or below an
+  // ackedSeq a reader sees is visible to that reader, so a position never passes an event
+  // that is still to commit. (A global insertion counter would not be safe: two
+  // transactions commit out of order.) Only `late` events land below an ackedSeq; they are
+  // tracked one by one (siem_late). Positions move only forward, and only after delivery.
+  /**
+   * Makes the sink's row when it is first seen and returns it. `start: 'new'` places the sink
+   * at every agent's ackedSeq now (agents enrolled later start at 0) and marks the late events
+   * held now as had; `all` starts at the beginning. A sink that exists is left as it is.
+   */
+  siemOpen(sink: string, start: 'new' | 'all', now: number): Promise<SiemSinkRow>;
+  /** The next events for a sink: at most `agents` agents, each with its share of `events`
+   *  (rounded up: one agent waiting gets them all), and at most `events` late ones. One
+   *  consistent read of positions and events. */
+  siemPending(
+    sink: string,
+    q: { after: string | null; agents: number; events: number },
+  ): Promise<SiemPending>;
+  /** After a delivery: moves positions on, records the late events had, adds to the counts.
+   *  One transaction. */
+  siemAdvance(sink: string, a: SiemAdvance): Promise<void>;
+  /** A failed attempt (`error`: its code and params; the first of a run sets failingSince)
+   *  or, with null, deliveries working again (failingSince and failures cleared). */
+  siemSetState(
+    sink: string,
+    s: { error: { code: string; params: { [k: string]: Json } } | null; at: number },
+  ): Promise<void>;
+  /** Every sink ever opened, by name. */
+  siemSinks(): Promise<SiemSinkRow[]>;
+}
+
+// SIEM export (issue 12 §3): the rows of the siem* methods above.
+/** A SIEM sink's row (siemSinks): where it stands, for staff and tests. */
+export interface SiemSinkRow {
+  name: string;
+  /** Where it started when it was first seen (config `start`). */
+  start: 'new' | 'all';
+  createdAt: number;
+  /** Events delivered, and events its filters passed over (they move the position on too). */
+  delivered: number;
+  skipped: number;
+  lastDeliveryAt: number | null;
+  /** Set while deliveries fail: since when, how many attempts failed, and the last error. */
+  failingSince: number | null;
+  failures: number;
+  /** The last failure (kept after a recovery): a SIEM_* code and its params. */
+  lastError: { code: string; params: { [k: string]: Json } } | null;
+  lastErrorAt: number | null;
+  /** Seqs the agents acknowledged past the sink's positions (pruned or missing seqs count
+   *  too, so it is an upper bound of the events waiting). */
+  behind: number;
+}
+
+/** An event waiting for a sink; `late`: stored flagged `late` (siemPending). */
+export interface SiemItem {
+  event: StoredEvent;
+  late: boolean;
+}
+
+export interface SiemPending {
+  /** Agents whose ackedSeq is past the sink's position, from the first after `after` (by id,
+   *  wrapping round), each with its next events in seq order. */
+  agents: {
+    agentId: string;
+    /** The events listed are every event the agent has up to `through`: once they are
+     *  delivered (or passed over) the position may move to it. */
+    through: number;
+    items: SiemItem[];
+  }[];
+  /** Events stored `late` (a seq ingest had acknowledged through a gap arrived after all)
+   *  at or below the sink's position that it has not had yet; delivered on their own. */
+  late: StoredEvent[];
+}
+
+export interface SiemAdvance {
+  /** New positions (never moved backwards). */
+  positions: { agentId: string; seq: number }[];
+  /** Late-flagged events delivered or passed over, from either list of siemPending. */
+  late: { agentId: string; seq: number }[];
+  delivered: number;
+  skipped: number;
+  at: number;
 }
 
 // Partitions and retention (issue 12 §2, §6).

@@ -35,6 +35,7 @@ import {
 import { NOTIFY_CODES } from './notify.js';
 import { POLICY_REJECTION_CODES } from './policy.js';
 import { PROTOCOL_ERROR_CODES, SOCKET_ERROR_CODES } from './protocol.js';
+import { SIEM_ERROR_CODES } from './siem.js';
 import { STORE_ERROR_CODES } from './store.js';
 import { SYNC_ERROR_CODES } from './sync.js';
 
@@ -57,6 +58,7 @@ export const ERROR_CODES = [
   ...EXCEPTION_REQUEST_CODES,
   ...SYNC_ERROR_CODES,
   ...NOTIFY_CODES,
+  ...SIEM_ERROR_CODES,
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

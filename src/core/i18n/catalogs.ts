@@ -7,6 +7,7 @@ import { consoleStoreCatalog } from '../codes/console-store.js';
 import { exceptionMessages, exceptionRequestMessages } from '../codes/exceptions.js';
 import { notifyCodeMessages } from '../codes/notify.js';
 import { protocolMessages } from '../codes/protocol.js';
+import { siemMessages } from '../codes/siem.js';
 import { syncMessages } from '../codes/sync.js';
 import { notifyMessages } from '../console/notify/messages.js';
 import { chainMessages } from '../events/messages.js';
@@ -33,6 +34,7 @@ export const coreCatalogs: readonly Catalog[] = [
   consoleStoreCatalog,
   notifyCodeMessages,
   notifyMessages,
+  siemMessages,
 ];
 
 /**

@@ -75,6 +75,33 @@ describe('console configuration', () => {
     expect(p).toMatch(/retention\.default: "3 months" is not a duration/);
   });
 
+  it('siem: facility authpriv and 8192-octet messages by default; others named, bounds checked', () => {
+    const ok = parseConsoleConfig(
+      [
+        'siem:',
+        '  - {name: a, format: syslog, url: "tls://siem.example:6514"}',
+        '  - {name: b, format: cef, url: "tcp://10.0.0.9:514", facility: local3, maxMessage: 16000}',
+      ].join('\n'),
+      'c.yaml',
+    );
+    expect(ok.siem[0]).toMatchObject({ facility: 'authpriv', maxMessage: 8192 });
+    expect(ok.siem[1]).toMatchObject({ facility: 'local3', maxMessage: 16_000 });
+    const p = problemsOf(() =>
+      parseConsoleConfig(
+        [
+          'siem:',
+          '  - {name: a, format: syslog, url: "tcp://x:1", facility: kern}',
+          '  - {name: b, format: syslog, url: "tcp://x:1", maxMessage: 1024}',
+          '  - {name: c, format: syslog, url: "tcp://x:1", maxMessage: 65536}',
+        ].join('\n'),
+        'c.yaml',
+      ),
+    );
+    expect(p).toMatch(/line 2, column \d+: siem\[0\]\.facility/);
+    expect(p).toMatch(/line 3, column \d+: siem\[1\]\.maxMessage/);
+    expect(p).toMatch(/line 4, column \d+: siem\[2\]\.maxMessage/);
+  });
+
   it('refuses YAML that does not parse and a duplicate key', () => {
     expect(problemsOf(() => parseConsoleConfig('siem: [', 'c.yaml'))).toMatch(/line 1/);
     expect(problemsOf(() => parseConsoleConfig('retention: {}\nretention: {}', 'c.yaml'))).toMatch(

@@ -1,7 +1,7 @@
 // LeaseLoop (src/console/server/lease-loop.ts): only the lease's holder runs the step; a
 // failing step is retried; stop() waits for the step and hands the lease over at once.
-import { afterEach, describe, expect, it } from 'vitest';
-import { LeaseLoop } from '../../../src/console/server/lease-loop.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { LEASE_TTL_MS, LeaseLoop, RENEW_MS } from '../../../src/console/server/lease-loop.js';
 import { MemoryConsoleStore } from '../../helpers/console-store-memory.js';
 
 const quiet = { error() {}, warn() {}, info() {}, debug() {} } as never;
@@ -114,5 +114,50 @@ describe('LeaseLoop', () => {
     });
     await done;
     expect(n).toBe(3);
+  });
+
+  it('an hourly step: the lease is renewed every RENEW_MS, the step runs once an hour, and a dead holder is replaced within the ttl', async () => {
+    vi.useFakeTimers();
+    try {
+      const store = new MemoryConsoleStore();
+      let t = 1_000_000;
+      const ran: string[] = [];
+      const make = (holder: string) =>
+        new LeaseLoop({
+          name: 'retention',
+          store,
+          holder,
+          now: () => t,
+          everyMs: 3_600_000,
+          log: quiet,
+          step: async () => void ran.push(holder),
+        });
+      const a = make('a');
+      loops.push(a);
+      a.start();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(ran).toEqual(['a']);
+      for (let i = 0; i < 6; i++) {
+        t += RENEW_MS;
+        await vi.advanceTimersByTimeAsync(RENEW_MS);
+      }
+      // Renewed at every tick, the step not run again before the hour.
+      expect(ran).toEqual(['a']);
+      expect(store.leases.get('retention')).toEqual({ holder: 'a', expiresAt: t + LEASE_TTL_MS });
+      // a dies (its timers stop, its lease is not given back); b takes over within the ttl.
+      vi.clearAllTimers();
+      const b = make('b');
+      loops.push(b);
+      b.start();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(ran).toEqual(['a']);
+      for (let i = 0; i < 3 && ran.length === 1; i++) {
+        t += RENEW_MS;
+        await vi.advanceTimersByTimeAsync(RENEW_MS);
+      }
+      expect(ran).toEqual(['a', 'b']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -4,7 +4,7 @@
 // SQL is tested in tests/console/store.suite.ts and tests/e2e/console/partitions-postgres.test.ts.
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConsoleConfig } from '../../../src/console/config.js';
-import type { LeaseLoop } from '../../../src/console/server/lease-loop.js';
+import { LEASE_TTL_MS, type LeaseLoop } from '../../../src/console/server/lease-loop.js';
 import {
   partitionExpired,
   patternRank,
@@ -192,7 +192,7 @@ describe('the retention worker', () => {
     expect(h.store.audit.map((a) => [a.actor, a.action, a.details])).toEqual([
       ['system', 'retention.applied', { partitionsDropped: [], deleted: { 'file.modified': 5 } }],
     ]);
-    expect(h.store.leases.get('retention')).toMatchObject({ expiresAt: T0 + 1_800_000 });
+    expect(h.store.leases.get('retention')).toMatchObject({ expiresAt: T0 + LEASE_TTL_MS });
     expect(h.logs()).toContain('retention applied');
 
     // A run that stopped at its bound (`more`) is followed by the next at once, not in 10 min.

@@ -5,12 +5,9 @@ import { m002AuditHead } from './002-audit-head.js';
 import { m003AlertStateChange } from './003-alert-state-change.js';
 import { m004Leases } from './004-leases.js';
 import { m005Retention } from './005-retention.js';
+import { m006Siem } from './006-siem.js';
 import { m007Notify } from './007-notify.js';
 import { m008PersonExport } from './008-person-export.js';
-
-// MERGE: 006 (SIEM) is another branch's of issue 12; this empty stand-in only keeps the
-// numbering whole. Replace it by the real one.
-const reserved = (version: number, name: string): SqlMigration => ({ version, name, sql: '' });
 
 export const SQLITE_MIGRATIONS: readonly SqlMigration[] = [
   m001Initial,
@@ -18,7 +15,7 @@ export const SQLITE_MIGRATIONS: readonly SqlMigration[] = [
   m003AlertStateChange,
   m004Leases,
   m005Retention,
-  reserved(6, 'reserved-siem'),
+  m006Siem,
   m007Notify,
   m008PersonExport,
 ];
