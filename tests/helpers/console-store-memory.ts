@@ -35,6 +35,8 @@ import type {
   Session,
   StaffUser,
   StoredEvent,
+  SyncRound,
+  SyncRoundResult,
 } from '../../src/console/store/types.js';
 import { auditHash } from '../../src/core/console/audit.js';
 import {
@@ -601,5 +603,21 @@ export class MemoryConsoleStore implements ConsoleStore {
   async releaseLease(name: string, holder: string) {
     await this.check();
     if (this.leases.get(name)?.holder === holder) this.leases.delete(name);
+  }
+
+  // Fleet-scale sync (issue 12): the nonce, the batch (through `ingest`, so a test that
+  // replaces it reaches this too), the etag and the decisions; a failing batch takes its
+  // nonce back with it (all or nothing, as the real stores' one transaction).
+  async syncRound(r: SyncRound): Promise<SyncRoundResult> {
+    if (!(await this.useNonce(r.agentId, r.nonce, r.now))) return { replay: true };
+    let ingest: IngestResult;
+    try {
+      ingest = await this.ingest(r.agentId, r.events, r.now);
+    } catch (e) {
+      this.nonces.delete(`${r.agentId} ${r.nonce}`);
+      throw e;
+    }
+    if (r.policyEtag !== undefined) await this.setPolicyEtag(r.agentId, r.policyEtag);
+    return { replay: false, ingest, decisions: await this.undeliveredDecisions(r.agentId) };
   }
 }
