@@ -3,11 +3,17 @@
 // public half the console stored at enrollment.
 //
 // SECURITY: the order matters and must not change. Cheap checks of form and time come before
-// the database; the signature before anything is written; the nonce (the one write) only for
-// a valid signature of a live agent, so no one without an agent's key can fill the nonce table
-// or learn whether an agent was revoked. The batch is then stored under this agent's id only:
-// nothing in the body or the URL can name another agent.
-import { createPublicKey, verify } from 'node:crypto';
+// the database; the signature before anything is written; the nonce is handed back only for a
+// valid signature of a live agent, and the caller records it in the same transaction as the
+// batch (store.syncRound: a nonce used already is a replay and stores nothing), so no one
+// without an agent's key can fill the nonce table or learn whether an agent was revoked. The
+// batch is then stored under this agent's id only: nothing in the body or the URL can name
+// another agent.
+//
+// Parsed public keys are kept by their PEM text (an agent's key never changes: a new key is a
+// new enrollment), which spares a PEM parse per request; the row itself, revocation included,
+// is read from the database on every request.
+import { createPublicKey, type KeyObject, verify } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import {
   AGENT_HEADER,
@@ -38,7 +44,27 @@ function header(req: FastifyRequest, name: string, form: RegExp): string {
   return v;
 }
 
-export async function authenticateAgent(deps: Deps, req: FastifyRequest): Promise<AgentRow> {
+/** Parsed keys kept; past this many the map starts again (a fleet larger than this only
+ *  parses more often). */
+const MAX_KEYS = 50_000;
+const keys = new Map<string, KeyObject>();
+
+function publicKeyOf(pem: string): KeyObject {
+  let k = keys.get(pem);
+  if (!k) {
+    if (keys.size >= MAX_KEYS) keys.clear();
+    k = createPublicKey(pem);
+    keys.set(pem, k);
+  }
+  return k;
+}
+
+/** The agent a signed request comes from, and its nonce, which the caller must record with
+ *  what the request writes (store.syncRound), refusing the request when it was used. */
+export async function authenticateAgent(
+  deps: Deps,
+  req: FastifyRequest,
+): Promise<{ agent: AgentRow; nonce: string }> {
   const [agentId, timeText, nonce, signature] = FORMS.map(([name, form]) =>
     header(req, name, form),
   ) as [string, string, string, string];
@@ -66,7 +92,7 @@ export async function authenticateAgent(deps: Deps, req: FastifyRequest): Promis
     ok = verify(
       null,
       Buffer.from(text, 'utf8'),
-      createPublicKey(agent.publicKey),
+      publicKeyOf(agent.publicKey),
       Buffer.from(signature, 'base64url'),
     );
   } catch {
@@ -75,6 +101,5 @@ export async function authenticateAgent(deps: Deps, req: FastifyRequest): Promis
   if (!ok) throw new ApiError('SYNC_BAD_SIGNATURE');
   if (agent.revokedAt !== null)
     throw new ApiError('AGENT_REVOKED', { at: new Date(agent.revokedAt).toISOString() });
-  if (!(await deps.store.useNonce(agent.id, nonce, now))) throw new ApiError('SYNC_REPLAY');
-  return agent;
+  return { agent, nonce };
 }

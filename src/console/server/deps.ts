@@ -6,6 +6,7 @@ import type { Json } from '../../core/events/types.js';
 import type { AgentRow, AuditInput, ConsoleStore, StaffUser } from '../store/types.js';
 import type { LoadMeter } from './backpressure.js';
 import type { LastSeenBuffer } from './last-seen.js';
+import type { PolicyCache } from './policy-cache.js';
 
 export interface RateLimits {
   /** Requests per minute from one address to the staff API and /enroll. */
@@ -30,6 +31,8 @@ export interface Deps {
   /** Cookies carry `Secure` (the console is served over TLS). */
   secureCookies: boolean;
   lastSeen: LastSeenBuffer;
+  /** The policy of each group, kept a few seconds (policy-cache.ts). */
+  policies: PolicyCache;
   load: LoadMeter;
   limits: RateLimits;
   /** The audit row of a staff (or agent) action, to hand to the store method that makes the

@@ -4,6 +4,7 @@
 // when to come back. Last-seen is buffered, not written per request.
 import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { silentGraceMs } from '../../../src/console/server/app.js';
 import { stretchInterval } from '../../../src/console/server/backpressure.js';
 import { CLOCK_SKEW_MS, MAX_BATCH } from '../../../src/core/sync/wire.js';
 import {
@@ -19,6 +20,7 @@ import {
   staff,
   sync,
   syncBody,
+  T0,
   type TestAgent,
 } from '../../helpers/console-app.js';
 
@@ -284,11 +286,17 @@ describe('sync answers', () => {
     expect(h.logs()).toMatch(/last-seen flush failed/);
   });
 
-  it('flags agents silent after three intervals, once', async () => {
+  it('flags agents silent after three intervals, once; nobody in the grace after a start', async () => {
     const { a, b } = await setup();
     await sync(h, a, syncBody(a, []));
     await sync(h, b, syncBody(b, []));
+    // Three intervals, but the console started at T0: a fleet that found it away may take up
+    // to the agent's longest back-off to come back, and is not called silent meanwhile.
     h.clock.now += 3 * 60_000 + 1;
+    await sync(h, b, syncBody(b, []));
+    await h.app.baomi.checkSilent();
+    expect(h.store.alerts).toEqual([]);
+    h.clock.now = T0 + silentGraceMs(60_000);
     await sync(h, b, syncBody(b, []));
     await h.app.baomi.checkSilent();
     await h.app.baomi.checkSilent();
@@ -375,6 +383,9 @@ describe('sync answers', () => {
     expect(stretchInterval(60_000, 50, 64)).toBe(60_000);
     expect(stretchInterval(60_000, 150, 0)).toBe(120_000);
     expect(stretchInterval(60_000, 0, 128)).toBe(120_000);
-    expect(stretchInterval(60_000, 10_000, 10_000)).toBe(240_000);
+    expect(stretchInterval(60_000, 100, 0)).toBe(90_000);
+    // At most twice: with +20 % jitter an agent still calls before three intervals (silent).
+    expect(stretchInterval(60_000, 10_000, 10_000)).toBe(120_000);
+    expect(stretchInterval(60_000, 10_000, 10_000) * 1.2).toBeLessThan(3 * 60_000);
   });
 });
