@@ -383,6 +383,11 @@ function phaseStats(recs, from, to) {
     statuses: statuses(inside),
     requestMs: latency(inside),
     requestMsOk: latency(ok),
+    requestMsByEvents: {
+      upTo5: latency(ok.filter((r) => r.events <= 5)),
+      upTo100: latency(ok.filter((r) => r.events > 5 && r.events <= 100)),
+      over100: latency(ok.filter((r) => r.events > 100)),
+    },
     eventsPerRequest: eventsPerRequest(ok),
   };
 }
@@ -419,6 +424,28 @@ function ackLatency(reports, phase) {
     return null;
   };
   return { events: n, p50Ms: at(50), p99Ms: at(99) };
+}
+
+/** The intervals the console asked for: how many answers, how many stretched, p50/p99/max. */
+function nextInSummary(reports) {
+  const all = reports.flatMap((r) => r.nextIn).sort((x, y) => x[0] - y[0]);
+  const n = all.reduce((k, [, c]) => k + c, 0);
+  const at = (p) => {
+    let c = 0;
+    for (const [v, k] of all) {
+      c += k;
+      if (c >= Math.ceil((p / 100) * n)) return v;
+    }
+    return null;
+  };
+  const stretched = all.filter(([v]) => v > INTERVAL_MS).reduce((k, [, c]) => k + c, 0);
+  return {
+    answers: n,
+    stretched,
+    p50: at(50),
+    p99: at(99),
+    max: all.length ? all[all.length - 1][0] : null,
+  };
 }
 
 function clientCost(reports, wallMs) {
@@ -749,11 +776,7 @@ async function consoleSide(tls, keyFile) {
         settled: fin.settled,
         settleSeconds: fin.settleSeconds,
       },
-      nextInMs: Object.fromEntries(
-        fin.reports
-          .flatMap((r) => r.nextIn)
-          .reduce((m, [k, v]) => m.set(k, (m.get(k) ?? 0) + v), new Map()),
-      ),
+      nextInMs: nextInSummary(fin.reports),
       policiesDelivered: fin.reports.reduce((n, r) => n + r.policies, 0),
       ackAboveHead: fin.reports.reduce((n, r) => n + r.ackAboveHead, 0),
       check,

@@ -39,6 +39,7 @@ import type {
   SyncRoundResult,
 } from '../../src/console/store/types.js';
 import { auditHash } from '../../src/core/console/audit.js';
+import { BaomiError } from '../../src/core/errors.js';
 import {
   type BaomiEvent,
   GENESIS_HASH,
@@ -612,6 +613,9 @@ export class MemoryConsoleStore implements ConsoleStore {
     if (!(await this.useNonce(r.agentId, r.nonce, r.now))) return { replay: true };
     let ingest: IngestResult;
     try {
+      // As the real stores' ingest, under the agent's lock: a revoked agent stores nothing.
+      if (this.agents.get(r.agentId)?.revokedAt != null)
+        throw new BaomiError('CONSOLE_DB_AGENT_REVOKED', { agentId: r.agentId });
       ingest = await this.ingest(r.agentId, r.events, r.now);
     } catch (e) {
       this.nonces.delete(`${r.agentId} ${r.nonce}`);

@@ -3,7 +3,8 @@ import type { KeyObject } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { ConsoleConfig } from '../../core/console/config/index.js';
 import type { Json } from '../../core/events/types.js';
-import type { AgentRow, AuditInput, ConsoleStore, StaffUser } from '../store/types.js';
+import type { AgentIdentity } from '../auth/agent.js';
+import type { AuditInput, ConsoleStore, StaffUser } from '../store/types.js';
 import type { LoadMeter } from './backpressure.js';
 import type { LastSeenBuffer } from './last-seen.js';
 import type { PolicyCache } from './policy-cache.js';
@@ -69,6 +70,7 @@ declare module 'fastify' {
     /** The exact body bytes (agent signatures cover them). */
     rawBody: Buffer | null;
     staff: StaffAuth | null;
-    agentRow: AgentRow | null;
+    /** The agent a sync request is signed by (auth/agent.ts: what never changes about it). */
+    agentRow: AgentIdentity | null;
   }
 }
