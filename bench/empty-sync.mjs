@@ -7,21 +7,32 @@
 // telling the agent to call again after --interval-ms. No signature check, no database, no
 // log: what the console adds on top of this is what bench/sync-e2e.mjs's ratio shows.
 //
-//   node bench/empty-sync.mjs --interval-ms 5000
+//   node bench/empty-sync.mjs --interval-ms 5000 [--tls-cert FILE --tls-key FILE]
 // Listens on 127.0.0.1 (an ephemeral port) and prints {"url": …} on stdout. SIGTERM closes it.
+// With a certificate it speaks HTTPS, as the console does with --tls-cert.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import Fastify from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import { MAX_BODY_BYTES } from '../dist/core/sync/wire.js';
 
-const { values: args } = parseArgs({ options: { 'interval-ms': { type: 'string' } } });
+const { values: args } = parseArgs({
+  options: {
+    'interval-ms': { type: 'string' },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
+  },
+});
 const intervalMs = Number(args['interval-ms']);
 if (!Number.isInteger(intervalMs) || intervalMs <= 0) {
   process.stderr.write('empty-sync: --interval-ms N (a positive integer)\n');
   process.exit(2);
 }
 
-const app = Fastify({ logger: false, bodyLimit: MAX_BODY_BYTES });
+const tls = args['tls-cert']
+  ? { cert: readFileSync(args['tls-cert']), key: readFileSync(args['tls-key']) }
+  : null;
+const app = Fastify({ logger: false, bodyLimit: MAX_BODY_BYTES, ...(tls ? { https: tls } : {}) });
 app.post('/api/v1/enroll', async () => ({
   agentId: uuidv7(),
   group: 'bench',
@@ -36,7 +47,7 @@ app.post('/api/v1/sync', async (req) => ({
 
 await app.listen({ host: '127.0.0.1', port: 0 });
 process.stdout.write(
-  `${JSON.stringify({ url: `http://127.0.0.1:${app.server.address().port}` })}\n`,
+  `${JSON.stringify({ url: `${tls ? 'https' : 'http'}://127.0.0.1:${app.server.address().port}` })}\n`,
 );
 process.once('SIGTERM', async () => {
   await app.close();

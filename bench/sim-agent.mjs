@@ -12,6 +12,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
@@ -59,21 +60,30 @@ export function summarize(values) {
 // HTTP
 
 /**
- * One request over `agent` (a keep-alive http.Agent); resolves with the status, the body text
- * and the milliseconds from the call to the last byte of the answer. Never rejects on a
- * status; rejects on a broken connection.
+ * One request over `agent` (a keep-alive http.Agent, or false: a connection of its own, as
+ * the real agent makes); resolves with the status, the body text and the milliseconds from
+ * the call to the last byte of the answer. Never rejects on a status; rejects on a broken
+ * connection or after `timeoutMs`. An https:// URL trusts `ca` alone (the pinned
+ * certificate); `localAddress` picks the source address (127.x.y.z: many "offices").
  */
-export function request(url, { method = 'GET', path, body, headers = {}, agent }) {
+export function request(
+  url,
+  { method = 'GET', path, body, headers = {}, agent, localAddress, timeoutMs, ca },
+) {
   return new Promise((done, fail) => {
     const t0 = performance.now();
     const u = new URL(path, url);
-    const req = http.request(
+    const secure = u.protocol === 'https:';
+    const req = (secure ? https : http).request(
       {
         host: u.hostname,
         port: u.port,
         path: u.pathname + u.search,
         method,
         agent,
+        ...(localAddress ? { localAddress } : {}),
+        ...(timeoutMs ? { timeout: timeoutMs } : {}),
+        ...(secure && ca ? { ca } : {}),
         headers: {
           ...(body ? { 'content-type': 'application/json', 'content-length': body.length } : {}),
           ...headers,
@@ -94,6 +104,7 @@ export function request(url, { method = 'GET', path, body, headers = {}, agent }
         res.on('error', fail);
       },
     );
+    req.on('timeout', () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)));
     req.on('error', fail);
     req.end(body);
   });
@@ -166,14 +177,20 @@ export class BatchChain {
 // Agents
 
 export class SimAgent {
-  /** `n`: its number (host name ws-NNNN); one keep-alive connection, as a real agent has. */
-  constructor(n) {
+  /**
+   * `n`: its number (host name ws-NNNN). By default one keep-alive connection; `keepAlive:
+   * false` opens a connection per request, as the real agent does (src/agent/sync/http.ts),
+   * from `localAddress` when given, trusting `ca` for an https:// console, and gives up after
+   * `timeoutMs` (the real agent's 30 s).
+   */
+  constructor(n, { keepAlive = true, localAddress, ca, timeoutMs } = {}) {
     this.n = n;
     this.host = `ws-${String(n).padStart(4, '0')}`;
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
     this.privateKey = privateKey;
     this.publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    this.http = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    this.http = keepAlive ? new http.Agent({ keepAlive: true, maxSockets: 1 }) : false;
+    this.wire = { localAddress, ca, timeoutMs };
     this.id = null;
     // Its live chain (sync-e2e): events committed and not yet acknowledged.
     this.seq = 0;
@@ -187,6 +204,7 @@ export class SimAgent {
       method: 'POST',
       path: '/api/v1/enroll',
       agent: this.http,
+      ...this.wire,
       json: {
         v: WIRE_VERSION,
         token,
@@ -236,6 +254,7 @@ export class SimAgent {
       path: SYNC_PATH,
       body,
       agent: this.http,
+      ...this.wire,
       headers: {
         [AGENT_HEADER]: this.id,
         [TIME_HEADER]: String(time),
@@ -254,7 +273,7 @@ export class SimAgent {
   }
 
   close() {
-    this.http.destroy();
+    if (this.http) this.http.destroy();
   }
 }
 
@@ -350,7 +369,7 @@ export function startConsole({ dataDir, db, syncInterval = '60s', logFile, nodeA
 export function startScript(file, args, { logFile }) {
   return startProcess([join(ROOT, 'bench', file), ...args], {
     logFile,
-    ready: /"url":"(http:\/\/127\.0\.0\.1:\d+)"/,
+    ready: /"url":"(https?:\/\/127\.0\.0\.1:\d+)"/,
   });
 }
 

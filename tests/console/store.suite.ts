@@ -2278,6 +2278,145 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
       });
     });
 
+    describe('syncRound (fleet scale: one sync request, one transaction)', () => {
+      it('stores the batch with its nonce; the nonce again is a replay that stores nothing', async () => {
+        await enroll('agent-1');
+        const log = new AgentLog();
+        const r = await store.syncRound({
+          agentId: 'agent-1',
+          nonce: 'n-1',
+          events: log.many(3),
+          now: T + 10,
+        });
+        expect(r).toMatchObject({ replay: false, ingest: { ackedSeq: 3, stored: 3 } });
+        expect(r.replay === false && r.decisions).toEqual([]);
+        const again = await store.syncRound({
+          agentId: 'agent-1',
+          nonce: 'n-1',
+          events: log.many(2),
+          now: T + 20,
+        });
+        expect(again).toEqual({ replay: true });
+        expect(await store.countEvents('agent-1')).toBe(3);
+        expect((await store.agent('agent-1'))!.ackedSeq).toBe(3);
+        // A nonce is the agent's: another agent may use the same text; useNonce sees it used.
+        await enroll('agent-2', 'finance', 'ws-02');
+        expect(
+          await store.syncRound({ agentId: 'agent-2', nonce: 'n-1', events: [], now: T + 30 }),
+        ).toMatchObject({ replay: false });
+        expect(await store.useNonce('agent-1', 'n-1', T + 40)).toBe(false);
+      });
+
+      it('records the etag handed out and returns the decisions still to deliver', async () => {
+        await enroll('agent-1');
+        const log = new AgentLog();
+        log.add({
+          type: 'usb.exception-requested',
+          data: { requestId: 'req-9', device: 'ab'.repeat(32), reason: '审计' },
+        });
+        await store.syncRound({ agentId: 'agent-1', nonce: 'a', events: log.events, now: T });
+        await store.decideRequest('req-9', {
+          approved: false,
+          by: 'ana',
+          at: T + 1,
+          note: 'no',
+          token: null,
+        });
+        const r = await store.syncRound({
+          agentId: 'agent-1',
+          nonce: 'b',
+          events: [],
+          now: T + 2,
+          policyEtag: 'etag-7',
+        });
+        expect(r.replay === false && r.decisions.map((d) => [d.id, d.state])).toEqual([
+          ['req-9', 'denied'],
+        ]);
+        expect((await store.agent('agent-1'))!.policyEtag).toBe('etag-7');
+        log.add({ type: 'usb.exception-refused', data: { requestId: 'req-9' } });
+        const done = await store.syncRound({
+          agentId: 'agent-1',
+          nonce: 'c',
+          events: log.range(2, 2),
+          now: T + 3,
+        });
+        expect(done.replay === false && done.decisions).toEqual([]);
+        expect((await store.agent('agent-1'))!.policyEtag).toBe('etag-7');
+      });
+
+      it('rounds arriving together: each all or nothing, a failing one undoes only itself', async () => {
+        await enroll('agent-1');
+        await enroll('agent-2', 'finance', 'ws-02');
+        await enroll('agent-3', 'finance', 'ws-03');
+        await store.revokeAgent('agent-3', T);
+        const l1 = new AgentLog('ws-01');
+        const l2 = new AgentLog('ws-02');
+        const l3 = new AgentLog('ws-03');
+        const b1 = l1.many(5);
+        const b2 = l2.many(4);
+        // Issued together (the SQLite store commits them in one transaction; PostgreSQL runs
+        // them side by side, in any order).
+        const got = await Promise.allSettled([
+          store.syncRound({ agentId: 'agent-1', nonce: 'x1', events: b1.slice(0, 3), now: T + 1 }),
+          store.syncRound({ agentId: 'agent-3', nonce: 'x3', events: l3.many(2), now: T + 1 }),
+          store.syncRound({ agentId: 'agent-2', nonce: 'x2', events: b2, now: T + 1 }),
+          // The same agent again in the same moment, with the whole batch.
+          store.syncRound({ agentId: 'agent-1', nonce: 'x1b', events: b1, now: T + 2 }),
+          // The same request again (its nonce): one of the two is a replay.
+          store.syncRound({ agentId: 'agent-2', nonce: 'x2', events: b2, now: T + 2 }),
+        ]);
+        expect(got.map((g) => g.status)).toEqual([
+          'fulfilled',
+          'rejected',
+          'fulfilled',
+          'fulfilled',
+          'fulfilled',
+        ]);
+        expect(
+          await codeOf(
+            got[1]!.status === 'rejected' ? Promise.reject(got[1].reason) : Promise.resolve(),
+          ),
+        ).toBe('CONSOLE_DB_AGENT_REVOKED');
+        const value = (i: number) =>
+          (got[i] as PromiseFulfilledResult<Awaited<ReturnType<ConsoleStore['syncRound']>>>).value;
+        const stored = (i: number) => {
+          const v = value(i);
+          return v.replay ? 0 : v.ingest.stored;
+        };
+        expect(stored(0) + stored(3)).toBe(5);
+        expect(value(3)).toMatchObject({ replay: false, ingest: { ackedSeq: 5 } });
+        expect([value(2).replay, value(4).replay].sort()).toEqual([false, true]);
+        expect(await store.countEvents('agent-1')).toBe(5);
+        expect(await store.countEvents('agent-2')).toBe(4);
+        expect(await store.countEvents('agent-3')).toBe(0);
+        // The refused round left nothing, not even its nonce.
+        const n = await fx.sql("SELECT count(*) AS n FROM nonces WHERE agent_id = 'agent-3'");
+        expect(Number(n[0]!.n)).toBe(0);
+      });
+
+      it('two store instances (two consoles) with rounds of one agent: each event once', async () => {
+        await enroll('agent-1');
+        const other = await another();
+        const log = new AgentLog();
+        const batch = log.many(40);
+        const out = await Promise.all(
+          Array.from({ length: 6 }, (_, i) =>
+            (i % 2 ? other : store).syncRound({
+              agentId: 'agent-1',
+              nonce: `nn-${i}`,
+              events: batch.slice(0, 10 + i * 6),
+              now: T + i,
+            }),
+          ),
+        );
+        expect(out.every((o) => o.replay === false)).toBe(true);
+        expect(await store.countEvents('agent-1')).toBe(40);
+        const stored = out.reduce((k, o) => k + (o.replay === false ? o.ingest.stored : 0), 0);
+        expect(stored).toBe(40);
+        expect((await store.agent('agent-1'))!.ackedSeq).toBe(40);
+      });
+    });
+
     describe('leases', () => {
       it('one holder at a time; renewed by its holder; taken over when expired or released', async () => {
         const other = await another();

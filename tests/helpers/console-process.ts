@@ -16,6 +16,10 @@ export interface ConsoleOptions {
   /** 0: a free port (read from the start line). */
   port: number;
   syncInterval: string;
+  /** More arguments (`--exception-key FILE` for consoles sharing one key). */
+  extraArgs?: string[];
+  /** More environment (BAOMI_LOG_LEVEL). */
+  env?: Record<string, string>;
 }
 
 export interface ConsoleProcess {
@@ -46,8 +50,12 @@ function spawnConsole(o: ConsoleOptions): Promise<ConsoleProcess> {
       o.tls.key,
       '--sync-interval',
       o.syncInterval,
+      ...(o.extraArgs ?? []),
     ],
-    { env: { ...process.env, LANG: 'en_US.UTF-8' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      env: { ...process.env, LANG: 'en_US.UTF-8', ...o.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   let out = '';
   let err = '';

@@ -51,11 +51,14 @@ import type {
   SiemSinkRow,
   StaffUser,
   StoredEvent,
+  SyncRound,
+  SyncRoundResult,
 } from '../../src/console/store/types.js';
 import { auditHash } from '../../src/core/console/audit.js';
 import { type RetentionRules, retentionAge } from '../../src/core/console/config/retention.js';
 import { planDeliveries } from '../../src/core/console/notify/plan.js';
 import type { PartitionSize } from '../../src/core/console/partitions.js';
+import { BaomiError } from '../../src/core/errors.js';
 import {
   type BaomiEvent,
   GENESIS_HASH,
@@ -988,5 +991,24 @@ export class MemoryConsoleStore implements ConsoleStore {
   async siemSinks() {
     await this.check();
     return [...this.siemRows.keys()].sort().map((n) => this.siemRow(n));
+  }
+
+  // Fleet-scale sync (issue 12): the nonce, the batch (through `ingest`, so a test that
+  // replaces it reaches this too), the etag and the decisions; a failing batch takes its
+  // nonce back with it (all or nothing, as the real stores' one transaction).
+  async syncRound(r: SyncRound): Promise<SyncRoundResult> {
+    if (!(await this.useNonce(r.agentId, r.nonce, r.now))) return { replay: true };
+    let ingest: IngestResult;
+    try {
+      // As the real stores' ingest, under the agent's lock: a revoked agent stores nothing.
+      if (this.agents.get(r.agentId)?.revokedAt != null)
+        throw new BaomiError('CONSOLE_DB_AGENT_REVOKED', { agentId: r.agentId });
+      ingest = await this.ingest(r.agentId, r.events, r.now);
+    } catch (e) {
+      this.nonces.delete(`${r.agentId} ${r.nonce}`);
+      throw e;
+    }
+    if (r.policyEtag !== undefined) await this.setPolicyEtag(r.agentId, r.policyEtag);
+    return { replay: false, ingest, decisions: await this.undeliveredDecisions(r.agentId) };
   }
 }

@@ -12,8 +12,10 @@
 //   pick between `base` and min(MAX_BACKOFF_MS, base × 2^failures); never sooner than the
 //   console's retryInMs (capped at MAX_RETRY_MS).
 // - First request after start (or after enrolling): within the first 20 % of an interval.
+import { MAX_BACKOFF_MS } from '../../core/sync/agent-wire.js';
+
 export const JITTER = 0.2;
-export const MAX_BACKOFF_MS = 15 * 60_000;
+export { MAX_BACKOFF_MS };
 /** A console's retryInMs beyond this is read as this (a hostile or broken console). */
 export const MAX_RETRY_MS = 60 * 60_000;
 

@@ -3,11 +3,21 @@
 // public half the console stored at enrollment.
 //
 // SECURITY: the order matters and must not change. Cheap checks of form and time come before
-// the database; the signature before anything is written; the nonce (the one write) only for
-// a valid signature of a live agent, so no one without an agent's key can fill the nonce table
-// or learn whether an agent was revoked. The batch is then stored under this agent's id only:
-// nothing in the body or the URL can name another agent.
-import { createPublicKey, verify } from 'node:crypto';
+// the database; the signature before anything is written; the nonce is handed back only for a
+// valid signature of a live agent, and the caller records it in the same transaction as the
+// batch (store.syncRound: a nonce used already is a replay and stores nothing), so no one
+// without an agent's key can fill the nonce table or learn whether an agent was revoked. The
+// batch is then stored under this agent's id only: nothing in the body or the URL can name
+// another agent.
+//
+// What never changes about an enrolled agent is kept per console process (AgentKeys): its
+// public key (parsed once), its group, and its revocation once seen (a revocation is final).
+// A request of a known agent then needs no read before its transaction. Whether it was revoked
+// since is read in that transaction, under the agent's row lock (store.syncRound → ingest
+// refuses a revoked agent, CONSOLE_DB_AGENT_REVOKED: 403, the nonce rolled back with the rest),
+// so a revocation made through any console process holds for the agent's next request. An
+// unknown id is read every time (never remembered as unknown).
+import { createPublicKey, type KeyObject, verify } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import {
   AGENT_HEADER,
@@ -38,7 +48,51 @@ function header(req: FastifyRequest, name: string, form: RegExp): string {
   return v;
 }
 
-export async function authenticateAgent(deps: Deps, req: FastifyRequest): Promise<AgentRow> {
+/** The fields of an agent row that never change once enrolled (and revokedAt, final). */
+export type AgentIdentity = Pick<AgentRow, 'id' | 'publicKey' | 'group' | 'revokedAt'>;
+
+/** Agents kept; past this many the map starts again (a larger fleet only reads more often). */
+const MAX_AGENTS = 100_000;
+
+/** Known agents of one console process (one per server: sync.ts). */
+export class AgentKeys {
+  private readonly known = new Map<string, { agent: AgentIdentity; key: KeyObject | null }>();
+
+  async get(deps: Deps, id: string): Promise<{ agent: AgentIdentity; key: KeyObject | null }> {
+    const had = this.known.get(id);
+    if (had) return had;
+    const row = await deps.store.agent(id);
+    if (!row) throw new ApiError('SYNC_AGENT_UNKNOWN');
+    let key: KeyObject | null = null;
+    try {
+      key = createPublicKey(row.publicKey);
+    } catch {
+      key = null; // a stored key that does not parse verifies nothing
+    }
+    const entry = {
+      agent: { id: row.id, publicKey: row.publicKey, group: row.group, revokedAt: row.revokedAt },
+      key,
+    };
+    if (this.known.size >= MAX_AGENTS) this.known.clear();
+    this.known.set(id, entry);
+    return entry;
+  }
+
+  /** The agent was found revoked (in its transaction): remembered, since it is final. */
+  revoked(id: string, at: number): void {
+    const had = this.known.get(id);
+    if (had && had.agent.revokedAt === null)
+      this.known.set(id, { ...had, agent: { ...had.agent, revokedAt: at } });
+  }
+}
+
+/** The agent a signed request comes from, and its nonce, which the caller must record with
+ *  what the request writes (store.syncRound), refusing the request when it was used. */
+export async function authenticateAgent(
+  deps: Deps,
+  req: FastifyRequest,
+  agents: AgentKeys,
+): Promise<{ agent: AgentIdentity; nonce: string }> {
   const [agentId, timeText, nonce, signature] = FORMS.map(([name, form]) =>
     header(req, name, form),
   ) as [string, string, string, string];
@@ -52,8 +106,7 @@ export async function authenticateAgent(deps: Deps, req: FastifyRequest): Promis
       limit: CLOCK_SKEW_MS / 1000,
     });
 
-  const agent = await deps.store.agent(agentId);
-  if (!agent) throw new ApiError('SYNC_AGENT_UNKNOWN');
+  const { agent, key } = await agents.get(deps, agentId);
   const text = signedText({
     time,
     nonce,
@@ -63,18 +116,14 @@ export async function authenticateAgent(deps: Deps, req: FastifyRequest): Promis
   });
   let ok = false;
   try {
-    ok = verify(
-      null,
-      Buffer.from(text, 'utf8'),
-      createPublicKey(agent.publicKey),
-      Buffer.from(signature, 'base64url'),
-    );
+    ok =
+      key !== null &&
+      verify(null, Buffer.from(text, 'utf8'), key, Buffer.from(signature, 'base64url'));
   } catch {
     ok = false;
   }
   if (!ok) throw new ApiError('SYNC_BAD_SIGNATURE');
   if (agent.revokedAt !== null)
     throw new ApiError('AGENT_REVOKED', { at: new Date(agent.revokedAt).toISOString() });
-  if (!(await deps.store.useNonce(agent.id, nonce, now))) throw new ApiError('SYNC_REPLAY');
-  return agent;
+  return { agent, nonce };
 }

@@ -2,19 +2,40 @@
 // logger (secrets redacted), JSON only, a body limit, Ajv schemas on every staff route (zod
 // for /enroll and /sync, shared with the agent), one error handler (errors.ts), rate limits,
 // and the routes of core/console/api.ts. Timers: the last-seen flush (last-seen.ts) and the
-// silent-agent check; both stop, and the buffer is flushed, when the server closes.
+// silent-agent check; both stop, and the buffer is flushed, when the server closes. The check
+// flags nobody during SILENT_INTERVALS intervals plus the agent's longest back-off after the
+// process starts: a fleet that found the console away (an outage, maintenance) comes back over
+// up to 15 minutes (MAX_BACKOFF_MS), and 10,000 agent.silent alerts for the console's own
+// absence would bury the real ones (bench/fleet.mjs raised them before this).
 //
-// Rate limits (@fastify/rate-limit) are counted in this process's memory: with N console
-// processes behind a balancer a client gets at most N times the limit. That is still a bound
-// (what they are for: one noisy client or agent cannot take a process's capacity), and
-// nothing breaks when a process restarts and forgets. What must hold across processes, the
-// per-name login throttle, is in the store (auth/throttle.ts).
+// Several console processes on one database (issue 12 point 2; tests/e2e/console/
+// two-consoles.test.ts runs two). What a process keeps in its memory, and why each is safe
+// when another process serves the same fleet and staff:
+// - Sessions, API tokens, login failures (the per-name throttle, auth/throttle.ts), nonces,
+//   enrollment-token uses, the audit head, leases: rows in the database, none in memory. A
+//   staff login on one console works on every other; a nonce used on one is a replay on all.
+// - Rate limits (@fastify/rate-limit) are counted per process: with N processes behind a
+//   balancer a client gets at most N times the limit. That is still a bound (one noisy client
+//   or agent cannot take a process's capacity), and nothing breaks when a process restarts.
+// - The last-seen buffer (last-seen.ts): each process flushes its own every FLUSH_MS, and the
+//   store keeps the newest time per agent whatever the order of the flushes. A crash loses at
+//   most FLUSH_MS of last-seen times, which the agent's next sync restores. Another process's
+//   silent check may run before this one's flush: it can only call an agent silent whose
+//   previous request is SILENT_INTERVALS intervals old, i.e. one that was silent.
+// - The policy cache (policy-cache.ts): a group's policy choice for POLICY_CACHE_MS; a policy
+//   uploaded through another process is offered within that, plus the agent's interval.
+// - Parsed agent public keys (auth/agent.ts): immutable, keyed by the key's own text.
+// - The load meter (backpressure.ts): this process's own event-loop lag, which is what it
+//   measures; each process stretches the intervals it hands out by its own load.
+// - The start time of the silent-agent grace (below): per process; another process that
+//   stayed up keeps checking meanwhile.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { type ConsoleConfig, DEFAULT_CONSOLE_CONFIG } from '../../core/console/config/index.js';
+import { MAX_BACKOFF_MS } from '../../core/sync/agent-wire.js';
 import { MAX_BODY_BYTES } from '../../core/sync/wire.js';
 import type { ConsoleStore } from '../store/types.js';
 import { LoadMeter } from './backpressure.js';
@@ -22,6 +43,7 @@ import type { Deps, RateLimits } from './deps.js';
 import { ApiError, sendError } from './errors.js';
 import { FLUSH_MS, LastSeenBuffer } from './last-seen.js';
 import { ConsoleMetrics } from './metrics.js';
+import { PolicyCache } from './policy-cache.js';
 import { agentRoutes } from './routes/agents.js';
 import { auditRoutes } from './routes/audit.js';
 import { enrollmentRoutes } from './routes/enrollment.js';
@@ -35,6 +57,11 @@ import { sessionRoutes } from './routes/session.js';
 import { syncRoutes } from './routes/sync.js';
 import { SILENT_INTERVALS } from './views.js';
 import { buildWorkers, type ConsoleWorker } from './workers.js';
+
+/** After a start, how long before any agent may be flagged silent (see the header). */
+export function silentGraceMs(syncIntervalMs: number): number {
+  return SILENT_INTERVALS * syncIntervalMs + MAX_BACKOFF_MS;
+}
 
 export const DEFAULT_LIMITS: RateLimits = {
   perIp: 600,
@@ -90,7 +117,8 @@ export interface ConsoleHandle {
   deps: Deps;
   /** Writes the last-seen buffer now. */
   flushLastSeen(): Promise<void>;
-  /** Flags agents silent for SILENT_INTERVALS intervals (and raises their alerts). */
+  /** Flags agents silent for SILENT_INTERVALS intervals (and raises their alerts); nobody
+   *  within silentGraceMs of the start. */
   checkSilent(): Promise<void>;
   /** The background workers (started with the timers unless `workers: false`). */
   workers: ConsoleWorker[];
@@ -144,6 +172,7 @@ export function buildConsole(o: ConsoleOptions): FastifyInstance {
     syncIntervalMs: o.syncIntervalMs,
     secureCookies: o.secureCookies ?? Boolean(o.https),
     lastSeen,
+    policies: new PolicyCache(store, now),
     load,
     metrics,
     limits,
@@ -161,9 +190,11 @@ export function buildConsole(o: ConsoleOptions): FastifyInstance {
       await store.appendAudit(deps.auditRow(req, action, target, details, actor));
     },
   };
+  const startedAt = now();
   const checkSilent = async () => {
     await lastSeen.flush();
     const t = now();
+    if (t - startedAt < silentGraceMs(o.syncIntervalMs)) return;
     const alerts = await store.flagSilent(t - SILENT_INTERVALS * o.syncIntervalMs, t);
     for (const a of alerts) app.log.warn({ agent: a.agentId, alert: a.type }, 'agent silent');
   };

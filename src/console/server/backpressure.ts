@@ -5,26 +5,46 @@
 // fleet's request rate falls in proportion, and no request is refused or half-stored. It is a
 // per-process measure (each console process judges its own load), which is what matters:
 // the lag is that process's.
+//
+// A third signal (issue 12): how long this process's sync answers take (p99 over the last
+// window). A console whose event loop keeps up can still be behind its database (PostgreSQL
+// on a busy machine, a pool whose connections are all taken): its answers slow down while the
+// lag stays low, and only fewer requests help.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 /** Lag below this is normal scheduling noise. */
 export const LAG_OK_MS = 50;
 /** In-flight requests below this are normal. */
 export const IN_FLIGHT_OK = 64;
-/** The interval is never stretched more than this. */
-export const MAX_STRETCH = 4;
+/** The interval is never stretched more than this: with the agent's +20 % jitter a stretched
+ *  agent still calls within 2.4 intervals, before the console's silent check (three) would
+ *  flag it. (It was 4: a loaded console would have called its whole fleet silent.) */
+export const MAX_STRETCH = 2;
+
+/** Sync answers faster than this at p99 are normal (half the 500 ms the issue allows). */
+export const ANSWER_OK_MS = 250;
 
 /**
  * The interval to ask for: `intervalMs` when the process keeps up; up to MAX_STRETCH times
  * it, growing with the event-loop lag (one more interval per 100 ms of p99 lag above
- * LAG_OK_MS) and with requests in flight (one more per IN_FLIGHT_OK above it).
+ * LAG_OK_MS), with requests in flight (one more per IN_FLIGHT_OK above it) and with the p99
+ * of its sync answers (one more per 2 × ANSWER_OK_MS above ANSWER_OK_MS).
  */
-export function stretchInterval(intervalMs: number, lagMs: number, inFlight: number): number {
+export function stretchInterval(
+  intervalMs: number,
+  lagMs: number,
+  inFlight: number,
+  answerP99Ms = 0,
+): number {
   const byLag = Math.max(0, lagMs - LAG_OK_MS) / 100;
   const byLoad = Math.max(0, inFlight - IN_FLIGHT_OK) / IN_FLIGHT_OK;
-  const factor = Math.min(MAX_STRETCH, 1 + byLag + byLoad);
+  const bySlow = Math.max(0, answerP99Ms - ANSWER_OK_MS) / (2 * ANSWER_OK_MS);
+  const factor = Math.min(MAX_STRETCH, 1 + byLag + byLoad + bySlow);
   return Math.round(intervalMs * factor);
 }
+
+/** Answers kept per window (a sample is enough for a p99). */
+const MAX_ANSWERS = 20_000;
 
 /** Event-loop lag (p99 over the last sample window) and requests in flight. */
 export class LoadMeter {
@@ -32,6 +52,8 @@ export class LoadMeter {
   private static readonly RESOLUTION_MS = 20;
   private readonly histogram = monitorEventLoopDelay({ resolution: LoadMeter.RESOLUTION_MS });
   private lagMs = 0;
+  private answers: number[] = [];
+  private answerP99Ms = 0;
   private timer: NodeJS.Timeout | null = null;
 
   start(sampleMs = 5000): void {
@@ -41,6 +63,8 @@ export class LoadMeter {
       const p99 = this.histogram.percentile(99) / 1e6;
       this.lagMs = Math.max(0, p99 - LoadMeter.RESOLUTION_MS);
       this.histogram.reset();
+      this.answerP99Ms = p99Of(this.answers);
+      this.answers = [];
     }, sampleMs);
     this.timer.unref();
   }
@@ -56,7 +80,23 @@ export class LoadMeter {
     return this.lagMs;
   }
 
-  nextInMs(intervalMs: number): number {
-    return stretchInterval(intervalMs, this.lagMs, this.inFlight);
+  /** p99 of the sync answers' times over the last sample window, ms. */
+  get answerP99(): number {
+    return this.answerP99Ms;
   }
+
+  /** One sync answer took `ms` (request received to answer sent). */
+  answered(ms: number): void {
+    if (this.answers.length < MAX_ANSWERS) this.answers.push(ms);
+  }
+
+  nextInMs(intervalMs: number): number {
+    return stretchInterval(intervalMs, this.lagMs, this.inFlight, this.answerP99Ms);
+  }
+}
+
+function p99Of(values: number[]): number {
+  if (values.length === 0) return 0;
+  const s = Float64Array.from(values).sort();
+  return s[Math.min(s.length - 1, Math.ceil(0.99 * s.length) - 1)]!;
 }

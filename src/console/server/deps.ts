@@ -3,10 +3,12 @@ import type { KeyObject } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { ConsoleConfig } from '../../core/console/config/index.js';
 import type { Json } from '../../core/events/types.js';
-import type { AgentRow, AuditInput, ConsoleStore, StaffUser } from '../store/types.js';
+import type { AgentIdentity } from '../auth/agent.js';
+import type { AuditInput, ConsoleStore, StaffUser } from '../store/types.js';
 import type { LoadMeter } from './backpressure.js';
 import type { LastSeenBuffer } from './last-seen.js';
 import type { ConsoleMetrics } from './metrics.js';
+import type { PolicyCache } from './policy-cache.js';
 
 export interface RateLimits {
   /** Requests per minute from one address to the staff API and /enroll. */
@@ -31,6 +33,8 @@ export interface Deps {
   /** Cookies carry `Secure` (the console is served over TLS). */
   secureCookies: boolean;
   lastSeen: LastSeenBuffer;
+  /** The policy of each group, kept a few seconds (policy-cache.ts). */
+  policies: PolicyCache;
   load: LoadMeter;
   /** Prometheus metrics of this app (GET /metrics); `store` above is measured by it. */
   metrics: ConsoleMetrics;
@@ -69,6 +73,7 @@ declare module 'fastify' {
     /** The exact body bytes (agent signatures cover them). */
     rawBody: Buffer | null;
     staff: StaffAuth | null;
-    agentRow: AgentRow | null;
+    /** The agent a sync request is signed by (auth/agent.ts: what never changes about it). */
+    agentRow: AgentIdentity | null;
   }
 }

@@ -10,7 +10,7 @@
 //   is `route="unmatched"`, a method outside the known ones `OTHER`: the label sets are
 //   bounded by the routes the code declares.
 // - Ingest: events stored, duplicates, batches and alerts raised, counted from the result of
-//   store.ingest through the measuring proxy below (routes/sync.ts is not touched).
+//   store.ingest and store.syncRound through the measuring proxy below.
 // - Database: every store call's duration by method (the interface's names: bounded) and
 //   outcome (ok | error), through the same proxy.
 // - Fleet: agents by state and the sync backlog (sum of the heartbeats' eventsWaiting), read
@@ -21,7 +21,7 @@
 //   not sum()); last-seen times reach the database within the buffer's flush (last-seen.ts).
 import type { FastifyBaseLogger } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { ConsoleStore, FleetSummary, IngestResult } from '../store/types.js';
+import type { ConsoleStore, FleetSummary, IngestResult, SyncRoundResult } from '../store/types.js';
 
 /** The fleet's figures are read from the database at most this often. */
 export const FLEET_CACHE_MS = 15_000;
@@ -192,6 +192,10 @@ export class ConsoleMetrics {
         (v) => {
           end({ outcome: 'ok' });
           if (name === 'ingest') this.ingested(v as IngestResult);
+          // The sync route stores through syncRound (one transaction a request); a round's
+          // own ingest runs inside the store, not through this proxy, so nothing counts twice.
+          else if (name === 'syncRound' && !(v as SyncRoundResult).replay)
+            this.ingested((v as Extract<SyncRoundResult, { replay: false }>).ingest);
           return v;
         },
         (e: unknown) => {

@@ -122,6 +122,8 @@ import type {
   SiemSinkRow,
   StaffUser,
   StoredEvent,
+  SyncRound,
+  SyncRoundResult,
 } from './types.js';
 
 /** Key of the advisory lock migrations take ("baomi" in ASCII). */
@@ -657,7 +659,18 @@ export class PostgresConsoleStore implements ConsoleStore {
   // Events
 
   async ingest(agentId: string, events: readonly BaomiEvent[], now: number): Promise<IngestResult> {
-    return this.tx(async (c) => {
+    return this.tx((c) => this.ingestIn(c, agentId, events, now));
+  }
+
+  /** ingest's work on `c`, inside a transaction (ingest, syncRound). The block keeps the body
+   *  as it was inside ingest's transaction. */
+  private async ingestIn(
+    c: pg.PoolClient,
+    agentId: string,
+    events: readonly BaomiEvent[],
+    now: number,
+  ): Promise<IngestResult> {
+    {
       // The agent's row is held until COMMIT: another console ingesting for this agent waits,
       // then sees these events as stored (duplicates) and this position.
       const a = await this.one(
@@ -773,7 +786,7 @@ export class PostgresConsoleStore implements ConsoleStore {
         duplicates: plan.duplicates,
         alerts,
       };
-    });
+    }
   }
 
   private async insertAlerts(
@@ -1299,6 +1312,41 @@ export class PostgresConsoleStore implements ConsoleStore {
         c,
       )
     ).map(toSiemSink);
+  }
+  // Fleet-scale sync (issue 12): syncRound, one transaction on one client: the nonce, the
+  // batch (ingestIn: the agent's row locked FOR UPDATE, as ingest), the etag handed out and
+  // the decisions to deliver. PostgreSQL commits concurrent transactions of the pool together
+  // (one WAL flush for those that commit at once), so rounds are not batched here.
+  async syncRound(r: SyncRound): Promise<SyncRoundResult> {
+    if (r.now - this.lastNoncePrune >= NONCE_PRUNE_EVERY_MS) {
+      this.lastNoncePrune = r.now;
+      await this.q('DELETE FROM nonces WHERE at < $1', [r.now - 2 * CLOCK_SKEW_MS]);
+    }
+    return this.tx(async (c): Promise<SyncRoundResult> => {
+      const fresh =
+        (await this.count(
+          'INSERT INTO nonces (agent_id, nonce, at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+          [r.agentId, r.nonce, r.now],
+          c,
+        )) === 1;
+      if (!fresh) return { replay: true };
+      const ingest = await this.ingestIn(c, r.agentId, r.events, r.now);
+      if (r.policyEtag !== undefined)
+        await this.q(
+          'UPDATE agents SET policy_etag = $1 WHERE id = $2',
+          [r.policyEtag, r.agentId],
+          c,
+        );
+      const decisions = (
+        await this.q(
+          `SELECT * FROM requests WHERE agent_id = $1 AND state <> 'pending' AND delivered_at IS NULL
+           ORDER BY decided_at, id`,
+          [r.agentId],
+          c,
+        )
+      ).map(toRequest);
+      return { replay: false, ingest, decisions };
+    });
   }
 }
 

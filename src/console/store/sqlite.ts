@@ -71,6 +71,7 @@ import {
   toSiemSink,
 } from './siem-sql.js';
 import { containsText, eventPageQuery, Params } from './sql.js';
+import { defaultWriterUrl, type RoundOutcome, RoundWriter } from './sqlite-rounds.js';
 import type {
   AgentRow,
   AlertRow,
@@ -104,6 +105,8 @@ import type {
   SiemSinkRow,
   StaffUser,
   StoredEvent,
+  SyncRound,
+  SyncRoundResult,
 } from './types.js';
 
 type Statement = Database.Statement<unknown[], unknown>;
@@ -123,6 +126,9 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** Migrations to apply (tests); default: all of this version's. */
   migrations?: readonly SqlMigration[];
+  /** Where sync rounds are committed (syncRound): the writer thread's script (default: the
+   *  one beside this file, when it is there), or 'inline': in this thread. */
+  writer?: URL | 'inline';
 }
 
 const EVENT_INSERT_COLUMNS =
@@ -137,7 +143,7 @@ export class SqliteConsoleStore implements ConsoleStore {
 
   constructor(
     readonly file: string,
-    opts: SqliteStoreOptions = {},
+    private readonly opts: SqliteStoreOptions = {},
   ) {
     this.migrations = opts.migrations ?? SQLITE_MIGRATIONS;
     try {
@@ -231,6 +237,7 @@ export class SqliteConsoleStore implements ConsoleStore {
   }
 
   async close(): Promise<void> {
+    await this.closeRounds();
     this.cache.clear();
     if (this.db.open) this.db.close();
   }
@@ -649,7 +656,13 @@ export class SqliteConsoleStore implements ConsoleStore {
   // Events
 
   async ingest(agentId: string, events: readonly BaomiEvent[], now: number): Promise<IngestResult> {
-    return this.op(() => {
+    return this.op(() => this.ingestIn(agentId, events, now), true);
+  }
+
+  /** ingest's work, inside a write transaction (ingest; syncRound under a savepoint). The
+   *  block keeps the body as it was inside ingest's transaction. */
+  private ingestIn(agentId: string, events: readonly BaomiEvent[], now: number): IngestResult {
+    {
       const a = this.get(
         'SELECT acked_seq, head_hash, pruned_through, revoked_at FROM agents WHERE id = ?',
         agentId,
@@ -728,7 +741,7 @@ export class SqliteConsoleStore implements ConsoleStore {
         duplicates: plan.duplicates,
         alerts,
       };
-    }, true);
+    }
   }
 
   private insertAlerts(agentId: string, planned: readonly PlannedAlert[], now: number): AlertRow[] {
@@ -1221,6 +1234,126 @@ export class SqliteConsoleStore implements ConsoleStore {
       name,
     ).map(toSiemSink);
   }
+
+  // Fleet-scale sync (issue 12): syncRound with group commit, off the event loop. Rounds are
+  // queued; one batch at a time is committed in one BEGIN IMMEDIATE … COMMIT (one fsync), each
+  // round under a savepoint of its own (better-sqlite3 nests a transaction as a savepoint), so
+  // one that fails is undone alone and answered with its own error. The commit runs in the
+  // writer thread (sqlite-rounds.ts, sqlite-writer.ts) while this thread goes on serving; the
+  // rounds that arrive meanwhile form the next batch, so batches grow with the disk's latency.
+  // Nothing is answered before its commit: an acknowledgement is never ahead of the disk.
+  // Without the thread's script (running from the TypeScript sources) or with `writer:
+  // 'inline'`, the batch is committed here at the next turn of the event loop.
+  private roundQueue: {
+    r: SyncRound;
+    done: (x: SyncRoundResult) => void;
+    fail: (e: unknown) => void;
+  }[] = [];
+  private roundsBusy = false;
+  private roundWriter: RoundWriter | null | undefined;
+
+  async syncRound(r: SyncRound): Promise<SyncRoundResult> {
+    return new Promise((done, fail) => {
+      this.roundQueue.push({ r, done, fail });
+      this.pumpRounds();
+    });
+  }
+
+  private pumpRounds(): void {
+    if (this.roundsBusy || this.roundQueue.length === 0) return;
+    // Bounded, so one commit never holds a huge batch: the rest go in the next.
+    let events = 0;
+    let n = 0;
+    while (n < this.roundQueue.length && (n === 0 || events < ROUNDS_EVENTS_PER_COMMIT)) {
+      events += this.roundQueue[n]!.r.events.length;
+      n++;
+    }
+    const batch = this.roundQueue.splice(0, n);
+    this.roundsBusy = true;
+    const settle = (out: RoundOutcome[] | { fail: unknown }) => {
+      batch.forEach((x, i) => {
+        if ('fail' in out) x.fail(out.fail);
+        else {
+          const o = out[i]!;
+          if ('ok' in o) x.done(o.ok);
+          else x.fail(o.err);
+        }
+      });
+      this.roundsBusy = false;
+      this.pumpRounds();
+    };
+    if (this.roundWriter === undefined) {
+      const url = this.opts.writer === 'inline' ? null : (this.opts.writer ?? defaultWriterUrl());
+      this.roundWriter = url
+        ? new RoundWriter(url, this.file, Number(this.db.pragma('busy_timeout', { simple: true })))
+        : null;
+    }
+    const writer = this.roundWriter;
+    if (writer)
+      writer.commit(batch.map((x) => x.r)).then(settle, (fail: unknown) => settle({ fail }));
+    else
+      setImmediate(() => {
+        try {
+          settle(this.commitRoundsNow(batch.map((x) => x.r)));
+        } catch (fail) {
+          settle({ fail });
+        }
+      });
+  }
+
+  /** Commits `rounds` in one transaction, a savepoint each: an outcome per round (its error
+   *  mapped). Throws (mapped) when the transaction itself fails: then none is stored. The
+   *  writer thread (sqlite-writer.ts) and the inline path call it. */
+  commitRoundsNow(rounds: readonly SyncRound[]): RoundOutcome[] {
+    const out: RoundOutcome[] = [];
+    try {
+      this.db
+        .transaction(() => {
+          const at = Math.max(...rounds.map((r) => r.now));
+          if (at - this.lastNoncePrune >= NONCE_PRUNE_EVERY_MS) {
+            this.run('DELETE FROM nonces WHERE at < ?', at - 2 * CLOCK_SKEW_MS);
+            this.lastNoncePrune = at;
+          }
+          for (const r of rounds) {
+            try {
+              out.push({ ok: this.db.transaction(() => this.roundIn(r))() });
+            } catch (err) {
+              out.push({ err: mapDbError('sqlite', err) });
+            }
+          }
+        })
+        .immediate();
+    } catch (e) {
+      throw mapDbError('sqlite', e);
+    }
+    return out;
+  }
+
+  private roundIn(r: SyncRound): SyncRoundResult {
+    const fresh =
+      this.run(
+        'INSERT INTO nonces (agent_id, nonce, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+        r.agentId,
+        r.nonce,
+        r.now,
+      ) === 1;
+    if (!fresh) return { replay: true };
+    const ingest = this.ingestIn(r.agentId, r.events, r.now);
+    if (r.policyEtag !== undefined)
+      this.run('UPDATE agents SET policy_etag = ? WHERE id = ?', r.policyEtag, r.agentId);
+    const decisions = this.all(
+      `SELECT * FROM requests WHERE agent_id = ? AND state <> 'pending' AND delivered_at IS NULL
+       ORDER BY decided_at, id`,
+      r.agentId,
+    ).map(toRequest);
+    return { replay: false, ingest, decisions };
+  }
+
+  /** Ends the writer thread (close()). */
+  private async closeRounds(): Promise<void> {
+    await this.roundWriter?.close();
+    this.roundWriter = undefined;
+  }
 }
 
 /** One person's records in one read transaction (openPersonExport): its first read fixes the
@@ -1265,6 +1398,9 @@ class SqlitePersonExport implements PersonExportReader {
     }
   }
 }
+
+/** Events per group commit of sync rounds (at least one round, whatever its size). */
+const ROUNDS_EVENTS_PER_COMMIT = 5000;
 
 function insertEventsSql(rows: number): string {
   const one = `(${Array.from({ length: 14 }, () => '?').join(', ')})`;

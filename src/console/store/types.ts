@@ -267,6 +267,21 @@ export interface NewAgent {
   enrolledAt: number;
 }
 
+/** What one sync request writes (ConsoleStore.syncRound). */
+export interface SyncRound {
+  agentId: string;
+  /** The signed request's nonce (auth/agent.ts): remembered for 2 × CLOCK_SKEW_MS. */
+  nonce: string;
+  events: readonly BaomiEvent[];
+  now: number;
+  /** The etag of the policy this answer hands the agent, when it differs from its own. */
+  policyEtag?: string;
+}
+
+export type SyncRoundResult =
+  | { replay: true }
+  | { replay: false; ingest: IngestResult; decisions: ExceptionRequestRow[] };
+
 export interface ConsoleStore {
   readonly engine: 'sqlite' | 'postgres';
   /** Applies the numbered migrations not yet applied (idempotent; safe from two processes). */
@@ -508,6 +523,18 @@ export interface ConsoleStore {
   ): Promise<void>;
   /** Every sink ever opened, by name. */
   siemSinks(): Promise<SiemSinkRow[]>;
+
+  // Fleet-scale sync (issue 12 point 1): the writes of one sync request in one transaction.
+  /**
+   * One sync request, all or nothing: remembers its nonce (one this agent used already is a
+   * replay: `{replay: true}`, nothing stored), ingests the batch exactly as `ingest` does,
+   * records `policyEtag` as the policy handed to the agent when given, and reads the
+   * decisions still to deliver. One commit (one fsync) per request instead of one for the
+   * nonce and one for the batch; the SQLite store also commits the requests that arrive
+   * together in one transaction, each under a savepoint of its own, so a failing request
+   * undoes only itself.
+   */
+  syncRound(r: SyncRound): Promise<SyncRoundResult>;
 }
 
 // SIEM export (issue 12 §3): the rows of the siem* methods above.

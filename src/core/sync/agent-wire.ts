@@ -14,6 +14,11 @@ export const SIGNATURE_HEADER = 'x-baomi-signature';
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 export const MAX_BATCH = 1000;
 
+/** The agent's longest wait between two tries while the console fails (agent/sync/schedule.ts
+ *  backs off up to it); the console waits this long after a start before it calls an agent
+ *  silent, since a fleet that found it away may take that long to come back. */
+export const MAX_BACKOFF_MS = 15 * 60_000;
+
 /** Paths of the agent's routes (wire.ts: enrollRequest, syncRequest). */
 export const ENROLL_PATH = '/api/v1/enroll';
 export const SYNC_PATH = '/api/v1/sync';

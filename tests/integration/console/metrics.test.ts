@@ -117,7 +117,7 @@ describe('GET /metrics', () => {
     expect(value(soon, 'baomi_console_ingest_batches_total')).toBe(4);
     expect(
       value(soon, 'baomi_console_db_call_duration_seconds_count', {
-        method: 'ingest',
+        method: 'syncRound',
         outcome: 'ok',
       }),
     ).toBe(4);

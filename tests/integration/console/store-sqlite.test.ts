@@ -30,13 +30,17 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
+// Sync rounds are committed in the writer thread, as in the console (its script is built:
+// `npm test` builds first; from the sources alone the store would commit inline).
+const WRITER = new URL('../../../dist/console/store/sqlite-writer.js', import.meta.url);
+
 async function make(): Promise<StoreFixture> {
   const dataDir = join(tmp(), 'console');
-  const store = await openConsoleStore({ dataDir });
+  const store = await openConsoleStore({ dataDir, sqlite: { writer: WRITER } });
   const raw = new Database(join(dataDir, 'console.db'));
   return {
     store,
-    another: () => openConsoleStore({ dataDir }),
+    another: () => openConsoleStore({ dataDir, sqlite: { writer: WRITER } }),
     async sql(text) {
       const s = raw.prepare(text);
       if (s.reader) return s.all() as Record<string, unknown>[];
@@ -53,6 +57,39 @@ async function make(): Promise<StoreFixture> {
 storeSuite('sqlite', make);
 
 describe('console store: sqlite only', () => {
+  it('sync rounds committed inline (no writer thread): together, each all or nothing', async () => {
+    const dataDir = join(tmp(), 'inline');
+    const store = await openConsoleStore({ dataDir, sqlite: { writer: 'inline' } });
+    try {
+      for (const id of ['agent-1', 'agent-2'])
+        await store.createAgent({
+          id,
+          publicKey: 'k',
+          exceptionSecret: 's',
+          host: id,
+          os: 'linux',
+          group: 'g',
+          enrolledAt: 1,
+        });
+      await store.revokeAgent('agent-2', 2);
+      const log = new AgentLog();
+      const got = await Promise.allSettled([
+        store.syncRound({ agentId: 'agent-1', nonce: 'a', events: log.many(3), now: 10 }),
+        store.syncRound({ agentId: 'agent-2', nonce: 'b', events: [], now: 10 }),
+        store.syncRound({ agentId: 'agent-1', nonce: 'a', events: log.many(1), now: 11 }),
+      ]);
+      expect(got.map((g) => (g.status === 'fulfilled' ? g.value.replay : g.reason.code))).toEqual([
+        false,
+        'CONSOLE_DB_AGENT_REVOKED',
+        true,
+      ]);
+      expect(await store.countEvents('agent-1')).toBe(3);
+      expect(await store.useNonce('agent-2', 'b', 12)).toBe(true);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('makes its data dir 0700 and console.db 0600', async () => {
     const dataDir = join(tmp(), 'a', 'console');
     const store = await openConsoleStore({ dataDir });

@@ -3,8 +3,9 @@
 // gets: the ack, the policy for its group when its etag differs, undelivered decisions, and
 // when to come back. Last-seen is buffered, not written per request.
 import { generateKeyPairSync } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
-import { stretchInterval } from '../../../src/console/server/backpressure.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { silentGraceMs } from '../../../src/console/server/app.js';
+import { LoadMeter, stretchInterval } from '../../../src/console/server/backpressure.js';
 import { CLOCK_SKEW_MS, MAX_BATCH } from '../../../src/core/sync/wire.js';
 import {
   addUser,
@@ -19,6 +20,7 @@ import {
   staff,
   sync,
   syncBody,
+  T0,
   type TestAgent,
 } from '../../helpers/console-app.js';
 
@@ -132,6 +134,22 @@ describe('sync authentication', () => {
       target: a.id,
       actor: 'ada',
     });
+  });
+
+  it('an agent this console knows, revoked through another console, is refused at its next request', async () => {
+    const { a } = await setup();
+    expect((await sync(h, a, syncBody(a, started(a, h.clock.now)))).statusCode).toBe(200);
+    const stored = h.store.events.size;
+    const nonces = h.store.nonces.size;
+    // Written past this process, as another console on the same database would.
+    await h.store.revokeAgent(a.id, h.clock.now);
+    for (let i = 0; i < 2; i++) {
+      const r = await sync(h, a, syncBody(a, started(a, h.clock.now)));
+      expect(r.statusCode).toBe(403);
+      expect(err(r).error).toBe('AGENT_REVOKED');
+    }
+    expect(h.store.events.size).toBe(stored);
+    expect(h.store.nonces.size).toBe(nonces);
   });
 
   it('an agent revoked between its signature check and its ingest gets 403 AGENT_REVOKED, not a 500', async () => {
@@ -284,11 +302,17 @@ describe('sync answers', () => {
     expect(h.logs()).toMatch(/last-seen flush failed/);
   });
 
-  it('flags agents silent after three intervals, once', async () => {
+  it('flags agents silent after three intervals, once; nobody in the grace after a start', async () => {
     const { a, b } = await setup();
     await sync(h, a, syncBody(a, []));
     await sync(h, b, syncBody(b, []));
+    // Three intervals, but the console started at T0: a fleet that found it away may take up
+    // to the agent's longest back-off to come back, and is not called silent meanwhile.
     h.clock.now += 3 * 60_000 + 1;
+    await sync(h, b, syncBody(b, []));
+    await h.app.baomi.checkSilent();
+    expect(h.store.alerts).toEqual([]);
+    h.clock.now = T0 + silentGraceMs(60_000);
     await sync(h, b, syncBody(b, []));
     await h.app.baomi.checkSilent();
     await h.app.baomi.checkSilent();
@@ -375,6 +399,34 @@ describe('sync answers', () => {
     expect(stretchInterval(60_000, 50, 64)).toBe(60_000);
     expect(stretchInterval(60_000, 150, 0)).toBe(120_000);
     expect(stretchInterval(60_000, 0, 128)).toBe(120_000);
-    expect(stretchInterval(60_000, 10_000, 10_000)).toBe(240_000);
+    expect(stretchInterval(60_000, 100, 0)).toBe(90_000);
+    // At most twice: with +20 % jitter an agent still calls before three intervals (silent).
+    expect(stretchInterval(60_000, 10_000, 10_000)).toBe(120_000);
+    expect(stretchInterval(60_000, 10_000, 10_000) * 1.2).toBeLessThan(3 * 60_000);
+    // Slow answers (a console behind its database while its event loop keeps up).
+    expect(stretchInterval(60_000, 0, 0, 250)).toBe(60_000);
+    expect(stretchInterval(60_000, 0, 0, 500)).toBe(90_000);
+    expect(stretchInterval(60_000, 0, 0, 5_000)).toBe(120_000);
+  });
+
+  it('measures its sync answers: a slow p99 over a window stretches the next intervals', () => {
+    vi.useFakeTimers();
+    const m = new LoadMeter();
+    try {
+      m.start(1000);
+      for (let i = 0; i < 90; i++) m.answered(10);
+      for (let i = 0; i < 10; i++) m.answered(750);
+      expect(m.nextInMs(60_000)).toBe(60_000); // judged at the end of the window
+      vi.advanceTimersByTime(1000);
+      expect(m.answerP99).toBe(750);
+      expect(m.nextInMs(60_000)).toBe(120_000);
+      for (let i = 0; i < 100; i++) m.answered(20);
+      vi.advanceTimersByTime(1000);
+      // (The interval itself also follows this process's real event-loop lag: not asserted.)
+      expect(m.answerP99).toBe(20);
+    } finally {
+      m.stop();
+      vi.useRealTimers();
+    }
   });
 });

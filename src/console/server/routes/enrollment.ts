@@ -61,6 +61,8 @@ export function enrollmentRoutes(app: FastifyInstance, deps: Deps): void {
         department: b.department ?? had?.department ?? null,
         personnelClass: b.personnelClass ?? had?.personnelClass ?? null,
       });
+      // A group's department or class decides which policies it gets (policy-cache.ts).
+      deps.policies.invalidate();
       const token = `${ENROLL_TOKEN_PREFIX}${randomSecret()}`;
       const id = uuidv7();
       const usesLeft = b.uses ?? 1;

@@ -136,6 +136,9 @@ export function policyRoutes(app: FastifyInstance, deps: Deps): void {
             sha256,
           }),
       );
+      // Offered from the next sync through this process; through the others within
+      // POLICY_CACHE_MS (policy-cache.ts).
+      deps.policies.invalidate();
       return policyView(row);
     },
   );
