@@ -11,8 +11,14 @@ export const siemSinkSchema = z.strictObject({
   name,
   /** `syslog`: RFC 5424 with the event as JSON in MSG; `cef`: ArcSight CEF in RFC 5424. */
   format: z.enum(['syslog', 'cef']),
-  /** tcp://HOST:PORT or tls://HOST:PORT. */
-  url: z.string().regex(/^(tcp|tls):\/\/[^\s/]+:\d{1,5}$/, 'tcp://HOST:PORT or tls://HOST:PORT'),
+  /** tcp://HOST:PORT, tls://HOST:PORT or relp://HOST:PORT (RELP, rsyslog's imrelp: every
+   *  message acknowledged, so a collector killed mid-batch loses nothing; no TLS). */
+  url: z
+    .string()
+    .regex(
+      /^(tcp|tls|relp):\/\/[^\s/]+:\d{1,5}$/,
+      'tcp://HOST:PORT, tls://HOST:PORT or relp://HOST:PORT',
+    ),
   /** tls: the collector's CA certificate (PEM file); absent: the system's CAs. */
   ca: z.string().min(1).optional(),
   /** Only these types (absent: all). Events left out still move the position on. */
