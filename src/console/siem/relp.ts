@@ -131,6 +131,8 @@ export interface RelpOptions {
   window?: number;
   /** Wait for the answer to `close` at most this long (the batch is delivered by then). */
   closeWaitMs?: number;
+  /** Called with the count of messages acknowledged from the start, as it grows (tests). */
+  onAck?: (acked: number) => void;
 }
 
 /** Sends `messages` (unframed syslog lines) on a RELP connection of its own; resolves when
@@ -218,7 +220,10 @@ export function deliverRelp(
         return pump();
       }
       ackedSet.add(what);
+      const before = acked;
       while (ackedSet.has(acked)) ackedSet.delete(acked++);
+      if (acked > before) o.onAck?.(acked);
+      if (done) return;
       // Progress: the timeout counts from the last acknowledgement.
       arm(t.closeMs, ackTimeout);
       pump();
