@@ -11,6 +11,7 @@ import {
   RelpProtocolError,
 } from '../../../src/console/siem/relp.js';
 import type { SiemPending, StoredEvent } from '../../../src/console/store/types.js';
+import { siemSinkSchema } from '../../../src/core/console/config/siem.js';
 
 describe('RELP frames', () => {
   it('encodes with and without data', () => {
@@ -132,5 +133,22 @@ describe('the acknowledged prefix of a batch', () => {
       { agentId: 'a2', seq: 2 },
     ]);
     expect(p4.advance).toMatchObject({ delivered: 4, skipped: 1 });
+  });
+});
+
+describe('relp:// in the configuration', () => {
+  it('is accepted, parsed as RELP, and refuses a ca (it has no TLS)', async () => {
+    const { parseCollector } = await import('../../../src/console/siem/transport.js');
+    const base = { name: 'soc', format: 'syslog', url: 'relp://siem.example:2514' };
+    expect(siemSinkSchema.parse(base).url).toBe('relp://siem.example:2514');
+    expect(parseCollector('relp://siem.example:2514')).toMatchObject({
+      relp: true,
+      tls: false,
+      host: 'siem.example',
+      port: 2514,
+    });
+    expect(parseCollector('tcp://h:1').relp).toBe(false);
+    expect(siemSinkSchema.safeParse({ ...base, ca: 'ca.pem' }).success).toBe(false);
+    expect(siemSinkSchema.safeParse({ ...base, url: 'relp+tls://h:1' }).success).toBe(false);
   });
 });
