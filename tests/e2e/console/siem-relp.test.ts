@@ -180,14 +180,23 @@ describe.skipIf(why !== null)(`SIEM export over RELP${why ? ` (skipped: ${why})`
         if (killing !== null && messages.length >= 2) {
           const done = killing;
           killing = null;
+          let killed = false;
           const kill = (n: number) => {
-            if (n >= 1 && rsyslog.child) void rsyslog.kill('SIGKILL').then(done);
+            if (n >= 1 && !killed && rsyslog.child) {
+              killed = true;
+              void rsyslog.kill('SIGKILL').then(done);
+            }
           };
-          return deliverRelp(c, messages, t, { onAck: kill }).catch((e: unknown) => {
-            if (e instanceof RelpDeliveryError && e.acked > 0 && e.acked < messages.length)
-              midBatch++;
-            throw e;
-          });
+          return deliverRelp(c, messages, t, { onAck: kill })
+            .catch((e: unknown) => {
+              if (e instanceof RelpDeliveryError && e.acked > 0 && e.acked < messages.length)
+                midBatch++;
+              throw e;
+            })
+            .finally(() => {
+              // No acknowledgement came (the batch failed first): the next batch kills.
+              if (!killed) killing = done;
+            });
         }
         return deliverRelp(c, messages, t);
       },
