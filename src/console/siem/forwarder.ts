@@ -116,6 +116,9 @@ export class SiemForwarder {
         if (e instanceof RelpDeliveryError && e.acked > 0) {
           const part = planBatch(pending, sink, this.format, MAX_BATCH_BYTES, e.acked);
           await store.siemAdvance(sink.name, { ...part.advance, at: this.o.now() });
+          // The collector was taking events: the back-off starts again from its first step
+          // (repeated kills mid-batch would otherwise grow it to a minute).
+          this.state.failures = 0;
         }
         await this.failed(e);
         return false;
