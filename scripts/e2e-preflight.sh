@@ -5,7 +5,12 @@ cd "$(dirname "$0")"
 missing=()
 while read -r pkg cmd; do
   [[ -z "${pkg:-}" || "$pkg" == \#* ]] && continue
-  command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg ($cmd)")
+  if [[ "$cmd" == /* ]]; then
+    # A path (glob) for a package without a command, e.g. an rsyslog module.
+    compgen -G "$cmd" >/dev/null || missing+=("$pkg ($cmd)")
+  else
+    command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg ($cmd)")
+  fi
 done < e2e-packages.txt
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test:e2e needs system packages that are missing: ${missing[*]}" >&2

@@ -15,6 +15,8 @@ import type { SiemAdvance, SiemPending, StoredEvent } from '../store/types.js';
 export interface PlannedBatch {
   /** The framed messages, concatenated; empty when everything listed was passed over. */
   bytes: Buffer;
+  /** The same messages unframed, one each (RELP carries them in frames of its own). */
+  messages: Buffer[];
   /** Event ids in the batch, in order (tests, logs). */
   ids: string[];
   /** What to record once `bytes` is delivered (its `at` is filled in then). */
@@ -37,8 +39,11 @@ export function planBatch(
   sink: Pick<SiemSink, 'types' | 'minSeverity'>,
   format: SiemFormatOptions,
   maxBytes = MAX_BATCH_BYTES,
+  /** At most this many messages (RELP: the prefix the collector acknowledged). */
+  maxMessages = Number.POSITIVE_INFINITY,
 ): PlannedBatch {
   const parts: Buffer[] = [];
+  const messages: Buffer[] = [];
   const ids: string[] = [];
   let bytes = 0;
   let skipped = 0;
@@ -53,12 +58,18 @@ export function planBatch(
       skipped++;
       return true;
     }
-    const framed = Buffer.from(octetFrame(formatEvent(e, format)), 'utf8');
+    if (ids.length >= maxMessages) {
+      full = true;
+      return false;
+    }
+    const message = formatEvent(e, format);
+    const framed = Buffer.from(octetFrame(message), 'utf8');
     if (parts.length > 0 && bytes + framed.length > maxBytes) {
       full = true;
       return false;
     }
     parts.push(framed);
+    messages.push(Buffer.from(message, 'utf8'));
     ids.push(e.id);
     bytes += framed.length;
     return true;
@@ -84,6 +95,7 @@ export function planBatch(
   }
   return {
     bytes: Buffer.concat(parts),
+    messages,
     ids,
     advance: { positions, late, delivered: ids.length, skipped },
     cursor,

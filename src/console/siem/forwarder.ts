@@ -17,10 +17,11 @@
 import { createRequire } from 'node:module';
 import type { FastifyBaseLogger } from 'fastify';
 import type { SiemSink } from '../../core/console/config/siem.js';
-import { backoffMs } from '../../core/console/siem/delivery.js';
+import { backoffMs, MAX_BATCH_BYTES } from '../../core/console/siem/delivery.js';
 import type { SiemFormatOptions } from '../../core/console/siem/format.js';
 import type { ConsoleStore } from '../store/types.js';
 import { planBatch } from './batch.js';
+import { deliverRelp, RelpDeliveryError } from './relp.js';
 import {
   type Collector,
   DEFAULT_TIMEOUTS,
@@ -50,6 +51,8 @@ export interface ForwarderOptions {
   random?: () => number;
   /** The send (tests may wrap it); default deliverBatch. */
   deliver?: (c: Collector, batch: Uint8Array, t: DeliverTimeouts) => Promise<void>;
+  /** The RELP send (tests may wrap it); default deliverRelp. */
+  deliverRelp?: (c: Collector, messages: readonly Buffer[], t: DeliverTimeouts) => Promise<void>;
 }
 
 /** How a sink is doing, for tests and logs (the store row is what staff read). */
@@ -103,12 +106,20 @@ export class SiemForwarder {
     const plan = planBatch(pending, sink, this.format);
     if (plan.bytes.length > 0) {
       try {
-        await (this.o.deliver ?? deliverBatch)(
-          this.o.collector,
-          plan.bytes,
-          this.o.timeouts ?? DEFAULT_TIMEOUTS,
-        );
+        const t = this.o.timeouts ?? DEFAULT_TIMEOUTS;
+        if (this.o.collector.relp)
+          await (this.o.deliverRelp ?? deliverRelp)(this.o.collector, plan.messages, t);
+        else await (this.o.deliver ?? deliverBatch)(this.o.collector, plan.bytes, t);
       } catch (e) {
+        // RELP: what the collector acknowledged (a prefix of the batch) is delivered; the
+        // positions move through it and the rest is sent again.
+        if (e instanceof RelpDeliveryError && e.acked > 0) {
+          const part = planBatch(pending, sink, this.format, MAX_BATCH_BYTES, e.acked);
+          await store.siemAdvance(sink.name, { ...part.advance, at: this.o.now() });
+          // The collector was taking events: the back-off starts again from its first step
+          // (repeated kills mid-batch would otherwise grow it to a minute).
+          this.state.failures = 0;
+        }
         await this.failed(e);
         return false;
       }

@@ -25,9 +25,11 @@ import { type ConnectionOptions, type TLSSocket, connect as tlsConnect } from 'n
 import { failureOf, type SiemFailureCode } from '../../core/console/siem/delivery.js';
 
 export interface Collector {
-  /** As configured: tcp://HOST:PORT or tls://HOST:PORT. */
+  /** As configured: tcp://HOST:PORT, tls://HOST:PORT or relp://HOST:PORT. */
   url: string;
   tls: boolean;
+  /** RELP (relp.ts): every message acknowledged by the collector. */
+  relp: boolean;
   host: string;
   port: number;
   /** tls: the CA certificate(s) (PEM); absent: Node's bundled CAs. */
@@ -54,14 +56,21 @@ export class DeliveryError extends Error {
   }
 }
 
-/** tcp://HOST:PORT or tls://HOST:PORT (the config's form; [v6] in brackets). */
+/** tcp://, tls:// or relp://HOST:PORT (the config's form; [v6] in brackets). */
 export function parseCollector(url: string, ca?: string): Collector {
-  const m = /^(tcp|tls):\/\/(\[[^\]]+\]|[^\s/:]+):(\d{1,5})$/.exec(url);
+  const m = /^(tcp|tls|relp):\/\/(\[[^\]]+\]|[^\s/:]+):(\d{1,5})$/.exec(url);
   const port = Number(m?.[3]);
   if (!m || port < 1 || port > 65_535)
-    throw new Error(`not tcp://HOST:PORT or tls://HOST:PORT: ${url}`);
+    throw new Error(`not tcp://HOST:PORT, tls://HOST:PORT or relp://HOST:PORT: ${url}`);
   const host = m[2]!.replace(/^\[(.*)\]$/, '$1');
-  return { url, tls: m[1] === 'tls', host, port, ...(ca === undefined ? {} : { ca }) };
+  return {
+    url,
+    tls: m[1] === 'tls',
+    relp: m[1] === 'relp',
+    host,
+    port,
+    ...(ca === undefined ? {} : { ca }),
+  };
 }
 
 /** Sends `batch` on a connection of its own; resolves once the collector closed its side
