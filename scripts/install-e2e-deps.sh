@@ -6,7 +6,12 @@ mapfile -t pkgs < <(grep -v '^\s*#' e2e-packages.txt | awk 'NF {print $1}' | sor
 missing=()
 while read -r pkg cmd; do
   [[ -z "${pkg:-}" || "$pkg" == \#* ]] && continue
-  command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+  # A check starting with / is a path glob that must match (a package with no command).
+  if [[ "$cmd" == /* ]]; then
+    compgen -G "$cmd" >/dev/null || missing+=("$pkg")
+  else
+    command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+  fi
 done < e2e-packages.txt
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
