@@ -44,6 +44,7 @@ describe.skipIf(why !== null)(`PostgreSQL migration 007${why ? ` (skipped: ${why
     log.add({ user: 'zhang', type: 'alert.raised', severity: 'high', data: { count: 3 } });
     log.add();
     const raw = new pg.Client({ connectionString: handle.url });
+    raw.on('error', () => {}); // terminated by cleanup when an assertion fails first
     await raw.connect();
     for (const e of log.events)
       await raw.query(
@@ -81,7 +82,8 @@ describe.skipIf(why !== null)(`PostgreSQL migration 007${why ? ` (skipped: ${why
     const plan = (await raw.query(`EXPLAIN ${q.sql}`, q.values)).rows
       .map((r) => r['QUERY PLAN'])
       .join('\n');
-    expect(plan).toMatch(/events_user/);
+    // On the partitioned table the index of each partition has a generated name.
+    expect(plan).toMatch(/Index (Only )?Scan using \S*user\S* on /);
     await raw.end();
   });
 });
