@@ -24,7 +24,10 @@
 //   previous request is SILENT_INTERVALS intervals old, i.e. one that was silent.
 // - The policy cache (policy-cache.ts): a group's policy choice for POLICY_CACHE_MS; a policy
 //   uploaded through another process is offered within that, plus the agent's interval.
-// - Parsed agent public keys (auth/agent.ts): immutable, keyed by the key's own text.
+// - Known agents (auth/agent.ts AgentKeys): each agent's parsed public key, group and
+//   revocation, by agent id. Key and group never change after enrollment; a revocation made
+//   through another process is seen in the round's own transaction (syncRound refuses a
+//   revoked agent under its row lock), and kept here from then on, since it is final.
 // - The load meter (backpressure.ts): this process's own event-loop lag, which is what it
 //   measures; each process stretches the intervals it hands out by its own load.
 // - The start time of the silent-agent grace (below): per process; another process that

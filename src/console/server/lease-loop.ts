@@ -3,8 +3,9 @@
 // comes at least every RENEW_MS whatever `everyMs` is, so a holder that dies is replaced
 // within LEASE_TTL_MS even for an hourly step; holding it, the step runs when `everyMs` has
 // passed since its last run here (at once when the lease was just taken, or when the step
-// said more work waits). A step never overlaps the next, and should end well within the ttl
-// (the SIEM and retention steps are bounded); a failing step is logged and tried again at the
+// said more work waits). A step never overlaps the next; while it runs the lease is renewed
+// every RENEW_MS, so a slow step is not taken over (a holder whose clock runs far behind the
+// others' can still lose it: the ttl is judged by each process's clock); a failing step is logged and tried again at the
 // next tick (the store keeps where it got to). stop() waits for the running step and gives
 // the lease back, so another process takes over at once.
 import type { FastifyBaseLogger } from 'fastify';
@@ -96,7 +97,26 @@ export class LeaseLoop implements ConsoleWorker {
       if (this.held && !this.stopped && due) {
         this.lastStep = now;
         this.again = false;
-        again = (await this.o.step()) === true;
+        // A long step (a slow collector, a big delete) keeps its lease: renewed meanwhile, so
+        // another process does not take it and run the same step beside this one.
+        const renew = setInterval(() => {
+          void this.o.store.tryLease(this.o.name, this.o.holder, this.o.now(), LEASE_TTL_MS).then(
+            (still) => {
+              if (!still)
+                this.o.log.error(
+                  { worker: this.o.name },
+                  'lease taken by another process while a step ran',
+                );
+            },
+            (err: unknown) => this.o.log.warn({ err, worker: this.o.name }, 'lease renewal failed'),
+          );
+        }, RENEW_MS);
+        renew.unref();
+        try {
+          again = (await this.o.step()) === true;
+        } finally {
+          clearInterval(renew);
+        }
         this.again = again;
       }
     } catch (err) {

@@ -1220,8 +1220,14 @@ export class PostgresConsoleStore implements ConsoleStore {
     // One statement, one snapshot: the candidates and the next events of each (LATERAL: the
     // primary key range of each agent), `per` each (siemPerAgent), so a step reads about
     // `limit` rows however many agents wait.
-    const rows = await this.q(
-      `WITH c AS (
+    // First a lock that waits for a partition being made to finish moving its rows out of
+    // DEFAULT (partitions-pg.ts holds DEFAULT exclusively while it moves them): a statement
+    // planned before the move with the old list of partitions and run after it would read
+    // neither where the rows were nor where they are, and the positions would pass them.
+    return this.tx(async (c) => {
+      await this.q('LOCK TABLE ONLY events_default IN ACCESS SHARE MODE', [], c);
+      const rows = await this.q(
+        `WITH c AS (
          ${numbered(SIEM_CANDIDATES)}
          ORDER BY a.id > $2 DESC, a.id LIMIT $3),
        n AS (SELECT ceil($4::numeric / greatest(count(*), 1))::int AS per FROM c)
@@ -1230,25 +1236,27 @@ export class PostgresConsoleStore implements ConsoleStore {
          SELECT * FROM events
          WHERE agent_id = c.id AND seq > c.pos AND seq <= c.acked_seq ORDER BY seq LIMIT n.per) e ON true
        ORDER BY c.id > $2 DESC, c.id, e.seq`,
-      [sink, q.after ?? '', Math.max(1, Math.trunc(q.agents)), limit],
-    );
-    const agents: SiemPending['agents'] = [];
-    for (const r of rows) {
-      if (agents.at(-1)?.agentId !== r.c_id)
-        agents.push({ agentId: r.c_id, through: Number(r.c_acked), items: [] });
-      if (r.seq !== null) agents.at(-1)!.items.push({ event: toEvent(r), late: isLate(r) });
-    }
-    // A list its LIMIT cut may only move the position to its last event.
-    const per = Number(rows[0]?.c_per ?? limit);
-    for (const a of agents) if (a.items.length >= per) a.through = a.items.at(-1)!.event.seq;
-    const late = (
-      await this.q(numbered(`${SIEM_LATE_PENDING} ORDER BY e.agent_id, e.seq LIMIT ?`), [
-        sink,
-        sink,
-        limit,
-      ])
-    ).map(toEvent);
-    return { agents, late };
+        [sink, q.after ?? '', Math.max(1, Math.trunc(q.agents)), limit],
+        c,
+      );
+      const agents: SiemPending['agents'] = [];
+      for (const r of rows) {
+        if (agents.at(-1)?.agentId !== r.c_id)
+          agents.push({ agentId: r.c_id, through: Number(r.c_acked), items: [] });
+        if (r.seq !== null) agents.at(-1)!.items.push({ event: toEvent(r), late: isLate(r) });
+      }
+      // A list its LIMIT cut may only move the position to its last event.
+      const per = Number(rows[0]?.c_per ?? limit);
+      for (const a of agents) if (a.items.length >= per) a.through = a.items.at(-1)!.event.seq;
+      const late = (
+        await this.q(
+          numbered(`${SIEM_LATE_PENDING} ORDER BY e.agent_id, e.seq LIMIT ?`),
+          [sink, sink, limit],
+          c,
+        )
+      ).map(toEvent);
+      return { agents, late };
+    });
   }
 
   async siemAdvance(sink: string, a: SiemAdvance): Promise<void> {

@@ -1165,42 +1165,44 @@ export class SqliteConsoleStore implements ConsoleStore {
     // Without an fsync (synchronous NORMAL for this one commit): a position a power cut takes
     // back is a batch sent again, which the SIEM deduplicates on the event id, never an event
     // lost; the fsync was a third of a batch's time (bench/siem.mjs).
-    this.db.pragma('synchronous = NORMAL');
-    try {
-      await this.siemAdvanceIn(sink, a);
-    } finally {
-      this.db.pragma('synchronous = FULL');
-    }
+    // All of it synchronous, so no other write on this connection can run between the two
+    // pragmas and commit without its fsync.
+    await this.op(() => {
+      this.db.pragma('synchronous = NORMAL');
+      try {
+        this.db.transaction(() => this.siemAdvanceIn(sink, a)).immediate();
+      } finally {
+        this.db.pragma('synchronous = FULL');
+      }
+    });
   }
 
-  private async siemAdvanceIn(sink: string, a: SiemAdvance): Promise<void> {
-    await this.op(() => {
-      for (const p of a.positions)
-        this.run(
-          `INSERT INTO siem_positions (sink, agent_id, seq) VALUES (?, ?, ?)
-           ON CONFLICT (sink, agent_id) DO UPDATE SET seq = max(seq, excluded.seq)`,
-          sink,
-          p.agentId,
-          p.seq,
-        );
-      for (const l of a.late)
-        this.run(
-          'INSERT INTO siem_late (sink, agent_id, seq) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
-          sink,
-          l.agentId,
-          l.seq,
-        );
+  private siemAdvanceIn(sink: string, a: SiemAdvance): void {
+    for (const p of a.positions)
       this.run(
-        `UPDATE siem_sinks SET delivered = delivered + ?, skipped = skipped + ?,
+        `INSERT INTO siem_positions (sink, agent_id, seq) VALUES (?, ?, ?)
+           ON CONFLICT (sink, agent_id) DO UPDATE SET seq = max(seq, excluded.seq)`,
+        sink,
+        p.agentId,
+        p.seq,
+      );
+    for (const l of a.late)
+      this.run(
+        'INSERT INTO siem_late (sink, agent_id, seq) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+        sink,
+        l.agentId,
+        l.seq,
+      );
+    this.run(
+      `UPDATE siem_sinks SET delivered = delivered + ?, skipped = skipped + ?,
            last_delivery_at = CASE WHEN ? > 0 THEN ? ELSE last_delivery_at END
          WHERE name = ?`,
-        a.delivered,
-        a.skipped,
-        a.delivered,
-        a.at,
-        sink,
-      );
-    }, true);
+      a.delivered,
+      a.skipped,
+      a.delivered,
+      a.at,
+      sink,
+    );
   }
 
   async siemSetState(

@@ -433,4 +433,58 @@ describe('GET /api/v1/people/:user/export', () => {
       }),
     );
   }, 120_000);
+
+  it('a client that hangs up before the first byte (during the count) leaves no snapshot open', async () => {
+    let opened = 0;
+    let closed = 0;
+    let release!: () => void;
+    const counted = new Promise<void>((r) => {
+      release = r;
+    });
+    const slow = (st: ConsoleStore): ConsoleStore =>
+      new Proxy(st, {
+        get(target, prop, receiver) {
+          if (prop !== 'openPersonExport') return Reflect.get(target, prop, receiver);
+          return async (user: string): Promise<PersonExportReader> => {
+            const r = await target.openPersonExport(user);
+            opened++;
+            return {
+              counts: async () => {
+                await counted; // a slow count: the client gives up meanwhile
+                return r.counts();
+              },
+              events: (after, n) => r.events(after, n),
+              requests: (after, n) => r.requests(after, n),
+              alerts: (after, n) => r.alerts(after, n),
+              close: async () => {
+                closed++;
+                await r.close();
+              },
+            };
+          };
+        },
+      });
+    const h = await makeRealConsole({ wrap: slow });
+    open.push(h);
+    const s = await staff(h);
+    const address = await h.app.listen({ port: 0, host: '127.0.0.1' });
+    for (let i = 0; i < 3; i++) {
+      await new Promise<void>((resolve) => {
+        const req = request(`${address}${url('nobody')}`, {
+          headers: { cookie: s.auditor.cookie },
+        });
+        req.on('error', () => resolve());
+        req.end();
+        setTimeout(() => {
+          req.destroy();
+          resolve();
+        }, 100);
+      });
+    }
+    for (let i = 0; i < 50 && opened < 3; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(opened).toBe(3);
+    for (let i = 0; i < 100 && closed < 3; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(closed).toBeGreaterThanOrEqual(3);
+    release();
+  });
 });

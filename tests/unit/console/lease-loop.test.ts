@@ -160,4 +160,47 @@ describe('LeaseLoop', () => {
       vi.useRealTimers();
     }
   });
+
+  it('a step longer than the ttl keeps its lease: renewed while it runs, nobody else runs it', async () => {
+    vi.useFakeTimers();
+    try {
+      const store = new MemoryConsoleStore();
+      let t = 1_000_000;
+      const ran: string[] = [];
+      let finish!: () => void;
+      const make = (holder: string, slow: boolean) =>
+        new LeaseLoop({
+          name: 'siem:soc',
+          store,
+          holder,
+          now: () => t,
+          everyMs: 1000,
+          log: quiet,
+          step: async () => {
+            ran.push(holder);
+            if (slow)
+              await new Promise<void>((r) => {
+                finish = r;
+              });
+            return false;
+          },
+        });
+      const a = make('a', true);
+      loops.push(a);
+      const running = a.tick();
+      await vi.advanceTimersByTimeAsync(0);
+      const b = make('b', false);
+      loops.push(b);
+      for (let i = 0; i < 9; i++) {
+        t += RENEW_MS;
+        await vi.advanceTimersByTimeAsync(RENEW_MS); // 90 s of a's step: three ttls
+        await b.tick();
+      }
+      expect(ran).toEqual(['a']);
+      finish();
+      await running;
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

@@ -188,7 +188,24 @@ export function peopleRoutes(app: FastifyInstance, deps: Deps): void {
       // only what no database holds (NUL, a lone surrogate) is refused.
       if (!storableText(user)) throw new ApiError('CONSOLE_BAD_REQUEST', { detail: 'params/user' });
       const format = req.query.format ?? 'json';
-      const reader = await deps.store.openPersonExport(user);
+      const snapshot = await deps.store.openPersonExport(user);
+      // The snapshot holds a database connection (and, on PostgreSQL, a transaction): it is
+      // closed once, when the stream ends or when the client goes, whichever comes first. A
+      // client that left during the count or the audit row never starts the stream, so the
+      // stream's own `finally` would not run.
+      let closing: Promise<void> | null = null;
+      const reader: PersonExportReader = {
+        counts: () => snapshot.counts(),
+        events: (after, n) => snapshot.events(after, n),
+        requests: (after, n) => snapshot.requests(after, n),
+        alerts: (after, n) => snapshot.alerts(after, n),
+        close: () => {
+          closing ??= snapshot.close();
+          return closing;
+        },
+      };
+      reply.raw.once('close', () => void reader.close().catch(() => {}));
+      if (req.raw.socket?.destroyed) void reader.close().catch(() => {});
       let head: PersonExportHeader;
       let counts: PersonExportCounts;
       try {
