@@ -1953,7 +1953,7 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
         const log = new AgentLog();
         for (let i = 0; i < 30; i++) log.add({ type: 'file.modified', ts: T - 100 * D + i });
         for (let i = 0; i < 5; i++) log.add({ type: 'usb.blocked', ts: T - 100 * D });
-        await store.ingest('agent-1', log.events, T);
+        await store.ingest('agent-1', log.events, T - 99 * D);
         const rules = { types: { 'file.*': 30 * D } };
         const first = await store.applyRetention(rules, T, { batch: 7, maxBatches: 2 });
         expect(first).toMatchObject({ deleted: { 'file.modified': 14 }, more: true });
@@ -1968,6 +1968,29 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
           { 'file.modified': 14 },
           { 'file.modified': 16 },
         ]);
+      });
+
+      it("judges an event's age by its own clock and by when the console received it: an agent's 1970 clock or a return after months offline is kept for the whole age after arrival", async () => {
+        await enroll();
+        const log = new AgentLog();
+        log.add({ type: 'file.modified', ts: NOW - 60 * D }); // old and received long ago
+        log.add({ type: 'file.modified', ts: 1000 }); // a clock at 1970
+        log.add({ type: 'file.modified', ts: NOW - 90 * D }); // written offline 90 days ago
+        await store.ingest('agent-1', log.events.slice(0, 1), NOW - 59 * D);
+        await store.ingest('agent-1', log.events.slice(1), NOW - D);
+        const rules = { types: { 'file.*': 30 * D } };
+        expect(await store.countEvents()).toBe(3);
+        const first = await store.applyRetention(rules, NOW);
+        expect(first.deleted).toEqual({ 'file.modified': 1 });
+        const left = await store.queryEvents({ order: 'asc', limit: 10 });
+        expect(left.events.map((e) => e.ts)).toEqual([1000, NOW - 90 * D]);
+        // 29 days later they are still within their age since arrival; 31 days later gone.
+        expect((await store.applyRetention(rules, NOW + 28 * D)).audit).toBeNull();
+        expect(await store.countEvents()).toBe(2);
+        expect((await store.applyRetention(rules, NOW + 30 * D)).deleted).toEqual({
+          'file.modified': 2,
+        });
+        expect(await store.countEvents()).toBe(0);
       });
 
       it('an event from 1970 or 2400 is stored and found; two consoles ingesting one batch store it once', async () => {

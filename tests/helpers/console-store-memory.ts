@@ -875,7 +875,7 @@ export class MemoryConsoleStore implements ConsoleStore {
         }
         batches++;
         const gone = [...this.events]
-          .filter(([, e]) => e.type === type && e.ts < now - age)
+          .filter(([, e]) => e.type === type && e.ts < now - age && e.receivedAt < now - age)
           .slice(0, batch);
         for (const [k] of gone) this.events.delete(k);
         if (gone.length > 0)

@@ -90,11 +90,19 @@ export function typesInSql(sqlName: string): string {
   SELECT type FROM t WHERE type IS NOT NULL`;
 }
 
-/** One bounded delete: at most $3 events of type $1 older than $2 from one partition, found by
- *  the (type, ts, …) index and removed by their tuple ids. */
+/** One bounded delete: at most $3 events of type $1 past $2 (by their own clock AND by when the
+ *  console received them: retention.ts typeCutoffs) from one partition, found by the
+ *  (type, ts, …) index and removed by their tuple ids. */
 export function deleteBatchSql(sqlName: string): string {
   return `DELETE FROM ${sqlName} WHERE ctid = ANY (ARRAY(
-    SELECT ctid FROM ${sqlName} WHERE type = $1 AND ts < $2 LIMIT $3))`;
+    SELECT ctid FROM ${sqlName} WHERE type = $1 AND ts < $2 AND received_at < $2 LIMIT $3))`;
+}
+
+/** A row of one partition that arrived at or after $1: a late event that keeps the partition
+ *  (a sequential scan, made once for a partition whose range is past its age; see
+ *  PostgresConsoleStore.applyRetention). */
+export function receivedSinceSql(sqlName: string): string {
+  return `SELECT 1 AS late FROM ${sqlName} WHERE received_at >= $1 LIMIT 1`;
 }
 
 export const TALLY_ADD = `

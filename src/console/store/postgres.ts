@@ -12,6 +12,7 @@
 import pg from 'pg';
 import { auditHash } from '../../core/console/audit.js';
 import {
+  partitionCutoff,
   partitionExpired,
   type RetentionRules,
   shortestAge,
@@ -47,6 +48,7 @@ import {
   LOCK_TIMEOUT,
   PARTITION_LOCK,
   type PgPartition,
+  receivedSinceSql,
   TALLY_ADD,
   toPartitions,
   typesInSql,
@@ -1103,7 +1105,12 @@ export class PostgresConsoleStore implements ConsoleStore {
         await this.dropDetached(String(r.name));
       for (const p of await this.partitions()) {
         if (p.to === null || p.to > now - shortest) continue;
-        if (!partitionExpired(rules, await this.typesIn(p.sqlName), p.to, now)) continue;
+        const cutoff = partitionCutoff(rules, await this.typesIn(p.sqlName), p.to, now);
+        if (cutoff === null) continue;
+        // An event that arrived within the age keeps the partition (its bounded delete waits
+        // for it too). Checked before the lock, not under it: the scan would hold ingest, and
+        // a late event arriving in the milliseconds between is removed by its own clock.
+        if ((await this.q(receivedSinceSql(p.sqlName), [cutoff])).length > 0) continue;
         const detached = await this.tx(async (c) => {
           await this.q(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`, [], c);
           await this.q('SELECT pg_advisory_xact_lock($1)', [PARTITION_LOCK], c);

@@ -25,7 +25,9 @@ export function retentionLimits(
 }
 
 /** The types among `types` that have an age, each with its cutoff: events with `ts < cutoff`
- *  are past it. */
+ *  AND `received_at < cutoff` are past it. An event's age is judged by its own clock and by
+ *  the console's: an agent whose clock says 1970 (or an agent back after months offline) has
+ *  its events kept for the whole age after they arrive, never removed at the next run. */
 export function typeCutoffs(
   rules: RetentionRules,
   types: readonly string[],

@@ -1066,8 +1066,10 @@ export class SqliteConsoleStore implements ConsoleStore {
           const n = await this.op(() => {
             const gone = this.run(
               `DELETE FROM events WHERE (agent_id, seq) IN (
-                 SELECT agent_id, seq FROM events WHERE type = ? AND ts < ? LIMIT ?)`,
+                 SELECT agent_id, seq FROM events
+                 WHERE type = ? AND ts < ? AND received_at < ? LIMIT ?)`,
               type,
+              cutoff,
               cutoff,
               batch,
             );

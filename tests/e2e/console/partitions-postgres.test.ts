@@ -231,7 +231,7 @@ describe.skipIf(why !== null)(
         ['idle.reminded', at(2027, 2, 4)],
         ['agent.started', at(2027, 3, 1)], // March: kept forever with its agent.started;
         ['file.modified', at(2027, 3, 2)], //   its file event deleted
-        ['idle.reminded', at(2027, 4, 9)], // April: idle only, ends May 1 ≤ Jun 15: dropped
+        ['idle.reminded', at(2027, 4, 9)], // April: idle only, past its age: deleted (below)
         ['file.modified', at(2027, 5, 10)], // May ends Jun 1 > May 16: kept; deleted
         ['file.modified', at(2027, 5, 20)], //   kept
         ['idle.reminded', at(2027, 6, 10)], // June: deleted, partition kept
@@ -240,7 +240,12 @@ describe.skipIf(why !== null)(
         ['usb.blocked', Date.UTC(2400, 0, 1)], // DEFAULT (2400): kept
       ];
       for (const [type, ts] of put) log.add({ type: type as 'file.modified', ts });
-      await store.ingest('agent-1', log.events, NOW);
+      // Received long ago (retention judges by the event's clock and the console's)...
+      await store.ingest('agent-1', log.events, Date.UTC(2026, 11, 29));
+      // ...but for one, written in April by an agent offline since and received today: it keeps
+      // April's partition (idle only, past its age) and itself; April's other event is deleted.
+      const offline = log.add({ type: 'idle.reminded', ts: at(2027, 4, 20) });
+      await store.ingest('agent-1', [offline], NOW);
       expect(
         (await store.eventPartitions())
           .map((p) => p.name)
@@ -253,13 +258,13 @@ describe.skipIf(why !== null)(
         'events_2026_12_30',
         'events_2026_12_31',
         'events_2027_02',
-        'events_2027_04',
       ];
       const deleted = { 'file.modified': 6, 'idle.reminded': 3, 'usb.blocked': 2 };
       expect(run).toMatchObject({ partitionsDropped: dropped, deleted, more: false });
       expect((await store.eventPartitions()).map((p) => p.name)).toEqual([
         'events_2027_01',
         'events_2027_03',
+        'events_2027_04',
         'events_2027_05',
         'events_2027_06',
         'events_2027_07',
@@ -270,6 +275,7 @@ describe.skipIf(why !== null)(
       expect((await everything(store)).map((e) => [e.type, e.ts])).toEqual([
         ['usb.blocked', at(2027, 1, 20)],
         ['agent.started', at(2027, 3, 1)],
+        ['idle.reminded', at(2027, 4, 20)],
         ['file.modified', at(2027, 5, 20)],
         ['idle.reminded', at(2027, 7, 10)],
         ['usb.blocked', Date.UTC(2400, 0, 1)],

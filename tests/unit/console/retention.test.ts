@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseConsoleConfig } from '../../../src/console/config.js';
 import { LEASE_TTL_MS, type LeaseLoop } from '../../../src/console/server/lease-loop.js';
 import {
+  partitionCutoff,
   partitionExpired,
   patternRank,
   type RetentionRules,
@@ -70,6 +71,12 @@ describe('retention rules', () => {
     expect(partitionExpired(r, ['file.modified'], to, to + 30 * D - 1)).toBe(false);
     expect(partitionExpired(r, ['file.modified', 'usb.blocked'], to, to + 30 * D)).toBe(false);
     expect(partitionExpired(r, ['file.modified', 'usb.blocked'], to, to + 90 * D)).toBe(true);
+    // The cutoff for late arrivals: now minus the longest age in it (an event received after
+    // it keeps the partition).
+    expect(partitionCutoff(r, ['file.modified', 'usb.blocked'], to, to + 95 * D)).toBe(to + 5 * D);
+    expect(partitionCutoff(r, ['file.modified'], to, to + 31 * D)).toBe(to + D);
+    expect(partitionCutoff(r, ['file.modified', 'usb.blocked'], to, to + 89 * D)).toBeNull();
+    expect(partitionCutoff({ default: 40 * D, types: {} }, [], to, to + 41 * D)).toBe(to + D);
     // One type kept forever keeps the partition, however old.
     expect(partitionExpired(r, ['file.modified', 'idle.reminded'], to, to + 9999 * D)).toBe(false);
     // Empty: gone once past the longest age configured.

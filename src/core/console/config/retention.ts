@@ -85,15 +85,27 @@ export function partitionExpired(
   to: number,
   now: number,
 ): boolean {
+  return partitionCutoff(rules, types, to, now) !== null;
+}
+
+/** When the partition has expired (partitionExpired), `now` minus the longest age of its types:
+ *  an event in it received at or after this time arrived late and keeps it (retention judges
+ *  age by the event's clock and by the console's); otherwise null. */
+export function partitionCutoff(
+  rules: RetentionRules,
+  types: readonly string[],
+  to: number,
+  now: number,
+): number | null {
   let longest = 0;
   if (types.length === 0) {
-    if (!retentionConfigured(rules)) return false;
+    if (!retentionConfigured(rules)) return null;
     longest = Math.max(rules.default ?? 0, ...Object.values(rules.types));
   }
   for (const t of types) {
     const ms = retentionAge(rules, t);
-    if (ms === null) return false;
+    if (ms === null) return null;
     longest = Math.max(longest, ms);
   }
-  return to <= now - longest;
+  return to <= now - longest ? now - longest : null;
 }
