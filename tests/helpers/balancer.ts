@@ -10,7 +10,9 @@
 // alternate between the consoles; other requests (staff, enrollment) round robin among
 // themselves. `pin(agentId, i)` sends an agent to console i only (a test proving that what
 // was done on one console reaches an agent through the other). Every exchange is recorded with
-// the console that served it.
+// the console that served it. With `healthEveryMs` it polls each console's GET /healthz, as
+// HAProxy's `option httpchk` does, and sends nothing (but a pinned agent) to a console whose
+// last answer was not 200, until it answers 200 again.
 import { readFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
 import { createServer, request } from 'node:https';
@@ -36,6 +38,10 @@ export interface Balancer {
   port: number;
   exchanges: BalancedExchange[];
   pin(agentId: string, backend: number | null): void;
+  /** Each console's state by its last /healthz (all true without health checks). */
+  healthy: boolean[];
+  /** Every change of a console's state: when, which, to what. */
+  healthChanges: { at: number; backend: number; healthy: boolean }[];
   close(): Promise<void>;
 }
 
@@ -48,8 +54,30 @@ function parse(bytes: Buffer): unknown {
   }
 }
 
-export async function startBalancer(tls: TlsFiles, ports: () => number[]): Promise<Balancer> {
+/** GET /healthz of one console: true on 200 within `timeoutMs`. */
+function probe(port: number, ca: string, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = request(
+      { host: '127.0.0.1', port, path: '/healthz', ca, agent: false, timeout: timeoutMs },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode === 200));
+        res.on('error', () => resolve(false));
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', () => resolve(false));
+    req.end();
+  });
+}
+
+export async function startBalancer(
+  tls: TlsFiles,
+  ports: () => number[],
+  o: { healthEveryMs?: number } = {},
+): Promise<Balancer> {
   const sockets = new Set<Socket>();
+  let polling: NodeJS.Timeout | null = null;
   const turns = new Map<string, number>();
   const pins = new Map<string, number>();
   const b: Balancer = {
@@ -60,8 +88,11 @@ export async function startBalancer(tls: TlsFiles, ports: () => number[]): Promi
       if (backend === null) pins.delete(agentId);
       else pins.set(agentId, backend);
     },
+    healthy: ports().map(() => true),
+    healthChanges: [],
     close: () =>
       new Promise<void>((r) => {
+        if (polling) clearInterval(polling);
         for (const s of sockets) s.destroy();
         server.close(() => r());
       }),
@@ -71,8 +102,30 @@ export async function startBalancer(tls: TlsFiles, ports: () => number[]): Promi
     const key = agentId ?? '*';
     const n = turns.get(key) ?? 0;
     turns.set(key, n + 1);
-    return n % ports().length;
+    const up = ports()
+      .map((_, i) => i)
+      .filter((i) => b.healthy[i] !== false);
+    // None healthy: try them all in turn (the request fails as it would behind a real one).
+    return up.length === 0 ? n % ports().length : up[n % up.length]!;
   };
+  if (o.healthEveryMs) {
+    let busy = false;
+    const check = async () => {
+      if (busy) return;
+      busy = true;
+      const states = await Promise.all(
+        ports().map((p) => probe(p, tls.certPem, o.healthEveryMs! * 2)),
+      );
+      for (const [i, ok] of states.entries())
+        if (b.healthy[i] !== ok) {
+          b.healthy[i] = ok;
+          b.healthChanges.push({ at: Date.now(), backend: i, healthy: ok });
+        }
+      busy = false;
+    };
+    await check();
+    polling = setInterval(() => void check(), o.healthEveryMs);
+  }
   const server = createServer(
     { cert: readFileSync(tls.cert), key: readFileSync(tls.key) },
     (req, res) => {
