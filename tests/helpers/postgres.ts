@@ -19,7 +19,10 @@ export interface PostgresHandle {
   role: string;
   /** Runs SQL as the superuser in this handle's database (psql, one string, rows as text). */
   admin(sql: string): string;
-  /** Drops the database and the role (terminating connections still open). */
+  /** withPostgres({ own: true }): the cluster of its own, to stop and start. */
+  cluster?: OwnCluster;
+  /** Drops the database and the role (terminating connections still open); with a cluster of
+   *  its own, the cluster. */
   cleanup(): Promise<void>;
 }
 
@@ -130,11 +133,53 @@ async function waitForTcp(url: string): Promise<void> {
   throw new Error(`PostgreSQL does not answer on ${url.replace(/:[^:@/]*@/, ':***@')}: ${last}`);
 }
 
-/** A throwaway role and database on the local cluster, reachable with a password over TCP. */
-export async function withPostgres(): Promise<PostgresHandle> {
+/** A cluster of its own, which a test may stop, start and restart without touching the shared
+ *  one other test files use at the same time (dropped by the handle's cleanup). */
+export interface OwnCluster {
+  version: string;
+  name: string;
+  port: number;
+  /** `pg_ctlcluster VERSION NAME stop -m fast`: open sessions are ended, their transactions
+   *  rolled back, as when a database server is restarted by its administrator. */
+  stop(): void;
+  start(): Promise<void>;
+}
+
+async function ownCluster(): Promise<OwnCluster> {
+  const version = installedVersions()[0]!;
+  const name = `baomi_${randomBytes(4).toString('hex')}`;
+  const made = run('pg_createcluster', [version, name]);
+  if (!made.ok) throw new Error(`pg_createcluster ${version} ${name} failed: ${made.err}`);
+  const found = clusters().find((c) => c.version === version && c.name === name);
+  if (!found) throw new Error(`pg_createcluster ${version} ${name}: not listed`);
+  const c: OwnCluster = {
+    version,
+    name,
+    port: found.port,
+    stop() {
+      const r = run('pg_ctlcluster', [version, name, 'stop', '-m', 'fast']);
+      if (!r.ok) throw new Error(`pg_ctlcluster ${version} ${name} stop failed: ${r.err}`);
+    },
+    async start() {
+      const r = run('pg_ctlcluster', [version, name, 'start']);
+      for (let i = 0; i < 100; i++) {
+        if (clusters().find((x) => x.name === name)?.online) return;
+        await sleep(100);
+      }
+      throw new Error(`pg_ctlcluster ${version} ${name} start did not bring it online: ${r.err}`);
+    },
+  };
+  await c.start();
+  return c;
+}
+
+/** A throwaway role and database on the local cluster, reachable with a password over TCP;
+ *  with `own`, on a cluster of its own (`handle.cluster`), dropped with the handle. */
+export async function withPostgres(o: { own?: boolean } = {}): Promise<PostgresHandle> {
   const why = postgresUnavailableReason();
   if (why) throw new Error(`PostgreSQL harness: ${why}`);
-  const cluster = await ensureCluster();
+  const own = o.own ? await ownCluster() : undefined;
+  const cluster = own ?? (await ensureCluster());
   const id = randomBytes(6).toString('hex');
   const role = `baomi_t_${id}`;
   const database = `baomi_t_${id}`;
@@ -150,9 +195,15 @@ export async function withPostgres(): Promise<PostgresHandle> {
     database,
     role,
     admin: (sql) => psql(cluster.port, sql, database),
+    ...(own ? { cluster: own } : {}),
     async cleanup() {
       if (cleaned) return;
       cleaned = true;
+      if (own) {
+        const r = run('pg_dropcluster', ['--stop', own.version, own.name]);
+        if (!r.ok) throw new Error(`pg_dropcluster ${own.version} ${own.name} failed: ${r.err}`);
+        return;
+      }
       psql(cluster.port, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
       psql(cluster.port, `DROP ROLE IF EXISTS ${role}`);
     },
