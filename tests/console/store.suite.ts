@@ -1393,6 +1393,323 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
       });
     });
 
+    describe('cases', () => {
+      const H = 3_600_000;
+      /** Three gap alerts: agent-1 seq 2 and 4, agent-2 seq 2; ids ascending in that order. */
+      async function threeAlerts(): Promise<AlertRow[]> {
+        await enroll('agent-1');
+        await enroll('agent-2', 'finance', 'ws-02');
+        const a = new AgentLog();
+        a.many(5);
+        await store.ingest('agent-1', [a.events[0]!, a.events[2]!], T);
+        await store.ingest('agent-1', [a.events[4]!], T);
+        const b = new AgentLog('ws-02');
+        b.many(3);
+        await store.ingest('agent-2', [b.events[0]!, b.events[2]!], T);
+        const alerts = (await store.listAlerts({ limit: 10 })).sort((x, y) => x.id - y.id);
+        expect(alerts).toHaveLength(3);
+        await store.createUser({ name: 'ana', role: 'analyst', passwordHash: 'h', at: T });
+        return alerts;
+      }
+      const audit = (action: string) => (c: { id: number }) => ({
+        ts: T,
+        actor: 'bob',
+        action,
+        ip: '127.0.0.1',
+        target: `case:${c.id}`,
+        details: {},
+      });
+
+      it('opens a case from alerts (found, in no other case): its stage, severity, due time, history line and audit row; the alerts follow it', async () => {
+        const [a1, a2, a3] = await threeAlerts();
+        expect(
+          await codeOf(
+            store.openCase(
+              { title: 't', alertIds: [a1!.id, 999_999], by: 'bob', at: T },
+              audit('case.opened'),
+            ),
+          ),
+        ).toBe('CONSOLE_NOT_FOUND');
+        expect(
+          await codeOf(
+            store.openCase(
+              { title: 't', alertIds: [a1!.id], by: 'bob', at: T, assignee: 'nobody' },
+              audit('case.opened'),
+            ),
+          ),
+        ).toBe('CONSOLE_NOT_FOUND');
+        expect(await store.listCases({ limit: 10 })).toEqual([]);
+        expect(await store.auditHead()).toBeNull();
+
+        const c = await store.openCase(
+          {
+            title: '外发 <b>x</b>',
+            alertIds: [a2!.id, a1!.id, a1!.id],
+            by: 'bob',
+            at: T,
+            assignee: 'ana',
+            note: '同一人',
+          },
+          audit('case.opened'),
+        );
+        expect(c).toMatchObject({
+          title: '外发 <b>x</b>',
+          stage: '预报',
+          severity: a1!.severity,
+          openedBy: 'bob',
+          openedAt: T,
+          assignee: 'ana',
+          dueAt: T + 24 * H,
+          outcome: null,
+          alertIds: [a1!.id, a2!.id],
+          events: [],
+        });
+        expect(c.alerts.map((a) => [a.id, a.state])).toEqual([
+          [a1!.id, '预报'],
+          [a2!.id, '预报'],
+        ]);
+        expect(c.entries).toMatchObject([
+          {
+            caseId: c.id,
+            ts: T,
+            actor: 'bob',
+            kind: 'opened',
+            data: { alerts: [a1!.id, a2!.id], assignee: 'ana', note: '同一人' },
+          },
+        ]);
+        // An alert is in one case at most.
+        expect(
+          await codeOf(
+            store.openCase(
+              { title: 'u', alertIds: [a3!.id, a2!.id], by: 'bob', at: T },
+              audit('case.opened'),
+            ),
+          ),
+        ).toBe('CONSOLE_CASE_ALERT_TAKEN');
+        expect((await store.listCases({ limit: 10 })).map((x) => x.id)).toEqual([c.id]);
+        const trail = await store.listAudit({ limit: 10 });
+        expect(trail.map((r) => [r.action, r.target])).toEqual([['case.opened', `case:${c.id}`]]);
+        expect(await store.getCase(c.id + 1000)).toBeNull();
+        expect(
+          await store.changeCase(
+            c.id + 1000,
+            { kind: 'note', text: 'x', by: 'b', at: T },
+            audit('case.note'),
+          ),
+        ).toBeNull();
+      });
+
+      it('works a case from 预报 to 结案: each move with its note, 初步评估 with the severity found, 处置 with what was done; alerts move with it and not alone; re-opened to 调查', async () => {
+        const [a1, a2, a3] = await threeAlerts();
+        const c = await store.openCase(
+          { title: 'c', alertIds: [a1!.id, a2!.id], by: 'bob', at: T },
+          audit('case.opened'),
+        );
+        const move = (
+          stage: '预报' | '调查' | '初步评估' | '处置' | '结案',
+          at: number,
+          more = {},
+        ) =>
+          store.changeCase(
+            c.id,
+            { kind: 'stage', stage, note: `to ${stage}`, by: 'ana', at, ...more },
+            audit('case.stage'),
+          );
+
+        const inv = await move('调查', T + H);
+        expect(inv).toMatchObject({ stage: '调查', dueAt: T + H + 72 * H, updatedAt: T + H });
+        expect(inv!.alerts.map((a) => [a.state, a.stateBy, a.stateNote])).toEqual([
+          ['调查', 'ana', 'to 调查'],
+          ['调查', 'ana', 'to 调查'],
+        ]);
+        expect(
+          await codeOf(store.setAlertState(a1!.id, { state: '处置', by: 'x', at: T, note: 'n' })),
+        ).toBe('CONSOLE_ALERT_IN_CASE');
+        expect(
+          (await store.setAlertState(a3!.id, { state: '调查', by: 'x', at: T, note: 'n' }))!.state,
+        ).toBe('调查');
+
+        expect(await codeOf(move('初步评估', T + 2 * H))).toBe('CONSOLE_CASE_NEEDS_SEVERITY');
+        const assessed = await move('初步评估', T + 2 * H, { severity: 'low' });
+        expect(assessed).toMatchObject({ stage: '初步评估', severity: 'low' });
+        expect(assessed!.entries.at(-1)).toMatchObject({
+          kind: 'stage',
+          data: {
+            from: '调查',
+            to: '初步评估',
+            severity: 'low',
+            assessment: 'downgraded',
+            was: a1!.severity,
+            note: 'to 初步评估',
+          },
+        });
+        expect(await codeOf(move('预报', T + 3 * H))).toBe('CONSOLE_CASE_BAD_TRANSITION');
+        expect(await codeOf(move('处置', T + 3 * H))).toBe('CONSOLE_CASE_NEEDS_OUTCOME');
+        expect(await codeOf(move('处置', T + 3 * H, { outcome: '  ' }))).toBe(
+          'CONSOLE_CASE_NEEDS_OUTCOME',
+        );
+        const handled = await move('处置', T + 3 * H, { outcome: '约谈，收回U盘' });
+        expect(handled).toMatchObject({
+          stage: '处置',
+          outcome: '约谈，收回U盘',
+          dueAt: T + 3 * H + 168 * H,
+        });
+        const closed = await move('结案', T + 4 * H);
+        expect(closed).toMatchObject({ stage: '结案', dueAt: null, outcome: '约谈，收回U盘' });
+        expect(closed!.alerts.every((a) => a.state === '结案')).toBe(true);
+        // Closed: notes only, until re-opened.
+        expect(
+          await codeOf(
+            store.changeCase(
+              c.id,
+              { kind: 'assign', assignee: 'ana', by: 'bob', at: T + 5 * H },
+              audit('case.assigned'),
+            ),
+          ),
+        ).toBe('CONSOLE_CASE_CLOSED');
+        expect(
+          await codeOf(
+            store.changeCase(
+              c.id,
+              { kind: 'alerts', alertIds: [a3!.id], by: 'bob', at: T + 5 * H },
+              audit('case.alerts'),
+            ),
+          ),
+        ).toBe('CONSOLE_CASE_CLOSED');
+        expect(
+          (await store.changeCase(
+            c.id,
+            { kind: 'note', text: '复核 ok', by: 'bob', at: T + 5 * H },
+            audit('case.note'),
+          ))!.entries.at(-1),
+        ).toMatchObject({ kind: 'note', actor: 'bob', data: { text: '复核 ok' } });
+        expect(await codeOf(move('处置', T + 6 * H, { outcome: 'x' }))).toBe(
+          'CONSOLE_CASE_BAD_TRANSITION',
+        );
+        const reopened = await move('调查', T + 6 * H);
+        expect(reopened).toMatchObject({ stage: '调查', dueAt: T + 6 * H + 72 * H });
+        expect(reopened!.entries.map((e) => e.kind)).toEqual([
+          'opened',
+          'stage',
+          'stage',
+          'stage',
+          'stage',
+          'note',
+          'stage',
+        ]);
+        // Every change its audit row, in one chain; refused ones none.
+        const trail = await store.listAudit({ limit: 50 });
+        expect(trail.map((r) => r.action)).toEqual([
+          'case.opened',
+          'case.stage',
+          'case.stage',
+          'case.stage',
+          'case.stage',
+          'case.note',
+          'case.stage',
+        ]);
+        expect(verifyAudit(trail, await store.auditHead()).ok).toBe(true);
+      });
+
+      it('gathers more alerts, attaches events (each found, once), assigns; lists by stage, assignee, overdue, newest first with paging', async () => {
+        const [a1, a2, a3] = await threeAlerts();
+        const c1 = await store.openCase(
+          { title: 'one', alertIds: [a1!.id], by: 'bob', at: T },
+          audit('case.opened'),
+        );
+        await store.changeCase(
+          c1.id,
+          { kind: 'stage', stage: '调查', note: 'n', by: 'bob', at: T + 1 },
+          audit('case.stage'),
+        );
+        const gathered = await store.changeCase(
+          c1.id,
+          { kind: 'alerts', alertIds: [a3!.id, a1!.id], by: 'bob', at: T + 2 },
+          audit('case.alerts'),
+        );
+        expect(gathered!.alertIds).toEqual([a1!.id, a3!.id]);
+        expect(gathered!.alerts.map((a) => a.state)).toEqual(['调查', '调查']);
+        expect(gathered!.entries.at(-1)).toMatchObject({
+          kind: 'alerts',
+          data: { added: [a3!.id] },
+        });
+
+        const ev = (agentId: string, seq: number) => ({ agentId, seq });
+        expect(
+          await codeOf(
+            store.changeCase(
+              c1.id,
+              {
+                kind: 'events',
+                events: [ev('agent-1', 1), ev('agent-1', 2)],
+                by: 'bob',
+                at: T + 3,
+              },
+              audit('case.events'),
+            ),
+          ),
+        ).toBe('CONSOLE_NOT_FOUND');
+        expect((await store.getCase(c1.id))!.events).toEqual([]);
+        const linked = await store.changeCase(
+          c1.id,
+          { kind: 'events', events: [ev('agent-1', 3), ev('agent-1', 1)], by: 'bob', at: T + 3 },
+          audit('case.events'),
+        );
+        expect(linked!.events).toEqual([ev('agent-1', 1), ev('agent-1', 3)]);
+        const again = await store.changeCase(
+          c1.id,
+          { kind: 'events', events: [ev('agent-1', 1)], by: 'bob', at: T + 4 },
+          audit('case.events'),
+        );
+        expect(again!.events).toHaveLength(2);
+        expect(again!.entries.at(-1)).toMatchObject({ kind: 'events', data: { added: [] } });
+
+        expect(
+          await codeOf(
+            store.changeCase(
+              c1.id,
+              { kind: 'assign', assignee: 'nobody', by: 'bob', at: T + 5 },
+              audit('case.assigned'),
+            ),
+          ),
+        ).toBe('CONSOLE_NOT_FOUND');
+        const assigned = await store.changeCase(
+          c1.id,
+          { kind: 'assign', assignee: 'ana', by: 'bob', at: T + 5 },
+          audit('case.assigned'),
+        );
+        expect(assigned).toMatchObject({ assignee: 'ana' });
+        expect(assigned!.entries.at(-1)).toMatchObject({
+          kind: 'assigned',
+          data: { from: null, to: 'ana' },
+        });
+
+        const c2 = await store.openCase(
+          { title: 'two', alertIds: [a2!.id], by: 'bob', at: T + 100 * H },
+          audit('case.opened'),
+        );
+        expect((await store.listCases({ limit: 10 })).map((c) => c.id)).toEqual([c2.id, c1.id]);
+        expect((await store.listCases({ limit: 1 })).map((c) => c.id)).toEqual([c2.id]);
+        expect((await store.listCases({ limit: 10, before: c2.id })).map((c) => c.id)).toEqual([
+          c1.id,
+        ]);
+        expect((await store.listCases({ limit: 10, stage: '预报' })).map((c) => c.id)).toEqual([
+          c2.id,
+        ]);
+        expect(
+          (await store.listCases({ limit: 10, assignee: 'ana' })).map((c) => [c.id, c.alertIds]),
+        ).toEqual([[c1.id, [a1!.id, a3!.id]]]);
+        // c1 entered 调查 at T + 1: due 72 h later; c2 entered 预报 at T + 100 h: due 24 h later.
+        expect(
+          (await store.listCases({ limit: 10, overdueAt: T + 73 * H })).map((c) => c.id),
+        ).toEqual([c1.id]);
+        expect(
+          (await store.listCases({ limit: 10, overdueAt: T + 125 * H })).map((c) => c.id),
+        ).toEqual([c2.id, c1.id]);
+        expect(await store.listCases({ limit: 10, overdueAt: T + 72 * H })).toEqual([]);
+      });
+    });
+
     describe('metrics and per-person export', () => {
       it('fleetSummary counts agents by state and sums the backlog, in one aggregate', async () => {
         for (const id of ['a-online', 'a-silent', 'a-never', 'a-revoked', 'a-string'])

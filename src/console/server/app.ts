@@ -49,6 +49,7 @@ import { ConsoleMetrics } from './metrics.js';
 import { PolicyCache } from './policy-cache.js';
 import { agentRoutes } from './routes/agents.js';
 import { auditRoutes } from './routes/audit.js';
+import { caseRoutes } from './routes/cases.js';
 import { enrollmentRoutes } from './routes/enrollment.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
@@ -286,6 +287,7 @@ export function buildConsole(o: ConsoleOptions): FastifyInstance {
     agentRoutes(api, deps);
     eventRoutes(api, deps);
     requestRoutes(api, deps);
+    caseRoutes(api, deps);
     policyRoutes(api, deps);
     auditRoutes(api, deps);
     metricsRoutes(api, deps);

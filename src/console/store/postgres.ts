@@ -11,6 +11,7 @@
 // server answers 503 with retryInMs and the agent sends the same batch again.
 import pg from 'pg';
 import { auditHash } from '../../core/console/audit.js';
+import type { CaseChange, CaseFilter, CaseOpen, CaseRow } from '../../core/console/cases.js';
 import {
   partitionCutoff,
   partitionExpired,
@@ -22,6 +23,16 @@ import { BaomiError } from '../../core/errors.js';
 import type { BaomiEvent, Json } from '../../core/events/types.js';
 import { exceptionEffects, type PlannedAlert, planIngest } from '../../core/sync/ingest.js';
 import { CLOCK_SKEW_MS } from '../../core/sync/wire.js';
+import {
+  alertInCase,
+  type CaseProgram,
+  caseOfAlert,
+  caseSql,
+  changeCase,
+  getCase,
+  listCases,
+  openCase,
+} from './cases-sql.js';
 import type { EventKey } from './cursor.js';
 import { isPostgresUnavailable, mapDbError } from './errors.js';
 import { POSTGRES_MIGRATIONS } from './migrations/postgres/index.js';
@@ -99,6 +110,7 @@ import type {
   AuditHead,
   AuditInput,
   AuditRow,
+  CaseDetail,
   ConsoleEventFilter,
   ConsoleStore,
   Decision,
@@ -861,6 +873,8 @@ export class PostgresConsoleStore implements ConsoleStore {
       const r = await this.one('SELECT * FROM alerts WHERE id = $1 FOR UPDATE', [id], c);
       if (!r) return null;
       const before = toAlert(r);
+      const inCase = await this.runCase(c, caseOfAlert(id));
+      if (inCase !== null) throw alertInCase(id, inCase);
       if (!alertMoves(before, change.state)) return before;
       const after = toAlert(
         (await this.one(
@@ -873,6 +887,42 @@ export class PostgresConsoleStore implements ConsoleStore {
       if (audit) await this.appendIn(c, audit(before));
       return after;
     });
+  }
+
+  // Cases (cases-sql.ts: the statements, shared with SQLite)
+
+  /** Drives a case program inside transaction `c`. */
+  private async runCase<T>(c: Q, prog: CaseProgram<T>): Promise<T> {
+    let r = prog.next();
+    while (!r.done) {
+      const step = r.value;
+      let rows: Row[] = [];
+      if ('audit' in step) await this.appendIn(c, step.audit);
+      else rows = await this.q(caseSql(step.sql, step.lock), step.params, c);
+      r = prog.next(rows);
+    }
+    return r.value;
+  }
+
+  async openCase(o: CaseOpen, audit: (c: CaseRow) => AuditInput): Promise<CaseDetail> {
+    return this.tx((c) => this.runCase(c, openCase(o, audit)));
+  }
+
+  async listCases(f: CaseFilter): Promise<CaseRow[]> {
+    return this.runCase(this.pool, listCases(f));
+  }
+
+  async getCase(id: number): Promise<CaseDetail | null> {
+    // One snapshot for its several reads.
+    return this.tx((c) => this.runCase(c, getCase(id)));
+  }
+
+  async changeCase(
+    id: number,
+    change: CaseChange,
+    audit: (before: CaseRow) => AuditInput,
+  ): Promise<CaseDetail | null> {
+    return this.tx((c) => this.runCase(c, changeCase(id, change, audit)));
   }
 
   // Exception requests

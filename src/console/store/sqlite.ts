@@ -9,12 +9,22 @@
 
 import Database from 'better-sqlite3';
 import { auditHash } from '../../core/console/audit.js';
+import type { CaseChange, CaseFilter, CaseOpen, CaseRow } from '../../core/console/cases.js';
 import { type RetentionRules, shortestAge } from '../../core/console/config/retention.js';
 import type { PartitionSize } from '../../core/console/partitions.js';
 import { BaomiError } from '../../core/errors.js';
 import type { BaomiEvent, Json } from '../../core/events/types.js';
 import { exceptionEffects, type PlannedAlert, planIngest } from '../../core/sync/ingest.js';
 import { CLOCK_SKEW_MS } from '../../core/sync/wire.js';
+import {
+  alertInCase,
+  type CaseProgram,
+  caseOfAlert,
+  changeCase,
+  getCase,
+  listCases,
+  openCase,
+} from './cases-sql.js';
 import type { EventKey } from './cursor.js';
 import { mapDbError } from './errors.js';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite/index.js';
@@ -80,6 +90,7 @@ import type {
   AuditHead,
   AuditInput,
   AuditRow,
+  CaseDetail,
   ConsoleEventFilter,
   ConsoleStore,
   Decision,
@@ -809,6 +820,8 @@ export class SqliteConsoleStore implements ConsoleStore {
       const r = this.get('SELECT * FROM alerts WHERE id = ?', id);
       if (!r) return null;
       const before = toAlert(r);
+      const inCase = this.runCase(caseOfAlert(id));
+      if (inCase !== null) throw alertInCase(id, inCase);
       if (!alertMoves(before, change.state)) return before;
       const after = toAlert(
         this.get(
@@ -824,6 +837,45 @@ export class SqliteConsoleStore implements ConsoleStore {
       if (audit) this.appendIn(audit(before));
       return after;
     }, true);
+  }
+
+  // Cases (cases-sql.ts: the statements, shared with PostgreSQL)
+
+  /** Drives a case program inside the caller's transaction (synchronously: better-sqlite3). */
+  private runCase<T>(prog: CaseProgram<T>): T {
+    let r = prog.next();
+    while (!r.done) {
+      const step = r.value;
+      let rows: Row[] = [];
+      if ('audit' in step) this.appendIn(step.audit);
+      else {
+        const st = this.stmt(step.sql);
+        if (st.reader) rows = st.all(...step.params) as Row[];
+        else st.run(...step.params);
+      }
+      r = prog.next(rows);
+    }
+    return r.value;
+  }
+
+  async openCase(o: CaseOpen, audit: (c: CaseRow) => AuditInput): Promise<CaseDetail> {
+    return this.op(() => this.runCase(openCase(o, audit)), true);
+  }
+
+  async listCases(f: CaseFilter): Promise<CaseRow[]> {
+    return this.op(() => this.runCase(listCases(f)));
+  }
+
+  async getCase(id: number): Promise<CaseDetail | null> {
+    return this.op(() => this.runCase(getCase(id)));
+  }
+
+  async changeCase(
+    id: number,
+    change: CaseChange,
+    audit: (before: CaseRow) => AuditInput,
+  ): Promise<CaseDetail | null> {
+    return this.op(() => this.runCase(changeCase(id, change, audit)), true);
   }
 
   // Exception requests

@@ -15,6 +15,13 @@
 // change does nothing (revoking what is revoked, deciding what is decided) no row is written.
 // appendAudit alone is for what changes nothing else (login, login.failed, logout).
 import type { AlertStage } from '../../core/console/alerts.js';
+import type {
+  CaseChange,
+  CaseDetailRefs,
+  CaseFilter,
+  CaseOpen,
+  CaseRow,
+} from '../../core/console/cases.js';
 import type { RetentionRules } from '../../core/console/config/retention.js';
 import type { PartitionSize } from '../../core/console/partitions.js';
 import type { BaomiEvent, Json, Severity } from '../../core/events/types.js';
@@ -156,6 +163,11 @@ export interface AlertRow extends AlertInput {
   stateBy?: string;
   stateAt?: number;
   stateNote?: string;
+}
+
+/** A case with its alerts, attached events and history (GET /api/v1/cases/:id). */
+export interface CaseDetail extends CaseRow, CaseDetailRefs {
+  alerts: AlertRow[];
 }
 
 /** A change of an alert's stage by staff (setAlertState). */
@@ -386,6 +398,22 @@ export interface ConsoleStore {
     change: AlertStateChange,
     audit?: (before: AlertRow) => AuditInput,
   ): Promise<AlertRow | null>;
+
+  // Cases (issue 13 §5; rules: core/console/cases.ts; SQL of both engines: cases-sql.ts).
+  // Each change is one transaction with its history line and its audit row. An alert in a
+  // case moves with it: setAlertState refuses it alone (CONSOLE_ALERT_IN_CASE).
+  /** Throws CONSOLE_NOT_FOUND (an alert, the assignee), CONSOLE_CASE_ALERT_TAKEN. */
+  openCase(o: CaseOpen, audit: (c: CaseRow) => AuditInput): Promise<CaseDetail>;
+  /** Newest first; `before` pages on. */
+  listCases(f: CaseFilter): Promise<CaseRow[]>;
+  getCase(id: number): Promise<CaseDetail | null>;
+  /** null when there is no such case; throws checkCaseChange's codes, CONSOLE_NOT_FOUND and
+   *  CONSOLE_CASE_ALERT_TAKEN, nothing changed. */
+  changeCase(
+    id: number,
+    change: CaseChange,
+    audit: (before: CaseRow) => AuditInput,
+  ): Promise<CaseDetail | null>;
 
   // Exception requests
   listRequests(q: { state?: RequestState; agentId?: string }): Promise<ExceptionRequestRow[]>;

@@ -32,6 +32,18 @@ export const CONSOLE_API_CODES = [
   'CONSOLE_ALREADY_DECIDED',
   /** 409: an alert may only move to a later stage, or back to 调查 (core/console/alerts.ts). */
   'CONSOLE_ALERT_BAD_TRANSITION',
+  /** 409: the alert is in a case and moves with it (core/console/cases.ts). */
+  'CONSOLE_ALERT_IN_CASE',
+  /** 409: a case moves as an alert does. */
+  'CONSOLE_CASE_BAD_TRANSITION',
+  /** 400: entering 初步评估 needs the severity found. */
+  'CONSOLE_CASE_NEEDS_SEVERITY',
+  /** 400: entering 处置 needs what was done. */
+  'CONSOLE_CASE_NEEDS_OUTCOME',
+  /** 409: a closed case takes notes only until re-opened. */
+  'CONSOLE_CASE_CLOSED',
+  /** 409: an alert is in one case at most. */
+  'CONSOLE_CASE_ALERT_TAKEN',
   'CONSOLE_REQUEST_NO_USER',
   'CONSOLE_POLICY_INVALID',
   'CONSOLE_POLICY_BAD_BASE64',
@@ -128,6 +140,18 @@ export const consoleMessages = {
     CONSOLE_ALREADY_DECIDED: 'The request {{id}} was already {{state}}; a decision is final.',
     CONSOLE_ALERT_BAD_TRANSITION:
       'The alert {{id}} is at {{from}} and cannot move to {{to}}: an alert moves forward (预报 → 调查 → 初步评估 → 处置 → 结案) or back to 调查 to re-open it.',
+    CONSOLE_ALERT_IN_CASE:
+      'The alert {{id}} is part of case {{case}} and moves with it: change the case’s stage instead.',
+    CONSOLE_CASE_BAD_TRANSITION:
+      'The case {{id}} is at {{from}} and cannot move to {{to}}: a case moves forward (预报 → 调查 → 初步评估 → 处置 → 结案) or back to 调查 to re-open it.',
+    CONSOLE_CASE_NEEDS_SEVERITY:
+      'Moving case {{id}} to 初步评估 (assessed) needs the severity found: confirm the severity or downgrade it, and say why in the note.',
+    CONSOLE_CASE_NEEDS_OUTCOME:
+      'Moving case {{id}} to 处置 (handled) needs the outcome: say what was done.',
+    CONSOLE_CASE_CLOSED:
+      'The case {{id}} is closed (结案): re-open it (move it back to 调查) before changing it; a note can be added at any time.',
+    CONSOLE_CASE_ALERT_TAKEN:
+      'The alert {{alert}} is already part of case {{case}}; an alert belongs to one case at most.',
     CONSOLE_REQUEST_NO_USER:
       'The request {{id}} does not say who asked (no one was logged in at the workstation), and an exception is always for one person: deny it, and ask the person to request it again from their own session.',
     CONSOLE_POLICY_INVALID:
@@ -161,6 +185,10 @@ export const consoleMessages = {
     'console.what.agent': 'agent',
     'console.what.request': 'exception request',
     'console.what.enrollToken': 'enrollment token',
+    'console.what.alert': 'alert',
+    'console.what.case': 'case',
+    'console.what.event': 'event',
+    'console.what.staffUser': 'staff account',
   },
   'zh-CN': {
     CONSOLE_INTERNAL:
@@ -185,6 +213,14 @@ export const consoleMessages = {
     CONSOLE_ALREADY_DECIDED: '申请 {{id}} 已被处理（{{state}}）；决定不可更改。',
     CONSOLE_ALERT_BAD_TRANSITION:
       '告警 {{id}} 处于“{{from}}”，不能改为“{{to}}”：告警只能向后推进（预报 → 调查 → 初步评估 → 处置 → 结案），或退回“调查”以重新打开。',
+    CONSOLE_ALERT_IN_CASE: '告警 {{id}} 属于案件 {{case}}，随案件推进：请改为更改该案件的阶段。',
+    CONSOLE_CASE_BAD_TRANSITION:
+      '案件 {{id}} 处于“{{from}}”，不能改为“{{to}}”：案件只能向后推进（预报 → 调查 → 初步评估 → 处置 → 结案），或退回“调查”以重新打开。',
+    CONSOLE_CASE_NEEDS_SEVERITY:
+      '将案件 {{id}} 推进到“初步评估”需要给出评估后的严重程度：确认或降低严重程度，并在备注中说明理由。',
+    CONSOLE_CASE_NEEDS_OUTCOME: '将案件 {{id}} 推进到“处置”需要填写处置结果：说明采取了哪些措施。',
+    CONSOLE_CASE_CLOSED: '案件 {{id}} 已结案：请先重新打开（退回“调查”）再作更改；备注可随时添加。',
+    CONSOLE_CASE_ALERT_TAKEN: '告警 {{alert}} 已属于案件 {{case}}；一条告警最多属于一个案件。',
     CONSOLE_REQUEST_NO_USER:
       '申请 {{id}} 没有记录申请人（当时无人登录该工作站），而例外总是针对某一个人：请拒绝该申请，并请申请人在其本人会话中重新申请。',
     CONSOLE_POLICY_INVALID:
@@ -212,5 +248,9 @@ export const consoleMessages = {
     'console.what.agent': '代理',
     'console.what.request': '例外申请',
     'console.what.enrollToken': '注册令牌',
+    'console.what.alert': '告警',
+    'console.what.case': '案件',
+    'console.what.event': '事件',
+    'console.what.staffUser': '工作人员账户',
   },
 } satisfies Catalog & CodeCatalog<ConsoleApiCode | ConsoleStartCode>;

@@ -27,7 +27,21 @@
 //   POST /api/v1/alerts/:id/state {state, note (1..2000)}
 //                                              → AlertRow                       (admin, analyst;
 //        forward to a later stage or back to 调查, else 409 CONSOLE_ALERT_BAD_TRANSITION;
-//        audit row alert.changed {from, to, note})
+//        audit row alert.changed {from, to, note};
+//        409 CONSOLE_ALERT_IN_CASE when the alert is in a case: it moves with the case)
+//   GET  /api/v1/cases?stage&assignee&overdue=true&before&limit
+//                                              → {cases: CaseRow[], next}       (any; newest first)
+//   GET  /api/v1/cases/:id                     → CaseDetail (alerts, events, entries) (any)
+//   POST /api/v1/cases {title, alertIds, assignee?, note?}
+//                                              → CaseDetail                     (admin, analyst;
+//        audit row case.opened; 404 an alert or the assignee, 409 CONSOLE_CASE_ALERT_TAKEN)
+//   POST /api/v1/cases/:id/stage {stage, note, severity?, outcome?}
+//   POST /api/v1/cases/:id/notes {text}
+//   POST /api/v1/cases/:id/assign {assignee | null}
+//   POST /api/v1/cases/:id/alerts {alertIds}
+//   POST /api/v1/cases/:id/events {events: [{agentId, seq}]}
+//                                              → CaseDetail                     (admin, analyst;
+//        core/console/cases.ts checkCaseChange; audit row case.changed {kind, …, from})
 //   GET  /api/v1/requests?state&agent          → {requests: ExceptionRequestRow[]} (any)
 //   POST /api/v1/requests/:id/decision {approve, note, hours?}
 //                                              → ExceptionRequestRow            (admin, analyst)

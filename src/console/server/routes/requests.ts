@@ -73,6 +73,8 @@ export function requestRoutes(app: FastifyInstance, deps: Deps): void {
       } catch (e) {
         if (isBaomiError(e) && e.code === 'CONSOLE_ALERT_BAD_TRANSITION')
           throw new ApiError('CONSOLE_ALERT_BAD_TRANSITION', e.params);
+        if (isBaomiError(e) && e.code === 'CONSOLE_ALERT_IN_CASE')
+          throw new ApiError('CONSOLE_ALERT_IN_CASE', e.params);
         throw e;
       }
       if (!alert) throw new ApiError('CONSOLE_NOT_FOUND', { what: 'alert', id: String(id) });

@@ -7,6 +7,7 @@ import { m004EventPartitions } from './004-event-partitions.js';
 import { m005Siem } from './005-siem.js';
 import { m006Notify } from './006-notify.js';
 import { m007PersonExport } from './007-person-export.js';
+import { m008Cases } from './008-cases.js';
 
 export const POSTGRES_MIGRATIONS: readonly SqlMigration[] = [
   m001Initial,
@@ -16,5 +17,6 @@ export const POSTGRES_MIGRATIONS: readonly SqlMigration[] = [
   m005Siem,
   m006Notify,
   m007PersonExport,
+  m008Cases,
 ];
 checkNumbering(POSTGRES_MIGRATIONS);

@@ -8,6 +8,7 @@ import { m005Retention } from './005-retention.js';
 import { m006Siem } from './006-siem.js';
 import { m007Notify } from './007-notify.js';
 import { m008PersonExport } from './008-person-export.js';
+import { m009Cases } from './009-cases.js';
 
 export const SQLITE_MIGRATIONS: readonly SqlMigration[] = [
   m001Initial,
@@ -18,5 +19,6 @@ export const SQLITE_MIGRATIONS: readonly SqlMigration[] = [
   m006Siem,
   m007Notify,
   m008PersonExport,
+  m009Cases,
 ];
 checkNumbering(SQLITE_MIGRATIONS);
