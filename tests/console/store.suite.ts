@@ -1823,6 +1823,7 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
               events: want.length,
               requests: wantRequests ? 1 : 0,
               alerts: wantAlerts,
+              cases: 0,
             });
             const events = await drain<StoredEvent, EventKey>(
               (after, n) => reader.events(after, n),
@@ -1872,7 +1873,7 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
         await next.close();
         // Nobody of that name: an empty export, not an error.
         const nobody = await store.openPersonExport('nobody');
-        expect(await nobody.counts()).toEqual({ events: 0, requests: 0, alerts: 0 });
+        expect(await nobody.counts()).toEqual({ events: 0, requests: 0, alerts: 0, cases: 0 });
         expect(await nobody.events(null, 10)).toEqual([]);
         await nobody.close();
       });

@@ -680,7 +680,13 @@ export class MemoryConsoleStore implements ConsoleStore {
     return {
       async counts() {
         await check();
-        return { events: events.length, requests: requests.length, alerts: alerts.length };
+        // No cases in the twin (see openCase above): none name anyone.
+        return {
+          events: events.length,
+          requests: requests.length,
+          alerts: alerts.length,
+          cases: 0,
+        };
       },
       async events(after, limit) {
         await check();
@@ -697,6 +703,10 @@ export class MemoryConsoleStore implements ConsoleStore {
               (r.requestedAt === after.requestedAt && r.id > after.id),
           )
           .slice(0, limit);
+      },
+      async cases() {
+        await check();
+        return [];
       },
       async alerts(afterId, limit) {
         await check();

@@ -19,6 +19,7 @@ import {
   checkCaseChange,
   highestSeverity,
 } from '../../core/console/cases.js';
+import { type ExportedCase, exportedCase } from '../../core/console/person-export.js';
 import { BaomiError } from '../../core/errors.js';
 import type { Severity } from '../../core/events/types.js';
 import type { Row } from './rows.js';
@@ -349,4 +350,75 @@ export function alertInCase(id: number, caseId: number): BaomiError {
 export function caseSql(sql: string, lock = false): string {
   let n = 0;
   return sql.replace(/\?/g, () => `$${++n}`) + (lock ? ' FOR UPDATE' : '');
+}
+
+/** The cases that name `user` (an alert about them, or one of their events attached), by id
+ *  after `afterId`, each cut to what is about them (person-export.ts exportedCase). Read-only:
+ *  run inside the export's snapshot. */
+export function* personCases(
+  user: string,
+  afterId: number,
+  n: number,
+): CaseProgram<ExportedCase[]> {
+  const ids = yield {
+    sql: `SELECT id FROM cases WHERE id > ? AND (${NAMES_PERSON}) ORDER BY id LIMIT ?`,
+    params: [afterId, user, user, n],
+  };
+  const out: ExportedCase[] = [];
+  for (const r of ids) {
+    const id = Number(r.id);
+    const c = (yield* getCase(id))!;
+    const alerts = yield {
+      sql: `SELECT ca.alert_id FROM case_alerts ca JOIN alerts a ON a.id = ca.alert_id
+            WHERE ca.case_id = ? AND a.user_name = ?`,
+      params: [id, user],
+    };
+    const events = yield {
+      sql: `SELECT ce.agent_id, ce.seq FROM case_events ce
+            JOIN events e ON e.agent_id = ce.agent_id AND e.seq = ce.seq
+            WHERE ce.case_id = ? AND e.user_name = ?`,
+      params: [id, user],
+    };
+    out.push(
+      exportedCase(c, {
+        alerts: new Set(alerts.map((a) => Number(a.alert_id))),
+        events: new Set(events.map((e) => `${e.agent_id}:${e.seq}`)),
+      }),
+    );
+  }
+  return out;
+}
+
+/** A case names the person: `?` twice, the user. */
+export const NAMES_PERSON = `id IN (SELECT ca.case_id FROM case_alerts ca JOIN alerts a ON a.id = ca.alert_id
+        WHERE a.user_name = ?)
+     OR id IN (SELECT ce.case_id FROM case_events ce
+        JOIN events e ON e.agent_id = ce.agent_id AND e.seq = ce.seq WHERE e.user_name = ?)`;
+
+/** Runs a read-only case program synchronously (SQLite's snapshot connection). */
+export function runCaseSync<T>(
+  prog: CaseProgram<T>,
+  all: (sql: string, params: unknown[]) => Row[],
+): T {
+  let r = prog.next();
+  while (!r.done) {
+    const step = r.value;
+    if ('audit' in step) throw new Error('a read-only case program wrote an audit row');
+    r = prog.next(all(step.sql, step.params));
+  }
+  return r.value;
+}
+
+/** Runs a read-only case program on PostgreSQL (statements numbered by caseSql). */
+export async function runCaseAsync<T>(
+  prog: CaseProgram<T>,
+  all: (sql: string, params: unknown[]) => Promise<Row[]>,
+): Promise<T> {
+  let r = prog.next();
+  while (!r.done) {
+    const step = r.value;
+    if ('audit' in step) throw new Error('a read-only case program wrote an audit row');
+    r = prog.next(await all(caseSql(step.sql, step.lock), step.params));
+  }
+  return r.value;
 }

@@ -2,6 +2,7 @@
 // written once for both engines (sql.ts Params: placeholders differ, nothing else does but
 // the JSON of heartbeats). Every value is a parameter: a person's name comes from staff, and
 // it is whatever text a workstation reported as its seat user.
+import { NAMES_PERSON } from './cases-sql.js';
 import type { EventKey } from './cursor.js';
 import type { Row } from './rows.js';
 import { type Engine, EVENT_COLUMNS, Params } from './sql.js';
@@ -52,7 +53,8 @@ export function personCountsSql(engine: Engine, user: string) {
   const sql = `SELECT
       (SELECT count(*) FROM events WHERE user_name = ${p.add(user)}) AS events,
       (SELECT count(*) FROM requests WHERE user_name = ${p.add(user)}) AS requests,
-      (SELECT count(*) FROM alerts WHERE user_name = ${p.add(user)}) AS alerts`;
+      (SELECT count(*) FROM alerts WHERE user_name = ${p.add(user)}) AS alerts,
+      (SELECT count(*) FROM cases WHERE ${NAMES_PERSON.replace(/\?/g, () => p.add(user))}) AS cases`;
   return { sql, values: p.values };
 }
 

@@ -19,6 +19,7 @@ import {
   shortestAge,
 } from '../../core/console/config/retention.js';
 import { type PartitionSize, partitionsToCreate } from '../../core/console/partitions.js';
+import type { ExportedCase } from '../../core/console/person-export.js';
 import { BaomiError } from '../../core/errors.js';
 import type { BaomiEvent, Json } from '../../core/events/types.js';
 import { exceptionEffects, type PlannedAlert, planIngest } from '../../core/sync/ingest.js';
@@ -32,6 +33,8 @@ import {
   getCase,
   listCases,
   openCase,
+  personCases,
+  runCaseAsync,
 } from './cases-sql.js';
 import type { EventKey } from './cursor.js';
 import { isPostgresUnavailable, mapDbError } from './errors.js';
@@ -1437,7 +1440,12 @@ class PostgresPersonExport implements PersonExportReader {
 
   async counts(): Promise<PersonCounts> {
     const r = (await this.all(personCountsSql('postgres', this.user)))[0]!;
-    return { events: Number(r.events), requests: Number(r.requests), alerts: Number(r.alerts) };
+    return {
+      events: Number(r.events),
+      requests: Number(r.requests),
+      alerts: Number(r.alerts),
+      cases: Number(r.cases),
+    };
   }
 
   async events(after: EventKey | null, limit: number): Promise<StoredEvent[]> {
@@ -1450,6 +1458,12 @@ class PostgresPersonExport implements PersonExportReader {
 
   async alerts(afterId: number, limit: number): Promise<AlertRow[]> {
     return (await this.all(personAlertsSql('postgres', this.user, afterId, limit))).map(toAlert);
+  }
+
+  async cases(afterId: number, limit: number): Promise<ExportedCase[]> {
+    return runCaseAsync(personCases(this.user, afterId, limit), (sql, values) =>
+      this.all({ sql, values }),
+    );
   }
 
   async close(): Promise<void> {

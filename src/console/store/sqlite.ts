@@ -12,6 +12,7 @@ import { auditHash } from '../../core/console/audit.js';
 import type { CaseChange, CaseFilter, CaseOpen, CaseRow } from '../../core/console/cases.js';
 import { type RetentionRules, shortestAge } from '../../core/console/config/retention.js';
 import type { PartitionSize } from '../../core/console/partitions.js';
+import type { ExportedCase } from '../../core/console/person-export.js';
 import { BaomiError } from '../../core/errors.js';
 import type { BaomiEvent, Json } from '../../core/events/types.js';
 import { exceptionEffects, type PlannedAlert, planIngest } from '../../core/sync/ingest.js';
@@ -24,6 +25,8 @@ import {
   getCase,
   listCases,
   openCase,
+  personCases,
+  runCaseSync,
 } from './cases-sql.js';
 import type { EventKey } from './cursor.js';
 import { mapDbError } from './errors.js';
@@ -1430,7 +1433,12 @@ class SqlitePersonExport implements PersonExportReader {
 
   async counts(): Promise<PersonCounts> {
     const r = this.all(personCountsSql('sqlite', this.user))[0]!;
-    return { events: Number(r.events), requests: Number(r.requests), alerts: Number(r.alerts) };
+    return {
+      events: Number(r.events),
+      requests: Number(r.requests),
+      alerts: Number(r.alerts),
+      cases: Number(r.cases),
+    };
   }
 
   async events(after: EventKey | null, limit: number): Promise<StoredEvent[]> {
@@ -1443,6 +1451,12 @@ class SqlitePersonExport implements PersonExportReader {
 
   async alerts(afterId: number, limit: number): Promise<AlertRow[]> {
     return this.all(personAlertsSql('sqlite', this.user, afterId, limit)).map(toAlert);
+  }
+
+  async cases(afterId: number, limit: number): Promise<ExportedCase[]> {
+    return runCaseSync(personCases(this.user, afterId, limit), (sql, values) =>
+      this.all({ sql, values }),
+    );
   }
 
   async close(): Promise<void> {

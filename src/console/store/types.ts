@@ -24,6 +24,7 @@ import type {
 } from '../../core/console/cases.js';
 import type { RetentionRules } from '../../core/console/config/retention.js';
 import type { PartitionSize } from '../../core/console/partitions.js';
+import type { ExportedCase } from '../../core/console/person-export.js';
 import type { BaomiEvent, Json, Severity } from '../../core/events/types.js';
 import type { EventKey } from './cursor.js';
 import type {
@@ -664,6 +665,7 @@ export interface PersonCounts {
   events: number;
   requests: number;
   alerts: number;
+  cases: number;
 }
 
 /** Keyset position in a person's requests: ordered by (requestedAt, id). */
@@ -681,6 +683,8 @@ export interface PersonExportReader {
   requests(after: RequestKey | null, limit: number): Promise<ExceptionRequestRow[]>;
   /** By id, after `afterId`. */
   alerts(afterId: number, limit: number): Promise<AlertRow[]>;
+  /** The cases that name the person, by id after `afterId` (cases-sql.ts personCases). */
+  cases(afterId: number, limit: number): Promise<ExportedCase[]>;
   /** Ends the snapshot and gives its connection back; safe to call twice. */
   close(): Promise<void>;
 }

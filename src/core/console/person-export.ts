@@ -12,27 +12,30 @@
 //     ],
 //     "requests":[ … ],
 //     "alerts":[ … ],
-//     "cases":null,
-//     "counts":{"events":N,"requests":N,"alerts":N,"cases":0,"rows":N}}
+//     "cases":[ … ],
+//     "counts":{"events":N,"requests":N,"alerts":N,"cases":N,"rows":N}}
 // - CSV (RFC 4180, CRLF): a header, an `export` row (who, when, the audit row), one row per
-//   record with a `record` column (event | request | alert) and stable columns, and an `end`
-//   row whose `data` holds the counts.
+//   record with a `record` column (event | request | alert | case) and stable columns, and an
+//   `end` row whose `data` holds the counts.
 //
 // SECURITY: every string in it came from a workstation (paths, host names, the user name
 // itself) or from staff: hostile. A CSV cell that a spreadsheet would run as a formula (it
 // starts with = + - @, a tab or a CR, or their full-width forms) gets a leading apostrophe;
 // so does a cell that starts with an apostrophe, so reading it back (strip one) is exact.
-// Cases: issue 13 adds them. The `cases` section is null and the notes say why; CASES_SEAM
-// marks the place to add the section (JSON section, CSV record kind, counts.cases).
+// Cases (core/console/cases.ts) that name the person: a case gathering an alert about them or
+// holding one of their events. A case may also hold other people's alerts and events: those
+// are withheld (only how many: `otherRecords`), and the history's lists of alerts and events
+// are cut to the person's own (exportedCase). The staff's notes are the person's data too.
 import type { BaomiEvent, Json, Severity } from '../events/types.js';
 import type { AlertStage } from './alerts.js';
+import type { CaseEntry, CaseEventRef, CaseRow } from './cases.js';
 
 export const PERSON_EXPORT_FORMAT = 'baomi-person-export/1';
 export const PERSON_EXPORT_FORMATS = ['json', 'csv'] as const;
 export type PersonExportFormat = (typeof PERSON_EXPORT_FORMATS)[number];
 
-/** The kinds of record, in the order of the sections. (CASES_SEAM: 'case' joins them.) */
-export const PERSON_RECORD_KINDS = ['event', 'request', 'alert'] as const;
+/** The kinds of record, in the order of the sections. */
+export const PERSON_RECORD_KINDS = ['event', 'request', 'alert', 'case'] as const;
 export type PersonRecordKind = (typeof PERSON_RECORD_KINDS)[number];
 
 /** An event as the console stores it (the agent's event plus where and when it arrived). */
@@ -76,6 +79,47 @@ export interface ExportedAlert {
   stateNote?: string;
 }
 
+/** A case that names the person, cut to what is about them (exportedCase). */
+export interface ExportedCase extends Omit<CaseRow, 'alertIds'> {
+  /** The person's alerts in it. */
+  alertIds: number[];
+  /** The person's events attached to it. */
+  events: CaseEventRef[];
+  /** Alerts and events in it about other people: withheld, only counted. */
+  otherRecords: number;
+  /** Its history: who did what when (lists of alerts and events cut to the person's). */
+  entries: CaseEntry[];
+}
+
+/** A case as the person's export shows it: other people's alerts and events left out. */
+export function exportedCase(
+  c: CaseRow & { events: CaseEventRef[]; entries: CaseEntry[] },
+  mine: { alerts: ReadonlySet<number>; events: ReadonlySet<string> },
+): ExportedCase {
+  const ref = (e: CaseEventRef) => `${e.agentId}:${e.seq}`;
+  const alertIds = c.alertIds.filter((id) => mine.alerts.has(id));
+  const events = c.events.filter((e) => mine.events.has(ref(e)));
+  const keep = (k: string, v: unknown): unknown => {
+    if (!Array.isArray(v)) return v;
+    if (k === 'alerts' || (k === 'added' && v.every((x) => typeof x === 'number')))
+      return v.filter((x) => mine.alerts.has(x as number));
+    if (k === 'added') return v.filter((x) => mine.events.has(String(x)));
+    return v;
+  };
+  return {
+    ...c,
+    alertIds,
+    events,
+    otherRecords: c.alertIds.length - alertIds.length + (c.events.length - events.length),
+    entries: c.entries.map((e) => ({
+      ...e,
+      data: Object.fromEntries(
+        Object.entries(e.data).map(([k, v]) => [k, keep(k, v)]),
+      ) as CaseEntry['data'],
+    })),
+  };
+}
+
 export interface PersonExportHeader {
   format: typeof PERSON_EXPORT_FORMAT;
   user: string;
@@ -90,7 +134,6 @@ export interface PersonExportCounts {
   events: number;
   requests: number;
   alerts: number;
-  /** Always 0 until issue 13 (CASES_SEAM). */
   cases: number;
   /** Every record row of the export (events + requests + alerts + cases). */
   rows: number;
@@ -109,8 +152,9 @@ export const PERSON_EXPORT_NOTES: PersonExportHeader['notes'] = [
       '事件、例外申请和告警按此用户名精确匹配（区分大小写）。文件所有者是此人、但修改时登录的是他人的记录不在本导出中。',
   },
   {
-    en: 'Cases: this console does not keep cases yet; the cases section is empty (null) for that reason, not because none name this person.',
-    'zh-CN': '案件：本控制台尚未保存案件，因此案件部分为空（null），并非没有涉及此人的案件。',
+    en: 'Cases are those that gather an alert about this person or hold one of their events, with their history and staff notes; other people’s alerts and events in a case are withheld (otherRecords counts them).',
+    'zh-CN':
+      '案件指汇集了涉及此人的告警或包含其事件的案件，附其处理记录和工作人员备注；案件中涉及他人的告警和事件不导出（otherRecords 为其数量）。',
   },
   {
     en: 'Approval tokens of exception requests are withheld (tokenIssued says whether one was issued).',
@@ -118,13 +162,13 @@ export const PERSON_EXPORT_NOTES: PersonExportHeader['notes'] = [
   },
 ];
 
-export function countsOf(c: { events: number; requests: number; alerts: number }) {
+export function countsOf(c: { events: number; requests: number; alerts: number; cases: number }) {
   const counts: PersonExportCounts = {
     events: c.events,
     requests: c.requests,
     alerts: c.alerts,
-    cases: 0,
-    rows: c.events + c.requests + c.alerts,
+    cases: c.cases,
+    rows: c.events + c.requests + c.alerts + c.cases,
   };
   return counts;
 }
@@ -136,6 +180,7 @@ export const JSON_SECTIONS: Record<PersonRecordKind, string> = {
   event: 'events',
   request: 'requests',
   alert: 'alerts',
+  case: 'cases',
 };
 
 /** The first line: the document's fields before the sections (ends with a comma). */
@@ -157,9 +202,9 @@ export function jsonSectionClose(): string {
   return '],\n';
 }
 
-/** The last line: the cases seam and the counts, closing the document. */
+/** The last line: the counts, closing the document. */
 export function jsonTail(counts: PersonExportCounts): string {
-  return `"cases":null,\n"counts":${JSON.stringify(counts)}}\n`;
+  return `"counts":${JSON.stringify(counts)}}\n`;
 }
 
 /** A record line of the JSON form (a line after the first that starts an object). */
@@ -310,6 +355,19 @@ export function csvAlertRow(a: ExportedAlert): string {
     state_by: a.stateBy,
     state_at: a.stateAt,
     state_note: a.stateNote,
+  });
+}
+
+export function csvCaseRow(c: ExportedCase): string {
+  const { id, openedAt, severity, stage, ...rest } = c;
+  return csvLine({
+    record: 'case',
+    id,
+    ts: openedAt,
+    time: iso(openedAt),
+    severity,
+    state: stage,
+    data: JSON.stringify(rest),
   });
 }
 

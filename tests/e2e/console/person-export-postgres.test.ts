@@ -73,7 +73,7 @@ describe.skipIf(why !== null)(`PostgreSQL migration 007${why ? ` (skipped: ${why
       ['alert.raised', 1, 'zhang'],
     ]);
     const reader = await store.openPersonExport('zhang');
-    expect(await reader.counts()).toEqual({ events: 1, requests: 0, alerts: 1 });
+    expect(await reader.counts()).toEqual({ events: 1, requests: 0, alerts: 1, cases: 0 });
     await reader.close();
     await store.close();
     // The events section is a range of the person's index (the planner told not to scan).

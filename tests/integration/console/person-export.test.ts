@@ -16,6 +16,7 @@ import {
   CsvReader,
   decodeCsvCell,
   type ExportedAlert,
+  type ExportedCase,
   type ExportedEvent,
   type ExportedRequest,
   type PersonExportCounts,
@@ -53,7 +54,7 @@ interface Doc {
   events: ExportedEvent[];
   requests: ExportedRequest[];
   alerts: ExportedAlert[];
-  cases: null;
+  cases: ExportedCase[];
   counts: PersonExportCounts;
 }
 
@@ -113,6 +114,49 @@ async function fleet(h: RealHarness) {
     note: FORMULAS[2]!,
     token: 'BMX1.secret.token',
   });
+  return cases(h);
+}
+
+/** Cases: A gathers PERSON's own alert and holds an event of PERSON and one of 张三; B
+ *  gathers the gap (nobody's) and holds another event of PERSON (it names PERSON through it). */
+async function cases(h: RealHarness) {
+  const alerts = await h.real.listAlerts({ limit: 10 });
+  const mineAlert = alerts.find((a) => a.user === PERSON && a.type === 'alert.raised')!;
+  const gap = alerts.find((a) => a.type === 'sync.gap')!;
+  const events = (await h.real.queryEvents({ order: 'asc', limit: 1000 })).events;
+  const [mine1, mine2] = events.filter((e) => e.user === PERSON);
+  const theirs = events.find((e) => e.user === '张三')!;
+  const at = 1_800_000_000_200;
+  const audit = (c: { id: number }) => ({
+    ts: at,
+    actor: 'ana',
+    action: 'case.changed',
+    ip: '127.0.0.1',
+    target: `case:${c.id}`,
+    details: {},
+  });
+  const ref = (e: StoredEvent) => ({ agentId: e.agentId, seq: e.seq });
+  const by = { by: 'ana', at };
+  const a = await h.real.openCase(
+    { title: FORMULAS[0]!, alertIds: [mineAlert.id], note: HOSTILE[1]!, ...by },
+    audit,
+  );
+  await h.real.changeCase(
+    a.id,
+    { kind: 'events', events: [ref(mine1!), ref(theirs)], ...by },
+    audit,
+  );
+  await h.real.changeCase(a.id, { kind: 'note', text: FORMULAS[1]!, ...by }, audit);
+  const b = await h.real.openCase({ title: 'gap', alertIds: [gap.id], ...by }, audit);
+  await h.real.changeCase(b.id, { kind: 'events', events: [ref(mine2!)], ...by }, audit);
+  return {
+    a: a.id,
+    b: b.id,
+    mineAlert: mineAlert.id,
+    mine1: ref(mine1!),
+    mine2: ref(mine2!),
+    theirs: ref(theirs),
+  };
 }
 
 /** The CSV read back into the JSON document's shape. */
@@ -126,6 +170,7 @@ function fromCsv(text: string) {
     events: [] as ExportedEvent[],
     requests: [] as ExportedRequest[],
     alerts: [] as ExportedAlert[],
+    cases: [] as ExportedCase[],
     head: null as Record<string, unknown> | null,
     counts: null as PersonExportCounts | null,
   };
@@ -191,6 +236,15 @@ function fromCsv(text: string) {
           ...opt('stateNote', c.state_note),
         });
         break;
+      case 'case':
+        doc.cases.push({
+          id: num(c.id)!,
+          openedAt: num(c.ts)!,
+          severity: c.severity as ExportedCase['severity'],
+          stage: c.state as ExportedCase['stage'],
+          ...JSON.parse(c.data!),
+        });
+        break;
       case 'end':
         doc.counts = JSON.parse(c.data!) as PersonExportCounts;
         break;
@@ -206,8 +260,8 @@ async function setup() {
   const h = await makeRealConsole({ limits: { perIp: 100_000 } });
   open.push(h);
   const s = await staff(h);
-  await fleet(h);
-  return { h, s };
+  const ids = await fleet(h);
+  return { h, s, ids };
 }
 
 async function exportOf(h: RealHarness, as: Login, user: string, format?: string) {
@@ -218,7 +272,7 @@ async function exportOf(h: RealHarness, as: Login, user: string, format?: string
 
 describe('GET /api/v1/people/:user/export', () => {
   it('holds exactly the person’s events, requests and alerts; CSV reads back as the JSON', async () => {
-    const { h, s } = await setup();
+    const { h, s, ids } = await setup();
     const all = (await h.real.queryEvents({ order: 'asc', limit: 1000 })).events;
     const mine = all.filter((e) => e.user === PERSON);
     expect(mine.length).toBeGreaterThan(10);
@@ -231,10 +285,22 @@ describe('GET /api/v1/people/:user/export', () => {
       format: 'baomi-person-export/1',
       user: PERSON,
       exportedBy: 'aud',
-      cases: null,
     });
     expect(Object.keys(doc).at(-1)).toBe('counts');
-    expect(doc.notes.map((n) => n.en).join(' ')).toMatch(/does not keep cases yet/);
+    expect(doc.notes.map((n) => n.en).join(' ')).toMatch(/other people’s alerts and events/);
+    // Cases: A through PERSON's alert, B through PERSON's event; others' records withheld.
+    expect(doc.cases.map((c) => [c.id, c.alertIds, c.events, c.otherRecords])).toEqual([
+      [ids.a, [ids.mineAlert], [ids.mine1], 1],
+      [ids.b, [], [ids.mine2], 1],
+    ]);
+    expect(
+      doc.cases[0]!.entries.map((e) => [e.kind, e.data.added ?? e.data.alerts ?? e.data.text]),
+    ).toEqual([
+      ['opened', [ids.mineAlert]],
+      ['events', [`${ids.mine1.agentId}:${ids.mine1.seq}`]],
+      ['note', FORMULAS[1]],
+    ]);
+    expect(JSON.stringify(doc.cases)).not.toContain(`"${ids.theirs.agentId}:${ids.theirs.seq}"`);
     // Events: exactly the person's, oldest first, as stored (hashes hold).
     const key = (e: StoredEvent | ExportedEvent) => [e.ts, e.agentId, e.seq];
     expect(doc.events).toEqual(
@@ -258,8 +324,8 @@ describe('GET /api/v1/people/:user/export', () => {
       events: mine.length,
       requests: 2,
       alerts: 2,
-      cases: 0,
-      rows: mine.length + 4,
+      cases: 2,
+      rows: mine.length + 6,
     });
     // One record per line: the structure the staff CLI counts.
     const lines = json.body.trimEnd().split('\n');
@@ -273,6 +339,7 @@ describe('GET /api/v1/people/:user/export', () => {
     expect(back.doc.events).toEqual(doc.events);
     expect(back.doc.requests).toEqual(doc.requests);
     expect(back.doc.alerts).toEqual(doc.alerts);
+    expect(back.doc.cases).toEqual(doc.cases);
     expect(back.doc.counts).toEqual(doc.counts);
     expect(back.doc.head).toMatchObject({
       user: PERSON,
@@ -296,6 +363,11 @@ describe('GET /api/v1/people/:user/export', () => {
       expect(doc.events).toHaveLength(want.length);
       expect(doc.requests.every((r) => r.user === other)).toBe(true);
     }
+    // 张三's event is in case A: the case is in 张三's export, cut to that one event.
+    const zhang = JSON.parse((await exportOf(h, s.admin, '张三')).body) as Doc;
+    expect(zhang.cases.map((c) => [c.alertIds, c.events.length, c.otherRecords])).toEqual([
+      [[], 1, 2],
+    ]);
     const nobody = JSON.parse((await exportOf(h, s.admin, 'nobody@example')).body) as Doc;
     expect(nobody.counts).toEqual({ events: 0, requests: 0, alerts: 0, cases: 0, rows: 0 });
     expect(nobody.events).toEqual([]);
@@ -347,6 +419,7 @@ describe('GET /api/v1/people/:user/export', () => {
               },
               requests: (after, n) => r.requests(after, n),
               alerts: (after, n) => r.alerts(after, n),
+              cases: (after, n) => r.cases(after, n),
               close: () => r.close(),
             };
           };
@@ -456,6 +529,7 @@ describe('GET /api/v1/people/:user/export', () => {
               events: (after, n) => r.events(after, n),
               requests: (after, n) => r.requests(after, n),
               alerts: (after, n) => r.alerts(after, n),
+              cases: (after, n) => r.cases(after, n),
               close: async () => {
                 closed++;
                 await r.close();

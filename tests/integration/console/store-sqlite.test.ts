@@ -257,7 +257,7 @@ describe('console store: sqlite only', () => {
       ['alert.raised', 1, 'zhang'],
     ]);
     const reader = await store.openPersonExport('zhang');
-    expect(await reader.counts()).toEqual({ events: 1, requests: 0, alerts: 1 });
+    expect(await reader.counts()).toEqual({ events: 1, requests: 0, alerts: 1, cases: 0 });
     await reader.close();
     await store.close();
     const db = new Database(join(dataDir, 'console.db'), { readonly: true });

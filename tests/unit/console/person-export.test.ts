@@ -81,8 +81,8 @@ describe('CSV cells', () => {
   });
 
   it('the end row and the JSON tail carry the counts; anything else is not an end', () => {
-    const counts = countsOf({ events: 3, requests: 1, alerts: 2 });
-    expect(counts).toEqual({ events: 3, requests: 1, alerts: 2, cases: 0, rows: 6 });
+    const counts = countsOf({ events: 3, requests: 1, alerts: 2, cases: 4 });
+    expect(counts).toEqual({ events: 3, requests: 1, alerts: 2, cases: 4, rows: 10 });
     const r = new CsvReader();
     const [end] = r.push(csvEndRow(counts));
     expect(end).toHaveLength(CSV_COLUMNS.length);

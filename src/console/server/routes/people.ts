@@ -21,12 +21,14 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   countsOf,
   csvAlertRow,
+  csvCaseRow,
   csvEndRow,
   csvEventRow,
   csvHeaderLine,
   csvHeadRow,
   csvRequestRow,
   type ExportedAlert,
+  type ExportedCase,
   type ExportedRequest,
   jsonHead,
   jsonRecord,
@@ -36,6 +38,7 @@ import {
   PERSON_EXPORT_FORMAT,
   PERSON_EXPORT_FORMATS,
   PERSON_EXPORT_NOTES,
+  PERSON_RECORD_KINDS,
   type PersonExportCounts,
   type PersonExportFormat,
   type PersonExportHeader,
@@ -55,6 +58,8 @@ import { S } from '../schemas.js';
 
 /** Rows read per page of each section. */
 export const PAGE = 1000;
+/** Cases read per page (each with its alerts, events and history). */
+export const CASE_PAGE = 100;
 /** A client that reads nothing for this long is cut off (the snapshot holds a connection). */
 export const EXPORT_IDLE_MS = 120_000;
 /** The longest user name taken (events store what agents sent; agents send seat user names). */
@@ -107,11 +112,19 @@ async function* section(
       if (page.length < PAGE) return;
       last = page.at(-1);
     }
-  } else {
+  } else if (kind === 'alert') {
     for (let afterId = 0; ; ) {
       const page = await reader.alerts(afterId, PAGE);
       if (page.length) yield page.map(exportedAlert);
       if (page.length < PAGE) return;
+      afterId = page.at(-1)!.id;
+    }
+  } else {
+    // A case carries its history: fewer per page.
+    for (let afterId = 0; ; ) {
+      const page: ExportedCase[] = await reader.cases(afterId, CASE_PAGE);
+      if (page.length) yield page;
+      if (page.length < CASE_PAGE) return;
       afterId = page.at(-1)!.id;
     }
   }
@@ -121,6 +134,7 @@ const CSV_ROW: Record<PersonRecordKind, (r: never) => string> = {
   event: csvEventRow as (r: never) => string,
   request: csvRequestRow as (r: never) => string,
   alert: csvAlertRow as (r: never) => string,
+  case: csvCaseRow as (r: never) => string,
 };
 
 /** The export's text, chunk by chunk (one chunk per page). Closes the reader at the end, on a
@@ -132,10 +146,10 @@ async function* render(
   expected: PersonExportCounts,
   req: FastifyRequest,
 ): AsyncGenerator<string> {
-  const streamed = { event: 0, request: 0, alert: 0 };
+  const streamed = { event: 0, request: 0, alert: 0, case: 0 };
   try {
     yield format === 'json' ? jsonHead(head) : csvHeaderLine() + csvHeadRow(head);
-    for (const kind of ['event', 'request', 'alert'] as const) {
+    for (const kind of PERSON_RECORD_KINDS) {
       if (format === 'json') yield jsonSectionOpen(kind);
       for await (const page of section(reader, kind)) {
         let chunk = '';
@@ -148,11 +162,11 @@ async function* render(
       }
       if (format === 'json') yield jsonSectionClose();
     }
-    // CASES_SEAM (issue 13): the cases that name the person go here, as a section of their own.
     const counts = countsOf({
       events: streamed.event,
       requests: streamed.request,
       alerts: streamed.alert,
+      cases: streamed.case,
     });
     if (counts.rows !== expected.rows)
       // One snapshot: this does not happen unless the store breaks its contract. The file
@@ -199,6 +213,7 @@ export function peopleRoutes(app: FastifyInstance, deps: Deps): void {
         events: (after, n) => snapshot.events(after, n),
         requests: (after, n) => snapshot.requests(after, n),
         alerts: (after, n) => snapshot.alerts(after, n),
+        cases: (after, n) => snapshot.cases(after, n),
         close: () => {
           closing ??= snapshot.close();
           return closing;
