@@ -37,6 +37,15 @@ module.exports = {
       to: { path: '^electron$|node_modules/electron/' },
     },
     {
+      name: 'web-ui-imports-core-and-ui',
+      comment:
+        'The console web UI (src/console/web, DESIGN.md) runs in a browser: core types and ' +
+        'shared UI only, never the server, the store or node: modules.',
+      severity: 'error',
+      from: { path: '^src/console/web/' },
+      to: { path: '^src/|^(node:)', pathNot: '^src/(core|ui|console/web)/' },
+    },
+    {
       name: 'platform-imports-core-only',
       severity: 'error',
       from: { path: '^src/platform/' },

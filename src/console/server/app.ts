@@ -60,6 +60,7 @@ import { requestRoutes } from './routes/requests.js';
 import { sessionRoutes } from './routes/session.js';
 import { syncRoutes } from './routes/sync.js';
 import { SILENT_INTERVALS } from './views.js';
+import { CONTENT_SECURITY_POLICY, DEFAULT_WEB_DIR, webRoutes } from './web.js';
 import { buildWorkers, type ConsoleWorker } from './workers.js';
 
 /** After a start, how long before any agent may be flagged silent (see the header). */
@@ -114,6 +115,8 @@ export interface ConsoleOptions {
   timers?: boolean;
   /** Run the background workers (workers.ts; default: as timers). */
   workers?: boolean;
+  /** The built web UI (web.ts; default DEFAULT_WEB_DIR). */
+  webDir?: string;
 }
 
 /** What tests and the CLI reach beside the routes. */
@@ -236,7 +239,11 @@ export function buildConsole(o: ConsoleOptions): FastifyInstance {
   });
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
-    reply.header('cache-control', 'no-store');
+    reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
+    reply.header('x-frame-options', 'DENY');
+    reply.header('referrer-policy', 'no-referrer');
+    // The web UI's files say how long they may be kept (web.ts); everything else: never.
+    if (!reply.getHeader('cache-control')) reply.header('cache-control', 'no-store');
     return payload;
   });
   app.addHook('onResponse', async (req, reply) => {
@@ -293,5 +300,6 @@ export function buildConsole(o: ConsoleOptions): FastifyInstance {
     metricsRoutes(api, deps);
     peopleRoutes(api, deps);
   });
+  app.register(async (web) => webRoutes(web, o.webDir ?? DEFAULT_WEB_DIR));
   return app;
 }

@@ -1,0 +1,181 @@
+// Events (issue 13 §4): the filters of `baomi events`, keyset paging (newest first, "load
+// more" follows the console's `next`), an event's detail. Every value from an agent is shown
+// as text.
+import { useEffect, useState } from 'preact/hooks';
+import type { BaomiEvent } from '../../../core/events/types.js';
+import { ApiFailure, api } from '../api.js';
+import { fromLocalInput, summary, when } from '../format.js';
+import { t } from '../i18n.js';
+
+export type ShownEvent = BaomiEvent & { agentId: string; receivedAt: number };
+
+interface Filters {
+  agent: string;
+  user: string;
+  type: string;
+  level: string;
+  severity: string;
+  since: string;
+  until: string;
+  text: string;
+}
+
+const EMPTY: Filters = {
+  agent: '',
+  user: '',
+  type: '',
+  level: '',
+  severity: '',
+  since: '',
+  until: '',
+  text: '',
+};
+const PAGE = 200;
+
+function query(f: Filters, after: string | null): string {
+  const q = new URLSearchParams({ order: 'desc', limit: String(PAGE) });
+  for (const k of ['agent', 'user', 'type', 'level', 'severity', 'text'] as const)
+    if (f[k].trim()) q.set(k, f[k].trim());
+  const since = fromLocalInput(f.since);
+  const until = fromLocalInput(f.until);
+  if (since !== undefined) q.set('since', String(since));
+  if (until !== undefined) q.set('until', String(until));
+  if (after) q.set('after', after);
+  return `/api/v1/events?${q}`;
+}
+
+export function EventsPage(props: { onError: (e: unknown) => void }) {
+  const [draft, setDraft] = useState<Filters>(EMPTY);
+  const [applied, setApplied] = useState<Filters>(EMPTY);
+  const [rows, setRows] = useState<ShownEvent[]>([]);
+  const [next, setNext] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [open, setOpen] = useState<ShownEvent | null>(null);
+
+  async function load(f: Filters, after: string | null) {
+    setBusy(true);
+    try {
+      const page = await api<{ events: ShownEvent[]; next: string | null }>('GET', query(f, after));
+      setRows((old) => (after ? [...old, ...page.events] : page.events));
+      setNext(page.next);
+    } catch (e) {
+      if (!(e instanceof ApiFailure && e.status === 401)) props.onError(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  useEffect(() => {
+    void load(applied, null);
+  }, [applied]);
+
+  const field = (k: keyof Filters, type: 'text' | 'datetime-local' = 'text') => (
+    <label>
+      <span>{t(`events.filter.${k}` as 'events.filter.agent')}</span>
+      <input
+        name={k}
+        type={type as 'text'}
+        value={draft[k]}
+        onInput={(e) => setDraft({ ...draft, [k]: (e.target as HTMLInputElement).value })}
+      />
+    </label>
+  );
+
+  return (
+    <section aria-labelledby="events-h">
+      <h1 id="events-h">{t('events.title')}</h1>
+      <form
+        class="filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setApplied({ ...draft });
+        }}
+      >
+        {field('agent')}
+        {field('user')}
+        {field('type')}
+        {field('level')}
+        <label>
+          <span>{t('events.filter.severity')}</span>
+          <select
+            name="severity"
+            value={draft.severity}
+            onChange={(e) =>
+              setDraft({ ...draft, severity: (e.target as HTMLSelectElement).value })
+            }
+          >
+            <option value="">—</option>
+            {['info', 'low', 'medium', 'high', 'critical'].map((s) => (
+              <option value={s}>{s}</option>
+            ))}
+          </select>
+        </label>
+        {field('since', 'datetime-local')}
+        {field('until', 'datetime-local')}
+        {field('text')}
+        <div class="actions">
+          <button type="submit">{t('common.apply')}</button>
+          <button
+            type="button"
+            onClick={() => {
+              setDraft(EMPTY);
+              setApplied(EMPTY);
+            }}
+          >
+            {t('common.reset')}
+          </button>
+        </div>
+      </form>
+      <p class="muted" aria-live="polite">
+        {busy ? t('common.loading') : t('events.count', { count: rows.length })}
+      </p>
+      <table class="grid" data-testid="events-table">
+        <thead>
+          <tr>
+            <th scope="col">{t('events.col.time')}</th>
+            <th scope="col">{t('events.col.host')}</th>
+            <th scope="col">{t('events.col.user')}</th>
+            <th scope="col">{t('events.col.type')}</th>
+            <th scope="col">{t('events.col.severity')}</th>
+            <th scope="col">{t('events.col.level')}</th>
+            <th scope="col">{t('events.col.data')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((e) => (
+            <tr key={`${e.agentId}:${e.seq}`} class={open === e ? 'selected' : ''}>
+              <td>
+                <button type="button" class="link" onClick={() => setOpen(e)}>
+                  {when(e.ts)}
+                </button>
+              </td>
+              <td>{e.host}</td>
+              <td>{e.user ?? '—'}</td>
+              <td>{e.type}</td>
+              <td>
+                <span class={`sev sev-${e.severity}`}>{e.severity}</span>
+              </td>
+              <td>{e.level ?? ''}</td>
+              <td class="data">{summary(e.data as Record<string, unknown>)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {rows.length === 0 && !busy && <p>{t('common.none')}</p>}
+      {next && (
+        <button type="button" disabled={busy} onClick={() => void load(applied, next)}>
+          {t('common.more')}
+        </button>
+      )}
+      {open && (
+        <aside class="detail" aria-label={t('events.detail', { seq: open.seq, host: open.host })}>
+          <h2>{t('events.detail', { seq: open.seq, host: open.host })}</h2>
+          <button type="button" onClick={() => setOpen(null)}>
+            {t('common.close')}
+          </button>
+          <pre data-testid="event-detail">{JSON.stringify(open, null, 2)}</pre>
+        </aside>
+      )}
+    </section>
+  );
+}
