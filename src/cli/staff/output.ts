@@ -21,6 +21,8 @@ export interface Column<R> {
   cell: (r: R) => string;
   /** The cell is a moment (ms): written with its zone, the header names the zone. */
   time?: (r: R) => number | null;
+  /** What a `time` cell says when there is no moment (default: nothing). */
+  none?: string;
 }
 
 export const out = (s: string): void => {
@@ -36,7 +38,7 @@ export function when(ms: number | null | undefined, utc?: boolean): string {
 }
 
 function cellOf<R>(c: Column<R>, r: R, utc?: boolean): string {
-  return c.time ? when(c.time(r), utc) : c.cell(r);
+  return c.time ? when(c.time(r), utc) || (c.none ?? '') : c.cell(r);
 }
 
 export function tableOf<R>(rows: R[], cols: Column<R>[], t: Translate, utc?: boolean): string {

@@ -37,6 +37,7 @@ export function registerStaffCommands(consoleCmd: Command, { t, configure, run }
 
   const agents = () => import('../commands/staff-agents.js');
   const requests = () => import('../commands/staff-requests.js');
+  const cases = () => import('../commands/staff-cases.js');
   const policy = () => import('../commands/staff-policy.js');
 
   conn(sub(consoleCmd, 'login', t('cli.cmd.staffLogin')), false)
@@ -85,6 +86,46 @@ export function registerStaffCommands(consoleCmd: Command, { t, configure, run }
     .requiredOption('--note <text>', t('cli.opt.staffAlertNote'))
     .option('--utc', t('cli.opt.utc'))
     .action(from(requests, 'alert'));
+  rows(conn(sub(consoleCmd, 'cases', t('cli.cmd.staffCases'))))
+    .option('--stage <stage>', t('cli.opt.staffCaseStageFilter'))
+    .option('--assignee <name>', t('cli.opt.staffCaseAssignee'))
+    .option('--overdue', t('cli.opt.staffCaseOverdue'))
+    .option('--limit <n>', t('cli.opt.staffCaseLimit'))
+    .action(from(cases, 'cases'));
+  // `case ID [one change]`, and `case open …` beside it. Commander reads `case`'s own options
+  // wherever they are written, also after `open`: the ones `open` shares (--console, --note,
+  // --json, …) mean the same there and reach it through optsWithGlobals; the others (--stage,
+  // --assign, …) are refused for `open` as unknown, as commander would.
+  const caseCmd = json(conn(sub(consoleCmd, 'case', t('cli.cmd.staffCase'))))
+    .argument('<id>', t('cli.arg.caseId'))
+    .option('--utc', t('cli.opt.utc'))
+    .option('--stage <stage>', t('cli.opt.staffCaseStage'))
+    .option('--note <text>', t('cli.opt.staffCaseNote'))
+    .option('--severity <severity>', t('cli.opt.staffCaseSeverity'))
+    .option('--outcome <text>', t('cli.opt.staffCaseOutcome'))
+    .option('--add-note <text>', t('cli.opt.staffCaseAddNote'))
+    .option('--assign <name>', t('cli.opt.staffCaseAssign'))
+    .option('--unassign', t('cli.opt.staffCaseUnassign'))
+    .option('--add-alert <id...>', t('cli.opt.staffCaseAddAlert'))
+    .option('--add-event <agent:seq...>', t('cli.opt.staffCaseAddEvent'))
+    .action(from(cases, 'caseCommand'));
+  json(conn(sub(caseCmd, 'open', t('cli.cmd.staffCaseOpen'))))
+    .requiredOption('--title <text>', t('cli.opt.staffCaseTitle'))
+    .requiredOption('--alert <id...>', t('cli.opt.staffCaseAlert'))
+    .option('--assignee <name>', t('cli.opt.staffCaseOpenAssignee'))
+    .option('--note <text>', t('cli.opt.staffCaseOpenNote'))
+    .option('--utc', t('cli.opt.utc'))
+    .hook('preAction', (openCmd) => {
+      for (const o of caseCmd.options) {
+        if (openCmd.options.some((mine) => mine.long === o.long)) continue;
+        if (caseCmd.getOptionValue(o.attributeName()) !== undefined)
+          openCmd.error(`error: unknown option '${o.long}'`, {
+            code: 'commander.unknownOption',
+            exitCode: 2,
+          });
+      }
+    })
+    .action(from(cases, 'caseOpen'));
   rows(conn(sub(consoleCmd, 'requests', t('cli.cmd.staffRequests'))))
     .option('--state <state>', t('cli.opt.staffRequestState'))
     .option('--agent <id>', t('cli.opt.staffAgent'))

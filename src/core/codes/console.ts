@@ -111,6 +111,12 @@ export const CONSOLE_CLIENT_CODES = [
   'CONSOLE_CLIENT_EXPORT_CUT',
   'CONSOLE_CLIENT_OUT_EXISTS',
   'CONSOLE_CLIENT_OUT_FAILED',
+  /** `case ID`: more than one change asked for at once. */
+  'CONSOLE_CLIENT_CASE_CHANGE',
+  /** `case ID`: --stage without --note, or --note/--severity/--outcome without --stage. */
+  'CONSOLE_CLIENT_CASE_STAGE_NOTE',
+  /** `case ID --add-event`: not AGENT:SEQ. */
+  'CONSOLE_CLIENT_BAD_EVENT_REF',
 ] as const;
 export type ConsoleClientCode = (typeof CONSOLE_CLIENT_CODES)[number];
 

@@ -5,12 +5,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { caseChange, entryText, eventRef } from '../../../src/cli/commands/staff-cases.js';
 import { shellWord } from '../../../src/cli/commands/staff-enroll.js';
 import { readSigned, uploadTarget } from '../../../src/cli/commands/staff-policy.js';
+import { cliTranslator } from '../../../src/cli/i18n.js';
 import { isLoopback } from '../../../src/cli/loopback.js';
 import { exitFor } from '../../../src/cli/staff/client.js';
 import { apiToken, connection } from '../../../src/cli/staff/connection.js';
 import { wholeNumber } from '../../../src/cli/staff/open.js';
+import type { CaseEntry } from '../../../src/core/console/cases.js';
 
 const code = (f: () => unknown) => {
   try {
@@ -171,5 +174,90 @@ describe('staff CLI: exit codes, numbers, targets, shell words', () => {
     expect(shellWord('/etc/baomi/console.pem')).toBe('/etc/baomi/console.pem');
     expect(shellWord("/tmp/it's here")).toBe(`'/tmp/it'\\''s here'`);
     expect(shellWord('$(rm -rf /)')).toBe("'$(rm -rf /)'");
+  });
+});
+
+describe('staff CLI: one change of a case', () => {
+  it('reads the flags as one change (or none: show), its stage by name or alias', () => {
+    expect(caseChange({})).toBeNull();
+    expect(caseChange({ stage: 'assessed', note: 'n', severity: 'low' })).toEqual([
+      'stage',
+      { stage: '初步评估', note: 'n', severity: 'low' },
+    ]);
+    expect(caseChange({ stage: '处置', note: 'n', outcome: 'o' })).toEqual([
+      'stage',
+      { stage: '处置', note: 'n', outcome: 'o' },
+    ]);
+    expect(caseChange({ addNote: 't' })).toEqual(['notes', { text: 't' }]);
+    expect(caseChange({ assign: 'ana' })).toEqual(['assign', { assignee: 'ana' }]);
+    expect(caseChange({ unassign: true })).toEqual(['assign', { assignee: null }]);
+    expect(caseChange({ addAlert: ['3', '12'] })).toEqual(['alerts', { alertIds: [3, 12] }]);
+    const agent = '0193a6f2-7c1e-7d41-9f7a-2b6c1e0d4f11';
+    expect(caseChange({ addEvent: [`${agent}:7`] })).toEqual([
+      'events',
+      { events: [{ agentId: agent, seq: 7 }] },
+    ]);
+  });
+
+  it('refuses two changes, a move without its note, move flags alone, bad values (exit 2)', () => {
+    for (const [f, c] of [
+      [{ addNote: 'a', assign: 'b' }, 'CONSOLE_CLIENT_CASE_CHANGE'],
+      [{ stage: '调查', note: 'n', unassign: true }, 'CONSOLE_CLIENT_CASE_CHANGE'],
+      [{ stage: '调查' }, 'CONSOLE_CLIENT_CASE_STAGE_NOTE'],
+      [{ note: 'n' }, 'CONSOLE_CLIENT_CASE_STAGE_NOTE'],
+      [{ outcome: 'o', addNote: 'x' }, 'CONSOLE_CLIENT_CASE_STAGE_NOTE'],
+      [{ stage: 'open', note: 'n' }, 'CLI_BAD_CHOICE'],
+      [{ stage: '调查', note: 'n', severity: 'urgent' }, 'CLI_BAD_CHOICE'],
+      [{ addAlert: ['1', 'x'] }, 'CONSOLE_CLIENT_BAD_NUMBER'],
+      [{ addEvent: ['ws-01'] }, 'CONSOLE_CLIENT_BAD_EVENT_REF'],
+    ] as const)
+      expect(
+        code(() => caseChange(f)),
+        JSON.stringify(f),
+      ).toMatchObject({ code: c, exit: 2 });
+    for (const bad of ['a:0', ':3', 'a:b', 'a:1.5', 'a:99999999999999999'])
+      expect(
+        code(() => eventRef(bad)),
+        bad,
+      ).toMatchObject({ code: 'CONSOLE_CLIENT_BAD_EVENT_REF' });
+  });
+
+  it('says each line of a case’s history in both languages', () => {
+    const entry = (kind: CaseEntry['kind'], data: CaseEntry['data']): CaseEntry => ({
+      id: 1,
+      caseId: 1,
+      ts: 0,
+      actor: 'ana',
+      kind,
+      data,
+    });
+    const host = (id: string) => (id === 'a1' ? 'ws-01' : '');
+    const en = cliTranslator('en');
+    const zh = cliTranslator('zh-CN');
+    const stage = entry('stage', {
+      from: '调查',
+      to: '初步评估',
+      note: 'n',
+      severity: 'low',
+      assessment: 'downgraded',
+      was: 'high',
+    });
+    expect(entryText(en, stage, host)).toBe(
+      '调查 → 初步评估; note: n; severity low (downgraded; was high)',
+    );
+    expect(entryText(zh, stage, host)).toBe(
+      '调查 → 初步评估；说明：n；严重程度 low（降级；原为 high）',
+    );
+    expect(entryText(en, entry('assigned', { from: null, to: 'ana' }), host)).toBe('— → ana');
+    expect(entryText(en, entry('events', { added: ['a1:3', 'b2:4'] }), host)).toBe(
+      'attached ws-01:3, b2:4',
+    );
+    expect(
+      entryText(
+        en,
+        entry('opened', { title: 't', alerts: [1, 2], assignee: null, note: null }),
+        host,
+      ),
+    ).toBe('“t” with alert(s) 1, 2');
   });
 });
