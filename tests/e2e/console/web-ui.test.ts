@@ -167,7 +167,9 @@ describe.skipIf(why !== null)(
       await table.locator('tbody tr button.link').first().click();
       const detail = p.getByTestId('event-detail');
       await detail.waitFor();
-      expect(JSON.parse(await detail.innerText())).toMatchObject({ type: usb.events[0]!.type });
+      expect(JSON.parse((await detail.textContent()) ?? '')).toMatchObject({
+        type: usb.events[0]!.type,
+      });
       expect(await axe(p)).toEqual([]);
     }, 90_000);
 
@@ -187,7 +189,7 @@ describe.skipIf(why !== null)(
       await p.locator('input[name=case-title]').fill(`外发 ${XSS_FILE}`);
       await p.getByRole('button', { name: '用所选告警立案' }).click();
       await p.locator('#case-h').waitFor();
-      expect(await p.locator('#case-h').innerText()).toContain(XSS_FILE);
+      expect(await p.locator('#case-h').textContent()).toContain(XSS_FILE);
       const caseId = Number(/#\/cases\/(\d+)/.exec(p.url())![1]);
 
       const move = async (stage: string, note: string, more: Record<string, string> = {}) => {
@@ -199,24 +201,24 @@ describe.skipIf(why !== null)(
         await p.locator('form.move button[type=submit]').click();
       };
       await move('调查', '开始调查');
-      await expect.poll(() => p.locator('.stages li.current').innerText()).toBe('调查');
+      await expect.poll(() => p.locator('.stages li.current').textContent()).toBe('调查');
       // 初步评估 without the severity found: refused in Chinese, the note kept.
       await move('初步评估', '评估说明');
       const error = p.locator('p.error');
       await error.waitFor();
-      expect(await error.innerText()).toContain('评估后的严重程度');
+      expect(await error.textContent()).toContain('评估后的严重程度');
       expect(await p.locator('form.move input[name=note]').inputValue()).toBe('评估说明');
       await move('初步评估', '评估说明', { severity: 'medium' });
-      await expect.poll(() => p.locator('.stages li.current').innerText()).toBe('初步评估');
+      await expect.poll(() => p.locator('.stages li.current').textContent()).toBe('初步评估');
       expect(await p.locator('p.error').count()).toBe(0); // the refusal no longer stands
-      expect(await p.getByTestId('case-history').innerText()).toContain('降低');
+      expect(await p.getByTestId('case-history').textContent()).toContain('降低');
       await move('处置', '已处置', { outcome: '收回介质，批评教育' });
-      await expect.poll(() => p.locator('.stages li.current').innerText()).toBe('处置');
+      await expect.poll(() => p.locator('.stages li.current').textContent()).toBe('处置');
       await p.locator('input[name=text]').fill('复核完毕');
       await p.locator('form.inline button[type=submit]').click();
-      await expect.poll(() => p.getByTestId('case-history').innerText()).toContain('复核完毕');
+      await expect.poll(() => p.getByTestId('case-history').textContent()).toContain('复核完毕');
       await move('结案', '结案');
-      await expect.poll(() => p.locator('.stages li.current').innerText()).toBe('结案');
+      await expect.poll(() => p.locator('.stages li.current').textContent()).toBe('结案');
       await screenshot(p, 'case.zh-CN');
       expect(await axe(p)).toEqual([]);
 
@@ -253,9 +255,9 @@ describe.skipIf(why !== null)(
       await p.getByTestId('cases-table').locator('tbody tr button.link').first().click();
       await p.locator('#case-h').waitFor();
       expect(await p.locator('form.move').count()).toBe(0);
-      expect(await p.locator('header nav').innerText()).toContain('案件');
+      expect(await p.locator('header nav').textContent()).toContain('案件');
       await p.getByRole('button', { name: 'English' }).click();
-      await expect.poll(() => p.locator('header nav').innerText()).toContain('Cases');
+      await expect.poll(() => p.locator('header nav').textContent()).toContain('Cases');
       await screenshot(p, 'case.en');
       await p.goto(`${c.url}/#/events`);
       await p.getByTestId('events-table').locator('tbody tr').first().waitFor();
