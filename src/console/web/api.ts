@@ -78,6 +78,15 @@ export async function logout(): Promise<void> {
   }
 }
 
+/** Ends every session of this staff account, on every browser (POST /logout-all). */
+export async function logoutEverywhere(): Promise<void> {
+  try {
+    await api('POST', '/api/v1/logout-all');
+  } finally {
+    sessionStorage.removeItem(CSRF);
+  }
+}
+
 /** Who is logged in (null: nobody, or the session ended). */
 export async function me(): Promise<Me | null> {
   if (!sessionStorage.getItem(CSRF)) return null;

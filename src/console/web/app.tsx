@@ -3,7 +3,7 @@
 // person's language. A session that ends mid-work brings the login over the page (which stays
 // mounted underneath, forms and all).
 import { useEffect, useState } from 'preact/hooks';
-import { ApiFailure, logout, type Me, me, whenExpired } from './api.js';
+import { ApiFailure, logout, logoutEverywhere, type Me, me, whenExpired } from './api.js';
 import { lang, setLang, t } from './i18n.js';
 import { AlertsPage } from './pages/alerts.js';
 import { CasePage, CasesPage } from './pages/cases.js';
@@ -95,6 +95,15 @@ export function App() {
           }}
         >
           {t('nav.logout')}
+        </button>
+        <button
+          type="button"
+          onClick={async () => {
+            await logoutEverywhere().catch(() => {});
+            setUser(null);
+          }}
+        >
+          {t('nav.logoutAll')}
         </button>
       </header>
       <main>
