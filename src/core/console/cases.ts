@@ -11,9 +11,8 @@
 import type { ConsoleApiCode } from '../codes/console.js';
 import { BaomiError } from '../errors.js';
 import { SEVERITIES, type Severity } from '../events/types.js';
-import { type AlertStage, alertTransitionAllowed } from './alerts.js';
-
-export type CaseStage = AlertStage;
+import { alertTransitionAllowed } from './alerts.js';
+import type { CaseChange, CaseRow, CaseStage } from './case-types.js';
 
 /** How long a case may stay in a stage before it is overdue (结案: never). */
 export const CASE_DUE_MS: Readonly<Record<CaseStage, number | null>> = {
@@ -29,73 +28,16 @@ export const CASE_NOTE_MAX = 4000;
 /** Alerts gathered into one case, events attached to one case: at most, per request. */
 export const CASE_LINKS_MAX = 200;
 
-export interface CaseRow {
-  id: number;
-  title: string;
-  stage: CaseStage;
-  /** The severity: the highest of its alerts' when opened, then as assessed at 初步评估. */
-  severity: Severity;
-  openedBy: string;
-  openedAt: number;
-  assignee: string | null;
-  /** When the current stage is due to be left (null at 结案). */
-  dueAt: number | null;
-  updatedAt: number;
-  /** What was done (given on entering 处置). */
-  outcome: string | null;
-  /** The alerts gathered in it, ascending. */
-  alertIds: number[];
-}
-
-/** One line of a case's history: who did what when. */
-export interface CaseEntry {
-  id: number;
-  caseId: number;
-  ts: number;
-  actor: string;
-  kind: 'opened' | 'stage' | 'note' | 'assigned' | 'alerts' | 'events';
-  data: { [k: string]: string | number | null | (string | number)[] };
-}
-
-export interface CaseEventRef {
-  agentId: string;
-  seq: number;
-}
-
-/** What a case's page shows beside its row (with its alerts: store/cases-sql.ts CaseDetail). */
-export interface CaseDetailRefs {
-  events: CaseEventRef[];
-  entries: CaseEntry[];
-}
-
-/** What opens a case. */
-export interface CaseOpen {
-  title: string;
-  alertIds: number[];
-  by: string;
-  at: number;
-  assignee?: string;
-  note?: string;
-}
-
-/** A change of a case by staff (one of). */
-export type CaseChange = { by: string; at: number } & (
-  | { kind: 'stage'; stage: CaseStage; note: string; severity?: Severity; outcome?: string }
-  | { kind: 'note'; text: string }
-  | { kind: 'assign'; assignee: string | null }
-  | { kind: 'alerts'; alertIds: number[] }
-  | { kind: 'events'; events: CaseEventRef[] }
-);
-
-export interface CaseFilter {
-  stage?: CaseStage;
-  assignee?: string;
-  /** Only cases not closed whose stage was due before this time. */
-  overdueAt?: number;
-  /** Keyset paging: cases with an id below this (newest first). */
-  before?: number;
-  limit: number;
-}
+export type {
+  CaseChange,
+  CaseDetailRefs,
+  CaseEntry,
+  CaseEventRef,
+  CaseFilter,
+  CaseOpen,
+  CaseRow,
+  CaseStage,
+} from './case-types.js';
 
 /** When a case that enters `stage` at `at` is due to leave it. */
 export function caseDueAt(stage: CaseStage, at: number): number | null {

@@ -3,31 +3,19 @@
 // was done; notes; its alerts, events and history. The console enforces every rule and role:
 // a refusal is shown in its own words and the form keeps what was typed.
 import { useEffect, useState } from 'preact/hooks';
+import { ALERT_STAGES } from '../../../core/console/alerts.js';
+import type { CaseDetailRefs, CaseRow, CaseStage } from '../../../core/console/case-types.js';
 import { api } from '../api.js';
 import { when } from '../format.js';
 import { type Key, t } from '../i18n.js';
 import type { AlertView } from './alerts.js';
 
-const STAGES = ['预报', '调查', '初步评估', '处置', '结案'] as const;
-type Stage = (typeof STAGES)[number];
+const STAGES = ALERT_STAGES;
+type Stage = CaseStage;
 
-interface CaseRow {
-  id: number;
-  title: string;
-  stage: Stage;
-  severity: string;
-  openedBy: string;
-  openedAt: number;
-  assignee: string | null;
-  dueAt: number | null;
-  updatedAt: number;
-  outcome: string | null;
-  alertIds: number[];
-}
-interface CaseDetail extends CaseRow {
+/** A case's page (GET /api/v1/cases/:id): the row, its alerts, events and history. */
+interface CaseDetail extends CaseRow, CaseDetailRefs {
   alerts: AlertView[];
-  events: { agentId: string; seq: number }[];
-  entries: { id: number; ts: number; actor: string; kind: string; data: Record<string, unknown> }[];
 }
 
 export function CasesPage(props: { onError: (e: unknown) => void; open: (id: number) => void }) {
