@@ -1490,6 +1490,18 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
         const trail = await store.listAudit({ limit: 10 });
         expect(trail.map((r) => [r.action, r.target])).toEqual([['case.opened', `case:${c.id}`]]);
         expect(await store.getCase(c.id + 1000)).toBeNull();
+        // An alert moved on alone (here to 处置) opens its case at 调查, re-opened with it: a
+        // case reaches 初步评估 and 处置 only through their checks.
+        await store.setAlertState(a3!.id, { state: '处置', by: 'x', at: T, note: 'n' });
+        const later = await store.openCase(
+          { title: 'later', alertIds: [a3!.id], by: 'bob', at: T },
+          audit('case.opened'),
+        );
+        expect([later.stage, later.alerts[0]!.state, later.dueAt]).toEqual([
+          '调查',
+          '调查',
+          T + 72 * H,
+        ]);
         expect(
           await store.changeCase(
             c.id + 1000,

@@ -151,7 +151,11 @@ async function ownCluster(): Promise<OwnCluster> {
   const made = run('pg_createcluster', [version, name]);
   if (!made.ok) throw new Error(`pg_createcluster ${version} ${name} failed: ${made.err}`);
   const found = clusters().find((c) => c.version === version && c.name === name);
-  if (!found) throw new Error(`pg_createcluster ${version} ${name}: not listed`);
+  const drop = () => run('pg_dropcluster', ['--stop', version, name]);
+  if (!found) {
+    drop();
+    throw new Error(`pg_createcluster ${version} ${name}: not listed`);
+  }
   const c: OwnCluster = {
     version,
     name,
@@ -169,7 +173,12 @@ async function ownCluster(): Promise<OwnCluster> {
       throw new Error(`pg_ctlcluster ${version} ${name} start did not bring it online: ${r.err}`);
     },
   };
-  await c.start();
+  try {
+    await c.start();
+  } catch (e) {
+    drop(); // never leave a cluster behind
+    throw e;
+  }
   return c;
 }
 
@@ -179,7 +188,18 @@ export async function withPostgres(o: { own?: boolean } = {}): Promise<PostgresH
   const why = postgresUnavailableReason();
   if (why) throw new Error(`PostgreSQL harness: ${why}`);
   const own = o.own ? await ownCluster() : undefined;
-  const cluster = own ?? (await ensureCluster());
+  try {
+    return await onCluster(own ?? (await ensureCluster()), own);
+  } catch (e) {
+    if (own) run('pg_dropcluster', ['--stop', own.version, own.name]);
+    throw e;
+  }
+}
+
+async function onCluster(
+  cluster: { port: number },
+  own: OwnCluster | undefined,
+): Promise<PostgresHandle> {
   const id = randomBytes(6).toString('hex');
   const role = `baomi_t_${id}`;
   const database = `baomi_t_${id}`;

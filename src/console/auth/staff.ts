@@ -59,5 +59,11 @@ async function authenticate(deps: Deps, req: FastifyRequest) {
     if (typeof sent !== 'string' || !sameSecret(sent, session.csrfToken))
       throw new ApiError('CONSOLE_CSRF');
   }
-  return { user, via: 'session' as const, sessionHash, expiresAt: session.expiresAt };
+  return {
+    user,
+    via: 'session' as const,
+    sessionHash,
+    expiresAt: session.expiresAt,
+    csrfToken: session.csrfToken,
+  };
 }

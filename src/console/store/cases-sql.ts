@@ -202,9 +202,9 @@ export function* listCases(f: CaseFilter): CaseProgram<CaseRow[]> {
 export function* openCase(o: CaseOpen, audit: (c: CaseRow) => AuditInput): CaseProgram<CaseDetail> {
   const alerts = yield* freeAlerts(o.alertIds, null);
   if (o.assignee !== undefined) yield* staffExists(o.assignee);
-  let stage: CaseStage =
-    ALERT_STAGES[Math.max(...alerts.map((a) => ALERT_STAGES.indexOf(a.state)))]!;
-  if (stage === '结案') stage = '调查';
+  // 预报 when every alert is new; otherwise 调查 (alerts that went further alone are
+  // re-opened with it): a case reaches 初步评估 and 处置 only through their checks.
+  const stage: CaseStage = alerts.every((a) => a.state === '预报') ? '预报' : '调查';
   const made = yield {
     sql: `INSERT INTO cases (title, stage, severity, opened_by, opened_at, assignee, due_at, updated_at)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
@@ -247,6 +247,13 @@ export function* changeCase(
   checkCaseChange(before, change);
   const { by, at } = change;
   const touch = { sql: 'UPDATE cases SET updated_at = ? WHERE id = ?', params: [at, id] };
+  // The case's alerts locked in id order before anything changes them (PostgreSQL; as
+  // freeAlerts does), so two changes over the same alerts never wait on each other in a cycle.
+  yield {
+    sql: 'SELECT id FROM alerts WHERE id IN (SELECT alert_id FROM case_alerts WHERE case_id = ?) ORDER BY id',
+    params: [id],
+    lock: true,
+  };
   switch (change.kind) {
     case 'stage': {
       const severity = change.severity ?? before.severity;
@@ -310,14 +317,14 @@ export function* changeCase(
       const added: CaseEventRef[] = [];
       for (const e of change.events) {
         const found = yield {
-          sql: 'SELECT 1 AS x FROM events WHERE agent_id = ? AND seq = ?',
+          sql: 'SELECT user_name FROM events WHERE agent_id = ? AND seq = ?',
           params: [e.agentId, e.seq],
         };
         if (found.length === 0) notFound('event', `${e.agentId}:${e.seq}`);
         const made = yield {
-          sql: `INSERT INTO case_events (case_id, agent_id, seq) VALUES (?, ?, ?)
+          sql: `INSERT INTO case_events (case_id, agent_id, seq, user_name) VALUES (?, ?, ?, ?)
                 ON CONFLICT DO NOTHING RETURNING seq`,
-          params: [id, e.agentId, e.seq],
+          params: [id, e.agentId, e.seq, found[0]!.user_name ?? null],
         };
         if (made.length > 0) added.push(e);
       }
@@ -374,9 +381,7 @@ export function* personCases(
       params: [id, user],
     };
     const events = yield {
-      sql: `SELECT ce.agent_id, ce.seq FROM case_events ce
-            JOIN events e ON e.agent_id = ce.agent_id AND e.seq = ce.seq
-            WHERE ce.case_id = ? AND e.user_name = ?`,
+      sql: 'SELECT agent_id, seq FROM case_events WHERE case_id = ? AND user_name = ?',
       params: [id, user],
     };
     out.push(
@@ -392,8 +397,7 @@ export function* personCases(
 /** A case names the person: `?` twice, the user. */
 export const NAMES_PERSON = `id IN (SELECT ca.case_id FROM case_alerts ca JOIN alerts a ON a.id = ca.alert_id
         WHERE a.user_name = ?)
-     OR id IN (SELECT ce.case_id FROM case_events ce
-        JOIN events e ON e.agent_id = ce.agent_id AND e.seq = ce.seq WHERE e.user_name = ?)`;
+     OR id IN (SELECT case_id FROM case_events WHERE user_name = ?)`;
 
 /** Runs a read-only case program synchronously (SQLite's snapshot connection). */
 export function runCaseSync<T>(

@@ -912,12 +912,18 @@ export class PostgresConsoleStore implements ConsoleStore {
   }
 
   async listCases(f: CaseFilter): Promise<CaseRow[]> {
-    return this.runCase(this.pool, listCases(f));
+    return this.tx(async (c) => {
+      await this.q(READ_SNAPSHOT, [], c);
+      return this.runCase(c, listCases(f));
+    });
   }
 
   async getCase(id: number): Promise<CaseDetail | null> {
-    // One snapshot for its several reads.
-    return this.tx((c) => this.runCase(c, getCase(id)));
+    // One snapshot for its several reads (READ COMMITTED would give each its own).
+    return this.tx(async (c) => {
+      await this.q(READ_SNAPSHOT, [], c);
+      return this.runCase(c, getCase(id));
+    });
   }
 
   async changeCase(
@@ -1417,6 +1423,9 @@ export class PostgresConsoleStore implements ConsoleStore {
     });
   }
 }
+
+/** The first statement of a read that must see one snapshot. */
+const READ_SNAPSHOT = 'SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY';
 
 /** One person's records in one REPEATABLE READ READ ONLY transaction (openPersonExport). */
 class PostgresPersonExport implements PersonExportReader {

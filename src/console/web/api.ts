@@ -17,6 +17,9 @@ export class ApiFailure extends Error {
 }
 
 const CSRF = 'baomi.csrf';
+/** Set at login, cleared at logout and when the session is found ended: whether asking
+ *  /api/v1/me is worth a request (a browser that never logged in is shown the login at once). */
+const HINT = 'baomi.session';
 let onExpired: () => void = () => {};
 
 export function whenExpired(f: () => void): void {
@@ -53,7 +56,10 @@ export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknow
       typeof w.error === 'string' ? w.error : 'HTTP',
       typeof w.message === 'string' ? w.message : t('error.http', { status: r.status }),
     );
-    if (r.status === 401 && path !== '/api/v1/login') onExpired();
+    // The session ended (401), or this page's CSRF token is not the session's any more (a
+    // login in another tab made a new session): log in again over the page.
+    const ended = r.status === 401 || failure.code === 'CONSOLE_CSRF';
+    if (ended && path !== '/api/v1/login' && path !== '/api/v1/me') onExpired();
     throw failure;
   }
   return json as T;
@@ -67,6 +73,7 @@ export interface Me {
 export async function login(name: string, password: string): Promise<Me> {
   const r = await api<Me & { csrfToken: string }>('POST', '/api/v1/login', { name, password });
   sessionStorage.setItem(CSRF, r.csrfToken);
+  localStorage.setItem(HINT, '1');
   return { name: r.name, role: r.role };
 }
 
@@ -75,6 +82,7 @@ export async function logout(): Promise<void> {
     await api('POST', '/api/v1/logout');
   } finally {
     sessionStorage.removeItem(CSRF);
+    localStorage.removeItem(HINT);
   }
 }
 
@@ -84,16 +92,23 @@ export async function logoutEverywhere(): Promise<void> {
     await api('POST', '/api/v1/logout-all');
   } finally {
     sessionStorage.removeItem(CSRF);
+    localStorage.removeItem(HINT);
   }
 }
 
-/** Who is logged in (null: nobody, or the session ended). */
+/** Who is logged in (null: nobody, or the session ended). A page opened after the login
+ *  (another tab, a reload) takes the session's CSRF token from the answer. */
 export async function me(): Promise<Me | null> {
-  if (!sessionStorage.getItem(CSRF)) return null;
+  if (!localStorage.getItem(HINT)) return null;
   try {
-    return await api<Me>('GET', '/api/v1/me');
+    const r = await api<Me & { csrfToken?: string }>('GET', '/api/v1/me');
+    if (r.csrfToken) sessionStorage.setItem(CSRF, r.csrfToken);
+    return { name: r.name, role: r.role };
   } catch (e) {
-    if (e instanceof ApiFailure && e.status === 401) return null;
+    if (e instanceof ApiFailure && e.status === 401) {
+      localStorage.removeItem(HINT);
+      return null;
+    }
     throw e;
   }
 }

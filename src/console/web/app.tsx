@@ -56,7 +56,13 @@ export function App() {
   if (user === null)
     return (
       <main>
-        <LoginPage expired={false} onLogin={(m) => setUser(m)} />
+        <LoginPage
+          expired={false}
+          onLogin={(m) => {
+            setUser(m);
+            setExpired(false);
+          }}
+        />
       </main>
     );
   const canChange = user.role !== 'auditor';

@@ -10,7 +10,7 @@
 //   POST /api/v1/login {name,password}         → LoginResponse + cookie         (none; slowed after 5 failures)
 //   POST /api/v1/logout                        → {ok}                           (any)
 //   POST /api/v1/logout-all                    → {ok, sessions}                 (any: ends all own sessions)
-//   GET  /api/v1/me                            → Me                             (any)
+//   GET  /api/v1/me                            → Me (+ csrfToken for a session)  (any)
 //   POST /api/v1/tokens {name, days?}          → {id, token, expiresAt}         (any: a token with the caller's role)
 //   GET  /api/v1/enrollment-tokens             → {tokens: EnrollTokenView[]}    (admin)
 //   POST /api/v1/enrollment-tokens {group, uses?, hours?, department?, personnelClass?}
@@ -71,6 +71,8 @@ export interface Me {
   via: 'session' | 'token';
   /** Session only: when it ends (ms). */
   expiresAt?: number;
+  /** Session only: its CSRF token (as the login answered it), for pages opened later. */
+  csrfToken?: string;
 }
 
 export interface LoginResponse extends Me {

@@ -106,8 +106,19 @@ export function exportedCase(
     if (k === 'added') return v.filter((x) => mine.events.has(String(x)));
     return v;
   };
+  // Field by field, never `...c`: what the store hands over may carry more (the alerts
+  // themselves, other people's among them), and only these leave.
   return {
-    ...c,
+    id: c.id,
+    title: c.title,
+    stage: c.stage,
+    severity: c.severity,
+    openedBy: c.openedBy,
+    openedAt: c.openedAt,
+    assignee: c.assignee,
+    dueAt: c.dueAt,
+    updatedAt: c.updatedAt,
+    outcome: c.outcome,
     alertIds,
     events,
     otherRecords: c.alertIds.length - alertIds.length + (c.events.length - events.length),

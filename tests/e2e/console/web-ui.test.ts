@@ -248,6 +248,29 @@ describe.skipIf(why !== null)(
       await screenshot(p, 'cases.zh-CN');
     }, 120_000);
 
+    it('a second tab of the logged-in browser works without a login (the session’s CSRF token from /me), and both make changes', async () => {
+      const p = await page('en-US');
+      await logIn(p, 'ana');
+      const tab = await p.context().newPage();
+      await tab.goto(`${c.url}/#/cases`);
+      await tab.getByTestId('cases-table').locator('tbody tr button.link').first().click();
+      await tab.locator('#case-h').waitFor();
+      await tab.locator('input[name=text]').fill('from the second tab');
+      await tab.locator('form.inline button[type=submit]').click();
+      await expect
+        .poll(() => tab.getByTestId('case-history').textContent())
+        .toContain('from the second tab');
+      // The first tab still changes things with the same session.
+      await p.goto(`${c.url}/#/cases`);
+      await p.getByTestId('cases-table').locator('tbody tr button.link').first().click();
+      await p.locator('input[name=text]').fill('from the first tab');
+      await p.locator('form.inline button[type=submit]').click();
+      await expect
+        .poll(() => p.getByTestId('case-history').textContent())
+        .toContain('from the first tab');
+      await tab.close();
+    }, 60_000);
+
     it('an auditor reads but is offered no change; the language switch turns the page to English', async () => {
       const p = await page('zh-CN');
       await logIn(p, 'aud');

@@ -301,6 +301,24 @@ describe('GET /api/v1/people/:user/export', () => {
       ['note', FORMULAS[1]],
     ]);
     expect(JSON.stringify(doc.cases)).not.toContain(`"${ids.theirs.agentId}:${ids.theirs.seq}"`);
+    // Only these fields leave: never the case's alerts themselves (other people's among them).
+    for (const c of doc.cases)
+      expect(Object.keys(c).sort()).toEqual([
+        'alertIds',
+        'assignee',
+        'dueAt',
+        'entries',
+        'events',
+        'id',
+        'openedAt',
+        'openedBy',
+        'otherRecords',
+        'outcome',
+        'severity',
+        'stage',
+        'title',
+        'updatedAt',
+      ]);
     // Events: exactly the person's, oldest first, as stored (hashes hold).
     const key = (e: StoredEvent | ExportedEvent) => [e.ts, e.agentId, e.seq];
     expect(doc.events).toEqual(

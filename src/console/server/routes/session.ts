@@ -109,6 +109,12 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps): void {
         role: staff.user.role,
         via: staff.via,
         ...(staff.expiresAt === undefined ? {} : { expiresAt: staff.expiresAt }),
+        // The session's CSRF token, so a page opened after the login (another tab, a reload)
+        // can make changes: readable only by a script of this origin (no CORS), like the
+        // login's answer.
+        ...('csrfToken' in staff && typeof staff.csrfToken === 'string'
+          ? { csrfToken: staff.csrfToken }
+          : {}),
       };
       return me;
     },

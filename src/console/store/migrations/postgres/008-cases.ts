@@ -29,8 +29,10 @@ CREATE TABLE case_events (
   case_id  bigint NOT NULL REFERENCES cases (id),
   agent_id text COLLATE "C" NOT NULL,
   seq      bigint NOT NULL,
+  user_name text,
   PRIMARY KEY (case_id, agent_id, seq)
 );
+CREATE INDEX case_events_user ON case_events (user_name, case_id);
 CREATE TABLE case_entries (
   id      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   case_id bigint NOT NULL REFERENCES cases (id),

@@ -32,8 +32,12 @@ CREATE TABLE case_events (
   case_id  INTEGER NOT NULL REFERENCES cases (id),
   agent_id TEXT    NOT NULL,
   seq      INTEGER NOT NULL,
+  -- The event's user when it was attached: the case keeps naming that person (per-person
+  -- export) after retention removes the event itself.
+  user_name TEXT,
   PRIMARY KEY (case_id, agent_id, seq)
 );
+CREATE INDEX case_events_user ON case_events (user_name, case_id);
 CREATE TABLE case_entries (
   id      INTEGER PRIMARY KEY AUTOINCREMENT,
   case_id INTEGER NOT NULL REFERENCES cases (id),
