@@ -5,7 +5,6 @@
 // use `?` placeholders (postgres.ts numbers them); `lock` marks a read PostgreSQL takes FOR
 // UPDATE (SQLite's writer already holds the only write lock).
 
-import { ALERT_STAGES } from '../../core/console/alerts.js';
 import {
   assessment,
   type CaseChange,
