@@ -186,7 +186,9 @@ class FleetAgent {
     s.decisions += answer.decisions.length;
     this.failures = 0;
     this.batchCap = MAX_BATCH;
-    s.nextIn.set(answer.nextInMs, (s.nextIn.get(answer.nextInMs) ?? 0) + 1);
+    // To the second: the console draws each stretch at random (backpressure.ts).
+    const asked = Math.round(answer.nextInMs / 1000) * 1000;
+    s.nextIn.set(asked, (s.nextIn.get(asked) ?? 0) + 1);
     const base = baseInterval(s.o.intervalMs, answer.nextInMs);
     const more = full && this.mix.seq > this.acked;
     if (s.finishing && this.outbox.length === 0 && this.acked === this.mix.seq && !more) {

@@ -24,23 +24,39 @@ export const MAX_STRETCH = 2;
 /** Sync answers faster than this at p99 are normal (half the 500 ms the issue allows). */
 export const ANSWER_OK_MS = 250;
 
+/** Sync requests in flight beyond this are answered 503 CONSOLE_BUSY at once, before their
+ *  body is read or their signature checked (shedding costs next to nothing). Stretching
+ *  acts one interval late; when a fleet comes back all at once the queue would otherwise
+ *  grow until requests time out at the agent after the console did the work (the PostgreSQL
+ *  bench at 10× events: 2,700 in flight). Refused agents keep their events and call again
+ *  after their back-off, never sooner than the interval asked for. */
+export const SHED_IN_FLIGHT = 4 * IN_FLIGHT_OK;
+
 /**
  * The interval to ask for: `intervalMs` when the process keeps up; up to MAX_STRETCH times
  * it, growing with the event-loop lag (one more interval per 100 ms of p99 lag above
  * LAG_OK_MS), with requests in flight (one more per IN_FLIGHT_OK above it) and with the p99
  * of its sync answers (one more per 2 × ANSWER_OK_MS above ANSWER_OK_MS).
+ *
+ * `r` in [0, 1] draws the stretch between none and that factor. Every agent answered in one
+ * loaded 5-s window used to get the same factor and so came back together (with only the
+ * agent's ±20 %): a herd, then an idle console, then the herd again (the PostgreSQL bench
+ * swung between 10 and 167 requests/s). Drawn per answer, the returns spread over the whole
+ * stretch. r = 1 is the full factor.
  */
 export function stretchInterval(
   intervalMs: number,
   lagMs: number,
   inFlight: number,
   answerP99Ms = 0,
+  r = 1,
 ): number {
   const byLag = Math.max(0, lagMs - LAG_OK_MS) / 100;
   const byLoad = Math.max(0, inFlight - IN_FLIGHT_OK) / IN_FLIGHT_OK;
   const bySlow = Math.max(0, answerP99Ms - ANSWER_OK_MS) / (2 * ANSWER_OK_MS);
   const factor = Math.min(MAX_STRETCH, 1 + byLag + byLoad + bySlow);
-  return Math.round(intervalMs * factor);
+  const drawn = 1 + (factor - 1) * Math.min(Math.max(r, 0), 1);
+  return Math.round(intervalMs * drawn);
 }
 
 /** Answers kept per window (a sample is enough for a p99). */
@@ -90,8 +106,13 @@ export class LoadMeter {
     if (this.answers.length < MAX_ANSWERS) this.answers.push(ms);
   }
 
-  nextInMs(intervalMs: number): number {
-    return stretchInterval(intervalMs, this.lagMs, this.inFlight, this.answerP99Ms);
+  nextInMs(intervalMs: number, r = Math.random()): number {
+    return stretchInterval(intervalMs, this.lagMs, this.inFlight, this.answerP99Ms, r);
+  }
+
+  /** Too many requests in flight in this process: refuse the next sync unread. */
+  get overloaded(): boolean {
+    return this.inFlight > SHED_IN_FLIGHT;
   }
 }
 

@@ -24,6 +24,8 @@ export const CONSOLE_API_CODES = [
   'CONSOLE_NO_ROUTE',
   'CONSOLE_NOT_FOUND',
   'CONSOLE_RATE_LIMITED',
+  /** 503: this console process has too many sync requests in flight (backpressure.ts). */
+  'CONSOLE_BUSY',
   'CONSOLE_AUTH_REQUIRED',
   'CONSOLE_LOGIN_FAILED',
   'CONSOLE_LOGIN_THROTTLED',
@@ -135,6 +137,8 @@ export const consoleMessages = {
     CONSOLE_NO_ROUTE: 'There is no {{method}} {{path}} in this console’s API (/api/v1).',
     CONSOLE_NOT_FOUND: 'No {{what}} with the id {{id}}.',
     CONSOLE_RATE_LIMITED: 'Too many requests; try again in {{seconds}} s.',
+    CONSOLE_BUSY:
+      'The console is busy with other agents; this request was not read. Send it again in {{seconds}} s (nothing was stored, nothing is lost).',
     CONSOLE_AUTH_REQUIRED:
       'Log in first (POST /api/v1/login), or send a valid API token as Authorization: Bearer …; the session or token may have expired.',
     CONSOLE_LOGIN_FAILED: 'Wrong name or password.',
@@ -209,6 +213,8 @@ export const consoleMessages = {
     CONSOLE_NO_ROUTE: '本控制台的 API（/api/v1）中没有 {{method}} {{path}}。',
     CONSOLE_NOT_FOUND: '没有 id 为 {{id}} 的{{what}}。',
     CONSOLE_RATE_LIMITED: '请求过于频繁；请在 {{seconds}} 秒后重试。',
+    CONSOLE_BUSY:
+      '控制台正忙于处理其他终端的请求，本次请求未被读取。请在 {{seconds}} 秒后重新发送（未存储任何内容，也不会丢失任何内容）。',
     CONSOLE_AUTH_REQUIRED:
       '请先登录（POST /api/v1/login），或以 Authorization: Bearer … 发送有效的 API 令牌；会话或令牌可能已过期。',
     CONSOLE_LOGIN_FAILED: '用户名或密码错误。',

@@ -3,9 +3,15 @@
 // gets: the ack, the policy for its group when its etag differs, undelivered decisions, and
 // when to come back. Last-seen is buffered, not written per request.
 import { generateKeyPairSync } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { silentGraceMs } from '../../../src/console/server/app.js';
-import { LoadMeter, stretchInterval } from '../../../src/console/server/backpressure.js';
+import {
+  LoadMeter,
+  SHED_IN_FLIGHT,
+  stretchInterval,
+} from '../../../src/console/server/backpressure.js';
 import { CLOCK_SKEW_MS, MAX_BATCH } from '../../../src/core/sync/wire.js';
 import {
   addUser,
@@ -407,6 +413,54 @@ describe('sync answers', () => {
     expect(stretchInterval(60_000, 0, 0, 250)).toBe(60_000);
     expect(stretchInterval(60_000, 0, 0, 500)).toBe(90_000);
     expect(stretchInterval(60_000, 0, 0, 5_000)).toBe(120_000);
+    // The stretch drawn between none (r = 0) and the full factor (r = 1); r out of range is
+    // clamped, never shorter than the interval nor longer than twice it.
+    expect(stretchInterval(60_000, 150, 0, 0, 0)).toBe(60_000);
+    expect(stretchInterval(60_000, 150, 0, 0, 0.25)).toBe(75_000);
+    expect(stretchInterval(60_000, 150, 0, 0, -3)).toBe(60_000);
+    expect(stretchInterval(60_000, 10_000, 0, 0, 7)).toBe(120_000);
+    expect(stretchInterval(60_000, 0, 0, 0, 0.9)).toBe(60_000);
+  });
+
+  it(`sheds sync requests unread (503 CONSOLE_BUSY) beyond ${SHED_IN_FLIGHT} in flight, and takes them again after`, async () => {
+    const { a } = await setup();
+    await h.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = h.app.server.address() as AddressInfo;
+    expect((await sync(h, a, syncBody(a, started(a, h.clock.now)))).statusCode).toBe(200);
+    // Requests whose body never finishes: each is in flight from its headers on.
+    const sockets: Socket[] = [];
+    const body = syncBody(a, started(a, h.clock.now));
+    try {
+      for (let i = 0; i < SHED_IN_FLIGHT; i++) {
+        const c = connect(port, '127.0.0.1');
+        c.on('error', () => {});
+        c.write(
+          'POST /api/v1/sync HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{',
+        );
+        sockets.push(c);
+      }
+      // Until the server has all of them in flight (an empty batch as the probe).
+      for (let i = 0; i < 100; i++) {
+        if ((await sync(h, a, syncBody(a, []))).statusCode === 503) break;
+        await new Promise((ok) => setTimeout(ok, 50));
+      }
+      const r = await sync(h, a, body);
+      expect(r.statusCode).toBe(503);
+      expect(err(r).error).toBe('CONSOLE_BUSY');
+      expect(err(r).retryInMs).toBe(60_000);
+      expect(r.headers['retry-after']).toBe('60');
+      expect(await h.store.countEvents(a.id)).toBe(1); // not read, not stored
+    } finally {
+      for (const c of sockets) c.destroy();
+    }
+    // The same batch again once the others are gone (the agent keeps what was refused).
+    let r = await sync(h, a, body);
+    for (let i = 0; i < 100 && r.statusCode !== 200; i++) {
+      await new Promise((ok) => setTimeout(ok, 50));
+      r = await sync(h, a, body);
+    }
+    expect(r.statusCode).toBe(200);
+    expect(await h.store.countEvents(a.id)).toBe(2);
   });
 
   it('measures its sync answers: a slow p99 over a window stretches the next intervals', () => {
@@ -416,10 +470,17 @@ describe('sync answers', () => {
       m.start(1000);
       for (let i = 0; i < 90; i++) m.answered(10);
       for (let i = 0; i < 10; i++) m.answered(750);
-      expect(m.nextInMs(60_000)).toBe(60_000); // judged at the end of the window
+      expect(m.nextInMs(60_000, 1)).toBe(60_000); // judged at the end of the window
       vi.advanceTimersByTime(1000);
       expect(m.answerP99).toBe(750);
-      expect(m.nextInMs(60_000)).toBe(120_000);
+      expect(m.nextInMs(60_000, 1)).toBe(120_000);
+      // Drawn per answer between no stretch and the full one, so a loaded window's agents
+      // do not all come back together.
+      expect(m.nextInMs(60_000, 0)).toBe(60_000);
+      expect(m.nextInMs(60_000, 0.5)).toBe(90_000);
+      const drawn = new Set(Array.from({ length: 50 }, () => m.nextInMs(60_000)));
+      expect(drawn.size).toBeGreaterThan(10);
+      for (const d of drawn) expect(d >= 60_000 && d <= 120_000, String(d)).toBe(true);
       for (let i = 0; i < 100; i++) m.answered(20);
       vi.advanceTimersByTime(1000);
       // (The interval itself also follows this process's real event-loop lag: not asserted.)

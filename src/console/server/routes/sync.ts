@@ -53,7 +53,17 @@ export function syncRoutes(app: FastifyInstance, deps: Deps): void {
     {
       schema: { body: { type: 'object' } },
       config: { rateLimit: false },
-      onRequest: async (req) => limit(req, byIp),
+      onRequest: async (req) => {
+        // Shed before anything is read (backpressure.ts SHED_IN_FLIGHT); the agent keeps
+        // its events and calls again no sooner than one interval.
+        if (deps.load.overloaded)
+          throw new ApiError(
+            'CONSOLE_BUSY',
+            { seconds: Math.ceil(deps.syncIntervalMs / 1000) },
+            deps.syncIntervalMs,
+          );
+        await limit(req, byIp);
+      },
       // How long answers take is one of the load signals (backpressure.ts).
       onResponse: async (_req, reply) => deps.load.answered(reply.elapsedTime),
       // After the body is read (its hash is signed) and before it is validated.
