@@ -43,6 +43,7 @@ export function agentView(
         ? { name: policy.name, version: policy.version }
         : null,
     usbEnforcing: typeof hb.usbEnforcing === 'boolean' ? hb.usbEnforcing : null,
+    usbReason: typeof hb.usbReason === 'string' ? hb.usbReason : null,
     eventsWaiting: typeof hb.eventsWaiting === 'number' ? hb.eventsWaiting : null,
     ackedSeq: a.ackedSeq,
   };

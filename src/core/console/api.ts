@@ -106,6 +106,8 @@ export interface AgentView {
   agentVersion: string | null;
   policy: { name: string; version: number } | null;
   usbEnforcing: boolean | null;
+  /** Why it does not enforce, as the agent reported it (a short code, e.g. `no-udev`). */
+  usbReason: string | null;
   eventsWaiting: number | null;
   ackedSeq: number;
 }

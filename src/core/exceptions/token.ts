@@ -42,11 +42,10 @@ import type { ActiveException } from '../usb/types.js';
 export const TOKEN_PREFIX = 'BMX1';
 /** What the signature covers before the payload bytes. */
 export const SIGNATURE_DOMAIN = 'baomi-exception-v1\n';
-/** In code points. */
-export const MAX_REASON_CHARS = 500;
-/** A longer need is an approval in the policy (usb.rules), not an exception. */
-export const MAX_WINDOW_DAYS = 31;
-export const MAX_WINDOW_MS = MAX_WINDOW_DAYS * 86_400_000;
+
+import { MAX_REASON_CHARS, MAX_WINDOW_DAYS, MAX_WINDOW_MS } from './limits.js';
+
+export { MAX_REASON_CHARS, MAX_WINDOW_DAYS, MAX_WINDOW_MS };
 /**
  * The longest compact token: fits one QR code (version 40, level L holds 2,953 bytes) and the
  * socket's limit (MAX_EXCEPTION_TOKEN). 500 reason characters in Chinese fit.

@@ -333,6 +333,24 @@ describe('sync answers', () => {
     });
   });
 
+  it('shows staff whether each agent enforces USB and, when not, the reason it reported', async () => {
+    const { a, b } = await setup();
+    const off = syncBody(a, []);
+    off.heartbeat = { ...off.heartbeat, usbEnforcing: false, usbReason: 'no-udev' };
+    const on = syncBody(b, []);
+    on.heartbeat = { ...on.heartbeat, usbEnforcing: true };
+    expect((await sync(h, a, off)).statusCode).toBe(200);
+    expect((await sync(h, b, on)).statusCode).toBe(200);
+    const s = await staff2();
+    const view = async (id: string) =>
+      (await call(h, s, 'GET', `/api/v1/agents/${id}`)).json<{
+        usbEnforcing: boolean | null;
+        usbReason: string | null;
+      }>();
+    expect(await view(a.id)).toMatchObject({ usbEnforcing: false, usbReason: 'no-udev' });
+    expect(await view(b.id)).toMatchObject({ usbEnforcing: true, usbReason: null });
+  });
+
   it('hands the policy of the agent’s group when its etag differs, and records the etag handed', async () => {
     const { a } = await setup();
     const bytes = Buffer.from('version: 3\n');

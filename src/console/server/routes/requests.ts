@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ALERT_STAGES } from '../../../core/console/alerts.js';
 import { isBaomiError } from '../../../core/errors.js';
-import { encodeToken } from '../../../core/exceptions/token.js';
+import { encodeToken, MAX_WINDOW_DAYS } from '../../../core/exceptions/token.js';
 import { requireStaff } from '../../auth/staff.js';
 import type { AlertRow, AlertState, RequestState } from '../../store/types.js';
 import type { Deps } from '../deps.js';
@@ -20,8 +20,8 @@ export const DECISION_HOURS_DEFAULT = 8;
 export const ALERT_NOTE_MAX = 2000;
 /** An alert's id in a path: a positive whole number JavaScript holds exactly. */
 const ALERT_ID = { type: 'string', pattern: '^[1-9][0-9]{0,14}$' };
-/** 31 days: the longest window a token may have (MAX_WINDOW_DAYS). */
-export const DECISION_HOURS_MAX = 744;
+/** 31 days: the longest window a token may have. */
+export const DECISION_HOURS_MAX = MAX_WINDOW_DAYS * 24;
 
 export function requestRoutes(app: FastifyInstance, deps: Deps): void {
   const { store } = deps;
