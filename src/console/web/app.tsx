@@ -4,25 +4,41 @@
 // mounted underneath, forms and all).
 import { useEffect, useState } from 'preact/hooks';
 import { ApiFailure, logout, logoutEverywhere, type Me, me, whenExpired } from './api.js';
-import { lang, setLang, t } from './i18n.js';
+import { type Key, lang, setLang, t } from './i18n.js';
+import { AgentsPage } from './pages/agents.js';
 import { AlertsPage } from './pages/alerts.js';
+import { AuditPage } from './pages/audit.js';
 import { CasePage, CasesPage } from './pages/cases.js';
 import { EventsPage } from './pages/events.js';
 import { LoginPage } from './pages/login.js';
+import { PoliciesPage } from './pages/policies.js';
+import { RequestsPage } from './pages/requests.js';
 
-type Route =
-  | { page: 'events' }
-  | { page: 'alerts' }
-  | { page: 'cases' }
-  | { page: 'case'; id: number };
+type Simple = 'agents' | 'alerts' | 'cases' | 'requests' | 'policies' | 'audit';
+type Route = { page: 'events'; agent?: string } | { page: Simple } | { page: 'case'; id: number };
 
-function parse(hash: string): Route {
+const SIMPLE: readonly Simple[] = ['agents', 'alerts', 'cases', 'requests', 'policies', 'audit'];
+
+export function parse(hash: string): Route {
   const m = /^#\/cases\/(\d+)$/.exec(hash);
   if (m) return { page: 'case', id: Number(m[1]) };
-  if (hash === '#/alerts') return { page: 'alerts' };
-  if (hash === '#/cases') return { page: 'cases' };
-  return { page: 'events' };
+  const [path, query] = hash.split('?', 2) as [string, string | undefined];
+  const name = path.replace(/^#\//, '');
+  if ((SIMPLE as readonly string[]).includes(name)) return { page: name as Simple };
+  const agent = new URLSearchParams(query ?? '').get('agent');
+  return agent ? { page: 'events', agent } : { page: 'events' };
 }
+
+/** The pages in the navigation, in order; `who`: the roles the API lets read it. */
+const NAV: { page: Route['page']; hash: string; key: Key; who?: Me['role'][] }[] = [
+  { page: 'events', hash: '#/events', key: 'nav.events' },
+  { page: 'alerts', hash: '#/alerts', key: 'nav.alerts' },
+  { page: 'cases', hash: '#/cases', key: 'nav.cases' },
+  { page: 'agents', hash: '#/agents', key: 'nav.agents' },
+  { page: 'requests', hash: '#/requests', key: 'nav.requests' },
+  { page: 'policies', hash: '#/policies', key: 'nav.policies' },
+  { page: 'audit', hash: '#/audit', key: 'nav.audit', who: ['admin', 'auditor'] },
+];
 
 export function App() {
   const [user, setUser] = useState<Me | null | undefined>(undefined);
@@ -71,15 +87,19 @@ export function App() {
       <header>
         <strong>{t('app.title')}</strong>
         <nav aria-label="main">
-          <a href="#/events" aria-current={route.page === 'events' ? 'page' : undefined}>
-            {t('nav.events')}
-          </a>
-          <a href="#/alerts" aria-current={route.page === 'alerts' ? 'page' : undefined}>
-            {t('nav.alerts')}
-          </a>
-          <a href="#/cases" aria-current={route.page.startsWith('case') ? 'page' : undefined}>
-            {t('nav.cases')}
-          </a>
+          {NAV.filter((n) => !n.who || n.who.includes(user.role)).map((n) => (
+            <a
+              key={n.page}
+              href={n.hash}
+              aria-current={
+                route.page === n.page || (n.page === 'cases' && route.page === 'case')
+                  ? 'page'
+                  : undefined
+              }
+            >
+              {t(n.key)}
+            </a>
+          ))}
         </nav>
         <span class="who">
           {user.name} ({user.role})
@@ -118,7 +138,13 @@ export function App() {
             {error}
           </p>
         )}
-        {route.page === 'events' && <EventsPage onError={onError} />}
+        {route.page === 'events' && (
+          <EventsPage
+            key={route.agent ?? ''}
+            onError={onError}
+            {...(route.agent ? { initial: { agent: route.agent } } : {})}
+          />
+        )}
         {route.page === 'alerts' && (
           <AlertsPage
             onError={onError}
@@ -132,6 +158,14 @@ export function App() {
         {route.page === 'case' && (
           <CasePage id={route.id} onError={onError} canChange={canChange} />
         )}
+        {route.page === 'agents' && (
+          <AgentsPage onError={onError} isAdmin={user.role === 'admin'} />
+        )}
+        {route.page === 'requests' && <RequestsPage onError={onError} canChange={canChange} />}
+        {route.page === 'policies' && (
+          <PoliciesPage onError={onError} isAdmin={user.role === 'admin'} />
+        )}
+        {route.page === 'audit' && <AuditPage onError={onError} />}
       </main>
       {expired && (
         <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="login-h">

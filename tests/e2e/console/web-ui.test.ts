@@ -12,6 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateKeyPair, signPolicy } from '../../../src/core/policy/signature.js';
+import { policyYaml } from '../../helpers/agent.js';
 import {
   chromiumUnavailableReason,
   launch,
@@ -299,6 +301,177 @@ describe.skipIf(why !== null)(
       expect(ended.length).toBeGreaterThan(0);
       w.problems = w.problems.filter((m) => !ended.includes(m));
     }, 60_000);
+
+    it('lists the fleet; an analyst is offered no revoke and the API refuses it; a request approved in the UI reaches the agent', async () => {
+      await hostile.sync(
+        hostile.next([
+          {
+            type: 'usb.exception-requested',
+            user: 'zhang.san',
+            data: {
+              requestId: 'req-web-1',
+              device: '0781:5581:4C530001',
+              deviceLabel: `SanDisk ${XSS_FILE}`,
+              reason: `拷贝审计底稿 ${XSS_HOST}`,
+            },
+          },
+        ]),
+      );
+      const p = await page('en-US');
+      await logIn(p, 'ana');
+      expect(await p.locator('header nav').textContent()).not.toContain('Audit trail');
+      await p.goto(`${c.url}/#/agents`);
+      const agents = p.getByTestId('agents-table');
+      await expect.poll(() => agents.locator('tbody tr').count()).toBe(2);
+      expect(await agents.textContent()).toContain(XSS_HOST);
+      expect(await agents.textContent()).toContain('NOT enforcing'); // the agents report so
+      expect(await p.getByRole('button', { name: 'Revoke' }).count()).toBe(0);
+      await screenshot(p, 'agents.en');
+      expect(await axe(p)).toEqual([]);
+      // The API refuses it all the same: the UI only leaves out what the API enforces.
+      const { agents: fleet } = await admin.ok<{ agents: { id: string; host: string }[] }>(
+        'GET',
+        '/api/v1/agents',
+      );
+      const calmId = fleet.find((a) => a.host === 'ws-fin-02')!.id;
+      const refused = (await p.evaluate(`(async () => {
+        const r = await fetch('/api/v1/agents/${calmId}/revoke', {
+          method: 'POST',
+          headers: { 'x-csrf-token': sessionStorage.getItem('baomi.csrf') ?? '' },
+        });
+        return { status: r.status, body: await r.json() };
+      })()`)) as { status: number; body: { error: string } };
+      expect(refused).toMatchObject({ status: 403, body: { error: 'CONSOLE_FORBIDDEN' } });
+      const w = watched.at(-1)!;
+      const asked = w.problems.filter((m) => /status of 403/.test(m));
+      expect(asked).toHaveLength(1);
+      w.problems = w.problems.filter((m) => !asked.includes(m));
+
+      // The request: the person's reason and the device, as text; approved for 4 hours.
+      await p.goto(`${c.url}/#/requests`);
+      const pending = p.getByTestId('requests-pending');
+      await pending.locator('tbody tr').first().waitFor();
+      expect(await pending.textContent()).toContain(XSS_HOST);
+      expect(await pending.textContent()).toContain(XSS_FILE);
+      await pending.locator('tbody tr button.link').first().click();
+      await p.locator('#request-h').waitFor();
+      await p.locator('form.decide input[name=hours]').fill('4');
+      await p.locator('form.decide input[name=note]').fill('for the audit, 4 h');
+      await screenshot(p, 'requests.en');
+      expect(await axe(p)).toEqual([]);
+      await p.getByRole('button', { name: 'Approve' }).click();
+      const decided = p.getByTestId('requests-decided');
+      await expect.poll(() => decided.textContent()).toContain('approved');
+      expect(await p.getByTestId('requests-pending').count()).toBe(0);
+      // The agent's next sync carries the decision with a signed token for 4 hours.
+      const answer = await hostile.sync([]);
+      expect(answer.decisions).toEqual([
+        expect.objectContaining({
+          requestId: 'req-web-1',
+          approved: true,
+          note: 'for the audit, 4 h',
+          decidedBy: 'ana',
+        }),
+      ]);
+      expect(answer.decisions[0]!.token).toMatch(/^BMX1\./);
+      // The agent records it; the page then says it was received.
+      await hostile.sync(
+        hostile.next([
+          { type: 'usb.exception', user: 'zhang.san', data: { requestId: 'req-web-1' } },
+        ]),
+      );
+      await p.reload();
+      await expect
+        .poll(() => p.getByTestId('requests-decided').textContent())
+        .toContain('received by the agent');
+    }, 90_000);
+
+    it('an admin revokes an agent after confirming; the audit trail shows who did what and its chain is intact (Chinese)', async () => {
+      const p = await page('zh-CN');
+      await logIn(p, 'ada');
+      await p.goto(`${c.url}/#/agents`);
+      const agents = p.getByTestId('agents-table');
+      await agents.locator('tbody tr').first().waitFor();
+      await screenshot(p, 'agents.zh-CN');
+      const row = agents.locator('tbody tr', { hasText: 'ws-fin-02' });
+      await row.getByRole('button', { name: '吊销' }).click();
+      await p.locator('.confirm').waitFor();
+      expect(await p.locator('.confirm').textContent()).toContain('ws-fin-02');
+      await p.locator('.confirm').getByRole('button', { name: '吊销' }).click();
+      await expect.poll(() => row.textContent()).toContain('已吊销');
+      const { agents: fleet } = await admin.ok<{ agents: { host: string; state: string }[] }>(
+        'GET',
+        '/api/v1/agents',
+      );
+      expect(fleet.find((a) => a.host === 'ws-fin-02')!.state).toBe('revoked');
+
+      await p.goto(`${c.url}/#/audit`);
+      const trail = p.getByTestId('audit-table');
+      await trail.locator('tbody tr').first().waitFor();
+      const actions = await trail.locator('tbody tr td:nth-child(4)').allInnerTexts();
+      expect(actions).toEqual(expect.arrayContaining(['request.approved', 'agent.revoked']));
+      // Read-only: the page offers nothing that changes a row.
+      expect(await p.locator('main form').count()).toBe(0);
+      await p.getByRole('button', { name: '校验哈希链' }).click();
+      const verdict = p.getByTestId('audit-verdict');
+      await verdict.waitFor();
+      expect(await verdict.textContent()).toMatch(/^完整：已从第一条起校验 \d+ 条记录/);
+      await p.locator('input[name=filter]').fill('agent.revoked');
+      await expect.poll(() => trail.locator('tbody tr').count()).toBe(1);
+      await screenshot(p, 'audit.zh-CN');
+      expect(await axe(p)).toEqual([]);
+      await p.goto(`${c.url}/#/requests`);
+      await p.getByTestId('requests-decided').waitFor();
+      await screenshot(p, 'requests.zh-CN');
+    }, 90_000);
+
+    it('an admin sends a signed policy to a group: checked in the browser before it is sent (a wrong key blocks it), then it reaches the agent', async () => {
+      const keys = generateKeyPair();
+      const other = generateKeyPair();
+      const bytes = Buffer.from(policyYaml(7, 'usb:\n  storage: block\n'), 'utf8');
+      const sig = signPolicy(bytes, keys.privateKeyPem);
+      const p = await page('zh-CN');
+      await logIn(p, 'ada');
+      await p.goto(`${c.url}/#/policies`);
+      await p.getByTestId('policies-running').waitFor();
+      await p.locator('select[name=kind]').selectOption('group');
+      await p.locator('input[name=target]').fill('finance');
+      await p.locator('input[name=policy]').setInputFiles({
+        name: 'finance.yaml',
+        mimeType: 'application/yaml',
+        buffer: bytes,
+      });
+      await p.locator('input[name=signature]').setInputFiles({
+        name: 'finance.yaml.sig',
+        mimeType: 'text/plain',
+        buffer: Buffer.from(sig),
+      });
+      const send = p.getByRole('button', { name: '下发到终端' });
+      // Against a key the agents do not trust: refused here, nothing sent.
+      await p.locator('textarea[name=public-key]').fill(other.publicKeyPem);
+      await expect.poll(() => p.getByTestId('policy-check').textContent()).toContain('终端会拒绝');
+      expect(await send.isDisabled()).toBe(true);
+      await p.locator('textarea[name=public-key]').fill(keys.publicKeyPem);
+      await expect.poll(() => p.getByTestId('policy-check').textContent()).toContain('签名有效');
+      await screenshot(p, 'policies.zh-CN');
+      expect(await axe(p)).toEqual([]);
+      await send.click();
+      await expect.poll(() => p.getByTestId('policy-sent').textContent()).toContain('第 7 版');
+      await expect
+        .poll(() => p.getByTestId('policies-table').textContent())
+        .toContain('测试策略 test policy');
+      const { policies } = await admin.ok<{
+        policies: { target: { kind: string; value: string }; version: number }[];
+      }>('GET', '/api/v1/policies');
+      expect(policies).toEqual([
+        expect.objectContaining({ target: { kind: 'group', value: 'finance' }, version: 7 }),
+      ]);
+      // The agent of that group is handed exactly these bytes and this signature.
+      const answer = await hostile.sync([]);
+      expect(answer.policy).toBeDefined();
+      expect(Buffer.from(answer.policy!.bytes, 'base64').equals(bytes)).toBe(true);
+      expect(answer.policy!.signature.trim()).toBe(sig.trim());
+    }, 90_000);
 
     it('no page logged an error, threw, or opened a dialog (but the one refusal provoked above)', () => {
       const all = watched.flatMap((w) => w.problems);

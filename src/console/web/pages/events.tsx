@@ -9,7 +9,7 @@ import { t } from '../i18n.js';
 
 export type ShownEvent = BaomiEvent & { agentId: string; receivedAt: number };
 
-interface Filters {
+export interface Filters {
   agent: string;
   user: string;
   type: string;
@@ -44,9 +44,10 @@ function query(f: Filters, after: string | null): string {
   return `/api/v1/events?${q}`;
 }
 
-export function EventsPage(props: { onError: (e: unknown) => void }) {
-  const [draft, setDraft] = useState<Filters>(EMPTY);
-  const [applied, setApplied] = useState<Filters>(EMPTY);
+/** `initial`: filters the page opens with (an agent's row links to its events). */
+export function EventsPage(props: { onError: (e: unknown) => void; initial?: Partial<Filters> }) {
+  const [draft, setDraft] = useState<Filters>({ ...EMPTY, ...props.initial });
+  const [applied, setApplied] = useState<Filters>({ ...EMPTY, ...props.initial });
   const [rows, setRows] = useState<ShownEvent[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);

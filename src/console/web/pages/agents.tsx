@@ -1,0 +1,151 @@
+// Agents (issue 13 §3): the fleet as the console knows it, searchable by host, seat user,
+// group and id (the API's text filter) and by group; each row says whether the agent is
+// online, silent, never seen or revoked, the policy it runs and whether it enforces USB.
+// An admin revokes an agent after confirming (the API refuses everyone else).
+import { useEffect, useState } from 'preact/hooks';
+import type { AgentView } from '../../../core/console/api.js';
+import { api } from '../api.js';
+import { when } from '../format.js';
+import { type Key, t } from '../i18n.js';
+
+function usb(a: AgentView): string {
+  if (a.usbEnforcing === null) return t('agents.usb.unknown');
+  if (a.usbEnforcing) return t('agents.usb.on');
+  return a.usbReason ? `${t('agents.usb.off')} (${a.usbReason})` : t('agents.usb.off');
+}
+
+export function AgentsPage(props: { onError: (e: unknown) => void; isAdmin: boolean }) {
+  const [rows, setRows] = useState<AgentView[] | null>(null);
+  const [text, setText] = useState('');
+  const [group, setGroup] = useState('');
+  const [asked, setAsked] = useState({ text: '', group: '' });
+  const [confirm, setConfirm] = useState<AgentView | null>(null);
+
+  function load(q: { text: string; group: string }) {
+    const p = new URLSearchParams();
+    if (q.text.trim()) p.set('text', q.text.trim());
+    if (q.group.trim()) p.set('group', q.group.trim());
+    api<{ agents: AgentView[] }>('GET', `/api/v1/agents?${p}`).then(
+      (r) => setRows(r.agents),
+      props.onError,
+    );
+  }
+  useEffect(() => load(asked), [asked]);
+
+  async function revoke(a: AgentView) {
+    try {
+      await api('POST', `/api/v1/agents/${encodeURIComponent(a.id)}/revoke`);
+      setConfirm(null);
+      load(asked);
+    } catch (e) {
+      props.onError(e);
+    }
+  }
+
+  return (
+    <section aria-labelledby="agents-h">
+      <h1 id="agents-h">{t('agents.title')}</h1>
+      <form
+        class="filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          props.onError(null);
+          setAsked({ text, group });
+        }}
+      >
+        <label>
+          <span>{t('agents.search')}</span>
+          <input
+            name="text"
+            maxLength={200}
+            value={text}
+            onInput={(e) => setText((e.target as HTMLInputElement).value)}
+          />
+        </label>
+        <label>
+          <span>{t('agents.col.group')}</span>
+          <input
+            name="group"
+            maxLength={100}
+            value={group}
+            onInput={(e) => setGroup((e.target as HTMLInputElement).value)}
+          />
+        </label>
+        <button type="submit">{t('common.apply')}</button>
+      </form>
+      {confirm && (
+        <div class="confirm" role="alertdialog" aria-labelledby="revoke-h">
+          <p id="revoke-h">{t('agents.revokeConfirm', { host: confirm.host })}</p>
+          <button type="button" class="danger" onClick={() => revoke(confirm)}>
+            {t('agents.revoke')}
+          </button>
+          <button type="button" onClick={() => setConfirm(null)}>
+            {t('common.cancel')}
+          </button>
+        </div>
+      )}
+      {!rows ? (
+        <p>{t('common.loading')}</p>
+      ) : (
+        <>
+          <p>{t('agents.count', { count: rows.length })}</p>
+          <table class="grid" data-testid="agents-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('agents.col.host')}</th>
+                <th scope="col">{t('agents.col.state')}</th>
+                <th scope="col">{t('agents.col.seatUser')}</th>
+                <th scope="col">{t('agents.col.group')}</th>
+                <th scope="col">{t('agents.col.class')}</th>
+                <th scope="col">{t('agents.col.version')}</th>
+                <th scope="col">{t('agents.col.lastSeen')}</th>
+                <th scope="col">{t('agents.col.policy')}</th>
+                <th scope="col">{t('agents.col.usb')}</th>
+                <th scope="col">{t('agents.col.waiting')}</th>
+                {props.isAdmin && <th scope="col">{t('agents.col.actions')}</th>}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((a) => (
+                <tr key={a.id}>
+                  <td>
+                    <a href={`#/events?agent=${encodeURIComponent(a.id)}`} title={a.id}>
+                      {a.host}
+                    </a>
+                    <div class="sub">{a.os}</div>
+                  </td>
+                  <td>
+                    <span class={`state state-${a.state}`}>
+                      {t(`agents.state.${a.state}` as Key)}
+                    </span>
+                  </td>
+                  <td>{a.seatUser ?? '—'}</td>
+                  <td>
+                    {a.group}
+                    {a.department && <div class="sub">{a.department}</div>}
+                  </td>
+                  <td>{a.personnelClass ?? '—'}</td>
+                  <td>{a.agentVersion ?? '—'}</td>
+                  <td>{when(a.lastSeen)}</td>
+                  <td>{a.policy ? `${a.policy.name} v${a.policy.version}` : '—'}</td>
+                  <td class={a.usbEnforcing === false ? 'warn' : undefined}>{usb(a)}</td>
+                  <td>{a.eventsWaiting ?? '—'}</td>
+                  {props.isAdmin && (
+                    <td>
+                      {a.state !== 'revoked' && (
+                        <button type="button" class="danger" onClick={() => setConfirm(a)}>
+                          {t('agents.revoke')}
+                        </button>
+                      )}
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {rows.length === 0 && <p>{t('common.none')}</p>}
+        </>
+      )}
+    </section>
+  );
+}
