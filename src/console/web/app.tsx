@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiFailure, logout, logoutEverywhere, type Me, me, whenExpired } from './api.js';
 import { type Key, lang, setLang, t } from './i18n.js';
+import { AgentPage } from './pages/agent.js';
 import { AgentsPage } from './pages/agents.js';
 import { AlertsPage } from './pages/alerts.js';
 import { AuditPage } from './pages/audit.js';
@@ -15,13 +16,25 @@ import { PoliciesPage } from './pages/policies.js';
 import { RequestsPage } from './pages/requests.js';
 
 type Simple = 'agents' | 'alerts' | 'cases' | 'requests' | 'policies' | 'audit';
-type Route = { page: 'events'; agent?: string } | { page: Simple } | { page: 'case'; id: number };
+type Route =
+  | { page: 'events'; agent?: string }
+  | { page: Simple }
+  | { page: 'case'; id: number }
+  | { page: 'agent'; id: string };
 
 const SIMPLE: readonly Simple[] = ['agents', 'alerts', 'cases', 'requests', 'policies', 'audit'];
 
 export function parse(hash: string): Route {
   const m = /^#\/cases\/(\d+)$/.exec(hash);
   if (m) return { page: 'case', id: Number(m[1]) };
+  const one = /^#\/agents\/([^/?]+)$/.exec(hash);
+  if (one) {
+    try {
+      return { page: 'agent', id: decodeURIComponent(one[1]!) };
+    } catch {
+      return { page: 'agents' }; // a malformed address (a bad % escape): the list
+    }
+  }
   const [path, query] = hash.split('?', 2) as [string, string | undefined];
   const name = path.replace(/^#\//, '');
   if ((SIMPLE as readonly string[]).includes(name)) return { page: name as Simple };
@@ -92,7 +105,9 @@ export function App() {
               key={n.page}
               href={n.hash}
               aria-current={
-                route.page === n.page || (n.page === 'cases' && route.page === 'case')
+                route.page === n.page ||
+                (n.page === 'cases' && route.page === 'case') ||
+                (n.page === 'agents' && route.page === 'agent')
                   ? 'page'
                   : undefined
               }
@@ -157,6 +172,9 @@ export function App() {
         )}
         {route.page === 'case' && (
           <CasePage id={route.id} onError={onError} canChange={canChange} />
+        )}
+        {route.page === 'agent' && (
+          <AgentPage id={route.id} onError={onError} isAdmin={user.role === 'admin'} />
         )}
         {route.page === 'agents' && (
           <AgentsPage onError={onError} isAdmin={user.role === 'admin'} />

@@ -191,6 +191,16 @@ const en = {
   'policies.col.agents': 'Agents',
   'policies.col.sha256': 'SHA-256',
   'policies.col.by': 'Uploaded by',
+  'agent.heading': 'Agent of {{host}}',
+  'agent.enrolled': 'Enrolled',
+  'agent.received': 'Events received (in order)',
+  'agent.chain': 'Log chain',
+  'agent.chainIntact':
+    'Intact as far as received: every batch linked to the one before, no event missing (the first {{count}}).',
+  'agent.chainBroken': '{{count}} break(s) found when batches arrived:',
+  'agent.policyHistory': 'Policy history',
+  'agent.timeline': 'Newest events',
+  'agent.allEvents': 'All of its events, with filters',
 };
 
 const zh: typeof en = {
@@ -372,6 +382,15 @@ const zh: typeof en = {
   'policies.col.agents': '终端数',
   'policies.col.sha256': 'SHA-256',
   'policies.col.by': '上传人',
+  'agent.heading': '{{host}} 的代理',
+  'agent.enrolled': '注册时间',
+  'agent.received': '已按序接收的事件',
+  'agent.chain': '日志哈希链',
+  'agent.chainIntact': '就已接收部分而言完整：每批均与上一批相连，无事件缺失（前 {{count}} 条）。',
+  'agent.chainBroken': '接收时发现 {{count}} 处断裂：',
+  'agent.policyHistory': '策略记录',
+  'agent.timeline': '最新事件',
+  'agent.allEvents': '查看其全部事件（可筛选）',
 };
 
 export type Key = keyof typeof en;

@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPair, signPolicy } from '../../../src/core/policy/signature.js';
 import { policyYaml } from '../../helpers/agent.js';
@@ -35,6 +36,7 @@ const why = chromiumUnavailableReason();
 const PASSWORD = 'web ui password 1';
 const XSS_FILE = '<img src=x onerror=alert(1)>';
 const XSS_HOST = '"><script>alert(2)</script>';
+const REQUEST_ID = uuidv7();
 const AXE = readFileSync(join(process.cwd(), 'node_modules/axe-core/axe.min.js'), 'utf8');
 
 interface AxeResult {
@@ -60,6 +62,7 @@ describe.skipIf(why !== null)(
     let admin: StaffApi;
     let browser: Browser;
     let hostile: SimAgent;
+    let calm: SimAgent;
     const watched: Watched[] = [];
 
     async function page(locale: 'zh-CN' | 'en-US'): Promise<Page> {
@@ -95,7 +98,7 @@ describe.skipIf(why !== null)(
         uses: 2,
       });
       hostile = await SimAgent.enroll(c.url, tok.token, { ca: tls.certPem, host: XSS_HOST });
-      const calm = await SimAgent.enroll(c.url, tok.token, { ca: tls.certPem, host: 'ws-fin-02' });
+      calm = await SimAgent.enroll(c.url, tok.token, { ca: tls.certPem, host: 'ws-fin-02' });
       const now = Date.now();
       // The hostile workstation: a file whose name is HTML, then a gap (seq 3 never sent): an alert.
       const evs = hostile.next(
@@ -303,13 +306,15 @@ describe.skipIf(why !== null)(
     }, 60_000);
 
     it('lists the fleet; an analyst is offered no revoke and the API refuses it; a request approved in the UI reaches the agent', async () => {
-      await hostile.sync(
-        hostile.next([
+      // From the calm workstation (a token names its host, and the hostile "host name" is
+      // none: the console would refuse to sign it), with a hostile label and reason.
+      await calm.sync(
+        calm.next([
           {
             type: 'usb.exception-requested',
-            user: 'zhang.san',
+            user: 'li.si',
             data: {
-              requestId: 'req-web-1',
+              requestId: REQUEST_ID,
               device: '0781:5581:4C530001',
               deviceLabel: `SanDisk ${XSS_FILE}`,
               reason: `拷贝审计底稿 ${XSS_HOST}`,
@@ -364,10 +369,10 @@ describe.skipIf(why !== null)(
       await expect.poll(() => decided.textContent()).toContain('approved');
       expect(await p.getByTestId('requests-pending').count()).toBe(0);
       // The agent's next sync carries the decision with a signed token for 4 hours.
-      const answer = await hostile.sync([]);
+      const answer = await calm.sync([]);
       expect(answer.decisions).toEqual([
         expect.objectContaining({
-          requestId: 'req-web-1',
+          requestId: REQUEST_ID,
           approved: true,
           note: 'for the audit, 4 h',
           decidedBy: 'ana',
@@ -375,10 +380,8 @@ describe.skipIf(why !== null)(
       ]);
       expect(answer.decisions[0]!.token).toMatch(/^BMX1\./);
       // The agent records it; the page then says it was received.
-      await hostile.sync(
-        hostile.next([
-          { type: 'usb.exception', user: 'zhang.san', data: { requestId: 'req-web-1' } },
-        ]),
+      await calm.sync(
+        calm.next([{ type: 'usb.exception', user: 'li.si', data: { requestId: REQUEST_ID } }]),
       );
       await p.reload();
       await expect
@@ -404,6 +407,16 @@ describe.skipIf(why !== null)(
         '/api/v1/agents',
       );
       expect(fleet.find((a) => a.host === 'ws-fin-02')!.state).toBe('revoked');
+
+      // The hostile agent's page: its chain break (the seq it never sent) named, as text.
+      await agents.getByRole('link', { name: XSS_HOST }).click();
+      await p.locator('#agent-h').waitFor();
+      expect(await p.locator('#agent-h').textContent()).toContain(XSS_HOST);
+      await expect.poll(() => p.getByTestId('agent-chain').textContent()).toContain('sync.gap');
+      expect(await p.getByTestId('agent-events').locator('tbody tr').count()).toBeGreaterThan(0);
+      expect(await p.locator('script', { hasText: 'alert(2)' }).count()).toBe(0);
+      await screenshot(p, 'agent.zh-CN');
+      expect(await axe(p)).toEqual([]);
 
       await p.goto(`${c.url}/#/audit`);
       const trail = p.getByTestId('audit-table');

@@ -165,6 +165,21 @@ describe('decisions on exception requests', () => {
     ).toBe(200);
   });
 
+  it('a request whose id is not an agent’s UUIDv7 (a broken agent) can still be decided: denied, never approved', async () => {
+    const { s, a } = await setup();
+    const odd = 'req 7/α';
+    await requestFrom(a, odd, 'li.wei');
+    const id = encodeURIComponent(odd);
+    const approve = await decide(s.admin, { approve: true, note: '' }, id);
+    expect(approve.statusCode).toBe(400);
+    expect(approve.json<{ error: string }>().error).toBe('EXCEPTION_BAD_FIELD');
+    expect((await h.store.request(odd))!.state).toBe('pending');
+    expect((await decide(s.admin, { approve: false, note: 'not from Baomi' }, id)).statusCode).toBe(
+      200,
+    );
+    expect((await h.store.request(odd))!.state).toBe('denied');
+  });
+
   it('an unknown request is 404; a bad body is 400; an auditor may not decide', async () => {
     const { s } = await setup();
     expect(

@@ -100,7 +100,10 @@ export function requestRoutes(app: FastifyInstance, deps: Deps): void {
     '/api/v1/requests/:id/decision',
     {
       schema: {
-        ...S.idParam(),
+        // Any id ingest accepted (text of at most 200), so that every stored request can be
+        // decided: an approval of an id that is not the agent's UUIDv7 is refused by the
+        // token's own check (400 EXCEPTION_BAD_FIELD), a denial goes through.
+        ...S.idParam('any'),
         ...S.body(
           {
             approve: { type: 'boolean' },

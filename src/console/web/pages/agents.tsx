@@ -109,7 +109,7 @@ export function AgentsPage(props: { onError: (e: unknown) => void; isAdmin: bool
               {rows.map((a) => (
                 <tr key={a.id}>
                   <td>
-                    <a href={`#/events?agent=${encodeURIComponent(a.id)}`} title={a.id}>
+                    <a href={`#/agents/${encodeURIComponent(a.id)}`} title={a.id}>
                       {a.host}
                     </a>
                     <div class="sub">{a.os}</div>

@@ -1,0 +1,180 @@
+// One agent's page (issue 13 §3): what the console knows of it, its log chain as the console
+// checked it on every batch (a `sync.gap` or `sync.chain-broken` alert is a break; none is
+// "intact as far as received"), its policy history (the policy.* events it sent) and its
+// newest events, with a link to all of them on the events page. An admin revokes it here too.
+import { useEffect, useState } from 'preact/hooks';
+import type { AgentView } from '../../../core/console/api.js';
+import { api } from '../api.js';
+import { summary, when } from '../format.js';
+import { type Key, t } from '../i18n.js';
+import type { AlertView } from './alerts.js';
+import type { ShownEvent } from './events.js';
+
+const CHAIN_ALERTS = new Set(['sync.gap', 'sync.chain-broken']);
+
+function EventRows(props: { rows: ShownEvent[]; testid: string; label: string }) {
+  return (
+    <table class="grid" data-testid={props.testid} aria-label={props.label}>
+      <thead>
+        <tr>
+          <th scope="col">{t('events.col.time')}</th>
+          <th scope="col">{t('events.col.user')}</th>
+          <th scope="col">{t('events.col.type')}</th>
+          <th scope="col">{t('events.col.severity')}</th>
+          <th scope="col">{t('events.col.data')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.rows.map((e) => (
+          <tr key={e.seq}>
+            <td>{when(e.ts)}</td>
+            <td>{e.user ?? '—'}</td>
+            <td>{e.type}</td>
+            <td>
+              <span class={`sev sev-${e.severity}`}>{e.severity}</span>
+            </td>
+            <td class="data">{summary(e.data as Record<string, unknown>)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function AgentPage(props: { id: string; onError: (e: unknown) => void; isAdmin: boolean }) {
+  const [agent, setAgent] = useState<AgentView | null>(null);
+  const [breaks, setBreaks] = useState<AlertView[]>([]);
+  const [policies, setPolicies] = useState<ShownEvent[]>([]);
+  const [recent, setRecent] = useState<ShownEvent[]>([]);
+  const [confirm, setConfirm] = useState(false);
+  const id = encodeURIComponent(props.id);
+
+  const load = async () => {
+    try {
+      const [a, al, pol, ev] = await Promise.all([
+        api<AgentView>('GET', `/api/v1/agents/${id}`),
+        api<{ alerts: AlertView[] }>('GET', `/api/v1/alerts?agent=${id}&limit=1000`),
+        api<{ events: ShownEvent[] }>(
+          'GET',
+          `/api/v1/events?agent=${id}&type=policy.*&order=desc&limit=100`,
+        ),
+        api<{ events: ShownEvent[] }>('GET', `/api/v1/events?agent=${id}&order=desc&limit=50`),
+      ]);
+      setAgent(a);
+      setBreaks(al.alerts.filter((x) => CHAIN_ALERTS.has(x.type)));
+      setPolicies(pol.events);
+      setRecent(ev.events);
+    } catch (e) {
+      props.onError(e);
+    }
+  };
+  useEffect(() => void load(), [props.id]);
+
+  async function revoke() {
+    try {
+      await api('POST', `/api/v1/agents/${id}/revoke`);
+      setConfirm(false);
+      await load();
+    } catch (e) {
+      props.onError(e);
+    }
+  }
+
+  if (!agent) return <p>{t('common.loading')}</p>;
+  return (
+    <section aria-labelledby="agent-h">
+      <h1 id="agent-h">{t('agent.heading', { host: agent.host })}</h1>
+      <dl class="facts">
+        <dt>{t('agents.col.state')}</dt>
+        <dd>
+          <span class={`state state-${agent.state}`}>
+            {t(`agents.state.${agent.state}` as Key)}
+          </span>
+        </dd>
+        <dt>ID</dt>
+        <dd>
+          <code>{agent.id}</code>
+        </dd>
+        <dt>{t('agents.col.group')}</dt>
+        <dd>
+          {agent.group}
+          {agent.department ? ` · ${agent.department}` : ''}
+          {agent.personnelClass ? ` · ${agent.personnelClass}` : ''}
+        </dd>
+        <dt>{t('agents.col.seatUser')}</dt>
+        <dd>{agent.seatUser ?? '—'}</dd>
+        <dt>{t('agents.col.version')}</dt>
+        <dd>
+          {agent.agentVersion ?? '—'} ({agent.os})
+        </dd>
+        <dt>{t('agent.enrolled')}</dt>
+        <dd>{when(agent.enrolledAt)}</dd>
+        <dt>{t('agents.col.lastSeen')}</dt>
+        <dd>{when(agent.lastSeen)}</dd>
+        <dt>{t('agents.col.policy')}</dt>
+        <dd>{agent.policy ? `${agent.policy.name} v${agent.policy.version}` : '—'}</dd>
+        <dt>{t('agents.col.usb')}</dt>
+        <dd class={agent.usbEnforcing === false ? 'warn' : undefined}>
+          {agent.usbEnforcing === null
+            ? t('agents.usb.unknown')
+            : agent.usbEnforcing
+              ? t('agents.usb.on')
+              : `${t('agents.usb.off')}${agent.usbReason ? ` (${agent.usbReason})` : ''}`}
+        </dd>
+        <dt>{t('agent.received')}</dt>
+        <dd>{agent.ackedSeq}</dd>
+      </dl>
+      {props.isAdmin && agent.state !== 'revoked' && !confirm && (
+        <button type="button" class="danger" onClick={() => setConfirm(true)}>
+          {t('agents.revoke')}
+        </button>
+      )}
+      {confirm && (
+        <div class="confirm" role="alertdialog" aria-labelledby="revoke-one-h">
+          <p id="revoke-one-h">{t('agents.revokeConfirm', { host: agent.host })}</p>
+          <button type="button" class="danger" onClick={revoke}>
+            {t('agents.revoke')}
+          </button>
+          <button type="button" onClick={() => setConfirm(false)}>
+            {t('common.cancel')}
+          </button>
+        </div>
+      )}
+
+      <h2>{t('agent.chain')}</h2>
+      {breaks.length === 0 ? (
+        <p class="ok" data-testid="agent-chain">
+          {t('agent.chainIntact', { count: agent.ackedSeq })}
+        </p>
+      ) : (
+        <div data-testid="agent-chain">
+          <p class="error">{t('agent.chainBroken', { count: breaks.length })}</p>
+          <ul>
+            {breaks.map((b) => (
+              <li key={b.id}>
+                {when(b.ts)} · {b.type} · {summary(b.data)} · {t(`stage.${b.state}` as Key)}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+
+      <h2>{t('agent.policyHistory')}</h2>
+      {policies.length ? (
+        <EventRows rows={policies} testid="agent-policies" label={t('agent.policyHistory')} />
+      ) : (
+        <p>{t('common.none')}</p>
+      )}
+
+      <h2>{t('agent.timeline')}</h2>
+      <p>
+        <a href={`#/events?agent=${id}`}>{t('agent.allEvents')}</a>
+      </p>
+      {recent.length ? (
+        <EventRows rows={recent} testid="agent-events" label={t('agent.timeline')} />
+      ) : (
+        <p>{t('common.none')}</p>
+      )}
+    </section>
+  );
+}
