@@ -14,8 +14,13 @@ interface AgentsFlags extends StaffFlags {
 }
 
 const policyText = (a: AgentView) => (a.policy ? `${a.policy.name} v${a.policy.version}` : '');
-const usbText = (t: Translate, v: boolean | null) =>
-  v === null ? '' : t(v ? 'cli.staff.usb.on' : 'cli.staff.usb.off');
+/** Enforcing or not, and when not, the reason the agent gave (e.g. `no-udev`). */
+const usbText = (t: Translate, a: AgentView) =>
+  a.usbEnforcing === null
+    ? ''
+    : a.usbEnforcing
+      ? t('cli.staff.usb.on')
+      : `${t('cli.staff.usb.off')}${a.usbReason ? ` (${a.usbReason})` : ''}`;
 const num = (n: number | null) => (n === null ? '' : String(n));
 
 export function agentColumns(t: Translate, csv: boolean): Column<AgentView>[] {
@@ -38,9 +43,9 @@ export function agentColumns(t: Translate, csv: boolean): Column<AgentView>[] {
     policy: { name: 'policy', cell: policyText },
     usb: {
       name: 'usb_enforcing',
-      cell: (a) =>
-        csv ? (a.usbEnforcing === null ? '' : String(a.usbEnforcing)) : usbText(t, a.usbEnforcing),
+      cell: (a) => (csv ? (a.usbEnforcing === null ? '' : String(a.usbEnforcing)) : usbText(t, a)),
     },
+    usbReason: { name: 'usb_reason', cell: (a) => a.usbReason ?? '' },
     waiting: { name: 'events_waiting', cell: (a) => num(a.eventsWaiting) },
     acked: { name: 'acked_seq', cell: (a) => String(a.ackedSeq) },
     enrolled: { name: 'enrolled', cell: () => '', time: (a) => a.enrolledAt },
@@ -83,7 +88,7 @@ function agentPairs(t: Translate, a: AgentView, utc?: boolean): [string, string]
     [label('seatUser'), a.seatUser ?? ''],
     [label('agentVersion'), a.agentVersion ?? ''],
     [label('policy'), policyText(a)],
-    [label('usb'), usbText(t, a.usbEnforcing)],
+    [label('usb'), usbText(t, a)],
     [label('waiting'), num(a.eventsWaiting)],
     [label('acked'), String(a.ackedSeq)],
     ...(a.revokedAt === null

@@ -5,8 +5,9 @@
 // the request; the agent gets it at its next sync (core/console/api.ts).
 import type { Command } from 'commander';
 import { ALERT_STAGE_ALIASES, ALERT_STAGES, alertStageOf } from '../../core/console/alerts.js';
-import type { AgentView } from '../../core/console/api.js';
+import type { AgentView, AlertView, RequestView } from '../../core/console/api.js';
 import { BaomiError } from '../../core/errors.js';
+import { MAX_WINDOW_DAYS } from '../../core/exceptions/limits.js';
 import { parseToken } from '../../core/exceptions/token.js';
 import type { Translate } from '../../core/i18n/translate.js';
 import type { CommandContext } from '../context.js';
@@ -20,37 +21,7 @@ export const REQUEST_STATES = ['pending', 'approved', 'denied'] as const;
 /** The most alerts the console lists at once (routes/requests.ts). */
 const ALERTS_MAX = 1000;
 /** Longest approval window the console signs (31 days, in hours). */
-const HOURS_MAX = 744;
-
-interface AlertRow {
-  id: number;
-  agentId: string | null;
-  ts: number;
-  type: string;
-  severity: string;
-  seq: number | null;
-  data: Record<string, unknown>;
-  state: string;
-  stateBy?: string;
-  stateAt?: number;
-  stateNote?: string;
-}
-
-interface RequestRow {
-  id: string;
-  agentId: string;
-  user: string | null;
-  device: string;
-  deviceLabel: string | null;
-  reason: string;
-  requestedAt: number;
-  state: (typeof REQUEST_STATES)[number];
-  decidedBy: string | null;
-  decidedAt: number | null;
-  note: string | null;
-  token: string | null;
-  deliveredAt: number | null;
-}
+const HOURS_MAX = MAX_WINDOW_DAYS * 24;
 
 /** Host names by agent id, for rows that carry only the id. */
 async function hosts(c: StaffClient): Promise<Map<string, string>> {
@@ -69,16 +40,16 @@ export async function alerts(ctx: CommandContext, _o: unknown, cmd: Command): Pr
   const state = choice('--state', f.state, ALERT_STATES);
   const limit = wholeNumber('--limit', f.limit, 1, ALERTS_MAX) ?? ALERTS_MAX;
   return withStaff(ctx, f, async (c) => {
-    const { alerts: rows } = await c.get<{ alerts: AlertRow[] }>('/api/v1/alerts', {
+    const { alerts: rows } = await c.get<{ alerts: AlertView[] }>('/api/v1/alerts', {
       state,
       agent: f.agent,
       limit,
     });
     const host = await hosts(c);
-    const cols: Column<AlertRow>[] = [
+    const cols: Column<AlertView>[] = [
       { name: 'id', cell: (a) => String(a.id) },
       { name: 'time', cell: () => '', time: (a) => a.ts },
-      ...(f.csv ? [{ name: 'agent', cell: (a: AlertRow) => a.agentId ?? '' }] : []),
+      ...(f.csv ? [{ name: 'agent', cell: (a: AlertView) => a.agentId ?? '' }] : []),
       { name: 'host', cell: (a) => (a.agentId ? (host.get(a.agentId) ?? '') : '') },
       { name: 'type', cell: (a) => a.type },
       { name: 'severity', cell: (a) => a.severity },
@@ -118,7 +89,7 @@ export async function alert(
     );
   // The console checks the id and the note (400 with what is wrong); the id goes as typed.
   return withStaff(ctx, f, async (c) => {
-    const a = await c.post<AlertRow>(`/api/v1/alerts/${encodeURIComponent(id)}/state`, {
+    const a = await c.post<AlertView>(`/api/v1/alerts/${encodeURIComponent(id)}/state`, {
       state,
       note: f.note,
     });
@@ -151,7 +122,7 @@ interface RequestsFlags extends StaffFlags {
 }
 
 function requestColumns(t: Translate, host: Map<string, string>, csv: boolean) {
-  const cols: Record<string, Column<RequestRow>> = {
+  const cols: Record<string, Column<RequestView>> = {
     id: { name: 'id', cell: (r) => r.id },
     requested: { name: 'requested', cell: () => '', time: (r) => r.requestedAt },
     agent: { name: 'agent', cell: (r) => r.agentId },
@@ -179,7 +150,7 @@ export async function requests(ctx: CommandContext, _o: unknown, cmd: Command): 
   const f = flagsOf<RequestsFlags>(cmd);
   const state = choice('--state', f.state, REQUEST_STATES);
   return withStaff(ctx, f, async (c) => {
-    const { requests: rows } = await c.get<{ requests: RequestRow[] }>('/api/v1/requests', {
+    const { requests: rows } = await c.get<{ requests: RequestView[] }>('/api/v1/requests', {
       state,
       agent: f.agent,
     });
@@ -209,7 +180,7 @@ async function decide(
   const f = flagsOf<DecideFlags>(cmd);
   const hours = approve ? wholeNumber('--hours', f.hours, 1, HOURS_MAX) : undefined;
   return withStaff(ctx, f, async (c) => {
-    const r = await c.post<RequestRow>(`/api/v1/requests/${encodeURIComponent(id)}/decision`, {
+    const r = await c.post<RequestView>(`/api/v1/requests/${encodeURIComponent(id)}/decision`, {
       approve,
       note: f.note,
       ...(hours === undefined ? {} : { hours }),

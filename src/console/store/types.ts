@@ -15,6 +15,7 @@
 // change does nothing (revoking what is revoked, deciding what is decided) no row is written.
 // appendAudit alone is for what changes nothing else (login, login.failed, logout).
 import type { AlertStage } from '../../core/console/alerts.js';
+import type { RequestView } from '../../core/console/api.js';
 import type {
   CaseChange,
   CaseDetailRefs,
@@ -219,27 +220,11 @@ export interface IngestResult {
   alerts: AlertRow[];
 }
 
-export type RequestState = 'pending' | 'approved' | 'denied';
+export type RequestState = RequestView['state'];
 
-export interface ExceptionRequestRow {
-  /** The request id the agent gave it (`usb.exception-requested` data.requestId). */
-  id: string;
-  agentId: string;
-  user: string | null;
-  /** Device hash or vid:pid:serial (core/exceptions/token.ts). */
-  device: string;
-  deviceLabel: string | null;
-  reason: string;
-  requestedAt: number;
-  state: RequestState;
-  decidedBy: string | null;
-  decidedAt: number | null;
-  note: string | null;
-  /** Approved: the BMX1 token handed to the agent. */
-  token: string | null;
-  /** The agent recorded the outcome (usb.exception / usb.exception-refused with this id). */
-  deliveredAt: number | null;
-}
+/** A request as stored: what the API answers (core/console/api.ts RequestView); `id` is the
+ *  request id the agent gave it (`usb.exception-requested` data.requestId). */
+export type ExceptionRequestRow = RequestView;
 
 export interface Decision {
   approved: boolean;

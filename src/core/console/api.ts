@@ -122,3 +122,41 @@ export interface PolicyView {
   uploadedBy: string;
   uploadedAt: number;
 }
+
+/** An alert as GET /alerts and GET /alerts/:id answer it (the web UI and the CLI read it). */
+export interface AlertView {
+  id: number;
+  agentId: string | null;
+  ts: number;
+  /** `sync.gap`, `sync.chain-broken`, `agent.silent`, or an agent's `alert.raised` rule. */
+  type: string;
+  severity: string;
+  seq: number | null;
+  data: Record<string, unknown>;
+  /** 预报, 调查, 初步评估, 处置 or 结案. */
+  state: string;
+  /** The user of the event it was raised from, when known. */
+  user?: string;
+  stateBy?: string;
+  stateAt?: number;
+  stateNote?: string;
+}
+
+/** A USB exception request as GET /requests answers it. */
+export interface RequestView {
+  id: string;
+  agentId: string;
+  user: string | null;
+  device: string;
+  deviceLabel: string | null;
+  reason: string;
+  requestedAt: number;
+  state: 'pending' | 'approved' | 'denied';
+  decidedBy: string | null;
+  decidedAt: number | null;
+  note: string | null;
+  /** Approved: the BMX1 token handed to the agent. */
+  token: string | null;
+  /** When the agent recorded the outcome (usb.exception / usb.exception-refused). */
+  deliveredAt: number | null;
+}

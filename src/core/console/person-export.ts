@@ -26,8 +26,10 @@
 // holding one of their events. A case may also hold other people's alerts and events: those
 // are withheld (only how many: `otherRecords`), and the history's lists of alerts and events
 // are cut to the person's own (exportedCase). The staff's notes are the person's data too.
+
 import type { BaomiEvent, Json, Severity } from '../events/types.js';
 import type { AlertStage } from './alerts.js';
+import type { RequestView } from './api.js';
 import type { CaseEntry, CaseEventRef, CaseRow } from './cases.js';
 
 export const PERSON_EXPORT_FORMAT = 'baomi-person-export/1';
@@ -47,21 +49,7 @@ export interface ExportedEvent extends BaomiEvent {
 /** An exception request the person made. The approval token itself is withheld (a credential
  *  for the device exception, not information about the person): `tokenIssued` says whether
  *  one was. */
-export interface ExportedRequest {
-  id: string;
-  agentId: string;
-  user: string | null;
-  device: string;
-  deviceLabel: string | null;
-  reason: string;
-  requestedAt: number;
-  state: 'pending' | 'approved' | 'denied';
-  decidedBy: string | null;
-  decidedAt: number | null;
-  note: string | null;
-  deliveredAt: number | null;
-  tokenIssued: boolean;
-}
+export type ExportedRequest = Omit<RequestView, 'token'> & { tokenIssued: boolean };
 
 /** An alert raised from one of the person's events. */
 export interface ExportedAlert {

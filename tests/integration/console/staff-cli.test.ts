@@ -203,6 +203,8 @@ beforeAll(async () => {
   const ca = readFileSync(tls.cert);
   fin = await SimAgent.enroll(url, finToken, { ca, host: 'ws-fin-01' });
   hr = await SimAgent.enroll(url, hrToken, { ca, host: 'ws-hr-01' });
+  // The finance workstation cannot enforce USB and says why (staff see the reason).
+  fin.heartbeat = { usbEnforcing: false, usbReason: 'no-udev' };
 
   // 2,500 events from finance (three pages of the CLI's 1,000), then two exception requests.
   for (let start = 0; start < FIN_EVENTS; start += 1000) {
@@ -312,11 +314,11 @@ describe('baomi console (staff CLI, against a real console)', () => {
     const csv = await cli(['console', 'agents', '--csv'], as.aud);
     const [csvHead, ...csvRows] = csv.stdout.trimEnd().split('\r\n');
     expect(csvHead).toBe(
-      'id,host,os,group,department,class,state,last_seen,seat_user,agent_version,policy,usb_enforcing,events_waiting,acked_seq,enrolled,revoked',
+      'id,host,os,group,department,class,state,last_seen,seat_user,agent_version,policy,usb_enforcing,usb_reason,events_waiting,acked_seq,enrolled,revoked',
     );
     expect(csvRows).toHaveLength(2);
     expect(csvRows.find((r) => r.startsWith(fin.id))).toMatch(
-      /,ws-fin-01,linux,finance,财务部,,online,\d{4}-.*,2502,/,
+      /,ws-fin-01,linux,finance,财务部,,online,\d{4}-.*,false,no-udev,0,2502,/,
     );
 
     const one = await cli(['console', 'agent', fin.id], as.aud);
@@ -324,6 +326,7 @@ describe('baomi console (staff CLI, against a real console)', () => {
     expect(one.stdout).toMatch(/^Host:\s+ws-fin-01$/m);
     expect(one.stdout).toMatch(/^Department:\s+财务部$/m);
     expect(one.stdout).toMatch(/^Acknowledged through seq:\s+2502$/m);
+    expect(one.stdout).toMatch(/^USB:\s+.+ \(no-udev\)$/m);
     const oneJson = await cli(['console', 'agent', fin.id, '--json'], as.aud);
     expect(JSON.parse(oneJson.stdout)).toMatchObject({
       id: fin.id,

@@ -3,11 +3,10 @@
 // "intact as far as received"), its policy history (the policy.* events it sent) and its
 // newest events, with a link to all of them on the events page. An admin revokes it here too.
 import { useEffect, useState } from 'preact/hooks';
-import type { AgentView } from '../../../core/console/api.js';
+import type { AgentView, AlertView } from '../../../core/console/api.js';
 import { api } from '../api.js';
 import { summary, when } from '../format.js';
 import { type Key, t } from '../i18n.js';
-import type { AlertView } from './alerts.js';
 import type { ShownEvent } from './events.js';
 
 const CHAIN_ALERTS = new Set(['sync.gap', 'sync.chain-broken']);

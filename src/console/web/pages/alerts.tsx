@@ -1,20 +1,9 @@
 // Alerts (issue 13 §5): the newest alerts; staff select related ones and open a case with them.
 import { useEffect, useState } from 'preact/hooks';
+import type { AlertView } from '../../../core/console/api.js';
 import { api } from '../api.js';
 import { when } from '../format.js';
 import { type Key, t } from '../i18n.js';
-
-export interface AlertView {
-  id: number;
-  agentId: string | null;
-  ts: number;
-  type: string;
-  severity: string;
-  seq: number | null;
-  data: Record<string, unknown>;
-  state: string;
-  user?: string;
-}
 
 export function AlertsPage(props: {
   onError: (e: unknown) => void;

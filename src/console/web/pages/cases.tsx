@@ -4,11 +4,11 @@
 // a refusal is shown in its own words and the form keeps what was typed.
 import { useEffect, useState } from 'preact/hooks';
 import { ALERT_STAGES } from '../../../core/console/alerts.js';
+import type { AlertView } from '../../../core/console/api.js';
 import type { CaseDetailRefs, CaseRow, CaseStage } from '../../../core/console/case-types.js';
 import { api } from '../api.js';
 import { when } from '../format.js';
 import { type Key, t } from '../i18n.js';
-import type { AlertView } from './alerts.js';
 
 const STAGES = ALERT_STAGES;
 type Stage = CaseStage;

@@ -4,25 +4,11 @@
 // how they were decided. The console turns an approval into a signed token the agent
 // receives at its next sync (the row then shows it delivered).
 import { useEffect, useState } from 'preact/hooks';
+import type { RequestView } from '../../../core/console/api.js';
 import { MAX_WINDOW_DAYS } from '../../../core/exceptions/limits.js';
 import { api } from '../api.js';
 import { when } from '../format.js';
 import { type Key, t } from '../i18n.js';
-
-export interface RequestView {
-  id: string;
-  agentId: string;
-  user: string | null;
-  device: string;
-  deviceLabel: string | null;
-  reason: string;
-  requestedAt: number;
-  state: 'pending' | 'approved' | 'denied';
-  decidedBy: string | null;
-  decidedAt: number | null;
-  note: string | null;
-  deliveredAt: number | null;
-}
 
 /** The longest validity a token may carry (the console refuses more). */
 const MAX_HOURS = MAX_WINDOW_DAYS * 24;
