@@ -11,6 +11,8 @@
 //   - after a failure (no connection, 5xx, 429, 401/403): backoffDelay(interval, failures):
 //     uniform between the interval and min(15 min, interval × 2^failures), never sooner than
 //     the console's retryInMs; 413 halves the batch;
+//   - 503 CONSOLE_BUSY (the console shed it unread): the console's retryInMs as the interval,
+//     ±20 %, the back-off not grown (src/agent/modules/sync.ts busy);
 //   - the acknowledgement recorded as the agent does: never beyond the last event sent.
 // The first request of each agent comes at a uniform moment of the first interval (a fleet in
 // its steady state, not one booted in the same second).
@@ -158,9 +160,14 @@ class FleetAgent {
     s.records.push(sentAt, r.ms, r.status, batch.length, idx);
     if (r.status !== 200) {
       let retryInMs;
+      let code;
       try {
-        retryInMs = JSON.parse(r.text).retryInMs;
+        ({ retryInMs, error: code } = JSON.parse(r.text));
       } catch {}
+      if (r.status === 503 && code === 'CONSOLE_BUSY') {
+        this.schedule(normalDelay(baseInterval(s.o.intervalMs, retryInMs), this.r()));
+        return;
+      }
       if (r.status === 413) this.batchCap = Math.max(1, Math.floor(batch.length / 2));
       this.fail(retryInMs);
       return;

@@ -167,6 +167,23 @@ export function syncModule(o: SyncModuleOptions = {}): AgentModule {
     schedule(backoffDelay(base, failures, random(), retryInMs));
   };
 
+  /**
+   * The console shed this request unread because it is loaded (503 CONSOLE_BUSY: its
+   * backpressure.ts). Neither the network nor this agent failed, so the back-off does not
+   * grow: it would keep an agent that already waited through an outage away for up to 15 more
+   * minutes, long enough to be called silent. The next try comes after the interval the
+   * console asks for (never less than the policy's, never more than the longest back-off),
+   * ±20 %, like any answer's nextInMs.
+   */
+  const busy = (where: string, retryInMs?: number) => {
+    const cx = c();
+    const before = lastError?.code;
+    lastError = { code: 'SYNC_BUSY', params: { console: where }, at: now() };
+    if (before !== 'SYNC_BUSY') cx.log.info({ module: 'sync', console: where }, 'console busy');
+    const base = baseInterval(settings ? settings.intervalMs : 60_000, retryInMs);
+    schedule(normalDelay(base, random()));
+  };
+
   /** One request and what its answer says. */
   const once = async (): Promise<void> => {
     if (stopped || !settings) return;
@@ -246,6 +263,7 @@ export function syncModule(o: SyncModuleOptions = {}): AgentModule {
         fail({ code: 'SYNC_REVOKED', params: { console: where, status: answer.status, message } });
       else if (answer.status === 429)
         fail({ code: 'SYNC_RATE_LIMITED', params: { console: where } }, w.retryInMs);
+      else if (answer.status === 503 && w.error === 'CONSOLE_BUSY') busy(where, w.retryInMs);
       else {
         if (answer.status === 413) batchCap = Math.max(1, Math.floor(events.length / 2));
         fail(

@@ -26,6 +26,8 @@ export const SYNC_ERROR_CODES = [
   /** 401/403: the console revoked this agent or does not know its key. */
   'SYNC_REVOKED',
   'SYNC_RATE_LIMITED',
+  /** 503 CONSOLE_BUSY: the console shed the request unread because it is loaded. */
+  'SYNC_BUSY',
   /** Any other answer than 200. */
   'SYNC_HTTP',
   'SYNC_BAD_RESPONSE',
@@ -69,6 +71,8 @@ export const syncMessages = {
       'The console {{console}} refused this agent (HTTP {{status}}: {{message}}): it was revoked or its key is not known there. Events stay here; enroll again (baomi enroll --force) with a new token if it was revoked.',
     SYNC_RATE_LIMITED:
       'The console {{console}} asked this agent to slow down (HTTP 429); it tries again later.',
+    SYNC_BUSY:
+      'The console {{console}} is busy with other agents and asked this one to call again later; events stay here until then.',
     SYNC_HTTP: 'The console {{console}} answered HTTP {{status}}: {{message}}',
     SYNC_BAD_RESPONSE:
       'The console {{console}} sent an answer this agent cannot read ({{reason}}); nothing was acknowledged.',
@@ -105,6 +109,8 @@ export const syncMessages = {
     SYNC_REVOKED:
       '控制台 {{console}} 拒绝了本代理（HTTP {{status}}：{{message}}）：本代理已被吊销，或控制台不认识其密钥。事件保留在本机；如已被吊销，请用新令牌重新注册（baomi enroll --force）。',
     SYNC_RATE_LIMITED: '控制台 {{console}} 要求本代理放慢速度（HTTP 429）；稍后重试。',
+    SYNC_BUSY:
+      '控制台 {{console}} 正忙于处理其他终端，要求本代理稍后再联系；在此之前事件保留在本机。',
     SYNC_HTTP: '控制台 {{console}} 应答 HTTP {{status}}：{{message}}',
     SYNC_BAD_RESPONSE: '控制台 {{console}} 的应答无法解读（{{reason}}）；未确认任何事件。',
     SYNC_ACK_ABOVE_HEAD:

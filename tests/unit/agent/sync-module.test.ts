@@ -324,6 +324,38 @@ describe('sync module', () => {
     expect(s.store.getAckedSeq()).toBe(2);
   });
 
+  it('a console that sheds the request because it is loaded (503 CONSOLE_BUSY) is called again after the interval it asks, without growing the back-off', async () => {
+    const s = setup({ random: 1 });
+    await s.add(2);
+    s.start();
+    s.answer(() => new TransportError('ECONNREFUSED'));
+    const down: number[] = [];
+    for (let i = 0; i < 4; i++) down.push((await s.step()).delay);
+    expect(down).toEqual([120_000, 240_000, 480_000, 900_000]);
+    s.answer(() => status(503, { error: 'CONSOLE_BUSY', message: 'busy', retryInMs: 2 * MIN }));
+    // The interval asked (two), ±20 %: not the 15 minutes the back-off had reached.
+    expect((await s.step()).delay).toBe(1.2 * 2 * MIN);
+    expect((await s.step()).delay).toBe(1.2 * 2 * MIN);
+    expect(s.sync().lastError).toMatchObject({ code: 'SYNC_BUSY', params: { console: CONSOLE } });
+    expect(s.store.getAckedSeq()).toBe(0);
+    // Never sooner than the policy's interval, never later than the longest back-off.
+    s.answer(() => status(503, { error: 'CONSOLE_BUSY', message: 'busy', retryInMs: 1 }));
+    expect((await s.step()).delay).toBe(1.2 * MIN);
+    s.answer(() =>
+      status(503, { error: 'CONSOLE_BUSY', message: 'busy', retryInMs: 10 * 60 * MIN }),
+    );
+    expect((await s.step()).delay).toBe(1.2 * 15 * MIN);
+    // Another 503 (no such code) is a failure like any other.
+    s.answer(() =>
+      status(503, { error: 'CONSOLE_DB_UNAVAILABLE', message: 'db', retryInMs: 5_000 }),
+    );
+    expect((await s.step()).delay).toBe(900_000);
+    expect(s.sync().lastError?.code).toBe('SYNC_HTTP');
+    s.answer(() => ok({ ackedSeq: 2 }));
+    await s.step();
+    expect(s.store.getAckedSeq()).toBe(2);
+  });
+
   it('drains a backlog in batches, no sooner than half an interval apart', async () => {
     const s = setup();
     await s.add(12);
