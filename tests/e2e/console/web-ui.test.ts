@@ -290,6 +290,10 @@ describe.skipIf(why !== null)(
       await p.goto(`${c.url}/#/events`);
       await p.getByTestId('events-table').locator('tbody tr').first().waitFor();
       await screenshot(p, 'events.zh-CN-switched-en');
+      await p.goto(`${c.url}/#/audit`);
+      await p.getByTestId('audit-table').locator('tbody tr').first().waitFor();
+      expect(await p.locator('main form').count()).toBe(0);
+      await screenshot(p, 'audit.en');
       // Log out everywhere: this browser's session ends, and so does the auditor's other one.
       const other = await page('en-US');
       await logIn(other, 'aud');
@@ -333,6 +337,15 @@ describe.skipIf(why !== null)(
       expect(await p.getByRole('button', { name: 'Revoke' }).count()).toBe(0);
       await screenshot(p, 'agents.en');
       expect(await axe(p)).toEqual([]);
+      await agents.getByRole('link', { name: 'ws-fin-02' }).click();
+      await p.locator('#agent-h').waitFor();
+      await p.getByTestId('agent-chain').waitFor();
+      await screenshot(p, 'agent.en');
+      // An analyst reads the policies but is offered no upload.
+      await p.goto(`${c.url}/#/policies`);
+      await p.getByTestId('policies-running').waitFor();
+      expect(await p.locator('form.upload').count()).toBe(0);
+      await screenshot(p, 'policies.en');
       // The API refuses it all the same: the UI only leaves out what the API enforces.
       const { agents: fleet } = await admin.ok<{ agents: { id: string; host: string }[] }>(
         'GET',
