@@ -7,6 +7,7 @@ import type { AgentView, AlertView } from '../../../core/console/api.js';
 import { api } from '../api.js';
 import { summary, when } from '../format.js';
 import { type Key, t } from '../i18n.js';
+import { RevokeConfirm, usbText } from './agents.js';
 import type { ShownEvent } from './events.js';
 
 const CHAIN_ALERTS = new Set(['sync.gap', 'sync.chain-broken']);
@@ -113,13 +114,7 @@ export function AgentPage(props: { id: string; onError: (e: unknown) => void; is
         <dt>{t('agents.col.policy')}</dt>
         <dd>{agent.policy ? `${agent.policy.name} v${agent.policy.version}` : '—'}</dd>
         <dt>{t('agents.col.usb')}</dt>
-        <dd class={agent.usbEnforcing === false ? 'warn' : undefined}>
-          {agent.usbEnforcing === null
-            ? t('agents.usb.unknown')
-            : agent.usbEnforcing
-              ? t('agents.usb.on')
-              : `${t('agents.usb.off')}${agent.usbReason ? ` (${agent.usbReason})` : ''}`}
-        </dd>
+        <dd class={agent.usbEnforcing === false ? 'warn' : undefined}>{usbText(agent)}</dd>
         <dt>{t('agent.received')}</dt>
         <dd>{agent.ackedSeq}</dd>
       </dl>
@@ -128,17 +123,7 @@ export function AgentPage(props: { id: string; onError: (e: unknown) => void; is
           {t('agents.revoke')}
         </button>
       )}
-      {confirm && (
-        <div class="confirm" role="alertdialog" aria-labelledby="revoke-one-h">
-          <p id="revoke-one-h">{t('agents.revokeConfirm', { host: agent.host })}</p>
-          <button type="button" class="danger" onClick={revoke}>
-            {t('agents.revoke')}
-          </button>
-          <button type="button" onClick={() => setConfirm(false)}>
-            {t('common.cancel')}
-          </button>
-        </div>
-      )}
+      {confirm && <RevokeConfirm host={agent.host} onYes={revoke} onNo={() => setConfirm(false)} />}
 
       <h2>{t('agent.chain')}</h2>
       {breaks.length === 0 ? (

@@ -8,10 +8,26 @@ import { api } from '../api.js';
 import { when } from '../format.js';
 import { type Key, t } from '../i18n.js';
 
-function usb(a: AgentView): string {
+/** Whether the agent enforces USB, and the reason it gave when it does not. */
+export function usbText(a: AgentView): string {
   if (a.usbEnforcing === null) return t('agents.usb.unknown');
   if (a.usbEnforcing) return t('agents.usb.on');
   return a.usbReason ? `${t('agents.usb.off')} (${a.usbReason})` : t('agents.usb.off');
+}
+
+/** The question before a revocation, with its two answers (the list and an agent's page). */
+export function RevokeConfirm(props: { host: string; onYes: () => void; onNo: () => void }) {
+  return (
+    <div class="confirm" role="alertdialog" aria-labelledby="revoke-h">
+      <p id="revoke-h">{t('agents.revokeConfirm', { host: props.host })}</p>
+      <button type="button" class="danger" onClick={props.onYes}>
+        {t('agents.revoke')}
+      </button>
+      <button type="button" onClick={props.onNo}>
+        {t('common.cancel')}
+      </button>
+    </div>
+  );
 }
 
 export function AgentsPage(props: { onError: (e: unknown) => void; isAdmin: boolean }) {
@@ -74,15 +90,11 @@ export function AgentsPage(props: { onError: (e: unknown) => void; isAdmin: bool
         <button type="submit">{t('common.apply')}</button>
       </form>
       {confirm && (
-        <div class="confirm" role="alertdialog" aria-labelledby="revoke-h">
-          <p id="revoke-h">{t('agents.revokeConfirm', { host: confirm.host })}</p>
-          <button type="button" class="danger" onClick={() => revoke(confirm)}>
-            {t('agents.revoke')}
-          </button>
-          <button type="button" onClick={() => setConfirm(null)}>
-            {t('common.cancel')}
-          </button>
-        </div>
+        <RevokeConfirm
+          host={confirm.host}
+          onYes={() => revoke(confirm)}
+          onNo={() => setConfirm(null)}
+        />
       )}
       {!rows ? (
         <p>{t('common.loading')}</p>
@@ -128,7 +140,7 @@ export function AgentsPage(props: { onError: (e: unknown) => void; isAdmin: bool
                   <td>{a.agentVersion ?? '—'}</td>
                   <td>{when(a.lastSeen)}</td>
                   <td>{a.policy ? `${a.policy.name} v${a.policy.version}` : '—'}</td>
-                  <td class={a.usbEnforcing === false ? 'warn' : undefined}>{usb(a)}</td>
+                  <td class={a.usbEnforcing === false ? 'warn' : undefined}>{usbText(a)}</td>
                   <td>{a.eventsWaiting ?? '—'}</td>
                   {props.isAdmin && (
                     <td>
