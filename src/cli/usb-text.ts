@@ -3,6 +3,7 @@
 // and a device as `vendor:product "product name" serial S`. Device strings come from the
 // device itself (attacker-controlled) and are escaped here; so is a rule's note.
 import type { Translate } from '../core/i18n/translate.js';
+import { usbRuleKey } from '../core/usb/decided-text.js';
 import type { DecidedBy } from '../core/usb/types.js';
 import { printable } from './printable.js';
 
@@ -12,18 +13,13 @@ export function verdictText(t: Translate, v: unknown): string {
   return t(`cli.usb.verdict.${s}`, { defaultValue: s });
 }
 
-/** The rule that decided, in the reader's language. */
+/** The rule that decided, in the reader's language (escaped for a terminal). */
 export function ruleText(t: Translate, r: DecidedBy): string {
-  switch (r.by) {
-    case 'rule':
-      return r.note !== undefined
-        ? t('cli.usb.rule.ruleNote', { index: r.index, note: printable(String(r.note)) })
-        : t('cli.usb.rule.rule', { index: r.index });
-    case 'exception':
-      return t('cli.usb.rule.exception', { id: printable(String(r.id)) });
-    default:
-      return t(`cli.usb.rule.${r.by}`, { defaultValue: printable(String(r.by)) });
-  }
+  const { key, params, defaultValue } = usbRuleKey(r);
+  const safe = Object.fromEntries(
+    Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? printable(v) : v]),
+  );
+  return t(key, { ...safe, defaultValue: printable(defaultValue) });
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);

@@ -27,10 +27,13 @@
 // are withheld (only how many: `otherRecords`), and the history's lists of alerts and events
 // are cut to the person's own (exportedCase). The staff's notes are the person's data too.
 
+import { type Cell, csvCell, decodeCsvCell } from '../csv.js';
 import type { BaomiEvent, Json, Severity } from '../events/types.js';
 import type { AlertStage } from './alerts.js';
 import type { RequestView } from './api.js';
 import type { CaseEntry, CaseEventRef, CaseRow } from './cases.js';
+
+export { CsvReader, csvCell, decodeCsvCell } from '../csv.js';
 
 export const PERSON_EXPORT_FORMAT = 'baomi-person-export/1';
 export const PERSON_EXPORT_FORMATS = ['json', 'csv'] as const;
@@ -254,20 +257,6 @@ export const CSV_COLUMNS = [
   'state_note',
 ] as const;
 type Column = (typeof CSV_COLUMNS)[number];
-type Cell = string | number | boolean | null | undefined;
-
-/** Starts that a spreadsheet reads as a formula (ASCII and full-width), and the apostrophe
- *  itself so that the prefix is always the one to strip. */
-const FORMULA_START = /^[=+\-@\t\r'\uff1d\uff0b\uff0d\uff20]/;
-
-/** One CSV cell (RFC 4180): null/undefined is an empty field, '' is `""` (kept apart). */
-export function csvCell(v: Cell): string {
-  if (v === null || v === undefined) return '';
-  const raw = typeof v === 'string' ? v : String(v);
-  if (raw === '') return '""';
-  const s = FORMULA_START.test(raw) ? `'${raw}` : raw;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 function csvLine(cells: Partial<Record<Column, Cell>>): string {
   return `${CSV_COLUMNS.map((c) => csvCell(cells[c])).join(',')}\r\n`;
@@ -373,87 +362,6 @@ export function csvCaseRow(c: ExportedCase): string {
 /** The last row: `end`, its data the counts. */
 export function csvEndRow(counts: PersonExportCounts): string {
   return csvLine({ record: 'end', data: JSON.stringify(counts) });
-}
-
-/**
- * Reads CSV (RFC 4180) as it arrives, chunk by chunk: complete records come out of push(),
- * the last one out of end(). A field that was not quoted and is empty is null; `""` is ''.
- * A leading apostrophe (the formula guard) is NOT stripped here: decodeCsvCell does that.
- */
-export class CsvReader {
-  private field = '';
-  private quoted = false;
-  private inQuotes = false;
-  /** A quote seen inside quotes: the field's end, or the first of `""`. */
-  private quoteSeen = false;
-  private record: (string | null)[] = [];
-  private started = false;
-  private first = true;
-
-  push(chunk: string): (string | null)[][] {
-    const out: (string | null)[][] = [];
-    for (const ch of chunk) {
-      if (this.first) {
-        this.first = false;
-        if (ch === '\ufeff') continue; // a BOM (written for spreadsheets) is not data
-      }
-      if (this.inQuotes) {
-        if (!this.quoteSeen) {
-          if (ch === '"') this.quoteSeen = true;
-          else this.field += ch;
-          continue;
-        }
-        this.quoteSeen = false;
-        if (ch === '"') {
-          this.field += '"';
-          continue;
-        }
-        this.inQuotes = false; // that quote closed the field; ch is read below
-      }
-      this.started = true;
-      if (ch === '"' && this.field === '' && !this.quoted) {
-        this.inQuotes = true;
-        this.quoted = true;
-      } else if (ch === ',') {
-        this.endField();
-      } else if (ch === '\n') {
-        if (!this.quoted && this.field.endsWith('\r')) this.field = this.field.slice(0, -1);
-        this.endField();
-        out.push(this.record);
-        this.record = [];
-        this.started = false;
-      } else if (!(ch === '\r' && this.quoted)) {
-        this.field += ch;
-      }
-    }
-    return out;
-  }
-
-  /** The record still open (a file that does not end with a line break), if any. */
-  end(): (string | null)[][] {
-    if (this.quoteSeen) {
-      this.quoteSeen = false;
-      this.inQuotes = false;
-    }
-    if (this.inQuotes) throw new Error('CSV ends inside a quoted field');
-    if (!this.started) return [];
-    this.endField();
-    const r = this.record;
-    this.record = [];
-    this.started = false;
-    return [r];
-  }
-
-  private endField(): void {
-    this.record.push(this.quoted || this.field !== '' ? this.field : null);
-    this.field = '';
-    this.quoted = false;
-  }
-}
-
-/** A cell as written: the formula guard's apostrophe removed. */
-export function decodeCsvCell(v: string | null): string | null {
-  return v?.startsWith("'") ? v.slice(1) : v;
 }
 
 /** The counts of a CSV export's last record, or null when it is not the `end` row. */

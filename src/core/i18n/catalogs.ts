@@ -14,6 +14,7 @@ import { chainMessages } from '../events/messages.js';
 import { idleMessages } from '../idle/messages.js';
 import { formatPolicyMessage, policyMessageKey } from '../policy/format.js';
 import { policyMessages } from '../policy/messages.js';
+import { usbRuleMessages } from '../usb/decided-text.js';
 import { exceptionNoticeMessages } from '../usb/exception-notices.js';
 import { usbMessages } from '../usb/messages.js';
 import { createTranslator, type Translate } from './translate.js';
@@ -25,6 +26,7 @@ export const coreCatalogs: readonly Catalog[] = [
   protocolMessages,
   chainMessages,
   usbMessages,
+  usbRuleMessages,
   exceptionMessages,
   exceptionRequestMessages,
   syncMessages,
