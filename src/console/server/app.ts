@@ -52,6 +52,7 @@ import { auditRoutes } from './routes/audit.js';
 import { caseRoutes } from './routes/cases.js';
 import { enrollmentRoutes } from './routes/enrollment.js';
 import { eventRoutes } from './routes/events.js';
+import { eventExportRoutes } from './routes/events-export.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { peopleRoutes } from './routes/people.js';
@@ -293,6 +294,7 @@ export function buildConsole(o: ConsoleOptions): FastifyInstance {
     syncRoutes(api, deps);
     agentRoutes(api, deps);
     eventRoutes(api, deps);
+    eventExportRoutes(api, deps);
     requestRoutes(api, deps);
     caseRoutes(api, deps);
     policyRoutes(api, deps);

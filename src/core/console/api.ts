@@ -54,6 +54,9 @@
 //   GET  /api/v1/people/:user/export?format=json|csv
 //                                              → the person's records, streamed (admin, auditor;
 //        core/console/person-export.ts; one audit row person.exported {format, counts} first)
+//   GET  /api/v1/events/export?format=csv|json&<the filters of /api/v1/events>
+//                                              → every match, oldest first, streamed (any;
+//        core/console/events-export.ts; one audit row events.exported {format, filter} first)
 //   GET  /metrics                              → Prometheus text format         (any: API token
 //        or session; server/metrics.ts lists the series)
 //

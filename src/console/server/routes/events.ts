@@ -13,7 +13,7 @@ import { queryInt, S } from '../schemas.js';
 export const EVENTS_LIMIT_DEFAULT = 100;
 export const EVENTS_LIMIT_MAX = 1000;
 
-interface EventsQuery {
+export interface EventFilterQuery {
   agent?: string;
   user?: string;
   type?: string | string[];
@@ -22,6 +22,9 @@ interface EventsQuery {
   since?: string;
   until?: string;
   text?: string;
+}
+
+interface EventsQuery extends EventFilterQuery {
   after?: string;
   limit?: string;
   order?: 'asc' | 'desc';
@@ -35,20 +38,47 @@ function moment(name: string, v: string | undefined): number | undefined {
   return ms;
 }
 
+/** The filter of an events query (the filters of `baomi events`); 400 on a bad value. */
+export function eventFilter(q: EventFilterQuery): Omit<ConsoleEventFilter, 'limit'> {
+  if (q.level !== undefined && !isLevel(q.level))
+    throw new ApiError('CONSOLE_BAD_REQUEST', { detail: 'querystring/level' });
+  const types = (typeof q.type === 'string' ? [q.type] : q.type)
+    ?.flatMap((t) => t.split(','))
+    .filter((t) => t !== '');
+  const f: Omit<ConsoleEventFilter, 'limit'> = {
+    ...(q.agent === undefined ? {} : { agentId: q.agent }),
+    ...(q.user === undefined ? {} : { user: q.user }),
+    ...(types?.length ? { types } : {}),
+    ...(q.level === undefined ? {} : { level: q.level }),
+    ...(q.severity === undefined ? {} : { severity: q.severity }),
+    ...(q.text === undefined ? {} : { text: q.text }),
+  };
+  const since = moment('since', q.since);
+  const until = moment('until', q.until);
+  if (since !== undefined) f.since = since;
+  if (until !== undefined) f.until = until;
+  return f;
+}
+
+/** The query-string schema of the filters (shared with the export). */
+export const EVENT_FILTER_SCHEMA = {
+  agent: S.uuid,
+  user: S.text(256),
+  // Repeatable (?type=a&type=b) or comma-separated (?type=a,b).
+  type: S.repeatable(S.text(640), 50),
+  level: S.text(16),
+  severity: S.enumOf(SEVERITIES),
+  since: S.text(40),
+  until: S.text(40),
+  text: S.text(200),
+};
+
 export function eventRoutes(app: FastifyInstance, deps: Deps): void {
   app.get<{ Querystring: EventsQuery }>(
     '/api/v1/events',
     {
       schema: S.query({
-        agent: S.uuid,
-        user: S.text(256),
-        // Repeatable (?type=a&type=b) or comma-separated (?type=a,b).
-        type: S.repeatable(S.text(640), 50),
-        level: S.text(16),
-        severity: S.enumOf(SEVERITIES),
-        since: S.text(40),
-        until: S.text(40),
-        text: S.text(200),
+        ...EVENT_FILTER_SCHEMA,
         after: S.text(200),
         limit: S.qint,
         order: S.enumOf(['asc', 'desc']),
@@ -57,26 +87,12 @@ export function eventRoutes(app: FastifyInstance, deps: Deps): void {
     },
     async (req) => {
       const q = req.query;
-      if (q.level !== undefined && !isLevel(q.level))
-        throw new ApiError('CONSOLE_BAD_REQUEST', { detail: 'querystring/level' });
-      const types = (typeof q.type === 'string' ? [q.type] : q.type)
-        ?.flatMap((t) => t.split(','))
-        .filter((t) => t !== '');
       const f: ConsoleEventFilter = {
+        ...eventFilter(q),
         limit: queryInt('limit', q.limit, 1, EVENTS_LIMIT_MAX) ?? EVENTS_LIMIT_DEFAULT,
-        ...(q.agent === undefined ? {} : { agentId: q.agent }),
-        ...(q.user === undefined ? {} : { user: q.user }),
-        ...(types?.length ? { types } : {}),
-        ...(q.level === undefined ? {} : { level: q.level }),
-        ...(q.severity === undefined ? {} : { severity: q.severity }),
-        ...(q.text === undefined ? {} : { text: q.text }),
         ...(q.after === undefined ? {} : { after: q.after }),
         ...(q.order === undefined ? {} : { order: q.order }),
       };
-      const since = moment('since', q.since);
-      const until = moment('until', q.until);
-      if (since !== undefined) f.since = since;
-      if (until !== undefined) f.until = until;
       return deps.store.queryEvents(f);
     },
   );
