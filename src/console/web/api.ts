@@ -42,27 +42,35 @@ export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknow
   } catch {
     throw new ApiFailure(0, 'NETWORK', t('error.network'));
   }
+  if (!r.ok) throw await failureOf(r, path);
   const text = await r.text();
-  let json: unknown = null;
   try {
-    json = text ? JSON.parse(text) : null;
+    return (text ? JSON.parse(text) : null) as T;
   } catch {
-    json = null;
+    // Not the console's answer (a proxy's page): said, never taken as "nothing".
+    throw new ApiFailure(r.status, 'HTTP', t('error.http', { status: r.status }));
   }
-  if (!r.ok) {
-    const w = (json ?? {}) as { error?: unknown; message?: unknown };
-    const failure = new ApiFailure(
-      r.status,
-      typeof w.error === 'string' ? w.error : 'HTTP',
-      typeof w.message === 'string' ? w.message : t('error.http', { status: r.status }),
-    );
-    // The session ended (401), or this page's CSRF token is not the session's any more (a
-    // login in another tab made a new session): log in again over the page.
-    const ended = r.status === 401 || failure.code === 'CONSOLE_CSRF';
-    if (ended && path !== '/api/v1/login' && path !== '/api/v1/me') onExpired();
-    throw failure;
+}
+
+/** The console's refusal as an ApiFailure (its message, in the person's language); a 401 or
+ *  a stale CSRF token also brings the login over the page. */
+export async function failureOf(r: Response, path: string): Promise<ApiFailure> {
+  let w: { error?: unknown; message?: unknown } = {};
+  try {
+    w = ((await r.json()) ?? {}) as typeof w;
+  } catch {
+    // not JSON (a proxy's page): the status says it
   }
-  return json as T;
+  const failure = new ApiFailure(
+    r.status,
+    typeof w.error === 'string' ? w.error : 'HTTP',
+    typeof w.message === 'string' ? w.message : t('error.http', { status: r.status }),
+  );
+  // The session ended (401), or this page's CSRF token is not the session's any more (a
+  // login in another tab made a new session): log in again over the page.
+  const ended = r.status === 401 || failure.code === 'CONSOLE_CSRF';
+  if (ended && path !== '/api/v1/login' && path !== '/api/v1/me') onExpired();
+  return failure;
 }
 
 export interface Me {

@@ -3,6 +3,9 @@
 // in localStorage. The API answers in the same language (Accept-Language: api.ts), so a
 // refusal reads in the person's language too.
 import i18next from 'i18next';
+import { alertMessages } from '../../core/alerts/messages.js';
+import type { Catalog } from '../../core/i18n/types.js';
+import { usbRuleMessages } from '../../core/usb/decided-text.js';
 
 export type Lang = 'zh-CN' | 'en';
 
@@ -47,6 +50,21 @@ const en = {
   'events.col.data': 'Details',
   'events.detail': 'Event {{seq}} of {{host}}',
   'events.count': '{{count}} shown',
+  'events.rule': 'What decided it',
+  'events.rule.folder': 'Classified folder {{root}} (level {{level}})',
+  'events.rule.none': 'No rule: recorded as it happened.',
+  'events.around': 'Around it on this workstation',
+  'events.around.this': 'this event',
+  'events.raw': 'As stored',
+  'events.export.csv': 'Export CSV',
+  'events.export.json': 'Export JSON lines',
+  'events.export.hint':
+    'Every event the filters match, oldest first (not only those shown); each export is recorded in the audit trail.',
+  'events.export.progress': 'Exporting: {{rows}} events so far ({{size}})…',
+  'events.export.done': 'Exported {{rows}} events: the file is in your downloads.',
+  'events.export.cut':
+    'The export was cut off before its end (the console or the network failed). Nothing was saved; try again.',
+  'events.export.cancelled': 'Export cancelled. Nothing was saved.',
   'alerts.title': 'Alerts',
   'alerts.col.id': 'No.',
   'alerts.col.time': 'Time',
@@ -243,6 +261,20 @@ const zh: typeof en = {
   'events.col.data': '详情',
   'events.detail': '{{host}} 的事件 {{seq}}',
   'events.count': '已显示 {{count}} 条',
+  'events.rule': '判定依据',
+  'events.rule.folder': '涉密目录 {{root}}（密级 {{level}}）',
+  'events.rule.none': '无规则：按发生情况记录。',
+  'events.around': '该终端上前后的事件',
+  'events.around.this': '本事件',
+  'events.raw': '存储原文',
+  'events.export.csv': '导出 CSV',
+  'events.export.json': '导出 JSON（每行一条）',
+  'events.export.hint':
+    '导出筛选条件匹配的全部事件（不限于当前显示的），按时间先后排列；每次导出均记入审计日志。',
+  'events.export.progress': '正在导出：已导出 {{rows}} 条（{{size}}）…',
+  'events.export.done': '已导出 {{rows}} 条事件，文件已保存到下载目录。',
+  'events.export.cut': '导出在完成前中断（控制台或网络故障），未保存任何文件，请重试。',
+  'events.export.cancelled': '已取消导出，未保存任何文件。',
   'alerts.title': '告警',
   'alerts.col.id': '编号',
   'alerts.col.time': '时间',
@@ -412,8 +444,22 @@ await i18next.init({
   interpolation: { escapeValue: false }, // Preact renders text, never HTML
 });
 
+/** Core's catalogues the pages word events with (the rule of an alert, of a USB verdict). */
+const CORE: readonly Catalog[] = [alertMessages, usbRuleMessages];
+for (const c of CORE)
+  for (const l of ['en', 'zh-CN'] as const) i18next.addResourceBundle(l, 'translation', c[l], true);
+
 export function t(key: Key, params?: Record<string, string | number>): string {
   return i18next.t(key, params);
+}
+
+/** A key of core's catalogues (not checked by the compiler: `defaultValue` says it anyway). */
+export function tCore(
+  key: string,
+  params: Record<string, string | number> = {},
+  defaultValue = key,
+): string {
+  return i18next.t(key, { ...params, defaultValue });
 }
 
 export function lang(): Lang {

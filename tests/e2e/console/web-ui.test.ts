@@ -6,13 +6,17 @@
 // case and moved through 预报 → 调查 → 初步评估 → 处置 → 结案 with notes, a refusal shown in the
 // person's language with the form's input kept; an auditor sees no change form; no console
 // error on any page; axe-core finds no serious or critical violation; screenshots in zh-CN and
-// English kept in test-artifacts/screenshots.
+// English kept in test-artifacts/screenshots. The filtered events exported as CSV and JSON
+// lines from the page equal the API's answer.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StoredEvent } from '../../../src/console/store/types.js';
+import { EVENT_CSV_COLUMNS } from '../../../src/core/console/events-export.js';
+import { CsvReader, decodeCsvCell } from '../../../src/core/csv.js';
 import { generateKeyPair, signPolicy } from '../../../src/core/policy/signature.js';
 import { policyYaml } from '../../helpers/agent.js';
 import {
@@ -108,7 +112,7 @@ describe.skipIf(why !== null)(
             type: 'usb.blocked',
             user: 'zhang.san',
             severity: 'high',
-            data: { device: '0781:5581:X' },
+            data: { device: '0781:5581:X', rule: { by: 'rule', index: 0, note: XSS_FILE } },
           },
           { type: 'file.modified', user: 'zhang.san', data: { path: '/srv/a' } },
           { type: 'file.deleted', user: 'zhang.san', data: { path: '/srv/b' } },
@@ -175,7 +179,72 @@ describe.skipIf(why !== null)(
       expect(JSON.parse((await detail.textContent()) ?? '')).toMatchObject({
         type: usb.events[0]!.type,
       });
+      // What decided it (nothing, for a plug), and its neighbours on the same workstation.
+      await expect
+        .poll(() => p.getByTestId('event-rule').textContent())
+        .toBe('No rule: recorded as it happened.');
+      const around = p.getByTestId('event-around');
+      await around.waitFor();
+      expect(await around.locator('tbody tr').count()).toBeGreaterThan(2);
+      expect(await around.locator('tr.selected').textContent()).toContain('(this event)');
+      // A blocked plug names the USB rule, its note (from the policy) shown as text.
+      await p.locator('input[name=type]').fill('usb.blocked');
+      await p.locator('form.filters button[type=submit]').click();
+      await expect.poll(() => table.locator('tbody tr').count()).toBe(1);
+      await table.locator('tbody tr button.link').first().click();
+      await expect
+        .poll(() => p.getByTestId('event-rule').textContent())
+        .toBe(`usb.rules[0] (${XSS_FILE})`);
+      expect(await p.locator('img[src=x]').count()).toBe(0);
+      await screenshot(p, 'event.en');
       expect(await axe(p)).toEqual([]);
+    }, 90_000);
+
+    it('exports the filtered events as CSV and as JSON lines: the files hold exactly the API’s answer, with a progress line', async () => {
+      const p = await page('en-US');
+      await logIn(p, 'ana');
+      await p.locator('input[name=type]').fill('file.*');
+      await p.locator('form.filters button[type=submit]').click();
+      // Every match, oldest first, as the API pages it (not only the rows on the page).
+      const want: StoredEvent[] = [];
+      for (let after = ''; ; ) {
+        const r = await admin.ok<{ events: StoredEvent[]; next: string | null }>(
+          'GET',
+          `/api/v1/events?order=asc&limit=7&type=file.*${after ? `&after=${after}` : ''}`,
+        );
+        want.push(...r.events);
+        if (!r.next) break;
+        after = r.next;
+      }
+      expect(want.length).toBeGreaterThan(20);
+      const save = async (name: RegExp) => {
+        const [download] = await Promise.all([
+          p.waitForEvent('download'),
+          p.getByRole('button', { name }).click(),
+        ]);
+        return readFileSync((await download.path())!, 'utf8');
+      };
+      const csv = await save(/^Export CSV$/);
+      const [header, ...rows] = [...new CsvReader().push(csv)];
+      expect(header).toEqual([...EVENT_CSV_COLUMNS]);
+      const col = (r: (string | null)[], k: (typeof EVENT_CSV_COLUMNS)[number]) =>
+        decodeCsvCell(r[EVENT_CSV_COLUMNS.indexOf(k)] ?? null);
+      expect(
+        rows.map((r) => [col(r, 'agent_id'), col(r, 'seq'), col(r, 'type'), col(r, 'host')]),
+      ).toEqual(want.map((e) => [e.agentId, String(e.seq), e.type, e.host]));
+      expect(rows.map((r) => JSON.parse(col(r, 'data')!))).toEqual(want.map((e) => e.data));
+      expect(csv).toContain(XSS_FILE); // the hostile name, exported as data
+      await expect
+        .poll(() => p.getByTestId('export-status').textContent())
+        .toBe(`Exported ${want.length} events: the file is in your downloads.`);
+      const json = await save(/^Export JSON lines$/);
+      expect(
+        json
+          .trimEnd()
+          .split('\n')
+          .map((l) => JSON.parse(l)),
+      ).toEqual(want);
+      await screenshot(p, 'events-export.en');
     }, 90_000);
 
     it('gathers the alert into a case and works it from 预报 to 结案 in Chinese; a refusal keeps what was typed', async () => {

@@ -1,11 +1,13 @@
 // Events (issue 13 §4): the filters of `baomi events`, keyset paging (newest first, "load
-// more" follows the console's `next`), an event's detail. Every value from an agent is shown
-// as text.
+// more" follows the console's `next`), an event's detail (event-detail.tsx), the export
+// (events-export.tsx). Every value from an agent is shown as text.
 import { useEffect, useState } from 'preact/hooks';
 import type { BaomiEvent } from '../../../core/events/types.js';
 import { ApiFailure, api } from '../api.js';
 import { fromLocalInput, summary, when } from '../format.js';
 import { t } from '../i18n.js';
+import { EventDetail } from './event-detail.js';
+import { ExportButtons } from './events-export.js';
 
 export type ShownEvent = BaomiEvent & { agentId: string; receivedAt: number };
 
@@ -32,14 +34,22 @@ const EMPTY: Filters = {
 };
 const PAGE = 200;
 
-function query(f: Filters, after: string | null): string {
-  const q = new URLSearchParams({ order: 'desc', limit: String(PAGE) });
+/** The filters as the API's query parameters (the page and the export share them). */
+function filterParams(f: Filters): URLSearchParams {
+  const q = new URLSearchParams();
   for (const k of ['agent', 'user', 'type', 'level', 'severity', 'text'] as const)
     if (f[k].trim()) q.set(k, f[k].trim());
   const since = fromLocalInput(f.since);
   const until = fromLocalInput(f.until);
   if (since !== undefined) q.set('since', String(since));
   if (until !== undefined) q.set('until', String(until));
+  return q;
+}
+
+function query(f: Filters, after: string | null): string {
+  const q = filterParams(f);
+  q.set('order', 'desc');
+  q.set('limit', String(PAGE));
   if (after) q.set('after', after);
   return `/api/v1/events?${q}`;
 }
@@ -130,6 +140,7 @@ export function EventsPage(props: { onError: (e: unknown) => void; initial?: Par
       <p class="muted" aria-live="polite">
         {busy ? t('common.loading') : t('events.count', { count: rows.length })}
       </p>
+      <ExportButtons params={filterParams(applied)} onError={props.onError} />
       <table class="grid" data-testid="events-table">
         <thead>
           <tr>
@@ -144,7 +155,10 @@ export function EventsPage(props: { onError: (e: unknown) => void; initial?: Par
         </thead>
         <tbody>
           {rows.map((e) => (
-            <tr key={`${e.agentId}:${e.seq}`} class={open === e ? 'selected' : ''}>
+            <tr
+              key={`${e.agentId}:${e.seq}`}
+              class={open?.agentId === e.agentId && open.seq === e.seq ? 'selected' : ''}
+            >
               <td>
                 <button type="button" class="link" onClick={() => setOpen(e)}>
                   {when(e.ts)}
@@ -169,13 +183,12 @@ export function EventsPage(props: { onError: (e: unknown) => void; initial?: Par
         </button>
       )}
       {open && (
-        <aside class="detail" aria-label={t('events.detail', { seq: open.seq, host: open.host })}>
-          <h2>{t('events.detail', { seq: open.seq, host: open.host })}</h2>
-          <button type="button" onClick={() => setOpen(null)}>
-            {t('common.close')}
-          </button>
-          <pre data-testid="event-detail">{JSON.stringify(open, null, 2)}</pre>
-        </aside>
+        <EventDetail
+          event={open}
+          onOpen={setOpen}
+          onClose={() => setOpen(null)}
+          onError={props.onError}
+        />
       )}
     </section>
   );
