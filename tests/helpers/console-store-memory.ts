@@ -57,6 +57,7 @@ import type {
 import { auditHash } from '../../src/core/console/audit.js';
 import { type RetentionRules, retentionAge } from '../../src/core/console/config/retention.js';
 import { planDeliveries } from '../../src/core/console/notify/plan.js';
+import { countDeltas, type HourCount, isIdleDate } from '../../src/core/console/overview.js';
 import type { PartitionSize } from '../../src/core/console/partitions.js';
 import { BaomiError } from '../../src/core/errors.js';
 import {
@@ -626,6 +627,54 @@ export class MemoryConsoleStore implements ConsoleStore {
       counts.set(k, c);
     }
     return [...counts.values()];
+  }
+
+  /** The overview, computed from the events held (the real stores keep a rollup). */
+  async eventCounts(q: { sinceHour: number; group?: string }): Promise<HourCount[]> {
+    await this.check();
+    const out = new Map<string, HourCount>();
+    for (const e of this.events.values()) {
+      if (q.group !== undefined && this.agents.get(e.agentId)?.group !== q.group) continue;
+      for (const c of countDeltas([e])) {
+        if (c.hour < q.sinceHour) continue;
+        const k = `${c.hour} ${c.type}`;
+        const had = out.get(k);
+        if (had) had.n += c.n;
+        else out.set(k, c);
+      }
+    }
+    return [...out.values()].sort((a, b) => a.hour - b.hour || (a.type < b.type ? -1 : 1));
+  }
+  async foldEventCounts() {
+    return 0;
+  }
+  async newAlertsBySeverity() {
+    await this.check();
+    const m = new Map<string, number>();
+    for (const a of this.alerts)
+      if (a.state === '预报') m.set(a.severity, (m.get(a.severity) ?? 0) + 1);
+    return [...m]
+      .map(([severity, n]) => ({ severity, n }))
+      .sort((a, b) => (a.severity < b.severity ? -1 : 1));
+  }
+  async idleTop(q: { sinceTs: number; sinceDate: string; limit: number }) {
+    await this.check();
+    const best = new Map<string, { user: string; minutes: number }>();
+    for (const e of this.events.values()) {
+      const d = e.data as Record<string, unknown>;
+      if (e.type !== 'idle.exposure' || e.ts < q.sinceTs || e.user === undefined) continue;
+      if (!isIdleDate(d.date) || typeof d.minutes !== 'number' || d.date < q.sinceDate) continue;
+      const k = JSON.stringify([e.agentId, e.user, d.date]);
+      const had = best.get(k);
+      if (!had || had.minutes < d.minutes) best.set(k, { user: e.user, minutes: d.minutes });
+    }
+    const sum = new Map<string, number>();
+    for (const b of best.values()) sum.set(b.user, (sum.get(b.user) ?? 0) + b.minutes);
+    return [...sum]
+      .filter(([, m]) => m > 0)
+      .map(([user, minutes]) => ({ user, minutes: Math.round(minutes) }))
+      .sort((a, b) => b.minutes - a.minutes || (a.user < b.user ? -1 : 1))
+      .slice(0, q.limit);
   }
 
   leases = new Map<string, { holder: string; expiresAt: number }>();

@@ -55,6 +55,7 @@ import { eventRoutes } from './routes/events.js';
 import { eventExportRoutes } from './routes/events-export.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { overviewRoutes } from './routes/overview.js';
 import { peopleRoutes } from './routes/people.js';
 import { policyRoutes } from './routes/policies.js';
 import { requestRoutes } from './routes/requests.js';
@@ -295,6 +296,7 @@ export function buildConsole(o: ConsoleOptions): FastifyInstance {
     agentRoutes(api, deps);
     eventRoutes(api, deps);
     eventExportRoutes(api, deps);
+    overviewRoutes(api, deps);
     requestRoutes(api, deps);
     caseRoutes(api, deps);
     policyRoutes(api, deps);

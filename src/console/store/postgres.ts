@@ -18,6 +18,7 @@ import {
   type RetentionRules,
   shortestAge,
 } from '../../core/console/config/retention.js';
+import { countDeltas, type HourCount } from '../../core/console/overview.js';
 import { type PartitionSize, partitionsToCreate } from '../../core/console/partitions.js';
 import type { ExportedCase } from '../../core/console/person-export.js';
 import { BaomiError } from '../../core/errors.js';
@@ -55,6 +56,7 @@ import type {
   EnqueueResult,
   NotifyRouting,
 } from './notify-types.js';
+import { countsSql, idleTopSql, NEW_ALERTS_SQL, PG_ADD_DELTAS, PG_FOLD } from './overview-sql.js';
 import {
   createPartitionSql,
   deleteBatchSql,
@@ -691,7 +693,7 @@ export class PostgresConsoleStore implements ConsoleStore {
       // The agent's row is held until COMMIT: another console ingesting for this agent waits,
       // then sees these events as stored (duplicates) and this position.
       const a = await this.one(
-        'SELECT acked_seq, head_hash, pruned_through, revoked_at FROM agents WHERE id = $1 FOR UPDATE',
+        'SELECT acked_seq, head_hash, pruned_through, revoked_at, group_name FROM agents WHERE id = $1 FOR UPDATE',
         [agentId],
         c,
       );
@@ -755,6 +757,21 @@ export class PostgresConsoleStore implements ConsoleStore {
           c,
         );
       }
+
+      // The overview's counts, committed with the events (the agent's row is held, so the
+      // plan's events are exactly the ones stored): deltas, folded later (overview-sql.ts).
+      const deltas = countDeltas(plan.insert.map((x) => x.event));
+      if (deltas.length > 0)
+        await this.q(
+          PG_ADD_DELTAS,
+          [
+            a.group_name,
+            deltas.map((d) => d.hour),
+            deltas.map((d) => d.type),
+            deltas.map((d) => d.n),
+          ],
+          c,
+        );
 
       const alerts = await this.insertAlerts(c, agentId, plan.alerts, now);
 
@@ -1022,6 +1039,33 @@ export class PostgresConsoleStore implements ConsoleStore {
       [g.name, g.department, g.personnelClass],
     );
     return r ? toPolicy(r) : null;
+  }
+
+  // The overview (overview-sql.ts)
+
+  async eventCounts(q: { sinceHour: number; group?: string }): Promise<HourCount[]> {
+    const p = new Params('postgres');
+    const rows = await this.q(countsSql('postgres', p, q), p.values);
+    return rows.map((r) => ({ hour: Number(r.hour), type: r.type, n: Number(r.n) }));
+  }
+
+  async foldEventCounts(): Promise<number> {
+    return this.count(PG_FOLD, []);
+  }
+
+  async newAlertsBySeverity(): Promise<{ severity: string; n: number }[]> {
+    const rows = await this.q(NEW_ALERTS_SQL, []);
+    return rows.map((r) => ({ severity: r.severity, n: Number(r.n) }));
+  }
+
+  async idleTop(q: {
+    sinceTs: number;
+    sinceDate: string;
+    limit: number;
+  }): Promise<{ user: string; minutes: number }[]> {
+    const p = new Params('postgres');
+    const rows = await this.q(idleTopSql('postgres', p, q), p.values);
+    return rows.map((r) => ({ user: r.user_name, minutes: Math.round(Number(r.minutes)) }));
   }
 
   async policyVersions(): Promise<

@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import { auditHash } from '../../core/console/audit.js';
 import type { CaseChange, CaseFilter, CaseOpen, CaseRow } from '../../core/console/cases.js';
 import { type RetentionRules, shortestAge } from '../../core/console/config/retention.js';
+import { countDeltas, type HourCount } from '../../core/console/overview.js';
 import type { PartitionSize } from '../../core/console/partitions.js';
 import type { ExportedCase } from '../../core/console/person-export.js';
 import { BaomiError } from '../../core/errors.js';
@@ -47,6 +48,7 @@ import type {
   EnqueueResult,
   NotifyRouting,
 } from './notify-types.js';
+import { countsSql, idleTopSql, NEW_ALERTS_SQL, SQLITE_ADD_COUNT } from './overview-sql.js';
 import {
   fleetSummarySql,
   personAlertsSql,
@@ -678,7 +680,7 @@ export class SqliteConsoleStore implements ConsoleStore {
   private ingestIn(agentId: string, events: readonly BaomiEvent[], now: number): IngestResult {
     {
       const a = this.get(
-        'SELECT acked_seq, head_hash, pruned_through, revoked_at FROM agents WHERE id = ?',
+        'SELECT acked_seq, head_hash, pruned_through, revoked_at, group_name FROM agents WHERE id = ?',
         agentId,
       );
       if (!a) throw new BaomiError('CONSOLE_DB_UNKNOWN_AGENT', { agentId });
@@ -709,6 +711,10 @@ export class SqliteConsoleStore implements ConsoleStore {
         stored += this.run(insertEventsSql(n), ...values);
         i += n;
       }
+      // The overview's counts, in this transaction: every event of the plan is stored (the
+      // plan takes only seqs this transaction read as not held).
+      for (const c of countDeltas(plan.insert.map((x) => x.event)))
+        this.run(SQLITE_ADD_COUNT, c.hour, a.group_name, c.type, c.n);
 
       const alerts = this.insertAlerts(agentId, plan.alerts, now);
 
@@ -974,6 +980,43 @@ export class SqliteConsoleStore implements ConsoleStore {
         g.personnelClass,
       );
       return r ? toPolicy(r) : null;
+    });
+  }
+
+  // The overview (overview-sql.ts)
+
+  async eventCounts(q: { sinceHour: number; group?: string }): Promise<HourCount[]> {
+    return this.op(() => {
+      const p = new Params('sqlite');
+      return this.all(countsSql('sqlite', p, q), ...p.values).map((r) => ({
+        hour: Number(r.hour),
+        type: r.type,
+        n: Number(r.n),
+      }));
+    });
+  }
+
+  async foldEventCounts(): Promise<number> {
+    return 0;
+  }
+
+  async newAlertsBySeverity(): Promise<{ severity: string; n: number }[]> {
+    return this.op(() =>
+      this.all(NEW_ALERTS_SQL).map((r) => ({ severity: r.severity, n: Number(r.n) })),
+    );
+  }
+
+  async idleTop(q: {
+    sinceTs: number;
+    sinceDate: string;
+    limit: number;
+  }): Promise<{ user: string; minutes: number }[]> {
+    return this.op(() => {
+      const p = new Params('sqlite');
+      return this.all(idleTopSql('sqlite', p, q), ...p.values).map((r) => ({
+        user: r.user_name,
+        minutes: Math.round(Number(r.minutes)),
+      }));
     });
   }
 

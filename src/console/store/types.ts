@@ -24,6 +24,7 @@ import type {
   CaseRow,
 } from '../../core/console/cases.js';
 import type { RetentionRules } from '../../core/console/config/retention.js';
+import type { HourCount } from '../../core/console/overview.js';
 import type { PartitionSize } from '../../core/console/partitions.js';
 import type { ExportedCase } from '../../core/console/person-export.js';
 import type { BaomiEvent, Json, Severity } from '../../core/events/types.js';
@@ -418,6 +419,23 @@ export interface ConsoleStore {
   policyFor(group: Group): Promise<PolicyRow | null>;
   /** Which agents run which policy (from their heartbeats): one query. */
   policyVersions(): Promise<{ name: string | null; version: number | null; agents: number }[]>;
+
+  // The overview (issue 13 §2; core/console/overview.ts; SQL of both engines: overview-sql.ts).
+  /** Events per hour and type from the hour `sinceHour` on (the rollup: exact, not scanned). */
+  eventCounts(q: { sinceHour: number; group?: string }): Promise<HourCount[]>;
+  /** PostgreSQL: folds ingest's count deltas into event_counts (one console, `rollup` lease);
+   *  the number of delta rows folded. SQLite counts in place: 0. */
+  foldEventCounts(): Promise<number>;
+  /** Alerts still at 预报, by severity. */
+  newAlertsBySeverity(): Promise<{ severity: string; n: number }[]>;
+  /** The users with the most idle-unlocked minutes: per workstation and agent date the
+   *  highest minutes an idle.exposure event reported (they are running totals), summed per
+   *  user, over events from `sinceTs` whose date is `sinceDate` or later. */
+  idleTop(q: {
+    sinceTs: number;
+    sinceDate: string;
+    limit: number;
+  }): Promise<{ user: string; minutes: number }[]>;
 
   // Leases (issue 12): work only one console process may do at a time (a SIEM sink's
   // forwarder, the notifier, retention) runs in the holder of its lease (src/console/workers.ts).

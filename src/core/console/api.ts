@@ -57,6 +57,9 @@
 //   GET  /api/v1/events/export?format=csv|json&<the filters of /api/v1/events>
 //                                              → every match, oldest first, streamed (any;
 //        core/console/events-export.ts; one audit row events.exported {format, filter} first)
+//   GET  /api/v1/overview?since=MS&idleSince=YYYY-MM-DD
+//                                              → OverviewView (core/console/overview.ts) (any;
+//        kept 15 s per process and query)
 //   GET  /metrics                              → Prometheus text format         (any: API token
 //        or session; server/metrics.ts lists the series)
 //

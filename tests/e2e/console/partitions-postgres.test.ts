@@ -143,6 +143,14 @@ describe.skipIf(why !== null)(
       const store = await fx.open();
       expect(await everything(store)).toEqual(before);
       expect(await store.countEvents()).toBe(before.length);
+      // Migration 009 counted them for the overview, each once, in its hour.
+      const counts = await store.eventCounts({ sinceHour: 0 });
+      expect(counts.reduce((n, c) => n + c.n, 0)).toBe(before.length);
+      expect(counts.find((c) => c.type === 'agent.stopped')).toEqual({
+        hour: Date.UTC(2400, 0, 1) / 3_600_000,
+        type: 'agent.stopped',
+        n: 1,
+      });
       expect((await store.eventPartitions()).map((p) => p.name)).toEqual([
         'events_2001_05',
         ...months.map((m) => m.name),

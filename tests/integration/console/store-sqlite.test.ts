@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openConsoleStore } from '../../../src/console/store/index.js';
 import { m001Initial } from '../../../src/console/store/migrations/sqlite/001-initial.js';
 import { m002AuditHead } from '../../../src/console/store/migrations/sqlite/002-audit-head.js';
+import { m010Overview } from '../../../src/console/store/migrations/sqlite/010-overview.js';
 import { SQLITE_MIGRATIONS } from '../../../src/console/store/migrations/sqlite/index.js';
 import {
   personAlertsSql,
@@ -18,6 +19,7 @@ import { eventValues } from '../../../src/console/store/rows.js';
 import { auditHash, verifyAudit } from '../../../src/core/console/audit.js';
 import { BaomiError } from '../../../src/core/errors.js';
 import { GENESIS_HASH } from '../../../src/core/events/types.js';
+import { overviewSuite } from '../../console/overview.suite.js';
 import { AgentLog, type StoreFixture, storeSuite } from '../../console/store.suite.js';
 
 const dirs: string[] = [];
@@ -55,8 +57,56 @@ async function make(): Promise<StoreFixture> {
 }
 
 storeSuite('sqlite', make);
+overviewSuite('sqlite', make);
 
 describe('console store: sqlite only', () => {
+  it('the overview migration counts the events stored before it, exactly as ingest would', async () => {
+    const fx = await make();
+    try {
+      const { store } = fx;
+      for (const [id, group] of [
+        ['agent-1', 'finance'],
+        ['agent-2', 'rd'],
+      ] as const)
+        await store.createAgent({
+          id,
+          publicKey: 'k',
+          exceptionSecret: 's',
+          host: id,
+          os: 'linux',
+          group,
+          enrolledAt: 1,
+        });
+      const l1 = new AgentLog('ws-01', 1_800_000_000_000);
+      const l2 = new AgentLog('ws-02', 1_800_000_000_000);
+      for (let i = 0; i < 300; i++)
+        (i % 3 ? l1 : l2).add({
+          ts: 1_800_000_000_000 + i * 97_000,
+          type: i % 4 ? 'file.modified' : 'usb.blocked',
+        });
+      await store.ingest('agent-1', l1.events, 1);
+      await store.ingest('agent-2', l2.events, 1);
+      const byIngest = await store.eventCounts({ sinceHour: 0 });
+      const rows = await fx.sql(
+        'SELECT group_name, sum(n) AS n FROM event_counts GROUP BY 1 ORDER BY 1',
+      );
+      expect(rows).toEqual([
+        { group_name: 'finance', n: 200 },
+        { group_name: 'rd', n: 100 },
+      ]);
+      // As a database from before the migration: no rollup; the migration's SQL makes it.
+      await fx.sql('DROP TABLE event_counts');
+      for (const stmt of m010Overview.sql
+        .split(';')
+        .map((x) => x.trim())
+        .filter(Boolean))
+        await fx.sql(stmt);
+      expect(await store.eventCounts({ sinceHour: 0 })).toEqual(byIngest);
+    } finally {
+      await fx.cleanup();
+    }
+  });
+
   it('sync rounds committed inline (no writer thread): together, each all or nothing', async () => {
     const dataDir = join(tmp(), 'inline');
     const store = await openConsoleStore({ dataDir, sqlite: { writer: 'inline' } });
@@ -297,7 +347,12 @@ describe('console store: sqlite only', () => {
     log.many(5);
     // Contiguous: a gap would raise an alert, which today's ingest writes with a column of a
     // later migration (alerts.user_name, 008). Late events after a gap: the shared suite.
+    // Today's ingest also counts into a later table (event_counts, 010): lent for the ingest.
+    const raw = new Database(join(dataDir, 'console.db'));
+    raw.exec(m010Overview.sql.slice(0, m010Overview.sql.indexOf('INSERT')));
     await old.ingest('agent-1', log.events, 5);
+    raw.exec('DROP TABLE event_counts');
+    raw.close();
     await old.close();
     const store = await openConsoleStore({ dataDir });
     expect(await store.siemOpen('fresh', 'new', 7)).toMatchObject({ behind: 0 });

@@ -8,6 +8,7 @@ import { m005Siem } from './005-siem.js';
 import { m006Notify } from './006-notify.js';
 import { m007PersonExport } from './007-person-export.js';
 import { m008Cases } from './008-cases.js';
+import { m009Overview } from './009-overview.js';
 
 export const POSTGRES_MIGRATIONS: readonly SqlMigration[] = [
   m001Initial,
@@ -18,5 +19,6 @@ export const POSTGRES_MIGRATIONS: readonly SqlMigration[] = [
   m006Notify,
   m007PersonExport,
   m008Cases,
+  m009Overview,
 ];
 checkNumbering(POSTGRES_MIGRATIONS);

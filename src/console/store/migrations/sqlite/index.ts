@@ -9,6 +9,7 @@ import { m006Siem } from './006-siem.js';
 import { m007Notify } from './007-notify.js';
 import { m008PersonExport } from './008-person-export.js';
 import { m009Cases } from './009-cases.js';
+import { m010Overview } from './010-overview.js';
 
 export const SQLITE_MIGRATIONS: readonly SqlMigration[] = [
   m001Initial,
@@ -20,5 +21,6 @@ export const SQLITE_MIGRATIONS: readonly SqlMigration[] = [
   m007Notify,
   m008PersonExport,
   m009Cases,
+  m010Overview,
 ];
 checkNumbering(SQLITE_MIGRATIONS);
