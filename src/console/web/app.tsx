@@ -12,17 +12,26 @@ import { AuditPage } from './pages/audit.js';
 import { CasePage, CasesPage } from './pages/cases.js';
 import { EventsPage } from './pages/events.js';
 import { LoginPage } from './pages/login.js';
+import { OverviewPage } from './pages/overview.js';
 import { PoliciesPage } from './pages/policies.js';
 import { RequestsPage } from './pages/requests.js';
 
-type Simple = 'agents' | 'alerts' | 'cases' | 'requests' | 'policies' | 'audit';
+type Simple = 'overview' | 'agents' | 'alerts' | 'cases' | 'requests' | 'policies' | 'audit';
 type Route =
   | { page: 'events'; agent?: string }
   | { page: Simple }
   | { page: 'case'; id: number }
   | { page: 'agent'; id: string };
 
-const SIMPLE: readonly Simple[] = ['agents', 'alerts', 'cases', 'requests', 'policies', 'audit'];
+const SIMPLE: readonly Simple[] = [
+  'overview',
+  'agents',
+  'alerts',
+  'cases',
+  'requests',
+  'policies',
+  'audit',
+];
 
 export function parse(hash: string): Route {
   const m = /^#\/cases\/(\d+)$/.exec(hash);
@@ -38,12 +47,14 @@ export function parse(hash: string): Route {
   const [path, query] = hash.split('?', 2) as [string, string | undefined];
   const name = path.replace(/^#\//, '');
   if ((SIMPLE as readonly string[]).includes(name)) return { page: name as Simple };
+  if (name !== 'events') return { page: 'overview' }; // the first page, and any unknown one
   const agent = new URLSearchParams(query ?? '').get('agent');
   return agent ? { page: 'events', agent } : { page: 'events' };
 }
 
 /** The pages in the navigation, in order; `who`: the roles the API lets read it. */
 const NAV: { page: Route['page']; hash: string; key: Key; who?: Me['role'][] }[] = [
+  { page: 'overview', hash: '#/overview', key: 'nav.overview' },
   { page: 'events', hash: '#/events', key: 'nav.events' },
   { page: 'alerts', hash: '#/alerts', key: 'nav.alerts' },
   { page: 'cases', hash: '#/cases', key: 'nav.cases' },
@@ -153,6 +164,7 @@ export function App() {
             {error}
           </p>
         )}
+        {route.page === 'overview' && <OverviewPage onError={onError} />}
         {route.page === 'events' && (
           <EventsPage
             key={route.agent ?? ''}

@@ -6,6 +6,7 @@ import i18next from 'i18next';
 import { alertMessages } from '../../core/alerts/messages.js';
 import type { Catalog } from '../../core/i18n/types.js';
 import { usbRuleMessages } from '../../core/usb/decided-text.js';
+import { overviewEn, overviewZh } from './text-overview.js';
 
 export type Lang = 'zh-CN' | 'en';
 
@@ -219,6 +220,7 @@ const en = {
   'agent.policyHistory': 'Policy history',
   'agent.timeline': 'Newest events',
   'agent.allEvents': 'All of its events, with filters',
+  ...overviewEn,
 };
 
 const zh: typeof en = {
@@ -423,6 +425,7 @@ const zh: typeof en = {
   'agent.policyHistory': '策略记录',
   'agent.timeline': '最新事件',
   'agent.allEvents': '查看其全部事件（可筛选）',
+  ...overviewZh,
 };
 
 export type Key = keyof typeof en;

@@ -7,7 +7,8 @@
 // person's language with the form's input kept; an auditor sees no change form; no console
 // error on any page; axe-core finds no serious or critical violation; screenshots in zh-CN and
 // English kept in test-artifacts/screenshots. The filtered events exported as CSV and JSON
-// lines from the page equal the API's answer.
+// lines from the page equal the API's answer. The overview (the first page) counts exactly the
+// events, blocked plugs and idle minutes the agents sent, and shows what the API answered it.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../../src/console/store/types.js';
 import { EVENT_CSV_COLUMNS } from '../../../src/core/console/events-export.js';
+import type { OverviewView } from '../../../src/core/console/overview.js';
 import { CsvReader, decodeCsvCell } from '../../../src/core/csv.js';
 import { generateKeyPair, signPolicy } from '../../../src/core/policy/signature.js';
 import { policyYaml } from '../../helpers/agent.js';
@@ -131,6 +133,18 @@ describe.skipIf(why !== null)(
           now - 30_000,
         ),
       );
+      // 42 minutes idle and unlocked today (a running total: the first report is superseded).
+      const today = new Date(now).toISOString().slice(0, 10);
+      await calm.sync(
+        calm.next(
+          [17, 42].map((minutes) => ({
+            type: 'idle.exposure',
+            user: 'li.si',
+            data: { date: today, minutes, final: false },
+          })),
+          now - 20_000,
+        ),
+      );
       browser = await launch();
     }, 120_000);
 
@@ -144,6 +158,7 @@ describe.skipIf(why !== null)(
     it('logs in, lists and filters events as the API answers them, opens one; hostile names are text, no dialog', async () => {
       const p = await page('en-US');
       await logIn(p, 'ana');
+      await p.goto(`${c.url}/#/events`);
       const table = p.getByTestId('events-table');
       await table.locator('tbody tr').first().waitFor();
       // Newest first, as the API's own answer.
@@ -203,6 +218,7 @@ describe.skipIf(why !== null)(
     it('exports the filtered events as CSV and as JSON lines: the files hold exactly the API’s answer, with a progress line', async () => {
       const p = await page('en-US');
       await logIn(p, 'ana');
+      await p.goto(`${c.url}/#/events`);
       await p.locator('input[name=type]').fill('file.*');
       await p.locator('form.filters button[type=submit]').click();
       // Every match, oldest first, as the API pages it (not only the rows on the page).
@@ -245,6 +261,50 @@ describe.skipIf(why !== null)(
           .map((l) => JSON.parse(l)),
       ).toEqual(want);
       await screenshot(p, 'events-export.en');
+    }, 90_000);
+
+    it('opens on the overview: the fleet, new alerts, events and blocked plugs per day, idle minutes, as the API answered the page', async () => {
+      const p = await page('en-US');
+      const answered = p.waitForResponse((r) => r.url().includes('/api/v1/overview?'));
+      await logIn(p, 'aud');
+      const v = (await (await answered).json()) as OverviewView;
+      const o = p.getByTestId('overview-agents');
+      await o.waitFor();
+      for (const s of ['online', 'silent', 'never', 'revoked'] as const)
+        expect(await o.locator(`dd[data-state=${s}]`).textContent()).toBe(String(v.agents[s]));
+      expect(v.agents.online + v.agents.silent).toBe(2);
+      // What was stored, counted once each: the hostile 3, the calm 30 and 2 idle reports.
+      const events = p.getByTestId('overview-events');
+      const totals = await events.locator('tbody tr.total td').allInnerTexts();
+      expect(totals).toHaveLength(14);
+      expect(totals.reduce((n, x) => n + Number(x), 0)).toBe(35);
+      expect(await events.locator('tbody th').allInnerTexts()).toEqual(
+        expect.arrayContaining(['file.*', 'usb.*', 'idle.*', 'Total']),
+      );
+      const blocked = p.getByTestId('overview-blocked');
+      const perDay = await blocked.locator('tbody tr.total td').allInnerTexts();
+      expect(perDay).toHaveLength(14);
+      expect(perDay.reduce((n, x) => n + Number(x), 0)).toBe(1);
+      // The gap on the hostile workstation raised an alert nobody has taken up yet.
+      const alerts = p.getByTestId('overview-alerts');
+      expect(await alerts.locator('tbody tr').allInnerTexts()).toEqual(
+        v.newAlerts.map((a) => `${a.severity}\t${a.n}`),
+      );
+      expect(v.newAlerts.reduce((n, a) => n + a.n, 0)).toBeGreaterThan(0);
+      // The highest running total of the day, not the sum of the reports.
+      expect(await p.getByTestId('overview-idle').locator('tbody tr').allInnerTexts()).toEqual([
+        'li.si\t42',
+      ]);
+      expect(
+        await p.locator('svg[role=img] rect title').filter({ hasText: 'usb.blocked: 1' }).count(),
+      ).toBe(1);
+      await screenshot(p, 'overview.en');
+      expect(await axe(p)).toEqual([]);
+      // The same page in Chinese, with the same numbers.
+      await p.getByRole('button', { name: '中文' }).click();
+      await p.getByRole('heading', { name: '概览', level: 1 }).waitFor();
+      expect(await o.locator('dd[data-state=online]').textContent()).toBe(String(v.agents.online));
+      await screenshot(p, 'overview.zh-CN');
     }, 90_000);
 
     it('gathers the alert into a case and works it from 预报 to 结案 in Chinese; a refusal keeps what was typed', async () => {
