@@ -48,6 +48,17 @@ export const HOSTILE = [
 ];
 
 /** Chained events of one agent, as its store would have written them. */
+/** createAgent's input for an agent of `group` (host: its id). */
+export const agentInput = (id: string, group: string, enrolledAt: number) => ({
+  id,
+  publicKey: 'k',
+  exceptionSecret: 's',
+  host: id,
+  os: 'linux',
+  group,
+  enrolledAt,
+});
+
 export class AgentLog {
   readonly events: BaomiEvent[] = [];
   private prev = GENESIS_HASH;

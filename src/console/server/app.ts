@@ -58,6 +58,7 @@ import { metricsRoutes } from './routes/metrics.js';
 import { overviewRoutes } from './routes/overview.js';
 import { peopleRoutes } from './routes/people.js';
 import { policyRoutes } from './routes/policies.js';
+import { reportRoutes } from './routes/reports.js';
 import { requestRoutes } from './routes/requests.js';
 import { sessionRoutes } from './routes/session.js';
 import { syncRoutes } from './routes/sync.js';
@@ -297,6 +298,7 @@ export function buildConsole(o: ConsoleOptions): FastifyInstance {
     eventRoutes(api, deps);
     eventExportRoutes(api, deps);
     overviewRoutes(api, deps);
+    reportRoutes(api, deps);
     requestRoutes(api, deps);
     caseRoutes(api, deps);
     policyRoutes(api, deps);

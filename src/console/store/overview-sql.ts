@@ -37,38 +37,51 @@ export const NEW_ALERTS_SQL = `SELECT severity, count(*) AS n FROM alerts WHERE 
 
 /**
  * idle.exposure events carry running totals ({date, minutes, final}): the highest per
- * workstation, user and date, summed per user. Values an agent sent that are not a date and a
- * number (YYYY-MM-DD, as isIdleDate) are left out (the event itself is stored as sent), and
- * so is a document holding an escaped NUL: jsonb refuses it (PostgreSQL keeps `data` as text,
- * and one such event would fail the whole overview) and SQLite's text functions stop at it
- * (a date would read as shorter than it is); both engines leave the same events out.
+ * workstation, user and date (`agent_id, user_name, d, m`), over events from `sinceTs` (and
+ * before `untilTs`) whose date is `sinceDate` or later (and before `untilDate`). Values an
+ * agent sent that are not a date and a number (YYYY-MM-DD, as isIdleDate) are left out (the
+ * event itself is stored as sent), and so is a document holding an escaped NUL: jsonb refuses
+ * it (PostgreSQL keeps `data` as text, and one such event would fail the whole query) and
+ * SQLite's text functions stop at it (a date would read as shorter than it is); both engines
+ * leave the same events out.
  */
+export function idleMaxSql(
+  engine: 'sqlite' | 'postgres',
+  p: Params,
+  q: { sinceTs: number; sinceDate: string; untilTs?: number; untilDate?: string },
+): string {
+  // Parameters in the order they stand in the text (SQLite's `?` are positional).
+  const ts = p.add(q.sinceTs);
+  const untilTs = q.untilTs === undefined ? '' : ` AND ts < ${p.add(q.untilTs)}`;
+  const d = engine === 'sqlite' ? "json_extract(data, '$.date')" : "j->>'date'";
+  const date = p.add(q.sinceDate);
+  const untilDate = q.untilDate === undefined ? '' : ` AND ${d} < ${p.add(q.untilDate)}`;
+  return engine === 'sqlite'
+    ? `SELECT agent_id, user_name, ${d} AS d, max(json_extract(data, '$.minutes')) AS m
+         FROM events
+         WHERE type = 'idle.exposure' AND ts >= ${ts}${untilTs} AND user_name IS NOT NULL
+           AND instr(data, '\\u0000') = 0 AND json_valid(data) AND json_type(data, '$.minutes') IN ('integer', 'real')
+           AND json_type(data, '$.date') = 'text'
+           AND ${d} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
+           AND ${d} >= ${date}${untilDate}
+         GROUP BY agent_id, user_name, d`
+    : `SELECT agent_id, user_name, ${d} AS d, max((j->>'minutes')::numeric) AS m
+         FROM (SELECT agent_id, user_name, data::jsonb AS j FROM events
+               WHERE type = 'idle.exposure' AND ts >= ${ts}${untilTs} AND user_name IS NOT NULL
+                 AND strpos(data, '\\u0000') = 0) e
+         WHERE jsonb_typeof(j->'minutes') = 'number' AND jsonb_typeof(j->'date') = 'string'
+           AND ${d} ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' AND ${d} >= ${date}${untilDate}
+         GROUP BY agent_id, user_name, d`;
+}
+
+/** The users with the most idle, unlocked minutes (idleMaxSql summed per user). */
 export function idleTopSql(
   engine: 'sqlite' | 'postgres',
   p: Params,
   q: { sinceTs: number; sinceDate: string; limit: number },
 ): string {
-  const ts = p.add(q.sinceTs);
-  const date = p.add(q.sinceDate);
+  const inner = idleMaxSql(engine, p, q);
   const limit = p.add(Math.max(0, Math.trunc(q.limit)));
-  const inner =
-    engine === 'sqlite'
-      ? `SELECT agent_id, user_name, json_extract(data, '$.date') AS d,
-           max(json_extract(data, '$.minutes')) AS m
-         FROM events
-         WHERE type = 'idle.exposure' AND ts >= ${ts} AND user_name IS NOT NULL
-           AND instr(data, '\\u0000') = 0 AND json_valid(data) AND json_type(data, '$.minutes') IN ('integer', 'real')
-           AND json_type(data, '$.date') = 'text'
-           AND json_extract(data, '$.date') GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
-           AND json_extract(data, '$.date') >= ${date}
-         GROUP BY agent_id, user_name, d`
-      : `SELECT agent_id, user_name, j->>'date' AS d, max((j->>'minutes')::numeric) AS m
-         FROM (SELECT agent_id, user_name, data::jsonb AS j FROM events
-               WHERE type = 'idle.exposure' AND ts >= ${ts} AND user_name IS NOT NULL
-                 AND strpos(data, '\\u0000') = 0) e
-         WHERE jsonb_typeof(j->'minutes') = 'number' AND jsonb_typeof(j->'date') = 'string'
-           AND j->>'date' ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' AND j->>'date' >= ${date}
-         GROUP BY agent_id, user_name, d`;
   return `SELECT user_name, sum(m) AS minutes FROM (${inner}) x
     WHERE m > 0 GROUP BY user_name ORDER BY minutes DESC, user_name LIMIT ${limit}`;
 }

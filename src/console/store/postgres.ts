@@ -21,6 +21,7 @@ import {
 import { countDeltas, type HourCount } from '../../core/console/overview.js';
 import { type PartitionSize, partitionsToCreate } from '../../core/console/partitions.js';
 import type { ExportedCase } from '../../core/console/person-export.js';
+import type { GroupCounts, ReportQuery } from '../../core/console/reports.js';
 import { BaomiError } from '../../core/errors.js';
 import type { BaomiEvent, Json } from '../../core/events/types.js';
 import { exceptionEffects, type PlannedAlert, planIngest } from '../../core/sync/ingest.js';
@@ -77,6 +78,7 @@ import {
   personRequestsSql,
   toFleetSummary,
 } from './person-sql.js';
+import { alertsSql, blockedSql, grantedSql, groupCounts, idleSql } from './reports-sql.js';
 import { retentionAudit, retentionLimits, typeCutoffs } from './retention.js';
 import {
   alertMoves,
@@ -1066,6 +1068,20 @@ export class PostgresConsoleStore implements ConsoleStore {
     const p = new Params('postgres');
     const rows = await this.q(idleTopSql('postgres', p, q), p.values);
     return rows.map((r) => ({ user: r.user_name, minutes: Math.round(Number(r.minutes)) }));
+  }
+
+  async reportCounts(q: ReportQuery): Promise<GroupCounts[]> {
+    const run = (f: (p: Params) => string) => {
+      const p = new Params('postgres');
+      return this.q(f(p), p.values) as Promise<Record<string, unknown>[]>;
+    };
+    const [blocked, granted, alerts, idle] = await Promise.all([
+      run((p) => blockedSql('postgres', p, q)),
+      run((p) => grantedSql(p, q)),
+      run((p) => alertsSql(p, q)),
+      run((p) => idleSql('postgres', p, q)),
+    ]);
+    return groupCounts({ blocked, granted, alerts, idle });
   }
 
   async policyVersions(): Promise<

@@ -14,6 +14,7 @@ import { type RetentionRules, shortestAge } from '../../core/console/config/rete
 import { countDeltas, type HourCount } from '../../core/console/overview.js';
 import type { PartitionSize } from '../../core/console/partitions.js';
 import type { ExportedCase } from '../../core/console/person-export.js';
+import type { GroupCounts, ReportQuery } from '../../core/console/reports.js';
 import { BaomiError } from '../../core/errors.js';
 import type { BaomiEvent, Json } from '../../core/events/types.js';
 import { exceptionEffects, type PlannedAlert, planIngest } from '../../core/sync/ingest.js';
@@ -57,6 +58,7 @@ import {
   personRequestsSql,
   toFleetSummary,
 } from './person-sql.js';
+import { alertsSql, blockedSql, grantedSql, groupCounts, idleSql } from './reports-sql.js';
 import { retentionAudit, retentionLimits, typeCutoffs, yieldToEventLoop } from './retention.js';
 import {
   alertMoves,
@@ -1017,6 +1019,21 @@ export class SqliteConsoleStore implements ConsoleStore {
         user: r.user_name,
         minutes: Math.round(Number(r.minutes)),
       }));
+    });
+  }
+
+  async reportCounts(q: ReportQuery): Promise<GroupCounts[]> {
+    return this.op(() => {
+      const run = (f: (p: Params) => string) => {
+        const p = new Params('sqlite');
+        return this.all(f(p), ...p.values) as Record<string, unknown>[];
+      };
+      return groupCounts({
+        blocked: run((p) => blockedSql('sqlite', p, q)),
+        granted: run((p) => grantedSql(p, q)),
+        alerts: run((p) => alertsSql(p, q)),
+        idle: run((p) => idleSql('sqlite', p, q)),
+      });
     });
   }
 

@@ -27,6 +27,7 @@ import type { RetentionRules } from '../../core/console/config/retention.js';
 import type { HourCount } from '../../core/console/overview.js';
 import type { PartitionSize } from '../../core/console/partitions.js';
 import type { ExportedCase } from '../../core/console/person-export.js';
+import type { GroupCounts, ReportQuery } from '../../core/console/reports.js';
 import type { BaomiEvent, Json, Severity } from '../../core/events/types.js';
 import type { EventKey } from './cursor.js';
 import type {
@@ -436,6 +437,9 @@ export interface ConsoleStore {
     sinceDate: string;
     limit: number;
   }): Promise<{ user: string; minutes: number }[]>;
+  /** The report (issue 13 §9, core/console/reports.ts): its numbers per enrollment group over
+   *  the period; groups with nothing to count are left out. */
+  reportCounts(q: ReportQuery): Promise<GroupCounts[]>;
 
   // Leases (issue 12): work only one console process may do at a time (a SIEM sink's
   // forwarder, the notifier, retention) runs in the holder of its lease (src/console/workers.ts).

@@ -60,6 +60,9 @@
 //   GET  /api/v1/overview?since=MS&idleSince=YYYY-MM-DD
 //                                              → OverviewView (core/console/overview.ts) (any;
 //        kept 15 s per process and query)
+//   GET  /api/v1/reports/departments?from=MS&to=MS&fromDate=D&toDate=D[&format=json|csv]
+//                                              → ReportView (core/console/reports.ts), or its
+//        CSV (any; at most 93 days)
 //   GET  /metrics                              → Prometheus text format         (any: API token
 //        or session; server/metrics.ts lists the series)
 //

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openConsoleStore } from '../../../src/console/store/index.js';
 import { overviewSuite } from '../../console/overview.suite.js';
+import { reportsSuite } from '../../console/reports.suite.js';
 import { AgentLog, type StoreFixture, storeSuite } from '../../console/store.suite.js';
 import {
   type PostgresHandle,
@@ -54,6 +55,7 @@ describe.skipIf(why !== null)(`PostgreSQL datastore${why ? ` (skipped: ${why})` 
 
   storeSuite('postgres', make);
   overviewSuite('postgres', make);
+  reportsSuite('postgres', make);
 
   it('text PostgreSQL cannot hold (NUL) is a bad-input error, not a crash', async () => {
     const fx = await make();

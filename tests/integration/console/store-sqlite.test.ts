@@ -20,6 +20,7 @@ import { auditHash, verifyAudit } from '../../../src/core/console/audit.js';
 import { BaomiError } from '../../../src/core/errors.js';
 import { GENESIS_HASH } from '../../../src/core/events/types.js';
 import { overviewSuite } from '../../console/overview.suite.js';
+import { reportsSuite } from '../../console/reports.suite.js';
 import { AgentLog, type StoreFixture, storeSuite } from '../../console/store.suite.js';
 
 const dirs: string[] = [];
@@ -58,6 +59,7 @@ async function make(): Promise<StoreFixture> {
 
 storeSuite('sqlite', make);
 overviewSuite('sqlite', make);
+reportsSuite('sqlite', make);
 
 describe('console store: sqlite only', () => {
   it('the overview migration counts the events stored before it, exactly as ingest would', async () => {
