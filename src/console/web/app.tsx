@@ -14,9 +14,18 @@ import { EventsPage } from './pages/events.js';
 import { LoginPage } from './pages/login.js';
 import { OverviewPage } from './pages/overview.js';
 import { PoliciesPage } from './pages/policies.js';
+import { ReportsPage } from './pages/reports.js';
 import { RequestsPage } from './pages/requests.js';
 
-type Simple = 'overview' | 'agents' | 'alerts' | 'cases' | 'requests' | 'policies' | 'audit';
+type Simple =
+  | 'overview'
+  | 'agents'
+  | 'alerts'
+  | 'cases'
+  | 'requests'
+  | 'policies'
+  | 'reports'
+  | 'audit';
 type Route =
   | { page: 'events'; agent?: string }
   | { page: Simple }
@@ -30,6 +39,7 @@ const SIMPLE: readonly Simple[] = [
   'cases',
   'requests',
   'policies',
+  'reports',
   'audit',
 ];
 
@@ -61,6 +71,7 @@ const NAV: { page: Route['page']; hash: string; key: Key; who?: Me['role'][] }[]
   { page: 'agents', hash: '#/agents', key: 'nav.agents' },
   { page: 'requests', hash: '#/requests', key: 'nav.requests' },
   { page: 'policies', hash: '#/policies', key: 'nav.policies' },
+  { page: 'reports', hash: '#/reports', key: 'nav.reports' },
   { page: 'audit', hash: '#/audit', key: 'nav.audit', who: ['admin', 'auditor'] },
 ];
 
@@ -195,6 +206,7 @@ export function App() {
         {route.page === 'policies' && (
           <PoliciesPage onError={onError} isAdmin={user.role === 'admin'} />
         )}
+        {route.page === 'reports' && <ReportsPage onError={onError} />}
         {route.page === 'audit' && <AuditPage onError={onError} />}
       </main>
       {expired && (

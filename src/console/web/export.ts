@@ -75,14 +75,19 @@ export async function exportEvents(
   }
   parts.push(new Blob(pending));
   const type = format === 'csv' ? 'text/csv;charset=utf-8' : 'application/x-ndjson;charset=utf-8';
-  const url = URL.createObjectURL(new Blob(parts, { type }));
+  saveFile(new Blob(parts, { type }), fileNameOf(r, format));
+  return counter.rows;
+}
+
+/** Hands a whole file to the browser's download. */
+export function saveFile(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
-  a.download = fileNameOf(r, format);
+  a.download = name;
   document.body.append(a);
   a.click();
   a.remove();
   // The download has its own reference by now; the page's is let go a moment later.
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
-  return counter.rows;
 }

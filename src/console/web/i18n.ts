@@ -7,6 +7,7 @@ import { alertMessages } from '../../core/alerts/messages.js';
 import type { Catalog } from '../../core/i18n/types.js';
 import { usbRuleMessages } from '../../core/usb/decided-text.js';
 import { overviewEn, overviewZh } from './text-overview.js';
+import { reportsEn, reportsZh } from './text-reports.js';
 
 export type Lang = 'zh-CN' | 'en';
 
@@ -221,6 +222,7 @@ const en = {
   'agent.timeline': 'Newest events',
   'agent.allEvents': 'All of its events, with filters',
   ...overviewEn,
+  ...reportsEn,
 };
 
 const zh: typeof en = {
@@ -426,6 +428,7 @@ const zh: typeof en = {
   'agent.timeline': '最新事件',
   'agent.allEvents': '查看其全部事件（可筛选）',
   ...overviewZh,
+  ...reportsZh,
 };
 
 export type Key = keyof typeof en;

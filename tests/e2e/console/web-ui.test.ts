@@ -16,8 +16,10 @@ import type { Browser, Page } from 'playwright-core';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../../src/console/store/types.js';
+import { ALERT_STAGES } from '../../../src/core/console/alerts.js';
 import { EVENT_CSV_COLUMNS } from '../../../src/core/console/events-export.js';
 import type { OverviewView } from '../../../src/core/console/overview.js';
+import { type ReportView, reportCsv } from '../../../src/core/console/reports.js';
 import { CsvReader, decodeCsvCell } from '../../../src/core/csv.js';
 import { generateKeyPair, signPolicy } from '../../../src/core/policy/signature.js';
 import { policyYaml } from '../../helpers/agent.js';
@@ -101,6 +103,7 @@ describe.skipIf(why !== null)(
       admin = await StaffApi.login(() => c.url, tls.certPem, 'ada', PASSWORD);
       const tok = await admin.ok<{ token: string }>('POST', '/api/v1/enrollment-tokens', {
         group: 'finance',
+        department: '财务部',
         uses: 2,
       });
       hostile = await SimAgent.enroll(c.url, tok.token, { ca: tls.certPem, host: XSS_HOST });
@@ -305,6 +308,64 @@ describe.skipIf(why !== null)(
       await p.getByRole('heading', { name: '概览', level: 1 }).waitFor();
       expect(await o.locator('dd[data-state=online]').textContent()).toBe(String(v.agents.online));
       await screenshot(p, 'overview.zh-CN');
+    }, 90_000);
+
+    it('reports the week per department as the API counts it, prints without the controls, and saves the same rows as CSV', async () => {
+      const p = await page('en-US');
+      await logIn(p, 'ana');
+      const answered = p.waitForResponse((r) => r.url().includes('/api/v1/reports/departments?'));
+      await p.goto(`${c.url}/#/reports`);
+      const v = (await (await answered).json()) as ReportView;
+      expect(v.toDate > v.fromDate).toBe(true);
+      const table = p.getByTestId('report-table');
+      await table.waitFor();
+      const [fin] = v.departments;
+      expect(v.departments).toHaveLength(1);
+      expect(fin).toMatchObject({
+        department: '财务部',
+        groups: ['finance'],
+        agents: 2,
+        blockedPlugs: 1,
+        idleMinutes: 42,
+      });
+      expect(fin!.alerts.预报).toBeGreaterThan(0);
+      const row = await table.locator('tbody tr').first().allInnerTexts();
+      expect(row[0]!.split('\t')).toEqual([
+        '财务部',
+        'finance',
+        ...[
+          fin!.agents,
+          fin!.notReporting,
+          fin!.blockedPlugs,
+          fin!.exceptionsGranted,
+          ...ALERT_STAGES.map((s) => fin!.alerts[s]),
+          fin!.alertsDowngraded,
+          fin!.idleMinutes,
+        ].map(String),
+      ]);
+      const [download] = await Promise.all([
+        p.waitForEvent('download'),
+        p.getByRole('button', { name: 'Export CSV' }).click(),
+      ]);
+      const csv = readFileSync((await download.path())!, 'utf8');
+      expect(csv).toBe(reportCsv(v));
+      await screenshot(p, 'reports.en');
+      expect(await axe(p)).toEqual([]);
+      // Printed: the report without the navigation and the buttons.
+      await p.emulateMedia({ media: 'print' });
+      expect(await p.locator('header').isVisible()).toBe(false);
+      expect(await p.getByRole('button', { name: 'Print' }).isVisible()).toBe(false);
+      expect(await table.isVisible()).toBe(true);
+      await p.emulateMedia({ media: 'screen' });
+      // The week before: nothing was sent then, the agents are still counted.
+      const before = p.waitForResponse((r) => r.url().includes('/api/v1/reports/departments?'));
+      await p.getByRole('button', { name: 'Previous' }).click();
+      const w = (await (await before).json()) as ReportView;
+      expect(w.toDate).toBe(v.fromDate);
+      expect(w.departments.map((d) => [d.agents, d.blockedPlugs])).toEqual([[2, 0]]);
+      await p.getByRole('button', { name: '中文' }).click();
+      await p.getByRole('heading', { name: '部门报表', level: 1 }).waitFor();
+      await screenshot(p, 'reports.zh-CN');
     }, 90_000);
 
     it('gathers the alert into a case and works it from 预报 to 结案 in Chinese; a refusal keeps what was typed', async () => {

@@ -34,11 +34,13 @@ function byFamily(v: OverviewView, now: number): DayTable {
 const seriesName = (s: string) => (s === OTHER ? t('overview.other') : `${s}.*`);
 
 /** The numbers a chart shows, a column per day, for keyboards, screen readers and copying. */
-function DayNumbers(props: { table: DayTable; id: string }) {
+function DayNumbers(props: { table: DayTable; id: string; label: string }) {
   const { days, series, cells, totals } = props.table;
   const rows = series.length > 1 ? series : [];
   return (
-    <div class="scroll">
+    // Focusable, so a keyboard can scroll a table wider than the screen.
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolled region must take the focus (WCAG 2.1.1)
+    <section class="scroll" tabIndex={0} aria-label={props.label}>
       <table class="grid numbers" data-testid={props.id}>
         <thead>
           <tr>
@@ -67,7 +69,7 @@ function DayNumbers(props: { table: DayTable; id: string }) {
           </tr>
         </tbody>
       </table>
-    </div>
+    </section>
   );
 }
 
@@ -259,7 +261,7 @@ export function OverviewPage(props: { onError: (e: unknown) => void }) {
           name={seriesName}
           format={num}
         />
-        <DayNumbers table={types} id="overview-events" />
+        <DayNumbers table={types} id="overview-events" label={t('overview.events')} />
       </section>
       <div class="tiles">
         <section class="tile wide" aria-labelledby="ov-blocked">
@@ -270,7 +272,7 @@ export function OverviewPage(props: { onError: (e: unknown) => void }) {
             name={() => 'usb.blocked'}
             format={num}
           />
-          <DayNumbers table={blocked} id="overview-blocked" />
+          <DayNumbers table={blocked} id="overview-blocked" label={t('overview.blocked')} />
         </section>
         <Idle v={v} />
       </div>
