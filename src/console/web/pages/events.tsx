@@ -1,11 +1,13 @@
-// Events (issue 13 §4): the filters of `baomi events`, keyset paging (newest first, "load
-// more" follows the console's `next`), an event's detail (event-detail.tsx), the export
-// (events-export.tsx). Every value from an agent is shown as text.
-import { useEffect, useState } from 'preact/hooks';
+// Events (issue 13 §4): the filters of `baomi events`, keyset paging (newest first; scrolling
+// near the end, or "load more", follows the console's `next`), virtual rows past a few hundred
+// (virtual-rows.ts), an event's detail (event-detail.tsx), the export (events-export.tsx).
+// Every value from an agent is shown as text.
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { BaomiEvent } from '../../../core/events/types.js';
 import { ApiFailure, api } from '../api.js';
 import { fromLocalInput, summary, when } from '../format.js';
 import { t } from '../i18n.js';
+import { useVirtualRows } from '../virtual-rows.js';
 import { EventDetail } from './event-detail.js';
 import { ExportButtons } from './events-export.js';
 
@@ -33,6 +35,8 @@ const EMPTY: Filters = {
   text: '',
 };
 const PAGE = 200;
+/** How close to the end of the rows loaded a scroll fetches the next page. */
+const NEAR_END_PX = 800;
 
 /** The filters as the API's query parameters (the page and the export share them). */
 function filterParams(f: Filters): URLSearchParams {
@@ -77,8 +81,18 @@ export function EventsPage(props: { onError: (e: unknown) => void; initial?: Par
   }
 
   useEffect(() => {
+    scroller.current?.scrollTo({ top: 0 });
     void load(applied, null);
   }, [applied]);
+
+  const scroller = useRef<HTMLElement>(null);
+  const shown = useVirtualRows(rows.length, scroller);
+  /** Scrolled near the last rows: the next page comes without a click. */
+  const nearEnd = () => {
+    const el = scroller.current;
+    if (!el || !next || busy) return;
+    if (el.scrollTop + el.clientHeight >= el.scrollHeight - NEAR_END_PX) void load(applied, next);
+  };
 
   const field = (k: keyof Filters, type: 'text' | 'datetime-local' = 'text') => (
     <label>
@@ -141,41 +155,59 @@ export function EventsPage(props: { onError: (e: unknown) => void; initial?: Par
         {busy ? t('common.loading') : t('events.count', { count: rows.length })}
       </p>
       <ExportButtons params={filterParams(applied)} onError={props.onError} />
-      <table class="grid" data-testid="events-table">
-        <thead>
-          <tr>
-            <th scope="col">{t('events.col.time')}</th>
-            <th scope="col">{t('events.col.host')}</th>
-            <th scope="col">{t('events.col.user')}</th>
-            <th scope="col">{t('events.col.type')}</th>
-            <th scope="col">{t('events.col.severity')}</th>
-            <th scope="col">{t('events.col.level')}</th>
-            <th scope="col">{t('events.col.data')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((e) => (
-            <tr
-              key={`${e.agentId}:${e.seq}`}
-              class={open?.agentId === e.agentId && open.seq === e.seq ? 'selected' : ''}
-            >
-              <td>
-                <button type="button" class="link" onClick={() => setOpen(e)}>
-                  {when(e.ts)}
-                </button>
-              </td>
-              <td>{e.host}</td>
-              <td>{e.user ?? '—'}</td>
-              <td>{e.type}</td>
-              <td>
-                <span class={`sev sev-${e.severity}`}>{e.severity}</span>
-              </td>
-              <td>{e.level ?? ''}</td>
-              <td class="data">{summary(e.data as Record<string, unknown>)}</td>
+      {/* Focusable, so a keyboard can scroll it (and its rows' buttons take Tab as ever). */}
+      <section
+        class="rows"
+        ref={scroller}
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolled region must take the focus (WCAG 2.1.1)
+        tabIndex={0}
+        aria-label={t('events.title')}
+        onScroll={nearEnd}
+      >
+        <table class="grid" data-testid="events-table" aria-rowcount={rows.length + 1}>
+          <thead>
+            <tr>
+              <th scope="col">{t('events.col.time')}</th>
+              <th scope="col">{t('events.col.host')}</th>
+              <th scope="col">{t('events.col.user')}</th>
+              <th scope="col">{t('events.col.type')}</th>
+              <th scope="col">{t('events.col.severity')}</th>
+              <th scope="col">{t('events.col.level')}</th>
+              <th scope="col">{t('events.col.data')}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {shown.before > 0 && <tr class="spacer" style={{ height: `${shown.before}px` }} />}
+            {shown.items.map(({ index }) => {
+              const e = rows[index]!;
+              return (
+                <tr
+                  key={`${e.agentId}:${e.seq}`}
+                  data-index={index}
+                  ref={shown.measure}
+                  aria-rowindex={index + 2}
+                  class={open?.agentId === e.agentId && open.seq === e.seq ? 'selected' : ''}
+                >
+                  <td>
+                    <button type="button" class="link" onClick={() => setOpen(e)}>
+                      {when(e.ts)}
+                    </button>
+                  </td>
+                  <td>{e.host}</td>
+                  <td>{e.user ?? '—'}</td>
+                  <td>{e.type}</td>
+                  <td>
+                    <span class={`sev sev-${e.severity}`}>{e.severity}</span>
+                  </td>
+                  <td>{e.level ?? ''}</td>
+                  <td class="data">{summary(e.data as Record<string, unknown>)}</td>
+                </tr>
+              );
+            })}
+            {shown.after > 0 && <tr class="spacer" style={{ height: `${shown.after}px` }} />}
+          </tbody>
+        </table>
+      </section>
       {rows.length === 0 && !busy && <p>{t('common.none')}</p>}
       {next && (
         <button type="button" disabled={busy} onClick={() => void load(applied, next)}>
