@@ -2,19 +2,28 @@
 // turned into plain text (Preact renders strings as text nodes: never as HTML).
 import { lang } from './i18n.js';
 
+/** One formatter per language: making one costs more than formatting a hundred times. */
+const formats = new Map<string, Intl.DateTimeFormat>();
+
 export function when(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '—';
   const d = new Date(ms);
   if (Number.isNaN(d.getTime())) return String(ms);
-  return new Intl.DateTimeFormat(lang(), {
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    timeZoneName: 'short',
-  }).format(d);
+  const l = lang();
+  let f = formats.get(l);
+  if (!f) {
+    f = new Intl.DateTimeFormat(l, {
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      timeZoneName: 'short',
+    });
+    formats.set(l, f);
+  }
+  return f.format(d);
 }
 
 /** A short one-line summary of an event's data (the path first when there is one). */

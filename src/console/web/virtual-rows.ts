@@ -18,7 +18,7 @@ import { useLayoutEffect, useReducer, useState } from 'preact/hooks';
 /** Fewer rows than this are all rendered (a page or two: nothing to gain). */
 export const VIRTUAL_FROM = 300;
 /** A row's height before it is measured, in CSS pixels. */
-const ESTIMATE = 34;
+const ESTIMATE = 33;
 
 export interface VirtualRows {
   /** The rows to render (all of them below VIRTUAL_FROM). */
@@ -31,9 +31,12 @@ export interface VirtualRows {
   virtual: boolean;
 }
 
+/** `keyOf(index)`: the row's identity, so a height measured stays with its row when the list
+ *  changes (another filter, a page prepended), not with its position. */
 export function useVirtualRows(
   count: number,
   scroller: RefObject<HTMLElement | null>,
+  keyOf: (index: number) => string,
 ): VirtualRows {
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   const [v] = useState(
@@ -49,7 +52,12 @@ export function useVirtualRows(
         onChange: () => rerender(0),
       }),
   );
-  v.setOptions({ ...v.options, count });
+  // No scroll anchoring when a row above the view is measured: the correction is made from
+  // the last scroll event's offset, so while the table is being scrolled it pulled the view
+  // back to where it was, frame after frame (bench:ui saw the table stuck). A row measured a
+  // pixel off its estimate moves nothing a reader would notice.
+  v.shouldAdjustScrollPositionOnItemSizeChange = () => false;
+  v.setOptions({ ...v.options, count, getItemKey: keyOf });
   useLayoutEffect(() => v._didMount(), []);
   useLayoutEffect(() => v._willUpdate());
 
@@ -67,5 +75,7 @@ export function useVirtualRows(
   const items = v.getVirtualItems();
   const before = items[0]?.start ?? 0;
   const after = Math.max(0, v.getTotalSize() - (items.at(-1)?.end ?? 0));
-  return { items, before, after, measure: (row) => v.measureElement(row), virtual: true };
+  // The instance's own (stable) function: a new one each render would make Preact call the
+  // ref again each render, and each measurement renders again: a loop that never yields.
+  return { items, before, after, measure: v.measureElement, virtual: true };
 }

@@ -86,7 +86,7 @@ export function EventsPage(props: { onError: (e: unknown) => void; initial?: Par
   }, [applied]);
 
   const scroller = useRef<HTMLElement>(null);
-  const shown = useVirtualRows(rows.length, scroller);
+  const shown = useVirtualRows(rows.length, scroller, (i) => `${rows[i]?.agentId}:${rows[i]?.seq}`);
   /** Scrolled near the last rows: the next page comes without a click. */
   const nearEnd = () => {
     const el = scroller.current;
@@ -164,7 +164,18 @@ export function EventsPage(props: { onError: (e: unknown) => void; initial?: Par
         aria-label={t('events.title')}
         onScroll={nearEnd}
       >
-        <table class="grid" data-testid="events-table" aria-rowcount={rows.length + 1}>
+        <table class="grid events" data-testid="events-table" aria-rowcount={rows.length + 1}>
+          {/* Fixed column widths and one line per row: a row's height never depends on which
+              rows are rendered, so virtual rows measure once and never shift. */}
+          <colgroup>
+            <col class="c-time" />
+            <col class="c-host" />
+            <col class="c-user" />
+            <col class="c-type" />
+            <col class="c-sev" />
+            <col class="c-level" />
+            <col />
+          </colgroup>
           <thead>
             <tr>
               <th scope="col">{t('events.col.time')}</th>
@@ -200,7 +211,9 @@ export function EventsPage(props: { onError: (e: unknown) => void; initial?: Par
                     <span class={`sev sev-${e.severity}`}>{e.severity}</span>
                   </td>
                   <td>{e.level ?? ''}</td>
-                  <td class="data">{summary(e.data as Record<string, unknown>)}</td>
+                  <td class="data" title={summary(e.data as Record<string, unknown>)}>
+                    {summary(e.data as Record<string, unknown>)}
+                  </td>
                 </tr>
               );
             })}

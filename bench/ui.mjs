@@ -1,0 +1,312 @@
+// Benchmark: the console's web UI over a large store (issue 13, "Performance"): with
+// 5,000,000 events and 10,000 agents stored (SQLite), in Debian's Chromium (playwright-core):
+//   firstRows  the events page opened from another page (a hash change: the page mounts,
+//              asks for the newest 200 and paints them), until two animation frames after the
+//              first row is in the page;
+//   filter     a filter changed and applied (agent + type, one of the mix's types), until the
+//              rows of the answer are painted;
+//   api        baseline, in the same run and the same tab: the same two queries through
+//              fetch() alone (the console's answer read whole and parsed), so `ratio` =
+//              the UI's p95 over the API's says what the page adds (target ≤ 1.5);
+//   scroll     after 1,000 rows are loaded (virtual rows), the table scrolled 60 px per frame
+//              for 300 frames: the frame-to-frame times (target p95 ≤ 16.7 ms);
+//   coldLoad   the whole page loaded, logged in, to the first rows (reported, not compared);
+//   bundle     the JavaScript's gzipped size (budget 350 KB).
+// Events are written straight into the console's SQLite file (the schema its migrations
+// made), past the ingest path (bench:ingest measures that): ~30 types, 90 days, agents
+// interleaved in time order.
+//
+//   npm run bench:ui -- [--events N] [--agents N] [--runs N]
+// Prints JSON lines; the last one is the summary with `pass`.
+
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import Database from 'better-sqlite3';
+import { chromium } from 'playwright-core';
+import { openConsoleStore } from '../dist/console/store/index.js';
+import { rng } from './fleet-mix.mjs';
+import { addStaffUser, log, percentile, ROOT, startConsole, summarize } from './sim-agent.mjs';
+
+const arg = (name, d) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : d;
+};
+const EVENTS = arg('events', 5_000_000);
+const AGENTS = arg('agents', 10_000);
+const RUNS = arg('runs', 20);
+const DAYS = 90;
+const D = 86_400_000;
+const PASSWORD = 'bench ui password';
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+const TYPES = [
+  ['file.modified', 30],
+  ['file.created', 12],
+  ['file.hashed', 10],
+  ['file.deleted', 6],
+  ['idle.reminded', 5],
+  ['file.renamed', 4],
+  ['session.locked', 4],
+  ['session.unlocked', 4],
+  ['idle.exposure', 3],
+  ['usb.connected', 3],
+  ['usb.blocked', 2],
+  ['usb.removed', 3],
+  ['usb.allowed', 1],
+  ['policy.applied', 1],
+];
+const WEIGHT = TYPES.reduce((n, [, w]) => n + w, 0);
+
+/** Agent ids are UUIDs, as enrollment makes them (the API's filter checks the form). */
+const agentId = (a) => `00000000-0000-4000-8000-${String(a).padStart(12, '0')}`;
+
+function pickType(r) {
+  let x = r() * WEIGHT;
+  for (const [t, w] of TYPES) {
+    x -= w;
+    if (x < 0) return t;
+  }
+  return TYPES[0][0];
+}
+
+/** The schema by the console's own migrations, then agents and events written directly. */
+async function seed(dataDir) {
+  const store = await openConsoleStore({ dataDir });
+  await store.close();
+  const db = new Database(join(dataDir, 'console.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = OFF');
+  const now = Date.now();
+  const addAgent = db.prepare(
+    `INSERT INTO agents (id, public_key, exception_secret, host, os, group_name, enrolled_at, last_seen, acked_seq)
+     VALUES (?, 'k', 's', ?, 'linux', ?, ?, ?, ?)`,
+  );
+  const perAgent = Math.ceil(EVENTS / AGENTS);
+  db.transaction(() => {
+    for (let a = 0; a < AGENTS; a++)
+      addAgent.run(
+        agentId(a),
+        `ws-${String(a).padStart(5, '0')}`,
+        `dept-${a % 40}`,
+        now - DAYS * D,
+        now - (a % 100) * 1000,
+        perAgent,
+      );
+  })();
+  const ROWS = 200;
+  const cols = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+  const many = db.prepare(
+    `INSERT INTO events (agent_id, seq, id, ts, type, severity, level, user_name, host, data, prev_hash, hash, received_at, flags)
+     VALUES ${Array(ROWS).fill(cols).join(', ')}`,
+  );
+  const r = rng(7);
+  const seqs = new Uint32Array(AGENTS);
+  const step = (DAYS * D) / EVENTS;
+  let batch = [];
+  let done = 0;
+  const flush = db.transaction((rows) => many.run(rows));
+  const t0 = Date.now();
+  for (let i = 0; i < EVENTS; i++) {
+    const a = Math.floor(r() * AGENTS);
+    const seq = ++seqs[a];
+    const ts = Math.floor(now - DAYS * D + i * step);
+    const type = pickType(r);
+    const user = `user.${a}`;
+    const data = type.startsWith('file.')
+      ? `{"path":"/srv/dept-${a % 40}/project-${seq % 97}/doc-${seq}.docx"}`
+      : `{"device":"0781:5581:${a}"}`;
+    batch.push(
+      agentId(a),
+      seq,
+      `0190a000-0000-7000-8000-${String(i).padStart(12, '0')}`,
+      ts,
+      type,
+      type === 'usb.blocked' ? 'high' : 'info',
+      type.startsWith('file.') ? 'AA' : null,
+      user,
+      `ws-${String(a).padStart(5, '0')}`,
+      data,
+      'p',
+      'h',
+      ts + 1000,
+      '',
+    );
+    if (batch.length === ROWS * 14) {
+      flush(batch);
+      batch = [];
+      done += ROWS;
+      if (done % 500_000 === 0) log({ seeded: done, s: Math.round((Date.now() - t0) / 1000) });
+    }
+  }
+  const one = db.prepare(`INSERT INTO events VALUES ${cols}`);
+  db.transaction(() => {
+    for (let k = 0; k < batch.length; k += 14) one.run(batch.slice(k, k + 14));
+  })();
+  db.exec('ANALYZE');
+  db.close();
+  log({ seeded: EVENTS, agents: AGENTS, s: Math.round((Date.now() - t0) / 1000) });
+}
+
+const painted = (page) =>
+  page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+
+function bundleBytes() {
+  const dir = join(ROOT, 'dist/console-web/assets');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.js'))
+    .reduce((n, f) => n + gzipSync(readFileSync(join(dir, f))).length, 0);
+}
+
+async function main() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'baomi-bench-ui-'));
+  let c;
+  let browser;
+  try {
+    await seed(dataDir);
+    addStaffUser({ dataDir, name: 'ada', password: PASSWORD });
+    c = await startConsole({ dataDir, logFile: join(dataDir, 'console.log') });
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const cold = [];
+    const t0 = performance.now();
+    await page.goto(c.url);
+    await page.locator('input[name=name]').fill('ada');
+    await page.locator('input[name=password]').fill(PASSWORD);
+    await page.locator('form button[type=submit]').click();
+    await page.locator('header nav').waitFor();
+    await page.goto(`${c.url}/#/events`);
+    await page.locator('[data-testid=events-table] tbody tr[data-index]').first().waitFor();
+    await painted(page);
+    cold.push(performance.now() - t0);
+
+    const firstRows = [];
+    const filter = [];
+    const apiFirst = [];
+    const apiFilter = [];
+    const rows = page.locator('[data-testid=events-table] tbody tr[data-index]');
+    const apiTime = (q) =>
+      page.evaluate(async (path) => {
+        const t = performance.now();
+        const r = await fetch(path, { credentials: 'same-origin' });
+        await r.json();
+        return performance.now() - t;
+      }, q);
+    const r = rng(11);
+    for (let i = 0; i < RUNS; i++) {
+      await page.goto(`${c.url}/#/audit`);
+      await page.locator('h1').first().waitFor();
+      let t = performance.now();
+      await page.evaluate(() => {
+        location.hash = '#/events';
+      });
+      await rows.first().waitFor();
+      await painted(page);
+      firstRows.push(performance.now() - t);
+      apiFirst.push(await apiTime('/api/v1/events?order=desc&limit=200'));
+
+      const n = Math.floor(r() * AGENTS);
+      const agent = agentId(n);
+      const type = pickType(r);
+      await page.locator('input[name=agent]').fill(agent);
+      await page.locator('input[name=type]').fill(type);
+      t = performance.now();
+      await page.locator('form.filters button[type=submit]').click();
+      // Done when the page is not loading and its first row is that agent's (or it has none).
+      await page.waitForFunction(
+        (host) => {
+          if (/…/.test(document.querySelector('p.muted')?.textContent ?? '')) return false;
+          const first = document.querySelector(
+            '[data-testid=events-table] tbody tr[data-index] td:nth-child(2)',
+          );
+          return first ? first.textContent === host : true;
+        },
+        `ws-${String(n).padStart(5, '0')}`,
+        { timeout: 60_000, polling: 'raf' },
+      );
+      await painted(page);
+      filter.push(performance.now() - t);
+      apiFilter.push(
+        await apiTime(`/api/v1/events?order=desc&limit=200&agent=${agent}&type=${type}`),
+      );
+    }
+
+    // Scrolling: 1,000 rows loaded, then 300 frames of 60 px.
+    await page.locator('form.filters button[type=button]').click(); // reset
+    await rows.first().waitFor();
+    const box = page.locator('section.rows');
+    for (let k = 0; k < 30; k++) {
+      const n = Number(
+        await page.locator('[data-testid=events-table]').getAttribute('aria-rowcount'),
+      );
+      if (n > 1000) break;
+      await box.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+      await page.waitForTimeout(300);
+    }
+    await box.evaluate((el) => el.scrollTo({ top: 0 }));
+    const frames = await box.evaluate(
+      (el) =>
+        new Promise((done) => {
+          const out = [];
+          let last = performance.now();
+          let n = 0;
+          const step = (now) => {
+            out.push(now - last);
+            last = now;
+            el.scrollTop += 60;
+            if (++n < 300) requestAnimationFrame(step);
+            else done(out.slice(1));
+          };
+          requestAnimationFrame(step);
+        }),
+    );
+    const loaded = Number(
+      await page.locator('[data-testid=events-table]').getAttribute('aria-rowcount'),
+    );
+
+    const p95 = (xs) => percentile(Float64Array.from(xs).sort(), 95);
+    const out = {
+      firstRows: { ...summarize(firstRows), p95: p95(firstRows) },
+      apiFirst: { ...summarize(apiFirst), p95: p95(apiFirst) },
+      filter: { ...summarize(filter), p95: p95(filter) },
+      apiFilter: { ...summarize(apiFilter), p95: p95(apiFilter) },
+      scroll: { rowsLoaded: loaded - 1, ...summarize(frames), p95: p95(frames) },
+      coldLoad: summarize(cold),
+      bundleGzipBytes: bundleBytes(),
+    };
+    for (const [k, v] of Object.entries(out)) log({ [k]: v });
+    const ratioFirst = out.firstRows.p95 / out.apiFirst.p95;
+    const ratioFilter = out.filter.p95 / out.apiFilter.p95;
+    log({
+      events: EVENTS,
+      agents: AGENTS,
+      runs: RUNS,
+      ratioFirstRows: Math.round(ratioFirst * 100) / 100,
+      ratioFilter: Math.round(ratioFilter * 100) / 100,
+      targetRatio: 1.5,
+      scrollP95: out.scroll.p95,
+      targetScrollP95: 16.7,
+      bundleGzipBytes: out.bundleGzipBytes,
+      bundleBudget: 350 * 1024,
+      pass:
+        ratioFirst <= 1.5 &&
+        ratioFilter <= 1.5 &&
+        out.scroll.p95 <= 16.7 &&
+        out.bundleGzipBytes <= 350 * 1024,
+    });
+  } finally {
+    await browser?.close();
+    await c?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
