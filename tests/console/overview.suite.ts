@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConsoleStore, StoredEvent } from '../../src/console/store/types.js';
 import { countDeltas, HOUR_MS } from '../../src/core/console/overview.js';
-import { AgentLog, HOSTILE, type StoreFixture } from './store.suite.js';
+import { AgentLog, agentInput, HOSTILE, type StoreFixture } from './store.suite.js';
 
 const T = 1_800_000_000_000;
 
@@ -46,16 +46,7 @@ export function overviewSuite(name: string, make: () => Promise<StoreFixture>): 
       await fx.cleanup();
     });
 
-    const enroll = (id: string, group: string) =>
-      store.createAgent({
-        id,
-        publicKey: 'k',
-        exceptionSecret: 's',
-        host: id,
-        os: 'linux',
-        group,
-        enrolledAt: T,
-      });
+    const enroll = (id: string, group: string) => store.createAgent(agentInput(id, group, T));
 
     it('counts every stored event once per hour and type, resends and two consoles at once included', async () => {
       await enroll('agent-1', 'finance');

@@ -41,3 +41,8 @@ export function fromLocalInput(v: string): number | undefined {
   const ms = new Date(v).getTime();
   return Number.isNaN(ms) ? undefined : ms;
 }
+
+/** A count in the viewer's language (grouping digits), rounded to a whole number. */
+export function count(n: number): string {
+  return new Intl.NumberFormat(lang()).format(Math.round(n));
+}

@@ -32,7 +32,9 @@ export interface VirtualRows {
 }
 
 /** `keyOf(index)`: the row's identity, so a height measured stays with its row when the list
- *  changes (another filter, a page prepended), not with its position. */
+ *  changes (another filter, a page prepended), not with its position. Keep it the same
+ *  function while the rows are the same (useCallback): virtual-core recomputes every row's
+ *  place whenever it changes. */
 export function useVirtualRows(
   count: number,
   scroller: RefObject<HTMLElement | null>,

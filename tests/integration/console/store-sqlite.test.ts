@@ -21,7 +21,7 @@ import { BaomiError } from '../../../src/core/errors.js';
 import { GENESIS_HASH } from '../../../src/core/events/types.js';
 import { overviewSuite } from '../../console/overview.suite.js';
 import { reportsSuite } from '../../console/reports.suite.js';
-import { AgentLog, type StoreFixture, storeSuite } from '../../console/store.suite.js';
+import { AgentLog, agentInput, type StoreFixture, storeSuite } from '../../console/store.suite.js';
 
 const dirs: string[] = [];
 function tmp(): string {
@@ -70,15 +70,7 @@ describe('console store: sqlite only', () => {
         ['agent-1', 'finance'],
         ['agent-2', 'rd'],
       ] as const)
-        await store.createAgent({
-          id,
-          publicKey: 'k',
-          exceptionSecret: 's',
-          host: id,
-          os: 'linux',
-          group,
-          enrolledAt: 1,
-        });
+        await store.createAgent(agentInput(id, group, 1));
       const l1 = new AgentLog('ws-01', 1_800_000_000_000);
       const l2 = new AgentLog('ws-02', 1_800_000_000_000);
       for (let i = 0; i < 300; i++)

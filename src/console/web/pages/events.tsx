@@ -2,7 +2,7 @@
 // near the end, or "load more", follows the console's `next`), virtual rows past a few hundred
 // (virtual-rows.ts), an event's detail (event-detail.tsx), the export (events-export.tsx).
 // Every value from an agent is shown as text.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { BaomiEvent } from '../../../core/events/types.js';
 import { ApiFailure, api } from '../api.js';
 import { fromLocalInput, summary, when } from '../format.js';
@@ -86,7 +86,9 @@ export function EventsPage(props: { onError: (e: unknown) => void; initial?: Par
   }, [applied]);
 
   const scroller = useRef<HTMLElement>(null);
-  const shown = useVirtualRows(rows.length, scroller, (i) => `${rows[i]?.agentId}:${rows[i]?.seq}`);
+  // Changes only with the rows: a new one each render would recompute every row's place.
+  const keyOf = useCallback((i: number) => `${rows[i]?.agentId}:${rows[i]?.seq}`, [rows]);
+  const shown = useVirtualRows(rows.length, scroller, keyOf);
   /** Scrolled near the last rows: the next page comes without a click. */
   const nearEnd = () => {
     const el = scroller.current;

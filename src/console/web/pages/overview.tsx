@@ -9,18 +9,14 @@ import { OVERVIEW_DAYS, type OverviewView } from '../../../core/console/overview
 import { SEVERITIES } from '../../../core/events/types.js';
 import { api } from '../api.js';
 import { DayBars } from '../chart.js';
-import { when } from '../format.js';
-import { type Key, lang, t } from '../i18n.js';
+import { count, when } from '../format.js';
+import { type Key, t } from '../i18n.js';
 import { type DayTable, family, lastDays, perDay } from '../overview-days.js';
 
 const REFRESH_MS = 60_000;
 /** Series in the per-type chart; the smaller families are added up as "other". */
 const MAX_SERIES = 8;
 const OTHER = '\u0000other';
-
-function num(n: number): string {
-  return new Intl.NumberFormat(lang()).format(n);
-}
 
 /** Events per day by type family, the smallest families beyond MAX_SERIES as one. */
 function byFamily(v: OverviewView, now: number): DayTable {
@@ -57,14 +53,14 @@ function DayNumbers(props: { table: DayTable; id: string; label: string }) {
             <tr key={s}>
               <th scope="row">{seriesName(s)}</th>
               {days.map((d, i) => (
-                <td key={d.key}>{num(cells.get(s)?.[i] ?? 0)}</td>
+                <td key={d.key}>{count(cells.get(s)?.[i] ?? 0)}</td>
               ))}
             </tr>
           ))}
           <tr class="total">
             <th scope="row">{t('overview.col.total')}</th>
             {days.map((d, i) => (
-              <td key={d.key}>{num(totals[i] ?? 0)}</td>
+              <td key={d.key}>{count(totals[i] ?? 0)}</td>
             ))}
           </tr>
         </tbody>
@@ -85,7 +81,7 @@ function Fleet(props: { v: OverviewView }) {
               <span class={`state state-${s}`}>{t(`agents.state.${s}` as Key)}</span>
             </dt>
             <dd data-state={s}>
-              <a href="#/agents">{num(props.v.agents[s])}</a>
+              <a href="#/agents">{count(props.v.agents[s])}</a>
             </dd>
           </div>
         ))}
@@ -94,8 +90,8 @@ function Fleet(props: { v: OverviewView }) {
       <p data-testid="overview-backlog">
         {props.v.backlog.agents
           ? t('overview.backlog.some', {
-              events: num(props.v.backlog.events),
-              agents: num(props.v.backlog.agents),
+              events: count(props.v.backlog.events),
+              agents: count(props.v.backlog.agents),
             })
           : t('overview.backlog.none')}
       </p>
@@ -129,7 +125,7 @@ function Counted(props: {
             {props.rows.map((r) => (
               <tr key={r.key}>
                 <td>{r.label}</td>
-                <td>{num(r.n)}</td>
+                <td>{count(r.n)}</td>
               </tr>
             ))}
           </tbody>
@@ -171,7 +167,7 @@ function Policies(props: { v: OverviewView }) {
             <tr key={`${p.name ?? ''}\u0000${p.version ?? ''}`}>
               <td>{p.name ?? t('overview.policies.none')}</td>
               <td>{p.version ?? '—'}</td>
-              <td>{num(p.agents)}</td>
+              <td>{count(p.agents)}</td>
             </tr>
           ))}
         </tbody>
@@ -259,7 +255,7 @@ export function OverviewPage(props: { onError: (e: unknown) => void }) {
           table={types}
           label={t('overview.events.chart', range)}
           name={seriesName}
-          format={num}
+          format={count}
         />
         <DayNumbers table={types} id="overview-events" label={t('overview.events')} />
       </section>
@@ -270,7 +266,7 @@ export function OverviewPage(props: { onError: (e: unknown) => void }) {
             table={blocked}
             label={t('overview.blocked.chart', range)}
             name={() => 'usb.blocked'}
-            format={num}
+            format={count}
           />
           <DayNumbers table={blocked} id="overview-blocked" label={t('overview.blocked')} />
         </section>

@@ -14,13 +14,9 @@ import {
 } from '../../../core/console/reports.js';
 import { api } from '../api.js';
 import { saveFile } from '../export.js';
-import { when } from '../format.js';
-import { type Key, lang, t } from '../i18n.js';
+import { count, when } from '../format.js';
+import { type Key, t } from '../i18n.js';
 import { type Period, type PeriodKind, periodOf } from '../periods.js';
-
-function num(n: number): string {
-  return new Intl.NumberFormat(lang()).format(Math.round(n));
-}
 
 function query(p: Period): string {
   return new URLSearchParams({
@@ -47,15 +43,15 @@ function Cells(props: { r: DepartmentRow }) {
   const { r } = props;
   return (
     <>
-      <td>{num(r.agents)}</td>
-      <td>{num(r.notReporting)}</td>
-      <td>{num(r.blockedPlugs)}</td>
-      <td>{num(r.exceptionsGranted)}</td>
+      <td>{count(r.agents)}</td>
+      <td>{count(r.notReporting)}</td>
+      <td>{count(r.blockedPlugs)}</td>
+      <td>{count(r.exceptionsGranted)}</td>
       {ALERT_STAGES.map((s) => (
-        <td key={s}>{num(r.alerts[s])}</td>
+        <td key={s}>{count(r.alerts[s])}</td>
       ))}
-      <td>{num(r.alertsDowngraded)}</td>
-      <td>{num(r.idleMinutes)}</td>
+      <td>{count(r.alertsDowngraded)}</td>
+      <td>{count(r.idleMinutes)}</td>
     </>
   );
 }
