@@ -1,10 +1,13 @@
-// Virtual rows for long tables (issue 13 §4): past VIRTUAL_FROM rows only the rows in view (and
-// a few either side) are in the page, measured as they render (a long file name wraps a row);
-// the rest stand as two spacer rows of the height they would take. TanStack's virtual-core does
-// the arithmetic; this is its Preact binding, the one its React adapter is: an instance kept
-// across renders, told of the row count each render, and a re-render when it says so.
-// Spacer heights are set through the CSSOM (Preact's style object), which the page's
-// Content-Security-Policy (style-src 'self') allows; a style attribute would be refused.
+// Virtual rows for long tables (issue 13 §4): only the rows in view (and a few either side) are
+// in the page, from the first page on. Rows are of one height (2rem, style.css) and placed
+// absolutely in a body as tall as all of them, so a row coming into view is laid out and
+// painted alone: with spacer rows in a real table layout, every row added or removed laid the
+// whole table out again, each frame of a scroll (bench:ui measured that, and the 200 rows of
+// a first page rendered where ~25 are seen). TanStack's virtual-core does the arithmetic; this
+// is its Preact binding, as its React adapter is one: an instance kept across renders, told of
+// the row count each render, and a re-render when it says so. Places are set through the
+// CSSOM (Preact's style object), which the page's Content-Security-Policy (style-src 'self')
+// allows; a style attribute would be refused.
 import {
   elementScroll,
   observeElementOffset,
@@ -15,69 +18,52 @@ import {
 import type { RefObject } from 'preact';
 import { useLayoutEffect, useReducer, useState } from 'preact/hooks';
 
-/** Fewer rows than this are all rendered (a page or two: nothing to gain). */
-export const VIRTUAL_FROM = 300;
-/** A row's height before it is measured, in CSS pixels. */
-const ESTIMATE = 33;
+/** A row's height in root ems, as style.css sets it (so it follows the reader's font size). */
+const ROW_REM = 2;
+/** The scroll box's height as style.css sets it (70vh), known before it is laid out. */
+const BOX_VH = 0.7;
 
 export interface VirtualRows {
-  /** The rows to render (all of them below VIRTUAL_FROM). */
+  /** The rows to render, each with its `start` (its offset in the body, in CSS pixels). */
   items: VirtualItem[];
-  /** Spacer heights before and after them (0 when all are rendered). */
-  before: number;
-  after: number;
-  /** Give it to each rendered row (with data-index) so its real height is used. */
-  measure: (row: HTMLTableRowElement | null) => void;
-  virtual: boolean;
+  /** The body's height: every row's. */
+  total: number;
 }
 
-/** `keyOf(index)`: the row's identity, so a height measured stays with its row when the list
- *  changes (another filter, a page prepended), not with its position. Keep it the same
- *  function while the rows are the same (useCallback): virtual-core recomputes every row's
- *  place whenever it changes. */
+function rowPx(): number {
+  if (typeof document === 'undefined') return 32;
+  return ROW_REM * (Number.parseFloat(getComputedStyle(document.documentElement).fontSize) || 16);
+}
+
+/** `keyOf(index)`: the row's identity. Keep it the same function while the rows are the same
+ *  (useCallback): virtual-core recomputes every row's place whenever it changes. */
 export function useVirtualRows(
   count: number,
   scroller: RefObject<HTMLElement | null>,
   keyOf: (index: number) => string,
 ): VirtualRows {
   const [, rerender] = useReducer((n: number) => n + 1, 0);
-  const [v] = useState(
-    () =>
-      new Virtualizer<HTMLElement, HTMLTableRowElement>({
-        count,
-        getScrollElement: () => scroller.current,
-        estimateSize: () => ESTIMATE,
-        overscan: 12,
-        observeElementRect,
-        observeElementOffset,
-        scrollToFn: elementScroll,
-        onChange: () => rerender(0),
-      }),
-  );
-  // No scroll anchoring when a row above the view is measured: the correction is made from
-  // the last scroll event's offset, so while the table is being scrolled it pulled the view
-  // back to where it was, frame after frame (bench:ui saw the table stuck). A row measured a
-  // pixel off its estimate moves nothing a reader would notice.
-  v.shouldAdjustScrollPositionOnItemSizeChange = () => false;
+  const [v] = useState(() => {
+    const size = rowPx();
+    return new Virtualizer<HTMLElement, HTMLTableRowElement>({
+      count,
+      getScrollElement: () => scroller.current,
+      estimateSize: () => size,
+      overscan: 10,
+      observeElementRect,
+      observeElementOffset,
+      scrollToFn: elementScroll,
+      onChange: () => rerender(0),
+      // Before the box is measured (its first render), its height from the style: the first
+      // render is then the one painted, not a few rows and a second render.
+      initialRect: {
+        width: 0,
+        height: typeof window === 'undefined' ? 0 : window.innerHeight * BOX_VH,
+      },
+    });
+  });
   v.setOptions({ ...v.options, count, getItemKey: keyOf });
   useLayoutEffect(() => v._didMount(), []);
   useLayoutEffect(() => v._willUpdate());
-
-  if (count < VIRTUAL_FROM) {
-    const items = Array.from({ length: count }, (_, index) => ({
-      key: index,
-      index,
-      start: 0,
-      end: 0,
-      size: 0,
-      lane: 0,
-    }));
-    return { items, before: 0, after: 0, measure: () => {}, virtual: false };
-  }
-  const items = v.getVirtualItems();
-  const before = items[0]?.start ?? 0;
-  const after = Math.max(0, v.getTotalSize() - (items.at(-1)?.end ?? 0));
-  // The instance's own (stable) function: a new one each render would make Preact call the
-  // ref again each render, and each measurement renders again: a loop that never yields.
-  return { items, before, after, measure: v.measureElement, virtual: true };
+  return { items: v.getVirtualItems(), total: v.getTotalSize() };
 }
