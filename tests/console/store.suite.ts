@@ -945,6 +945,35 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
         expect(strip(page.events[1]!)).toEqual(batch[1]);
       });
 
+      it('lists alerts by type (exact names), newest first, with the agent filter; no type asked for is no alert', async () => {
+        await enroll('agent-1');
+        await enroll('agent-2');
+        const log = new AgentLog();
+        const edited = log.many(5);
+        edited[2] = { ...edited[2]!, data: { path: '/srv/finance/innocent.txt' } };
+        await store.ingest('agent-1', edited, T);
+        await store.flagSilent(T + 500, T + 1000);
+        const all = await store.listAlerts({ limit: 100 });
+        expect(all.map((a) => [a.agentId, a.type]).sort()).toEqual([
+          ['agent-1', 'agent.silent'],
+          ['agent-1', 'sync.chain-broken'],
+          ['agent-2', 'agent.silent'],
+        ]);
+        const broken = await store.listAlerts({
+          types: ['sync.chain-broken', 'sync.gap'],
+          limit: 100,
+        });
+        expect(broken.map((a) => a.type)).toEqual(['sync.chain-broken']);
+        const silent = await store.listAlerts({ types: ['agent.silent'], limit: 100 });
+        expect(silent.map((a) => a.agentId).sort()).toEqual(['agent-1', 'agent-2']);
+        expect(silent[0]!.id).toBeGreaterThan(silent[1]!.id);
+        expect(
+          await store.listAlerts({ types: ['agent.silent'], agentId: 'agent-2', limit: 100 }),
+        ).toEqual([silent.find((a) => a.agentId === 'agent-2')]);
+        expect(await store.listAlerts({ types: ['agent.*'], limit: 100 })).toEqual([]);
+        expect(await store.listAlerts({ types: [], limit: 100 })).toEqual([]);
+      });
+
       it('an alert.raised event becomes an alert row', async () => {
         await enroll();
         const log = new AgentLog();

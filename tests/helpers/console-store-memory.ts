@@ -23,6 +23,7 @@ import type {
 import { alertMoves } from '../../src/console/store/rows.js';
 import type {
   AgentRow,
+  AlertQuery,
   AlertRow,
   AlertStateChange,
   ApiToken,
@@ -505,11 +506,12 @@ export class MemoryConsoleStore implements ConsoleStore {
       .length;
   }
 
-  async listAlerts(q: { state?: AlertRow['state']; agentId?: string; limit: number }) {
+  async listAlerts(q: AlertQuery) {
     await this.check();
     return this.alerts
       .filter((a) => q.state === undefined || a.state === q.state)
       .filter((a) => q.agentId === undefined || a.agentId === q.agentId)
+      .filter((a) => q.types === undefined || q.types.includes(a.type))
       .slice(-q.limit)
       .reverse()
       .map(copy);

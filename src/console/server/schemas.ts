@@ -66,3 +66,10 @@ export function queryInt(
     });
   return n;
 }
+
+/** A repeatable query parameter (S.repeatable) as a list: ?k=a&k=b and ?k=a,b alike, empty
+ *  items dropped; undefined when none is left. */
+export function queryList(v: string | string[] | undefined): string[] | undefined {
+  const items = (typeof v === 'string' ? [v] : v)?.flatMap((t) => t.split(',')).filter((t) => t);
+  return items?.length ? items : undefined;
+}

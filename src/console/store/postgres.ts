@@ -111,6 +111,7 @@ import { containsText, eventPageQuery, Params } from './sql.js';
 import { LOGIN_FAILURE_KEEP_MS, latestPerAgent } from './sqlite.js';
 import type {
   AgentRow,
+  AlertQuery,
   AlertRow,
   AlertStateChange,
   ApiToken,
@@ -875,11 +876,13 @@ export class PostgresConsoleStore implements ConsoleStore {
 
   // Alerts
 
-  async listAlerts(q: { state?: string; agentId?: string; limit: number }): Promise<AlertRow[]> {
+  async listAlerts(q: AlertQuery): Promise<AlertRow[]> {
     const p = new Params('postgres');
     const where: string[] = [];
     if (q.state !== undefined) where.push(`state = ${p.add(q.state)}`);
     if (q.agentId !== undefined) where.push(`agent_id = ${p.add(q.agentId)}`);
+    if (q.types !== undefined)
+      where.push(q.types.length ? `type IN (${q.types.map((t) => p.add(t)).join(', ')})` : 'FALSE');
     const sql = `SELECT * FROM alerts${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${p.add(Math.max(0, Math.trunc(q.limit)))}`;
     return (await this.q(sql, p.values)).map(toAlert);
   }

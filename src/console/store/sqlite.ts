@@ -91,6 +91,7 @@ import { containsText, eventPageQuery, Params } from './sql.js';
 import { defaultWriterUrl, type RoundOutcome, RoundWriter } from './sqlite-rounds.js';
 import type {
   AgentRow,
+  AlertQuery,
   AlertRow,
   AlertStateChange,
   ApiToken,
@@ -810,12 +811,14 @@ export class SqliteConsoleStore implements ConsoleStore {
 
   // Alerts
 
-  async listAlerts(q: { state?: string; agentId?: string; limit: number }): Promise<AlertRow[]> {
+  async listAlerts(q: AlertQuery): Promise<AlertRow[]> {
     return this.op(() => {
       const p = new Params('sqlite');
       const where: string[] = [];
       if (q.state !== undefined) where.push(`state = ${p.add(q.state)}`);
       if (q.agentId !== undefined) where.push(`agent_id = ${p.add(q.agentId)}`);
+      if (q.types !== undefined)
+        where.push(q.types.length ? `type IN (${q.types.map((t) => p.add(t)).join(', ')})` : '0');
       const sql = `SELECT * FROM alerts${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${p.add(Math.max(0, Math.trunc(q.limit)))}`;
       return this.all(sql, ...p.values).map(toAlert);
     });

@@ -41,6 +41,13 @@ import type {
 
 export type Role = 'admin' | 'analyst' | 'auditor';
 
+export interface AlertQuery {
+  state?: AlertState;
+  agentId?: string;
+  types?: readonly string[];
+  limit: number;
+}
+
 export interface StaffUser {
   id: number;
   name: string;
@@ -372,7 +379,8 @@ export interface ConsoleStore {
   countEvents(agentId?: string): Promise<number>;
 
   // Alerts
-  listAlerts(q: { state?: AlertState; agentId?: string; limit: number }): Promise<AlertRow[]>;
+  /** Newest first; `types`: only alerts of these types (exact names). */
+  listAlerts(q: AlertQuery): Promise<AlertRow[]>;
   /**
    * Moves an alert to another stage (core/console/alerts.ts alertTransitionAllowed) and keeps
    * who, when and why on the row. Null when the id is unknown; the row unchanged, and no audit

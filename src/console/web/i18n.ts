@@ -218,6 +218,8 @@ const en = {
   'agent.chainIntact':
     'Intact as far as received: every batch linked to the one before, no event missing (the first {{count}}).',
   'agent.chainBroken': '{{count}} break(s) found when batches arrived:',
+  'agent.chainBrokenMore':
+    'At least {{count}} breaks found when batches arrived; the newest {{count}} are listed:',
   'agent.policyHistory': 'Policy history',
   'agent.timeline': 'Newest events',
   'agent.allEvents': 'All of its events, with filters',
@@ -424,6 +426,7 @@ const zh: typeof en = {
   'agent.chain': '日志哈希链',
   'agent.chainIntact': '就已接收部分而言完整：每批均与上一批相连，无事件缺失（前 {{count}} 条）。',
   'agent.chainBroken': '接收时发现 {{count}} 处断裂：',
+  'agent.chainBrokenMore': '接收时发现至少 {{count}} 处断裂，下面列出最新的 {{count}} 处：',
   'agent.policyHistory': '策略记录',
   'agent.timeline': '最新事件',
   'agent.allEvents': '查看其全部事件（可筛选）',

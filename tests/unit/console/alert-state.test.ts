@@ -167,3 +167,25 @@ describe('POST /api/v1/alerts/:id/state', () => {
     expect((await move(s.admin, { state: '调查', note: 'x'.repeat(2000) })).statusCode).toBe(200);
   });
 });
+
+describe('GET /api/v1/alerts', () => {
+  it('filters by exact types, repeated or comma-separated, newest first; a bad limit is 400', async () => {
+    const s = await setup();
+    const more = (id: number, type: string): AlertRow => ({ ...alert(), id, type, seq: null });
+    h.store.alerts.push(more(2, 'agent.silent'), more(3, 'sync.chain-broken'), more(4, 'sync.gap'));
+    const types = async (q: string) => {
+      const r = await call(h, s.auditor, 'GET', `/api/v1/alerts${q}`);
+      expect(r.statusCode, r.body).toBe(200);
+      return r.json<{ alerts: AlertRow[] }>().alerts.map((a) => `${a.id} ${a.type}`);
+    };
+    const chain = ['4 sync.gap', '3 sync.chain-broken', '1 sync.gap'];
+    expect(await types('?type=sync.gap,sync.chain-broken')).toEqual(chain);
+    expect(await types('?type=sync.gap&type=sync.chain-broken')).toEqual(chain);
+    expect(await types('?type=agent.silent')).toEqual(['2 agent.silent']);
+    expect(await types('?type=sync.*')).toEqual([]);
+    expect(await types('?type=sync.gap&limit=1')).toEqual(['4 sync.gap']);
+    expect(await types('')).toHaveLength(4);
+    for (const q of ['?limit=1001', '?limit=0', '?type=a%01b'])
+      expect((await call(h, s.auditor, 'GET', `/api/v1/alerts${q}`)).statusCode).toBe(400);
+  });
+});

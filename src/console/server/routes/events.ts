@@ -8,7 +8,7 @@ import { requireStaff } from '../../auth/staff.js';
 import type { ConsoleEventFilter } from '../../store/types.js';
 import type { Deps } from '../deps.js';
 import { ApiError } from '../errors.js';
-import { queryInt, S } from '../schemas.js';
+import { queryInt, queryList, S } from '../schemas.js';
 
 export const EVENTS_LIMIT_DEFAULT = 100;
 export const EVENTS_LIMIT_MAX = 1000;
@@ -42,13 +42,11 @@ function moment(name: string, v: string | undefined): number | undefined {
 export function eventFilter(q: EventFilterQuery): Omit<ConsoleEventFilter, 'limit'> {
   if (q.level !== undefined && !isLevel(q.level))
     throw new ApiError('CONSOLE_BAD_REQUEST', { detail: 'querystring/level' });
-  const types = (typeof q.type === 'string' ? [q.type] : q.type)
-    ?.flatMap((t) => t.split(','))
-    .filter((t) => t !== '');
+  const types = queryList(q.type);
   const f: Omit<ConsoleEventFilter, 'limit'> = {
     ...(q.agent === undefined ? {} : { agentId: q.agent }),
     ...(q.user === undefined ? {} : { user: q.user }),
-    ...(types?.length ? { types } : {}),
+    ...(types ? { types } : {}),
     ...(q.level === undefined ? {} : { level: q.level }),
     ...(q.severity === undefined ? {} : { severity: q.severity }),
     ...(q.text === undefined ? {} : { text: q.text }),

@@ -10,12 +10,14 @@ import { requireStaff } from '../../auth/staff.js';
 import type { AlertRow, AlertState, RequestState } from '../../store/types.js';
 import type { Deps } from '../deps.js';
 import { ApiError } from '../errors.js';
-import { queryInt, S } from '../schemas.js';
+import { queryInt, queryList, S } from '../schemas.js';
 
 /** The stages, from core (one list for the store, the API and the CLI). */
 export const ALERT_STATES: readonly AlertState[] = ALERT_STAGES;
 export const REQUEST_STATES: readonly RequestState[] = ['pending', 'approved', 'denied'];
 export const DECISION_HOURS_DEFAULT = 8;
+/** The most alerts one answer holds (newest first). */
+export const ALERTS_LIMIT_MAX = 1000;
 /** The longest note on a change of an alert's stage. */
 export const ALERT_NOTE_MAX = 2000;
 /** An alert's id in a path: a positive whole number JavaScript holds exactly. */
@@ -26,19 +28,31 @@ export const DECISION_HOURS_MAX = MAX_WINDOW_DAYS * 24;
 export function requestRoutes(app: FastifyInstance, deps: Deps): void {
   const { store } = deps;
 
-  app.get<{ Querystring: { state?: AlertState; agent?: string; limit?: string } }>(
+  app.get<{
+    Querystring: { state?: AlertState; agent?: string; type?: string | string[]; limit?: string };
+  }>(
     '/api/v1/alerts',
     {
-      schema: S.query({ state: S.enumOf(ALERT_STATES), agent: S.uuid, limit: S.qint }),
+      schema: S.query({
+        state: S.enumOf(ALERT_STATES),
+        agent: S.uuid,
+        // Exact alert types, repeatable (?type=a&type=b) or comma-separated (?type=a,b).
+        type: S.repeatable(S.text(640), 50),
+        limit: S.qint,
+      }),
       preValidation: requireStaff(deps, 'any'),
     },
-    async (req) => ({
-      alerts: await store.listAlerts({
-        limit: queryInt('limit', req.query.limit, 1, 1000) ?? 100,
-        ...(req.query.state ? { state: req.query.state } : {}),
-        ...(req.query.agent ? { agentId: req.query.agent } : {}),
-      }),
-    }),
+    async (req) => {
+      const types = queryList(req.query.type);
+      return {
+        alerts: await store.listAlerts({
+          limit: queryInt('limit', req.query.limit, 1, ALERTS_LIMIT_MAX) ?? 100,
+          ...(req.query.state ? { state: req.query.state } : {}),
+          ...(req.query.agent ? { agentId: req.query.agent } : {}),
+          ...(types ? { types } : {}),
+        }),
+      };
+    },
   );
 
   app.post<{ Params: { id: string }; Body: { state: AlertState; note: string } }>(

@@ -10,7 +10,9 @@ import { type Key, t } from '../i18n.js';
 import { RevokeConfirm, usbText } from './agents.js';
 import type { ShownEvent } from './events.js';
 
-const CHAIN_ALERTS = new Set(['sync.gap', 'sync.chain-broken']);
+const CHAIN_ALERTS = ['sync.gap', 'sync.chain-broken'];
+/** The most breaks listed (the API's most alerts in one answer); more are said to be more. */
+const BREAKS_MAX = 1000;
 
 function EventRows(props: { rows: ShownEvent[]; testid: string; label: string }) {
   return (
@@ -53,7 +55,12 @@ export function AgentPage(props: { id: string; onError: (e: unknown) => void; is
     try {
       const [a, al, pol, ev] = await Promise.all([
         api<AgentView>('GET', `/api/v1/agents/${id}`),
-        api<{ alerts: AlertView[] }>('GET', `/api/v1/alerts?agent=${id}&limit=1000`),
+        // The chain's alerts only (asked by type: the newest 1,000 of every type could hide
+        // an older break behind other alerts and call the chain intact).
+        api<{ alerts: AlertView[] }>(
+          'GET',
+          `/api/v1/alerts?agent=${id}&type=${CHAIN_ALERTS.join(',')}&limit=${BREAKS_MAX}`,
+        ),
         api<{ events: ShownEvent[] }>(
           'GET',
           `/api/v1/events?agent=${id}&type=policy.*&order=desc&limit=100`,
@@ -61,7 +68,7 @@ export function AgentPage(props: { id: string; onError: (e: unknown) => void; is
         api<{ events: ShownEvent[] }>('GET', `/api/v1/events?agent=${id}&order=desc&limit=50`),
       ]);
       setAgent(a);
-      setBreaks(al.alerts.filter((x) => CHAIN_ALERTS.has(x.type)));
+      setBreaks(al.alerts);
       setPolicies(pol.events);
       setRecent(ev.events);
     } catch (e) {
@@ -132,7 +139,11 @@ export function AgentPage(props: { id: string; onError: (e: unknown) => void; is
         </p>
       ) : (
         <div data-testid="agent-chain">
-          <p class="error">{t('agent.chainBroken', { count: breaks.length })}</p>
+          <p class="error">
+            {breaks.length >= BREAKS_MAX
+              ? t('agent.chainBrokenMore', { count: BREAKS_MAX })
+              : t('agent.chainBroken', { count: breaks.length })}
+          </p>
           <ul>
             {breaks.map((b) => (
               <li key={b.id}>
