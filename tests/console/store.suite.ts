@@ -945,7 +945,7 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
         expect(strip(page.events[1]!)).toEqual(batch[1]);
       });
 
-      it('lists alerts by type (exact names), newest first, with the agent filter; no type asked for is no alert', async () => {
+      it('lists alerts by type (exact names), newest first, a page at a time, with the agent filter; no type asked for is no alert', async () => {
         await enroll('agent-1');
         await enroll('agent-2');
         const log = new AgentLog();
@@ -971,6 +971,13 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
           await store.listAlerts({ types: ['agent.silent'], agentId: 'agent-2', limit: 100 }),
         ).toEqual([silent.find((a) => a.agentId === 'agent-2')]);
         expect(await store.listAlerts({ types: ['agent.*'], limit: 100 })).toEqual([]);
+        // Newest first, a page at a time by the last id: each alert once.
+        const first = await store.listAlerts({ limit: 2 });
+        const rest = await store.listAlerts({ beforeId: first.at(-1)!.id, limit: 2 });
+        expect([...first, ...rest]).toEqual(all.sort((a, b) => b.id - a.id));
+        expect(
+          await store.listAlerts({ types: ['agent.silent'], beforeId: silent[0]!.id, limit: 9 }),
+        ).toEqual([silent[1]]);
         expect(await store.listAlerts({ types: [], limit: 100 })).toEqual([]);
       });
 

@@ -512,6 +512,7 @@ export class MemoryConsoleStore implements ConsoleStore {
       .filter((a) => q.state === undefined || a.state === q.state)
       .filter((a) => q.agentId === undefined || a.agentId === q.agentId)
       .filter((a) => q.types === undefined || q.types.includes(a.type))
+      .filter((a) => q.beforeId === undefined || a.id < q.beforeId)
       .slice(-q.limit)
       .reverse()
       .map(copy);

@@ -881,6 +881,7 @@ export class PostgresConsoleStore implements ConsoleStore {
     const where: string[] = [];
     if (q.state !== undefined) where.push(`state = ${p.add(q.state)}`);
     if (q.agentId !== undefined) where.push(`agent_id = ${p.add(q.agentId)}`);
+    if (q.beforeId !== undefined) where.push(`id < ${p.add(q.beforeId)}`);
     if (q.types !== undefined)
       where.push(q.types.length ? `type IN (${q.types.map((t) => p.add(t)).join(', ')})` : 'FALSE');
     const sql = `SELECT * FROM alerts${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${p.add(Math.max(0, Math.trunc(q.limit)))}`;

@@ -45,6 +45,8 @@ export interface AlertQuery {
   state?: AlertState;
   agentId?: string;
   types?: readonly string[];
+  /** Only alerts with a smaller id (the next page of a newest-first list). */
+  beforeId?: number;
   limit: number;
 }
 

@@ -498,6 +498,17 @@ describe.skipIf(why !== null)(
         '/api/v1/alerts',
       );
       const gap = listed.find((a) => a.type === 'sync.gap')!;
+      // By stage and type: the rows the API answers for the same filter.
+      await p.locator('select[name=alert-stage]').selectOption('预报');
+      await p.locator('input[name=alert-type]').fill('sync.gap');
+      await p.getByRole('button', { name: '应用' }).click();
+      const gaps = await admin.ok<{ alerts: { id: number }[] }>(
+        'GET',
+        `/api/v1/alerts?state=${encodeURIComponent('预报')}&type=sync.gap`,
+      );
+      await expect
+        .poll(() => alerts.locator('tbody tr td:first-child').allInnerTexts())
+        .toEqual(gaps.alerts.map((a) => String(a.id)));
       await p.locator(`input[name=alert-${gap.id}]`).check();
       await p.locator('input[name=case-title]').fill(`外发 ${XSS_FILE}`);
       await p.getByRole('button', { name: '用所选告警立案' }).click();

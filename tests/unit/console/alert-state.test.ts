@@ -169,7 +169,7 @@ describe('POST /api/v1/alerts/:id/state', () => {
 });
 
 describe('GET /api/v1/alerts', () => {
-  it('filters by exact types, repeated or comma-separated, newest first; a bad limit is 400', async () => {
+  it('filters by exact types, repeated or comma-separated, newest first, a page at a time; a bad limit or page is 400', async () => {
     const s = await setup();
     const more = (id: number, type: string): AlertRow => ({ ...alert(), id, type, seq: null });
     h.store.alerts.push(more(2, 'agent.silent'), more(3, 'sync.chain-broken'), more(4, 'sync.gap'));
@@ -185,7 +185,16 @@ describe('GET /api/v1/alerts', () => {
     expect(await types('?type=sync.*')).toEqual([]);
     expect(await types('?type=sync.gap&limit=1')).toEqual(['4 sync.gap']);
     expect(await types('')).toHaveLength(4);
-    for (const q of ['?limit=1001', '?limit=0', '?type=a%01b'])
+    // Paged by the last id: every alert once, and `next` null on the last page.
+    const page1 = await call(h, s.auditor, 'GET', '/api/v1/alerts?limit=3');
+    const p1 = page1.json<{ alerts: AlertRow[]; next: number | null }>();
+    expect([p1.alerts.map((a) => a.id), p1.next]).toEqual([[4, 3, 2], 2]);
+    const p2 = (await call(h, s.auditor, 'GET', `/api/v1/alerts?limit=3&before=${p1.next}`)).json<{
+      alerts: AlertRow[];
+      next: number | null;
+    }>();
+    expect([p2.alerts.map((a) => a.id), p2.next]).toEqual([[1], null]);
+    for (const q of ['?limit=1001', '?limit=0', '?type=a%01b', '?before=0', '?before=x'])
       expect((await call(h, s.auditor, 'GET', `/api/v1/alerts${q}`)).statusCode).toBe(400);
   });
 });

@@ -29,7 +29,13 @@ export function requestRoutes(app: FastifyInstance, deps: Deps): void {
   const { store } = deps;
 
   app.get<{
-    Querystring: { state?: AlertState; agent?: string; type?: string | string[]; limit?: string };
+    Querystring: {
+      state?: AlertState;
+      agent?: string;
+      type?: string | string[];
+      before?: string;
+      limit?: string;
+    };
   }>(
     '/api/v1/alerts',
     {
@@ -38,20 +44,25 @@ export function requestRoutes(app: FastifyInstance, deps: Deps): void {
         agent: S.uuid,
         // Exact alert types, repeatable (?type=a&type=b) or comma-separated (?type=a,b).
         type: S.repeatable(S.text(640), 50),
+        // The next page: `next` of the answer before (ids smaller than it).
+        before: S.qint,
         limit: S.qint,
       }),
       preValidation: requireStaff(deps, 'any'),
     },
     async (req) => {
       const types = queryList(req.query.type);
-      return {
-        alerts: await store.listAlerts({
-          limit: queryInt('limit', req.query.limit, 1, ALERTS_LIMIT_MAX) ?? 100,
-          ...(req.query.state ? { state: req.query.state } : {}),
-          ...(req.query.agent ? { agentId: req.query.agent } : {}),
-          ...(types ? { types } : {}),
-        }),
-      };
+      const limit = queryInt('limit', req.query.limit, 1, ALERTS_LIMIT_MAX) ?? 100;
+      const before = queryInt('before', req.query.before, 1, Number.MAX_SAFE_INTEGER);
+      const alerts = await store.listAlerts({
+        limit,
+        ...(req.query.state ? { state: req.query.state } : {}),
+        ...(req.query.agent ? { agentId: req.query.agent } : {}),
+        ...(types ? { types } : {}),
+        ...(before === undefined ? {} : { beforeId: before }),
+      });
+      // A full page may have more behind it: `next` asks for them (null: this was the last).
+      return { alerts, next: alerts.length === limit ? alerts.at(-1)!.id : null };
     },
   );
 

@@ -1,9 +1,15 @@
-// Alerts (issue 13 §5): the newest alerts; staff select related ones and open a case with them.
+// Alerts (issue 13 §5): newest first, by stage and type, a page at a time (the next page asked
+// for by the last id: every alert can be reached, none is cut off unsaid); staff select
+// related ones and open a case with them.
 import { useEffect, useState } from 'preact/hooks';
+import { ALERT_STAGES } from '../../../core/console/alerts.js';
 import type { AlertView } from '../../../core/console/api.js';
 import { api } from '../api.js';
 import { when } from '../format.js';
 import { type Key, t } from '../i18n.js';
+
+/** Alerts asked for at a time. */
+const PAGE = 200;
 
 export function AlertsPage(props: {
   onError: (e: unknown) => void;
@@ -11,16 +17,31 @@ export function AlertsPage(props: {
   canChange: boolean;
 }) {
   const [rows, setRows] = useState<AlertView[] | null>(null);
+  const [next, setNext] = useState<number | null>(null);
+  const [stage, setStage] = useState('');
+  const [type, setType] = useState('');
+  const [applied, setApplied] = useState({ stage: '', type: '' });
   const [picked, setPicked] = useState<Set<number>>(new Set());
   const [title, setTitle] = useState('');
   const [busy, setBusy] = useState(false);
 
-  useEffect(() => {
-    api<{ alerts: AlertView[] }>('GET', '/api/v1/alerts?limit=500').then(
-      (r) => setRows(r.alerts),
-      props.onError,
-    );
-  }, []);
+  async function load(before: number | null) {
+    const q = new URLSearchParams({ limit: String(PAGE) });
+    if (applied.stage) q.set('state', applied.stage);
+    if (applied.type.trim()) q.set('type', applied.type.trim());
+    if (before !== null) q.set('before', String(before));
+    try {
+      const r = await api<{ alerts: AlertView[]; next: number | null }>(
+        'GET',
+        `/api/v1/alerts?${q}`,
+      );
+      setRows((old) => (before !== null && old ? [...old, ...r.alerts] : r.alerts));
+      setNext(r.next);
+    } catch (e) {
+      props.onError(e);
+    }
+  }
+  useEffect(() => void load(null), [applied]);
 
   async function open(e: Event) {
     e.preventDefault();
@@ -55,10 +76,41 @@ export function AlertsPage(props: {
             />
           </label>
           <button type="submit" disabled={busy || picked.size === 0 || !title.trim()}>
-            {t('alerts.open')}
+            {t('alerts.open')} ({picked.size})
           </button>
         </form>
       )}
+      <form
+        class="inline filters-alerts"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setApplied({ stage, type });
+        }}
+      >
+        <label>
+          <span>{t('alerts.filter.stage')}</span>
+          <select
+            name="alert-stage"
+            value={stage}
+            onChange={(e) => setStage((e.target as HTMLSelectElement).value)}
+          >
+            <option value="">{t('alerts.filter.anyStage')}</option>
+            {ALERT_STAGES.map((s) => (
+              <option value={s}>{t(`stage.${s}` as Key)}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span>{t('alerts.filter.type')}</span>
+          <input
+            name="alert-type"
+            value={type}
+            onInput={(e) => setType((e.target as HTMLInputElement).value)}
+          />
+        </label>
+        <button type="submit">{t('common.apply')}</button>
+      </form>
+      <p class="muted">{t('events.count', { count: rows.length })}</p>
       <table class="grid" data-testid="alerts-table">
         <thead>
           <tr>
@@ -74,7 +126,7 @@ export function AlertsPage(props: {
           {rows.map((a) => (
             <tr key={a.id}>
               <td>
-                <label>
+                <label class="check">
                   <input
                     type="checkbox"
                     name={`alert-${a.id}`}
@@ -102,6 +154,11 @@ export function AlertsPage(props: {
         </tbody>
       </table>
       {rows.length === 0 && <p>{t('common.none')}</p>}
+      {next !== null && (
+        <button type="button" onClick={() => void load(next)}>
+          {t('common.more')}
+        </button>
+      )}
     </section>
   );
 }
