@@ -187,11 +187,11 @@ describe('GET /api/v1/alerts', () => {
     expect(await types('')).toHaveLength(4);
     // Paged by the last id: every alert once, and `next` null on the last page.
     const page1 = await call(h, s.auditor, 'GET', '/api/v1/alerts?limit=3');
-    const p1 = page1.json<{ alerts: AlertRow[]; next: number | null }>();
-    expect([p1.alerts.map((a) => a.id), p1.next]).toEqual([[4, 3, 2], 2]);
+    const p1 = page1.json<{ alerts: AlertRow[]; next: string | null }>();
+    expect([p1.alerts.map((a) => a.id), p1.next]).toEqual([[4, 3, 2], '2']);
     const p2 = (await call(h, s.auditor, 'GET', `/api/v1/alerts?limit=3&before=${p1.next}`)).json<{
       alerts: AlertRow[];
-      next: number | null;
+      next: string | null;
     }>();
     expect([p2.alerts.map((a) => a.id), p2.next]).toEqual([[1], null]);
     for (const q of ['?limit=1001', '?limit=0', '?type=a%01b', '?before=0', '?before=x'])

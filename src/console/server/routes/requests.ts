@@ -61,8 +61,9 @@ export function requestRoutes(app: FastifyInstance, deps: Deps): void {
         ...(types ? { types } : {}),
         ...(before === undefined ? {} : { beforeId: before }),
       });
-      // A full page may have more behind it: `next` asks for them (null: this was the last).
-      return { alerts, next: alerts.length === limit ? alerts.at(-1)!.id : null };
+      // A full page may have more behind it: `next` asks for them (null: this was the last),
+      // a string as the cases' and the events' cursors are.
+      return { alerts, next: alerts.length === limit ? String(alerts.at(-1)!.id) : null };
     },
   );
 

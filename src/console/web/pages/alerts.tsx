@@ -17,7 +17,7 @@ export function AlertsPage(props: {
   canChange: boolean;
 }) {
   const [rows, setRows] = useState<AlertView[] | null>(null);
-  const [next, setNext] = useState<number | null>(null);
+  const [next, setNext] = useState<string | null>(null);
   const [stage, setStage] = useState('');
   const [type, setType] = useState('');
   const [applied, setApplied] = useState({ stage: '', type: '' });
@@ -25,13 +25,13 @@ export function AlertsPage(props: {
   const [title, setTitle] = useState('');
   const [busy, setBusy] = useState(false);
 
-  async function load(before: number | null) {
+  async function load(before: string | null) {
     const q = new URLSearchParams({ limit: String(PAGE) });
     if (applied.stage) q.set('state', applied.stage);
     if (applied.type.trim()) q.set('type', applied.type.trim());
-    if (before !== null) q.set('before', String(before));
+    if (before !== null) q.set('before', before);
     try {
-      const r = await api<{ alerts: AlertView[]; next: number | null }>(
+      const r = await api<{ alerts: AlertView[]; next: string | null }>(
         'GET',
         `/api/v1/alerts?${q}`,
       );

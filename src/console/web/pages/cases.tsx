@@ -18,15 +18,26 @@ interface CaseDetail extends CaseRow, CaseDetailRefs {
   alerts: AlertView[];
 }
 
+/** Cases asked for at a time. */
+const CASES_PAGE = 200;
+
 export function CasesPage(props: { onError: (e: unknown) => void; open: (id: number) => void }) {
   const [overdue, setOverdue] = useState(false);
   const [rows, setRows] = useState<CaseRow[] | null>(null);
+  const [next, setNext] = useState<string | null>(null);
+  // A page at a time, the next asked for by the last id (every case can be reached).
+  const load = (before: string | null) => {
+    const q = new URLSearchParams({ limit: String(CASES_PAGE) });
+    if (overdue) q.set('overdue', 'true');
+    if (before !== null) q.set('before', before);
+    api<{ cases: CaseRow[]; next: string | null }>('GET', `/api/v1/cases?${q}`).then((r) => {
+      setRows((old) => (before !== null && old ? [...old, ...r.cases] : r.cases));
+      setNext(r.next);
+    }, props.onError);
+  };
   useEffect(() => {
     setRows(null);
-    api<{ cases: CaseRow[] }>(
-      'GET',
-      `/api/v1/cases?limit=500${overdue ? '&overdue=true' : ''}`,
-    ).then((r) => setRows(r.cases), props.onError);
+    load(null);
   }, [overdue]);
   const now = Date.now();
   return (
@@ -81,6 +92,11 @@ export function CasesPage(props: { onError: (e: unknown) => void; open: (id: num
         </table>
       )}
       {rows?.length === 0 && <p>{t('common.none')}</p>}
+      {rows && next !== null && (
+        <button type="button" onClick={() => load(next)}>
+          {t('common.more')}
+        </button>
+      )}
     </section>
   );
 }
