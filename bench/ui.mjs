@@ -7,6 +7,8 @@
 //   api        baseline, in the same run and the same tab: the same two queries through
 //              fetch() alone (the console's answer read whole and parsed), so `ratio` =
 //              the UI's p95 over the API's says what the page adds (target ≤ 1.5);
+//   agents     the agents page opened (every agent of the fleet, virtual rows) until its first
+//              rows are painted, against GET /api/v1/agents alone (reported, not a target);
 //   bare       a second baseline (DESIGN.md's for a first paint: a static page): the same
 //              answer written as plain lines and painted; `ratio…Bare` is printed beside;
 //              Both are timed in the page by its own clock (`timed` below); until 46b4007 the
@@ -173,9 +175,9 @@ async function seed(dataDir) {
  *  until the rows it brings are in the page (a MutationObserver sees them: the first row's
  *  host is `host`, or the page says it has none) and then painted (the first task after the
  *  next animation frame, which follows that frame's paint). */
-function timed({ go, submit, host }) {
+function timed({ go, submit, host, testid = 'events-table' }) {
   return new Promise((done) => {
-    const table = () => document.querySelector('[data-testid=events-table]');
+    const table = () => document.querySelector(`[data-testid=${testid}]`);
     const ready = () => {
       if (/…/.test(document.querySelector('p.muted')?.textContent ?? '')) return false;
       const first = table()?.querySelector('tbody tr[data-index] td:nth-child(2)');
@@ -235,6 +237,8 @@ async function main() {
     const apiFirst = [];
     const apiFilter = [];
     const bareFirst = [];
+    const agentsPage = [];
+    const apiAgents = [];
     const bareFilter = [];
     const rows = page.locator('[data-testid=events-table] tbody tr[data-index]');
     const apiTime = (q) =>
@@ -273,6 +277,13 @@ async function main() {
       firstRows.push(await page.evaluate(timed, { go: '#/events' }));
       apiFirst.push(await apiTime('/api/v1/events?order=desc&limit=200'));
       bareFirst.push(await bareTime('/api/v1/events?order=desc&limit=200'));
+      // The fleet: the agents page (every agent, in virtual rows) against its one request.
+      await page.goto(`${c.url}/#/audit`);
+      await page.locator('[data-testid=audit-table] tbody tr').first().waitFor();
+      agentsPage.push(await page.evaluate(timed, { go: '#/agents', testid: 'agents-table' }));
+      apiAgents.push(await apiTime('/api/v1/agents'));
+      await page.goto(`${c.url}/#/events`);
+      await page.locator('[data-testid=events-table] tbody tr[data-index]').first().waitFor();
 
       const n = Math.floor(r() * AGENTS);
       const agent = agentId(n);
@@ -327,6 +338,8 @@ async function main() {
       filter: { ...summarize(filter), p95: p95(filter) },
       apiFilter: { ...summarize(apiFilter), p95: p95(apiFilter) },
       bareFirst: { ...summarize(bareFirst), p95: p95(bareFirst) },
+      agentsPage: { ...summarize(agentsPage), p95: p95(agentsPage) },
+      apiAgents: { ...summarize(apiAgents), p95: p95(apiAgents) },
       bareFilter: { ...summarize(bareFilter), p95: p95(bareFilter) },
       scroll: {
         rowsLoaded: loaded - 1,
@@ -349,6 +362,7 @@ async function main() {
       // Beside the issue's ratios (against the API alone), against the bare page.
       ratioFirstRowsBare: Math.round((out.firstRows.p95 / out.bareFirst.p95) * 100) / 100,
       ratioFilterBare: Math.round((out.filter.p95 / out.bareFilter.p95) * 100) / 100,
+      ratioAgentsPage: Math.round((out.agentsPage.p95 / out.apiAgents.p95) * 100) / 100,
       targetRatio: 1.5,
       scrollP95: out.scroll.p95,
       targetScrollP95: FRAME_MS,

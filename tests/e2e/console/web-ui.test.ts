@@ -609,6 +609,14 @@ describe.skipIf(why !== null)(
       await p.goto(`${c.url}/#/events`);
       await p.getByTestId('events-table').locator('tbody tr').first().waitFor();
       await screenshot(p, 'events.zh-CN-switched-en');
+      // Switched on the page itself, the rows already shown change language too (their dates).
+      const firstTime = p.getByTestId('events-table').locator('tbody tr td:first-child').first();
+      const english = await firstTime.textContent();
+      await p.getByRole('button', { name: '中文' }).click();
+      await expect.poll(() => p.locator('header nav').textContent()).toContain('事件');
+      await expect.poll(() => firstTime.textContent()).not.toBe(english);
+      await p.getByRole('button', { name: 'English' }).click();
+      await expect.poll(() => firstTime.textContent()).toBe(english);
       await p.goto(`${c.url}/#/audit`);
       await p.getByTestId('audit-table').locator('tbody tr').first().waitFor();
       expect(await p.locator('main form').count()).toBe(0);

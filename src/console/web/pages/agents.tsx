@@ -1,12 +1,13 @@
 // Agents (issue 13 §3): the fleet as the console knows it, searchable by host, seat user,
 // group and id (the API's text filter) and by group; each row says whether the agent is
-// online, silent, never seen or revoked, the policy it runs and whether it enforces USB.
+// online, silent, never seen or revoked, the policy it runs and whether it enforces USB (the
+// table: agents-table.tsx, virtual rows).
 // An admin revokes an agent after confirming (the API refuses everyone else).
 import { useEffect, useState } from 'preact/hooks';
 import type { AgentView } from '../../../core/console/api.js';
 import { api } from '../api.js';
-import { when } from '../format.js';
-import { type Key, t } from '../i18n.js';
+import { t } from '../i18n.js';
+import { AgentsTable } from './agents-table.js';
 
 /** Whether the agent enforces USB, and the reason it gave when it does not. */
 export function usbText(a: AgentView): string {
@@ -101,60 +102,7 @@ export function AgentsPage(props: { onError: (e: unknown) => void; isAdmin: bool
       ) : (
         <>
           <p>{t('agents.count', { count: rows.length })}</p>
-          <table class="grid" data-testid="agents-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('agents.col.host')}</th>
-                <th scope="col">{t('agents.col.state')}</th>
-                <th scope="col">{t('agents.col.seatUser')}</th>
-                <th scope="col">{t('agents.col.group')}</th>
-                <th scope="col">{t('agents.col.class')}</th>
-                <th scope="col">{t('agents.col.version')}</th>
-                <th scope="col">{t('agents.col.lastSeen')}</th>
-                <th scope="col">{t('agents.col.policy')}</th>
-                <th scope="col">{t('agents.col.usb')}</th>
-                <th scope="col">{t('agents.col.waiting')}</th>
-                {props.isAdmin && <th scope="col">{t('agents.col.actions')}</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((a) => (
-                <tr key={a.id}>
-                  <td>
-                    <a href={`#/agents/${encodeURIComponent(a.id)}`} title={a.id}>
-                      {a.host}
-                    </a>
-                    <div class="sub">{a.os}</div>
-                  </td>
-                  <td>
-                    <span class={`state state-${a.state}`}>
-                      {t(`agents.state.${a.state}` as Key)}
-                    </span>
-                  </td>
-                  <td>{a.seatUser ?? '—'}</td>
-                  <td>
-                    {a.group}
-                    {a.department && <div class="sub">{a.department}</div>}
-                  </td>
-                  <td>{a.personnelClass ?? '—'}</td>
-                  <td>{a.agentVersion ?? '—'}</td>
-                  <td>{when(a.lastSeen)}</td>
-                  <td>{a.policy ? `${a.policy.name} v${a.policy.version}` : '—'}</td>
-                  <td class={a.usbEnforcing === false ? 'warn' : undefined}>{usbText(a)}</td>
-                  <td>{a.eventsWaiting ?? '—'}</td>
-                  {props.isAdmin && (
-                    <td>
-                      {a.state !== 'revoked' && (
-                        <button type="button" class="danger" onClick={() => setConfirm(a)}>
-                          {t('agents.revoke')}
-                        </button>
-                      )}
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <AgentsTable rows={rows} isAdmin={props.isAdmin} usb={usbText} onRevoke={setConfirm} />
           {rows.length === 0 && <p>{t('common.none')}</p>}
         </>
       )}

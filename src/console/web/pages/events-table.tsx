@@ -6,11 +6,11 @@
 // table lays all its rows out again when one is added); their elements still give them their
 // table roles (the e2e asks the browser's accessibility tree for the rows and cells). Every
 // value from an agent is shown as text.
-import { Component, type RefObject } from 'preact';
+import type { RefObject } from 'preact';
 import { useCallback } from 'preact/hooks';
 import { summary, when } from '../format.js';
-import { t } from '../i18n.js';
-import { useVirtualRows } from '../virtual-rows.js';
+import { lang, t } from '../i18n.js';
+import { PureRow, useVirtualRows } from '../virtual-rows.js';
 import type { ShownEvent } from './events.js';
 
 interface RowProps {
@@ -18,23 +18,17 @@ interface RowProps {
   index: number;
   /** Offset in the table's body, in CSS pixels. */
   start: number;
+  /** The page's language: a switch renders every row again (dates, words). */
+  lang: string;
   selected: boolean;
   onOpen: (e: ShownEvent) => void;
 }
 
 export const eventKey = (e: ShownEvent) => `${e.agentId}:${e.seq}`;
+/** A row's height in root ems: style.css's --row of .grid.events. */
+const ROW_REM = 2;
 
-class Row extends Component<RowProps> {
-  override shouldComponentUpdate(next: RowProps): boolean {
-    const p = this.props;
-    return (
-      next.event !== p.event ||
-      next.index !== p.index ||
-      next.start !== p.start ||
-      next.selected !== p.selected
-    );
-  }
-
+class Row extends PureRow<RowProps> {
   override render({ event: e, index, start, selected, onOpen }: RowProps) {
     const data = summary(e.data as Record<string, unknown>);
     return (
@@ -77,7 +71,7 @@ export function EventsTable(props: {
   const { rows, scroller } = props;
   // Changes only with the rows: a new one each render would recompute every row's place.
   const keyOf = useCallback((i: number) => eventKey(rows[i]!), [rows]);
-  const shown = useVirtualRows(rows.length, scroller, keyOf);
+  const shown = useVirtualRows(rows.length, scroller, keyOf, ROW_REM);
   return (
     // Focusable, so a keyboard can scroll it (and its rows' buttons take Tab as ever).
     <section
@@ -88,7 +82,7 @@ export function EventsTable(props: {
       aria-label={t('events.title')}
       onScroll={(e) => props.onScroll(e.currentTarget as HTMLElement)}
     >
-      <table class="grid events" data-testid="events-table" aria-rowcount={rows.length + 1}>
+      <table class="grid vt events" data-testid="events-table" aria-rowcount={rows.length + 1}>
         <thead>
           <tr aria-rowindex={1}>
             <th scope="col">{t('events.col.time')}</th>
@@ -110,6 +104,7 @@ export function EventsTable(props: {
                 event={e}
                 index={index}
                 start={start}
+                lang={lang()}
                 selected={key === props.selected}
                 onOpen={props.onOpen}
               />
