@@ -151,8 +151,9 @@ export function buildConsole(o: ConsoleOptions): FastifyInstance {
     ...(o.https ? { https: { cert: o.https.cert, key: o.https.key } } : {}),
     bodyLimit: MAX_BODY_BYTES,
     // A path parameter may be a person's name as a workstation reported it (people.ts: up
-    // to 512 characters); Fastify's default (100) would answer 414 for a long one.
-    maxParamLength: 2048,
+    // to 512 characters); Fastify's default (100) would answer 414 for a long one. (Under
+    // routerOptions: the top-level option is deprecated and warned of once per app.)
+    routerOptions: { maxParamLength: 2048 },
     // A slow client cannot hold a connection forever (slowloris); 4 MiB over a slow link fits.
     requestTimeout: 120_000,
     trustProxy: false,
