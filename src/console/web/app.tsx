@@ -27,7 +27,7 @@ type Simple =
   | 'reports'
   | 'audit';
 type Route =
-  | { page: 'events'; agent?: string }
+  | { page: 'events'; agent?: string; type?: string }
   | { page: Simple }
   | { page: 'case'; id: number }
   | { page: 'agent'; id: string };
@@ -58,8 +58,11 @@ export function parse(hash: string): Route {
   const name = path.replace(/^#\//, '');
   if ((SIMPLE as readonly string[]).includes(name)) return { page: name as Simple };
   if (name !== 'events') return { page: 'overview' }; // the first page, and any unknown one
-  const agent = new URLSearchParams(query ?? '').get('agent');
-  return agent ? { page: 'events', agent } : { page: 'events' };
+  // Filters the page opens with (an agent's page links to its events, or its policy events).
+  const q = new URLSearchParams(query ?? '');
+  const agent = q.get('agent');
+  const type = q.get('type');
+  return { page: 'events', ...(agent ? { agent } : {}), ...(type ? { type } : {}) };
 }
 
 /** The pages in the navigation, in order; `who`: the roles the API lets read it. */
@@ -178,9 +181,12 @@ export function App() {
         {route.page === 'overview' && <OverviewPage onError={onError} />}
         {route.page === 'events' && (
           <EventsPage
-            key={route.agent ?? ''}
+            key={`${route.agent ?? ''} ${route.type ?? ''}`}
             onError={onError}
-            {...(route.agent ? { initial: { agent: route.agent } } : {})}
+            initial={{
+              ...(route.agent ? { agent: route.agent } : {}),
+              ...(route.type ? { type: route.type } : {}),
+            }}
           />
         )}
         {route.page === 'alerts' && (

@@ -226,6 +226,9 @@ const en = {
   'agent.policyHistory': 'Policy history',
   'agent.timeline': 'Newest events',
   'agent.allEvents': 'All of its events, with filters',
+  'agent.allPolicyEvents': 'Its policy events on the events page',
+  'agent.allPolicyEventsMore':
+    'The newest {{count}} are below; all of its policy events on the events page',
   ...overviewEn,
   ...reportsEn,
 };
@@ -436,6 +439,8 @@ const zh: typeof en = {
   'agent.policyHistory': '策略记录',
   'agent.timeline': '最新事件',
   'agent.allEvents': '查看其全部事件（可筛选）',
+  'agent.allPolicyEvents': '在事件页面查看其策略事件',
+  'agent.allPolicyEventsMore': '下面列出最新的 {{count}} 条；在事件页面查看其全部策略事件',
   ...overviewZh,
   ...reportsZh,
 };

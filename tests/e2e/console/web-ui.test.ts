@@ -668,6 +668,16 @@ describe.skipIf(why !== null)(
       await p.locator('#agent-h').waitFor();
       await p.getByTestId('agent-chain').waitFor();
       await screenshot(p, 'agent.en');
+      // Its policy events, all of them, on the events page with the filters filled in.
+      await p.getByRole('link', { name: 'Its policy events on the events page' }).click();
+      await expect.poll(() => p.locator('input[name=type]').inputValue()).toBe('policy.*');
+      const calmPolicy = await admin.ok<{ events: unknown[] }>(
+        'GET',
+        `/api/v1/events?agent=${await p.locator('input[name=agent]').inputValue()}&type=policy.*`,
+      );
+      await expect
+        .poll(() => p.getByTestId('events-table').getAttribute('aria-rowcount'))
+        .toBe(String(calmPolicy.events.length + 1));
       // An analyst reads the policies but is offered no upload.
       await p.goto(`${c.url}/#/policies`);
       await p.getByTestId('policies-running').waitFor();

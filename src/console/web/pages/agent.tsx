@@ -11,6 +11,8 @@ import { RevokeConfirm, usbText } from './agents.js';
 import type { ShownEvent } from './events.js';
 
 const CHAIN_ALERTS = ['sync.gap', 'sync.chain-broken'];
+/** The policy events the page lists (the newest); the rest are a link away. */
+const POLICY_ROWS = 100;
 /** The most breaks listed (the API's most alerts in one answer); more are said to be more. */
 const BREAKS_MAX = 1000;
 
@@ -63,7 +65,7 @@ export function AgentPage(props: { id: string; onError: (e: unknown) => void; is
         ),
         api<{ events: ShownEvent[] }>(
           'GET',
-          `/api/v1/events?agent=${id}&type=policy.*&order=desc&limit=100`,
+          `/api/v1/events?agent=${id}&type=policy.*&order=desc&limit=${POLICY_ROWS}`,
         ),
         api<{ events: ShownEvent[] }>('GET', `/api/v1/events?agent=${id}&order=desc&limit=50`),
       ]);
@@ -155,6 +157,14 @@ export function AgentPage(props: { id: string; onError: (e: unknown) => void; is
       )}
 
       <h2>{t('agent.policyHistory')}</h2>
+      {/* The newest POLICY_ROWS here; every one of them on the events page. */}
+      <p>
+        <a href={`#/events?agent=${id}&type=${encodeURIComponent('policy.*')}`}>
+          {policies.length >= POLICY_ROWS
+            ? t('agent.allPolicyEventsMore', { count: POLICY_ROWS })
+            : t('agent.allPolicyEvents')}
+        </a>
+      </p>
       {policies.length ? (
         <EventRows rows={policies} testid="agent-policies" label={t('agent.policyHistory')} />
       ) : (
