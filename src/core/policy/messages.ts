@@ -50,6 +50,8 @@ export const policyMessages: Catalog = {
       'Date at {{where}} is not an RFC 3339 date-time. Write it like 2026-11-27T00:00:00Z or 2026-11-27T08:00:00+08:00.',
     'policy.expiresBeforeIssued':
       'expires ({{expires}}) at {{where}} must be later than issued ({{issued}}). Fix one of the dates.',
+    'policy.watermarkPlaceholder':
+      'The watermark text at {{where}} holds {{placeholder}}, which is not filled in. Use {user}, {host}, {date} or {time}.',
     'policy.duration':
       'Duration at {{where}} must be a positive whole number followed by s, m, h or d, e.g. 90s, 3m, 1h, 7d.',
     'policy.size':
@@ -172,6 +174,8 @@ export const policyMessages: Catalog = {
       '{{where}}处的日期不是 RFC 3339 格式。请写成 2026-11-27T00:00:00Z 或 2026-11-27T08:00:00+08:00。',
     'policy.expiresBeforeIssued':
       '{{where}}处的 expires（{{expires}}）须晚于 issued（{{issued}}）。请更正其中一个日期。',
+    'policy.watermarkPlaceholder':
+      '{{where}}处的水印文字含 {{placeholder}}，终端不会填入。请用 {user}、{host}、{date} 或 {time}。',
     'policy.duration': '{{where}}处的时长须为正整数加单位 s、m、h 或 d，如 90s、3m、1h、7d。',
     'policy.size': '{{where}}处的大小须为正整数加单位，如 500MB 或 2GB。',
     'policy.level': '{{where}}处的密级须为 A、AA、AAA、秘密、机密、绝密 之一。',

@@ -394,6 +394,55 @@ const pledge = z
     ),
   );
 
+/** The placeholders a watermark's text may hold (src/main/watermark.ts fills them). */
+export const WATERMARK_PLACEHOLDERS = ['user', 'host', 'date', 'time'] as const;
+
+const watermark = z
+  .strictObject({
+    enabled: z
+      .boolean({ error: 'POLICY_TYPE' })
+      .default(false)
+      .meta(d('Show the watermark. Default: false.', '是否显示水印。默认 false。')),
+    text: text(200)
+      .check((ctx) => {
+        const known: readonly string[] = WATERMARK_PLACEHOLDERS;
+        for (const m of ctx.value.matchAll(/\{([^{}]*)\}/g)) {
+          if (known.includes(m[1] ?? '')) continue;
+          ctx.issues.push({
+            code: 'custom',
+            input: ctx.value,
+            message: 'POLICY_WATERMARK_PLACEHOLDER',
+            params: { placeholder: m[0] },
+          });
+          return;
+        }
+      })
+      .default('{user} {host} {date}')
+      .meta(
+        d(
+          'What the watermark says; {user}, {host}, {date} and {time} are filled in on the workstation. Default: "{user} {host} {date}".',
+          '水印文字；{user}、{host}、{date}、{time} 在终端上填入。默认 "{user} {host} {date}"。',
+        ),
+      ),
+    opacity: z
+      .number({ error: 'POLICY_TYPE' })
+      .min(0.02)
+      .max(0.5)
+      .default(0.08)
+      .meta(
+        d(
+          'How opaque the text is, 0.02 … 0.5 (faint enough to work through, dark enough to show in a photo). Default: 0.08.',
+          '文字不透明度，0.02 … 0.5（不妨碍工作，拍照时仍可见）。默认 0.08。',
+        ),
+      ),
+  })
+  .meta(
+    d(
+      'A faint, click-through watermark over every display (the tray draws it): a photo of the screen shows who and where. Default: absent (none).',
+      '在每个显示器上覆盖一层淡水印（由托盘绘制，不影响点击）：屏幕照片可追溯到人与机器。默认不设（无水印）。',
+    ),
+  );
+
 export const policySchema = z
   .strictObject({
     $schema: z
@@ -455,6 +504,7 @@ export const policySchema = z
     sync: sync.optional(),
     retention,
     pledge: pledge.optional(),
+    watermark: watermark.optional(),
   })
   .superRefine((p, ctx) => {
     const issued = parseRfc3339(p.issued);

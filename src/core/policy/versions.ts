@@ -17,6 +17,8 @@ export const FIRST_AGENT_VERSION = '0.1.0';
 const V = FIRST_AGENT_VERSION;
 /** USB device control (issue 9): the `class` matcher and alert rules counted per user. */
 const V0_2 = '0.2.0';
+/** The tray (issue 14): the screen watermark. */
+const V0_3 = '0.3.0';
 /** Key path (lists as `[]`) → the agent release that first understood it. */
 export const POLICY_KEYS_SINCE: Readonly<Record<string, string>> = {
   $schema: V,
@@ -68,6 +70,10 @@ export const POLICY_KEYS_SINCE: Readonly<Record<string, string>> = {
   pledge: V,
   'pledge.zh-CN': V,
   'pledge.en': V,
+  watermark: V0_3,
+  'watermark.enabled': V0_3,
+  'watermark.text': V0_3,
+  'watermark.opacity': V0_3,
 };
 
 /** <0, 0, >0 as a precedes, equals, follows b (semver precedence; build metadata ignored). */

@@ -13,7 +13,7 @@ const HEAD = 'version: 3\nname: x\nissued: 2026-01-01T00:00:00Z\nexpires: 2099-0
 describe('policy validate and minAgentVersion', () => {
   it('refuses a policy for a newer agent with that reason, not "unknown key"', () => {
     const file = join(dir, 'next.yaml');
-    writeFileSync(file, `${HEAD}minAgentVersion: 99.0.0\nwatermark: { enabled: true }\n`);
+    writeFileSync(file, `${HEAD}minAgentVersion: 99.0.0\nscreenshots: { enabled: true }\n`);
     const r = runCli(['policy', 'validate', file]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);

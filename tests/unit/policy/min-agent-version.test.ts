@@ -42,7 +42,7 @@ describe('minAgentVersion', () => {
   });
 
   it('an older agent refuses the policy for its version, before any unknown key', () => {
-    const text = `${HEAD}minAgentVersion: 0.2.0\nwatermark: { enabled: true }\nfolders:\n  - { path: /srv/x, level: AA, class: "08" }\n`;
+    const text = `${HEAD}minAgentVersion: 0.2.0\nscreenshots: { enabled: true }\nfolders:\n  - { path: /srv/x, level: AA, class: "08" }\n`;
     const r = parsePolicyText(text, { agentVersion: '0.1.0' });
     expect(r.ok).toBe(false);
     if (r.ok) return;
@@ -105,11 +105,16 @@ describe('minAgentVersion', () => {
     const keys = walk([], '').sort();
     expect(Object.keys(POLICY_KEYS_SINCE).sort()).toEqual(keys);
     // 0.1.0 was the first release; USB device control (0.2.0) brought the class matcher and
-    // alert rules counted per user. Rows are never changed once released.
+    // alert rules counted per user; the tray (0.3.0) the screen watermark. Rows are never
+    // changed once released.
     const newer = Object.entries(POLICY_KEYS_SINCE).filter(([, since]) => since !== '0.1.0');
     expect(newer).toEqual([
       ['usb.rules[].class', '0.2.0'],
       ['alerts[].per', '0.2.0'],
+      ['watermark', '0.3.0'],
+      ['watermark.enabled', '0.3.0'],
+      ['watermark.text', '0.3.0'],
+      ['watermark.opacity', '0.3.0'],
     ]);
   });
 
@@ -125,14 +130,14 @@ describe('minAgentVersion', () => {
   });
 
   it('keysNewerThan names keys a policy uses that came after the version it names', () => {
-    const table = { ...POLICY_KEYS_SINCE, watermark: '0.2.0', 'usb.rules[].class': '0.3.0' };
+    const table = { ...POLICY_KEYS_SINCE, screenshots: '0.2.0', 'usb.rules[].class': '0.3.0' };
     const data = {
       version: 1,
-      watermark: { enabled: true },
+      screenshots: { enabled: true },
       usb: { rules: [{ verdict: 'allow' }, { class: '08', verdict: 'block' }] },
     };
     expect(keysNewerThan(data, '0.1.0', table)).toEqual([
-      { key: 'watermark', path: ['watermark'], since: '0.2.0' },
+      { key: 'screenshots', path: ['screenshots'], since: '0.2.0' },
       { key: 'usb.rules[].class', path: ['usb', 'rules', 1, 'class'], since: '0.3.0' },
     ]);
     expect(keysNewerThan(data, '0.2.0', table).map((k) => k.key)).toEqual(['usb.rules[].class']);
