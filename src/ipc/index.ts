@@ -2,6 +2,8 @@
 // the seat token's place): the CLI, the tray's main process and tests use this, nothing else.
 
 export { protocolMessages } from '../core/codes/protocol.js';
+// Where a client finds the agent (the tray looks where the CLI does).
+export { osName, readPlaces } from '../platform/paths.js';
 export {
   type AgentConnection,
   type BodyOf,

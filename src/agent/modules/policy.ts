@@ -40,6 +40,8 @@ export function policyModule(): PolicyModule {
       const untrusted = manager?.untrusted;
       return {
         policy: p ? { name: p.name, version: p.version } : null,
+        // What the tray draws over the screen (null: no watermark).
+        watermark: p?.policy.watermark ?? null,
         // Why the file on disk is not in force, when it was refused after this one applied.
         policyRejected: manager?.lastRejection ?? null,
         ...(untrusted

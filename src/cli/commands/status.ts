@@ -135,6 +135,10 @@ export function statusLines(t: CommandContext['t'], s: StatusResult, lang: Lang)
     eventsLine(t, s),
     ...syncLines(t, s),
     t('cli.status.idle', { source: t(IDLE_SOURCE_TEXT[s.idleSource] ?? s.idleSource) }),
+    // What the tray draws over this person's screen (the policy's template, filled there).
+    ...(s.watermark?.enabled
+      ? [t('cli.status.watermark', { text: printable(s.watermark.text) })]
+      : []),
     s.usb.enforcing
       ? t('cli.status.usb', { state: t('cli.status.on') })
       : t('cli.status.usbOff', {

@@ -71,6 +71,8 @@ export interface StatusResult {
   /** The sync module: the console the policy names (null when none: events stay local) and
    *  how sending to it goes. */
   sync?: SyncStatus;
+  /** The policy in force's screen watermark, for the tray (null or absent: none). */
+  watermark?: { enabled: boolean; text: string; opacity: number } | null;
   /** The policy module: the last refusal since the policy in force applied (null: none). */
   policyRejected?: PolicyRejectedStatus | null;
   /** Slices of other modules (alerts, retention…), by module. */

@@ -4,11 +4,12 @@ import { agentCatalogs } from '../../../src/agent/messages.js';
 import { cliCatalogs } from '../../../src/cli/i18n.js';
 import { createTranslator } from '../../../src/core/i18n/translate.js';
 import { pickLang } from '../../../src/core/i18n/types.js';
+import { trayMessages } from '../../../src/main/messages.js';
 
 const placeholders = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
 
 describe('message catalogues', () => {
-  const all = [...agentCatalogs, ...cliCatalogs];
+  const all = [...agentCatalogs, ...cliCatalogs, trayMessages];
   it('have the same keys in both languages', () => {
     for (const c of all) expect(Object.keys(c['zh-CN']).sort()).toEqual(Object.keys(c.en).sort());
   });
