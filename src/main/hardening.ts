@@ -20,13 +20,21 @@ export const SECURE_WEB_PREFERENCES = {
   spellcheck: false,
 } as const satisfies electron.WebPreferences;
 
-/** Call once, before any window: applies to every web contents the app will create. */
+/**
+ * Call once the app is ready (the default session exists only then) and before any window:
+ * applies to every web contents the app will create.
+ */
 export function hardenApp(e: ElectronModule, log: TrayLog): void {
   e.app.on('web-contents-created', (_event, contents) => {
-    // The pages are one-page apps on baomi://app: they never navigate, so nothing may.
+    // The pages are one-page apps on baomi://app: they never navigate, so nothing may, in any
+    // frame.
     contents.on('will-navigate', (ev, url) => {
       ev.preventDefault();
       log.warn('navigation refused', { url: url.slice(0, 200) });
+    });
+    contents.on('will-frame-navigate', (ev) => {
+      ev.preventDefault();
+      log.warn('frame navigation refused', { url: ev.url.slice(0, 200) });
     });
     contents.on('will-redirect', (ev, url) => {
       ev.preventDefault();
