@@ -11,7 +11,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const zh = /^zh/i.test(process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG || '');
+// The language as the CLI picks it (src/core/i18n/types.ts pickLang): --lang, then the locale.
+const args = process.argv.slice(2);
+const flag = (name) => {
+  const i = args.findIndex((a) => a === name || a.startsWith(`${name}=`));
+  if (i < 0) return undefined;
+  return args[i].includes('=') ? args[i].slice(name.length + 1) : args[i + 1];
+};
+const env = process.env;
+const zh = /^zh/i.test(flag('--lang') ?? env.LC_ALL ?? env.LC_MESSAGES ?? env.LANG ?? '');
 const say = (en, cn) => process.stderr.write(`baomi: ${zh ? cn : en}\n`);
 
 /** The Electron binary, if one is installed (never downloads: index.js would). */
@@ -49,10 +57,22 @@ else {
     'starting the tray beside the agent; this agent runs as you, so privileged enforcement (sealing USB ports, locking the screen by policy) is off',
     '托盘与终端代理一同启动；代理以您的身份运行，需要特权的管控（封闭 USB 端口、按策略锁屏）未生效',
   );
-  tray = spawn(electron, [join(root, 'dist/main/index.js')], { stdio: 'inherit' });
+  // The tray connects to this agent's socket (`--socket DIR`), or looks where the CLI does.
+  const socket = flag('--socket');
+  tray = spawn(electron, [join(root, 'dist/main/index.js')], {
+    stdio: 'inherit',
+    env: socket ? { ...env, BAOMI_TRAY_SOCKET: join(socket, 'agent.sock') } : env,
+  });
   tray.on('error', (e) =>
     say(`the tray did not start: ${e.message}`, `托盘未能启动：${e.message}`),
   );
+  tray.on('exit', (code, signal) => {
+    if (code !== 0 && signal !== 'SIGTERM')
+      say(
+        `the tray ended (${signal ?? `exit ${code}`}); the agent keeps running`,
+        `托盘已退出（${signal ?? `退出码 ${code}`}），终端代理继续运行`,
+      );
+  });
   // The agent decides when this process ends (it drains its own handles): the tray must not
   // keep it alive, and goes with it.
   tray.unref();
@@ -66,6 +86,6 @@ process.argv = [
   '--trust-demo',
   '--policy',
   'policies/demo.yaml',
-  ...process.argv.slice(2),
+  ...args,
 ];
 await import(new URL('../bin/baomi.js', import.meta.url).href);

@@ -1,70 +1,118 @@
-// The tray's entry point, run by Electron (issue 14). Thin on purpose: it picks the agent's
-// socket, registers the baomi:// protocol and hands the real electron module to tray.ts, whose
-// logic is unit-tested with a fake one. The log viewer's pages (src/renderer) are not built
-// yet: the menu items that open them log that instead of opening an empty window.
+// The tray's entry point, run by Electron (issue 14). Thin on purpose: it finds the agent's
+// socket, serves the baomi:// pages and hands the real electron module to tray.ts, whose logic
+// is unit-tested with a fake one. The log viewer and the other windows (src/renderer) are not
+// built yet: the menu items that open them log that instead of opening an empty window.
 import { existsSync, statSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as electron from 'electron';
 import { pickLang } from '../core/i18n/types.js';
 import { connectAgent, osName, readPlaces } from '../ipc/index.js';
 import { hardenApp } from './hardening.js';
+import { registerIpc } from './ipc.js';
 import { APP_ORIGIN } from './ipc-guard.js';
 import { stderrLog } from './log.js';
 import { startOverlays } from './overlay.js';
 import { startTray } from './tray.js';
+import type { TrayState } from './tray-state.js';
 
 const { app, protocol, net } = electron;
 const log = stderrLog();
 const assets = fileURLToPath(new URL('../../native/tray/', import.meta.url));
 const pages = fileURLToPath(new URL('../renderer/', import.meta.url));
+/** What every page is served with (each also carries it in a meta tag). */
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-/** The first agent socket there is: the user's own (development) agent, then the system's. */
-function agentSocket(): string | null {
+/**
+ * The agent's socket for this person: BAOMI_TRAY_SOCKET (npm start names its agent's), else
+ * the first agent.sock there is (the user's own development agent, then the system's). The
+ * tray is the employee's: admin.sock (root and baomi-admin only) is the log viewer's, later.
+ * Looked for again every 2 s until one appears, so a tray started before its agent finds it.
+ */
+async function agentSocket(): Promise<string> {
+  const named = process.env.BAOMI_TRAY_SOCKET;
+  if (named) return named;
   const uid = process.getuid?.() ?? 0;
-  for (const p of readPlaces(osName(process.platform), uid, process.env, homedir())) {
-    if (p.kind !== 'socket') continue;
-    try {
-      if (existsSync(p.path) && statSync(p.path).isSocket()) return p.path;
-    } catch {}
+  const places = readPlaces(osName(process.platform), uid, process.env, homedir()).flatMap((p) =>
+    p.kind === 'socket' && !p.admin ? [p.path] : [],
+  );
+  // Windows: named pipes are not files to stat; the connection's own retries find the agent.
+  if (process.platform === 'win32') return places[places.length - 1] ?? '\\\\.\\pipe\\baomi-agent';
+  for (let said = false; ; said = true) {
+    for (const p of places) {
+      try {
+        if (existsSync(p) && statSync(p).isSocket()) return p;
+      } catch {}
+    }
+    if (!said) log.warn('no agent socket yet; looking again every 2 s', { places });
+    await new Promise((r) => setTimeout(r, 2000));
   }
-  return null;
 }
 
+function icons(): Record<TrayState, string> {
+  const out = {} as Record<TrayState, string>;
+  for (const s of ['protected', 'policy-problem', 'sync-waiting', 'agent-down'] as const) {
+    out[s] = join(assets, `${s}.png`);
+    if (!existsSync(out[s])) log.warn('tray icon missing', { file: out[s] });
+  }
+  return out;
+}
+
+app.enableSandbox();
 protocol.registerSchemesAsPrivileged([
   { scheme: 'baomi', privileges: { standard: true, secure: true, supportFetchAPI: false } },
 ]);
-if (!app.requestSingleInstanceLock()) app.quit();
-hardenApp(electron, log);
-
-app.whenReady().then(async () => {
-  // Only files under the renderer's folder, by name; never a path from the URL as given.
-  protocol.handle('baomi', (req) => {
-    const u = new URL(req.url);
-    const name = u.pathname.replace(/^\/+/, '');
-    if (`${u.protocol}//${u.host}` !== APP_ORIGIN || !/^[\w-]+\.(html|js|css)$/.test(name))
-      return new Response('not found', { status: 404 });
-    return net.fetch(`file://${join(pages, name)}`);
-  });
-  const socket = agentSocket();
-  if (!socket) log.warn('no agent socket found; the icon says the agent is not running', {});
-  await startTray({
-    electron,
-    lang: pickLang(undefined, { LANG: app.getLocale() }),
-    icons: {
-      protected: join(assets, 'protected.png'),
-      'policy-problem': join(assets, 'policy-problem.png'),
-      'sync-waiting': join(assets, 'sync-waiting.png'),
-      'agent-down': join(assets, 'agent-down.png'),
-    },
-    host: hostname(),
-    log,
-    overlays: startOverlays(electron, `${APP_ORIGIN}/overlay.html`, Date.now),
-    connect: (onState) =>
-      connectAgent(socket ?? '/nonexistent/agent.sock', { reconnect: { maxMs: 10_000 }, onState }),
-    openWindow: (w) => log.warn('window not built yet', { window: w }),
-  });
-});
 // The tray quits alone: closing every window must not end it (the icon stays).
 app.on('window-all-closed', () => {});
+
+if (!app.requestSingleInstanceLock()) {
+  log.info('a tray is already running for this session', {});
+  app.exit(0);
+} else {
+  app.whenReady().then(async () => {
+    hardenApp(electron, log);
+    // Only files at the top of the renderer's folder, by bare name; never a path from the URL.
+    protocol.handle('baomi', async (req) => {
+      const u = new URL(req.url);
+      const name = u.pathname.replace(/^\/+/, '');
+      if (`${u.protocol}//${u.host}` !== APP_ORIGIN || !/^[\w-]+\.(html|js|css)$/.test(name))
+        return new Response('not found', { status: 404 });
+      const file = await net.fetch(pathToFileURL(join(pages, name)).href);
+      const headers = new Headers(file.headers);
+      headers.set('content-security-policy', CSP);
+      return new Response(file.body, { status: file.status, headers });
+    });
+    const tray = await startTray({
+      electron,
+      lang: pickLang(undefined, { LANG: app.getLocale() }),
+      icons: icons(),
+      host: hostname(),
+      log,
+      overlays: startOverlays(electron, `${APP_ORIGIN}/overlay.html`, Date.now, log),
+      connect: async (onState) =>
+        connectAgent(await agentSocket(), { reconnect: { maxMs: 10_000 }, onState }),
+      openWindow: (w) => log.warn('window not built yet', { window: w }),
+    });
+    // What the windows' preload may ask (ipc-guard.ts checks every call before these run).
+    const agent = () => {
+      const c = tray.connection;
+      if (!c) throw new Error('SOCKET_UNREACHABLE');
+      return c;
+    };
+    registerIpc(
+      electron,
+      {
+        'baomi:status': async () => agent().request('status', {}),
+        'baomi:events': async (filter) => agent().request('events.query', { filter }),
+        'baomi:verify': async () => agent().request('verify', {}),
+        'baomi:exception-request': async (input) => agent().request('usb.exception.request', input),
+        'baomi:exception-redeem': async ({ token }) =>
+          agent().request('usb.exception.redeem', { token }),
+        'baomi:language': async (lang) => tray.setLanguage(lang),
+      },
+      log,
+    );
+  });
+}

@@ -1,7 +1,8 @@
 // The tray's menu as data (issue 14): what a person can do from the icon. Nothing here can
 // weaken enforcement: there is no "pause", "allow this device" or "stop the agent"; an
 // exception is a request the console decides, or a token security staff signed. Quitting
-// quits the tray only.
+// quits the tray only, and not while the policy has the tray draw a watermark (quitting would
+// lift it).
 import type { Translate } from '../core/i18n/translate.js';
 import type { Lang } from '../core/i18n/types.js';
 import type { TrayView } from './tray-state.js';
@@ -31,7 +32,12 @@ const item = (action: MenuAction, label: string, enabled = true): MenuEntry => (
 });
 
 /** The menu for this state: with no agent, only what needs none stays enabled. */
-export function trayMenu(t: Translate, lang: Lang, view: TrayView): MenuEntry[] {
+export function trayMenu(
+  t: Translate,
+  lang: Lang,
+  view: TrayView,
+  opts: { watermark: boolean } = { watermark: false },
+): MenuEntry[] {
   const up = view.state !== 'agent-down';
   return [
     item('open-log', t('tray.menu.openLog'), up),
@@ -62,6 +68,8 @@ export function trayMenu(t: Translate, lang: Lang, view: TrayView): MenuEntry[] 
       ],
     },
     { kind: 'separator' },
-    item('quit', t('tray.menu.quit')),
+    opts.watermark
+      ? item('quit', t('tray.menu.quitWatermark'), false)
+      : item('quit', t('tray.menu.quit')),
   ];
 }

@@ -20,10 +20,9 @@ export const trayMessages: Catalog = {
     'tray.menu.whatIsRecorded': 'What is recorded about me',
     'tray.menu.language': 'Language',
     'tray.menu.quit': 'Quit the tray (protection keeps running)',
+    'tray.menu.quitWatermark': 'Quit (not while the policy shows a watermark)',
     'tray.notice.fallbackTitle': 'Baomi',
     'tray.notice.fallbackBody': 'The agent sent a notice this tray does not know ({{code}}).',
-    'tray.devAgent':
-      'No agent was running: the tray started one as you. Privileged enforcement (USB blocking, screen locking by policy) is off.',
   },
   'zh-CN': {
     'tray.state.protected': '保密：本机受保护',
@@ -42,9 +41,8 @@ export const trayMessages: Catalog = {
     'tray.menu.whatIsRecorded': '本机记录了我的哪些信息',
     'tray.menu.language': '语言',
     'tray.menu.quit': '退出托盘（保护继续运行）',
+    'tray.menu.quitWatermark': '退出（策略要求显示水印时不可退出）',
     'tray.notice.fallbackTitle': '保密',
     'tray.notice.fallbackBody': '终端代理发来一条本托盘不认识的通知（{{code}}）。',
-    'tray.devAgent':
-      '没有正在运行的终端代理：托盘以您的身份启动了一个。需要特权的管控（拦截 USB、按策略锁屏）未生效。',
   },
 };

@@ -3,6 +3,7 @@
 // move and close is planned by watermark.ts; this file only does it.
 import type * as electron from 'electron';
 import { SECURE_WEB_PREFERENCES } from './hardening.js';
+import type { TrayLog } from './log.js';
 import { planOverlays, type Rect, type WatermarkPolicy, watermarkText } from './watermark.js';
 
 type ElectronModule = typeof electron;
@@ -14,7 +15,12 @@ export interface Overlays {
 }
 
 /** `pageUrl`: the overlay page, given the text and opacity in its hash. */
-export function startOverlays(e: ElectronModule, pageUrl: string, now: () => number): Overlays {
+export function startOverlays(
+  e: ElectronModule,
+  pageUrl: string,
+  now: () => number,
+  log: TrayLog,
+): Overlays {
   const windows = new Map<number, electron.BrowserWindow>();
   let current: {
     policy: WatermarkPolicy | null | undefined;
@@ -29,6 +35,12 @@ export function startOverlays(e: ElectronModule, pageUrl: string, now: () => num
     const text = p ? watermarkText(p.text, { ...current.fill, now: now() }) : '';
     return `${pageUrl}#${new URLSearchParams({ text, opacity: String(p?.opacity ?? 0) })}`;
   };
+  // A page that does not load leaves a blank overlay: said in the log, never silent.
+  const load = (w: electron.BrowserWindow, u: string) =>
+    w.loadURL(u).catch((err: Error) => {
+      if (!/ERR_ABORTED/.test(err.message))
+        log.warn('watermark page not loaded', { error: err.message });
+    });
   const open = (bounds: Rect) => {
     const w = new e.BrowserWindow({
       ...bounds,
@@ -49,7 +61,7 @@ export function startOverlays(e: ElectronModule, pageUrl: string, now: () => num
     w.setIgnoreMouseEvents(true);
     w.setAlwaysOnTop(true, 'screen-saver');
     w.setVisibleOnAllWorkspaces(true, { visibleOnFullScreen: true });
-    void w.loadURL(shown);
+    void load(w, shown);
     w.showInactive();
     return w;
   };
@@ -72,7 +84,7 @@ export function startOverlays(e: ElectronModule, pageUrl: string, now: () => num
       current = { policy, fill };
       // The text holds the date: a poll after midnight (or a new policy) loads it again.
       const next = url();
-      if (next !== shown) for (const w of windows.values()) void w.loadURL(next);
+      if (next !== shown) for (const w of windows.values()) void load(w, next);
       shown = next;
       sync();
     },

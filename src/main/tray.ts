@@ -7,7 +7,12 @@ import { createCoreTranslator } from '../core/i18n/catalogs.js';
 import type { Translate } from '../core/i18n/translate.js';
 import type { Lang } from '../core/i18n/types.js';
 import type { StatusResult } from '../core/protocol/messages.js';
-import type { AgentConnection, ConnectionState, SubscriptionFrame } from '../ipc/index.js';
+import type {
+  AgentConnection,
+  ClientSubscription,
+  ConnectionState,
+  SubscriptionFrame,
+} from '../ipc/index.js';
 import type { TrayLog } from './log.js';
 import { type MenuAction, type MenuEntry, trayMenu } from './menu.js';
 import { trayMessages } from './messages.js';
@@ -46,6 +51,9 @@ export interface TrayDeps {
 export interface RunningTray {
   readonly view: TrayView;
   readonly lang: Lang;
+  /** The agent connection once connect() has given it (the windows' requests go through it). */
+  readonly connection: AgentConnection | null;
+  setLanguage(lang: Lang): void;
   refresh(): Promise<void>;
   stop(): void;
 }
@@ -71,7 +79,11 @@ export async function startTray(d: TrayDeps): Promise<RunningTray> {
     const lines = viewText(t, lang, view);
     tray.setImage(d.icons[view.state]);
     tray.setToolTip(tooltip(lines));
-    tray.setContextMenu(e.Menu.buildFromTemplate(trayMenu(t, lang, view).map(toElectron)));
+    tray.setContextMenu(
+      e.Menu.buildFromTemplate(
+        trayMenu(t, lang, view, { watermark: watermark?.enabled === true }).map(toElectron),
+      ),
+    );
   };
   const toElectron = (m: MenuEntry): electron.MenuItemConstructorOptions => {
     if (m.kind === 'separator') return { type: 'separator' };
@@ -84,28 +96,51 @@ export async function startTray(d: TrayDeps): Promise<RunningTray> {
       click: () => onAction(action),
     };
   };
+  const setLanguage = (l: Lang) => {
+    lang = l;
+    t = createCoreTranslator(lang, [trayMessages]);
+    render();
+  };
   const onAction = (a: MenuAction) => {
     if (a === 'quit') return e.app.quit();
-    if (a === 'language-en' || a === 'language-zh-CN') {
-      lang = a === 'language-en' ? 'en' : 'zh-CN';
-      t = createCoreTranslator(lang, [trayMessages]);
-      return render();
-    }
+    if (a === 'language-en' || a === 'language-zh-CN')
+      return setLanguage(a === 'language-en' ? 'en' : 'zh-CN');
     const w = WINDOW_OF[a];
     if (w) d.openWindow(w);
   };
 
   let conn: AgentConnection | null = null;
   let status: StatusResult | null = null;
+  // The watermark and the person last named by the agent: kept while it cannot be asked (it
+  // restarts, a request times out), so a lost answer never lifts the watermark (fail closed).
+  let watermark: StatusResult['watermark'] = null;
+  let seatUser = '';
+  let lastProblem = '';
   const refresh = async () => {
-    status =
-      conn?.state === 'connected' ? await conn.request('status', {}).catch(() => null) : null;
+    let problem = '';
+    if (conn?.state === 'connected') {
+      status = await conn.request('status', {}).catch((err: Error & { code?: string }) => {
+        problem = err.code ?? err.message;
+        return null;
+      });
+    } else {
+      status = null;
+      problem = 'disconnected';
+    }
     if (stopped) return;
+    // Why the agent cannot be asked, once per change (a denied socket is not "not running").
+    if (problem !== lastProblem && problem)
+      d.log.warn('agent status unavailable', { error: problem });
+    lastProblem = problem;
+    if (status) {
+      watermark = status.watermark ?? null;
+      seatUser = status.seatUser?.name ?? '';
+    }
     const next = trayView(status);
     if (next.state !== view.state) d.log.info('tray state', { state: next.state });
     view = next;
     render();
-    d.overlays.apply(status?.watermark, { user: status?.seatUser?.name ?? '', host: d.host });
+    d.overlays.apply(watermark, { user: seatUser, host: d.host });
   };
 
   // Notices (and events, which the log viewer reads) come on one subscription from the newest
@@ -116,19 +151,49 @@ export async function startTray(d: TrayDeps): Promise<RunningTray> {
     if (e.Notification.isSupported()) new e.Notification({ title, body }).show();
     else d.log.warn('notifications unsupported here', { code: f.notice.code });
   };
-  const subscribe = async (c: AgentConnection) => {
-    const newest = await c.request('events.query', { filter: { order: 'desc', limit: 1 } });
-    c.subscribe({ afterSeq: newest.events[0]?.seq ?? 0, window: 50 }, onFrame);
+  // One subscription, resumed by the connection across agent restarts; one refused or lost for
+  // another reason is logged and tried again with backoff (1 s doubling to 30 s), never dropped.
+  let subscription: ClientSubscription | null = null;
+  let subscribing = false;
+  let retry: NodeJS.Timeout | null = null;
+  let retryMs = 1000;
+  const retrySubscribe = () => {
+    if (stopped || retry) return;
+    retry = setTimeout(() => {
+      retry = null;
+      void subscribe();
+    }, retryMs);
+    retry.unref?.();
+    retryMs = Math.min(retryMs * 2, 30_000);
   };
-  let subscribed = false;
-  const onState = (s: ConnectionState) => {
-    if (s === 'connected' && !subscribed && conn) {
-      subscribed = true;
-      subscribe(conn).catch((err: Error) => {
-        subscribed = false;
-        d.log.warn('subscribe failed', { error: err.message });
-      });
+  const subscribe = async () => {
+    if (stopped || subscribing || subscription || conn?.state !== 'connected') return;
+    subscribing = true;
+    const c = conn;
+    let sub: ClientSubscription | null = null;
+    try {
+      const newest = await c.request('events.query', { filter: { order: 'desc', limit: 1 } });
+      sub = c.subscribe({ afterSeq: newest.events[0]?.seq ?? 0, window: 50 }, onFrame);
+      const mine = sub;
+      sub.onError = (err) => {
+        d.log.warn('subscription lost', { error: err.code });
+        if (subscription === mine) subscription = null;
+        void mine.close().catch(() => {});
+        retrySubscribe();
+      };
+      await sub.ready;
+      subscription = sub;
+      retryMs = 1000;
+    } catch (err) {
+      d.log.warn('subscribe failed', { error: (err as { code?: string }).code ?? String(err) });
+      await sub?.close().catch(() => {});
+      retrySubscribe();
+    } finally {
+      subscribing = false;
     }
+  };
+  const onState = (s: ConnectionState) => {
+    if (s === 'connected') void subscribe();
     void refresh();
   };
 
@@ -167,9 +232,14 @@ export async function startTray(d: TrayDeps): Promise<RunningTray> {
     get lang() {
       return lang;
     },
+    get connection() {
+      return conn;
+    },
+    setLanguage,
     refresh,
     stop() {
       stopped = true;
+      if (retry) clearTimeout(retry);
       clearInterval(poll);
       clearInterval(idle);
       e.powerMonitor.off('lock-screen', onLock);

@@ -1,7 +1,8 @@
 // A fake of the parts of Electron the tray's main process uses (as Electron Fiddle tests its
 // main process): objects that record what was asked of them and let a test fire the events
-// Electron would. Cast to the real module's type where src/main wants it, so a call the real
-// electron.d.ts does not have fails to compile in src/main, not here.
+// Electron would. The fake itself is not checked against electron.d.ts (it is cast to the
+// module's type); src/main is, so a call the real Electron does not have fails to compile
+// there (tsconfig.electron.json).
 import { EventEmitter } from 'node:events';
 import type * as electron from 'electron';
 

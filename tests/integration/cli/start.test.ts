@@ -70,13 +70,18 @@ describe('npm start', () => {
     const bin = mkdtempSync(join(tmpdir(), 'baomi-electron-'));
     const args = join(bin, 'args');
     // The stand-in records how it was started and stays up like a tray would.
-    writeFileSync(join(bin, 'electron'), `#!/bin/sh\necho "$$ $@" > ${args}\nexec sleep 60\n`);
+    writeFileSync(
+      join(bin, 'electron'),
+      `#!/bin/sh\necho "$$ $@ $BAOMI_TRAY_SOCKET" > ${args}\nexec sleep 60\n`,
+    );
     chmodSync(join(bin, 'electron'), 0o755);
     const s = start({ DISPLAY: ':99', ELECTRON_OVERRIDE_DIST_PATH: bin });
     await s.up();
     await waitFor('tray started', () => existsSync(args));
-    const [pid, entry] = readFileSync(args, 'utf8').trim().split(' ');
+    const [pid, entry, socket] = readFileSync(args, 'utf8').trim().split(' ');
     expect(entry).toBe(join(ROOT, 'dist/main/index.js'));
+    // The tray is told where this agent listens (npm start -- --socket DIR).
+    expect(socket).toBe(join(s.dir, 'run', 'agent.sock'));
     expect(existsSync(entry!)).toBe(true);
     expect(s.err()).toContain(
       'privileged enforcement (sealing USB ports, locking the screen by policy) is off',

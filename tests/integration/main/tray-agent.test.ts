@@ -49,7 +49,12 @@ describe('tray ↔ agent socket', () => {
         'sync-waiting': 'waiting.png',
         'agent-down': 'down.png',
       },
-      overlays: startOverlays(fe.module, 'baomi://app/overlay.html', Date.now),
+      overlays: startOverlays(
+        fe.module,
+        'baomi://app/overlay.html',
+        Date.now,
+        stderrLog(() => {}),
+      ),
       host: 'ws-1',
       log: stderrLog(() => {}),
       openWindow: () => {},

@@ -40,10 +40,18 @@ function fakeConnection() {
       if (type === 'events.query') return { events: [{ seq: 41 }] };
       return {};
     },
+    /** How many of the next subscribes the agent refuses. */
+    refuseSubscribes: 0,
     subscribe(opts: { afterSeq: number }, f: FrameHandler) {
       requests.push({ type: 'subscribe', body: opts });
-      frames = f;
-      return { lastSeq: opts.afterSeq, active: true, ready: Promise.resolve() } as never;
+      const refused = c.refuseSubscribes > 0;
+      if (refused) c.refuseSubscribes -= 1;
+      else frames = f;
+      const ready = refused
+        ? Promise.reject(Object.assign(new Error('refused'), { code: 'PROTOCOL_ADMIN_ONLY' }))
+        : Promise.resolve();
+      ready.catch(() => {});
+      return { lastSeq: opts.afterSeq, active: true, ready, close: async () => {} } as never;
     },
     close() {
       c.closed = true;
@@ -68,15 +76,21 @@ afterEach(() => {
   running = null;
 });
 
-async function start(lang: 'en' | 'zh-CN' = 'en') {
+async function start(
+  lang: 'en' | 'zh-CN' = 'en',
+  setUp: (conn: ReturnType<typeof fakeConnection>) => void = () => {},
+) {
   const fe = fakeElectron();
   const conn = fakeConnection();
+  setUp(conn);
   const opened: TrayWindow[] = [];
   const logged: string[] = [];
   running = await startTray({
     electron: fe.module,
     connect: async (onState) => {
       conn.bind(onState);
+      // As the real client does: told "connected" before connect() returns.
+      onState(conn.state);
       return conn as unknown as AgentConnection;
     },
     lang,
@@ -86,7 +100,12 @@ async function start(lang: 'en' | 'zh-CN' = 'en') {
       'sync-waiting': 'waiting.png',
       'agent-down': 'down.png',
     },
-    overlays: startOverlays(fe.module, 'baomi://app/overlay.html', () => Date.UTC(2026, 11, 2, 8)),
+    overlays: startOverlays(
+      fe.module,
+      'baomi://app/overlay.html',
+      () => Date.UTC(2026, 11, 2, 8),
+      stderrLog((l) => logged.push(l)),
+    ),
     host: 'ws-042',
     log: stderrLog((l) => logged.push(l)),
     openWindow: (w) => opened.push(w),
@@ -173,6 +192,25 @@ describe('tray', () => {
     expect(fe.notifications).toHaveLength(3);
   });
 
+  it('subscribes once when told "connected" before connect() returns', async () => {
+    const { conn } = await start();
+    expect(conn.requests.filter((r) => r.type === 'subscribe')).toHaveLength(1);
+  });
+
+  it('logs a refused subscription and tries again until the agent takes it', async () => {
+    const { fe, conn, logged } = await start('en', (c) => {
+      c.refuseSubscribes = 1;
+    });
+    expect(
+      logged.some((l) => l.includes('subscribe failed') && l.includes('PROTOCOL_ADMIN_ONLY')),
+    ).toBe(true);
+    // The retry comes after a second (then two, four… up to 30).
+    await new Promise((r) => setTimeout(r, 1300));
+    expect(conn.requests.filter((r) => r.type === 'subscribe')).toHaveLength(2);
+    await conn.push({ push: 'notice', notice: { code: 'idle.notice.locked', params: {} } });
+    expect(fe.notifications).toHaveLength(1);
+  });
+
   it('forwards lock, unlock and idle time to the agent', async () => {
     const { fe, conn } = await start();
     fe.powerMonitor.idleSeconds = 95;
@@ -224,6 +262,17 @@ describe('tray', () => {
     fe.screen.displays.pop();
     fe.screen.emit('display-removed');
     expect(FakeWindow.all[1]!.destroyed).toBe(true);
+
+    // While the policy draws it, quitting the tray (which would lift it) is off.
+    expect(FakeTray.all[0]!.labels()).toContain(
+      'Quit (not while the policy shows a watermark) (off)',
+    );
+    // The agent gone or a status request failing does not lift it either (fail closed).
+    conn.setState('disconnected');
+    await running!.refresh();
+    expect(FakeTray.all[0]!.image).toBe('down.png');
+    expect(w.destroyed).toBe(false);
+    conn.setState('connected');
 
     conn.status = status({ watermark: { enabled: false, text: '{user}', opacity: 0.1 } });
     await running!.refresh();

@@ -52,3 +52,14 @@ describe('tooltip', () => {
     expect(long.endsWith('…')).toBe(true);
   });
 });
+
+describe('tray icons', () => {
+  it('exist for every state, as 32x32 PNGs (index.ts loads native/tray/<state>.png)', async () => {
+    const { readFileSync } = await import('node:fs');
+    for (const state of ['protected', 'policy-problem', 'sync-waiting', 'agent-down']) {
+      const png = readFileSync(new URL(`../../../native/tray/${state}.png`, import.meta.url));
+      expect(png.subarray(0, 8).toString('hex'), state).toBe('89504e470d0a1a0a');
+      expect([png.readUInt32BE(16), png.readUInt32BE(20)], state).toEqual([32, 32]);
+    }
+  });
+});
