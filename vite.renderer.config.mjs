@@ -2,15 +2,46 @@
 // served to the tray's windows over baomi://app/ (src/main/index.ts serves files by bare name
 // only, so every file is at the top: no assets/ folder). No inline script or style: each page
 // carries a strict Content-Security-Policy.
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 
+/**
+ * Each page's CSP names its scripts by hash instead of 'self' (which would let any script this
+ * origin ever served run: electronegativity's CSP check asks for this), and each script tag
+ * carries the same hash as its integrity. Fails the build if a page has no script to hash.
+ */
+const scriptHashes = () => ({
+  name: 'baomi-script-hashes',
+  enforce: 'post',
+  generateBundle(_options, bundle) {
+    for (const page of Object.values(bundle)) {
+      if (page.type !== 'asset' || !page.fileName.endsWith('.html')) continue;
+      const hashes = [];
+      const html = String(page.source).replace(
+        /<script type="module" crossorigin src="\.\/([^"]+)"><\/script>/g,
+        (tag, file) => {
+          const out = bundle[file];
+          const code = out.type === 'chunk' ? out.code : String(out.source);
+          const h = `sha384-${createHash('sha384').update(code).digest('base64')}`;
+          hashes.push(`'${h}'`);
+          return tag.replace(' src=', ` integrity="${h}" src=`);
+        },
+      );
+      if (hashes.length === 0 || !html.includes("script-src 'self'"))
+        throw new Error(`${page.fileName}: no module script or no "script-src 'self'" to replace`);
+      page.source = html.replace("script-src 'self'", `script-src ${hashes.join(' ')}`);
+    }
+  },
+});
+
 export default defineConfig({
   root: here('./src/renderer'),
   base: './',
   publicDir: false,
+  plugins: [scriptHashes()],
   build: {
     outDir: here('./dist/renderer'),
     emptyOutDir: true,
