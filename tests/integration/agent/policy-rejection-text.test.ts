@@ -108,6 +108,7 @@ const CRAFTED: [string, string][] = [
   ['retention days', append('retention:\n  days: 0.5')],
   ['idle enum', variant((s) => s.replace('lock: true', 'lock: true\n  remindAfter: [3m]'))],
   ['pledge', append('pledge:\n  fr: "je promets"')],
+  ['watermark placeholder', append('watermark:\n  enabled: true\n  text: "{user} {ip}"')],
   ['scan', append('scan: 10m')],
   [
     'long glob',
