@@ -19,8 +19,14 @@ import type { TrayState } from './tray-state.js';
 
 const { app, protocol, net } = electron;
 const log = stderrLog();
-const assets = fileURLToPath(new URL('../../native/tray/', import.meta.url));
-const pages = fileURLToPath(new URL('../renderer/', import.meta.url));
+/** The first of these folders there is: the packed app's layout (main.mjs beside renderer/ and
+ *  icons/: scripts/pack-tray.mjs), then a development checkout's (dist/main/index.js). */
+const folder = (...candidates: string[]) => {
+  const paths = candidates.map((c) => fileURLToPath(new URL(c, import.meta.url)));
+  return paths.find((p) => existsSync(p)) ?? (paths.at(-1) as string);
+};
+const assets = folder('./icons/', '../../native/tray/');
+const pages = folder('./renderer/', '../renderer/');
 /** What every page is served with (each also carries it in a meta tag). */
 const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";

@@ -1,0 +1,95 @@
+// The tray's packaging (issue 14): electron-builder.yml validated against electron-builder's
+// own schema, and a `--linux dir` build against a stand-in Electron (Electron's binary cannot
+// be downloaded here) that carries Electron's fuse wire, so the build really flips the fuses:
+// app.asar holds the bundled main process, the preload, the pages and the icons, and no native
+// module and no node_modules; RunAsNode is off, the app loads only from the asar, whose
+// integrity is checked.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { extractFile, listPackage } from '@electron/asar';
+import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
+import { validateConfiguration } from 'app-builder-lib/out/util/config/config.js';
+import { DebugLogger } from 'builder-util';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+const ROOT = new URL('../../../', import.meta.url).pathname;
+const CONFIG = parse(readFileSync(join(ROOT, 'electron-builder.yml'), 'utf8'));
+const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
+
+/** An "Electron" whose fuse wire (version 1, 8 fuses) is all enabled, as a build would find. */
+function standInElectron(): string {
+  const dist = mkdtempSync(join(tmpdir(), 'baomi-electron-dist-'));
+  mkdirSync(join(dist, 'resources'));
+  const wire = Buffer.concat([
+    Buffer.from(`#!/bin/sh\n# ${SENTINEL}`),
+    Buffer.from([1, 8]),
+    Buffer.from('11111111\n'),
+  ]);
+  writeFileSync(join(dist, 'electron'), wire);
+  chmodSync(join(dist, 'electron'), 0o755);
+  for (const f of ['LICENSE', 'LICENSES.chromium.html']) writeFileSync(join(dist, f), '');
+  writeFileSync(join(dist, 'version'), '45.5.0');
+  return dist;
+}
+
+describe('tray packaging', () => {
+  it('electron-builder.yml passes electron-builder`s schema, and a wrong key does not', async () => {
+    await expect(validateConfiguration(CONFIG, new DebugLogger(false))).resolves.toBeUndefined();
+    await expect(
+      validateConfiguration(
+        { ...CONFIG, linux: { ...CONFIG.linux, targett: 'deb' } },
+        new DebugLogger(false),
+      ),
+    ).rejects.toThrow(/configuration.linux/);
+  });
+
+  it('packs an app.asar with the bundles and pages, no native module, and the fuses set', () => {
+    const out = mkdtempSync(join(tmpdir(), 'baomi-tray-pack-'));
+    const r = spawnSync(
+      process.execPath,
+      [
+        join(ROOT, 'scripts/pack-tray.mjs'),
+        '--linux',
+        'dir',
+        `-c.electronDist=${standInElectron()}`,
+        '-c.electronVersion=45.5.0',
+        `-c.directories.output=${out}`,
+      ],
+      { cwd: ROOT, encoding: 'utf8', timeout: 300_000 },
+    );
+    expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+    const unpacked = join(out, 'linux-unpacked');
+    const asar = join(unpacked, 'resources', 'app.asar');
+    const files = listPackage(asar, { isPack: false }).map((f) => f.replaceAll('\\', '/'));
+    for (const f of [
+      '/main.mjs',
+      '/preload.cjs',
+      '/package.json',
+      '/renderer/overlay.html',
+      '/icons/protected.png',
+    ])
+      expect(files, f).toContain(f);
+    expect(files.filter((f) => f.endsWith('.node') || f.includes('/node_modules/'))).toEqual([]);
+    const pkg = JSON.parse(extractFile(asar, 'package.json').toString());
+    expect(pkg).toMatchObject({ name: 'baomi-tray', main: 'main.mjs' });
+    expect(pkg.dependencies).toBeUndefined();
+    // The bundle reaches nothing outside itself but Electron and Node's own modules.
+    const main = extractFile(asar, 'main.mjs').toString();
+    const imports = [...main.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
+    expect(imports.filter((i) => i !== 'electron' && !i!.startsWith('node:'))).toEqual([]);
+    expect(main).not.toMatch(/better-sqlite3|require\("usb"\)/);
+    return getCurrentFuseWire(join(unpacked, 'baomi-tray')).then((fuses) => {
+      const off = 48;
+      const on = 49;
+      expect(fuses[FuseV1Options.RunAsNode]).toBe(off);
+      expect(fuses[FuseV1Options.EnableNodeOptionsEnvironmentVariable]).toBe(off);
+      expect(fuses[FuseV1Options.EnableNodeCliInspectArguments]).toBe(off);
+      expect(fuses[FuseV1Options.OnlyLoadAppFromAsar]).toBe(on);
+      expect(fuses[FuseV1Options.EnableEmbeddedAsarIntegrityValidation]).toBe(on);
+      expect(fuses[FuseV1Options.GrantFileProtocolExtraPrivileges]).toBe(off);
+    });
+  }, 300_000);
+});
