@@ -117,6 +117,9 @@ if (!app.requestSingleInstanceLock()) {
         'baomi:exception-redeem': async ({ token }) =>
           agent().request('usb.exception.redeem', { token }),
         'baomi:language': async (lang) => tray.setLanguage(lang),
+        'baomi:pledge': async () => agent().request('pledge.get', {}),
+        'baomi:pledge-acknowledge': async ({ sha256 }) =>
+          agent().request('pledge.acknowledge', { sha256 }),
       },
       log,
     );

@@ -38,6 +38,8 @@ export const CHANNELS = {
   }),
   'baomi:exception-redeem': z.strictObject({ token: z.string().min(1).max(MAX_EXCEPTION_TOKEN) }),
   'baomi:language': z.enum(LANGS),
+  'baomi:pledge': z.undefined(),
+  'baomi:pledge-acknowledge': z.strictObject({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
 } as const;
 
 export type Channel = keyof typeof CHANNELS;

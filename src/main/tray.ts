@@ -27,7 +27,8 @@ export type TrayWindow =
   | 'status'
   | 'request-exception'
   | 'redeem-token'
-  | 'what-is-recorded';
+  | 'what-is-recorded'
+  | 'pledge';
 
 export interface TrayDeps {
   electron: ElectronModule;
@@ -135,12 +136,31 @@ export async function startTray(d: TrayDeps): Promise<RunningTray> {
     if (status) {
       watermark = status.watermark ?? null;
       seatUser = status.seatUser?.name ?? '';
+      await askPledge(status.policy?.version ?? null);
+      if (stopped) return;
     }
     const next = trayView(status);
     if (next.state !== view.state) d.log.info('tray state', { state: next.state });
     view = next;
     render();
     d.overlays.apply(watermark, { user: seatUser, host: d.host });
+  };
+
+  // The confidentiality pledge (DESIGN.md "Pledge"): asked whenever a policy version comes into
+  // force (the agent says whether this person confirmed this very text); the window opens
+  // when they have not. Asked once per version, so a person who closes it is asked again at
+  // the next policy or the next tray start, not every poll.
+  let pledgeAskedFor: number | null = null;
+  const askPledge = async (version: number | null) => {
+    if (version === null || version === pledgeAskedFor || conn?.state !== 'connected') return;
+    pledgeAskedFor = version; // before the answer: two polls at once ask once
+    try {
+      const p = await conn.request('pledge.get', {});
+      if (p.pledge && p.acknowledged === false) d.openWindow('pledge');
+    } catch (err) {
+      // An older agent answers PROTOCOL_UNKNOWN_TYPE: it has no pledge to ask about.
+      d.log.warn('pledge not asked', { error: (err as { code?: string }).code ?? String(err) });
+    }
   };
 
   // Notices (and events, which the log viewer reads) come on one subscription from the newest

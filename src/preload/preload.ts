@@ -19,6 +19,8 @@ export interface BaomiBridge {
   requestException(input: ExceptionRequestInput): Promise<ResultOf['usb.exception.request']>;
   redeemToken(token: string): Promise<ResultOf['usb.exception.redeem']>;
   setLanguage(lang: Lang): Promise<void>;
+  pledge(): Promise<ResultOf['pledge.get']>;
+  acknowledgePledge(sha256: string): Promise<ResultOf['pledge.acknowledge']>;
 }
 
 const bridge: BaomiBridge = {
@@ -28,6 +30,8 @@ const bridge: BaomiBridge = {
   requestException: (input) => ipcRenderer.invoke('baomi:exception-request', input),
   redeemToken: (token) => ipcRenderer.invoke('baomi:exception-redeem', { token }),
   setLanguage: (lang) => ipcRenderer.invoke('baomi:language', lang),
+  pledge: () => ipcRenderer.invoke('baomi:pledge'),
+  acknowledgePledge: (sha256) => ipcRenderer.invoke('baomi:pledge-acknowledge', { sha256 }),
 };
 
 contextBridge.exposeInMainWorld('baomi', bridge);

@@ -1,6 +1,9 @@
 // The policy module: keeps the right policy in force (PolicyManager: file drop today, the
 // console later through the same judge) and hands each one to every other module.
-import type { AgentModule, ModuleContext } from '../module.js';
+import { BaomiError } from '../../core/errors.js';
+import { pledgeSha256 } from '../../core/policy/pledge.js';
+import type { PledgeView, Request } from '../../core/protocol/messages.js';
+import type { AgentModule, Asker, ModuleContext } from '../module.js';
 import { PolicyManager } from '../policy/manager.js';
 import { DEMO_TRUST_DIR, loadTrustedKeys } from '../policy/trust.js';
 
@@ -10,24 +13,84 @@ export interface PolicyModule extends AgentModule {
 
 export function policyModule(): PolicyModule {
   let manager: PolicyManager | null = null;
+  let ctx: ModuleContext | null = null;
+
+  /** The pledge in force and its hash, or null. */
+  const pledgeInForce = () => {
+    const p = manager?.current;
+    if (!p?.policy.pledge) return null;
+    const { en } = p.policy.pledge;
+    return {
+      'zh-CN': p.policy.pledge['zh-CN'],
+      en,
+      sha256: pledgeSha256(p.policy.pledge),
+      version: p.version,
+    };
+  };
+  /** Who is asking: the proven seat user on agent.sock; on admin.sock (root), the seat user. */
+  const seatUserOf = (asker: Asker) =>
+    asker.seatUser ?? (asker.socket === 'admin' ? (ctx?.seatUser() ?? null) : null);
+  /** Whether `user`'s latest acknowledgement is of this very text. */
+  const acknowledged = (user: string, sha256: string) => {
+    const last = ctx?.store.query({
+      types: ['policy.acknowledged'],
+      user,
+      order: 'desc',
+      limit: 1,
+    })[0];
+    return last?.data.sha256 === sha256;
+  };
+
   return {
     name: 'policy',
     get manager() {
       return manager;
     },
-    async start(ctx: ModuleContext) {
-      const { config, log, platform } = ctx;
+    requests: {
+      // What the tray's pledge window (or `baomi pledge`) shows: the texts, and whether the
+      // person asking has confirmed this very text (the seat user only: nobody else's answer).
+      'pledge.get': async (_req: Request, asker: Asker): Promise<PledgeView> => {
+        const pledge = pledgeInForce();
+        const user = seatUserOf(asker);
+        return {
+          pledge,
+          acknowledged: pledge && user ? acknowledged(user, pledge.sha256) : null,
+        };
+      },
+      // `policy.acknowledged` with the version, the text's hash and the person: only for the
+      // text in force now (what they read must be what they confirm).
+      'pledge.acknowledge': async (req: Request, asker: Asker) => {
+        if (req.type !== 'pledge.acknowledge') throw new Error('wrong request');
+        const pledge = pledgeInForce();
+        if (!pledge) throw new BaomiError('PLEDGE_NONE', {}, 2);
+        if (req.sha256 !== pledge.sha256)
+          throw new BaomiError('PLEDGE_CHANGED', { version: pledge.version }, 2);
+        const user = seatUserOf(asker);
+        if (!user || !ctx) throw new BaomiError('PLEDGE_NO_SEAT_USER', {}, 2);
+        const e = await ctx.store.append({
+          type: 'policy.acknowledged',
+          severity: 'info',
+          user,
+          data: { version: pledge.version, sha256: pledge.sha256 },
+        });
+        ctx.log.info({ module: 'policy', user, version: pledge.version }, 'pledge acknowledged');
+        return { seq: e.seq };
+      },
+    },
+    async start(context: ModuleContext) {
+      ctx = context;
+      const { config, log, platform } = context;
       const trusted = loadTrustedKeys(config.trustDir, log);
       if (config.trustDemo) trusted.push(...loadTrustedKeys(DEMO_TRUST_DIR, log));
       manager = new PolicyManager({
         file: config.policyFile,
         trusted,
-        store: ctx.store,
+        store: context.store,
         dataDir: config.dataDir,
         os: platform.os,
         clock: platform.clock,
         log,
-        onApplied: (p) => ctx.applyPolicy(p),
+        onApplied: (p) => context.applyPolicy(p),
       });
       await manager.start();
     },

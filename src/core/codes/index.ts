@@ -33,6 +33,7 @@ import {
   EXCEPTION_REQUEST_CODES,
 } from './exceptions.js';
 import { NOTIFY_CODES } from './notify.js';
+import { PLEDGE_CODES } from './pledge.js';
 import { POLICY_REJECTION_CODES } from './policy.js';
 import { PROTOCOL_ERROR_CODES, SOCKET_ERROR_CODES } from './protocol.js';
 import { SIEM_ERROR_CODES } from './siem.js';
@@ -59,6 +60,7 @@ export const ERROR_CODES = [
   ...SYNC_ERROR_CODES,
   ...NOTIFY_CODES,
   ...SIEM_ERROR_CODES,
+  ...PLEDGE_CODES,
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -6,6 +6,7 @@ import { consoleMessages } from '../codes/console.js';
 import { consoleStoreCatalog } from '../codes/console-store.js';
 import { exceptionMessages, exceptionRequestMessages } from '../codes/exceptions.js';
 import { notifyCodeMessages } from '../codes/notify.js';
+import { pledgeMessages } from '../codes/pledge.js';
 import { protocolMessages } from '../codes/protocol.js';
 import { siemMessages } from '../codes/siem.js';
 import { syncMessages } from '../codes/sync.js';
@@ -37,6 +38,7 @@ export const coreCatalogs: readonly Catalog[] = [
   notifyCodeMessages,
   notifyMessages,
   siemMessages,
+  pledgeMessages,
 ];
 
 /**

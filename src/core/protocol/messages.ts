@@ -128,7 +128,19 @@ export type Request =
   | ({ id: number; type: 'idle.report' } & IdleReport)
   | { id: number; type: 'usb.list' }
   | { id: number; type: 'usb.exception.redeem'; token: string }
-  | ({ id: number; type: 'usb.exception.request' } & ExceptionRequestInput);
+  | ({ id: number; type: 'usb.exception.request' } & ExceptionRequestInput)
+  | { id: number; type: 'pledge.get' }
+  | { id: number; type: 'pledge.acknowledge'; sha256: string };
+
+/**
+ * The policy's confidentiality pledge as the person is shown it (`pledge.get`): both texts,
+ * their hash (core/policy/pledge.ts) and whether the asking seat user has confirmed this very
+ * text (null when the asker is not known to be the seat user).
+ */
+export interface PledgeView {
+  pledge: { 'zh-CN': string; en: string; sha256: string; version: number } | null;
+  acknowledged: boolean | null;
+}
 
 /**
  * An employee asks for a temporary USB exception (`baomi exception request`, the tray later):
@@ -208,6 +220,8 @@ export interface ResultOf {
   'usb.list': UsbListResult;
   'usb.exception.redeem': { exception: ActiveException };
   'usb.exception.request': { requestId: string };
+  'pledge.get': PledgeView;
+  'pledge.acknowledge': { seq: number };
   subscribe: SubscribeResult;
   unsubscribe: Record<string, never>;
 }
@@ -254,6 +268,8 @@ export const SOCKET_ACCESS: Record<MessageType, 'agent' | 'admin'> = {
   'usb.list': 'agent',
   'usb.exception.redeem': 'agent',
   'usb.exception.request': 'agent',
+  'pledge.get': 'agent',
+  'pledge.acknowledge': 'agent',
   subscribe: 'agent',
   unsubscribe: 'agent',
 };
@@ -263,6 +279,7 @@ export const SEAT_REQUIRED: ReadonlySet<MessageType> = new Set<MessageType>([
   'idle.report',
   'usb.exception.redeem',
   'usb.exception.request',
+  'pledge.acknowledge',
 ]);
 
 /** The seat token's form: 32 random bytes, base64url without padding. */
@@ -326,14 +343,21 @@ export function parseRequest(line: string): ClientMessage | ParseError {
         device: m.device,
         reason: m.reason,
       });
+    case 'pledge.acknowledge':
+      if (typeof m.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(m.sha256)) return bad;
+      return withSeat({ id, type: 'pledge.acknowledge', sha256: m.sha256 });
     case 'subscribe':
       if (!isInt(m.afterSeq) || !isInt(m.window, 1) || m.window > MAX_WINDOW) return bad;
       return withSeat({ id, type: 'subscribe', afterSeq: m.afterSeq, window: m.window });
     case 'status':
     case 'verify':
     case 'usb.list':
+    case 'pledge.get':
     case 'unsubscribe':
-      return withSeat({ id, type: m.type as 'status' | 'verify' | 'usb.list' | 'unsubscribe' });
+      return withSeat({
+        id,
+        type: m.type as 'status' | 'verify' | 'usb.list' | 'pledge.get' | 'unsubscribe',
+      });
   }
 }
 

@@ -129,3 +129,23 @@ describe('local socket protocol', () => {
     expect(SEAT_REQUIRED.has('usb.exception.request')).toBe(true);
   });
 });
+
+describe('pledge requests', () => {
+  it('take a lowercase SHA-256 and nothing else; pledge.get takes no argument', () => {
+    const sha = 'ab'.repeat(32);
+    expect(parseRequest(`{"id":3,"type":"pledge.acknowledge","sha256":"${sha}","x":1}`)).toEqual({
+      id: 3,
+      type: 'pledge.acknowledge',
+      sha256: sha,
+    });
+    for (const bad of [sha.toUpperCase(), sha.slice(1), `${sha}0`, 42, null])
+      expect(
+        parseRequest(JSON.stringify({ id: 4, type: 'pledge.acknowledge', sha256: bad })),
+        String(bad),
+      ).toEqual({ error: 'PROTOCOL_BAD_REQUEST', id: 4 });
+    expect(parseRequest('{"id":5,"type":"pledge.get","sha256":"x"}')).toEqual({
+      id: 5,
+      type: 'pledge.get',
+    });
+  });
+});

@@ -31,6 +31,10 @@ function fakeConnection() {
     socket: '/fake/agent.sock',
     state: 'connected' as ConnectionState,
     status: status(),
+    pledge: { pledge: null, acknowledged: null } as {
+      pledge: unknown;
+      acknowledged: boolean | null;
+    },
     closed: false,
     requests,
     async request(type: string, body: unknown) {
@@ -38,6 +42,7 @@ function fakeConnection() {
       if (c.state !== 'connected') throw new Error('SOCKET_CLOSED');
       if (type === 'status') return c.status;
       if (type === 'events.query') return { events: [{ seq: 41 }] };
+      if (type === 'pledge.get') return c.pledge;
       return {};
     },
     /** How many of the next subscribes the agent refuses. */
@@ -209,6 +214,23 @@ describe('tray', () => {
     expect(conn.requests.filter((r) => r.type === 'subscribe')).toHaveLength(2);
     await conn.push({ push: 'notice', notice: { code: 'idle.notice.locked', params: {} } });
     expect(fe.notifications).toHaveLength(1);
+  });
+
+  it('opens the pledge window when this person has not confirmed the text in force, once a version', async () => {
+    const { conn, opened } = await start('en', (c) => {
+      c.pledge = {
+        pledge: { en: 'I will', 'zh-CN': '我承诺', sha256: 'a'.repeat(64), version: 3 },
+        acknowledged: false,
+      };
+    });
+    expect(opened).toEqual(['pledge']);
+    await running!.refresh(); // the same version: not asked again
+    expect(opened).toEqual(['pledge']);
+    conn.pledge = { ...conn.pledge, acknowledged: true };
+    conn.status = status({ policy: { name: 'HQ', version: 4 } });
+    await running!.refresh(); // a new version, already confirmed: no window
+    expect(opened).toEqual(['pledge']);
+    expect(conn.requests.filter((r) => r.type === 'pledge.get')).toHaveLength(2);
   });
 
   it('forwards lock, unlock and idle time to the agent', async () => {

@@ -1,0 +1,125 @@
+// The confidentiality pledge (issue 14, DESIGN.md "Pledge") over the agent's real sockets: the
+// person is shown both texts and whether they confirmed this very text; confirming records
+// policy.acknowledged with the version, the text's hash and the person; a new policy version
+// with the same text keeps the confirmation, a changed text asks again and refuses the old
+// hash; no pledge, nothing to confirm; a caller not proven to be the seat user cannot confirm.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningAgent } from '../../../src/agent/agent.js';
+import { pledgeSha256 } from '../../../src/core/policy/pledge.js';
+import { type AgentConnection, connectAgent } from '../../../src/ipc/index.js';
+import { FakeSession } from '../../../src/platform/fake/index.js';
+import { createPlatform } from '../../../src/platform/index.js';
+import {
+  type AgentDirs,
+  agentDirs,
+  installSignedPolicy,
+  policyYaml,
+  readEvents,
+  waitFor,
+} from '../../helpers/agent.js';
+
+const DIST_AGENT = '../../../dist/agent/agent.js';
+const { startAgent } = (await import(DIST_AGENT)) as typeof import('../../../src/agent/agent.js');
+
+const PLEDGE = {
+  'zh-CN': '本人承诺遵守保密规定。',
+  en: 'I will keep confidential information confidential.',
+};
+const pledgeYaml = (p: typeof PLEDGE) =>
+  `pledge:\n  zh-CN: ${JSON.stringify(p['zh-CN'])}\n  en: ${JSON.stringify(p.en)}`;
+
+describe('pledge', () => {
+  let d: AgentDirs;
+  let agent: RunningAgent | null = null;
+  let admin: AgentConnection;
+
+  async function policy(version: number, extra: string) {
+    installSignedPolicy(d, policyYaml(version, extra));
+    await waitFor(`policy ${version} applied`, () =>
+      readEvents(d.dataDir).find((e) => e.type === 'policy.applied' && e.data.version === version),
+    );
+  }
+
+  beforeAll(async () => {
+    d = agentDirs();
+    installSignedPolicy(d, policyYaml(1, pledgeYaml(PLEDGE)));
+    agent = await startAgent({
+      policyFile: d.policyFile,
+      dataDir: d.dataDir,
+      trustDir: d.trustDir,
+      sockets: { agent: `${d.socketDir}/agent.sock`, admin: `${d.socketDir}/admin.sock` },
+      trustDemo: false,
+      lang: 'en',
+      platform: {
+        ...createPlatform(),
+        session: new FakeSession({ name: 'zhang.san', uid: 4242, source: 'fake' }),
+      },
+      logFile: `${d.root}/agent.log`,
+    });
+    await waitFor('policy 1', () => readEvents(d.dataDir).find((e) => e.type === 'policy.applied'));
+    admin = await connectAgent(`${d.socketDir}/admin.sock`);
+  }, 30_000);
+
+  afterAll(async () => {
+    admin?.close();
+    await agent?.stop('test');
+  });
+
+  it('is shown, confirmed once for this text, and recorded with the version, hash and person', async () => {
+    const sha256 = pledgeSha256(PLEDGE);
+    expect(await admin.request('pledge.get', {})).toEqual({
+      pledge: { ...PLEDGE, sha256, version: 1 },
+      acknowledged: false,
+    });
+    await expect(
+      admin.request('pledge.acknowledge', { sha256: 'a'.repeat(64) }),
+    ).rejects.toMatchObject({
+      code: 'PLEDGE_CHANGED',
+      params: { version: 1 },
+    });
+    const { seq } = await admin.request('pledge.acknowledge', { sha256 });
+    const e = readEvents(d.dataDir).find((x) => x.seq === seq)!;
+    expect(e).toMatchObject({
+      type: 'policy.acknowledged',
+      user: 'zhang.san',
+      data: { version: 1, sha256 },
+    });
+    expect((await admin.request('pledge.get', {})).acknowledged).toBe(true);
+
+    // A new version with the same text: still confirmed. A changed text: asked again.
+    await policy(2, pledgeYaml(PLEDGE));
+    expect(await admin.request('pledge.get', {})).toMatchObject({
+      pledge: { version: 2 },
+      acknowledged: true,
+    });
+    const changed = { ...PLEDGE, en: `${PLEDGE.en} Including on my phone.` };
+    await policy(3, pledgeYaml(changed));
+    const now = await admin.request('pledge.get', {});
+    expect(now).toMatchObject({ pledge: { sha256: pledgeSha256(changed) }, acknowledged: false });
+    await expect(admin.request('pledge.acknowledge', { sha256 })).rejects.toMatchObject({
+      code: 'PLEDGE_CHANGED',
+    });
+  });
+
+  it('without a seat token, agent.sock shows the text but cannot say or record whose it is', async () => {
+    const open = await connectAgent(`${d.socketDir}/agent.sock`, { seatToken: null });
+    try {
+      expect((await open.request('pledge.get', {})).acknowledged).toBeNull();
+      const sha256 = pledgeSha256({ ...PLEDGE, en: `${PLEDGE.en} Including on my phone.` });
+      await expect(open.request('pledge.acknowledge', { sha256 })).rejects.toHaveProperty('code');
+      expect(readEvents(d.dataDir).filter((e) => e.type === 'policy.acknowledged')).toHaveLength(1);
+    } finally {
+      open.close();
+    }
+  });
+
+  it('with no pledge in the policy, there is nothing to confirm', async () => {
+    await policy(4, 'usb: { storage: audit }');
+    expect(await admin.request('pledge.get', {})).toEqual({ pledge: null, acknowledged: null });
+    await expect(
+      admin.request('pledge.acknowledge', { sha256: 'b'.repeat(64) }),
+    ).rejects.toMatchObject({
+      code: 'PLEDGE_NONE',
+    });
+  });
+});
