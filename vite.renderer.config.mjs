@@ -11,7 +11,9 @@ const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 /**
  * Each page's CSP names its scripts by hash instead of 'self' (which would let any script this
  * origin ever served run: electronegativity's CSP check asks for this), and each script tag
- * carries the same hash as its integrity. Fails the build if a page has no script to hash.
+ * carries the same hash as its integrity. Fails the build when that cannot hold: a page with
+ * no script to hash, a script or module preload left without a hash, or a script that imports
+ * another chunk (an import is not covered by the page's hashes and would be blocked).
  */
 const scriptHashes = () => ({
   name: 'baomi-script-hashes',
@@ -24,7 +26,10 @@ const scriptHashes = () => ({
         /<script type="module" crossorigin src="\.\/([^"]+)"><\/script>/g,
         (tag, file) => {
           const out = bundle[file];
-          const code = out.type === 'chunk' ? out.code : String(out.source);
+          if (out?.type !== 'chunk') throw new Error(`${page.fileName}: ${file} is not a built script`);
+          if (out.imports.length > 0 || out.dynamicImports.length > 0)
+            throw new Error(`${page.fileName}: ${file} imports other chunks, which its CSP would block`);
+          const code = out.code;
           const h = `sha384-${createHash('sha384').update(code).digest('base64')}`;
           hashes.push(`'${h}'`);
           return tag.replace(' src=', ` integrity="${h}" src=`);
@@ -32,6 +37,11 @@ const scriptHashes = () => ({
       );
       if (hashes.length === 0 || !html.includes("script-src 'self'"))
         throw new Error(`${page.fileName}: no module script or no "script-src 'self'" to replace`);
+      const unhashed = [...html.matchAll(/<script\b[^>]*>|<link\b[^>]*modulepreload[^>]*>/g)].filter(
+        (m) => !m[0].includes('integrity='),
+      );
+      if (unhashed.length > 0)
+        throw new Error(`${page.fileName}: ${unhashed.map((m) => m[0]).join(', ')} has no hash`);
       page.source = html.replace("script-src 'self'", `script-src ${hashes.join(' ')}`);
     }
   },

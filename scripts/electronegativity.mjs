@@ -1,11 +1,12 @@
-// Electronegativity (Doyensec's Electron security scanner) over the tray app as it would be
-// packed: the built main process, preload and pages (dist/main, dist/preload, dist/renderer)
-// and the app's package.json naming the Electron version, with zero findings allowed (issue 14).
-// Extra files given as arguments are scanned with it (the test plants a bad one to show the
-// scanner reads our kind of JavaScript). Prints each finding; exits 1 on any.
+// Electronegativity (Doyensec's Electron security scanner) over the tray app as it is packed:
+// what scripts/pack-tray.mjs assembles for app.asar (the bundled main.mjs and preload.cjs, the
+// pages, the package.json), the bundles copied as .js (the scanner reads only .js/.ts/.html
+// files), with zero findings allowed (issue 14). Extra files given as arguments are scanned
+// with it (the test plants a bad one to show the scanner reads our kind of JavaScript). Prints
+// each finding; exits 1 on any.
 // Offline, its check for newer Electron releases cannot fetch them and is skipped by the tool.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,15 +17,20 @@ const electron = JSON.parse(
 ).version;
 const app = mkdtempSync(join(tmpdir(), 'baomi-tray-app-'));
 try {
-  for (const part of ['main', 'preload', 'renderer'])
-    cpSync(join(root, 'dist', part), join(app, part), {
-      recursive: true,
-      filter: (f) => !f.endsWith('.map'),
-    });
-  for (const extra of process.argv.slice(2)) cpSync(extra, join(app, 'main', basename(extra)));
+  const packed = spawnSync(process.execPath, [join(root, 'scripts/pack-tray.mjs'), '--app', app], {
+    encoding: 'utf8',
+  });
+  if (packed.status !== 0) {
+    console.error(`pack-tray failed:\n${packed.stdout}${packed.stderr}`);
+    process.exit(1);
+  }
+  renameSync(join(app, 'main.mjs'), join(app, 'main.js'));
+  renameSync(join(app, 'preload.cjs'), join(app, 'preload.js'));
+  for (const extra of process.argv.slice(2)) cpSync(extra, join(app, basename(extra)));
+  const pkg = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8'));
   writeFileSync(
     join(app, 'package.json'),
-    JSON.stringify({ name: 'baomi-tray', main: 'main/index.js', devDependencies: { electron } }),
+    JSON.stringify({ ...pkg, main: 'main.js', devDependencies: { electron } }),
   );
   const sarif = join(app, 'findings.sarif');
   const cli = join(root, 'node_modules/@doyensec/electronegativity/dist/index.js');

@@ -1,6 +1,8 @@
-# Installs and starts the Baomi agent service (run as Administrator, from the folder holding
+﻿# Installs and starts the Baomi agent service (run as Administrator, from the folder holding
 # baomi-agent.exe (WinSW), baomi-agent.xml, node.exe and bin\). Safe to run again: an existing
-# service is stopped and replaced. Used by the NSIS installer and by GPO/Intune scripts alike.
+# service is stopped and replaced. For GPO/Intune scripts (the NSIS installer does not run it
+# yet). Saved as UTF-8 with a BOM: Windows PowerShell 5.1 reads a file without one in the ANSI
+# code page, which would garble the Chinese messages.
 $ErrorActionPreference = 'Stop'
 $here = Split-Path -Parent $MyInvocation.MyCommand.Path
 $wrapper = Join-Path $here 'baomi-agent.exe'
@@ -15,6 +17,7 @@ if (Get-Service -Name 'baomi-agent' -ErrorAction SilentlyContinue) {
 if ($LASTEXITCODE -ne 0) { throw "Baomi: the service could not be installed ($LASTEXITCODE). / 服务安装失败。" }
 # Restart after every failure, with no give-up (the service manager's own record, beside WinSW's).
 & sc.exe failure baomi-agent reset= 3600 actions= restart/1000/restart/1000/restart/1000 | Out-Null
+if ($LASTEXITCODE -ne 0) { throw "Baomi: the restart-on-failure actions could not be set ($LASTEXITCODE). / 无法设置服务失败后自动重启。" }
 & $wrapper start
 if ($LASTEXITCODE -ne 0) { throw "Baomi: the service did not start ($LASTEXITCODE). / 服务未能启动。" }
 Write-Output 'Baomi: the agent service is installed and running. / 终端代理服务已安装并运行。'

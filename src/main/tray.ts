@@ -136,31 +136,44 @@ export async function startTray(d: TrayDeps): Promise<RunningTray> {
     if (status) {
       watermark = status.watermark ?? null;
       seatUser = status.seatUser?.name ?? '';
-      await askPledge(status.policy?.version ?? null);
-      if (stopped) return;
     }
     const next = trayView(status);
     if (next.state !== view.state) d.log.info('tray state', { state: next.state });
     view = next;
     render();
     d.overlays.apply(watermark, { user: seatUser, host: d.host });
+    // After the icon and the watermark: a slow answer about the pledge must not delay them.
+    if (status) void askPledge(status.policy?.version ?? null);
   };
 
   // The confidentiality pledge (DESIGN.md "Pledge"): asked whenever a policy version comes into
   // force (the agent says whether this person confirmed this very text); the window opens
-  // when they have not. Asked once per version, so a person who closes it is asked again at
-  // the next policy or the next tray start, not every poll.
-  let pledgeAskedFor: number | null = null;
+  // when they have not. Settled once per version by a clear answer, so a person who closes it
+  // is asked again at the next policy or the next tray start, not every poll; an answer that
+  // cannot say (no seat token yet: acknowledged null) or a failure is asked again next poll.
+  let pledgeSettledFor: number | null = null;
+  let pledgeAsking = false;
+  let pledgeProblem = '';
   const askPledge = async (version: number | null) => {
-    if (version === null || version === pledgeAskedFor || conn?.state !== 'connected') return;
-    pledgeAskedFor = version; // before the answer: two polls at once ask once
+    if (version === null || version === pledgeSettledFor || pledgeAsking) return;
+    if (conn?.state !== 'connected') return;
+    pledgeAsking = true;
+    let problem = '';
     try {
       const p = await conn.request('pledge.get', {});
-      if (p.pledge && p.acknowledged === false) d.openWindow('pledge');
+      if (!p.pledge || p.acknowledged !== null) pledgeSettledFor = version;
+      else problem = 'PLEDGE_NO_SEAT_USER';
+      if (p.pledge && p.acknowledged === false && !stopped) d.openWindow('pledge');
     } catch (err) {
-      // An older agent answers PROTOCOL_UNKNOWN_TYPE: it has no pledge to ask about.
-      d.log.warn('pledge not asked', { error: (err as { code?: string }).code ?? String(err) });
+      const code = (err as { code?: string }).code ?? String(err);
+      // An older agent does not know the request: it has no pledge to ask about.
+      if (code === 'PROTOCOL_UNKNOWN_TYPE') pledgeSettledFor = version;
+      problem = code;
+    } finally {
+      pledgeAsking = false;
     }
+    if (problem && problem !== pledgeProblem) d.log.warn('pledge not settled', { error: problem });
+    pledgeProblem = problem;
   };
 
   // Notices (and events, which the log viewer reads) come on one subscription from the newest

@@ -58,14 +58,15 @@ export function policyModule(): PolicyModule {
         };
       },
       // `policy.acknowledged` with the version, the text's hash and the person: only for the
-      // text in force now (what they read must be what they confirm).
+      // text in force now (what they read must be what they confirm), and only by the person
+      // themselves (a seat token on agent.sock): root on admin.sock cannot confirm for them.
       'pledge.acknowledge': async (req: Request, asker: Asker) => {
         if (req.type !== 'pledge.acknowledge') throw new Error('wrong request');
         const pledge = pledgeInForce();
         if (!pledge) throw new BaomiError('PLEDGE_NONE', {}, 2);
         if (req.sha256 !== pledge.sha256)
           throw new BaomiError('PLEDGE_CHANGED', { version: pledge.version }, 2);
-        const user = seatUserOf(asker);
+        const user = asker.seatUser;
         if (!user || !ctx) throw new BaomiError('PLEDGE_NO_SEAT_USER', {}, 2);
         const e = await ctx.store.append({
           type: 'policy.acknowledged',

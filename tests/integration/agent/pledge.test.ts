@@ -2,7 +2,10 @@
 // person is shown both texts and whether they confirmed this very text; confirming records
 // policy.acknowledged with the version, the text's hash and the person; a new policy version
 // with the same text keeps the confirmation, a changed text asks again and refuses the old
-// hash; no pledge, nothing to confirm; a caller not proven to be the seat user cannot confirm.
+// hash; no pledge, nothing to confirm; only the person, with their seat token on agent.sock,
+// can confirm: not a caller without the token, not root on admin.sock.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningAgent } from '../../../src/agent/agent.js';
 import { pledgeSha256 } from '../../../src/core/policy/pledge.js';
@@ -32,6 +35,8 @@ describe('pledge', () => {
   let d: AgentDirs;
   let agent: RunningAgent | null = null;
   let admin: AgentConnection;
+  /** agent.sock with the seat user's token: the person at the computer (the tray's way). */
+  let person: AgentConnection;
 
   async function policy(version: number, extra: string) {
     installSignedPolicy(d, policyYaml(version, extra));
@@ -55,48 +60,60 @@ describe('pledge', () => {
         session: new FakeSession({ name: 'zhang.san', uid: 4242, source: 'fake' }),
       },
       logFile: `${d.root}/agent.log`,
+      seatTokenDir: () => join(d.root, 'seat'),
     });
     await waitFor('policy 1', () => readEvents(d.dataDir).find((e) => e.type === 'policy.applied'));
     admin = await connectAgent(`${d.socketDir}/admin.sock`);
+    const token = join(d.root, 'seat', 'seat.token');
+    await waitFor('seat token', () => existsSync(token));
+    person = await connectAgent(`${d.socketDir}/agent.sock`, {
+      seatToken: readFileSync(token, 'utf8').trim(),
+    });
   }, 30_000);
 
   afterAll(async () => {
     admin?.close();
+    person?.close();
     await agent?.stop('test');
   });
 
   it('is shown, confirmed once for this text, and recorded with the version, hash and person', async () => {
     const sha256 = pledgeSha256(PLEDGE);
-    expect(await admin.request('pledge.get', {})).toEqual({
+    expect(await person.request('pledge.get', {})).toEqual({
       pledge: { ...PLEDGE, sha256, version: 1 },
       acknowledged: false,
     });
+    // Root on admin.sock sees the same, but cannot confirm in the person's name.
+    expect((await admin.request('pledge.get', {})).acknowledged).toBe(false);
+    await expect(admin.request('pledge.acknowledge', { sha256 })).rejects.toMatchObject({
+      code: 'PLEDGE_NO_SEAT_USER',
+    });
     await expect(
-      admin.request('pledge.acknowledge', { sha256: 'a'.repeat(64) }),
+      person.request('pledge.acknowledge', { sha256: 'a'.repeat(64) }),
     ).rejects.toMatchObject({
       code: 'PLEDGE_CHANGED',
       params: { version: 1 },
     });
-    const { seq } = await admin.request('pledge.acknowledge', { sha256 });
+    const { seq } = await person.request('pledge.acknowledge', { sha256 });
     const e = readEvents(d.dataDir).find((x) => x.seq === seq)!;
     expect(e).toMatchObject({
       type: 'policy.acknowledged',
       user: 'zhang.san',
       data: { version: 1, sha256 },
     });
-    expect((await admin.request('pledge.get', {})).acknowledged).toBe(true);
+    expect((await person.request('pledge.get', {})).acknowledged).toBe(true);
 
     // A new version with the same text: still confirmed. A changed text: asked again.
     await policy(2, pledgeYaml(PLEDGE));
-    expect(await admin.request('pledge.get', {})).toMatchObject({
+    expect(await person.request('pledge.get', {})).toMatchObject({
       pledge: { version: 2 },
       acknowledged: true,
     });
     const changed = { ...PLEDGE, en: `${PLEDGE.en} Including on my phone.` };
     await policy(3, pledgeYaml(changed));
-    const now = await admin.request('pledge.get', {});
+    const now = await person.request('pledge.get', {});
     expect(now).toMatchObject({ pledge: { sha256: pledgeSha256(changed) }, acknowledged: false });
-    await expect(admin.request('pledge.acknowledge', { sha256 })).rejects.toMatchObject({
+    await expect(person.request('pledge.acknowledge', { sha256 })).rejects.toMatchObject({
       code: 'PLEDGE_CHANGED',
     });
   });
@@ -105,9 +122,14 @@ describe('pledge', () => {
     const open = await connectAgent(`${d.socketDir}/agent.sock`, { seatToken: null });
     try {
       expect((await open.request('pledge.get', {})).acknowledged).toBeNull();
-      const sha256 = pledgeSha256({ ...PLEDGE, en: `${PLEDGE.en} Including on my phone.` });
-      await expect(open.request('pledge.acknowledge', { sha256 })).rejects.toHaveProperty('code');
-      expect(readEvents(d.dataDir).filter((e) => e.type === 'policy.acknowledged')).toHaveLength(1);
+      const { pledge } = await open.request('pledge.get', {});
+      const before = readEvents(d.dataDir).filter((e) => e.type === 'policy.acknowledged').length;
+      await expect(
+        open.request('pledge.acknowledge', { sha256: pledge!.sha256 }),
+      ).rejects.toMatchObject({ code: 'PROTOCOL_SEAT_REQUIRED' });
+      expect(readEvents(d.dataDir).filter((e) => e.type === 'policy.acknowledged')).toHaveLength(
+        before,
+      );
     } finally {
       open.close();
     }

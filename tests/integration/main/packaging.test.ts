@@ -52,6 +52,8 @@ describe('tray packaging', () => {
       process.execPath,
       [
         join(ROOT, 'scripts/pack-tray.mjs'),
+        '--app',
+        join(out, 'app'),
         '--linux',
         'dir',
         `-c.electronDist=${standInElectron()}`,

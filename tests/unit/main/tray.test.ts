@@ -76,6 +76,12 @@ function fakeConnection() {
 }
 
 let running: RunningTray | null = null;
+
+/** Waits for what the tray does after an answer (it asks about the pledge in the background). */
+async function until(probe: () => boolean) {
+  for (let i = 0; i < 200 && !probe(); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(probe()).toBe(true);
+}
 afterEach(() => {
   running?.stop();
   running = null;
@@ -217,20 +223,29 @@ describe('tray', () => {
   });
 
   it('opens the pledge window when this person has not confirmed the text in force, once a version', async () => {
-    const { conn, opened } = await start('en', (c) => {
+    const { conn, opened, logged } = await start('en', (c) => {
       c.pledge = {
         pledge: { en: 'I will', 'zh-CN': '我承诺', sha256: 'a'.repeat(64), version: 3 },
-        acknowledged: false,
+        acknowledged: null,
       };
     });
+    // The agent cannot say whose answer it would be yet (no seat token): logged, asked again.
+    await until(() => logged.some((l) => l.includes('pledge not settled')));
+    expect(opened).toEqual([]);
+    conn.pledge = { ...conn.pledge, acknowledged: false };
+    await running!.refresh();
+    await until(() => opened.length > 0);
     expect(opened).toEqual(['pledge']);
-    await running!.refresh(); // the same version: not asked again
-    expect(opened).toEqual(['pledge']);
+    const asked = () => conn.requests.filter((r) => r.type === 'pledge.get').length;
+    const settled = asked();
+    await running!.refresh(); // the same version, settled: not asked again
+    await new Promise((r) => setTimeout(r, 20));
+    expect(asked()).toBe(settled);
     conn.pledge = { ...conn.pledge, acknowledged: true };
     conn.status = status({ policy: { name: 'HQ', version: 4 } });
-    await running!.refresh(); // a new version, already confirmed: no window
+    await running!.refresh(); // a new version, already confirmed: asked, no window
+    await until(() => asked() === settled + 1);
     expect(opened).toEqual(['pledge']);
-    expect(conn.requests.filter((r) => r.type === 'pledge.get')).toHaveLength(2);
   });
 
   it('forwards lock, unlock and idle time to the agent', async () => {
