@@ -4,15 +4,21 @@
 import { spawn } from 'node:child_process';
 import { BIN } from './agent.js';
 
+/** `as`: run as that account (root only), in `/`, with only PATH, HOME and `env` set. */
 export function runCliAsync(
   args: string[],
   env: Record<string, string> = {},
   input?: string,
+  as?: { uid: number; gid: number },
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
+    const base = as
+      ? { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/nonexistent' }
+      : process.env;
     const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, LANG: 'en_US.UTF-8', ...env },
+      env: { ...base, LANG: 'en_US.UTF-8', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
+      ...(as ? { uid: as.uid, gid: as.gid, cwd: '/' } : {}),
     });
     let stdout = '';
     let stderr = '';

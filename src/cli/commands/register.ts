@@ -149,6 +149,12 @@ export function registerCommands(program: Command, { t, configure, run }: Regist
     .option('--json', t('cli.opt.json'))
     .action(exceptionRun('request'));
 
+  sub(program, 'pledge', t('cli.cmd.pledge'))
+    .option('--accept', t('cli.opt.pledgeAccept'))
+    .option('--socket <path>', t('cli.opt.pledgeSocket'))
+    .option('--json', t('cli.opt.json'))
+    .action(run(async () => import('./pledge.js')));
+
   sub(program, 'enroll', t('cli.cmd.enroll'))
     .requiredOption('--console <url>', t('cli.opt.enrollConsole'))
     .requiredOption('--token <token>', t('cli.opt.enrollToken'))

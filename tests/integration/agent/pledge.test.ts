@@ -4,7 +4,7 @@
 // with the same text keeps the confirmation, a changed text asks again and refuses the old
 // hash; no pledge, nothing to confirm; only the person, with their seat token on agent.sock,
 // can confirm: not a caller without the token, not root on admin.sock.
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningAgent } from '../../../src/agent/agent.js';
@@ -20,6 +20,10 @@ import {
   readEvents,
   waitFor,
 } from '../../helpers/agent.js';
+import { runCliAsync } from '../../helpers/cli-async.js';
+
+/** The seat user of this test (FakeSession below); the CLI runs as them. */
+const SEAT = { name: 'zhang.san', uid: 4242 };
 
 const DIST_AGENT = '../../../dist/agent/agent.js';
 const { startAgent } = (await import(DIST_AGENT)) as typeof import('../../../src/agent/agent.js');
@@ -47,6 +51,7 @@ describe('pledge', () => {
 
   beforeAll(async () => {
     d = agentDirs();
+    chmodSync(d.root, 0o755); // the CLI runs as the seat user below: it must reach the socket
     installSignedPolicy(d, policyYaml(1, pledgeYaml(PLEDGE)));
     agent = await startAgent({
       policyFile: d.policyFile,
@@ -57,14 +62,14 @@ describe('pledge', () => {
       lang: 'en',
       platform: {
         ...createPlatform(),
-        session: new FakeSession({ name: 'zhang.san', uid: 4242, source: 'fake' }),
+        session: new FakeSession({ name: SEAT.name, uid: SEAT.uid, source: 'fake' }),
       },
       logFile: `${d.root}/agent.log`,
-      seatTokenDir: () => join(d.root, 'seat'),
+      seatTokenDir: () => join(d.root, 'baomi'),
     });
     await waitFor('policy 1', () => readEvents(d.dataDir).find((e) => e.type === 'policy.applied'));
     admin = await connectAgent(`${d.socketDir}/admin.sock`);
-    const token = join(d.root, 'seat', 'seat.token');
+    const token = join(d.root, 'baomi', 'seat.token');
     await waitFor('seat token', () => existsSync(token));
     person = await connectAgent(`${d.socketDir}/agent.sock`, {
       seatToken: readFileSync(token, 'utf8').trim(),
@@ -144,4 +149,51 @@ describe('pledge', () => {
       code: 'PLEDGE_NONE',
     });
   });
+
+  it.runIf(process.getuid?.() === 0)(
+    '`baomi pledge` shows it in the person`s language, and --accept confirms it as them',
+    async () => {
+      const text = {
+        'zh-CN': '第一条：不带走涉密资料。\n第二条：离开时锁屏。',
+        en: 'One: take nothing.\nTwo: lock.',
+      };
+      await policy(9, pledgeYaml(text));
+      const sock = `${d.socketDir}/agent.sock`;
+      const cli = (lang: string, ...args: string[]) =>
+        runCliAsync(
+          ['pledge', '--socket', sock, ...args],
+          { LANG: lang, XDG_RUNTIME_DIR: d.root },
+          '',
+          {
+            uid: SEAT.uid,
+            gid: SEAT.uid,
+          },
+        );
+      const zh = await cli('zh_CN.UTF-8');
+      expect(zh.code, zh.stderr).toBe(0);
+      expect(zh.stdout).toContain('保密承诺（策略版本 9）：');
+      expect(zh.stdout).toContain('第一条：不带走涉密资料。\n第二条：离开时锁屏。');
+      expect(zh.stdout).toContain('您尚未确认此承诺。确认请运行：baomi pledge --accept');
+      const accept = await cli('en_US.UTF-8', '--accept');
+      expect(accept.code, accept.stderr).toBe(0);
+      expect(accept.stdout).toContain('One: take nothing.\nTwo: lock.');
+      expect(accept.stdout).toMatch(
+        /Confirmed: recorded in the log as policy.acknowledged \(event \d+, policy version 9\)/,
+      );
+      const last = readEvents(d.dataDir)
+        .filter((e) => e.type === 'policy.acknowledged')
+        .at(-1);
+      expect(last).toMatchObject({
+        user: SEAT.name,
+        data: { version: 9, sha256: pledgeSha256(text) },
+      });
+      expect((await cli('en_US.UTF-8')).stdout).toContain('You have confirmed this text.');
+      // Root (no seat token of its own) is shown the text but cannot confirm it for anyone.
+      const root = await runCliAsync(['pledge', '--accept', '--socket', sock], {
+        XDG_RUNTIME_DIR: '/nonexistent',
+      });
+      expect(root.code).not.toBe(0);
+      expect(root.stderr).toMatch(/seat token|session/i);
+    },
+  );
 });
