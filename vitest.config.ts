@@ -9,7 +9,10 @@ export default defineConfig({
   test: {
     globalSetup: ['tests/global-setup.ts'],
     projects: [
-      unitProject,
+      // A generous bound beside the integration suites, which share the machine's two cores
+      // (the console's socket tests take 1-2 s alone and were seen at 5 s in CI); never a
+      // measure of speed. The mutation run keeps vitest's default (vitest.mutation.config.ts).
+      { test: { ...unitProject.test, testTimeout: 20_000, hookTimeout: 20_000 } },
       {
         test: {
           name: 'integration',
