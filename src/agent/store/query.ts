@@ -62,6 +62,10 @@ export function buildQuery(f: QueryFilter): { sql: string; params: (string | num
     where.push('seq > ?');
     params.push(f.afterSeq);
   }
+  if (f.beforeSeq !== undefined) {
+    where.push('seq < ?');
+    params.push(f.beforeSeq);
+  }
 
   let sql = `SELECT ${EVENT_COLUMNS} FROM events`;
   if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;

@@ -30,6 +30,8 @@ export interface EventFilter {
   user?: string;
   /** Only events with seq > afterSeq. */
   afterSeq?: number;
+  /** Only events with seq < beforeSeq: newest-first paging (order 'desc'), as the log viewer does. */
+  beforeSeq?: number;
   /** No limit when absent (the socket caps it: sanitizeFilter). */
   limit?: number;
   /** By seq; default 'asc'. */
@@ -382,7 +384,7 @@ export function sanitizeFilter(raw: unknown): EventFilter {
     const v = str(f[k]);
     if (v !== undefined) out[k] = v;
   }
-  for (const k of ['since', 'until', 'afterSeq'] as const) {
+  for (const k of ['since', 'until', 'afterSeq', 'beforeSeq'] as const) {
     const v = int(f[k]);
     if (v !== undefined) out[k] = v;
   }

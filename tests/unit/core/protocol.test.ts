@@ -47,6 +47,13 @@ describe('local socket protocol', () => {
     });
     expect(f).toEqual({ types: ['file.*'], level: 'AAA', until: 9, limit: 10_000 });
     expect(sanitizeFilter(null)).toEqual({ limit: 1000 });
+    expect(sanitizeFilter({ beforeSeq: 7, afterSeq: 2, order: 'desc' })).toEqual({
+      beforeSeq: 7,
+      afterSeq: 2,
+      order: 'desc',
+      limit: 1000,
+    });
+    expect(sanitizeFilter({ beforeSeq: 7.5 })).toEqual({ limit: 1000 });
   });
 
   it('parses a subscription and its acks, and nothing outside their bounds', () => {

@@ -100,6 +100,13 @@ describe('query', () => {
     expect(seqs({ user: 'li', afterSeq: 2, limit: 1 })).toEqual([4]);
   });
 
+  it('pages newest first with beforeSeq (the log viewer), exclusive of it', () => {
+    expect(seqs({ beforeSeq: 5, order: 'desc', limit: 2 })).toEqual([4, 3]);
+    expect(seqs({ beforeSeq: 3, order: 'desc' })).toEqual([2, 1]);
+    expect(seqs({ beforeSeq: 1 })).toEqual([]);
+    expect(seqs({ afterSeq: 2, beforeSeq: 5 })).toEqual([3, 4]);
+  });
+
   it('rebuilds events exactly, leaving absent fields out', () => {
     const [e] = store.query({ afterSeq: 5 });
     expect(e).toEqual({
