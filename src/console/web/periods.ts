@@ -1,7 +1,7 @@
 // The report's periods in the viewer's calendar (issue 13 §9 and §10): a week runs Monday to
 // Monday, a month from its 1st to the next; both start at the viewer's midnight and are stepped
 // by calendar date, so a daylight-saving change keeps every period whole. Pure: unit-tested.
-import { localDate } from './overview-days.js';
+import { localDate } from '../../ui/days.js';
 
 export type PeriodKind = 'week' | 'month';
 

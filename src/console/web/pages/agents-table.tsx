@@ -1,4 +1,4 @@
-// The fleet's table (issue 13 §3): its own scroll box with virtual rows (virtual-rows.ts), as
+// The fleet's table (issue 13 §3): its own scroll box with virtual rows (src/ui/virtual-rows.ts), as
 // the events table has, since a fleet is ten thousand workstations (bench data: all of them as
 // table rows took the page 6 to 10 seconds to show; the API answered in 0.3). Each row renders
 // again only when its agent changes. Every value from an agent is shown as text.
@@ -7,7 +7,7 @@ import { useCallback, useRef } from 'preact/hooks';
 import type { AgentView } from '../../../core/console/api.js';
 import { when } from '../format.js';
 import { type Key, lang, t } from '../i18n.js';
-import { PureRow, useVirtualRows } from '../virtual-rows.js';
+import { PureRow, useVirtualRows } from '../../../ui/virtual-rows.js';
 
 /** A row's height in root ems: style.css's --row of .grid.agents (two lines). */
 const ROW_REM = 3.25;

@@ -1,5 +1,5 @@
 // The events page's table (issue 13 §4): its own scroll box with virtual rows (only those in
-// view are in the page, each placed where it falls: virtual-rows.ts). Its own component, and
+// view are in the page, each placed where it falls: src/ui/virtual-rows.ts). Its own component, and
 // each row one that renders again only when its event, place or selection changes: a scroll
 // renders this table and the rows coming into view, not the page's form and every row
 // (bench:ui's scrolling frames). The table's parts are laid out as blocks, not as a table (a
@@ -10,7 +10,7 @@ import type { RefObject } from 'preact';
 import { useCallback } from 'preact/hooks';
 import { summary, when } from '../format.js';
 import { lang, t } from '../i18n.js';
-import { PureRow, useVirtualRows } from '../virtual-rows.js';
+import { PureRow, useVirtualRows } from '../../../ui/virtual-rows.js';
 import type { ShownEvent } from './events.js';
 
 interface RowProps {

@@ -1,6 +1,6 @@
 // Events (issue 13 §4): the filters of `baomi events`, keyset paging (newest first; scrolling
 // near the end, or "load more", follows the console's `next`), virtual rows (only those in view
-// are in the page: virtual-rows.ts), an event's detail (event-detail.tsx), the export (events-export.tsx).
+// are in the page: src/ui/virtual-rows.ts), an event's detail (event-detail.tsx), the export (events-export.tsx).
 // Every value from an agent is shown as text.
 import { useCallback, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { BaomiEvent } from '../../../core/events/types.js';

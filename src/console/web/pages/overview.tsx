@@ -1,6 +1,6 @@
 // Overview (issue 13 §2): the first page staff see. The fleet's state, agents not enforcing
 // USB and why, the sync backlog, policy versions in force, alerts nobody has taken up, events
-// per day by type and blocked USB plugs per day (the viewer's days: overview-days.ts), and the
+// per day by type and blocked USB plugs per day (the viewer's days: src/ui/days.ts), and the
 // users with the most idle, unlocked minutes this week. One request (GET /api/v1/overview),
 // again every minute while the page is open.
 import type { ComponentChildren } from 'preact';
@@ -8,10 +8,10 @@ import { useEffect, useState } from 'preact/hooks';
 import { OVERVIEW_DAYS, type OverviewView } from '../../../core/console/overview.js';
 import { SEVERITIES } from '../../../core/events/types.js';
 import { api } from '../api.js';
-import { DayBars } from '../chart.js';
+import { DayBars } from '../../../ui/day-bars.js';
 import { count, when } from '../format.js';
 import { type Key, t } from '../i18n.js';
-import { type DayTable, family, lastDays, perDay } from '../overview-days.js';
+import { type DayTable, family, lastDays, perDay } from '../../../ui/days.js';
 
 const REFRESH_MS = 60_000;
 /** Series in the per-type chart; the smaller families are added up as "other". */

@@ -2,7 +2,7 @@
 // one; README "The web UI" says why not ECharts or uPlot). No inline style (the CSP refuses it):
 // colours come from style.css (.series-0 …); every segment has a <title> (a tooltip, read as
 // text), and the page puts the same numbers in a table beside it for keyboards and readers.
-import type { DayTable } from './overview-days.js';
+import type { DayTable } from './days.js';
 
 const BAR = 24;
 const GAP = 8;

@@ -2,7 +2,7 @@
 // viewer's date, a daylight-saving change keeps every day whole, and nothing outside the
 // window is folded into its first or last day.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { family, lastDays, localDate, perDay } from '../../../src/console/web/overview-days.js';
+import { family, lastDays, localDate, perDay } from '../../../src/ui/days.js';
 import { HOUR_MS } from '../../../src/core/console/overview.js';
 
 const saved = process.env.TZ;

@@ -1,8 +1,9 @@
-// The overview's hours added up into the viewer's days (issue 13 §2 and §10): the console
-// counts events per UTC hour and type (core/console/overview.ts); the page owns the time zone.
-// Days are stepped by calendar date, not by 24 hours, so a daylight-saving change keeps
-// every day whole. Pure: unit-tested in Node with TZ set.
-import { HOUR_MS, type HourCount } from '../../core/console/overview.js';
+// Hourly counts added up into the reader's days (issue 13 §2 and §10; the tray's log viewer, issue 14
+// §5): the console counts events per UTC hour and type (core/console/overview.ts), the tray
+// counts the events it loaded; the page owns the time zone. Days are stepped by calendar date,
+// not by 24 hours, so a daylight-saving change keeps every day whole. Pure: unit-tested in Node
+// with TZ set.
+import { HOUR_MS, type HourCount } from '../core/console/overview.js';
 
 export interface Day {
   /** The viewer's date, YYYY-MM-DD. */
