@@ -2,8 +2,8 @@
 // viewer's date, a daylight-saving change keeps every day whole, and nothing outside the
 // window is folded into its first or last day.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { family, lastDays, localDate, perDay } from '../../../src/ui/days.js';
 import { HOUR_MS } from '../../../src/core/console/overview.js';
+import { family, lastDays, localDate, perDay } from '../../../src/ui/days.js';
 
 const saved = process.env.TZ;
 const hourOf = (iso: string) => Math.floor(Date.parse(iso) / HOUR_MS);

@@ -5,9 +5,9 @@
 import type { RefObject } from 'preact';
 import { useCallback, useRef } from 'preact/hooks';
 import type { AgentView } from '../../../core/console/api.js';
+import { PureRow, useVirtualRows } from '../../../ui/virtual-rows.js';
 import { when } from '../format.js';
 import { type Key, lang, t } from '../i18n.js';
-import { PureRow, useVirtualRows } from '../../../ui/virtual-rows.js';
 
 /** A row's height in root ems: style.css's --row of .grid.agents (two lines). */
 const ROW_REM = 3.25;

@@ -8,9 +8,9 @@
 // value from an agent is shown as text.
 import type { RefObject } from 'preact';
 import { useCallback } from 'preact/hooks';
+import { PureRow, useVirtualRows } from '../../../ui/virtual-rows.js';
 import { summary, when } from '../format.js';
 import { lang, t } from '../i18n.js';
-import { PureRow, useVirtualRows } from '../../../ui/virtual-rows.js';
 import type { ShownEvent } from './events.js';
 
 interface RowProps {

@@ -7,11 +7,11 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { OVERVIEW_DAYS, type OverviewView } from '../../../core/console/overview.js';
 import { SEVERITIES } from '../../../core/events/types.js';
-import { api } from '../api.js';
 import { DayBars } from '../../../ui/day-bars.js';
+import { type DayTable, family, lastDays, perDay } from '../../../ui/days.js';
+import { api } from '../api.js';
 import { count, when } from '../format.js';
 import { type Key, t } from '../i18n.js';
-import { type DayTable, family, lastDays, perDay } from '../../../ui/days.js';
 
 const REFRESH_MS = 60_000;
 /** Series in the per-type chart; the smaller families are added up as "other". */
