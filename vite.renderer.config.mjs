@@ -52,6 +52,7 @@ export default defineConfig({
   base: './',
   publicDir: false,
   plugins: [scriptHashes()],
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   build: {
     outDir: here('./dist/renderer'),
     emptyOutDir: true,
@@ -61,7 +62,12 @@ export default defineConfig({
     assetsInlineLimit: 0,
     sourcemap: false,
     reportCompressedSize: false,
-    rollupOptions: { input: { overlay: here('./src/renderer/overlay.html') } },
+    rollupOptions: {
+      input: {
+        overlay: here('./src/renderer/overlay.html'),
+        viewer: here('./src/renderer/viewer.html'),
+      },
+    },
   },
   logLevel: 'warn',
 });

@@ -1,6 +1,6 @@
 // The tray's entry point, run by Electron (issue 14). Thin on purpose: it finds the agent's
 // socket, serves the baomi:// pages and hands the real electron module to tray.ts, whose logic
-// is unit-tested with a fake one. The log viewer and the other windows (src/renderer) are not
+// is unit-tested with a fake one. The log viewer opens in windows.ts; the other windows are not
 // built yet: the menu items that open them log that instead of opening an empty window.
 import { existsSync, statSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
@@ -16,6 +16,7 @@ import { stderrLog } from './log.js';
 import { startOverlays } from './overlay.js';
 import { startTray } from './tray.js';
 import type { TrayState } from './tray-state.js';
+import { windowOpener } from './windows.js';
 
 const { app, protocol, net } = electron;
 const log = stderrLog();
@@ -27,6 +28,8 @@ const folder = (...candidates: string[]) => {
 };
 const assets = folder('./icons/', '../../native/tray/');
 const pages = folder('./renderer/', '../renderer/');
+/** The windows' preload: preload.cjs beside main.mjs when packed (vite.tray.config.mjs). */
+const preload = folder('./preload.cjs', '../preload/preload.js');
 /** What every page is served with (each also carries it in a meta tag). */
 const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
@@ -83,13 +86,14 @@ if (!app.requestSingleInstanceLock()) {
     protocol.handle('baomi', async (req) => {
       const u = new URL(req.url);
       const name = u.pathname.replace(/^\/+/, '');
-      if (`${u.protocol}//${u.host}` !== APP_ORIGIN || !/^[\w-]+\.(html|js|css)$/.test(name))
+      if (`${u.protocol}//${u.host}` !== APP_ORIGIN || !/^[\w-]+\.(html|js|css|svg)$/.test(name))
         return new Response('not found', { status: 404 });
       const file = await net.fetch(pathToFileURL(join(pages, name)).href);
       const headers = new Headers(file.headers);
       headers.set('content-security-policy', CSP);
       return new Response(file.body, { status: file.status, headers });
     });
+    const windows = windowOpener(electron, { origin: APP_ORIGIN, preload, log });
     const tray = await startTray({
       electron,
       lang: pickLang(undefined, { LANG: app.getLocale() }),
@@ -99,7 +103,7 @@ if (!app.requestSingleInstanceLock()) {
       overlays: startOverlays(electron, `${APP_ORIGIN}/overlay.html`, Date.now, log),
       connect: async (onState) =>
         connectAgent(await agentSocket(), { reconnect: { maxMs: 10_000 }, onState }),
-      openWindow: (w) => log.warn('window not built yet', { window: w }),
+      openWindow: (w) => windows.open(w),
     });
     // What the windows' preload may ask (ipc-guard.ts checks every call before these run).
     const agent = () => {

@@ -75,3 +75,17 @@ export function perDay(
   );
   return { days: [...days], series, cells, totals };
 }
+
+/** Events counted per UTC hour and type, the shape perDay adds up (the tray counts the events
+ *  it loaded; the console's store counts them as they arrive). */
+export function hourCounts(events: readonly { ts: number; type: string }[]): HourCount[] {
+  const by = new Map<string, HourCount>();
+  for (const e of events) {
+    const hour = Math.floor(e.ts / HOUR_MS);
+    const k = `${hour} ${e.type}`;
+    const c = by.get(k);
+    if (c) c.n++;
+    else by.set(k, { hour, type: e.type, n: 1 });
+  }
+  return [...by.values()];
+}

@@ -21,8 +21,11 @@ export class FakeWebContents extends EventEmitter {
   }
 }
 
-export class FakeWindow {
+export class FakeWindow extends EventEmitter {
   static all: FakeWindow[] = [];
+  shown = false;
+  focused = 0;
+  minimized = false;
   readonly webContents = new FakeWebContents();
   bounds: electron.Rectangle;
   urls: string[] = [];
@@ -31,6 +34,7 @@ export class FakeWindow {
   shownInactive = false;
   destroyed = false;
   constructor(readonly options: electron.BrowserWindowConstructorOptions) {
+    super();
     const { x = 0, y = 0, width = 800, height = 600 } = options;
     this.bounds = { x, y, width, height };
     FakeWindow.all.push(this);
@@ -57,6 +61,26 @@ export class FakeWindow {
   }
   destroy() {
     this.destroyed = true;
+    this.emit('closed');
+  }
+  /** The person closes it: Electron destroys a window closed without preventDefault. */
+  close() {
+    this.destroy();
+  }
+  isDestroyed() {
+    return this.destroyed;
+  }
+  isMinimized() {
+    return this.minimized;
+  }
+  restore() {
+    this.minimized = false;
+  }
+  focus() {
+    this.focused++;
+  }
+  show() {
+    this.shown = true;
   }
 }
 

@@ -3,7 +3,7 @@
 // window is folded into its first or last day.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HOUR_MS } from '../../../src/core/console/overview.js';
-import { family, lastDays, localDate, perDay } from '../../../src/ui/days.js';
+import { family, hourCounts, lastDays, localDate, perDay } from '../../../src/ui/days.js';
 
 const saved = process.env.TZ;
 const hourOf = (iso: string) => Math.floor(Date.parse(iso) / HOUR_MS);
@@ -79,5 +79,22 @@ describe('overview days', () => {
   it('names a type without a dot by itself', () => {
     expect(family('usb.exception-ended')).toBe('usb');
     expect(family('custom')).toBe('custom');
+  });
+
+  it('counts events per UTC hour and type (the tray counts what it loaded)', () => {
+    const at = (iso: string, type: string) => ({ ts: Date.parse(iso), type });
+    const counts = hourCounts([
+      at('2026-11-02T10:00:00Z', 'usb.blocked'),
+      at('2026-11-02T10:59:59Z', 'usb.blocked'),
+      at('2026-11-02T10:30:00Z', 'file.created'),
+      at('2026-11-02T11:00:00Z', 'usb.blocked'),
+    ]);
+    const h = hourOf('2026-11-02T10:00:00Z');
+    expect(counts).toEqual([
+      { hour: h, type: 'usb.blocked', n: 2 },
+      { hour: h, type: 'file.created', n: 1 },
+      { hour: h + 1, type: 'usb.blocked', n: 1 },
+    ]);
+    expect(hourCounts([])).toEqual([]);
   });
 });

@@ -1,11 +1,11 @@
-// An event's detail (issue 13 §4): what decided it (event-rule.ts), the events just before
+// An event's detail (issue 13 §4): what decided it (src/ui/event-rule.ts), the events just before
 // and after it on the same workstation (its neighbours in time, from the API), and the event
 // as stored. A neighbour opens in its place.
 import { useEffect, useState } from 'preact/hooks';
+import { type Rule, ruleOf } from '../../../ui/event-rule.js';
 import { ApiFailure, api } from '../api.js';
-import { ruleOf } from '../event-rule.js';
 import { summary, when } from '../format.js';
-import { t } from '../i18n.js';
+import { t, tCore } from '../i18n.js';
 import type { ShownEvent } from './events.js';
 
 /** Events read on each side. */
@@ -32,6 +32,13 @@ async function around(e: ShownEvent): Promise<ShownEvent[]> {
   return sorted.slice(Math.max(0, at - SIDE), at + SIDE + 1);
 }
 
+/** The rule in the reader's words, or null when none decided. */
+function ruleText(r: Rule | null): string | null {
+  if (r === null) return null;
+  if (r.kind === 'folder') return t('events.rule.folder', { root: r.root, level: r.level });
+  return tCore(r.key, r.params, r.defaultValue);
+}
+
 export function EventDetail(props: {
   event: ShownEvent;
   onOpen: (e: ShownEvent) => void;
@@ -46,7 +53,7 @@ export function EventDetail(props: {
       if (!(err instanceof ApiFailure && err.status === 401)) props.onError(err);
     });
   }, [key(e)]);
-  const rule = ruleOf(e);
+  const rule = ruleText(ruleOf(e));
   const title = t('events.detail', { seq: e.seq, host: e.host });
   return (
     <aside class="detail" aria-label={title}>

@@ -1,0 +1,76 @@
+// The tray's windows (issue 14 §5): the log viewer, opened from "Open the event log" and from
+// "What is recorded about me" (the same page: the person's own events, with the monitoring
+// notice above them). One window per page, focused again when asked twice; closed, not hidden,
+// when the person closes it (an idle viewer would keep ~100 MB of events and a renderer
+// alive: README "The desktop app"). Windows not built yet are said in the log, never opened
+// empty. Every window gets the secure preferences and the preload's named methods only.
+import type * as electron from 'electron';
+import { SECURE_WEB_PREFERENCES } from './hardening.js';
+import type { TrayLog } from './log.js';
+import type { TrayWindow } from './tray.js';
+
+type ElectronModule = typeof electron;
+
+/** The page each window shows (a bare name under baomi://app/), or none yet. */
+export const PAGE_OF: Record<TrayWindow, string | null> = {
+  log: 'viewer.html',
+  'what-is-recorded': 'viewer.html',
+  status: null,
+  'request-exception': null,
+  'redeem-token': null,
+  pledge: null,
+};
+
+export interface Windows {
+  open(w: TrayWindow): void;
+  /** Windows open now, by page. */
+  readonly count: number;
+  closeAll(): void;
+}
+
+export function windowOpener(
+  e: ElectronModule,
+  o: { origin: string; preload: string; log: TrayLog },
+): Windows {
+  const open = new Map<string, electron.BrowserWindow>();
+  return {
+    open(w) {
+      const page = PAGE_OF[w];
+      if (!page) {
+        o.log.warn('window not built yet', { window: w });
+        return;
+      }
+      const existing = open.get(page);
+      if (existing && !existing.isDestroyed()) {
+        if (existing.isMinimized()) existing.restore();
+        existing.focus();
+        return;
+      }
+      const win = new e.BrowserWindow({
+        width: 1200,
+        height: 820,
+        minWidth: 720,
+        minHeight: 480,
+        show: false,
+        autoHideMenuBar: true,
+        webPreferences: { ...SECURE_WEB_PREFERENCES, preload: o.preload },
+      });
+      open.set(page, win);
+      win.once('ready-to-show', () => win.show());
+      win.on('closed', () => {
+        if (open.get(page) === win) open.delete(page);
+      });
+      win.loadURL(`${o.origin}/${page}`).catch((err: Error) => {
+        if (!/ERR_ABORTED/.test(err.message))
+          o.log.warn('window page not loaded', { page, error: err.message });
+      });
+    },
+    get count() {
+      return open.size;
+    },
+    closeAll() {
+      for (const w of open.values()) if (!w.isDestroyed()) w.destroy();
+      open.clear();
+    },
+  };
+}

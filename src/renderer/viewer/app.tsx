@@ -1,0 +1,187 @@
+// The tray's log viewer (issue 14 §5): this computer's events through window.baomi (the
+// preload's named methods; the agent decides whose events come back: the person's own on
+// agent.sock, all of them on admin.sock, which the tray marks with #all). Filters, a table of
+// up to MAX_ROWS virtual rows loaded newest first, an event's detail, events per day, the
+// chain and sync state, export, and a language switch. Nothing here reaches the agent but
+// through the bridge; every value from an event is rendered as text.
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { BaomiEvent } from '../../core/events/types.js';
+import type { Lang } from '../../core/i18n/types.js';
+import type { StatusResult } from '../../core/protocol/messages.js';
+import type { BaomiBridge } from '../../preload/preload.js';
+import { DayChart } from './chart.js';
+import { EventDetail } from './detail.js';
+import { ExportButtons } from './export-buttons.js';
+import { type Filters, NO_FILTERS, SEVERITY_CHOICES, toEventFilter } from './filters.js';
+import { count, reasonOf } from './format.js';
+import { Health } from './health.js';
+import { translator } from './i18n.js';
+import { keepLang } from './lang-store.js';
+import { type Loaded, loadRows } from './load.js';
+import { EventsTable } from './table.js';
+
+const STATUS_EVERY_MS = 15_000;
+const NOTHING: Loaded = { rows: [], complete: false, capped: false };
+
+export function App(props: { bridge: BaomiBridge; lang: Lang; all: boolean }) {
+  const { bridge } = props;
+  const [lang, setLang] = useState<Lang>(props.lang);
+  const t = translator(lang);
+  useEffect(() => {
+    document.title = t('viewer.title');
+  }, [lang]);
+  const [draft, setDraft] = useState<Filters>(NO_FILTERS);
+  const [applied, setApplied] = useState<Filters>(NO_FILTERS);
+  const filter = useMemo(() => toEventFilter(applied), [applied]);
+  const [loaded, setLoaded] = useState<Loaded>(NOTHING);
+  const [error, setError] = useState<unknown>(null);
+  const [status, setStatus] = useState<StatusResult | null>(null);
+  const [open, setOpen] = useState<BaomiEvent | null>(null);
+  const scroller = useRef<HTMLElement>(null);
+  /** The newest load: an older one still paging stops, and its pages are dropped. */
+  const latest = useRef(0);
+
+  // A layout effect, so the first request leaves as the page is committed, not a frame later.
+  useLayoutEffect(() => {
+    const mine = ++latest.current;
+    const gone = () => mine !== latest.current;
+    setLoaded(NOTHING);
+    setError(null);
+    scroller.current?.scrollTo({ top: 0 });
+    loadRows(bridge, filter, (l) => !gone() && setLoaded(l), gone).catch(
+      (e: unknown) => !gone() && setError(e),
+    );
+  }, [filter]);
+
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let stopped = false;
+    const tick = async () => {
+      try {
+        setStatus(await bridge.status());
+      } catch (e) {
+        setStatus(null);
+        setError(e);
+      }
+      if (!stopped) timer = setTimeout(() => void tick(), STATUS_EVERY_MS);
+    };
+    void tick();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, []);
+
+  const switchLang = () => {
+    const next: Lang = lang === 'zh-CN' ? 'en' : 'zh-CN';
+    setLang(next);
+    keepLang(next);
+    // The tray words its menu the same way; a refusal there leaves this window switched.
+    bridge.setLanguage(next).catch(() => undefined);
+  };
+
+  const field = (k: keyof Filters, type: 'text' | 'datetime-local' = 'text') => (
+    <label>
+      <span>{t(`filter.${k}`)}</span>
+      <input
+        name={k}
+        type={type as 'text'}
+        value={draft[k]}
+        onInput={(e) => setDraft({ ...draft, [k]: (e.target as HTMLInputElement).value })}
+      />
+    </label>
+  );
+
+  const { rows, complete, capped } = loaded;
+  return (
+    <main>
+      <header class="top">
+        <div>
+          <h1>{t('viewer.title')}</h1>
+          <p class="muted" data-testid="viewer-scope">
+            {t(props.all ? 'viewer.all' : 'viewer.own')}
+          </p>
+        </div>
+        <button type="button" lang={lang === 'zh-CN' ? 'en' : 'zh-CN'} onClick={switchLang}>
+          {t('viewer.lang')}
+        </button>
+      </header>
+      {!props.all && <p class="privacy">{t('viewer.privacy')}</p>}
+      {error !== null && (
+        <p class="error" role="alert" data-testid="viewer-error">
+          {t('error.agent', { reason: reasonOf(t, error) })}
+        </p>
+      )}
+      <form
+        class="filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setApplied({ ...draft });
+        }}
+      >
+        {field('type')}
+        {field('level')}
+        <label>
+          <span>{t('filter.severity')}</span>
+          <select
+            name="severity"
+            value={draft.severity}
+            onChange={(e) =>
+              setDraft({ ...draft, severity: (e.target as HTMLSelectElement).value })
+            }
+          >
+            <option value="">—</option>
+            {SEVERITY_CHOICES.map((s) => (
+              <option value={s}>{t(`sev.${s}`)}</option>
+            ))}
+          </select>
+        </label>
+        {field('since', 'datetime-local')}
+        {field('until', 'datetime-local')}
+        {field('text')}
+        <div class="actions">
+          <button type="submit">{t('filter.apply')}</button>
+          <button
+            type="button"
+            onClick={() => {
+              setDraft(NO_FILTERS);
+              setApplied({ ...NO_FILTERS });
+            }}
+          >
+            {t('filter.reset')}
+          </button>
+        </div>
+      </form>
+      <div class="bar">
+        <p aria-live="polite" data-testid="viewer-count" data-complete={complete}>
+          {complete
+            ? rows.length === 0
+              ? t('rows.none')
+              : t('rows.count', { count: count(rows.length, lang) })
+            : t('rows.loading', { count: count(rows.length, lang) })}
+        </p>
+        <ExportButtons source={bridge} filter={filter} lang={lang} t={t} />
+      </div>
+      {capped && (
+        <p class="warn" role="status" data-testid="viewer-capped">
+          {t('rows.capped', { count: count(rows.length, lang) })}
+        </p>
+      )}
+      <div class="split">
+        <EventsTable
+          rows={rows}
+          lang={lang}
+          t={t}
+          selected={open?.seq ?? null}
+          onOpen={setOpen}
+          scroller={scroller}
+        />
+        {open && <EventDetail event={open} lang={lang} t={t} onClose={() => setOpen(null)} />}
+      </div>
+      <div class="below">
+        <DayChart rows={rows} lang={lang} t={t} now={Date.now()} />
+        <Health status={status} bridge={bridge} canVerify={props.all} lang={lang} t={t} />
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,85 @@
+// Whether the log is intact and where it goes (issue 14 §5: "the chain check ('log intact' or
+// the first broken link), sync state"). The agent checks its chain itself (at start and daily)
+// and says so in `status` (core/events/chain-status.ts words it); security staff on admin.sock
+// may run a full walk now (`verify`; agent.sock refuses it, so the button is theirs only, and a
+// refusal is shown as the agent words it). Sync: the console the policy names, its last acceptance, what waits.
+import { useState } from 'preact/hooks';
+import type { ChainStatus } from '../../core/events/chain-status.js';
+import { chainStatusLines } from '../../core/events/chain-status.js';
+import { describeChainBreak } from '../../core/events/messages.js';
+import type { Translate } from '../../core/i18n/translate.js';
+import type { Lang } from '../../core/i18n/types.js';
+import type { StatusResult, VerifyResult } from '../../core/protocol/messages.js';
+import type { BaomiBridge } from '../../preload/preload.js';
+import { count, reasonOf, when } from './format.js';
+
+function verifyText(t: Translate, r: VerifyResult, lang: Lang): string {
+  if (r.ok) return t('chain.intact', { checked: count(r.checked, lang) });
+  const first = r.breaks[0];
+  return first
+    ? t('chain.broken', { seq: first.seq, text: describeChainBreak(t, first) })
+    : t('chain.broken', { seq: '?', text: '' });
+}
+
+export function syncText(t: Translate, s: StatusResult, lang: Lang): string {
+  const sync = s.sync;
+  if (!sync?.console) return t('sync.none');
+  const waiting = count(sync.eventsWaiting ?? s.events.unsynced, lang);
+  if (sync.lastError && (!sync.lastSuccess || sync.lastError.at > sync.lastSuccess))
+    return t('sync.failing', {
+      console: sync.console,
+      reason: t(sync.lastError.code, sync.lastError.params),
+      waiting,
+    });
+  if (!sync.lastSuccess) return t('sync.never', { console: sync.console, waiting });
+  return t('sync.ok', { console: sync.console, at: when(sync.lastSuccess, lang), waiting });
+}
+
+export function Health(props: {
+  status: StatusResult | null;
+  bridge: BaomiBridge;
+  /** Security staff (admin.sock): a full walk may be run now; agent.sock refuses it. */
+  canVerify: boolean;
+  lang: Lang;
+  t: Translate;
+}) {
+  const { status, t, lang } = props;
+  const [check, setCheck] = useState<{ busy: boolean; text: string | null; bad: boolean }>({
+    busy: false,
+    text: null,
+    bad: false,
+  });
+  const chain = status?.chain as ChainStatus | undefined;
+  const lines = status ? chainStatusLines(t, chain) : [];
+  const run = async () => {
+    setCheck({ busy: true, text: null, bad: false });
+    try {
+      const r = await props.bridge.verify();
+      setCheck({ busy: false, text: verifyText(t, r, lang), bad: !r.ok });
+    } catch (e) {
+      setCheck({ busy: false, text: reasonOf(t, e), bad: true });
+    }
+  };
+  return (
+    <section class="health" aria-labelledby="chain-h">
+      <h2 id="chain-h">{t('chain.title')}</h2>
+      <ul data-testid="viewer-chain" class={chain?.ok === false ? 'bad' : ''}>
+        {lines.map((l) => (
+          <li key={l}>{l}</li>
+        ))}
+      </ul>
+      {props.canVerify && (
+        <button type="button" disabled={check.busy} onClick={() => void run()}>
+          {check.busy ? t('chain.checking') : t('chain.check')}
+        </button>
+      )}
+      {check.text !== null && (
+        <p data-testid="viewer-verify" class={check.bad ? 'bad' : 'good'} role="status">
+          {check.text}
+        </p>
+      )}
+      <h2>{t('sync.title')}</h2>
+      <p data-testid="viewer-sync">{status ? syncText(t, status, lang) : '—'}</p>
+    </section>
+  );
+}

@@ -1,0 +1,77 @@
+// Every event a filter matches, newest first, a page at a time (issue 14 §5): the agent answers
+// at most 10,000 per request (sanitizeFilter), so the viewer pages down with beforeSeq. The
+// first page is small so the first rows paint at once; the rest follow in full pages. Paging
+// stops at an empty page, never at a short one (a source capping lower than asked still gives
+// everything). The table keeps at most MAX_ROWS and says so when more match: never a silent cut.
+import type { BaomiEvent } from '../../core/events/types.js';
+import type { EventFilter } from '../../core/protocol/messages.js';
+
+export interface EventSource {
+  events(filter: EventFilter): Promise<{ events: BaomiEvent[] }>;
+}
+
+export const FIRST_PAGE = 200;
+export const PAGE = 10_000;
+/** Rows the table holds (about 60 MB of events at most); beyond it the page says more match. */
+export const MAX_ROWS = 200_000;
+
+export async function* newestFirst(
+  source: EventSource,
+  filter: EventFilter,
+  first = FIRST_PAGE,
+): AsyncGenerator<BaomiEvent[]> {
+  let before: number | undefined;
+  let limit = first;
+  for (;;) {
+    const { events } = await source.events({
+      ...filter,
+      order: 'desc',
+      limit,
+      ...(before !== undefined ? { beforeSeq: before } : {}),
+    });
+    if (events.length === 0) return;
+    yield events;
+    before = events.at(-1)!.seq;
+    limit = PAGE;
+  }
+}
+
+export interface Loaded {
+  rows: BaomiEvent[];
+  /** Every matching event is in `rows`. */
+  complete: boolean;
+  /** More match than MAX_ROWS: `rows` holds the newest MAX_ROWS. */
+  capped: boolean;
+}
+
+/**
+ * Loads into `onRows` as pages arrive (each call with every row so far) until done, capped or
+ * `cancelled()` says a newer load replaced this one. Rejects with the source's error.
+ */
+export async function loadRows(
+  source: EventSource,
+  filter: EventFilter,
+  onRows: (l: Loaded) => void,
+  cancelled: () => boolean,
+  max = MAX_ROWS,
+): Promise<void> {
+  let rows: BaomiEvent[] = [];
+  for await (const page of newestFirst(source, filter)) {
+    if (cancelled()) return;
+    rows = rows.concat(page);
+    if (rows.length >= max) {
+      // One more event than the table keeps tells a capped list from an exact one.
+      const more = rows.length > max || (await hasOlder(source, filter, rows.at(-1)!.seq));
+      if (cancelled()) return;
+      onRows({ rows: rows.slice(0, max), complete: !more, capped: more });
+      return;
+    }
+    onRows({ rows, complete: false, capped: false });
+  }
+  if (!cancelled()) onRows({ rows, complete: true, capped: false });
+}
+
+async function hasOlder(source: EventSource, filter: EventFilter, seq: number): Promise<boolean> {
+  const { events } = await source.events({ ...filter, order: 'desc', limit: 1, beforeSeq: seq });
+  return events.length > 0;
+}

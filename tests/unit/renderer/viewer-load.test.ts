@@ -1,0 +1,126 @@
+// The log viewer's paging (issue 14 §5): every matching event, newest first, through pages of
+// the agent's size; a table capped at its maximum says so (and only when more really match);
+// a newer load stops an older one. Against an in-memory source that honours the agent's
+// filter semantics for seq, order and limit, and caps its pages like the socket does.
+import { describe, expect, it } from 'vitest';
+import type { BaomiEvent } from '../../../src/core/events/types.js';
+import type { EventFilter } from '../../../src/core/protocol/messages.js';
+import {
+  FIRST_PAGE,
+  type Loaded,
+  loadRows,
+  newestFirst,
+} from '../../../src/renderer/viewer/load.js';
+
+const ev = (seq: number): BaomiEvent =>
+  ({
+    id: `e${seq}`,
+    seq,
+    ts: seq * 1000,
+    type: 'usb.blocked',
+    severity: 'info',
+    host: 'h',
+    data: {},
+    prevHash: '',
+    hash: '',
+  }) as BaomiEvent;
+
+/** `n` events; pages capped at `cap` whatever is asked (the socket caps at 10,000). */
+function source(n: number, cap = 10_000) {
+  const all = Array.from({ length: n }, (_, i) => ev(i + 1));
+  const asked: EventFilter[] = [];
+  return {
+    asked,
+    async events(f: EventFilter) {
+      asked.push(f);
+      let r = all.filter(
+        (e) =>
+          (f.beforeSeq === undefined || e.seq < f.beforeSeq) &&
+          (f.afterSeq === undefined || e.seq > f.afterSeq),
+      );
+      if (f.order === 'desc') r = r.reverse();
+      return { events: r.slice(0, Math.min(f.limit ?? 1000, cap)) };
+    },
+  };
+}
+
+async function collect(s: ReturnType<typeof source>, max?: number) {
+  const seen: Loaded[] = [];
+  await loadRows(
+    s,
+    { text: 'x' },
+    (l) => seen.push(l),
+    () => false,
+    max,
+  );
+  return seen;
+}
+
+describe('viewer paging', () => {
+  it('pages newest first with beforeSeq, a small first page, then full ones, keeping the filter', async () => {
+    const s = source(25_000);
+    const pages: number[][] = [];
+    for await (const p of newestFirst(s, { types: ['usb.*'] }))
+      pages.push([p[0]!.seq, p.at(-1)!.seq]);
+    expect(pages[0]).toEqual([25_000, 25_000 - FIRST_PAGE + 1]);
+    expect(pages.flat().at(-1)).toBe(1);
+    expect(s.asked[0]).toEqual({ types: ['usb.*'], order: 'desc', limit: FIRST_PAGE });
+    expect(s.asked[1]).toEqual({
+      types: ['usb.*'],
+      order: 'desc',
+      limit: 10_000,
+      beforeSeq: 25_000 - FIRST_PAGE + 1,
+    });
+  });
+
+  it('takes a short page as a page, not as the end (a source capping lower than asked)', async () => {
+    const seen = await collect(source(2_500, 300));
+    const last = seen.at(-1)!;
+    expect(last.complete).toBe(true);
+    expect(last.capped).toBe(false);
+    expect(last.rows.map((e) => e.seq)).toEqual(Array.from({ length: 2_500 }, (_, i) => 2_500 - i));
+  });
+
+  it('reports rows as they come, complete only at the end', async () => {
+    const seen = await collect(source(500));
+    expect(seen.map((l) => [l.rows.length, l.complete])).toEqual([
+      [200, false],
+      [500, false],
+      [500, true],
+    ]);
+    expect((await collect(source(0))).map((l) => [l.rows.length, l.complete])).toEqual([[0, true]]);
+  });
+
+  it('caps at the maximum and says so only when more match', async () => {
+    const capped = (await collect(source(1_001), 1_000)).at(-1)!;
+    expect([capped.rows.length, capped.capped, capped.complete]).toEqual([1_000, true, false]);
+    expect(capped.rows[0]!.seq).toBe(1_001);
+    const exact = (await collect(source(1_000), 1_000)).at(-1)!;
+    expect([exact.rows.length, exact.capped, exact.complete]).toEqual([1_000, false, true]);
+  });
+
+  it('stops when a newer load replaced it, reporting nothing more', async () => {
+    const s = source(50_000);
+    const seen: Loaded[] = [];
+    await loadRows(
+      s,
+      {},
+      (l) => seen.push(l),
+      () => seen.length >= 2,
+    );
+    expect(seen).toHaveLength(2);
+    expect(s.asked).toHaveLength(3);
+  });
+
+  it('rejects with the source error', async () => {
+    const failing = { events: async () => Promise.reject(new Error('PROTOCOL_INTERNAL')) };
+    await expect(
+      loadRows(
+        failing,
+        {},
+        () => {},
+        () => false,
+      ),
+    ).rejects.toThrow('PROTOCOL_INTERNAL');
+  });
+});
