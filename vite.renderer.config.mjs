@@ -1,7 +1,10 @@
 // The tray's pages (issue 14): src/renderer, built by `npm run build` into dist/renderer and
 // served to the tray's windows over baomi://app/ (src/main/index.ts serves files by bare name
 // only, so every file is at the top: no assets/ folder). No inline script or style: each page
-// carries a strict Content-Security-Policy.
+// carries a strict Content-Security-Policy naming its one script by hash. So each page is built
+// on its own, its script holding everything it runs (two pages sharing code in one build would
+// share a chunk, which a hashed page cannot import): `vite build -c vite.renderer.config.mjs
+// --mode <page>`, one run per page, the first emptying the folder (scripts/build-renderer.mjs).
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
@@ -47,27 +50,29 @@ const scriptHashes = () => ({
   },
 });
 
-export default defineConfig({
-  root: here('./src/renderer'),
-  base: './',
-  publicDir: false,
-  plugins: [scriptHashes()],
-  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
-  build: {
-    outDir: here('./dist/renderer'),
-    emptyOutDir: true,
-    assetsDir: '',
-    target: 'es2022',
-    modulePreload: { polyfill: false },
-    assetsInlineLimit: 0,
-    sourcemap: false,
-    reportCompressedSize: false,
-    rollupOptions: {
-      input: {
-        overlay: here('./src/renderer/overlay.html'),
-        viewer: here('./src/renderer/viewer.html'),
-      },
+/** The pages, in build order: the first empties dist/renderer. */
+export const PAGES = ['overlay', 'viewer', 'pledge'];
+
+export default defineConfig(({ mode }) => {
+  if (!PAGES.includes(mode))
+    throw new Error(`vite.renderer.config.mjs: --mode must be one of ${PAGES.join(', ')}, not ${mode}`);
+  return {
+    root: here('./src/renderer'),
+    base: './',
+    publicDir: false,
+    plugins: [scriptHashes()],
+    oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+    build: {
+      outDir: here('./dist/renderer'),
+      emptyOutDir: mode === PAGES[0],
+      assetsDir: '',
+      target: 'es2022',
+      modulePreload: { polyfill: false },
+      assetsInlineLimit: 0,
+      sourcemap: false,
+      reportCompressedSize: false,
+      rollupOptions: { input: { [mode]: here(`./src/renderer/${mode}.html`) } },
     },
-  },
-  logLevel: 'warn',
+    logLevel: 'warn',
+  };
 });

@@ -1,6 +1,6 @@
-// The tray's windows (issue 14 §5): the log viewer, opened from "Open the event log" and from
-// "What is recorded about me" (the same page: the person's own events, with the monitoring
-// notice above them). One window per page, focused again when asked twice; closed, not hidden,
+// The tray's windows (issue 14 §3, §5): the log viewer, opened from "Open the event log" and
+// from "What is recorded about me" (the same page: the person's own events, with the monitoring
+// notice above them), and the confidentiality pledge the tray opens when it is unconfirmed. One window per page, focused again when asked twice; closed, not hidden,
 // when the person closes it (an idle viewer would keep ~100 MB of events and a renderer
 // alive: README "The desktop app"). Windows not built yet are said in the log, never opened
 // empty. Every window gets the secure preferences and the preload's named methods only.
@@ -18,7 +18,7 @@ export const PAGE_OF: Record<TrayWindow, string | null> = {
   status: null,
   'request-exception': null,
   'redeem-token': null,
-  pledge: null,
+  pledge: 'pledge.html',
 };
 
 export interface Windows {

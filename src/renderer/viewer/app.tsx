@@ -9,14 +9,14 @@ import type { BaomiEvent } from '../../core/events/types.js';
 import type { Lang } from '../../core/i18n/types.js';
 import type { StatusResult } from '../../core/protocol/messages.js';
 import type { BaomiBridge } from '../../preload/preload.js';
+import { count, reasonOf } from '../common/format.js';
+import { translator } from '../common/i18n.js';
+import { keepLang } from '../common/lang-store.js';
 import { DayChart } from './chart.js';
 import { EventDetail } from './detail.js';
 import { ExportButtons } from './export-buttons.js';
 import { type Filters, NO_FILTERS, SEVERITY_CHOICES, toEventFilter } from './filters.js';
-import { count, reasonOf } from './format.js';
 import { Health } from './health.js';
-import { translator } from './i18n.js';
-import { keepLang } from './lang-store.js';
 import { type Loaded, loadRows } from './load.js';
 import { EventsTable } from './table.js';
 

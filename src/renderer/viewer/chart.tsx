@@ -8,7 +8,7 @@ import type { Translate } from '../../core/i18n/translate.js';
 import type { Lang } from '../../core/i18n/types.js';
 import { DayBars } from '../../ui/day-bars.js';
 import { family, hourCounts, lastDays, perDay } from '../../ui/days.js';
-import { count } from './format.js';
+import { count } from '../common/format.js';
 
 export const CHART_DAYS = 14;
 

@@ -6,7 +6,7 @@ import type { BaomiEvent } from '../../core/events/types.js';
 import type { Translate } from '../../core/i18n/translate.js';
 import type { Lang } from '../../core/i18n/types.js';
 import { type Rule, ruleOf } from '../../ui/event-rule.js';
-import { when } from './format.js';
+import { when } from '../common/format.js';
 import { plainWords } from './plain.js';
 
 function ruleText(t: Translate, r: Rule | null): string {

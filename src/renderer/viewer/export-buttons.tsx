@@ -6,8 +6,8 @@ import type { BaomiEvent } from '../../core/events/types.js';
 import type { Translate } from '../../core/i18n/translate.js';
 import type { Lang } from '../../core/i18n/types.js';
 import type { EventFilter } from '../../core/protocol/messages.js';
+import { count, reasonOf } from '../common/format.js';
 import { type ExportFormat, exportFileName, exportParts } from './export.js';
-import { count, reasonOf } from './format.js';
 import type { EventSource } from './load.js';
 import { plainWords } from './plain.js';
 

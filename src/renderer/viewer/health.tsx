@@ -11,7 +11,7 @@ import type { Translate } from '../../core/i18n/translate.js';
 import type { Lang } from '../../core/i18n/types.js';
 import type { StatusResult, VerifyResult } from '../../core/protocol/messages.js';
 import type { BaomiBridge } from '../../preload/preload.js';
-import { count, reasonOf, when } from './format.js';
+import { count, reasonOf, when } from '../common/format.js';
 
 function verifyText(t: Translate, r: VerifyResult, lang: Lang): string {
   if (r.ok) return t('chain.intact', { checked: count(r.checked, lang) });

@@ -8,7 +8,7 @@ import type { BaomiEvent } from '../../core/events/types.js';
 import type { Translate } from '../../core/i18n/translate.js';
 import type { Lang } from '../../core/i18n/types.js';
 import { PureRow, useVirtualRows } from '../../ui/virtual-rows.js';
-import { when } from './format.js';
+import { when } from '../common/format.js';
 import { plainWords } from './plain.js';
 
 /** A row's height in root ems: viewer.css's --row. */

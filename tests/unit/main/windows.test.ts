@@ -66,14 +66,14 @@ describe('tray windows', () => {
 
   it('logs the windows not built yet and opens nothing', () => {
     const { windows, said } = setup();
-    for (const w of ['status', 'request-exception', 'redeem-token', 'pledge'] as const)
-      windows.open(w);
+    for (const w of ['status', 'request-exception', 'redeem-token'] as const) windows.open(w);
     expect(FakeWindow.all).toHaveLength(0);
     expect(said.map((s) => s.fields)).toEqual([
       { window: 'status' },
       { window: 'request-exception' },
       { window: 'redeem-token' },
-      { window: 'pledge' },
     ]);
+    windows.open('pledge');
+    expect(FakeWindow.all.map((w) => w.urls)).toEqual([['baomi://app/pledge.html']]);
   });
 });

@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { CsvReader, decodeCsvCell } from '../../../src/core/csv.js';
 import { type BaomiEvent, EVENT_TYPES } from '../../../src/core/events/types.js';
 import { LANGS } from '../../../src/core/i18n/types.js';
+import { count, reasonOf } from '../../../src/renderer/common/format.js';
+import { langFrom, translator } from '../../../src/renderer/common/i18n.js';
 import {
   csvRow,
   EXPORT_CSV_COLUMNS,
@@ -13,8 +15,6 @@ import {
   exportParts,
 } from '../../../src/renderer/viewer/export.js';
 import { NO_FILTERS, toEventFilter } from '../../../src/renderer/viewer/filters.js';
-import { count, reasonOf } from '../../../src/renderer/viewer/format.js';
-import { langFrom, translator } from '../../../src/renderer/viewer/i18n.js';
 import { deviceOf, plainWords } from '../../../src/renderer/viewer/plain.js';
 import { viewerMessages } from '../../../src/renderer/viewer/text.js';
 

@@ -1,0 +1,17 @@
+// Mounts a tray page on window.baomi, the preload's bridge, in the person's language. Opened
+// anywhere else (no bridge: a browser, a file), it says so in both languages, not a blank page.
+import { render, type VNode } from 'preact';
+import type { Lang } from '../../core/i18n/types.js';
+import type { BaomiBridge } from '../../preload/preload.js';
+import { translator } from './i18n.js';
+import { initialLang, keepLang } from './lang-store.js';
+
+export function mount(page: (bridge: BaomiBridge, lang: Lang) => VNode): void {
+  const root = document.getElementById('app')!;
+  const lang = initialLang();
+  keepLang(lang);
+  const bridge = (window as unknown as { baomi?: BaomiBridge }).baomi;
+  if (bridge) render(page(bridge, lang), root);
+  else
+    root.textContent = `${translator('zh-CN')('error.bridge')} ${translator('en')('error.bridge')}`;
+}
