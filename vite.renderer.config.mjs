@@ -70,6 +70,9 @@ export default defineConfig(({ mode }) => {
       modulePreload: { polyfill: false },
       assetsInlineLimit: 0,
       sourcemap: false,
+      // Unminified: the pages load from disk, and electronegativity reports by line, so each call
+      // it asks a person to review must have its own (scripts/electronegativity.mjs).
+      minify: false,
       reportCompressedSize: false,
       rollupOptions: { input: { [mode]: here(`./src/renderer/${mode}.html`) } },
     },
