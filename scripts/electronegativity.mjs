@@ -2,7 +2,7 @@
 // what scripts/pack-tray.mjs assembles for app.asar (the bundled main.mjs and preload.cjs, the
 // pages, the package.json), the bundles copied as .js (the scanner reads only .js/.ts/.html
 // files), with zero findings allowed (issue 14). Extra files given as arguments are scanned
-// with it (the test plants a bad one to show the scanner reads our kind of JavaScript). Prints
+// with it (the test plants bad ones to show the scanner reads our kind of JavaScript). Prints
 // each finding; exits 1 on any.
 // Offline, its check for newer Electron releases cannot fetch them and is skipped by the tool.
 import { spawnSync } from 'node:child_process';
@@ -18,24 +18,44 @@ import {
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse } from '@babel/parser';
+import babelTraverse from '@babel/traverse';
+
+// @babel/traverse is CommonJS: its function is the default export's default.
+const traverse = babelTraverse.default ?? babelTraverse;
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** How a timer's first argument is known to be code, not text; null when it is not. */
+function functionArgument(path) {
+  const arg = path.node.arguments[0];
+  if (!arg) return 'no argument';
+  if (arg.type === 'ArrowFunctionExpression' || arg.type === 'FunctionExpression')
+    return 'a function';
+  if (arg.type !== 'Identifier') return null;
+  const binding = path.scope.getBinding(arg.name);
+  if (!binding) return null;
+  if (binding.kind === 'param') return 'a callback it was given';
+  const decl = binding.path.node;
+  if (decl.type === 'FunctionDeclaration') return 'a function';
+  const init = decl.type === 'VariableDeclarator' ? decl.init?.type : null;
+  return init === 'ArrowFunctionExpression' || init === 'FunctionExpression' ? 'a function' : null;
+}
 
 /**
  * DANGEROUS_FUNCTIONS_JS_CHECK flags a setTimeout/setInterval whose first argument it cannot
  * resolve, for a person to review (its own "manual review" mark): in the page bundles, Preact's
- * hooks schedule a callback they were given. Reviewed here, call by call (the pages are built
- * unminified, so each call has its line): accepted only in a page script (renderer/), at a
- * timer call whose first argument is not a string or template literal (nothing written as text
- * is evaluated), and only while every page's CSP leaves 'unsafe-eval' out, so a string timer
- * could not run there anyway. Anything else stays a finding. Returns what was accepted, or null.
+ * hooks schedule a callback they were given. Reviewed here for page scripts (renderer/) only,
+ * built unminified so the line the tool names holds the call: every timer call on that line
+ * must be given a function (a function or arrow, a name bound to one, or a parameter: a
+ * callback passed in; never a string, template or concatenation), and every page's CSP must
+ * leave 'unsafe-eval' out, so a string timer could not run there anyway. Anything else stays a
+ * finding. Returns what was accepted, or null.
  */
-function timerWithFunction(app, loc) {
-  const uri = loc?.artifactLocation?.uri ?? '';
+function reviewedTimer(app, loc) {
+  const uri = (loc?.artifactLocation?.uri ?? '').replace(/^.*?(renderer\/)/, '$1');
   const line = loc?.region?.startLine;
-  const column = loc?.region?.startColumn;
-  if (!/^renderer\/[\w-]+\.js$/.test(uri.replace(/^.*?(renderer\/)/, '$1')) || !line || !column)
-    return null;
+  if (!/^renderer\/[\w-]+\.js$/.test(uri) || !line) return null;
   const pages = readdirSync(join(app, 'renderer')).filter((f) => f.endsWith('.html'));
   const evalAllowed = pages.some((p) => {
     const csp = /Content-Security-Policy"\s+content="([^"]*)"/.exec(
@@ -44,13 +64,21 @@ function timerWithFunction(app, loc) {
     return !csp || csp[1].includes('unsafe-eval');
   });
   if (evalAllowed) return null;
-  const file = join(app, uri.replace(/^.*?(renderer\/)/, '$1'));
-  const text = readFileSync(file, 'utf8').split('\n')[line - 1] ?? '';
-  // SARIF columns count from 1; the tool reports the call's start (callee included).
-  const call = /^(?:[\w$]+\.)?(setTimeout|setInterval)\(\s*([^\s])/.exec(text.slice(column - 1));
-  if (!call || /['"`]/.test(call[2])) return null;
-  return `${call[1]} with no string to evaluate, under a CSP without 'unsafe-eval'`;
+  const ast = parse(readFileSync(join(app, uri), 'utf8'), { sourceType: 'unambiguous' });
+  const seen = [];
+  traverse(ast, {
+    CallExpression(path) {
+      const { callee, loc: at } = path.node;
+      const name = callee.type === 'MemberExpression' ? callee.property.name : callee.name;
+      if (at?.start.line !== line || !['setTimeout', 'setInterval', 'setImmediate'].includes(name))
+        return;
+      seen.push(functionArgument(path) && `${name} given ${functionArgument(path)}`);
+    },
+  });
+  if (seen.length === 0 || seen.includes(null)) return null;
+  return `${[...new Set(seen)].join('; ')}, under a CSP without 'unsafe-eval'`;
 }
+
 const electron = JSON.parse(
   readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8'),
 ).version;
@@ -65,7 +93,12 @@ try {
   }
   renameSync(join(app, 'main.mjs'), join(app, 'main.js'));
   renameSync(join(app, 'preload.cjs'), join(app, 'preload.js'));
-  for (const extra of process.argv.slice(2)) cpSync(extra, join(app, basename(extra)));
+  // Planted by the test: `page:FILE` goes among the page scripts (renderer/), FILE beside main.
+  for (const extra of process.argv.slice(2)) {
+    const page = extra.startsWith('page:');
+    const file = page ? extra.slice(5) : extra;
+    cpSync(file, join(app, page ? 'renderer' : '', basename(file)));
+  }
   const pkg = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8'));
   writeFileSync(
     join(app, 'package.json'),
@@ -92,7 +125,7 @@ try {
   for (const r of results) {
     const loc = r.locations?.[0]?.physicalLocation;
     const where = `${loc?.artifactLocation?.uri}:${loc?.region?.startLine ?? '?'}`;
-    const timer = timerWithFunction(app, loc);
+    const timer = reviewedTimer(app, loc);
     if (timer) {
       console.log(`reviewed ${r.ruleId} ${where}: ${timer}`);
       continue;
