@@ -7,6 +7,7 @@ import { SEVERITIES } from '../core/events/types.js';
 import { LANGS } from '../core/i18n/types.js';
 import {
   MAX_EXCEPTION_TOKEN,
+  MAX_QUERY_LIMIT,
   MAX_REQUEST_DEVICE,
   MAX_REQUEST_REASON,
 } from '../core/protocol/messages.js';
@@ -23,7 +24,9 @@ const filter = z.strictObject({
   until: ms.optional(),
   text: z.string().max(256).optional(),
   afterSeq: ms.optional(),
-  limit: z.int().min(1).max(1000).optional(),
+  beforeSeq: ms.optional(),
+  // The agent's own cap: the viewer pages newest first in pages of this size.
+  limit: z.int().min(1).max(MAX_QUERY_LIMIT).optional(),
   order: z.enum(['asc', 'desc']).optional(),
 });
 

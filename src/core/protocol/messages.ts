@@ -367,7 +367,8 @@ export function isParseError(m: ClientMessage | ParseError): m is ParseError {
   return 'error' in m;
 }
 
-const MAX_QUERY_LIMIT = 10_000;
+/** Most events one `events.query` answers (the CLI and the viewer page through the rest). */
+export const MAX_QUERY_LIMIT = 10_000;
 
 /** Keeps only well-typed filter fields from an untrusted client; caps the limit. */
 export function sanitizeFilter(raw: unknown): EventFilter {

@@ -35,6 +35,8 @@ export function count(n: number, lang: Lang): string {
  */
 export function reasonOf(t: Translate, err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
+  // The tray's main process refused the call before it reached the agent (ipc-guard.ts).
+  if (/\bREFUSED:/.test(message)) return t('error.refused');
   const codes = message.match(/[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+/g) ?? [];
   for (const code of codes.reverse()) {
     const text = t(code);

@@ -15,12 +15,21 @@ import { keepLang } from '../common/lang-store.js';
 import { DayChart } from './chart.js';
 import { EventDetail } from './detail.js';
 import { ExportButtons } from './export-buttons.js';
-import { type Filters, NO_FILTERS, SEVERITY_CHOICES, toEventFilter } from './filters.js';
+import {
+  type Filters,
+  MAX_LENGTH,
+  NO_FILTERS,
+  SEVERITY_CHOICES,
+  toEventFilter,
+} from './filters.js';
 import { Health } from './health.js';
 import { type Loaded, loadRows } from './load.js';
 import { EventsTable } from './table.js';
 
 const STATUS_EVERY_MS = 15_000;
+/** Resolves once the next frame (the one painting the rows just set) has been drawn. */
+const nextFrame = () =>
+  new Promise<void>((done) => requestAnimationFrame(() => setTimeout(done, 0)));
 const NOTHING: Loaded = { rows: [], complete: false, capped: false };
 
 export function App(props: { bridge: BaomiBridge; lang: Lang; all: boolean }) {
@@ -48,7 +57,7 @@ export function App(props: { bridge: BaomiBridge; lang: Lang; all: boolean }) {
     setLoaded(NOTHING);
     setError(null);
     scroller.current?.scrollTo({ top: 0 });
-    loadRows(bridge, filter, (l) => !gone() && setLoaded(l), gone).catch(
+    loadRows(bridge, filter, (l) => !gone() && setLoaded(l), gone, { afterFirst: nextFrame }).catch(
       (e: unknown) => !gone() && setError(e),
     );
   }, [filter]);
@@ -86,6 +95,7 @@ export function App(props: { bridge: BaomiBridge; lang: Lang; all: boolean }) {
       <input
         name={k}
         type={type as 'text'}
+        maxLength={MAX_LENGTH[k]}
         value={draft[k]}
         onInput={(e) => setDraft({ ...draft, [k]: (e.target as HTMLInputElement).value })}
       />

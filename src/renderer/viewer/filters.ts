@@ -22,6 +22,14 @@ export const NO_FILTERS: Filters = {
   text: '',
 };
 
+/** Longest each field may be, as the tray's main process accepts them (src/main/ipc-guard.ts:
+ *  a type glob up to 64, up to 32 of them; a level up to 16; a text up to 256). */
+export const MAX_LENGTH: Partial<Record<keyof Filters, number>> = {
+  type: 32 * 66,
+  level: 16,
+  text: 256,
+};
+
 export const SEVERITY_CHOICES: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
 
 /** A datetime-local value as ms in the reader's zone; undefined when empty or not a date. */

@@ -4,14 +4,14 @@
 // stops at an empty page, never at a short one (a source capping lower than asked still gives
 // everything). The table keeps at most MAX_ROWS and says so when more match: never a silent cut.
 import type { BaomiEvent } from '../../core/events/types.js';
-import type { EventFilter } from '../../core/protocol/messages.js';
+import { type EventFilter, MAX_QUERY_LIMIT } from '../../core/protocol/messages.js';
 
 export interface EventSource {
   events(filter: EventFilter): Promise<{ events: BaomiEvent[] }>;
 }
 
 export const FIRST_PAGE = 200;
-export const PAGE = 10_000;
+export const PAGE = MAX_QUERY_LIMIT;
 /** Rows the table holds (about 60 MB of events at most); beyond it the page says more match. */
 export const MAX_ROWS = 200_000;
 
@@ -46,16 +46,20 @@ export interface Loaded {
 
 /**
  * Loads into `onRows` as pages arrive (each call with every row so far) until done, capped or
- * `cancelled()` says a newer load replaced this one. Rejects with the source's error.
+ * `cancelled()` says a newer load replaced this one. `afterFirst` is awaited once the first
+ * page is shown, before the next is asked for (the page waits for the first rows' frame: a
+ * full page landing first would delay their paint). Rejects with the source's error.
  */
 export async function loadRows(
   source: EventSource,
   filter: EventFilter,
   onRows: (l: Loaded) => void,
   cancelled: () => boolean,
-  max = MAX_ROWS,
+  o: { max?: number; afterFirst?: () => Promise<void> } = {},
 ): Promise<void> {
+  const max = o.max ?? MAX_ROWS;
   let rows: BaomiEvent[] = [];
+  let first = true;
   for await (const page of newestFirst(source, filter)) {
     if (cancelled()) return;
     rows = rows.concat(page);
@@ -67,6 +71,8 @@ export async function loadRows(
       return;
     }
     onRows({ rows, complete: false, capped: false });
+    if (first && o.afterFirst) await o.afterFirst();
+    first = false;
   }
   if (!cancelled()) onRows({ rows, complete: true, capped: false });
 }

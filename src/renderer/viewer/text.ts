@@ -76,6 +76,8 @@ export const viewerMessages: Catalog = {
     'export.done': '{{count}} events saved as {{file}}',
     'error.agent': 'The agent did not answer ({{reason}}). Nothing is lost; try again.',
     'error.bridge': 'This page must be opened from the Baomi tray.',
+    'error.refused':
+      'The tray refused the request before asking the agent (a filter too long or malformed): shorten the filters and try again.',
     'what.agent.started': 'Baomi started on this computer',
     'what.agent.stopped': 'Baomi stopped on this computer',
     'what.policy.applied': 'Policy {{name}} version {{version}} came into force',
@@ -180,6 +182,8 @@ export const viewerMessages: Catalog = {
     'export.done': '已将 {{count}} 条事件保存为 {{file}}',
     'error.agent': '终端代理没有响应（{{reason}}）。没有丢失任何数据，请重试。',
     'error.bridge': '此页面须从保密托盘程序打开。',
+    'error.refused':
+      '托盘程序在询问终端代理之前拒绝了该请求（筛选条件过长或格式不对）：请缩短筛选条件后重试。',
     'what.agent.started': '保密系统在本机启动',
     'what.agent.stopped': '保密系统在本机停止',
     'what.policy.applied': '策略 {{name}} 第 {{version}} 版开始生效',

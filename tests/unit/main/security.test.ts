@@ -49,7 +49,8 @@ describe('renderer calls', () => {
       reason: 'bad-argument',
     });
     for (const bad of [
-      { limit: 5000 },
+      { limit: 10_001 },
+      { beforeSeq: 1.5 },
       { types: 'usb.*' },
       { user: 'someone.else' }, // the agent decides whose events; the page cannot ask
       { since: -1 },
@@ -70,11 +71,13 @@ describe('renderer calls', () => {
 
   it('pass a well-formed call with its parsed argument', () => {
     expect(
-      guardInvoke('baomi:events', OWN, [{ types: ['usb.*'], limit: 200, order: 'desc' }]),
+      guardInvoke('baomi:events', OWN, [
+        { types: ['usb.*'], limit: 10_000, order: 'desc', beforeSeq: 5_000 },
+      ]),
     ).toEqual({
       ok: true,
       channel: 'baomi:events',
-      arg: { types: ['usb.*'], limit: 200, order: 'desc' },
+      arg: { types: ['usb.*'], limit: 10_000, order: 'desc', beforeSeq: 5_000 },
     });
     expect(guardInvoke('baomi:status', OWN, [])).toMatchObject({ ok: true });
   });

@@ -51,7 +51,7 @@ async function collect(s: ReturnType<typeof source>, max?: number) {
     { text: 'x' },
     (l) => seen.push(l),
     () => false,
-    max,
+    { max },
   );
   return seen;
 }
@@ -97,6 +97,24 @@ describe('viewer paging', () => {
     expect(capped.rows[0]!.seq).toBe(1_001);
     const exact = (await collect(source(1_000), 1_000)).at(-1)!;
     expect([exact.rows.length, exact.capped, exact.complete]).toEqual([1_000, false, true]);
+  });
+
+  it('waits for the first rows to be shown before asking for the second page', async () => {
+    const s = source(1_000);
+    const order: string[] = [];
+    await loadRows(
+      s,
+      {},
+      (l) => order.push(`rows ${l.rows.length} after ${s.asked.length} asks`),
+      () => false,
+      { afterFirst: async () => void order.push(`paused after ${s.asked.length} asks`) },
+    );
+    expect(order.slice(0, 3)).toEqual([
+      'rows 200 after 1 asks',
+      'paused after 1 asks',
+      'rows 1000 after 2 asks',
+    ]);
+    expect(order.filter((o) => o.startsWith('paused'))).toHaveLength(1);
   });
 
   it('stops when a newer load replaced it, reporting nothing more', async () => {

@@ -87,6 +87,10 @@ describe('viewer words', () => {
     );
     expect(reasonOf(t, wrapped)).toBe(t('PROTOCOL_ADMIN_ONLY'));
     expect(reasonOf(t, new Error('socket hang up'))).toBe('socket hang up');
+    const refused = new Error(
+      "Error invoking remote method 'baomi:events': Error: REFUSED:bad-argument",
+    );
+    expect(reasonOf(t, refused)).toBe(t('error.refused'));
     expect(reasonOf(translator('zh-CN'), 'PROTOCOL_INTERNAL')).toMatch(/[\u4e00-\u9fff]/);
   });
 
