@@ -6,6 +6,7 @@
 // without it (the CLI) a lost connection fails what is pending and stays closed.
 import { connect, type Socket } from 'node:net';
 import { BaomiError } from '../core/errors.js';
+import { LineSplitter } from '../core/protocol/lines.js';
 import type {
   ConnectionRequest,
   MessageType,
@@ -138,7 +139,7 @@ class Connection implements AgentConnection {
         return;
       }
       const sock = connect(this.socket);
-      let buf = '';
+      const lines = new LineSplitter();
       let up = false;
       sock.setEncoding('utf8');
       sock.once('connect', () => {
@@ -160,17 +161,12 @@ class Connection implements AgentConnection {
         if (up) this.lost(sock);
       });
       sock.on('data', (chunk: string) => {
-        buf += chunk;
-        let nl = buf.indexOf('\n');
-        while (nl >= 0) {
-          const line = buf.slice(0, nl);
-          buf = buf.slice(nl + 1);
+        for (const line of lines.push(chunk)) {
           if (line.trim() && !this.receive(line)) {
             sock.destroy();
             this.failAll(new BaomiError('SOCKET_BAD_REPLY', { socket: this.socket }));
             return;
           }
-          nl = buf.indexOf('\n');
         }
       });
     });

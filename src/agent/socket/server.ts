@@ -11,6 +11,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { ErrorCode } from '../../core/codes/index.js';
 import { BaomiError, isBaomiError } from '../../core/errors.js';
 import type { BaomiEvent } from '../../core/events/types.js';
+import { LineSplitter } from '../../core/protocol/lines.js';
 import {
   type ClientMessage,
   isParseError,
@@ -254,7 +255,7 @@ export async function claimSocketServers(
     conns.add(c);
     // Back-pressure: while answers wait unsent, read no more requests from this client.
     sock.on('drain', () => sock.resume());
-    let buf = '';
+    const lines = new LineSplitter();
     let refused = false;
     sock.setEncoding('utf8');
     sock.on('error', () => sock.destroy());
@@ -265,16 +266,12 @@ export async function claimSocketServers(
     const tooLarge = () => {
       send(sock, { id: 0, ok: false, error: { code: 'PROTOCOL_TOO_LARGE', params: {} } }, dropAt);
       sock.end();
-      buf = '';
+      lines.clear();
       refused = true;
     };
     sock.on('data', (chunk: string) => {
       if (refused) return;
-      buf += chunk;
-      let nl = buf.indexOf('\n');
-      while (nl >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
+      for (const line of lines.push(chunk)) {
         if (line.length > MAX_LINE_BYTES / 4 && Buffer.byteLength(line) > MAX_LINE_BYTES)
           return tooLarge();
         if (line.trim()) {
@@ -287,10 +284,10 @@ export async function claimSocketServers(
             );
           else void answer(c, msg);
         }
-        nl = buf.indexOf('\n');
       }
       if (sock.writableLength > maxWriteBuffer) sock.pause();
-      if (buf.length > MAX_LINE_BYTES / 4 && Buffer.byteLength(buf) > MAX_LINE_BYTES) tooLarge();
+      if (lines.pending > MAX_LINE_BYTES / 4 && Buffer.byteLength(lines.held()) > MAX_LINE_BYTES)
+        tooLarge();
     });
   };
 
