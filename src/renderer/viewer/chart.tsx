@@ -25,7 +25,7 @@ export function DayChart(props: { rows: BaomiEvent[]; lang: Lang; t: Translate; 
         table={table}
         label={t('chart.title')}
         name={(s) => t(`kind.${s}`, { defaultValue: s })}
-        format={(n) => count(n, props.lang)}
+        format={(n) => count(n)}
       />
     </section>
   );

@@ -50,7 +50,7 @@ export function EventDetail(props: {
       <h3>{t('detail.rule')}</h3>
       <p data-testid="detail-rule">{ruleText(t, ruleOf(e))}</p>
       <dl>
-        {field('detail.time', when(e.ts, props.lang))}
+        {field('detail.time', when(e.ts))}
         {field('detail.type', e.type)}
         {field('detail.severity', t(`sev.${e.severity}`, { defaultValue: e.severity }))}
         {field('detail.level', e.level)}

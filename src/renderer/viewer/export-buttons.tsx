@@ -66,11 +66,10 @@ export function ExportButtons(props: {
         {state.kind === 'busy' && (
           <>
             <progress aria-label={t('export.csv')} />{' '}
-            {t('export.progress', { count: count(state.written, lang) })}
+            {t('export.progress', { count: count(state.written) })}
           </>
         )}
-        {state.kind === 'done' &&
-          t('export.done', { count: count(state.count, lang), file: state.file })}
+        {state.kind === 'done' && t('export.done', { count: count(state.count), file: state.file })}
         {state.kind === 'failed' && <span class="bad">{reasonOf(t, state.error)}</span>}
       </span>
     </div>

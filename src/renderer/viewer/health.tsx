@@ -14,7 +14,7 @@ import type { BaomiBridge } from '../../preload/preload.js';
 import { count, reasonOf, when } from '../common/format.js';
 
 function verifyText(t: Translate, r: VerifyResult, lang: Lang): string {
-  if (r.ok) return t('chain.intact', { checked: count(r.checked, lang) });
+  if (r.ok) return t('chain.intact', { checked: count(r.checked) });
   const first = r.breaks[0];
   return first
     ? t('chain.broken', { seq: first.seq, text: describeChainBreak(t, first) })
@@ -24,7 +24,7 @@ function verifyText(t: Translate, r: VerifyResult, lang: Lang): string {
 export function syncText(t: Translate, s: StatusResult, lang: Lang): string {
   const sync = s.sync;
   if (!sync?.console) return t('sync.none');
-  const waiting = count(sync.eventsWaiting ?? s.events.unsynced, lang);
+  const waiting = count(sync.eventsWaiting ?? s.events.unsynced);
   if (sync.lastError && (!sync.lastSuccess || sync.lastError.at > sync.lastSuccess))
     return t('sync.failing', {
       console: sync.console,
@@ -32,7 +32,7 @@ export function syncText(t: Translate, s: StatusResult, lang: Lang): string {
       waiting,
     });
   if (!sync.lastSuccess) return t('sync.never', { console: sync.console, waiting });
-  return t('sync.ok', { console: sync.console, at: when(sync.lastSuccess, lang), waiting });
+  return t('sync.ok', { console: sync.console, at: when(sync.lastSuccess), waiting });
 }
 
 export function Health(props: {

@@ -38,7 +38,7 @@ class Row extends PureRow<RowProps> {
       >
         <td>
           <button type="button" class="link" onClick={() => onOpen(e)}>
-            {when(e.ts, lang)}
+            {when(e.ts)}
           </button>
         </td>
         <td class="what" title={what}>

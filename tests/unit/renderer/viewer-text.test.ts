@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { CsvReader, decodeCsvCell } from '../../../src/core/csv.js';
 import { type BaomiEvent, EVENT_TYPES } from '../../../src/core/events/types.js';
 import { LANGS } from '../../../src/core/i18n/types.js';
-import { count, reasonOf } from '../../../src/renderer/common/format.js';
+import { count, reasonOf, when } from '../../../src/renderer/common/format.js';
 import { langFrom, translator } from '../../../src/renderer/common/i18n.js';
 import {
   csvRow,
@@ -99,7 +99,20 @@ describe('viewer words', () => {
     expect(langFrom(['zh-TW'])).toBe('zh-CN');
     expect(langFrom(['en-US', 'zh-CN'])).toBe('en');
     expect(langFrom([])).toBe('en');
-    expect(count(100000, 'en')).toBe('100,000');
+  });
+
+  it("writes counts grouped and times unambiguous, in this computer's zone", () => {
+    expect([0, 999, 1000, 100000, 1234567, -4200].map(count)).toEqual([
+      '0',
+      '999',
+      '1,000',
+      '100,000',
+      '1,234,567',
+      '-4,200',
+    ]);
+    const at = new Date(2026, 0, 2, 3, 4, 5).getTime();
+    expect(when(at)).toBe('2026-01-02 03:04:05');
+    expect(when(Number.NaN)).toBe('NaN');
   });
 });
 
