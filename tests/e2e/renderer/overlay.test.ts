@@ -3,42 +3,27 @@
 // tiled over the whole window as text (a hostile user name stays text, no dialog), faint, never
 // taking the pointer, redrawn when the hash or the window changes; no console error (a CSP
 // violation would be one). Screenshots kept as artefacts.
-import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumUnavailableReason, launch, open, screenshot } from '../../helpers/browser.js';
+import { type RendererServer, serveRenderer } from '../../helpers/renderer-server.js';
 
-const DIST = join(process.cwd(), 'dist', 'renderer');
-const TYPES: Record<string, string> = { html: 'text/html', js: 'text/javascript', css: 'text/css' };
 const skip = chromiumUnavailableReason();
 
-let server: Server;
+let server: RendererServer | undefined;
 let base = '';
 let browser: Browser;
 
 beforeAll(async () => {
   if (skip) return;
-  server = createServer((req, res) => {
-    const name = (req.url ?? '/').split(/[?#]/)[0]!.replace(/^\/+/, '');
-    if (!/^[\w-]+\.(html|js|css)$/.test(name)) return void res.writeHead(404).end();
-    try {
-      const body = readFileSync(join(DIST, name));
-      res.writeHead(200, { 'content-type': TYPES[name.split('.').pop()!]! }).end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await serveRenderer();
+  base = server.base;
   browser = await launch();
 });
 
 afterAll(async () => {
   await browser?.close();
-  server?.close();
+  await server?.close();
 });
 
 const hash = (text: string, opacity = 0.1) =>
