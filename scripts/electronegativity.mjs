@@ -35,6 +35,8 @@ function functionArgument(path) {
   if (arg.type !== 'Identifier') return null;
   const binding = path.scope.getBinding(arg.name);
   if (!binding) return null;
+  // Assigned again somewhere (`let f = () => {}; f = '…'`): not known to be code.
+  if (!binding.constant) return null;
   if (binding.kind === 'param') return 'a callback it was given';
   const decl = binding.path.node;
   if (decl.type === 'FunctionDeclaration') return 'a function';
@@ -45,17 +47,20 @@ function functionArgument(path) {
 /**
  * DANGEROUS_FUNCTIONS_JS_CHECK flags a setTimeout/setInterval whose first argument it cannot
  * resolve, for a person to review (its own "manual review" mark): in the page bundles, Preact's
- * hooks schedule a callback they were given. Reviewed here for page scripts (renderer/) only,
- * built unminified so the line the tool names holds the call: every timer call on that line
- * must be given a function (a function or arrow, a name bound to one, or a parameter: a
- * callback passed in; never a string, template or concatenation), and every page's CSP must
+ * hooks schedule a callback they were given. Reviewed here for this rule in page scripts
+ * (renderer/) only: the very call the tool names (its line and column) must be a timer given a
+ * function (a function or arrow, a name bound to one and never assigned again, or a parameter:
+ * a callback passed in; never a string, template or concatenation), and every page's CSP must
  * leave 'unsafe-eval' out, so a string timer could not run there anyway. Anything else stays a
  * finding. Returns what was accepted, or null.
  */
-function reviewedTimer(app, loc) {
+function reviewedTimer(app, result) {
+  if (result.ruleId !== 'DANGEROUS_FUNCTIONS_JS_CHECK') return null;
+  const loc = result.locations?.[0]?.physicalLocation;
   const uri = (loc?.artifactLocation?.uri ?? '').replace(/^.*?(renderer\/)/, '$1');
   const line = loc?.region?.startLine;
-  if (!/^renderer\/[\w-]+\.js$/.test(uri) || !line) return null;
+  const column = loc?.region?.startColumn;
+  if (!/^renderer\/[\w-]+\.js$/.test(uri) || !line || !column) return null;
   const pages = readdirSync(join(app, 'renderer')).filter((f) => f.endsWith('.html'));
   const evalAllowed = pages.some((p) => {
     const csp = /Content-Security-Policy"\s+content="([^"]*)"/.exec(
@@ -70,13 +75,15 @@ function reviewedTimer(app, loc) {
     CallExpression(path) {
       const { callee, loc: at } = path.node;
       const name = callee.type === 'MemberExpression' ? callee.property.name : callee.name;
-      if (at?.start.line !== line || !['setTimeout', 'setInterval', 'setImmediate'].includes(name))
-        return;
-      seen.push(functionArgument(path) && `${name} given ${functionArgument(path)}`);
+      // The very call the tool names (SARIF columns count from 1, Babel's from 0); it must be a
+      // timer: any other call there (eval, Function) is not this review's to accept.
+      if (at?.start.line !== line || at.start.column !== column - 1) return;
+      const timer = ['setTimeout', 'setInterval', 'setImmediate'].includes(name);
+      seen.push(timer && functionArgument(path) ? `${name} given ${functionArgument(path)}` : null);
     },
   });
-  if (seen.length === 0 || seen.includes(null)) return null;
-  return `${[...new Set(seen)].join('; ')}, under a CSP without 'unsafe-eval'`;
+  if (seen.length !== 1 || seen[0] === null) return null;
+  return `${seen[0]}, under a CSP without 'unsafe-eval'`;
 }
 
 const electron = JSON.parse(
@@ -125,7 +132,7 @@ try {
   for (const r of results) {
     const loc = r.locations?.[0]?.physicalLocation;
     const where = `${loc?.artifactLocation?.uri}:${loc?.region?.startLine ?? '?'}`;
-    const timer = reviewedTimer(app, loc);
+    const timer = reviewedTimer(app, r);
     if (timer) {
       console.log(`reviewed ${r.ruleId} ${where}: ${timer}`);
       continue;

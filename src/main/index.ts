@@ -11,7 +11,7 @@ import { pickLang } from '../core/i18n/types.js';
 import { connectAgent, osName, readPlaces } from '../ipc/index.js';
 import { hardenApp } from './hardening.js';
 import { registerIpc } from './ipc.js';
-import { APP_ORIGIN } from './ipc-guard.js';
+import { APP_ORIGIN, PAGE_CSP } from './ipc-guard.js';
 import { stderrLog } from './log.js';
 import { startOverlays } from './overlay.js';
 import { startTray } from './tray.js';
@@ -30,9 +30,6 @@ const assets = folder('./icons/', '../../native/tray/');
 const pages = folder('./renderer/', '../renderer/');
 /** The windows' preload: preload.cjs beside main.mjs when packed (vite.tray.config.mjs). */
 const preload = folder('./preload.cjs', '../preload/preload.js');
-/** What every page is served with (each also carries it in a meta tag). */
-const CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /**
  * The agent's socket for this person: BAOMI_TRAY_SOCKET (npm start names its agent's), else
@@ -90,7 +87,7 @@ if (!app.requestSingleInstanceLock()) {
         return new Response('not found', { status: 404 });
       const file = await net.fetch(pathToFileURL(join(pages, name)).href);
       const headers = new Headers(file.headers);
-      headers.set('content-security-policy', CSP);
+      headers.set('content-security-policy', PAGE_CSP);
       return new Response(file.body, { status: file.status, headers });
     });
     const windows = windowOpener(electron, { origin: APP_ORIGIN, preload, log });

@@ -15,6 +15,11 @@ import {
 /** The custom protocol the tray's pages load from (never file://). */
 export const APP_ORIGIN = 'baomi://app';
 
+/** What every page is served with over baomi:// (each also carries a stricter one in a meta
+ *  tag, naming its script by hash; both apply). */
+export const PAGE_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
 const ms = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
 const filter = z.strictObject({
   types: z.array(z.string().min(1).max(64)).max(32).optional(),

@@ -42,6 +42,9 @@ export function windowOpener(
       }
       const existing = open.get(page);
       if (existing && !existing.isDestroyed()) {
+        // The tray asks for the pledge again when another text comes into force: a window left
+        // open on "confirmed" must show the new text, not the old confirmation.
+        if (page === PAGE_OF.pledge) existing.webContents.reload();
         if (existing.isMinimized()) existing.restore();
         existing.focus();
         return;

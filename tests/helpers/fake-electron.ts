@@ -10,6 +10,10 @@ export class FakeWebContents extends EventEmitter {
   static nextId = 1;
   readonly id = FakeWebContents.nextId++;
   openHandler: ((d: { url: string }) => { action: string }) | null = null;
+  reloads = 0;
+  reload() {
+    this.reloads++;
+  }
   setWindowOpenHandler(h: (d: { url: string }) => { action: string }) {
     this.openHandler = h;
   }

@@ -2,10 +2,12 @@
 // Chromium tests: the tray serves them over baomi://app/ by bare file name only
 // (src/main/index.ts), and so does this. Module scripts need http(s): Chromium refuses them
 // from file://. Anything but a bare name with a known extension, or a missing file, is a 404.
+// Each answer carries the header CSP the tray adds (PAGE_CSP), so the pages are tested under both.
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { PAGE_CSP } from '../../src/main/ipc-guard.js';
 
 export const RENDERER_DIST = join(process.cwd(), 'dist', 'renderer');
 
@@ -31,7 +33,9 @@ export async function serveRenderer(dir = RENDERER_DIST): Promise<RendererServer
     if (!ext) return void res.writeHead(404).end();
     try {
       const body = await readFile(join(dir, name));
-      res.writeHead(200, { 'content-type': TYPES[ext]! }).end(body);
+      res
+        .writeHead(200, { 'content-type': TYPES[ext]!, 'content-security-policy': PAGE_CSP })
+        .end(body);
     } catch {
       res.writeHead(404).end();
     }

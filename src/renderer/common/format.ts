@@ -1,7 +1,6 @@
 // Times in this computer's zone, counts with grouped digits, and an agent's refusal as one
 // sentence (issue 14 §5). Pure.
 import type { Translate } from '../../core/i18n/translate.js';
-import type { Lang } from '../../core/i18n/types.js';
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
@@ -23,6 +22,21 @@ export function count(n: number): string {
   return n < 0 ? `-${s}` : s;
 }
 
+const NO_AGENT = new Set([
+  'SOCKET_UNREACHABLE',
+  'SOCKET_DENIED',
+  'SOCKET_TIMEOUT',
+  'SOCKET_CLOSED',
+  'SOCKET_AGENT_STARTING',
+  'AGENT_STARTING',
+]);
+
+/** The last error code in a message that core's or the pages' catalogues know (FOO_BAR), or null. */
+export function codeOf(message: string): string | null {
+  const codes = message.match(/\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b/g) ?? [];
+  return codes.at(-1) ?? null;
+}
+
 /**
  * Why a call to the agent failed, in the reader's words: the tray rejects with the agent's code
  * in the message (Electron wraps it: "Error invoking remote method …: Error: PROTOCOL_…"), which
@@ -32,10 +46,19 @@ export function reasonOf(t: Translate, err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   // The tray's main process refused the call before it reached the agent (ipc-guard.ts).
   if (/\bREFUSED:/.test(message)) return t('error.refused');
-  const codes = message.match(/[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+/g) ?? [];
-  for (const code of codes.reverse()) {
-    const text = t(code);
-    if (text !== code) return text;
+  const code = codeOf(message);
+  if (code === null) return message;
+  // The socket's own words are the CLI's (--data-dir, the socket's path): the tray says it its way.
+  if (NO_AGENT.has(code)) return t('error.noAgent');
+  // BaomiError's message is "CODE {params}" (core/errors.ts), as Electron passes it on.
+  let params: Record<string, unknown> = {};
+  const json = message.slice(message.lastIndexOf(code) + code.length).trim();
+  if (json.startsWith('{')) {
+    try {
+      params = JSON.parse(json) as Record<string, unknown>;
+    } catch {
+      // no params: the sentence shows without them
+    }
   }
-  return message;
+  return t(code, params);
 }

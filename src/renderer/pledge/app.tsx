@@ -7,7 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Lang } from '../../core/i18n/types.js';
 import type { PledgeView, StatusResult } from '../../core/protocol/messages.js';
 import type { BaomiBridge } from '../../preload/preload.js';
-import { reasonOf } from '../common/format.js';
+import { codeOf, reasonOf } from '../common/format.js';
 import { translator } from '../common/i18n.js';
 import { keepLang } from '../common/lang-store.js';
 import { recordedLines } from './recorded.js';
@@ -48,7 +48,7 @@ export function PledgeApp(props: { bridge: BaomiBridge; lang: Lang }) {
       setStep('done');
       setError(null);
     } catch (e) {
-      if (reasonOf(t, e) === t('PLEDGE_CHANGED')) {
+      if (codeOf(e instanceof Error ? e.message : String(e)) === 'PLEDGE_CHANGED') {
         setStep('changed');
         await load();
       } else {

@@ -43,7 +43,12 @@ export function App(props: { bridge: BaomiBridge; lang: Lang; all: boolean }) {
   const [applied, setApplied] = useState<Filters>(NO_FILTERS);
   const filter = useMemo(() => toEventFilter(applied), [applied]);
   const [loaded, setLoaded] = useState<Loaded>(NOTHING);
+  /** Why the events could not be loaded (kept until a load is asked again). */
   const [error, setError] = useState<unknown>(null);
+  /** Why the agent's status could not be read; cleared by the next answer. */
+  const [statusError, setStatusError] = useState<unknown>(null);
+  /** "Today" for the chart: moved on with each status answer, not with every render. */
+  const [now, setNow] = useState(() => Date.now());
   const [status, setStatus] = useState<StatusResult | null>(null);
   const [open, setOpen] = useState<BaomiEvent | null>(null);
   const scroller = useRef<HTMLElement>(null);
@@ -79,10 +84,12 @@ export function App(props: { bridge: BaomiBridge; lang: Lang; all: boolean }) {
     const tick = async () => {
       try {
         setStatus(await bridge.status());
+        setStatusError(null);
       } catch (e) {
         setStatus(null);
-        setError(e);
+        setStatusError(e);
       }
+      setNow(Date.now());
       if (!stopped) timer = setTimeout(() => void tick(), STATUS_EVERY_MS);
     };
     void tick();
@@ -128,9 +135,22 @@ export function App(props: { bridge: BaomiBridge; lang: Lang; all: boolean }) {
         </button>
       </header>
       {!props.all && <p class="privacy">{t('viewer.privacy')}</p>}
-      {error !== null && (
+      {(error ?? statusError) !== null && (
         <p class="error" role="alert" data-testid="viewer-error">
-          {t('error.agent', { reason: reasonOf(t, error) })}
+          {t('error.agent', { reason: reasonOf(t, error ?? statusError) })}{' '}
+          {error !== null && (
+            // A load that failed part-way: asked again from the start, with the same filters.
+            <button
+              type="button"
+              onClick={() => {
+                setLoaded(NOTHING);
+                setError(null);
+                begin(filter);
+              }}
+            >
+              {t('error.retry')}
+            </button>
+          )}
         </p>
       )}
       <form
@@ -181,7 +201,7 @@ export function App(props: { bridge: BaomiBridge; lang: Lang; all: boolean }) {
               : t('rows.count', { count: count(rows.length) })
             : t('rows.loading', { count: count(rows.length) })}
         </p>
-        <ExportButtons source={bridge} filter={filter} lang={lang} t={t} />
+        <ExportButtons source={bridge} filter={filter} t={t} />
       </div>
       {capped && (
         <p class="warn" role="status" data-testid="viewer-capped">
@@ -200,8 +220,8 @@ export function App(props: { bridge: BaomiBridge; lang: Lang; all: boolean }) {
         {open && <EventDetail event={open} lang={lang} t={t} onClose={() => setOpen(null)} />}
       </div>
       <div class="below">
-        <DayChart rows={rows} lang={lang} t={t} now={Date.now()} />
-        <Health status={status} bridge={bridge} canVerify={props.all} lang={lang} t={t} />
+        <DayChart rows={rows} lang={lang} t={t} now={now} />
+        <Health status={status} bridge={bridge} canVerify={props.all} t={t} />
       </div>
     </main>
   );

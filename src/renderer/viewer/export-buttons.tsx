@@ -4,7 +4,6 @@
 import { useState } from 'preact/hooks';
 import type { BaomiEvent } from '../../core/events/types.js';
 import type { Translate } from '../../core/i18n/translate.js';
-import type { Lang } from '../../core/i18n/types.js';
 import type { EventFilter } from '../../core/protocol/messages.js';
 import { count, reasonOf } from '../common/format.js';
 import { type ExportFormat, exportFileName, exportParts } from './export.js';
@@ -31,13 +30,8 @@ function save(parts: string[], format: ExportFormat, file: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-export function ExportButtons(props: {
-  source: EventSource;
-  filter: EventFilter;
-  lang: Lang;
-  t: Translate;
-}) {
-  const { t, lang } = props;
+export function ExportButtons(props: { source: EventSource; filter: EventFilter; t: Translate }) {
+  const { t } = props;
   const [state, setState] = useState<State>({ kind: 'idle' });
   const start = async (format: ExportFormat) => {
     setState({ kind: 'busy', written: 0 });
@@ -65,7 +59,7 @@ export function ExportButtons(props: {
       <span role="status" data-testid="export-state">
         {state.kind === 'busy' && (
           <>
-            <progress aria-label={t('export.csv')} />{' '}
+            <progress aria-label={t('export.progress', { count: count(state.written) })} />{' '}
             {t('export.progress', { count: count(state.written) })}
           </>
         )}

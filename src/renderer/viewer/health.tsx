@@ -8,12 +8,11 @@ import type { ChainStatus } from '../../core/events/chain-status.js';
 import { chainStatusLines } from '../../core/events/chain-status.js';
 import { describeChainBreak } from '../../core/events/messages.js';
 import type { Translate } from '../../core/i18n/translate.js';
-import type { Lang } from '../../core/i18n/types.js';
 import type { StatusResult, VerifyResult } from '../../core/protocol/messages.js';
 import type { BaomiBridge } from '../../preload/preload.js';
 import { count, reasonOf, when } from '../common/format.js';
 
-function verifyText(t: Translate, r: VerifyResult, lang: Lang): string {
+function verifyText(t: Translate, r: VerifyResult): string {
   if (r.ok) return t('chain.intact', { checked: count(r.checked) });
   const first = r.breaks[0];
   return first
@@ -21,7 +20,7 @@ function verifyText(t: Translate, r: VerifyResult, lang: Lang): string {
     : t('chain.broken', { seq: '?', text: '' });
 }
 
-export function syncText(t: Translate, s: StatusResult, lang: Lang): string {
+export function syncText(t: Translate, s: StatusResult): string {
   const sync = s.sync;
   if (!sync?.console) return t('sync.none');
   const waiting = count(sync.eventsWaiting ?? s.events.unsynced);
@@ -40,24 +39,21 @@ export function Health(props: {
   bridge: BaomiBridge;
   /** Security staff (admin.sock): a full walk may be run now; agent.sock refuses it. */
   canVerify: boolean;
-  lang: Lang;
   t: Translate;
 }) {
-  const { status, t, lang } = props;
-  const [check, setCheck] = useState<{ busy: boolean; text: string | null; bad: boolean }>({
+  const { status, t } = props;
+  /** The last full walk's answer or failure, worded at render (a language switch rewords it). */
+  const [check, setCheck] = useState<{ busy: boolean; result?: VerifyResult; error?: unknown }>({
     busy: false,
-    text: null,
-    bad: false,
   });
   const chain = status?.chain as ChainStatus | undefined;
   const lines = status ? chainStatusLines(t, chain) : [];
   const run = async () => {
-    setCheck({ busy: true, text: null, bad: false });
+    setCheck({ busy: true });
     try {
-      const r = await props.bridge.verify();
-      setCheck({ busy: false, text: verifyText(t, r, lang), bad: !r.ok });
-    } catch (e) {
-      setCheck({ busy: false, text: reasonOf(t, e), bad: true });
+      setCheck({ busy: false, result: await props.bridge.verify() });
+    } catch (error) {
+      setCheck({ busy: false, error });
     }
   };
   return (
@@ -73,13 +69,13 @@ export function Health(props: {
           {check.busy ? t('chain.checking') : t('chain.check')}
         </button>
       )}
-      {check.text !== null && (
-        <p data-testid="viewer-verify" class={check.bad ? 'bad' : 'good'} role="status">
-          {check.text}
+      {(check.result !== undefined || check.error !== undefined) && (
+        <p data-testid="viewer-verify" class={check.result?.ok ? 'good' : 'bad'} role="status">
+          {check.result ? verifyText(t, check.result) : reasonOf(t, check.error)}
         </p>
       )}
       <h2>{t('sync.title')}</h2>
-      <p data-testid="viewer-sync">{status ? syncText(t, status, lang) : '—'}</p>
+      <p data-testid="viewer-sync">{status ? syncText(t, status) : '—'}</p>
     </section>
   );
 }

@@ -30,6 +30,9 @@ export async function* newestFirst(
       ...(before !== undefined ? { beforeSeq: before } : {}),
     });
     if (events.length === 0) return;
+    // An agent older than beforeSeq ignores it and answers the newest page again: said, never
+    // looped on (the table would fill with the same events, an export would never end).
+    if (before !== undefined && events[0]!.seq >= before) throw new Error('VIEWER_AGENT_TOO_OLD');
     yield events;
     before = events.at(-1)!.seq;
     limit = PAGE;

@@ -25,7 +25,7 @@ interface RowProps {
 }
 
 class Row extends PureRow<RowProps> {
-  override render({ event: e, index, start, lang, t, selected, onOpen }: RowProps) {
+  override render({ event: e, index, start, t, selected, onOpen }: RowProps) {
     const what = plainWords(t, e);
     return (
       <tr

@@ -76,6 +76,11 @@ export const viewerMessages: Catalog = {
     'export.done': '{{count}} events saved as {{file}}',
     'error.agent': 'The agent did not answer ({{reason}}). Nothing is lost; try again.',
     'error.bridge': 'This page must be opened from the Baomi tray.',
+    'error.noAgent':
+      'The Baomi agent is not answering on this computer (it may be restarting). What it recorded is kept; try again in a moment, or tell IT if it lasts.',
+    'error.retry': 'Try again',
+    VIEWER_AGENT_TOO_OLD:
+      'The agent on this computer is older than this viewer and cannot page through its log. Ask IT to update Baomi; nothing was lost.',
     'error.refused':
       'The tray refused the request before asking the agent (a filter too long or malformed): shorten the filters and try again.',
     'what.agent.started': 'Baomi started on this computer',
@@ -182,6 +187,11 @@ export const viewerMessages: Catalog = {
     'export.done': '已将 {{count}} 条事件保存为 {{file}}',
     'error.agent': '终端代理没有响应（{{reason}}）。没有丢失任何数据，请重试。',
     'error.bridge': '此页面须从保密托盘程序打开。',
+    'error.noAgent':
+      '本机的保密终端代理没有响应（可能正在重启）。已记录的内容不会丢失；请稍后重试，若持续如此请联系 IT。',
+    'error.retry': '重试',
+    VIEWER_AGENT_TOO_OLD:
+      '本机的终端代理版本比此查看器旧，无法分页读取日志。请联系 IT 更新保密系统；没有丢失任何数据。',
     'error.refused':
       '托盘程序在询问终端代理之前拒绝了该请求（筛选条件过长或格式不对）：请缩短筛选条件后重试。',
     'what.agent.started': '保密系统在本机启动',

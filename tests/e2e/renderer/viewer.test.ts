@@ -11,13 +11,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningAgent } from '../../../src/agent/agent.js';
 import { CsvReader, decodeCsvCell } from '../../../src/core/csv.js';
 import type { BaomiEvent } from '../../../src/core/events/types.js';
 import type { EventFilter } from '../../../src/core/protocol/messages.js';
-import { type AgentConnection, connectAgent } from '../../../src/ipc/index.js';
-import { FakeSession } from '../../../src/platform/fake/index.js';
-import { createPlatform } from '../../../src/platform/index.js';
+import type { AgentConnection } from '../../../src/ipc/index.js';
 import {
   type AgentDirs,
   agentDirs,
@@ -34,10 +31,10 @@ import {
   type Watched,
 } from '../../helpers/browser.js';
 import { type RendererServer, serveRenderer } from '../../helpers/renderer-server.js';
+import { type SeatAgent, startSeatAgent } from '../../helpers/seat-agent.js';
 import { HOSTILE_NAMES, type SeedResult, seedEvents } from '../../helpers/seed-events.js';
 import { type AgentBridge, installAgentBridge } from '../../helpers/viewer-bridge.js';
 
-const DIST_AGENT = '../../../dist/agent/agent.js';
 const skip =
   chromiumUnavailableReason() ??
   (existsSync(join(process.cwd(), 'dist/renderer/viewer.html')) ? null : 'needs npm run build');
@@ -50,7 +47,7 @@ const PLEDGE = {
 
 let d: AgentDirs;
 let seeded: SeedResult;
-let agent: RunningAgent | null = null;
+let running: SeatAgent | undefined;
 let admin: AgentConnection;
 let token = '';
 let server: RendererServer | undefined;
@@ -59,29 +56,13 @@ const opened: Watched[] = [];
 
 beforeAll(async () => {
   if (skip) return;
-  const { startAgent } = (await import(DIST_AGENT)) as typeof import('../../../src/agent/agent.js');
   d = agentDirs();
   const pledge = `pledge:\n  zh-CN: ${JSON.stringify(PLEDGE['zh-CN'])}\n  en: ${JSON.stringify(PLEDGE.en)}`;
   installSignedPolicy(d, policyYaml(1, pledge));
   seeded = await seedEvents(d.dataDir, N, { seatUser: SEAT });
-  agent = await startAgent({
-    policyFile: d.policyFile,
-    dataDir: d.dataDir,
-    trustDir: d.trustDir,
-    sockets: { agent: `${d.socketDir}/agent.sock`, admin: `${d.socketDir}/admin.sock` },
-    trustDemo: false,
-    lang: 'en',
-    platform: {
-      ...createPlatform(),
-      session: new FakeSession({ name: SEAT, uid: 4242, source: 'fake' }),
-    },
-    logFile: `${d.root}/agent.log`,
-    seatTokenDir: () => join(d.root, 'baomi'),
-  });
-  admin = await connectAgent(`${d.socketDir}/admin.sock`);
-  const file = join(d.root, 'baomi', 'seat.token');
-  await waitFor('seat token', () => existsSync(file));
-  token = readFileSync(file, 'utf8').trim();
+  running = await startSeatAgent(d, { name: SEAT, uid: 4242 });
+  admin = running.admin;
+  token = running.token;
   server = await serveRenderer();
   browser = await launch();
 }, 120_000);
@@ -90,8 +71,7 @@ afterAll(async () => {
   for (const w of opened) expect(w.problems, 'console errors or dialogs').toEqual([]);
   await browser?.close();
   await server?.close();
-  admin?.close();
-  await agent?.stop('test');
+  await running?.stop();
 });
 
 /** Every event the agent answers for `filter` on admin.sock, newest first. */

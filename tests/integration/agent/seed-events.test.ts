@@ -3,14 +3,11 @@
 // one the agent accepts as its own. Its start-up check and `verify` find the chain intact and
 // reaching chain.head; events.query serves the seeded events as written, newest first by
 // beforeSeq as the log viewer pages; agent.sock with the seat token serves the seat user's own.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningAgent } from '../../../src/agent/agent.js';
 import type { BaomiEvent } from '../../../src/core/events/types.js';
-import { type AgentConnection, connectAgent } from '../../../src/ipc/index.js';
-import { FakeSession } from '../../../src/platform/fake/index.js';
-import { createPlatform } from '../../../src/platform/index.js';
+import type { AgentConnection } from '../../../src/ipc/index.js';
 import {
   type AgentDirs,
   agentDirs,
@@ -19,10 +16,8 @@ import {
   readEvents,
   waitFor,
 } from '../../helpers/agent.js';
+import { type SeatAgent, startSeatAgent } from '../../helpers/seat-agent.js';
 import { HOSTILE_NAMES, type SeedResult, seedEvents } from '../../helpers/seed-events.js';
-
-const DIST_AGENT = '../../../dist/agent/agent.js';
-const { startAgent } = (await import(DIST_AGENT)) as typeof import('../../../src/agent/agent.js');
 
 const N = 2_000;
 const SEAT = 'zhang.san';
@@ -33,7 +28,7 @@ describe('a seeded log', () => {
   let written: BaomiEvent[];
   /** chain.head as the seeding left it (the agent moves it on). */
   let headFile: unknown;
-  let agent: RunningAgent | null = null;
+  let running: SeatAgent | undefined;
   let admin: AgentConnection;
   let person: AgentConnection;
 
@@ -43,32 +38,13 @@ describe('a seeded log', () => {
     seeded = await seedEvents(d.dataDir, N, { seatUser: SEAT });
     written = readEvents(d.dataDir);
     headFile = JSON.parse(readFileSync(join(d.dataDir, 'chain.head'), 'utf8'));
-    agent = await startAgent({
-      policyFile: d.policyFile,
-      dataDir: d.dataDir,
-      trustDir: d.trustDir,
-      sockets: { agent: `${d.socketDir}/agent.sock`, admin: `${d.socketDir}/admin.sock` },
-      trustDemo: false,
-      lang: 'en',
-      platform: {
-        ...createPlatform(),
-        session: new FakeSession({ name: SEAT, uid: 4242, source: 'fake' }),
-      },
-      logFile: `${d.root}/agent.log`,
-      seatTokenDir: () => join(d.root, 'baomi'),
-    });
-    admin = await connectAgent(`${d.socketDir}/admin.sock`);
-    const token = join(d.root, 'baomi', 'seat.token');
-    await waitFor('seat token', () => existsSync(token));
-    person = await connectAgent(`${d.socketDir}/agent.sock`, {
-      seatToken: readFileSync(token, 'utf8').trim(),
-    });
+    running = await startSeatAgent(d, { name: SEAT, uid: 4242 });
+    admin = running.admin;
+    person = await running.person();
   }, 30_000);
 
   afterAll(async () => {
-    admin?.close();
-    person?.close();
-    await agent?.stop('test');
+    await running?.stop();
   });
 
   it('is written as the store writes: chained, varied, hostile names in the newest', () => {

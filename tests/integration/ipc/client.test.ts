@@ -5,7 +5,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SocketServers } from '../../../src/agent/socket/server.js';
 import { claimSocketServers } from '../../../src/agent/socket/server.js';
 import { isBaomiError } from '../../../src/core/errors.js';
-import type { EventFilter, PushFrame } from '../../../src/core/protocol/messages.js';
+import {
+  type EventFilter,
+  MAX_LINE_BYTES,
+  type PushFrame,
+} from '../../../src/core/protocol/messages.js';
 import {
   type AgentConnection,
   connectAgent,
@@ -175,6 +179,45 @@ describe('ipc client ↔ socket server', () => {
     log.append(5);
     await sleep(100);
     expect(text.trim().split('\n').at(-1)).toContain('"push":"resync"');
+  });
+
+  it('refuses a request line over 1 MiB however it arrives, and reads one just under it', async () => {
+    const p = socketDir();
+    const log = new MemoryLog();
+    log.append(1);
+    track(await serveLog(p, log));
+    /** A status request padded to `bytes` of UTF-8 (`char` repeated), without its newline. */
+    const line = (bytes: number, char: string) => {
+      const head = '{"id":7,"type":"status","pad":"';
+      const each = Buffer.byteLength(char);
+      const n = Math.floor((bytes - head.length - 2) / each);
+      return `${head}${char.repeat(n)}"}`;
+    };
+    const send = async (text: string, chunk: number) => {
+      const sock = connect(p.admin); // a plain socket, written in pieces
+      cleanup.push(() => sock.destroy());
+      await new Promise((r) => sock.once('connect', r));
+      const got: string[] = [];
+      sock.setEncoding('utf8');
+      sock.on('data', (d: string) => got.push(d));
+      const closed = new Promise((r) => sock.once('close', r));
+      const bytes = Buffer.from(`${text}\n`);
+      for (let i = 0; i < bytes.length && !sock.destroyed; i += chunk)
+        sock.write(bytes.subarray(i, i + chunk));
+      return { got, closed };
+    };
+    for (const [char, chunk] of [
+      ['x', 2 * MAX_LINE_BYTES],
+      ['x', 64 * 1024],
+      ['保', 64 * 1024 + 1], // pieces that split a character
+    ] as const) {
+      const tooBig = await send(line(MAX_LINE_BYTES + 4096, char), chunk);
+      await tooBig.closed;
+      expect(tooBig.got.join(''), `${char} in ${chunk}`).toContain('PROTOCOL_TOO_LARGE');
+    }
+    const fits = await send(line(MAX_LINE_BYTES - 4096, '保'), 64 * 1024 + 1);
+    await until('answer', () => fits.got.join('').includes('\n'));
+    expect(JSON.parse(fits.got.join(''))).toMatchObject({ id: 7, ok: true });
   });
 
   it('drops a connection that keeps asking and never reads its answers', async () => {

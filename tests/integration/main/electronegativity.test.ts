@@ -30,17 +30,19 @@ describe('electronegativity', () => {
     expect(r.stdout).not.toMatch(/ 0 finding/);
   }, 240_000);
 
-  it('still flags a timer given a string in a page script, beside the reviewed ones', () => {
+  it('still flags a timer given a string, or an eval beside a timer, in a page script, beside the reviewed ones', () => {
     const dir = mkdtempSync(join(tmpdir(), 'baomi-bad-'));
     const bad = join(dir, 'bad-page.js');
     writeFileSync(
       bad,
-      "const later = 'alert(1)';\nsetTimeout(later + '', 10);\nsetTimeout(later, 10);\n",
+      // Line 4: an eval beside a harmless timer on the same line is not the timer's to excuse.
+      "const later = 'alert(1)';\nsetTimeout(later + '', 10);\nsetTimeout(later, 10);\nexport function run(code) { setTimeout(() => 0, 1); eval(code + ''); }\n",
     );
     const r = scan(`page:${bad}`);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^DANGEROUS_FUNCTIONS_JS_CHECK renderer\/bad-page\.js:2 /m);
     expect(r.stdout).toMatch(/^DANGEROUS_FUNCTIONS_JS_CHECK renderer\/bad-page\.js:3 /m);
+    expect(r.stdout).toMatch(/^DANGEROUS_FUNCTIONS_JS_CHECK renderer\/bad-page\.js:4 /m);
     expect(r.stdout).toMatch(/reviewed DANGEROUS_FUNCTIONS_JS_CHECK renderer\/viewer-/);
   }, 240_000);
 });

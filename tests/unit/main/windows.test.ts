@@ -76,4 +76,17 @@ describe('tray windows', () => {
     windows.open('pledge');
     expect(FakeWindow.all.map((w) => w.urls)).toEqual([['baomi://app/pledge.html']]);
   });
+
+  it('shows the pledge anew when asked again while open (a new text in force), the viewer not', () => {
+    const { windows } = setup();
+    windows.open('pledge');
+    windows.open('log');
+    const [pledge, viewer] = FakeWindow.all;
+    windows.open('pledge');
+    windows.open('log');
+    expect(FakeWindow.all).toHaveLength(2);
+    expect(pledge!.webContents.reloads).toBe(1);
+    expect(pledge!.focused).toBe(1);
+    expect(viewer!.webContents.reloads).toBe(0);
+  });
 });

@@ -130,6 +130,22 @@ describe('viewer paging', () => {
     expect(s.asked).toHaveLength(3);
   });
 
+  it('stops with a worded error when an older agent ignores beforeSeq, never looping', async () => {
+    const s = source(30_000);
+    const old = { events: (f: EventFilter) => s.events({ ...f, beforeSeq: undefined }) };
+    const seen: Loaded[] = [];
+    await expect(
+      loadRows(
+        old,
+        {},
+        (l) => seen.push(l),
+        () => false,
+      ),
+    ).rejects.toThrow('VIEWER_AGENT_TOO_OLD');
+    expect(seen.at(-1)!.rows).toHaveLength(200);
+    expect(s.asked).toHaveLength(2);
+  });
+
   it('rejects with the source error', async () => {
     const failing = { events: async () => Promise.reject(new Error('PROTOCOL_INTERNAL')) };
     await expect(

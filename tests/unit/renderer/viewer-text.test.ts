@@ -92,6 +92,19 @@ describe('viewer words', () => {
     );
     expect(reasonOf(t, refused)).toBe(t('error.refused'));
     expect(reasonOf(translator('zh-CN'), 'PROTOCOL_INTERNAL')).toMatch(/[\u4e00-\u9fff]/);
+    // The agent's params fill the sentence (BaomiError's message is "CODE {params}").
+    const changed = new Error(
+      `Error invoking remote method 'baomi:pledge-acknowledge': BaomiError: PLEDGE_CHANGED {"version":5}`,
+    );
+    expect(reasonOf(t, changed)).toBe(t('PLEDGE_CHANGED', { version: 5 }));
+    expect(reasonOf(t, changed)).not.toMatch(/\{\{|\}\}/);
+    // No agent: the tray's words, not the CLI's advice.
+    const down = new Error(
+      "Error invoking remote method 'baomi:events': Error: SOCKET_UNREACHABLE",
+    );
+    expect(reasonOf(t, down)).toBe(t('error.noAgent'));
+    expect(reasonOf(t, down)).not.toMatch(/--data-dir|\{\{/);
+    expect(reasonOf(t, new Error('VIEWER_AGENT_TOO_OLD'))).toBe(t('VIEWER_AGENT_TOO_OLD'));
   });
 
   it('takes Chinese from the OS locale and English otherwise', () => {
