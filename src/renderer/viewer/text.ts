@@ -74,7 +74,7 @@ export const viewerMessages: Catalog = {
     'export.json': 'Export JSON',
     'export.progress': 'Exporting… {{count}} events written',
     'export.done': '{{count}} events saved as {{file}}',
-    'error.agent': 'The agent did not answer ({{reason}}). Nothing is lost; try again.',
+    'error.agent': 'Not done: {{reason}}',
     'error.bridge': 'This page must be opened from the Baomi tray.',
     'error.noAgent':
       'The Baomi agent is not answering on this computer (it may be restarting). What it recorded is kept; try again in a moment, or tell IT if it lasts.',
@@ -185,7 +185,7 @@ export const viewerMessages: Catalog = {
     'export.json': '导出 JSON',
     'export.progress': '导出中…已写入 {{count}} 条事件',
     'export.done': '已将 {{count}} 条事件保存为 {{file}}',
-    'error.agent': '终端代理没有响应（{{reason}}）。没有丢失任何数据，请重试。',
+    'error.agent': '未完成：{{reason}}',
     'error.bridge': '此页面须从保密托盘程序打开。',
     'error.noAgent':
       '本机的保密终端代理没有响应（可能正在重启）。已记录的内容不会丢失；请稍后重试，若持续如此请联系 IT。',
