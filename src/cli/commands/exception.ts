@@ -25,6 +25,7 @@ import {
 } from '../../core/codes/index.js';
 import { BaomiError, isBaomiError } from '../../core/errors.js';
 import type { Json } from '../../core/events/types.js';
+import { normaliseDevice } from '../../core/exceptions/fields.js';
 import {
   type ExceptionPayload,
   encodeToken,
@@ -38,6 +39,7 @@ import {
   reasonProblem,
   tokenFingerprint,
 } from '../../core/exceptions/token.js';
+import { tokenShape } from '../../core/exceptions/token-shape.js';
 import { parseDuration, parseRfc3339 } from '../../core/policy/units.js';
 import type { StatusResult } from '../../core/protocol/messages.js';
 import type { ActiveException } from '../../core/usb/types.js';
@@ -47,7 +49,6 @@ import type { CommandContext } from '../context.js';
 import { readInput } from '../read-input.js';
 import { reachable } from '../source.js';
 import { formatTime, zoneName } from '../time.js';
-import { tokenShape } from '../token-shape.js';
 import { writeKeyPair } from './policy-keygen.js';
 
 export const ISSUANCE_LOG = 'exceptions-issued.log';
@@ -174,13 +175,6 @@ export function issuePayload(o: IssueOptions, now: number): ExceptionPayload {
     notAfter,
     reason: o.reason,
   };
-}
-
-/** Hex digits are case-blind: `baomi usb list` and a policy may show either. The serial is not. */
-function normaliseDevice(d: string): string {
-  if (/^[0-9A-Fa-f]{64}$/.test(d)) return d.toLowerCase();
-  const m = /^([0-9A-Fa-f]{4}):([0-9A-Fa-f]{4}):(.*)$/s.exec(d);
-  return m ? `${m[1]!.toLowerCase()}:${m[2]!.toLowerCase()}:${m[3]}` : d;
 }
 
 /**

@@ -31,32 +31,53 @@ import {
   sign,
   verify,
 } from 'node:crypto';
-import type { ExceptionRefusalCode } from '../codes/exceptions.js';
 import { BaomiError } from '../errors.js';
 import { jcs } from '../events/jcs.js';
-import type { Json } from '../events/types.js';
 import { readPublicKey } from '../policy/signature.js';
 import type { TrustedKey } from '../policy/types.js';
 import type { ActiveException } from '../usb/types.js';
 
-export const TOKEN_PREFIX = 'BMX1';
 /** What the signature covers before the payload bytes. */
 export const SIGNATURE_DOMAIN = 'baomi-exception-v1\n';
 
-import { MAX_REASON_CHARS, MAX_WINDOW_DAYS, MAX_WINDOW_MS } from './limits.js';
+import {
+  isDeviceId,
+  isHostName,
+  isUserName,
+  MAX_SERIAL_CHARS,
+  MAX_USER_CHARS,
+  type Refusal,
+  reasonProblem,
+  refuse,
+} from './fields.js';
+import {
+  MAX_REASON_CHARS,
+  MAX_TOKEN_CHARS,
+  MAX_TOKEN_INPUT,
+  MAX_WINDOW_DAYS,
+  MAX_WINDOW_MS,
+  TOKEN_PREFIX,
+} from './limits.js';
+import { compactToken } from './token-shape.js';
 
-export { MAX_REASON_CHARS, MAX_WINDOW_DAYS, MAX_WINDOW_MS };
-/**
- * The longest compact token: fits one QR code (version 40, level L holds 2,953 bytes) and the
- * socket's limit (MAX_EXCEPTION_TOKEN). 500 reason characters in Chinese fit.
- */
-export const MAX_TOKEN_CHARS = 2900;
-/** Pasted text longer than this is not looked at (whitespace included). */
-export const MAX_TOKEN_INPUT = 16 * 1024;
+export {
+  compactToken,
+  isDeviceId,
+  isHostName,
+  isUserName,
+  MAX_REASON_CHARS,
+  MAX_SERIAL_CHARS,
+  MAX_TOKEN_CHARS,
+  MAX_TOKEN_INPUT,
+  MAX_USER_CHARS,
+  MAX_WINDOW_DAYS,
+  MAX_WINDOW_MS,
+  type Refusal,
+  reasonProblem,
+  TOKEN_PREFIX,
+};
 /** How far ahead of this computer's clock the issuer's may be: notBefore is tolerated that early. */
 export const NOT_BEFORE_SKEW_MS = 5 * 60_000;
-export const MAX_USER_CHARS = 256;
-export const MAX_SERIAL_CHARS = 126;
 
 export interface ExceptionPayload {
   id: string;
@@ -79,12 +100,6 @@ export interface ParsedToken {
   compact: string;
 }
 
-export interface Refusal {
-  ok: false;
-  code: ExceptionRefusalCode;
-  params: Record<string, Json>;
-}
-
 export interface VerifyOptions {
   /** ms since the epoch. */
   now: number;
@@ -98,65 +113,12 @@ export interface VerifyOptions {
 
 export type Verified = { ok: true; token: ParsedToken; keyName: string };
 
-const refuse = (code: ExceptionRefusalCode, params: Record<string, Json> = {}): Refusal => ({
-  ok: false,
-  code,
-  params,
-});
-
 /** A moment for a refusal's params (RFC 3339, UTC): the display end may localise it. */
 export const isoTime = (ms: number): string => new Date(ms).toISOString();
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-const DEVICE_HASH = /^[0-9a-f]{64}$/;
-const DEVICE_IDS = /^[0-9a-f]{4}:[0-9a-f]{4}:/;
-/** A computer name: letters and digits of any script (Chinese Windows names are common), then
- *  also marks, `.`, `_` and `-`; at most 253 code points; no space, control or bidi character. */
-const HOST = /^[\p{L}\p{N}][\p{L}\p{M}\p{N}._-]{0,252}$/u;
-/**
- * Characters no field may hold: C0/C1 controls (a terminal obeys them), line and paragraph
- * separators, bidirectional overrides and isolates (they reorder what a person reads), and
- * lone surrogates (not text).
- */
-const HOSTILE = /[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069\p{Cs}]/u;
-/** What email and chat insert into long words. */
-const NOISE = /[\s\u00ad\u200b-\u200d\u2060\ufeff]/gu;
 /** Prefix, then each segment's base64url and its padding. */
 const SHAPE = /^BMX1\.([A-Za-z0-9_-]+)(={0,2})\.([A-Za-z0-9_-]+)(={0,2})$/;
-
-const codePoints = (s: string): number => [...s].length;
-
-/** Text a person typed: no hostile characters, no surrounding whitespace, 1…max code points. */
-function plainText(s: unknown, max: number): s is string {
-  return (
-    typeof s === 'string' && s.trim() === s && s !== '' && codePoints(s) <= max && !HOSTILE.test(s)
-  );
-}
-
-/** A device hash (64 lowercase hex) or "vid:pid:serial" (4 lowercase hex digits each). */
-export function isDeviceId(s: unknown): s is string {
-  if (typeof s !== 'string') return false;
-  if (DEVICE_HASH.test(s)) return true;
-  return DEVICE_IDS.test(s) && plainText(s.slice(10), MAX_SERIAL_CHARS);
-}
-
-export function isUserName(s: unknown): s is string {
-  return plainText(s, MAX_USER_CHARS);
-}
-
-export function isHostName(s: unknown): s is string {
-  return typeof s === 'string' && HOST.test(s);
-}
-
-/** A reason fit to show: 1…500 code points, no controls, no bidi overrides. */
-export function reasonProblem(s: unknown): Refusal | null {
-  if (typeof s !== 'string' || s.trim() === '' || HOSTILE.test(s))
-    return refuse('EXCEPTION_BAD_FIELD', { field: 'reason' });
-  const length = codePoints(s);
-  if (length > MAX_REASON_CHARS)
-    return refuse('EXCEPTION_REASON_TOO_LONG', { length, max: MAX_REASON_CHARS });
-  return null;
-}
 
 const FIELDS = ['device', 'host', 'id', 'notAfter', 'notBefore', 'reason', 'user'];
 
@@ -218,12 +180,6 @@ function decodeSegment(body: string, padding: string): Buffer | null {
   if (padding !== '' && (body.length + padding.length) % 4 !== 0) return null;
   const bytes = Buffer.from(body, 'base64url');
   return bytes.toString('base64url') === body ? bytes : null;
-}
-
-/** What email and chat added, taken away: the token as it was issued (or junk). */
-export function compactToken(text: string): string {
-  const squeezed = text.replace(NOISE, '');
-  return squeezed.startsWith('<') && squeezed.endsWith('>') ? squeezed.slice(1, -1) : squeezed;
 }
 
 /** Reads a token without checking its signature: its form and its payload's rules. */

@@ -15,6 +15,7 @@ import { chainMessages } from '../events/messages.js';
 import { idleMessages } from '../idle/messages.js';
 import { formatPolicyMessage, policyMessageKey } from '../policy/format.js';
 import { policyMessages } from '../policy/messages.js';
+import { protectionMessages } from '../status/messages.js';
 import { usbRuleMessages } from '../usb/decided-text.js';
 import { exceptionNoticeMessages } from '../usb/exception-notices.js';
 import { usbMessages } from '../usb/messages.js';
@@ -39,6 +40,7 @@ export const coreCatalogs: readonly Catalog[] = [
   notifyMessages,
   siemMessages,
   pledgeMessages,
+  protectionMessages,
 ];
 
 /**

@@ -1,18 +1,22 @@
-// What `baomi exception redeem` refuses before asking the agent: only text that is not an
+// What `baomi exception redeem` and the tray's redeem form refuse before asking the agent: only text that is not an
 // exception token at all (DESIGN.md "Exception tokens": only the agent verifies; the CLI
 // forwards). A token with the right shape is forwarded however wrong it is inside (an altered
 // payload, a cut signature, a bad field), so that the agent refuses it with the real reason
 // and records the attempt (usb.exception-refused): a tampered token is something security
 // staff want to see, and a refusal the CLI made alone would leave no trace.
 
-import type { Json } from '../core/events/types.js';
-import {
-  compactToken,
-  MAX_TOKEN_CHARS,
-  MAX_TOKEN_INPUT,
-  TOKEN_PREFIX,
-} from '../core/exceptions/token.js';
-import { MAX_EXCEPTION_TOKEN } from '../core/protocol/messages.js';
+import type { Json } from '../events/types.js';
+import { MAX_EXCEPTION_TOKEN } from '../protocol/messages.js';
+import { MAX_TOKEN_CHARS, MAX_TOKEN_INPUT, TOKEN_PREFIX } from './limits.js';
+
+/** What email and chat insert into long words. */
+const NOISE = /[\s\u00ad\u200b-\u200d\u2060\ufeff]/gu;
+
+/** What email and chat added, taken away: the token as it was issued (or junk). */
+export function compactToken(text: string): string {
+  const squeezed = text.replace(NOISE, '');
+  return squeezed.startsWith('<') && squeezed.endsWith('>') ? squeezed.slice(1, -1) : squeezed;
+}
 
 export type TokenShape =
   | { ok: true; compact: string }

@@ -2,8 +2,8 @@
 // Everything BMX1-shaped goes to the agent, which alone verifies and records refusals.
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { tokenShape } from '../../../src/cli/token-shape.js';
 import { encodeToken, MAX_TOKEN_CHARS } from '../../../src/core/exceptions/token.js';
+import { tokenShape } from '../../../src/core/exceptions/token-shape.js';
 
 const { privateKey } = generateKeyPairSync('ed25519');
 const token = encodeToken(
