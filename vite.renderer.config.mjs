@@ -51,7 +51,7 @@ const scriptHashes = () => ({
 });
 
 /** The pages, in build order: the first empties dist/renderer. */
-export const PAGES = ['overlay', 'viewer', 'pledge'];
+export const PAGES = ['overlay', 'viewer', 'pledge', 'status'];
 
 export default defineConfig(({ mode }) => {
   if (!PAGES.includes(mode))

@@ -1,7 +1,7 @@
 // The tray's entry point, run by Electron (issue 14). Thin on purpose: it finds the agent's
 // socket, serves the baomi:// pages and hands the real electron module to tray.ts, whose logic
-// is unit-tested with a fake one. The log viewer opens in windows.ts; the other windows are not
-// built yet: the menu items that open them log that instead of opening an empty window.
+// is unit-tested with a fake one. Its windows (the log viewer, status, the pledge) open in
+// windows.ts.
 import { existsSync, statSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';

@@ -1,9 +1,11 @@
-// The tray's windows (issue 14 §3, §5): the log viewer, opened from "Open the event log" and
+// The tray's windows (issue 14 §1, §3, §5): the log viewer, opened from "Open the event log" and
 // from "What is recorded about me" (the same page: the person's own events, with the monitoring
-// notice above them), and the confidentiality pledge the tray opens when it is unconfirmed. One window per page, focused again when asked twice; closed, not hidden,
+// notice above them); the status window, also opened at its request and redeem forms by those
+// menu items (status.html#request, #redeem); and the confidentiality pledge the tray opens when
+// it is unconfirmed. One window per page, focused again when asked twice (and moved to the form
+// asked for, keeping what was typed); closed, not hidden,
 // when the person closes it (an idle viewer would keep ~100 MB of events and a renderer
-// alive: README "The desktop app"). Windows not built yet are said in the log, never opened
-// empty. Every window gets the secure preferences and the preload's named methods only.
+// alive: README "The desktop app"). Every window gets the secure preferences and the preload's named methods only.
 import type * as electron from 'electron';
 import { SECURE_WEB_PREFERENCES } from './hardening.js';
 import type { TrayLog } from './log.js';
@@ -11,13 +13,13 @@ import type { TrayWindow } from './tray.js';
 
 type ElectronModule = typeof electron;
 
-/** The page each window shows (a bare name under baomi://app/), or none yet. */
-export const PAGE_OF: Record<TrayWindow, string | null> = {
+/** The page each window shows: a bare name under baomi://app/, maybe with a #part. */
+export const PAGE_OF: Record<TrayWindow, string> = {
   log: 'viewer.html',
   'what-is-recorded': 'viewer.html',
-  status: null,
-  'request-exception': null,
-  'redeem-token': null,
+  status: 'status.html',
+  'request-exception': 'status.html#request',
+  'redeem-token': 'status.html#redeem',
   pledge: 'pledge.html',
 };
 
@@ -33,18 +35,23 @@ export function windowOpener(
   o: { origin: string; preload: string; log: TrayLog },
 ): Windows {
   const open = new Map<string, electron.BrowserWindow>();
+  const load = (win: electron.BrowserWindow, url: string, page: string) =>
+    win.loadURL(url).catch((err: Error) => {
+      if (!/ERR_ABORTED/.test(err.message))
+        o.log.warn('window page not loaded', { page, error: err.message });
+    });
   return {
     open(w) {
-      const page = PAGE_OF[w];
-      if (!page) {
-        o.log.warn('window not built yet', { window: w });
-        return;
-      }
+      const target = PAGE_OF[w];
+      const [page = target, part] = target.split('#');
+      const url = `${o.origin}/${target}`;
       const existing = open.get(page);
       if (existing && !existing.isDestroyed()) {
         // The tray asks for the pledge again when another text comes into force: a window left
         // open on "confirmed" must show the new text, not the old confirmation.
         if (page === PAGE_OF.pledge) existing.webContents.reload();
+        // Another part of the same page: an in-page move (hashchange), the forms keep their text.
+        else if (part !== undefined) load(existing, url, page);
         if (existing.isMinimized()) existing.restore();
         existing.focus();
         return;
@@ -63,10 +70,7 @@ export function windowOpener(
       win.on('closed', () => {
         if (open.get(page) === win) open.delete(page);
       });
-      win.loadURL(`${o.origin}/${page}`).catch((err: Error) => {
-        if (!/ERR_ABORTED/.test(err.message))
-          o.log.warn('window page not loaded', { page, error: err.message });
-      });
+      load(win, url, page);
     },
     get count() {
       return open.size;

@@ -1,7 +1,7 @@
 // Runs the real `baomi` command (compiled JS, as installed) in a child process against
 // temporary directories, and reads what it recorded straight from its database.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openStore } from '../../src/agent/store/index.js';
@@ -165,4 +165,41 @@ export function policyYaml(version: number, extra: string): string {
     'expires: 2099-01-01T00:00:00Z',
     extra,
   ].join('\n');
+}
+
+/**
+ * An exception key pair made by `baomi exception keygen` in a folder of its own, its public half
+ * trusted by the agent for exceptions only (`<trust dir>/exceptions/`). Returns the folder.
+ */
+export function trustExceptionKey(trustDir: string): string {
+  const keys = mkdtempSync(join(tmpdir(), 'baomi-exception-keys-'));
+  const k = runCli(['exception', 'keygen', 'security', '--out', keys]);
+  if (k.code !== 0) throw new Error(`exception keygen failed: ${k.stderr}`);
+  mkdirSync(join(trustDir, 'exceptions'), { recursive: true, mode: 0o755 });
+  copyFileSync(join(keys, 'security.pub'), join(trustDir, 'exceptions', 'security.pub'));
+  return keys;
+}
+
+/** A token `baomi exception issue` makes with that key: `device` for `user`, two hours. */
+export function issueToken(keys: string, device: string, user: string): string {
+  const r = runCli([
+    'exception',
+    'issue',
+    '--device',
+    device,
+    '--user',
+    user,
+    '--for',
+    '2h',
+    '--reason',
+    '审计部门拷贝账目 audit copy',
+    '--key',
+    join(keys, 'security.key'),
+    '--log',
+    join(keys, 'issued.log'),
+    '--out',
+    join(keys, `t-${Date.now()}-${Math.random().toString(36).slice(2)}.bmx`),
+  ]);
+  if (r.code !== 0) throw new Error(`exception issue failed: ${r.stderr}`);
+  return r.stdout.trim().split('\n')[0]!;
 }

@@ -2,7 +2,7 @@
 // download here), with what every web UI test asserts on: the page's console errors, uncaught
 // exceptions and any dialog (an alert() from an injected script would be one), and where its
 // screenshots go (kept as artefacts of the run: test-artifacts/, ignored by git).
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
@@ -60,4 +60,22 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/** axe-core, run in the page (Runtime.evaluate is not held by the page's CSP). */
+const AXE = readFileSync(join(process.cwd(), 'node_modules/axe-core/axe.min.js'), 'utf8');
+
+interface AxeResult {
+  violations: { id: string; impact: string | null; nodes: unknown[] }[];
+}
+
+/** axe-core's serious and critical violations on the page as it is now, as `id (impact, nodes)`. */
+export async function axe(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const r = (await page.evaluate(
+    'axe.run(document, { resultTypes: ["violations"] })',
+  )) as AxeResult;
+  return r.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}, ${v.nodes.length})`);
 }

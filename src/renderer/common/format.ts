@@ -40,9 +40,10 @@ export function codeOf(message: string): string | null {
 /**
  * Why a call to the agent failed, in the reader's words: the tray rejects with the agent's code
  * in the message (Electron wraps it: "Error invoking remote method …: Error: PROTOCOL_…"), which
- * core's catalogues word; a message with no known code is shown as it is.
+ * core's catalogues word; a message with no known code is shown as it is. `times`: params
+ * holding an RFC 3339 moment, shown in this computer's zone.
  */
-export function reasonOf(t: Translate, err: unknown): string {
+export function reasonOf(t: Translate, err: unknown, times: readonly string[] = []): string {
   const message = err instanceof Error ? err.message : String(err);
   // The tray's main process refused the call before it reached the agent (ipc-guard.ts).
   if (/\bREFUSED:/.test(message)) return t('error.refused');
@@ -59,6 +60,11 @@ export function reasonOf(t: Translate, err: unknown): string {
     } catch {
       // no params: the sentence shows without them
     }
+  }
+  // Moments the agent sends as RFC 3339 (an exception token's notBefore, notAfter): local time.
+  for (const k of times) {
+    const ms = typeof params[k] === 'string' ? Date.parse(params[k] as string) : Number.NaN;
+    if (Number.isFinite(ms)) params[k] = when(ms);
   }
   return t(code, params);
 }

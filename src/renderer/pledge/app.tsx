@@ -8,16 +8,14 @@ import type { Lang } from '../../core/i18n/types.js';
 import type { PledgeView, StatusResult } from '../../core/protocol/messages.js';
 import type { BaomiBridge } from '../../preload/preload.js';
 import { codeOf, reasonOf } from '../common/format.js';
-import { translator } from '../common/i18n.js';
-import { keepLang } from '../common/lang-store.js';
+import { LangButton, otherLang, useLang } from '../common/lang-switch.js';
 import { recordedLines } from './recorded.js';
 
 type Step = 'reading' | 'sending' | 'done' | 'changed';
 
 export function PledgeApp(props: { bridge: BaomiBridge; lang: Lang }) {
   const { bridge } = props;
-  const [lang, setLang] = useState<Lang>(props.lang);
-  const t = translator(lang);
+  const [lang, t, switchLang] = useLang(bridge, props.lang);
   const [view, setView] = useState<PledgeView | null>(null);
   const [status, setStatus] = useState<StatusResult | null>(null);
   const [step, setStep] = useState<Step>('reading');
@@ -58,23 +56,13 @@ export function PledgeApp(props: { bridge: BaomiBridge; lang: Lang }) {
     }
   };
 
-  const other: Lang = lang === 'zh-CN' ? 'en' : 'zh-CN';
+  const other = otherLang(lang);
   const p = view?.pledge;
   return (
     <main class="pledge">
       <header class="top">
         <h1>{t('pledge.title')}</h1>
-        <button
-          type="button"
-          lang={other}
-          onClick={() => {
-            setLang(other);
-            keepLang(other);
-            bridge.setLanguage(other).catch(() => undefined);
-          }}
-        >
-          {t('viewer.lang')}
-        </button>
+        <LangButton lang={lang} t={t} onClick={switchLang} />
       </header>
       {error !== null && (
         <p class="error" role="alert" data-testid="pledge-error">

@@ -10,8 +10,7 @@ import type { Lang } from '../../core/i18n/types.js';
 import type { EventFilter, StatusResult } from '../../core/protocol/messages.js';
 import type { BaomiBridge } from '../../preload/preload.js';
 import { count, reasonOf } from '../common/format.js';
-import { translator } from '../common/i18n.js';
-import { keepLang } from '../common/lang-store.js';
+import { LangButton, useLang } from '../common/lang-switch.js';
 import { DayChart } from './chart.js';
 import { EventDetail } from './detail.js';
 import { ExportButtons } from './export-buttons.js';
@@ -34,8 +33,7 @@ const NOTHING: Loaded = { rows: [], complete: false, capped: false };
 
 export function App(props: { bridge: BaomiBridge; lang: Lang; all: boolean }) {
   const { bridge } = props;
-  const [lang, setLang] = useState<Lang>(props.lang);
-  const t = translator(lang);
+  const [lang, t, switchLang] = useLang(bridge, props.lang);
   useEffect(() => {
     document.title = t('viewer.title');
   }, [lang]);
@@ -99,14 +97,6 @@ export function App(props: { bridge: BaomiBridge; lang: Lang; all: boolean }) {
     };
   }, []);
 
-  const switchLang = () => {
-    const next: Lang = lang === 'zh-CN' ? 'en' : 'zh-CN';
-    setLang(next);
-    keepLang(next);
-    // The tray words its menu the same way; a refusal there leaves this window switched.
-    bridge.setLanguage(next).catch(() => undefined);
-  };
-
   const field = (k: keyof Filters, type: 'text' | 'datetime-local' = 'text') => (
     <label>
       <span>{t(`filter.${k}`)}</span>
@@ -130,9 +120,7 @@ export function App(props: { bridge: BaomiBridge; lang: Lang; all: boolean }) {
             {t(props.all ? 'viewer.all' : 'viewer.own')}
           </p>
         </div>
-        <button type="button" lang={lang === 'zh-CN' ? 'en' : 'zh-CN'} onClick={switchLang}>
-          {t('viewer.lang')}
-        </button>
+        <LangButton lang={lang} t={t} onClick={switchLang} />
       </header>
       {!props.all && <p class="privacy">{t('viewer.privacy')}</p>}
       {(error ?? statusError) !== null && (

@@ -10,7 +10,8 @@ import { describeChainBreak } from '../../core/events/messages.js';
 import type { Translate } from '../../core/i18n/translate.js';
 import type { StatusResult, VerifyResult } from '../../core/protocol/messages.js';
 import type { BaomiBridge } from '../../preload/preload.js';
-import { count, reasonOf, when } from '../common/format.js';
+import { count, reasonOf } from '../common/format.js';
+import { syncText } from '../common/sync-text.js';
 
 function verifyText(t: Translate, r: VerifyResult): string {
   if (r.ok) return t('chain.intact', { checked: count(r.checked) });
@@ -18,20 +19,6 @@ function verifyText(t: Translate, r: VerifyResult): string {
   return first
     ? t('chain.broken', { seq: first.seq, text: describeChainBreak(t, first) })
     : t('chain.broken', { seq: '?', text: '' });
-}
-
-export function syncText(t: Translate, s: StatusResult): string {
-  const sync = s.sync;
-  if (!sync?.console) return t('sync.none');
-  const waiting = count(sync.eventsWaiting ?? s.events.unsynced);
-  if (sync.lastError && (!sync.lastSuccess || sync.lastError.at > sync.lastSuccess))
-    return t('sync.failing', {
-      console: sync.console,
-      reason: t(sync.lastError.code, sync.lastError.params),
-      waiting,
-    });
-  if (!sync.lastSuccess) return t('sync.never', { console: sync.console, waiting });
-  return t('sync.ok', { console: sync.console, at: when(sync.lastSuccess), waiting });
 }
 
 export function Health(props: {

@@ -24,6 +24,7 @@ import { CsvReader, decodeCsvCell } from '../../../src/core/csv.js';
 import { generateKeyPair, signPolicy } from '../../../src/core/policy/signature.js';
 import { policyYaml } from '../../helpers/agent.js';
 import {
+  axe,
   chromiumUnavailableReason,
   launch,
   open,
@@ -45,22 +46,6 @@ const PASSWORD = 'web ui password 1';
 const XSS_FILE = '<img src=x onerror=alert(1)>';
 const XSS_HOST = '"><script>alert(2)</script>';
 const REQUEST_ID = uuidv7();
-const AXE = readFileSync(join(process.cwd(), 'node_modules/axe-core/axe.min.js'), 'utf8');
-
-interface AxeResult {
-  violations: { id: string; impact: string | null; nodes: unknown[] }[];
-}
-
-async function axe(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  const r = (await page.evaluate(
-    'axe.run(document, { resultTypes: ["violations"] })',
-  )) as AxeResult;
-  return r.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}, ${v.nodes.length})`);
-}
-
 interface ShownRow {
   index: number;
   host: string;

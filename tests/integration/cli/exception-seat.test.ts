@@ -7,15 +7,7 @@
 // its USB value is the last one the agent read, and when.
 // Root only: switching uid needs it (CI runs as root).
 import { spawn } from 'node:child_process';
-import {
-  chmodSync,
-  chownSync,
-  copyFileSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-} from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,9 +19,11 @@ import {
   agentDirs,
   BIN,
   installSignedPolicy,
+  issueToken,
   policyYaml,
   readEvents,
   runCli,
+  trustExceptionKey,
   waitFor,
 } from '../../helpers/agent.js';
 import { FakeSysfs } from '../../helpers/fake-sysfs.js';
@@ -97,11 +91,7 @@ describe.runIf(asRoot)('baomi exception redeem as the employee (no root, agent.s
     await t.startKernel();
     installSignedPolicy(d, policyYaml(1, 'usb: { storage: block }'));
     // The exception key pair; the agent trusts its public half for exceptions only.
-    keys = mkdtempSync(join(tmpdir(), 'baomi-seat-keys-'));
-    const k = runCli(['exception', 'keygen', 'security', '--out', keys]);
-    expect(k.code, k.stderr).toBe(0);
-    mkdirSync(join(d.trustDir, 'exceptions'), { recursive: true, mode: 0o755 });
-    copyFileSync(join(keys, 'security.pub'), join(d.trustDir, 'exceptions', 'security.pub'));
+    keys = trustExceptionKey(d.trustDir);
     // /run/user/65534, as logind makes it: the seat user's own, 0700.
     seatRuntime = join(mkdtempSync(join(tmpdir(), 'baomi-run-')), 'user');
     mkdirSync(seatRuntime, { mode: 0o700 });
@@ -135,28 +125,7 @@ describe.runIf(asRoot)('baomi exception redeem as the employee (no root, agent.s
       if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const issue = (user = SEAT.name) => {
-    const r = runCli([
-      'exception',
-      'issue',
-      '--device',
-      '46f4:0001:SEAT-0001',
-      '--user',
-      user,
-      '--for',
-      '2h',
-      '--reason',
-      '审计部门拷贝账目 audit copy',
-      '--key',
-      join(keys, 'security.key'),
-      '--log',
-      join(keys, 'issued.log'),
-      '--out',
-      join(keys, `t-${Date.now()}.bmx`),
-    ]);
-    expect(r.code, r.stderr).toBe(0);
-    return r.stdout.trim().split('\n')[0]!;
-  };
+  const issue = (user = SEAT.name) => issueToken(keys, '46f4:0001:SEAT-0001', user);
 
   it('someone who is not the seat user is refused, whatever token they hold', async () => {
     expect(t.attr('1-1', 'authorized')).toBe('0');

@@ -14,6 +14,7 @@ import { validateConfiguration } from 'app-builder-lib/out/util/config/config.js
 import { DebugLogger } from 'builder-util';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { PAGE_OF } from '../../../src/main/windows.js';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
 const CONFIG = parse(readFileSync(join(ROOT, 'electron-builder.yml'), 'utf8'));
@@ -66,11 +67,14 @@ describe('tray packaging', () => {
     const unpacked = join(out, 'linux-unpacked');
     const asar = join(unpacked, 'resources', 'app.asar');
     const files = listPackage(asar, { isPack: false }).map((f) => f.replaceAll('\\', '/'));
+    // Every page the windows open (src/main/windows.ts) is built and packed.
+    const pages = new Set(Object.values(PAGE_OF).map((p) => `/renderer/${p.split('#')[0]}`));
     for (const f of [
       '/main.mjs',
       '/preload.cjs',
       '/package.json',
       '/renderer/overlay.html',
+      ...pages,
       '/icons/protected.png',
     ])
       expect(files, f).toContain(f);

@@ -1,9 +1,9 @@
-// The tray's windows (issue 14 §5) against a fake electron: the log viewer opens once, with the
-// secure preferences and the preload, is focused when asked again, and is gone (not hidden)
-// once closed; windows not built yet are logged, never opened empty.
+// The tray's windows (issue 14 §1, §3, §5) against a fake electron: the log viewer opens once,
+// with the secure preferences and the preload, is focused when asked again, and is gone (not
+// hidden) once closed; the status window moves to the form a menu item names.
 import { describe, expect, it } from 'vitest';
 import { SECURE_WEB_PREFERENCES } from '../../../src/main/hardening.js';
-import { windowOpener } from '../../../src/main/windows.js';
+import { PAGE_OF, windowOpener } from '../../../src/main/windows.js';
 import { FakeWindow, fakeElectron } from '../../helpers/fake-electron.js';
 
 function setup() {
@@ -64,17 +64,37 @@ describe('tray windows', () => {
     expect(windows.count).toBe(0);
   });
 
-  it('logs the windows not built yet and opens nothing', () => {
-    const { windows, said } = setup();
-    for (const w of ['status', 'request-exception', 'redeem-token'] as const) windows.open(w);
-    expect(FakeWindow.all).toHaveLength(0);
-    expect(said.map((s) => s.fields)).toEqual([
-      { window: 'status' },
-      { window: 'request-exception' },
-      { window: 'redeem-token' },
+  it('opens status at its forms for the request and redeem items, one window moved between them', () => {
+    const { windows } = setup();
+    windows.open('request-exception');
+    const w = FakeWindow.all[0]!;
+    expect(w.urls).toEqual(['baomi://app/status.html#request']);
+    windows.open('redeem-token');
+    windows.open('status');
+    windows.open('request-exception');
+    expect(FakeWindow.all).toHaveLength(1);
+    // An in-page move for each named part (what was typed stays); plain "status" only focuses.
+    expect(w.urls).toEqual([
+      'baomi://app/status.html#request',
+      'baomi://app/status.html#redeem',
+      'baomi://app/status.html#request',
     ]);
-    windows.open('pledge');
-    expect(FakeWindow.all.map((w) => w.urls)).toEqual([['baomi://app/pledge.html']]);
+    expect(w.focused).toBe(3);
+    expect(w.webContents.reloads).toBe(0);
+    w.close();
+    windows.open('status');
+    expect(FakeWindow.all[1]!.urls).toEqual(['baomi://app/status.html']);
+  });
+
+  it('every menu window has a page (none is opened empty)', () => {
+    const { windows, said } = setup();
+    for (const w of Object.keys(PAGE_OF) as (keyof typeof PAGE_OF)[]) windows.open(w);
+    expect(said).toEqual([]);
+    expect(FakeWindow.all.map((w) => w.urls[0])).toEqual([
+      'baomi://app/viewer.html',
+      'baomi://app/status.html',
+      'baomi://app/pledge.html',
+    ]);
   });
 
   it('shows the pledge anew when asked again while open (a new text in force), the viewer not', () => {

@@ -2,24 +2,12 @@
 // the agent says it does: folders named with their levels, the watermark only when drawn, where
 // the records go; the same lines in both languages.
 import { describe, expect, it } from 'vitest';
-import type { StatusResult } from '../../../src/core/protocol/messages.js';
 import { translator } from '../../../src/renderer/common/i18n.js';
 import { recordedLines } from '../../../src/renderer/pledge/recorded.js';
 import { pledgeMessages } from '../../../src/renderer/pledge/text.js';
+import { statusResult } from '../../helpers/status-result.js';
 
-const status = (over: Partial<StatusResult>): StatusResult =>
-  ({
-    running: true,
-    policy: { name: 'HQ', version: 4 },
-    folders: 1,
-    watched: [{ path: '/srv/机密', level: '机密', state: 'watching' }],
-    events: { stored: 1, unsynced: 0 },
-    seatUser: null,
-    seatSource: 'none',
-    idleSource: 'tray',
-    usb: { enforcing: true },
-    ...over,
-  }) as StatusResult;
+const status = statusResult;
 
 describe('pledge notice', () => {
   it('names the folders, the watermark and the console when there are', () => {

@@ -1,0 +1,75 @@
+// Redeeming an exception token (issue 14 §1): the person pastes what the confidentiality office
+// sent. Only text that is no token at all is refused here (core/exceptions/token-shape.ts, as the
+// CLI does); everything BMX1-shaped goes to the agent, which alone verifies it and records each
+// refusal (a tampered token is something security staff want to see). The agent's refusal is
+// worded by core's catalogues, with its moments in local time; the pasted text stays.
+import { useState } from 'preact/hooks';
+import { tokenShape } from '../../core/exceptions/token-shape.js';
+import type { Translate } from '../../core/i18n/translate.js';
+import type { ActiveException } from '../../core/usb/types.js';
+import type { BaomiBridge } from '../../preload/preload.js';
+import { reasonOf, when } from '../common/format.js';
+
+/** The params of exception refusals that hold a moment (core/exceptions/token.ts: isoTime). */
+const TIMES = ['notBefore', 'notAfter', 'newest', 'at'];
+
+export function RedeemForm(props: { bridge: BaomiBridge; t: Translate }) {
+  const { bridge, t } = props;
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [granted, setGranted] = useState<ActiveException | null>(null);
+
+  const send = async (e: Event) => {
+    e.preventDefault();
+    setGranted(null);
+    const shape = tokenShape(text);
+    if (!shape.ok) {
+      setError(t(shape.code, shape.params));
+      return;
+    }
+    setError(null);
+    setBusy(true);
+    try {
+      const { exception } = await bridge.redeemToken(shape.compact);
+      setGranted(exception);
+      setText('');
+    } catch (err) {
+      setError(t('error.agent', { reason: reasonOf(t, err, TIMES) }));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form onSubmit={(e) => void send(e)} data-testid="redeem-form" noValidate>
+      <label class="field">
+        <span>{t('redeem.token')}</span>
+        <textarea
+          name="token"
+          rows={5}
+          spellcheck={false}
+          value={text}
+          onInput={(e) => setText((e.target as HTMLTextAreaElement).value)}
+        />
+      </label>
+      {error !== null && (
+        <p class="error" role="alert" data-testid="redeem-error">
+          {error}
+        </p>
+      )}
+      {granted && (
+        <p class="good" role="status" data-testid="redeem-done">
+          {t('redeem.done', {
+            device: granted.device,
+            until: when(granted.notAfter),
+            reason: granted.reason,
+          })}
+        </p>
+      )}
+      <button type="submit" class="primary" disabled={busy || text.trim() === ''}>
+        {busy ? t('redeem.sending') : t('redeem.send')}
+      </button>
+    </form>
+  );
+}
