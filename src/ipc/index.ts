@@ -3,7 +3,7 @@
 
 export { protocolMessages } from '../core/codes/protocol.js';
 // Where a client finds the agent (the tray looks where the CLI does).
-export { osName, readPlaces } from '../platform/paths.js';
+export { adminBeside, osName, readPlaces } from '../platform/paths.js';
 export {
   type AgentConnection,
   type BodyOf,

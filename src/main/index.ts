@@ -8,12 +8,13 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as electron from 'electron';
 import { pickLang } from '../core/i18n/types.js';
-import { connectAgent, osName, readPlaces } from '../ipc/index.js';
+import { adminBeside, connectAgent, osName, readPlaces, requestOnce } from '../ipc/index.js';
 import { hardenApp } from './hardening.js';
 import { registerIpc } from './ipc.js';
 import { APP_ORIGIN, PAGE_CSP } from './ipc-guard.js';
 import { stderrLog } from './log.js';
 import { startOverlays } from './overlay.js';
+import { staffAccess } from './staff.js';
 import { startTray } from './tray.js';
 import type { TrayState } from './tray-state.js';
 import { windowOpener } from './windows.js';
@@ -34,7 +35,7 @@ const preload = folder('./preload.cjs', '../preload/preload.js');
 /**
  * The agent's socket for this person: BAOMI_TRAY_SOCKET (npm start names its agent's), else
  * the first agent.sock there is (the user's own development agent, then the system's). The
- * tray is the employee's: admin.sock (root and baomi-admin only) is the log viewer's, later.
+ * tray is the employee's; the same agent's admin.sock serves the log's staff view (staff.ts).
  * Looked for again every 2 s until one appears, so a tray started before its agent finds it.
  */
 async function agentSocket(): Promise<string> {
@@ -91,6 +92,19 @@ if (!app.requestSingleInstanceLock()) {
       return new Response(file.body, { status: file.status, headers });
     });
     const windows = windowOpener(electron, { origin: APP_ORIGIN, preload, log });
+    /** The agent.sock the tray found: its admin.sock is the staff view's. */
+    let socket: string | null = null;
+    const agent = () => {
+      const c = tray.connection;
+      if (!c) throw new Error('SOCKET_UNREACHABLE');
+      return c;
+    };
+    const staff = staffAccess({
+      adminSocket: () => (socket ? adminBeside(socket) : null),
+      agent,
+      once: (path, type, body) => requestOnce(path, type, body, { seatToken: null }),
+      log,
+    });
     const tray = await startTray({
       electron,
       lang: pickLang(undefined, { LANG: app.getLocale() }),
@@ -98,22 +112,25 @@ if (!app.requestSingleInstanceLock()) {
       host: hostname(),
       log,
       overlays: startOverlays(electron, `${APP_ORIGIN}/overlay.html`, Date.now, log),
-      connect: async (onState) =>
-        connectAgent(await agentSocket(), { reconnect: { maxMs: 10_000 }, onState }),
-      openWindow: (w) => windows.open(w),
+      connect: async (onState) => {
+        socket = await agentSocket();
+        return connectAgent(socket, { reconnect: { maxMs: 10_000 }, onState });
+      },
+      // "Open the event log": every event for security staff (admin.sock answers them), else
+      // the person's own.
+      openWindow: (w) => {
+        if (w !== 'log') return windows.open(w);
+        void staff.check().then((all) => windows.open(all ? 'log-all' : 'log'));
+      },
     });
-    // What the windows' preload may ask (ipc-guard.ts checks every call before these run).
-    const agent = () => {
-      const c = tray.connection;
-      if (!c) throw new Error('SOCKET_UNREACHABLE');
-      return c;
-    };
+    // What the windows' preload may ask (ipc-guard.ts checks every call before these run). The
+    // log's staff view (#all) asks admin.sock; every other page the tray's agent.sock.
     registerIpc(
       electron,
       {
-        'baomi:status': async () => agent().request('status', {}),
-        'baomi:events': async (filter) => agent().request('events.query', { filter }),
-        'baomi:verify': async () => agent().request('verify', {}),
+        'baomi:status': async (_, from) => staff.ask(from, 'status', {}),
+        'baomi:events': async (filter, from) => staff.ask(from, 'events.query', { filter }),
+        'baomi:verify': async (_, from) => staff.ask(from, 'verify', {}),
         'baomi:exception-request': async (input) => agent().request('usb.exception.request', input),
         'baomi:exception-redeem': async ({ token }) =>
           agent().request('usb.exception.redeem', { token }),

@@ -7,18 +7,26 @@ import type { TrayLog } from './log.js';
 
 type ElectronModule = typeof electron;
 
-export type Handlers = { [C in Channel]: (arg: ArgOf<C>) => Promise<unknown> };
+/** `senderUrl`: the calling frame's URL (a page of ours: the guard checked it), which names
+ *  the view (staff.ts: #all goes to admin.sock). */
+export type Handlers = {
+  [C in Channel]: (arg: ArgOf<C>, senderUrl: string | null) => Promise<unknown>;
+};
 
 export function registerIpc(e: ElectronModule, handlers: Handlers, log: TrayLog): () => void {
   const channels = Object.keys(CHANNELS) as Channel[];
   for (const channel of channels) {
     e.ipcMain.handle(channel, async (event, ...args: unknown[]) => {
-      const g = guardInvoke(channel, event.senderFrame?.url ?? null, args);
+      const from = event.senderFrame?.url ?? null;
+      const g = guardInvoke(channel, from, args);
       if (!g.ok) {
         log.warn('renderer call refused', { channel, reason: g.reason, detail: g.detail });
         throw new Error(`REFUSED:${g.reason}`);
       }
-      return (handlers[channel] as (arg: unknown) => Promise<unknown>)(g.arg);
+      return (handlers[channel] as (arg: unknown, from: string | null) => Promise<unknown>)(
+        g.arg,
+        from,
+      );
     });
   }
   return () => {

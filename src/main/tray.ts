@@ -24,6 +24,8 @@ type ElectronModule = typeof electron;
 
 export type TrayWindow =
   | 'log'
+  /** The log's staff view (every event, admin.sock): opened for 'log' when admin.sock answers. */
+  | 'log-all'
   | 'status'
   | 'request-exception'
   | 'redeem-token'

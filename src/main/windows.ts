@@ -16,6 +16,7 @@ type ElectronModule = typeof electron;
 /** The page each window shows: a bare name under baomi://app/, maybe with a #part. */
 export const PAGE_OF: Record<TrayWindow, string> = {
   log: 'viewer.html',
+  'log-all': 'viewer.html#all',
   'what-is-recorded': 'viewer.html',
   status: 'status.html',
   'request-exception': 'status.html#request',
@@ -45,13 +46,16 @@ export function windowOpener(
       const target = PAGE_OF[w];
       const [page = target, part] = target.split('#');
       const url = `${o.origin}/${target}`;
-      const existing = open.get(page);
+      // #all is another view (every event, from admin.sock): a window of its own beside the
+      // person's own log. Other parts are places in one page (status's forms).
+      const key = part === 'all' ? target : page;
+      const existing = open.get(key);
       if (existing && !existing.isDestroyed()) {
         // The tray asks for the pledge again when another text comes into force: a window left
         // open on "confirmed" must show the new text, not the old confirmation.
         if (page === PAGE_OF.pledge) existing.webContents.reload();
         // Another part of the same page: an in-page move (hashchange), the forms keep their text.
-        else if (part !== undefined) load(existing, url, page);
+        else if (part !== undefined && key === page) load(existing, url, page);
         if (existing.isMinimized()) existing.restore();
         existing.focus();
         return;
@@ -65,10 +69,10 @@ export function windowOpener(
         autoHideMenuBar: true,
         webPreferences: { ...SECURE_WEB_PREFERENCES, preload: o.preload },
       });
-      open.set(page, win);
+      open.set(key, win);
       win.once('ready-to-show', () => win.show());
       win.on('closed', () => {
-        if (open.get(page) === win) open.delete(page);
+        if (open.get(key) === win) open.delete(key);
       });
       load(win, url, page);
     },

@@ -83,6 +83,15 @@ export function socketPaths(socketDir: string): { agent: string; admin: string }
   return { agent: posix.join(socketDir, 'agent.sock'), admin: posix.join(socketDir, 'admin.sock') };
 }
 
+/** admin.sock beside an agent.sock (the same agent's), or null when the path is not one. */
+export function adminBeside(agentSocket: string): string | null {
+  if (agentSocket.startsWith('\\\\.\\pipe\\') && agentSocket.endsWith('-agent'))
+    return `${agentSocket.slice(0, -'-agent'.length)}-admin`;
+  if (posix.basename(agentSocket) === 'agent.sock')
+    return posix.join(posix.dirname(agentSocket), 'admin.sock');
+  return null;
+}
+
 /**
  * The seat token file of user `uid` (DESIGN.md "Who is asking on agent.sock"): `baomi/seat.token`
  * in that user's runtime dir. `env` is that user's environment: a development agent and the

@@ -86,12 +86,26 @@ describe('tray windows', () => {
     expect(FakeWindow.all[1]!.urls).toEqual(['baomi://app/status.html']);
   });
 
+  it('opens the staff view (#all) as a window of its own beside the person’s own log', () => {
+    const { windows } = setup();
+    windows.open('log-all');
+    windows.open('what-is-recorded');
+    windows.open('log-all');
+    expect(FakeWindow.all.map((w) => w.urls)).toEqual([
+      ['baomi://app/viewer.html#all'],
+      ['baomi://app/viewer.html'],
+    ]);
+    expect(FakeWindow.all[0]!.focused).toBe(1);
+    expect(windows.count).toBe(2);
+  });
+
   it('every menu window has a page (none is opened empty)', () => {
     const { windows, said } = setup();
     for (const w of Object.keys(PAGE_OF) as (keyof typeof PAGE_OF)[]) windows.open(w);
     expect(said).toEqual([]);
     expect(FakeWindow.all.map((w) => w.urls[0])).toEqual([
       'baomi://app/viewer.html',
+      'baomi://app/viewer.html#all',
       'baomi://app/status.html',
       'baomi://app/pledge.html',
     ]);
