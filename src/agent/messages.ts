@@ -4,6 +4,7 @@ import type { AgentErrorCode } from '../core/codes/index.js';
 import { coreCatalogs, createCoreTranslator } from '../core/i18n/catalogs.js';
 import type { Translate } from '../core/i18n/translate.js';
 import type { Catalog, CodeCatalog, Lang } from '../core/i18n/types.js';
+import type { UsbReasonCode } from '../core/usb/reasons.js';
 import { storeMessages } from './store/messages.js';
 
 export const agentMessages: Catalog = {
@@ -26,19 +27,6 @@ export const agentMessages: Catalog = {
       'Cannot write a seat token for {{user}}: the session source did not say which uid they have.',
     SEAT_TOKEN_FOREIGN:
       "Cannot write a seat token for {{user}} (uid {{uid}}): an agent that is not root writes only its own user's token.",
-    USB_NO_MODULE: 'this version of the agent has no USB device control yet',
-    USB_NOT_ENFORCING:
-      'the agent runs without --enforce (development): USB devices are decided and recorded, nothing is blocked',
-    USB_NOT_ROOT:
-      'blocking USB devices needs root (Administrator on Windows): decisions are recorded, nothing is blocked',
-    USB_SYSFS_READONLY:
-      '/sys is read-only here (a container?): USB devices are recorded, nothing can be blocked',
-    USB_NO_SYSFS: 'this machine has no /sys/bus/usb: no USB devices can be seen or blocked',
-    USB_UNSUPPORTED_OS: 'this operating system has no USB enforcement in this version',
-    USB_SEAL_OPEN:
-      'a USB controller reads open: someone re-opened what the agent sealed, or it cannot be sealed (see usb.enforcement-lost events)',
-    USB_REACTIVE_ONLY:
-      'this OS cannot refuse a USB disk before it mounts: blocked disks are unmounted and ejected within seconds (see the README)',
     'agent.banner.started': 'Baomi agent {{version}} running as {{user}} (pid {{pid}}).',
     'agent.banner.data': '  Event database: {{db}}',
     'agent.banner.log': '  Agent log:      {{log}}',
@@ -79,16 +67,6 @@ export const agentMessages: Catalog = {
     SEAT_TOKEN_NO_UID: '无法为 {{user}} 写入席位令牌：会话来源未提供其 uid。',
     SEAT_TOKEN_FOREIGN:
       '无法为 {{user}}（uid {{uid}}）写入席位令牌：非 root 运行的代理只能写入自己用户的令牌。',
-    USB_NO_MODULE: '此版本的代理尚无 USB 设备管控功能',
-    USB_NOT_ENFORCING: '代理未以 --enforce 运行（开发模式）：USB 设备只判定和记录，不拦截',
-    USB_NOT_ROOT: '拦截 USB 设备需要 root（Windows 上为管理员）权限：只记录判定，不拦截',
-    USB_SYSFS_READONLY: '此处 /sys 为只读（容器中？）：只记录 USB 设备，无法拦截',
-    USB_NO_SYSFS: '本机没有 /sys/bus/usb：无法发现或拦截 USB 设备',
-    USB_UNSUPPORTED_OS: '此版本在该操作系统上不支持 USB 管控',
-    USB_SEAL_OPEN:
-      'USB 控制器处于开放状态：有人重新打开了代理封闭的端口，或端口无法封闭（见 usb.enforcement-lost 事件）',
-    USB_REACTIVE_ONLY:
-      '此操作系统无法在 USB 磁盘挂载前拒绝它：被禁止的磁盘会在数秒内被卸载并弹出（见 README）',
     'agent.banner.started': '保密代理 {{version}} 正以 {{user}} 身份运行（进程号 {{pid}}）。',
     'agent.banner.data': '  事件数据库：{{db}}',
     'agent.banner.log': '  代理日志：  {{log}}',
@@ -108,7 +86,7 @@ export const agentMessages: Catalog = {
     'agent.policyRejected': '已拒绝策略：{{reason}}',
     'agent.stopped': '保密代理已停止（{{signal}}）；所有事件均已写入磁盘。',
   },
-} satisfies Catalog & CodeCatalog<AgentErrorCode>;
+} satisfies Catalog & CodeCatalog<Exclude<AgentErrorCode, UsbReasonCode>>;
 
 export const agentCatalogs: readonly Catalog[] = [...coreCatalogs, storeMessages, agentMessages];
 

@@ -19,6 +19,7 @@ import { protectionMessages } from '../status/messages.js';
 import { usbRuleMessages } from '../usb/decided-text.js';
 import { exceptionNoticeMessages } from '../usb/exception-notices.js';
 import { usbMessages } from '../usb/messages.js';
+import { usbReasonMessages } from '../usb/reasons.js';
 import { createTranslator, type Translate } from './translate.js';
 import type { Catalog, Lang } from './types.js';
 
@@ -41,6 +42,7 @@ export const coreCatalogs: readonly Catalog[] = [
   siemMessages,
   pledgeMessages,
   protectionMessages,
+  usbReasonMessages,
 ];
 
 /**

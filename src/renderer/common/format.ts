@@ -31,10 +31,17 @@ const NO_AGENT = new Set([
   'AGENT_STARTING',
 ]);
 
-/** The last error code in a message that core's or the pages' catalogues know (FOO_BAR), or null. */
+/**
+ * An agent's refusal as a message carries it: its code at the end, then its params as JSON
+ * ("… Error: EXCEPTION_WRONG_USER {"user":"zhang.san"}"; core/errors.ts, as Electron passes it
+ * on). Anchored at the end, so a code-like word inside the params (a user named ZHANG_SAN, a
+ * forged token's field) is never taken for the code.
+ */
+const REFUSAL = /(?:^|[\s:])([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)(?: (\{.*\}))?\s*$/s;
+
+/** The error code a message ends with (FOO_BAR, before its params), or null. */
 export function codeOf(message: string): string | null {
-  const codes = message.match(/\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b/g) ?? [];
-  return codes.at(-1) ?? null;
+  return REFUSAL.exec(message)?.[1] ?? null;
 }
 
 /**
@@ -46,17 +53,16 @@ export function codeOf(message: string): string | null {
 export function reasonOf(t: Translate, err: unknown, times: readonly string[] = []): string {
   const message = err instanceof Error ? err.message : String(err);
   // The tray's main process refused the call before it reached the agent (ipc-guard.ts).
-  if (/\bREFUSED:/.test(message)) return t('error.refused');
-  const code = codeOf(message);
-  if (code === null) return message;
+  if (/(?:^|[\s:])REFUSED:[a-z-]+\s*$/.test(message)) return t('error.refused');
+  const m = REFUSAL.exec(message);
+  if (!m) return message;
+  const code = m[1]!;
   // The socket's own words are the CLI's (--data-dir, the socket's path): the tray says it its way.
   if (NO_AGENT.has(code)) return t('error.noAgent');
-  // BaomiError's message is "CODE {params}" (core/errors.ts), as Electron passes it on.
   let params: Record<string, unknown> = {};
-  const json = message.slice(message.lastIndexOf(code) + code.length).trim();
-  if (json.startsWith('{')) {
+  if (m[2]) {
     try {
-      params = JSON.parse(json) as Record<string, unknown>;
+      params = JSON.parse(m[2]) as Record<string, unknown>;
     } catch {
       // no params: the sentence shows without them
     }

@@ -3,7 +3,7 @@
 // tray opens it at #request or #redeem for those menu items (src/main/windows.ts); the window
 // scrolls there and puts the cursor in the form. Nothing here can weaken enforcement: a request
 // is a record, and only the agent decides whether a token opens anything.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Lang } from '../../core/i18n/types.js';
 import type { StatusResult } from '../../core/protocol/messages.js';
 import type { BaomiBridge } from '../../preload/preload.js';
@@ -34,16 +34,23 @@ export function StatusApp(props: { bridge: BaomiBridge; lang: Lang }) {
   const [at, setAt] = useState<number | null>(null);
   const [statusError, setStatusError] = useState<unknown>(null);
   const [devices, setDevices] = useState<RefusedDevice[] | null>(null);
+  const [devicesError, setDevicesError] = useState<unknown>(null);
+  /** The newest status asked: a slow answer to an older one is dropped, not shown over it. */
+  const asked = useRef(0);
 
   const refresh = async () => {
+    const mine = ++asked.current;
+    let next: StatusResult | null = null;
+    let error: unknown = null;
     try {
-      setStatus(await bridge.status());
-      setStatusError(null);
+      next = await bridge.status();
     } catch (e) {
-      // The agent gone: the state says so (agent-down), and why is shown above it.
-      setStatus(null);
-      setStatusError(e);
+      // The agent not answering: the state says so (agent-down), and why is shown above it.
+      error = e;
     }
+    if (mine !== asked.current) return;
+    setStatus(next);
+    setStatusError(error);
     setAt(Date.now());
   };
   const loadDevices = async () => {
@@ -55,8 +62,10 @@ export function StatusApp(props: { bridge: BaomiBridge; lang: Lang }) {
         limit: 1000,
       });
       setDevices(refusedDevices(events));
-    } catch {
-      setDevices([]); // the ID can still be typed; the status line says why the agent is silent
+      setDevicesError(null);
+    } catch (e) {
+      setDevices([]); // the ID can still be typed; the form says why the list is empty
+      setDevicesError(e);
     }
   };
 
@@ -102,7 +111,13 @@ export function StatusApp(props: { bridge: BaomiBridge; lang: Lang }) {
       <section id="request" aria-labelledby="request-h">
         <h2 id="request-h">{t('request.title')}</h2>
         <p class="muted">{t('request.intro')}</p>
-        <RequestForm bridge={bridge} t={t} devices={devices} status={status} />
+        <RequestForm
+          bridge={bridge}
+          t={t}
+          devices={devices}
+          devicesError={devicesError}
+          status={status}
+        />
       </section>
       <section id="redeem" aria-labelledby="redeem-h">
         <h2 id="redeem-h">{t('redeem.title')}</h2>

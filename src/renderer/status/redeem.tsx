@@ -17,7 +17,11 @@ export function RedeemForm(props: { bridge: BaomiBridge; t: Translate }) {
   const { bridge, t } = props;
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  /** Why the last try failed: the page's own check (a key) or the agent's refusal, worded when
+   *  shown so that a language switch rewords it. */
+  const [error, setError] = useState<{ key: string; params?: object } | { agent: unknown } | null>(
+    null,
+  );
   const [granted, setGranted] = useState<ActiveException | null>(null);
 
   const send = async (e: Event) => {
@@ -25,7 +29,12 @@ export function RedeemForm(props: { bridge: BaomiBridge; t: Translate }) {
     setGranted(null);
     const shape = tokenShape(text);
     if (!shape.ok) {
-      setError(t(shape.code, shape.params));
+      // The CLI's words for these name its flags; the window says it its way.
+      setError(
+        shape.code === 'EXCEPTION_TOO_LONG'
+          ? { key: 'redeem.tooLong', params: { length: text.length } }
+          : { key: 'redeem.malformed' },
+      );
       return;
     }
     setError(null);
@@ -35,7 +44,7 @@ export function RedeemForm(props: { bridge: BaomiBridge; t: Translate }) {
       setGranted(exception);
       setText('');
     } catch (err) {
-      setError(t('error.agent', { reason: reasonOf(t, err, TIMES) }));
+      setError({ agent: err });
     } finally {
       setBusy(false);
     }
@@ -55,7 +64,9 @@ export function RedeemForm(props: { bridge: BaomiBridge; t: Translate }) {
       </label>
       {error !== null && (
         <p class="error" role="alert" data-testid="redeem-error">
-          {error}
+          {'agent' in error
+            ? t('error.agent', { reason: reasonOf(t, error.agent, TIMES) })
+            : t(error.key, error.params as Record<string, unknown>)}
         </p>
       )}
       {granted && (

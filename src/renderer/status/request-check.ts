@@ -4,17 +4,28 @@ import { isDeviceId, reasonProblem } from '../../core/exceptions/fields.js';
 import type { Translate } from '../../core/i18n/translate.js';
 import type { StatusResult } from '../../core/protocol/messages.js';
 
-/** What to say when the form is not fit to send, or null. Pure. */
-export function requestProblem(t: Translate, device: string, reason: string): string | null {
-  if (!isDeviceId(device)) return t('request.chooseDevice');
+/** Words to say, worded when shown (a language switch rewords what is on screen). */
+export interface Said {
+  key: string;
+  params?: Record<string, unknown>;
+}
+
+/** What is wrong with the form before it is sent, or null. Pure. */
+export function requestProblem(device: string, reason: string): Said | null {
+  if (!isDeviceId(device)) return { key: 'request.chooseDevice' };
   const p = reasonProblem(reason);
-  if (p?.code === 'EXCEPTION_REASON_TOO_LONG') return t(p.code, p.params);
-  if (p) return t('EXCEPTION_REQUEST_BAD_REASON');
+  if (p?.code === 'EXCEPTION_REASON_TOO_LONG') return { key: p.code, params: p.params };
+  if (p) return { key: 'EXCEPTION_REQUEST_BAD_REASON' };
   return null;
 }
 
-/** Where a recorded request goes next, from the agent's sync state. Pure. */
-export function routeText(t: Translate, sync: StatusResult['sync'] | undefined): string {
+/**
+ * Where a recorded request goes next, from the agent's status (null: not known, the last
+ * status went unanswered: nothing is said rather than a guess). Pure.
+ */
+export function routeText(t: Translate, status: StatusResult | null): string | null {
+  if (!status) return null;
+  const sync = status.sync;
   const console = sync?.console ?? '';
   if (!sync?.console) return t('request.route.local');
   return t(sync.enrolled === false ? 'request.route.notEnrolled' : 'request.route.console', {

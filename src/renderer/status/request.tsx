@@ -12,7 +12,7 @@ import type { StatusResult } from '../../core/protocol/messages.js';
 import type { BaomiBridge } from '../../preload/preload.js';
 import { count, reasonOf, when } from '../common/format.js';
 import { RECENT_DAYS, type RefusedDevice } from './devices.js';
-import { requestProblem, routeText } from './request-check.js';
+import { requestProblem, routeText, type Said } from './request-check.js';
 
 const OTHER = '';
 
@@ -20,6 +20,8 @@ export function RequestForm(props: {
   bridge: BaomiBridge;
   t: Translate;
   devices: RefusedDevice[] | null;
+  /** Why the devices could not be read (the list is then empty; an ID can still be typed). */
+  devicesError: unknown;
   status: StatusResult | null;
 }) {
   const { bridge, t, devices } = props;
@@ -27,16 +29,18 @@ export function RequestForm(props: {
   const [typed, setTyped] = useState('');
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
+  const [problem, setProblem] = useState<Said | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [sent, setSent] = useState<{ id: string; device: string } | null>(null);
-  // The newest refused device is offered first; "another" when there is none.
-  const picked = choice ?? devices?.[0]?.id ?? OTHER;
+  // The newest refused device is offered first; "another" when there is none. A choice no
+  // longer listed (the list was read again) is not sent unseen: the default applies again.
+  const listed = choice === OTHER || devices?.some((d) => d.id === choice);
+  const picked = (listed ? choice : null) ?? devices?.[0]?.id ?? OTHER;
   const device = picked === OTHER ? normaliseDevice(typed.trim()) : picked;
 
   const send = async (e: Event) => {
     e.preventDefault();
-    const p = requestProblem(t, device, reason.trim());
+    const p = requestProblem(device, reason.trim());
     setProblem(p);
     setError(null);
     if (p) return;
@@ -55,23 +59,32 @@ export function RequestForm(props: {
     }
   };
 
-  if (sent)
+  if (sent) {
+    const route = routeText(t, props.status);
     return (
       <div data-testid="request-sent" role="status">
         <p class="good">{t('request.sent', sent)}</p>
-        <p>{routeText(t, props.status?.sync)}</p>
+        {route !== null && <p>{route}</p>}
         <button type="button" onClick={() => setSent(null)}>
           {t('request.another')}
         </button>
       </div>
     );
+  }
   const length = [...reason.trim()].length;
   return (
     <form onSubmit={(e) => void send(e)} data-testid="request-form" noValidate>
       <fieldset>
         <legend>{t('request.devices', { days: RECENT_DAYS })}</legend>
-        {devices !== null && devices.length === 0 && (
-          <p class="muted">{t('request.devices.none', { days: RECENT_DAYS })}</p>
+        {props.devicesError !== null ? (
+          <p class="error" data-testid="request-devices-error">
+            {t('request.devices.error', { reason: reasonOf(t, props.devicesError) })}
+          </p>
+        ) : (
+          devices !== null &&
+          devices.length === 0 && (
+            <p class="muted">{t('request.devices.none', { days: RECENT_DAYS })}</p>
+          )
         )}
         {(devices ?? []).map((d) => (
           <label class="choice" key={d.id}>
@@ -124,7 +137,9 @@ export function RequestForm(props: {
       </label>
       {(problem ?? error) !== null && (
         <p class="error" role="alert" data-testid="request-error">
-          {problem ?? t('error.agent', { reason: reasonOf(t, error) })}
+          {problem
+            ? t(problem.key, problem.params)
+            : t('error.agent', { reason: reasonOf(t, error) })}
         </p>
       )}
       <button type="submit" class="primary" disabled={busy}>

@@ -54,12 +54,18 @@ export const statusPageMessages: Catalog = {
     'request.route.local':
       'No console is configured: the request stays in this computer’s log. Tell the confidentiality office yourself.',
     'request.another': 'Ask for another device',
+    'request.devices.error':
+      'Could not read the devices refused to you ({{reason}}). You can still type the device’s ID.',
     'redeem.title': 'Redeem an exception token',
     'redeem.intro':
       'An approved exception arrives as a token: text beginning with BMX1. Paste all of it here (line breaks from e-mail do not matter). This computer checks its signature and opens only the device it names, for you, until it ends.',
     'redeem.token': 'Token',
     'redeem.send': 'Redeem',
     'redeem.sending': 'Checking…',
+    'redeem.malformed':
+      'This is not a whole exception token: one begins with BMX1. and has two more parts after dots. Copy all of it from the message you were sent, and paste it again.',
+    'redeem.tooLong':
+      'This is longer than any exception token ({{length}} characters). Paste only the token you were sent.',
     'redeem.done':
       'Exception granted for {{device}} until {{until}} ({{reason}}). If the device is plugged in, it opens now.',
   },
@@ -112,12 +118,16 @@ export const statusPageMessages: Catalog = {
       '本机尚未在控制台（{{console}}）注册：申请会留在本机，注册后再发送。请告知 IT。',
     'request.route.local': '未配置控制台：申请只保存在本机日志中。请您自行告知保密办公室。',
     'request.another': '为其他设备申请',
+    'request.devices.error': '无法读取对您拦截过的设备（{{reason}}）。您仍可输入设备 ID。',
     'redeem.title': '使用例外令牌',
     'redeem.intro':
       '批准的例外以令牌形式发给您：以 BMX1. 开头的一段文字。请完整粘贴到这里（邮件带来的换行不影响）。本机会校验其签名，只为您放行令牌指定的设备，直到到期。',
     'redeem.token': '令牌',
     'redeem.send': '使用',
     'redeem.sending': '正在校验…',
+    'redeem.malformed':
+      '这不是完整的例外令牌：令牌以 BMX1. 开头，其后还有两段，以点分隔。请从收到的消息中完整复制后重新粘贴。',
+    'redeem.tooLong': '这段文字（{{length}} 个字符）比任何例外令牌都长。请只粘贴收到的令牌。',
     'redeem.done':
       '已为 {{device}} 授予例外，有效期至 {{until}}（{{reason}}）。如果设备已插入，现在即可使用。',
   },

@@ -169,6 +169,22 @@ describe.skipIf(skip)('tray status window against a real agent', () => {
     await screenshot(p, 'tray-status.request.zh-CN');
   });
 
+  it('moves between its forms as the tray does (an in-page move), keeping what was typed', async () => {
+    const { p } = await openStatus('en-US', '#request');
+    await p.locator('textarea[name="reason"]').fill('half-typed reason');
+    await p.evaluate('location.hash = "#redeem"');
+    await expect
+      .poll(() => p.evaluate('document.activeElement?.getAttribute("name")'))
+      .toBe('token');
+    await p.locator('textarea[name="token"]').fill('BMX1.half');
+    await p.evaluate('location.hash = "#request"');
+    await expect
+      .poll(() => p.evaluate('document.activeElement?.getAttribute("name")'))
+      .toBe('reason');
+    expect(await p.locator('textarea[name="reason"]').inputValue()).toBe('half-typed reason');
+    expect(await p.locator('textarea[name="token"]').inputValue()).toBe('BMX1.half');
+  });
+
   it('redeems: no token refused in the page, a forged one by the agent, the issued one opens the stick', async () => {
     const { p, bridge } = await openStatus('en-US', '#redeem');
     const box = p.locator('textarea[name="token"]');
@@ -177,7 +193,9 @@ describe.skipIf(skip)('tray status window against a real agent', () => {
       .toBe('token');
     await box.fill('hello');
     await p.getByRole('button', { name: 'Redeem' }).click();
-    await expect.poll(() => p.getByTestId('redeem-error').textContent()).toBeTruthy();
+    await expect
+      .poll(() => p.getByTestId('redeem-error').textContent())
+      .toMatch(/^This is not a whole exception token/);
     expect(bridge.calls.filter((c) => c.channel === 'baomi:exception-redeem')).toEqual([]);
 
     const real = issue();
@@ -185,8 +203,14 @@ describe.skipIf(skip)('tray status window against a real agent', () => {
     const forged = `${head}.${payload}.${sig!.slice(0, -4)}AAAA`;
     await box.fill(forged);
     await p.getByRole('button', { name: 'Redeem' }).click();
-    await expect.poll(() => p.getByTestId('redeem-error').textContent()).toMatch(/^Not done: /);
+    await expect
+      .poll(() => p.getByTestId('redeem-error').textContent())
+      .toMatch(/^Not done: The exception token was changed after it was signed/);
     expect(await box.inputValue()).toBe(forged); // kept, to be looked at again
+    // The refusal on screen is reworded by the language switch, not left in the old language.
+    await p.getByRole('button', { name: '中文' }).click();
+    await expect.poll(() => p.getByTestId('redeem-error').textContent()).toMatch(/^未完成：/);
+    await p.getByRole('button', { name: 'English' }).click();
     await waitFor('the refusal recorded', () =>
       readEvents(d.dataDir).find((e) => e.type === 'usb.exception-refused'),
     );

@@ -55,31 +55,48 @@ describe('devices offered for a request', () => {
   });
 });
 
+/** The form's problem as the person reads it. */
+const say = (t: ReturnType<typeof translator>, device: string, reason: string) => {
+  const p = requestProblem(device, reason);
+  return p ? t(p.key, p.params) : null;
+};
+
 describe('the request form', () => {
   const t = translator('en');
   it('says what is wrong before sending, in the agent’s words', () => {
-    expect(requestProblem(t, '', 'need it')).toMatch(/Choose a device/);
-    expect(requestProblem(t, '0781:5567', 'need it')).toMatch(/Choose a device/);
-    expect(requestProblem(t, HASH, '')).toMatch(/plain text/);
-    expect(requestProblem(t, HASH, 'a\u202eb')).toMatch(/plain text/);
-    expect(requestProblem(t, HASH, '字'.repeat(501))).toMatch(/501.*500/);
-    expect(requestProblem(t, HASH, '字'.repeat(500))).toBeNull();
-    expect(requestProblem(translator('zh-CN'), '', 'x')).toMatch(/请选择/);
+    expect(say(t, '', 'need it')).toMatch(/Choose a device/);
+    expect(say(t, '0781:5567', 'need it')).toMatch(/Choose a device/);
+    expect(say(t, HASH, '')).toMatch(/plain text/);
+    expect(say(t, HASH, 'a\u202eb')).toMatch(/plain text/);
+    expect(say(t, HASH, '字'.repeat(501))).toMatch(/501.*500/);
+    expect(say(t, HASH, '字'.repeat(500))).toBeNull();
+    expect(say(translator('zh-CN'), '', 'x')).toMatch(/请选择/);
   });
 
   it('says where the request goes: the console, waiting for enrollment, or nowhere', () => {
-    expect(routeText(t, undefined)).toMatch(/No console/);
-    expect(routeText(t, { console: null })).toMatch(/No console/);
-    expect(routeText(t, { console: 'https://c.example', enrolled: false })).toMatch(
+    const sync = (s: StatusResult['sync']) => statusResult({ sync: s });
+    // Status unknown (its last ask went unanswered): nothing said rather than a guess.
+    expect(routeText(t, null)).toBeNull();
+    expect(routeText(t, statusResult())).toMatch(/No console/);
+    expect(routeText(t, sync({ console: null }))).toMatch(/No console/);
+    expect(routeText(t, sync({ console: 'https://c.example', enrolled: false }))).toMatch(
       /not enrolled.*c\.example/,
     );
-    expect(routeText(t, { console: 'https://c.example', enrolled: true })).toMatch(
+    expect(routeText(t, sync({ console: 'https://c.example', enrolled: true }))).toMatch(
       /console \(https:\/\/c\.example\)/,
     );
   });
 });
 
 describe('the state', () => {
+  it('words why USB storage is not blocked, not its code', () => {
+    for (const lang of ['en', 'zh-CN'] as const) {
+      const t = translator(lang);
+      expect(t('USB_NOT_ENFORCING')).not.toBe('USB_NOT_ENFORCING');
+      expect(t('USB_SEAL_OPEN')).not.toBe('USB_SEAL_OPEN');
+    }
+  });
+
   const status = (over: Partial<StatusResult>) =>
     statusResult({ folders: 0, watched: [], ...over });
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { CsvReader, decodeCsvCell } from '../../../src/core/csv.js';
 import { type BaomiEvent, EVENT_TYPES } from '../../../src/core/events/types.js';
 import { LANGS } from '../../../src/core/i18n/types.js';
-import { count, reasonOf, when } from '../../../src/renderer/common/format.js';
+import { codeOf, count, reasonOf, when } from '../../../src/renderer/common/format.js';
 import { langFrom, translator } from '../../../src/renderer/common/i18n.js';
 import {
   csvRow,
@@ -105,6 +105,25 @@ describe('viewer words', () => {
     expect(reasonOf(t, down)).toBe(t('error.noAgent'));
     expect(reasonOf(t, down)).not.toMatch(/--data-dir|\{\{/);
     expect(reasonOf(t, new Error('VIEWER_AGENT_TOO_OLD'))).toBe(t('VIEWER_AGENT_TOO_OLD'));
+  });
+
+  it('takes the code before the params, never a code-like word inside them', () => {
+    const t = translator('en');
+    const wrap = (code: string, params: object) =>
+      new Error(
+        `Error invoking remote method 'baomi:exception-redeem': BaomiError: ${code} ${JSON.stringify(params)}`,
+      );
+    const user = wrap('EXCEPTION_WRONG_USER', { user: 'ZHANG_SAN', seatUser: 'LI_SI' });
+    expect(codeOf(user.message)).toBe('EXCEPTION_WRONG_USER');
+    expect(reasonOf(t, user)).toBe(
+      t('EXCEPTION_WRONG_USER', { user: 'ZHANG_SAN', seatUser: 'LI_SI' }),
+    );
+    const host = wrap('EXCEPTION_WRONG_HOST', { host: 'LAB_PC01', field: 'EXCEPTION_EXPIRED' });
+    expect(codeOf(host.message)).toBe('EXCEPTION_WRONG_HOST');
+    // "REFUSED:" inside the params is not the tray's guard refusing.
+    const sneaky = wrap('EXCEPTION_BAD_FIELD', { field: 'x REFUSED:bad-argument' });
+    expect(reasonOf(t, sneaky)).toBe(t('EXCEPTION_BAD_FIELD', { field: 'x REFUSED:bad-argument' }));
+    expect(codeOf('connect ENOENT /run/baomi/agent.sock')).toBeNull();
   });
 
   it('takes Chinese from the OS locale and English otherwise', () => {
