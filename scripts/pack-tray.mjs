@@ -42,6 +42,8 @@ writeFileSync(
       version: pkg.version,
       description: 'Baomi tray: what this workstation’s data-leak-prevention agent does, and why',
       author: { name: 'Baomi', email: 'it@baomi.invalid' },
+      // The .deb and .rpm refuse to build without one (their Homepage / URL field).
+      homepage: 'https://baomi.invalid/',
       license: pkg.license,
       private: true,
       main: 'main.mjs',

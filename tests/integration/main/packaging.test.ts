@@ -7,11 +7,12 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { extractFile, listPackage } from '@electron/asar';
 import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
 import { validateConfiguration } from 'app-builder-lib/out/util/config/config.js';
 import { DebugLogger } from 'builder-util';
+import { Arch, build, Platform } from 'electron-builder';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { PAGE_OF } from '../../../src/main/windows.js';
@@ -97,5 +98,64 @@ describe('tray packaging', () => {
       expect(fuses[FuseV1Options.EnableEmbeddedAsarIntegrityValidation]).toBe(on);
       expect(fuses[FuseV1Options.GrantFileProtocolExtraPrivileges]).toBe(off);
     });
+  }, 300_000);
+
+  it('the .deb and .rpm install the tray’s XDG autostart entry; Windows and macOS have theirs', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'baomi-tray-fpm-'));
+    const app = join(out, 'app');
+    const pack = spawnSync(process.execPath, ['scripts/pack-tray.mjs', '--app', app], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 300_000,
+    });
+    expect(pack.status, pack.stderr).toBe(0);
+    // electron-builder hands each fpm run's arguments to this hook first; answering true skips
+    // fpm itself (it is downloaded from GitHub, which this machine cannot reach).
+    const fpmArgs: string[][] = [];
+    const cwd = process.cwd();
+    process.chdir(ROOT); // where scripts/pack-tray.mjs runs electron-builder
+    try {
+      await build({
+        projectDir: ROOT,
+        targets: Platform.LINUX.createTarget(['deb', 'rpm'], Arch.x64),
+        config: {
+          ...CONFIG,
+          electronDist: standInElectron(),
+          electronVersion: '45.5.0',
+          directories: { ...CONFIG.directories, app, output: join(out, 'dist') },
+        },
+        effectiveOptionComputed: async (o: unknown) => {
+          if (Array.isArray(o) && Array.isArray(o[0])) fpmArgs.push(o[0] as string[]);
+          return true;
+        },
+      });
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(fpmArgs).toHaveLength(2);
+    for (const args of fpmArgs) {
+      const autostart = args.filter((a) => a.endsWith('=/etc/xdg/autostart/baomi-tray.desktop'));
+      expect(autostart).toHaveLength(1);
+      const source = resolve(ROOT, autostart[0]!.split('=')[0]!);
+      // The app goes to /opt/Baomi, where the entry starts it.
+      expect(args).toContain(`${join(out, 'dist', 'linux-unpacked')}/=/opt/Baomi`);
+      const entry = readFileSync(source, 'utf8');
+      expect(entry).toMatch(/^Exec=\/opt\/Baomi\/baomi-tray$/m);
+      expect(entry).toMatch(/^Type=Application$/m);
+      expect(entry).not.toMatch(/^(Hidden=true|X-GNOME-Autostart-enabled=false)/m);
+    }
+    // Windows: the installer's hooks write and remove the per-machine Run entry.
+    const nsh = readFileSync(join(ROOT, CONFIG.nsis.include), 'utf8');
+    expect(nsh).toMatch(
+      /!macro customInstall\s+WriteRegStr HKLM "Software\\Microsoft\\Windows\\CurrentVersion\\Run" "BaomiTray" '"\$INSTDIR\\baomi-tray\.exe"'/,
+    );
+    expect(nsh).toMatch(
+      /!macro customUnInstall\s+DeleteRegValue HKLM "Software\\Microsoft\\Windows\\CurrentVersion\\Run" "BaomiTray"/,
+    );
+    // macOS: a launch agent in the person's session, restarted only after a crash.
+    const plist = readFileSync(join(ROOT, 'native/launchd/cn.baomi.tray.plist'), 'utf8');
+    expect(plist).toContain('<string>/Applications/Baomi.app/Contents/MacOS/Baomi</string>');
+    expect(plist).toMatch(/<key>LimitLoadToSessionType<\/key>\s*<string>Aqua<\/string>/);
+    expect(plist).toMatch(/<key>SuccessfulExit<\/key>\s*<false\/>/);
   }, 300_000);
 });
