@@ -1,0 +1,126 @@
+// The agent's own package (issue 14 §7, DESIGN.md "Packaging"): scripts/pack-agent.mjs makes a
+// tree with its own Node runtime (≥ 20.19) and native modules built for it, the compiled agent,
+// CLI and console, and only the production dependencies. Here it runs where no `node` is on the
+// PATH, through a symlink as /usr/bin/baomi would be; its native modules load in its own
+// runtime; nothing of the tray's or of the development tools is in it; the service files name
+// its layout; --tar makes the archive.
+import { spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../../helpers/agent.js';
+
+let out: string;
+let pkg: string;
+let packed: ReturnType<typeof spawnSync>;
+
+beforeAll(() => {
+  out = mkdtempSync(join(tmpdir(), 'baomi-agent-pkg-'));
+  packed = spawnSync(process.execPath, ['scripts/pack-agent.mjs', '--out', out, '--tar'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
+  pkg = join(out, 'baomi');
+}, 300_000);
+
+afterAll(() => {
+  if (out) rmSync(out, { recursive: true, force: true });
+});
+
+const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
+
+describe('the agent package', () => {
+  it('carries its own Node runtime and native modules built for it, and says for what', () => {
+    expect(packed.status, String(packed.stderr)).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(pkg, 'MANIFEST.json'), 'utf8'));
+    expect(manifest).toMatchObject({
+      version,
+      node: process.versions.node,
+      modules: process.versions.modules,
+      platform: process.platform,
+      arch: process.arch,
+    });
+    const [major, minor] = String(manifest.node).split('.').map(Number) as [number, number];
+    expect(major > 20 || (major === 20 && minor >= 19)).toBe(true);
+    expect(manifest.native).toContain(
+      'node_modules/better-sqlite3/build/Release/better_sqlite3.node',
+    );
+    const shipped = spawnSync(join(pkg, 'node'), ['--version'], { encoding: 'utf8' });
+    expect(shipped.stdout.trim()).toBe(`v${process.versions.node}`);
+  });
+
+  it('runs `baomi` with its own node, none on the PATH, through a symlink', () => {
+    // Only what the launcher needs from the system: readlink and dirname, and no node.
+    const bin = mkdtempSync(join(tmpdir(), 'baomi-path-'));
+    for (const tool of ['readlink', 'dirname']) symlinkSync(`/usr/bin/${tool}`, join(bin, tool));
+    const usrBin = join(bin, 'usr-bin');
+    mkdirSync(usrBin);
+    symlinkSync(join(pkg, 'bin', 'baomi'), join(usrBin, 'baomi'));
+    const env = { PATH: bin, LANG: 'en_US.UTF-8' };
+    expect(spawnSync('node', ['--version'], { env }).error).toBeDefined();
+    const r = spawnSync(join(usrBin, 'baomi'), ['--version'], { cwd: '/', env, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain(version);
+    // The native modules load in the shipped runtime (better-sqlite3 opens a database).
+    const sqlite = spawnSync(
+      join(pkg, 'node'),
+      [
+        '-e',
+        `const D = require(${JSON.stringify(join(pkg, 'node_modules/better-sqlite3'))}); process.stdout.write(String(new D(':memory:').prepare('select 40 + 2 as x').get().x)); require(${JSON.stringify(join(pkg, 'node_modules/usb'))});`,
+      ],
+      { cwd: '/', env, encoding: 'utf8' },
+    );
+    expect(sqlite.status, sqlite.stderr).toBe(0);
+    expect(sqlite.stdout).toBe('42');
+    rmSync(bin, { recursive: true, force: true });
+  });
+
+  it('holds the agent’s side only: no development tool, no tray, no build leftovers', () => {
+    const modules = readdirSync(join(pkg, 'node_modules'));
+    for (const dev of ['vitest', 'electron', 'typescript', '@biomejs', 'playwright-core', 'vite'])
+      expect(modules, dev).not.toContain(dev);
+    for (const prod of ['better-sqlite3', 'fastify', 'pino', 'zod', 'usb', 'i18next'])
+      expect(modules, prod).toContain(prod);
+    expect(readdirSync(join(pkg, 'dist')).sort()).toEqual(
+      ['agent', 'cli', 'console', 'console-web', 'core', 'ipc', 'platform'].sort(),
+    );
+    expect(existsSync(join(pkg, 'node_modules/better-sqlite3/deps'))).toBe(false);
+    expect(existsSync(join(pkg, 'node_modules/better-sqlite3/src'))).toBe(false);
+    const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8'));
+    expect(manifest.devDependencies).toBeUndefined();
+    expect(manifest.scripts).toBeUndefined();
+  });
+
+  it('is laid out as the service files run it, and archived with --tar', () => {
+    const unit = readFileSync(join(pkg, 'native/systemd/baomi-agent.service'), 'utf8');
+    const exec = /^ExecStart=\/usr\/lib\/baomi\/(\S+) \/usr\/lib\/baomi\/(\S+) agent/m.exec(unit);
+    expect(exec).not.toBeNull();
+    for (const f of [exec![1]!, exec![2]!]) expect(existsSync(join(pkg, f)), f).toBe(true);
+    const plist = readFileSync(join(pkg, 'native/launchd/cn.baomi.agent.plist'), 'utf8');
+    for (const m of plist.matchAll(
+      /<string>\/Library\/Application Support\/Baomi\/([^<]+)<\/string>/g,
+    ))
+      expect(existsSync(join(pkg, m[1]!)), m[1]).toBe(true);
+    const tar = join(out, `baomi-agent-${version}-${process.platform}-${process.arch}.tar.gz`);
+    const list = spawnSync('tar', ['-tzf', tar], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    expect(list.status).toBe(0);
+    expect(list.stdout.split('\n')).toEqual(
+      expect.arrayContaining([
+        'baomi/node',
+        'baomi/bin/baomi',
+        'baomi/bin/baomi.js',
+        'baomi/MANIFEST.json',
+      ]),
+    );
+  });
+});
