@@ -27,18 +27,29 @@ import {
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const argv = process.argv.slice(2);
-const at = argv.indexOf('--out');
-const out = at >= 0 ? resolve(argv[at + 1] ?? '') : join(root, 'dist/agent-package');
 const fail = (msg) => {
   console.error(`pack-agent: ${msg}`);
   process.exit(1);
 };
+const at = argv.indexOf('--out');
+if (at >= 0 && (!argv[at + 1] || argv[at + 1].startsWith('--')))
+  fail('--out needs a folder (the package goes to <folder>/baomi)');
+const out = at >= 0 ? resolve(argv[at + 1]) : join(root, 'dist/agent-package');
 
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 20 || (major === 20 && minor < 19))
   fail(`this Node is ${process.versions.node}; the agent needs ≥ 20.19 (package.json engines)`);
+// A runtime linked to shared libraries (a distribution's libnode, Homebrew's libuv or OpenSSL)
+// would not start where those are missing: ship a self-contained build (nodejs.org's).
+const shared = Object.entries(process.config.variables ?? {})
+  .filter(([k, v]) => k.startsWith('node_shared') && v === true)
+  .map(([k]) => k);
+if (shared.length > 0)
+  fail(
+    `this Node (${process.execPath}) is linked to shared libraries (${shared.join(', ')}); run this with a self-contained Node (nodejs.org's build)`,
+  );
 if (!existsSync(join(root, 'dist/cli/main.js')))
   fail('dist/ is not built; run `npm ci` (or `npm run build`) first');
 
@@ -66,7 +77,7 @@ function productionPackages() {
           if (!pkg.peerDependenciesMeta?.[dep]?.optional) visit(candidate, dep, false);
         return;
       }
-      if (d === root || dirname(d) === d) break;
+      if (d === root || !d.startsWith(`${root}${sep}`)) break; // never above the checkout
     }
     if (!optional)
       fail(
@@ -78,11 +89,27 @@ function productionPackages() {
   return [...found.keys()].sort();
 }
 
-/** What a native module's build leaves that the runtime never loads (sources, objects). */
-const BUILD_LEFTOVERS = /[/\\](deps|src|obj\.target|\.deps)([/\\]|$)|\.(o|a|mk|gyp|gypi|cc|c|h)$/;
+/**
+ * What a native module's build leaves that the runtime never loads: its sources (C, C++,
+ * headers), objects, archives, makefiles and gyp files, by file type; the build's object and
+ * dependency folders; better-sqlite3's test extension; and prebuilt binaries for other
+ * platforms (usb carries one per OS and CPU). JavaScript is kept wherever it is.
+ */
+const BUILD_LEFTOVERS =
+  /\.(o|a|obj|lib|pdb|mk|gyp|gypi|cc|cpp|c|h|hpp|d|stamp)$|(^|[/\\])(obj\.target|\.deps|test_extension\.node$)|(^|[/\\])Makefile$/;
+/** prebuilds/<platform>-<arch>[+<arch>…]/ for another platform or CPU than this one. */
+const foreignPrebuild = (inside) => {
+  const m = /^prebuilds[/\\]([^/\\]+)/.exec(inside);
+  if (!m) return false;
+  const [platform, ...archs] = m[1].split('-');
+  return platform !== process.platform || !archs.join('-').split('+').includes(process.arch);
+};
 
 const pkgDir = join(out, 'baomi');
-rmSync(out, { recursive: true, force: true });
+const tarball = (version) =>
+  join(out, `baomi-agent-${version}-${process.platform}-${process.arch}.tar.gz`);
+// Only what this script makes is replaced: never the folder it was given.
+rmSync(pkgDir, { recursive: true, force: true });
 mkdirSync(pkgDir, { recursive: true });
 
 const windows = process.platform === 'win32';
@@ -93,6 +120,11 @@ if (!windows) chmodSync(join(pkgDir, nodeName), 0o755);
 for (const d of DIST) cpSync(join(root, 'dist', d), join(pkgDir, 'dist', d), { recursive: true });
 cpSync(join(root, 'bin'), join(pkgDir, 'bin'), { recursive: true });
 cpSync(join(root, 'native'), join(pkgDir, 'native'), { recursive: true });
+// WinSW runs baomi-agent.xml beside its own exe, %BASE% being that folder, where node.exe is:
+// the service files go to the top of the package on Windows (install-service.ps1 expects them).
+if (windows)
+  for (const f of ['baomi-agent.xml', 'install-service.ps1'])
+    copyFileSync(join(root, 'native/windows', f), join(pkgDir, f));
 for (const f of ['README.md', 'LICENSE'])
   if (existsSync(join(root, f))) copyFileSync(join(root, f), join(pkgDir, f));
 
@@ -107,8 +139,8 @@ for (const p of packages) {
     filter: (src) => {
       const inside = relative(p, src);
       if (inside.split(sep).includes('node_modules')) return false;
-      if (!native || src.endsWith('.node')) return true;
-      return !BUILD_LEFTOVERS.test(`${sep}${inside}`);
+      if (!native) return true;
+      return !BUILD_LEFTOVERS.test(inside) && !foreignPrebuild(inside);
     },
   });
 }
@@ -135,7 +167,19 @@ writeFileSync(
 // The command with this package's node, wherever the package is (symlinked into /usr/bin too).
 writeFileSync(
   join(pkgDir, 'bin', 'baomi'),
-  '#!/bin/sh\n# `baomi` with the Node runtime shipped beside it (scripts/pack-agent.mjs).\nhere=$(dirname "$(readlink -f "$0")")\nexec "$here/../node" "$here/baomi.js" "$@"\n',
+  [
+    '#!/bin/sh',
+    '# `baomi` with the Node runtime shipped beside it (scripts/pack-agent.mjs). Follows the',
+    '# links to this file (/usr/bin/baomi) without `readlink -f`, which older macOS lacks.',
+    'f=$0',
+    'while [ -L "$f" ]; do',
+    '  l=$(readlink "$f")',
+    '  case $l in /*) f=$l ;; *) f=$(dirname "$f")/$l ;; esac',
+    'done',
+    'here=$(cd -P "$(dirname "$f")" && pwd)',
+    'exec "$here/../node" "$here/baomi.js" "$@"',
+    '',
+  ].join('\n'),
 );
 chmodSync(join(pkgDir, 'bin', 'baomi'), 0o755);
 writeFileSync(
@@ -169,7 +213,8 @@ console.log(
 );
 
 if (argv.includes('--tar')) {
-  const file = join(out, `baomi-agent-${pkg.version}-${process.platform}-${process.arch}.tar.gz`);
+  const file = tarball(pkg.version);
+  rmSync(file, { force: true });
   const r = spawnSync('tar', ['-czf', file, '-C', out, basename(pkgDir)], { stdio: 'inherit' });
   if (r.status !== 0) fail(`tar failed (${r.status ?? r.signal})`);
   console.log(`pack-agent: ${file}`);

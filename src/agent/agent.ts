@@ -10,6 +10,7 @@ import { BaomiError, isBaomiError } from '../core/errors.js';
 import type { Platform } from '../core/ports/index.js';
 import type { SeatUser } from '../core/ports/session.js';
 import type { Notice, StatusResult } from '../core/protocol/messages.js';
+import { ADMIN_GROUP, groupId } from '../platform/index.js';
 import { acquireLock } from './lock.js';
 import { createLogger, type Logger } from './log.js';
 import type { AgentConfig, AgentModule } from './module.js';
@@ -117,7 +118,19 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   // Claimed before anything else; until serve() every request is answered AGENT_STARTING.
   let sockets: SocketServers;
   try {
-    sockets = await claimSocketServers(o.sockets, { resolveSeat: (t) => seats.resolve(t) });
+    // admin.sock for root and, where the group exists, baomi-admin (security staff on this
+    // computer: the tray's staff view, `baomi events` without sudo). Windows: the pipe's ACL.
+    const adminGroup =
+      process.platform !== 'win32' && process.getuid?.() === 0 ? groupId(ADMIN_GROUP) : null;
+    if (adminGroup !== null)
+      log.info(
+        { module: 'socket', group: ADMIN_GROUP, gid: adminGroup },
+        'admin.sock open to group',
+      );
+    sockets = await claimSocketServers(o.sockets, {
+      resolveSeat: (t) => seats.resolve(t),
+      ...(adminGroup !== null ? { adminGroup } : {}),
+    });
   } catch (e) {
     // Nothing was started; the refusal still goes on record (the store opens for that alone).
     try {

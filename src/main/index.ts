@@ -103,6 +103,10 @@ if (!app.requestSingleInstanceLock()) {
       adminSocket: () => (socket ? adminBeside(socket) : null),
       agent,
       once: (path, type, body) => requestOnce(path, type, body, { seatToken: null }),
+      // An agent still starting, or one not answering within 1.5 s, gives the person's own view
+      // now rather than a menu that seems to do nothing.
+      probe: (path) =>
+        requestOnce(path, 'status', {}, { seatToken: null, timeoutMs: 1500, startingMs: 0 }),
       log,
     });
     const tray = await startTray({
@@ -120,7 +124,11 @@ if (!app.requestSingleInstanceLock()) {
       // the person's own.
       openWindow: (w) => {
         if (w !== 'log') return windows.open(w);
-        void staff.check().then((all) => windows.open(all ? 'log-all' : 'log'));
+        void staff
+          .check()
+          .catch(() => false)
+          .then((all) => windows.open(all ? 'log-all' : 'log'))
+          .catch((e: Error) => log.warn('window not opened', { window: w, error: e.message }));
       },
     });
     // What the windows' preload may ask (ipc-guard.ts checks every call before these run). The

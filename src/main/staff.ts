@@ -11,11 +11,12 @@ import type { MessageType, ResultOf } from '../core/protocol/messages.js';
 import type { AgentConnection, BodyOf } from '../ipc/index.js';
 import type { TrayLog } from './log.js';
 
-/** The staff view: a page of ours at #all (the frame URL Electron gives each call). */
+/** The staff view: the log viewer at #all (the frame URL Electron gives each call). */
 export function staffView(senderUrl: string | null): boolean {
   if (!senderUrl) return false;
   try {
-    return new URL(senderUrl).hash === '#all';
+    const u = new URL(senderUrl);
+    return u.pathname === '/viewer.html' && u.hash === '#all';
   } catch {
     return false;
   }
@@ -45,6 +46,9 @@ export function staffAccess(o: {
   agent: () => AgentConnection;
   /** One request on a fresh connection, no seat token (requestOnce). */
   once: AskOnce;
+  /** Whether `socket` answers `status`, quickly (the person is waiting for a window): rejects
+   *  when it does not. */
+  probe: (socket: string) => Promise<unknown>;
   log: TrayLog;
 }): StaffAccess {
   let said: boolean | null = null;
@@ -55,7 +59,7 @@ export function staffAccess(o: {
       let reason = 'no admin.sock known';
       if (socket) {
         try {
-          await o.once(socket, 'status', {});
+          await o.probe(socket);
           ok = true;
         } catch (e) {
           reason = e instanceof Error ? e.message : String(e);

@@ -35,6 +35,8 @@ import {
 } from './win32/index.js';
 import { createWindowsUsb, windowsIsElevated } from './win32/usb.js';
 
+export { ADMIN_GROUP, groupId } from './groups.js';
+
 export interface PlatformOptions {
   os?: NodeJS.Platform;
   /** The file system root the Linux adapters read below ("/"; tests: a fabricated tree). */

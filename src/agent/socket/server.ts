@@ -6,7 +6,7 @@
 // and answers every request AGENT_STARTING until the agent calls serve().
 // SECURITY: never serve an admin-only request on agent.sock; never let agent.sock see other
 // people's events (the subscription filter below and the page source both apply it).
-import { chmodSync, lstatSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, lstatSync, mkdirSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { ErrorCode } from '../../core/codes/index.js';
 import { BaomiError, isBaomiError } from '../../core/errors.js';
@@ -50,6 +50,11 @@ export interface SocketServerOptions {
   maxWriteBuffer?: number;
   /** Open connections per socket; more are closed at once (default 64). */
   maxConnections?: number;
+  /**
+   * The group admin.sock is opened to (0660, owned by it), besides its owner: baomi-admin's
+   * gid where that group exists (DESIGN.md); absent: 0600, the owner (root) only.
+   */
+  adminGroup?: number;
 }
 
 export interface SocketServers {
@@ -78,7 +83,12 @@ function inUse(path: string): Promise<boolean> {
   });
 }
 
-async function listen(path: string, mode: number, onConn: (s: Socket) => void): Promise<Server> {
+async function listen(
+  path: string,
+  mode: number,
+  onConn: (s: Socket) => void,
+  group?: number,
+): Promise<Server> {
   if (await inUse(path)) throw new BaomiError('AGENT_SOCKET_IN_USE', { socket: path }, 1);
   rmSync(path, { force: true }); // a stale socket left by a killed agent
   const server = createServer(onConn);
@@ -89,6 +99,9 @@ async function listen(path: string, mode: number, onConn: (s: Socket) => void): 
       ),
     );
     server.listen(path, () => {
+      // The group first, then the mode that opens the socket to it (never to the group the
+      // socket was made with).
+      if (group !== undefined) chownSync(path, process.getuid?.() ?? -1, group);
       chmodSync(path, mode);
       server.removeAllListeners('error');
       resolve(server);
@@ -294,7 +307,12 @@ export async function claimSocketServers(
   const agent = await listen(paths.agent, 0o666, (s) => onConnection(s, 'agent'));
   let admin: Server;
   try {
-    admin = await listen(paths.admin, 0o600, (s) => onConnection(s, 'admin'));
+    admin = await listen(
+      paths.admin,
+      opts.adminGroup === undefined ? 0o600 : 0o660,
+      (s) => onConnection(s, 'admin'),
+      opts.adminGroup,
+    );
   } catch (e) {
     await new Promise<void>((r) => agent.close(() => r()));
     rmSync(paths.agent, { force: true });

@@ -13,6 +13,7 @@ import {
   readFileSync,
   rmSync,
   symlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +26,8 @@ let packed: ReturnType<typeof spawnSync>;
 
 beforeAll(() => {
   out = mkdtempSync(join(tmpdir(), 'baomi-agent-pkg-'));
+  // Something of someone else's in the folder given: the script replaces only what it makes.
+  writeFileSync(join(out, 'keep.txt'), 'not the packer’s');
   packed = spawnSync(process.execPath, ['scripts/pack-agent.mjs', '--out', out, '--tar'], {
     cwd: ROOT,
     encoding: 'utf8',
@@ -55,6 +58,12 @@ describe('the agent package', () => {
     expect(manifest.native).toContain(
       'node_modules/better-sqlite3/build/Release/better_sqlite3.node',
     );
+    // Built for this runtime, or prebuilt for this OS and CPU: nothing for elsewhere, no test
+    // extension.
+    const own = new RegExp(`/prebuilds/${process.platform}-[^/]*\\b${process.arch}\\b`);
+    for (const f of manifest.native as string[])
+      expect(f.includes('/build/Release/') || own.test(f), f).toBe(true);
+    expect(manifest.native.join(' ')).not.toMatch(/test_extension/);
     const shipped = spawnSync(join(pkg, 'node'), ['--version'], { encoding: 'utf8' });
     expect(shipped.stdout.trim()).toBe(`v${process.versions.node}`);
   });
@@ -94,11 +103,29 @@ describe('the agent package', () => {
     expect(readdirSync(join(pkg, 'dist')).sort()).toEqual(
       ['agent', 'cli', 'console', 'console-web', 'core', 'ipc', 'platform'].sort(),
     );
-    expect(existsSync(join(pkg, 'node_modules/better-sqlite3/deps'))).toBe(false);
-    expect(existsSync(join(pkg, 'node_modules/better-sqlite3/src'))).toBe(false);
+    // Native modules without their sources and objects (sqlite's 9 MB amalgamation included).
+    const files = readdirSync(join(pkg, 'node_modules/better-sqlite3'), { recursive: true }).map(
+      String,
+    );
+    expect(files.filter((f) => /\.(c|cc|cpp|h|o|a|mk|gyp)$|obj\.target/.test(f))).toEqual([]);
+    expect(files).toContain(join('lib', 'index.js'));
     const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8'));
     expect(manifest.devDependencies).toBeUndefined();
     expect(manifest.scripts).toBeUndefined();
+  });
+
+  it('replaces only what it makes, and refuses --out without a folder', () => {
+    expect(readFileSync(join(out, 'keep.txt'), 'utf8')).toBe('not the packer’s');
+    const cwd = mkdtempSync(join(tmpdir(), 'baomi-agent-cwd-'));
+    writeFileSync(join(cwd, 'precious'), 'x');
+    const r = spawnSync(process.execPath, [join(ROOT, 'scripts/pack-agent.mjs'), '--out'], {
+      cwd,
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/--out needs a folder/);
+    expect(existsSync(join(cwd, 'precious'))).toBe(true);
+    rmSync(cwd, { recursive: true, force: true });
   });
 
   it('is laid out as the service files run it, and archived with --tar', () => {

@@ -142,6 +142,8 @@ describe('tray packaging', () => {
       const entry = readFileSync(source, 'utf8');
       expect(entry).toMatch(/^Exec=\/opt\/Baomi\/baomi-tray$/m);
       expect(entry).toMatch(/^Type=Application$/m);
+      // Left behind by a removal that is not a purge, it starts nothing.
+      expect(entry).toMatch(/^TryExec=\/opt\/Baomi\/baomi-tray$/m);
       expect(entry).not.toMatch(/^(Hidden=true|X-GNOME-Autostart-enabled=false)/m);
     }
     // Windows: the installer's hooks write and remove the per-machine Run entry.

@@ -2,6 +2,7 @@
 // admin.sock beside the agent.sock it uses; a page at #all is answered there (every event),
 // every other page on the tray's agent.sock; when admin.sock stops answering the staff view
 // fails with the socket's reason and never falls back to agent.sock's answer.
+import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RequestHandler } from '../../../src/agent/module.js';
 import { adminBeside, connectAgent, requestOnce } from '../../../src/ipc/index.js';
@@ -18,13 +19,14 @@ describe('staff view ↔ agent sockets', () => {
     const p = socketDir();
     const log = new MemoryLog();
     // Each answer says which socket it came from, as the agent's scoping would differ.
+    const asked: string[] = [];
     const handler: RequestHandler = (req, asker) => {
+      asked.push(`${asker.socket}:${req.type}`);
       if (req.type === 'events.query') return { events: [], socket: asker.socket };
       return log.handler(req, asker);
     };
     const servers = await serveLog(p, log, {}, handler);
-    let open = true;
-    cleanup.push(() => open && servers.close());
+    cleanup.push(() => servers.close());
     const conn = await connectAgent(p.agent, { seatToken: null });
     cleanup.push(() => conn.close());
     const said: string[] = [];
@@ -32,6 +34,8 @@ describe('staff view ↔ agent sockets', () => {
       adminSocket: () => adminBeside(p.agent),
       agent: () => conn,
       once: (path, type, body) => requestOnce(path, type, body, { seatToken: null }),
+      probe: (path) =>
+        requestOnce(path, 'status', {}, { seatToken: null, timeoutMs: 1500, startingMs: 0 }),
       log: { info: (m) => said.push(m), warn: (m) => said.push(m) },
     });
     expect(adminBeside(p.agent)).toBe(p.admin);
@@ -42,10 +46,14 @@ describe('staff view ↔ agent sockets', () => {
     expect((await from('baomi://app/viewer.html')).socket).toBe('agent');
     expect((await from('baomi://app/status.html#request')).socket).toBe('agent');
 
-    await servers.close();
-    open = false;
+    // admin.sock gone, agent.sock still answering: the staff view fails, never answered from
+    // agent.sock instead; the person's own pages still are.
+    rmSync(p.admin);
+    const before = asked.length;
     expect(await staff.check()).toBe(false);
     await expect(from('baomi://app/viewer.html#all')).rejects.toThrow(/SOCKET_/);
+    expect(asked.slice(before)).toEqual([]);
+    expect((await from('baomi://app/viewer.html')).socket).toBe('agent');
     expect(said).toEqual(['staff view: admin.sock answers', 'own view only']);
   });
 });

@@ -22,6 +22,10 @@ function setup(admin: string | null, answers: boolean) {
       if (!answers) throw new Error('SOCKET_DENIED {"socket":"/run/baomi/admin.sock"}');
       return { from: 'admin' };
     }) as never,
+    probe: async (socket: string) => {
+      asked.push(`probe ${socket}`);
+      if (!answers) throw new Error('SOCKET_DENIED {"socket":"/run/baomi/admin.sock"}');
+    },
     log: {
       info: (msg, fields) => said.push({ msg, fields }),
       warn: (msg, fields) => said.push({ msg, fields }),
@@ -36,6 +40,8 @@ describe('staff view', () => {
     expect(staffView('baomi://app/viewer.html')).toBe(false);
     expect(staffView('baomi://app/viewer.html#allx')).toBe(false);
     expect(staffView('baomi://app/viewer.html?#all')).toBe(true);
+    // Only the log viewer has a staff view: another page at #all asks agent.sock.
+    expect(staffView('baomi://app/status.html#all')).toBe(false);
     expect(staffView(null)).toBe(false);
     expect(staffView('not a url')).toBe(false);
   });
@@ -65,7 +71,7 @@ describe('staff view', () => {
     const yes = setup('/run/baomi/admin.sock', true);
     expect(await yes.access.check()).toBe(true);
     expect(await yes.access.check()).toBe(true);
-    expect(yes.asked).toEqual(['/run/baomi/admin.sock:status', '/run/baomi/admin.sock:status']);
+    expect(yes.asked).toEqual(['probe /run/baomi/admin.sock', 'probe /run/baomi/admin.sock']);
     expect(yes.said.map((s) => s.msg)).toEqual(['staff view: admin.sock answers']);
     const no = setup('/run/baomi/admin.sock', false);
     expect(await no.access.check()).toBe(false);
