@@ -1,5 +1,20 @@
 // The log viewer's page (issue 14 §5). #all: the tray asks admin.sock (security staff).
+// The first rows are asked for before the page is built, and the page waits for them (at most
+// HEAD_WAIT_MS) so that its first frame has them: one layout and paint, not an empty table
+// laid out and painted and then again with rows (bench:viewer).
 import { mount } from './common/mount.js';
 import { App } from './viewer/app.js';
+import { NO_FILTERS, toEventFilter } from './viewer/filters.js';
+import { headStart } from './viewer/load.js';
 
-mount((bridge, lang) => <App bridge={bridge} lang={lang} all={location.hash === '#all'} />);
+/** Longer than an answer from a running agent takes; an agent slower than this shows loading. */
+const HEAD_WAIT_MS = 250;
+
+mount(async (bridge, lang) => {
+  const head = headStart(bridge, toEventFilter(NO_FILTERS));
+  await Promise.race([
+    head.page.catch(() => {}),
+    new Promise((wait) => setTimeout(wait, HEAD_WAIT_MS)),
+  ]);
+  return <App bridge={bridge} lang={lang} all={location.hash === '#all'} head={head} />;
+});

@@ -6,12 +6,13 @@ import type { BaomiBridge } from '../../preload/preload.js';
 import { translator } from './i18n.js';
 import { initialLang, keepLang } from './lang-store.js';
 
-export function mount(page: (bridge: BaomiBridge, lang: Lang) => VNode): void {
+/** `page` may be a promise (the viewer waits a moment for its first rows: viewer.tsx). */
+export function mount(page: (bridge: BaomiBridge, lang: Lang) => VNode | Promise<VNode>): void {
   const root = document.getElementById('app')!;
   const lang = initialLang();
   keepLang(lang);
   const bridge = (window as unknown as { baomi?: BaomiBridge }).baomi;
-  if (bridge) render(page(bridge, lang), root);
+  if (bridge) void Promise.resolve(page(bridge, lang)).then((v) => render(v, root));
   else
     root.textContent = `${translator('zh-CN')('error.bridge')} ${translator('en')('error.bridge')}`;
 }

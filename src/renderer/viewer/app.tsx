@@ -22,7 +22,7 @@ import {
   toEventFilter,
 } from './filters.js';
 import { Health } from './health.js';
-import { type Loaded, loadRows } from './load.js';
+import { type HeadStart, type Loaded, loadRows } from './load.js';
 import { EventsTable } from './table.js';
 
 const STATUS_EVERY_MS = 15_000;
@@ -31,7 +31,7 @@ const nextFrame = () =>
   new Promise<void>((done) => requestAnimationFrame(() => setTimeout(done, 0)));
 const NOTHING: Loaded = { rows: [], complete: false, capped: false };
 
-export function App(props: { bridge: BaomiBridge; lang: Lang; all: boolean }) {
+export function App(props: { bridge: BaomiBridge; lang: Lang; all: boolean; head?: HeadStart }) {
   const { bridge } = props;
   const [lang, t, switchLang] = useLang(bridge, props.lang);
   useEffect(() => {
@@ -50,22 +50,28 @@ export function App(props: { bridge: BaomiBridge; lang: Lang; all: boolean }) {
   const [status, setStatus] = useState<StatusResult | null>(null);
   const [open, setOpen] = useState<BaomiEvent | null>(null);
   const scroller = useRef<HTMLElement>(null);
+  // A datetime-local field costs a new window 20–40 ms to build (Chromium loads its date
+  // formats: bench:viewer), so the time fields are plain until the first frame has been
+  // painted (a Preact effect runs after it), then take their type; typed text is kept.
+  const [dateFields, setDateFields] = useState(false);
+  useEffect(() => setDateFields(true), []);
   /** The newest load: an older one still paging stops, and its pages are dropped. */
   const latest = useRef(0);
 
-  const begin = (f: EventFilter) => {
+  const begin = (f: EventFilter, head?: HeadStart) => {
     const mine = ++latest.current;
     const gone = () => mine !== latest.current;
-    loadRows(bridge, f, (l) => !gone() && setLoaded(l), gone, { afterFirst: nextFrame }).catch(
-      (e: unknown) => !gone() && setError(e),
-    );
+    loadRows(bridge, f, (l) => !gone() && setLoaded(l), gone, {
+      afterFirst: nextFrame,
+      ...(head ? { head } : {}),
+    }).catch((e: unknown) => !gone() && setError(e));
   };
-  // The first request leaves as the page first renders, before its table is built and laid out
-  // (bench:viewer: that layout was most of what the page took before it asked).
+  // The first request left before the page was built (props.head, viewer.tsx); without one, it
+  // leaves as the page first renders, before its table is built and laid out.
   const first = useRef<EventFilter | null>(null);
   if (first.current === null) {
     first.current = filter;
-    begin(filter);
+    begin(filter, props.head);
   }
   // A filter applied later: a layout effect, so its request leaves as the page is committed.
   useLayoutEffect(() => {
@@ -165,8 +171,8 @@ export function App(props: { bridge: BaomiBridge; lang: Lang; all: boolean }) {
             ))}
           </select>
         </label>
-        {field('since', 'datetime-local')}
-        {field('until', 'datetime-local')}
+        {field('since', dateFields ? 'datetime-local' : 'text')}
+        {field('until', dateFields ? 'datetime-local' : 'text')}
         {field('text')}
         <div class="actions">
           <button type="submit">{t('filter.apply')}</button>

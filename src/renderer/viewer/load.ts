@@ -15,20 +15,47 @@ export const PAGE = MAX_QUERY_LIMIT;
 /** Rows the table holds (about 60 MB of events at most); beyond it the page says more match. */
 export const MAX_ROWS = 200_000;
 
+/** The first request of a load: newest first, `limit` of them. */
+export const firstRequest = (filter: EventFilter, limit = FIRST_PAGE): EventFilter => ({
+  ...filter,
+  order: 'desc',
+  limit,
+});
+
+/** A first request already sent, before the page that shows it was built (viewer.tsx). */
+export interface HeadStart {
+  request: EventFilter;
+  page: Promise<{ events: BaomiEvent[] }>;
+}
+
+/** Sends `filter`'s first request now: its answer waits in the HeadStart for newestFirst. */
+export function headStart(source: EventSource, filter: EventFilter): HeadStart {
+  const request = firstRequest(filter);
+  const page = source.events(request);
+  page.catch(() => {}); // read (and shown) by the load that takes it, never unhandled
+  return { request, page };
+}
+
+/**
+ * Pages of `filter`, newest first. `head` stands for the first request when it is that same
+ * request (anything else is asked for as usual).
+ */
 export async function* newestFirst(
   source: EventSource,
   filter: EventFilter,
   first = FIRST_PAGE,
+  head?: HeadStart,
 ): AsyncGenerator<BaomiEvent[]> {
   let before: number | undefined;
   let limit = first;
   for (;;) {
-    const { events } = await source.events({
-      ...filter,
-      order: 'desc',
-      limit,
+    const request = {
+      ...firstRequest(filter, limit),
       ...(before !== undefined ? { beforeSeq: before } : {}),
-    });
+    };
+    const { events } = await (before === undefined && same(head?.request, request)
+      ? head!.page
+      : source.events(request));
     if (events.length === 0) return;
     // An agent older than beforeSeq ignores it and answers the newest page again: said, never
     // looped on (the table would fill with the same events, an export would never end).
@@ -38,6 +65,9 @@ export async function* newestFirst(
     limit = PAGE;
   }
 }
+
+const same = (a: EventFilter | undefined, b: EventFilter) =>
+  a !== undefined && JSON.stringify(a) === JSON.stringify(b);
 
 export interface Loaded {
   rows: BaomiEvent[];
@@ -51,19 +81,20 @@ export interface Loaded {
  * Loads into `onRows` as pages arrive (each call with every row so far) until done, capped or
  * `cancelled()` says a newer load replaced this one. `afterFirst` is awaited once the first
  * page is shown, before the next is asked for (the page waits for the first rows' frame: a
- * full page landing first would delay their paint). Rejects with the source's error.
+ * full page landing first would delay their paint). `head`: the first request, already sent.
+ * Rejects with the source's error.
  */
 export async function loadRows(
   source: EventSource,
   filter: EventFilter,
   onRows: (l: Loaded) => void,
   cancelled: () => boolean,
-  o: { max?: number; afterFirst?: () => Promise<void> } = {},
+  o: { max?: number; afterFirst?: () => Promise<void>; head?: HeadStart } = {},
 ): Promise<void> {
   const max = o.max ?? MAX_ROWS;
   let rows: BaomiEvent[] = [];
   let first = true;
-  for await (const page of newestFirst(source, filter)) {
+  for await (const page of newestFirst(source, filter, FIRST_PAGE, o.head)) {
     if (cancelled()) return;
     rows = rows.concat(page);
     if (rows.length >= max) {

@@ -7,6 +7,7 @@ import type { BaomiEvent } from '../../../src/core/events/types.js';
 import type { EventFilter } from '../../../src/core/protocol/messages.js';
 import {
   FIRST_PAGE,
+  headStart,
   type Loaded,
   loadRows,
   newestFirst,
@@ -156,5 +157,51 @@ describe('viewer paging', () => {
         () => false,
       ),
     ).rejects.toThrow('PROTOCOL_INTERNAL');
+  });
+
+  it('takes the first page asked for before the page was built, and asks for the rest', async () => {
+    const s = source(500);
+    const head = headStart(s, { text: 'x' });
+    expect(s.asked).toEqual([{ text: 'x', order: 'desc', limit: FIRST_PAGE }]);
+    const seen: Loaded[] = [];
+    await loadRows(
+      s,
+      { text: 'x' },
+      (l) => seen.push(l),
+      () => false,
+      { head },
+    );
+    expect(seen.at(-1)!.rows.map((e) => e.seq)).toEqual(
+      Array.from({ length: 500 }, (_, i) => 500 - i),
+    );
+    expect(s.asked).toHaveLength(3); // the head, the rest, the empty page: never the head twice
+    expect(s.asked[1]!.beforeSeq).toBe(500 - FIRST_PAGE + 1);
+  });
+
+  it('asks again when the head was for another filter, and fails with a failed head', async () => {
+    const s = source(50);
+    const head = headStart(s, { text: 'old' });
+    const seen: Loaded[] = [];
+    await loadRows(
+      s,
+      { text: 'new' },
+      (l) => seen.push(l),
+      () => false,
+      { head },
+    );
+    expect(s.asked[1]).toEqual({ text: 'new', order: 'desc', limit: FIRST_PAGE });
+    expect(seen.at(-1)!.complete).toBe(true);
+    const failing = { events: () => Promise.reject(new Error('AGENT_NOT_RUNNING')) };
+    const dead = headStart(failing, {});
+    await new Promise((r) => setTimeout(r, 0)); // a rejection nobody read yet is not unhandled
+    await expect(
+      loadRows(
+        failing,
+        {},
+        () => {},
+        () => false,
+        { head: dead },
+      ),
+    ).rejects.toThrow('AGENT_NOT_RUNNING');
   });
 });
