@@ -68,8 +68,15 @@ function icons(): Record<TrayState, string> {
 }
 
 app.enableSandbox();
+// codeCache: V8 keeps the pages' compiled scripts (in the user's profile, checked against the
+// source), so a window opened again skips compiling its ~250 KB script; Chromium does this only
+// for http(s) unless a standard scheme asks (bench:viewer: a new window's start is most of its
+// first paint). Unverified here: Electron cannot start on the build machines.
 protocol.registerSchemesAsPrivileged([
-  { scheme: 'baomi', privileges: { standard: true, secure: true, supportFetchAPI: false } },
+  {
+    scheme: 'baomi',
+    privileges: { standard: true, secure: true, supportFetchAPI: false, codeCache: true },
+  },
 ]);
 // The tray quits alone: closing every window must not end it (the icon stays).
 app.on('window-all-closed', () => {});
