@@ -109,8 +109,8 @@ const PROBE = `(() => {
   seen.observe(document, { childList: true, subtree: true });
   new PerformanceObserver((list) => {
     for (const e of list.getEntries())
-      if (e.identifier === 'first-row' && globalThis.__rowsShown === undefined)
-        globalThis.__rowsShown = e.renderTime || e.loadTime;
+      if (e.identifier === 'first-row' && e.renderTime > 0 && globalThis.__rowsShown === undefined)
+        globalThis.__rowsShown = e.renderTime;
   }).observe({ type: 'element', buffered: true });
 })();`;
 

@@ -1,7 +1,7 @@
 // The log viewer's page (issue 14 §5). #all: the tray asks admin.sock (security staff).
 // The first rows are asked for before the page is built, and the page waits for them (at most
-// HEAD_WAIT_MS) so that its first frame has them: one layout and paint, not an empty table
-// laid out and painted and then again with rows (bench:viewer).
+// HEAD_WAIT_MS) so that its first frame has them: the table laid out and painted once with
+// its rows, not empty and then again (bench:viewer).
 import { mount } from './common/mount.js';
 import { App } from './viewer/app.js';
 import { NO_FILTERS, toEventFilter } from './viewer/filters.js';

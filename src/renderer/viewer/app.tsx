@@ -30,6 +30,9 @@ const STATUS_EVERY_MS = 15_000;
 const nextFrame = () =>
   new Promise<void>((done) => requestAnimationFrame(() => setTimeout(done, 0)));
 const NOTHING: Loaded = { rows: [], complete: false, capped: false };
+/** `v` when a datetime-local field keeps it, else ''. */
+const dateTimeOr = (v: string) =>
+  /^\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/.test(v) ? v : '';
 
 export function App(props: { bridge: BaomiBridge; lang: Lang; all: boolean; head?: HeadStart }) {
   const { bridge } = props;
@@ -52,9 +55,14 @@ export function App(props: { bridge: BaomiBridge; lang: Lang; all: boolean; head
   const scroller = useRef<HTMLElement>(null);
   // A datetime-local field costs a new window 20–40 ms to build (Chromium loads its date
   // formats: bench:viewer), so the time fields are plain until the first frame has been
-  // painted (a Preact effect runs after it), then take their type; typed text is kept.
+  // painted (a Preact effect runs after it), then take their type. Chromium clears a value
+  // that is not a date-time when the type changes: the draft drops it too, never keeping a
+  // filter the field does not show.
   const [dateFields, setDateFields] = useState(false);
-  useEffect(() => setDateFields(true), []);
+  useEffect(() => {
+    setDateFields(true);
+    setDraft((d) => ({ ...d, since: dateTimeOr(d.since), until: dateTimeOr(d.until) }));
+  }, []);
   /** The newest load: an older one still paging stops, and its pages are dropped. */
   const latest = useRef(0);
 

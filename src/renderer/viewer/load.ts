@@ -31,7 +31,8 @@ export interface HeadStart {
 /** Sends `filter`'s first request now: its answer waits in the HeadStart for newestFirst. */
 export function headStart(source: EventSource, filter: EventFilter): HeadStart {
   const request = firstRequest(filter);
-  const page = source.events(request);
+  // A source that throws instead of rejecting fails the same way (shown by the load).
+  const page = (async () => source.events(request))();
   page.catch(() => {}); // read (and shown) by the load that takes it, never unhandled
   return { request, page };
 }

@@ -191,17 +191,35 @@ describe('viewer paging', () => {
     );
     expect(s.asked[1]).toEqual({ text: 'new', order: 'desc', limit: FIRST_PAGE });
     expect(seen.at(-1)!.complete).toBe(true);
-    const failing = { events: () => Promise.reject(new Error('AGENT_NOT_RUNNING')) };
-    const dead = headStart(failing, {});
+    // Only the head fails (the agent was down as the page opened): the load fails with it and
+    // does not ask again behind it; a source that throws is a failed head too.
+    const later = source(50);
+    const dead = headStart({ events: () => Promise.reject(new Error('AGENT_NOT_RUNNING')) }, {});
     await new Promise((r) => setTimeout(r, 0)); // a rejection nobody read yet is not unhandled
     await expect(
       loadRows(
-        failing,
+        later,
         {},
         () => {},
         () => false,
         { head: dead },
       ),
     ).rejects.toThrow('AGENT_NOT_RUNNING');
+    expect(later.asked).toHaveLength(0);
+    const broken = {
+      events: (): Promise<{ events: BaomiEvent[] }> => {
+        throw new Error('BRIDGE_BROKEN');
+      },
+    };
+    const thrown = headStart(broken, {});
+    await expect(
+      loadRows(
+        later,
+        {},
+        () => {},
+        () => false,
+        { head: thrown },
+      ),
+    ).rejects.toThrow('BRIDGE_BROKEN');
   });
 });
