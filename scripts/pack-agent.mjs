@@ -26,17 +26,36 @@ import {
 } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const argv = process.argv.slice(2);
+const USAGE = `usage: node scripts/pack-agent.mjs [--out DIR] [--tar]
+  --out DIR  where baomi/ (and the tarball) go; default dist/agent-package
+  --tar      also write baomi-agent-<version>-<platform>-<arch>.tar.gz of it
+Packs the agent for this OS and CPU with the Node running this script (>= 20.19).`;
 const fail = (msg) => {
   console.error(`pack-agent: ${msg}`);
   process.exit(1);
 };
-const at = argv.indexOf('--out');
-if (at >= 0 && (!argv[at + 1] || argv[at + 1].startsWith('--')))
+let args;
+try {
+  args = parseArgs({
+    options: { out: { type: 'string' }, tar: { type: 'boolean' }, help: { type: 'boolean' } },
+    strict: true,
+    allowPositionals: false,
+  }).values;
+} catch (e) {
+  // An unknown flag or a stray word is refused: a typo must not pack with the defaults.
+  console.error(`pack-agent: ${e.message}\n${USAGE}`);
+  process.exit(2);
+}
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+if (args.out !== undefined && (args.out === '' || args.out.startsWith('-')))
   fail('--out needs a folder (the package goes to <folder>/baomi)');
-const out = at >= 0 ? resolve(argv[at + 1]) : join(root, 'dist/agent-package');
+const out = args.out !== undefined ? resolve(args.out) : join(root, 'dist/agent-package');
 
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 20 || (major === 20 && minor < 19))
@@ -212,7 +231,7 @@ console.log(
   `pack-agent: ${pkgDir} (node ${manifest.node}, ${manifest.packages} packages, ${natives.length} native modules)`,
 );
 
-if (argv.includes('--tar')) {
+if (args.tar) {
   const file = tarball(pkg.version);
   rmSync(file, { force: true });
   const r = spawnSync('tar', ['-czf', file, '-C', out, basename(pkgDir)], { stdio: 'inherit' });

@@ -114,17 +114,29 @@ describe('the agent package', () => {
     expect(manifest.scripts).toBeUndefined();
   });
 
-  it('replaces only what it makes, and refuses --out without a folder', () => {
+  it('replaces only what it makes, and refuses --out without a folder or an unknown flag', () => {
     expect(readFileSync(join(out, 'keep.txt'), 'utf8')).toBe('not the packer’s');
     const cwd = mkdtempSync(join(tmpdir(), 'baomi-agent-cwd-'));
     writeFileSync(join(cwd, 'precious'), 'x');
-    const r = spawnSync(process.execPath, [join(ROOT, 'scripts/pack-agent.mjs'), '--out'], {
-      cwd,
-      encoding: 'utf8',
-    });
-    expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/--out needs a folder/);
-    expect(existsSync(join(cwd, 'precious'))).toBe(true);
+    const pack = (...args: string[]) =>
+      spawnSync(process.execPath, [join(ROOT, 'scripts/pack-agent.mjs'), ...args], {
+        cwd,
+        encoding: 'utf8',
+      });
+    for (const [args, said] of [
+      [['--out'], /'--out <value>' argument missing/],
+      [['--out', ''], /--out needs a folder/],
+      [['--out', cwd, '--tarr'], /Unknown option '--tarr'/],
+    ] as const) {
+      const r = pack(...args);
+      expect(r.status, args.join(' ')).not.toBe(0);
+      expect(r.stderr).toMatch(said);
+      expect(readdirSync(cwd)).toEqual(['precious']);
+    }
+    const help = pack('--help');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/usage: node scripts\/pack-agent.mjs \[--out DIR\] \[--tar\]/);
+    expect(readdirSync(cwd)).toEqual(['precious']);
     rmSync(cwd, { recursive: true, force: true });
   });
 
