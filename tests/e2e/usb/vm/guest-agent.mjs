@@ -6,7 +6,7 @@
 // {id, ok: true, ...} or {id, ok: false, error}, in any order (requests run concurrently).
 // Unsolicited lines: {event: 'ready', node, kernel, uptime} once, and {event: 'exit', pid, code,
 // signal} when a process started with `spawn` ends.
-//   sh     {cmd, cwd?, env?, timeoutMs?}  -> {code, signal, stdout, stderr, ms}  (/bin/sh -c cmd)
+//   sh     {cmd, cwd?, env?, timeoutMs?}  -> {code, signal, timedOut, stdout, stderr, ms}  (/bin/sh -c cmd)
 //   spawn  {argv, cwd?, env?, log}        -> {pid}   stdout and stderr appended to the file `log`
 //   kill   {pid, signal}                  -> {}
 //   read   {path}                         -> {data}  base64 of the file's bytes
@@ -32,6 +32,35 @@ function send(obj) {
   while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
 }
 
+/** A process and its descendants as the kernel sees them: state, wait channel, syscall, stack. */
+function whereStuck(root) {
+  const read = (f) => {
+    try {
+      return fs.readFileSync(f, 'utf8').trim();
+    } catch (e) {
+      return `(${e.code ?? e.message})`;
+    }
+  };
+  const parent = new Map();
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    // The fields after the command's closing parenthesis: state, ppid, ...
+    const stat = read(`/proc/${name}/stat`);
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    parent.set(Number(name), Number(f[1]));
+  }
+  const tree = [root];
+  for (let i = 0; i < tree.length; i++)
+    for (const [pid, ppid] of parent) if (ppid === tree[i]) tree.push(pid);
+  return tree
+    .map((pid) => {
+      const d = `/proc/${pid}`;
+      const state = /^State:\s*(.*)$/m.exec(read(`${d}/status`))?.[1] ?? '?';
+      return `${pid} ${read(`${d}/cmdline`).replace(/\0/g, ' ')} [${state}] wchan=${read(`${d}/wchan`)} syscall=${read(`${d}/syscall`)}\n${read(`${d}/stack`)}`;
+    })
+    .join('\n');
+}
+
 function handle(req) {
   const env = { ...process.env, ...(req.env ?? {}) };
   const cwd = req.cwd ?? '/';
@@ -53,7 +82,14 @@ function handle(req) {
       child.stdout.on('data', collect(out));
       child.stderr.on('data', collect(err));
       let timer;
-      if (req.timeoutMs) timer = setTimeout(() => child.kill('SIGKILL'), req.timeoutMs);
+      let timedOut = false;
+      let stuck = '';
+      if (req.timeoutMs)
+        timer = setTimeout(() => {
+          timedOut = true;
+          stuck = whereStuck(child.pid);
+          child.kill('SIGKILL');
+        }, req.timeoutMs);
       child.on('error', (e) => send({ id: req.id, ok: false, error: String(e) }));
       child.on('close', (code, signal) => {
         clearTimeout(timer);
@@ -62,6 +98,8 @@ function handle(req) {
           ok: true,
           code,
           signal,
+          timedOut,
+          stuck,
           stdout: Buffer.concat(out).toString('utf8'),
           stderr: Buffer.concat(err).toString('utf8'),
           truncated: size > MAX_OUTPUT,

@@ -59,6 +59,10 @@ export interface ShResult {
   stderr: string;
   /** Wall time in the guest. */
   ms: number;
+  /** Killed by the guest because timeoutMs passed (a signal without it came from elsewhere). */
+  timedOut: boolean;
+  /** When it timed out: where the command and its children were waiting, as /proc said. */
+  stuck: string;
 }
 
 export interface ShOptions {
@@ -393,13 +397,25 @@ export async function bootVm(opts: BootOptions = {}): Promise<Vm> {
         stdout: a.stdout as string,
         stderr: a.stderr as string,
         ms: a.ms as number,
+        timedOut: a.timedOut === true,
+        stuck: typeof a.stuck === 'string' ? a.stuck : '',
       };
     },
     async shOk(cmd, o) {
       const r = await vm.sh(cmd, o);
       if (r.code !== 0) {
+        const how = r.timedOut ? `, timed out after ${r.ms} ms` : `, after ${r.ms} ms`;
+        // A signal the guest did not send: the kernel's OOM killer says so on the console.
+        const oom =
+          r.signal && !r.timedOut
+            ? con
+                .tail(400)
+                .split('\n')
+                .filter((l) => /out of memory|killed process|oom-kill/i.test(l))
+                .join('\n')
+            : '';
         throw new Error(
-          `guest command failed (${r.signal ?? r.code}): ${cmd}\n${r.stderr}${r.stdout ? `\nstdout: ${r.stdout}` : ''}`,
+          `guest command failed (${r.signal ?? r.code}${how}): ${cmd}\n${r.stderr}${r.stdout ? `\nstdout: ${r.stdout}` : ''}${oom ? `\nguest console: ${oom}` : ''}${r.stuck ? `\nwhere it waited:\n${r.stuck}` : ''}`,
         );
       }
       return r.stdout;
