@@ -98,15 +98,35 @@ async function listen(
         new BaomiError('AGENT_SOCKET_FAILED', { socket: path, reason: e.code ?? e.message }, 1),
       ),
     );
-    server.listen(path, () => {
-      // The group first, then the mode that opens the socket to it (never to the group the
-      // socket was made with).
-      if (group !== undefined) chownSync(path, process.getuid?.() ?? -1, group);
-      chmodSync(path, mode);
-      server.removeAllListeners('error');
-      resolve(server);
-    });
+    // SECURITY: the socket is made (bound, synchronously, inside listen) with the mode the
+    // umask leaves, and opened to whom it is meant by chmod only afterwards: under a service
+    // manager's umask 0, admin.sock would stand 0777 in between, and a connection made then
+    // stays an admin one. So it is made owner-only and opened from there.
+    const umask = ownerOnlyUmask();
+    try {
+      server.listen(path, () => {
+        // The group first, then the mode that opens the socket to it (never to the group the
+        // socket was made with).
+        if (group !== undefined) chownSync(path, process.getuid?.() ?? -1, group);
+        chmodSync(path, mode);
+        server.removeAllListeners('error');
+        resolve(server);
+      });
+    } finally {
+      umask.restore();
+    }
   });
+}
+
+/** Sets the umask to 0177 until restore(); a no-op where a worker thread may not set it. */
+function ownerOnlyUmask(): { restore(): void } {
+  if (process.platform === 'win32') return { restore() {} };
+  try {
+    const before = process.umask(0o177);
+    return { restore: () => void process.umask(before) };
+  } catch {
+    return { restore() {} }; // ERR_WORKER_UNSUPPORTED_OPERATION: never the agent's own process
+  }
 }
 
 /**
