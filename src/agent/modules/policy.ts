@@ -11,6 +11,9 @@ export interface PolicyModule extends AgentModule {
   readonly manager: PolicyManager | null;
 }
 
+/** The state key holding the hash of the pledge text `user` last confirmed. */
+const ackKey = (user: string) => `pledge.acknowledged.${user}`;
+
 export function policyModule(): PolicyModule {
   let manager: PolicyManager | null = null;
   let ctx: ModuleContext | null = null;
@@ -30,8 +33,15 @@ export function policyModule(): PolicyModule {
   /** Who is asking: the proven seat user on agent.sock; on admin.sock (root), the seat user. */
   const seatUserOf = (asker: Asker) =>
     asker.seatUser ?? (asker.socket === 'admin' ? (ctx?.seatUser() ?? null) : null);
-  /** Whether `user`'s latest acknowledgement is of this very text. */
+  /**
+   * Whether `user`'s latest acknowledgement is of this very text. The state key written with
+   * each acknowledgement answers first: retention removes old events, and the person must not
+   * be asked again for a text they confirmed because its record aged out of the local log.
+   * The log answers for acknowledgements made before that key existed.
+   */
   const acknowledged = (user: string, sha256: string) => {
+    const kept = ctx?.store.getState(ackKey(user));
+    if (kept !== undefined) return kept === sha256;
     const last = ctx?.store.query({
       types: ['policy.acknowledged'],
       user,
@@ -68,12 +78,15 @@ export function policyModule(): PolicyModule {
           throw new BaomiError('PLEDGE_CHANGED', { version: pledge.version }, 2);
         const user = asker.seatUser;
         if (!user || !ctx) throw new BaomiError('PLEDGE_NO_SEAT_USER', {}, 2);
-        const e = await ctx.store.append({
-          type: 'policy.acknowledged',
-          severity: 'info',
-          user,
-          data: { version: pledge.version, sha256: pledge.sha256 },
-        });
+        const e = await ctx.store.append(
+          {
+            type: 'policy.acknowledged',
+            severity: 'info',
+            user,
+            data: { version: pledge.version, sha256: pledge.sha256 },
+          },
+          { state: { [ackKey(user)]: pledge.sha256 } },
+        );
         ctx.log.info({ module: 'policy', user, version: pledge.version }, 'pledge acknowledged');
         return { seq: e.seq };
       },

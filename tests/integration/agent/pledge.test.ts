@@ -114,8 +114,13 @@ describe('pledge', () => {
       pledge: { version: 2 },
       acknowledged: true,
     });
+    // Retention takes every old event, the confirmation's too (1KB keeps only the newest):
+    // the person is not asked again for the text they confirmed.
+    await policy(3, `${pledgeYaml(PLEDGE)}\nretention: { maxSize: 1KB }`);
+    expect(readEvents(d.dataDir).some((x) => x.type === 'policy.acknowledged')).toBe(false);
+    expect((await person.request('pledge.get', {})).acknowledged).toBe(true);
     const changed = { ...PLEDGE, en: `${PLEDGE.en} Including on my phone.` };
-    await policy(3, pledgeYaml(changed));
+    await policy(4, pledgeYaml(changed));
     const now = await person.request('pledge.get', {});
     expect(now).toMatchObject({ pledge: { sha256: pledgeSha256(changed) }, acknowledged: false });
     await expect(person.request('pledge.acknowledge', { sha256 })).rejects.toMatchObject({
@@ -141,7 +146,7 @@ describe('pledge', () => {
   });
 
   it('with no pledge in the policy, there is nothing to confirm', async () => {
-    await policy(4, 'usb: { storage: audit }');
+    await policy(5, 'usb: { storage: audit }');
     expect(await admin.request('pledge.get', {})).toEqual({ pledge: null, acknowledged: null });
     await expect(
       admin.request('pledge.acknowledge', { sha256: 'b'.repeat(64) }),
