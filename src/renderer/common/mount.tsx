@@ -12,7 +12,16 @@ export function mount(page: (bridge: BaomiBridge, lang: Lang) => VNode | Promise
   const lang = initialLang();
   keepLang(lang);
   const bridge = (window as unknown as { baomi?: BaomiBridge }).baomi;
-  if (bridge) void Promise.resolve(page(bridge, lang)).then((v) => render(v, root));
+  if (bridge)
+    // A page that fails to build says why (as text), rather than leaving the window blank.
+    void Promise.resolve()
+      .then(() => page(bridge, lang))
+      .then((v) => render(v, root))
+      .catch((e: unknown) => {
+        root.textContent = translator(lang)('error.page', {
+          reason: e instanceof Error ? e.message : String(e),
+        });
+      });
   else
     root.textContent = `${translator('zh-CN')('error.bridge')} ${translator('en')('error.bridge')}`;
 }

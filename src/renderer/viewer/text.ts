@@ -76,6 +76,8 @@ export const viewerMessages: Catalog = {
     'export.done': '{{count}} events saved as {{file}}',
     'error.agent': 'Not done: {{reason}}',
     'error.bridge': 'This page must be opened from the Baomi tray.',
+    'error.page':
+      'This window could not be shown ({{reason}}). Close it and open it again from the tray.',
     'error.noAgent':
       'The Baomi agent is not answering on this computer (it may be restarting). What it recorded is kept; try again in a moment, or tell IT if it lasts.',
     'error.retry': 'Try again',
@@ -187,6 +189,7 @@ export const viewerMessages: Catalog = {
     'export.done': '已将 {{count}} 条事件保存为 {{file}}',
     'error.agent': '未完成：{{reason}}',
     'error.bridge': '此页面须从保密托盘程序打开。',
+    'error.page': '此窗口未能显示（{{reason}}）。请关闭后从托盘重新打开。',
     'error.noAgent':
       '本机的保密终端代理没有响应（可能正在重启）。已记录的内容不会丢失；请稍后重试，若持续如此请联系 IT。',
     'error.retry': '重试',
