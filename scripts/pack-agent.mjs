@@ -26,7 +26,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { scriptArgs } from './script-args.mjs';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const USAGE = `usage: node scripts/pack-agent.mjs [--out DIR] [--tar]
@@ -37,24 +37,12 @@ const fail = (msg) => {
   console.error(`pack-agent: ${msg}`);
   process.exit(1);
 };
-let args;
-try {
-  args = parseArgs({
-    options: { out: { type: 'string' }, tar: { type: 'boolean' }, help: { type: 'boolean' } },
-    strict: true,
-    allowPositionals: false,
-  }).values;
-} catch (e) {
-  // An unknown flag or a stray word is refused: a typo must not pack with the defaults.
-  console.error(`pack-agent: ${e.message}\n${USAGE}`);
-  process.exit(2);
-}
-if (args.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-if (args.out !== undefined && (args.out === '' || args.out.startsWith('-')))
-  fail('--out needs a folder (the package goes to <folder>/baomi)');
+const args = scriptArgs(
+  'pack-agent',
+  USAGE,
+  { out: { type: 'string' }, tar: { type: 'boolean' } },
+  ['out'],
+);
 const out = args.out !== undefined ? resolve(args.out) : join(root, 'dist/agent-package');
 
 const [major, minor] = process.versions.node.split('.').map(Number);

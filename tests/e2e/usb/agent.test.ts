@@ -13,7 +13,7 @@
 // guest sees the host's files as they were then); the agent's data dir, sockets and policy
 // folder live in the guest.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -137,10 +137,7 @@ describe.skipIf(unavailable !== null)(title, () => {
     if (first.timedOut)
       console.warn(`[usb] ${cmd} hung ${first.ms} ms; where it waited:\n${first.stuck}`);
     const r = first.timedOut ? await vm.sh(cmd, { timeoutMs: 60_000 }) : first;
-    if (r.code !== 0)
-      throw new Error(
-        `guest command failed (${r.signal ?? r.code}, ${r.ms} ms): ${cmd}\n${r.stderr}\nstdout: ${r.stdout}${r.stuck ? `\nwhere it waited:\n${r.stuck}` : ''}`,
-      );
+    if (r.code !== 0) throw vm.failure(r, cmd);
     return r.stdout
       .split('\n')
       .filter(Boolean)
@@ -437,4 +434,39 @@ describe.skipIf(unavailable !== null)(title, () => {
     expect(blocked.data).toMatchObject({ because: 'present' });
     expect((await bySerial('BLOCK2'))?.authorized).toBe('0');
   });
+
+  it('installs as a Debian package: dpkg -i puts the agent at /usr/lib/baomi, /usr/bin/baomi runs it; purging keeps the log', async () => {
+    // Packed on the host (its own Node and native modules), installed in the guest's overlay
+    // (the host's dpkg database, written only in guest memory). No systemd runs in the guest:
+    // the maintainer scripts skip systemctl there, as in a container.
+    const out = join(host, 'deb');
+    execFileSync(process.execPath, ['scripts/pack-agent.mjs', '--out', out], { cwd: CHECKOUT });
+    execFileSync(
+      process.execPath,
+      ['scripts/pack-agent-deb.mjs', '--from', join(out, 'baomi'), '--out', out],
+      { cwd: CHECKOUT },
+    );
+    const deb = readdirSync(out).find((f) => f.endsWith('.deb'));
+    expect(deb).toBeDefined();
+    const file = join(out, deb!);
+    await vm.shOk('mkdir -p /var/lib/baomi && echo evidence > /var/lib/baomi/kept');
+    await vm.shOk(`dpkg -i ${file} 2>&1`, { timeoutMs: 300_000 });
+    const version = JSON.parse(readFileSync(join(CHECKOUT, 'package.json'), 'utf8')).version;
+    // /usr/bin/baomi runs the shipped node, with no node on the PATH.
+    expect(await vm.shOk('env -i PATH=/usr/bin:/bin /usr/bin/baomi --version')).toContain(version);
+    expect((await vm.sh('test -x /usr/lib/baomi/baomi-usb-ro')).code).toBe(0);
+    expect((await vm.sh('test -f /lib/udev/rules.d/70-baomi-usb-ro.rules')).code).toBe(0);
+    expect(await vm.shOk('getent group baomi-admin')).toMatch(/^baomi-admin:/);
+    expect(await vm.shOk(`dpkg-query -W -f '\${Status}' baomi-agent`)).toBe('install ok installed');
+    // The shipped runtime loads the shipped native modules in the guest's kernel too.
+    expect(
+      await vm.shOk(
+        `/usr/lib/baomi/node -e "const D=require('/usr/lib/baomi/node_modules/better-sqlite3');require('/usr/lib/baomi/node_modules/usb');process.stdout.write(String(new D(':memory:').prepare('select 6*7 as x').get().x))"`,
+      ),
+    ).toBe('42');
+    await vm.shOk('dpkg -P baomi-agent 2>&1', { timeoutMs: 300_000 });
+    expect((await vm.sh('test -e /usr/bin/baomi')).code).not.toBe(0);
+    expect((await vm.sh('test -e /usr/lib/baomi')).code).not.toBe(0);
+    expect((await vm.readGuestFile('/var/lib/baomi/kept')).toString()).toBe('evidence\n');
+  }, 600_000); // dpkg unpacks 150 MB under emulation: 160 s here beside a CI run
 });

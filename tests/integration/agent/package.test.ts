@@ -12,6 +12,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -41,6 +42,8 @@ afterAll(() => {
 });
 
 const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
+const dpkgDeb = spawnSync('dpkg-deb', ['--version']).status === 0;
+const DEB_ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64' };
 
 describe('the agent package', () => {
   it('carries its own Node runtime and native modules built for it, and says for what', () => {
@@ -162,4 +165,76 @@ describe('the agent package', () => {
       ]),
     );
   });
+
+  it.skipIf(!dpkgDeb || !DEB_ARCH[process.arch])(
+    'is a Debian package: the tree at /usr/lib/baomi, the unit, the udev rule and its helper, /usr/bin/baomi, all root’s',
+    () => {
+      const r = spawnSync(
+        process.execPath,
+        ['scripts/pack-agent-deb.mjs', '--from', pkg, '--out', out],
+        { cwd: ROOT, encoding: 'utf8', timeout: 300_000 },
+      );
+      expect(r.status, r.stderr).toBe(0);
+      const deb = join(out, `baomi-agent_${version}_${DEB_ARCH[process.arch]}.deb`);
+      const field = (name: string) =>
+        spawnSync('dpkg-deb', ['-f', deb, name], { encoding: 'utf8' }).stdout.trim();
+      expect(field('Package')).toBe('baomi-agent');
+      expect(field('Version')).toBe(version);
+      expect(field('Architecture')).toBe(DEB_ARCH[process.arch]);
+      const list = spawnSync('dpkg-deb', ['-c', deb], {
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      }).stdout.trim();
+      const entries = new Map(
+        list.split('\n').map((l) => {
+          const [mode, owner, , , , ...name] = l.split(/\s+/);
+          return [name.join(' '), { mode, owner }] as const;
+        }),
+      );
+      for (const [name, e] of entries) expect(e.owner, name).toBe('root/root');
+      // Its ./ is the system's /: never anything but 0755.
+      expect(entries.get('./')?.mode).toBe('drwxr-xr-x');
+      expect(entries.get('./usr/bin/baomi -> ../lib/baomi/bin/baomi')?.mode).toBe('lrwxrwxrwx');
+      expect(entries.get('./usr/lib/baomi/baomi-usb-ro')?.mode).toBe('-rwxr-xr-x');
+      expect(entries.get('./usr/lib/baomi/node')?.mode).toBe('-rwxr-xr-x');
+      expect(entries.get('./lib/systemd/system/baomi-agent.service')?.mode).toBe('-rw-r--r--');
+      expect(entries.get('./lib/udev/rules.d/70-baomi-usb-ro.rules')?.mode).toBe('-rw-r--r--');
+
+      // Unpacked: what the unit and the rule run is where they say, and /usr/bin/baomi runs.
+      const sys = mkdtempSync(join(tmpdir(), 'baomi-deb-root-'));
+      expect(spawnSync('dpkg-deb', ['-x', deb, sys]).status).toBe(0);
+      const unit = readFileSync(join(sys, 'lib/systemd/system/baomi-agent.service'), 'utf8');
+      const exec = /^ExecStart=(\S+) (\S+) agent --enforce$/m.exec(unit);
+      expect(exec).not.toBeNull();
+      for (const f of [exec![1]!, exec![2]!]) expect(existsSync(join(sys, f)), f).toBe(true);
+      const rule = readFileSync(join(sys, 'lib/udev/rules.d/70-baomi-usb-ro.rules'), 'utf8');
+      const runs = [...rule.matchAll(/RUN\+="(\S+)/g)].map((m) => m[1]!);
+      expect(runs.length).toBeGreaterThan(0);
+      for (const f of runs) expect(statSync(join(sys, f)).mode & 0o111, f).toBe(0o111);
+      const bin = mkdtempSync(join(tmpdir(), 'baomi-path-'));
+      for (const tool of ['readlink', 'dirname']) symlinkSync(`/usr/bin/${tool}`, join(bin, tool));
+      const run = spawnSync(join(sys, 'usr/bin/baomi'), ['--version'], {
+        cwd: '/',
+        env: { PATH: bin, LANG: 'en_US.UTF-8' },
+        encoding: 'utf8',
+      });
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stdout).toContain(version);
+
+      // The maintainer scripts: valid sh; the group made, the service enabled and started;
+      // the event log never removed, not even on purge.
+      const control = mkdtempSync(join(tmpdir(), 'baomi-deb-control-'));
+      expect(spawnSync('dpkg-deb', ['-e', deb, control]).status).toBe(0);
+      for (const f of ['postinst', 'prerm', 'postrm']) {
+        expect(statSync(join(control, f)).mode & 0o777, f).toBe(0o755);
+        expect(spawnSync('sh', ['-n', join(control, f)]).status, f).toBe(0);
+      }
+      const postinst = readFileSync(join(control, 'postinst'), 'utf8');
+      expect(postinst).toContain('groupadd --system baomi-admin');
+      expect(postinst).toContain('systemctl enable baomi-agent.service');
+      expect(readFileSync(join(control, 'postrm'), 'utf8')).not.toMatch(/\brm\b/);
+      for (const d of [sys, bin, control]) rmSync(d, { recursive: true, force: true });
+    },
+    240_000,
+  );
 });

@@ -32,7 +32,11 @@ function send(obj) {
   while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
 }
 
-/** A process and its descendants as the kernel sees them: state, wait channel, syscall, stack. */
+/**
+ * A process and its descendants as the kernel sees them: state, wait channel, syscall, kernel
+ * stack. Only files the kernel answers without the process's memory lock (comm and stat, not
+ * cmdline or status): a process stuck on a page fault over 9p must not stop this one too.
+ */
 function whereStuck(root) {
   const read = (f) => {
     try {
@@ -41,22 +45,21 @@ function whereStuck(root) {
       return `(${e.code ?? e.message})`;
     }
   };
-  const parent = new Map();
+  const stat = new Map();
   for (const name of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     // The fields after the command's closing parenthesis: state, ppid, ...
-    const stat = read(`/proc/${name}/stat`);
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    parent.set(Number(name), Number(f[1]));
+    const line = read(`/proc/${name}/stat`);
+    const f = line.slice(line.lastIndexOf(')') + 2).split(' ');
+    stat.set(Number(name), { state: f[0], ppid: Number(f[1]) });
   }
   const tree = [root];
   for (let i = 0; i < tree.length; i++)
-    for (const [pid, ppid] of parent) if (ppid === tree[i]) tree.push(pid);
+    for (const [pid, s] of stat) if (s.ppid === tree[i]) tree.push(pid);
   return tree
     .map((pid) => {
       const d = `/proc/${pid}`;
-      const state = /^State:\s*(.*)$/m.exec(read(`${d}/status`))?.[1] ?? '?';
-      return `${pid} ${read(`${d}/cmdline`).replace(/\0/g, ' ')} [${state}] wchan=${read(`${d}/wchan`)} syscall=${read(`${d}/syscall`)}\n${read(`${d}/stack`)}`;
+      return `${pid} ${read(`${d}/comm`)} [${stat.get(pid)?.state ?? 'gone'}] wchan=${read(`${d}/wchan`)} syscall=${read(`${d}/syscall`)}\n${read(`${d}/stack`)}`;
     })
     .join('\n');
 }
@@ -86,12 +89,24 @@ function handle(req) {
       let stuck = '';
       if (req.timeoutMs)
         timer = setTimeout(() => {
+          // Exited already, its output still open in a child of its own: not a timeout of it.
+          if (child.exitCode !== null || child.signalCode !== null) return;
           timedOut = true;
-          stuck = whereStuck(child.pid);
-          child.kill('SIGKILL');
+          try {
+            stuck = whereStuck(child.pid);
+            // On the serial console too: a process in uninterruptible sleep outlives SIGKILL,
+            // and the host may stop waiting for this answer before it comes.
+            process.stderr.write(`[guest-agent] timed out: ${req.cmd}\n${stuck}\n`);
+          } catch (e) {
+            stuck = `(could not look: ${e})`;
+          } finally {
+            child.kill('SIGKILL');
+          }
         }, req.timeoutMs);
-      child.on('error', (e) => send({ id: req.id, ok: false, error: String(e) }));
-      child.on('close', (code, signal) => {
+      let answered = false;
+      const answer = (code, signal) => {
+        if (answered) return;
+        answered = true;
         clearTimeout(timer);
         send({
           id: req.id,
@@ -105,7 +120,16 @@ function handle(req) {
           truncated: size > MAX_OUTPUT,
           ms: Date.now() - started,
         });
+      };
+      child.on('error', (e) => {
+        answered = true;
+        clearTimeout(timer);
+        send({ id: req.id, ok: false, error: String(e) });
       });
+      child.on('close', answer);
+      // A child of its own holding the output open would delay 'close' without end: answer
+      // 5 s after the command itself ended, with what it wrote by then.
+      child.on('exit', (code, signal) => setTimeout(() => answer(code, signal), 5_000).unref());
       return;
     }
     case 'spawn': {

@@ -116,6 +116,8 @@ export interface Vm {
   sh(cmd: string, opts?: ShOptions): Promise<ShResult>;
   /** Like sh, but throws with the output when the exit status is not 0; returns stdout. */
   shOk(cmd: string, opts?: ShOptions): Promise<string>;
+  /** The error shOk throws for `r`: how it ended, its output, OOM lines, where it waited. */
+  failure(r: ShResult, cmd: string): Error;
   /** Starts a long-running guest process (no shell); its output goes to a guest log file. */
   spawn(
     argv: string[],
@@ -391,6 +393,9 @@ export async function bootVm(opts: BootOptions = {}): Promise<Vm> {
         { cmd, cwd: o.cwd ?? checkout, env: o.env, timeoutMs },
         timeoutMs + 15_000,
       );
+      // Said at once, whoever asked: a poll that ignores the failure would otherwise hide it.
+      if (a.timedOut === true)
+        console.warn(`[vm] timed out after ${a.ms} ms: ${cmd}\nwhere it waited:\n${a.stuck}`);
       return {
         code: a.code as number | null,
         signal: a.signal as string | null,
@@ -403,22 +408,23 @@ export async function bootVm(opts: BootOptions = {}): Promise<Vm> {
     },
     async shOk(cmd, o) {
       const r = await vm.sh(cmd, o);
-      if (r.code !== 0) {
-        const how = r.timedOut ? `, timed out after ${r.ms} ms` : `, after ${r.ms} ms`;
-        // A signal the guest did not send: the kernel's OOM killer says so on the console.
-        const oom =
-          r.signal && !r.timedOut
-            ? con
-                .tail(400)
-                .split('\n')
-                .filter((l) => /out of memory|killed process|oom-kill/i.test(l))
-                .join('\n')
-            : '';
-        throw new Error(
-          `guest command failed (${r.signal ?? r.code}${how}): ${cmd}\n${r.stderr}${r.stdout ? `\nstdout: ${r.stdout}` : ''}${oom ? `\nguest console: ${oom}` : ''}${r.stuck ? `\nwhere it waited:\n${r.stuck}` : ''}`,
-        );
-      }
+      if (r.code !== 0) throw vm.failure(r, cmd);
       return r.stdout;
+    },
+    failure(r, cmd) {
+      const how = r.timedOut ? `, timed out after ${r.ms} ms` : `, after ${r.ms} ms`;
+      // A signal the guest did not send: the kernel's OOM killer says so on the console.
+      const oom =
+        r.signal && !r.timedOut
+          ? con
+              .tail(400)
+              .split('\n')
+              .filter((l) => /out of memory|killed process|oom-kill/i.test(l))
+              .join('\n')
+          : '';
+      return new Error(
+        `guest command failed (${r.signal ?? r.code}${how}): ${cmd}\n${r.stderr}${r.stdout ? `\nstdout: ${r.stdout}` : ''}${oom ? `\nguest console: ${oom}` : ''}${r.stuck ? `\nwhere it waited:\n${r.stuck}` : ''}`,
+      );
     },
     async spawn(argv, o = {}) {
       spawned += 1;
