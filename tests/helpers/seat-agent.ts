@@ -47,6 +47,18 @@ export async function startSeatAgent(
     seatTokenDir: () => join(d.root, 'baomi'),
   });
   const admin = await connectAgent(adminSock);
+  // Start-up is over once the check of the log it found is on record (6 s for 100,000 events
+  // beside a CI run): until then the agent still appends, and a page compared with its answer
+  // would race that event.
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const { events } = await admin.request('events.query', {
+      filter: { types: ['store.chain-checked'], order: 'desc', limit: 1 },
+    });
+    if (events.length > 0) break;
+    if (Date.now() > deadline) throw new Error('timed out waiting for the start chain check');
+    await new Promise((r) => setTimeout(r, 100));
+  }
   const file = join(d.root, 'baomi', 'seat.token');
   await waitFor('seat token', () => existsSync(file));
   const token = readFileSync(file, 'utf8').trim();
