@@ -7,8 +7,9 @@
 //   node scripts/pack-agent-deb.mjs [--from DIR] [--out DIR]
 // --from: the packed tree (default dist/agent-package/baomi; run pack-agent.mjs first).
 // --out: where baomi-agent_<version>_<arch>.deb goes (default dist/agent-package).
-// Removing the package stops and disables the agent; purging it keeps the event log in
-// /var/lib/baomi (evidence is deleted by a person who decides to, never by a package tool).
+// Removing the package stops the agent (the USB ports stay sealed until reboot); purging it
+// keeps the event log in /var/lib/baomi (evidence is deleted by a person, never by a package
+// tool).
 import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
@@ -74,8 +75,12 @@ try {
     copyFileSync(join(from, src), join(stage, dir, name));
     chmodSync(join(stage, dir, name), 0o644);
   };
-  place('native/systemd/baomi-agent.service', 'lib/systemd/system', 'baomi-agent.service');
-  place('native/udev/70-baomi-usb-ro.rules', 'lib/udev/rules.d', '70-baomi-usb-ro.rules');
+  // Under /usr (merged-/usr, DEP17): a later move from /lib would let dpkg lose the files.
+  place('native/systemd/baomi-agent.service', 'usr/lib/systemd/system', 'baomi-agent.service');
+  place('native/udev/70-baomi-usb-ro.rules', 'usr/lib/udev/rules.d', '70-baomi-usb-ro.rules');
+  // Whatever the builder's umask: nothing in the package writable but by root.
+  const modes = spawnSync('chmod', ['-R', 'go-w', stage]);
+  if (modes.status !== 0) fail('chmod -R go-w failed on the staging folder');
 
   const debian = join(stage, 'DEBIAN');
   mkdirSync(debian);
@@ -89,7 +94,7 @@ try {
       `Architecture: ${arch}`,
       'Maintainer: Baomi <it@baomi.invalid>',
       // nodejs.org's Linux builds need glibc 2.28; the runtime is shipped, not depended on.
-      'Depends: libc6 (>= 2.28)',
+      'Depends: libc6 (>= 2.28), passwd',
       'Recommends: udev',
       'Section: admin',
       'Priority: optional',
@@ -106,28 +111,54 @@ try {
     writeFileSync(join(debian, name), `#!/bin/sh\nset -e\n${lines.join('\n')}\n`);
     chmodSync(join(debian, name), 0o755);
   };
+  // Debian's conventions for a service (what debhelper's snippets do): deb-systemd-helper
+  // keeps an admin's disable or mask across upgrades, deb-systemd-invoke honours policy-rc.d,
+  // and neither fails the install (a masked unit, no systemd, a chroot).
+  const UNIT = 'baomi-agent.service';
   script('postinst', [
-    'if [ "$1" = configure ]; then',
+    'case "$1" in configure | abort-upgrade | abort-deconfigure | abort-remove)',
     '  # Security staff on this computer (admin.sock 0660 to this group): empty until IT adds them.',
     '  getent group baomi-admin >/dev/null || groupadd --system baomi-admin',
     '  if [ -d /run/udev ] && command -v udevadm >/dev/null; then udevadm control --reload || true; fi',
-    '  if [ -d /run/systemd/system ]; then',
-    '    systemctl daemon-reload',
-    '    systemctl enable baomi-agent.service',
-    '    # A new version takes over at once; the ports stay sealed in between (fail closed).',
-    '    systemctl restart baomi-agent.service',
+    '  if command -v deb-systemd-helper >/dev/null; then',
+    '    # Enabled on the first install; an admin who disabled it keeps it disabled.',
+    `    if deb-systemd-helper --quiet was-enabled ${UNIT}; then`,
+    `      deb-systemd-helper enable ${UNIT} >/dev/null || true`,
+    '    else',
+    `      deb-systemd-helper update-state ${UNIT} >/dev/null || true`,
+    '    fi',
     '  fi',
-    'fi',
+    '  if [ -d /run/systemd/system ]; then',
+    '    systemctl --system daemon-reload >/dev/null || true',
+    '    # A new version takes over at once; the ports stay sealed in between (fail closed).',
+    '    if [ -n "$2" ]; then action=restart; else action=start; fi',
+    '    if command -v deb-systemd-invoke >/dev/null; then',
+    `      deb-systemd-invoke "$action" ${UNIT} >/dev/null || true`,
+    '    else',
+    `      systemctl "$action" ${UNIT} >/dev/null || true`,
+    '    fi',
+    `    systemctl is-active --quiet ${UNIT} ||`,
+    `      echo "baomi-agent: the service is not running; see journalctl -u ${UNIT}" >&2`,
+    '  fi',
+    '  ;;',
+    'esac',
   ]);
   script('prerm', [
     'if [ "$1" = remove ] && [ -d /run/systemd/system ]; then',
-    '  systemctl disable --now baomi-agent.service || true',
+    `  deb-systemd-invoke stop ${UNIT} >/dev/null 2>&1 || systemctl stop ${UNIT} || true`,
     'fi',
   ]);
   script('postrm', [
     '# The event log (/var/lib/baomi) is kept, purge included: it is evidence.',
-    'if [ -d /run/systemd/system ]; then systemctl daemon-reload || true; fi',
+    'if [ -d /run/systemd/system ]; then systemctl --system daemon-reload >/dev/null || true; fi',
     'if [ -d /run/udev ] && command -v udevadm >/dev/null; then udevadm control --reload || true; fi',
+    'if command -v deb-systemd-helper >/dev/null; then',
+    `  if [ "$1" = remove ]; then deb-systemd-helper mask ${UNIT} >/dev/null || true; fi`,
+    '  if [ "$1" = purge ]; then',
+    `    deb-systemd-helper purge ${UNIT} >/dev/null || true`,
+    `    deb-systemd-helper unmask ${UNIT} >/dev/null || true`,
+    '  fi',
+    'fi',
   ]);
 
   mkdirSync(out, { recursive: true });

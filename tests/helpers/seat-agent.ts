@@ -53,9 +53,9 @@ export async function startSeatAgent(
   const deadline = Date.now() + 120_000;
   for (;;) {
     const { events } = await admin.request('events.query', {
-      filter: { types: ['store.chain-checked'], order: 'desc', limit: 1 },
+      filter: { types: ['store.chain-checked'], order: 'desc', limit: 20 },
     });
-    if (events.length > 0) break;
+    if (events.some((e) => e.data.scope === 'start')) break;
     if (Date.now() > deadline) throw new Error('timed out waiting for the start chain check');
     await new Promise((r) => setTimeout(r, 100));
   }

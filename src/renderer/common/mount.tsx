@@ -18,6 +18,7 @@ export function mount(page: (bridge: BaomiBridge, lang: Lang) => VNode | Promise
       .then(() => page(bridge, lang))
       .then((v) => render(v, root))
       .catch((e: unknown) => {
+        console.error(e);
         root.textContent = translator(lang)('error.page', {
           reason: e instanceof Error ? e.message : String(e),
         });

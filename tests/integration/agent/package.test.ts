@@ -37,8 +37,12 @@ beforeAll(() => {
   pkg = join(out, 'baomi');
 }, 300_000);
 
+/** Folders a test made, removed whether it passed or not. */
+const temps: string[] = [];
+
 afterAll(() => {
   if (out) rmSync(out, { recursive: true, force: true });
+  for (const d of temps) rmSync(d, { recursive: true, force: true });
 });
 
 const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
@@ -191,27 +195,32 @@ describe('the agent package', () => {
           return [name.join(' '), { mode, owner }] as const;
         }),
       );
-      for (const [name, e] of entries) expect(e.owner, name).toBe('root/root');
+      for (const [name, e] of entries) {
+        expect(e.owner, name).toBe('root/root');
+        if (!e.mode?.startsWith('l')) expect(e.mode?.slice(4), name).not.toMatch(/w/);
+      }
       // Its ./ is the system's /: never anything but 0755.
       expect(entries.get('./')?.mode).toBe('drwxr-xr-x');
       expect(entries.get('./usr/bin/baomi -> ../lib/baomi/bin/baomi')?.mode).toBe('lrwxrwxrwx');
       expect(entries.get('./usr/lib/baomi/baomi-usb-ro')?.mode).toBe('-rwxr-xr-x');
       expect(entries.get('./usr/lib/baomi/node')?.mode).toBe('-rwxr-xr-x');
-      expect(entries.get('./lib/systemd/system/baomi-agent.service')?.mode).toBe('-rw-r--r--');
-      expect(entries.get('./lib/udev/rules.d/70-baomi-usb-ro.rules')?.mode).toBe('-rw-r--r--');
+      expect(entries.get('./usr/lib/systemd/system/baomi-agent.service')?.mode).toBe('-rw-r--r--');
+      expect(entries.get('./usr/lib/udev/rules.d/70-baomi-usb-ro.rules')?.mode).toBe('-rw-r--r--');
 
       // Unpacked: what the unit and the rule run is where they say, and /usr/bin/baomi runs.
       const sys = mkdtempSync(join(tmpdir(), 'baomi-deb-root-'));
+      temps.push(sys);
       expect(spawnSync('dpkg-deb', ['-x', deb, sys]).status).toBe(0);
-      const unit = readFileSync(join(sys, 'lib/systemd/system/baomi-agent.service'), 'utf8');
+      const unit = readFileSync(join(sys, 'usr/lib/systemd/system/baomi-agent.service'), 'utf8');
       const exec = /^ExecStart=(\S+) (\S+) agent --enforce$/m.exec(unit);
       expect(exec).not.toBeNull();
       for (const f of [exec![1]!, exec![2]!]) expect(existsSync(join(sys, f)), f).toBe(true);
-      const rule = readFileSync(join(sys, 'lib/udev/rules.d/70-baomi-usb-ro.rules'), 'utf8');
+      const rule = readFileSync(join(sys, 'usr/lib/udev/rules.d/70-baomi-usb-ro.rules'), 'utf8');
       const runs = [...rule.matchAll(/RUN\+="(\S+)/g)].map((m) => m[1]!);
       expect(runs.length).toBeGreaterThan(0);
       for (const f of runs) expect(statSync(join(sys, f)).mode & 0o111, f).toBe(0o111);
       const bin = mkdtempSync(join(tmpdir(), 'baomi-path-'));
+      temps.push(bin);
       for (const tool of ['readlink', 'dirname']) symlinkSync(`/usr/bin/${tool}`, join(bin, tool));
       const run = spawnSync(join(sys, 'usr/bin/baomi'), ['--version'], {
         cwd: '/',
@@ -224,6 +233,7 @@ describe('the agent package', () => {
       // The maintainer scripts: valid sh; the group made, the service enabled and started;
       // the event log never removed, not even on purge.
       const control = mkdtempSync(join(tmpdir(), 'baomi-deb-control-'));
+      temps.push(control);
       expect(spawnSync('dpkg-deb', ['-e', deb, control]).status).toBe(0);
       for (const f of ['postinst', 'prerm', 'postrm']) {
         expect(statSync(join(control, f)).mode & 0o777, f).toBe(0o755);
@@ -231,9 +241,9 @@ describe('the agent package', () => {
       }
       const postinst = readFileSync(join(control, 'postinst'), 'utf8');
       expect(postinst).toContain('groupadd --system baomi-admin');
-      expect(postinst).toContain('systemctl enable baomi-agent.service');
+      expect(postinst).toContain('deb-systemd-helper enable baomi-agent.service');
+      expect(field('Depends')).toMatch(/\bpasswd\b/);
       expect(readFileSync(join(control, 'postrm'), 'utf8')).not.toMatch(/\brm\b/);
-      for (const d of [sys, bin, control]) rmSync(d, { recursive: true, force: true });
     },
     240_000,
   );
