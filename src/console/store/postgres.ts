@@ -229,6 +229,13 @@ export class PostgresConsoleStore implements ConsoleStore {
       throw mapDbError('postgres', e);
     }
     let broken: Error | undefined;
+    // A checked-out client has no listener of the pool's: a session ended by the server
+    // between two statements (a restart, pg_terminate_backend) would be an uncaught 'error'
+    // and end the console. Kept here; the next statement fails and the client is dropped.
+    const lost = (e: Error) => {
+      broken ??= e;
+    };
+    c.on('error', lost);
     try {
       await c.query('BEGIN');
       const out = await fn(c);
@@ -250,6 +257,7 @@ export class PostgresConsoleStore implements ConsoleStore {
       throw mapDbError('postgres', e);
     } finally {
       // A client whose connection failed is destroyed, not returned to the pool.
+      c.removeListener('error', lost);
       c.release(broken ?? false);
     }
   }
@@ -1496,11 +1504,18 @@ class PostgresPersonExport implements PersonExportReader {
   private done = false;
   private broken: Error | undefined;
 
+  /** The session ended by the server between two pages: kept, not an uncaught 'error'. */
+  private readonly lost = (e: Error) => {
+    this.broken ??= e;
+  };
+
   constructor(
     private readonly c: pg.PoolClient,
     private readonly user: string,
     private readonly query: (sql: string, values: unknown[], c: Q) => Promise<Row[]>,
-  ) {}
+  ) {
+    c.on('error', this.lost);
+  }
 
   private async all(q: { sql: string; values: unknown[] }): Promise<Row[]> {
     try {
@@ -1550,6 +1565,7 @@ class PostgresPersonExport implements PersonExportReader {
       }
     }
     // A client whose query failed is destroyed, not returned to the pool (as tx() does).
+    this.c.removeListener('error', this.lost);
     this.c.release(this.broken ?? false);
   }
 }
