@@ -48,6 +48,12 @@ export const QUIET_MS = 400;
  */
 export const SETTLE_MS = 2_000;
 const SAFETY_POLL_MS = 60_000;
+/**
+ * After the judge itself failed (a busy machine that could not start it in time), the file is
+ * judged again this soon, then twice as late each time up to the safety poll: a new policy
+ * should not wait a minute for a moment of load to pass.
+ */
+export const JUDGE_RETRY_MS = 5_000;
 /** State key: the fingerprint of the last refused candidate (cleared when a policy applies). */
 export const LAST_REJECTED_KEY = 'policy.lastRejected';
 /** State key: where the policy in force came from (PolicySource), written with it. */
@@ -119,6 +125,8 @@ export class PolicyManager {
   /** While #restorePending: the stored policy's version, so nothing older gets in meanwhile. */
   #floor: { version: number; sha256: string } | null = null;
   #timer: Timer | null = null;
+  /** The wait before the next retry of a judge that failed (0: it did not fail last time). */
+  #judgeRetryMs = 0;
   #poll: Timer | null = null;
   /** Looks again for a missing policy folder (cleared at stop: no watch opened after it). */
   #rewatch: Timer | null = null;
@@ -392,6 +400,11 @@ export class PolicyManager {
       // SECURITY: an unjudged policy is a refused policy. Look again at the next poll, but
       // say so only once per file version.
       this.#lastJudged = '';
+      this.#judgeRetryMs = Math.min(
+        this.#judgeRetryMs === 0 ? JUDGE_RETRY_MS : this.#judgeRetryMs * 2,
+        SAFETY_POLL_MS,
+      );
+      this.#schedule(this.#judgeRetryMs);
       const reason = e instanceof Error ? e.message : String(e);
       this.o.log.error({ module: 'policy', err: reason }, 'policy judge failed');
       if (this.#failedOn === fingerprint) return;
@@ -400,6 +413,7 @@ export class PolicyManager {
       return;
     }
     this.#failedOn = '';
+    this.#judgeRetryMs = 0;
     if (verdict.verdict === 'same') return;
     if (verdict.verdict === 'reject') {
       // The highest valid version wins, whatever its source: a policy from the console that

@@ -13,7 +13,7 @@ import {
   judgeRemote,
   runJudgeChild,
 } from '../../../src/agent/policy/judge-remote.js';
-import { PolicyManager } from '../../../src/agent/policy/manager.js';
+import { JUDGE_RETRY_MS, PolicyManager } from '../../../src/agent/policy/manager.js';
 import { type EventStore, openStore } from '../../../src/agent/store/index.js';
 import { VERSION } from '../../../src/agent/version.js';
 import { judgeCandidate } from '../../../src/core/policy/judge.js';
@@ -98,24 +98,32 @@ describe('PolicyManager with a judge that fails', () => {
     manager = store = null;
   });
 
-  it('refuses with POLICY_JUDGE_FAILED once, keeps nothing in force, and applies when the judge works again', async () => {
+  /** A manager over a copy of the signed base policy, judged by `runJudge`. */
+  function managerOver(runJudge: JudgeRunner, clock = new FakeClock(NOW)): PolicyManager {
     const root = mkdtempSync(join(tmpdir(), 'baomi-judge-'));
     mkdirSync(join(root, 'etc'));
     const file = join(root, 'etc', 'policy.yaml');
     copyFileSync(BASE, file);
     copyFileSync(`${BASE}.sig`, `${file}.sig`);
     store = openStore({ dataDir: join(root, 'data'), host: 'test' });
-    let broken = true;
     manager = new PolicyManager({
       file,
       trusted: [DEMO_KEY],
       store,
       dataDir: join(root, 'data'),
       os: 'linux',
-      clock: new FakeClock(NOW),
+      clock,
       log: createLogger(null),
-      runJudge: (r) => runJudgeChild(r, 30_000, broken ? script('process.exit(9)') : CHILD),
+      runJudge,
     });
+    return manager;
+  }
+
+  it('refuses with POLICY_JUDGE_FAILED once, keeps nothing in force, and applies when the judge works again', async () => {
+    let broken = true;
+    const manager = managerOver((r) =>
+      runJudgeChild(r, 30_000, broken ? script('process.exit(9)') : CHILD),
+    );
     await manager.start();
     await manager.judgeNow(); // the same file again: already reported, not reported twice
     const events = () => store!.query({ order: 'asc' }).filter((e) => e.type.startsWith('policy.'));
@@ -131,6 +139,38 @@ describe('PolicyManager with a judge that fails', () => {
     await manager.judgeNow(); // what the safety poll does a minute later
     expect(events().map((e) => e.type)).toEqual(['policy.rejected', 'policy.applied']);
     expect(manager.current?.version).toBe(10);
+  });
+
+  it('judges again 5 s after the judge failed, then 10 s, 20 s…, not only at the next poll', async () => {
+    const clock = new FakeClock(NOW);
+    let broken = true;
+    let runs = 0;
+    const manager = managerOver((r) => {
+      runs += 1;
+      return runJudgeChild(r, 30_000, broken ? script('process.exit(9)') : CHILD);
+    }, clock);
+    await manager.start();
+    expect(runs).toBe(1);
+    const step = async (ms: number) => {
+      clock.advance(ms);
+      await manager.idle();
+    };
+    await step(JUDGE_RETRY_MS - 1);
+    expect(runs).toBe(1);
+    await step(1);
+    expect(runs).toBe(2); // 5 s after the first failure
+    await step(2 * JUDGE_RETRY_MS - 1);
+    expect(runs).toBe(2);
+    await step(1);
+    expect(runs).toBe(3); // then 10 s after the second
+    expect(manager.current).toBeNull();
+    broken = false;
+    await step(4 * JUDGE_RETRY_MS);
+    expect(runs).toBe(4); // 20 s after the third: it works now
+    expect(manager.current?.version).toBe(10);
+    const types = store!.query({ order: 'asc' }).map((e) => e.type);
+    expect(types.filter((t) => t === 'policy.rejected')).toHaveLength(1); // said once
+    expect(types).toContain('policy.applied');
   });
 });
 
