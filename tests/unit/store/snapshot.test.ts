@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteSnapshotStore } from '../../../src/agent/files/snapshot-sqlite.js';
 import type { FileChange, SnapshotEntry } from '../../../src/agent/folders/types.js';
-import { openStore, type SnapshotChange } from '../../../src/agent/store/index.js';
+import { type EventStore, openStore, type SnapshotChange } from '../../../src/agent/store/index.js';
 import { migrate } from '../../../src/agent/store/migrations/index.js';
 import { WITH_INO_SQL } from '../../../src/agent/store/snapshot.js';
 import { fileEvent, tmpDirs } from './helpers.js';
@@ -162,8 +162,16 @@ describe("the folder layer's reads", () => {
     'raw/\u0000_w8/7', // a segment that is not valid UTF-8 (relpath.ts: NUL + base64url)
   ];
 
+  // Closed before the folders go: an open store's chain.head is renamed into place in the
+  // background, and one landing inside rmSync's walk failed it (ENOTEMPTY) beside a CI run.
+  const opened: EventStore[] = [];
+  afterEach(() => {
+    for (const st of opened.splice(0)) st.close();
+  });
+
   async function filled() {
     const store = openStore({ dataDir: tmp.make(), host: 'h' });
+    opened.push(store);
     await record(
       store,
       rels.map((r, i) => change('created', r, entry(i + 1))),
