@@ -397,8 +397,8 @@ export class PolicyManager {
         this.#run,
       );
     } catch (e) {
-      // SECURITY: an unjudged policy is a refused policy. Look again at the next poll, but
-      // say so only once per file version.
+      // SECURITY: an unjudged policy is a refused policy. Look again soon (JUDGE_RETRY_MS,
+      // doubling up to the safety poll), but say so only once per file version.
       this.#lastJudged = '';
       this.#judgeRetryMs = Math.min(
         this.#judgeRetryMs === 0 ? JUDGE_RETRY_MS : this.#judgeRetryMs * 2,
