@@ -11,49 +11,23 @@
 // keeps the event log in /var/lib/baomi (evidence is deleted by a person, never by a package
 // tool).
 import { spawnSync } from 'node:child_process';
-import {
-  chmodSync,
-  copyFileSync,
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { scriptArgs } from './script-args.mjs';
+import { join } from 'node:path';
+import {
+  description,
+  packedLinuxAgent,
+  stageSystemTree,
+  systemPackageArgs,
+  UNIT,
+} from './agent-system-tree.mjs';
+import { debianDepends } from './package-depends.mjs';
 
-const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const USAGE = `usage: node scripts/pack-agent-deb.mjs [--from DIR] [--out DIR]
-  --from DIR  the tree pack-agent.mjs made; default dist/agent-package/baomi
-  --out DIR   where baomi-agent_<version>_<arch>.deb goes; default dist/agent-package`;
-const fail = (msg) => {
-  console.error(`pack-agent-deb: ${msg}`);
-  process.exit(1);
-};
-const args = scriptArgs(
-  'pack-agent-deb',
-  USAGE,
-  { from: { type: 'string' }, out: { type: 'string' } },
-  ['from', 'out'],
-);
-const from = resolve(args.from ?? join(root, 'dist/agent-package/baomi'));
-const out = resolve(args.out ?? join(root, 'dist/agent-package'));
+const { from, out, fail } = systemPackageArgs('pack-agent-deb', 'baomi-agent_<version>_<arch>.deb');
 
 if (spawnSync('dpkg-deb', ['--version']).status !== 0)
   fail('dpkg-deb is not installed (it comes with dpkg, on Debian and Ubuntu)');
-let manifest;
-try {
-  manifest = JSON.parse(readFileSync(join(from, 'MANIFEST.json'), 'utf8'));
-} catch {
-  fail(`${from} holds no packed agent (MANIFEST.json); run node scripts/pack-agent.mjs first`);
-}
-if (manifest.platform !== 'linux') fail(`${from} was packed for ${manifest.platform}, not Linux`);
+const manifest = packedLinuxAgent(from, fail);
 /** Debian's names for Node's architectures. */
 const ARCH = { x64: 'amd64', arm64: 'arm64', arm: 'armhf', ia32: 'i386', ppc64: 'ppc64el' };
 const arch = ARCH[manifest.arch] ?? fail(`no Debian architecture for ${manifest.arch}`);
@@ -62,26 +36,7 @@ const version = manifest.version;
 const stage = mkdtempSync(join(tmpdir(), 'baomi-deb-'));
 // fail() ends the process: the 150 MB staging copy goes with it, whatever the way out.
 process.on('exit', () => rmSync(stage, { recursive: true, force: true }));
-chmodSync(stage, 0o755); // the package's ./ is the system's /
-const lib = join(stage, 'usr/lib/baomi');
-mkdirSync(join(stage, 'usr/lib'), { recursive: true });
-cpSync(from, lib, { recursive: true, verbatimSymlinks: true });
-// The udev rule runs the helper from here (native/udev/70-baomi-usb-ro.rules).
-copyFileSync(join(from, 'native/udev/baomi-usb-ro'), join(lib, 'baomi-usb-ro'));
-chmodSync(join(lib, 'baomi-usb-ro'), 0o755);
-mkdirSync(join(stage, 'usr/bin'), { recursive: true });
-symlinkSync('../lib/baomi/bin/baomi', join(stage, 'usr/bin/baomi'));
-const place = (src, dir, name) => {
-  mkdirSync(join(stage, dir), { recursive: true });
-  copyFileSync(join(from, src), join(stage, dir, name));
-  chmodSync(join(stage, dir, name), 0o644);
-};
-// Under /usr (merged-/usr, DEP17): a later move from /lib would let dpkg lose the files.
-place('native/systemd/baomi-agent.service', 'usr/lib/systemd/system', 'baomi-agent.service');
-place('native/udev/70-baomi-usb-ro.rules', 'usr/lib/udev/rules.d', '70-baomi-usb-ro.rules');
-// Whatever the builder's umask: nothing in the package writable but by root.
-const modes = spawnSync('chmod', ['-R', 'go-w', stage]);
-if (modes.status !== 0) fail('chmod -R go-w failed on the staging folder');
+stageSystemTree(from, stage, fail);
 
 const debian = join(stage, 'DEBIAN');
 mkdirSync(debian);
@@ -94,17 +49,15 @@ writeFileSync(
     `Version: ${version}`,
     `Architecture: ${arch}`,
     'Maintainer: Baomi <it@baomi.invalid>',
-    // nodejs.org's Linux builds need glibc 2.28; the runtime is shipped, not depended on.
-    'Depends: libc6 (>= 2.28), passwd',
+    // What the shipped runtime and native modules ask of the system's libraries (a native
+    // module built here on glibc 2.36 needs 2.34, not the 2.28 nodejs.org's node needs).
+    `Depends: ${[...debianDepends(manifest.needs, fail), 'passwd'].join(', ')}`,
     'Recommends: udev',
     'Section: admin',
     'Priority: optional',
     ...(Number.isSafeInteger(installedKiB) ? [`Installed-Size: ${installedKiB}`] : []),
     'Description: Baomi (保密) data-leak-prevention agent',
-    ' Seals USB storage unless a signed policy or exception allows it, watches classified',
-    ' folders, reminds idle people to lock their screen, and keeps every event in a',
-    ' tamper-evident local log. Runs as the baomi-agent systemd service (root), with its',
-    ` own Node.js ${manifest.node} runtime in /usr/lib/baomi.`,
+    ...description(manifest).map((l) => ` ${l}`),
     '',
   ].join('\n'),
 );
@@ -115,7 +68,6 @@ const script = (name, lines) => {
 // Debian's conventions for a service (what debhelper's snippets do): deb-systemd-helper
 // keeps an admin's disable or mask across upgrades, deb-systemd-invoke honours policy-rc.d,
 // and neither fails the install (a masked unit, no systemd, a chroot).
-const UNIT = 'baomi-agent.service';
 script('postinst', [
   'case "$1" in configure | abort-upgrade | abort-deconfigure | abort-remove)',
   '  # Security staff on this computer (admin.sock 0660 to this group): empty until IT adds them.',

@@ -26,6 +26,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { systemNeeds } from './elf-needs.mjs';
 import { scriptArgs } from './script-args.mjs';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -213,6 +214,17 @@ const manifest = {
   arch: process.arch,
   packages: packages.length,
   native: natives.sort(),
+  // On Linux, what the runtime and the native modules need from the system's libraries (the
+  // newest glibc symbol version, libstdc++'s…): the .deb and .rpm depend on exactly that, so a
+  // package built on a newer distribution than a target is refused there, not installed to fail.
+  ...(process.platform === 'linux'
+    ? {
+        needs: systemNeeds([
+          join(pkgDir, nodeName),
+          ...natives.filter((f) => !/\.musl\./.test(f)).map((f) => join(pkgDir, f)),
+        ]),
+      }
+    : {}),
 };
 writeFileSync(join(pkgDir, 'MANIFEST.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 console.log(
