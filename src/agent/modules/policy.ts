@@ -37,7 +37,8 @@ export function policyModule(): PolicyModule {
    * Whether `user`'s latest acknowledgement is of this very text. The state key written with
    * each acknowledgement answers first: retention removes old events, and the person must not
    * be asked again for a text they confirmed because its record aged out of the local log.
-   * The log answers for acknowledgements made before that key existed.
+   * The log answers for acknowledgements made before that key existed, and what it says is
+   * then kept in the key, before retention can remove it.
    */
   const acknowledged = (user: string, sha256: string) => {
     const kept = ctx?.store.getState(ackKey(user));
@@ -48,7 +49,9 @@ export function policyModule(): PolicyModule {
       order: 'desc',
       limit: 1,
     })[0];
-    return last?.data.sha256 === sha256;
+    const confirmed = last?.data.sha256;
+    if (typeof confirmed === 'string') ctx?.store.setState(ackKey(user), confirmed);
+    return confirmed === sha256;
   };
 
   return {

@@ -8,6 +8,7 @@ import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningAgent } from '../../../src/agent/agent.js';
+import { openStore } from '../../../src/agent/store/index.js';
 import { pledgeSha256 } from '../../../src/core/policy/pledge.js';
 import { type AgentConnection, connectAgent } from '../../../src/ipc/index.js';
 import { FakeSession } from '../../../src/platform/fake/index.js';
@@ -35,6 +36,42 @@ const PLEDGE = {
 const pledgeYaml = (p: typeof PLEDGE) =>
   `pledge:\n  zh-CN: ${JSON.stringify(p['zh-CN'])}\n  en: ${JSON.stringify(p.en)}`;
 
+/** The agent on `d` with the seat user above, and its two sockets: root's and the person's. */
+async function startPledgeAgent(d: AgentDirs) {
+  const agent = await startAgent({
+    policyFile: d.policyFile,
+    dataDir: d.dataDir,
+    trustDir: d.trustDir,
+    sockets: { agent: `${d.socketDir}/agent.sock`, admin: `${d.socketDir}/admin.sock` },
+    trustDemo: false,
+    lang: 'en',
+    platform: {
+      ...createPlatform(),
+      session: new FakeSession({ name: SEAT.name, uid: SEAT.uid, source: 'fake' }),
+    },
+    logFile: `${d.root}/agent.log`,
+    seatTokenDir: () => join(d.root, 'baomi'),
+  });
+  await waitFor('policy applied', () =>
+    readEvents(d.dataDir).find((e) => e.type === 'policy.applied'),
+  );
+  const admin = await connectAgent(`${d.socketDir}/admin.sock`);
+  const token = join(d.root, 'baomi', 'seat.token');
+  await waitFor('seat token', () => existsSync(token));
+  const person = await connectAgent(`${d.socketDir}/agent.sock`, {
+    seatToken: readFileSync(token, 'utf8').trim(),
+  });
+  return { agent, admin, person };
+}
+
+/** Installs policy `version` on `d` and waits until the agent applied it. */
+async function policyOn(d: AgentDirs, version: number, extra: string) {
+  installSignedPolicy(d, policyYaml(version, extra));
+  await waitFor(`policy ${version} applied`, () =>
+    readEvents(d.dataDir).find((e) => e.type === 'policy.applied' && e.data.version === version),
+  );
+}
+
 describe('pledge', () => {
   let d: AgentDirs;
   let agent: RunningAgent | null = null;
@@ -42,38 +79,13 @@ describe('pledge', () => {
   /** agent.sock with the seat user's token: the person at the computer (the tray's way). */
   let person: AgentConnection;
 
-  async function policy(version: number, extra: string) {
-    installSignedPolicy(d, policyYaml(version, extra));
-    await waitFor(`policy ${version} applied`, () =>
-      readEvents(d.dataDir).find((e) => e.type === 'policy.applied' && e.data.version === version),
-    );
-  }
+  const policy = (version: number, extra: string) => policyOn(d, version, extra);
 
   beforeAll(async () => {
     d = agentDirs();
     chmodSync(d.root, 0o755); // the CLI runs as the seat user below: it must reach the socket
     installSignedPolicy(d, policyYaml(1, pledgeYaml(PLEDGE)));
-    agent = await startAgent({
-      policyFile: d.policyFile,
-      dataDir: d.dataDir,
-      trustDir: d.trustDir,
-      sockets: { agent: `${d.socketDir}/agent.sock`, admin: `${d.socketDir}/admin.sock` },
-      trustDemo: false,
-      lang: 'en',
-      platform: {
-        ...createPlatform(),
-        session: new FakeSession({ name: SEAT.name, uid: SEAT.uid, source: 'fake' }),
-      },
-      logFile: `${d.root}/agent.log`,
-      seatTokenDir: () => join(d.root, 'baomi'),
-    });
-    await waitFor('policy 1', () => readEvents(d.dataDir).find((e) => e.type === 'policy.applied'));
-    admin = await connectAgent(`${d.socketDir}/admin.sock`);
-    const token = join(d.root, 'baomi', 'seat.token');
-    await waitFor('seat token', () => existsSync(token));
-    person = await connectAgent(`${d.socketDir}/agent.sock`, {
-      seatToken: readFileSync(token, 'utf8').trim(),
-    });
+    ({ agent, admin, person } = await startPledgeAgent(d));
   }, 30_000);
 
   afterAll(async () => {
@@ -201,4 +213,37 @@ describe('pledge', () => {
       expect(root.stderr).toMatch(/seat token|session/i);
     },
   );
+});
+
+describe('a confirmation recorded before its state key existed', () => {
+  let d: AgentDirs;
+  let agent: RunningAgent | null = null;
+  let admin: AgentConnection | undefined;
+  let person: AgentConnection | undefined;
+
+  afterAll(async () => {
+    admin?.close();
+    person?.close();
+    await agent?.stop('test');
+  });
+
+  it('is kept in the state once read from the log, and survives retention', async () => {
+    d = agentDirs();
+    // An older agent's log: the event, and no `pledge.acknowledged.<user>` key.
+    const store = openStore({ dataDir: d.dataDir, host: 'test' });
+    await store.append({
+      type: 'policy.acknowledged',
+      severity: 'info',
+      user: SEAT.name,
+      data: { version: 1, sha256: pledgeSha256(PLEDGE) },
+    });
+    store.close();
+    installSignedPolicy(d, policyYaml(2, pledgeYaml(PLEDGE)));
+    ({ agent, admin, person } = await startPledgeAgent(d));
+    expect((await person.request('pledge.get', {})).acknowledged).toBe(true);
+    // Retention then takes the event: the person is still not asked again.
+    await policyOn(d, 3, `${pledgeYaml(PLEDGE)}\nretention: { maxSize: 1KB }`);
+    expect(readEvents(d.dataDir).some((x) => x.type === 'policy.acknowledged')).toBe(false);
+    expect((await person.request('pledge.get', {})).acknowledged).toBe(true);
+  }, 30_000);
 });
