@@ -22,10 +22,12 @@ import {
   toEventFilter,
 } from './filters.js';
 import { Health } from './health.js';
-import { type HeadStart, type Loaded, loadRows } from './load.js';
+import { type HeadStart, type Loaded, loadRows, withNewer } from './load.js';
 import { EventsTable } from './table.js';
 
 const STATUS_EVERY_MS = 15_000;
+/** How often an open viewer asks for what the agent recorded since its newest row. */
+const FOLLOW_EVERY_MS = 5_000;
 /** Resolves once the next frame (the one painting the rows just set) has been drawn. */
 const nextFrame = () =>
   new Promise<void>((done) => requestAnimationFrame(() => setTimeout(done, 0)));
@@ -89,6 +91,48 @@ export function App(props: { bridge: BaomiBridge; lang: Lang; all: boolean; head
     scroller.current?.scrollTo({ top: 0 });
     begin(filter);
   }, [filter]);
+
+  // Following the log: every FOLLOW_EVERY_MS, once a load has ended, the events recorded
+  // since its newest row go above it. Someone reading further down keeps the same rows in view
+  // (the scroll moves by what was added). A failed ask is said, with the retry, and following
+  // waits for that reload.
+  const live = useRef({ loaded, filter, error });
+  live.current = { loaded, filter, error };
+  /** The scroll box before rows were added above, to put the same rows back in view. */
+  const shift = useRef<{ top: number; height: number } | null>(null);
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let stopped = false;
+    const follow = async () => {
+      const { loaded: was, filter: f, error: failed } = live.current;
+      const load = latest.current;
+      if (failed === null && (was.complete || was.capped)) {
+        try {
+          const { loaded: next, added } = await withNewer(bridge, f, was);
+          if (added > 0 && load === latest.current && live.current.loaded === was) {
+            const el = scroller.current;
+            shift.current =
+              el && el.scrollTop > 0 ? { top: el.scrollTop, height: el.scrollHeight } : null;
+            setLoaded(next);
+          }
+        } catch (e) {
+          if (load === latest.current) setError(e);
+        }
+      }
+      if (!stopped) timer = setTimeout(() => void follow(), FOLLOW_EVERY_MS);
+    };
+    timer = setTimeout(() => void follow(), FOLLOW_EVERY_MS);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, []);
+  useLayoutEffect(() => {
+    const s = shift.current;
+    const el = scroller.current;
+    shift.current = null;
+    if (s && el) el.scrollTop = s.top + (el.scrollHeight - s.height);
+  }, [loaded]);
 
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;

@@ -116,3 +116,30 @@ async function hasOlder(source: EventSource, filter: EventFilter, seq: number): 
   const { events } = await source.events({ ...filter, order: 'desc', limit: 1, beforeSeq: seq });
   return events.length > 0;
 }
+
+/**
+ * `loaded` with the events matching `filter` that the agent recorded since its newest row (the
+ * viewer follows the log while it is open): asked newest first from after that row, put above
+ * it, at most `max` rows kept (the oldest go, and the table says more match). `added`: how
+ * many came. Only for a load that ended (complete or capped): one still paging owns the rows.
+ */
+export async function withNewer(
+  source: EventSource,
+  filter: EventFilter,
+  loaded: Loaded,
+  max = MAX_ROWS,
+): Promise<{ loaded: Loaded; added: number }> {
+  const afterSeq = loaded.rows[0]?.seq ?? 0;
+  let fresh: BaomiEvent[] = [];
+  for await (const page of newestFirst(source, { ...filter, afterSeq }, PAGE)) {
+    fresh = fresh.concat(page);
+    if (fresh.length > max) break;
+  }
+  if (fresh.length === 0) return { loaded, added: 0 };
+  const rows = fresh.concat(loaded.rows);
+  const capped = loaded.capped || rows.length > max;
+  return {
+    loaded: { rows: rows.slice(0, max), complete: !capped, capped },
+    added: Math.min(fresh.length, max),
+  };
+}

@@ -117,6 +117,8 @@ describe.skipIf(skip)('tray log viewer against a real agent', () => {
       (c) =>
         c.channel === 'baomi:events' &&
         (c.arg as EventFilter).beforeSeq === undefined &&
+        // (following the log asks from after the newest row: not a first page)
+        (c.arg as EventFilter).afterSeq === undefined &&
         (c.arg as EventFilter).order === 'desc',
     );
     expect(firsts).toHaveLength(1);
@@ -273,5 +275,51 @@ describe.skipIf(skip)('tray log viewer against a real agent', () => {
       .poll(() => zh.p.getByTestId('pledge-state').textContent())
       .toBe('您已确认过此文本。');
     await screenshot(zh.p, 'tray-pledge.zh-CN');
+  });
+
+  it('follows the log: what the agent records while it is open appears, the rows being read stay in view', async () => {
+    const { p } = await openPage('staff', 'en-US');
+    await complete(p).waitFor({ timeout: 60_000 });
+    const before = (await agentSays({})).length;
+    // Someone reading further down the table.
+    const box = p.getByTestId('viewer-scroll');
+    await box.evaluate((el) => el.scrollTo({ top: 6000 }));
+    await p.waitForTimeout(200);
+    /** The seq of the row under a point near the top of the scroll box, below its header. */
+    const rowInView = () =>
+      p.evaluate(`(() => {
+        const r = document.querySelector('[data-testid="viewer-scroll"]').getBoundingClientRect();
+        const hit = document.elementFromPoint(r.left + 30, r.top + 80);
+        return hit?.closest('tr')?.getAttribute('data-seq') ?? null;
+      })()`);
+    const reading = await rowInView();
+    expect(reading).not.toBeNull();
+    // The agent records a new policy while the window is open.
+    const pledge = `pledge:\n  zh-CN: ${JSON.stringify(PLEDGE['zh-CN'])}\n  en: ${JSON.stringify(PLEDGE.en)}`;
+    installSignedPolicy(d, policyYaml(2, pledge));
+    let applied: BaomiEvent | undefined;
+    await expect
+      .poll(
+        async () => {
+          const { events } = await admin.request('events.query', {
+            filter: { types: ['policy.applied'], order: 'desc', limit: 1 },
+          });
+          applied = events[0];
+          return applied?.data.version;
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(2);
+    const after = (await agentSays({})).length;
+    expect(after).toBeGreaterThan(before);
+    await expect
+      .poll(() => p.getByTestId('viewer-count').textContent(), { timeout: 30_000 })
+      .toBe(`${after.toLocaleString('en')} events`);
+    expect(await rowInView()).toBe(reading);
+    await box.evaluate((el) => el.scrollTo({ top: 0 }));
+    await expect.poll(() => p.locator(`tr[data-seq="${applied!.seq}"]`).count()).toBe(1);
+    expect(await rows(p).first().getAttribute('data-seq')).toBe(
+      String((await agentSays({}))[0]!.seq),
+    );
   });
 });

@@ -11,6 +11,7 @@ import {
   type Loaded,
   loadRows,
   newestFirst,
+  withNewer,
 } from '../../../src/renderer/viewer/load.js';
 
 const ev = (seq: number): BaomiEvent =>
@@ -32,6 +33,8 @@ function source(n: number, cap = 10_000) {
   const asked: EventFilter[] = [];
   return {
     asked,
+    /** The log: push to it to record more. */
+    all,
     async events(f: EventFilter) {
       asked.push(f);
       let r = all.filter(
@@ -221,5 +224,60 @@ describe('viewer paging', () => {
         { head: thrown },
       ),
     ).rejects.toThrow('BRIDGE_BROKEN');
+  });
+});
+
+describe('viewer following the log', () => {
+  const seqs = (l: Loaded) => l.rows.map((e) => e.seq);
+  const loadedOf = (from: number, to: number, capped = false): Loaded => ({
+    rows: Array.from({ length: to - from + 1 }, (_, i) => ev(to - i)),
+    complete: !capped,
+    capped,
+  });
+
+  it('puts what was recorded since the newest row above it, asked with the same filter', async () => {
+    const s = source(10);
+    const was = loadedOf(1, 10);
+    const same = await withNewer(s, { text: 'x' }, was);
+    expect(same).toEqual({ loaded: was, added: 0 });
+    expect(s.asked[0]).toMatchObject({ text: 'x', afterSeq: 10, order: 'desc' });
+    s.all.push(ev(11), ev(12), ev(13));
+    const { loaded, added } = await withNewer(s, { text: 'x' }, was);
+    expect(added).toBe(3);
+    expect(seqs(loaded)).toEqual([13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
+    expect(loaded.complete).toBe(true);
+    expect(s.asked.at(-1)).toMatchObject({ text: 'x', afterSeq: 10 });
+  });
+
+  it('pages through more than one answer, and starts from nothing when nothing matched', async () => {
+    const s = source(0, 3);
+    for (let i = 1; i <= 8; i++) s.all.push(ev(i));
+    const { loaded, added } = await withNewer(s, {}, { rows: [], complete: true, capped: false });
+    expect(added).toBe(8);
+    expect(seqs(loaded)).toEqual([8, 7, 6, 5, 4, 3, 2, 1]);
+    expect(s.asked[0]).toMatchObject({ afterSeq: 0 });
+    expect(s.asked[1]).toMatchObject({ afterSeq: 0, beforeSeq: 6 });
+  });
+
+  it('keeps at most the maximum, the newest, and says more match', async () => {
+    const s = source(5);
+    s.all.push(ev(6), ev(7));
+    const { loaded, added } = await withNewer(s, {}, loadedOf(1, 5), 5);
+    expect(added).toBe(2);
+    expect(seqs(loaded)).toEqual([7, 6, 5, 4, 3]);
+    expect(loaded).toMatchObject({ complete: false, capped: true });
+    // Already capped: stays so.
+    s.all.push(ev(8));
+    const next = await withNewer(s, {}, loaded, 5);
+    expect(seqs(next.loaded)).toEqual([8, 7, 6, 5, 4]);
+    expect(next.loaded.capped).toBe(true);
+  });
+
+  it('rejects with the source error, the rows it had untouched', async () => {
+    const was = loadedOf(1, 3);
+    await expect(
+      withNewer({ events: () => Promise.reject(new Error('AGENT_NOT_RUNNING')) }, {}, was),
+    ).rejects.toThrow('AGENT_NOT_RUNNING');
+    expect(seqs(was)).toEqual([3, 2, 1]);
   });
 });
