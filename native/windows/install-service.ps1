@@ -1,7 +1,7 @@
 ﻿# Installs and starts the Baomi agent service (run as Administrator, from the folder holding
 # baomi-agent.exe (WinSW), baomi-agent.xml, node.exe and bin\). Safe to run again: an existing
-# service is stopped and replaced. For GPO/Intune scripts (the NSIS installer does not run it
-# yet). Saved as UTF-8 with a BOM: Windows PowerShell 5.1 reads a file without one in the ANSI
+# service is stopped and replaced. Run by the agent's installer (agent-installer.nsi), which
+# fails unless this ends with exit code 0; usable alone from GPO/Intune scripts. Saved as UTF-8 with a BOM: Windows PowerShell 5.1 reads a file without one in the ANSI
 # code page, which would garble the Chinese messages.
 $ErrorActionPreference = 'Stop'
 $here = Split-Path -Parent $MyInvocation.MyCommand.Path
