@@ -20,7 +20,15 @@ const LEVELS = ['A', 'AA', 'AAA', '秘密', '机密', '绝密'];
 /** The filter without paging: what to match. */
 export function toFilter(o: FilterFlags, now: number): EventFilter {
   const f: EventFilter = {};
-  if (o.type) f.types = o.type.flatMap((t) => t.split(',')).filter(Boolean);
+  // An empty value would silently match everything: refused, as a typo'd variable in a script.
+  for (const k of ['level', 'severity', 'since', 'until', 'text'] as const)
+    if (o[k] !== undefined && o[k].trim() === '')
+      throw new BaomiError('CLI_EMPTY_VALUE', { option: `--${k}` }, 2);
+  if (o.type) {
+    f.types = o.type.flatMap((t) => t.split(',')).map((t) => t.trim());
+    if (f.types.some((t) => t === ''))
+      throw new BaomiError('CLI_EMPTY_VALUE', { option: '--type' }, 2);
+  }
   if (o.severity !== undefined) {
     if (!isSeverity(o.severity))
       throw new BaomiError(
@@ -39,8 +47,10 @@ export function toFilter(o: FilterFlags, now: number): EventFilter {
       );
     f.level = o.level;
   }
-  if (o.since) f.since = parseTime(o.since, now);
-  if (o.until) f.until = parseTime(o.until, now);
-  if (o.text) f.text = o.text;
+  if (o.since !== undefined) f.since = parseTime(o.since, now);
+  if (o.until !== undefined) f.until = parseTime(o.until, now);
+  if (f.since !== undefined && f.until !== undefined && f.since > f.until)
+    throw new BaomiError('CLI_TIME_RANGE', { since: o.since!, until: o.until! }, 2);
+  if (o.text !== undefined) f.text = o.text;
   return f;
 }

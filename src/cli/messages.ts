@@ -177,6 +177,7 @@ export const cliMessages: Catalog = {
       'The end of the log was not checked: there is no chain.head beside it, and no agent that keeps one has run on it yet (a Baomi that did not keep chain.head yet wrote it; the agent writes one at its next start). Events removed from the end would not show.',
     'cli.status.policy': 'Policy in force: {{name}} (version {{version}})',
     'cli.status.noPolicy': 'Policy in force: none (no valid signed policy has been applied yet)',
+    'cli.status.policyProblem': 'Policy problem: {{text}}',
     'cli.status.folders': 'Classified folders: {{count}} in the policy, {{watching}} watched',
     'cli.status.hashes': 'Files waiting for their SHA-256: {{count}}',
     'cli.status.events': 'Events stored: {{stored}}, waiting to sync: {{unsynced}}',
@@ -261,6 +262,10 @@ export const cliMessages: Catalog = {
     CLI_BAD_NUMBER: 'Expected a whole number for {{option}} (0 for no limit), got "{{value}}".',
     CLI_BAD_CHOICE: 'Unknown {{option}} "{{value}}": choose one of {{choices}}.',
     CLI_BOTH_SOURCES: 'Give either --data-dir or --socket, not both.',
+    CLI_EMPTY_VALUE:
+      '{{option}} was given an empty value, which would match everything; leave the option out for no filter.',
+    CLI_TIME_RANGE:
+      '--since ({{since}}) is after --until ({{until}}): no event can match; swap them.',
     CLI_FILE_EXISTS:
       '{{file}} already exists; keys are never overwritten. Choose another name or folder.',
     CLI_READ_FAILED: 'Cannot read {{file}}: {{reason}}.',
@@ -434,6 +439,7 @@ export const cliMessages: Catalog = {
       '未能校验日志末尾：旁边没有 chain.head，且尚无会保存它的代理在此运行过（由尚不保存 chain.head 的旧版保密写入；代理下次启动时会写入）。末尾事件若被删除将无从发现。',
     'cli.status.policy': '生效策略：{{name}}（版本 {{version}}）',
     'cli.status.noPolicy': '生效策略：无（尚未应用任何有效的已签名策略）',
+    'cli.status.policyProblem': '策略问题：{{text}}',
     'cli.status.folders': '涉密目录：策略中 {{count}} 个，{{watching}} 个监视中',
     'cli.status.hashes': '等待计算 SHA-256 的文件：{{count}} 个',
     'cli.status.events': '已存储事件：{{stored}} 条，待同步：{{unsynced}} 条',
@@ -510,6 +516,8 @@ export const cliMessages: Catalog = {
     CLI_BAD_NUMBER: '{{option}} 需要一个非负整数（0 表示不限），实际为“{{value}}”。',
     CLI_BAD_CHOICE: '未知的 {{option}}“{{value}}”：请从 {{choices}} 中选择。',
     CLI_BOTH_SOURCES: '--data-dir 与 --socket 只能指定一个。',
+    CLI_EMPTY_VALUE: '{{option}} 的值为空，这会匹配全部事件；不需要筛选时请不写此选项。',
+    CLI_TIME_RANGE: '--since（{{since}}）晚于 --until（{{until}}）：不会有事件匹配；请交换两者。',
     CLI_FILE_EXISTS: '{{file}} 已存在；密钥从不覆盖。请换一个名称或目录。',
     CLI_READ_FAILED: '无法读取 {{file}}：{{reason}}。',
     CLI_WRITE_FAILED: '无法写入 {{file}}：{{reason}}。',

@@ -6,9 +6,13 @@ const UNIT_MS: Record<string, number> = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3
 export function parseTime(value: string, now: number): number {
   const age = /^(\d+)\s*([smhdw])$/.exec(value.trim());
   if (age) return now - Number(age[1]) * UNIT_MS[age[2]!]!;
-  if (/^\d{4}-\d{2}-\d{2}/.test(value)) {
+  const day = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
+  if (day) {
+    // Date.parse rolls an impossible day over (02-31 is 03-03): refused instead.
+    const [y, m, d] = [Number(day[1]), Number(day[2]), Number(day[3])];
+    const real = new Date(Date.UTC(y, m - 1, d));
     const ms = Date.parse(value);
-    if (Number.isFinite(ms)) return ms;
+    if (real.getUTCMonth() === m - 1 && real.getUTCDate() === d && Number.isFinite(ms)) return ms;
   }
   throw new BaomiError('CLI_BAD_TIME', { value }, 2);
 }

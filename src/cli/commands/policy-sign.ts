@@ -1,7 +1,7 @@
 // `baomi policy sign --key NAME.key FILE`: writes FILE.sig, the base64 Ed25519 signature over
 // FILE's exact bytes. The policy is validated first, against the clock too (or --at): signing
 // a policy every agent would refuse only hides the mistake until it is deployed.
-import { writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { BaomiError } from '../../core/errors.js';
 import { signPolicy } from '../../core/policy/signature.js';
 import type { CommandContext } from '../context.js';
@@ -24,9 +24,14 @@ export default async function sign(
   printIssues(ctx, file, result.warnings, 'warning');
   const sig = signPolicy(bytes, keyPem); // POLICY_KEY_INVALID (exit 2) for anything but Ed25519
   const sigFile = `${file}.sig`;
+  // Written beside it and renamed over it: a symlink at FILE.sig is replaced, never followed
+  // (root signing in a shared folder must not overwrite whatever someone pointed it at).
+  const temp = `${sigFile}.${process.pid}.tmp`;
   try {
-    writeFileSync(sigFile, sig);
+    writeFileSync(temp, sig, { flag: 'wx', mode: 0o644 });
+    renameSync(temp, sigFile);
   } catch (e) {
+    rmSync(temp, { force: true });
     const err = e as NodeJS.ErrnoException;
     throw new BaomiError('CLI_WRITE_FAILED', { file: sigFile, reason: err.code ?? err.message }, 1);
   }

@@ -116,6 +116,9 @@ export function statusLines(t: CommandContext['t'], s: StatusResult, lang: Lang)
   const lines = [
     t(s.running ? 'cli.status.running' : 'cli.status.notRunning'),
     s.policy ? t('cli.status.policy', s.policy) : t('cli.status.noPolicy'),
+    // The policy kept from an earlier run that this run does not trust (the tray's
+    // "policy problem"): said, never only in --json.
+    ...policyProblemLines(t, s),
     ...(s.policyRejected ? rejectionLines(t, lang, s.policyRejected) : []),
     t('cli.status.folders', { count: s.folders, watching }),
   ];
@@ -161,4 +164,11 @@ export function statusLines(t: CommandContext['t'], s: StatusResult, lang: Lang)
     );
   lines.push(...chainStatusLines(t, s.chain as ChainStatus | undefined));
   return lines;
+}
+
+/** The agent's policy problem (POLICY_STORED_UNTRUSTED), in the reader's language. */
+function policyProblemLines(t: CommandContext['t'], s: StatusResult): string[] {
+  const problem = (s as { policyProblem?: { code?: unknown } }).policyProblem;
+  if (!problem || typeof problem.code !== 'string') return [];
+  return [t('cli.status.policyProblem', { text: t(problem.code, problem) })];
 }

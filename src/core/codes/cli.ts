@@ -11,5 +11,7 @@ export const CLI_ERROR_CODES = [
   'CLI_BAD_KEY',
   'CLI_NO_AGENT',
   'CLI_BAD_AT',
+  'CLI_EMPTY_VALUE',
+  'CLI_TIME_RANGE',
 ] as const;
 export type CliErrorCode = (typeof CLI_ERROR_CODES)[number];

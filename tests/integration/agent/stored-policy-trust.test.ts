@@ -38,6 +38,10 @@ describe('the stored policy at start', () => {
       expect(status.policy).toBeNull();
       expect(status.policyProblem).toMatchObject({ code: 'POLICY_STORED_UNTRUSTED', version: 2 });
       expect(status.watched).toEqual([]);
+      // And in words, not only in --json.
+      const text = runCli(['status', '--socket', join(d.socketDir, 'admin.sock')]);
+      expect(text.code, text.stderr).toBe(0);
+      expect(text.stdout).toMatch(/^Policy problem: .*not signed by a key trusted in this run/m);
       const refused = readEvents(d.dataDir).filter(
         (e) => e.type === 'policy.rejected' && e.data.code === 'POLICY_STORED_UNTRUSTED',
       );

@@ -2,11 +2,13 @@
 // line on stderr, both languages, and the keygen → sign → validate round trip.
 import {
   copyFileSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -97,6 +99,31 @@ describe('baomi CLI', () => {
     writeFileSync(file, Buffer.concat([readFileSync(file), Buffer.from('\n# edited\n')]));
     const changed = runCli(['policy', 'validate', file, '--trust-dir', trust]);
     expect(changed.code).toBe(2);
+  });
+
+  it('sign replaces a symlink at FILE.sig, never writing through it, and re-signs in place', () => {
+    const dir = tmp();
+    expect(runCli(['policy', 'keygen', 'k', '--out', dir]).code).toBe(0);
+    const file = join(dir, 'policy.yaml');
+    copyFileSync(join(POLICIES, 'demo.yaml'), file);
+    const victim = join(dir, 'victim');
+    writeFileSync(victim, 'not a signature');
+    symlinkSync(victim, `${file}.sig`);
+    const s = runCli(['policy', 'sign', '--key', join(dir, 'k.key'), file]);
+    expect(s.code, s.stderr).toBe(0);
+    expect(readFileSync(victim, 'utf8')).toBe('not a signature');
+    expect(lstatSync(`${file}.sig`).isSymbolicLink()).toBe(false);
+    const first = readFileSync(`${file}.sig`, 'utf8');
+    expect(Buffer.from(first.trim(), 'base64')).toHaveLength(64);
+    expect(runCli(['policy', 'sign', '--key', join(dir, 'k.key'), file]).code).toBe(0);
+    expect(readFileSync(`${file}.sig`, 'utf8')).toBe(first);
+    expect(readdirSync(dir).sort()).toEqual([
+      'k.key',
+      'k.pub',
+      'policy.yaml',
+      'policy.yaml.sig',
+      'victim',
+    ]);
   });
 
   it('validate refuses every file in policies/bad with file:line:col and exit 2', () => {

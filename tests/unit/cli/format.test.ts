@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { toFilter } from '../../../src/cli/event-filter.js';
 import { detailOf, formatCsv, formatTable } from '../../../src/cli/format.js';
 import { parseLimit, parseTime } from '../../../src/cli/time.js';
 import type { BaomiEvent } from '../../../src/core/events/types.js';
@@ -46,5 +47,37 @@ describe('event formatting', () => {
     expect(parseLimit(undefined)).toBeUndefined();
     for (const bad of ['-1', '1.5', 'ten', ''])
       expect(() => parseLimit(bad)).toThrow(expect.objectContaining({ exit: 2 }));
+  });
+  it('refuses an impossible day, an empty filter and a range that ends before it starts', () => {
+    expect(parseTime('2024-02-29T00:00:00Z', 0)).toBe(Date.parse('2024-02-29T00:00:00Z'));
+    for (const bad of [
+      '2026-02-31T00:00:00Z',
+      '2025-02-29',
+      '2026-13-01',
+      '2026-04-31T08:00+08:00',
+      '',
+    ])
+      expect(() => parseTime(bad, 0), bad).toThrow(
+        expect.objectContaining({ code: 'CLI_BAD_TIME', exit: 2 }),
+      );
+    for (const flags of [
+      { since: '' },
+      { until: ' ' },
+      { text: '' },
+      { level: '' },
+      { type: [''] },
+      { type: ['usb.*,'] },
+    ])
+      expect(() => toFilter(flags, 0), JSON.stringify(flags)).toThrow(
+        expect.objectContaining({ code: 'CLI_EMPTY_VALUE', exit: 2 }),
+      );
+    expect(() => toFilter({ since: '1h', until: '2h' }, 10 * 3600e3)).toThrow(
+      expect.objectContaining({ code: 'CLI_TIME_RANGE', exit: 2 }),
+    );
+    expect(toFilter({ since: '2h', until: '1h', type: ['usb.*', 'file.*'] }, 10 * 3600e3)).toEqual({
+      since: 8 * 3600e3,
+      until: 9 * 3600e3,
+      types: ['usb.*', 'file.*'],
+    });
   });
 });
