@@ -3,12 +3,15 @@
 ; node_modules\, baomi-agent.xml, install-service.ps1) and WinSW's executable as
 ; baomi-agent.exe. Per machine, elevated; silent with /S (GPO, Intune, SCCM). It installs to
 ; %ProgramFiles%\Baomi, runs install-service.ps1 (the service under LocalSystem, restarted
-; after every failure) and fails, with exit code 2 and a message in Chinese or English, when the
-; service is not running at the end: an installer that reports success must leave the agent
-; running. An upgrade stops the running service before replacing its files (USB storage stays
-; blocked meanwhile: its start type is the system's, not the process's). Uninstalling stops
-; and removes the service and the program files; the event log in %ProgramData%\Baomi stays
-; (evidence is deleted by a person, never by an uninstaller).
+; after every failure) and fails, with exit code 2 and a message in Chinese or English, when
+; that script fails (WinSW could not install or start the service; a machine policy refusing
+; the unsigned script, too): an installer that reports success must have started the agent's
+; service. The uninstall entry is written only then (what Intune and SCCM detect).
+; An upgrade stops the running service (and waits) before replacing its files; a file
+; it cannot write fails the install (USB storage stays blocked meanwhile: its start type is the
+; system's, not the process's). Uninstalling stops and removes the service and the files the
+; installer put there, by name; the event log in %ProgramData%\Baomi stays (evidence is
+; deleted by a person, never by an uninstaller).
 ;
 ; makensis -DSOURCE=<tree> -DVERSION=<x.y.z> -DOUTFILE=<setup.exe> agent-installer.nsi
 Unicode true
@@ -31,11 +34,15 @@ RequestExecutionLevel admin
 ShowInstDetails show
 ShowUninstDetails show
 SetCompressor /SOLID lzma
+; A file that cannot be written (an agent still holding it) fails the install, never skipped.
+AllowSkipFiles off
 
 LoadLanguageFile "${NSISDIR}\Contrib\Language files\English.nlf"
 LoadLanguageFile "${NSISDIR}\Contrib\Language files\SimpChinese.nlf"
 LangString ServiceFailed ${LANG_ENGLISH} "The Baomi agent service could not be installed or did not start (install-service.ps1 said $0). The files are in place; run install-service.ps1 in $INSTDIR as Administrator to see why."
 LangString ServiceFailed ${LANG_SIMPCHINESE} "保密终端代理服务未能安装或未能启动（install-service.ps1 返回 $0）。文件已安装；请以管理员身份运行 $INSTDIR 中的 install-service.ps1 查看原因。"
+LangString FilesFailed ${LANG_ENGLISH} "Some of the Baomi agent's files could not be written in $INSTDIR (is the agent still running?). Nothing was started; run the installer again."
+LangString FilesFailed ${LANG_SIMPCHINESE} "无法写入 $INSTDIR 中保密终端代理的部分文件（代理是否仍在运行？）。未启动任何服务；请重新运行安装程序。"
 LangString NotAdmin ${LANG_ENGLISH} "Installing the Baomi agent needs an administrator."
 LangString NotAdmin ${LANG_SIMPCHINESE} "安装保密终端代理需要管理员权限。"
 LangString Not64 ${LANG_ENGLISH} "The Baomi agent needs 64-bit Windows."
@@ -61,22 +68,21 @@ FunctionEnd
 
 Section "Baomi agent"
   SetShellVarContext all
-  ; An upgrade: the running agent holds node.exe and its modules open.
+  ; An upgrade: the running agent holds node.exe and its modules open. WinSW's stopwait
+  ; returns once the service has stopped (stop only asks).
   ${If} ${FileExists} "$INSTDIR\baomi-agent.exe"
-    nsExec::ExecToLog '"$INSTDIR\baomi-agent.exe" stop'
+    nsExec::ExecToLog '"$INSTDIR\baomi-agent.exe" stopwait'
     Pop $0
   ${EndIf}
   SetOutPath "$INSTDIR"
+  ClearErrors
   File /r "${SOURCE}\*.*"
   WriteUninstaller "$INSTDIR\uninstall.exe"
-  WriteRegStr HKLM "${UNINSTALL_KEY}" "DisplayName" "Baomi agent"
-  WriteRegStr HKLM "${UNINSTALL_KEY}" "DisplayVersion" "${VERSION}"
-  WriteRegStr HKLM "${UNINSTALL_KEY}" "Publisher" "Baomi"
-  WriteRegStr HKLM "${UNINSTALL_KEY}" "InstallLocation" "$INSTDIR"
-  WriteRegStr HKLM "${UNINSTALL_KEY}" "UninstallString" '"$INSTDIR\uninstall.exe"'
-  WriteRegStr HKLM "${UNINSTALL_KEY}" "QuietUninstallString" '"$INSTDIR\uninstall.exe" /S'
-  WriteRegDWORD HKLM "${UNINSTALL_KEY}" "NoModify" 1
-  WriteRegDWORD HKLM "${UNINSTALL_KEY}" "NoRepair" 1
+  ${If} ${Errors}
+    MessageBox MB_ICONSTOP|MB_OK "$(FilesFailed)" /SD IDOK
+    SetErrorLevel 2
+    Abort
+  ${EndIf}
   ; The service: installed (or replaced) and started; anything else fails the install. The
   ; 64-bit PowerShell (this installer is a 32-bit program: System32 would be SysWOW64's).
   ${DisableX64FSRedirection}
@@ -88,6 +94,15 @@ Section "Baomi agent"
     SetErrorLevel 2
     Abort
   ${EndIf}
+  ; Only now is it installed: what Intune and SCCM detect.
+  WriteRegStr HKLM "${UNINSTALL_KEY}" "DisplayName" "Baomi agent"
+  WriteRegStr HKLM "${UNINSTALL_KEY}" "DisplayVersion" "${VERSION}"
+  WriteRegStr HKLM "${UNINSTALL_KEY}" "Publisher" "Baomi"
+  WriteRegStr HKLM "${UNINSTALL_KEY}" "InstallLocation" "$INSTDIR"
+  WriteRegStr HKLM "${UNINSTALL_KEY}" "UninstallString" '"$INSTDIR\uninstall.exe"'
+  WriteRegStr HKLM "${UNINSTALL_KEY}" "QuietUninstallString" '"$INSTDIR\uninstall.exe" /S'
+  WriteRegDWORD HKLM "${UNINSTALL_KEY}" "NoModify" 1
+  WriteRegDWORD HKLM "${UNINSTALL_KEY}" "NoRepair" 1
 SectionEnd
 
 Function un.onInit
@@ -97,15 +112,27 @@ FunctionEnd
 Section "Uninstall"
   SetShellVarContext all
   ${If} ${FileExists} "$INSTDIR\baomi-agent.exe"
-    nsExec::ExecToLog '"$INSTDIR\baomi-agent.exe" stop'
+    nsExec::ExecToLog '"$INSTDIR\baomi-agent.exe" stopwait'
     Pop $0
     nsExec::ExecToLog '"$INSTDIR\baomi-agent.exe" uninstall'
     Pop $0
   ${EndIf}
-  ; Only the program files, and only where they are (a folder given with /D that holds no
-  ; agent is left alone): %ProgramData%\Baomi (the event log, the policy) stays.
-  ${If} ${FileExists} "$INSTDIR\baomi-agent.xml"
-    RMDir /r "$INSTDIR"
-  ${EndIf}
+  ; Only what the installer put there (and WinSW's logs beside it), by name: a folder given
+  ; with /D keeps everything else. %ProgramData%\Baomi (the event log, the policy) stays.
+  RMDir /r "$INSTDIR\bin"
+  RMDir /r "$INSTDIR\dist"
+  RMDir /r "$INSTDIR\native"
+  RMDir /r "$INSTDIR\node_modules"
+  Delete "$INSTDIR\node.exe"
+  Delete "$INSTDIR\baomi-agent.exe"
+  Delete "$INSTDIR\baomi-agent.xml"
+  Delete "$INSTDIR\baomi-agent.*.log"
+  Delete "$INSTDIR\install-service.ps1"
+  Delete "$INSTDIR\MANIFEST.json"
+  Delete "$INSTDIR\package.json"
+  Delete "$INSTDIR\README.md"
+  Delete "$INSTDIR\LICENSE"
+  Delete "$INSTDIR\uninstall.exe"
+  RMDir "$INSTDIR"
   DeleteRegKey HKLM "${UNINSTALL_KEY}"
 SectionEnd

@@ -21,8 +21,9 @@ const LEVELS = ['A', 'AA', 'AAA', '秘密', '机密', '绝密'];
 export function toFilter(o: FilterFlags, now: number): EventFilter {
   const f: EventFilter = {};
   // An empty value would silently match everything: refused, as a typo'd variable in a script.
+  // (A text of spaces is a search for spaces: only '' is empty there.)
   for (const k of ['level', 'severity', 'since', 'until', 'text'] as const)
-    if (o[k] !== undefined && o[k].trim() === '')
+    if (o[k] !== undefined && (k === 'text' ? o[k] : o[k].trim()) === '')
       throw new BaomiError('CLI_EMPTY_VALUE', { option: `--${k}` }, 2);
   if (o.type) {
     f.types = o.type.flatMap((t) => t.split(',')).map((t) => t.trim());

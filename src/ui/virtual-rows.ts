@@ -29,7 +29,8 @@ export interface VirtualRows {
   total: number;
 }
 
-function rowPx(rem: number): number {
+/** `rem` root ems in CSS pixels, as laid out now. */
+export function rowPx(rem: number): number {
   if (typeof document === 'undefined') return rem * 16;
   return rem * (Number.parseFloat(getComputedStyle(document.documentElement).fontSize) || 16);
 }

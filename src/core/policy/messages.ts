@@ -44,6 +44,8 @@ export const policyMessages: Catalog = {
       'Text at {{where}} must be a non-empty string; put it in quotes if it looks like a number.',
     'policy.textTooLong':
       'Text at {{where}} is {{length}} characters long; the limit here is {{max}}. Shorten it (for an ignore pattern, a shorter glob such as "**/*.tmp").',
+    'policy.textControl':
+      'Text at {{where}} holds a control character, a line break or a bidirectional override; write it on one line with visible characters only.',
     'policy.version':
       'version at {{where}} must be a whole number from 1 to 9007199254740991. Raise it by one for every new policy.',
     'policy.date':
@@ -168,6 +170,8 @@ export const policyMessages: Catalog = {
     'policy.text': '{{where}}处须为非空文本；若看起来像数字，请加引号。',
     'policy.textTooLong':
       '{{where}}处的文本长 {{length}} 个字符，此处上限为 {{max}}。请缩短（忽略模式可改用更短的通配，如 "**/*.tmp"）。',
+    'policy.textControl':
+      '{{where}}处的文本含控制字符、换行或双向文字控制符；请写成一行，只用可见字符。',
     'policy.version':
       '{{where}}处的 version 须为 1 到 9007199254740991 的整数。每发布一版新策略请加一。',
     'policy.date':

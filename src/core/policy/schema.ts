@@ -61,6 +61,15 @@ const text = (max: number) =>
     .string({ error: 'POLICY_TEXT' })
     .min(1, { error: 'POLICY_TEXT' })
     .max(max, { error: 'POLICY_TEXT_TOO_LONG' });
+/** Controls, line and paragraph separators, bidi overrides and isolates, lone surrogates. */
+const NOT_ONE_LINE = /[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069\p{Cs}]/u;
+/**
+ * A one-line text shown to people (a name, a note, the watermark): no control character (an
+ * escape sequence would be printed raw to IT's terminal by `policy validate` and `status`), no
+ * new line (it would forge a line of their output), no bidi override (it reorders what is read).
+ */
+const lineText = (max: number) =>
+  text(max).refine((v) => !NOT_ONE_LINE.test(v), { error: 'POLICY_TEXT_CONTROL' });
 
 // Paths: absolute after ${dataDir} is expanded. ${dataDir} is the only variable; it is itself
 // absolute, so a path that starts with it is absolute on every OS.
@@ -146,7 +155,7 @@ const usbRule = z
         '命中时的处理：allow 放行、block 阻止、read-only 只读、audit 放行并记录。',
       ),
     ),
-    note: text(500)
+    note: lineText(500)
       .meta(
         d(
           'Why this rule exists; shown to people and in logs.',
@@ -403,7 +412,7 @@ const watermark = z
       .boolean({ error: 'POLICY_TYPE' })
       .default(false)
       .meta(d('Show the watermark. Default: false.', '是否显示水印。默认 false。')),
-    text: text(200)
+    text: lineText(200)
       .check((ctx) => {
         const known: readonly string[] = WATERMARK_PLACEHOLDERS;
         for (const m of ctx.value.matchAll(/\{([^{}]*)\}/g)) {
@@ -464,7 +473,7 @@ export const policySchema = z
           '整数 1 … 2^53-1，越大越新：终端拒绝更低版本，也拒绝同版本号但内容不同的文件。',
         ),
       ),
-    name: text(200).meta(
+    name: lineText(200).meta(
       d('Name shown to people, e.g. "总部默认策略 HQ default".', '策略名称，如"总部默认策略"。'),
     ),
     issued: rfc3339('When the policy was issued.', '签发时间。'),

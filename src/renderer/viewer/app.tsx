@@ -23,7 +23,7 @@ import {
 } from './filters.js';
 import { Health } from './health.js';
 import { type HeadStart, type Loaded, loadRows, withNewer } from './load.js';
-import { EventsTable } from './table.js';
+import { EventsTable, rowPixels } from './table.js';
 
 const STATUS_EVERY_MS = 15_000;
 /** How often an open viewer asks for what the agent recorded since its newest row. */
@@ -98,8 +98,9 @@ export function App(props: { bridge: BaomiBridge; lang: Lang; all: boolean; head
   // waits for that reload.
   const live = useRef({ loaded, filter, error });
   live.current = { loaded, filter, error };
-  /** The scroll box before rows were added above, to put the same rows back in view. */
-  const shift = useRef<{ top: number; height: number } | null>(null);
+  /** The scroll box before rows were added above, to put the same rows back in view (by the
+   *  rows added: at the table's maximum as many go below, and its height does not change). */
+  const shift = useRef<{ top: number; added: number } | null>(null);
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
@@ -111,8 +112,7 @@ export function App(props: { bridge: BaomiBridge; lang: Lang; all: boolean; head
           const { loaded: next, added } = await withNewer(bridge, f, was);
           if (added > 0 && load === latest.current && live.current.loaded === was) {
             const el = scroller.current;
-            shift.current =
-              el && el.scrollTop > 0 ? { top: el.scrollTop, height: el.scrollHeight } : null;
+            shift.current = el && el.scrollTop > 0 ? { top: el.scrollTop, added } : null;
             setLoaded(next);
           }
         } catch (e) {
@@ -131,7 +131,7 @@ export function App(props: { bridge: BaomiBridge; lang: Lang; all: boolean; head
     const s = shift.current;
     const el = scroller.current;
     shift.current = null;
-    if (s && el) el.scrollTop = s.top + (el.scrollHeight - s.height);
+    if (s && el) el.scrollTop = s.top + s.added * rowPixels();
   }, [loaded]);
 
   useEffect(() => {

@@ -7,12 +7,14 @@ import { useCallback } from 'preact/hooks';
 import type { BaomiEvent } from '../../core/events/types.js';
 import type { Translate } from '../../core/i18n/translate.js';
 import type { Lang } from '../../core/i18n/types.js';
-import { PureRow, useVirtualRows } from '../../ui/virtual-rows.js';
+import { PureRow, rowPx, useVirtualRows } from '../../ui/virtual-rows.js';
 import { when } from '../common/format.js';
 import { plainWords } from './plain.js';
 
 /** A row's height in root ems: viewer.css's --row. */
 const ROW_REM = 2;
+/** A row's height in CSS pixels, as laid out now. */
+export const rowPixels = () => rowPx(ROW_REM);
 
 interface RowProps {
   event: BaomiEvent;

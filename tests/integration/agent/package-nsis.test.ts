@@ -42,9 +42,12 @@ beforeAll(() => {
   put('bin/baomi.cmd', '@echo off\r\n');
   put('dist/agent/agent.js', '// the compiled agent\n');
   put('node_modules/better-sqlite3/build/Release/better_sqlite3.node', 'MZ stand-in');
-  put('文件 with spaces/说明.txt', '非 ASCII names survive\n');
+  put('dist/文件 with spaces/说明.txt', '非 ASCII names survive\n');
   for (const f of ['baomi-agent.xml', 'install-service.ps1'])
     put(f, readFileSync(join(ROOT, 'native/windows', f)));
+  put('native/windows/baomi-agent.xml', readFileSync(join(ROOT, 'native/windows/baomi-agent.xml')));
+  put('package.json', '{}');
+  put('README.md', '# Baomi\n');
   put(
     'MANIFEST.json',
     JSON.stringify({ name: 'baomi-agent', version, platform: 'win32', arch: 'x64' }),
@@ -91,10 +94,29 @@ describe.skipIf(!makensis || !sevenZip)('the agent’s Windows installer', () =>
     expect(readFileSync(join(x, 'baomi-agent.exe'))).toEqual(readFileSync(winsw));
     for (const f of ['baomi-agent.xml', 'install-service.ps1'])
       expect(readFileSync(join(x, f)), f).toEqual(readFileSync(join(ROOT, 'native/windows', f)));
-    expect(readFileSync(join(x, '文件 with spaces/说明.txt'), 'utf8')).toBe(
+    expect(readFileSync(join(x, 'dist/文件 with spaces/说明.txt'), 'utf8')).toBe(
       '非 ASCII names survive\n',
     );
   }, 120_000);
+
+  it('uninstalls by name every top-level entry pack-agent lays out on Windows, and nothing else', () => {
+    const nsi = readFileSync(join(ROOT, 'native/windows/agent-installer.nsi'), 'utf8');
+    const uninstall = nsi.slice(nsi.indexOf('Section "Uninstall"'));
+    const named = new Set(
+      [...uninstall.matchAll(/^\s+(?:Delete|RMDir \/r) "\$INSTDIR\\([^"*]+)"$/gm)].map(
+        (m) => m[1]!,
+      ),
+    );
+    // What pack-agent.mjs writes at the top of a Windows tree (its layout, spelled out there).
+    const packed = readFileSync(join(ROOT, 'scripts/pack-agent.mjs'), 'utf8');
+    for (const name of ['dist', 'bin', 'native', 'node_modules', 'package.json', 'MANIFEST.json'])
+      expect(packed, name).toContain(`'${name}'`);
+    for (const name of [...readdirSync(tree), 'baomi-agent.exe', 'uninstall.exe', 'LICENSE'])
+      expect(named, name).toContain(name);
+    // Never the folder itself recursively: a /D folder keeps what is not the agent's.
+    expect(uninstall).not.toMatch(/RMDir \/r "\$INSTDIR"/);
+    expect(uninstall).toMatch(/^\s+RMDir "\$INSTDIR"$/m);
+  });
 
   it('refuses what would install an agent that cannot run, writing nothing', () => {
     const out = join(dir, 'refused');

@@ -79,5 +79,6 @@ describe('event formatting', () => {
       until: 9 * 3600e3,
       types: ['usb.*', 'file.*'],
     });
+    expect(toFilter({ text: ' ' }, 0)).toEqual({ text: ' ' });
   });
 });

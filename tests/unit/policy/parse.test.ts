@@ -256,3 +256,27 @@ describe('text that is too long', () => {
     expect(formatPolicyIssue('zh-CN', r.issues[0]!)).toMatch(/600.*500/);
   });
 });
+
+describe('one-line texts shown to people', () => {
+  it('refuses a name, a note or a watermark holding a control, a line break or a bidi override', () => {
+    const tail = HEAD.replace('name: 策略\n', '');
+    for (const bad of [
+      '"HQ\\nPolicy in force: forged"',
+      '"\\e[2J\\e[31mRED"',
+      '"a\\u202eb"',
+      '"x\\u2028y"',
+    ])
+      for (const text of [
+        `${tail}name: ${bad}\n`,
+        `${HEAD}usb:\n  rules:\n    - { vendor: "0781", product: "5581", action: allow, note: ${bad} }\n`,
+        `${HEAD}watermark: { enabled: true, text: ${bad} }\n`,
+      ])
+        expect(
+          issuesOf(text).map((i) => i.code),
+          text,
+        ).toContain('POLICY_TEXT_CONTROL');
+    // What people write is kept: Chinese, spaces, punctuation.
+    const ok = parsePolicyText(`${tail}name: "总部 默认策略 (HQ default) — 2026"\n`);
+    expect(ok.ok).toBe(true);
+  });
+});
