@@ -79,6 +79,19 @@ function commandWords(argv: string[]): string[] {
   return words;
 }
 
+/** `words` as far as they name commands: `events /x` is `events` (/x was an option's value). */
+function commandPath(words: string[]): string[] {
+  const path: string[] = [];
+  let at = program;
+  for (const w of words) {
+    const sub = at.commands.find((c) => c.name() === w || c.aliases().includes(w));
+    if (!sub) break;
+    path.push(sub.name());
+    at = sub;
+  }
+  return path;
+}
+
 function fail(e: unknown): number {
   if (e instanceof CommanderError) {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0)
@@ -95,7 +108,7 @@ function fail(e: unknown): number {
       process.stderr.write(`baomi: ${t('cli.unknownCommand', { name, command, hint })}\n`);
       return 2;
     }
-    const command = words.slice(0, 2).join(' ');
+    const command = commandPath(words).join(' ');
     const detail = usageDetail(t, e);
     process.stderr.write(`baomi: ${t('cli.badUsage', { detail, command })}\n`);
     return 2;

@@ -262,6 +262,7 @@ export const cliMessages: Catalog = {
     CLI_BAD_NUMBER: 'Expected a whole number for {{option}} (0 for no limit), got "{{value}}".',
     CLI_BAD_CHOICE: 'Unknown {{option}} "{{value}}": choose one of {{choices}}.',
     CLI_BOTH_SOURCES: 'Give either --data-dir or --socket, not both.',
+    CLI_OUT_NOT_FOLDER: '--out {{dir}} is a file, not a folder: give the folder the keys go in.',
     CLI_EMPTY_VALUE:
       '{{option}} was given an empty value, which would match everything; leave the option out for no filter.',
     CLI_TIME_RANGE:
@@ -516,6 +517,7 @@ export const cliMessages: Catalog = {
     CLI_BAD_NUMBER: '{{option}} 需要一个非负整数（0 表示不限），实际为“{{value}}”。',
     CLI_BAD_CHOICE: '未知的 {{option}}“{{value}}”：请从 {{choices}} 中选择。',
     CLI_BOTH_SOURCES: '--data-dir 与 --socket 只能指定一个。',
+    CLI_OUT_NOT_FOLDER: '--out {{dir}} 是文件而不是目录：请指定存放密钥的目录。',
     CLI_EMPTY_VALUE: '{{option}} 的值为空，这会匹配全部事件；不需要筛选时请不写此选项。',
     CLI_TIME_RANGE: '--since（{{since}}）晚于 --until（{{until}}）：不会有事件匹配；请交换两者。',
     CLI_FILE_EXISTS: '{{file}} 已存在；密钥从不覆盖。请换一个名称或目录。',

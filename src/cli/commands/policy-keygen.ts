@@ -28,6 +28,9 @@ export function writeKeyPair(name: string, out = '.'): { keyFile: string; pubFil
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
+    // A file (or a file on the way) where the folder should be: bad usage, said as such.
+    if (err.code === 'EEXIST' || err.code === 'ENOTDIR')
+      throw new BaomiError('CLI_OUT_NOT_FOLDER', { dir }, 2);
     throw new BaomiError('CLI_WRITE_FAILED', { file: dir, reason: err.code ?? err.message }, 1);
   }
   const keyFile = join(dir, `${name}.key`);

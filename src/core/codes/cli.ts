@@ -13,5 +13,6 @@ export const CLI_ERROR_CODES = [
   'CLI_BAD_AT',
   'CLI_EMPTY_VALUE',
   'CLI_TIME_RANGE',
+  'CLI_OUT_NOT_FOLDER',
 ] as const;
 export type CliErrorCode = (typeof CLI_ERROR_CODES)[number];

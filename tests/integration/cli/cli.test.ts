@@ -78,6 +78,9 @@ describe('baomi CLI', () => {
     const again = runCli(['policy', 'keygen', 'it-2026', '--out', dir]);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/already exists/);
+    const onFile = runCli(['policy', 'keygen', 'k2', '--out', join(dir, 'it-2026.pub')]);
+    expect(onFile.code).toBe(2);
+    expect(onFile.stderr).toMatch(/is a file, not a folder/);
 
     const file = join(dir, 'policy.yaml');
     copyFileSync(join(POLICIES, 'demo.yaml'), file);

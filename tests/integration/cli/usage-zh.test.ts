@@ -48,6 +48,18 @@ describe('baomi in Chinese', () => {
     );
   });
 
+  it('names the command, not an option’s value, in the help it points to', () => {
+    for (const [args, command] of [
+      [['events', '--data-dir', '/x', '--bogus'], 'baomi events --help'],
+      [['status', '--socket', '/tmp/s', 'extra', '--jsn'], 'baomi status --help'],
+      [['policy', 'sign', '--key', 'k.key', 'f.yaml', '--bogus'], 'baomi policy sign --help'],
+    ] as const) {
+      const r = runCli([...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain(`Run \`${command}\` for the options.`);
+    }
+  });
+
   it('help: the usage line in Chinese, the columns aligned by display width', () => {
     const r = zh(['--help']);
     expect(r.stdout).toMatch(/^用法： baomi \[选项\] \[命令\]$/m);
