@@ -114,6 +114,8 @@ export const cliMessages: Catalog = {
       'Key {{file}} ignored: mode {{mode}}, writable by its group. Make it writable by its owner only (chmod 644) if it is genuine.',
     'cli.trust.keyIgnored.owner':
       'Key {{file}} ignored: it (or its folder) belongs to a user other than root or the agent’s own, who could replace it. Give it to root (chown root: and chmod 644) if it is genuine.',
+    'cli.trust.keyIgnored.folder':
+      'Key {{file}} ignored: its folder {{folder}} (mode {{folderMode}}) can be written by someone other than root or the agent’s own user, who could swap the key. If the key is genuine, give the folder to root and make it writable by its owner only (chown root: {{folder}}; chmod 755 {{folder}}).',
     'cli.trust.keyIgnored.link':
       'Key {{file}} ignored: it is a symbolic link, and whoever controls its target could replace the key. Put the .pub file itself there.',
     'cli.trust.policyDirItself':
@@ -377,6 +379,8 @@ export const cliMessages: Catalog = {
       '已忽略密钥 {{file}}：权限 {{mode}}，同组用户可写。若确为正本，请改为仅属主可写（chmod 644）。',
     'cli.trust.keyIgnored.owner':
       '已忽略密钥 {{file}}：它（或其所在目录）属于 root 和代理自身用户以外的用户，该用户可以替换它。若确为正本，请交给 root（chown root: 并 chmod 644）。',
+    'cli.trust.keyIgnored.folder':
+      '已忽略密钥 {{file}}：其所在目录 {{folder}}（权限 {{folderMode}}）可被 root 和代理自身用户以外的人写入，他们可以调换密钥。若密钥确为正本，请把该目录交给 root 并改为仅属主可写（chown root: {{folder}}；chmod 755 {{folder}}）。',
     'cli.trust.keyIgnored.link':
       '已忽略密钥 {{file}}：它是符号链接，控制其目标的人就能替换密钥。请在此处放置 .pub 文件本身。',
     'cli.trust.policyDirItself':

@@ -11,7 +11,7 @@ export function printTrustProblems(
 ): void {
   for (const k of report.ignored) {
     process.stderr.write(
-      `baomi: ${ctx.t(`cli.trust.keyIgnored.${k.writableBy}`, { file: k.file, mode: k.mode })}\n`,
+      `baomi: ${ctx.t(`cli.trust.keyIgnored.${k.writableBy}`, { file: k.file, mode: k.mode, folder: k.folder?.path ?? '', folderMode: k.folder?.mode ?? '' })}\n`,
     );
   }
   if (report.policyDirItself) {

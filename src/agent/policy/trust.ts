@@ -23,8 +23,11 @@ export interface IgnoredKey {
   mode: string;
   /** Who else could replace it: others or the group (the worse when both may write), a
    *  user other than root or the agent's own (`owner`), or a link whose target could be
-   *  anything (`link`). */
-  writableBy: 'others' | 'group' | 'owner' | 'link';
+   *  anything (`link`); or, the key itself being sound, its folder (`folder`: writable by
+   *  others or its group, or not root's or the agent's user's), which could swap the file. */
+  writableBy: 'others' | 'group' | 'owner' | 'link' | 'folder';
+  /** With `folder`: the folder and its mode. */
+  folder?: { path: string; mode: string };
 }
 
 export interface TrustDirReport {
@@ -60,13 +63,22 @@ export function inspectTrustDir(trustDir: string, purpose: KeyPurpose = 'policy'
     const st = lstatSync(file);
     const mode = (st.mode & 0o7777).toString(8).padStart(4, '0');
     let writableBy: IgnoredKey['writableBy'] | null = null;
+    // The key's own fault first (what to fix on the file), then its folder's (on the folder).
     if (st.isSymbolicLink()) writableBy = 'link';
     else if (!st.isFile()) continue;
-    else if (st.mode & 0o002 || (folderUnsafe && folder.mode & 0o002)) writableBy = 'others';
-    else if (st.mode & 0o020 || (folderUnsafe && folder.mode & 0o020)) writableBy = 'group';
-    else if (!trustedOwner(st.uid) || folderUnsafe) writableBy = 'owner';
+    else if (st.mode & 0o002) writableBy = 'others';
+    else if (st.mode & 0o020) writableBy = 'group';
+    else if (!trustedOwner(st.uid)) writableBy = 'owner';
+    else if (folderUnsafe) writableBy = 'folder';
     if (writableBy) {
-      report.ignored.push({ file, mode, writableBy });
+      report.ignored.push({
+        file,
+        mode,
+        writableBy,
+        ...(writableBy === 'folder'
+          ? { folder: { path: dir, mode: (folder.mode & 0o7777).toString(8).padStart(4, '0') } }
+          : {}),
+      });
       continue;
     }
     report.keys.push({ name: basename(name, '.pub'), publicKeyPem: readFileSync(file, 'utf8') });
@@ -102,7 +114,7 @@ export function logTrustReport(
 ): TrustDirReport {
   for (const k of report.ignored) {
     log.warn(
-      { module, file: k.file, mode: k.mode, writableBy: k.writableBy },
+      { module, file: k.file, mode: k.mode, writableBy: k.writableBy, folder: k.folder },
       'trusted key is a link, writable by others or owned by another user; ignored',
     );
   }

@@ -55,6 +55,13 @@ describe('trusted policy keys', () => {
     expect(why(root)).toEqual({ [join(policy, 'linked.pub')]: 'link' });
     chmodSync(policy, 0o777);
     expect(inspectTrustDir(root).keys).toEqual([]);
+    // The key is sound (0644): what to fix is the folder, and the report says which and how.
+    expect(why(root)[real]).toBe('folder');
+    expect(inspectTrustDir(root).ignored.find((k) => k.file === real)?.folder).toEqual({
+      path: policy,
+      mode: '0777',
+    });
+    chmodSync(real, 0o666);
     expect(why(root)[real]).toBe('others');
   });
 
@@ -72,7 +79,7 @@ describe('trusted policy keys', () => {
     chmodSync(exceptions, 0o777);
     const report = inspectTrustDir(root, 'exceptions');
     expect(report.keys).toEqual([]);
-    expect(report.ignored.map((k) => k.writableBy)).toEqual(['others']);
+    expect(report.ignored.map((k) => k.writableBy)).toEqual(['folder']);
     // --trust-dir at a folder of keys is said once, for policy/ (the parent holds both).
     expect(inspectTrustDir(policy, 'exceptions').policyDirItself).toBeUndefined();
     expect(inspectTrustDir(policy).policyDirItself).toEqual({ parent: root });
