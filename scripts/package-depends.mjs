@@ -19,7 +19,8 @@ const GCC_FOR_GLIBCXX = {
   33: '14',
 };
 /** glibc's libraries: all in Debian's libc6. */
-const GLIBC = /^(libc\.so|libm\.so|libdl\.so|libpthread\.so|librt\.so|ld-linux[\w.-]*\.so)/;
+const GLIBC =
+  /^(libc\.so|libm\.so|libdl\.so|libpthread\.so|librt\.so|ld-linux[\w.-]*\.so|ld64\.so)/;
 
 const newest = (versions, family) =>
   versions
