@@ -86,6 +86,7 @@ const append = (yaml: string) => variant((s) => `${s}${yaml}\n`);
 
 const CRAFTED: [string, string][] = [
   ['empty name', variant((s) => s.replace(/^name: .*$/m, 'name: ""'))],
+  ['name with a line break', variant((s) => s.replace(/^name: .*$/m, 'name: "HQ\\nforged"'))],
   ['verdict', variant((s) => s.replace('storage: block', 'storage: maybe'))],
   [
     'usb hash',
