@@ -155,7 +155,7 @@ const usbRule = z
         '命中时的处理：allow 放行、block 阻止、read-only 只读、audit 放行并记录。',
       ),
     ),
-    note: lineText(500)
+    note: text(500)
       .meta(
         d(
           'Why this rule exists; shown to people and in logs.',

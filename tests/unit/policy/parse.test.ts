@@ -258,7 +258,7 @@ describe('text that is too long', () => {
 });
 
 describe('one-line texts shown to people', () => {
-  it('refuses a name, a note or a watermark holding a control, a line break or a bidi override', () => {
+  it('refuses a name or a watermark holding a control, a line break or a bidi override', () => {
     const tail = HEAD.replace('name: 策略\n', '');
     for (const bad of [
       '"HQ\\nPolicy in force: forged"',
@@ -268,13 +268,14 @@ describe('one-line texts shown to people', () => {
     ])
       for (const text of [
         `${tail}name: ${bad}\n`,
-        `${HEAD}usb:\n  rules:\n    - { vendor: "0781", product: "5581", action: allow, note: ${bad} }\n`,
         `${HEAD}watermark: { enabled: true, text: ${bad} }\n`,
       ])
         expect(
           issuesOf(text).map((i) => i.code),
           text,
         ).toContain('POLICY_TEXT_CONTROL');
+    // (A USB rule's note may quote what a device says of itself, escaped by rule-text.ts and
+    // wherever it is shown: not a one-line text; tests/unit/usb/rule-text.test.ts round-trips it.)
     // What people write is kept: Chinese, spaces, punctuation.
     const ok = parsePolicyText(`${tail}name: "总部 默认策略 (HQ default) — 2026"\n`);
     expect(ok.ok).toBe(true);
