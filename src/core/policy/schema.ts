@@ -64,7 +64,7 @@ const text = (max: number) =>
 /** Controls, line and paragraph separators, bidi overrides and isolates, lone surrogates. */
 const NOT_ONE_LINE = /[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069\p{Cs}]/u;
 /**
- * A one-line text shown to people (a name, a note, the watermark): no control character (an
+ * A one-line text shown to people (the name, the watermark): no control character (an
  * escape sequence would be printed raw to IT's terminal by `policy validate` and `status`), no
  * new line (it would forge a line of their output), no bidi override (it reorders what is read).
  */
