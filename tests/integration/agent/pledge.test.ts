@@ -4,15 +4,11 @@
 // with the same text keeps the confirmation, a changed text asks again and refuses the old
 // hash; no pledge, nothing to confirm; only the person, with their seat token on agent.sock,
 // can confirm: not a caller without the token, not root on admin.sock.
-import { chmodSync, existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningAgent } from '../../../src/agent/agent.js';
 import { openStore } from '../../../src/agent/store/index.js';
 import { pledgeSha256 } from '../../../src/core/policy/pledge.js';
 import { type AgentConnection, connectAgent } from '../../../src/ipc/index.js';
-import { FakeSession } from '../../../src/platform/fake/index.js';
-import { createPlatform } from '../../../src/platform/index.js';
 import {
   type AgentDirs,
   agentDirs,
@@ -22,12 +18,10 @@ import {
   waitFor,
 } from '../../helpers/agent.js';
 import { runCliAsync } from '../../helpers/cli-async.js';
+import { type SeatAgent, startSeatAgent } from '../../helpers/seat-agent.js';
 
 /** The seat user of this test (FakeSession below); the CLI runs as them. */
 const SEAT = { name: 'zhang.san', uid: 4242 };
-
-const DIST_AGENT = '../../../dist/agent/agent.js';
-const { startAgent } = (await import(DIST_AGENT)) as typeof import('../../../src/agent/agent.js');
 
 const PLEDGE = {
   'zh-CN': '本人承诺遵守保密规定。',
@@ -36,32 +30,14 @@ const PLEDGE = {
 const pledgeYaml = (p: typeof PLEDGE) =>
   `pledge:\n  zh-CN: ${JSON.stringify(p['zh-CN'])}\n  en: ${JSON.stringify(p.en)}`;
 
-/** The agent on `d` with the seat user above, and its two sockets: root's and the person's. */
+/** The agent on `d` with the seat user above (startSeatAgent), once its policy is applied, with
+ *  root's socket and the person's. */
 async function startPledgeAgent(d: AgentDirs) {
-  const agent = await startAgent({
-    policyFile: d.policyFile,
-    dataDir: d.dataDir,
-    trustDir: d.trustDir,
-    sockets: { agent: `${d.socketDir}/agent.sock`, admin: `${d.socketDir}/admin.sock` },
-    trustDemo: false,
-    lang: 'en',
-    platform: {
-      ...createPlatform(),
-      session: new FakeSession({ name: SEAT.name, uid: SEAT.uid, source: 'fake' }),
-    },
-    logFile: `${d.root}/agent.log`,
-    seatTokenDir: () => join(d.root, 'baomi'),
-  });
+  const seat = await startSeatAgent(d, SEAT);
   await waitFor('policy applied', () =>
     readEvents(d.dataDir).find((e) => e.type === 'policy.applied'),
   );
-  const admin = await connectAgent(`${d.socketDir}/admin.sock`);
-  const token = join(d.root, 'baomi', 'seat.token');
-  await waitFor('seat token', () => existsSync(token));
-  const person = await connectAgent(`${d.socketDir}/agent.sock`, {
-    seatToken: readFileSync(token, 'utf8').trim(),
-  });
-  return { agent, admin, person };
+  return { seat, admin: seat.admin, person: await seat.person() };
 }
 
 /** Installs policy `version` on `d` and waits until the agent applied it. */
@@ -74,7 +50,7 @@ async function policyOn(d: AgentDirs, version: number, extra: string) {
 
 describe('pledge', () => {
   let d: AgentDirs;
-  let agent: RunningAgent | null = null;
+  let seat: SeatAgent | undefined;
   let admin: AgentConnection;
   /** agent.sock with the seat user's token: the person at the computer (the tray's way). */
   let person: AgentConnection;
@@ -85,13 +61,11 @@ describe('pledge', () => {
     d = agentDirs();
     chmodSync(d.root, 0o755); // the CLI runs as the seat user below: it must reach the socket
     installSignedPolicy(d, policyYaml(1, pledgeYaml(PLEDGE)));
-    ({ agent, admin, person } = await startPledgeAgent(d));
+    ({ seat, admin, person } = await startPledgeAgent(d));
   }, 30_000);
 
   afterAll(async () => {
-    admin?.close();
-    person?.close();
-    await agent?.stop('test');
+    await seat?.stop();
   });
 
   it('is shown, confirmed once for this text, and recorded with the version, hash and person', async () => {
@@ -217,14 +191,10 @@ describe('pledge', () => {
 
 describe('a confirmation recorded before its state key existed', () => {
   let d: AgentDirs;
-  let agent: RunningAgent | null = null;
-  let admin: AgentConnection | undefined;
-  let person: AgentConnection | undefined;
+  let seat: SeatAgent | undefined;
 
   afterAll(async () => {
-    admin?.close();
-    person?.close();
-    await agent?.stop('test');
+    await seat?.stop();
   });
 
   it('is kept in the state once read from the log, and survives retention', async () => {
@@ -239,7 +209,8 @@ describe('a confirmation recorded before its state key existed', () => {
     });
     store.close();
     installSignedPolicy(d, policyYaml(2, pledgeYaml(PLEDGE)));
-    ({ agent, admin, person } = await startPledgeAgent(d));
+    let person: AgentConnection;
+    ({ seat, person } = await startPledgeAgent(d));
     expect((await person.request('pledge.get', {})).acknowledged).toBe(true);
     // Retention then takes the event: the person is still not asked again.
     await policyOn(d, 3, `${pledgeYaml(PLEDGE)}\nretention: { maxSize: 1KB }`);
