@@ -1,11 +1,15 @@
-// What a Linux ELF binary needs from the system's shared libraries, read from its version
-// needs (.gnu.version_r): for each library it names, the symbol versions it asks for
-// (libc.so.6 → GLIBC_2.34). A native module built against a newer glibc than a target has does
+// What a Linux ELF binary needs from the system's shared libraries: every library it links
+// (DT_NEEDED in .dynamic) and, from its version needs (.gnu.version_r), the symbol versions it
+// asks of each (libc.so.6 → GLIBC_2.34). A library with no versioned symbols is listed too,
+// with no versions: leaving it out would leave it out of the packages' dependencies silently. A native module built against a newer glibc than a target has does
 // not load there, so the agent's packages depend on what their binaries ask, not on a guess
 // (scripts/pack-agent.mjs records it; the .deb and .rpm depend on it).
 import { closeSync, openSync, readSync } from 'node:fs';
 
 const SHT_GNU_VERNEED = 0x6ffffffe;
+const SHT_DYNAMIC = 6;
+const DT_NULL = 0;
+const DT_NEEDED = 1;
 
 /** `length` bytes of `fd` at `offset`. */
 function bytes(fd, offset, length) {
@@ -16,8 +20,8 @@ function bytes(fd, offset, length) {
 }
 
 /**
- * The library → symbol versions an ELF file needs (empty when it has no version needs), or an
- * Error thrown for a file that is not a little-endian ELF.
+ * The library → symbol versions an ELF file needs (a library it links with no versioned
+ * symbols: no versions), or an Error thrown for a file that is not a little-endian ELF.
  * @returns {{ bits: 32 | 64, needs: Map<string, string[]> }}
  */
 export function elfNeeds(file) {
@@ -44,11 +48,26 @@ export function elfNeeds(file) {
       });
     }
     const needs = new Map();
+    const stringsOf = (section) => {
+      const strtab = sections[section.link];
+      const strings = bytes(fd, strtab.offset, strtab.size);
+      return (o) => strings.toString('latin1', o, strings.indexOf(0, o));
+    };
+    // Dyn: d_tag, d_val, each a word (8 bytes in ELF64, 4 in ELF32).
+    const dynamic = sections.find((s) => s.type === SHT_DYNAMIC);
+    if (dynamic) {
+      const str = stringsOf(dynamic);
+      const w = is64 ? 8 : 4;
+      const d = bytes(fd, dynamic.offset, dynamic.size);
+      for (let at = 0; at + 2 * w <= d.length; at += 2 * w) {
+        const tag = word(d, at);
+        if (tag === DT_NULL) break;
+        if (tag === DT_NEEDED) needs.set(str(word(d, at + w)), []);
+      }
+    }
     const verneed = sections.find((s) => s.type === SHT_GNU_VERNEED);
     if (!verneed) return { bits: is64 ? 64 : 32, needs };
-    const strtab = sections[verneed.link];
-    const strings = bytes(fd, strtab.offset, strtab.size);
-    const str = (o) => strings.toString('latin1', o, strings.indexOf(0, o));
+    const str = stringsOf(verneed);
     const v = bytes(fd, verneed.offset, verneed.size);
     // Verneed: vn_version u16, vn_cnt u16, vn_file u32, vn_aux u32, vn_next u32; each
     // Vernaux: vna_hash u32, vna_flags u16, vna_other u16, vna_name u32, vna_next u32.

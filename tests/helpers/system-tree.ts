@@ -33,7 +33,8 @@ export function expectRunnableSystemTree(sys: string, version: string): void {
 
 /**
  * What objdump (binutils, there wherever better-sqlite3 was compiled) says the ELF file needs:
- * library → symbol versions, read independently of scripts/elf-needs.mjs.
+ * every library it links → the symbol versions it asks of it (maybe none), read independently
+ * of scripts/elf-needs.mjs.
  */
 export function objdumpNeeds(file: string): Map<string, string[]> {
   const r = spawnSync('objdump', ['-p', file], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
@@ -41,10 +42,13 @@ export function objdumpNeeds(file: string): Map<string, string[]> {
   const needs = new Map<string, string[]>();
   let lib: string | undefined;
   for (const line of r.stdout.split('\n')) {
+    // Every library it links (the Dynamic Section), with or without versioned symbols.
+    const linked = /^\s+NEEDED\s+(\S+)$/.exec(line);
+    if (linked) needs.set(linked[1]!, needs.get(linked[1]!) ?? []);
     const from = /^\s+required from (\S+):$/.exec(line);
     if (from) {
       lib = from[1]!;
-      needs.set(lib, []);
+      needs.set(lib, needs.get(lib) ?? []);
       continue;
     }
     const v = /^\s+0x[0-9a-f]+ 0x[0-9a-f]+ \d+ (\S+)$/.exec(line);
