@@ -7,6 +7,7 @@ import { isKnownLang, LANGS, pickLang } from '../core/i18n/types.js';
 import { registerCommands } from './commands/register.js';
 import type { CommandContext, CommandModule } from './context.js';
 import { cliTranslator } from './i18n.js';
+import { withReason } from './reason-words.js';
 import { usageDetail } from './usage.js';
 import { displayWidth } from './width.js';
 
@@ -114,32 +115,25 @@ function fail(e: unknown): number {
     return 2;
   }
   if (isBaomiError(e)) {
-    process.stderr.write(`baomi: ${t(e.code, withReason(e.params))}\n`);
+    const message = t(e.code, withReason(t, e.params));
+    process.stderr.write(`baomi: ${message}\n`);
+    jsonFailure(e.code, message, e.params);
     return e.exit;
   }
   const detail = e instanceof Error ? e.message : String(e);
-  process.stderr.write(`baomi: ${t('cli.internal', { detail })}\n`);
+  const message = t('cli.internal', { detail });
+  process.stderr.write(`baomi: ${message}\n`);
+  jsonFailure('INTERNAL', message, { detail });
   return 1;
 }
 
 /**
- * A system error code in `reason` (ENOENT, EISDIR…) becomes words in the person's language:
- * "Cannot read x: ENOENT" tells nobody what to do.
+ * Asked for `--json`, a script reads stdout: a refusal or failure is also one object there
+ * (`{ok: false, error: {code, message, params}}`), never an empty answer beside an exit code.
  */
-function withReason<P extends Record<string, unknown>>(params: P): P {
-  const out: Record<string, unknown> = { ...params };
-  if (typeof params.reason === 'string') out.reason = reasonWords(params.reason);
-  // Every place a command looked, each with why it did not answer (CLI_NO_AGENT).
-  if (Array.isArray(params.tried))
-    out.tried = (params.tried as { place: string; reason: string }[])
-      .map((p) => t('cli.triedPlace', { place: p.place, reason: reasonWords(p.reason) }))
-      .join(t('cli.listSeparator'));
-  return out as P;
-}
-
-function reasonWords(reason: string): string {
-  if (!/^E[A-Z]+$/.test(reason)) return reason;
-  const key = `cli.reason.${reason}`;
-  const words = t(key);
-  return words === key ? t('cli.reason.other', { code: reason }) : words;
+function jsonFailure(code: string, message: string, params: unknown): void {
+  const end = process.argv.indexOf('--');
+  const args = end < 0 ? process.argv : process.argv.slice(0, end);
+  if (!args.includes('--json')) return;
+  process.stdout.write(`${JSON.stringify({ ok: false, error: { code, message, params } })}\n`);
 }

@@ -160,6 +160,8 @@ export const cliMessages: Catalog = {
       'NOT HELD: {{device}}: policy {{verdict}}, the system still holds it {{applied}} ({{reason}}); tried again every minute',
     'cli.events.usb.exceptionEnded':
       'exception {{id}} for {{device}} ({{user}}) ended: its window closed at {{notAfter}}',
+    'cli.events.usb.exceptionGranted':
+      'exception {{id}} allows {{device}} for {{user}} from {{notBefore}} until {{notAfter}}, because: {{reason}}',
     'cli.events.usb.lostOpen':
       'USB ports found open: {{open}} ({{why}}); still open: {{stillOpen}}: {{reason}}',
     'cli.opt.hashes':
@@ -256,6 +258,8 @@ export const cliMessages: Catalog = {
     'cli.validate.at': ' at {{at}}',
     'cli.validate.error': '{{file}}:{{line}}:{{col}}: {{message}}',
     'cli.validate.errorNoPos': '{{file}}: {{message}}',
+    'cli.validate.noUsableKey':
+      'none of the {{count}} key(s) in {{keysDir}} can be trusted (each is named above, with what to fix), so no policy can be accepted.',
     'cli.validate.warning': '{{file}}:{{line}}:{{col}}: warning: {{message}}',
     CLI_BAD_TIME:
       'Cannot read the time "{{value}}": use ISO 8601 (2026-11-27T08:00:00Z) or an age like 30m, 2h, 7d.',
@@ -265,6 +269,8 @@ export const cliMessages: Catalog = {
     CLI_BAD_CHOICE: 'Unknown {{option}} "{{value}}": choose one of {{choices}}.',
     CLI_BOTH_SOURCES: 'Give either --data-dir or --socket, not both.',
     CLI_OUT_NOT_FOLDER: '--out {{dir}} is a file, not a folder: give the folder the keys go in.',
+    CLI_SIG_EMPTY:
+      '{{sig}} is empty, so agents take the policy as unsigned and refuse it. Sign it again with `baomi policy sign {{file}} --key KEY` and deploy both files.',
     CLI_EMPTY_VALUE:
       '{{option}} was given an empty value, which would match everything; leave the option out for no filter.',
     CLI_TIME_RANGE:
@@ -425,6 +431,8 @@ export const cliMessages: Catalog = {
       '未能管控：{{device}}：策略为{{verdict}}，系统仍使其处于{{applied}}状态（{{reason}}）；每分钟重试',
     'cli.events.usb.exceptionEnded':
       '例外 {{id}}（{{device}}，{{user}}）已结束：有效期止于 {{notAfter}}',
+    'cli.events.usb.exceptionGranted':
+      '例外 {{id}} 允许 {{user}} 使用 {{device}}，有效期 {{notBefore}} 至 {{notAfter}}，理由：{{reason}}',
     'cli.events.usb.lostOpen':
       'USB 端口被发现处于开放状态：{{open}}（{{why}}）；仍未封闭：{{stillOpen}}：{{reason}}',
     'cli.opt.hashes':
@@ -513,6 +521,8 @@ export const cliMessages: Catalog = {
     'cli.validate.at': '（于 {{at}} 时有效）',
     'cli.validate.error': '{{file}}:{{line}}:{{col}}：{{message}}',
     'cli.validate.errorNoPos': '{{file}}：{{message}}',
+    'cli.validate.noUsableKey':
+      '{{keysDir}} 中的 {{count}} 个密钥均不可信（上文已逐一列出及修正方法），因此无法接受任何策略。',
     'cli.validate.warning': '{{file}}:{{line}}:{{col}}：警告：{{message}}',
     CLI_BAD_TIME:
       '无法识别时间“{{value}}”：请使用 ISO 8601（如 2026-11-27T08:00:00Z）或 30m、2h、7d 这样的时长。',
@@ -522,6 +532,8 @@ export const cliMessages: Catalog = {
     CLI_BAD_CHOICE: '未知的 {{option}}“{{value}}”：请从 {{choices}} 中选择。',
     CLI_BOTH_SOURCES: '--data-dir 与 --socket 只能指定一个。',
     CLI_OUT_NOT_FOLDER: '--out {{dir}} 是文件而不是目录：请指定存放密钥的目录。',
+    CLI_SIG_EMPTY:
+      '{{sig}} 是空文件，终端会视该策略为未签名并拒绝。请用 `baomi policy sign {{file}} --key KEY` 重新签名，并同时部署两个文件。',
     CLI_EMPTY_VALUE: '{{option}} 的值为空，这会匹配全部事件；不需要筛选时请不写此选项。',
     CLI_TIME_RANGE: '--since（{{since}}）晚于 --until（{{until}}）：不会有事件匹配；请交换两者。',
     CLI_FILE_EXISTS: '{{file}} 已存在；密钥从不覆盖。请换一个名称或目录。',

@@ -44,3 +44,8 @@ export function formatTime(ts: number, utc = false): string {
 export function zoneName(utc = false): string {
   return utc ? 'UTC' : Intl.DateTimeFormat().resolvedOptions().timeZone || 'local';
 }
+
+/** A moment as the person reads it in a sentence: local time with its offset, and the zone. */
+export function localMoment(ms: number): string {
+  return `${formatTime(ms)} (${zoneName()})`;
+}

@@ -6,6 +6,7 @@ import type { Translate } from '../core/i18n/translate.js';
 import { usbRuleKey } from '../core/usb/decided-text.js';
 import type { DecidedBy } from '../core/usb/types.js';
 import { printable } from './printable.js';
+import { formatTime } from './time.js';
 
 /** A verdict (allow, block, read-only, audit) in the reader's language; anything else escaped. */
 export function verdictText(t: Translate, v: unknown): string {
@@ -54,7 +55,17 @@ export function usbEventDetail(
       id: printable(str(d.id) ?? '?'),
       device: printable(str(d.device) ?? '?'),
       user: printable(str(d.user) ?? '?'),
-      notAfter: typeof d.notAfter === 'number' ? new Date(d.notAfter).toISOString() : '?',
+      notAfter: moment(d.notAfter),
+    });
+  // Which token, for what and whom, its window, and the reason it was given for.
+  if (type === 'usb.exception')
+    return t('cli.events.usb.exceptionGranted', {
+      id: printable(str(d.id) ?? '?'),
+      device: printable(str(d.device) ?? '?'),
+      user: printable(str(d.user) ?? '?'),
+      notBefore: moment(d.notBefore),
+      notAfter: moment(d.notAfter),
+      reason: printable(str(d.reason) ?? ''),
     });
   if (type === 'usb.exception-refused') {
     const code = str(d.code) ?? '?';
@@ -65,6 +76,11 @@ export function usbEventDetail(
     return `${code}: ${t(code, params)}`;
   }
   return null;
+}
+
+/** A time in an event's data, as the table's own times are written (local, with offset). */
+function moment(ms: unknown): string {
+  return typeof ms === 'number' && Number.isFinite(ms) ? formatTime(ms) : '?';
 }
 
 function verdictDetail(t: Translate, d: Record<string, unknown>): string {

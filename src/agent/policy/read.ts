@@ -34,7 +34,12 @@ export function readCapped(file: string, cap = MAX_POLICY_BYTES + 1): ReadResult
   }
   try {
     const st = fstatSync(fd);
-    if (!st.isFile()) return { ok: false, code: 'POLICY_NOT_A_FILE', reason: 'not a regular file' };
+    if (!st.isFile())
+      return {
+        ok: false,
+        code: 'POLICY_NOT_A_FILE',
+        reason: st.isDirectory() ? 'EISDIR' : 'ENOTREG',
+      };
     // One byte more than the file holds, so its end is seen in the first read.
     let buf = Buffer.alloc(Math.min(cap, st.size + 1));
     let n = 0;

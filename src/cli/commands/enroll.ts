@@ -7,9 +7,10 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { enroll, readCa } from '../../agent/sync/enroll.js';
 import { VERSION } from '../../agent/version.js';
-import { BaomiError } from '../../core/errors.js';
+import { BaomiError, isBaomiError } from '../../core/errors.js';
 import type { CommandContext } from '../context.js';
 import { cliDefaults } from '../defaults.js';
+import { localMoment } from '../time.js';
 
 export interface EnrollFlags {
   console: string;
@@ -20,6 +21,16 @@ export interface EnrollFlags {
   force?: boolean;
   replaceExceptionKey?: boolean;
   json?: boolean;
+}
+
+/** "Already enrolled (since …)" in local time with its zone, as every time the CLI says. */
+function localEnrolledAt(e: unknown): never {
+  if (isBaomiError(e) && e.code === 'ENROLL_ALREADY') {
+    const ms = typeof e.params.at === 'string' ? Date.parse(e.params.at) : Number.NaN;
+    if (Number.isFinite(ms))
+      throw new BaomiError('ENROLL_ALREADY', { ...e.params, at: localMoment(ms) }, e.exit);
+  }
+  throw e;
 }
 
 export default async function enrollCommand(
@@ -45,7 +56,7 @@ export default async function enrollCommand(
     os: process.platform === 'win32' ? 'win32' : process.platform === 'darwin' ? 'darwin' : 'linux',
     agentVersion: VERSION,
     now: Date.now(),
-  });
+  }).catch(localEnrolledAt);
   if (o.json) {
     const { exceptionSecret: _secret, ca: _ca, ...shown } = r.enrollment;
     process.stdout.write(

@@ -48,7 +48,7 @@ import { osName, readPlaces } from '../../platform/paths.js';
 import type { CommandContext } from '../context.js';
 import { readInput } from '../read-input.js';
 import { reachable } from '../source.js';
-import { formatTime, zoneName } from '../time.js';
+import { localMoment } from '../time.js';
 import { writeKeyPair } from './policy-keygen.js';
 
 export const ISSUANCE_LOG = 'exceptions-issued.log';
@@ -76,9 +76,6 @@ export interface IssueOptions {
   /** false with --no-qr. */
   qr?: boolean;
 }
-
-/** A moment as the person reads it: local time with its offset, and the zone's name. */
-const local = (ms: number) => `${formatTime(ms)} (${zoneName()})`;
 
 export async function issue({ t }: CommandContext, o: IssueOptions): Promise<number> {
   const now = Date.now();
@@ -127,8 +124,8 @@ export async function issue({ t }: CommandContext, o: IssueOptions): Promise<num
     device: payload.device,
     user: payload.user,
     host: payload.host ?? t('cli.exception.anyHost'),
-    from: local(payload.notBefore),
-    until: local(payload.notAfter),
+    from: localMoment(payload.notBefore),
+    until: localMoment(payload.notAfter),
   };
   process.stderr.write(`${t('cli.exception.issued', summary)}\n`);
   process.stderr.write(`${t('cli.exception.reason', { reason: payload.reason })}\n`);
@@ -165,7 +162,7 @@ export function issuePayload(o: IssueOptions, now: number): ExceptionPayload {
     throw new BaomiError('EXCEPTION_ISSUE_BAD_FROM', { value: o.from ?? '' }, 2);
   const notAfter = notBefore + span;
   if (notAfter <= now)
-    throw new BaomiError('EXCEPTION_ISSUE_ENDED', { notAfter: local(notAfter) }, 2);
+    throw new BaomiError('EXCEPTION_ISSUE_ENDED', { notAfter: localMoment(notAfter) }, 2);
   return {
     id: uuidv7(),
     device,
@@ -274,7 +271,7 @@ export async function redeem(
       if (!parsed.ok) throw new BaomiError(parsed.code, localTimes(parsed.params), 2);
       throw new BaomiError('EXCEPTION_REDEEM_UNSUPPORTED', {
         socket: conn.socket,
-        until: local(parsed.token.payload.notAfter),
+        until: localMoment(parsed.token.payload.notAfter),
       });
     }
     // A refusal is about the token (bad input): exit 2.
@@ -291,8 +288,8 @@ export async function redeem(
     t('cli.exception.redeemed', {
       device: exception.device,
       user: exception.user,
-      from: local(exception.notBefore),
-      until: local(exception.notAfter),
+      from: localMoment(exception.notBefore),
+      until: localMoment(exception.notAfter),
     }),
     t('cli.exception.reason', { reason: exception.reason }),
   ];
@@ -306,7 +303,7 @@ function localTimes(params: Record<string, Json>): Record<string, Json> {
   for (const k of ['notBefore', 'notAfter', 'newest', 'at']) {
     const v = params[k];
     const ms = typeof v === 'string' ? Date.parse(v) : Number.NaN;
-    if (Number.isFinite(ms)) out[k] = local(ms);
+    if (Number.isFinite(ms)) out[k] = localMoment(ms);
   }
   return out;
 }

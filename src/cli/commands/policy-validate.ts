@@ -2,16 +2,18 @@
 // the signature against DIR/policy/*.pub. Every problem is printed as FILE:LINE:COL: message,
 // in the person's language, saying what to do. Exit 2 when the policy would be refused.
 import { join } from 'node:path';
+import { readCapped } from '../../agent/policy/read.js';
 import { inspectTrustDir } from '../../agent/policy/trust.js';
 import { VERSION } from '../../agent/version.js';
 import { BaomiError } from '../../core/errors.js';
 import { policyTimeProblem } from '../../core/policy/judge.js';
 import { locatePolicyPath, parsePolicyBytes } from '../../core/policy/parse.js';
 import { verifyPolicySignature } from '../../core/policy/signature.js';
-import type { ParseResult, PolicyIssue } from '../../core/policy/types.js';
+import type { ParseResult, PolicyIssue, TrustedKey } from '../../core/policy/types.js';
 import { parseRfc3339 } from '../../core/policy/units.js';
 import type { CommandContext } from '../context.js';
 import { readInput } from '../read-input.js';
+import { withReason } from '../reason-words.js';
 import { printTrustProblems } from '../trust-report.js';
 
 /**
@@ -50,6 +52,25 @@ export function printIssues(
   }
 }
 
+type SigCheck =
+  | { ok: true; keyName: string }
+  | { ok: false; code: string; params?: Record<string, string> };
+
+/**
+ * FILE.sig read as the agent reads it (at most 4 KiB: a longer file is malformed there too),
+ * except that what only this command's user cannot see is said as such: a signature the
+ * agent (root) may read but this account cannot is not "no signature", and an empty file is
+ * named, not taken for a missing one.
+ */
+function signatureCheck(bytes: Buffer, sigFile: string, trusted: TrustedKey[]): SigCheck {
+  const sig = readCapped(sigFile, 4096);
+  if (!sig.ok && sig.code !== 'POLICY_FILE_MISSING')
+    return { ok: false, code: 'CLI_READ_FAILED', params: { file: sigFile, reason: sig.reason } };
+  if (sig.ok && sig.bytes.toString('utf8').trim() === '')
+    return { ok: false, code: 'CLI_SIG_EMPTY' };
+  return verifyPolicySignature(bytes, sig.ok ? sig.bytes : null, trusted);
+}
+
 export default async function validate(
   ctx: CommandContext,
   file: string,
@@ -84,27 +105,27 @@ export default async function validate(
   printTrustProblems(ctx, o.trustDir, trust);
   const trusted = trust.keys;
   const sigFile = `${file}.sig`;
-  let sigText: Buffer | null = null;
-  try {
-    sigText = readInput(sigFile, 4096);
-  } catch {
-    sigText = null;
-  }
-  const check = verifyPolicySignature(bytes, sigText, trusted);
+  const check = signatureCheck(bytes, sigFile, trusted);
   if (!check.ok) {
     const params = {
       file,
       sig: sigFile,
       trustDir: o.trustDir,
       keysDir: join(o.trustDir, 'policy'),
+      ...check.params,
     };
     if (o.json)
       process.stdout.write(
         `${JSON.stringify({ ok: false, file, issues: [{ code: check.code, params }] })}\n`,
       );
-    process.stderr.write(
-      `${ctx.t('cli.validate.errorNoPos', { file: sigFile, message: ctx.t(check.code, params) })}\n`,
-    );
+    // Keys were there but none could be trusted: each was named above with its fix, so "no
+    // key is installed" would read as a contradiction.
+    const ignored = check.code === 'POLICY_SIG_NO_TRUSTED_KEYS' ? trust.ignored.length : 0;
+    const message =
+      ignored > 0
+        ? ctx.t('cli.validate.noUsableKey', { count: ignored, keysDir: params.keysDir })
+        : ctx.t(check.code, withReason(ctx.t, params));
+    process.stderr.write(`${ctx.t('cli.validate.errorNoPos', { file: sigFile, message })}\n`);
     return 2;
   }
   if (o.json)

@@ -14,5 +14,6 @@ export const CLI_ERROR_CODES = [
   'CLI_EMPTY_VALUE',
   'CLI_TIME_RANGE',
   'CLI_OUT_NOT_FOLDER',
+  'CLI_SIG_EMPTY',
 ] as const;
 export type CliErrorCode = (typeof CLI_ERROR_CODES)[number];

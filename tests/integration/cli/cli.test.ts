@@ -7,6 +7,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
@@ -102,6 +103,39 @@ describe('baomi CLI', () => {
     writeFileSync(file, Buffer.concat([readFileSync(file), Buffer.from('\n# edited\n')]));
     const changed = runCli(['policy', 'validate', file, '--trust-dir', trust]);
     expect(changed.code).toBe(2);
+  });
+
+  it('validate names an empty, oversized or unreadable FILE.sig instead of calling it missing', () => {
+    const dir = tmp();
+    expect(runCli(['policy', 'keygen', 'k', '--out', dir]).code).toBe(0);
+    const trust = tmp();
+    mkdirSync(join(trust, 'policy'));
+    copyFileSync(join(dir, 'k.pub'), join(trust, 'policy', 'k.pub'));
+    const file = join(dir, 'policy.yaml');
+    copyFileSync(join(POLICIES, 'demo.yaml'), file);
+    const validate = () => runCli(['policy', 'validate', file, '--trust-dir', trust, '--json']);
+    const missing = validate();
+    expect(missing.code).toBe(2);
+    expect(JSON.parse(missing.stdout).issues[0].code).toBe('POLICY_SIG_MISSING');
+    writeFileSync(`${file}.sig`, ' \n');
+    const empty = validate();
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/policy\.yaml\.sig is empty/);
+    expect(JSON.parse(empty.stdout).issues[0].code).toBe('CLI_SIG_EMPTY');
+    // Longer than the 4 KiB an agent reads: malformed there, so malformed here.
+    writeFileSync(`${file}.sig`, 'A'.repeat(5000));
+    const big = validate();
+    expect(big.code).toBe(2);
+    expect(JSON.parse(big.stdout).issues[0].code).toBe('POLICY_SIG_MALFORMED');
+    rmSync(`${file}.sig`);
+    mkdirSync(`${file}.sig`);
+    const folder = validate();
+    expect(folder.code).toBe(2);
+    expect(JSON.parse(folder.stdout).issues[0]).toMatchObject({
+      code: 'CLI_READ_FAILED',
+      params: { reason: 'EISDIR' },
+    });
+    expect(folder.stderr).toMatch(/Cannot read .*policy\.yaml\.sig: it is a folder, not a file/);
   });
 
   it('sign replaces a symlink at FILE.sig, never writing through it, and re-signs in place', () => {

@@ -426,6 +426,15 @@ describe('baomi exception', () => {
           expect(r.stderr).toMatch(/changed after it was signed/);
         }
       }
+      // A script asking for --json reads the refusal on stdout too, never an empty answer.
+      const j = cli(
+        ['exception', 'redeem', altered[1]!, '--socket', join(d.socketDir, 'admin.sock'), '--json'],
+        w,
+      );
+      expect(j.code, j.stderr).toBe(2);
+      const answer = JSON.parse(j.stdout);
+      expect(answer).toMatchObject({ ok: false, error: { code: 'EXCEPTION_BAD_SIGNATURE' } });
+      expect(answer.error.message).toMatch(/changed after it was signed/);
     });
   });
 });

@@ -113,6 +113,9 @@ describe('keys', () => {
     const r = runCli(['policy', 'validate', join(POLICIES, 'demo.yaml'), '--trust-dir', trust]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/DEMO-policy\.pub.*ignored.*0666.*writable by others/);
+    // The refusal points back at the key named above, not "no key is installed".
+    expect(r.stderr).toMatch(/none of the 1 key\(s\) in .*policy can be trusted/);
+    expect(r.stderr).not.toMatch(/No trusted policy key is installed/);
     chmodSync(pub, 0o664);
     const g = runCli(['policy', 'validate', join(POLICIES, 'demo.yaml'), '--trust-dir', trust]);
     expect(g.stderr).toMatch(/0664.*writable by its group/);

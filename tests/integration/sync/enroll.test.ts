@@ -117,6 +117,8 @@ describe('baomi enroll', () => {
     expect(again.stderr).toMatch(
       new RegExp(`already enrolled with .* as ${agentId}[\\s\\S]*--force`),
     );
+    // Since when, in local time with its offset and zone, as every time the CLI prints.
+    expect(again.stderr).toMatch(/\(since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d[+-]\d\d:\d\d \(/);
     const forced = await enroll(d, ['--console', fake.url, '--ca', tls.cert, '--force', '--json']);
     expect(forced.code, forced.stderr).toBe(0);
     const out = JSON.parse(forced.stdout);

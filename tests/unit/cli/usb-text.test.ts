@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { detailOf, formatTable } from '../../../src/cli/format.js';
 import { cliTranslator } from '../../../src/cli/i18n.js';
 import { jsonLine, printable } from '../../../src/cli/printable.js';
+import { formatTime } from '../../../src/cli/time.js';
 import type { BaomiEvent } from '../../../src/core/events/types.js';
 
 const ev = (type: string, data: BaomiEvent['data'], over: Partial<BaomiEvent> = {}): BaomiEvent =>
@@ -226,10 +227,31 @@ describe('events detail for usb.*', () => {
       notAfter: Date.UTC(2026, 11, 1, 11, 0, 0),
       redeemedAt: 0,
     });
+    // In local time with its offset, as the table's own time column.
     expect(detailOf(ended, 'en', en)).toBe(
-      'exception 019ad7a0-1c2b for 0781:5581:4C530001 (alice) ended: its window closed at 2026-12-01T11:00:00.000Z',
+      `exception 019ad7a0-1c2b for 0781:5581:4C530001 (alice) ended: its window closed at ${formatTime(Date.UTC(2026, 11, 1, 11, 0, 0))}`,
     );
     expect(detailOf(ended, 'zh-CN', zh)).toContain('已结束');
+  });
+
+  it('a granted exception: which, for what and whom, its window and its reason (not the reason alone)', () => {
+    const from = Date.UTC(2026, 11, 1, 9, 0, 0);
+    const until = Date.UTC(2026, 11, 1, 11, 0, 0);
+    const granted = ev('usb.exception', {
+      id: '019ad7a0-1c2b',
+      device: '0781:5581:4C530001',
+      user: 'alice',
+      notBefore: from,
+      notAfter: until,
+      reason: 'audit copy\u001b[2J for the tax office',
+      key: 'sec',
+    });
+    expect(detailOf(granted, 'en', en)).toBe(
+      `exception 019ad7a0-1c2b allows 0781:5581:4C530001 for alice from ${formatTime(from)} until ${formatTime(until)}, because: audit copy\\u001b[2J for the tax office`,
+    );
+    const zhText = detailOf(granted, 'zh-CN', zh);
+    expect(zhText).toMatch(/^例外 019ad7a0-1c2b 允许 alice 使用 0781:5581:4C530001/);
+    expect(zhText).toContain('理由：audit copy');
   });
 
   it('a refused exception: its code and why, in the reader language', () => {
