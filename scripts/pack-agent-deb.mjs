@@ -100,6 +100,10 @@ script('prerm', [
   'if [ "$1" = remove ] && [ -d /run/systemd/system ]; then',
   `  deb-systemd-invoke stop ${UNIT} >/dev/null 2>&1 || systemctl stop ${UNIT} || true`,
   'fi',
+  '# Removed, not upgraded: the seal goes with the agent (a stopped agent keeps it; a removed',
+  '# one would leave new keyboards unauthorized until the next boot). Refused, and said, while',
+  '# an agent still answers.',
+  'if [ "$1" = remove ]; then /usr/bin/baomi usb release || true; fi',
 ]);
 script('postrm', [
   '# The event log (/var/lib/baomi) is kept, purge included: it is evidence.',

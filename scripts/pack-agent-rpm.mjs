@@ -117,6 +117,8 @@ const spec = [
     `if [ "$1" -eq 0 ] && command -v systemctl >/dev/null; then`,
     `  systemctl --no-reload disable --now ${UNIT} >/dev/null 2>&1 || :`,
     'fi',
+    '# Erased, not upgraded: the seal goes with the agent (refused, and said, while one answers).',
+    'if [ "$1" -eq 0 ]; then /usr/bin/baomi usb release || :; fi',
   ]),
   '',
   '%postun',

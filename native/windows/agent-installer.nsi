@@ -117,6 +117,12 @@ Section "Uninstall"
     nsExec::ExecToLog '"$INSTDIR\baomi-agent.exe" uninstall'
     Pop $0
   ${EndIf}
+  ; The seal goes with the agent: USBSTOR's start type 4 would keep USB storage disabled for
+  ; good (`baomi usb release`; refused, and logged, while an agent still answers).
+  ${If} ${FileExists} "$INSTDIR\node.exe"
+    nsExec::ExecToLog '"$INSTDIR\node.exe" "$INSTDIR\bin\baomi.js" usb release'
+    Pop $0
+  ${EndIf}
   ; Only what the installer put there (and WinSW's logs beside it), by name: a folder given
   ; with /D keeps everything else. %ProgramData%\Baomi (the event log, the policy) stays.
   RMDir /r "$INSTDIR\bin"

@@ -55,6 +55,9 @@ export const cliMessages: Catalog = {
       'check issued/expires against this moment instead of now (RFC 3339, e.g. 2027-01-01T00:00:00Z)',
     'cli.opt.json': 'print JSON, one object per line',
     'cli.cmd.usb': 'USB devices: what is plugged in and what policy decided',
+    'cli.cmd.usbRelease':
+      'undo the USB seal for good, when the agent is being removed (root; refused while an agent runs): new devices get their drivers as the system does by default',
+    'cli.opt.releaseSocket': 'the agent socket to check first (default: every place status tries)',
     'cli.cmd.usbList':
       'list the USB devices present now and seen recently, with the verdict and the rule that decided',
     'cli.opt.rule': 'print a ready-to-paste policy rule for each device (under usb.rules:)',
@@ -66,6 +69,11 @@ export const cliMessages: Catalog = {
     'cli.usb.present': 'present',
     'cli.usb.gone': 'removed',
     'cli.usb.noHash': '(no hash: descriptors unreadable)',
+    'cli.usb.release.done':
+      'USB released for good: devices plugged in from now on get their drivers as the system does by default ({{released}}). Devices held back now stay so until they are plugged in again.',
+    'cli.usb.release.nothing': 'Nothing is sealed on this computer: there is nothing to release.',
+    'cli.usb.release.still':
+      'Still sealed: {{still}}. Run `baomi usb release` again as root (Administrator on Windows); on Linux a reboot also opens the ports once the agent is gone.',
     'cli.usb.head.state': 'STATE',
     'cli.usb.head.verdict': 'VERDICT',
     'cli.usb.head.id': 'VENDOR:PRODUCT',
@@ -269,6 +277,10 @@ export const cliMessages: Catalog = {
     CLI_BAD_CHOICE: 'Unknown {{option}} "{{value}}": choose one of {{choices}}.',
     CLI_BOTH_SOURCES: 'Give either --data-dir or --socket, not both.',
     CLI_OUT_NOT_FOLDER: '--out {{dir}} is a file, not a folder: give the folder the keys go in.',
+    CLI_USB_AGENT_RUNNING:
+      'An agent answers on {{socket}}: it would seal the USB ports again at its next check. Stop it first (Linux: systemctl stop baomi-agent; Windows: Stop-Service baomi-agent), then run `baomi usb release` again. Nothing was changed.',
+    CLI_USB_RELEASE_DENIED:
+      'Cannot release USB here ({{reason}}). Nothing was changed: run it as root (Administrator on Windows).',
     CLI_SIG_EMPTY:
       '{{sig}} is empty, so agents take the policy as unsigned and refuse it. Sign it again with `baomi policy sign {{file}} --key KEY` and deploy both files.',
     CLI_EMPTY_VALUE:
@@ -331,6 +343,9 @@ export const cliMessages: Catalog = {
     'cli.opt.at': '按此时刻而非当前时间检查 issued/expires（RFC 3339，如 2027-01-01T00:00:00Z）',
     'cli.opt.json': '以 JSON 输出，每行一个对象',
     'cli.cmd.usb': 'USB 设备：插入了什么、策略如何判定',
+    'cli.cmd.usbRelease':
+      '卸载代理时永久解除 USB 封闭（需 root；代理运行时拒绝执行）：此后新设备按系统默认方式加载驱动',
+    'cli.opt.releaseSocket': '先检查的代理套接字（默认：status 尝试的所有位置）',
     'cli.cmd.usbList': '列出当前插入及近期出现过的 USB 设备，以及判定结果和所依据的规则',
     'cli.opt.rule': '为每个设备输出一条可直接粘贴的策略规则（放在 usb.rules: 下）',
     'cli.usb.enforcing': 'USB 管控：开启（新设备在判定前保持未授权）',
@@ -340,6 +355,11 @@ export const cliMessages: Catalog = {
     'cli.usb.present': '已插入',
     'cli.usb.gone': '已拔出',
     'cli.usb.noHash': '（无指纹：描述符不可读）',
+    'cli.usb.release.done':
+      '已永久解除 USB 封闭：此后插入的设备将按系统默认方式加载驱动（{{released}}）。当前被拦截的设备需重新插入后才会生效。',
+    'cli.usb.release.nothing': '本机没有任何封闭：无需解除。',
+    'cli.usb.release.still':
+      '仍处于封闭状态：{{still}}。请以 root（Windows 上为管理员）身份再次运行 `baomi usb release`；在 Linux 上，卸载代理后重启也会打开端口。',
     'cli.usb.head.state': '状态',
     'cli.usb.head.verdict': '判定',
     'cli.usb.head.id': '厂商:产品',
@@ -532,6 +552,10 @@ export const cliMessages: Catalog = {
     CLI_BAD_CHOICE: '未知的 {{option}}“{{value}}”：请从 {{choices}} 中选择。',
     CLI_BOTH_SOURCES: '--data-dir 与 --socket 只能指定一个。',
     CLI_OUT_NOT_FOLDER: '--out {{dir}} 是文件而不是目录：请指定存放密钥的目录。',
+    CLI_USB_AGENT_RUNNING:
+      '{{socket}} 上有代理在应答：它会在下次检查时重新封闭 USB 端口。请先停止代理（Linux：systemctl stop baomi-agent；Windows：Stop-Service baomi-agent），再运行 `baomi usb release`。未做任何更改。',
+    CLI_USB_RELEASE_DENIED:
+      '无法在此解除 USB 封闭（{{reason}}）。未做任何更改：请以 root（Windows 上为管理员）身份运行。',
     CLI_SIG_EMPTY:
       '{{sig}} 是空文件，终端会视该策略为未签名并拒绝。请用 `baomi policy sign {{file}} --key KEY` 重新签名，并同时部署两个文件。',
     CLI_EMPTY_VALUE: '{{option}} 的值为空，这会匹配全部事件；不需要筛选时请不写此选项。',

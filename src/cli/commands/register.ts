@@ -91,6 +91,11 @@ export function registerCommands(program: Command, { t, configure, run }: Regist
     .option('--rule', t('cli.opt.rule'))
     .option('--utc', t('cli.opt.utc'))
     .action(run(() => import('./usb-list.js')));
+  sub(usb, 'release', t('cli.cmd.usbRelease'))
+    .option('--socket <path>', t('cli.opt.releaseSocket'))
+    .option('--sysfs-root <dir>', t('cli.opt.sysfsRoot'))
+    .option('--json', t('cli.opt.json'))
+    .action(run(() => import('./usb-release.js')));
 
   // `console` runs the server; `console user add` shares its --data-dir/--db (commander gives
   // a parent's options to the parent wherever they are written: the subcommand reads them

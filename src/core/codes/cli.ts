@@ -15,5 +15,7 @@ export const CLI_ERROR_CODES = [
   'CLI_TIME_RANGE',
   'CLI_OUT_NOT_FOLDER',
   'CLI_SIG_EMPTY',
+  'CLI_USB_AGENT_RUNNING',
+  'CLI_USB_RELEASE_DENIED',
 ] as const;
 export type CliErrorCode = (typeof CLI_ERROR_CODES)[number];

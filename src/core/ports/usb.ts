@@ -39,6 +39,18 @@ export interface SealState {
   reactive?: boolean;
 }
 
+/**
+ * What release() left. `released`: what it opened (or found open already); `stillSealed`: what
+ * still reads sealed after it, each with why when a write failed. Nothing in either: this OS
+ * has nothing sealed to undo.
+ */
+export interface ReleaseState {
+  released: string[];
+  stillSealed: string[];
+  /** Set when nothing could be done here (not root, no sysfs, no adapter). */
+  reason?: UsbReason;
+}
+
 export interface ApplyResult {
   /** What the OS holds now, read back (block when the write failed: fail closed). */
   applied: Decision['verdict'];
@@ -79,6 +91,14 @@ export interface UsbControl {
   seal(): Promise<SealState>;
   /** Reads back what seal() wrote, writing nothing. */
   sealState(): Promise<SealState>;
+  /**
+   * Undoes seal() for good, when the agent is being removed (`baomi usb release`, run by the
+   * packages' uninstall steps; never by the agent): devices that arrive from now on get their
+   * drivers as the OS does by default. Only what reads as seal() leaves it is changed (a root
+   * hub an administrator set to 2, "internal only", stays so). Devices present and held back
+   * stay so until they are plugged in again.
+   */
+  release(): Promise<ReleaseState>;
   /** Enforces a decision on a present device (authorize, deauthorize, per interface, read-only). */
   apply(device: UsbDevice, decision: Decision): Promise<ApplyResult>;
 }

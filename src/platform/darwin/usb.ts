@@ -263,6 +263,9 @@ export function createMacUsb(o: {
   return {
     name: 'macos',
     detection: 'ioreg-poll',
+    // Nothing is sealed on macOS (blocked disks are ejected while the agent runs): nothing
+    // stays behind when it is removed.
+    release: async () => ({ released: [], stillSealed: [] }),
     enforceProblem,
     list: async () => (await read()).map((m) => m.device),
     watch: (h: UsbWatchHandlers) =>

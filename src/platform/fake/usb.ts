@@ -7,6 +7,7 @@
 // devices like any other (insertCard/ejectCard, normalised as the Linux adapter does).
 import type {
   ApplyResult,
+  ReleaseState,
   SealState,
   UsbControl,
   UsbReason,
@@ -71,6 +72,12 @@ export class FakeUsb implements UsbControl {
     if (this.problem) return { sealed: false, open: [], reason: this.problem };
     const open = [...this.hubs].filter(([, sealed]) => !sealed).map(([id]) => id);
     return open.length ? { sealed: false, open, reason: 'USB_SEAL_OPEN' } : { sealed: true, open };
+  }
+
+  async release(): Promise<ReleaseState> {
+    if (this.problem) return { released: [], stillSealed: [], reason: this.problem };
+    for (const id of this.hubs.keys()) this.hubs.set(id, false);
+    return { released: [...this.hubs.keys()], stillSealed: [] };
   }
 
   async apply(device: UsbDevice, decision: Decision): Promise<ApplyResult> {

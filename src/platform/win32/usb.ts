@@ -31,6 +31,7 @@ import type { Clock } from '../../core/ports/clock.js';
 import type { CommandRunner } from '../../core/ports/commands.js';
 import type {
   ApplyResult,
+  ReleaseState,
   SealState,
   UsbControl,
   UsbReason,
@@ -349,6 +350,62 @@ export function createWindowsUsb(o: {
     return sealState();
   };
 
+  /**
+   * Undoes seal() for good (the agent is being removed): the storage services back to start
+   * type 3 where they read 4, our two classes out of the deny list (and the restriction off
+   * when nothing else is listed: an administrator's own classes keep it on), WriteProtect off.
+   */
+  const release = async (): Promise<ReleaseState> => {
+    const problem = await enforceProblem();
+    if (problem) return { released: [], stillSealed: [], reason: problem };
+    const released: string[] = [];
+    const stillSealed: string[] = [];
+    const outcome = (name: string, err: string | undefined, open: boolean) => {
+      if (open) released.push(name);
+      else stillSealed.push(err ? `${name} (${err})` : name);
+    };
+    for (const [name, key] of [
+      ['USBSTOR', USBSTOR_KEY],
+      ['UASPStor', UASPSTOR_KEY],
+    ] as const) {
+      const now = await reg.dword(key, 'Start');
+      if (now === null) continue; // UASPStor before Windows 8
+      const err = now === 4 ? await reg.setDword(key, 'Start', 3) : undefined;
+      const back = await reg.dword(key, 'Start');
+      outcome(
+        name,
+        err ?? (back instanceof Error ? back.message : undefined),
+        back !== 4 && !(back instanceof Error),
+      );
+    }
+    const list = await reg.query(DENY_CLASSES_KEY);
+    const values = list.ok ? list.values : [];
+    const ours = new Map([
+      [WPD_CLASS, 'WPD class'],
+      [IMAGE_CLASS, 'Image class'],
+    ]);
+    const errors = new Map<string, string | undefined>();
+    for (const v of values) {
+      const name = ours.get(v.data.toLowerCase());
+      if (name) errors.set(name, await reg.deleteValue(DENY_CLASSES_KEY, v.name));
+    }
+    // Read back: a class still listed is still denied, whatever reg said.
+    const left = await reg.query(DENY_CLASSES_KEY);
+    const listed = new Set(left.ok ? left.values.map((v) => v.data.toLowerCase()) : []);
+    for (const [guid, name] of ours)
+      if (errors.has(name)) outcome(name, errors.get(name), !listed.has(guid));
+    const others = [...listed].filter((g) => !ours.has(g));
+    if (others.length === 0 && (await reg.dword(RESTRICTIONS_KEY, 'DenyDeviceClasses')) === 1) {
+      const err = await reg.setDword(RESTRICTIONS_KEY, 'DenyDeviceClasses', 0);
+      outcome('DenyDeviceClasses', err, err === undefined);
+    }
+    if ((await reg.dword(STORAGE_POLICIES_KEY, 'WriteProtect')) === 1) {
+      const err = await writeProtect(false);
+      outcome('WriteProtect', err, err === undefined);
+    }
+    return { released, stillSealed };
+  };
+
   const apply = async (device: UsbDevice, decision: Decision): Promise<ApplyResult> => {
     let wd = known.get(device.id.toUpperCase());
     if (!wd) {
@@ -523,6 +580,7 @@ export function createWindowsUsb(o: {
         h,
       ),
     seal: () => serially(seal),
+    release: () => serially(release),
     sealState: () => serially(sealState),
     apply: (device, decision) => serially(() => apply(device, decision)),
   };

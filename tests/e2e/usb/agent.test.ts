@@ -451,7 +451,7 @@ describe.skipIf(unavailable !== null)(title, () => {
     expect((await bySerial('BLOCK2'))?.authorized).toBe('0');
   });
 
-  it('installs as a Debian package: dpkg -i puts the agent at /usr/lib/baomi, /usr/bin/baomi runs it; purging keeps the log', async () => {
+  it('installs as a Debian package: dpkg -i puts the agent at /usr/lib/baomi, /usr/bin/baomi runs it; removing it releases the seal; purging keeps the log', async () => {
     // Packed on the host (its own Node and native modules), installed in the guest's overlay
     // (the host's dpkg database, written only in guest memory). No systemd runs in the guest:
     // the maintainer scripts skip systemctl there, as in a container.
@@ -484,6 +484,31 @@ describe.skipIf(unavailable !== null)(title, () => {
         `/usr/lib/baomi/node -e "const D=require('/usr/lib/baomi/node_modules/better-sqlite3');require('/usr/lib/baomi/node_modules/usb');process.stdout.write(String(new D(':memory:').prepare('select 6*7 as x').get().x))"`,
       ),
     ).toBe('42');
+    // Removed, the seal goes with it. While an agent answers, `usb release` is refused (it
+    // would seal again); stopped, the agent leaves every port sealed (fail closed) until the
+    // package's prerm releases them.
+    const refused = await vm.sh(`/usr/bin/baomi usb release --socket ${sockets}/admin.sock`);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/An agent answers on/);
+    await agent?.kill('SIGTERM');
+    await agent?.exited;
+    agent = null;
+    const hubs = (await usbDevices(vm)).filter((d) => /^usb\d+$/.test(d.name));
+    expect(hubs.length).toBeGreaterThan(0);
+    const defaults = async () =>
+      Promise.all(
+        [...hubs.map((h) => `${h.path}/authorized_default`), USBCORE_DEFAULT].map(async (f) =>
+          (await vm.readGuestFile(f)).toString().trim(),
+        ),
+      );
+    expect(new Set(await defaults())).toEqual(new Set(['0']));
+    const removed = await vm.shOk('dpkg -r baomi-agent 2>&1', { timeoutMs: 300_000 });
+    expect(removed).toMatch(/USB released for good/);
+    expect(await defaults()).toEqual([...hubs.map(() => '1'), '-1']);
+    // A stick plugged now is authorized by the kernel as if no agent had ever run.
+    await vm.plugStick({ id: 'r1', serial: 'AFTER1' });
+    await plugged('AFTER1');
+    expect((await bySerial('AFTER1'))?.authorized).toBe('1');
     await vm.shOk('dpkg -P baomi-agent 2>&1', { timeoutMs: 300_000 });
     expect((await vm.sh('test -e /usr/bin/baomi')).code).not.toBe(0);
     expect((await vm.sh('test -e /usr/lib/baomi')).code).not.toBe(0);

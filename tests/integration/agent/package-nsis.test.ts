@@ -113,6 +113,10 @@ describe.skipIf(!makensis || !sevenZip)('the agent’s Windows installer', () =>
       expect(packed, name).toContain(`'${name}'`);
     for (const name of [...readdirSync(tree), 'baomi-agent.exe', 'uninstall.exe', 'LICENSE'])
       expect(named, name).toContain(name);
+    // The seal goes with the agent (after the service is removed, before its files are).
+    const release = uninstall.indexOf('bin\\baomi.js" usb release');
+    expect(release).toBeGreaterThan(uninstall.indexOf('baomi-agent.exe" uninstall'));
+    expect(release).toBeLessThan(uninstall.indexOf('RMDir /r "$INSTDIR\\bin"'));
     // Never the folder itself recursively: a /D folder keeps what is not the agent's.
     expect(uninstall).not.toMatch(/RMDir \/r "\$INSTDIR"/);
     expect(uninstall).toMatch(/^\s+RMDir "\$INSTDIR"$/m);

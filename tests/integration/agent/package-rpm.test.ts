@@ -162,6 +162,11 @@ describe.skipIf(!runs)('the agent as an RPM package', () => {
       const removal = scriptlet('PREUN', 0);
       expect(removal.status).toBe(0);
       expect(removal.calls).toContain('systemctl --no-reload disable --now baomi-agent.service\n');
+      // …and then releases the USB seal (only on erase, after the agent stopped).
+      const preun = rpm('-qp', '--qf', '%{PREUN}', rpmFile).stdout;
+      expect(preun).toMatch(
+        /disable --now baomi-agent\.service[\s\S]*if \[ "\$1" -eq 0 \]; then \/usr\/bin\/baomi usb release \|\| :; fi/,
+      );
       expect(scriptlet('PREUN', 1).calls).toBe('');
       expect(scriptlet('PREUN', 0, 1).status).toBe(0);
       const postun = scriptlet('POSTUN', 0, 1);

@@ -267,6 +267,10 @@ describe('the agent package', () => {
       expect(field('Depends')).toContain(`libc6 (>= ${newestGlibc(pkg)})`);
       expect(field('Depends')).toMatch(/\blibstdc\+\+6 \(>= \d+/);
       expect(readFileSync(join(control, 'postrm'), 'utf8')).not.toMatch(/\brm\b/);
+      // Removal (not an upgrade) stops the agent, then releases the USB seal.
+      expect(readFileSync(join(control, 'prerm'), 'utf8')).toMatch(
+        /stop baomi-agent\.service[\s\S]*if \[ "\$1" = remove \]; then \/usr\/bin\/baomi usb release \|\| true; fi/,
+      );
     },
     240_000,
   );

@@ -7,7 +7,7 @@
 // re-opened by hand found and sealed again; as nobody, --enforce refused with the reason.
 // The real kernel is the VM test's (tests/e2e/usb/agent.test.ts).
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BaomiEvent } from '../../../src/core/events/types.js';
@@ -518,6 +518,46 @@ describe.runIf(root)('as root with --enforce on a fabricated sysfs', () => {
     );
     const s = JSON.parse((await cli(['status', '--json', '--socket', admin])).stdout);
     expect(s.usb).toMatchObject({ enforcing: true, lastLost: { open: ['usb2'] } });
+  });
+
+  it('usb release is refused while the agent runs; once it stopped, it opens what was sealed', async () => {
+    const release = (extra: string[] = []) =>
+      cli(['usb', 'release', '--sysfs-root', t.sys, '--socket', admin, ...extra]);
+    const refused = await release();
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/An agent answers on .*admin\.sock.*Stop it first/);
+    expect(t.attr('usb1', 'authorized_default')).toBe('0');
+    await stopAgent(agent);
+    // Stopped, the agent leaves everything sealed (fail closed).
+    for (const hub of ['usb1', 'usb2', 'usb3']) expect(t.attr(hub, 'authorized_default')).toBe('0');
+    expect(readFileSync(t.usbcoreDefault, 'utf8').trim()).toBe('0');
+    // A hub an administrator set to "internal ports only" after the agent stopped: left so.
+    t.setAttr('usb3', 'authorized_default', '2');
+    const r = await release(['--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ ok: true, stillSealed: [] });
+    expect(out.released).toEqual(
+      expect.arrayContaining([
+        'usb1',
+        'usb2',
+        'usb3',
+        'usb1:interfaces',
+        'usbcore.authorized_default',
+      ]),
+    );
+    expect(t.attr('usb1', 'authorized_default')).toBe('1');
+    expect(t.attr('usb2', 'authorized_default')).toBe('1');
+    expect(t.attr('usb3', 'authorized_default')).toBe('2');
+    expect(t.attr('usb1', 'interface_authorized_default')).toBe('1');
+    expect(readFileSync(t.usbcoreDefault, 'utf8').trim()).toBe('-1');
+    // A stick that was blocked stays so until it is plugged in again.
+    expect(t.attr('1-1', 'authorized')).toBe('0');
+    const zh = await cli(['usb', 'release', '--sysfs-root', t.sys, '--socket', admin], {
+      LANG: 'zh_CN.UTF-8',
+    });
+    expect(zh.code).toBe(0);
+    expect(zh.stdout).toMatch(/^已永久解除 USB 封闭/);
   });
 });
 

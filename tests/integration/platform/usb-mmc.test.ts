@@ -239,6 +239,19 @@ describe('SD/MMC cards on the Linux adapter', () => {
     expect(k.bound('mmc0:4567')).toBe(false);
   });
 
+  it('release() opens drivers_autoprobe with the root hubs: a card inserted after it is bound', async () => {
+    const { k, usb } = setup();
+    await usb.seal();
+    const r = await usb.release();
+    expect(r).toEqual({
+      released: ['usb1', 'usb1:interfaces', 'usbcore.authorized_default', 'mmc:drivers_autoprobe'],
+      stillSealed: [],
+    });
+    expect(k.autoprobe()).toBe('1');
+    k.insert('mmc0:4567');
+    expect(k.bound('mmc0:4567')).toBe(true);
+  });
+
   it('allow binds a waiting card; block unbinds a card bound before the seal', async () => {
     const { k, usb } = setup();
     k.insert('mmc0:1111'); // bound at once: before the seal

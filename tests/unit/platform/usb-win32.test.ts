@@ -102,6 +102,11 @@ class FakeWindows {
       this.setReg(key, name, type, type === 'REG_DWORD' ? `0x${Number(d).toString(16)}` : d);
       return { stdout: 'The operation completed successfully.\r\n' };
     }
+    if (verb === 'delete') {
+      const name = args[args.indexOf('/v') + 1]!;
+      this.reg.delete(`${key.toLowerCase()}|${name.toLowerCase()}`);
+      return { stdout: 'The operation completed successfully.\r\n' };
+    }
     const v = args.indexOf('/v');
     const prefix = `${key.toLowerCase()}|`;
     const hits = [...this.reg].filter(
@@ -384,6 +389,55 @@ describe('Windows: sealing', () => {
     expect(await windowsIsElevated(new FakeCommandRunner())).toBe(false);
     const no = new FakeCommandRunner().on('powershell.exe', undefined, { stdout: 'False\r\n' });
     expect(await windowsIsElevated(no)).toBe(false);
+  });
+});
+
+describe('Windows: releasing the seal (the agent removed)', () => {
+  it('opens USBSTOR and UASPStor, takes only our classes out, and turns WriteProtect off', async () => {
+    const w = new FakeWindows();
+    const BLUETOOTH = '{e0cbf06c-cd8b-4647-bb8a-263b43f0f974}';
+    w.setReg(DENY_CLASSES_KEY, '1', 'REG_SZ', BLUETOOTH); // an administrator's own
+    const a = adapter(w);
+    await a.usb.seal();
+    w.setReg(STORAGE_POLICIES_KEY, 'WriteProtect', 'REG_DWORD', '0x1');
+    expect(await a.usb.release()).toEqual({
+      released: ['USBSTOR', 'UASPStor', 'WPD class', 'Image class', 'WriteProtect'],
+      stillSealed: [],
+    });
+    expect(w.regValue(USBSTOR_KEY, 'Start')).toBe('0x3');
+    expect(w.regValue(UASPSTOR_KEY, 'Start')).toBe('0x3');
+    expect(w.regValue(DENY_CLASSES_KEY, '1')).toBe(BLUETOOTH);
+    // The administrator's class is still denied: the restriction stays on.
+    expect(w.regValue(RESTRICTIONS_KEY, 'DenyDeviceClasses')).toBe('0x1');
+    expect(w.regValue(STORAGE_POLICIES_KEY, 'WriteProtect')).toBe('0x0');
+    expect(await a.usb.sealState()).toMatchObject({ sealed: false });
+  });
+
+  it('with nothing else denied, the restriction goes off; a failed write is said, not hidden', async () => {
+    const w = new FakeWindows();
+    const a = adapter(w);
+    await a.usb.seal();
+    expect((await a.usb.release()).released).toContain('DenyDeviceClasses');
+    expect(w.regValue(RESTRICTIONS_KEY, 'DenyDeviceClasses')).toBe('0x0');
+    await a.usb.seal();
+    w.r.on('reg.exe', (args) => args[0] === 'add' && args[1] === USBSTOR_KEY, {
+      code: 1,
+      stderr: 'ERROR: Access is denied.\r\n',
+    });
+    const r = await a.usb.release();
+    expect(r.stillSealed).toEqual(['USBSTOR (reg add failed (exit 1): ERROR: Access is denied.)']);
+    expect(r.released).toContain('UASPStor');
+  });
+
+  it('without Administrator: nothing is written, the reason is USB_NOT_ROOT', async () => {
+    const w = new FakeWindows();
+    const a = adapter(w, { admin: false });
+    expect(await a.usb.release()).toEqual({
+      released: [],
+      stillSealed: [],
+      reason: 'USB_NOT_ROOT',
+    });
+    expect(w.r.callsOf('reg.exe')).toEqual([]);
   });
 });
 

@@ -15,7 +15,7 @@ import { type UsbHotplug, watchDevices } from './detect.js';
 import { applyUsb } from './enforce.js';
 import { applyMmc, listMmc, sealMmc } from './mmc.js';
 import { type ReadOnlyPaths, readOnlyPaths } from './read-only.js';
-import { readSealState, sealRootHubs } from './seal.js';
+import { readSealState, releaseRootHubs, sealRootHubs } from './seal.js';
 import {
   deviceNames,
   isDeviceName,
@@ -152,6 +152,11 @@ export function createLinuxUsb(o: LinuxUsbOptions): UsbControl {
     },
 
     sealState: () => readSealState(paths),
+
+    async release() {
+      sealing = false;
+      return releaseRootHubs(paths);
+    },
 
     async apply(device, decision) {
       try {

@@ -116,6 +116,11 @@ export async function sealMmc(p: SysfsPaths): Promise<string | null> {
   return writeAttr(autoprobeOf(p), '0');
 }
 
+/** The mmc bus's drivers_autoprobe file, when the bus exists here. */
+export async function mmcAutoprobe(p: SysfsPaths): Promise<string | null> {
+  return (await hasMmcBus(p)) ? autoprobeOf(p) : null;
+}
+
 /** [MMC_SEAL_NAME] when the bus exists and drivers_autoprobe does not read 0 (unreadable: open). */
 export async function openMmc(p: SysfsPaths): Promise<string[]> {
   if (!(await hasMmcBus(p))) return [];

@@ -18,11 +18,15 @@
 // does not read 0 (a file that is missing or unreadable counts as open). Root hubs themselves
 // are authorized whatever it says (usb_alloc_dev), so the keyboard's controller keeps working.
 // Nothing writes it back at stop: a stopped agent leaves everything sealed (fail closed).
+// Only release() does, for an agent being removed (`baomi usb release`, from the packages'
+// uninstall steps): 1 where a root hub reads 0, -1 (the kernel's default) into usbcore's
+// parameter where it reads 0, 1 into the mmc bus's drivers_autoprobe where it reads 0; what
+// an administrator set otherwise (a hub at 2) is left as it is.
 // SECURITY: `sealed` is true only when every root hub reads 0 now (checked, not assumed).
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { SealState, UsbReason } from '../../../core/ports/usb.js';
-import { openMmc, sealMmc } from './mmc.js';
+import type { ReleaseState, SealState, UsbReason } from '../../../core/ports/usb.js';
+import { MMC_SEAL_NAME, mmcAutoprobe, openMmc, sealMmc } from './mmc.js';
 import { deviceNames, isRootHub, readText, type SysfsPaths, writeAttr } from './sysfs.js';
 import { openThunderboltDomains } from './thunderbolt.js';
 
@@ -98,4 +102,43 @@ export async function sealRootHubs(p: SysfsPaths, only?: readonly string[]): Pro
   // Say why it could not be sealed when a write failed for a reason status can name.
   if (!state.sealed && reason && reason !== 'USB_SEAL_OPEN') return { ...state, reason };
   return state;
+}
+
+/**
+ * Undoes sealRootHubs for good (the agent is being removed): writes back what reads sealed,
+ * then reads every place again. `stillSealed` names what reads 0 after it, with the errno of
+ * a write that failed.
+ */
+export async function releaseRootHubs(p: SysfsPaths): Promise<ReleaseState> {
+  if (!(await hasUsbBus(p))) return { released: [], stillSealed: [], reason: 'USB_NO_SYSFS' };
+  const places: { name: string; file: string; open: string; optional?: boolean }[] = [];
+  for (const hub of await rootHubs(p)) {
+    places.push({ name: hub, file: path.join(p.devices, hub, 'authorized_default'), open: '1' });
+    // Interfaces authorized by default again; a kernel before 4.2 has no such file.
+    places.push({
+      name: `${hub}:interfaces`,
+      file: path.join(p.devices, hub, 'interface_authorized_default'),
+      open: '1',
+      optional: true,
+    });
+  }
+  places.push({ name: USBCORE_DEFAULT, file: p.usbcoreDefault, open: '-1', optional: true });
+  const autoprobe = await mmcAutoprobe(p);
+  if (autoprobe) places.push({ name: MMC_SEAL_NAME, file: autoprobe, open: '1' });
+  const released: string[] = [];
+  const stillSealed: string[] = [];
+  let reason: UsbReason | undefined;
+  for (const place of places) {
+    const now = await readText(place.file);
+    if (!now.ok && place.optional) continue;
+    let err: string | null = null;
+    if (now.ok && now.value.trim() === '0') err = await writeAttr(place.file, place.open);
+    const after = await readText(place.file);
+    if (after.ok && after.value.trim() !== '0') released.push(place.name);
+    else {
+      stillSealed.push(err ? `${place.name} (${err})` : place.name);
+      if (err) reason ??= writeReason(err);
+    }
+  }
+  return { released, stillSealed, ...(reason && reason !== 'USB_SEAL_OPEN' ? { reason } : {}) };
 }

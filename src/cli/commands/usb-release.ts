@@ -1,0 +1,66 @@
+// `baomi usb release`: undoes the agent's USB seal for good, for an agent being removed (the
+// .deb's prerm on remove, the .rpm's %preun on erase, the Windows uninstaller run it). A
+// stopped agent leaves the ports sealed on purpose (fail closed); a removed one must not
+// leave new keyboards unauthorized until the next boot (Linux) or USB storage disabled for
+// good (Windows: USBSTOR's start type persists). Refused while an agent answers: it would
+// seal again at its next check. Nothing here is reachable from the tray (root only, and the
+// tray has no such menu item).
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import { BaomiError } from '../../core/errors.js';
+import type { ReleaseState } from '../../core/ports/usb.js';
+import { createPlatform } from '../../platform/index.js';
+import { osName, readPlaces } from '../../platform/paths.js';
+import type { CommandContext } from '../context.js';
+import { printable } from '../printable.js';
+import { reachable } from '../source.js';
+
+interface UsbReleaseFlags {
+  socket?: string;
+  sysfsRoot?: string;
+  json?: boolean;
+}
+
+/** The agent sockets that answer now (none: safe to release). */
+async function answeringAgent(socket: string | undefined): Promise<string | null> {
+  const places = socket
+    ? [socket]
+    : readPlaces(osName(process.platform), process.getuid?.() ?? -1, process.env, homedir())
+        .filter((p) => p.kind === 'socket')
+        .map((p) => p.path);
+  for (const place of places) {
+    const conn = await reachable(place);
+    if (typeof conn === 'string') continue;
+    conn.close();
+    return place;
+  }
+  return null;
+}
+
+/** Not allowed to write at all: nothing was changed, and saying "released" would be false. */
+const DENIED = new Set(['USB_NOT_ROOT', 'USB_SYSFS_READONLY']);
+
+export default async function usbRelease(
+  { t }: CommandContext,
+  f: UsbReleaseFlags,
+): Promise<number> {
+  const agent = await answeringAgent(f.socket);
+  if (agent) throw new BaomiError('CLI_USB_AGENT_RUNNING', { socket: agent }, 1);
+  const platform = createPlatform(f.sysfsRoot ? { sysfsRoot: resolve(f.sysfsRoot) } : {});
+  const r: ReleaseState = await platform.usb.release();
+  if (r.reason && DENIED.has(r.reason) && r.released.length === 0)
+    throw new BaomiError('CLI_USB_RELEASE_DENIED', { reason: t(r.reason) }, 1);
+  const ok = r.stillSealed.length === 0;
+  if (f.json) {
+    process.stdout.write(`${JSON.stringify({ ok, ...r })}\n`);
+    return ok ? 0 : 1;
+  }
+  const lines: string[] = [];
+  if (r.released.length > 0)
+    lines.push(t('cli.usb.release.done', { released: r.released.map(printable).join(', ') }));
+  else if (ok) lines.push(t('cli.usb.release.nothing'));
+  if (!ok)
+    lines.push(t('cli.usb.release.still', { still: r.stillSealed.map(printable).join(', ') }));
+  (ok ? process.stdout : process.stderr).write(`${lines.join('\n')}\n`);
+  return ok ? 0 : 1;
+}
