@@ -106,12 +106,16 @@ function fail(e: unknown): number {
       const near = /Did you mean (\S+?)\?/.exec(e.message)?.[1];
       const command = ['baomi', ...parent].join(' ');
       const hint = near ? t('cli.didYouMean', { command: `${command} ${near}` }) : '';
-      process.stderr.write(`baomi: ${t('cli.unknownCommand', { name, command, hint })}\n`);
+      const message = t('cli.unknownCommand', { name, command, hint });
+      process.stderr.write(`baomi: ${message}\n`);
+      jsonFailure('CLI_UNKNOWN_COMMAND', message, { name });
       return 2;
     }
     const command = commandPath(words).join(' ');
     const detail = usageDetail(t, e);
-    process.stderr.write(`baomi: ${t('cli.badUsage', { detail, command })}\n`);
+    const message = t('cli.badUsage', { detail, command });
+    process.stderr.write(`baomi: ${message}\n`);
+    jsonFailure('CLI_BAD_USAGE', message, { detail });
     return 2;
   }
   if (isBaomiError(e)) {

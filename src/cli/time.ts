@@ -12,7 +12,12 @@ export function parseTime(value: string, now: number): number {
     const [y, m, d] = [Number(day[1]), Number(day[2]), Number(day[3])];
     const real = new Date(Date.UTC(y, m - 1, d));
     const ms = Date.parse(value);
-    if (real.getUTCMonth() === m - 1 && real.getUTCDate() === d && Number.isFinite(ms)) return ms;
+    const valid = real.getUTCMonth() === m - 1 && real.getUTCDate() === d && Number.isFinite(ms);
+    // A date alone is that day's midnight where the person is (Date.parse would take UTC's:
+    // in China `--since 2026-12-03` would silently start at 08:00), as a date with a time and
+    // no zone already is.
+    if (valid && /^\d{4}-\d{2}-\d{2}$/.test(value.trim())) return new Date(y, m - 1, d).getTime();
+    if (valid) return ms;
   }
   throw new BaomiError('CLI_BAD_TIME', { value }, 2);
 }

@@ -61,6 +61,18 @@ describe('baomi CLI', () => {
     const bad = runCli(['events', '--severity', 'urgent', '--data-dir', tmp()]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/info, low, medium, high, critical/);
+    // Asked for --json, bad usage is one object on stdout too (README "Commands").
+    const json = runCli(['events', '--json', '--no-such-flag']);
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      ok: false,
+      error: { code: 'CLI_BAD_USAGE', message: expect.stringMatching(/--no-such-flag/) },
+    });
+    const refused = runCli(['events', '--json', '--since', '2026-02-31', '--data-dir', tmp()]);
+    expect(refused.code).toBe(2);
+    expect(JSON.parse(refused.stdout).error.code).toBe('CLI_BAD_TIME');
+    // Not after `--`: there it is an argument, not the flag.
+    expect(runCli(['events', '--no-such-flag', '--', '--json']).stdout).toBe('');
   });
 
   it('--lang switches the language of errors', () => {

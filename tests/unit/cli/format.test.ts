@@ -50,6 +50,20 @@ describe('event formatting', () => {
   });
   it('refuses an impossible day, an empty filter and a range that ends before it starts', () => {
     expect(parseTime('2024-02-29T00:00:00Z', 0)).toBe(Date.parse('2024-02-29T00:00:00Z'));
+    // A date alone is local midnight, as a date and time without a zone is (never UTC's).
+    const tz = process.env.TZ;
+    try {
+      for (const zone of ['Asia/Shanghai', 'Pacific/Kiritimati', 'America/Los_Angeles']) {
+        process.env.TZ = zone;
+        expect(parseTime('2026-12-03', 0), zone).toBe(new Date(2026, 11, 3).getTime());
+        expect(parseTime('2026-12-03', 0), zone).toBe(parseTime('2026-12-03T00:00', 0));
+      }
+      process.env.TZ = 'Asia/Shanghai';
+      expect(parseTime('2026-12-03', 0)).toBe(Date.parse('2026-12-02T16:00:00Z'));
+    } finally {
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    }
     for (const bad of [
       '2026-02-31T00:00:00Z',
       '2025-02-29',
