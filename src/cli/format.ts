@@ -124,8 +124,9 @@ export function formatTable(
       String(e.seq),
       ...(o.host ? [printable(e.host)] : []),
       formatTime(e.ts, o.utc),
-      e.type,
-      e.severity,
+      // From the console, even the type and severity are what an agent sent.
+      printable(e.type),
+      printable(e.severity),
       printable(e.level ?? ''),
       printable(e.user ?? ''),
       detail,
@@ -155,11 +156,16 @@ export function formatJsonLines(events: BaomiEvent[]): string {
   return events.map((e) => jsonLine(e)).join('\n');
 }
 
-/** One CSV cell: quoted where needed, and never read as a formula by a spreadsheet. */
+/**
+ * One CSV cell: quoted where needed, never read as a formula by a spreadsheet, and with
+ * control characters and text-direction overrides escaped as in the table (a CSV printed to
+ * stdout reaches a terminal too; a host name's ESC must not clear it). The `data` column is
+ * JSON whose strings parse back exactly; `--json` keeps every string as sent.
+ */
 export function csvCell(raw: string): string {
   // A file name like "=HYPERLINK(...)" must not become a formula when staff open the CSV in a
   // spreadsheet (CSV injection): such cells get a leading apostrophe.
-  const v = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
+  const v = printable(/^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw);
   return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 

@@ -14,7 +14,15 @@ import type { CommandContext } from '../context.js';
 import { jsonLine } from '../printable.js';
 import type { StaffClient } from '../staff/client.js';
 import { choice, flagsOf, type StaffFlags, wholeNumber, withStaff } from '../staff/open.js';
-import { type Column, note, out, printRecord, printRows, when } from '../staff/output.js';
+import {
+  type Column,
+  note,
+  out,
+  printRecord,
+  printRows,
+  textParams,
+  when,
+} from '../staff/output.js';
 
 export const ALERT_STATES = ALERT_STAGES;
 export const REQUEST_STATES = ['pending', 'approved', 'denied'] as const;
@@ -199,7 +207,7 @@ async function decide(
       host: payload?.host ?? '',
       until: when(payload?.notAfter, f.utc),
     };
-    out(`${ctx.t(approve ? 'cli.staff.approved' : 'cli.staff.denied', params)}\n`);
+    out(`${ctx.t(approve ? 'cli.staff.approved' : 'cli.staff.denied', textParams(params))}\n`);
     return 0;
   });
 }

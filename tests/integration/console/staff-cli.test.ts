@@ -889,4 +889,61 @@ describe('baomi console (staff CLI, against a real console)', () => {
     );
     expect(consoleErr).not.toContain(PASSWORD);
   });
+
+  it('what a hostile workstation sends never reaches the terminal raw: tables, CSV, decisions, revoke', async () => {
+    // Run last: it adds an agent, a request and audit rows the tests above count.
+    const RAW =
+      /[\u0000-\u0009\u000b-\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+    const made = await cli(['console', 'enroll-token', '--group', 'lab', '--json'], as.ada);
+    const token = (JSON.parse(made.stdout) as { token: string }).token;
+    const evil = await SimAgent.enroll(url, token, {
+      ca: readFileSync(tls.cert),
+      host: 'ws\u001b[31mRED\u001b]0;title\u0007\u202eLAB',
+    });
+    const requestId = uuidv7();
+    await evil.sync(
+      evil.next([
+        {
+          type: 'usb.blocked\u001b[2J\u001b[H',
+          ts: T0,
+          user: 'li\u001b[31m.si',
+          data: { path: '/tmp/x\u009b31m.txt' },
+        },
+        {
+          type: 'usb.exception-requested',
+          ts: T0 + 1,
+          user: 'li',
+          data: {
+            requestId,
+            device: '0781:5581:4C530009',
+            deviceLabel: 'Kingston\u001b]0;pwn\u0007\u202eLABEL\u001b[2J',
+            reason: 'copy\u001b[2J',
+          },
+        },
+      ]),
+    );
+    const outputs = [
+      await cli(['console', 'events', '--agent', evil.id], as.aud),
+      await cli(['console', 'events', '--agent', evil.id, '--csv'], as.aud),
+      await cli(['console', 'agents', '--csv'], as.aud),
+      await cli(['console', 'agents'], as.aud),
+      await cli(['console', 'requests', '--csv'], as.aud),
+      await cli(['console', 'deny', requestId, '--note', 'no'], as.ada),
+      await cli(['console', 'revoke', evil.id], as.ada),
+    ];
+    for (const r of outputs) {
+      expect(r.code, r.stderr).toBe(0);
+      // Lines end with \n (and CSV rows with \r\n); nothing else raw.
+      expect(r.stdout.replace(/\r\n/g, '\n'), r.stdout).not.toMatch(RAW);
+      expect(r.stderr).not.toMatch(RAW);
+    }
+    expect(outputs[0]!.stdout).toContain('usb.blocked\\u001b[2J');
+    expect(outputs[5]!.stdout).toContain('Kingston\\u001b]0;pwn\\u0007\\u202eLABEL');
+    expect(outputs[6]!.stdout).toContain('ws\\u001b[31mRED');
+    // --json keeps every string as sent.
+    const json = await cli(['console', 'events', '--agent', evil.id, '--json'], as.aud);
+    expect(jsonLines<{ type: string }>(json.stdout).map((e) => e.type)).toContain(
+      'usb.blocked\u001b[2J\u001b[H',
+    );
+  });
 });
