@@ -16,18 +16,22 @@ import type { StaffClient } from '../staff/client.js';
 import { choice, flagsOf, type StaffFlags, wholeNumber, withStaff } from '../staff/open.js';
 import {
   type Column,
+  csvHeaderOf,
+  csvRowsOf,
   note,
   out,
   printRecord,
   printRows,
+  tableOf,
   textParams,
   when,
 } from '../staff/output.js';
+import { parseLimit } from '../time.js';
 
 export const ALERT_STATES = ALERT_STAGES;
 export const REQUEST_STATES = ['pending', 'approved', 'denied'] as const;
-/** The most alerts the console lists at once (routes/requests.ts). */
-const ALERTS_MAX = 1000;
+/** Alerts asked for at once (the console lists at most 1000: routes/requests.ts). */
+const ALERTS_PAGE = 1000;
 /** Longest approval window the console signs (31 days, in hours). */
 const HOURS_MAX = MAX_WINDOW_DAYS * 24;
 
@@ -40,19 +44,34 @@ async function hosts(c: StaffClient): Promise<Map<string, string>> {
 interface AlertsFlags extends StaffFlags {
   state?: string;
   agent?: string;
+  type?: string[];
   limit?: string;
 }
 
+/** A stage by its name or its English alias (as `alert ID --state` takes it), or bad usage. */
+function stageFilter(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const stage = alertStageOf(value);
+  if (stage) return stage;
+  throw new BaomiError(
+    'CLI_BAD_CHOICE',
+    {
+      option: '--state',
+      value,
+      choices: [...ALERT_STAGES, ...Object.keys(ALERT_STAGE_ALIASES)].join(', '),
+    },
+    2,
+  );
+}
+
+/** `baomi console alerts`: newest first, every page unless --limit (pages of ALERTS_PAGE). */
 export async function alerts(ctx: CommandContext, _o: unknown, cmd: Command): Promise<number> {
   const f = flagsOf<AlertsFlags>(cmd);
-  const state = choice('--state', f.state, ALERT_STATES);
-  const limit = wholeNumber('--limit', f.limit, 1, ALERTS_MAX) ?? ALERTS_MAX;
+  const state = stageFilter(f.state);
+  const limit = parseLimit(f.limit);
+  if (f.type?.some((x) => x.trim() === ''))
+    throw new BaomiError('CLI_EMPTY_VALUE', { option: '--type' }, 2);
   return withStaff(ctx, f, async (c) => {
-    const { alerts: rows } = await c.get<{ alerts: AlertView[] }>('/api/v1/alerts', {
-      state,
-      agent: f.agent,
-      limit,
-    });
     const host = await hosts(c);
     const cols: Column<AlertView>[] = [
       { name: 'id', cell: (a) => String(a.id) },
@@ -65,8 +84,38 @@ export async function alerts(ctx: CommandContext, _o: unknown, cmd: Command): Pr
       { name: 'seq', cell: (a) => (a.seq === null ? '' : String(a.seq)) },
       { name: 'data', cell: (a) => jsonLine(a.data) },
     ];
-    printRows(rows, cols, f, ctx.t, ctx.t('cli.staff.alerts.none'));
-    if (rows.length === limit) note(ctx.t('cli.staff.alerts.cut', { limit }));
+    const query = { state, agent: f.agent, type: f.type };
+    const all: AlertView[] = [];
+    let shown = 0;
+    let before: string | null = null;
+    if (f.csv) out(`${csvHeaderOf(cols)}\r\n`);
+    for (;;) {
+      const want = limit === undefined ? ALERTS_PAGE : Math.min(ALERTS_PAGE, limit - shown);
+      const page: { alerts: AlertView[]; next: string | null } = await c.get('/api/v1/alerts', {
+        ...query,
+        before: before ?? undefined,
+        limit: want,
+      });
+      shown += page.alerts.length;
+      if (f.json) for (const r of page.alerts) out(`${jsonLine(r)}\n`);
+      else if (f.csv) {
+        if (page.alerts.length) out(`${csvRowsOf(page.alerts, cols, f.utc)}\r\n`);
+      } else all.push(...page.alerts);
+      before = page.next;
+      if (before === null || page.alerts.length === 0) break;
+      if (limit !== undefined && shown >= limit) break;
+    }
+    if (!f.json && !f.csv)
+      out(`${all.length ? tableOf(all, cols, ctx.t, f.utc) : ctx.t('cli.staff.alerts.none')}\n`);
+    // Cut by --limit: said when older alerts match (never a silent "that is all").
+    if (limit !== undefined && before !== null) {
+      const probe = await c.get<{ alerts: AlertView[] }>('/api/v1/alerts', {
+        ...query,
+        before,
+        limit: 1,
+      });
+      if (probe.alerts.length) note(ctx.t('cli.staff.alerts.cut', { shown, limit }));
+    }
     return 0;
   });
 }

@@ -52,8 +52,10 @@ export const staffCliMessages = {
     'cli.opt.staffUser': 'only events recorded while this person was at the console',
     'cli.opt.staffEventText':
       'only events whose data, user or host contains this text (paths, reasons)',
-    'cli.opt.staffAlertState': 'only alerts in this state: 预报 调查 初步评估 处置 结案',
-    'cli.opt.staffAlertLimit': 'the newest N alerts, 1 to 1000 (default: 1000)',
+    'cli.opt.staffAlertState':
+      'only alerts in this state: 预报 调查 初步评估 处置 结案 (or forecast, investigating, assessed, handled, closed)',
+    'cli.opt.staffAlertType': 'only alerts of these types (exact: agent.silent, chain.broken…)',
+    'cli.opt.staffAlertLimit': 'only the newest N alerts (default and 0: every matching alert)',
     'cli.opt.staffAlertTo':
       'the stage: 预报 调查 初步评估 处置 结案, or forecast investigating assessed handled closed',
     'cli.opt.staffAlertNote': 'why (1 to 2000 characters; recorded in the audit trail)',
@@ -169,7 +171,7 @@ export const staffCliMessages = {
       'Showing the newest {{shown}} matching events (--limit {{limit}}); more than {{left}} older ones matched and were left out (not counted further). Use --limit 0 for all.',
     'cli.staff.alerts.none': 'No alerts match.',
     'cli.staff.alerts.cut':
-      'Showing the newest {{limit}} alerts; older ones may exist (the console lists at most 1000 at once): narrow with --state or --agent.',
+      'Showing the newest {{shown}} matching alerts (--limit {{limit}}); older ones match too. Use --limit 0 for all.',
     'cli.staff.request.pending': 'pending',
     'cli.staff.request.approved': 'approved',
     'cli.staff.request.denied': 'denied',
@@ -394,8 +396,10 @@ export const staffCliMessages = {
     'cli.opt.staffAgent': '只看该代理（其 id）',
     'cli.opt.staffUser': '只看此人在控制台前时记录的事件',
     'cli.opt.staffEventText': '只看数据、用户或主机包含此文字的事件（路径、原因）',
-    'cli.opt.staffAlertState': '只看处于此状态的告警：预报 调查 初步评估 处置 结案',
-    'cli.opt.staffAlertLimit': '最新的 N 条告警，1 到 1000（默认：1000）',
+    'cli.opt.staffAlertState':
+      '只看处于此状态的告警：预报 调查 初步评估 处置 结案（或 forecast、investigating、assessed、handled、closed）',
+    'cli.opt.staffAlertType': '只看这些类型的告警（精确匹配：agent.silent、chain.broken…）',
+    'cli.opt.staffAlertLimit': '只看最新的 N 条告警（默认及 0：全部匹配的告警）',
     'cli.opt.staffAlertTo':
       '阶段：预报 调查 初步评估 处置 结案，或 forecast investigating assessed handled closed',
     'cli.opt.staffAlertNote': '理由（1 到 2000 个字符；记入审计记录）',
@@ -509,7 +513,7 @@ export const staffCliMessages = {
       '显示最新的 {{shown}} 条匹配事件（--limit {{limit}}）；另有超过 {{left}} 条较早的匹配事件未显示（未继续计数）。使用 --limit 0 显示全部。',
     'cli.staff.alerts.none': '没有符合条件的告警。',
     'cli.staff.alerts.cut':
-      '显示最新的 {{limit}} 条告警；可能还有更早的（控制台一次最多列出 1000 条）：可用 --state 或 --agent 缩小范围。',
+      '显示最新的 {{shown}} 条匹配告警（--limit {{limit}}）；还有更早的匹配告警。使用 --limit 0 显示全部。',
     'cli.staff.request.pending': '待处理',
     'cli.staff.request.approved': '已批准',
     'cli.staff.request.denied': '已拒绝',

@@ -78,6 +78,7 @@ export function registerStaffCommands(consoleCmd: Command, { t, configure, run }
   rows(conn(sub(consoleCmd, 'alerts', t('cli.cmd.staffAlerts'))))
     .option('--state <state>', t('cli.opt.staffAlertState'))
     .option('--agent <id>', t('cli.opt.staffAgent'))
+    .option('--type <type...>', t('cli.opt.staffAlertType'))
     .option('--limit <n>', t('cli.opt.staffAlertLimit'))
     .action(from(requests, 'alerts'));
   json(conn(sub(consoleCmd, 'alert', t('cli.cmd.staffAlert'))))

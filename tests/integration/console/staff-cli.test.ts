@@ -567,6 +567,44 @@ describe('baomi console (staff CLI, against a real console)', () => {
     const bad = await cli(['console', 'alerts', '--state', 'open'], as.aud);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/choose one of 预报, 调查, 初步评估, 处置, 结案/);
+    // The English alias, as `alert ID --state` takes it.
+    const alias = await cli(['console', 'alerts', '--state', 'forecast', '--json'], as.aud);
+    expect(alias.code, alias.stderr).toBe(0);
+    expect(jsonLines(alias.stdout).length).toBe(json.length);
+
+    // More alerts than the console lists at once (1,000), all from one agent: every one is
+    // listed (it stopped at the newest 1,000 with a hint no filter could satisfy).
+    const db = new Database(join(dataDir, 'console.db'));
+    try {
+      const add = db.prepare(
+        "INSERT INTO alerts (agent_id, ts, type, severity, data, notify_todo) VALUES (?, ?, 'test.bulk', 'low', '{}', 0)",
+      );
+      db.transaction(() => {
+        for (let i = 0; i < 1234; i++) add.run(hr.id, T0 + i);
+      })();
+    } finally {
+      db.close();
+    }
+    const bulk = await cli(['console', 'alerts', '--type', 'test.bulk', '--json'], as.aud);
+    expect(bulk.code, bulk.stderr).toBe(0);
+    const ids = jsonLines<{ id: number }>(bulk.stdout).map((a) => a.id);
+    expect(ids).toHaveLength(1234);
+    expect(new Set(ids).size).toBe(1234);
+    expect(bulk.stderr).toBe('');
+    const bulkCsv = await cli(['console', 'alerts', '--type', 'test.bulk', '--csv'], as.aud);
+    expect(bulkCsv.stdout.trimEnd().split('\r\n')).toHaveLength(1 + 1234);
+    const cut = await cli(
+      ['console', 'alerts', '--type', 'test.bulk', '--limit', '1100', '--json'],
+      as.aud,
+    );
+    expect(jsonLines(cut.stdout)).toHaveLength(1100);
+    expect(cut.stderr).toMatch(/newest 1100 matching alerts \(--limit 1100\); older ones match/);
+    const exact = await cli(
+      ['console', 'alerts', '--type', 'test.bulk', '--limit', '1234', '--json'],
+      as.aud,
+    );
+    expect(jsonLines(exact.stdout)).toHaveLength(1234);
+    expect(exact.stderr).toBe('');
   });
 
   it('alert: staff move an alert through its stages by name or alias; others may not; no going back', async () => {
