@@ -17,5 +17,6 @@ export const CLI_ERROR_CODES = [
   'CLI_SIG_EMPTY',
   'CLI_USB_AGENT_RUNNING',
   'CLI_USB_RELEASE_DENIED',
+  'CLI_EMPTY_NOTE',
 ] as const;
 export type CliErrorCode = (typeof CLI_ERROR_CODES)[number];

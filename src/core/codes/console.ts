@@ -47,6 +47,8 @@ export const CONSOLE_API_CODES = [
   /** 409: an alert is in one case at most. */
   'CONSOLE_CASE_ALERT_TAKEN',
   'CONSOLE_REQUEST_NO_USER',
+  /** 409: approving for an agent that was revoked (it never syncs again). */
+  'CONSOLE_REQUEST_AGENT_REVOKED',
   'CONSOLE_POLICY_INVALID',
   'CONSOLE_POLICY_BAD_BASE64',
   'CONSOLE_POLICY_SIG_MALFORMED',
@@ -164,6 +166,8 @@ export const consoleMessages = {
       'The alert {{alert}} is already part of case {{case}}; an alert belongs to one case at most.',
     CONSOLE_REQUEST_NO_USER:
       'The request {{id}} does not say who asked (no one was logged in at the workstation), and an exception is always for one person: deny it, and ask the person to request it again from their own session.',
+    CONSOLE_REQUEST_AGENT_REVOKED:
+      'The request {{id}} came from agent {{agent}}, which was revoked at {{at}}: it never syncs again, so an approval would never reach it. Deny the request; the person asks again from a workstation that is enrolled.',
     CONSOLE_POLICY_INVALID:
       'The policy is refused ({{count}} problem(s)); the first: {{problem}}. Check it with `baomi policy validate FILE`.',
     CONSOLE_POLICY_BAD_BASE64: 'The policy field must be the policy file’s bytes in base64.',
@@ -235,6 +239,8 @@ export const consoleMessages = {
     CONSOLE_CASE_ALERT_TAKEN: '告警 {{alert}} 已属于案件 {{case}}；一条告警最多属于一个案件。',
     CONSOLE_REQUEST_NO_USER:
       '申请 {{id}} 没有记录申请人（当时无人登录该工作站），而例外总是针对某一个人：请拒绝该申请，并请申请人在其本人会话中重新申请。',
+    CONSOLE_REQUEST_AGENT_REVOKED:
+      '申请 {{id}} 来自代理 {{agent}}，该代理已于 {{at}} 被吊销：它不会再同步，批准永远无法送达。请拒绝该申请，由申请人在已登记的工作站上重新申请。',
     CONSOLE_POLICY_INVALID:
       '策略被拒绝（{{count}} 个问题）；第一个：{{problem}}。请用 `baomi policy validate FILE` 检查。',
     CONSOLE_POLICY_BAD_BASE64: 'policy 字段必须是策略文件字节的 base64 编码。',

@@ -419,6 +419,9 @@ describe('baomi console (staff CLI, against a real console)', () => {
     const noNote = await cli(['console', 'deny', second], as.ada);
     expect(noNote.code).toBe(2);
     expect(noNote.stderr).toMatch(/--note/);
+    const emptyNote = await cli(['console', 'deny', second, '--note', '  '], as.ada);
+    expect(emptyNote.code).toBe(2);
+    expect(emptyNote.stderr).toMatch(/--note is empty/);
 
     const approved = await cli(
       ['console', 'approve', first, '--note', '审计 audit', '--hours', '2'],
@@ -939,6 +942,7 @@ describe('baomi console (staff CLI, against a real console)', () => {
       host: 'ws\u001b[31mRED\u001b]0;title\u0007\u202eLAB',
     });
     const requestId = uuidv7();
+    const pendingId = uuidv7();
     await evil.sync(
       evil.next([
         {
@@ -957,6 +961,12 @@ describe('baomi console (staff CLI, against a real console)', () => {
             deviceLabel: 'Kingston\u001b]0;pwn\u0007\u202eLABEL\u001b[2J',
             reason: 'copy\u001b[2J',
           },
+        },
+        {
+          type: 'usb.exception-requested',
+          ts: T0 + 2,
+          user: 'li',
+          data: { requestId: pendingId, device: '0781:5581:4C53000A', reason: 'later' },
         },
       ]),
     );
@@ -978,6 +988,10 @@ describe('baomi console (staff CLI, against a real console)', () => {
     expect(outputs[0]!.stdout).toContain('usb.blocked\\u001b[2J');
     expect(outputs[5]!.stdout).toContain('Kingston\\u001b]0;pwn\\u0007\\u202eLABEL');
     expect(outputs[6]!.stdout).toContain('ws\\u001b[31mRED');
+    // Revoked, it never syncs again: an approval for it is refused, not signed and lost.
+    const late = await cli(['console', 'approve', pendingId, '--note', 'ok'], as.ada);
+    expect(late.code).toBe(1);
+    expect(late.stderr).toMatch(/\(409\): The request .* was revoked at .*Deny the request/);
     // --json keeps every string as sent.
     const json = await cli(['console', 'events', '--agent', evil.id, '--json'], as.aud);
     expect(jsonLines<{ type: string }>(json.stdout).map((e) => e.type)).toContain(

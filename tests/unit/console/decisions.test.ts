@@ -115,18 +115,18 @@ describe('decisions on exception requests', () => {
 
   it('hours default to 8 and may not exceed 744 (31 days)', async () => {
     const { s, a } = await setup();
-    const def = (await decide(s.admin, { approve: true, note: '' })).json<{ token: string }>();
+    const def = (await decide(s.admin, { approve: true, note: 'ok' })).json<{ token: string }>();
     const p = payloadOf(def.token);
     expect(p.notAfter - p.notBefore).toBe(8 * 3600_000);
     const other = '0190a3c0-0000-7000-8000-0000000000bb';
     await requestFrom(a, other, 'li.wei');
-    expect((await decide(s.admin, { approve: true, note: '', hours: 745 }, other)).statusCode).toBe(
+    expect((await decide(s.admin, { approve: true, note: 'ok', hours: 745 }, other)).statusCode).toBe(
       400,
     );
-    expect((await decide(s.admin, { approve: true, note: '', hours: 0 }, other)).statusCode).toBe(
+    expect((await decide(s.admin, { approve: true, note: 'ok', hours: 0 }, other)).statusCode).toBe(
       400,
     );
-    expect((await decide(s.admin, { approve: true, note: '', hours: 744 }, other)).statusCode).toBe(
+    expect((await decide(s.admin, { approve: true, note: 'ok', hours: 744 }, other)).statusCode).toBe(
       200,
     );
   });
@@ -156,7 +156,7 @@ describe('decisions on exception requests', () => {
 
   it('refuses to approve a request that names no person (400), but it may be denied', async () => {
     const { s } = await setup(null);
-    const r = await decide(s.admin, { approve: true, note: '' });
+    const r = await decide(s.admin, { approve: true, note: 'ok' });
     expect(r.statusCode).toBe(400);
     expect(r.json<{ error: string }>().error).toBe('CONSOLE_REQUEST_NO_USER');
     expect((await h.store.request(REQUEST))!.state).toBe('pending');
@@ -170,7 +170,7 @@ describe('decisions on exception requests', () => {
     const odd = 'req 7/α';
     await requestFrom(a, odd, 'li.wei');
     const id = encodeURIComponent(odd);
-    const approve = await decide(s.admin, { approve: true, note: '' }, id);
+    const approve = await decide(s.admin, { approve: true, note: 'ok' }, id);
     expect(approve.statusCode).toBe(400);
     expect(approve.json<{ error: string }>().error).toBe('EXCEPTION_BAD_FIELD');
     expect((await h.store.request(odd))!.state).toBe('pending');
@@ -183,13 +183,26 @@ describe('decisions on exception requests', () => {
   it('an unknown request is 404; a bad body is 400; an auditor may not decide', async () => {
     const { s } = await setup();
     expect(
-      (await decide(s.admin, { approve: true, note: '' }, '0190a3c0-0000-7000-8000-0000000000ff'))
+      (await decide(s.admin, { approve: true, note: 'ok' }, '0190a3c0-0000-7000-8000-0000000000ff'))
         .statusCode,
     ).toBe(404);
-    expect((await decide(s.admin, { approve: 'yes', note: '' })).statusCode).toBe(400);
+    expect((await decide(s.admin, { approve: 'yes', note: 'ok' })).statusCode).toBe(400);
     expect((await decide(s.admin, { approve: true })).statusCode).toBe(400);
     expect((await decide(s.admin, { approve: true, note: 'x'.repeat(1001) })).statusCode).toBe(400);
-    expect((await decide(s.auditor, { approve: true, note: '' })).statusCode).toBe(403);
+    expect((await decide(s.auditor, { approve: true, note: 'ok' })).statusCode).toBe(403);
+    // The note is the decision's reason in the audit trail: never empty.
+    expect((await decide(s.admin, { approve: false, note: '' })).statusCode).toBe(400);
     expect((await h.store.request(REQUEST))!.state).toBe('pending');
+  });
+
+  it('refuses to approve for a revoked agent (409: it never syncs again); it may be denied', async () => {
+    const { s, a } = await setup();
+    const revoked = await call(h, s.admin, 'POST', `/api/v1/agents/${a.id}/revoke`);
+    expect(revoked.statusCode).toBe(200);
+    const r = await decide(s.admin, { approve: true, note: 'ok' });
+    expect(r.statusCode).toBe(409);
+    expect(r.json<{ error: string }>().error).toBe('CONSOLE_REQUEST_AGENT_REVOKED');
+    expect((await h.store.request(REQUEST))!.state).toBe('pending');
+    expect((await decide(s.admin, { approve: false, note: 'revoked' })).statusCode).toBe(200);
   });
 });

@@ -173,7 +173,7 @@ describe('API tokens', () => {
       method: 'POST',
       url: '/api/v1/requests/0190a3c0-0000-7000-8000-000000000000/decision',
       headers: bearer,
-      payload: { approve: false, note: '' },
+      payload: { approve: false, note: 'x' },
     });
     expect(decide.statusCode).toBe(404);
     // … and the role is the user's.

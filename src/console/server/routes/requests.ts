@@ -133,7 +133,8 @@ export function requestRoutes(app: FastifyInstance, deps: Deps): void {
         ...S.body(
           {
             approve: { type: 'boolean' },
-            note: S.text(1000, 0),
+            // What was decided and why goes into the audit trail: never empty.
+            note: S.text(1000),
             hours: S.int(1, DECISION_HOURS_MAX),
           },
           ['approve', 'note'],
@@ -156,6 +157,12 @@ export function requestRoutes(app: FastifyInstance, deps: Deps): void {
         if (!request.user) throw new ApiError('CONSOLE_REQUEST_NO_USER', { id });
         const agent = await store.agent(request.agentId);
         if (!agent) throw new ApiError('CONSOLE_NOT_FOUND', { what: 'agent', id: request.agentId });
+        if (agent.revokedAt !== null)
+          throw new ApiError('CONSOLE_REQUEST_AGENT_REVOKED', {
+            id,
+            agent: agent.id,
+            at: new Date(agent.revokedAt).toISOString(),
+          });
         // The name the computer last gave itself (a renamed computer checks its new name).
         const hb = deps.lastSeen.peek(agent.id)?.heartbeat ?? agent.heartbeat;
         const host = typeof hb?.host === 'string' ? hb.host : agent.host;
