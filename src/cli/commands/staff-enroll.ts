@@ -9,7 +9,7 @@ import { BaomiError } from '../../core/errors.js';
 import type { CommandContext } from '../context.js';
 import { jsonLine } from '../printable.js';
 import { choice, flagsOf, type StaffFlags, wholeNumber, withStaff } from '../staff/open.js';
-import { type Column, out, printRows, textParams, when } from '../staff/output.js';
+import { type Column, note, out, printRows, textParams, when } from '../staff/output.js';
 import { PERSONNEL_CLASSES } from './staff-policy.js';
 
 /** The console's bounds (routes/enrollment.ts). */
@@ -22,6 +22,7 @@ interface EnrollFlags extends StaffFlags {
   hours?: string;
   department?: string;
   class?: string;
+  regroup?: boolean;
   list?: boolean;
   revoke?: string;
 }
@@ -32,6 +33,10 @@ interface Created {
   group: string;
   usesLeft: number;
   expiresAt: number;
+  department: string | null;
+  personnelClass: string | null;
+  /** Set when the token moved an existing group (with --regroup). */
+  before?: { department: string | null; personnelClass: string | null };
 }
 
 /** A word a POSIX shell reads back as itself. */
@@ -50,7 +55,8 @@ export default async function enrollToken(
     f.uses !== undefined ||
     f.hours !== undefined ||
     f.department !== undefined ||
-    f.class !== undefined;
+    f.class !== undefined ||
+    f.regroup === true;
   const modes = [creating, Boolean(f.list), f.revoke !== undefined].filter(Boolean).length;
   if (modes !== 1 || (creating && f.group === undefined))
     throw new BaomiError('CONSOLE_CLIENT_ENROLL_MODE', {}, 2);
@@ -63,6 +69,7 @@ export default async function enrollToken(
     hours: wholeNumber('--hours', f.hours, 1, HOURS_MAX),
     department: f.department,
     personnelClass: choice('--class', f.class, PERSONNEL_CLASSES),
+    ...(f.regroup ? { regroup: true } : {}),
   };
   return withStaff(ctx, f, async (c) => {
     const made = await c.post<Created>('/api/v1/enrollment-tokens', body);
@@ -90,6 +97,19 @@ export default async function enrollToken(
       )}\n${made.token}\n\n${t('cli.staff.enroll.forIt')}\n  ${line}\n`,
     );
     if (c.conn.caFile) out(`${t('cli.staff.enroll.copyCa', { ca: resolve(c.conn.caFile) })}\n`);
+    if (made.before)
+      note(
+        t(
+          'cli.staff.enroll.regrouped',
+          textParams({
+            group: made.group,
+            fromDepartment: made.before.department ?? '',
+            fromClass: made.before.personnelClass ?? '',
+            department: made.department ?? '',
+            personnelClass: made.personnelClass ?? '',
+          }),
+        ),
+      );
     return 0;
   });
 }

@@ -69,6 +69,8 @@ export const staffCliMessages = {
     'cli.opt.staffUses': 'how many agents may enroll with it, 1 to 10000 (default: 1)',
     'cli.opt.staffEnrollHours': 'how long it is valid, in hours, 1 to 2160 (default: 24)',
     'cli.opt.staffDepartment': 'the group’s department (kept with the group)',
+    'cli.opt.staffRegroup':
+      'change an existing group’s department or class (every agent in it moves, with its policies and report rows)',
     'cli.opt.staffClass':
       'the personnel class of the group’s people: 核心, 重要 or 一般 (kept with the group)',
     'cli.opt.staffEnrollList': 'list the enrollment tokens (not their secret: it is shown once)',
@@ -191,6 +193,8 @@ export const staffCliMessages = {
     'cli.staff.enroll.made':
       'Enrollment token for group {{group}}: {{uses}} use(s), valid until {{until}} (id {{id}}). It is shown only this once:',
     'cli.staff.enroll.forIt': 'On each workstation, as the user the agent runs as (root):',
+    'cli.staff.enroll.regrouped':
+      'Group {{group}} moved from department "{{fromDepartment}}", class "{{fromClass}}" to "{{department}}", "{{personnelClass}}": every agent in it with it (recorded in the audit trail).',
     'cli.staff.enroll.copyCa':
       '(--ca names the console’s certificate: copy {{ca}} to the workstation and give its path there.)',
     'cli.staff.enroll.state.live': 'valid',
@@ -414,6 +418,8 @@ export const staffCliMessages = {
     'cli.opt.staffUses': '可用它注册的代理数，1 到 10000（默认：1）',
     'cli.opt.staffEnrollHours': '有效小时数，1 到 2160（默认：24）',
     'cli.opt.staffDepartment': '该组所属部门（随组保存）',
+    'cli.opt.staffRegroup':
+      '更改已有组的部门或人员类别（组内所有代理随之迁移，策略和报表归属一并改变）',
     'cli.opt.staffClass': '该组人员的类别：核心、重要 或 一般（随组保存）',
     'cli.opt.staffEnrollList': '列出注册令牌（不含令牌本身：它只显示一次）',
     'cli.opt.staffEnrollRevoke':
@@ -533,6 +539,8 @@ export const staffCliMessages = {
     'cli.staff.enroll.made':
       '组 {{group}} 的注册令牌：可用 {{uses}} 次，有效期至 {{until}}（id {{id}}）。令牌只显示这一次：',
     'cli.staff.enroll.forIt': '在每台工作站上，以代理的运行用户（root）执行：',
+    'cli.staff.enroll.regrouped':
+      '组 {{group}} 已从部门“{{fromDepartment}}”、类别“{{fromClass}}”改为“{{department}}”、“{{personnelClass}}”：组内所有代理随之迁移（已记入审计记录）。',
     'cli.staff.enroll.copyCa':
       '（--ca 指定控制台的证书：请把 {{ca}} 复制到工作站，并在那里写上它的路径。）',
     'cli.staff.enroll.state.live': '有效',

@@ -160,6 +160,7 @@ export function registerStaffCommands(consoleCmd: Command, { t, configure, run }
     .option('--hours <n>', t('cli.opt.staffEnrollHours'))
     .option('--department <name>', t('cli.opt.staffDepartment'))
     .option('--class <class>', t('cli.opt.staffClass'))
+    .option('--regroup', t('cli.opt.staffRegroup'))
     .option('--list', t('cli.opt.staffEnrollList'))
     .option('--revoke <id>', t('cli.opt.staffEnrollRevoke'))
     .action(run(() => import('../commands/staff-enroll.js')));

@@ -672,6 +672,20 @@ describe('baomi console (staff CLI, against a real console)', () => {
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/Give one of: --group G/);
     }
+    // A token that would move finance (财务部) elsewhere: refused, nothing changed.
+    const moving = await cli(
+      ['console', 'enroll-token', '--group', 'finance', '--department', '其他部'],
+      as.ada,
+    );
+    expect(moving.code).toBe(1);
+    expect(moving.stderr).toMatch(
+      /\(409\): Group finance already has department "财务部".*--regroup/,
+    );
+    const fins = jsonLines<{ group: string; department: string }>(
+      (await cli(['console', 'agents', '--json', '--group', 'finance'], as.aud)).stdout,
+    );
+    expect(fins.length).toBeGreaterThan(0);
+    for (const a of fins) expect(a.department).toBe('财务部');
 
     const revoked = await cli(['console', 'enroll-token', '--revoke', finTok.id], as.ada);
     expect(revoked.code).toBe(0);

@@ -25,6 +25,46 @@ const post = (body: unknown) =>
   h.app.inject({ method: 'POST', url: '/api/v1/enroll', payload: body as Record<string, unknown> });
 
 describe('enrollment tokens', () => {
+  it('a token never moves an existing group to another department or class unless asked (regroup, audited)', async () => {
+    h = makeConsole();
+    const s = await staff(h);
+    await enrollmentToken(h, s.admin, {
+      group: 'finance-hq',
+      department: '财务部',
+      personnelClass: '核心',
+    });
+    // One naming another department would move every agent of the group: refused (409,
+    // nothing changed) unless asked for with regroup, which the audit row records.
+    const moved = { group: 'finance-hq', department: '其他部' };
+    const refused = await call(h, s.admin, 'POST', '/api/v1/enrollment-tokens', moved);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json<{ error: string }>().error).toBe('CONSOLE_GROUP_DIFFERS');
+    expect((await h.store.group('finance-hq'))!.department).toBe('财务部');
+    const same = await call(h, s.admin, 'POST', '/api/v1/enrollment-tokens', {
+      group: 'finance-hq',
+      department: '财务部',
+    });
+    expect(same.statusCode).toBe(200);
+    const regroup = await call(h, s.admin, 'POST', '/api/v1/enrollment-tokens', {
+      ...moved,
+      regroup: true,
+    });
+    expect(regroup.statusCode).toBe(200);
+    expect(regroup.json()).toMatchObject({
+      department: '其他部',
+      personnelClass: '核心',
+      before: { department: '财务部', personnelClass: '核心' },
+    });
+    expect((await h.store.group('finance-hq'))!.department).toBe('其他部');
+    const audit = (await h.store.listAudit({ limit: 1000 })).filter(
+      (a) => a.action === 'enroll.token-created',
+    );
+    expect(audit.at(-1)!.details).toMatchObject({
+      department: '其他部',
+      before: { department: '财务部' },
+    });
+  });
+
   it('admin makes one: shown once, stored as a hash, with its group, uses and expiry; the group keeps department and class', async () => {
     h = makeConsole();
     const s = await staff(h);

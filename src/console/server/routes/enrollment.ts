@@ -25,6 +25,8 @@ interface NewToken {
   hours?: number;
   department?: string;
   personnelClass?: (typeof PERSONNEL_CLASSES)[number];
+  /** Required to change an existing group's department or class (it moves its agents). */
+  regroup?: boolean;
 }
 
 export function enrollmentRoutes(app: FastifyInstance, deps: Deps): void {
@@ -45,6 +47,7 @@ export function enrollmentRoutes(app: FastifyInstance, deps: Deps): void {
           hours: S.int(1, ENROLL_HOURS_MAX),
           department: S.text(100),
           personnelClass: S.enumOf(PERSONNEL_CLASSES),
+          regroup: { type: 'boolean' },
         },
         ['group'],
       ),
@@ -56,11 +59,23 @@ export function enrollmentRoutes(app: FastifyInstance, deps: Deps): void {
       // The group carries the department and class (DESIGN.md "Console storage"); a token
       // that names neither keeps what the group already has.
       const had = await store.group(b.group);
-      await store.upsertGroup({
-        name: b.group,
-        department: b.department ?? had?.department ?? null,
-        personnelClass: b.personnelClass ?? had?.personnelClass ?? null,
-      });
+      const department = b.department ?? had?.department ?? null;
+      const personnelClass = b.personnelClass ?? had?.personnelClass ?? null;
+      // Changing an existing group moves every agent already in it to other policies and
+      // report rows: never as a side effect of a token, only when asked for (and audited).
+      const changed =
+        had !== null &&
+        had !== undefined &&
+        (department !== had.department || personnelClass !== had.personnelClass);
+      if (changed && b.regroup !== true)
+        throw new ApiError('CONSOLE_GROUP_DIFFERS', {
+          group: b.group,
+          department: had.department ?? '',
+          personnelClass: had.personnelClass ?? '',
+          newDepartment: department ?? '',
+          newPersonnelClass: personnelClass ?? '',
+        });
+      await store.upsertGroup({ name: b.group, department, personnelClass });
       // A group's department or class decides which policies it gets (policy-cache.ts).
       deps.policies.invalidate();
       const token = `${ENROLL_TOKEN_PREFIX}${randomSecret()}`;
@@ -82,9 +97,25 @@ export function enrollmentRoutes(app: FastifyInstance, deps: Deps): void {
           group: b.group,
           uses: usesLeft,
           expiresAt,
+          department,
+          personnelClass,
+          ...(changed
+            ? { before: { department: had.department, personnelClass: had.personnelClass } }
+            : {}),
         }),
       );
-      return { id, token, group: b.group, usesLeft, expiresAt };
+      return {
+        id,
+        token,
+        group: b.group,
+        usesLeft,
+        expiresAt,
+        department,
+        personnelClass,
+        ...(changed
+          ? { before: { department: had.department, personnelClass: had.personnelClass } }
+          : {}),
+      };
     },
   );
 
