@@ -6,16 +6,21 @@
 // keeps no key to sign one. The console reads the policy with the core parser and refuses
 // what every agent would refuse (each problem is printed); the signature itself is checked by
 // each agent against the keys it pinned, so a compromised console cannot push a policy.
+
+import { join } from 'node:path';
 import type { Command } from 'commander';
-import type { PolicyView } from '../../core/console/api.js';
+import { inspectTrustDir } from '../../agent/policy/trust.js';
+import type { AgentView, PolicyView } from '../../core/console/api.js';
 import { BaomiError } from '../../core/errors.js';
 import { MAX_POLICY_BYTES } from '../../core/policy/decode.js';
+import { verifyPolicySignature } from '../../core/policy/signature.js';
 import type { CommandContext } from '../context.js';
 import { jsonLine, printable } from '../printable.js';
 import { readInput } from '../read-input.js';
 import { ConsoleRefusal } from '../staff/client.js';
 import { choice, flagsOf, type StaffFlags, withStaff } from '../staff/open.js';
 import { type Column, note, out, printRows } from '../staff/output.js';
+import { printTrustProblems } from '../trust-report.js';
 
 export const PERSONNEL_CLASSES = ['核心', '重要', '一般'] as const;
 /** A .sig file is one line of base64; anything much larger is not one. */
@@ -25,6 +30,52 @@ interface UploadFlags extends StaffFlags {
   group?: string;
   department?: string;
   class?: string;
+  trustDir?: string;
+}
+
+/**
+ * With --trust-dir (the fleet's: DIR/policy/*.pub, as the agents have it), the signature is
+ * checked here before anything is sent: a .sig made for other bytes or by another key would
+ * otherwise be uploaded, exit 0, and refused by every agent (POLICY_SIG_UNTRUSTED).
+ */
+function checkSignature(
+  ctx: CommandContext,
+  file: string,
+  trustDir: string,
+  bytes: Buffer,
+  signature: string,
+): void {
+  const trust = inspectTrustDir(trustDir);
+  printTrustProblems(ctx, trustDir, trust);
+  const check = verifyPolicySignature(bytes, signature, trust.keys);
+  if (check.ok) return;
+  throw new BaomiError(
+    'CONSOLE_CLIENT_SIG_REFUSED',
+    {
+      file,
+      trustDir,
+      problem: ctx.t(check.code, {
+        file,
+        sig: `${file}.sig`,
+        trustDir,
+        keysDir: join(trustDir, 'policy'),
+      }),
+    },
+    2,
+  );
+}
+
+/** Whether an enrolled, not revoked agent is in `target` (the policy reaches someone). */
+function reaches(agents: AgentView[], target: Target): number {
+  return agents.filter(
+    (a) =>
+      a.state !== 'revoked' &&
+      (target.kind === 'group'
+        ? a.group === target.value
+        : target.kind === 'department'
+          ? a.department === target.value
+          : a.personnelClass === target.value),
+  ).length;
 }
 
 type Target = PolicyView['target'];
@@ -71,6 +122,7 @@ export async function upload(
   const f = flagsOf<UploadFlags>(cmd);
   const target = uploadTarget(f);
   const { bytes, signature } = readSigned(file);
+  if (f.trustDir !== undefined) checkSignature(ctx, file, f.trustDir, bytes, signature);
   return withStaff(ctx, f, async (c) => {
     let p: PolicyView;
     try {
@@ -103,6 +155,12 @@ export async function upload(
           id: p.id,
           sha256: p.sha256,
         })}\n`,
+      );
+    // A target no enrolled agent is in (a typo in --group): uploaded, but said, never silent.
+    const { agents } = await c.get<{ agents: AgentView[] }>('/api/v1/agents');
+    if (reaches(agents, p.target) === 0)
+      note(
+        ctx.t('cli.staff.policy.reachesNone', { target: printable(targetText(ctx.t, p.target)) }),
       );
     return 0;
   });

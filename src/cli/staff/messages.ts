@@ -65,6 +65,8 @@ export const staffCliMessages = {
     'cli.opt.staffPolicyGroup': 'for the agents of this enrollment group',
     'cli.opt.staffPolicyDepartment': 'for the agents of every group of this department',
     'cli.opt.staffPolicyClass': 'for the agents whose people are of this class: 核心, 重要 or 一般',
+    'cli.opt.staffPolicyTrustDir':
+      'check the signature against DIR/policy/*.pub (the keys the agents trust) before sending; refused, nothing is sent',
     'cli.opt.staffEnrollGroup': 'make a token: the group the agents join',
     'cli.opt.staffUses': 'how many agents may enroll with it, 1 to 10000 (default: 1)',
     'cli.opt.staffEnrollHours': 'how long it is valid, in hours, 1 to 2160 (default: 24)',
@@ -185,6 +187,8 @@ export const staffCliMessages = {
     'cli.staff.target.group': 'group {{value}}',
     'cli.staff.target.department': 'department {{value}}',
     'cli.staff.target.class': 'personnel class {{value}}',
+    'cli.staff.policy.reachesNone':
+      'No enrolled agent is in {{target}} now: the policy reaches nobody until one is (check the spelling with `baomi console agents`).',
     'cli.staff.policy.uploaded':
       'Uploaded policy "{{name}}" version {{version}} for {{target}} (id {{id}}, sha256 {{sha256}}). Its agents get it at their next sync and apply it only if a key they trust signed it and it is newer than theirs.',
     'cli.staff.policy.none': 'No policies uploaded yet.',
@@ -256,6 +260,8 @@ export const staffCliMessages = {
     CONSOLE_CLIENT_REFUSED: 'The console refused ({{status}}): {{message}}',
     CONSOLE_CLIENT_BAD_ANSWER:
       'The answer from {{url}} (HTTP {{status}}) is not the console’s API: is another server or a proxy at that address?',
+    CONSOLE_CLIENT_SIG_REFUSED:
+      'Not uploaded: {{file}}.sig does not pass the check agents make with {{trustDir}}: {{problem}}',
     CONSOLE_CLIENT_NO_SIGNATURE:
       '{{sig}} does not exist: a policy is uploaded with its signature beside it. Sign it first: `baomi policy sign --key KEY {{file}}`.',
     CONSOLE_CLIENT_ONE_TARGET:
@@ -414,6 +420,8 @@ export const staffCliMessages = {
     'cli.opt.staffPolicyGroup': '适用于该注册组的代理',
     'cli.opt.staffPolicyDepartment': '适用于该部门所有组的代理',
     'cli.opt.staffPolicyClass': '适用于人员类别为此类的代理：核心、重要 或 一般',
+    'cli.opt.staffPolicyTrustDir':
+      '发送前用 DIR/policy/*.pub（代理信任的密钥）检查签名；不通过则不发送',
     'cli.opt.staffEnrollGroup': '生成令牌：代理加入的组',
     'cli.opt.staffUses': '可用它注册的代理数，1 到 10000（默认：1）',
     'cli.opt.staffEnrollHours': '有效小时数，1 到 2160（默认：24）',
@@ -531,6 +539,8 @@ export const staffCliMessages = {
     'cli.staff.target.group': '组 {{value}}',
     'cli.staff.target.department': '部门 {{value}}',
     'cli.staff.target.class': '人员类别 {{value}}',
+    'cli.staff.policy.reachesNone':
+      '目前没有已登记的代理属于{{target}}：在有代理加入之前，该策略不会送达任何人（可用 `baomi console agents` 核对拼写）。',
     'cli.staff.policy.uploaded':
       '已为{{target}}上传策略“{{name}}”版本 {{version}}（id {{id}}，sha256 {{sha256}}）。相关代理在下次同步时获取，仅当签名密钥受其信任且版本高于现有策略时才会应用。',
     'cli.staff.policy.none': '尚未上传任何策略。',
@@ -600,6 +610,8 @@ export const staffCliMessages = {
     CONSOLE_CLIENT_REFUSED: '控制台拒绝了请求（{{status}}）：{{message}}',
     CONSOLE_CLIENT_BAD_ANSWER:
       '{{url}} 的应答（HTTP {{status}}）不是控制台 API 的应答：该地址上是否是其他服务器或代理？',
+    CONSOLE_CLIENT_SIG_REFUSED:
+      '未上传：{{file}}.sig 未通过代理用 {{trustDir}} 所做的检查：{{problem}}',
     CONSOLE_CLIENT_NO_SIGNATURE:
       '{{sig}} 不存在：上传策略时其签名须在同一目录。请先签名：`baomi policy sign --key KEY {{file}}`。',
     CONSOLE_CLIENT_ONE_TARGET:

@@ -148,6 +148,7 @@ export function registerStaffCommands(consoleCmd: Command, { t, configure, run }
     .option('--group <group>', t('cli.opt.staffPolicyGroup'))
     .option('--department <name>', t('cli.opt.staffPolicyDepartment'))
     .option('--class <class>', t('cli.opt.staffPolicyClass'))
+    .option('--trust-dir <dir>', t('cli.opt.staffPolicyTrustDir'))
     .action(from(policy, 'upload'));
   rows(conn(sub(policyCmd, 'list', t('cli.cmd.staffPolicyList')))).action(from(policy, 'list'));
   rows(conn(sub(policyCmd, 'versions', t('cli.cmd.staffPolicyVersions')))).action(

@@ -510,8 +510,30 @@ describe('baomi console (staff CLI, against a real console)', () => {
       /The console refused \(400\): The policy is refused \(1 problem/,
     );
 
-    const up = await cli(['console', 'policy', 'upload', file, '--group', 'finance'], as.ada);
+    // With the fleet's trust dir, a .sig made for other bytes is refused here, nothing sent
+    // (the console cannot check it: it holds no policy key; every agent would refuse it).
+    const trust = join(dir, 'fleet-trust');
+    mkdirSync(join(trust, 'policy'), { recursive: true, mode: 0o755 });
+    writeFileSync(join(trust, 'policy', 'it.pub'), keys.publicKeyPem, { mode: 0o644 });
+    const other = join(dir, 'other.yaml');
+    writeFileSync(other, Buffer.from(policyYaml(7, 'usb:\n  storage: allow\n'), 'utf8'));
+    writeFileSync(`${other}.sig`, sig);
+    const mismatch = await cli(
+      ['console', 'policy', 'upload', other, '--group', 'finance', '--trust-dir', trust],
+      as.ada,
+    );
+    expect(mismatch.code).toBe(2);
+    expect(mismatch.stderr).toMatch(/Not uploaded: .*other\.yaml\.sig does not pass the check/);
+    expect(jsonLines((await cli(['console', 'policy', 'list', '--json'], as.aud)).stdout)).toEqual(
+      [],
+    );
+
+    const up = await cli(
+      ['console', 'policy', 'upload', file, '--group', 'finance', '--trust-dir', trust],
+      as.ada,
+    );
     expect(up.code, up.stderr).toBe(0);
+    expect(up.stderr).toBe('');
     expect(up.stdout).toMatch(
       /^Uploaded policy "测试策略 test policy" version 7 for group finance \(id \d+, sha256 [0-9a-f]{64}\)/,
     );
@@ -548,6 +570,11 @@ describe('baomi console (staff CLI, against a real console)', () => {
     const table = await cli(['console', 'policy', 'versions'], as.aud);
     expect(table.stdout).toMatch(/^NAME\s+VERSION\s+AGENTS$/m);
     expect(table.stdout).toMatch(/^测试策略 test policy\s+7\s+1$/m);
+
+    // A group no enrolled agent is in (a typo): uploaded, and said on stderr.
+    const typo = await cli(['console', 'policy', 'upload', file, '--group', 'finanse'], as.ada);
+    expect(typo.code, typo.stderr).toBe(0);
+    expect(typo.stderr).toMatch(/No enrolled agent is in group finanse now/);
   });
 
   it('alerts: a gap the console recorded, by state, as a table, JSON and CSV', async () => {

@@ -120,15 +120,15 @@ describe('decisions on exception requests', () => {
     expect(p.notAfter - p.notBefore).toBe(8 * 3600_000);
     const other = '0190a3c0-0000-7000-8000-0000000000bb';
     await requestFrom(a, other, 'li.wei');
-    expect((await decide(s.admin, { approve: true, note: 'ok', hours: 745 }, other)).statusCode).toBe(
-      400,
-    );
+    expect(
+      (await decide(s.admin, { approve: true, note: 'ok', hours: 745 }, other)).statusCode,
+    ).toBe(400);
     expect((await decide(s.admin, { approve: true, note: 'ok', hours: 0 }, other)).statusCode).toBe(
       400,
     );
-    expect((await decide(s.admin, { approve: true, note: 'ok', hours: 744 }, other)).statusCode).toBe(
-      200,
-    );
+    expect(
+      (await decide(s.admin, { approve: true, note: 'ok', hours: 744 }, other)).statusCode,
+    ).toBe(200);
   });
 
   it('a denial carries no token; a second decision is 409 and changes nothing', async () => {
