@@ -1,5 +1,7 @@
 // `baomi console events`: the filters of `baomi events`, against every agent's events on the
-// console. Complete unless the person asks for less: it pages with the console's `next`
+// console. Complete unless the person asks for less: --json and --csv read the console's
+// export (streamed, oldest first, one `events.exported` audit row: a dump that leaves the
+// console is traced whichever client made it); the table pages with the console's `next`
 // cursor until there is none (the console answers at most 1,000 events a request), oldest
 // first. --limit N keeps the newest N (it reads newest first) and says on stderr how many
 // older ones matched and were left out; it counts at most COUNT_CAP of those, so a limit on a
@@ -67,6 +69,40 @@ export async function* eventPages(
   }
 }
 
+/**
+ * Every matching event, oldest first, from GET /api/v1/events/export (JSON lines), handed on
+ * as they arrive. A stream that ends anywhere but where the console ends an export (a cut
+ * connection, a last line without its end) is an error after what was written: never a
+ * short answer that looks whole.
+ */
+export async function exportedEvents(
+  c: StaffClient,
+  query: EventQuery,
+  onEvents: (events: StoredEvent[]) => void,
+): Promise<number> {
+  const res = await c.download('/api/v1/events/export', { ...query, format: 'json' });
+  const decoder = new TextDecoder('utf-8');
+  let rest = '';
+  let received = 0;
+  const take = (text: string) => {
+    const lines = (rest + text).split('\n');
+    rest = lines.pop()!;
+    const events = lines.filter((l) => l !== '').map((l) => JSON.parse(l) as StoredEvent);
+    received += events.length;
+    if (events.length) onEvents(events);
+  };
+  try {
+    for await (const chunk of res as AsyncIterable<Buffer>)
+      take(decoder.decode(chunk, { stream: true }));
+    take(decoder.decode());
+  } catch {
+    throw new BaomiError('CONSOLE_CLIENT_EVENTS_CUT', { received }, 1);
+  }
+  if (!res.complete || rest !== '')
+    throw new BaomiError('CONSOLE_CLIENT_EVENTS_CUT', { received }, 1);
+  return received;
+}
+
 export default async function consoleEvents(
   ctx: CommandContext,
   _o: unknown,
@@ -81,16 +117,20 @@ export default async function consoleEvents(
     formatCsvRows(events, ctx.lang, f.utc, { agent: true });
 
   return withStaff(ctx, f, async (c) => {
-    if (limit === undefined) {
-      // Everything, oldest first; JSON and CSV written as the pages come.
-      const all: StoredEvent[] = [];
+    if (limit === undefined && (f.json || f.csv)) {
+      // Everything, to leave the console as a file: through its export (one audit row
+      // `events.exported`, as the web UI's export), written as the lines come.
       if (f.csv) out(`${csvHeader({ agent: true })}\r\n`);
-      for await (const page of eventPages(c, query, 'asc')) {
-        if (f.json) out(`${formatJsonLines(page)}\n`);
-        else if (f.csv) out(`${csvRows(page)}\r\n`);
-        else all.push(...page);
-      }
-      if (!f.json && !f.csv) out(`${all.length ? table(all) : ctx.t('cli.events.none')}\n`);
+      await exportedEvents(c, query, (page) =>
+        out(f.json ? `${formatJsonLines(page)}\n` : `${csvRows(page)}\r\n`),
+      );
+      return 0;
+    }
+    if (limit === undefined) {
+      // Everything, oldest first, as a table on the screen.
+      const all: StoredEvent[] = [];
+      for await (const page of eventPages(c, query, 'asc')) all.push(...page);
+      out(`${all.length ? table(all) : ctx.t('cli.events.none')}\n`);
       return 0;
     }
 

@@ -116,6 +116,7 @@ export const CONSOLE_CLIENT_CODES = [
   'CONSOLE_CLIENT_BAD_NUMBER',
   /** `person-export`: the stream ended before its counts (or they do not match). */
   'CONSOLE_CLIENT_EXPORT_CUT',
+  'CONSOLE_CLIENT_EVENTS_CUT',
   'CONSOLE_CLIENT_OUT_EXISTS',
   'CONSOLE_CLIENT_OUT_FAILED',
   /** `case ID`: more than one change asked for at once. */

@@ -164,3 +164,54 @@ describe('baomi console person-export', () => {
     expect(readdirSync(dir).sort()).toEqual(['other', 'p.json']);
   });
 });
+
+describe('baomi console events --json/--csv (through the export)', () => {
+  it('a stream cut short is exit 1 with how many arrived, never a short answer that looks whole', async () => {
+    const whole = await runCliAsync(['console', 'events', '--json'], env('aud'));
+    expect(whole.code, whole.stderr).toBe(0);
+    const lines = whole.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(60);
+    const body = Buffer.from(`${lines.join('\n')}\n`);
+    const half = body.indexOf('\n', Math.floor(body.length / 2)) + 1;
+    let server: Server | undefined;
+    try {
+      for (const [cut, how] of [
+        [half - 5, 'end'], // ends inside a line
+        [half, 'destroy'], // whole lines, then the connection drops
+      ] as const) {
+        // The whole lines before the cut: each arrived and was written.
+        const arrived = body.subarray(0, cut).toString('utf8').split('\n').length - 1;
+        server = createServer((_req, res) => {
+          res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8' });
+          res.write(body.subarray(0, cut));
+          if (how === 'end') res.end();
+          else setTimeout(() => res.destroy(), 50);
+        });
+        await new Promise<void>((ok) => server!.listen(0, '127.0.0.1', ok));
+        const port = (server.address() as { port: number }).port;
+        for (const form of ['--json', '--csv']) {
+          const r = await runCliAsync(['console', 'events', form], {
+            ...env('aud', `http://127.0.0.1:${port}`),
+            BAOMI_CONSOLE_CA: '',
+          });
+          expect(r.code, `${how} ${form}: ${r.stderr}`).toBe(1);
+          expect(r.stderr).toMatch(/The console stopped sending after \d+ events/);
+          expect(r.stderr).toContain(`after ${arrived} events`);
+          // What arrived was written (after the CSV's header), then, with --json, the failure
+          // as its own last line.
+          const out = r.stdout.trimEnd().split(/\r?\n/);
+          expect(out, `${how} ${form}`).toHaveLength(arrived + 1);
+          if (form === '--json')
+            expect(JSON.parse(out.at(-1)!)).toMatchObject({
+              ok: false,
+              error: { code: 'CONSOLE_CLIENT_EVENTS_CUT', params: { received: arrived } },
+            });
+        }
+        await new Promise<void>((ok) => server!.close(() => ok()));
+        server = undefined;
+      }
+    } finally {
+      server?.close();
+    }
+  });
+});

@@ -761,6 +761,8 @@ describe('baomi console (staff CLI, against a real console)', () => {
       'enroll.token-revoked',
       'agent.revoked',
       'alert.changed',
+      // `console events --json/--csv` read through the export: traced as the web UI's is.
+      'events.exported',
     ])
       expect(table.stdout, action).toMatch(new RegExp(`\\s${action.replace('.', '\\.')}\\s`));
 
