@@ -142,6 +142,7 @@ export default async function personExport(
         events: counts.events,
         requests: counts.requests,
         alerts: counts.alerts,
+        cases: counts.cases,
         out: out ?? '-',
       }),
     );

@@ -278,15 +278,15 @@ export const staffCliMessages = {
       '{{out}} exists already and is not replaced (an earlier export may be evidence): give another --out.',
     CONSOLE_CLIENT_OUT_FAILED: 'Cannot write the export to {{out}}: {{reason}}. Nothing was kept.',
     'cli.cmd.staffPersonExport':
-      'export every record the console holds about one person (events, exception requests, alerts) for an access request under PIPL (admin, auditor; recorded in the audit trail); streamed, checked complete',
+      'export every record the console holds about one person (events, exception requests, alerts, cases) for an access request under PIPL (admin, auditor; recorded in the audit trail); streamed, checked complete',
     'cli.arg.personUser':
       'the person’s user name exactly as the events show it (the seat user; case matters)',
     'cli.opt.personFormat':
-      'json (one document with sections) or csv (one file, a `record` column: event | request | alert); default json',
+      'json (one document with sections) or csv (one file, a `record` column: event | request | alert | case); default json',
     'cli.opt.personOut':
       'write to FILE (made 0600, written whole or not at all; an existing FILE is not replaced); default: stdout',
     'cli.staff.personExport.done':
-      'Exported {{rows}} rows about {{user}} ({{events}} events, {{requests}} requests, {{alerts}} alerts) to {{out}}.',
+      'Exported {{rows}} rows about {{user}} ({{events}} events, {{requests}} requests, {{alerts}} alerts, {{cases}} cases) to {{out}}.',
     'cli.cmd.staffCases':
       'list the cases (alerts gathered and worked from 预报 to 结案), newest first: stage, severity, assignee, due time; complete unless --limit',
     'cli.cmd.staffCase':
@@ -629,14 +629,14 @@ export const staffCliMessages = {
       '{{out}} 已存在，不会被覆盖（之前的导出可能是证据）：请指定另一个 --out。',
     CONSOLE_CLIENT_OUT_FAILED: '无法将导出写入 {{out}}：{{reason}}。未保留任何内容。',
     'cli.cmd.staffPersonExport':
-      '导出控制台保存的关于某个人的全部记录（事件、例外申请、告警），用于《个人信息保护法》下的查阅请求（admin、auditor；记入审计记录）；流式传输并校验完整性',
+      '导出控制台保存的关于某个人的全部记录（事件、例外申请、告警、案件），用于《个人信息保护法》下的查阅请求（admin、auditor；记入审计记录）；流式传输并校验完整性',
     'cli.arg.personUser': '此人的用户名，与事件中显示的完全一致（座席用户；区分大小写）',
     'cli.opt.personFormat':
-      'json（一个分节的文档）或 csv（一个文件，`record` 列：event | request | alert）；默认 json',
+      'json（一个分节的文档）或 csv（一个文件，`record` 列：event | request | alert | case）；默认 json',
     'cli.opt.personOut':
       '写入 FILE（权限 0600，要么完整写入，要么什么都不留；不覆盖已存在的 FILE）；默认：标准输出',
     'cli.staff.personExport.done':
-      '已导出关于 {{user}} 的 {{rows}} 行（{{events}} 个事件、{{requests}} 个申请、{{alerts}} 个告警）到 {{out}}。',
+      '已导出关于 {{user}} 的 {{rows}} 行（{{events}} 个事件、{{requests}} 个申请、{{alerts}} 个告警、{{cases}} 个案件）到 {{out}}。',
     'cli.cmd.staffCases':
       '列出案件（归并的告警，从“预报”处理到“结案”），最新的在前：阶段、严重程度、负责人、期限；除非指定 --limit，否则列出全部',
     'cli.cmd.staffCase':

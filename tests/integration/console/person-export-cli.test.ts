@@ -84,7 +84,9 @@ describe('baomi console person-export', () => {
     );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/Exported 20 rows about 张三 =SUM\(1,2\) \(20 events, 0 requests/);
+    expect(r.stderr).toMatch(
+      /Exported 20 rows about 张三 =SUM\(1,2\) \(20 events, 0 requests, 0 alerts, 0 cases\)/,
+    );
     expect(statSync(out).mode & 0o777).toBe(0o600);
     const reader = new CsvReader();
     const records = [...reader.push(readFileSync(out, 'utf8')), ...reader.end()];
