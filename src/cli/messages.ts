@@ -285,8 +285,8 @@ export const cliMessages: Catalog = {
       '{{sig}} is empty, so agents take the policy as unsigned and refuse it. Sign it again with `baomi policy sign {{file}} --key KEY` and deploy both files.',
     CLI_EMPTY_VALUE:
       '{{option}} was given an empty value, which would match everything; leave the option out for no filter.',
-    CLI_EMPTY_NOTE:
-      '--note is empty: say why you decide so (it goes into the audit trail with the decision). Nothing was sent.',
+    CLI_EMPTY_OPTION:
+      '{{option}} was given an empty value: give one, or leave the option out. Nothing was sent.',
     CLI_TIME_RANGE:
       '--since ({{since}}) is after --until ({{until}}): no event can match; swap them.',
     CLI_FILE_EXISTS:
@@ -561,7 +561,7 @@ export const cliMessages: Catalog = {
     CLI_SIG_EMPTY:
       '{{sig}} 是空文件，代理会将该策略视为未签名并拒绝。请用 `baomi policy sign {{file}} --key KEY` 重新签名，并同时部署两个文件。',
     CLI_EMPTY_VALUE: '{{option}} 的值为空，这会匹配全部事件；不需要筛选时请不写此选项。',
-    CLI_EMPTY_NOTE: '--note 为空：请写明决定的理由（它会随决定记入审计记录）。未发送任何内容。',
+    CLI_EMPTY_OPTION: '{{option}} 的值为空：请给出一个值，或不写此选项。未发送任何内容。',
     CLI_TIME_RANGE: '--since（{{since}}）晚于 --until（{{until}}）：不会有事件匹配；请交换两者。',
     CLI_FILE_EXISTS: '{{file}} 已存在；密钥从不覆盖。请换一个名称或目录。',
     CLI_READ_FAILED: '无法读取 {{file}}：{{reason}}。',

@@ -5,7 +5,12 @@ const UNIT_MS: Record<string, number> = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3
 
 export function parseTime(value: string, now: number): number {
   const age = /^(\d+)\s*([smhdw])$/.exec(value.trim());
-  if (age) return now - Number(age[1]) * UNIT_MS[age[2]!]!;
+  if (age) {
+    // An age reaching before 1970 (99999999d) is no moment anyone means: said here.
+    const ms = now - Number(age[1]) * UNIT_MS[age[2]!]!;
+    if (ms >= 0) return ms;
+    throw new BaomiError('CLI_BAD_TIME', { value }, 2);
+  }
   const day = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
   if (day) {
     // Date.parse rolls an impossible day over (02-31 is 03-03): refused instead.

@@ -145,8 +145,14 @@ async function list(ctx: CommandContext, f: EnrollFlags): Promise<number> {
 
 async function revoke(ctx: CommandContext, f: EnrollFlags, id: string): Promise<number> {
   return withStaff(ctx, f, async (c) => {
-    await c.del<{ ok: boolean }>(`/api/v1/enrollment-tokens/${encodeURIComponent(id)}`);
-    out(`${ctx.t('cli.staff.enroll.revoked', { id })}\n`);
+    const r = await c.del<{ ok: boolean; alreadyRevokedAt?: number }>(
+      `/api/v1/enrollment-tokens/${encodeURIComponent(id)}`,
+    );
+    if (r.alreadyRevokedAt !== undefined)
+      out(
+        `${ctx.t('cli.staff.enroll.alreadyRevoked', { id, at: when(r.alreadyRevokedAt, f.utc) })}\n`,
+      );
+    else out(`${ctx.t('cli.staff.enroll.revoked', { id })}\n`);
     return 0;
   });
 }

@@ -235,8 +235,6 @@ async function decide(
   approve: boolean,
 ): Promise<number> {
   const f = flagsOf<DecideFlags>(cmd);
-  // The note is the decision's reason in the audit trail (the console refuses it empty too).
-  if (f.note.trim() === '') throw new BaomiError('CLI_EMPTY_NOTE', {}, 2);
   const hours = approve ? wholeNumber('--hours', f.hours, 1, HOURS_MAX) : undefined;
   return withStaff(ctx, f, async (c) => {
     const r = await c.post<RequestView>(`/api/v1/requests/${encodeURIComponent(id)}/decision`, {

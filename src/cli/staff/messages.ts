@@ -208,6 +208,8 @@ export const staffCliMessages = {
     'cli.staff.enroll.none': 'No enrollment tokens.',
     'cli.staff.enroll.revoked':
       'Enrollment token {{id}} revoked: it enrolls no more agents (those it enrolled stay enrolled).',
+    'cli.staff.enroll.alreadyRevoked':
+      'Enrollment token {{id}} was already revoked at {{at}}: it enrolls no more agents. Nothing changed.',
     'cli.staff.audit.none': 'No audit rows.',
     'cli.staff.audit.more':
       'Showed {{shown}} rows (--limit {{limit}}); more follow: go on with --after {{after}}.',
@@ -562,6 +564,8 @@ export const staffCliMessages = {
     'cli.staff.enroll.none': '没有注册令牌。',
     'cli.staff.enroll.revoked':
       '注册令牌 {{id}} 已吊销：不能再用它注册代理（已注册的代理不受影响）。',
+    'cli.staff.enroll.alreadyRevoked':
+      '注册令牌 {{id}} 已于 {{at}} 吊销：不能再用它注册代理。未做更改。',
     'cli.staff.audit.none': '没有审计记录。',
     'cli.staff.audit.more':
       '已显示 {{shown}} 条（--limit {{limit}}）；后面还有：用 --after {{after}} 继续查看。',

@@ -10,8 +10,23 @@ import type { ListFlags } from './output.js';
 
 export interface StaffFlags extends ConnectionFlags, ListFlags {}
 
+/**
+ * The command's flags (its own and its parents'). A flag given an empty value (`--user=`,
+ * `--group ''`) is bad usage here, said in the person's language: it never filters, names or
+ * notes anything, and the console's answer would be schema jargon.
+ */
 export function flagsOf<T extends object>(cmd: Command): T {
-  return cmd.optsWithGlobals() as T;
+  const flags = cmd.optsWithGlobals() as Record<string, unknown>;
+  for (const [key, value] of Object.entries(flags)) {
+    const values = Array.isArray(value) ? value : [value];
+    if (values.some((v) => typeof v === 'string' && v.trim() === ''))
+      throw new BaomiError(
+        'CLI_EMPTY_OPTION',
+        { option: `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` },
+        2,
+      );
+  }
+  return flags as T;
 }
 
 export async function withStaff<T>(

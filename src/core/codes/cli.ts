@@ -17,6 +17,6 @@ export const CLI_ERROR_CODES = [
   'CLI_SIG_EMPTY',
   'CLI_USB_AGENT_RUNNING',
   'CLI_USB_RELEASE_DENIED',
-  'CLI_EMPTY_NOTE',
+  'CLI_EMPTY_OPTION',
 ] as const;
 export type CliErrorCode = (typeof CLI_ERROR_CODES)[number];

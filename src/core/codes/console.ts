@@ -51,6 +51,8 @@ export const CONSOLE_API_CODES = [
   'CONSOLE_REQUEST_NO_USER',
   /** 409: approving for an agent that was revoked (it never syncs again). */
   'CONSOLE_REQUEST_AGENT_REVOKED',
+  /** 400: a field of the request does not fit an exception token (an id that is not a UUIDv7…). */
+  'CONSOLE_REQUEST_UNSIGNABLE',
   'CONSOLE_POLICY_INVALID',
   'CONSOLE_POLICY_BAD_BASE64',
   'CONSOLE_POLICY_SIG_MALFORMED',
@@ -172,6 +174,8 @@ export const consoleMessages = {
       'The alert {{alert}} is already part of case {{case}}; an alert belongs to one case at most.',
     CONSOLE_REQUEST_NO_USER:
       'The request {{id}} does not say who asked (no one was logged in at the workstation), and an exception is always for one person: deny it, and ask the person to request it again from their own session.',
+    CONSOLE_REQUEST_UNSIGNABLE:
+      'The request {{id}} cannot be approved: its field "{{field}}" does not fit an exception token (the agent that sent it is broken or not Baomi). Deny it; the person can ask again once the agent is fixed.',
     CONSOLE_REQUEST_AGENT_REVOKED:
       'The request {{id}} came from agent {{agent}}, which was revoked at {{at}}: it never syncs again, so an approval would never reach it. Deny the request; the person asks again from a workstation that is enrolled.',
     CONSOLE_POLICY_INVALID:
@@ -247,6 +251,8 @@ export const consoleMessages = {
     CONSOLE_CASE_ALERT_TAKEN: '告警 {{alert}} 已属于案件 {{case}}；一条告警最多属于一个案件。',
     CONSOLE_REQUEST_NO_USER:
       '申请 {{id}} 没有记录申请人（当时无人登录该工作站），而例外总是针对某一个人：请拒绝该申请，并请申请人在其本人会话中重新申请。',
+    CONSOLE_REQUEST_UNSIGNABLE:
+      '申请 {{id}} 无法批准：其字段“{{field}}”不符合例外令牌的要求（发送它的代理有故障或不是 Baomi）。请拒绝该申请；代理修复后申请人可重新申请。',
     CONSOLE_REQUEST_AGENT_REVOKED:
       '申请 {{id}} 来自代理 {{agent}}，该代理已于 {{at}} 被吊销：它不会再同步，批准永远无法送达。请拒绝该申请，由申请人在已登记的工作站上重新申请。',
     CONSOLE_POLICY_INVALID:

@@ -419,9 +419,19 @@ describe('baomi console (staff CLI, against a real console)', () => {
     const noNote = await cli(['console', 'deny', second], as.ada);
     expect(noNote.code).toBe(2);
     expect(noNote.stderr).toMatch(/--note/);
+    // Empty values never reach the console (its answer would be schema jargon).
+    for (const args of [
+      ['events', '--user='],
+      ['agents', '--group', ''],
+      ['cases', '--assignee', ' '],
+    ]) {
+      const r = await cli(['console', ...args], as.aud);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/^baomi: --(user|group|assignee) was given an empty value/);
+    }
     const emptyNote = await cli(['console', 'deny', second, '--note', '  '], as.ada);
     expect(emptyNote.code).toBe(2);
-    expect(emptyNote.stderr).toMatch(/--note is empty/);
+    expect(emptyNote.stderr).toMatch(/--note was given an empty value/);
 
     const approved = await cli(
       ['console', 'approve', first, '--note', '审计 audit', '--hours', '2'],
@@ -717,6 +727,9 @@ describe('baomi console (staff CLI, against a real console)', () => {
     const revoked = await cli(['console', 'enroll-token', '--revoke', finTok.id], as.ada);
     expect(revoked.code).toBe(0);
     expect(revoked.stdout).toMatch(/^Enrollment token .* revoked/);
+    const twice = await cli(['console', 'enroll-token', '--revoke', finTok.id], as.ada);
+    expect(twice.code, twice.stderr).toBe(0);
+    expect(twice.stdout).toMatch(/^Enrollment token .* was already revoked at \d{4}-/);
     const token = /--token (bme_\S+)/.exec(enrollRun.stdout)![1]!;
     await expect(
       SimAgent.enroll(url, token, { ca: readFileSync(tls.cert), host: 'ws-fin-02' }),

@@ -38,6 +38,9 @@ describe('event formatting', () => {
   });
   it('parses times and limits, refusing nonsense with exit 2', () => {
     expect(parseTime('2h', 10 * 3600e3)).toBe(8 * 3600e3);
+    expect(() => parseTime('99999999d', Date.now())).toThrow(
+      expect.objectContaining({ code: 'CLI_BAD_TIME', exit: 2 }),
+    );
     expect(parseTime('2026-11-27T00:00:00Z', 0)).toBe(Date.parse('2026-11-27T00:00:00Z'));
     expect(() => parseTime('yesterday', 0)).toThrow(
       expect.objectContaining({ code: 'CLI_BAD_TIME', exit: 2 }),

@@ -172,7 +172,10 @@ describe('decisions on exception requests', () => {
     const id = encodeURIComponent(odd);
     const approve = await decide(s.admin, { approve: true, note: 'ok' }, id);
     expect(approve.statusCode).toBe(400);
-    expect(approve.json<{ error: string }>().error).toBe('EXCEPTION_BAD_FIELD');
+    expect(approve.json<{ error: string; message: string }>()).toMatchObject({
+      error: 'CONSOLE_REQUEST_UNSIGNABLE',
+      message: expect.stringMatching(/field "id" does not fit/),
+    });
     expect((await h.store.request(odd))!.state).toBe('pending');
     expect((await decide(s.admin, { approve: false, note: 'not from Baomi' }, id)).statusCode).toBe(
       200,

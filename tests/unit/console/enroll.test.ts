@@ -119,9 +119,20 @@ describe('enrollment tokens', () => {
       ok: true,
     });
     expect(h.store.audit.at(-1)).toMatchObject({ action: 'enroll.token-revoked', target: t.id });
+    // Revoking it again: the same outcome, said as such, and no second audit row.
+    const rows = (await h.store.listAudit({ limit: 1000 })).length;
     const again = await call(h, s.admin, 'DELETE', `/api/v1/enrollment-tokens/${t.id}`);
-    expect(again.statusCode).toBe(404);
-    expect(again.json<{ message: string }>().message).toMatch(/^No enrollment token with the id/);
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toEqual({ ok: true, alreadyRevokedAt: h.clock.now });
+    expect((await h.store.listAudit({ limit: 1000 })).length).toBe(rows);
+    const unknown = await call(
+      h,
+      s.admin,
+      'DELETE',
+      '/api/v1/enrollment-tokens/0190a3c0-0000-7000-8000-0000000000ff',
+    );
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json<{ message: string }>().message).toMatch(/^No enrollment token with the id/);
   });
 });
 

@@ -125,9 +125,11 @@ export function enrollmentRoutes(app: FastifyInstance, deps: Deps): void {
     async (req) => {
       const id = req.params.id;
       const audit = deps.auditRow(req, 'enroll.token-revoked', id);
-      if (!(await store.revokeEnrollToken(id, deps.now(), audit)))
-        throw new ApiError('CONSOLE_NOT_FOUND', { what: 'enrollToken', id });
-      return { ok: true };
+      if (await store.revokeEnrollToken(id, deps.now(), audit)) return { ok: true };
+      // Revoked before: the same outcome, said as such (no second audit row); else unknown.
+      const known = (await store.listEnrollTokens()).find((t) => t.id === id);
+      if (known?.revokedAt != null) return { ok: true, alreadyRevokedAt: known.revokedAt };
+      throw new ApiError('CONSOLE_NOT_FOUND', { what: 'enrollToken', id });
     },
   );
 

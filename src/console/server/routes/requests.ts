@@ -20,6 +20,20 @@ export const DECISION_HOURS_DEFAULT = 8;
 export const ALERTS_LIMIT_MAX = 1000;
 /** The longest note on a change of an alert's stage. */
 export const ALERT_NOTE_MAX = 2000;
+
+/** The token, or CONSOLE_REQUEST_UNSIGNABLE naming the field core refused. */
+function signable(id: string, encode: () => string): string {
+  try {
+    return encode();
+  } catch (e) {
+    if (isBaomiError(e) && e.code.startsWith('EXCEPTION_'))
+      throw new ApiError('CONSOLE_REQUEST_UNSIGNABLE', {
+        id,
+        field: typeof e.params.field === 'string' ? e.params.field : e.code,
+      });
+    throw e;
+  }
+}
 /** An alert's id in a path: a positive whole number JavaScript holds exactly. */
 const ALERT_ID = { type: 'string', pattern: '^[1-9][0-9]{0,14}$' };
 /** 31 days: the longest window a token may have. */
@@ -154,7 +168,8 @@ export function requestRoutes(app: FastifyInstance, deps: Deps): void {
       const hours = req.body.hours ?? DECISION_HOURS_DEFAULT;
       let token: string | null = null;
       if (approve) {
-        if (!request.user) throw new ApiError('CONSOLE_REQUEST_NO_USER', { id });
+        const user = request.user;
+        if (!user) throw new ApiError('CONSOLE_REQUEST_NO_USER', { id });
         const agent = await store.agent(request.agentId);
         if (!agent) throw new ApiError('CONSOLE_NOT_FOUND', { what: 'agent', id: request.agentId });
         if (agent.revokedAt !== null)
@@ -166,18 +181,21 @@ export function requestRoutes(app: FastifyInstance, deps: Deps): void {
         // The name the computer last gave itself (a renamed computer checks its new name).
         const hb = deps.lastSeen.peek(agent.id)?.heartbeat ?? agent.heartbeat;
         const host = typeof hb?.host === 'string' ? hb.host : agent.host;
-        // Throws EXCEPTION_* (400) when a field does not fit a token (core checks each).
-        token = encodeToken(
-          {
-            id: request.id,
-            device: request.device,
-            user: request.user,
-            host,
-            notBefore: now,
-            notAfter: now + hours * 3600_000,
-            reason: request.reason,
-          },
-          deps.exceptionKey.privateKey,
+        // Core refuses a field that does not fit a token (EXCEPTION_BAD_FIELD…): said as
+        // what it is for staff, a request that cannot be approved (they are the issuer).
+        token = signable(id, () =>
+          encodeToken(
+            {
+              id: request.id,
+              device: request.device,
+              user,
+              host,
+              notBefore: now,
+              notAfter: now + hours * 3600_000,
+              reason: request.reason,
+            },
+            deps.exceptionKey.privateKey,
+          ),
         );
       }
       // The decision and its audit row are one transaction: a decision is never stored (and
