@@ -7,6 +7,7 @@ import { isKnownLang, LANGS, pickLang } from '../core/i18n/types.js';
 import { registerCommands } from './commands/register.js';
 import type { CommandContext, CommandModule } from './context.js';
 import { cliTranslator } from './i18n.js';
+import { jsonLine } from './printable.js';
 import { withReason } from './reason-words.js';
 import { usageDetail } from './usage.js';
 import { displayWidth } from './width.js';
@@ -139,5 +140,5 @@ function jsonFailure(code: string, message: string, params: unknown): void {
   const end = process.argv.indexOf('--');
   const args = end < 0 ? process.argv : process.argv.slice(0, end);
   if (!args.includes('--json')) return;
-  process.stdout.write(`${JSON.stringify({ ok: false, error: { code, message, params } })}\n`);
+  process.stdout.write(`${jsonLine({ ok: false, error: { code, message, params } })}\n`);
 }

@@ -71,7 +71,10 @@ export const cliMessages: Catalog = {
     'cli.usb.noHash': '(no hash: descriptors unreadable)',
     'cli.usb.release.done':
       'USB released for good: devices plugged in from now on get their drivers as the system does by default ({{released}}). Devices held back now stay so until they are plugged in again.',
-    'cli.usb.release.nothing': 'Nothing is sealed on this computer: there is nothing to release.',
+    'cli.usb.release.nothing':
+      'Nothing the agent sealed is sealed now: there is nothing to release.',
+    'cli.usb.release.kept':
+      'Left sealed as this computer sets it itself, from before the agent (the kernel command line, a machine policy): {{kept}}.',
     'cli.usb.release.still':
       'Still sealed: {{still}}. Run `baomi usb release` again as root (Administrator on Windows); on Linux a reboot also opens the ports once the agent is gone.',
     'cli.usb.head.state': 'STATE',
@@ -279,6 +282,8 @@ export const cliMessages: Catalog = {
     CLI_OUT_NOT_FOLDER: '--out {{dir}} is a file, not a folder: give the folder the keys go in.',
     CLI_USB_AGENT_RUNNING:
       'An agent answers on {{socket}}: it would seal the USB ports again at its next check. Stop it first (Linux: systemctl stop baomi-agent; Windows: Stop-Service baomi-agent), then run `baomi usb release` again. Nothing was changed.',
+    CLI_USB_AGENT_PROCESS:
+      'A Baomi agent enforcing USB runs as process {{pid}}: it would seal the USB ports again at its next check. Stop it first (Linux: systemctl stop baomi-agent, or end that process), then run `baomi usb release` again. Nothing was changed.',
     CLI_USB_RELEASE_DENIED:
       'Cannot release USB here ({{reason}}). Nothing was changed: run it as root (Administrator on Windows).',
     CLI_SIG_EMPTY:
@@ -287,6 +292,8 @@ export const cliMessages: Catalog = {
       '{{option}} was given an empty value, which would match everything; leave the option out for no filter.',
     CLI_EMPTY_OPTION:
       '{{option}} was given an empty value: give one, or leave the option out. Nothing was sent.',
+    CLI_BAD_USAGE: 'Bad usage: {{detail}}. Run the command with --help for its options.',
+    CLI_UNKNOWN_COMMAND: 'There is no command {{name}}. Run `baomi --help` for the commands.',
     CLI_TIME_RANGE:
       '--since ({{since}}) is after --until ({{until}}): no event can match; swap them.',
     CLI_FILE_EXISTS:
@@ -359,7 +366,9 @@ export const cliMessages: Catalog = {
     'cli.usb.noHash': '（无指纹：描述符不可读）',
     'cli.usb.release.done':
       '已永久解除 USB 封闭：此后插入的设备将按系统默认方式加载驱动（{{released}}）。当前被拦截的设备需重新插入后才会生效。',
-    'cli.usb.release.nothing': '本机没有任何封闭：无需解除。',
+    'cli.usb.release.nothing': '代理所做的封闭当前均已不在：无需解除。',
+    'cli.usb.release.kept':
+      '以下项保持封闭，因为本机在安装代理之前就自行如此设置（内核命令行、计算机策略）：{{kept}}。',
     'cli.usb.release.still':
       '仍处于封闭状态：{{still}}。请以 root（Windows 上为管理员）身份再次运行 `baomi usb release`；在 Linux 上，卸载代理后重启也会打开端口。',
     'cli.usb.head.state': '状态',
@@ -556,12 +565,16 @@ export const cliMessages: Catalog = {
     CLI_OUT_NOT_FOLDER: '--out {{dir}} 是文件而不是目录：请指定存放密钥的目录。',
     CLI_USB_AGENT_RUNNING:
       '{{socket}} 上有代理在应答：它会在下次检查时重新封闭 USB 端口。请先停止代理（Linux：systemctl stop baomi-agent；Windows：Stop-Service baomi-agent），再运行 `baomi usb release`。未做任何更改。',
+    CLI_USB_AGENT_PROCESS:
+      '进程 {{pid}} 是正在管控 USB 的 Baomi 代理：它会在下次检查时重新封闭 USB 端口。请先停止它（Linux：systemctl stop baomi-agent，或结束该进程），再运行 `baomi usb release`。未做任何更改。',
     CLI_USB_RELEASE_DENIED:
       '无法在此解除 USB 封闭（{{reason}}）。未做任何更改：请以 root（Windows 上为管理员）身份运行。',
     CLI_SIG_EMPTY:
       '{{sig}} 是空文件，代理会将该策略视为未签名并拒绝。请用 `baomi policy sign {{file}} --key KEY` 重新签名，并同时部署两个文件。',
     CLI_EMPTY_VALUE: '{{option}} 的值为空，这会匹配全部事件；不需要筛选时请不写此选项。',
     CLI_EMPTY_OPTION: '{{option}} 的值为空：请给出一个值，或不写此选项。未发送任何内容。',
+    CLI_BAD_USAGE: '用法错误：{{detail}}。请用 --help 查看该命令的选项。',
+    CLI_UNKNOWN_COMMAND: '没有名为 {{name}} 的命令。请运行 `baomi --help` 查看所有命令。',
     CLI_TIME_RANGE: '--since（{{since}}）晚于 --until（{{until}}）：不会有事件匹配；请交换两者。',
     CLI_FILE_EXISTS: '{{file}} 已存在；密钥从不覆盖。请换一个名称或目录。',
     CLI_READ_FAILED: '无法读取 {{file}}：{{reason}}。',

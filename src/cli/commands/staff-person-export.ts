@@ -94,6 +94,10 @@ export default async function personExport(
   const f = flagsOf<ExportFlags>(cmd);
   const format = choice('--format', f.format, PERSON_EXPORT_FORMATS) ?? 'json';
   const out = f.out === undefined ? undefined : resolve(f.out);
+  // The export holds the workstations' strings exactly (it is evidence): for a file or a
+  // pipe, never raw on a terminal, where a file name's escape sequence would act.
+  if (out === undefined && process.stdout.isTTY)
+    throw new BaomiError('CONSOLE_CLIENT_EXPORT_TTY', {}, 2);
   if (out !== undefined && existsSync(out))
     throw new BaomiError('CONSOLE_CLIENT_OUT_EXISTS', { out }, 2);
   const temp =

@@ -157,8 +157,12 @@ export async function upload(
         })}\n`,
       );
     // A target no enrolled agent is in (a typo in --group): uploaded, but said, never silent.
-    const { agents } = await c.get<{ agents: AgentView[] }>('/api/v1/agents');
-    if (reaches(agents, p.target) === 0)
+    // Advisory only: the upload is done whatever this read says.
+    const agents = await c
+      .get<{ agents: AgentView[] }>('/api/v1/agents')
+      .then((r) => r.agents)
+      .catch(() => null);
+    if (agents !== null && reaches(agents, p.target) === 0)
       note(
         ctx.t('cli.staff.policy.reachesNone', { target: printable(targetText(ctx.t, p.target)) }),
       );

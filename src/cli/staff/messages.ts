@@ -272,6 +272,8 @@ export const staffCliMessages = {
       'Give one of: --group G to make a token (with --uses, --hours, --department, --class as needed), --list, or --revoke ID.',
     CONSOLE_CLIENT_BAD_NUMBER:
       'Expected a whole number from {{min}} to {{max}} for {{option}}, got "{{value}}".',
+    CONSOLE_CLIENT_EXPORT_TTY:
+      'The export holds what workstations sent exactly, escape sequences included: it goes to a file, not to this terminal. Add --out FILE (or pipe it to a program). Nothing was asked of the console.',
     CONSOLE_CLIENT_EVENTS_CUT:
       'The console stopped sending after {{received}} events: the output above is incomplete (it did not end where the console ends an export). Run the command again; the console’s log says why it stopped.',
     CONSOLE_CLIENT_EXPORT_CUT:
@@ -625,6 +627,8 @@ export const staffCliMessages = {
     CONSOLE_CLIENT_ENROLL_MODE:
       '请只指定其中之一：--group G 生成令牌（可加 --uses、--hours、--department、--class），--list，或 --revoke ID。',
     CONSOLE_CLIENT_BAD_NUMBER: '{{option}} 需要 {{min}} 到 {{max}} 之间的整数，实际为“{{value}}”。',
+    CONSOLE_CLIENT_EXPORT_TTY:
+      '导出内容原样保存了工作站发来的数据（包括转义序列）：应写入文件，而不是显示在终端上。请加上 --out FILE（或通过管道交给其他程序）。未向控制台发出任何请求。',
     CONSOLE_CLIENT_EVENTS_CUT:
       '控制台在发送 {{received}} 条事件后中断：上面的输出不完整（未在控制台结束导出处结束）。请重新运行此命令；控制台日志记录了中断原因。',
     CONSOLE_CLIENT_EXPORT_CUT:

@@ -18,6 +18,8 @@ export interface StaffFlags extends ConnectionFlags, ListFlags {}
 export function flagsOf<T extends object>(cmd: Command): T {
   const flags = cmd.optsWithGlobals() as Record<string, unknown>;
   for (const [key, value] of Object.entries(flags)) {
+    // `--ca ''` is how one command drops a BAOMI_CONSOLE_CA pin (connection.ts).
+    if (key === 'ca') continue;
     const values = Array.isArray(value) ? value : [value];
     if (values.some((v) => typeof v === 'string' && v.trim() === ''))
       throw new BaomiError(

@@ -16,7 +16,11 @@ export const CLI_ERROR_CODES = [
   'CLI_OUT_NOT_FOLDER',
   'CLI_SIG_EMPTY',
   'CLI_USB_AGENT_RUNNING',
+  'CLI_USB_AGENT_PROCESS',
   'CLI_USB_RELEASE_DENIED',
   'CLI_EMPTY_OPTION',
+  /** Under --json: the code of a usage error commander found (its text: cli.badUsage). */
+  'CLI_BAD_USAGE',
+  'CLI_UNKNOWN_COMMAND',
 ] as const;
 export type CliErrorCode = (typeof CLI_ERROR_CODES)[number];

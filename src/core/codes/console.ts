@@ -119,6 +119,7 @@ export const CONSOLE_CLIENT_CODES = [
   /** `person-export`: the stream ended before its counts (or they do not match). */
   'CONSOLE_CLIENT_EXPORT_CUT',
   'CONSOLE_CLIENT_EVENTS_CUT',
+  'CONSOLE_CLIENT_EXPORT_TTY',
   'CONSOLE_CLIENT_OUT_EXISTS',
   'CONSOLE_CLIENT_OUT_FAILED',
   /** `case ID`: more than one change asked for at once. */

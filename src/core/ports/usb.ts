@@ -40,12 +40,15 @@ export interface SealState {
 }
 
 /**
- * What release() left. `released`: what it opened (or found open already); `stillSealed`: what
- * still reads sealed after it, each with why when a write failed. Nothing in either: this OS
- * has nothing sealed to undo.
+ * What release() did. `released`: sealed places it opened; `alreadyOpen`: places that read open
+ * before it; `kept`: places the system itself keeps sealed (an administrator's own setting from
+ * before the agent: the kernel command line, a machine policy), left so; `stillSealed`: what
+ * still reads sealed after a write, each with why. All empty: nothing is sealed here.
  */
 export interface ReleaseState {
   released: string[];
+  alreadyOpen: string[];
+  kept: string[];
   stillSealed: string[];
   /** Set when nothing could be done here (not root, no sysfs, no adapter). */
   reason?: UsbReason;
@@ -94,9 +97,10 @@ export interface UsbControl {
   /**
    * Undoes seal() for good, when the agent is being removed (`baomi usb release`, run by the
    * packages' uninstall steps; never by the agent): devices that arrive from now on get their
-   * drivers as the OS does by default. Only what reads as seal() leaves it is changed (a root
-   * hub an administrator set to 2, "internal only", stays so). Devices present and held back
-   * stay so until they are plugged in again.
+   * drivers as the OS would give them without the agent: what an administrator set before it
+   * (the kernel command line's usbcore.authorized_default, a start type found at the first seal)
+   * is restored or kept, and only what reads as seal() leaves it is changed. Devices present and
+   * held back stay so until they are plugged in again.
    */
   release(): Promise<ReleaseState>;
   /** Enforces a decision on a present device (authorize, deauthorize, per interface, read-only). */

@@ -265,7 +265,7 @@ export function createMacUsb(o: {
     detection: 'ioreg-poll',
     // Nothing is sealed on macOS (blocked disks are ejected while the agent runs): nothing
     // stays behind when it is removed.
-    release: async () => ({ released: [], stillSealed: [] }),
+    release: async () => ({ released: [], alreadyOpen: [], kept: [], stillSealed: [] }),
     enforceProblem,
     list: async () => (await read()).map((m) => m.device),
     watch: (h: UsbWatchHandlers) =>

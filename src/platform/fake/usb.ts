@@ -75,9 +75,11 @@ export class FakeUsb implements UsbControl {
   }
 
   async release(): Promise<ReleaseState> {
-    if (this.problem) return { released: [], stillSealed: [], reason: this.problem };
+    const r: ReleaseState = { released: [], alreadyOpen: [], kept: [], stillSealed: [] };
+    if (this.problem) return { ...r, reason: this.problem };
+    for (const [id, sealed] of this.hubs) (sealed ? r.released : r.alreadyOpen).push(id);
     for (const id of this.hubs.keys()) this.hubs.set(id, false);
-    return { released: [...this.hubs.keys()], stillSealed: [] };
+    return r;
   }
 
   async apply(device: UsbDevice, decision: Decision): Promise<ApplyResult> {

@@ -10,6 +10,12 @@ export const noUsb: UsbControl = {
   watch: () => ({ close() {} }),
   seal: async () => ({ sealed: false, open: [], reason: 'USB_UNSUPPORTED_OS' }),
   sealState: async () => ({ sealed: false, open: [], reason: 'USB_UNSUPPORTED_OS' }),
-  release: async () => ({ released: [], stillSealed: [], reason: 'USB_UNSUPPORTED_OS' }),
+  release: async () => ({
+    released: [],
+    alreadyOpen: [],
+    kept: [],
+    stillSealed: [],
+    reason: 'USB_UNSUPPORTED_OS',
+  }),
   apply: async () => ({ applied: 'block', error: 'USB_UNSUPPORTED_OS' }),
 };

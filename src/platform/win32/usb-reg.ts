@@ -71,6 +71,10 @@ export function createReg(commands: CommandRunner) {
       const r = await run(['add', key, '/v', name, '/t', 'REG_SZ', '/d', value, '/f']);
       return r.code === 0 ? undefined : failure('reg add', r);
     },
+    async deleteKey(key: string): Promise<string | undefined> {
+      const r = await run(['delete', key, '/f']);
+      return r.code === 0 ? undefined : failure('reg delete', r);
+    },
     async deleteValue(key: string, name: string): Promise<string | undefined> {
       const r = await run(['delete', key, '/v', name, '/f']);
       return r.code === 0 ? undefined : failure('reg delete', r);

@@ -61,6 +61,15 @@ export const STORAGE_POLICIES_KEY =
 export const WPD_CLASS = '{eec5ad98-8080-425f-922a-dabf3de3f69a}';
 /** Still image: PTP cameras and scanners under the older STI drivers. */
 export const IMAGE_CLASS = '{6bdd1fc6-810f-11d0-bec7-08002be2092f}';
+/** What the machine had before the agent's first seal, for release() to give back. */
+export const FOUND_KEY = 'HKLM\\SOFTWARE\\Baomi\\UsbSealFound';
+/** Recorded there: name, key, value. */
+const FOUND_VALUES: readonly (readonly [string, string, string])[] = [
+  ['UsbstorStart', USBSTOR_KEY, 'Start'],
+  ['UaspstorStart', UASPSTOR_KEY, 'Start'],
+  ['DenyDeviceClasses', RESTRICTIONS_KEY, 'DenyDeviceClasses'],
+  ['WriteProtect', STORAGE_POLICIES_KEY, 'WriteProtect'],
+];
 
 const PS_ARGS = ['-NoProfile', '-NonInteractive', '-Command'];
 /** PowerShell writes the OEM code page to a pipe by default (936 on Chinese Windows). */
@@ -329,6 +338,7 @@ export function createWindowsUsb(o: {
   const seal = async (): Promise<SealState> => {
     const problem = await enforceProblem();
     if (problem) return { sealed: false, open: [], reason: problem };
+    await recordFound();
     const errors = await setStorageGate(4);
     // Add our classes to the deny list beside whatever an administrator's policy lists,
     // under the next free value names ("1", "2", … as the policy editor writes them).
@@ -351,59 +361,113 @@ export function createWindowsUsb(o: {
   };
 
   /**
-   * Undoes seal() for good (the agent is being removed): the storage services back to start
-   * type 3 where they read 4, our two classes out of the deny list (and the restriction off
-   * when nothing else is listed: an administrator's own classes keep it on), WriteProtect off.
+   * What the machine had before the first seal (a GPO may disable USB storage itself, or make
+   * disks read-only), written once under FOUND_KEY so that release() can give it back. Not
+   * written when our classes are already denied: that state is a seal of ours (an upgrade),
+   * not the machine's own.
+   */
+  const recordFound = async (): Promise<void> => {
+    const had = await reg.query(FOUND_KEY);
+    if (had.ok || !had.absent) return;
+    const list = await reg.query(DENY_CLASSES_KEY);
+    const listed = new Set(list.ok ? list.values.map((v) => v.data.toLowerCase()) : []);
+    if (listed.has(WPD_CLASS) || listed.has(IMAGE_CLASS) || (!list.ok && !list.absent)) return;
+    for (const [name, key, value] of FOUND_VALUES) {
+      const v = await reg.dword(key, value);
+      if (v instanceof Error) return; // unknown: release() falls back to the defaults
+      const e = await reg.setString(FOUND_KEY, name, v === null ? 'absent' : String(v));
+      if (e) say(`usb: could not record the machine's own USB settings: ${e}`);
+    }
+  };
+
+  /** The value FOUND_KEY recorded for `name` (null: none recorded, or absent then). */
+  const found = async (name: string): Promise<number | null> => {
+    const r = await reg.query(FOUND_KEY, name);
+    const v = r.ok ? r.values.find((x) => x.name.toLowerCase() === name.toLowerCase()) : undefined;
+    return v && /^\d+$/.test(v.data) ? Number(v.data) : null;
+  };
+
+  /**
+   * Undoes seal() for good (the agent is being removed): the storage services back to the
+   * start type found at the first seal (3 when none was recorded; a 4 found there, a machine
+   * policy of its own, is `kept`), our two classes out of the deny list (the restriction off
+   * only when nothing else is listed and it was not on before us), WriteProtect as found.
    */
   const release = async (): Promise<ReleaseState> => {
+    const r: ReleaseState = { released: [], alreadyOpen: [], kept: [], stillSealed: [] };
     const problem = await enforceProblem();
-    if (problem) return { released: [], stillSealed: [], reason: problem };
-    const released: string[] = [];
-    const stillSealed: string[] = [];
-    const outcome = (name: string, err: string | undefined, open: boolean) => {
-      if (open) released.push(name);
-      else stillSealed.push(err ? `${name} (${err})` : name);
-    };
-    for (const [name, key] of [
-      ['USBSTOR', USBSTOR_KEY],
-      ['UASPStor', UASPSTOR_KEY],
+    if (problem) return { ...r, reason: problem };
+    const still = (name: string, why: string | undefined) =>
+      r.stillSealed.push(why ? `${name} (${why})` : name);
+    for (const [name, key, recorded] of [
+      ['USBSTOR', USBSTOR_KEY, 'UsbstorStart'],
+      ['UASPStor', UASPSTOR_KEY, 'UaspstorStart'],
     ] as const) {
       const now = await reg.dword(key, 'Start');
       if (now === null) continue; // UASPStor before Windows 8
-      const err = now === 4 ? await reg.setDword(key, 'Start', 3) : undefined;
+      if (now instanceof Error) {
+        still(name, now.message);
+        continue;
+      }
+      if (now !== 4) {
+        r.alreadyOpen.push(name);
+        continue;
+      }
+      const before = (await found(recorded)) ?? 3;
+      if (before === 4) {
+        r.kept.push(name);
+        continue;
+      }
+      const err = await reg.setDword(key, 'Start', before);
       const back = await reg.dword(key, 'Start');
-      outcome(
-        name,
-        err ?? (back instanceof Error ? back.message : undefined),
-        back !== 4 && !(back instanceof Error),
-      );
+      if (back === before) r.released.push(name);
+      else still(name, err ?? (back instanceof Error ? back.message : `reads ${back}`));
     }
-    const list = await reg.query(DENY_CLASSES_KEY);
-    const values = list.ok ? list.values : [];
     const ours = new Map([
       [WPD_CLASS, 'WPD class'],
       [IMAGE_CLASS, 'Image class'],
     ]);
-    const errors = new Map<string, string | undefined>();
-    for (const v of values) {
-      const name = ours.get(v.data.toLowerCase());
-      if (name) errors.set(name, await reg.deleteValue(DENY_CLASSES_KEY, v.name));
-    }
-    // Read back: a class still listed is still denied, whatever reg said.
-    const left = await reg.query(DENY_CLASSES_KEY);
-    const listed = new Set(left.ok ? left.values.map((v) => v.data.toLowerCase()) : []);
-    for (const [guid, name] of ours)
-      if (errors.has(name)) outcome(name, errors.get(name), !listed.has(guid));
-    const others = [...listed].filter((g) => !ours.has(g));
-    if (others.length === 0 && (await reg.dword(RESTRICTIONS_KEY, 'DenyDeviceClasses')) === 1) {
-      const err = await reg.setDword(RESTRICTIONS_KEY, 'DenyDeviceClasses', 0);
-      outcome('DenyDeviceClasses', err, err === undefined);
+    const list = await reg.query(DENY_CLASSES_KEY);
+    if (!list.ok && !list.absent) {
+      // Unreadable: what else an administrator denies there is unknown, so the restriction
+      // stays as it is, and our classes are said to be still denied.
+      for (const name of ours.values()) still(name, list.error);
+    } else {
+      const errors = new Map<string, string | undefined>();
+      for (const v of list.ok ? list.values : []) {
+        const name = ours.get(v.data.toLowerCase());
+        if (name) errors.set(name, await reg.deleteValue(DENY_CLASSES_KEY, v.name));
+      }
+      // Read back: a class still listed is still denied, whatever reg said.
+      const left = await reg.query(DENY_CLASSES_KEY);
+      const readable = left.ok || left.absent === true;
+      const listed = new Set(left.ok ? left.values.map((v) => v.data.toLowerCase()) : []);
+      for (const [guid, name] of ours) {
+        if (!errors.has(name)) r.alreadyOpen.push(name);
+        else if (readable && !listed.has(guid)) r.released.push(name);
+        else still(name, errors.get(name));
+      }
+      const others = [...listed].filter((g) => !ours.has(g));
+      const on = (await reg.dword(RESTRICTIONS_KEY, 'DenyDeviceClasses')) === 1;
+      if (on && (!readable || others.length > 0 || (await found('DenyDeviceClasses')) === 1))
+        r.kept.push('DenyDeviceClasses');
+      else if (on) {
+        const err = await reg.setDword(RESTRICTIONS_KEY, 'DenyDeviceClasses', 0);
+        if (err === undefined) r.released.push('DenyDeviceClasses');
+        else still('DenyDeviceClasses', err);
+      }
     }
     if ((await reg.dword(STORAGE_POLICIES_KEY, 'WriteProtect')) === 1) {
-      const err = await writeProtect(false);
-      outcome('WriteProtect', err, err === undefined);
+      if ((await found('WriteProtect')) === 1) r.kept.push('WriteProtect');
+      else {
+        const err = await writeProtect(false);
+        if (err === undefined) r.released.push('WriteProtect');
+        else still('WriteProtect', err);
+      }
     }
-    return { released, stillSealed };
+    // Given back: the record has served (a later install records afresh).
+    if (r.stillSealed.length === 0) await reg.deleteKey(FOUND_KEY);
+    return r;
   };
 
   const apply = async (device: UsbDevice, decision: Decision): Promise<ApplyResult> => {

@@ -526,6 +526,19 @@ describe.runIf(root)('as root with --enforce on a fabricated sysfs', () => {
     const refused = await release();
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/An agent answers on .*admin\.sock.*Stop it first/);
+    // Asked about another socket, the agent is still found by its process (same sysfs).
+    const elsewhere = await cli([
+      'usb',
+      'release',
+      '--sysfs-root',
+      t.sys,
+      '--socket',
+      join(d.root, 'nothing.sock'),
+    ]);
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.stderr).toMatch(
+      new RegExp(`agent enforcing USB runs as process ${agent.child.pid}`),
+    );
     expect(t.attr('usb1', 'authorized_default')).toBe('0');
     await stopAgent(agent);
     // Stopped, the agent leaves everything sealed (fail closed).
@@ -536,16 +549,18 @@ describe.runIf(root)('as root with --enforce on a fabricated sysfs', () => {
     const r = await release(['--json']);
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out).toMatchObject({ ok: true, stillSealed: [] });
-    expect(out.released).toEqual(
-      expect.arrayContaining([
+    expect(out).toMatchObject({ ok: true, stillSealed: [], kept: [] });
+    expect(out.released.sort()).toEqual(
+      [
         'usb1',
-        'usb2',
-        'usb3',
         'usb1:interfaces',
+        'usb2',
+        'usb2:interfaces',
+        'usb3:interfaces',
         'usbcore.authorized_default',
-      ]),
+      ].sort(),
     );
+    expect(out.alreadyOpen).toEqual(['usb3']);
     expect(t.attr('usb1', 'authorized_default')).toBe('1');
     expect(t.attr('usb2', 'authorized_default')).toBe('1');
     expect(t.attr('usb3', 'authorized_default')).toBe('2');
@@ -557,7 +572,23 @@ describe.runIf(root)('as root with --enforce on a fabricated sysfs', () => {
       LANG: 'zh_CN.UTF-8',
     });
     expect(zh.code).toBe(0);
-    expect(zh.stdout).toMatch(/^已永久解除 USB 封闭/);
+    expect(zh.stdout).toMatch(/^代理所做的封闭当前均已不在/);
+    // The kernel's own usbcore.authorized_default=0 (an administrator's hardening from before
+    // the agent) is given back, not opened: such a machine stays sealed, and says so.
+    writeFileSync(t.usbcoreDefault, '0\n');
+    t.setAttr('usb1', 'authorized_default', '0');
+    mkdirSync(join(t.root, 'proc'), { recursive: true });
+    writeFileSync(
+      join(t.root, 'proc', 'cmdline'),
+      'BOOT_IMAGE=/vmlinuz ro usbcore.authorized_default=0 quiet\n',
+    );
+    const kept = await release();
+    expect(kept.code, kept.stderr).toBe(0);
+    expect(kept.stdout).toMatch(
+      /^Left sealed as this computer sets it itself.*: usb1, usbcore\.authorized_default\.$/m,
+    );
+    expect(t.attr('usb1', 'authorized_default')).toBe('0');
+    expect(readFileSync(t.usbcoreDefault, 'utf8').trim()).toBe('0');
   });
 });
 

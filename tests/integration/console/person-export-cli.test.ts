@@ -2,12 +2,14 @@
 // its SQLite in a temporary data dir, staff made with `baomi console user add`), events from
 // simulated agents that enroll and sign as real ones do. Every CLI call is a real process.
 // And against a local HTTP server that cuts a real export short: nothing is left behind.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CsvReader, decodeCsvCell } from '../../../src/core/console/person-export.js';
+import { BIN } from '../../helpers/agent.js';
 import { runCliAsync } from '../../helpers/cli-async.js';
 import {
   addStaff,
@@ -121,6 +123,21 @@ describe('baomi console person-export', () => {
     expect(refused.stderr).toMatch(/analyst/);
     expect(readdirSync(dir)).toEqual([]);
   });
+
+  it.skipIf(spawnSync('script', ['--version']).status !== 0)(
+    'refuses to print the export on a terminal (its strings are exact): --out or a pipe',
+    () => {
+      // `script` gives the command a pseudo-terminal as its stdout.
+      const r = spawnSync(
+        'script',
+        ['-qec', `${process.execPath} ${BIN} console person-export 张三`, '/dev/null'],
+        { env: { ...process.env, LANG: 'en_US.UTF-8', ...env('ada') }, encoding: 'utf8' },
+      );
+      expect(r.status).toBe(2);
+      expect(r.stdout).toMatch(/it goes to a file, not to this terminal\. Add --out FILE/);
+      expect(r.stdout).not.toContain('counts');
+    },
+  );
 
   it('an export cut short is refused: exit 1, nothing left at --out', async () => {
     // A real export, served cut after half its bytes by a local server.

@@ -245,6 +245,8 @@ describe('SD/MMC cards on the Linux adapter', () => {
     const r = await usb.release();
     expect(r).toEqual({
       released: ['usb1', 'usb1:interfaces', 'usbcore.authorized_default', 'mmc:drivers_autoprobe'],
+      alreadyOpen: [],
+      kept: [],
       stillSealed: [],
     });
     expect(k.autoprobe()).toBe('1');

@@ -12,6 +12,7 @@ import {
   createWindowsUsb,
   DENY_CLASSES_KEY,
   ELEVATED_SCRIPT,
+  FOUND_KEY,
   IMAGE_CLASS,
   LIST_SCRIPT,
   pnputilUsbIds,
@@ -103,8 +104,11 @@ class FakeWindows {
       return { stdout: 'The operation completed successfully.\r\n' };
     }
     if (verb === 'delete') {
-      const name = args[args.indexOf('/v') + 1]!;
-      this.reg.delete(`${key.toLowerCase()}|${name.toLowerCase()}`);
+      const v = args.indexOf('/v');
+      if (v < 0) {
+        for (const k of [...this.reg.keys()])
+          if (k.startsWith(`${key.toLowerCase()}|`)) this.reg.delete(k);
+      } else this.reg.delete(`${key.toLowerCase()}|${args[v + 1]!.toLowerCase()}`);
       return { stdout: 'The operation completed successfully.\r\n' };
     }
     const v = args.indexOf('/v');
@@ -308,10 +312,15 @@ describe('Windows: sealing', () => {
     });
     w.r.calls.length = 0;
     expect(await a.usb.seal()).toEqual({ sealed: true, open: [] });
-    const adds = w.r
-      .callsOf('reg.exe')
-      .filter((c) => c.args[0] === 'add')
-      .map((c) => c.args);
+    const all = w.r.callsOf('reg.exe').filter((c) => c.args[0] === 'add');
+    // First, what the machine had (for release() to give back), then the seal.
+    expect(all.filter((c) => c.args[1] === FOUND_KEY).map((c) => c.args.slice(2, 7))).toEqual([
+      ['/v', 'UsbstorStart', '/t', 'REG_SZ', '/d'],
+      ['/v', 'UaspstorStart', '/t', 'REG_SZ', '/d'],
+      ['/v', 'DenyDeviceClasses', '/t', 'REG_SZ', '/d'],
+      ['/v', 'WriteProtect', '/t', 'REG_SZ', '/d'],
+    ]);
+    const adds = all.filter((c) => c.args[1] !== FOUND_KEY).map((c) => c.args);
     expect(adds).toEqual([
       ['add', USBSTOR_KEY, '/v', 'Start', '/t', 'REG_DWORD', '/d', '4', '/f', '/reg:64'],
       ['add', UASPSTOR_KEY, '/v', 'Start', '/t', 'REG_DWORD', '/d', '4', '/f', '/reg:64'],
@@ -393,15 +402,19 @@ describe('Windows: sealing', () => {
 });
 
 describe('Windows: releasing the seal (the agent removed)', () => {
-  it('opens USBSTOR and UASPStor, takes only our classes out, and turns WriteProtect off', async () => {
+  const BLUETOOTH = '{e0cbf06c-cd8b-4647-bb8a-263b43f0f974}';
+
+  it('opens USBSTOR and UASPStor, takes only our classes out, turns WriteProtect off', async () => {
     const w = new FakeWindows();
-    const BLUETOOTH = '{e0cbf06c-cd8b-4647-bb8a-263b43f0f974}';
     w.setReg(DENY_CLASSES_KEY, '1', 'REG_SZ', BLUETOOTH); // an administrator's own
     const a = adapter(w);
     await a.usb.seal();
-    w.setReg(STORAGE_POLICIES_KEY, 'WriteProtect', 'REG_DWORD', '0x1');
+    expect(w.regValue(FOUND_KEY, 'UsbstorStart')).toBe('3');
+    w.setReg(STORAGE_POLICIES_KEY, 'WriteProtect', 'REG_DWORD', '0x1'); // a read-only device
     expect(await a.usb.release()).toEqual({
       released: ['USBSTOR', 'UASPStor', 'WPD class', 'Image class', 'WriteProtect'],
+      alreadyOpen: [],
+      kept: ['DenyDeviceClasses'],
       stillSealed: [],
     });
     expect(w.regValue(USBSTOR_KEY, 'Start')).toBe('0x3');
@@ -410,23 +423,53 @@ describe('Windows: releasing the seal (the agent removed)', () => {
     // The administrator's class is still denied: the restriction stays on.
     expect(w.regValue(RESTRICTIONS_KEY, 'DenyDeviceClasses')).toBe('0x1');
     expect(w.regValue(STORAGE_POLICIES_KEY, 'WriteProtect')).toBe('0x0');
+    expect(w.regValue(FOUND_KEY, 'UsbstorStart')).toBeUndefined(); // given back
     expect(await a.usb.sealState()).toMatchObject({ sealed: false });
+    // Released again: nothing was sealed.
+    expect(await a.usb.release()).toMatchObject({
+      released: [],
+      alreadyOpen: ['USBSTOR', 'UASPStor', 'WPD class', 'Image class'],
+    });
   });
 
-  it('with nothing else denied, the restriction goes off; a failed write is said, not hidden', async () => {
+  it("gives back the machine's own settings from before the first seal: a GPO's 4 and WriteProtect stay", async () => {
     const w = new FakeWindows();
+    w.setReg(USBSTOR_KEY, 'Start', 'REG_DWORD', '0x4'); // a GPO disabled USB storage itself
+    w.setReg(STORAGE_POLICIES_KEY, 'WriteProtect', 'REG_DWORD', '0x1');
     const a = adapter(w);
     await a.usb.seal();
-    expect((await a.usb.release()).released).toContain('DenyDeviceClasses');
+    await a.usb.seal(); // recorded once, at the first seal
+    expect(w.regValue(FOUND_KEY, 'UsbstorStart')).toBe('4');
+    const r = await a.usb.release();
+    expect(r.kept).toEqual(['USBSTOR', 'WriteProtect']);
+    expect(r.released).toEqual(['UASPStor', 'WPD class', 'Image class', 'DenyDeviceClasses']);
+    expect(w.regValue(USBSTOR_KEY, 'Start')).toBe('0x4');
+    expect(w.regValue(STORAGE_POLICIES_KEY, 'WriteProtect')).toBe('0x1');
     expect(w.regValue(RESTRICTIONS_KEY, 'DenyDeviceClasses')).toBe('0x0');
+  });
+
+  it('a failed write or an unreadable deny list is said, never taken for released', async () => {
+    const w = new FakeWindows();
+    const a = adapter(w);
     await a.usb.seal();
     w.r.on('reg.exe', (args) => args[0] === 'add' && args[1] === USBSTOR_KEY, {
       code: 1,
       stderr: 'ERROR: Access is denied.\r\n',
     });
+    w.r.on('reg.exe', (args) => args[0] === 'query' && args[1] === DENY_CLASSES_KEY, {
+      code: 5,
+      stderr: 'ERROR: Access is denied.\r\n',
+    });
     const r = await a.usb.release();
-    expect(r.stillSealed).toEqual(['USBSTOR (reg add failed (exit 1): ERROR: Access is denied.)']);
-    expect(r.released).toContain('UASPStor');
+    expect(r.stillSealed).toEqual([
+      'USBSTOR (reg add failed (exit 1): ERROR: Access is denied.)',
+      'WPD class (reg query failed (exit 5): ERROR: Access is denied.)',
+      'Image class (reg query failed (exit 5): ERROR: Access is denied.)',
+    ]);
+    expect(r.released).toEqual(['UASPStor']);
+    // The restriction is left on, and the record kept for another try.
+    expect(w.regValue(RESTRICTIONS_KEY, 'DenyDeviceClasses')).toBe('0x1');
+    expect(w.regValue(FOUND_KEY, 'UsbstorStart')).toBe('3');
   });
 
   it('without Administrator: nothing is written, the reason is USB_NOT_ROOT', async () => {
@@ -434,6 +477,8 @@ describe('Windows: releasing the seal (the agent removed)', () => {
     const a = adapter(w, { admin: false });
     expect(await a.usb.release()).toEqual({
       released: [],
+      alreadyOpen: [],
+      kept: [],
       stillSealed: [],
       reason: 'USB_NOT_ROOT',
     });

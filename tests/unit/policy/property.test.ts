@@ -189,6 +189,9 @@ const duration = fc
   .map(([n, u]) => `${n}${u}`);
 const hex4 = fc.integer({ min: 0, max: 0xffff }).map((n) => n.toString(16).padStart(4, '0'));
 const text = (max: number) => fc.string({ unit: 'grapheme', minLength: 1, maxLength: max });
+/** A one-line text (the name, the watermark): no controls, separators or bidi overrides. */
+const lineText = (max: number) =>
+  text(max).filter((s) => !/[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069\p{Cs}]/u.test(s));
 const segment = fc
   .stringMatching(/^[a-zA-Z0-9_\u4e00-\u4e20 .-]{1,12}$/)
   .filter((s) => s !== '.' && s !== '..');
@@ -199,7 +202,7 @@ const validPolicy = fc
   .record(
     {
       version: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
-      name: text(40),
+      name: lineText(40),
       issued: fc.integer({ min: start, max: Date.UTC(2090, 0, 1) }),
       lifetime: fc.integer({ min: 1, max: 10 * 365 * 86_400_000 }),
       usb: fc.record(

@@ -26,11 +26,11 @@ function signable(id: string, encode: () => string): string {
   try {
     return encode();
   } catch (e) {
-    if (isBaomiError(e) && e.code.startsWith('EXCEPTION_'))
-      throw new ApiError('CONSOLE_REQUEST_UNSIGNABLE', {
-        id,
-        field: typeof e.params.field === 'string' ? e.params.field : e.code,
-      });
+    // A field of the request (never the console's own key): the request cannot be approved.
+    if (isBaomiError(e) && e.code === 'EXCEPTION_BAD_FIELD')
+      throw new ApiError('CONSOLE_REQUEST_UNSIGNABLE', { id, field: String(e.params.field) });
+    if (isBaomiError(e) && e.code === 'EXCEPTION_REASON_TOO_LONG')
+      throw new ApiError('CONSOLE_REQUEST_UNSIGNABLE', { id, field: 'reason' });
     throw e;
   }
 }
@@ -159,6 +159,9 @@ export function requestRoutes(app: FastifyInstance, deps: Deps): void {
     async (req) => {
       const { id } = req.params;
       const { approve, note } = req.body;
+      // The reason in the audit trail: spaces alone say nothing.
+      if (note.trim() === '')
+        throw new ApiError('CONSOLE_BAD_REQUEST', { detail: 'body/note is blank' });
       const staff = req.staff!;
       const request = await store.request(id);
       if (!request) throw new ApiError('CONSOLE_NOT_FOUND', { what: 'request', id });

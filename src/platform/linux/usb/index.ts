@@ -155,7 +155,11 @@ export function createLinuxUsb(o: LinuxUsbOptions): UsbControl {
 
     async release() {
       sealing = false;
-      return releaseRootHubs(paths);
+      // The kernel command line beside the sysfs root (/proc/cmdline; tests: their tree's).
+      const cmdline = await fsp
+        .readFile(path.join(path.dirname(path.resolve(paths.root)), 'proc', 'cmdline'), 'utf8')
+        .catch(() => '');
+      return releaseRootHubs(paths, cmdline);
     },
 
     async apply(device, decision) {

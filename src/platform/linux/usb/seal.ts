@@ -105,15 +105,35 @@ export async function sealRootHubs(p: SysfsPaths, only?: readonly string[]): Pro
 }
 
 /**
- * Undoes sealRootHubs for good (the agent is being removed): writes back what reads sealed,
- * then reads every place again. `stillSealed` names what reads 0 after it, with the errno of
- * a write that failed.
+ * What the kernel itself sets usbcore's authorized_default to: `usbcore.authorized_default=N`
+ * on its command line (an administrator's own hardening), else -1, its default.
  */
-export async function releaseRootHubs(p: SysfsPaths): Promise<ReleaseState> {
-  if (!(await hasUsbBus(p))) return { released: [], stillSealed: [], reason: 'USB_NO_SYSFS' };
+export function kernelAuthorizedDefault(cmdline: string): number {
+  const m = /(?:^|\s)usbcore\.authorized_default=(-?\d+)(?:\s|$)/.exec(cmdline);
+  const v = m ? Number(m[1]) : -1;
+  return [-1, 0, 1, 2].includes(v) ? v : -1;
+}
+
+/**
+ * Undoes sealRootHubs for good (the agent is being removed): each place that reads sealed
+ * gets what the kernel would have given it without the agent (usbcore's parameter as the
+ * kernel command line sets it, a root hub what hcd.c copies from it: -1 gives 1), then every
+ * place is read again. A place the kernel itself keeps at 0 (usbcore.authorized_default=0 on
+ * its command line) is `kept`; one that reads open already is `alreadyOpen`; `stillSealed`
+ * names what reads 0 after a write, with its errno.
+ */
+export async function releaseRootHubs(p: SysfsPaths, cmdline: string): Promise<ReleaseState> {
+  const none = { released: [], alreadyOpen: [], kept: [], stillSealed: [] };
+  if (!(await hasUsbBus(p))) return { ...none, reason: 'USB_NO_SYSFS' };
+  const param = kernelAuthorizedDefault(cmdline);
+  const hubValue = String(param === -1 ? 1 : param);
   const places: { name: string; file: string; open: string; optional?: boolean }[] = [];
   for (const hub of await rootHubs(p)) {
-    places.push({ name: hub, file: path.join(p.devices, hub, 'authorized_default'), open: '1' });
+    places.push({
+      name: hub,
+      file: path.join(p.devices, hub, 'authorized_default'),
+      open: hubValue,
+    });
     // Interfaces authorized by default again; a kernel before 4.2 has no such file.
     places.push({
       name: `${hub}:interfaces`,
@@ -122,23 +142,34 @@ export async function releaseRootHubs(p: SysfsPaths): Promise<ReleaseState> {
       optional: true,
     });
   }
-  places.push({ name: USBCORE_DEFAULT, file: p.usbcoreDefault, open: '-1', optional: true });
+  places.push({
+    name: USBCORE_DEFAULT,
+    file: p.usbcoreDefault,
+    open: String(param),
+    optional: true,
+  });
   const autoprobe = await mmcAutoprobe(p);
   if (autoprobe) places.push({ name: MMC_SEAL_NAME, file: autoprobe, open: '1' });
-  const released: string[] = [];
-  const stillSealed: string[] = [];
+  const r: ReleaseState = { released: [], alreadyOpen: [], kept: [], stillSealed: [] };
   let reason: UsbReason | undefined;
   for (const place of places) {
     const now = await readText(place.file);
     if (!now.ok && place.optional) continue;
-    let err: string | null = null;
-    if (now.ok && now.value.trim() === '0') err = await writeAttr(place.file, place.open);
+    if (now.ok && now.value.trim() !== '0') {
+      r.alreadyOpen.push(place.name);
+      continue;
+    }
+    if (place.open === '0') {
+      r.kept.push(place.name);
+      continue;
+    }
+    const err = now.ok ? await writeAttr(place.file, place.open) : null;
     const after = await readText(place.file);
-    if (after.ok && after.value.trim() !== '0') released.push(place.name);
+    if (after.ok && after.value.trim() !== '0') r.released.push(place.name);
     else {
-      stillSealed.push(err ? `${place.name} (${err})` : place.name);
+      r.stillSealed.push(err ? `${place.name} (${err})` : place.name);
       if (err) reason ??= writeReason(err);
     }
   }
-  return { released, stillSealed, ...(reason && reason !== 'USB_SEAL_OPEN' ? { reason } : {}) };
+  return { ...r, ...(reason && reason !== 'USB_SEAL_OPEN' ? { reason } : {}) };
 }
