@@ -39,14 +39,20 @@ function defaultT(lang: Lang): Translate {
  * USB device and the rule that decided. Escaped for a terminal (printable.ts): file names and
  * device strings come from outside and must not steer it.
  */
-export function detailOf(e: BaomiEvent, lang: Lang = 'en', t: Translate = defaultT(lang)): string {
-  return printable(rawDetail(e, lang, t));
+/** `utc`: times inside the detail (an exception's window) in UTC, as the table's own. */
+export function detailOf(
+  e: BaomiEvent,
+  lang: Lang = 'en',
+  t: Translate = defaultT(lang),
+  utc = false,
+): string {
+  return printable(rawDetail(e, lang, t, utc));
 }
 
-function rawDetail(e: BaomiEvent, lang: Lang, t: Translate): string {
+function rawDetail(e: BaomiEvent, lang: Lang, t: Translate, utc: boolean): string {
   const d = e.data as Record<string, unknown>;
   if (e.type.startsWith('usb.')) {
-    const usb = usbEventDetail(t, e.type, d);
+    const usb = usbEventDetail(t, e.type, d, utc);
     if (usb !== null) return usb;
   }
   const parts: string[] = [];
@@ -118,7 +124,7 @@ export function formatTable(
     ? events.map((event) => ({ event }))
     : foldHashes(events);
   const rows = shown.map(({ event: e, sha256 }) => {
-    let detail = detailOf(e, lang, t);
+    let detail = detailOf(e, lang, t, o.utc);
     if (sha256 && e.data.sha256 !== sha256) detail = `${detail} sha256 ${sha256}`.trimStart();
     return [
       String(e.seq),
@@ -211,7 +217,7 @@ export function formatCsvRows(
         e.level ?? '',
         e.user ?? '',
         e.host,
-        detailOf(e, lang),
+        detailOf(e, lang, defaultT(lang), utc),
         jsonLine(e.data),
         e.hash,
         ...(o.agent ? [e.agentId ?? ''] : []),

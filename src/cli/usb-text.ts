@@ -42,6 +42,7 @@ export function usbEventDetail(
   t: Translate,
   type: string,
   d: Record<string, unknown>,
+  utc = false,
 ): string | null {
   if (type === 'usb.connected') {
     const device = deviceText(t, d);
@@ -55,7 +56,7 @@ export function usbEventDetail(
       id: printable(str(d.id) ?? '?'),
       device: printable(str(d.device) ?? '?'),
       user: printable(str(d.user) ?? '?'),
-      notAfter: moment(d.notAfter),
+      notAfter: moment(d.notAfter, utc),
     });
   // Which token, for what and whom, its window, and the reason it was given for.
   if (type === 'usb.exception')
@@ -63,8 +64,8 @@ export function usbEventDetail(
       id: printable(str(d.id) ?? '?'),
       device: printable(str(d.device) ?? '?'),
       user: printable(str(d.user) ?? '?'),
-      notBefore: moment(d.notBefore),
-      notAfter: moment(d.notAfter),
+      notBefore: moment(d.notBefore, utc),
+      notAfter: moment(d.notAfter, utc),
       reason: printable(str(d.reason) ?? ''),
     });
   if (type === 'usb.exception-refused') {
@@ -79,8 +80,8 @@ export function usbEventDetail(
 }
 
 /** A time in an event's data, as the table's own times are written (local, with offset). */
-function moment(ms: unknown): string {
-  return typeof ms === 'number' && Number.isFinite(ms) ? formatTime(ms) : '?';
+function moment(ms: unknown, utc: boolean): string {
+  return typeof ms === 'number' && Number.isFinite(ms) ? formatTime(ms, utc) : '?';
 }
 
 function verdictDetail(t: Translate, d: Record<string, unknown>): string {

@@ -249,6 +249,10 @@ describe('events detail for usb.*', () => {
     expect(detailOf(granted, 'en', en)).toBe(
       `exception 019ad7a0-1c2b allows 0781:5581:4C530001 for alice from ${formatTime(from)} until ${formatTime(until)}, because: audit copy\\u001b[2J for the tax office`,
     );
+    // With --utc, as the table's own times.
+    expect(detailOf(granted, 'en', en, true)).toContain(
+      'from 2026-12-01 09:00:00Z until 2026-12-01 11:00:00Z',
+    );
     const zhText = detailOf(granted, 'zh-CN', zh);
     expect(zhText).toMatch(/^例外 019ad7a0-1c2b 允许 alice 使用 0781:5581:4C530001/);
     expect(zhText).toContain('理由：audit copy');
