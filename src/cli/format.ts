@@ -2,6 +2,7 @@
 // contract), or CSV. The table and the CSV write times the same way, with their zone
 // (time.ts); the table folds each `file.hashed` into the event it completes.
 import { alertSummary } from '../core/alerts/summary.js';
+import { csvCell as coreCsvCell } from '../core/csv.js';
 import type { BaomiEvent } from '../core/events/types.js';
 import type { Translate } from '../core/i18n/translate.js';
 import type { Lang } from '../core/i18n/types.js';
@@ -163,16 +164,14 @@ export function formatJsonLines(events: BaomiEvent[]): string {
 }
 
 /**
- * One CSV cell: quoted where needed, never read as a formula by a spreadsheet, and with
- * control characters and text-direction overrides escaped as in the table (a CSV printed to
- * stdout reaches a terminal too; a host name's ESC must not clear it). The `data` column is
- * JSON whose strings parse back exactly; `--json` keeps every string as sent.
+ * One CSV cell: core's (RFC 4180, quoted where needed, never read as a formula by a
+ * spreadsheet, full-width forms included), with control characters and text-direction
+ * overrides escaped as in the table first (a CSV printed to stdout reaches a terminal too; a
+ * host name's ESC must not clear it). The `data` column is JSON whose strings parse back
+ * exactly; `--json` keeps every string as sent. An empty value is an empty field.
  */
 export function csvCell(raw: string): string {
-  // A file name like "=HYPERLINK(...)" must not become a formula when staff open the CSV in a
-  // spreadsheet (CSV injection): such cells get a leading apostrophe.
-  const v = printable(/^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw);
-  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+  return raw === '' ? '' : coreCsvCell(printable(raw));
 }
 
 const CSV_COLUMNS = [

@@ -35,6 +35,11 @@ describe('event formatting', () => {
   it('quotes CSV cells and defuses formulas', () => {
     const csv = formatCsv([ev({ path: '=cmd|" /C calc"!A0' })]);
     expect(csv.split('\r\n')[1]).toContain(`"'=cmd|"" /C calc""!A0"`);
+    // Full-width forms too (core/csv.ts), and a control character never reaches the file raw.
+    const wide = formatCsv([ev({ path: '＝HYPERLINK("x")' }, { user: 'li\u001b[2J' })]);
+    expect(wide.split('\r\n')[1]).toContain(`"'＝HYPERLINK(""x"")"`);
+    expect(wide).toContain('li\\u001b[2J');
+    expect(wide).not.toContain('\u001b');
   });
   it('parses times and limits, refusing nonsense with exit 2', () => {
     expect(parseTime('2h', 10 * 3600e3)).toBe(8 * 3600e3);
