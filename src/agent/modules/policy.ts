@@ -54,6 +54,19 @@ export function policyModule(): PolicyModule {
     return confirmed === sha256;
   };
 
+  /**
+   * At start: every person whose confirmation the log holds but the state key does not (an
+   * agent from before the key) gets the key now, from their latest confirmation, before
+   * retention can prune that event and the person would be asked again.
+   */
+  const backFill = (c: ModuleContext) => {
+    const latest = new Map<string, string>();
+    for (const e of c.store.query({ types: ['policy.acknowledged'], order: 'asc' }))
+      if (e.user && typeof e.data.sha256 === 'string') latest.set(e.user, e.data.sha256);
+    for (const [user, sha256] of latest)
+      if (c.store.getState(ackKey(user)) === undefined) c.store.setState(ackKey(user), sha256);
+  };
+
   return {
     name: 'policy',
     get manager() {
@@ -96,6 +109,7 @@ export function policyModule(): PolicyModule {
     },
     async start(context: ModuleContext) {
       ctx = context;
+      backFill(context);
       const { config, log, platform } = context;
       const trusted = loadTrustedKeys(config.trustDir, log);
       if (config.trustDemo) trusted.push(...loadTrustedKeys(DEMO_TRUST_DIR, log));

@@ -217,4 +217,25 @@ describe('a confirmation recorded before its state key existed', () => {
     expect(readEvents(d.dataDir).some((x) => x.type === 'policy.acknowledged')).toBe(false);
     expect((await person.request('pledge.get', {})).acknowledged).toBe(true);
   }, 30_000);
+
+  it('is kept at start, before retention can prune it, even if nobody asks first', async () => {
+    await seat?.stop();
+    seat = undefined;
+    d = agentDirs();
+    const store = openStore({ dataDir: d.dataDir, host: 'test' });
+    await store.append({
+      type: 'policy.acknowledged',
+      severity: 'info',
+      user: SEAT.name,
+      data: { version: 1, sha256: pledgeSha256(PLEDGE) },
+    });
+    store.close();
+    installSignedPolicy(d, policyYaml(2, pledgeYaml(PLEDGE)));
+    let person: AgentConnection;
+    ({ seat, person } = await startPledgeAgent(d));
+    // Retention takes the event before anyone asked about the pledge.
+    await policyOn(d, 3, `${pledgeYaml(PLEDGE)}\nretention: { maxSize: 1KB }`);
+    expect(readEvents(d.dataDir).some((x) => x.type === 'policy.acknowledged')).toBe(false);
+    expect((await person.request('pledge.get', {})).acknowledged).toBe(true);
+  }, 30_000);
 });
