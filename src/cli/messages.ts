@@ -57,7 +57,8 @@ export const cliMessages: Catalog = {
     'cli.cmd.usb': 'USB devices: what is plugged in and what policy decided',
     'cli.cmd.usbRelease':
       'undo the USB seal for good, when the agent is being removed (root; refused while an agent runs): new devices get their drivers as the system does by default',
-    'cli.opt.releaseSocket': 'the agent socket to check first (default: every place status tries)',
+    'cli.opt.releaseSocket':
+      'an agent socket to check as well (every place status tries is checked anyway, and on Linux every running baomi agent --enforce)',
     'cli.cmd.usbList':
       'list the USB devices present now and seen recently, with the verdict and the rule that decided',
     'cli.opt.rule': 'print a ready-to-paste policy rule for each device (under usb.rules:)',
@@ -354,7 +355,8 @@ export const cliMessages: Catalog = {
     'cli.cmd.usb': 'USB 设备：插入了什么、策略如何判定',
     'cli.cmd.usbRelease':
       '卸载代理时永久解除 USB 封闭（需 root；代理运行时拒绝执行）：此后新设备按系统默认方式加载驱动',
-    'cli.opt.releaseSocket': '先检查的代理套接字（默认：status 尝试的所有位置）',
+    'cli.opt.releaseSocket':
+      '另外检查的代理套接字（status 尝试的所有位置总会检查；在 Linux 上还会检查所有运行中的 baomi agent --enforce）',
     'cli.cmd.usbList': '列出当前插入及近期出现过的 USB 设备，以及判定结果和所依据的规则',
     'cli.opt.rule': '为每个设备输出一条可直接粘贴的策略规则（放在 usb.rules: 下）',
     'cli.usb.enforcing': 'USB 管控：开启（新设备在判定前保持未授权）',
