@@ -38,9 +38,9 @@ function defaultT(lang: Lang): Translate {
 /**
  * The one-line detail a person scans for: a path, a reason, a policy name, an alert's rule, a
  * USB device and the rule that decided. Escaped for a terminal (printable.ts): file names and
- * device strings come from outside and must not steer it.
+ * device strings come from outside and must not steer it. `utc`: times inside the detail (an
+ * exception's window) in UTC, as the table's own with --utc.
  */
-/** `utc`: times inside the detail (an exception's window) in UTC, as the table's own. */
 export function detailOf(
   e: BaomiEvent,
   lang: Lang = 'en',
