@@ -20,16 +20,8 @@ import type { CommandContext } from '../context.js';
 import { jsonLine } from '../printable.js';
 import type { StaffClient } from '../staff/client.js';
 import { choice, flagsOf, type StaffFlags, wholeNumber, withStaff } from '../staff/open.js';
-import {
-  type Column,
-  csvHeaderOf,
-  csvRowsOf,
-  note,
-  out,
-  printRecord,
-  tableOf,
-  when,
-} from '../staff/output.js';
+import { type Column, note, out, printRecord, tableOf, when } from '../staff/output.js';
+import { printPaged } from '../staff/paged.js';
 import { parseLimit } from '../time.js';
 
 /** The console's largest page of cases (routes/cases.ts). */
@@ -95,41 +87,22 @@ export async function cases(ctx: CommandContext, _o: unknown, cmd: Command): Pro
   const limit = parseLimit(f.limit);
   const cols = caseColumns(ctx.t, Boolean(f.csv), Date.now());
   return withStaff(ctx, f, async (c) => {
-    const all: CaseRow[] = [];
-    let shown = 0;
-    let before: string | null = null;
-    if (f.csv) out(`${csvHeaderOf(cols)}\r\n`);
-    for (;;) {
-      const want = limit === undefined ? PAGE : Math.min(PAGE, limit - shown);
-      const page: { cases: CaseRow[]; next: string | null } = await c.get('/api/v1/cases', {
-        stage,
-        assignee: f.assignee,
-        overdue: f.overdue ? 'true' : undefined,
-        before: before ?? undefined,
-        limit: want,
-      });
-      shown += page.cases.length;
-      if (f.json) for (const r of page.cases) out(`${jsonLine(r)}\n`);
-      else if (f.csv) {
-        if (page.cases.length) out(`${csvRowsOf(page.cases, cols, f.utc)}\r\n`);
-      } else all.push(...page.cases);
-      before = page.next;
-      if (before === null || page.cases.length === 0) break;
-      if (limit !== undefined && shown >= limit) break;
-    }
-    if (!f.json && !f.csv)
-      out(`${all.length ? tableOf(all, cols, ctx.t, f.utc) : ctx.t('cli.staff.cases.none')}\n`);
+    const { shown, more } = await printPaged(
+      c,
+      {
+        path: '/api/v1/cases',
+        key: 'cases',
+        query: { stage, assignee: f.assignee, overdue: f.overdue ? 'true' : undefined },
+        page: PAGE,
+        limit,
+        cols,
+        none: ctx.t('cli.staff.cases.none'),
+      },
+      f,
+      ctx.t,
+    );
     // Cut by --limit: say so when older cases match.
-    if (limit !== undefined && before !== null) {
-      const probe = await c.get<{ cases: CaseRow[] }>('/api/v1/cases', {
-        stage,
-        assignee: f.assignee,
-        overdue: f.overdue ? 'true' : undefined,
-        before,
-        limit: 1,
-      });
-      if (probe.cases.length) note(ctx.t('cli.staff.cases.more', { shown, limit }));
-    }
+    if (more) note(ctx.t('cli.staff.cases.more', { shown, limit }));
     return 0;
   });
 }

@@ -16,16 +16,14 @@ import type { StaffClient } from '../staff/client.js';
 import { choice, flagsOf, type StaffFlags, wholeNumber, withStaff } from '../staff/open.js';
 import {
   type Column,
-  csvHeaderOf,
-  csvRowsOf,
   note,
   out,
   printRecord,
   printRows,
-  tableOf,
   textParams,
   when,
 } from '../staff/output.js';
+import { printPaged } from '../staff/paged.js';
 import { parseLimit } from '../time.js';
 
 export const ALERT_STATES = ALERT_STAGES;
@@ -84,38 +82,22 @@ export async function alerts(ctx: CommandContext, _o: unknown, cmd: Command): Pr
       { name: 'seq', cell: (a) => (a.seq === null ? '' : String(a.seq)) },
       { name: 'data', cell: (a) => jsonLine(a.data) },
     ];
-    const query = { state, agent: f.agent, type: f.type };
-    const all: AlertView[] = [];
-    let shown = 0;
-    let before: string | null = null;
-    if (f.csv) out(`${csvHeaderOf(cols)}\r\n`);
-    for (;;) {
-      const want = limit === undefined ? ALERTS_PAGE : Math.min(ALERTS_PAGE, limit - shown);
-      const page: { alerts: AlertView[]; next: string | null } = await c.get('/api/v1/alerts', {
-        ...query,
-        before: before ?? undefined,
-        limit: want,
-      });
-      shown += page.alerts.length;
-      if (f.json) for (const r of page.alerts) out(`${jsonLine(r)}\n`);
-      else if (f.csv) {
-        if (page.alerts.length) out(`${csvRowsOf(page.alerts, cols, f.utc)}\r\n`);
-      } else all.push(...page.alerts);
-      before = page.next;
-      if (before === null || page.alerts.length === 0) break;
-      if (limit !== undefined && shown >= limit) break;
-    }
-    if (!f.json && !f.csv)
-      out(`${all.length ? tableOf(all, cols, ctx.t, f.utc) : ctx.t('cli.staff.alerts.none')}\n`);
+    const { shown, more } = await printPaged(
+      c,
+      {
+        path: '/api/v1/alerts',
+        key: 'alerts',
+        query: { state, agent: f.agent, type: f.type },
+        page: ALERTS_PAGE,
+        limit,
+        cols,
+        none: ctx.t('cli.staff.alerts.none'),
+      },
+      f,
+      ctx.t,
+    );
     // Cut by --limit: said when older alerts match (never a silent "that is all").
-    if (limit !== undefined && before !== null) {
-      const probe = await c.get<{ alerts: AlertView[] }>('/api/v1/alerts', {
-        ...query,
-        before,
-        limit: 1,
-      });
-      if (probe.alerts.length) note(ctx.t('cli.staff.alerts.cut', { shown, limit }));
-    }
+    if (more) note(ctx.t('cli.staff.alerts.cut', { shown, limit }));
     return 0;
   });
 }
