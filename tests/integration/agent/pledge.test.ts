@@ -197,9 +197,9 @@ describe('a confirmation recorded before its state key existed', () => {
     await seat?.stop();
   });
 
-  it('is kept in the state once read from the log, and survives retention', async () => {
+  /** An older agent's log (the event, no `pledge.acknowledged.<user>` key), then this agent. */
+  async function olderAgentsLog(): Promise<AgentConnection> {
     d = agentDirs();
-    // An older agent's log: the event, and no `pledge.acknowledged.<user>` key.
     const store = openStore({ dataDir: d.dataDir, host: 'test' });
     await store.append({
       type: 'policy.acknowledged',
@@ -211,6 +211,11 @@ describe('a confirmation recorded before its state key existed', () => {
     installSignedPolicy(d, policyYaml(2, pledgeYaml(PLEDGE)));
     let person: AgentConnection;
     ({ seat, person } = await startPledgeAgent(d));
+    return person;
+  }
+
+  it('is kept in the state once read from the log, and survives retention', async () => {
+    const person = await olderAgentsLog();
     expect((await person.request('pledge.get', {})).acknowledged).toBe(true);
     // Retention then takes the event: the person is still not asked again.
     await policyOn(d, 3, `${pledgeYaml(PLEDGE)}\nretention: { maxSize: 1KB }`);
@@ -221,18 +226,7 @@ describe('a confirmation recorded before its state key existed', () => {
   it('is kept at start, before retention can prune it, even if nobody asks first', async () => {
     await seat?.stop();
     seat = undefined;
-    d = agentDirs();
-    const store = openStore({ dataDir: d.dataDir, host: 'test' });
-    await store.append({
-      type: 'policy.acknowledged',
-      severity: 'info',
-      user: SEAT.name,
-      data: { version: 1, sha256: pledgeSha256(PLEDGE) },
-    });
-    store.close();
-    installSignedPolicy(d, policyYaml(2, pledgeYaml(PLEDGE)));
-    let person: AgentConnection;
-    ({ seat, person } = await startPledgeAgent(d));
+    const person = await olderAgentsLog();
     // Retention takes the event before anyone asked about the pledge.
     await policyOn(d, 3, `${pledgeYaml(PLEDGE)}\nretention: { maxSize: 1KB }`);
     expect(readEvents(d.dataDir).some((x) => x.type === 'policy.acknowledged')).toBe(false);
