@@ -502,9 +502,14 @@ describe.skipIf(unavailable !== null)(title, () => {
         ),
       );
     expect(new Set(await defaults())).toEqual(new Set(['0']));
+    // What the first seal of this boot found is recorded for the release (found.ts).
+    const found = JSON.parse((await vm.readGuestFile('/run/baomi/usb-found.json')).toString());
+    expect(found.bootId).toBe((await vm.shOk('cat /proc/sys/kernel/random/boot_id')).trim());
+    for (const h of hubs) expect(found.places[h.name]).toBe('1');
     const removed = await vm.shOk('dpkg -r baomi-agent 2>&1', { timeoutMs: 300_000 });
     expect(removed).toMatch(/USB released for good/);
     expect(await defaults()).toEqual([...hubs.map(() => '1'), '-1']);
+    expect((await vm.sh('test -e /run/baomi/usb-found.json')).code).not.toBe(0);
     // A stick plugged now is authorized by the kernel as if no agent had ever run.
     await vm.plugStick({ id: 'r1', serial: 'AFTER1' });
     await plugged('AFTER1');

@@ -13,6 +13,7 @@ import type { CommandRunner } from '../../../core/ports/commands.js';
 import type { UsbControl, UsbReason } from '../../../core/ports/usb.js';
 import { type UsbHotplug, watchDevices } from './detect.js';
 import { applyUsb } from './enforce.js';
+import { forgetFound, readFound, recordFound } from './found.js';
 import { applyMmc, listMmc, sealMmc } from './mmc.js';
 import { type ReadOnlyPaths, readOnlyPaths } from './read-only.js';
 import { readSealState, releaseRootHubs, sealRootHubs } from './seal.js';
@@ -147,6 +148,14 @@ export function createLinuxUsb(o: LinuxUsbOptions): UsbControl {
     },
 
     async seal() {
+      // Once per process, before the first 0 is written: what release gives back (found.ts).
+      if (!sealing) {
+        const err = await recordFound(paths, o.clock);
+        if (err)
+          say(
+            `usb: cannot record what the ports had before the seal (${err}); \`baomi usb release\` will give them the kernel's defaults`,
+          );
+      }
       sealing = true;
       return sealRootHubs(paths);
     },
@@ -159,7 +168,11 @@ export function createLinuxUsb(o: LinuxUsbOptions): UsbControl {
       const cmdline = await fsp
         .readFile(path.join(path.dirname(path.resolve(paths.root)), 'proc', 'cmdline'), 'utf8')
         .catch(() => '');
-      return releaseRootHubs(paths, cmdline);
+      const found = await readFound(paths);
+      const r = await releaseRootHubs(paths, cmdline, found ?? {});
+      // Given back: a later agent of this boot records afresh what it then finds.
+      if (r.stillSealed.length === 0 && !r.reason) await forgetFound(paths);
+      return r;
     },
 
     async apply(device, decision) {

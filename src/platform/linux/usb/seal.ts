@@ -19,9 +19,10 @@
 // are authorized whatever it says (usb_alloc_dev), so the keyboard's controller keeps working.
 // Nothing writes it back at stop: a stopped agent leaves everything sealed (fail closed).
 // Only release() does, for an agent being removed (`baomi usb release`, from the packages'
-// uninstall steps): 1 where a root hub reads 0, -1 (the kernel's default) into usbcore's
-// parameter where it reads 0, 1 into the mmc bus's drivers_autoprobe where it reads 0; what
-// an administrator set otherwise (a hub at 2) is left as it is.
+// uninstall steps): where a place reads 0 it gets what it had before the agent's first seal
+// of this boot (recorded then: found.ts), else the kernel's own default (1 for a root hub, -1
+// for usbcore's parameter, 1 for the mmc bus's drivers_autoprobe); what an administrator set
+// otherwise (a hub at 2) is left as it is.
 // SECURITY: `sealed` is true only when every root hub reads 0 now (checked, not assumed).
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -114,56 +115,74 @@ export function kernelAuthorizedDefault(cmdline: string): number {
   return [-1, 0, 1, 2].includes(v) ? v : -1;
 }
 
-/**
- * Undoes sealRootHubs for good (the agent is being removed): each place that reads sealed
- * gets what the kernel would have given it without the agent (usbcore's parameter as the
- * kernel command line sets it, a root hub what hcd.c copies from it: -1 gives 1), then every
- * place is read again. A place the kernel itself keeps at 0 (usbcore.authorized_default=0 on
- * its command line) is `kept`; one that reads open already is `alreadyOpen`; `stillSealed`
- * names what reads 0 after a write, with its errno.
- */
-export async function releaseRootHubs(p: SysfsPaths, cmdline: string): Promise<ReleaseState> {
-  const none = { released: [], alreadyOpen: [], kept: [], stillSealed: [] };
-  if (!(await hasUsbBus(p))) return { ...none, reason: 'USB_NO_SYSFS' };
-  const param = kernelAuthorizedDefault(cmdline);
-  const hubValue = String(param === -1 ? 1 : param);
-  const places: { name: string; file: string; open: string; optional?: boolean }[] = [];
+/** One place the seal writes 0 into, as release and the found record (found.ts) name it. */
+export interface SealPlace {
+  name: string;
+  file: string;
+  kind: 'hub' | 'interfaces' | 'usbcore' | 'mmc';
+  /** May be missing (a kernel before 4.2 has no interface_authorized_default). */
+  optional?: boolean;
+}
+
+/** Every place the seal writes, in the order release handles them. */
+export async function sealPlaces(p: SysfsPaths): Promise<SealPlace[]> {
+  const places: SealPlace[] = [];
   for (const hub of await rootHubs(p)) {
-    places.push({
-      name: hub,
-      file: path.join(p.devices, hub, 'authorized_default'),
-      open: hubValue,
-    });
-    // Interfaces authorized by default again; a kernel before 4.2 has no such file.
+    places.push({ name: hub, file: path.join(p.devices, hub, 'authorized_default'), kind: 'hub' });
     places.push({
       name: `${hub}:interfaces`,
       file: path.join(p.devices, hub, 'interface_authorized_default'),
-      open: '1',
+      kind: 'interfaces',
       optional: true,
     });
   }
-  places.push({
-    name: USBCORE_DEFAULT,
-    file: p.usbcoreDefault,
-    open: String(param),
-    optional: true,
-  });
+  places.push({ name: USBCORE_DEFAULT, file: p.usbcoreDefault, kind: 'usbcore', optional: true });
   const autoprobe = await mmcAutoprobe(p);
-  if (autoprobe) places.push({ name: MMC_SEAL_NAME, file: autoprobe, open: '1' });
+  if (autoprobe) places.push({ name: MMC_SEAL_NAME, file: autoprobe, kind: 'mmc' });
+  return places;
+}
+
+/**
+ * Undoes sealRootHubs for good (the agent is being removed): each place that reads sealed
+ * gets what it had before the agent's first seal of this boot (`found`, found.ts: an
+ * administrator's own setting made after boot, USBGuard's included), else what the kernel
+ * would have given it without the agent (usbcore's parameter as the kernel command line sets
+ * it, a root hub what hcd.c copies from that: -1 gives 1; interfaces and the mmc bus 1); then
+ * every place is read again. A place that had 0 before the agent (found so, or
+ * usbcore.authorized_default=0 on the kernel command line) is `kept`; one that reads open
+ * already is `alreadyOpen`; `stillSealed` names what reads 0 after a write, with its errno.
+ */
+export async function releaseRootHubs(
+  p: SysfsPaths,
+  cmdline: string,
+  found: Readonly<Record<string, string>> = {},
+): Promise<ReleaseState> {
+  const none = { released: [], alreadyOpen: [], kept: [], stillSealed: [] };
+  if (!(await hasUsbBus(p))) return { ...none, reason: 'USB_NO_SYSFS' };
+  const param = found[USBCORE_DEFAULT] ?? String(kernelAuthorizedDefault(cmdline));
+  const openValue = (place: SealPlace): string => {
+    const had = found[place.name];
+    if (had !== undefined) return had;
+    if (place.kind === 'usbcore') return param;
+    // A hub the record does not know (it appeared later) started as usbcore's parameter said.
+    if (place.kind === 'hub') return param === '-1' ? '1' : param;
+    return '1';
+  };
   const r: ReleaseState = { released: [], alreadyOpen: [], kept: [], stillSealed: [] };
   let reason: UsbReason | undefined;
-  for (const place of places) {
+  for (const place of await sealPlaces(p)) {
     const now = await readText(place.file);
     if (!now.ok && place.optional) continue;
     if (now.ok && now.value.trim() !== '0') {
       r.alreadyOpen.push(place.name);
       continue;
     }
-    if (place.open === '0') {
+    const open = openValue(place);
+    if (open === '0') {
       r.kept.push(place.name);
       continue;
     }
-    const err = now.ok ? await writeAttr(place.file, place.open) : null;
+    const err = now.ok ? await writeAttr(place.file, open) : null;
     const after = await readText(place.file);
     if (after.ok && after.value.trim() !== '0') r.released.push(place.name);
     else {
