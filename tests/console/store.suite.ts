@@ -127,6 +127,16 @@ function strip(e: StoredEvent): BaomiEvent {
 
 const T = 1_800_000_000_000;
 
+/** A staff action's audit row as the routes pass it (a hostile note in its details). */
+const act = (action: string, target: string) => ({
+  ts: T,
+  actor: 'alice',
+  action,
+  ip: '10.0.0.1',
+  target,
+  details: { note: HOSTILE[0]! },
+});
+
 export function storeSuite(name: string, make: () => Promise<StoreFixture>): void {
   describe(`console store: ${name}`, () => {
     let fx: StoreFixture;
@@ -328,14 +338,6 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
     });
 
     describe('staff actions and their audit rows: one transaction', () => {
-      const act = (action: string, target: string) => ({
-        ts: T,
-        actor: 'alice',
-        action,
-        ip: '10.0.0.1',
-        target,
-        details: { note: HOSTILE[0]! },
-      });
       /** Makes every audit insert fail (a trigger, as a full disk or a lost connection would
        *  fail it), and undoes that. */
       async function breakAudit(): Promise<void> {
@@ -722,6 +724,68 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
           ['e1', 0, null],
           ['e2', 5, T + 4],
         ]);
+      });
+
+      it("sets the token's group only while it reads what the caller saw: else nothing is written", async () => {
+        const fin = { name: 'finance', department: '财务部', personnelClass: '核心' };
+        const act0 = act('enroll.token-created', 'e1');
+        // No group yet, expected none: made with the token.
+        expect(await store.createEnrollToken(token(), act0, { set: fin, expected: null })).toBe(
+          true,
+        );
+        expect(await store.group('finance')).toEqual(fin);
+        // Someone saw "no group" too and wants another department: refused, nothing written.
+        const other = { ...fin, department: '研发部' };
+        const before = (await store.listAudit({ limit: 100 })).length;
+        expect(
+          await store.createEnrollToken(
+            token({ id: 'e2', tokenHash: 'eh2' }),
+            act('enroll.token-created', 'e2'),
+            { set: other, expected: null },
+          ),
+        ).toBe(false);
+        expect(await store.group('finance')).toEqual(fin);
+        expect((await store.listEnrollTokens()).map((t) => t.id)).toEqual(['e1']);
+        expect(await store.listAudit({ limit: 100 })).toHaveLength(before);
+        // One that saw the group as it is moves it; one that asks for what it reads already passes.
+        expect(
+          await store.createEnrollToken(token({ id: 'e3', tokenHash: 'eh3' }), undefined, {
+            set: other,
+            expected: fin,
+          }),
+        ).toBe(true);
+        expect(await store.group('finance')).toEqual(other);
+        expect(
+          await store.createEnrollToken(token({ id: 'e4', tokenHash: 'eh4' }), undefined, {
+            set: other,
+            expected: null,
+          }),
+        ).toBe(true);
+        expect((await store.listEnrollTokens()).map((t) => t.id).sort()).toEqual([
+          'e1',
+          'e3',
+          'e4',
+        ]);
+      });
+
+      it('two instances setting a new group at once with different departments: exactly one wins', async () => {
+        const other = await another();
+        const results = await Promise.all(
+          Array.from({ length: 8 }, (_, i) =>
+            (i % 2 ? store : other).createEnrollToken(
+              token({ id: `r${i}`, tokenHash: `rh${i}` }),
+              act('enroll.token-created', `r${i}`),
+              {
+                set: { name: 'race', department: `部门${i}`, personnelClass: null },
+                expected: null,
+              },
+            ),
+          ),
+        );
+        expect(results.filter(Boolean)).toHaveLength(1);
+        const won = results.indexOf(true);
+        expect((await store.group('race'))!.department).toBe(`部门${won}`);
+        expect((await store.listEnrollTokens()).map((t) => t.id)).toEqual([`r${won}`]);
       });
 
       it('uses are taken atomically: two instances racing take exactly the uses there are', async () => {

@@ -39,6 +39,7 @@ import type {
   ExceptionRequestRow,
   FleetSummary,
   Group,
+  GroupChange,
   IngestResult,
   LastSeen,
   NewAgent,
@@ -55,6 +56,7 @@ import type {
   SyncRound,
   SyncRoundResult,
 } from '../../src/console/store/types.js';
+import { sameGroup } from '../../src/console/store/types.js';
 import { auditHash } from '../../src/core/console/audit.js';
 import { type RetentionRules, retentionAge } from '../../src/core/console/config/retention.js';
 import { planDeliveries } from '../../src/core/console/notify/plan.js';
@@ -272,11 +274,19 @@ export class MemoryConsoleStore implements ConsoleStore {
     await this.check();
     return [...this.groups.values()].map(copy);
   }
-  async createEnrollToken(t: EnrollToken, audit?: AuditInput) {
+  async createEnrollToken(t: EnrollToken, audit?: AuditInput, group?: GroupChange) {
     await this.check();
     this.auditCheck(audit);
+    if (group) {
+      const now = this.groups.get(group.set.name) ?? null;
+      if (!sameGroup(now, group.set)) {
+        if (!sameGroup(now, group.expected)) return false;
+        this.groups.set(group.set.name, copy(group.set));
+      }
+    }
     this.enrollTokens.set(t.id, copy(t));
     this.appendIn(audit);
+    return true;
   }
   private liveEnrollToken(tokenHash: string, now: number) {
     const t = [...this.enrollTokens.values()].find((x) => x.tokenHash === tokenHash);

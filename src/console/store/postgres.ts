@@ -128,6 +128,7 @@ import type {
   ExceptionRequestRow,
   FleetSummary,
   Group,
+  GroupChange,
   IngestResult,
   LastSeen,
   NewAgent,
@@ -147,6 +148,7 @@ import type {
   SyncRound,
   SyncRoundResult,
 } from './types.js';
+import { sameGroup } from './types.js';
 
 /** Key of the advisory lock migrations take ("baomi" in ASCII). */
 const MIGRATION_LOCK = 0x62616f6d69;
@@ -519,26 +521,60 @@ export class PostgresConsoleStore implements ConsoleStore {
     return (await this.q('SELECT * FROM agent_groups ORDER BY name COLLATE "C"')).map(toGroup);
   }
 
-  async createEnrollToken(t: EnrollToken, audit?: AuditInput): Promise<void> {
-    await this.audited(
-      (c) =>
-        this.q(
-          `INSERT INTO enroll_tokens (id, token_hash, group_name, uses_left, expires_at, created_by, created_at, revoked_at)
+  async createEnrollToken(
+    t: EnrollToken,
+    audit?: AuditInput,
+    group?: GroupChange,
+  ): Promise<boolean> {
+    const write = async (c: Q): Promise<boolean> => {
+      if (group && !(await this.setGroupIf(c, group))) return false;
+      await this.q(
+        `INSERT INTO enroll_tokens (id, token_hash, group_name, uses_left, expires_at, created_by, created_at, revoked_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-          [
-            t.id,
-            t.tokenHash,
-            t.group,
-            t.usesLeft,
-            t.expiresAt,
-            t.createdBy,
-            t.createdAt,
-            t.revokedAt,
-          ],
-          c,
-        ),
-      audit,
+        [
+          t.id,
+          t.tokenHash,
+          t.group,
+          t.usesLeft,
+          t.expiresAt,
+          t.createdBy,
+          t.createdAt,
+          t.revokedAt,
+        ],
+        c,
+      );
+      return true;
+    };
+    if (audit) return this.audited(write, audit, (ok) => ok);
+    // The group check and the token must still be one transaction without an audit row.
+    return group ? this.tx(write) : write(this.pool);
+  }
+
+  /**
+   * Compare-and-set of a group inside `c`'s transaction. A missing group is inserted (a
+   * concurrent insert of the same name waits on the unique key, then finds it there); an
+   * existing one is locked (FOR UPDATE) before it is compared, so two requests cannot both
+   * pass the comparison.
+   */
+  private async setGroupIf(c: Q, g: GroupChange): Promise<boolean> {
+    const { name, department, personnelClass } = g.set;
+    const inserted = await this.q(
+      `INSERT INTO agent_groups (name, department, personnel_class) VALUES ($1, $2, $3)
+       ON CONFLICT (name) DO NOTHING RETURNING name`,
+      [name, department, personnelClass],
+      c,
     );
+    if (inserted.length > 0) return true;
+    const r = await this.one('SELECT * FROM agent_groups WHERE name = $1 FOR UPDATE', [name], c);
+    const now = r ? toGroup(r) : null;
+    if (sameGroup(now, g.set)) return true;
+    if (!sameGroup(now, g.expected)) return false;
+    await this.q(
+      'UPDATE agent_groups SET department = $2, personnel_class = $3 WHERE name = $1',
+      [name, department, personnelClass],
+      c,
+    );
+    return true;
   }
 
   async useEnrollToken(tokenHash: string, now: number): Promise<EnrollToken | null> {

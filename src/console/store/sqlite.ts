@@ -108,6 +108,7 @@ import type {
   ExceptionRequestRow,
   FleetSummary,
   Group,
+  GroupChange,
   IngestResult,
   LastSeen,
   NewAgent,
@@ -127,6 +128,7 @@ import type {
   SyncRound,
   SyncRoundResult,
 } from './types.js';
+import { sameGroup } from './types.js';
 
 type Statement = Database.Statement<unknown[], unknown>;
 
@@ -493,9 +495,29 @@ export class SqliteConsoleStore implements ConsoleStore {
     return this.op(() => this.all('SELECT * FROM agent_groups ORDER BY name').map(toGroup));
   }
 
-  async createEnrollToken(t: EnrollToken, audit?: AuditInput): Promise<void> {
-    await this.audited(
-      () =>
+  async createEnrollToken(
+    t: EnrollToken,
+    audit?: AuditInput,
+    group?: GroupChange,
+  ): Promise<boolean> {
+    return this.audited(
+      () => {
+        // Inside the write transaction: nothing can change the group between this read and
+        // the write below.
+        if (group) {
+          const r = this.get('SELECT * FROM agent_groups WHERE name = ?', group.set.name);
+          const now = r ? toGroup(r) : null;
+          if (!sameGroup(now, group.set)) {
+            if (!sameGroup(now, group.expected)) return false;
+            this.run(
+              `INSERT INTO agent_groups (name, department, personnel_class) VALUES (?, ?, ?)
+               ON CONFLICT (name) DO UPDATE SET department = excluded.department, personnel_class = excluded.personnel_class`,
+              group.set.name,
+              group.set.department,
+              group.set.personnelClass,
+            );
+          }
+        }
         this.run(
           `INSERT INTO enroll_tokens (id, token_hash, group_name, uses_left, expires_at, created_by, created_at, revoked_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -507,8 +529,11 @@ export class SqliteConsoleStore implements ConsoleStore {
           t.createdBy,
           t.createdAt,
           t.revokedAt,
-        ),
+        );
+        return true;
+      },
       audit,
+      (ok) => ok,
     );
   }
 

@@ -123,6 +123,18 @@ export interface Group {
   personnelClass: string | null;
 }
 
+/** A group set only while it still reads what the caller saw (createEnrollToken). */
+export interface GroupChange {
+  set: Group;
+  expected: Group | null;
+}
+
+/** Whether a group reads as `g` does (department and class; the name is the key). */
+export function sameGroup(a: Group | null, b: Group | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.department === b.department && a.personnelClass === b.personnelClass;
+}
+
 export interface AgentRow {
   id: string;
   /** The agent's Ed25519 public key (SPKI PEM): requests are verified with it. */
@@ -337,7 +349,13 @@ export interface ConsoleStore {
   upsertGroup(g: Group): Promise<void>;
   group(name: string): Promise<Group | null>;
   listGroups(): Promise<Group[]>;
-  createEnrollToken(t: EnrollToken, audit?: AuditInput): Promise<void>;
+  /**
+   * Stores a token (and `audit`) in one transaction. With `group`, the token's group is set to
+   * `group.set` in the same transaction, but only while it still reads `group.expected` (null:
+   * no such group) or already reads `set`: false, with nothing written, when another request
+   * changed it in between (the caller re-reads and decides again; DESIGN.md "Console storage").
+   */
+  createEnrollToken(t: EnrollToken, audit?: AuditInput, group?: GroupChange): Promise<boolean>;
   /** Atomically takes one use of a live token (not expired, not revoked, uses left); null if none. */
   useEnrollToken(tokenHash: string, now: number): Promise<EnrollToken | null>;
   /**

@@ -65,6 +65,60 @@ describe('enrollment tokens', () => {
     });
   });
 
+  it('two tokens made at once for a new group with different departments: one is made, the other refused (409), never both', async () => {
+    h = makeConsole();
+    const s = await staff(h);
+    // The race made certain: the first two reads of the group wait for each other, so both
+    // requests decide on "no such group" before either writes.
+    const read = h.store.group.bind(h.store);
+    let barrier: (() => void)[] | null = [];
+    h.store.group = async (name: string) => {
+      const g = await read(name);
+      const waiting = barrier;
+      if (waiting)
+        await new Promise<void>((go) => {
+          waiting.push(go);
+          if (waiting.length === 2) {
+            barrier = null;
+            for (const f of waiting) f();
+          }
+        });
+      return g;
+    };
+    const ask = (department: string) =>
+      call(h, s.admin, 'POST', '/api/v1/enrollment-tokens', { group: 'new-group', department });
+    const [a, b] = await Promise.all([ask('财务部'), ask('研发部')]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
+    const won = a.statusCode === 200 ? a : b;
+    const lost = a.statusCode === 200 ? b : a;
+    expect(lost.json<{ error: string }>().error).toBe('CONSOLE_GROUP_DIFFERS');
+    // The group reads as the token that was made says, and one token exists for it.
+    const department = won.json<{ department: string }>().department;
+    expect((await h.store.group('new-group'))!.department).toBe(department);
+    expect((await h.store.listEnrollTokens()).filter((t) => t.group === 'new-group')).toHaveLength(
+      1,
+    );
+    // Asked with regroup at once, both are made; the audit rows tell the whole story in order.
+    barrier = [];
+    const again = (department: string) =>
+      call(h, s.admin, 'POST', '/api/v1/enrollment-tokens', {
+        group: 'new-group',
+        department,
+        regroup: true,
+      });
+    const both = await Promise.all([again('保卫部'), again('总务部')]);
+    expect(both.map((r) => r.statusCode)).toEqual([200, 200]);
+    const rows = (await h.store.listAudit({ limit: 1000 })).filter(
+      (r) => r.action === 'enroll.token-created',
+    );
+    const last = rows.at(-1)!.details as { department: string };
+    expect((await h.store.group('new-group'))!.department).toBe(last.department);
+    const second = rows.at(-2)!.details as { department: string };
+    expect((rows.at(-1)!.details as { before?: { department: string } }).before?.department).toBe(
+      second.department,
+    );
+  });
+
   it('admin makes one: shown once, stored as a hash, with its group, uses and expiry; the group keeps department and class', async () => {
     h = makeConsole();
     const s = await staff(h);

@@ -56,66 +56,68 @@ export function enrollmentRoutes(app: FastifyInstance, deps: Deps): void {
     async (req) => {
       const b = req.body;
       const now = deps.now();
-      // The group carries the department and class (DESIGN.md "Console storage"); a token
-      // that names neither keeps what the group already has.
-      const had = await store.group(b.group);
-      const department = b.department ?? had?.department ?? null;
-      const personnelClass = b.personnelClass ?? had?.personnelClass ?? null;
-      // Changing an existing group moves every agent already in it to other policies and
-      // report rows: never as a side effect of a token, only when asked for (and audited).
-      const changed =
-        had !== null &&
-        had !== undefined &&
-        (department !== had.department || personnelClass !== had.personnelClass);
-      if (changed && b.regroup !== true)
-        throw new ApiError('CONSOLE_GROUP_DIFFERS', {
-          group: b.group,
-          department: had.department ?? '',
-          personnelClass: had.personnelClass ?? '',
-          newDepartment: department ?? '',
-          newPersonnelClass: personnelClass ?? '',
-        });
-      await store.upsertGroup({ name: b.group, department, personnelClass });
-      // A group's department or class decides which policies it gets (policy-cache.ts).
-      deps.policies.invalidate();
       const token = `${ENROLL_TOKEN_PREFIX}${randomSecret()}`;
       const id = uuidv7();
       const usesLeft = b.uses ?? 1;
       const expiresAt = now + (b.hours ?? ENROLL_HOURS_DEFAULT) * 3600_000;
-      await store.createEnrollToken(
-        {
+      // The group carries the department and class (DESIGN.md "Console storage"); a token
+      // that names neither keeps what the group already has. The store sets the group only
+      // while it still reads what was decided on here: another request that changed it in
+      // between makes this one read and decide again (a few times, then 409).
+      for (let attempt = 1; ; attempt++) {
+        const had = await store.group(b.group);
+        const department = b.department ?? had?.department ?? null;
+        const personnelClass = b.personnelClass ?? had?.personnelClass ?? null;
+        // Changing an existing group moves every agent already in it to other policies and
+        // report rows: never as a side effect of a token, only when asked for (and audited).
+        const before =
+          had !== null && (department !== had.department || personnelClass !== had.personnelClass)
+            ? { department: had.department, personnelClass: had.personnelClass }
+            : null;
+        // Changed under this request three times over: said as a conflict, not looped on.
+        if ((before && b.regroup !== true) || attempt > 3)
+          throw new ApiError('CONSOLE_GROUP_DIFFERS', {
+            group: b.group,
+            department: had?.department ?? '',
+            personnelClass: had?.personnelClass ?? '',
+            newDepartment: department ?? '',
+            newPersonnelClass: personnelClass ?? '',
+          });
+        const stored = await store.createEnrollToken(
+          {
+            id,
+            tokenHash: sha256Hex(token),
+            group: b.group,
+            usesLeft,
+            expiresAt,
+            createdBy: req.staff!.user.name,
+            createdAt: now,
+            revokedAt: null,
+          },
+          deps.auditRow(req, 'enroll.token-created', id, {
+            group: b.group,
+            uses: usesLeft,
+            expiresAt,
+            department,
+            personnelClass,
+            ...(before ? { before } : {}),
+          }),
+          { set: { name: b.group, department, personnelClass }, expected: had },
+        );
+        if (!stored) continue;
+        // A group's department or class decides which policies it gets (policy-cache.ts).
+        deps.policies.invalidate();
+        return {
           id,
-          tokenHash: sha256Hex(token),
+          token,
           group: b.group,
           usesLeft,
           expiresAt,
-          createdBy: req.staff!.user.name,
-          createdAt: now,
-          revokedAt: null,
-        },
-        deps.auditRow(req, 'enroll.token-created', id, {
-          group: b.group,
-          uses: usesLeft,
-          expiresAt,
           department,
           personnelClass,
-          ...(changed
-            ? { before: { department: had.department, personnelClass: had.personnelClass } }
-            : {}),
-        }),
-      );
-      return {
-        id,
-        token,
-        group: b.group,
-        usesLeft,
-        expiresAt,
-        department,
-        personnelClass,
-        ...(changed
-          ? { before: { department: had.department, personnelClass: had.personnelClass } }
-          : {}),
-      };
+          ...(before ? { before } : {}),
+        };
+      }
     },
   );
 
