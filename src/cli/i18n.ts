@@ -6,6 +6,7 @@ import type { Catalog, Lang } from '../core/i18n/types.js';
 import { consoleCliMessages } from './console-messages.js';
 import { exceptionCliCatalogs } from './exception-messages.js';
 import { cliMessages } from './messages.js';
+import { printableParams } from './printable.js';
 import { staffCliMessages } from './staff/messages.js';
 import { syncCliMessages } from './sync-messages.js';
 
@@ -18,6 +19,12 @@ export const cliCatalogs: readonly Catalog[] = [
   staffCliMessages,
 ];
 
+/**
+ * Every CLI sentence's parameters are escaped for the terminal here, once (printable.ts): a
+ * command never prints a workstation's or a person's string raw inside a sentence, whether or
+ * not it thought to escape it. Tables and JSON escape their own cells (format.ts, jsonLine).
+ */
 export function cliTranslator(lang: Lang): Translate {
-  return createAgentTranslator(lang, cliCatalogs);
+  const t = createAgentTranslator(lang, cliCatalogs);
+  return (key, params) => t(key, params && printableParams(params));
 }

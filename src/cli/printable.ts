@@ -25,3 +25,15 @@ export function printable(s: string): string {
 export function jsonLine(value: unknown): string {
   return JSON.stringify(value).replace(UNSAFE, escapeChar);
 }
+
+/**
+ * A message's parameters with every string escaped for a terminal (the CLI's translator
+ * passes every sentence's parameters through it): a host name, a device's label, a file or
+ * user name in a sentence comes from outside as much as in a table. Numbers and the rest are
+ * left as they are; escaping twice changes nothing (an escape is printable).
+ */
+export function printableParams<P extends Record<string, unknown>>(params: P): P {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(params)) out[k] = typeof v === 'string' ? printable(v) : v;
+  return out as P;
+}

@@ -6,15 +6,7 @@ import type { Translate } from '../../core/i18n/translate.js';
 import type { CommandContext } from '../context.js';
 import { jsonLine } from '../printable.js';
 import { flagsOf, type StaffFlags, withStaff } from '../staff/open.js';
-import {
-  type Column,
-  note,
-  out,
-  printRecord,
-  printRows,
-  textParams,
-  when,
-} from '../staff/output.js';
+import { type Column, note, out, printRecord, printRows, when } from '../staff/output.js';
 
 interface AgentsFlags extends StaffFlags {
   group?: string;
@@ -133,7 +125,7 @@ export async function revoke(
     if (f.json) out(`${jsonLine(a)}\n`);
     else
       out(
-        `${ctx.t('cli.staff.revoked', textParams({ id: a.id, host: a.host, at: when(a.revokedAt, f.utc) }))}\n`,
+        `${ctx.t('cli.staff.revoked', { id: a.id, host: a.host, at: when(a.revokedAt, f.utc) })}\n`,
       );
     if (a.state !== 'revoked') note(ctx.t('cli.staff.revokeNotShown', { id: a.id }));
     return a.state === 'revoked' ? 0 : 1;

@@ -9,7 +9,7 @@ import { BaomiError } from '../../core/errors.js';
 import type { CommandContext } from '../context.js';
 import { jsonLine } from '../printable.js';
 import { choice, flagsOf, type StaffFlags, wholeNumber, withStaff } from '../staff/open.js';
-import { type Column, note, out, printRows, textParams, when } from '../staff/output.js';
+import { type Column, note, out, printRows, when } from '../staff/output.js';
 import { PERSONNEL_CLASSES } from './staff-policy.js';
 
 /** The console's bounds (routes/enrollment.ts). */
@@ -86,29 +86,23 @@ export default async function enrollToken(
     }
     const t = ctx.t;
     out(
-      `${t(
-        'cli.staff.enroll.made',
-        textParams({
-          group: made.group,
-          uses: made.usesLeft,
-          until: when(made.expiresAt, f.utc),
-          id: made.id,
-        }),
-      )}\n${made.token}\n\n${t('cli.staff.enroll.forIt')}\n  ${line}\n`,
+      `${t('cli.staff.enroll.made', {
+        group: made.group,
+        uses: made.usesLeft,
+        until: when(made.expiresAt, f.utc),
+        id: made.id,
+      })}\n${made.token}\n\n${t('cli.staff.enroll.forIt')}\n  ${line}\n`,
     );
     if (c.conn.caFile) out(`${t('cli.staff.enroll.copyCa', { ca: resolve(c.conn.caFile) })}\n`);
     if (made.before)
       note(
-        t(
-          'cli.staff.enroll.regrouped',
-          textParams({
-            group: made.group,
-            fromDepartment: made.before.department ?? '',
-            fromClass: made.before.personnelClass ?? '',
-            department: made.department ?? '',
-            personnelClass: made.personnelClass ?? '',
-          }),
-        ),
+        t('cli.staff.enroll.regrouped', {
+          group: made.group,
+          fromDepartment: made.before.department ?? '',
+          fromClass: made.before.personnelClass ?? '',
+          department: made.department ?? '',
+          personnelClass: made.personnelClass ?? '',
+        }),
       );
     return 0;
   });

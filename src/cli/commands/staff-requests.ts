@@ -14,15 +14,7 @@ import type { CommandContext } from '../context.js';
 import { jsonLine } from '../printable.js';
 import type { StaffClient } from '../staff/client.js';
 import { choice, flagsOf, type StaffFlags, wholeNumber, withStaff } from '../staff/open.js';
-import {
-  type Column,
-  note,
-  out,
-  printRecord,
-  printRows,
-  textParams,
-  when,
-} from '../staff/output.js';
+import { type Column, note, out, printRecord, printRows, when } from '../staff/output.js';
 import { printPaged } from '../staff/paged.js';
 import { parseLimit } from '../time.js';
 
@@ -238,7 +230,7 @@ async function decide(
       host: payload?.host ?? '',
       until: when(payload?.notAfter, f.utc),
     };
-    out(`${ctx.t(approve ? 'cli.staff.approved' : 'cli.staff.denied', textParams(params))}\n`);
+    out(`${ctx.t(approve ? 'cli.staff.approved' : 'cli.staff.denied', params)}\n`);
     return 0;
   });
 }

@@ -32,16 +32,6 @@ export const note = (s: string): void => {
   process.stderr.write(`baomi: ${s}\n`);
 };
 
-/**
- * A message's parameters with every string escaped for a terminal: a host name, a device's
- * label or a user name in a sentence comes from a workstation as much as in a table.
- */
-export function textParams<P extends Record<string, unknown>>(params: P): P {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(params)) out[k] = typeof v === 'string' ? printable(v) : v;
-  return out as P;
-}
-
 /** A moment with its zone, or '' for none. */
 export function when(ms: number | null | undefined, utc?: boolean): string {
   return ms === null || ms === undefined ? '' : formatTime(ms, utc);

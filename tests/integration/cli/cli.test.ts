@@ -215,6 +215,21 @@ describe('baomi CLI', () => {
     }
   });
 
+  it('a hostile file name inside a sentence reaches the terminal escaped, on one line', () => {
+    const dir = tmp();
+    const name = join(dir, 'evil\u001b[2J\nbaomi: policy OK\u202egnp.yaml');
+    for (const args of [
+      ['policy', 'validate', name],
+      ['events', '--data-dir', name],
+    ]) {
+      const r = runCli(args);
+      expect(r.code, args.join(' ')).not.toBe(0);
+      expect(r.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain('evil\\u001b[2J\\nbaomi: policy OK\\u202egnp.yaml');
+    }
+  });
+
   it('reading a missing data dir fails at run time with exit 1 and says what to do', () => {
     const r = runCli(['events', '--data-dir', join(tmp(), 'nope')]);
     expect(r.code).toBe(1);
