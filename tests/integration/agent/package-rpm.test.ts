@@ -128,7 +128,7 @@ describe.skipIf(!runs)('the agent as an RPM package', () => {
       mkdirSync(bin);
       const log = join(dir, 'calls');
       // Stand-ins that say how they were called and answer with $STUB_RC.
-      for (const tool of ['systemctl', 'groupadd', 'udevadm']) {
+      for (const tool of ['systemctl', 'groupadd', 'udevadm', 'baomi']) {
         writeFileSync(
           join(bin, tool),
           `#!/bin/sh\necho "${tool} $*" >> "${log}"\nexit "\${STUB_RC:-0}"\n`,
@@ -137,7 +137,10 @@ describe.skipIf(!runs)('the agent as an RPM package', () => {
       }
       const scriptlet = (tag: string, arg: number, rc = 0) => {
         const file = join(dir, tag);
-        writeFileSync(file, rpm('-qp', '--qf', `%{${tag}}`, rpmFile).stdout);
+        // /usr/bin/baomi is this host's own if Baomi is installed here: the stand-in is run
+        // instead, so the test never releases a real seal and sees the call itself.
+        const text = rpm('-qp', '--qf', `%{${tag}}`, rpmFile).stdout;
+        writeFileSync(file, text.replaceAll('/usr/bin/baomi ', `${join(bin, 'baomi')} `));
         writeFileSync(log, '');
         const r = spawnSync('sh', [file, String(arg)], {
           env: { PATH: `${bin}:/usr/bin:/bin`, STUB_RC: String(rc) },
@@ -162,6 +165,9 @@ describe.skipIf(!runs)('the agent as an RPM package', () => {
       const removal = scriptlet('PREUN', 0);
       expect(removal.status).toBe(0);
       expect(removal.calls).toContain('systemctl --no-reload disable --now baomi-agent.service\n');
+      expect(removal.calls).toMatch(
+        /disable --now baomi-agent\.service\n(.*\n)*baomi usb release\n/,
+      );
       // …and then releases the USB seal (only on erase, after the agent stopped).
       const preun = rpm('-qp', '--qf', '%{PREUN}', rpmFile).stdout;
       expect(preun).toMatch(
