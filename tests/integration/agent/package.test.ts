@@ -6,6 +6,7 @@
 // its layout; --tar makes the archive.
 import { spawnSync } from 'node:child_process';
 import {
+  chmodSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -271,7 +272,83 @@ describe('the agent package', () => {
       expect(readFileSync(join(control, 'prerm'), 'utf8')).toMatch(
         /stop baomi-agent\.service[\s\S]*if \[ "\$1" = remove \]; then \/usr\/bin\/baomi usb release \|\| true; fi/,
       );
+      expectMaintainerScriptsRun(control);
     },
     240_000,
   );
 });
+
+/**
+ * The maintainer scripts run as dpkg runs them, on a stand-in systemd machine: every tool
+ * they call is a stand-in that logs how it was called, and the absolute paths they test or
+ * run (/run/systemd/system, /run/udev, /usr/bin/baomi) point into a temporary folder, so the
+ * systemd branch runs here without touching this host (the VM test has no systemd).
+ */
+function expectMaintainerScriptsRun(control: string): void {
+  const dir = mkdtempSync(join(tmpdir(), 'baomi-deb-scripts-'));
+  try {
+    const bin = join(dir, 'bin');
+    const log = join(dir, 'calls');
+    mkdirSync(bin);
+    mkdirSync(join(dir, 'run/systemd/system'), { recursive: true });
+    mkdirSync(join(dir, 'run/udev'), { recursive: true });
+    const tools = ['getent', 'groupadd', 'udevadm', 'deb-systemd-helper', 'deb-systemd-invoke'];
+    for (const tool of [...tools, 'systemctl', 'baomi']) {
+      // getent answers $GETENT_RC (2: no such group), systemctl is-active $ACTIVE_RC.
+      writeFileSync(
+        join(bin, tool),
+        `#!/bin/sh\necho "${tool} $*" >> "${log}"\n` +
+          (tool === 'getent' ? 'exit "${GETENT_RC:-0}"\n' : '') +
+          (tool === 'systemctl' ? '[ "$1" = is-active ] && exit "${ACTIVE_RC:-0}"\n' : '') +
+          'exit 0\n',
+      );
+      chmodSync(join(bin, tool), 0o755);
+    }
+    const run = (name: string, args: string[], env: Record<string, string> = {}) => {
+      const text = readFileSync(join(control, name), 'utf8')
+        .replaceAll('/run/systemd/system', join(dir, 'run/systemd/system'))
+        .replaceAll('/run/udev', join(dir, 'run/udev'))
+        .replaceAll('/usr/bin/baomi ', `${join(bin, 'baomi')} `);
+      const file = join(dir, name);
+      writeFileSync(file, text);
+      writeFileSync(log, '');
+      const r = spawnSync('sh', [file, ...args], {
+        env: { PATH: `${bin}:/usr/bin:/bin`, ...env },
+        encoding: 'utf8',
+      });
+      return { status: r.status, stderr: r.stderr, calls: readFileSync(log, 'utf8').split('\n') };
+    };
+    const unit = 'baomi-agent.service';
+    // First install: the group made, the unit enabled, systemd reloaded, the agent started.
+    const fresh = run('postinst', ['configure', ''], { GETENT_RC: '2' });
+    expect(fresh.status, fresh.stderr).toBe(0);
+    expect(fresh.calls).toEqual([
+      'getent group baomi-admin',
+      'groupadd --system baomi-admin',
+      'udevadm control --reload',
+      `deb-systemd-helper --quiet was-enabled ${unit}`,
+      `deb-systemd-helper enable ${unit}`,
+      'systemctl --system daemon-reload',
+      `deb-systemd-invoke start ${unit}`,
+      `systemctl is-active --quiet ${unit}`,
+      '',
+    ]);
+    expect(fresh.stderr).toBe('');
+    // An upgrade restarts it, and a service that does not come up is said, not a failed install.
+    const upgrade = run('postinst', ['configure', '0.9.0'], { ACTIVE_RC: '3' });
+    expect(upgrade.status).toBe(0);
+    expect(upgrade.calls).toContain(`deb-systemd-invoke restart ${unit}`);
+    expect(upgrade.calls).not.toContain('groupadd --system baomi-admin');
+    expect(upgrade.stderr).toMatch(/the service is not running; see journalctl -u baomi-agent/);
+    // Removal stops it, then releases the seal; the old half of an upgrade does neither.
+    const removal = run('prerm', ['remove']);
+    expect(removal.status).toBe(0);
+    expect(removal.calls).toEqual([`deb-systemd-invoke stop ${unit}`, 'baomi usb release', '']);
+    expect(run('prerm', ['upgrade', '1.0.0']).calls).toEqual(['']);
+    const purge = run('postrm', ['purge']);
+    expect(purge.status).toBe(0);
+    expect(purge.calls).toContain(`deb-systemd-helper purge ${unit}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
