@@ -74,6 +74,8 @@ script('postinst', [
   '  getent group baomi-admin >/dev/null || groupadd --system baomi-admin',
   '  if [ -d /run/udev ] && command -v udevadm >/dev/null; then udevadm control --reload || true; fi',
   '  if command -v deb-systemd-helper >/dev/null; then',
+  '    # The mask postrm put on at removal (only that one) goes: installed again, it runs again.',
+  `    deb-systemd-helper unmask ${UNIT} >/dev/null || true`,
   '    # Enabled on the first install; an admin who disabled it keeps it disabled.',
   `    if deb-systemd-helper --quiet was-enabled ${UNIT}; then`,
   `      deb-systemd-helper enable ${UNIT} >/dev/null || true`,

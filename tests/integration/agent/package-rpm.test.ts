@@ -127,6 +127,8 @@ describe.skipIf(!runs)('the agent as an RPM package', () => {
       const bin = join(dir, 'bin');
       mkdirSync(bin);
       const log = join(dir, 'calls');
+      mkdirSync(join(dir, 'run/systemd/system'), { recursive: true });
+      mkdirSync(join(dir, 'run/udev'), { recursive: true });
       // Stand-ins that say how they were called and answer with $STUB_RC.
       for (const tool of ['systemctl', 'groupadd', 'udevadm', 'baomi']) {
         writeFileSync(
@@ -139,8 +141,14 @@ describe.skipIf(!runs)('the agent as an RPM package', () => {
         const file = join(dir, tag);
         // /usr/bin/baomi is this host's own if Baomi is installed here: the stand-in is run
         // instead, so the test never releases a real seal and sees the call itself.
-        const text = rpm('-qp', '--qf', `%{${tag}}`, rpmFile).stdout;
-        writeFileSync(file, text.replaceAll('/usr/bin/baomi ', `${join(bin, 'baomi')} `));
+        // /run/systemd/system and /run/udev point into the temp folder: the systemd branch
+        // runs whatever this host is.
+        const text = rpm('-qp', '--qf', `%{${tag}}`, rpmFile)
+          .stdout.replaceAll('/usr/bin/baomi ', `${join(bin, 'baomi')} `)
+          .replaceAll('/run/systemd/system', join(dir, 'run/systemd/system'))
+          .replaceAll('/run/udev', join(dir, 'run/udev'));
+        expect(text, tag).not.toMatch(/(^|[\s"'])\/(usr\/bin\/baomi|run\/(systemd|udev))/m);
+        writeFileSync(file, text);
         writeFileSync(log, '');
         const r = spawnSync('sh', [file, String(arg)], {
           env: { PATH: `${bin}:/usr/bin:/bin`, STUB_RC: String(rc) },
@@ -152,15 +160,21 @@ describe.skipIf(!runs)('the agent as an RPM package', () => {
       expect(install.status).toBe(0);
       expect(install.calls).toContain('groupadd -r -f baomi-admin\n');
       expect(install.calls).toContain('systemctl enable baomi-agent.service\n');
+      expect(install.calls).toContain('udevadm control --reload\n');
+      expect(install.calls).toMatch(
+        /systemctl daemon-reload\n.*is-enabled baomi-agent\.service\nsystemctl start baomi-agent\.service\n.*is-active baomi-agent\.service\n$/,
+      );
       // An upgrade keeps what the admin chose: no enable.
       const upgrade = scriptlet('POSTIN', 2);
       expect(upgrade.status).toBe(0);
       expect(upgrade.calls).toContain('groupadd -r -f baomi-admin\n');
       expect(upgrade.calls).not.toContain('systemctl enable ');
+      expect(upgrade.calls).toContain('systemctl restart baomi-agent.service\n');
       // Every tool failing: the install still succeeds and says what it could not do.
       const failing = scriptlet('POSTIN', 1, 1);
       expect(failing.status).toBe(0);
       expect(failing.stderr).toContain('could not make the baomi-admin group');
+      expect(failing.stderr).toContain('the service is not running; see journalctl -u baomi-agent');
       // Removal stops and disables it; the old half of an upgrade does not.
       const removal = scriptlet('PREUN', 0);
       expect(removal.status).toBe(0);

@@ -326,6 +326,7 @@ function expectMaintainerScriptsRun(control: string): void {
       'getent group baomi-admin',
       'groupadd --system baomi-admin',
       'udevadm control --reload',
+      `deb-systemd-helper unmask ${unit}`,
       `deb-systemd-helper --quiet was-enabled ${unit}`,
       `deb-systemd-helper enable ${unit}`,
       'systemctl --system daemon-reload',
@@ -345,6 +346,14 @@ function expectMaintainerScriptsRun(control: string): void {
     expect(removal.status).toBe(0);
     expect(removal.calls).toEqual([`deb-systemd-invoke stop ${unit}`, 'baomi usb release', '']);
     expect(run('prerm', ['upgrade', '1.0.0']).calls).toEqual(['']);
+    // Removed (not purged), the unit is masked; installed again, that mask goes first, so the
+    // agent runs again (a masked unit would not start, and nothing would be enforced).
+    expect(run('postrm', ['remove']).calls).toContain(`deb-systemd-helper mask ${unit}`);
+    const again = run('postinst', ['configure', '']).calls;
+    expect(again.indexOf(`deb-systemd-helper unmask ${unit}`)).toBeGreaterThanOrEqual(0);
+    expect(again.indexOf(`deb-systemd-helper unmask ${unit}`)).toBeLessThan(
+      again.indexOf(`deb-systemd-invoke start ${unit}`),
+    );
     const purge = run('postrm', ['purge']);
     expect(purge.status).toBe(0);
     expect(purge.calls).toContain(`deb-systemd-helper purge ${unit}`);
