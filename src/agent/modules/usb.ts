@@ -530,7 +530,7 @@ export function usbModule(o: UsbModuleOptions = {}): UsbModule {
         // and reads open now was opened while it was stopped, and is said so (after sealing:
         // recording first would hold the port open for one more commit).
         const before = boot.earlier ? await control.sealState() : null;
-        const state = await control.seal();
+        const state = await control.seal({ earlierThisBoot: boot.earlier !== null });
         const now = context0.platform.clock.now();
         checkedAt = now;
         sealed = state.sealed;

@@ -45,6 +45,15 @@ export interface SealState {
  * before the agent: the kernel command line, a machine policy), left so; `stillSealed`: what
  * still reads sealed after a write, each with why. All empty: nothing is sealed here.
  */
+export interface SealOptions {
+  /**
+   * This agent's own store says it sealed earlier in this boot (an agent restarted, or
+   * upgraded in place): a place that reads sealed now may be its own seal, not what the
+   * machine had, and is not taken for what release should give back (Linux: found.ts).
+   */
+  earlierThisBoot?: boolean;
+}
+
 export interface ReleaseState {
   released: string[];
   alreadyOpen: string[];
@@ -91,7 +100,7 @@ export interface UsbControl {
    * hub's authorized_default), then reads it back. Idempotent; called again when a new
    * controller appears and by the periodic check.
    */
-  seal(): Promise<SealState>;
+  seal(o?: SealOptions): Promise<SealState>;
   /** Reads back what seal() wrote, writing nothing. */
   sealState(): Promise<SealState>;
   /**

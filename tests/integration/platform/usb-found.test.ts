@@ -6,7 +6,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readFound } from '../../../src/platform/linux/usb/found.js';
 import { createLinuxUsb } from '../../../src/platform/linux/usb/index.js';
+import { sysfsPaths } from '../../../src/platform/linux/usb/sysfs.js';
 import { nodeClock } from '../../../src/platform/node/clock.js';
 import { FakeSysfs } from '../../helpers/fake-sysfs.js';
 
@@ -124,26 +126,77 @@ describe('the seal records what it found, and release gives that back', () => {
     expect(fs.existsSync(path.join(t.root, 'etc/passwd'))).toBe(false);
   });
 
-  it.runIf(process.getuid?.() === 0)(
-    'a record another user owns, or a link to one, is not used',
-    async () => {
-      const { t, record, control } = tree();
-      t.rootHub(1, { authorizedDefault: '2' });
-      await control().seal();
-      fs.chownSync(record, 65534, 65534);
-      expect((await control().release()).released).toContain('usb1');
-      expect(t.attr('usb1', 'authorized_default')).toBe('1');
-      // A link planted where the record goes: followed neither by reading nor by writing.
-      const elsewhere = path.join(t.root, 'elsewhere.json');
-      fs.writeFileSync(elsewhere, 'keep me\n');
-      fs.rmSync(record, { force: true });
-      fs.symlinkSync(elsewhere, record);
-      t.setAttr('usb1', 'authorized_default', '2');
-      await control().seal();
-      expect(fs.readFileSync(elsewhere, 'utf8')).toBe('keep me\n');
-      expect(fs.lstatSync(record).isFile()).toBe(true);
-    },
-  );
+  it('an agent that sealed earlier in this boot (upgraded from one that kept no record) records no 0', async () => {
+    const { t, record, control } = tree();
+    t.rootHub(1, { authorizedDefault: '0' }); // the older agent's seal
+    t.rootHub(2, { authorizedDefault: '2' });
+    await control().seal({ earlierThisBoot: true });
+    const places = JSON.parse(fs.readFileSync(record, 'utf8')).places;
+    expect(places.usb1).toBeUndefined();
+    expect(places.usb2).toBe('2');
+    const r = await control().release();
+    expect(r.kept).toEqual([]);
+    expect(t.attr('usb1', 'authorized_default')).toBe('1'); // the kernel's default
+    expect(t.attr('usb2', 'authorized_default')).toBe('2'); // what it had
+  });
+
+  it('a link planted where the record goes is followed neither by reading nor by writing', async () => {
+    const { t, record, control } = tree();
+    t.rootHub(1, { authorizedDefault: '2' });
+    fs.mkdirSync(path.dirname(record), { recursive: true });
+    const elsewhere = path.join(t.root, 'elsewhere.json');
+    const planted = { v: 1, bootId: 'boot-a', at: '', places: { usb1: '0' } };
+    fs.writeFileSync(elsewhere, JSON.stringify(planted));
+    fs.symlinkSync(elsewhere, record);
+    // Read through the link, usb1 would be "kept" sealed: it is not read.
+    expect(await readFound(sysfsPaths(t.sys))).toBeNull();
+    await control().seal();
+    expect(JSON.parse(fs.readFileSync(elsewhere, 'utf8'))).toEqual(planted);
+    expect(fs.lstatSync(record).isFile()).toBe(true);
+    expect(JSON.parse(fs.readFileSync(record, 'utf8')).places.usb1).toBe('2');
+  });
+
+  it('a record in a folder others can write, or with no boot id to name, is neither kept nor used', async () => {
+    const { t, record, said, control } = tree();
+    t.rootHub(1, { authorizedDefault: '2' });
+    await control().seal();
+    fs.chmodSync(path.dirname(record), 0o777);
+    expect(await readFound(sysfsPaths(t.sys))).toBeNull();
+    expect((await control().release()).released).toContain('usb1');
+    expect(t.attr('usb1', 'authorized_default')).toBe('1');
+    // No boot id: nothing recorded, and said.
+    const other = tree();
+    other.t.rootHub(1, { authorizedDefault: '2' });
+    fs.rmSync(path.join(other.t.root, 'proc/sys/kernel/random/boot_id'));
+    await other.control().seal();
+    expect(fs.existsSync(other.record)).toBe(false);
+    expect(other.said.join('\n')).toMatch(/cannot record .*no boot id/);
+    expect(said).toEqual([]);
+  });
+
+  it('a release that leaves a place sealed keeps the record for the next try', async () => {
+    const { t, record, control } = tree();
+    t.rootHub(1, { authorizedDefault: '2' });
+    t.rootHub(2);
+    await control().seal();
+    // usb2's attribute cannot be read any more (a kernel that went away under it).
+    const attr = path.join(t.devices, 'usb2', 'authorized_default');
+    fs.rmSync(attr);
+    fs.mkdirSync(attr);
+    const r = await control().release();
+    expect(r.stillSealed).toEqual(['usb2']);
+    expect(t.attr('usb1', 'authorized_default')).toBe('2');
+    expect(fs.existsSync(record)).toBe(true);
+  });
+
+  it.runIf(process.getuid?.() === 0)('a record another user owns is not used', async () => {
+    const { t, record, control } = tree();
+    t.rootHub(1, { authorizedDefault: '2' });
+    await control().seal();
+    fs.chownSync(record, 65534, 65534);
+    expect((await control().release()).released).toContain('usb1');
+    expect(t.attr('usb1', 'authorized_default')).toBe('1');
+  });
 
   it('a record that cannot be written is said, and the seal holds all the same', async () => {
     const { t, said, control } = tree();

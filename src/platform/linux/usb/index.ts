@@ -147,10 +147,10 @@ export function createLinuxUsb(o: LinuxUsbOptions): UsbControl {
       );
     },
 
-    async seal() {
+    async seal(so) {
       // Once per process, before the first 0 is written: what release gives back (found.ts).
       if (!sealing) {
-        const err = await recordFound(paths, o.clock);
+        const err = await recordFound(paths, o.clock, { ownZeros: so?.earlierThisBoot === true });
         if (err)
           say(
             `usb: cannot record what the ports had before the seal (${err}); \`baomi usb release\` will give them the kernel's defaults`,
