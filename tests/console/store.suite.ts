@@ -788,6 +788,33 @@ export function storeSuite(name: string, make: () => Promise<StoreFixture>): voi
         expect((await store.listEnrollTokens()).map((t) => t.id)).toEqual([`r${won}`]);
       });
 
+      it('two instances moving an existing group at once from what both saw: exactly one wins', async () => {
+        const other = await another();
+        const seen = { name: 'race', department: '财务部', personnelClass: null };
+        await store.upsertGroup(seen);
+        const results = await Promise.all(
+          Array.from({ length: 8 }, (_, i) =>
+            (i % 2 ? store : other).createEnrollToken(
+              token({ id: `m${i}`, tokenHash: `mh${i}` }),
+              act('enroll.token-created', `m${i}`),
+              { set: { ...seen, department: `部门${i}` }, expected: seen },
+            ),
+          ),
+        );
+        expect(results.filter(Boolean)).toHaveLength(1);
+        const won = results.indexOf(true);
+        expect((await store.group('race'))!.department).toBe(`部门${won}`);
+        expect((await store.listEnrollTokens()).map((t) => t.id)).toEqual([`m${won}`]);
+        // Expected but gone (never made): not made again.
+        expect(
+          await store.createEnrollToken(token({ id: 'g1', tokenHash: 'gh1' }), undefined, {
+            set: { name: 'gone', department: null, personnelClass: null },
+            expected: { name: 'gone', department: 'x', personnelClass: null },
+          }),
+        ).toBe(false);
+        expect(await store.group('gone')).toBeNull();
+      });
+
       it('uses are taken atomically: two instances racing take exactly the uses there are', async () => {
         const other = await another();
         await store.createEnrollToken(token({ usesLeft: 5 }));

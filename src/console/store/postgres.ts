@@ -551,20 +551,22 @@ export class PostgresConsoleStore implements ConsoleStore {
   }
 
   /**
-   * Compare-and-set of a group inside `c`'s transaction. A missing group is inserted (a
-   * concurrent insert of the same name waits on the unique key, then finds it there); an
+   * Compare-and-set of a group inside `c`'s transaction. A group expected missing is inserted
+   * (a concurrent insert of the same name waits on the unique key, then finds it there); an
    * existing one is locked (FOR UPDATE) before it is compared, so two requests cannot both
-   * pass the comparison.
+   * pass the comparison; one expected but gone is not made again (false, as SQLite).
    */
   private async setGroupIf(c: Q, g: GroupChange): Promise<boolean> {
     const { name, department, personnelClass } = g.set;
-    const inserted = await this.q(
-      `INSERT INTO agent_groups (name, department, personnel_class) VALUES ($1, $2, $3)
-       ON CONFLICT (name) DO NOTHING RETURNING name`,
-      [name, department, personnelClass],
-      c,
-    );
-    if (inserted.length > 0) return true;
+    if (g.expected === null) {
+      const inserted = await this.q(
+        `INSERT INTO agent_groups (name, department, personnel_class) VALUES ($1, $2, $3)
+         ON CONFLICT (name) DO NOTHING RETURNING name`,
+        [name, department, personnelClass],
+        c,
+      );
+      if (inserted.length > 0) return true;
+    }
     const r = await this.one('SELECT * FROM agent_groups WHERE name = $1 FOR UPDATE', [name], c);
     const now = r ? toGroup(r) : null;
     if (sameGroup(now, g.set)) return true;

@@ -48,6 +48,7 @@ export const CONSOLE_API_CODES = [
   'CONSOLE_CASE_ALERT_TAKEN',
   /** 409: a token naming another department or class for an existing group, without regroup. */
   'CONSOLE_GROUP_DIFFERS',
+  'CONSOLE_GROUP_BUSY',
   'CONSOLE_REQUEST_NO_USER',
   /** 409: approving for an agent that was revoked (it never syncs again). */
   'CONSOLE_REQUEST_AGENT_REVOKED',
@@ -171,6 +172,8 @@ export const consoleMessages = {
       'The case {{id}} is closed (结案): re-open it (move it back to 调查) before changing it; a note can be added at any time.',
     CONSOLE_GROUP_DIFFERS:
       'Group {{group}} already has department "{{department}}" and class "{{personnelClass}}"; this token would change them to "{{newDepartment}}" and "{{newPersonnelClass}}" for every agent already in it (their policies and report rows with them). Nothing was changed. To move the whole group, ask again with regroup (CLI: --regroup); to enroll other computers elsewhere, use another group.',
+    CONSOLE_GROUP_BUSY:
+      'Group {{group}} was changed by other requests while this token was being made, three times over. No token was made and nothing was changed by this request: ask again (another administrator may be moving this group).',
     CONSOLE_CASE_ALERT_TAKEN:
       'The alert {{alert}} is already part of case {{case}}; an alert belongs to one case at most.',
     CONSOLE_REQUEST_NO_USER:
@@ -249,6 +252,8 @@ export const consoleMessages = {
     CONSOLE_CASE_CLOSED: '案件 {{id}} 已结案：请先重新打开（退回“调查”）再作更改；备注可随时添加。',
     CONSOLE_GROUP_DIFFERS:
       '组 {{group}} 现有部门为“{{department}}”、人员类别为“{{personnelClass}}”；此令牌会把组内所有已登记代理改为“{{newDepartment}}”和“{{newPersonnelClass}}”（其策略和报表归属随之改变）。未做任何更改。如要整组迁移，请带上 regroup 重新申请（命令行：--regroup）；如要把其他计算机登记到别处，请使用另一个组。',
+    CONSOLE_GROUP_BUSY:
+      '制作此令牌期间，组 {{group}} 被其他请求连续更改了三次。本次请求未制作令牌，也未做任何更改：请重新申请（可能有其他管理员正在迁移该组）。',
     CONSOLE_CASE_ALERT_TAKEN: '告警 {{alert}} 已属于案件 {{case}}；一条告警最多属于一个案件。',
     CONSOLE_REQUEST_NO_USER:
       '申请 {{id}} 没有记录申请人（当时无人登录该工作站），而例外总是针对某一个人：请拒绝该申请，并请申请人在其本人会话中重新申请。',

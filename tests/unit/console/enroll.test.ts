@@ -119,6 +119,29 @@ describe('enrollment tokens', () => {
     );
   });
 
+  it('a group changed under the request again and again: 409 CONSOLE_GROUP_BUSY after three tries, no token', async () => {
+    h = makeConsole();
+    const s = await staff(h);
+    let tries = 0;
+    // Every compare-and-set loses: another request changes the group each time.
+    h.store.createEnrollToken = async () => {
+      tries++;
+      return false;
+    };
+    const r = await call(h, s.admin, 'POST', '/api/v1/enrollment-tokens', {
+      group: 'busy',
+      department: '财务部',
+      regroup: true,
+    });
+    expect(r.statusCode).toBe(409);
+    expect(r.json<{ error: string; message: string }>()).toMatchObject({
+      error: 'CONSOLE_GROUP_BUSY',
+      message: expect.stringContaining('busy'),
+    });
+    expect(tries).toBe(3);
+    expect(await h.store.listEnrollTokens()).toEqual([]);
+  });
+
   it('admin makes one: shown once, stored as a hash, with its group, uses and expiry; the group keeps department and class', async () => {
     h = makeConsole();
     const s = await staff(h);

@@ -74,8 +74,9 @@ export function enrollmentRoutes(app: FastifyInstance, deps: Deps): void {
           had !== null && (department !== had.department || personnelClass !== had.personnelClass)
             ? { department: had.department, personnelClass: had.personnelClass }
             : null;
-        // Changed under this request three times over: said as a conflict, not looped on.
-        if ((before && b.regroup !== true) || attempt > 3)
+        // Changed under this request three times over: said as such, not looped on.
+        if (attempt > 3) throw new ApiError('CONSOLE_GROUP_BUSY', { group: b.group });
+        if (before && b.regroup !== true)
           throw new ApiError('CONSOLE_GROUP_DIFFERS', {
             group: b.group,
             department: had?.department ?? '',
