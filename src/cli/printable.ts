@@ -29,11 +29,13 @@ export function jsonLine(value: unknown): string {
 /**
  * A message's parameters with every string escaped for a terminal (the CLI's translator
  * passes every sentence's parameters through it): a host name, a device's label, a file or
- * user name in a sentence comes from outside as much as in a table. Numbers and the rest are
- * left as they are; escaping twice changes nothing (an escape is printable).
+ * user name in a sentence comes from outside as much as in a table, alone or in an array.
+ * Numbers and the rest are left as they are; escaping twice changes nothing (an escape is printable).
  */
 export function printableParams<P extends Record<string, unknown>>(params: P): P {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(params)) out[k] = typeof v === 'string' ? printable(v) : v;
+  const text = (v: unknown) => (typeof v === 'string' ? printable(v) : v);
+  // An array is joined by i18next ("a,b"): each of its strings escaped the same way.
+  for (const [k, v] of Object.entries(params)) out[k] = Array.isArray(v) ? v.map(text) : text(v);
   return out as P;
 }

@@ -10,6 +10,7 @@ import { VERSION } from '../../agent/version.js';
 import { BaomiError, isBaomiError } from '../../core/errors.js';
 import type { CommandContext } from '../context.js';
 import { cliDefaults } from '../defaults.js';
+import { jsonLine } from '../printable.js';
 import { localMoment } from '../time.js';
 
 export interface EnrollFlags {
@@ -60,7 +61,7 @@ export default async function enrollCommand(
   if (o.json) {
     const { exceptionSecret: _secret, ca: _ca, ...shown } = r.enrollment;
     process.stdout.write(
-      `${JSON.stringify({
+      `${jsonLine({
         ...shown,
         pinnedCa: r.enrollment.ca !== undefined,
         enrollmentFile: r.enrollmentFile,

@@ -46,6 +46,7 @@ import type { ActiveException } from '../../core/usb/types.js';
 import type { AgentConnection } from '../../ipc/index.js';
 import { osName, readPlaces } from '../../platform/paths.js';
 import type { CommandContext } from '../context.js';
+import { jsonLine } from '../printable.js';
 import { readInput } from '../read-input.js';
 import { reachable } from '../source.js';
 import { localMoment } from '../time.js';
@@ -281,7 +282,7 @@ export async function redeem(
     conn.close();
   }
   if (o.json) {
-    process.stdout.write(`${JSON.stringify({ exception })}\n`);
+    process.stdout.write(`${jsonLine({ exception })}\n`);
     return 0;
   }
   const lines = [
@@ -379,7 +380,7 @@ export async function request(
   const route = !sync?.console ? 'local' : sync.enrolled === false ? 'notEnrolled' : 'console';
   if (o.json) {
     process.stdout.write(
-      `${JSON.stringify({ requestId, device, route, console: sync?.console ?? null })}\n`,
+      `${jsonLine({ requestId, device, route, console: sync?.console ?? null })}\n`,
     );
     return 0;
   }

@@ -7,7 +7,7 @@ import { BaomiError } from '../../core/errors.js';
 import type { Json } from '../../core/events/types.js';
 import { type AgentConnection, osName, readPlaces } from '../../ipc/index.js';
 import type { CommandContext } from '../context.js';
-import { printable } from '../printable.js';
+import { jsonLine, printable } from '../printable.js';
 import { reachable } from '../source.js';
 
 async function connect(socket: string | undefined): Promise<AgentConnection> {
@@ -37,7 +37,7 @@ export default async function pledge(
       ({ seq } = await conn.request('pledge.acknowledge', { sha256: view.pledge.sha256 }));
     if (o.json) {
       process.stdout.write(
-        `${JSON.stringify({ ...view, ...(seq === undefined ? {} : { acknowledged: true, seq }) })}\n`,
+        `${jsonLine({ ...view, ...(seq === undefined ? {} : { acknowledged: true, seq }) })}\n`,
       );
       return 0;
     }

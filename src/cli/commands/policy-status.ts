@@ -4,6 +4,7 @@
 
 import { policyRejectionProblems } from '../../core/policy/rejection.js';
 import type { CommandContext } from '../context.js';
+import { jsonLine } from '../printable.js';
 import { openSource, type SourceOptions } from '../source.js';
 import { rejectionData, rejectionLine } from './status.js';
 
@@ -16,7 +17,7 @@ export default async function policyStatus(
     const s = await source.status();
     const rejected = s.policyRejected ?? null;
     if (o.json) {
-      process.stdout.write(`${JSON.stringify({ policy: s.policy, policyRejected: rejected })}\n`);
+      process.stdout.write(`${jsonLine({ policy: s.policy, policyRejected: rejected })}\n`);
       return 0;
     }
     const lines = [

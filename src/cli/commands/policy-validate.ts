@@ -12,6 +12,7 @@ import { verifyPolicySignature } from '../../core/policy/signature.js';
 import type { ParseResult, PolicyIssue, TrustedKey } from '../../core/policy/types.js';
 import { parseRfc3339 } from '../../core/policy/units.js';
 import type { CommandContext } from '../context.js';
+import { jsonLine } from '../printable.js';
 import { readInput } from '../read-input.js';
 import { withReason } from '../reason-words.js';
 import { printTrustProblems } from '../trust-report.js';
@@ -80,8 +81,7 @@ export default async function validate(
   const bytes = readInput(file);
   const parsed = validateBytes(bytes, now);
   if (!parsed.ok) {
-    if (o.json)
-      process.stdout.write(`${JSON.stringify({ ok: false, file, issues: parsed.issues })}\n`);
+    if (o.json) process.stdout.write(`${jsonLine({ ok: false, file, issues: parsed.issues })}\n`);
     printIssues(ctx, file, parsed.issues);
     return 2;
   }
@@ -96,7 +96,7 @@ export default async function validate(
   if (!o.trustDir) {
     if (o.json)
       process.stdout.write(
-        `${JSON.stringify({ ok: true, file, name, version, ...atJson, ...warnings })}\n`,
+        `${jsonLine({ ok: true, file, name, version, ...atJson, ...warnings })}\n`,
       );
     else process.stdout.write(`${ctx.t('cli.validate.ok', { file, name, version, at })}\n`);
     return 0;
@@ -116,7 +116,7 @@ export default async function validate(
     };
     if (o.json)
       process.stdout.write(
-        `${JSON.stringify({ ok: false, file, issues: [{ code: check.code, params }] })}\n`,
+        `${jsonLine({ ok: false, file, issues: [{ code: check.code, params }] })}\n`,
       );
     // Keys were there but none could be trusted: each was named above with its fix, so "no
     // key is installed" would read as a contradiction.
@@ -130,7 +130,7 @@ export default async function validate(
   }
   if (o.json)
     process.stdout.write(
-      `${JSON.stringify({ ok: true, file, name, version, key: check.keyName, ...atJson, ...warnings })}\n`,
+      `${jsonLine({ ok: true, file, name, version, key: check.keyName, ...atJson, ...warnings })}\n`,
     );
   else
     process.stdout.write(

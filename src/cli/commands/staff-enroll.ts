@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import type { EnrollTokenView } from '../../core/console/api.js';
 import { BaomiError } from '../../core/errors.js';
 import type { CommandContext } from '../context.js';
-import { jsonLine } from '../printable.js';
+import { jsonLine, printable } from '../printable.js';
 import { choice, flagsOf, type StaffFlags, wholeNumber, withStaff } from '../staff/open.js';
 import { type Column, note, out, printRows, when } from '../staff/output.js';
 import { PERSONNEL_CLASSES } from './staff-policy.js';
@@ -91,7 +91,7 @@ export default async function enrollToken(
         uses: made.usesLeft,
         until: when(made.expiresAt, f.utc),
         id: made.id,
-      })}\n${made.token}\n\n${t('cli.staff.enroll.forIt')}\n  ${line}\n`,
+      })}\n${printable(made.token)}\n\n${t('cli.staff.enroll.forIt')}\n  ${line}\n`,
     );
     if (c.conn.caFile) out(`${t('cli.staff.enroll.copyCa', { ca: resolve(c.conn.caFile) })}\n`);
     if (made.before)

@@ -8,7 +8,7 @@ import type {
   StatusResult,
 } from '../../core/protocol/messages.js';
 import type { CommandContext } from '../context.js';
-import { printable } from '../printable.js';
+import { jsonLine, printable } from '../printable.js';
 import { openSource, type SourceOptions } from '../source.js';
 import { formatTime } from '../time.js';
 
@@ -30,7 +30,7 @@ export default async function status(
   try {
     const s = await source.status();
     if (o.json) {
-      process.stdout.write(`${JSON.stringify(s)}\n`);
+      process.stdout.write(`${jsonLine(s)}\n`);
       return 0;
     }
     process.stdout.write(`${statusLines(t, s, lang).join('\n')}\n`);

@@ -13,7 +13,7 @@ import type { ReleaseState } from '../../core/ports/usb.js';
 import { createPlatform } from '../../platform/index.js';
 import { osName, readPlaces } from '../../platform/paths.js';
 import type { CommandContext } from '../context.js';
-import { printable } from '../printable.js';
+import { jsonLine, printable } from '../printable.js';
 import { reachable } from '../source.js';
 
 interface UsbReleaseFlags {
@@ -87,7 +87,7 @@ export default async function usbRelease(
     throw new BaomiError('CLI_USB_RELEASE_DENIED', { reason: t(r.reason) }, 1);
   const ok = r.stillSealed.length === 0;
   if (f.json) {
-    process.stdout.write(`${JSON.stringify({ ok, ...r })}\n`);
+    process.stdout.write(`${jsonLine({ ok, ...r })}\n`);
     return ok ? 0 : 1;
   }
   const list = (xs: string[]) => xs.map(printable).join(', ');

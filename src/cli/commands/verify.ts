@@ -1,4 +1,5 @@
 import type { CommandContext } from '../context.js';
+import { jsonLine } from '../printable.js';
 import { openSource, type SourceOptions } from '../source.js';
 import { describeBreaks } from '../verify-text.js';
 
@@ -10,7 +11,7 @@ export default async function verify(
   const source = await openSource(o, true);
   try {
     const r = await source.verify();
-    if (o.json) process.stdout.write(`${JSON.stringify(r)}\n`);
+    if (o.json) process.stdout.write(`${jsonLine(r)}\n`);
     else if (r.ok && r.firstSeq === null) process.stdout.write(`${t('cli.verify.empty')}\n`);
     else if (r.ok) {
       process.stdout.write(

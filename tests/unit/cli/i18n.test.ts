@@ -17,6 +17,12 @@ describe('the CLI translator', () => {
     expect(line).toContain('usb1\\u001b[2J\\nbaomi: USB released\\u009b31m\\u202egnp.exe');
   });
 
+  it('escapes each string of an array parameter (joined by i18next)', () => {
+    const line = cliTranslator('en')('cli.usb.release.kept', { kept: ['usb1', HOSTILE] });
+    expect(line).not.toMatch(RAW);
+    expect(line).toContain('usb1,usb1\\u001b[2J');
+  });
+
   it('leaves numbers alone and escaping twice changes nothing', () => {
     const t = cliTranslator('en');
     expect(t('cli.staff.audit.broken', { count: 3, checked: 10 })).toMatch(/3/);
