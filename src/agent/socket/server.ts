@@ -6,7 +6,7 @@
 // and answers every request AGENT_STARTING until the agent calls serve().
 // SECURITY: never serve an admin-only request on agent.sock; never let agent.sock see other
 // people's events (the subscription filter below and the page source both apply it).
-import { chmodSync, chownSync, lstatSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, lstatSync, mkdirSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { ErrorCode } from '../../core/codes/index.js';
 import { BaomiError, isBaomiError } from '../../core/errors.js';
@@ -25,6 +25,7 @@ import {
   SOCKET_ACCESS,
 } from '../../core/protocol/messages.js';
 import type { Asker, RequestHandler } from '../module.js';
+import { endpoint, isPipe, removeSocketFile } from './endpoint.js';
 import { Subscription } from './subscription.js';
 
 /** What subscriptions are fed from; the agent provides it (the store and the notifier). */
@@ -90,7 +91,8 @@ async function listen(
   group?: number,
 ): Promise<Server> {
   if (await inUse(path)) throw new BaomiError('AGENT_SOCKET_IN_USE', { socket: path }, 1);
-  rmSync(path, { force: true }); // a stale socket left by a killed agent
+  removeSocketFile(path); // a stale socket left by a killed agent
+  const at = endpoint(path, mode);
   const server = createServer(onConn);
   return new Promise<Server>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>
@@ -104,11 +106,11 @@ async function listen(
     // stays an admin one. So it is made owner-only and opened from there.
     const umask = ownerOnlyUmask();
     try {
-      server.listen(path, () => {
+      server.listen(at.listen, () => {
         // The group first, then the mode that opens the socket to it (never to the group the
-        // socket was made with).
-        if (group !== undefined) chownSync(path, process.getuid?.() ?? -1, group);
-        chmodSync(path, mode);
+        // socket was made with). A named pipe's access list was set by listen (endpoint.ts).
+        if (at.file && group !== undefined) chownSync(path, process.getuid?.() ?? -1, group);
+        if (at.file) chmodSync(path, mode);
         server.removeAllListeners('error');
         resolve(server);
       });
@@ -174,8 +176,8 @@ export async function claimSocketServers(
   opts: SocketServerOptions = {},
 ): Promise<SocketServers> {
   for (const p of [paths.agent, paths.admin]) {
+    if (isPipe(p)) continue; // a Windows named pipe: no folder (endpoint.ts)
     const dir = p.slice(0, p.lastIndexOf('/'));
-    if (!dir) continue; // a Windows named pipe
     mkdirSync(dir, { recursive: true, mode: 0o755 });
     checkSocketDir(dir);
   }
@@ -335,7 +337,7 @@ export async function claimSocketServers(
     );
   } catch (e) {
     await new Promise<void>((r) => agent.close(() => r()));
-    rmSync(paths.agent, { force: true });
+    removeSocketFile(paths.agent);
     throw e;
   }
 
@@ -358,7 +360,7 @@ export async function claimSocketServers(
         c.sock.destroy();
       }
       await Promise.all(closed);
-      for (const p of [paths.agent, paths.admin]) rmSync(p, { force: true });
+      for (const p of [paths.agent, paths.admin]) removeSocketFile(p);
     },
   };
 }
