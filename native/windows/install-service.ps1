@@ -13,6 +13,14 @@ if (Get-Service -Name 'baomi-agent' -ErrorAction SilentlyContinue) {
   & $wrapper stop | Out-Null
   & $wrapper uninstall | Out-Null
 }
+# The data folder holds the event log, the agent's key and the trusted keys (trust\): SYSTEM and
+# Administrators only, nothing inherited from ProgramData (whose list lets Users create files
+# there: a planted policy.yaml, key or agent.lock). Windows has no mode bits for the agent to
+# check, so this list is what keeps others out. By SID: the names differ on a Chinese Windows.
+$data = Join-Path $env:ProgramData 'Baomi'
+New-Item -ItemType Directory -Force -Path $data | Out-Null
+& icacls.exe $data /inheritance:r /grant:r '*S-1-5-18:(OI)(CI)F' '*S-1-5-32-544:(OI)(CI)F' | Out-Null
+if ($LASTEXITCODE -ne 0) { throw "Baomi: $data could not be closed to everyone but SYSTEM and Administrators ($LASTEXITCODE). / 无法将 $data 的访问权限限定为 SYSTEM 和管理员。" }
 & $wrapper install
 if ($LASTEXITCODE -ne 0) { throw "Baomi: the service could not be installed ($LASTEXITCODE). / 服务安装失败。" }
 # Restart after every failure, with no give-up (the service manager's own record, beside WinSW's).

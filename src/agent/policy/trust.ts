@@ -41,7 +41,17 @@ export interface TrustDirReport {
   policyDirItself?: { parent: string };
 }
 
-export function inspectTrustDir(trustDir: string, purpose: KeyPurpose = 'policy'): TrustDirReport {
+/**
+ * `os`: Windows has no mode bits (Node reports every file 0666, or 0444 when read-only), so
+ * there a key is judged by what it is (a regular file, not a link) and the folder's access
+ * list, which the installer sets (native/windows/install-service.ps1: SYSTEM and
+ * Administrators only), is what keeps others from replacing it.
+ */
+export function inspectTrustDir(
+  trustDir: string,
+  purpose: KeyPurpose = 'policy',
+  os: NodeJS.Platform = process.platform,
+): TrustDirReport {
   const report: TrustDirReport = { keys: [], ignored: [] };
   const dir = join(trustDir, purpose);
   if (!existsSync(dir)) {
@@ -55,9 +65,11 @@ export function inspectTrustDir(trustDir: string, purpose: KeyPurpose = 'policy'
   // its owner only, in a folder that others cannot write either (or they could swap the file
   // itself).
   const me = process.getuid?.();
+  const modes = os !== 'win32';
   const trustedOwner = (uid: number) => me === undefined || uid === 0 || uid === me;
   const folder = lstatSync(dir);
-  const folderUnsafe = !folder.isDirectory() || !trustedOwner(folder.uid) || folder.mode & 0o022;
+  const folderUnsafe =
+    !folder.isDirectory() || (modes && (!trustedOwner(folder.uid) || folder.mode & 0o022));
   for (const name of listPub(dir)) {
     const file = join(dir, name);
     const st = lstatSync(file);
@@ -66,9 +78,9 @@ export function inspectTrustDir(trustDir: string, purpose: KeyPurpose = 'policy'
     // The key's own fault first (what to fix on the file), then its folder's (on the folder).
     if (st.isSymbolicLink()) writableBy = 'link';
     else if (!st.isFile()) continue;
-    else if (st.mode & 0o002) writableBy = 'others';
-    else if (st.mode & 0o020) writableBy = 'group';
-    else if (!trustedOwner(st.uid)) writableBy = 'owner';
+    else if (modes && st.mode & 0o002) writableBy = 'others';
+    else if (modes && st.mode & 0o020) writableBy = 'group';
+    else if (modes && !trustedOwner(st.uid)) writableBy = 'owner';
     else if (folderUnsafe) writableBy = 'folder';
     if (writableBy) {
       report.ignored.push({

@@ -121,7 +121,23 @@ function configure(db: Db): void {
   db.pragma('journal_size_limit = 67108864');
 }
 
-function syncDir(dir: string): void {
+/**
+ * Flushes a file to disk. Opened for writing: Windows flushes (FlushFileBuffers) only a handle
+ * that may write, and refuses a read-only one (EPERM), which stopped every first start there.
+ */
+function syncFile(file: string): void {
+  const fd = openSync(file, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Flushes a folder's entries (a rename) where the OS can: Windows has no folder fsync (EPERM),
+ *  and NTFS journals the rename itself. */
+export function syncDir(dir: string, os: NodeJS.Platform = process.platform): void {
+  if (os === 'win32') return;
   const fd = openSync(dir, 'r');
   try {
     fsyncSync(fd);
@@ -148,12 +164,7 @@ function createFresh(file: string, dir: string): void {
   // The log names people and paths: owner-only, whatever the umask or the directory's mode.
   // SQLite gives the -wal and -shm files the same mode.
   chmodSync(tmp, 0o600);
-  const fd = openSync(tmp, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  syncFile(tmp);
   renameSync(tmp, file);
   syncDir(dir);
 }

@@ -65,6 +65,19 @@ describe('trusted policy keys', () => {
     expect(why(root)[real]).toBe('others');
   });
 
+  it('on Windows (no mode bits: every file reads 0666) judges the key by what it is, not its mode', () => {
+    const { root, policy } = trustDir();
+    chmodSync(policy, 0o777);
+    key(policy, 'as-windows-reports-it', 0o666);
+    symlinkSync(DEMO_PUB, join(policy, 'link.pub'));
+    // Here, a mode that says anyone may write it: ignored.
+    expect(inspectTrustDir(root).keys).toEqual([]);
+    const win = inspectTrustDir(root, 'policy', 'win32');
+    expect(win.keys.map((k) => k.name)).toEqual(['as-windows-reports-it']);
+    // A link is still no key (what it points to could be anything).
+    expect(win.ignored).toEqual([expect.objectContaining({ writableBy: 'link' })]);
+  });
+
   it('reads exception keys from exceptions/ and policy keys from policy/, never the other', () => {
     const { root, policy } = trustDir();
     key(policy, 'it-2026');

@@ -13,6 +13,7 @@ import {
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, verifyStore } from '../../../src/agent/store/index.js';
+import { syncDir } from '../../../src/agent/store/open.js';
 import { distTool, fileEvent, seedStore, sha256File, tmpDirs } from './helpers.js';
 
 const tmp = tmpDirs();
@@ -149,5 +150,15 @@ describe('open: read-only', () => {
     );
     again.close();
     expect(sha256File(file)).toBe(before);
+  });
+});
+
+describe('open: folder fsync by OS', () => {
+  it('flushes the folder after the rename here, and skips it on Windows (no folder fsync there)', () => {
+    const missing = join(tmp.make(), 'gone');
+    // Here a folder is opened and flushed: a missing one is an error that reaches the caller.
+    expect(() => syncDir(missing, 'linux')).toThrow(/ENOENT/);
+    // On Windows nothing is opened (FlushFileBuffers on a folder is EPERM and stopped every start).
+    expect(() => syncDir(missing, 'win32')).not.toThrow();
   });
 });

@@ -45,5 +45,13 @@ describe('native service files', () => {
     expect(ps1).toMatch(
       /sc\.exe failure baomi-agent reset= 3600 actions= restart\/1000\/restart\/1000\/restart\/1000/,
     );
+    // The data folder (keys, log, trust\) closed to SYSTEM and Administrators, by SID, before
+    // the service is installed, and a failure stops the install.
+    const acl = ps1.indexOf(
+      "icacls.exe $data /inheritance:r /grant:r '*S-1-5-18:(OI)(CI)F' '*S-1-5-32-544:(OI)(CI)F'",
+    );
+    expect(acl).toBeGreaterThan(0);
+    expect(acl).toBeLessThan(ps1.indexOf('& $wrapper install'));
+    expect(ps1.slice(acl)).toMatch(/^[^\n]*\nif \(\$LASTEXITCODE -ne 0\) \{ throw /);
   });
 });
