@@ -69,11 +69,27 @@ export function resolveFolders(
   return r.folders;
 }
 
+/**
+ * The one name Windows opens for a path written several ways: the `\\?\` and `\\.\` prefixes
+ * (`\\?\UNC\` for a share) off, and each name's trailing dots and spaces off (Windows drops
+ * them: `Baomi.` and `Baomi ` are `Baomi`). Not resolved here (no file system): 8.3 short names
+ * (PROGRA~3) and a share of the local disk (\\127.0.0.1\c$), which name the same folder too.
+ */
+export function windowsCanonical(p: string): string {
+  const s = win32
+    .normalize(p.replace(/\//g, '\\'))
+    .replace(/^\\\\[?.]\\UNC\\/i, '\\\\')
+    .replace(/^\\\\[?.]\\(?=[A-Za-z]:)/, '');
+  const [head = '', ...names] = s.split('\\');
+  return win32.normalize([head, ...names.map((n) => n.replace(/[. ]+$/, ''))].join('\\'));
+}
+
 function holds(folder: string, dataDir: string, recursive: boolean, os: PolicyOs): boolean {
   const lib = os === 'windows' ? win32 : posix;
+  const canonical = (s: string) => (os === 'windows' ? windowsCanonical(s) : lib.normalize(s));
   const fold = (s: string) => (os === 'linux' ? s : s.toLowerCase());
-  const a = fold(folder);
-  const b = fold(lib.normalize(dataDir));
+  const a = fold(canonical(folder));
+  const b = fold(canonical(dataDir));
   if (a === b) return true;
   if (!recursive) return false;
   const rel = lib.relative(a, b);

@@ -142,6 +142,33 @@ describe('folder paths the agent could never watch', () => {
     });
   });
 
+  it('on Windows, the data dir written another way is still the data dir (prefix, trailing dot or space)', () => {
+    const on = (path: string, recursive = true) =>
+      tryResolveFolders(
+        { folders: [{ path, level: 'AA', recursive, ignore: [] }] },
+        { os: 'windows', dataDir: 'C:\\ProgramData\\Baomi' },
+      );
+    for (const p of [
+      '\\\\?\\C:\\ProgramData\\Baomi',
+      '\\\\?\\c:\\programdata',
+      'C:\\ProgramData\\Baomi.',
+      'C:\\ProgramData\\Baomi ',
+      'C:\\ProgramData.\\Baomi..',
+      'c:/programdata/baomi/',
+    ])
+      expect(on(p), p).toMatchObject({
+        ok: false,
+        issue: { code: 'POLICY_FOLDER_HOLDS_DATA_DIR' },
+      });
+    // A folder inside it, a sibling, and a share elsewhere are folders like any other.
+    for (const p of [
+      'C:\\ProgramData\\Baomi.\\demo',
+      'C:\\ProgramData\\Baomi2',
+      '\\\\?\\UNC\\srv\\share\\a',
+    ])
+      expect(on(p), p).toMatchObject({ ok: true });
+  });
+
   it('Windows rules apply to a drive path in `path`, and to what ${dataDir} expands to on Windows', () => {
     expect(firstIssue('  - { path: "D:\\\\a|b", linux: /srv/x, level: AA }')).toMatchObject({
       code: 'POLICY_FOLDER_WINDOWS_CHAR',
