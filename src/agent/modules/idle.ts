@@ -54,10 +54,22 @@ function localDate(ms: number): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 }
 
-/** An agent run by an ordinary user (development) reminds that user, in their own session. */
-function ownSeat(): SeatUser | null {
-  if (process.getuid?.() === 0) return null;
-  const u = userInfo();
+/**
+ * An agent run by an ordinary user (development) reminds that user, in their own session. The
+ * system's agent has no seat of its own: root, or on Windows the service's SYSTEM account
+ * (which has no uid to tell it by: with no one signed in it would remind SYSTEM).
+ */
+export function ownSeat(
+  os: NodeJS.Platform = process.platform,
+  u: { username: string; uid: number; homedir: string } = userInfo(),
+): SeatUser | null {
+  if (u.uid === 0) return null;
+  if (
+    os === 'win32' &&
+    (u.username.toUpperCase() === 'SYSTEM' ||
+      /[\\/]system32[\\/]config[\\/]systemprofile$/i.test(u.homedir))
+  )
+    return null;
   return {
     name: u.username,
     uid: u.uid,

@@ -3,7 +3,7 @@
 // reports, and what it says when a source or the lock command is missing.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentConfig, ModuleContext } from '../../../src/agent/module.js';
-import { DEFAULT_IDLE, idleModule } from '../../../src/agent/modules/idle.js';
+import { DEFAULT_IDLE, idleModule, ownSeat } from '../../../src/agent/modules/idle.js';
 import { type EventStore, openStore } from '../../../src/agent/store/index.js';
 import { parsePolicyText } from '../../../src/core/policy/parse.js';
 import type { SeatUser } from '../../../src/core/ports/session.js';
@@ -210,5 +210,27 @@ describe('idle module', () => {
     await away(60 * S);
     expect(events('idle.reminded')).toEqual([]);
     expect(p.idle.source.reads).toBe(0);
+  });
+});
+
+describe('the agent’s own seat', () => {
+  const me = { username: 'alice', uid: 1000, homedir: '/home/alice' };
+  it('is the user who runs a development agent, and nobody’s for root', () => {
+    expect(ownSeat('linux', me)).toMatchObject({ name: 'alice', uid: 1000, source: 'none' });
+    expect(ownSeat('linux', { username: 'root', uid: 0, homedir: '/root' })).toBeNull();
+  });
+  it('is nobody’s for the Windows service’s SYSTEM account (no uid there to tell it by)', () => {
+    const system = {
+      username: 'SYSTEM',
+      uid: -1,
+      homedir: 'C:\\Windows\\system32\\config\\systemprofile',
+    };
+    expect(ownSeat('win32', system)).toBeNull();
+    expect(ownSeat('win32', { ...system, username: 'WS-01$' })).toBeNull();
+    expect(
+      ownSeat('win32', { username: 'alice', uid: -1, homedir: 'C:\\Users\\alice' }),
+    ).toMatchObject({
+      name: 'alice',
+    });
   });
 });
