@@ -298,8 +298,8 @@ function expectMaintainerScriptsRun(control: string): void {
       writeFileSync(
         join(bin, tool),
         `#!/bin/sh\necho "${tool} $*" >> "${log}"\n` +
-          (tool === 'getent' ? 'exit "${GETENT_RC:-0}"\n' : '') +
-          (tool === 'systemctl' ? '[ "$1" = is-active ] && exit "${ACTIVE_RC:-0}"\n' : '') +
+          (tool === 'getent' ? `exit "\${GETENT_RC:-0}"\n` : '') +
+          (tool === 'systemctl' ? `[ "$1" = is-active ] && exit "\${ACTIVE_RC:-0}"\n` : '') +
           'exit 0\n',
       );
       chmodSync(join(bin, tool), 0o755);
