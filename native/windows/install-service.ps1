@@ -14,13 +14,26 @@ if (Get-Service -Name 'baomi-agent' -ErrorAction SilentlyContinue) {
   & $wrapper uninstall | Out-Null
 }
 # The data folder holds the event log, the agent's key and the trusted keys (trust\): SYSTEM and
-# Administrators only, nothing inherited from ProgramData (whose list lets Users create files
-# there: a planted policy.yaml, key or agent.lock). Windows has no mode bits for the agent to
-# check, so this list is what keeps others out. By SID: the names differ on a Chinese Windows.
+# Administrators only, nothing inherited from ProgramData (whose list lets Users create folders
+# there). Windows has no mode bits for the agent to check, so this list is what keeps others
+# out. A folder someone else made first is taken back whole: Administrators own it and all in
+# it, every entry anyone added goes (/reset), then only the two remain. A link or junction in
+# its place is refused. By SID: the names differ on a Chinese Windows.
 $data = Join-Path $env:ProgramData 'Baomi'
-New-Item -ItemType Directory -Force -Path $data | Out-Null
-& icacls.exe $data /inheritance:r /grant:r '*S-1-5-18:(OI)(CI)F' '*S-1-5-32-544:(OI)(CI)F' | Out-Null
-if ($LASTEXITCODE -ne 0) { throw "Baomi: $data could not be closed to everyone but SYSTEM and Administrators ($LASTEXITCODE). / 无法将 $data 的访问权限限定为 SYSTEM 和管理员。" }
+if (Test-Path -LiteralPath $data) {
+  if ((Get-Item -LiteralPath $data -Force).Attributes -band [IO.FileAttributes]::ReparsePoint) {
+    throw "Baomi: $data is a link or junction, not a folder; remove it and run this again. / $data 是链接或联接点而非文件夹，请删除后重新运行。"
+  }
+} else {
+  New-Item -ItemType Directory -Path $data | Out-Null
+}
+foreach ($step in @(
+    @('/setowner', '*S-1-5-32-544', '/T', '/C', '/L'),
+    @('/reset', '/T', '/C', '/L'),
+    @('/inheritance:r', '/grant:r', '*S-1-5-18:(OI)(CI)F', '*S-1-5-32-544:(OI)(CI)F'))) {
+  & icacls.exe $data @step | Out-Null
+  if ($LASTEXITCODE -ne 0) { throw "Baomi: $data could not be closed to everyone but SYSTEM and Administrators (icacls $($step[0]): $LASTEXITCODE). / 无法将 $data 的访问权限限定为 SYSTEM 和管理员。" }
+}
 & $wrapper install
 if ($LASTEXITCODE -ne 0) { throw "Baomi: the service could not be installed ($LASTEXITCODE). / 服务安装失败。" }
 # Restart after every failure, with no give-up (the service manager's own record, beside WinSW's).

@@ -61,8 +61,11 @@ function localDate(ms: number): string {
  */
 export function ownSeat(
   os: NodeJS.Platform = process.platform,
-  u: { username: string; uid: number; homedir: string } = userInfo(),
+  given?: { username: string; uid: number; homedir: string },
 ): SeatUser | null {
+  // Root first, before userInfo (which throws for a uid with no passwd entry: a container).
+  if (given === undefined && process.getuid?.() === 0) return null;
+  const u = given ?? userInfo();
   if (u.uid === 0) return null;
   if (
     os === 'win32' &&

@@ -72,8 +72,9 @@ export function resolveFolders(
 /**
  * The one name Windows opens for a path written several ways: the `\\?\` and `\\.\` prefixes
  * (`\\?\UNC\` for a share) off, and each name's trailing dots and spaces off (Windows drops
- * them: `Baomi.` and `Baomi ` are `Baomi`). Not resolved here (no file system): 8.3 short names
- * (PROGRA~3) and a share of the local disk (\\127.0.0.1\c$), which name the same folder too.
+ * them: `Baomi.` and `Baomi ` are `Baomi`; under `\\?\` it keeps them, so there this refuses a
+ * folder that is only next to the data dir: more, never less). Not resolved here (no file
+ * system): 8.3 short names (PROGRA~3) and a share of the local disk (\\127.0.0.1\c$).
  */
 export function windowsCanonical(p: string): string {
   const s = win32

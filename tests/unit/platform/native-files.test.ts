@@ -45,13 +45,19 @@ describe('native service files', () => {
     expect(ps1).toMatch(
       /sc\.exe failure baomi-agent reset= 3600 actions= restart\/1000\/restart\/1000\/restart\/1000/,
     );
-    // The data folder (keys, log, trust\) closed to SYSTEM and Administrators, by SID, before
-    // the service is installed, and a failure stops the install.
-    const acl = ps1.indexOf(
-      "icacls.exe $data /inheritance:r /grant:r '*S-1-5-18:(OI)(CI)F' '*S-1-5-32-544:(OI)(CI)F'",
-    );
-    expect(acl).toBeGreaterThan(0);
-    expect(acl).toBeLessThan(ps1.indexOf('& $wrapper install'));
-    expect(ps1.slice(acl)).toMatch(/^[^\n]*\nif \(\$LASTEXITCODE -ne 0\) \{ throw /);
+    // The data folder (keys, log, trust\) taken back whole and closed to SYSTEM and
+    // Administrators, by SID, before the service is installed; a link in its place refused;
+    // each icacls step's failure stops the install.
+    const at = (text: string) => ps1.indexOf(text);
+    expect(at('[IO.FileAttributes]::ReparsePoint')).toBeGreaterThan(0);
+    const steps = [
+      "@('/setowner', '*S-1-5-32-544', '/T', '/C', '/L')",
+      "@('/reset', '/T', '/C', '/L')",
+      "@('/inheritance:r', '/grant:r', '*S-1-5-18:(OI)(CI)F', '*S-1-5-32-544:(OI)(CI)F')",
+      '& icacls.exe $data @step | Out-Null\n  if ($LASTEXITCODE -ne 0) { throw ',
+      '& $wrapper install',
+    ].map(at);
+    expect(steps.every((n) => n > at('ReparsePoint'))).toBe(true);
+    expect([...steps].sort((a, b) => a - b)).toEqual(steps);
   });
 });
