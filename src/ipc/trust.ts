@@ -1,6 +1,7 @@
 // What the client checks before it talks to a socket, and the seat token it may attach.
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
 import { SEAT_TOKEN_PATTERN } from '../core/protocol/messages.js';
+import { isPipe } from '../core/protocol/pipe.js';
 
 /**
  * SECURITY: an agent's socket belongs to the agent's user: root, or the user running the
@@ -10,7 +11,7 @@ import { SEAT_TOKEN_PATTERN } from '../core/protocol/messages.js';
  * absent (connecting then says so).
  */
 export function untrustedOwner(socketPath: string): number | undefined {
-  if (socketPath.startsWith('\\\\.\\pipe\\')) return undefined; // Windows named pipe
+  if (isPipe(socketPath)) return undefined; // Windows named pipe: no owner to read
   let st: ReturnType<typeof lstatSync>;
   try {
     st = lstatSync(socketPath);

@@ -1,6 +1,7 @@
 // Default locations (DESIGN.md "Paths"). Pure: the caller passes platform, uid and env,
 // so tests can ask for any OS. Every one of these is overridable by a CLI flag.
 import { posix, win32 } from 'node:path';
+import { isPipe } from '../core/protocol/pipe.js';
 
 export type OsName = 'linux' | 'windows' | 'darwin';
 
@@ -78,14 +79,13 @@ export function consoleDataDir(
 }
 
 export function socketPaths(socketDir: string): { agent: string; admin: string } {
-  if (socketDir.startsWith('\\\\.\\pipe\\'))
-    return { agent: `${socketDir}-agent`, admin: `${socketDir}-admin` };
+  if (isPipe(socketDir)) return { agent: `${socketDir}-agent`, admin: `${socketDir}-admin` };
   return { agent: posix.join(socketDir, 'agent.sock'), admin: posix.join(socketDir, 'admin.sock') };
 }
 
 /** admin.sock beside an agent.sock (the same agent's), or null when the path is not one. */
 export function adminBeside(agentSocket: string): string | null {
-  if (agentSocket.startsWith('\\\\.\\pipe\\') && agentSocket.endsWith('-agent'))
+  if (isPipe(agentSocket) && agentSocket.endsWith('-agent'))
     return `${agentSocket.slice(0, -'-agent'.length)}-admin`;
   if (posix.basename(agentSocket) === 'agent.sock')
     return posix.join(posix.dirname(agentSocket), 'admin.sock');

@@ -9,8 +9,9 @@
 // Everyone, who therefore cannot send it a request): staff use an elevated prompt there.
 import { rmSync } from 'node:fs';
 import type { ListenOptions } from 'node:net';
+import { isPipe } from '../../core/protocol/pipe.js';
 
-export const isPipe = (path: string): boolean => /^[\\/]{2}[.?][\\/]pipe[\\/]/i.test(path);
+export { isPipe };
 
 export interface Endpoint {
   /** What server.listen takes. */
